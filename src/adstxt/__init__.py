@@ -1,0 +1,40 @@
+"""Parse and validate ads.txt and app-ads.txt files (IAB Tech Lab Authorized Digital Sellers).
+
+>>> import adstxt
+>>> result = adstxt.parse(b"mgid.com, 749656, DIRECT, d4c29acad76ce94f\\n")
+>>> result.ok
+True
+>>> [d.code for d in adstxt.parse("mgid.com, 749656, DIRCT").diagnostics]
+['ADS210']
+"""
+
+from adstxt._api import check, dumps, iter_parse, kind_for, load, loads, parse
+from adstxt._version import __version__
+from adstxt.diagnostics import Diagnostic, Fix, Severity
+from adstxt.errors import AdsTxtError
+from adstxt.model import AdsTxt, Comment, FileKind, ParseResult, Record, Relationship, Variable
+from adstxt.rules import RULES, Rule
+
+__all__ = [
+    "RULES",
+    "AdsTxt",
+    "AdsTxtError",
+    "Comment",
+    "Diagnostic",
+    "FileKind",
+    "Fix",
+    "ParseResult",
+    "Record",
+    "Relationship",
+    "Rule",
+    "Severity",
+    "Variable",
+    "__version__",
+    "check",
+    "dumps",
+    "iter_parse",
+    "kind_for",
+    "load",
+    "loads",
+    "parse",
+]

@@ -1,0 +1,5 @@
+"""``python -m adstxt`` runs ``adstxt-check``."""
+
+from adstxt.cli import main
+
+raise SystemExit(main())

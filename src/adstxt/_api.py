@@ -1,0 +1,273 @@
+"""The public entry points: parse, check, stream, load and dump."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable, Iterator
+from typing import BinaryIO
+
+from adstxt import _decode
+from adstxt._engine import MAX_LINE, Engine
+from adstxt.diagnostics import Diagnostic, Fix, Severity
+from adstxt.errors import AdsTxtError
+from adstxt.model import AdsTxt, FileKind, ParseResult, Record, Variable
+
+__all__ = [
+    "check",
+    "dumps",
+    "iter_parse",
+    "kind_for",
+    "load",
+    "loads",
+    "parse",
+    "record_from_line",
+]
+
+
+def kind_for(filename: str | os.PathLike[str] | None) -> FileKind:
+    """``app-ads.txt`` when the file's name ends in ``app-ads.txt`` (any case), else ``ads.txt``."""
+    if filename is not None and os.fspath(filename).lower().endswith("app-ads.txt"):
+        return "app-ads.txt"
+    return "ads.txt"
+
+
+def _encoding_diagnostics(encoding: str, bom: bool) -> list[Diagnostic]:
+    found = []
+    if encoding != "utf-8":
+        found.append(
+            Diagnostic(
+                "ADS003", Severity.ERROR, 1, 1, 1,
+                f"The file is encoded as {encoding.upper()}"
+                + (" (with a byte-order mark)" if bom else " (without a byte-order mark)")
+                + "; crawlers expect UTF-8",
+                "save the file as UTF-8",
+                Fix("", True, "re-encode the file as UTF-8", 1, 1, 1, 1),
+            )
+        )
+    elif bom:
+        found.append(
+            Diagnostic(
+                "ADS002", Severity.WARNING, 1, 1, 1,
+                "The file starts with a UTF-8 byte-order mark, which strict consumers read as "
+                "part of the first line",
+                None,
+                Fix("", True, "remove the byte-order mark", 1, 1, 1, 1),
+            )
+        )
+    return found
+
+
+def _mixed_endings(text: str) -> Diagnostic | None:
+    lf, crlf, cr = _decode.line_ending_counts(text)
+    if (lf > 0) + (crlf > 0) + (cr > 0) < 2:
+        return None
+    counts = {"\n": lf, "\r\n": crlf, "\r": cr}
+    usual: str | None = None
+    for number, (_, ending) in enumerate(_decode.split_lines_keepends(text), start=1):
+        if usual is None:
+            usual = ending
+        elif ending and ending != usual:
+            return _mixed_endings_diagnostic(number, ending, usual, counts)
+    return None
+
+
+def _mixed_endings_diagnostic(
+    number: int, ending: str, usual: str, counts: dict[str, int]
+) -> Diagnostic:
+    names = {"\n": "LF", "\r\n": "CRLF", "\r": "CR"}
+    summary = ", ".join(f"{counts[e]} {names[e]}" for e in names if counts[e])
+    return Diagnostic(
+        "ADS013", Severity.INFO, number, 1, 1,
+        f"Line {number} ends with {names[ending]} while the first line ends with "
+        f"{names[usual]} ({summary})",
+    )
+
+
+def _run(
+    source: str | bytes, filename: str | os.PathLike[str] | None, kind: FileKind | None,
+    domain: str | None, keep_records: bool,
+) -> tuple[Engine, str, str]:
+    if isinstance(source, str) and not source.isascii() and _decode.LONE_SURROGATE.search(source):
+        # Text holding lone surrogates cannot exist in a file: check its UTF-8 bytes instead,
+        # where they show up (and are reported) as invalid byte sequences.
+        source = source.encode("utf-8", "surrogatepass")
+    if isinstance(source, str):
+        text, encoding, prefix = source, "utf-8", []
+        if text.startswith("\ufeff"):
+            text = text[1:]
+            prefix = _encoding_diagnostics("utf-8", True)
+        invalid = False
+    else:
+        decoded = _decode.decode(bytes(source))
+        text, encoding, invalid = decoded.text, decoded.encoding, decoded.invalid
+        prefix = _encoding_diagnostics(decoded.encoding, decoded.bom)
+    engine = Engine(kind=kind or kind_for(filename), root_domain=domain, keep_records=keep_records)
+    engine.diagnostics.extend(prefix)
+    lines = _decode.split_lines(text)
+    offsets = None
+    if invalid and encoding == "utf-8":
+        offsets = []
+        position = len(b"\xef\xbb\xbf") if prefix else 0
+        for body, ending in _decode.split_lines_keepends(text):
+            offsets.append(position)
+            position += len(body.encode("utf-8", "surrogateescape")) + len(ending)
+    engine.feed(lines, offsets)
+    engine.finish()
+    mixed = _mixed_endings(text)
+    if mixed is not None:
+        engine.diagnostics.append(mixed)
+    if invalid:
+        text = _decode.clean_surrogates(text)
+    return engine, text, encoding
+
+
+def parse(
+    source: str | bytes, *, filename: str | os.PathLike[str] | None = None,
+    kind: FileKind | None = None, domain: str | None = None,
+) -> ParseResult:
+    """Parse and check a whole ads.txt or app-ads.txt file. Never raises on bad content.
+
+    ``source`` is the file's bytes (any encoding is detected and reported) or its text.
+    ``filename`` ending in ``app-ads.txt`` selects the app-ads.txt rules, as does
+    ``kind="app-ads.txt"``. ``domain`` is the domain the file is served from, when known;
+    it enables the checks that compare SUBDOMAIN entries with it.
+
+    >>> result = parse("mgid.com, 749656, DIRECT, d4c29acad76ce94f\\n")
+    >>> result.ok, result.records[0].domain
+    (True, 'mgid.com')
+    """
+    engine, text, encoding = _run(source, filename, kind, domain, keep_records=True)
+    return ParseResult(
+        records=tuple(engine.records),
+        variables=tuple(engine.variables),
+        comments=tuple(engine.comments),
+        diagnostics=tuple(sorted(engine.diagnostics, key=Diagnostic.sort_key)),
+        kind=engine.kind,
+        encoding=encoding,
+        text=text,
+    )
+
+
+def check(
+    source: str | bytes, *, filename: str | os.PathLike[str] | None = None,
+    kind: FileKind | None = None, domain: str | None = None,
+) -> tuple[Diagnostic, ...]:
+    """Only the diagnostics of :func:`parse`, without building record objects (faster)."""
+    engine, _, _ = _run(source, filename, kind, domain, keep_records=False)
+    return tuple(sorted(engine.diagnostics, key=Diagnostic.sort_key))
+
+
+def iter_parse(
+    stream: BinaryIO, *, filename: str | os.PathLike[str] | None = None,
+    kind: FileKind | None = None, domain: str | None = None, records: bool = True,
+    chunk_size: int = 1 << 20,
+) -> Iterator[Record | Variable | Diagnostic]:
+    """Check a binary stream of any size, yielding records, variables and diagnostics.
+
+    Memory stays bounded by the chunk size, the longest line (capped at 64 KiB) and the
+    number of distinct sellers remembered for duplicate detection, not by the file size.
+    Items come in line order; whole-file diagnostics come last. With ``records=False``
+    only diagnostics are yielded.
+    """
+    head = stream.read(_decode.SNIFF_BYTES)
+    encoding, skip = _decode.sniff_encoding(head)
+    engine = Engine(kind=kind or kind_for(filename), root_domain=domain, keep_records=records)
+    pending: list[Diagnostic] = _encoding_diagnostics(encoding, bool(skip))
+    endings = {"\n": 0, "\r\n": 0, "\r": 0}
+    first_odd: tuple[int, str] | None = None
+    usual: str | None = None
+    number = 0
+    for lines, offsets, line_endings in _decode.iter_decoded_lines(
+        stream, head[skip:], encoding, MAX_LINE, chunk_size
+    ):
+        engine.feed(lines, offsets if encoding == "utf-8" else None)
+        for ending in line_endings:
+            number += 1
+            if ending:
+                endings[ending] += 1
+                if usual is None:
+                    usual = ending
+                elif ending != usual and first_odd is None:
+                    first_odd = (number, ending)
+        produced: list[Record | Variable | Diagnostic] = [*pending]
+        pending = []
+        produced.extend(engine.records)
+        if records:
+            produced.extend(engine.variables)
+        produced.extend(engine.diagnostics)
+        engine.records.clear()
+        engine.variables.clear()
+        engine.diagnostics.clear()
+        engine.comments.clear()
+        produced.sort(key=lambda item: item.line)
+        yield from produced
+    engine.finish()
+    yield from pending
+    if first_odd is not None and usual is not None:
+        yield _mixed_endings_diagnostic(first_odd[0], first_odd[1], usual, endings)
+    yield from sorted(engine.diagnostics, key=Diagnostic.sort_key)
+
+
+#: Whole-file findings: they sit at line 1 but say less than a line's own error.
+_FILE_LEVEL = frozenset({"ADS003", "ADS004", "ADS005", "ADS006"})
+
+
+def _first_error(diagnostics: Iterable[Diagnostic]) -> Diagnostic | None:
+    """The first error on a line, or failing that the first whole-file error."""
+    errors = [d for d in diagnostics if d.severity is Severity.ERROR]
+    return next((d for d in errors if d.code not in _FILE_LEVEL), errors[0] if errors else None)
+
+
+def loads(text: str | bytes, *, kind: FileKind | None = None) -> AdsTxt:
+    """Parse a file and return its records and variables; raise on the first error.
+
+    Raises :class:`~adstxt.AdsTxtError` naming the line and column of the first
+    error-severity diagnostic. Warnings do not raise.
+    """
+    result = parse(text, kind=kind)
+    error = _first_error(result.diagnostics)
+    if error is not None:
+        raise AdsTxtError(error)
+    return result.file
+
+
+def load(file: BinaryIO, *, kind: FileKind | None = None) -> AdsTxt:
+    """:func:`loads` for a binary file object, such as ``open("ads.txt", "rb")``."""
+    name = getattr(file, "name", None)
+    return loads(file.read(), kind=kind or kind_for(name if isinstance(name, str) else None))
+
+
+def dumps(items: AdsTxt | ParseResult | Iterable[Record | Variable]) -> str:
+    """Canonical ads.txt text for records and variables; ``parse(dumps(x))`` gives them back.
+
+    Records and variables are written in the order given (an :class:`~adstxt.AdsTxt` or
+    :class:`~adstxt.ParseResult` writes its records first). Raises :class:`ValueError` for
+    a value that cannot be written without changing its meaning, such as an account ID
+    containing ','.
+    """
+    from adstxt._serialize import dumps as write
+
+    if isinstance(items, ParseResult):
+        items = items.file
+    return write(items)
+
+
+def record_from_line(text: str) -> Record:
+    """Implementation of :meth:`adstxt.Record.from_line`."""
+    if "\n" in text.rstrip("\r\n") or "\r" in text.rstrip("\r\n"):
+        raise AdsTxtError(
+            Diagnostic("ADS101", Severity.ERROR, 1, 1, 1, "Expected one line, got several")
+        )
+    result = parse(text.rstrip("\r\n"))
+    error = _first_error(d for d in result.diagnostics if d.code not in _FILE_LEVEL)
+    if error is not None:
+        raise AdsTxtError(error)
+    if len(result.records) != 1:
+        raise AdsTxtError(
+            Diagnostic(
+                "ADS101", Severity.ERROR, 1, 1, 1,
+                "Expected a record line (domain, account ID, relationship), found "
+                + ("a variable" if result.variables else "no record"),
+            )
+        )
+    return result.records[0]

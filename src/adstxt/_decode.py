@@ -1,0 +1,193 @@
+"""Bytes to text: BOM and UTF-16/32 detection, lenient UTF-8, and line splitting.
+
+Invalid UTF-8 bytes are decoded with ``surrogateescape``, so each bad byte becomes one lone
+surrogate (U+DC80 to U+DCFF) that the line checker can find, report with its byte offset and
+then show as U+FFFD. Nothing here raises on any input.
+"""
+
+from __future__ import annotations
+
+import codecs
+import re
+from collections.abc import Iterator
+from typing import BinaryIO, Final
+
+import attrs
+
+__all__ = [
+    "Decoded",
+    "clean_surrogates",
+    "decode",
+    "iter_decoded_lines",
+    "sniff_encoding",
+    "split_lines",
+    "split_lines_keepends",
+]
+
+_BOMS: Final = (
+    # UTF-32 first: its little-endian BOM starts with the UTF-16 one.
+    (codecs.BOM_UTF32_LE, "utf-32-le"),
+    (codecs.BOM_UTF32_BE, "utf-32-be"),
+    (codecs.BOM_UTF8, "utf-8"),
+    (codecs.BOM_UTF16_LE, "utf-16-le"),
+    (codecs.BOM_UTF16_BE, "utf-16-be"),
+)
+
+SURROGATES: Final = re.compile("[\udc80-\udcff]")
+LONE_SURROGATE: Final = re.compile("[\ud800-\udfff]")
+_LINE_BREAKS: Final = re.compile(r"\r\n|\r|\n")
+
+#: How much of the start of a stream is read before choosing the decoder.
+SNIFF_BYTES: Final = 4096
+
+
+@attrs.frozen
+class Decoded:
+    """The result of :func:`decode`.
+
+    ``encoding`` is the codec used (``utf-8``, ``utf-16-le``...); ``bom`` tells whether the
+    data started with a byte-order mark; ``invalid`` whether any byte failed to decode.
+    """
+
+    text: str
+    encoding: str
+    bom: bool
+    invalid: bool
+
+
+def sniff_encoding(head: bytes) -> tuple[str, int]:
+    """Choose a codec from the first bytes of a file; return it and the BOM's length.
+
+    Without a BOM, UTF-16 is recognised by its pattern of NUL bytes: ASCII text saved as
+    UTF-16 has a zero in every other byte.
+    """
+    for bom, encoding in _BOMS:
+        if head.startswith(bom):
+            return encoding, len(bom)
+    sample = head[: SNIFF_BYTES - SNIFF_BYTES % 2]
+    pairs = len(sample) // 2
+    if pairs >= 2 and sample.count(0) * 10 >= len(sample) * 4:
+        even_zero = sample[0::2].count(0)
+        odd_zero = sample[1::2].count(0)
+        if odd_zero * 10 >= pairs * 7 and even_zero * 10 <= pairs:
+            return "utf-16-le", 0
+        if even_zero * 10 >= pairs * 7 and odd_zero * 10 <= pairs:
+            return "utf-16-be", 0
+    return "utf-8", 0
+
+
+def decode(data: bytes) -> Decoded:
+    """Decode a whole file. See the module docstring for how bad bytes are kept."""
+    encoding, skip = sniff_encoding(data[:SNIFF_BYTES])
+    body = data[skip:] if skip else data
+    if encoding == "utf-8":
+        try:
+            return Decoded(body.decode("utf-8"), encoding, bool(skip), invalid=False)
+        except UnicodeDecodeError:
+            return Decoded(body.decode("utf-8", "surrogateescape"), encoding, bool(skip), True)
+    # A UTF-16/32 body cut at an odd length or holding unpaired surrogates still decodes.
+    text = body.decode(encoding, "replace")
+    return Decoded(text, encoding, bool(skip), invalid="\ufffd" in text)
+
+
+def clean_surrogates(text: str) -> str:
+    """Replace the lone surrogates left by invalid bytes with U+FFFD."""
+    return SURROGATES.sub("\ufffd", text) if not text.isascii() else text
+
+
+def split_lines(text: str) -> list[str]:
+    """Split on LF, CRLF or CR (and nothing else), without the line endings.
+
+    A final line ending does not start another line, so ``"a\\n"`` is one line and ``""``
+    is none. Unlike :meth:`str.splitlines`, form feeds, U+2028 and the like stay inside
+    their line, where the checker reports them.
+    """
+    if "\r" in text:
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
+    lines = text.split("\n")
+    if lines[-1] == "":
+        lines.pop()
+    return lines
+
+
+def split_lines_keepends(text: str) -> list[tuple[str, str]]:
+    """Like :func:`split_lines`, but pair each line with its ending (``""`` for the last)."""
+    result: list[tuple[str, str]] = []
+    start = 0
+    for match in _LINE_BREAKS.finditer(text):
+        result.append((text[start : match.start()], match.group()))
+        start = match.end()
+    if start < len(text):
+        result.append((text[start:], ""))
+    return result
+
+
+def line_ending_counts(text: str) -> tuple[int, int, int]:
+    """Count (LF, CRLF, CR) line endings."""
+    crlf = text.count("\r\n")
+    return text.count("\n") - crlf, crlf, text.count("\r") - crlf
+
+
+def _byte_length(text: str, errors: str) -> int:
+    return len(text) if text.isascii() else len(text.encode("utf-8", errors))
+
+
+def iter_decoded_lines(
+    stream: BinaryIO, head: bytes, encoding: str, max_line: int, chunk_size: int = 1 << 20
+) -> Iterator[tuple[list[str], list[int], list[str]]]:
+    """Decode ``stream`` incrementally and yield batches of complete lines.
+
+    ``head`` is what was already read from the stream, BOM removed. Each batch is three
+    parallel lists: the lines, the byte offset of each line's start (counted after the BOM;
+    only tracked for UTF-8, zero otherwise), and each line's ending. A line longer than
+    ``max_line`` characters is cut to ``max_line + 1`` characters while it is read, so memory
+    stays bounded however long it is; the checker reports such lines as too long.
+    """
+    errors = "surrogateescape" if encoding == "utf-8" else "replace"
+    decoder = codecs.getincrementaldecoder(encoding)(errors)
+    utf8 = encoding == "utf-8"
+    limit = max_line + 1
+    pending = ""  # the start of a line whose end has not been read yet
+    dropped = 0  # bytes cut from ``pending`` because the line is overlong
+    offset = 0  # byte offset of the start of ``pending``
+    chunk = head
+    final = not head
+    while True:
+        if final and not chunk:
+            text = decoder.decode(b"", final=True)
+        else:
+            text = decoder.decode(chunk, final=final)
+        text = pending + text
+        lines: list[str] = []
+        offsets: list[int] = []
+        endings: list[str] = []
+        start = 0
+        for match in _LINE_BREAKS.finditer(text):
+            ending = match.group()
+            if ending == "\r" and match.end() == len(text) and not final:
+                break  # possibly the first half of a CRLF split across two chunks
+            line = text[start : match.start()]
+            lines.append(line[:limit])
+            offsets.append(offset)
+            endings.append(ending)
+            if utf8:
+                offset += _byte_length(line, errors) + dropped + len(ending)
+                dropped = 0
+            start = match.end()
+        pending = text[start:]
+        if final:
+            if pending:
+                lines.append(pending[:limit])
+                offsets.append(offset)
+                endings.append("")
+        elif len(pending) > limit:
+            if utf8:
+                dropped += _byte_length(pending[limit:], errors)
+            pending = pending[:limit]
+        if lines:
+            yield lines, offsets, endings
+        if final:
+            return
+        chunk = stream.read(chunk_size)
+        if not chunk:
+            final = True

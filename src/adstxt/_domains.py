@@ -1,0 +1,294 @@
+"""Domain checks: host-name syntax, the Public Suffix List, and well-known ad systems.
+
+tldextract is used strictly offline: its bundled Public Suffix List snapshot, no HTTP, no
+disk cache. It is imported on first use, so ``import adstxt`` stays cheap. Every analysis
+is a pure function of the text and memoized, because real files repeat a few dozen ad-system
+domains thousands of times.
+"""
+
+from __future__ import annotations
+
+import functools
+import ipaddress
+import re
+from typing import TYPE_CHECKING, Final, NamedTuple
+
+from adstxt import _known
+
+if TYPE_CHECKING:
+    from tldextract import TLDExtract
+
+__all__ = [
+    "DomainAnalysis",
+    "Finding",
+    "analyze_ad_system",
+    "analyze_host",
+    "psl_version",
+]
+
+
+class Finding(NamedTuple):
+    """A problem inside one piece of text, with a position relative to that text."""
+
+    code: str
+    message: str
+    hint: str | None = None
+    start: int = 0
+    end: int = 0
+    replacement: str | None = None
+    safe: bool = False
+    fix_description: str | None = None
+
+
+class DomainAnalysis(NamedTuple):
+    """What is known about a domain as written.
+
+    ``normalized`` is the lower-case ASCII form without trailing dot, or ``None`` when the
+    text is not a usable domain at all; ``registrable`` is its public suffix plus one label.
+    """
+
+    normalized: str | None
+    registrable: str | None
+    subdomain: str
+    findings: tuple[Finding, ...]
+
+
+_LABEL: Final = re.compile(r"[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\Z")
+_HOST_CHARS: Final = re.compile(r"[a-z0-9.-]+\Z")
+_SCHEME: Final = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*://")
+# Characters that end the host part of a pasted URL or annotated domain.
+_HOST_END: Final = re.compile(r"[/?#<>()\[\]\s:;|\"'=,]")
+_EMAIL: Final = re.compile(r"[^@\s]+@[^@\s]+\Z")
+
+_BAD_CHAR_REASONS: Final = {
+    "*": "a wildcard",
+    "@": "an '@'",
+    "?": "a '?'",
+    "<": "a '<'",
+    ">": "a '>'",
+    "(": "a '('",
+    ")": "a ')'",
+    "=": "an '='",
+    ":": "a ':'",
+    "_": "an underscore",
+    " ": "a space",
+    "\t": "a TAB",
+    "/": "a '/'",
+}
+
+
+@functools.cache
+def _extractor(extra_suffixes: tuple[str, ...] = ()) -> TLDExtract:
+    import tldextract
+
+    return tldextract.TLDExtract(
+        cache_dir=None,  # no disk cache: nothing is read from or written to the user's home
+        suffix_list_urls=(),  # no HTTP: the bundled snapshot is the only source
+        fallback_to_snapshot=True,
+        include_psl_private_domains=False,
+        extra_suffixes=extra_suffixes,
+    )
+
+
+def psl_version() -> str | None:
+    """The ``VERSION`` line of tldextract's bundled Public Suffix List snapshot, if present."""
+    from importlib import resources
+
+    try:
+        snapshot = resources.files("tldextract").joinpath(".tld_set_snapshot")
+        head = snapshot.read_text(encoding="utf-8")[:4096]
+    except (OSError, ModuleNotFoundError):
+        return None
+    match = re.search(r"//\s*VERSION:\s*(\S+)", head)
+    return match.group(1) if match else None
+
+
+def _host_candidate(text: str) -> str | None:
+    """The host inside a URL or an annotated domain, if one can be read off unambiguously."""
+    rest = text
+    match = _SCHEME.match(rest)
+    if match:
+        rest = rest[match.end() :]
+    elif rest.startswith("//"):
+        rest = rest[2:]
+    if "@" in rest.split("/", 1)[0]:
+        return None  # user information or an e-mail address: no single obvious host
+    host = _HOST_END.split(rest, 1)[0].rstrip(".").lower()
+    if host and _HOST_CHARS.match(host) and "." in host:
+        return host
+    return None
+
+
+def _syntax_problem(lower: str) -> str | None:
+    """Why ``lower`` (ASCII, lower case, no trailing dot) is not a host name, or None."""
+    if len(lower) > 253:
+        return f"is {len(lower)} characters long; a domain has at most 253"
+    for label in lower.split("."):
+        if not label:
+            return "has an empty label (two dots in a row, or a leading dot)"
+        if len(label) > 63:
+            return f"has a label of {len(label)} characters; labels have at most 63"
+        if not _LABEL.match(label):
+            if label.startswith("-") or label.endswith("-"):
+                return f"has the label '{label}', which starts or ends with a hyphen"
+            return f"has the label '{label}' with characters other than letters, digits, '-'"
+    return None
+
+
+@functools.lru_cache(maxsize=16384)
+def analyze_host(text: str, extra_suffixes: tuple[str, ...] = ()) -> DomainAnalysis:
+    """Check that ``text`` (already stripped, non-empty) is a domain name.
+
+    Codes in the findings are the ad-system ones (ADS201, ADS202, ADS204, ADS207); callers
+    checking a variable value map them to their own.
+    """
+    findings: list[Finding] = []
+    length = len(text)
+    work = text
+    if not text.isascii():
+        try:
+            work = text.encode("idna").decode("ascii")
+        except UnicodeError:
+            return DomainAnalysis(
+                None, None, "",
+                (Finding("ADS201", f"'{text}' is not a valid domain name",
+                         "non-ASCII characters that cannot be written as punycode",
+                         0, length),),
+            )
+        findings.append(
+            Finding(
+                "ADS207",
+                f"the domain '{text}' has non-ASCII letters; write it as '{work}'",
+                None, 0, length, work, False, "write the domain in punycode",
+            )
+        )
+    bad = next((c for c in work if c in _BAD_CHAR_REASONS), None)
+    if bad is not None or _SCHEME.match(work):
+        host = _host_candidate(work)
+        looks_url = bool(_SCHEME.match(work)) or work.startswith("//") or "/" in work
+        if _EMAIL.match(work):
+            message = f"'{text}' looks like an e-mail address, not a domain"
+        elif looks_url:
+            message = f"'{text}' is a URL; expected a bare domain such as 'example.com'"
+        else:
+            reason = _BAD_CHAR_REASONS[bad or "/"]
+            message = f"'{text}' is not a valid domain name: it contains {reason}"
+        if host is not None and _syntax_problem(host) is None:
+            plain = re.fullmatch(r"(?:[A-Za-z][A-Za-z0-9+.-]*:)?(?://)?[^/?#@:]+/?", work)
+            safe = bool(looks_url and plain)
+            return DomainAnalysis(
+                None, None, "",
+                (Finding("ADS201", message, f"did you mean '{host}'?", 0, length, host, safe,
+                         f"keep only the domain '{host}'"),),
+            )
+        return DomainAnalysis(None, None, "", (Finding("ADS201", message, None, 0, length),))
+    lower = work.lower()
+    trailing_dot = lower.endswith(".") and not lower.endswith("..")
+    if trailing_dot:
+        lower = lower[:-1]
+    try:
+        ipaddress.ip_address(lower.strip("[]"))
+    except ValueError:
+        pass
+    else:
+        return DomainAnalysis(
+            None, None, "",
+            (Finding("ADS201", f"'{text}' is an IP address; expected a domain name", None, 0,
+                     length),),
+        )
+    problem = _syntax_problem(lower)
+    if problem is not None:
+        return DomainAnalysis(
+            None, None, "",
+            (Finding("ADS201", f"'{text}' is not a valid domain name: it {problem}", None, 0,
+                     length),),
+        )
+    if lower.rsplit(".", 1)[-1].isdigit():
+        return DomainAnalysis(
+            None, None, "",
+            (Finding("ADS201", f"'{text}' is not a valid domain name: its last label is a number",
+                     None, 0, length),),
+        )
+    parts = _extractor(extra_suffixes)(lower)
+    if not parts.suffix or not parts.domain:
+        if not parts.suffix:
+            message = f"'{text}' does not end in a known public suffix such as '.com'"
+        else:
+            message = f"'{text}' is itself a public suffix, not a domain under one"
+        hint = None
+        if "." not in lower:
+            guess = lower + ".com"
+            if _known.ad_systems().is_known(guess):
+                hint = f"did you mean '{guess}'?"
+        found = Finding("ADS202", message, hint, 0, length)
+        return DomainAnalysis(None, None, "", (*findings, found))
+    if work != lower:
+        what = []
+        if work.rstrip(".") != lower:
+            what.append("upper-case letters")
+        if trailing_dot:
+            what.append("a trailing dot")
+        if findings:
+            pass  # the punycode fix already rewrites the whole domain
+        else:
+            findings.append(
+                Finding(
+                    "ADS204",
+                    f"the domain '{text}' has {' and '.join(what)}; write it as '{lower}'",
+                    None, 0, length, lower, True, f"write the domain as '{lower}'",
+                )
+            )
+    registrable = f"{parts.domain}.{parts.suffix}"
+    return DomainAnalysis(lower, registrable, parts.subdomain, tuple(findings))
+
+
+@functools.lru_cache(maxsize=16384)
+def analyze_ad_system(text: str, extra_suffixes: tuple[str, ...] = ()) -> DomainAnalysis:
+    """:func:`analyze_host` plus the checks against well-known ad systems (field 1)."""
+    base = analyze_host(text, extra_suffixes)
+    domain = base.normalized
+    if domain is None:
+        return base
+    systems = _known.ad_systems()
+    length = len(text)
+    extra: Finding | None = None
+    if systems.is_known(domain):
+        return base
+    if domain in systems.aliases:
+        target = systems.aliases[domain]
+        extra = Finding(
+            "ADS205",
+            f"'{domain}' is an alias of the ad system '{target}'; buyers match '{target}'",
+            None, 0, length, target, False, f"use '{target}'",
+        )
+    elif domain in systems.misspellings:
+        target = systems.misspellings[domain]
+        extra = Finding(
+            "ADS206", f"'{domain}' looks like a misspelling of the ad system '{target}'",
+            f"did you mean '{target}'?", 0, length, target, False, f"use '{target}'",
+        )
+    elif base.subdomain and (
+        base.subdomain == "www" or base.subdomain.startswith("www.")
+        or systems.is_known(base.registrable or "")
+    ):
+        target = base.registrable or domain
+        if base.subdomain.startswith("www.") and not systems.is_known(target):
+            target = domain[4:]
+        extra = Finding(
+            "ADS203",
+            f"'{domain}' is a subdomain; ad systems are listed by their own domain, "
+            f"such as '{target}'",
+            f"did you mean '{target}'?", 0, length, target, False, f"use '{target}'",
+        )
+    else:
+        near = systems.near_miss(domain)
+        if near is not None:
+            extra = Finding(
+                "ADS206",
+                f"'{domain}' is one typo away from the well-known ad system '{near}'",
+                f"did you mean '{near}'? If '{domain}' is a different ad system, ignore this",
+                0, length, near, False, f"use '{near}'",
+            )
+    if extra is None:
+        return base
+    return base._replace(findings=(*base.findings, extra))

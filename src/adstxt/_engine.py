@@ -1,0 +1,875 @@
+"""The checker: lines in, records, variables, comments and diagnostics out.
+
+Every line goes through :meth:`Engine.feed`. A line that is printable ASCII and holds a
+plain record takes the fast path: split, strip, a few dictionary look-ups, done. Anything
+unusual (a problem, a variable, a TAB, a non-ASCII character, a duplicate) goes to
+:meth:`Engine._slow_line`, which tokenizes with positions and runs every check. The fast
+path only ever accepts lines that the slow path would accept without a single diagnostic,
+so results do not depend on which path a line took.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from typing import Final
+
+from adstxt import _fields, _variables
+from adstxt._chars import LOOKALIKES, ODD_CHAR, SAFE_LOOKALIKES, classify, describe
+from adstxt._domains import DomainAnalysis, Finding, analyze_ad_system
+from adstxt._sniff import sniff
+from adstxt.diagnostics import Diagnostic, Fix
+from adstxt.model import Comment, FileKind, Record, Relationship, Variable
+from adstxt.rules import RULES
+
+__all__ = ["MAX_LINE", "Engine"]
+
+#: Lines longer than this many characters are reported and not parsed field by field.
+MAX_LINE: Final = 65536
+#: At most this many character diagnostics of one code are reported for one line.
+_CHAR_REPORT_LIMIT: Final = 20
+PLACEHOLDER_DOMAIN: Final = "placeholder.example.com"
+#: How many characters from the start of a file are examined to recognise HTML and such.
+_SNIFF_CHARS: Final = 4096
+
+_RELATIONSHIPS: Final = {"DIRECT": Relationship.DIRECT, "RESELLER": Relationship.RESELLER}
+_VARIABLE: Final = re.compile(r"[ \t]*([A-Za-z][A-Za-z0-9_-]*)([ \t]*)=([ \t]*)")
+_WORDS: Final = re.compile(r"[^\W\d_]{2,}")
+_GLUED: Final = re.compile(
+    r"(?i)(DIRECT|RESELLER|[0-9a-f]{16})([a-z0-9][a-z0-9-]*(?:\.[a-z0-9-]+)+)\Z"
+)
+
+_CHAR_CODES: Final = {
+    "control": "ADS007",
+    "invisible": "ADS008",
+    "lookalike": "ADS009",
+    "whitespace": "ADS010",
+    "other": "ADS011",
+}
+
+
+class _DomainInfo:
+    """Everything the fast path needs to know about one field-1 text, memoized per file."""
+
+    __slots__ = ("analysis", "certs", "clean", "google", "normalized", "placeholder")
+
+    def __init__(self, analysis: DomainAnalysis) -> None:
+        self.analysis = analysis
+        self.normalized = analysis.normalized
+        self.clean = not analysis.findings and analysis.normalized is not None
+        self.google = analysis.normalized == "google.com"
+        self.placeholder = analysis.normalized == PLACEHOLDER_DOMAIN
+        # certification ID as written -> its findings (empty when clean)
+        self.certs: dict[str, list[Finding]] = {}
+
+    def cert_findings(self, cert: str) -> list[Finding]:
+        found = self.certs.get(cert)
+        if found is None:
+            found = self.certs[cert] = _fields.certification_findings(cert, self.normalized)
+        return found
+
+
+class _Seen:
+    """The first record seen for one (domain, account ID ignoring case) key."""
+
+    __slots__ = ("account", "cert", "line", "relationship", "written")
+
+    def __init__(
+        self, line: int, account: str, relationship: Relationship, cert: str | None,
+        written: tuple[str, str, str | None],
+    ) -> None:
+        self.line = line
+        self.account = account
+        self.relationship = relationship
+        self.cert = cert
+        self.written = written
+
+
+class Engine:
+    """Checks one file, line by line. Feed it lines in order, then call :meth:`finish`."""
+
+    def __init__(
+        self,
+        *,
+        kind: FileKind = "ads.txt",
+        root_domain: str | None = None,
+        keep_records: bool = True,
+        on_record: Callable[[Record], None] | None = None,
+    ) -> None:
+        self.kind = kind
+        self.root_domain = root_domain.lower().rstrip(".") if root_domain else None
+        self.keep_records = keep_records
+        self.records: list[Record] = []
+        self.variables: list[Variable] = []
+        self.comments: list[Comment] = []
+        self.diagnostics: list[Diagnostic] = []
+        self.line_count = 0
+        self.record_count = 0
+        self.not_ads_txt: str | None = None
+        self._domains: dict[str, _DomainInfo] = {}
+        self._seen: dict[tuple[str, str], _Seen] = {}
+        self._first_cert: dict[str, tuple[str, int]] = {}
+        self._placeholders: list[int] = []
+        self._owner: tuple[str, int] | None = None
+        self._managers: dict[str | None, tuple[str, int]] = {}
+        self._variable_values: dict[tuple[str, str], int] = {}
+        self._data_lines = 0
+        self._usable_lines = 0
+        self._prose_lines = 0
+        self._sniffed = False
+        self._head: list[str] = []
+        self._head_size = 0
+        self._on_record = on_record
+        self._other_chars: list[int] = []
+        self._line_text = ""
+
+    # -- the hot loop ------------------------------------------------------------------
+
+    def feed(self, lines: list[str], byte_offsets: list[int] | None = None) -> None:
+        """Check a batch of consecutive lines (without line endings).
+
+        ``byte_offsets``, when given, holds the byte offset of each line's start in the
+        file, used to locate invalid UTF-8.
+        """
+        if not self._sniffed:
+            self._collect_head(lines)
+        number = self.line_count
+        domains = self._domains
+        relationships = _RELATIONSHIPS
+        seen = self._seen
+        keep = self.keep_records
+        records = self.records
+        comments = self.comments
+        account_is_plain = _fields.account_is_plain
+        slow = self._slow_line
+        index = -1
+        for text in lines:
+            number += 1
+            index += 1
+            if not text:
+                continue
+            if not (text.isascii() and text.isprintable()) or len(text) > MAX_LINE:
+                slow(number, text, byte_offsets[index] if byte_offsets else None)
+                continue
+            # 1. Split off a comment. A line that is only a comment is done.
+            hash_at = text.find("#")
+            if hash_at == 0:
+                comments.append(Comment(number, 1, text[1:]))
+                continue
+            body = text if hash_at < 0 else text[:hash_at]
+            # 2. Variables and extensions are rare: leave them to the slow path.
+            if "=" in body or ";" in body:
+                slow(number, text, None)
+                continue
+            # 3. Three or four comma-separated fields, each stripped.
+            parts = body.split(",")
+            if len(parts) == 3:
+                domain_text, account, rel_text = parts
+                cert: str | None = None
+            elif len(parts) == 4:
+                domain_text, account, rel_text, cert = parts
+                cert = cert.strip()
+                if not cert:
+                    slow(number, text, None)
+                    continue
+            else:
+                if body.strip():
+                    slow(number, text, None)
+                elif hash_at > 0:
+                    comments.append(Comment(number, hash_at + 1, text[hash_at + 1 :]))
+                continue
+            domain_text = domain_text.strip()
+            info = domains.get(domain_text)
+            if info is None:
+                info = self._domain_info(domain_text)
+            relationship = relationships.get(rel_text.strip())
+            account = account.strip()
+            if (
+                relationship is None
+                or not info.clean
+                or info.placeholder
+                or not account
+                or not account_is_plain(account)
+                or (info.google and not _fields.google_id_ok(account))
+                or (cert is not None and info.cert_findings(cert))
+            ):
+                slow(number, text, None)
+                continue
+            domain = info.normalized
+            assert domain is not None
+            # 4. Cross-line checks: a repeat of any earlier key takes the slow path.
+            key = (domain, account if account.isdigit() else account.lower())
+            if key in seen:
+                slow(number, text, None)
+                continue
+            if cert is not None:
+                lowered = cert.lower()
+                first = self._first_cert.get(domain)
+                if first is None:
+                    self._first_cert[domain] = (lowered, number)
+                elif first[0] != lowered:
+                    slow(number, text, None)
+                    continue
+            # 5. Commit: the line is a clean record.
+            self._remember(key, number, account, relationship, cert, domain_text, rel_text, cert)
+            if hash_at > 0:
+                comments.append(Comment(number, hash_at + 1, text[hash_at + 1 :]))
+            self._data_lines += 1
+            self._usable_lines += 1
+            self.record_count += 1
+            if keep:
+                record = Record(domain, account, relationship, cert, None, number)
+                records.append(record)
+                if self._on_record is not None:
+                    self._on_record(record)
+        self.line_count = number
+
+    def _collect_head(self, lines: list[str]) -> None:
+        """Gather the file's first characters, then sniff them once (see :func:`sniff`).
+
+        The same characters are sniffed however the file arrives in batches, so streaming
+        and whole-file parsing agree.
+        """
+        for text in lines:
+            self._head_size += len(text) + 1
+            self._head.append(text[:_SNIFF_CHARS])
+            if self._head_size >= _SNIFF_CHARS:
+                self._sniff_now()
+                return
+
+    def _sniff_now(self) -> None:
+        self._sniffed = True
+        self.not_ads_txt = sniff("\n".join(self._head)[:_SNIFF_CHARS])
+        self._head = []
+
+    def _domain_info(self, text: str) -> _DomainInfo:
+        info = _DomainInfo(analyze_ad_system(text))
+        self._domains[text] = info
+        return info
+
+    def _remember(
+        self, key: tuple[str, str], number: int, account: str, relationship: Relationship,
+        cert: str | None, domain_text: str, rel_text: str, cert_text: str | None,
+    ) -> None:
+        self._seen[key] = _Seen(
+            number, account, relationship, cert.lower() if cert else None,
+            (domain_text.strip(), rel_text.strip(), cert_text),
+        )
+
+    # -- diagnostics -------------------------------------------------------------------
+
+    def _diag(
+        self, code: str, line: int, start: int, end: int, message: str,
+        hint: str | None = None, fix: Fix | None = None,
+    ) -> Diagnostic:
+        diagnostic = Diagnostic(
+            code, RULES[code].severity, line, start + 1, end + 1,
+            message[:1].upper() + message[1:], hint, fix,
+        )
+        self.diagnostics.append(diagnostic)
+        return diagnostic
+
+    def _finding(self, line: int, offset: int, found: Finding) -> Diagnostic:
+        fix = None
+        if found.replacement is not None:
+            fix = Fix(
+                found.replacement, found.safe, found.fix_description or "apply the suggestion",
+                line, offset + found.start + 1, line, offset + found.end + 1,
+            )
+        return self._diag(code=found.code, line=line, start=offset + found.start,
+                          end=offset + found.end, message=found.message, hint=found.hint, fix=fix)
+
+    # -- the careful path --------------------------------------------------------------
+
+    def _slow_line(self, number: int, text: str, byte_offset: int | None) -> None:
+        """Tokenize one line with positions and run every check on it."""
+        before = len(self.diagnostics)
+        self._other_chars = []
+        self._line_text = text
+        if len(text) > MAX_LINE:
+            self._diag(
+                "ADS012", number, 0, 0,
+                f"the line is {len(text):,} characters long or more; lines longer than "
+                f"{MAX_LINE:,} characters are not parsed",
+            )
+            self._data_lines += 1
+            text = text[:MAX_LINE]
+            self._scan_characters(number, text, byte_offset)
+            return
+        work = self._scan_characters(number, text, byte_offset) if not (
+            text.isascii() and text.isprintable()
+        ) else text
+        # 1. Comment: everything after the first '#'.
+        hash_at = work.find("#")
+        body = work
+        if hash_at >= 0:
+            comment_text = text[hash_at + 1 :]
+            if not comment_text.isascii():
+                from adstxt._decode import clean_surrogates
+
+                comment_text = clean_surrogates(comment_text)
+            self.comments.append(Comment(number, hash_at + 1, comment_text))
+            body = work[:hash_at]
+        if not body.strip():
+            return
+        self._data_lines += 1
+        # 2. Variable: NAME= with no comma before the '='.
+        match = _VARIABLE.match(body)
+        if match and "," not in body[: match.end()]:
+            self._variable(number, text, body, match, hash_at, before)
+            return
+        # 3. Record.
+        self._record(number, body, before)
+
+    def _scan_characters(self, number: int, text: str, byte_offset: int | None) -> str:
+        """Report out-of-place characters; return the line with them neutralized.
+
+        The returned text has the same length: control, invisible and odd whitespace
+        characters become spaces, look-alike separators become the separator they imitate
+        and invalid bytes become U+FFFD, so later steps see what the author meant and
+        positions still match the original line.
+        """
+        chars = list(text)
+        counts: dict[str, int] = {}
+        invalid_at: list[int] = []
+        for match in ODD_CHAR.finditer(text):
+            char = match.group()
+            if char == "\t":
+                continue
+            at = match.start()
+            kind = classify(char)
+            if kind == "invalid":
+                invalid_at.append(at)
+                chars[at] = "\ufffd"
+                continue
+            if kind == "lookalike":
+                chars[at] = LOOKALIKES[char]
+            elif kind != "other":
+                chars[at] = " "
+            else:
+                # Reported only if it lands inside a record field (see _record).
+                if char != "\ufffd":
+                    self._other_chars.append(at)
+                continue
+            code = _CHAR_CODES[kind]
+            seen = counts.get(code, 0) + 1
+            counts[code] = seen
+            if seen > _CHAR_REPORT_LIMIT:
+                continue
+            self._char_diag(number, at, char, kind, code)
+        if invalid_at:
+            first = invalid_at[0]
+            where = ""
+            if byte_offset is not None:
+                prefix = text[:first].encode("utf-8", "surrogateescape")
+                where = f" at byte offset {byte_offset + len(prefix):,}"
+            value = ord(text[first]) - 0xDC00
+            more = f" ({len(invalid_at) - 1} more on this line)" if len(invalid_at) > 1 else ""
+            self._diag(
+                "ADS001", number, first, first + 1,
+                f"byte 0x{value:02X}{where} is not valid UTF-8{more}; it is shown as U+FFFD",
+                "save the file as UTF-8",
+            )
+        for code, seen in counts.items():
+            if seen > _CHAR_REPORT_LIMIT:
+                self._diag(
+                    code, number, 0, 0,
+                    f"{seen - _CHAR_REPORT_LIMIT} more characters of this kind on this line "
+                    "are not listed one by one",
+                )
+        return "".join(chars)
+
+    def _char_diag(self, number: int, at: int, char: str, kind: str, code: str) -> None:
+        name = describe(char)
+        fix = None
+        if kind == "lookalike":
+            target = LOOKALIKES[char]
+            message = f"{name} looks like '{target}' but is not a separator to consumers"
+            fix = Fix(target, char in SAFE_LOOKALIKES, f"replace {name} with '{target}'",
+                      number, at + 1, number, at + 2)
+        elif kind == "whitespace":
+            message = f"{name} is not a plain space"
+            fix = Fix(" ", True, f"replace {name} with a space", number, at + 1, number, at + 2)
+        elif kind == "invisible":
+            message = f"invisible character {name} can hide or disguise text"
+            fix = Fix("", False, f"remove {name}", number, at + 1, number, at + 2)
+        elif kind == "control":
+            message = f"control character {name} does not belong in a text file"
+        else:
+            message = f"non-ASCII character {name}"
+            if char in "\u2018\u2019\u201c\u201d":
+                message += " (a curly quote from a word processor)"
+            elif char in "\u2010\u2011\u2012\u2013\u2014\u2212":
+                message += " (a typographic dash; field values use '-')"
+        self._diag(code, number, at, at + 1, message, fix=fix)
+
+    # -- variables -----------------------------------------------------------------------
+
+    def _variable(
+        self, number: int, text: str, body: str, match: re.Match[str], hash_at: int, before: int
+    ) -> None:
+        name = match.group(1)
+        name_start = match.start(1)
+        upper = name.upper()
+        for found in _variables.name_findings(name):
+            self._finding(number, name_start, found)
+        if match.group(2) or match.group(3):
+            self._finding(
+                number, 0,
+                Finding(
+                    "ADS303", "remove the spaces around '=' in a variable line", None,
+                    match.end(1), match.end(), "=", True, "remove the spaces around '='",
+                ),
+            )
+        raw_value = body[match.end() :]
+        value = raw_value.strip()
+        value_start = match.end() + (len(raw_value) - len(raw_value.lstrip()))
+        country: str | None = None
+        known = upper in _variables.KNOWN_VARIABLES
+        if known:
+            findings, country = _variables.check_value(
+                upper, value, root=self.root_domain, app=self.kind == "app-ads.txt"
+            )
+            for found in findings:
+                self._finding(number, value_start, found)
+        if ";" in value:
+            self._diag(
+                "ADS310", number, value_start + value.index(";"),
+                value_start + value.index(";") + 1,
+                "';' has no special meaning in a variable value; it is kept as part of the value",
+            )
+        if hash_at > 0 and not text[hash_at - 1].isspace() and value:
+            self._diag(
+                "ADS310", number, hash_at, hash_at + 1,
+                f"the value of {upper} stops at this '#', which starts a comment",
+                "if the '#' belongs to the value, percent-encode it as %23",
+            )
+        if known and not self._has_error_since(before):
+            self._repeats(number, upper, value, country, value_start)
+        if not self._has_error_since(before):
+            self._usable_lines += 1
+            self.variables.append(Variable(upper, value, number))
+
+    def _repeats(
+        self, number: int, name: str, value: str, country: str | None, start: int
+    ) -> None:
+        key_value = value if name == "CONTACT" else value.lower()
+        end = start + len(value)
+        first_line = self._variable_values.get((name, key_value))
+        if first_line is not None:
+            self._diag(
+                "ADS308", number, start, end,
+                f"{name}={value} repeats line {first_line}",
+                fix=Fix("", True, f"delete this repeat of line {first_line}",
+                        number, 1, number + 1, 1),
+            )
+            return
+        self._variable_values[(name, key_value)] = number
+        if name == "OWNERDOMAIN":
+            if self._owner is None:
+                self._owner = (value, number)
+            else:
+                self._diag(
+                    "ADS307", number, start, end,
+                    f"OWNERDOMAIN is already set to '{self._owner[0]}' on line "
+                    f"{self._owner[1]}; only the first one is used",
+                )
+        elif name == "MANAGERDOMAIN":
+            previous = self._managers.get(country)
+            if previous is None:
+                self._managers[country] = (value, number)
+            else:
+                scope = f"country {country}" if country else "the global default (no country)"
+                self._diag(
+                    "ADS307", number, start, end,
+                    f"MANAGERDOMAIN for {scope} is already given on line {previous[1]}; "
+                    "consumers treat two managers for one market as none",
+                )
+
+    def _has_error_since(self, before: int) -> bool:
+        return any(d.severity.value == "error" for d in self.diagnostics[before:])
+
+    # -- records -------------------------------------------------------------------------
+
+    def _record(self, number: int, body: str, before: int) -> None:
+        fields = _split_fields(body, ",")
+        semicolon = body.find(";")
+        extension: str | None = None
+        if semicolon >= 0:
+            pre = body[:semicolon]
+            extension = body[semicolon + 1 :].strip() or None
+            fields = _split_fields(pre, ",")
+        count = len(fields)
+        if count >= 2 and " " in fields[0][0] and len(_WORDS.findall(body)) >= 4:
+            stripped = body.strip()
+            lead = len(body) - len(body.lstrip())
+            self._diag(
+                "ADS101", number, lead, lead + len(stripped),
+                "this line is not a record, a variable or a comment",
+                "comments start with '#'",
+            )
+            self._prose_lines += 1
+            return
+        if count < 3 or count > 4 or (count == 4 and not fields[3][0]):
+            reshaped = self._reshape(number, body, fields, semicolon)
+            if reshaped is None:
+                self._note_unusable(body)
+                return
+            fields = reshaped
+        (domain_text, d0, d1), (account, a0, _), (rel_text, r0, r1) = fields[:3]
+        for at in self._other_chars:
+            if any(start <= at < end for _, start, end in fields[1:]):
+                self._char_diag(number, at, self._line_text[at], "other", "ADS011")
+        cert_field = fields[3] if len(fields) == 4 else None
+        missing = [
+            (label, end_of_previous)
+            for label, (value, _, _), end_of_previous in (
+                ("domain", fields[0], 0),
+                ("account ID", fields[1], fields[0][2]),
+                ("relationship", fields[2], fields[1][2]),
+            )
+            if not value
+        ]
+        for label, at in missing:
+            comma = body.find(",", at)
+            self._diag(
+                "ADS104", number, comma if comma >= 0 else at, (comma if comma >= 0 else at) + 1,
+                f"the {label} field is empty",
+                "two commas in a row: is a value missing, or a comma extra?",
+            )
+        info = self._domains.get(domain_text) if domain_text else None
+        if domain_text and info is None:
+            info = self._domain_info(domain_text)
+        if info is not None:
+            for found in info.analysis.findings:
+                self._finding(number, d0, found)
+        relationship: Relationship | None = None
+        swapped = account.upper() in _fields.RELATIONSHIPS
+        if swapped and rel_text:
+            self._diag(
+                "ADS218", number, a0, r1,
+                f"the account ID field holds the relationship '{account}'; the fields are "
+                "domain, account ID, relationship",
+                "the account ID and the relationship seem to be swapped",
+                Fix(f"{rel_text}, {account}", False, "swap the two fields",
+                    number, a0 + 1, number, r1 + 1),
+            )
+        elif rel_text:
+            for found in _fields.relationship_findings(rel_text):
+                self._finding(number, r0, found)
+            relationship = _RELATIONSHIPS.get(rel_text.upper())
+        if info is not None and info.placeholder:
+            self._placeholder(number, body, account, rel_text, cert_field, before, d0)
+            return
+        if account and not swapped:
+            for found in _fields.account_findings(account, bool(info and info.google)):
+                self._finding(number, a0, found)
+        cert: str | None = None
+        if cert_field is not None:
+            cert, c0, _ = cert_field
+            normalized = info.normalized if info is not None else None
+            for found in _fields.certification_findings(cert, normalized):
+                self._finding(number, c0, found)
+        if self._has_error_since(before) or info is None or info.normalized is None:
+            self._note_unusable(body)
+            return
+        if relationship is None or not account:
+            self._note_unusable(body)
+            return
+        domain = info.normalized
+        self._cross_check(number, domain, account, relationship, cert, domain_text, rel_text,
+                          d0, d1)
+        self._usable_lines += 1
+        self.record_count += 1
+        if self.keep_records:
+            record = Record(domain, account, relationship, cert, extension, number)
+            self.records.append(record)
+            if self._on_record is not None:
+                self._on_record(record)
+
+    def _note_unusable(self, body: str) -> None:
+        if len(_WORDS.findall(body)) >= 4:
+            self._prose_lines += 1
+
+    def _reshape(
+        self, number: int, body: str, fields: list[tuple[str, int, int]], semicolon: int
+    ) -> list[tuple[str, int, int]] | None:
+        """Deal with a line that does not have three or four fields.
+
+        Returns the fields to check when the line is still readable as a record (a trailing
+        comma, TAB separators), or None after reporting why it is not a record.
+        """
+        count = len(fields)
+        end = len(body.rstrip())
+        # A trailing comma: the last field is empty and the rest is a record.
+        if count in (4, 5) and not fields[-1][0]:
+            comma = body.rfind(",", 0, fields[-1][1] + 1)
+            self._diag(
+                "ADS108", number, comma, comma + 1, "the record ends with a comma",
+                fix=Fix("", True, "remove the trailing comma",
+                        number, comma + 1, number, comma + 2),
+            )
+            return fields[:-1]
+        if count >= 5:
+            glued = self._glued(number, body, fields)
+            if not glued:
+                start = fields[4][1]
+                self._diag(
+                    "ADS103", number, start, end,
+                    f"a record has at most 4 comma-separated fields; found {count}",
+                    "comments start with '#' and extensions with ';'",
+                )
+            return None
+        if count == 2:
+            self._diag(
+                "ADS102", number, end, end,
+                "a record needs at least 3 comma-separated fields (domain, account ID, "
+                "relationship); found 2",
+                _separator_hint(body),
+            )
+            return None
+        # A single field: another separator, or not a record at all.
+        stripped = body.strip()
+        lead = len(body) - len(body.lstrip())
+        for separator, label in (("\t", "TAB"), (";", "';'"), ("|", "'|'"), (None, "spaces")):
+            tokens = stripped.split(separator) if separator else stripped.split()
+            tokens = [t.strip() for t in tokens if t.strip()]
+            if not 3 <= len(tokens) <= 4 or tokens[2].upper() not in _fields.RELATIONSHIPS:
+                continue
+            joined = ", ".join(tokens)
+            if separator == "\t" and semicolon < 0:
+                self._diag(
+                    "ADS105", number, lead, lead + len(stripped),
+                    "fields are separated by TABs; the spec separates them with commas",
+                    fix=Fix(joined, True, "separate the fields with ', '",
+                            number, lead + 1, number, lead + len(stripped) + 1),
+                )
+                return _split_runs(body, "\t")
+            span_end = len(body) if separator == ";" else lead + len(stripped)
+            self._diag(
+                "ADS106", number, lead, span_end,
+                f"fields are separated by {label}; only ',' separates fields",
+                "write the line as '" + joined + "'"
+                + ("; ';' starts the extension" if separator == ";" else ""),
+                Fix(joined, False, "separate the fields with ', '",
+                    number, lead + 1, number, span_end + 1),
+            )
+            return None
+        if count == 1 and semicolon < 0 and "=" not in stripped and " " not in stripped:
+            self._diag(
+                "ADS102", number, end, end,
+                "a record needs at least 3 comma-separated fields (domain, account ID, "
+                "relationship); found 1",
+            )
+            return None
+        hint = "comments start with '#'"
+        if "=" in stripped:
+            hint = "variable lines are NAME=value, with a name of letters, digits, '_' and '-'"
+        self._diag(
+            "ADS101", number, lead, lead + len(stripped),
+            "this line is not a record, a variable or a comment", hint,
+        )
+        return None
+
+    def _glued(self, number: int, body: str, fields: list[tuple[str, int, int]]) -> bool:
+        """Report two records run together on one line, if that is what this is."""
+        for index in (2, 3):
+            if index >= len(fields) - 2:
+                break
+            value, start, _ = fields[index]
+            match = _GLUED.match(value)
+            if not match:
+                continue
+            if index == 3 and not re.fullmatch(r"[0-9a-fA-F]{16}", match.group(1)):
+                continue
+            rest = fields[index + 1 :]
+            if not 2 <= len(rest) <= 3 or rest[1][0].upper() not in _fields.RELATIONSHIPS:
+                continue
+            cut = start + match.end(1)
+            self._diag(
+                "ADS107", number, cut, cut + len(match.group(2)),
+                f"two records are run together: '{match.group(2)}' starts a new record",
+                "a line break was lost between the records",
+                Fix("\n", False, "split the line in two", number, cut + 1, number, cut + 1),
+            )
+            return True
+        return False
+
+    def _placeholder(
+        self, number: int, body: str, account: str, rel_text: str,
+        cert_field: tuple[str, int, int] | None, before: int, start: int,
+    ) -> None:
+        exact = (
+            account == "placeholder" and rel_text.upper() == "DIRECT"
+            and cert_field is not None and cert_field[0] == "placeholder"
+        )
+        if not exact:
+            self._diag(
+                "ADS407", number, start, len(body.rstrip()),
+                "the placeholder record must read 'placeholder.example.com, placeholder, "
+                "DIRECT, placeholder'",
+            )
+        if self._has_error_since(before):
+            return
+        if exact:
+            self._placeholders.append(number)
+        self._usable_lines += 1
+        self.record_count += 1
+        if self.keep_records:
+            cert = cert_field[0] if cert_field else None
+            record = Record(PLACEHOLDER_DOMAIN, account, Relationship.DIRECT, cert, None, number)
+            self.records.append(record)
+            if self._on_record is not None:
+                self._on_record(record)
+
+    def _cross_check(
+        self, number: int, domain: str, account: str, relationship: Relationship,
+        cert: str | None, domain_text: str, rel_text: str, d0: int, d1: int,
+    ) -> None:
+        end = d0 + len(domain_text)
+        key = (domain, account if account.isdigit() else account.lower())
+        first = self._seen.get(key)
+        if first is None:
+            self._remember(key, number, account, relationship, cert, domain_text, rel_text, cert)
+        elif first.account != account:
+            self._diag(
+                "ADS402", number, d0, end,
+                f"this record repeats line {first.line} except for the case of the account "
+                f"ID ('{first.account}' there, '{account}' here)",
+                "account IDs are case-sensitive: one of the two is probably wrong",
+            )
+        elif first.relationship is not relationship:
+            self._diag(
+                "ADS403", number, d0, end,
+                f"{domain} account '{account}' is {relationship.value} here but "
+                f"{first.relationship.value} on line {first.line}",
+                "an account is either directly controlled by the publisher or resold",
+            )
+        elif (cert.lower() if cert else None) != first.cert and cert and first.cert:
+            pass  # reported below as a certification-ID conflict
+        else:
+            written = (domain_text, rel_text, cert)
+            if written == first.written:
+                self._diag(
+                    "ADS401", number, d0, end, f"this record repeats line {first.line}",
+                    fix=Fix("", True, f"delete this repeat of line {first.line}",
+                            number, 1, number + 1, 1),
+                )
+            else:
+                self._diag(
+                    "ADS402", number, d0, end,
+                    f"this record repeats line {first.line}; only "
+                    + _written_difference(first.written, written) + " differs",
+                    fix=Fix("", False, f"delete this repeat of line {first.line}",
+                            number, 1, number + 1, 1),
+                )
+        if cert is not None:
+            lowered = cert.lower()
+            earlier = self._first_cert.get(domain)
+            if earlier is None:
+                self._first_cert[domain] = (lowered, number)
+            elif earlier[0] != lowered and earlier[1] != number:
+                from adstxt._known import certification_ids
+
+                accepted = certification_ids().accepted.get(domain, frozenset())
+                if not (lowered in accepted and earlier[0] in accepted):
+                    self._diag(
+                        "ADS404", number, d0, end,
+                        f"{domain} has the certification ID '{cert}' here but "
+                        f"'{earlier[0]}' on line {earlier[1]}",
+                        "the certification ID identifies the ad system, so it is the same "
+                        "on every record of one ad system",
+                    )
+
+    # -- the end -------------------------------------------------------------------------
+
+    def finish(self) -> None:
+        """Add the whole-file diagnostics once every line has been fed."""
+        if not self._sniffed:
+            self._sniff_now()
+        if self.not_ads_txt is None and self._prose_lines >= 3 and (
+            self._prose_lines * 2 >= self._data_lines
+        ):
+            self.not_ads_txt = "prose text"
+        if self.not_ads_txt is not None:
+            self._diag(
+                "ADS004", 1, 0, 0,
+                f"this file looks like {self.not_ads_txt}, not an ads.txt file: "
+                f"{self._usable_lines} of {self._data_lines} non-comment lines are records "
+                "or variables",
+                "serve the plain-text ads.txt file here",
+            )
+        elif self._data_lines == 0:
+            self._diag(
+                "ADS005", 1, 0, 0,
+                "the file has no records and no variables; consumers treat it as no ads.txt",
+                "if no seller is authorized, write the line 'placeholder.example.com, "
+                "placeholder, DIRECT, placeholder'",
+            )
+        elif self.record_count == 0 and self._usable_lines == self._data_lines:
+            self._diag(
+                "ADS006", 1, 0, 0,
+                "the file has variables but no records, so it authorizes no seller",
+            )
+        if self._placeholders:
+            if self.record_count > len(self._placeholders):
+                for line in self._placeholders:
+                    self._diag(
+                        "ADS405", line, 0, len(PLACEHOLDER_DOMAIN),
+                        "the 'no authorized sellers' placeholder contradicts the real "
+                        "records in this file",
+                        fix=Fix("", False, "delete the placeholder", line, 1, line + 1, 1),
+                    )
+            else:
+                self._diag(
+                    "ADS406", self._placeholders[0], 0, len(PLACEHOLDER_DOMAIN),
+                    "this file declares that no seller is authorized to sell its inventory",
+                )
+
+
+def _split_fields(text: str, separator: str) -> list[tuple[str, int, int]]:
+    """Split on ``separator``; give each stripped field with its start and end offsets."""
+    fields = []
+    start = 0
+    for piece in text.split(separator):
+        stripped = piece.strip()
+        lead = len(piece) - len(piece.lstrip())
+        fields.append((stripped, start + lead, start + lead + len(stripped)))
+        start += len(piece) + len(separator)
+    return fields
+
+
+def _written_difference(
+    first: tuple[str, str, str | None], again: tuple[str, str, str | None]
+) -> str:
+    """Say which parts of two equivalent records are written differently."""
+    parts = []
+    if first[0] != again[0]:
+        parts.append("the letter case of the domain")
+    if first[1] != again[1]:
+        parts.append("the letter case of the relationship")
+    if (first[2] is None) != (again[2] is None):
+        parts.append("the presence of the certification ID")
+    elif first[2] != again[2]:
+        parts.append("the letter case of the certification ID")
+    return " and ".join(parts) or "the spacing"
+
+
+def _split_runs(text: str, separator: str) -> list[tuple[str, int, int]]:
+    """Like :func:`_split_fields`, but runs of ``separator`` count as one and are dropped."""
+    fields = []
+    for piece in re.finditer(f"[^{re.escape(separator)}]+", text):
+        stripped = piece.group().strip()
+        if stripped:
+            lead = len(piece.group()) - len(piece.group().lstrip())
+            start = piece.start() + lead
+            fields.append((stripped, start, start + len(stripped)))
+    return fields
+
+
+def _separator_hint(body: str) -> str | None:
+    if ";" in body:
+        return "';' starts the extension; separate fields with ','"
+    if "\t" in body.strip() or "  " in body.strip() or " " in body.strip():
+        return "separate every field with a comma"
+    return None

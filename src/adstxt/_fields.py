@@ -1,0 +1,295 @@
+"""Checks of record fields 2 to 4: account ID, relationship and certification ID.
+
+Each check takes the field text (stripped) and returns :class:`~adstxt._domains.Finding`
+objects whose positions are relative to that text.
+"""
+
+from __future__ import annotations
+
+import difflib
+import functools
+import re
+from typing import Final
+
+from adstxt import _known
+from adstxt._domains import Finding
+
+__all__ = [
+    "RELATIONSHIPS",
+    "account_findings",
+    "account_is_plain",
+    "certification_findings",
+    "google_id_ok",
+    "relationship_findings",
+]
+
+RELATIONSHIPS: Final = ("DIRECT", "RESELLER")
+
+_HEX16: Final = re.compile(r"[0-9a-f]{16}\Z")
+_HEX16_ANY_CASE: Final = re.compile(r"[0-9a-fA-F]{16}\Z")
+_EMBEDDED_HEX16: Final = re.compile(r"(?<![0-9a-fA-F])[0-9a-fA-F]{16}(?![0-9a-fA-F])")
+_GOOGLE_ID: Final = re.compile(r"pub-[0-9]{16}\Z")
+_GOOGLE_DIGITS: Final = re.compile(r"[0-9]+")
+# Any character or word that makes an account ID worth a closer look. Kept as one search so
+# the common case (an ordinary ID) costs a single regex scan.
+_SUSPICIOUS_ACCOUNT: Final = re.compile(
+    r"""[\s"'`<>\[\]{}\ufffd]|[^\x21-\x7e]|xxxx|insert|your|replace|placeholder"""
+    r"""|\A(?:publisher|account|seller|pub)[ _-]?id\Z|\A(?:direct|reseller)\Z|\A[*?]+\Z""",
+    re.IGNORECASE,
+)
+_PLACEHOLDER: Final = re.compile(
+    r"""[<>\[\]{}]|xxxx|insert|your|replace|placeholder"""
+    r"""|\A(?:publisher|account|seller|pub)[ _-]?id\Z|\A[*?]+\Z""",
+    re.IGNORECASE,
+)
+_LOCALIZED: Final = {
+    "DIRECTO": "DIRECT", "DIRETO": "DIRECT", "DIRETTO": "DIRECT", "DIREKT": "DIRECT",
+    "DIRECTE": "DIRECT", "BEZPOSREDNI": "DIRECT", "REVENDEDOR": "RESELLER",
+    "REVENDEUR": "RESELLER", "RIVENDITORE": "RESELLER", "WIEDERVERKAUFER": "RESELLER",
+    "WIEDERVERKÄUFER": "RESELLER", "RESELLERS": "RESELLER",
+}
+
+
+def google_id_ok(account: str) -> bool:
+    """True when ``account`` has the form of a Google publisher ID."""
+    return _GOOGLE_ID.match(account) is not None
+
+
+def account_is_plain(account: str) -> bool:
+    """True when an account ID needs no closer look (fast path)."""
+    return account.isdigit() or _SUSPICIOUS_ACCOUNT.search(account) is None
+
+
+def account_findings(account: str, google: bool) -> list[Finding]:
+    """Problems with a non-empty account ID (field 2) for the given ad system."""
+    length = len(account)
+    findings: list[Finding] = []
+    upper = account.upper()
+    if upper in RELATIONSHIPS:
+        return [
+            Finding(
+                "ADS218",
+                f"the account ID field holds the relationship '{account}'; "
+                "the fields are domain, account ID, relationship",
+                "the account ID and the relationship seem to be swapped",
+                0, length,
+            )
+        ]
+    if _PLACEHOLDER.search(account):
+        return [
+            Finding(
+                "ADS216",
+                f"the account ID '{account}' is template text, not a real account ID",
+                "replace it with the account ID the ad system gave you",
+                0, length,
+            )
+        ]
+    if "\ufffd" in account:
+        findings.append(
+            Finding("ADS215", "the account ID contains bytes that are not valid UTF-8",
+                    None, 0, length)
+        )
+    elif any(c.isspace() for c in account):
+        findings.append(
+            Finding(
+                "ADS215",
+                f"the account ID '{account}' contains whitespace; IDs never do",
+                "if this is two fields, separate them with a comma", 0, length,
+            )
+        )
+    elif any(c in "\"'`" for c in account):
+        inner = account.strip("\"'`")
+        clean = inner and not any(c in "\"'`" for c in inner)
+        findings.append(
+            Finding(
+                "ADS215", f"the account ID {account} is wrapped in quotes; write it bare",
+                None, 0, length, inner if clean else None, False, "remove the quotes",
+            )
+        )
+    if google and not findings and not _GOOGLE_ID.match(account):
+        findings.append(_google_finding(account))
+    return findings
+
+
+def _google_finding(account: str) -> Finding:
+    length = len(account)
+    digits = _GOOGLE_DIGITS.findall(account)
+    longest = max(digits, key=len, default="")
+    hint = None
+    replacement = None
+    if len(longest) == 16:
+        replacement = f"pub-{longest}"
+        if account.lower() != replacement:
+            hint = f"did you mean '{replacement}'?"
+            if "-pub-" in account.lower():
+                hint = f"drop the product prefix: '{replacement}'"
+    elif longest:
+        hint = f"the number has {len(longest)} digits; Google publisher IDs have 16"
+    return Finding(
+        "ADS217",
+        f"account IDs for google.com have the form 'pub-' and 16 digits; found '{account}'",
+        hint, 0, length, replacement, False,
+        f"write the publisher ID as '{replacement}'" if replacement else None,
+    )
+
+
+def relationship_findings(text: str) -> list[Finding]:
+    """Problems with a non-empty relationship field (field 3)."""
+    length = len(text)
+    upper = text.upper()
+    if upper in RELATIONSHIPS:
+        if text == upper:
+            return []
+        return [
+            Finding(
+                "ADS211", f"write the relationship '{text}' in upper case as '{upper}'",
+                None, 0, length, upper, True, f"write '{upper}'",
+            )
+        ]
+    message = f"the relationship must be DIRECT or RESELLER; found '{text}'"
+    glued = re.match(r"(DIRECT|RESELLER)[\s:;|/-]*([0-9A-F]{15,17})\Z", upper)
+    if glued:
+        word = glued.group(1)
+        cert = text[glued.start(2) :]
+        return [
+            Finding(
+                "ADS210", message, "a comma is missing before the certification ID",
+                0, length, f"{word}, {cert}", False, "insert the missing comma",
+            )
+        ]
+    if "DIRECT" in upper and "RESELLER" in upper:
+        return [Finding("ADS210", message, "choose one: DIRECT or RESELLER", 0, length)]
+    stray = re.match(r"(DIRECT|RESELLER)[^A-Z0-9]+\Z", upper)
+    if stray:
+        word = stray.group(1)
+        return [
+            Finding(
+                "ADS210", message, f"remove the characters after '{word}'",
+                0, length, word, False, f"write '{word}'",
+            )
+        ]
+    trailing = re.match(r"(DIRECT|RESELLER)\s+(\S.*)\Z", text, re.IGNORECASE)
+    if trailing:
+        word = trailing.group(1).upper()
+        rest = trailing.group(2)
+        return [
+            Finding(
+                "ADS210", message,
+                f"if the text after '{word}' is a comment, start it with '#'",
+                0, length, f"{word} # {rest}", False, "turn the text into a comment",
+            )
+        ]
+    word = _LOCALIZED.get(upper) or _closest_relationship(upper)
+    if word is not None:
+        return [
+            Finding("ADS210", message, f"did you mean '{word}'?", 0, length, word, False,
+                    f"write '{word}'")
+        ]
+    hint = None
+    if _HEX16_ANY_CASE.match(text) or text.isdigit():
+        hint = "this looks like an ID: are the fields in the right order?"
+    return [Finding("ADS210", message, hint, 0, length)]
+
+
+@functools.lru_cache(maxsize=1024)
+def _closest_relationship(upper: str) -> str | None:
+    match = difflib.get_close_matches(upper, RELATIONSHIPS, n=1, cutoff=0.6)
+    return match[0] if match else None
+
+
+@functools.cache
+def _owners_by_id() -> dict[str, list[str]]:
+    owners: dict[str, list[str]] = {}
+    for domain, ids in _known.certification_ids().accepted.items():
+        for cert in ids:
+            owners.setdefault(cert, []).append(domain)
+    return owners
+
+
+def _near(value: str, known: str) -> str | None:
+    """Describe how ``value`` differs from ``known`` when it is one edit away."""
+    if len(value) == len(known) - 1 and (known.startswith(value) or known.endswith(value)):
+        return "one character short of"
+    if len(value) == len(known) + 1 and (value.startswith(known) or value.endswith(known)):
+        return "one character longer than"
+    if len(value) == len(known):
+        diffs = sum(a != b for a, b in zip(value, known, strict=True))
+        if diffs == 1:
+            return "one character different from"
+        if diffs == 2 and sorted(value) == sorted(known):
+            return "two characters swapped in"
+    if len(value) == len(known) - 1:
+        for i in range(len(known)):
+            if known[:i] + known[i + 1 :] == value:
+                return "one character short of"
+    return None
+
+
+def certification_findings(cert: str, domain: str | None) -> list[Finding]:
+    """Problems with a non-empty certification authority ID (field 4) of ``domain``."""
+    length = len(cert)
+    findings: list[Finding] = []
+    value = cert
+    if _HEX16.match(cert):
+        pass
+    elif _HEX16_ANY_CASE.match(cert):
+        value = cert.lower()
+        findings.append(
+            Finding(
+                "ADS221", f"the certification ID '{cert}' has upper-case letters",
+                None, 0, length, value, True, f"write '{value}'",
+            )
+        )
+    else:
+        embedded = _EMBEDDED_HEX16.search(cert)
+        if embedded:
+            value = embedded.group().lower()
+            findings.append(
+                Finding(
+                    "ADS220",
+                    f"the certification ID '{cert}' has extra text around the 16-digit ID",
+                    f"did you mean '{value}'? Comments start with '#'",
+                    0, length, value, False, f"keep only '{value}'",
+                )
+            )
+        else:
+            value = cert.lower()
+            findings.append(
+                Finding(
+                    "ADS220",
+                    f"the certification ID '{cert}' is not in the usual TAG-ID form of "
+                    "16 hexadecimal digits",
+                    None, 0, length,
+                )
+            )
+    if domain is None:
+        return findings
+    table = _known.certification_ids()
+    if domain not in table.checked:
+        return findings
+    accepted = table.accepted[domain]
+    if value in accepted:
+        return findings
+    expected = sorted(accepted)
+    shown = " or ".join(f"'{e}'" for e in expected)
+    hint = None
+    replacement = expected[0] if len(expected) == 1 else None
+    for known in expected:
+        how = _near(value, known)
+        if how is not None:
+            hint = f"'{cert}' is {how} '{known}'"
+            replacement = known
+            break
+    else:
+        owners = [d for d in _owners_by_id().get(value, ()) if d != domain]
+        if owners:
+            hint = f"'{value}' is the certification ID of {', '.join(sorted(owners)[:3])}"
+    findings.append(
+        Finding(
+            "ADS222",
+            f"the published certification ID of {domain} is {shown}; found '{cert}'",
+            hint, 0, length, replacement, False,
+            f"write '{replacement}'" if replacement else None,
+        )
+    )
+    return findings

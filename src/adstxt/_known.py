@@ -1,0 +1,126 @@
+"""Lazily loaded reference data: well-known ad systems and their certification IDs.
+
+The tables live in ``adstxt/data/`` as CSV files; ``data/SOURCES.md`` says where each row
+comes from. They are read on first use only, so checking a file that never needs them (or
+importing the package) does not pay for them.
+"""
+
+from __future__ import annotations
+
+import csv
+import functools
+import io
+from collections.abc import Mapping
+from importlib import resources
+from typing import Final
+
+import attrs
+
+__all__ = ["AdSystems", "CertIds", "ad_systems", "certification_ids"]
+
+#: Confidence levels of certification-ID rows that justify a mismatch warning.
+WARN_CONFIDENCE: Final = frozenset({"high", "medium"})
+
+
+def _read_csv(name: str) -> list[dict[str, str]]:
+    text = resources.files("adstxt").joinpath("data").joinpath(name).read_text(encoding="utf-8")
+    return list(csv.DictReader(io.StringIO(text)))
+
+
+@attrs.frozen
+class CertIds:
+    """Accepted certification IDs per ad-system domain.
+
+    ``accepted`` maps a domain to every ID in real use for it; ``checked`` holds the domains
+    whose table entries are trustworthy enough to warn about any other ID.
+    """
+
+    accepted: Mapping[str, frozenset[str]]
+    checked: frozenset[str]
+
+
+@attrs.frozen
+class AdSystems:
+    """Known ad-system domains, and the aliases and misspellings that point at them."""
+
+    canonical: frozenset[str]
+    aliases: Mapping[str, str]
+    misspellings: Mapping[str, str]
+    families: Mapping[str, str]
+    #: Every one-character deletion of a canonical domain, mapped to that domain, for a
+    #: cheap "one edit away" search (the symmetric-delete method).
+    deletions: Mapping[str, str]
+
+    def is_known(self, domain: str) -> bool:
+        """True for canonical domains and for members of a same-system family."""
+        return domain in self.canonical or domain in self.families
+
+    def near_miss(self, domain: str) -> str | None:
+        """A canonical domain one insertion, deletion, substitution or swap away, if any."""
+        if len(domain) < 6 or self.is_known(domain):
+            return None
+        # ``domain`` has one extra character, or the same length with one changed.
+        hit = self.deletions.get(domain)
+        if hit is not None:
+            return hit
+        for i in range(len(domain)):
+            shorter = domain[:i] + domain[i + 1 :]
+            if shorter in self.canonical:
+                return shorter
+            hit = self.deletions.get(shorter)
+            if hit is not None and hit != domain:
+                return hit
+        return None
+
+
+@functools.cache
+def certification_ids() -> CertIds:
+    """The bundled table of known certification IDs."""
+    accepted: dict[str, set[str]] = {}
+    checked: set[str] = set()
+    ambiguous: set[str] = set()
+    for row in _read_csv("certification_ids.csv"):
+        domain = row["domain"].strip().lower()
+        accepted.setdefault(domain, set()).add(row["certification_id"].strip().lower())
+        confidence = row["confidence"].strip()
+        if confidence in WARN_CONFIDENCE:
+            checked.add(domain)
+        elif confidence == "ambiguous":
+            ambiguous.add(domain)
+    return CertIds(
+        accepted={domain: frozenset(ids) for domain, ids in accepted.items()},
+        checked=frozenset(checked - ambiguous),
+    )
+
+
+@functools.cache
+def ad_systems() -> AdSystems:
+    """The bundled table of ad-system domains."""
+    canonical: set[str] = set(certification_ids().accepted)
+    aliases: dict[str, str] = {}
+    misspellings: dict[str, str] = {}
+    families: dict[str, str] = {}
+    for row in _read_csv("ad_systems.csv"):
+        domain = row["domain"].strip().lower()
+        target = row["canonical"].strip().lower()
+        relation = row["relation"].strip()
+        if relation == "canonical":
+            canonical.add(domain)
+        elif relation == "alias":
+            aliases[domain] = target
+        elif relation == "misspelling":
+            misspellings[domain] = target
+        elif relation == "family":
+            families[domain] = target
+    canonical -= aliases.keys() | misspellings.keys()
+    deletions: dict[str, str] = {}
+    for name in sorted(canonical | families.keys()):
+        for i in range(len(name)):
+            deletions.setdefault(name[:i] + name[i + 1 :], name)
+    return AdSystems(
+        canonical=frozenset(canonical),
+        aliases=aliases,
+        misspellings=misspellings,
+        families=families,
+        deletions=deletions,
+    )

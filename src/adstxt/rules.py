@@ -1,0 +1,620 @@
+"""The rule registry: every diagnostic code, its name, default severity and documentation.
+
+Codes are public API. They are never renumbered or reused; a retired rule keeps its entry.
+Each rule carries a failing and a passing example file, which the documentation shows and
+the test suite checks (the failing example yields exactly the rule's code, plus any codes in
+``also``; the passing example yields nothing at all).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Literal
+
+import attrs
+
+from adstxt.diagnostics import Severity
+
+__all__ = ["RULES", "Rule"]
+
+FixKind = Literal["safe", "unsafe", "none"]
+
+_GOOD = b"google.com, pub-1234567890123456, DIRECT, f08c47fec0942fa0\n"
+# A second clean record, so that a failing example that loses its only record does not
+# also report an empty file.
+_OTHER = b"pubmatic.com, 156439, RESELLER, 5d62403b186f2ace\n"
+
+
+@attrs.frozen
+class Rule:
+    """What one diagnostic code means."""
+
+    code: str
+    name: str
+    severity: Severity
+    summary: str
+    explanation: str
+    spec: str
+    bad: bytes
+    good: bytes
+    fix: FixKind = "none"
+    also: tuple[str, ...] = ()
+    filename: str = "ads.txt"
+    domain: str | None = None
+
+    @property
+    def category(self) -> str:
+        """The family the code belongs to, from its first digit."""
+        return _CATEGORIES[self.code[3]]
+
+
+_CATEGORIES = {
+    "0": "File and encoding",
+    "1": "Line shape",
+    "2": "Record fields",
+    "3": "Variables",
+    "4": "Whole file",
+}
+
+E, W, INFO = Severity.ERROR, Severity.WARNING, Severity.INFO
+
+_RULE_LIST = [
+    # ---- 0xx: file and encoding ------------------------------------------------------
+    Rule(
+        "ADS001", "invalid-utf8", W,
+        "Bytes that are not valid UTF-8.",
+        "The file is read as UTF-8. Bytes that do not decode (often a Latin-1 or Windows-1252 "
+        "character saved by an old editor) are shown as U+FFFD and reported at their line "
+        "with their byte offset in the file. Crawlers differ: some drop such lines, some drop "
+        "the file. Re-save the file as UTF-8.",
+        "ads.txt 1.1 section 3.1 (charset=utf-8 advisable)",
+        b"# Caf\xe9 partners\n" + _GOOD,
+        b"# Cafe partners\n" + _GOOD,
+    ),
+    Rule(
+        "ADS002", "byte-order-mark", W,
+        "A UTF-8 byte-order mark at the start of the file.",
+        "Editors on Windows often write the invisible bytes EF BB BF before the first line. "
+        "Tolerant crawlers strip them, strict ones see them as part of the first ad-system "
+        "domain, which then no longer matches. The fix removes the mark.",
+        "common mistakes observed in real files",
+        b"\xef\xbb\xbf" + _GOOD,
+        _GOOD,
+        fix="safe",
+    ),
+    Rule(
+        "ADS003", "non-utf8-encoding", E,
+        "The file is encoded as UTF-16 or UTF-32.",
+        "Files saved as 'Unicode' by some editors are UTF-16. The checker decodes them so "
+        "that every other rule still runs, but crawlers expect UTF-8 (or plain ASCII) and "
+        "typically read such a file as garbage. The fix re-encodes the file as UTF-8.",
+        "ads.txt 1.1 section 3.1",
+        "google.com, pub-1234567890123456, DIRECT, f08c47fec0942fa0\n".encode("utf-16"),
+        _GOOD,
+        fix="safe",
+    ),
+    Rule(
+        "ADS004", "not-ads-txt", E,
+        "The file is not an ads.txt file at all (HTML, RTF, JSON, XML, PDF, binary or prose).",
+        "Web servers often answer /ads.txt with an HTML error page, and word processors save "
+        "RTF instead of plain text. A consumer that sees such a body ignores the whole file. "
+        "This rule reports what the file looks like; the lines are still checked one by one.",
+        "ads.txt 1.1 sections 3.1 and 3.4.2",
+        b"<!DOCTYPE html>\n<html><body>Not found</body></html>\n",
+        _GOOD,
+        also=("ADS101",),
+    ),
+    Rule(
+        "ADS005", "empty-file", E,
+        "The file declares nothing: no records and no variables.",
+        "Since ads.txt 1.0.2 an empty file no longer means 'no authorized sellers': consumers "
+        "ignore it, as if the site had no ads.txt. A site that authorizes nobody must say so "
+        "with the placeholder record.",
+        "ads.txt 1.1 section 3.2.1",
+        b"# nothing here yet\n",
+        _GOOD,
+    ),
+    Rule(
+        "ADS006", "no-records", W,
+        "The file has variables but no data records.",
+        "Variables describe the file, records authorize sellers. A file with only variables "
+        "authorizes nobody; if that is intended, add the placeholder record.",
+        "ads.txt 1.1 sections 3.2.1 and 3.5",
+        b"CONTACT=adops@example.com\n",
+        b"CONTACT=adops@example.com\n" + _GOOD,
+    ),
+    Rule(
+        "ADS007", "control-character", E,
+        "A control character (such as NUL or ESC) in a line.",
+        "Control characters have no place in a text file. They come from binary junk or "
+        "broken copy and paste, change how the line is split by consumers and can hide text "
+        "in a terminal. TAB is allowed as whitespace and is not reported here.",
+        "ads.txt 1.1 section 3.4.2",
+        b"google.com, pub-1234567890123456, DIRECT\x00, f08c47fec0942fa0\n" + _OTHER,
+        _GOOD,
+    ),
+    Rule(
+        "ADS008", "invisible-character", E,
+        "A zero-width or bidirectional-control character.",
+        "Zero-width spaces and joiners make two different strings look identical, and "
+        "bidirectional overrides (U+202A to U+202E, U+2066 to U+2069) reorder what a reviewer "
+        "sees on screen. Either can hide or spoof a record, so they are errors wherever they "
+        "appear, comments included.",
+        "common mistakes observed in real files",
+        "google.com, pub-1234567890123456,\u200b DIRECT, f08c47fec0942fa0\n".encode() + _OTHER,
+        _GOOD,
+        fix="unsafe",
+    ),
+    Rule(
+        "ADS009", "lookalike-character", E,
+        "A character that looks like a separator but is not one (such as a fullwidth comma).",
+        "Text pasted from documents or typed with an East Asian input method can carry "
+        "U+FF0C FULLWIDTH COMMA or U+037E GREEK QUESTION MARK, which look like ',' and ';' "
+        "but are not separators to a consumer. The fix replaces fullwidth and ideographic "
+        "commas with ','.",
+        "ads.txt 1.1 section 3.4.2",
+        "google.com\uff0c pub-1234567890123456, DIRECT, f08c47fec0942fa0\n".encode() + _OTHER,
+        _GOOD,
+        fix="safe",
+    ),
+    Rule(
+        "ADS010", "unusual-whitespace", W,
+        "Whitespace other than space and TAB, such as a no-break space.",
+        "Rich-text editors and web pages insert U+00A0 NO-BREAK SPACE and other Unicode "
+        "spaces. Some consumers do not treat them as whitespace, so the field keeps an "
+        "invisible extra character. The fix replaces them with plain spaces.",
+        "common mistakes observed in real files",
+        "google.com, pub-1234567890123456,\u00a0DIRECT, f08c47fec0942fa0\n".encode(),
+        _GOOD,
+        fix="safe",
+    ),
+    Rule(
+        "ADS011", "non-ascii-character", W,
+        "A non-ASCII character inside a field, such as a curly quote or a dash.",
+        "Field values are ASCII in practice: domains are host names and account IDs are "
+        "system identifiers. Curly quotes and typographic dashes come from word processors "
+        "and make the value differ from what the ad system expects.",
+        "ads.txt 1.1 section 3.4.2",
+        "appnexus.com, 12\u201334, RESELLER, f5ab79cb980f11d1\n".encode(),
+        b"appnexus.com, 1234, RESELLER, f5ab79cb980f11d1\n",
+    ),
+    Rule(
+        "ADS012", "line-too-long", E,
+        "A line longer than 65,536 characters.",
+        "Real records are well under 200 characters. A line this long is minified HTML, "
+        "binary data or a file that lost its line breaks, and it is not parsed field by "
+        "field.",
+        "common mistakes observed in real files",
+        b"google.com, pub-1234567890123456, DIRECT, " + b"f" * 70000 + b"\n" + _OTHER,
+        _GOOD,
+    ),
+    Rule(
+        "ADS013", "mixed-line-endings", INFO,
+        "The file mixes line endings (LF, CRLF and CR).",
+        "All three endings are valid, but mixing them usually means lines were pasted from "
+        "different sources and makes diffs noisy.",
+        "ads.txt 1.1 section 3.4.2",
+        b"google.com, pub-1234567890123456, DIRECT, f08c47fec0942fa0\r\n"
+        b"appnexus.com, 1234, RESELLER, f5ab79cb980f11d1\n",
+        _GOOD,
+    ),
+    # ---- 1xx: line shape -------------------------------------------------------------
+    Rule(
+        "ADS101", "unrecognized-line", E,
+        "A line that is neither a record, a variable, a comment nor blank.",
+        "Prose, headings and template instructions must be comments, starting with '#'. "
+        "Consumers skip lines they cannot parse, and some give up on the whole file.",
+        "ads.txt 1.1 sections 3.2 and 3.4.1",
+        b"Our advertising partners\n" + _GOOD,
+        b"# Our advertising partners\n" + _GOOD,
+    ),
+    Rule(
+        "ADS102", "too-few-fields", E,
+        "A record with fewer than three comma-separated fields.",
+        "A record needs the ad-system domain, the seller account ID and the relationship "
+        "(DIRECT or RESELLER), in that order, separated by commas.",
+        "ads.txt 1.1 section 3.4",
+        b"google.com, pub-1234567890123456\n" + _OTHER,
+        _GOOD,
+    ),
+    Rule(
+        "ADS103", "too-many-fields", E,
+        "A record with more than four comma-separated fields.",
+        "A record has three required fields and an optional fourth. Extra fields usually "
+        "mean a comment without '#', or an extension written after ',' instead of ';'.",
+        "ads.txt 1.1 sections 3.4 and 3.4.3",
+        b"google.com, pub-1234567890123456, DIRECT, f08c47fec0942fa0, display\n" + _OTHER,
+        b"google.com, pub-1234567890123456, DIRECT, f08c47fec0942fa0; display\n",
+    ),
+    Rule(
+        "ADS104", "empty-field", E,
+        "A required field is empty.",
+        "Two commas in a row leave a field empty. The domain, account ID and relationship "
+        "are all required.",
+        "ads.txt 1.1 section 3.4",
+        b"google.com, , DIRECT, f08c47fec0942fa0\n" + _OTHER,
+        _GOOD,
+    ),
+    Rule(
+        "ADS105", "tab-separator", W,
+        "Fields separated by TABs instead of commas.",
+        "The spec separates fields with commas. Some crawlers also split on TAB, others do "
+        "not, so the line is read here but may be lost elsewhere. The fix writes ', '.",
+        "ads.txt 1.1 section 3.4.2",
+        b"google.com\tpub-1234567890123456\tDIRECT\tf08c47fec0942fa0\n",
+        _GOOD,
+        fix="safe",
+    ),
+    Rule(
+        "ADS106", "wrong-separator", E,
+        "Fields separated by spaces, semicolons or pipes instead of commas.",
+        "Only ',' separates fields; ';' starts the extension, so 'a.com;1;DIRECT' is one "
+        "field followed by an extension. The line is not a usable record.",
+        "ads.txt 1.1 sections 3.4.2 and 3.4.3",
+        b"google.com pub-1234567890123456 DIRECT f08c47fec0942fa0\n" + _OTHER,
+        _GOOD,
+        fix="unsafe",
+    ),
+    Rule(
+        "ADS107", "glued-records", E,
+        "Two records on one line, with the line break between them lost.",
+        "When files are concatenated without a final newline, the relationship or "
+        "certification ID of one record runs into the domain of the next, as in "
+        "'RESELLERwaardex.com'. Both records are lost. The fix splits the line.",
+        "common mistakes observed in real files",
+        b"advlion.com, 584, RESELLERwaardex.com, 99236, RESELLER\n" + _OTHER,
+        b"advlion.com, 584, RESELLER\nwaardex.com, 99236, RESELLER\n",
+        fix="unsafe",
+    ),
+    Rule(
+        "ADS108", "trailing-comma", W,
+        "A record that ends with a comma.",
+        "A trailing comma adds an empty field. Lenient consumers ignore it, strict ones "
+        "reject the line. The fix removes the comma.",
+        "ads.txt 1.1 section 3.4",
+        b"google.com, pub-1234567890123456, DIRECT, f08c47fec0942fa0,\n",
+        _GOOD,
+        fix="safe",
+    ),
+    # ---- 2xx: record fields ----------------------------------------------------------
+    Rule(
+        "ADS201", "invalid-domain", E,
+        "The ad-system domain is not a valid host name (a URL, an IP address, bad characters).",
+        "Field 1 must be the bare domain name of the advertising system, valid under "
+        "RFC 1123: letters, digits and hyphens in dot-separated labels. URLs, paths, ports, "
+        "e-mail addresses and wildcards are not domains. Where a URL names a host "
+        "unambiguously, the fix keeps only the host.",
+        "ads.txt 1.1 sections 3.3 and 3.4.2",
+        b"https://google.com/, pub-1234567890123456, DIRECT, f08c47fec0942fa0\n" + _OTHER,
+        _GOOD,
+        fix="safe",
+    ),
+    Rule(
+        "ADS202", "unknown-public-suffix", E,
+        "The ad-system domain does not end in a known public suffix.",
+        "A domain must end in a suffix from the Public Suffix List (such as .com or "
+        ".co.uk). A bare name such as 'appnexus' or a misspelt suffix cannot be resolved. "
+        "Suffixes newer than the bundled list can be added in configuration.",
+        "ads.txt 1.1 sections 3.1 and 3.3",
+        b"appnexus, 1234, RESELLER, f5ab79cb980f11d1\n" + _OTHER,
+        b"appnexus.com, 1234, RESELLER, f5ab79cb980f11d1\n",
+    ),
+    Rule(
+        "ADS203", "ad-system-subdomain", W,
+        "The ad-system domain is a subdomain (such as www.) of a well-known ad system.",
+        "Ad systems publish one canonical domain; buyers compare field 1 against it "
+        "exactly, so 'www.google.com' does not match 'google.com'.",
+        "ads.txt 1.1 section 3.3",
+        b"www.google.com, pub-1234567890123456, DIRECT, f08c47fec0942fa0\n",
+        _GOOD,
+        fix="unsafe",
+    ),
+    Rule(
+        "ADS204", "domain-not-normalized", INFO,
+        "The ad-system domain has upper-case letters or a trailing dot.",
+        "Domains compare case-insensitively, so 'Google.com' works, but the lower-case form "
+        "without a trailing dot is what tools and people expect to see. The fix rewrites it.",
+        "ads.txt 1.1 section 3.3",
+        b"Google.com, pub-1234567890123456, DIRECT, f08c47fec0942fa0\n",
+        _GOOD,
+        fix="safe",
+    ),
+    Rule(
+        "ADS205", "non-canonical-ad-system", W,
+        "A known alias of an ad system is used instead of its canonical domain.",
+        "Some ad systems are known under several domains (openx.net for openx.com, "
+        "rubicon.com for rubiconproject.com). Buyers match the canonical one.",
+        "IAB Tech Lab ads.txt normalization mappings",
+        b"openx.net, 537120563, RESELLER, 6a698e2ec38604c6\n",
+        b"openx.com, 537120563, RESELLER, 6a698e2ec38604c6\n",
+        fix="unsafe",
+    ),
+    Rule(
+        "ADS206", "misspelled-ad-system", W,
+        "The ad-system domain is one typo away from a well-known ad system.",
+        "Typos such as 'critero.com' or 'indexexchnage.com' silently authorize nobody, "
+        "because no bid request ever comes from that domain.",
+        "common mistakes observed in real files",
+        b"rubiconprojects.com, 12345, RESELLER, 0bfd66d529a55807\n",
+        b"rubiconproject.com, 12345, RESELLER, 0bfd66d529a55807\n",
+        fix="unsafe",
+    ),
+    Rule(
+        "ADS207", "internationalized-domain", W,
+        "The ad-system domain contains non-ASCII letters.",
+        "Internationalized domain names must be written in their ASCII (punycode) form in "
+        "protocol fields. The fix gives the punycode spelling.",
+        "ads.txt 1.1 section 3.4.2 (RFC 1123 host names)",
+        "b\u00fccher.de, 1234, DIRECT\n".encode(),
+        b"xn--bcher-kva.de, 1234, DIRECT\n",
+        fix="unsafe",
+    ),
+    Rule(
+        "ADS210", "invalid-relationship", E,
+        "Field 3 is neither DIRECT nor RESELLER.",
+        "The relationship says who controls the account: DIRECT (the publisher) or "
+        "RESELLER (an authorized third party). Anything else, including typos and "
+        "'DIRECT/RESELLER', makes consumers drop the line.",
+        "ads.txt 1.1 section 3.3",
+        b"google.com, pub-1234567890123456, DIRCT, f08c47fec0942fa0\n" + _OTHER,
+        _GOOD,
+        fix="unsafe",
+    ),
+    Rule(
+        "ADS211", "relationship-case", INFO,
+        "DIRECT or RESELLER written in lower or mixed case.",
+        "The spec reads field 3 case-insensitively, so this works, but upper case is the "
+        "documented form and some strict parsers accept nothing else.",
+        "ads.txt 1.1 section 3.3",
+        b"google.com, pub-1234567890123456, direct, f08c47fec0942fa0\n",
+        _GOOD,
+        fix="safe",
+    ),
+    Rule(
+        "ADS215", "invalid-account-id", E,
+        "The seller account ID contains whitespace, quotes or other characters it cannot have.",
+        "Field 2 must equal the publisher ID used in bid requests and in the ad system's "
+        "sellers.json. Spaces and quotes are never part of such IDs; they come from "
+        "templates and copy and paste.",
+        "ads.txt 1.1 sections 3.3 and 3.4.2",
+        b'appnexus.com, "1234", RESELLER, f5ab79cb980f11d1\n' + _OTHER,
+        b"appnexus.com, 1234, RESELLER, f5ab79cb980f11d1\n",
+    fix="unsafe",
+    ),
+    Rule(
+        "ADS216", "placeholder-account-id", E,
+        "The seller account ID is template text such as 'INSERT PUBLISHER ID'.",
+        "Templates handed out by ad networks ask the publisher to replace a placeholder "
+        "with their own account ID. Left as is, the line authorizes nobody.",
+        "common mistakes observed in real files",
+        b"appnexus.com, [your-account-id], RESELLER, f5ab79cb980f11d1\n" + _OTHER,
+        b"appnexus.com, 1234, RESELLER, f5ab79cb980f11d1\n",
+    ),
+    Rule(
+        "ADS217", "invalid-google-publisher-id", E,
+        "A google.com record whose account ID is not 'pub-' followed by 16 digits.",
+        "Google's ads.txt guidance requires the publisher ID in the form pub-0000000000000000, "
+        "without product prefixes such as 'ca-' or 'ca-video-'.",
+        "Google Ad Manager help on ads.txt syntax errors (F2)",
+        b"google.com, ca-pub-1234567890123456, DIRECT, f08c47fec0942fa0\n" + _OTHER,
+        _GOOD,
+        fix="unsafe",
+    ),
+    Rule(
+        "ADS218", "swapped-fields", E,
+        "The relationship appears in the account-ID field: fields are in the wrong order.",
+        "Fields are positional: domain, account ID, relationship. A relationship word in "
+        "field 2 means two fields were swapped.",
+        "ads.txt 1.1 section 3.4",
+        b"google.com, DIRECT, pub-1234567890123456, f08c47fec0942fa0\n" + _OTHER,
+        _GOOD,
+        fix="unsafe",
+    ),
+    Rule(
+        "ADS220", "malformed-certification-id", W,
+        "The certification authority ID is not in the usual TAG-ID form of 16 hex digits.",
+        "The spec defines no format for field 4, but every TAG-ID in use is 16 hexadecimal "
+        "digits. Anything else is usually a truncated ID, a decorated one such as "
+        "'<5d62403b186f2ace>', or a value copied from the wrong place.",
+        "ads.txt 1.1 section 3.3",
+        b"google.com, pub-1234567890123456, DIRECT, <f08c47fec0942fa0>\n",
+        _GOOD,
+        fix="unsafe",
+    ),
+    Rule(
+        "ADS221", "certification-id-case", INFO,
+        "The certification authority ID has upper-case hex digits.",
+        "TAG-IDs are published in lower case; most tools compare them exactly.",
+        "common mistakes observed in real files",
+        b"google.com, pub-1234567890123456, DIRECT, F08C47FEC0942FA0\n",
+        _GOOD,
+        fix="safe",
+    ),
+    Rule(
+        "ADS222", "certification-id-mismatch", W,
+        "A well-known ad system listed with a certification ID other than its published one.",
+        "Each ad system has one TAG-ID (a few have a small set). A different value is "
+        "usually a typo, a truncated copy or another system's ID. The table of known IDs "
+        "ships with the package; the ad system's sellers.json is the final authority.",
+        "ads.txt 1.1 section 3.3; sellers.json 1.0 identifiers",
+        b"openx.com, 537120563, RESELLER, a698e2ec38604c6\n",
+        b"openx.com, 537120563, RESELLER, 6a698e2ec38604c6\n",
+        fix="unsafe",
+        also=("ADS220",),
+    ),
+    # ---- 3xx: variables --------------------------------------------------------------
+    Rule(
+        "ADS301", "unknown-variable", W,
+        "A variable name the spec does not define.",
+        "ads.txt 1.1 defines CONTACT, SUBDOMAIN, INVENTORYPARTNERDOMAIN, OWNERDOMAIN and "
+        "MANAGERDOMAIN. Consumers ignore other names, so a misspelt one has no effect.",
+        "ads.txt 1.1 section 3.5",
+        b"CONTACTS=adops@example.com\n" + _GOOD,
+        b"CONTACT=adops@example.com\n" + _GOOD,
+    ),
+    Rule(
+        "ADS302", "variable-name-case", INFO,
+        "A variable name written in lower or mixed case.",
+        "Names are matched case-insensitively here, as the spec's own examples mix cases, "
+        "but upper case is the form every consumer understands.",
+        "ads.txt 1.1 section 3.5",
+        b"contact=adops@example.com\n" + _GOOD,
+        b"CONTACT=adops@example.com\n" + _GOOD,
+        fix="safe",
+    ),
+    Rule(
+        "ADS303", "space-around-equals", W,
+        "Spaces around the '=' of a variable.",
+        "The syntax is NAME=value with nothing around '='. Some consumers read "
+        "'OWNERDOMAIN = example.com' as an unknown name 'OWNERDOMAIN '.",
+        "ads.txt 1.1 section 3.5",
+        b"OWNERDOMAIN = example.com\n" + _GOOD,
+        b"OWNERDOMAIN=example.com\n" + _GOOD,
+        fix="safe",
+    ),
+    Rule(
+        "ADS304", "invalid-variable-value", E,
+        "A variable whose value is not what the spec requires (usually a domain).",
+        "SUBDOMAIN takes a host name inside the file's root domain; OWNERDOMAIN, "
+        "MANAGERDOMAIN and INVENTORYPARTNERDOMAIN take a registrable domain (public suffix "
+        "plus one label), never a URL.",
+        "ads.txt 1.1 section 3.5.1",
+        b"OWNERDOMAIN=https://www.example.com/\n" + _GOOD,
+        b"OWNERDOMAIN=example.com\n" + _GOOD,
+        fix="unsafe",
+    ),
+    Rule(
+        "ADS305", "invalid-country-code", E,
+        "A MANAGERDOMAIN country that is not an ISO 3166-1 alpha-2 code.",
+        "MANAGERDOMAIN takes an optional second part, the two-letter ISO 3166-1 code of the "
+        "country the manager covers, such as 'FR'.",
+        "ads.txt 1.1 section 3.5.1",
+        b"MANAGERDOMAIN=manager.com, France\n" + _GOOD,
+        b"MANAGERDOMAIN=manager.com, FR\n" + _GOOD,
+    ),
+    Rule(
+        "ADS306", "invalid-contact", W,
+        "A CONTACT value that is empty or a malformed e-mail address or URL.",
+        "CONTACT is free text, but it is meant to reach the file's owner: an e-mail "
+        "address, a URL or a phone number. A value that tries to be one of these and is "
+        "malformed reaches nobody.",
+        "ads.txt 1.1 section 3.5.1",
+        b"CONTACT=adops@@example.com\n" + _GOOD,
+        b"CONTACT=adops@example.com\n" + _GOOD,
+    ),
+    Rule(
+        "ADS307", "repeated-variable", W,
+        "OWNERDOMAIN given twice, or MANAGERDOMAIN given twice for one country.",
+        "Only the first OWNERDOMAIN is used. Two MANAGERDOMAIN entries for the same country "
+        "(or two without a country) cancel out: consumers treat that market as having no "
+        "manager.",
+        "ads.txt 1.1 section 3.5.1; ads.txt 1.1 implementation guidance",
+        b"OWNERDOMAIN=example.com\nOWNERDOMAIN=example.org\n" + _GOOD,
+        b"OWNERDOMAIN=example.com\n" + _GOOD,
+    ),
+    Rule(
+        "ADS308", "duplicate-variable", INFO,
+        "The same variable with the same value appears twice.",
+        "Repeating a CONTACT, SUBDOMAIN or INVENTORYPARTNERDOMAIN line adds nothing. The fix "
+        "deletes the later copy.",
+        "ads.txt 1.1 section 3.5",
+        b"CONTACT=adops@example.com\nCONTACT=adops@example.com\n" + _GOOD,
+        b"CONTACT=adops@example.com\n" + _GOOD,
+        fix="safe",
+    ),
+    Rule(
+        "ADS309", "ignored-subdomain", W,
+        "A SUBDOMAIN line that consumers will ignore.",
+        "SUBDOMAIN is unused in app-ads.txt, and in ads.txt a referral to the root domain "
+        "itself points nowhere new.",
+        "app-ads.txt 1.0; ads.txt 1.1 sections 3.5.1 and 5.5",
+        b"SUBDOMAIN=sports.example.com\n" + _GOOD,
+        b"CONTACT=adops@example.com\n" + _GOOD,
+        filename="app-ads.txt",
+    ),
+    Rule(
+        "ADS310", "suspicious-variable-value", INFO,
+        "A variable value that contains ';' or looks cut short by a '#'.",
+        "Variable values run to the end of the line; ';' has no special meaning there, and "
+        "'#' starts a comment, so a URL with a fragment loses everything after it.",
+        "ads.txt 1.1 sections 3.4.1 and 3.5",
+        b"CONTACT=https://example.com/ads#contact\n" + _GOOD,
+        b"CONTACT=https://example.com/ads/contact\n" + _GOOD,
+    ),
+    # ---- 4xx: whole file -------------------------------------------------------------
+    Rule(
+        "ADS401", "duplicate-record", W,
+        "The same record appears more than once.",
+        "Duplicates add nothing and make the file harder to audit; they often show that "
+        "partner lists were pasted twice. The first occurrence is kept and the fix deletes "
+        "the later ones.",
+        "common mistakes observed in real files",
+        _GOOD + _GOOD,
+        _GOOD,
+        fix="safe",
+    ),
+    Rule(
+        "ADS402", "case-variant-duplicate", W,
+        "A record that repeats an earlier one except for letter case.",
+        "Domains and relationships ignore case, so such lines say the same thing twice. "
+        "Account IDs do not ignore case: when only the account ID's case differs, one of the "
+        "two is probably wrong.",
+        "ads.txt 1.1 section 3.3",
+        _GOOD + b"Google.com, pub-1234567890123456, direct, f08c47fec0942fa0\n",
+        _GOOD,
+        also=("ADS204", "ADS211"),
+    fix="unsafe",
+    ),
+    Rule(
+        "ADS403", "conflicting-relationship", W,
+        "One seller account is listed as both DIRECT and RESELLER.",
+        "An account is either controlled by the publisher or by someone else. Listing both "
+        "is contradictory; buyers that check sellers.json will flag one of them.",
+        "ads.txt 1.1 section 3.3",
+        _GOOD + b"google.com, pub-1234567890123456, RESELLER, f08c47fec0942fa0\n",
+        _GOOD,
+    ),
+    Rule(
+        "ADS404", "conflicting-certification-id", W,
+        "One ad system appears with different certification IDs.",
+        "The certification ID identifies the ad system, not the seller, so every record of "
+        "one ad system should carry the same ID.",
+        "ads.txt 1.1 section 3.3",
+        b"examplessp.com, 1, DIRECT, 0123456789abcdef\n"
+        b"examplessp.com, 2, RESELLER, fedcba9876543210\n",
+        b"examplessp.com, 1, DIRECT, 0123456789abcdef\n"
+        b"examplessp.com, 2, RESELLER, 0123456789abcdef\n",
+    ),
+    Rule(
+        "ADS405", "placeholder-with-records", W,
+        "The 'no authorized sellers' placeholder record appears beside real records.",
+        "The placeholder says nobody is authorized; real records say somebody is. "
+        "Consumers will disagree on which to believe. Remove the placeholder.",
+        "ads.txt 1.1 section 3.2.1",
+        b"placeholder.example.com, placeholder, DIRECT, placeholder\n" + _GOOD,
+        _GOOD,
+    fix="unsafe",
+    ),
+    Rule(
+        "ADS406", "placeholder-only", INFO,
+        "The file declares that no seller is authorized.",
+        "This is the spec's way to say that the site sells no programmatic inventory. "
+        "Reported so that it is never a surprise.",
+        "ads.txt 1.1 section 3.2.1",
+        b"placeholder.example.com, placeholder, DIRECT, placeholder\n",
+        _GOOD,
+    ),
+    Rule(
+        "ADS407", "malformed-placeholder", W,
+        "A placeholder record that is not written exactly as the spec gives it.",
+        "The placeholder is recognized only as 'placeholder.example.com, placeholder, "
+        "DIRECT, placeholder'. Any other spelling is read as an ordinary record for an ad "
+        "system that does not exist.",
+        "ads.txt 1.1 section 3.2.1",
+        b"placeholder.example.com, placeholder, DIRECT\n",
+        b"placeholder.example.com, placeholder, DIRECT, placeholder\n",
+    ),
+]
+
+RULES: Mapping[str, Rule] = {rule.code: rule for rule in _RULE_LIST}
+"""Every rule by code, in code order."""

@@ -1,0 +1,64 @@
+"""The rule registry and its documentation: every example does what its page says."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+import adstxt
+from adstxt._rulesdoc import render_index, render_rule
+from adstxt.rules import RULES, Rule
+from tests.conftest import ROOT
+
+DOCS = ROOT / "docs" / "rules"
+
+
+def _parse(example: bytes, rule: Rule) -> adstxt.ParseResult:
+    return adstxt.parse(example, filename=rule.filename, domain=rule.domain)
+
+
+@pytest.mark.parametrize("rule", RULES.values(), ids=lambda r: r.code)
+def test_failing_example_yields_exactly_its_code(rule: Rule) -> None:
+    codes = {d.code for d in _parse(rule.bad, rule).diagnostics}
+    assert codes == {rule.code, *rule.also}
+
+
+@pytest.mark.parametrize("rule", RULES.values(), ids=lambda r: r.code)
+def test_passing_example_is_clean(rule: Rule) -> None:
+    diagnostics = _parse(rule.good, rule).diagnostics
+    assert [d for d in diagnostics if d.code == rule.code] == []
+    assert [d for d in diagnostics if d.severity is not adstxt.Severity.INFO] == []
+
+
+@pytest.mark.parametrize("rule", RULES.values(), ids=lambda r: r.code)
+def test_fix_kind_matches_what_is_offered(rule: Rule) -> None:
+    fixes = [d.fix for d in _parse(rule.bad, rule).diagnostics if d.code == rule.code]
+    offered = [f for f in fixes if f is not None]
+    if rule.fix == "none":
+        assert offered == []
+    else:
+        assert offered, f"{rule.code} promises a {rule.fix} fix but its example has none"
+        assert any(f.safe == (rule.fix == "safe") for f in offered)
+
+
+def test_codes_and_names_are_well_formed_and_unique() -> None:
+    names = [r.name for r in RULES.values()]
+    assert len(set(names)) == len(names)
+    for code, rule in RULES.items():
+        assert code == rule.code
+        assert re.fullmatch(r"ADS[0-4][0-9]{2}", code)
+        assert re.fullmatch(r"[a-z0-9]+(-[a-z0-9]+)*", rule.name)
+        assert rule.summary.endswith(".")
+
+
+@pytest.mark.parametrize("rule", RULES.values(), ids=lambda r: r.code)
+def test_rule_page_is_current(rule: Rule) -> None:
+    page = DOCS / f"{rule.code}.md"
+    assert page.exists(), "run: python -m adstxt._rulesdoc docs/rules"
+    assert page.read_text(encoding="utf-8") == render_rule(rule)
+
+
+def test_rule_index_is_current() -> None:
+    assert (DOCS / "index.md").read_text(encoding="utf-8") == render_index()
+    assert sorted(p.stem for p in DOCS.glob("ADS*.md")) == sorted(RULES)
