@@ -59,6 +59,8 @@ _SCHEME: Final = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*://")
 # Characters that end the host part of a pasted URL or annotated domain.
 _HOST_END: Final = re.compile(r"[/?#<>()\[\]\s:;|\"'=,]")
 _EMAIL: Final = re.compile(r"[^@\s]+@[^@\s]+\Z")
+# A 16-hex-digit certification ID run into the start of the next record's domain.
+_CERT_THEN_DOMAIN: Final = re.compile(r"([0-9a-fA-F]{16})([a-zA-Z][a-zA-Z0-9-]*\.[a-zA-Z0-9.-]+)\Z")
 
 _BAD_CHAR_REASONS: Final = {
     "*": "a wildcard",
@@ -245,6 +247,21 @@ def analyze_host(text: str, extra_suffixes: tuple[str, ...] = ()) -> DomainAnaly
 @functools.lru_cache(maxsize=16384)
 def analyze_ad_system(text: str, extra_suffixes: tuple[str, ...] = ()) -> DomainAnalysis:
     """:func:`analyze_host` plus the checks against well-known ad systems (field 1)."""
+    glued = _CERT_THEN_DOMAIN.match(text)
+    if glued:
+        return DomainAnalysis(
+            None, None, "",
+            (
+                Finding(
+                    "ADS107",
+                    f"the domain starts with '{glued.group(1)}', a certification ID that "
+                    "belongs to the record on the line before",
+                    "the line break was put inside the previous record; the domain is "
+                    f"probably '{glued.group(2)}'",
+                    0, len(text),
+                ),
+            ),
+        )
     base = analyze_host(text, extra_suffixes)
     domain = base.normalized
     if domain is None:

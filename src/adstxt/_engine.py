@@ -35,6 +35,7 @@ _SNIFF_CHARS: Final = 4096
 _RELATIONSHIPS: Final = {"DIRECT": Relationship.DIRECT, "RESELLER": Relationship.RESELLER}
 _VARIABLE: Final = re.compile(r"[ \t]*([A-Za-z][A-Za-z0-9_-]*)([ \t]*)=([ \t]*)")
 _WORDS: Final = re.compile(r"[^\W\d_]{2,}")
+_EMBEDDED_HEX16: Final = re.compile(r"(?<![0-9a-fA-F])[0-9a-fA-F]{16}(?![0-9a-fA-F])")
 _GLUED: Final = re.compile(
     r"(?i)(DIRECT|RESELLER|[0-9a-f]{16})([a-z0-9][a-z0-9-]*(?:\.[a-z0-9-]+)+)\Z"
 )
@@ -203,7 +204,7 @@ class Engine:
                 slow(number, text, None)
                 continue
             if cert is not None:
-                lowered = cert.lower()
+                lowered = cert.lower()  # the fast path only sees clean 16-hex IDs
                 first = self._first_cert.get(domain)
                 if first is None:
                     self._first_cert[domain] = (lowered, number)
@@ -264,7 +265,7 @@ class Engine:
     ) -> Diagnostic:
         diagnostic = Diagnostic(
             code, RULES[code].severity, line, start + 1, end + 1,
-            message[:1].upper() + message[1:], hint, fix,
+            _sentence(message), hint, fix,
         )
         self.diagnostics.append(diagnostic)
         return diagnostic
@@ -610,6 +611,17 @@ class Engine:
                         number, comma + 1, number, comma + 2),
             )
             return fields[:-1]
+        empty = [i for i, field in enumerate(fields[:4]) if not field[0]]
+        if count == 5 and len(empty) == 1 and empty[0] > 0:
+            at = fields[empty[0]][1]
+            comma = body.rfind(",", 0, at)
+            self._diag(
+                "ADS104", number, comma, comma + 1,
+                f"field {empty[0] + 1} is empty, which pushes the record to 5 fields",
+                "two commas in a row: this comma is probably extra",
+                Fix("", False, "remove the extra comma", number, comma + 1, number, comma + 2),
+            )
+            return None
         if count >= 5:
             glued = self._glued(number, body, fields)
             if not glued:
@@ -764,7 +776,7 @@ class Engine:
                             number, 1, number + 1, 1),
                 )
         if cert is not None:
-            lowered = cert.lower()
+            lowered = clean_cert(cert)
             earlier = self._first_cert.get(domain)
             if earlier is None:
                 self._first_cert[domain] = (lowered, number)
@@ -775,7 +787,7 @@ class Engine:
                 if not (lowered in accepted and earlier[0] in accepted):
                     self._diag(
                         "ADS404", number, d0, end,
-                        f"{domain} has the certification ID '{cert}' here but "
+                        f"{domain} has the certification ID '{lowered}' here but "
                         f"'{earlier[0]}' on line {earlier[1]}",
                         "the certification ID identifies the ad system, so it is the same "
                         "on every record of one ad system",
@@ -837,6 +849,18 @@ def _split_fields(text: str, separator: str) -> list[tuple[str, int, int]]:
         fields.append((stripped, start + lead, start + lead + len(stripped)))
         start += len(piece) + len(separator)
     return fields
+
+
+def _sentence(message: str) -> str:
+    """Capitalize a message, unless it starts with quoted text or a domain name."""
+    first = message.split(" ", 1)[0]
+    return message[:1].upper() + message[1:] if first.isalpha() else message
+
+
+def clean_cert(cert: str) -> str:
+    """The comparable form of a certification ID: lower case, decorations removed."""
+    embedded = _EMBEDDED_HEX16.search(cert)
+    return embedded.group().lower() if embedded else cert.lower()
 
 
 def _written_difference(

@@ -41,7 +41,11 @@ COUNTRIES: Final = frozenset(
     """.split()
 )
 
-_EMAIL: Final = re.compile(r"[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+\Z")
+# An unquoted local part: no leading, trailing or doubled dot (RFC 5322 dot-atom).
+_EMAIL: Final = re.compile(
+    r"[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+(?:\.[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+)*"
+    r"@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+\Z"
+)
 _PHONE: Final = re.compile(r"\+?[0-9][0-9 ().-]{5,}\Z")
 _SCHEME: Final = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:")
 
