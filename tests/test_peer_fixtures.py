@@ -45,7 +45,7 @@ import adstxt
 from adstxt import Record, Relationship, Severity, Variable
 
 if TYPE_CHECKING:
-    from collections.abc import Iterable, Mapping, Sequence
+    from collections.abc import Callable, Iterable, Mapping, Sequence
 
 ROOT: Final = Path(__file__).resolve().parents[1]
 PEERS: Final = ROOT.parent / "shared" / "peer-fixtures"
@@ -509,6 +509,16 @@ def load(folder: str, name: str) -> Any:
     return json.loads((PEERS / folder / name).read_text(encoding="utf-8"))
 
 
+def case_vectors(
+    folder: str, name: str, build: Callable[[int, Mapping[str, Any]], Vector | None]
+) -> list[Vector]:
+    """Build a vector from each entry of a peer file's ``cases`` list (none without data)."""
+    if not PEERS.is_dir():
+        return []
+    vectors = (build(n, case) for n, case in enumerate(load(folder, name)["cases"]))
+    return [vector for vector in vectors if vector is not None]
+
+
 def at_line(text: str, number: int) -> str:
     """``text`` placed on line ``number`` (1-based), after blank lines."""
     return "\n" * (number - 1) + text
@@ -745,10 +755,7 @@ def miyaichi_vector(n: int, case: Mapping[str, Any]) -> Vector:
 
 
 def miyaichi_vectors() -> list[Vector]:
-    if not PEERS.is_dir():
-        return []
-    cases = load(MIYAICHI, "vectors.json")["cases"]
-    return [miyaichi_vector(n, case) for n, case in enumerate(cases)]
+    return case_vectors(MIYAICHI, "vectors.json", miyaichi_vector)
 
 
 @pytest.mark.parametrize("vector", params(miyaichi_vectors()))
@@ -789,10 +796,7 @@ def tenup_vector(n: int, case: Mapping[str, Any]) -> Vector:
 
 
 def tenup_vectors() -> list[Vector]:
-    if not PEERS.is_dir():
-        return []
-    cases = load(TENUP, "validate-line-vectors.json")["cases"]
-    return [tenup_vector(n, case) for n, case in enumerate(cases)]
+    return case_vectors(TENUP, "validate-line-vectors.json", tenup_vector)
 
 
 @pytest.mark.parametrize("vector", params(tenup_vectors()))
@@ -882,11 +886,7 @@ def tzafrirben_vector(n: int, case: Mapping[str, Any]) -> Vector | None:
 
 
 def tzafrirben_vectors() -> list[Vector]:
-    if not PEERS.is_dir():
-        return []
-    cases = load(TZAFRIRBEN, "vectors.json")["cases"]
-    vectors = (tzafrirben_vector(n, case) for n, case in enumerate(cases))
-    return [v for v in vectors if v is not None]
+    return case_vectors(TZAFRIRBEN, "vectors.json", tzafrirben_vector)
 
 
 @pytest.mark.parametrize("vector", params(tzafrirben_vectors()))
@@ -927,10 +927,7 @@ def suzuken_vector(n: int, case: Mapping[str, Any]) -> Vector:
 
 
 def suzuken_vectors() -> list[Vector]:
-    if not PEERS.is_dir():
-        return []
-    cases = load(SUZUKEN, "vectors.json")["cases"]
-    return [suzuken_vector(n, case) for n, case in enumerate(cases)]
+    return case_vectors(SUZUKEN, "vectors.json", suzuken_vector)
 
 
 @pytest.mark.parametrize("vector", params(suzuken_vectors()))
@@ -979,10 +976,7 @@ def mechiru_vector(n: int, case: Mapping[str, Any]) -> Vector:
 
 
 def mechiru_vectors() -> list[Vector]:
-    if not PEERS.is_dir():
-        return []
-    cases = load(MECHIRU, "vectors.json")["cases"]
-    return [mechiru_vector(n, case) for n, case in enumerate(cases)]
+    return case_vectors(MECHIRU, "vectors.json", mechiru_vector)
 
 
 @pytest.mark.parametrize("vector", params(mechiru_vectors()))
@@ -1013,10 +1007,7 @@ def geronimod_vector(n: int, case: Mapping[str, Any]) -> Vector:
 
 
 def geronimod_vectors() -> list[Vector]:
-    if not PEERS.is_dir():
-        return []
-    cases = load(GERONIMOD, "vectors.json")["cases"]
-    return [geronimod_vector(n, case) for n, case in enumerate(cases)]
+    return case_vectors(GERONIMOD, "vectors.json", geronimod_vector)
 
 
 @pytest.mark.parametrize("vector", params(geronimod_vectors()))

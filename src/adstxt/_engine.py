@@ -14,7 +14,7 @@ import re
 from collections.abc import Callable
 from typing import Final
 
-from adstxt import _fields, _variables
+from adstxt import _fields, _known, _variables
 from adstxt._chars import LOOKALIKES, ODD_CHAR, SAFE_LOOKALIKES, classify, describe
 from adstxt._domains import DomainAnalysis, Finding, analyze_ad_system
 from adstxt._sniff import sniff
@@ -35,7 +35,6 @@ _SNIFF_CHARS: Final = 4096
 _RELATIONSHIPS: Final = {"DIRECT": Relationship.DIRECT, "RESELLER": Relationship.RESELLER}
 _VARIABLE: Final = re.compile(r"[ \t]*([A-Za-z][A-Za-z0-9_-]*)([ \t]*)=([ \t]*)")
 _WORDS: Final = re.compile(r"[^\W\d_]{2,}")
-_EMBEDDED_HEX16: Final = re.compile(r"(?<![0-9a-fA-F])[0-9a-fA-F]{16}(?![0-9a-fA-F])")
 _GLUED: Final = re.compile(
     r"(?i)(DIRECT|RESELLER|[0-9a-f]{16})([a-z0-9][a-z0-9-]*(?:\.[a-z0-9-]+)+)\Z"
 )
@@ -204,11 +203,12 @@ class Engine:
                 slow(number, text, None)
                 continue
             if cert is not None:
-                lowered = cert.lower()  # the fast path only sees clean 16-hex IDs
+                # A certification ID on the fast path has no findings, so it is already in
+                # its comparable form (16 lower-case hex digits).
                 first = self._first_cert.get(domain)
                 if first is None:
-                    self._first_cert[domain] = (lowered, number)
-                elif first[0] != lowered:
+                    self._first_cert[domain] = (cert, number)
+                elif first[0] != cert:
                     slow(number, text, None)
                     continue
             # 5. Commit: the line is a clean record.
@@ -776,14 +776,12 @@ class Engine:
                             number, 1, number + 1, 1),
                 )
         if cert is not None:
-            lowered = clean_cert(cert)
+            lowered = _fields.comparable_cert(cert)
             earlier = self._first_cert.get(domain)
             if earlier is None:
                 self._first_cert[domain] = (lowered, number)
             elif earlier[0] != lowered and earlier[1] != number:
-                from adstxt._known import certification_ids
-
-                accepted = certification_ids().accepted.get(domain, frozenset())
+                accepted = _known.certification_ids().accepted.get(domain, frozenset())
                 if not (lowered in accepted and earlier[0] in accepted):
                     self._diag(
                         "ADS404", number, d0, end,
@@ -855,12 +853,6 @@ def _sentence(message: str) -> str:
     """Capitalize a message, unless it starts with quoted text or a domain name."""
     first = message.split(" ", 1)[0]
     return message[:1].upper() + message[1:] if first.isalpha() else message
-
-
-def clean_cert(cert: str) -> str:
-    """The comparable form of a certification ID: lower case, decorations removed."""
-    embedded = _EMBEDDED_HEX16.search(cert)
-    return embedded.group().lower() if embedded else cert.lower()
 
 
 def _written_difference(

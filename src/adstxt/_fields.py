@@ -19,6 +19,7 @@ __all__ = [
     "account_findings",
     "account_is_plain",
     "certification_findings",
+    "comparable_cert",
     "google_id_ok",
     "relationship_findings",
 ]
@@ -225,15 +226,24 @@ def _near(value: str, known: str) -> str | None:
     return None
 
 
+def comparable_cert(cert: str) -> str:
+    """The form in which certification IDs compare: lower case, decorations removed.
+
+    ``'<5D62403B186F2ACE>'`` and ``'5d62403b186f2ace (TAM)'`` both become
+    ``'5d62403b186f2ace'``; a value with no 16-digit ID inside is only lower-cased.
+    """
+    embedded = _EMBEDDED_HEX16.search(cert)
+    return embedded.group().lower() if embedded else cert.lower()
+
+
 def certification_findings(cert: str, domain: str | None) -> list[Finding]:
     """Problems with a non-empty certification authority ID (field 4) of ``domain``."""
     length = len(cert)
     findings: list[Finding] = []
-    value = cert
+    value = comparable_cert(cert)
     if _HEX16.match(cert):
         pass
     elif _HEX16_ANY_CASE.match(cert):
-        value = cert.lower()
         findings.append(
             Finding(
                 "ADS221", f"the certification ID '{cert}' has upper-case letters",
@@ -241,9 +251,7 @@ def certification_findings(cert: str, domain: str | None) -> list[Finding]:
             )
         )
     else:
-        embedded = _EMBEDDED_HEX16.search(cert)
-        if embedded:
-            value = embedded.group().lower()
+        if value != cert.lower():
             findings.append(
                 Finding(
                     "ADS220",
@@ -253,7 +261,6 @@ def certification_findings(cert: str, domain: str | None) -> list[Finding]:
                 )
             )
         else:
-            value = cert.lower()
             findings.append(
                 Finding(
                     "ADS220",
