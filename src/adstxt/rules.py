@@ -54,6 +54,9 @@ _CATEGORIES = {
     "2": "Record fields",
     "3": "Variables",
     "4": "Whole file",
+    "5": "Fetching and serving",
+    "6": "sellers.json",
+    "7": "sellers.json cross-checks",
 }
 
 E, W, INFO = Severity.ERROR, Severity.WARNING, Severity.INFO
