@@ -1,80 +1,243 @@
-"""``adstxt-check`` run as a real subprocess, as users and CI run it."""
+"""``adstxt-check`` run as a real subprocess: formats, exit codes, selection and output safety.
+
+Golden files in ``tests/golden`` hold the exact output for ``examples/broken-ads.txt``;
+after a deliberate change, rewrite them with ``ADSTXT_UPDATE_GOLDEN=1 pytest tests/test_cli.py``.
+"""
 
 from __future__ import annotations
 
+import json
+import os
 import shutil
-import subprocess
-import sys
 from pathlib import Path
 
-from tests.conftest import ROOT
+import pytest
+
+from tests.cli import run
+from tests.conftest import ROOT, shared_path
 
 EXAMPLES = ROOT / "examples"
+GOLDEN = Path(__file__).parent / "golden"
+BROKEN = "examples/broken-ads.txt"
+CLEAN_RECORD = b"google.com, pub-1234567890123456, DIRECT, f08c47fec0942fa0\n"
 
 
-def run(*args: str, stdin: bytes | None = None, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "adstxt", *args],
-        input=stdin.decode("utf-8", "surrogateescape") if stdin is not None else None,
-        capture_output=True, text=True, check=False, cwd=cwd, timeout=60,
-    )
+def _golden(name: str, actual: str) -> None:
+    path = GOLDEN / name
+    if os.environ.get("ADSTXT_UPDATE_GOLDEN"):
+        path.write_text(actual, encoding="utf-8")
+    assert actual == path.read_text(encoding="utf-8"), f"output differs from {path}"
 
 
-def test_clean_example_passes() -> None:
-    result = run(str(EXAMPLES / "ads.txt"))
-    assert result.returncode == 0, result.stdout + result.stderr
-    assert result.stdout == "Checked 1 file: 0 errors, 0 warnings, 0 info.\n"
+@pytest.mark.parametrize("output_format", ["concise", "full", "json", "github"])
+def test_golden_output_of_the_broken_example(output_format: str) -> None:
+    result = run(BROKEN, "--output-format", output_format)
+    assert result.returncode == 1, result.stderr
+    assert result.stderr == ""
+    _golden(f"broken-ads.{output_format}", result.stdout)
 
 
-def test_broken_example_fails_with_located_diagnostics() -> None:
-    path = EXAMPLES / "broken-ads.txt"
-    result = run(str(path))
+def test_golden_sarif_results_of_the_broken_example() -> None:
+    result = run(BROKEN, "--output-format", "sarif")
     assert result.returncode == 1
-    lines = result.stdout.splitlines()
-    assert f"{path}:2:1: ADS201 'https://google.com/' is a URL; expected a bare domain such as 'example.com'" in lines
-    assert f"{path}:3:19: ADS210 The relationship must be DIRECT or RESELLER; found 'DIRCT'" in lines
-    assert any(line.startswith(f"{path}:7:27: ADS107 ") for line in lines)
-    assert lines[-1] == "Checked 1 file: 3 errors, 4 warnings, 1 info."
+    results = json.loads(result.stdout)["runs"][0]["results"]
+    _golden("broken-ads.sarif-results.json", json.dumps(results, indent=2) + "\n")
 
 
-def test_directory_and_stdin(tmp_path: Path) -> None:
-    (tmp_path / "site").mkdir()
+def test_concise_lines_are_path_line_column_code_message() -> None:
+    lines = run(BROKEN).stdout.splitlines()
+    assert f"{BROKEN}:3:19: ADS210 The relationship must be DIRECT or RESELLER; found 'DIRCT'" in lines
+    assert lines[-1] == "Checked 1 file: 3 errors, 4 warnings, 1 info; 3 fixable with --fix."
+    positions = [tuple(int(n) for n in line.split(":")[1:3]) for line in lines[:-1]]
+    assert positions == sorted(positions)
+
+
+def test_json_is_the_documented_contract() -> None:
+    items = json.loads(run(BROKEN, "--output-format", "json").stdout)
+    keys = {"path", "line", "column", "end_column", "code", "name", "severity", "message",
+            "hint", "fix"}
+    assert all(set(item) == keys for item in items)
+    fixes = [item["fix"] for item in items if item["fix"] is not None]
+    assert fixes and all({"replacement", "safe"} <= set(fix) for fix in fixes)
+    assert any(item["fix"] is None for item in items)
+
+
+def test_clean_example_passes_in_every_format() -> None:
+    assert run("examples/ads.txt").stdout == "Checked 1 file: 0 errors, 0 warnings, 0 info.\n"
+    for output_format in ("full", "github"):
+        result = run("examples/ads.txt", "--output-format", output_format)
+        assert result.returncode == 0
+        assert "ADS" not in result.stdout
+    assert json.loads(run("examples/ads.txt", "--output-format", "json").stdout) == []
+    sarif = json.loads(run("examples/ads.txt", "--output-format", "sarif").stdout)
+    assert sarif["runs"][0]["results"] == []
+
+
+def test_seed_sample_is_rejected_in_every_format() -> None:
+    seed = str(shared_path("seeds", "000_993765986a61e5d8.txt"))
+    concise = run(seed)
+    assert concise.returncode == 1
+    assert f"{seed}:1:1: ADS004 " in concise.stdout
+    items = json.loads(run(seed, "--output-format", "json").stdout)
+    assert {item["code"] for item in items} >= {"ADS004", "ADS101"}
+    github = run(seed, "--output-format", "github").stdout.splitlines()
+    assert github and all(line.startswith("::") for line in github)
+    sarif = json.loads(run(seed, "--output-format", "sarif").stdout)
+    assert len(sarif["runs"][0]["results"]) == len(items)
+
+
+def test_the_real_corpus_never_crashes_the_command() -> None:
+    corpus = shared_path("corpus", "real")
+    files = sorted(str(p) for p in corpus.iterdir() if p.name != "SOURCES.tsv")
+    result = run("--output-format", "json", "--exit-zero", *files)
+    assert result.returncode == 0, result.stderr[-2000:]
+    items = json.loads(result.stdout)
+    assert {item["path"] for item in items} <= set(files)
+    assert len({item["path"] for item in items}) > len(files) // 2
+    concise = run(*files)
+    assert concise.returncode == 1
+    assert concise.stdout.splitlines()[-1].startswith(f"Checked {len(files)} files: ")
+    assert "Traceback" not in concise.stderr
+
+
+def test_directories_are_searched_for_ads_txt_and_app_ads_txt(tmp_path: Path) -> None:
+    (tmp_path / "site" / ".git").mkdir(parents=True)
     shutil.copy(EXAMPLES / "ads.txt", tmp_path / "site" / "ads.txt")
     (tmp_path / "site" / "app-ads.txt").write_text("SUBDOMAIN=a.example.com\n")
     (tmp_path / "site" / "bads.txt").write_text("not checked\n")
+    (tmp_path / "site" / "ads.txt.bak").write_text("not checked\n")
+    (tmp_path / "site" / ".git" / "ads.txt").write_text("not checked\n")
     result = run(str(tmp_path))
     assert result.returncode == 0
     assert "ADS309" in result.stdout and "ADS006" in result.stdout
+    assert "not checked" not in result.stdout and ".git" not in result.stdout
     assert result.stdout.splitlines()[-1].startswith("Checked 2 files:")
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    nothing = run(str(empty))
+    assert nothing.returncode == 2
+    assert "no ads.txt or app-ads.txt files found" in nothing.stderr
+
+
+def test_standard_input() -> None:
     piped = run("-", stdin=b"mgid.com, 749656, DIRCT\n")
     assert piped.returncode == 1
     assert piped.stdout.startswith("<stdin>:1:19: ADS210 ")
 
 
-def test_strict_fails_on_warnings(tmp_path: Path) -> None:
-    path = tmp_path / "ads.txt"
-    path.write_text("google.com, pub-1234567890123456, DIRECT\ngoogle.com, pub-1234567890123456, DIRECT\n")
-    assert run(str(path)).returncode == 0
-    assert run("--strict", str(path)).returncode == 1
+def test_exit_codes(tmp_path: Path) -> None:
+    warned = tmp_path / "ads.txt"
+    warned.write_bytes(CLEAN_RECORD * 2)
+    assert run(str(warned)).returncode == 0
+    assert run("--strict", str(warned)).returncode == 1
+    assert run("--exit-zero", BROKEN).returncode == 0
+    missing = run(str(tmp_path / "missing" / "ads.txt"))
+    assert missing.returncode == 2 and "cannot read" in missing.stderr
+    both = run(str(tmp_path / "missing.txt"), "examples/ads.txt")
+    assert both.returncode == 2 and "Checked 1 file" in both.stdout
+    assert run("--no-such-option").returncode == 2
+    bad = run("--select", "XYZ1", BROKEN)
+    assert bad.returncode == 2 and "--select: 'XYZ1' is not a rule code" in bad.stderr
+    assert run("--fix", "--diff", BROKEN).returncode == 2
 
 
-def test_unreadable_input_exits_2(tmp_path: Path) -> None:
-    result = run(str(tmp_path / "missing" / "ads.txt"))
-    assert result.returncode == 2
-    assert "cannot read" in result.stderr
+def test_select_ignore_and_extend_select() -> None:
+    only_fields = run("--select", "ADS2", BROKEN).stdout
+    codes = {line.split()[1] for line in only_fields.splitlines()[:-1]}
+    assert codes == {"ADS201", "ADS210", "ADS211", "ADS220", "ADS222"}
+    ignored = run("--ignore", "ADS22,ADS107", BROKEN).stdout
+    assert "ADS220" not in ignored and "ADS107" not in ignored and "ADS210" in ignored
+    extended = run("--select", "ADS201", "--extend-select", "invalid-relationship", BROKEN)
+    assert {line.split()[1] for line in extended.stdout.splitlines()[:-1]} == {
+        "ADS201", "ADS210"
+    }
 
 
-def test_hostile_bytes_never_reach_the_terminal(tmp_path: Path) -> None:
-    path = tmp_path / "ads.txt"
-    path.write_bytes(b"\x1b[31mevil.com\x1b[0m, 1, DIRECT\n\xe2\x80\xaeabc, 1, DIRECT\n")
-    result = run(str(path))
+def test_statistics() -> None:
+    result = run("--statistics", BROKEN)
     assert result.returncode == 1
-    assert "\x1b" not in result.stdout
-    assert "\u202e" not in result.stdout
-    assert "ADS007 Control character U+001B ESCAPE" in result.stdout
+    lines = result.stdout.splitlines()
+    assert "1  ADS201  [*] invalid-domain" in lines
+    assert "1  ADS210      invalid-relationship" in lines
+    assert lines[-1].startswith("Checked 1 file:")
 
 
-def test_version() -> None:
-    result = run("--version")
-    assert result.returncode == 0
-    assert result.stdout.startswith("adstxt-check ")
+def test_show_rules_explain_and_version() -> None:
+    from adstxt.rules import RULES
+
+    listing = run("--show-rules")
+    assert listing.returncode == 0
+    assert len(listing.stdout.splitlines()) == len(RULES) + 1
+    explained = run("--explain", "ADS210")
+    assert explained.returncode == 0
+    assert explained.stdout.startswith("# ADS210 invalid-relationship")
+    assert run("--explain", "relationship-case").stdout.startswith("# ADS211 ")
+    unknown = run("--explain", "ADS999")
+    assert unknown.returncode == 2 and "--show-rules" in unknown.stderr
+    version = run("--version").stdout
+    assert version.startswith("adstxt-check ")
+    assert "tldextract " in version and "Public Suffix List snapshot " in version
+
+
+def test_colour_only_when_asked_and_never_from_the_file(tmp_path: Path) -> None:
+    path = tmp_path / "ads.txt"
+    path.write_bytes(b"\x1b[31mevil.com\x1b[0m, 1, DIRECT\n")
+    plain = run(str(path))
+    assert "\x1b" not in plain.stdout
+    coloured = run("--color", "always", str(path), "--output-format", "full")
+    assert "\x1b[1;31merror[ADS007]" in coloured.stdout
+    assert "| \\x1b[31mevil.com\\x1b[0m, 1, DIRECT\n" in coloured.stdout
+    forced_off = run("--color", "auto", str(path), env={"NO_COLOR": "1", "FORCE_COLOR": ""})
+    assert "\x1b" not in forced_off.stdout
+
+
+HOSTILE = (
+    b"\x1b]0;owned\x07evil.com, 1, DIRECT\n"
+    b"\xe2\x80\xaeabc.com, 1, DIRECT\n"
+    b"x.com, 1, DIRECT\rforged.com:9:9: ADS000 fake\n"
+    b"%0A::error::injected\n"
+)
+
+
+@pytest.mark.parametrize("output_format", ["concise", "full", "json", "github", "sarif"])
+def test_hostile_bytes_never_reach_the_output_raw(tmp_path: Path, output_format: str) -> None:
+    path = tmp_path / "ads.txt"
+    path.write_bytes(HOSTILE)
+    result = run(str(path), "--output-format", output_format, "--color", "always")
+    assert result.returncode == 1
+    text = result.stdout.replace("\x1b[0m", "").replace("\x1b[1m", "")
+    for colour in ("1;31", "1;33", "1;36"):
+        text = text.replace(f"\x1b[{colour}m", "")
+    assert "\x1b" not in text and "\x07" not in text and "\r" not in text
+    assert "\u202e" not in text
+    assert not any(line.startswith("forged.com") for line in text.splitlines())
+    if output_format == "github":
+        assert all(line.startswith("::") for line in text.splitlines())
+        assert "::error::injected" not in text
+
+
+def test_unused_and_working_suppressions(tmp_path: Path) -> None:
+    path = tmp_path / "ads.txt"
+    path.write_bytes(
+        b"mgid.com, 749656, DIRCT # noqa: ADS210\n"
+        b"openx.com, 537120563, reseller  # noqa\n"
+        b"google.com, pub-1234567890123456, DIRECT, f08c47fec0942fa0 # noqa: ADS220, ADS999\n"
+    )
+    result = run(str(path))
+    lines = result.stdout.splitlines()
+    assert not any(" ADS210 " in line or " ADS211 " in line for line in lines)
+    assert any(line.startswith(f"{path}:3:") and " ADS901 " in line for line in lines)
+    assert "ADS999 (not a rule code)" in result.stdout
+    whole = tmp_path / "whole" / "ads.txt"
+    whole.parent.mkdir()
+    whole.write_bytes(b"# adstxt: noqa: ADS210\nmgid.com, 749656, DIRCT\n")
+    assert run(str(whole)).returncode == 0
+
+
+def test_readme_shows_a_real_run() -> None:
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    block = readme.split("$ adstxt-check examples/broken-ads.txt\n", 1)[1].split("```", 1)[0]
+    assert block == run(BROKEN).stdout
+    full = readme.split("$ adstxt-check --output-format full examples/broken-ads.txt\n", 1)[1]
+    shown = full.split("\n...\n", 1)[0] + "\n"
+    assert run(BROKEN, "--output-format", "full").stdout.startswith(shown)

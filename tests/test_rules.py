@@ -16,7 +16,7 @@ DOCS = ROOT / "docs" / "rules"
 
 def _diagnose(example: bytes, rule: Rule) -> list[adstxt.Diagnostic]:
     """What checking one of a rule's examples reports, by the kind of file it is."""
-    return adstxt.parse(example, filename=rule.filename, domain=rule.domain).diagnostics
+    return adstxt.lint(example, filename=rule.filename, domain=rule.domain)
 
 
 @pytest.mark.parametrize("rule", RULES.values(), ids=lambda r: r.code)

@@ -9,6 +9,9 @@ True
 """
 
 from adstxt._api import check, dumps, iter_parse, kind_for, load, loads, parse
+from adstxt._fixer import FixResult, apply_fixes
+from adstxt._lint import lint
+from adstxt._settings import Settings
 from adstxt._version import __version__
 from adstxt.diagnostics import Diagnostic, Fix, Severity
 from adstxt.errors import AdsTxtError
@@ -23,17 +26,21 @@ __all__ = [
     "Diagnostic",
     "FileKind",
     "Fix",
+    "FixResult",
     "ParseResult",
     "Record",
     "Relationship",
     "Rule",
+    "Settings",
     "Severity",
     "Variable",
     "__version__",
+    "apply_fixes",
     "check",
     "dumps",
     "iter_parse",
     "kind_for",
+    "lint",
     "load",
     "loads",
     "parse",

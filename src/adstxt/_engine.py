@@ -648,6 +648,9 @@ class Engine:
             tokens = [t.strip() for t in tokens if t.strip()]
             if not 3 <= len(tokens) <= 4 or tokens[2].upper() not in _fields.RELATIONSHIPS:
                 continue
+            if any("," in token for token in tokens):
+                # Commas are there already: the other separator is not what splits fields.
+                continue
             joined = ", ".join(tokens)
             if separator == "\t" and semicolon < 0:
                 self._diag(

@@ -13,8 +13,10 @@ from adstxt.rules import RULES, Rule
 __all__ = ["render_index", "render_rule", "write_pages"]
 
 _FIXES = {
-    "safe": "Yes, a safe fix: applying it never changes what consumers understand.",
-    "unsafe": "An unsafe fix is offered: it is a best guess that a person should review.",
+    "safe": "Yes, a safe fix: applying it never changes what consumers understand. "
+    "`adstxt-check --fix` applies it; `--diff` shows it first.",
+    "unsafe": "An unsafe fix is offered: it is a best guess that a person should review. "
+    "`adstxt-check --diff --unsafe-fixes` shows it; `--fix --unsafe-fixes` applies it.",
     "none": "No automatic fix: the right value is something only the file's owner knows.",
 }
 
@@ -88,7 +90,9 @@ def render_rule(rule: Rule) -> str:
 
 ## Silencing it
 
-Every diagnostic is data: filter it out by its code, `{rule.code}`, in your own tooling.
+On one line, end it with a comment: `# noqa: {rule.code}`. For the whole file, add the
+comment line `# adstxt: noqa: {rule.code}`. For every file, add `"{rule.code}"` to `ignore` in
+`[tool.adstxt]` (pyproject.toml) or `.adstxt.toml`, or pass `--ignore {rule.code}`.
 """
 
 

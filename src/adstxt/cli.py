@@ -1,7 +1,8 @@
-"""``adstxt-check``: check ads.txt and app-ads.txt files from the command line.
+"""``adstxt-check``: lint ads.txt and app-ads.txt files.
 
-Exit status: 0 when no error was found, 1 when at least one error was, 2 when an input
-could not be read or the command line was wrong.
+Exit status: 0 when nothing at a failing severity was found; 1 when something was, or when
+``--fix`` changed a file (or ``--diff`` would); 2 for a usage error, an unreadable input, a
+bad configuration file or an internal error, with the reason on standard error.
 """
 
 from __future__ import annotations
@@ -12,103 +13,374 @@ import sys
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 
-from adstxt._api import check
-from adstxt.diagnostics import Diagnostic, Severity
+import attrs
+
+from adstxt._config import OUTPUT_FORMATS, Config, ConfigError, find_config, load_config
+from adstxt._report import FileReport, Style, escape, render, render_statistics, summary_line
+from adstxt._settings import Settings, expand_selector
 
 __all__ = ["main"]
 
-_FILE_NAMES = ("ads.txt", "app-ads.txt")
+_FILE_NAMES = frozenset(("ads.txt", "app-ads.txt"))
+# Directories a search never enters: version control, virtual environments, caches.
+_SKIPPED_DIRECTORIES = frozenset(("node_modules", "__pycache__", "site-packages"))
+_STDIN = "-"
 
 
-def _escape(text: str) -> str:
-    """Make text from a checked file safe to print: no control or bidi characters survive."""
-    out = []
-    for char in text:
-        code = ord(char)
-        if code < 0x20 or 0x7F <= code <= 0x9F or char in "\u2028\u2029" or (
-            0x200B <= code <= 0x200F or 0x202A <= code <= 0x202E or 0x2066 <= code <= 0x2069
-            or code == 0xFEFF
-        ):
-            out.append(f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}")
-        else:
-            out.append(char)
-    return "".join(out)
+class UsageError(Exception):
+    """A problem with the command line or configuration: exit status 2."""
+
+
+def _codes(text: str) -> list[str]:
+    return [item.strip() for item in text.split(",") if item.strip()]
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="adstxt-check",
+        description="Check ads.txt and app-ads.txt files against the IAB Tech Lab "
+        "specifications.",
+        epilog="Exit status: 0 clean, 1 problems found (or files fixed), 2 usage or input "
+        "error. Configuration comes from the nearest .adstxt.toml or [tool.adstxt] in "
+        "pyproject.toml; command-line options win.",
+    )
+    parser.add_argument(
+        "paths", nargs="*", metavar="PATH",
+        help="files to check, directories to search for ads.txt and app-ads.txt, or '-' for "
+        "standard input (default: the current directory)",
+    )
+    output = parser.add_argument_group("output")
+    output.add_argument(
+        "--output-format", choices=OUTPUT_FORMATS,
+        help="how to report findings (default: concise)",
+    )
+    output.add_argument(
+        "--statistics", action="store_true",
+        help="print how often each code was reported instead of each finding",
+    )
+    output.add_argument(
+        "--color", choices=("auto", "always", "never"), default="auto",
+        help="colour text output (default: auto, on a terminal unless NO_COLOR is set)",
+    )
+    output.add_argument("-q", "--quiet", action="store_true",
+                        help="print findings only, without the summary line")
+    rules = parser.add_argument_group("rule selection")
+    rules.add_argument("--select", type=_codes, metavar="CODES",
+                       help="report only these codes or prefixes, comma-separated (e.g. ADS2)")
+    rules.add_argument("--extend-select", type=_codes, metavar="CODES", default=[],
+                       help="report these codes in addition to the selected ones")
+    rules.add_argument("--ignore", type=_codes, metavar="CODES", default=[],
+                       help="do not report these codes or prefixes")
+    rules.add_argument("--strict", action=argparse.BooleanOptionalAction, default=None,
+                       help="fail (exit 1) on warnings as well as errors")
+    rules.add_argument("--exit-zero", action="store_true",
+                       help="exit 0 even when problems are found")
+    fixes = parser.add_argument_group("fixes")
+    fixes.add_argument("--fix", action="store_true", help="apply safe fixes to the files")
+    fixes.add_argument("--diff", action="store_true",
+                       help="show the changes --fix would make, without writing them")
+    fixes.add_argument("--unsafe-fixes", action="store_true", default=None,
+                       help="with --fix or --diff, apply unsafe fixes as well")
+    context = parser.add_argument_group("context")
+    context.add_argument("--kind", choices=("ads.txt", "app-ads.txt"),
+                         help="rules to apply (default: from the file name)")
+    context.add_argument("--domain", metavar="DOMAIN",
+                         help="the domain the file is served from, for the SUBDOMAIN and "
+                         "CONTACT checks")
+    context.add_argument("--config", metavar="FILE", type=Path,
+                         help="use this configuration file instead of searching for one")
+    context.add_argument("--isolated", action="store_true",
+                         help="ignore every configuration file")
+    about = parser.add_argument_group("information")
+    about.add_argument("--show-rules", action="store_true", help="list every rule and exit")
+    about.add_argument("--explain", metavar="CODE",
+                       help="print the documentation of a rule (code or name) and exit")
+    about.add_argument("--version", action="store_true",
+                       help="print the versions of adstxt, tldextract and the Public Suffix "
+                       "List snapshot, and exit")
+    return parser
+
+
+def _version() -> str:
+    from importlib.metadata import version
+
+    from adstxt import __version__
+    from adstxt._domains import psl_version
+
+    return (
+        f"adstxt-check {__version__} (tldextract {version('tldextract')}, "
+        f"Public Suffix List snapshot {psl_version() or 'of unknown date'})"
+    )
+
+
+def _show_rules() -> str:
+    from adstxt.rules import RULES
+
+    width = max(len(rule.name) for rule in RULES.values())
+    lines = [f"{'Code':<7} {'Name':<{width}} {'Severity':<8} {'Fix':<6} Summary"]
+    for rule in RULES.values():
+        lines.append(
+            f"{rule.code:<7} {rule.name:<{width}} {rule.severity.value:<8} {rule.fix:<6} "
+            f"{rule.summary}"
+        )
+    return "\n".join(lines) + "\n"
+
+
+def _explain(selector: str) -> str:
+    from adstxt._rulesdoc import render_rule
+    from adstxt.rules import RULES
+
+    try:
+        codes = expand_selector(selector)
+    except ValueError as error:
+        raise UsageError(f"--explain: {error}; run --show-rules for the list") from None
+    if len(codes) != 1:
+        raise UsageError(f"--explain: {selector!r} names {len(codes)} rules; give one code")
+    return render_rule(RULES[next(iter(codes))])
+
+
+def _walk(directory: Path) -> Iterator[Path]:
+    found: list[Path] = []
+    for root, subdirectories, files in os.walk(directory):
+        subdirectories[:] = sorted(
+            d for d in subdirectories if not d.startswith(".") and d not in _SKIPPED_DIRECTORIES
+        )
+        found.extend(Path(root, name) for name in files if name.lower() in _FILE_NAMES)
+    yield from sorted(found)
 
 
 def _expand(paths: Sequence[str]) -> Iterator[str]:
     for path in paths:
-        if path != "-" and os.path.isdir(path):
-            for found in sorted(Path(path).rglob("*")):
-                if found.is_file() and found.name.lower() in _FILE_NAMES:
-                    yield str(found)
+        if path != _STDIN and os.path.isdir(path):
+            for found in _walk(Path(path)):
+                yield str(found)
         else:
             yield path
 
 
-def _parser() -> argparse.ArgumentParser:
-    from adstxt import __version__
+@attrs.frozen
+class _Options:
+    """Command-line settings that override whatever a configuration file says."""
 
-    parser = argparse.ArgumentParser(
-        prog="adstxt-check",
-        description="Check ads.txt and app-ads.txt files against the IAB Tech Lab specifications.",
-    )
-    parser.add_argument(
-        "paths", nargs="*", default=["ads.txt"], metavar="PATH",
-        help="files to check, directories to search for ads.txt and app-ads.txt, "
-        "or '-' for standard input (default: ads.txt)",
-    )
-    parser.add_argument(
-        "--kind", choices=("ads.txt", "app-ads.txt"),
-        help="rules to apply (default: from the file name)",
-    )
-    parser.add_argument(
-        "--domain", metavar="DOMAIN",
-        help="the domain the file is served from, for the SUBDOMAIN checks",
-    )
-    parser.add_argument(
-        "--strict", action="store_true", help="fail (exit 1) on warnings as well as errors"
-    )
-    parser.add_argument("--version", action="version", version=f"adstxt-check {__version__}")
-    return parser
+    select: tuple[str, ...] | None
+    extend_select: tuple[str, ...]
+    ignore: tuple[str, ...]
+    strict: bool | None
+    domain: str | None
+    unsafe_fixes: bool | None
+
+    def over(self, base: Settings) -> Settings:
+        return attrs.evolve(
+            base,
+            select=self.select if self.select is not None else base.select,
+            extend_select=base.extend_select + self.extend_select,
+            extend_ignore=base.extend_ignore + self.ignore,
+            strict=base.strict if self.strict is None else self.strict,
+            domain=self.domain or base.domain,
+            unsafe_fixes=base.unsafe_fixes if self.unsafe_fixes is None else self.unsafe_fixes,
+        )
+
+
+class _Run:
+    """One invocation: configuration lookup, checking, fixing and what to report."""
+
+    def __init__(self, args: argparse.Namespace) -> None:
+        self.args = args
+        self.options = _Options(
+            tuple(args.select) if args.select is not None else None,
+            tuple(args.extend_select), tuple(args.ignore), args.strict, args.domain,
+            args.unsafe_fixes,
+        )
+        for flag, selectors in (("--select", args.select or ()),
+                                ("--extend-select", args.extend_select),
+                                ("--ignore", args.ignore)):
+            for selector in selectors:
+                try:
+                    expand_selector(selector)
+                except ValueError as error:
+                    raise UsageError(f"{flag}: {error}") from None
+        self.explicit: Config | None = None
+        if args.config is not None and not args.isolated:
+            try:
+                self.explicit = load_config(args.config)
+            except ConfigError as error:
+                raise UsageError(str(error)) from None
+            if self.explicit is None:
+                raise UsageError(f"{args.config}: has no [tool.adstxt] table")
+        self.failed_inputs = False
+        self.changed_files = 0
+        self.fixed = 0
+
+    def config_for(self, path: str) -> Config | None:
+        if self.args.isolated:
+            return None
+        if self.explicit is not None:
+            return self.explicit
+        start = Path.cwd() if path == _STDIN else Path(path).parent
+        try:
+            return find_config(start)
+        except ConfigError as error:
+            raise UsageError(str(error)) from None
+
+    def settings_for(self, path: str) -> Settings:
+        config = self.config_for(path)
+        return self.options.over(config.settings if config else Settings())
+
+    def output_format(self, paths: Sequence[str]) -> str:
+        """The flag, else the configuration of the current directory or of the first file."""
+        if self.args.output_format:
+            return str(self.args.output_format)
+        for where in (_STDIN, *paths[:1]):
+            config = self.config_for(where)
+            if config and config.output_format:
+                return config.output_format
+        return "concise"
+
+    def read(self, path: str) -> bytes | None:
+        try:
+            if path == _STDIN:
+                return sys.stdin.buffer.read()
+            with open(path, "rb") as file:
+                return file.read()
+        except OSError as error:
+            reason = error.strerror or str(error)
+            print(f"adstxt-check: cannot read {escape(path)}: {reason}", file=sys.stderr)
+            self.failed_inputs = True
+            return None
+
+    def check(self, path: str) -> tuple[FileReport, Settings] | None:
+        data = self.read(path)
+        if data is None:
+            return None
+        settings = self.settings_for(path)
+        filename = None if path == _STDIN else path
+        if self.args.fix or self.args.diff:
+            data = self.fix(path, data, settings)
+        from adstxt._lint import lint
+
+        diagnostics = lint(data, filename=filename, kind=self.args.kind, settings=settings)
+        name = "<stdin>" if path == _STDIN else path
+        return FileReport(name, diagnostics, data), settings
+
+    def fix(self, path: str, data: bytes, settings: Settings) -> bytes:
+        from adstxt._fixer import apply_fixes
+
+        result = apply_fixes(data, filename=None if path == _STDIN else path, kind=self.args.kind,
+                     settings=settings, unsafe=settings.unsafe_fixes)
+        if result.refused:
+            print(f"adstxt-check: not fixing {escape(path)}: {result.refused}", file=sys.stderr)
+        if not result.changed:
+            if self.args.fix and path == _STDIN:
+                sys.stdout.buffer.write(data)
+            return data
+        self.changed_files += 1
+        self.fixed += len(result.applied)
+        if self.args.diff:
+            sys.stdout.write(_diff(path, data, result.data))
+            return data
+        if path == _STDIN:
+            sys.stdout.buffer.write(result.data)
+        else:
+            from adstxt._atomic import write_atomically
+
+            written = write_atomically(path, result.data)
+            if os.path.islink(path):
+                print(f"adstxt-check: {escape(path)} is a symbolic link; fixed {written}",
+                      file=sys.stderr)
+        return result.data
+
+
+def _diff(path: str, before: bytes, after: bytes) -> str:
+    import difflib
+
+    from adstxt._lint import decoded_lines
+
+    old = [escape(line) + "\n" for line in decoded_lines(before)]
+    new = [escape(line) + "\n" for line in decoded_lines(after)]
+    if old == new:
+        # Only the encoding or the byte-order mark changes.
+        return f"--- {escape(path)}\n+++ {escape(path)}\n@@ re-encoded as UTF-8 without a BOM @@\n"
+    return "".join(difflib.unified_diff(old, new, escape(path), escape(path)))
+
+
+def _style(choice: str, output_format: str) -> Style:
+    if output_format not in ("concise", "full") or choice == "never":
+        return Style(False)
+    if choice == "always" or os.environ.get("FORCE_COLOR"):
+        return Style(True)
+    if os.environ.get("NO_COLOR") or os.environ.get("TERM") == "dumb":
+        return Style(False)
+    return Style(sys.stdout.isatty())
+
+
+def _main(argv: Sequence[str] | None) -> int:
+    args = _parser().parse_args(argv)
+    if args.version:
+        print(_version())
+        return 0
+    if args.show_rules:
+        sys.stdout.write(_show_rules())
+        return 0
+    if args.explain:
+        sys.stdout.write(_explain(args.explain))
+        return 0
+    if args.fix and args.diff:
+        raise UsageError("--fix and --diff cannot be used together; --diff only shows changes")
+    run = _Run(args)
+    paths = list(_expand(args.paths or ["."]))
+    if not paths:
+        searched = ", ".join(args.paths or ["."])
+        raise UsageError(f"no ads.txt or app-ads.txt files found in {searched}")
+    output_format = run.output_format(paths)
+    reports: list[FileReport] = []
+    failing = False
+    for path in paths:
+        checked = run.check(path)
+        if checked is None:
+            continue
+        report, settings = checked
+        reports.append(report)
+        rank = settings.failing_rank()
+        failing = failing or any(d.severity.rank >= rank for d in report.diagnostics)
+    out = sys.stderr if args.fix and _STDIN in paths else sys.stdout
+    text_format = output_format in ("concise", "full")
+    if args.statistics:
+        out.write(render_statistics(reports))
+    elif not args.diff:
+        out.write(render(reports, output_format, _style(args.color, output_format)))
+    if args.diff:
+        files = "file" if run.changed_files == 1 else "files"
+        print(f"{run.fixed} fixes would be applied to {run.changed_files} {files}.",
+              file=sys.stderr)
+    elif text_format and not args.quiet:
+        out.write(summary_line(reports, fixed=run.fixed) + "\n")
+    if run.failed_inputs:
+        return 2
+    if args.exit_zero:
+        return 0
+    return 1 if failing or run.changed_files else 0
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """Run the command; return the exit status."""
-    args = _parser().parse_args(argv)
-    failing = Severity.WARNING.rank if args.strict else Severity.ERROR.rank
-    counts = {Severity.ERROR: 0, Severity.WARNING: 0, Severity.INFO: 0}
-    checked = 0
-    unreadable = False
-    out = sys.stdout
-    for path in _expand(args.paths):
-        try:
-            if path == "-":
-                data = sys.stdin.buffer.read()
-            else:
-                with open(path, "rb") as file:
-                    data = file.read()
-        except OSError as error:
-            print(f"adstxt-check: cannot read {path}: {error.strerror or error}", file=sys.stderr)
-            unreadable = True
-            continue
-        checked += 1
-        name = "<stdin>" if path == "-" else path
-        diagnostics: Sequence[Diagnostic] = check(
-            data, filename=None if path == "-" else path, kind=args.kind, domain=args.domain
-        )
-        for d in diagnostics:
-            counts[d.severity] += 1
-            out.write(f"{_escape(name)}:{d.line}:{d.column}: {d.code} {_escape(d.message)}\n")
-    found = sum(n for severity, n in counts.items() if severity.rank >= failing)
-    summary = (
-        f"Checked {checked} file{'s' if checked != 1 else ''}: {counts[Severity.ERROR]} "
-        f"error{'s' if counts[Severity.ERROR] != 1 else ''}, {counts[Severity.WARNING]} "
-        f"warning{'s' if counts[Severity.WARNING] != 1 else ''}, {counts[Severity.INFO]} info."
-    )
-    print(summary, file=out)
-    if unreadable:
+    """Run ``adstxt-check``; return the exit status."""
+    try:
+        return _main(argv)
+    except UsageError as error:
+        print(f"adstxt-check: {error}", file=sys.stderr)
         return 2
-    return 1 if found else 0
+    except KeyboardInterrupt:
+        return 130
+    except BrokenPipeError:
+        # The reader went away (``adstxt-check ... | head``): nothing more to say.
+        sys.stderr.close()
+        return 1
+    except Exception as error:
+        # The contract is exit status 2 with a reason, never a bare traceback and status 1.
+        import traceback
+
+        traceback.print_exc()
+        print(f"adstxt-check: internal error: {error!r}; please report it", file=sys.stderr)
+        return 2
 
 
 if __name__ == "__main__":

@@ -57,6 +57,7 @@ _CATEGORIES = {
     "5": "Fetching and serving",
     "6": "sellers.json",
     "7": "sellers.json cross-checks",
+    "9": "Suppression comments",
 }
 
 E, W, INFO = Severity.ERROR, Severity.WARNING, Severity.INFO
@@ -616,6 +617,20 @@ _RULE_LIST = [
         "ads.txt 1.1 section 3.2.1",
         b"placeholder.example.com, placeholder, DIRECT\n",
         b"placeholder.example.com, placeholder, DIRECT, placeholder\n",
+    ),
+    # ---- 9xx: suppression comments ---------------------------------------------------
+    Rule(
+        "ADS901", "unused-noqa", W,
+        "A suppression comment that silences nothing.",
+        "'# noqa' at the end of a line silences the findings on that line ('# noqa: ADS220' "
+        "only that code), and '# adstxt: noqa' silences the whole file. Once the line is "
+        "corrected, a comment left behind would hide the next real problem there, so a "
+        "suppression that no longer silences anything (or names a code that is not a rule) "
+        "is reported. The fix removes it, or keeps only the codes still in use.",
+        "adstxt suppression comments (comments are ignored by consumers, ads.txt 1.1 section 3)",
+        b"google.com, pub-1234567890123456, DIRECT, f08c47fec0942fa0 # noqa: ADS220\n",
+        b"pubmatic.com, 156439, Reseller, 5d62403b186f2ace # noqa: ADS211\n",
+        fix="safe",
     ),
 ]
 

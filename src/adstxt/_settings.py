@@ -1,0 +1,96 @@
+"""Which rules run and how serious each is: the settings a configuration file or flags give."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+
+import attrs
+
+from adstxt.diagnostics import Diagnostic, Severity
+from adstxt.rules import RULES
+
+__all__ = ["Settings", "expand_selector"]
+
+
+def expand_selector(selector: str) -> frozenset[str]:
+    """The codes a selector names: a code, a prefix (``ADS2``, ``ADS``, ``ALL``) or a rule name.
+
+    Raises ``ValueError`` naming the selector when it matches no rule, so that a typo in a
+    configuration file is an error rather than a silently ignored line.
+    """
+    wanted = selector.strip()
+    upper = wanted.upper()
+    if upper == "ALL":
+        return frozenset(RULES)
+    by_name = [code for code, rule in RULES.items() if rule.name == wanted.lower()]
+    if by_name:
+        return frozenset(by_name)
+    matched = frozenset(code for code in RULES if code.startswith(upper))
+    if not upper.startswith("ADS") or not matched:
+        raise ValueError(f"{selector!r} is not a rule code, code prefix or rule name")
+    return matched
+
+
+def _expand_all(selectors: Iterable[str]) -> frozenset[str]:
+    codes: set[str] = set()
+    for selector in selectors:
+        codes |= expand_selector(selector)
+    return frozenset(codes)
+
+
+@attrs.frozen
+class Settings:
+    """How a file is checked: rule selection, severity overrides and context.
+
+    ``select`` replaces the default set (every rule); ``extend_select`` adds to it;
+    ``ignore`` and ``extend_ignore`` remove from it. Each entry is a code, a code prefix
+    such as ``ADS2`` or a rule name. ``severity`` maps a selector to the severity its rules
+    report with.
+    """
+
+    select: tuple[str, ...] | None = None
+    extend_select: tuple[str, ...] = ()
+    ignore: tuple[str, ...] = ()
+    extend_ignore: tuple[str, ...] = ()
+    severity: Mapping[str, Severity] = attrs.field(factory=dict)
+    strict: bool = False
+    domain: str | None = None
+    unsafe_fixes: bool = False
+
+    def enabled_codes(self) -> frozenset[str]:
+        """Every code that is reported under these settings."""
+        chosen = frozenset(RULES) if self.select is None else _expand_all(self.select)
+        chosen |= _expand_all(self.extend_select)
+        return chosen - _expand_all(self.ignore) - _expand_all(self.extend_ignore)
+
+    def severities(self) -> dict[str, Severity]:
+        """Code to overridden severity; a longer selector wins over a shorter one."""
+        overrides: dict[str, Severity] = {}
+        for selector in sorted(self.severity, key=len):
+            for code in expand_selector(selector):
+                overrides[code] = self.severity[selector]
+        return overrides
+
+    def failing_rank(self) -> int:
+        """The lowest severity rank that makes the check fail."""
+        return Severity.WARNING.rank if self.strict else Severity.ERROR.rank
+
+    def validate(self) -> None:
+        """Raise ``ValueError`` if any selector matches no rule."""
+        for selectors in (self.select or (), self.extend_select, self.ignore, self.extend_ignore):
+            _expand_all(selectors)
+        self.severities()
+
+    def apply(self, diagnostics: Iterable[Diagnostic]) -> list[Diagnostic]:
+        """Keep the enabled diagnostics, with their severity overridden where configured."""
+        enabled = self.enabled_codes()
+        overrides = self.severities()
+        kept = []
+        for diagnostic in diagnostics:
+            if diagnostic.code not in enabled:
+                continue
+            severity = overrides.get(diagnostic.code)
+            if severity is not None and severity is not diagnostic.severity:
+                diagnostic = attrs.evolve(diagnostic, severity=severity)
+            kept.append(diagnostic)
+        return kept

@@ -1,0 +1,136 @@
+"""Suppression comments written in the checked file itself.
+
+``# noqa`` at the end of a line silences every finding on that line, ``# noqa: ADS220,
+ADS221`` only those codes. ``# adstxt: noqa`` anywhere silences the whole file and
+``# adstxt: noqa: ADS401`` silences those codes everywhere in it. Both are ordinary
+comments, so consumers of the file ignore them. A suppression that silences nothing is
+reported as ADS901, with a safe fix that removes it.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+
+import attrs
+
+from adstxt.diagnostics import Diagnostic, Fix, Severity
+
+__all__ = ["Suppression", "apply_suppressions", "find_suppressions", "might_suppress"]
+
+_ANY_NOQA = re.compile(rb"[nN][oO][qQ][aA]|\x00")
+_DIRECTIVE = re.compile(
+    r"#[ \t]*(?P<file>adstxt:[ \t]*)?noqa\b"
+    r"(?:[ \t]*:[ \t]*(?P<codes>[A-Za-z]+[0-9]+(?:[ \t]*,?[ \t]*[A-Za-z]+[0-9]+)*))?",
+    re.IGNORECASE,
+)
+_CODE = re.compile(r"[A-Za-z]+[0-9]+")
+
+
+@attrs.frozen
+class Suppression:
+    """One ``noqa`` comment: where it is, and which codes it names (empty for all codes)."""
+
+    line: int
+    start: int
+    end: int
+    codes: tuple[str, ...]
+    whole_file: bool
+    text: str
+
+    def covers(self, code: str) -> bool:
+        """Whether this comment silences ``code``."""
+        return not self.codes or code in self.codes
+
+
+def might_suppress(data: bytes | str) -> bool:
+    """Cheap pre-check: False when the file cannot hold a suppression comment at all."""
+    if isinstance(data, str):
+        return "noqa" in data.lower()
+    # A NUL byte means UTF-16 or UTF-32, where the ASCII search below would miss the word.
+    return _ANY_NOQA.search(data) is not None
+
+
+def find_suppressions(lines: Sequence[str]) -> list[Suppression]:
+    """Every suppression comment in the file's lines (1-based line numbers)."""
+    found = []
+    for number, line in enumerate(lines, start=1):
+        hash_at = line.find("#")
+        if hash_at < 0 or "noqa" not in line[hash_at:].lower():
+            continue
+        for match in _DIRECTIVE.finditer(line, hash_at):
+            codes = tuple(code.upper() for code in _CODE.findall(match.group("codes") or ""))
+            found.append(
+                Suppression(
+                    number, match.start(), match.end(), codes, bool(match.group("file")), line
+                )
+            )
+    return found
+
+
+def _unused(suppression: Suppression, used: set[str], known: Iterable[str]) -> Diagnostic:
+    known_codes = set(known)
+    if suppression.codes:
+        stale = [code for code in suppression.codes if code not in used]
+        reasons = []
+        for code in stale:
+            reasons.append(f"{code} (not a rule code)" if code not in known_codes else code)
+        what = "names " + ", ".join(reasons) + ", which "
+        what += "is" if len(stale) == 1 else "are"
+        what += " not reported " + ("in this file" if suppression.whole_file else "on this line")
+    else:
+        what = "silences nothing: no finding is reported " + (
+            "in this file" if suppression.whole_file else "on this line"
+        )
+    keep = [code for code in suppression.codes if code in used]
+    line = suppression.text
+    start, end = suppression.start, suppression.end
+    if keep:
+        prefix = "# adstxt: noqa: " if suppression.whole_file else "# noqa: "
+        replacement = prefix + ", ".join(keep)
+        description = "keep only " + ", ".join(keep)
+    else:
+        replacement = ""
+        description = "remove the suppression comment"
+        # Take the blank space before the comment too, unless the line is only the comment.
+        stripped = line[:start].rstrip(" \t")
+        if stripped and not stripped.endswith("#"):
+            start = len(stripped)
+    return Diagnostic(
+        "ADS901", Severity.WARNING, suppression.line, suppression.start + 1,
+        suppression.end + 1, f"This suppression comment {what}",
+        "remove it, or name only the codes it must silence",
+        Fix(replacement, True, description, suppression.line, start + 1, suppression.line,
+            end + 1),
+    )
+
+
+def apply_suppressions(
+    diagnostics: Iterable[Diagnostic], suppressions: Sequence[Suppression],
+    enabled: Iterable[str],
+) -> list[Diagnostic]:
+    """Drop the silenced diagnostics and add an ADS901 for each suppression left unused."""
+    whole_file = [s for s in suppressions if s.whole_file]
+    by_line: dict[int, list[Suppression]] = {}
+    for suppression in suppressions:
+        if not suppression.whole_file:
+            by_line.setdefault(suppression.line, []).append(suppression)
+    used: dict[int, set[str]] = {id(s): set() for s in suppressions}
+    kept = []
+    for diagnostic in diagnostics:
+        silenced = False
+        for suppression in (*by_line.get(diagnostic.line, ()), *whole_file):
+            if suppression.covers(diagnostic.code):
+                used[id(suppression)].add(diagnostic.code)
+                silenced = True
+        if not silenced:
+            kept.append(diagnostic)
+    enabled_codes = set(enabled)
+    from adstxt.rules import RULES
+
+    for suppression in suppressions:
+        hits = used[id(suppression)]
+        stale = not hits if not suppression.codes else any(c not in hits for c in suppression.codes)
+        if stale and "ADS901" in enabled_codes:
+            kept.append(_unused(suppression, hits, RULES))
+    return kept
