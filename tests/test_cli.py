@@ -115,8 +115,9 @@ def test_directories_are_searched_for_ads_txt_and_app_ads_txt(tmp_path: Path) ->
     empty = tmp_path / "empty"
     empty.mkdir()
     nothing = run(str(empty))
-    assert nothing.returncode == 2
-    assert "no ads.txt or app-ads.txt files found" in nothing.stderr
+    assert nothing.returncode == 0
+    assert "warning: no ads.txt or app-ads.txt files found" in nothing.stderr
+    assert nothing.stdout == "Checked 0 files: 0 errors, 0 warnings, 0 info.\n"
 
 
 def test_standard_input() -> None:
@@ -139,7 +140,24 @@ def test_exit_codes(tmp_path: Path) -> None:
     bad = run("--select", "XYZ1", BROKEN)
     assert bad.returncode == 2 and "--select: 'XYZ1' is not a rule code" in bad.stderr
     assert run("--fix", "--diff", BROKEN).returncode == 2
+    nothing = run("--select", "", BROKEN)
+    assert nothing.returncode == 2 and "--select: give at least one code" in nothing.stderr
+    table = run("--statistics", "--output-format", "sarif", BROKEN)
+    assert table.returncode == 2 and "--statistics prints a text table" in table.stderr
+    assert table.stdout == ""
 
+
+def test_domain_option_is_normalized_or_refused() -> None:
+    subdomain = b"SUBDOMAIN=shop.example.com\n" + CLEAN_RECORD
+    for given in ("example.com", "https://Example.COM/", "EXAMPLE.com."):
+        result = run("--domain", given, "-", stdin=subdomain)
+        assert result.returncode == 0, (given, result.stdout)
+    outside = run("--domain", "example.org", "-", stdin=subdomain)
+    assert "ADS304" in outside.stdout and "'example.org'" in outside.stdout
+    for bad in ("not a domain", "https://", "-x-.com", ""):
+        refused = run(f"--domain={bad}", "-", stdin=subdomain)
+        assert refused.returncode == 2, bad
+        assert "--domain: expected a domain name such as 'example.com'" in refused.stderr
 
 def test_select_ignore_and_extend_select() -> None:
     only_fields = run("--select", "ADS2", BROKEN).stdout

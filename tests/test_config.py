@@ -52,6 +52,11 @@ def test_command_line_wins(tmp_path: Path) -> None:
     assert run(path, "--no-strict").returncode == 0
     assert "ADS222" in run(path, "--select", "ADS222").stdout
     assert "ADS211" not in run(path, "--ignore", "ADS211").stdout
+    (tmp_path / ".adstxt.toml").write_text('ignore = ["invalid-relationship", "ADS211"]\n')
+    (tmp_path / "ads.txt").write_bytes(b"mgid.com, 749656, DIRCT\n" + RECORDS)
+    named = run(path, "--extend-select", "ADS210").stdout
+    assert " ADS210 " in named and " ADS211 " not in named
+    assert " ADS211 " in run(path, "--select", "ADS21").stdout
     other = tmp_path / "other.toml"
     other.write_text('select = ["ADS222"]\n')
     assert "ADS222" in run(path, "--config", str(other)).stdout
@@ -68,6 +73,7 @@ def test_bad_configuration_is_a_clear_error(tmp_path: Path) -> None:
         'severity = { ADS211 = "fatal" }\n': "'severity.ADS211' must be one of",
         "strict = 1\n": "'strict' must be true or false",
         'output-format = "xml"\n': "'output-format' must be one of",
+        'domain = "https://"\n': "'domain' must be a domain name",
         "select = [\n": "not valid TOML",
     }
     for text, expected in cases.items():

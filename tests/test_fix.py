@@ -70,6 +70,8 @@ def test_damaged_utf16_is_not_rewritten() -> None:
     result = adstxt.apply_fixes(data)
     assert result.data == data and not result.changed
     assert result.refused is not None and "UTF-16" in result.refused
+    (encoding,) = [d for d in adstxt.lint(data) if d.code == "ADS003"]
+    assert encoding.fix is None and "damaged" in encoding.message
 
 
 def test_ignored_and_suppressed_findings_are_not_fixed() -> None:
@@ -82,8 +84,30 @@ def test_ignored_and_suppressed_findings_are_not_fixed() -> None:
 
 
 def test_unused_suppression_is_removed_by_the_fix() -> None:
-    data = b"mgid.com, 749656, DIRECT # noqa: ADS210\n# noqa\n"
-    assert adstxt.apply_fixes(data).data == b"mgid.com, 749656, DIRECT\n\n"
+    data = b"mgid.com, 749656, DIRECT # noqa: ADS210\n# noqa\nopenx.com, 1, DIRECT\n"
+    assert adstxt.apply_fixes(data).data == b"mgid.com, 749656, DIRECT\nopenx.com, 1, DIRECT\n"
+
+
+def test_a_suppression_is_judged_only_after_the_other_fixes() -> None:
+    # Line 3 is a case variant of line 2 until the case fix makes it an exact duplicate,
+    # which the file-level suppression then silences: nothing is deleted.
+    data = (
+        b"# adstxt: noqa: ADS401\n"
+        b"appnexus.com, 1240, reseller\n"
+        b"appnexus.com, 1240, RESELLER\n"
+    )
+    fixed = adstxt.apply_fixes(data).data
+    assert fixed == data.replace(b"reseller", b"RESELLER")
+
+
+def test_a_safe_fix_never_deletes_a_comment() -> None:
+    data = b"appnexus.com, 2, RESELLER\nappnexus.com, 2, RESELLER # keep\n"
+    (duplicate,) = [d for d in adstxt.lint(data) if d.code == "ADS401"]
+    assert duplicate.fix is not None and not duplicate.fix.safe
+    assert not adstxt.apply_fixes(data).changed
+    assert adstxt.apply_fixes(data, unsafe=True).data == b"appnexus.com, 2, RESELLER\n"
+    plain = b"appnexus.com, 2, RESELLER\nappnexus.com, 2, RESELLER\n"
+    assert adstxt.apply_fixes(plain).data == b"appnexus.com, 2, RESELLER\n"
 
 
 def test_cli_fix_writes_atomically_and_keeps_permissions(tmp_path: Path) -> None:
@@ -112,9 +136,9 @@ def test_cli_diff_shows_without_writing(tmp_path: Path) -> None:
     result = run("--diff", str(path))
     assert result.returncode == 1
     assert path.read_bytes() == MESSY
-    assert "-https://google.com/, pub-1234567890123456, direct, f08c47fec0942fa0\n" in result.stdout
-    assert "+google.com, pub-1234567890123456, DIRECT, f08c47fec0942fa0\n" in result.stdout
-    assert "would be applied to 1 file" in result.stderr
+    assert "-https://google.com/, pub-1234567890123456, direct, f08c47fec0942fa0\r\n" in result.stdout
+    assert "+google.com, pub-1234567890123456, DIRECT, f08c47fec0942fa0\r\n" in result.stdout
+    assert "fixes would be applied to 1 file." in result.stderr
     unsafe = run("--diff", "--unsafe-fixes", "-", stdin=b"mgid.com, 749656, DIRCT\n")
     assert "+mgid.com, 749656, DIRECT" in unsafe.stdout
 
@@ -135,3 +159,22 @@ def test_cli_fix_through_a_symlink_says_so(tmp_path: Path) -> None:
     assert link.is_symlink()
     assert target.read_bytes() == b"mgid.com, 749656, DIRECT\n"
     assert "is a symbolic link" in result.stderr
+
+
+def test_cli_diff_is_a_patch_that_keeps_tabs_and_line_endings(tmp_path: Path) -> None:
+    path = tmp_path / "ads.txt"
+    path.write_bytes(b"\xef\xbb\xbf# a\tcomment\r\nmgid.com, 749656, direct\r\nx.com,\xc2\xa01, DIRECT")
+    diff = run("--diff", str(path))
+    assert diff.stdout.startswith(
+        f"--- {path}\t(UTF-8 with a byte-order mark)\n+++ {path}\t(UTF-8)\n"
+    )
+    assert " # a\tcomment\r\n" in diff.stdout
+    assert "\n-mgid.com, 749656, direct\r\n" in diff.stdout
+    assert "\n+mgid.com, 749656, DIRECT\r\n" in diff.stdout
+    assert "-x.com,\\u00a01, DIRECT\n\\ No newline at end of file\n" in diff.stdout
+    assert "3 fixes would be applied to 1 file." in diff.stderr
+    clean = tmp_path / "clean.txt"
+    clean.write_bytes(b"mgid.com, 749656, DIRECT\n")
+    nothing = run("--diff", str(clean))
+    assert nothing.returncode == 0 and nothing.stdout == ""
+    assert "No fixes to apply." in nothing.stderr

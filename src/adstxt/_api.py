@@ -31,7 +31,7 @@ def kind_for(filename: str | os.PathLike[str] | None) -> FileKind:
     return "ads.txt"
 
 
-def _encoding_diagnostics(encoding: str, bom: bool) -> list[Diagnostic]:
+def _encoding_diagnostics(encoding: str, bom: bool, damaged: bool = False) -> list[Diagnostic]:
     found = []
     if encoding != "utf-8":
         found.append(
@@ -39,9 +39,11 @@ def _encoding_diagnostics(encoding: str, bom: bool) -> list[Diagnostic]:
                 "ADS003", Severity.ERROR, 1, 1, 1,
                 f"The file is encoded as {encoding.upper()}"
                 + (" (with a byte-order mark)" if bom else " (without a byte-order mark)")
+                + (", and some of its characters are damaged" if damaged else "")
                 + "; crawlers expect UTF-8",
                 "save the file as UTF-8",
-                Fix("", True, "re-encode the file as UTF-8", 1, 1, 1, 1),
+                # Re-encoding damaged text would replace what cannot be decoded: no fix then.
+                None if damaged else Fix("", True, "re-encode the file as UTF-8", 1, 1, 1, 1),
             )
         )
     elif bom:
@@ -100,7 +102,7 @@ def _run(
     else:
         decoded = _decode.decode(bytes(source))
         text, encoding, invalid = decoded.text, decoded.encoding, decoded.invalid
-        prefix = _encoding_diagnostics(decoded.encoding, decoded.bom)
+        prefix = _encoding_diagnostics(decoded.encoding, decoded.bom, decoded.invalid)
     engine = Engine(kind=kind or kind_for(filename), root_domain=domain, keep_records=keep_records)
     engine.diagnostics.extend(prefix)
     lines = _decode.split_lines(text)

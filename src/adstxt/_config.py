@@ -14,7 +14,7 @@ from typing import Any
 
 import attrs
 
-from adstxt._settings import Settings, expand_selector
+from adstxt._settings import Settings, expand_selector, normalize_domain
 from adstxt.diagnostics import Severity
 
 __all__ = ["OUTPUT_FORMATS", "Config", "ConfigError", "find_config", "load_config"]
@@ -111,9 +111,13 @@ def load_config(path: Path) -> Config | None:
         elif key == "severity":
             fields["severity"] = _severities(path, value)
         elif key == "domain":
-            if not isinstance(value, str) or not value.strip():
-                raise ConfigError(f"{path}: 'domain' must be a domain name such as 'example.com'")
-            fields["domain"] = value.strip()
+            try:
+                fields["domain"] = normalize_domain(value if isinstance(value, str) else "")
+            except ValueError:
+                raise ConfigError(
+                    f"{path}: 'domain' must be a domain name such as 'example.com'; "
+                    f"found {value!r}"
+                ) from None
         elif key == "output-format":
             if value not in OUTPUT_FORMATS:
                 raise ConfigError(

@@ -24,6 +24,7 @@ __all__ = ["FixResult", "apply_fixes"]
 # Fixes that change the file's encoding rather than its text.
 _DROP_BOM = "ADS002"
 _TO_UTF8 = "ADS003"
+_UNUSED_NOQA = "ADS901"
 _MAX_PASSES = 10
 
 
@@ -127,6 +128,10 @@ def apply_fixes(
         diagnostics = lint(current, filename=filename, kind=kind, domain=domain,
                            settings=settings)
         chosen = [d for d in diagnostics if d.fix is not None and (d.fix.safe or unsafe)]
+        # A suppression can look unused only because another fix has yet to run (a case
+        # fix that turns a near-duplicate into an exact one): remove suppressions last.
+        others = [d for d in chosen if d.code != _UNUSED_NOQA]
+        chosen = others or chosen
         progress = False
         edits = []
         for diagnostic in chosen:

@@ -3,23 +3,56 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Sequence
+
+import attrs
 
 from adstxt import _decode
 from adstxt._api import check
 from adstxt._settings import Settings
 from adstxt._suppress import apply_suppressions, find_suppressions, might_suppress
-from adstxt.diagnostics import Diagnostic
+from adstxt.diagnostics import Diagnostic, Fix
 from adstxt.model import FileKind
 
 __all__ = ["decoded_lines", "lint"]
 
 _DEFAULT = Settings()
+_UNUSED_NOQA = "ADS901"
 
 
 def decoded_lines(source: str | bytes) -> list[str]:
     """The file's lines as the checker numbers them (byte-order mark removed)."""
     text = source if isinstance(source, str) else _decode.decode(bytes(source)).text
     return _decode.split_lines(text.removeprefix("\ufeff"))
+
+
+def _replaced_text(lines: Sequence[str], fix: Fix) -> str:
+    """The text a fix replaces, with ``\n`` between lines."""
+    if fix.line == fix.end_line:
+        line = lines[fix.line - 1] if fix.line <= len(lines) else ""
+        return line[fix.column - 1 : fix.end_column - 1]
+    parts = [lines[fix.line - 1][fix.column - 1 :] if fix.line <= len(lines) else ""]
+    parts.extend(lines[n - 1] for n in range(fix.line + 1, min(fix.end_line, len(lines) + 1)))
+    if fix.end_line <= len(lines):
+        parts.append(lines[fix.end_line - 1][: fix.end_column - 1])
+    return "\n".join(parts)
+
+
+def _protect_comments(source: str | bytes, diagnostics: list[Diagnostic]) -> list[Diagnostic]:
+    """A fix that would delete a comment is not safe: the comment is someone's words."""
+    if not any(d.fix is not None and d.fix.safe and d.code != _UNUSED_NOQA for d in diagnostics):
+        return diagnostics
+    lines = decoded_lines(source)
+    out = []
+    for d in diagnostics:
+        fix = d.fix
+        if (
+            fix is not None and fix.safe and d.code != _UNUSED_NOQA
+            and "#" in _replaced_text(lines, fix) and "#" not in fix.replacement
+        ):
+            d = attrs.evolve(d, fix=attrs.evolve(fix, safe=False))
+        out.append(d)
+    return out
 
 
 def lint(
@@ -40,4 +73,4 @@ def lint(
             diagnostics = settings.apply(
                 apply_suppressions(diagnostics, suppressions, settings.enabled_codes())
             )
-    return sorted(diagnostics, key=Diagnostic.sort_key)
+    return sorted(_protect_comments(source, diagnostics), key=Diagnostic.sort_key)

@@ -217,6 +217,7 @@ def _github(reports: Iterable[FileReport]) -> str:
 
 def _sarif(reports: Sequence[FileReport]) -> str:
     import json
+    from pathlib import Path
     from urllib.parse import quote
 
     from adstxt import __version__
@@ -239,7 +240,9 @@ def _sarif(reports: Sequence[FileReport]) -> str:
     ]
     results = []
     for report in reports:
-        uri = quote(report.path.replace("\\", "/"), safe="/")
+        path = Path(report.path)
+        # Relative paths stay relative to the checkout, as code scanning expects.
+        uri = path.as_uri() if path.is_absolute() else quote(path.as_posix(), safe="/")
         for d in report.diagnostics:
             region: dict[str, int] = {"startLine": d.line, "startColumn": d.column}
             if d.end_column > d.column:

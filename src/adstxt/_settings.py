@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Mapping
+from urllib.parse import urlsplit
 
 import attrs
 
 from adstxt.diagnostics import Diagnostic, Severity
 from adstxt.rules import RULES
 
-__all__ = ["Settings", "expand_selector"]
+__all__ = ["Settings", "expand_selector", "normalize_domain"]
 
 
 def expand_selector(selector: str) -> frozenset[str]:
@@ -29,6 +31,27 @@ def expand_selector(selector: str) -> frozenset[str]:
     if not upper.startswith("ADS") or not matched:
         raise ValueError(f"{selector!r} is not a rule code, code prefix or rule name")
     return matched
+
+
+_HOST = re.compile(r"(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z0-9][a-z0-9-]{0,61}[a-z0-9]")
+
+
+def normalize_domain(text: str) -> str:
+    """A site's domain as the checks compare it: ``https://Example.COM/`` gives ``example.com``.
+
+    Raises ``ValueError`` saying what was expected when ``text`` is not a host name.
+    """
+    host = text.strip()
+    if "://" in host:
+        host = urlsplit(host).hostname or ""
+    host = host.split("/", 1)[0].rstrip(".").lower()
+    try:
+        ascii_host = host.encode("idna").decode("ascii") if not host.isascii() else host
+    except UnicodeError:
+        ascii_host = ""
+    if len(ascii_host) > 253 or not _HOST.fullmatch(ascii_host):
+        raise ValueError(f"expected a domain name such as 'example.com'; found {text!r}")
+    return host
 
 
 def _expand_all(selectors: Iterable[str]) -> frozenset[str]:
@@ -62,6 +85,20 @@ class Settings:
         chosen = frozenset(RULES) if self.select is None else _expand_all(self.select)
         chosen |= _expand_all(self.extend_select)
         return chosen - _expand_all(self.ignore) - _expand_all(self.extend_ignore)
+
+    def then(
+        self, select: Iterable[str] | None, extend_select: Iterable[str], ignore: Iterable[str]
+    ) -> Settings:
+        """These settings with another layer of selection applied on top (later layers win).
+
+        A code that the new layer selects by name is reported even when this layer
+        ignores it, as with the command line over a configuration file.
+        """
+        chosen = self.enabled_codes() if select is None else _expand_all(select)
+        chosen = (chosen | _expand_all(extend_select)) - _expand_all(ignore)
+        return attrs.evolve(
+            self, select=tuple(sorted(chosen)), extend_select=(), ignore=(), extend_ignore=()
+        )
 
     def severities(self) -> dict[str, Severity]:
         """Code to overridden severity; a longer selector wins over a shorter one."""

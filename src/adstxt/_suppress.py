@@ -85,7 +85,12 @@ def _unused(suppression: Suppression, used: set[str], known: Iterable[str]) -> D
     keep = [code for code in suppression.codes if code in used]
     line = suppression.text
     start, end = suppression.start, suppression.end
-    if keep:
+    end_line, end_column = suppression.line, end + 1
+    if not keep and not line[:start].strip() and not line[end:].strip():
+        # The comment is the whole line: delete the line rather than leave it blank.
+        start, end_line, end_column = 0, suppression.line + 1, 1
+        replacement, description = "", "remove the suppression comment line"
+    elif keep:
         prefix = "# adstxt: noqa: " if suppression.whole_file else "# noqa: "
         replacement = prefix + ", ".join(keep)
         description = "keep only " + ", ".join(keep)
@@ -100,8 +105,7 @@ def _unused(suppression: Suppression, used: set[str], known: Iterable[str]) -> D
         "ADS901", Severity.WARNING, suppression.line, suppression.start + 1,
         suppression.end + 1, f"This suppression comment {what}",
         "remove it, or name only the codes it must silence",
-        Fix(replacement, True, description, suppression.line, start + 1, suppression.line,
-            end + 1),
+        Fix(replacement, True, description, suppression.line, start + 1, end_line, end_column),
     )
 
 

@@ -17,7 +17,7 @@ import attrs
 
 from adstxt._config import OUTPUT_FORMATS, Config, ConfigError, find_config, load_config
 from adstxt._report import FileReport, Style, escape, render, render_statistics, summary_line
-from adstxt._settings import Settings, expand_selector
+from adstxt._settings import Settings, expand_selector, normalize_domain
 
 __all__ = ["main"]
 
@@ -170,15 +170,15 @@ class _Options:
     unsafe_fixes: bool | None
 
     def over(self, base: Settings) -> Settings:
-        return attrs.evolve(
+        settings = attrs.evolve(
             base,
-            select=self.select if self.select is not None else base.select,
-            extend_select=base.extend_select + self.extend_select,
-            extend_ignore=base.extend_ignore + self.ignore,
             strict=base.strict if self.strict is None else self.strict,
             domain=self.domain or base.domain,
             unsafe_fixes=base.unsafe_fixes if self.unsafe_fixes is None else self.unsafe_fixes,
         )
+        if self.select is None and not self.extend_select and not self.ignore:
+            return settings
+        return settings.then(self.select, self.extend_select, self.ignore)
 
 
 class _Run:
@@ -186,9 +186,17 @@ class _Run:
 
     def __init__(self, args: argparse.Namespace) -> None:
         self.args = args
+        domain = None
+        if args.domain is not None:
+            try:
+                domain = normalize_domain(args.domain)
+            except ValueError as error:
+                raise UsageError(f"--domain: {error}") from None
+        if args.select is not None and not args.select:
+            raise UsageError("--select: give at least one code, prefix or rule name")
         self.options = _Options(
             tuple(args.select) if args.select is not None else None,
-            tuple(args.extend_select), tuple(args.ignore), args.strict, args.domain,
+            tuple(args.extend_select), tuple(args.ignore), args.strict, domain,
             args.unsafe_fixes,
         )
         for flag, selectors in (("--select", args.select or ()),
@@ -290,17 +298,47 @@ class _Run:
         return result.data
 
 
+def _diff_lines(data: bytes) -> tuple[list[str], str]:
+    """The file's lines for a diff, made safe to print, and a label for its encoding."""
+    from adstxt import _decode
+
+    decoded = _decode.decode(data)
+    lines = []
+    for body, ending in _decode.split_lines_keepends(decoded.text):
+        # TABs and CRLF/LF endings stay as they are, so the diff can be applied as a patch;
+        # other control characters, lone CRs and unusual spaces are shown as escapes.
+        shown = "\t".join(_visible(part) for part in body.split("\t"))
+        if ending in ("\n", "\r\n"):
+            lines.append(shown + ending)
+        elif ending:
+            lines.append(shown + _visible(ending) + "\n")
+        else:
+            lines.append(shown + "\n\\ No newline at end of file\n")
+    label = decoded.encoding.upper() + (" with a byte-order mark" if decoded.bom else "")
+    return lines, label
+
+
+def _visible(text: str) -> str:
+    text = escape(text)
+    if text.isascii():
+        return text
+    return "".join(
+        f"\\u{ord(c):04x}" if (c.isspace() and c != " ") or 0xD800 <= ord(c) <= 0xDFFF else c
+        for c in text
+    )
+
+
 def _diff(path: str, before: bytes, after: bytes) -> str:
     import difflib
 
-    from adstxt._lint import decoded_lines
-
-    old = [escape(line) + "\n" for line in decoded_lines(before)]
-    new = [escape(line) + "\n" for line in decoded_lines(after)]
-    if old == new:
-        # Only the encoding or the byte-order mark changes.
-        return f"--- {escape(path)}\n+++ {escape(path)}\n@@ re-encoded as UTF-8 without a BOM @@\n"
-    return "".join(difflib.unified_diff(old, new, escape(path), escape(path)))
+    old, old_label = _diff_lines(before)
+    new, new_label = _diff_lines(after)
+    name = escape(path)
+    header = f"--- {name}\t({old_label})\n+++ {name}\t({new_label})\n"
+    body = "".join(difflib.unified_diff(old, new, n=3))
+    # unified_diff's own header lines are replaced by one naming the encodings.
+    body = body.split("\n", 2)[2] if body else ""
+    return header + body
 
 
 def _style(choice: str, output_format: str) -> Style:
@@ -329,9 +367,15 @@ def _main(argv: Sequence[str] | None) -> int:
     run = _Run(args)
     paths = list(_expand(args.paths or ["."]))
     if not paths:
-        searched = ", ".join(args.paths or ["."])
-        raise UsageError(f"no ads.txt or app-ads.txt files found in {searched}")
+        searched = ", ".join(escape(p) for p in args.paths or ["."])
+        print(f"adstxt-check: warning: no ads.txt or app-ads.txt files found in {searched}",
+              file=sys.stderr)
     output_format = run.output_format(paths)
+    if args.statistics and output_format not in ("concise", "full"):
+        raise UsageError(
+            f"--statistics prints a text table; it cannot be used with the {output_format} "
+            "output format"
+        )
     reports: list[FileReport] = []
     failing = False
     for path in paths:
@@ -349,9 +393,13 @@ def _main(argv: Sequence[str] | None) -> int:
     elif not args.diff:
         out.write(render(reports, output_format, _style(args.color, output_format)))
     if args.diff:
-        files = "file" if run.changed_files == 1 else "files"
-        print(f"{run.fixed} fixes would be applied to {run.changed_files} {files}.",
-              file=sys.stderr)
+        if run.fixed:
+            fixes = "fix" if run.fixed == 1 else "fixes"
+            files = "file" if run.changed_files == 1 else "files"
+            print(f"{run.fixed} {fixes} would be applied to {run.changed_files} {files}.",
+                  file=sys.stderr)
+        else:
+            print("No fixes to apply.", file=sys.stderr)
     elif text_format and not args.quiet:
         out.write(summary_line(reports, fixed=run.fixed) + "\n")
     if run.failed_inputs:
