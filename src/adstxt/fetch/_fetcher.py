@@ -405,9 +405,10 @@ class Fetcher:
         elif secure.status is not None or plain.status is None:
             chosen = secure
         else:
-            # HTTPS gave no response at all: report why beside what HTTP answered.
+            # HTTPS gave no response at all: report why, after what HTTP answered (the
+            # outcome is that of the first error, and the HTTP answer is the one to act on).
             chosen = attrs.evolve(plain, fetch_diagnostics=(
-                *secure.fetch_diagnostics, *plain.fetch_diagnostics))
+                *plain.fetch_diagnostics, *secure.fetch_diagnostics))
         return await self._with_robots(attrs.evolve(chosen, attempts=attempts))
 
     async def _with_robots(self, result: FetchResult) -> FetchResult:

@@ -12,11 +12,11 @@ from adstxt.model import FileKind, ParseResult
 
 __all__ = ["OUTCOMES", "FetchResult", "Hop"]
 
-#: The outcome of a fetch, by the first error-severity fetch code (anything else is "ok").
+#: The outcome of a fetch: the first of these codes (in this order of precedence) found at
+#: error severity among the fetch diagnostics; with none of them, the outcome is "ok".
 OUTCOMES: Mapping[str, str] = {
-    "ADS501": "connection-error",
-    "ADS502": "timeout",
-    "ADS503": "tls-error",
+    # What the server answered comes first: a failed HTTPS attempt reported beside an HTTP
+    # 404 does not make the outcome a connection error.
     "ADS504": "not-found",
     "ADS505": "restricted",
     "ADS506": "http-error",
@@ -25,13 +25,16 @@ OUTCOMES: Mapping[str, str] = {
     "ADS511": "redirect-error",
     "ADS512": "redirect-error",
     "ADS513": "redirect-error",
-    "ADS516": "wrong-content-type",
+    "ADS524": "redirect-error",
     "ADS520": "too-large",
     "ADS521": "too-large",
     "ADS522": "bad-encoding",
-    "ADS523": "blocked-address",
-    "ADS524": "redirect-error",
     "ADS525": "not-ads-txt",
+    "ADS516": "wrong-content-type",
+    "ADS523": "blocked-address",
+    "ADS503": "tls-error",
+    "ADS502": "timeout",
+    "ADS501": "connection-error",
     "ADS529": "invalid-domain",
 }
 
@@ -83,10 +86,8 @@ class FetchResult:
     @property
     def outcome(self) -> str:
         """A one-word summary: ``ok`` or the kind of failure (``not-found``, ``timeout``...)."""
-        for diagnostic in self.fetch_diagnostics:
-            if diagnostic.severity is Severity.ERROR and diagnostic.code in OUTCOMES:
-                return OUTCOMES[diagnostic.code]
-        return "ok"
+        errors = {d.code for d in self.fetch_diagnostics if d.severity is Severity.ERROR}
+        return next((outcome for code, outcome in OUTCOMES.items() if code in errors), "ok")
 
     @property
     def ok(self) -> bool:
