@@ -952,7 +952,7 @@ _FETCH_RULES = [
         + b"\n" + _get("https://shop.example.com/ads.txt", _OK_RESPONSE),
     ),
     _fetch_rule(
-        "ADS529", "invalid-domain", E,
+        "ADS529", "invalid-fetch-target", E,
         "What was given to fetch is not a domain under a public suffix.",
         "The file lives on the root domain, which is derived with the Public Suffix List; "
         "an IP address, a bare name or a made-up suffix has none.",

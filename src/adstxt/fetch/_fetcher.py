@@ -12,7 +12,6 @@ from typing import TYPE_CHECKING
 from urllib.parse import urljoin, urlsplit
 
 import attrs
-import httpcore
 
 from adstxt._api import parse
 from adstxt._version import __version__
@@ -20,9 +19,9 @@ from adstxt.diagnostics import Diagnostic
 from adstxt.fetch import _diag
 from adstxt.fetch._body import BodyError, read_body
 from adstxt.fetch._caching import DEFAULT_LIFETIME, caching_from_headers
+from adstxt.fetch._client import ProtocolFailureError, open_response
 from adstxt.fetch._connect import BlockedAddressError, ConnectTo, Resolver
 from adstxt.fetch._gate import HostGate
-from adstxt.fetch._net import make_pool
 from adstxt.fetch._result import FetchResult, Hop
 from adstxt.fetch._robots import blocked_agents
 from adstxt.fetch._urls import app_ads_hosts, host_of, root_domain
@@ -86,19 +85,15 @@ def _media_type(content_type: str) -> tuple[str, str | None]:
     return media.strip().lower(), charset
 
 
-def _is_tls_error(exc: BaseException) -> bool:
-    """True when ``exc`` comes from the TLS layer (the HTTP stack wraps it in its own)."""
-    pending: list[BaseException | None] = [exc]
-    for _ in range(8):
-        if not pending:
-            break
-        seen = pending.pop()
-        if seen is None:
-            continue
-        if isinstance(seen, ssl.SSLError) or "CERTIFICATE_VERIFY_FAILED" in str(seen):
-            return True
-        pending += [seen.__cause__, seen.__context__]
-    return False
+def _tls_context(verify: bool | ssl.SSLContext) -> ssl.SSLContext:
+    """The TLS context: verifying by default, shared by every connection of a fetcher."""
+    if isinstance(verify, ssl.SSLContext):
+        return verify
+    context = ssl.create_default_context()
+    if not verify:
+        context.check_hostname = False
+        context.verify_mode = ssl.CERT_NONE
+    return context
 
 
 class Fetcher:
@@ -123,11 +118,10 @@ class Fetcher:
         lifetime: dt.timedelta = DEFAULT_LIFETIME, max_subdomains: int = 50,
     ) -> None:
         self._resolver = Resolver(connect_to, allow_private=allow_private_addresses)
-        self._pool = make_pool(self._resolver, verify, max_connections)
-        self._timeouts = {
-            "connect": connect_timeout, "read": read_timeout, "write": read_timeout,
-            "pool": timeout,
-        }
+        self._context = _tls_context(verify)
+        self._slots = asyncio.Semaphore(max_connections)
+        self._connect_timeout = connect_timeout
+        self._read_timeout = read_timeout
         self._timeout = timeout
         self._max_bytes = max_bytes
         self._max_redirects = max_redirects
@@ -147,19 +141,14 @@ class Fetcher:
         await self.aclose()
 
     async def aclose(self) -> None:
-        """Close every pooled connection."""
-        await self._pool.aclose()
+        """Nothing to release: every connection closes when its response has been read."""
 
     # ---- one exchange ------------------------------------------------------------------
 
     async def _request(self, url: str, want_body: bool) -> _Response:
         host = host_of(url)
-        async with self._gate(host):
-            try:
-                return await asyncio.wait_for(self._exchange(url, want_body), self._timeout)
-            except asyncio.TimeoutError:
-                return _Response(url, error=_diag.make(
-                    "ADS502", f"{url}: no complete response within {self._timeout:g} s"))
+        async with self._slots, self._gate(host):
+            return await self._exchange(url, want_body)
 
     async def _exchange(self, url: str, want_body: bool) -> _Response:
         parts = urlsplit(url)
@@ -177,12 +166,10 @@ class Fetcher:
         ]
         response = _Response(url)
         try:
-            request_url = httpcore.URL(
-                scheme=scheme.encode(), host=host.encode("idna"), port=port,
-                target=target.encode("ascii", "replace"),
-            )
-            async with self._pool.stream(
-                b"GET", request_url, headers=headers, extensions={"timeout": self._timeouts}
+            async with open_response(
+                self._resolver, self._context, scheme, host, port,
+                target.encode("ascii", "replace"), headers, self._connect_timeout,
+                self._read_timeout, self._timeout,
             ) as raw:
                 response.status = raw.status
                 response.headers = _headers(raw.headers)
@@ -194,7 +181,7 @@ class Fetcher:
                                       f"{self._max_bytes:,}-byte limit"
                         )
                     response.body = await read_body(
-                        raw.aiter_stream(), response.headers.get("content-encoding", ""),
+                        raw.chunks(), response.headers.get("content-encoding", ""),
                         self._max_bytes,
                     )
         except BodyError as exc:
@@ -204,17 +191,13 @@ class Fetcher:
                 "ADS523", f"{url}: {exc}; refused",
                 "only public addresses are fetched unless private ones are allowed",
             )
-        except (httpcore.TimeoutException, TimeoutError) as exc:
-            what = type(exc).__name__.replace("Timeout", " timeout").lower()
-            response.error = _diag.make("ADS502", f"{url}: {what.strip()}")
-        except (httpcore.NetworkError, httpcore.ProtocolError, OSError,
-                httpcore.UnsupportedProtocol, UnicodeError) as exc:
-            if _is_tls_error(exc):
-                detail = str(exc)
-                response.error = _diag.make("ADS503", f"{url}: TLS failed: {detail}")
-            else:
-                detail = str(exc) or type(exc).__name__
-                response.error = _diag.make("ADS501", f"{url}: {detail}")
+        except TimeoutError as exc:
+            response.error = _diag.make("ADS502", f"{url}: {exc}")
+        except (ssl.SSLError, ssl.CertificateError) as exc:
+            response.error = _diag.make("ADS503", f"{url}: TLS failed: {exc}")
+        except (ProtocolFailureError, OSError, UnicodeError, ValueError) as exc:
+            detail = str(exc) or type(exc).__name__
+            response.error = _diag.make("ADS501", f"{url}: {detail}")
         return response
 
     # ---- a redirect chain --------------------------------------------------------------
@@ -447,6 +430,9 @@ class Fetcher:
         ``subdomains`` is false). For app-ads.txt, ``domain`` is the developer URL or host
         from the app store listing, and the app-ads.txt appendix's host rules apply.
         """
+        return await self._fetch(domain, kind, subdomains)
+
+    async def _fetch(self, domain: str, kind: FileKind, subdomains: bool) -> FetchResult:
         if kind == "app-ads.txt":
             return await self._fetch_app_ads(domain)
         text = domain.strip()
