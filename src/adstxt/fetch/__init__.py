@@ -20,7 +20,7 @@ import asyncio
 from typing import Any
 
 try:
-    import httpcore as _httpcore  # noqa: F401  (fail early with an install hint)
+    import h11 as _h11  # noqa: F401  (fail early with an install hint)
 except ImportError as exc:  # pragma: no cover - depends on the environment
     raise ImportError("adstxt.fetch needs the 'fetch' extra: pip install 'adstxt[fetch]'") from exc
 
