@@ -67,13 +67,22 @@ async def _serve(port_file: Path, latency: float) -> None:
 
 
 def _rss_kib(pid: int) -> int | None:
-    try:
-        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-            if line.startswith("VmRSS:"):
-                return int(line.split()[1])
-    except OSError:
-        return None
-    return None
+    """Resident memory of a process and its descendants (worker processes), in KiB."""
+    total = 0
+    pending = [pid]
+    while pending:
+        current = pending.pop()
+        try:
+            for line in Path(f"/proc/{current}/status").read_text().splitlines():
+                if line.startswith("VmRSS:"):
+                    total += int(line.split()[1])
+            children = Path(f"/proc/{current}/task/{current}/children").read_text().split()
+        except OSError:
+            if current == pid:
+                return None
+            continue
+        pending.extend(int(child) for child in children)
+    return total
 
 
 def _closed_port() -> int:
@@ -87,6 +96,8 @@ def main() -> None:
     parser.add_argument("--domains", type=int, default=2000)
     parser.add_argument("--concurrency", type=int, default=200)
     parser.add_argument("--latency", type=float, default=0.1)
+    parser.add_argument("--processes", type=int, default=1,
+                        help="crawler worker processes (adstxt-crawl --processes)")
     parser.add_argument("--serve", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.serve:
@@ -108,10 +119,11 @@ def main() -> None:
                 "-o", str(work / "out.jsonl"), "--concurrency", str(args.concurrency),
                 "--connect-to", f":443:127.0.0.1:{_closed_port()}",
                 "--connect-to", f":80:127.0.0.1:{port}", "--allow-private-addresses",
-                "--progress", "never",
+                "--progress", "never", "--processes", str(args.processes),
             ]
             print(f"Python {platform.python_version()}, {os.cpu_count()} CPUs, "
                   f"{args.domains} domains, concurrency {args.concurrency}, "
+                  f"{args.processes} crawler process(es), "
                   f"latency {args.latency * 1000:.0f} ms")
             started = time.monotonic()
             crawl = subprocess.Popen(command, stdout=subprocess.PIPE, text=True)

@@ -66,11 +66,14 @@ def _entries(path: Path) -> list[dict[str, object]]:
     return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()]
 
 
-def test_crawl_writes_one_line_per_domain(sites: LocalServers, tmp_path: Path) -> None:
+@pytest.mark.parametrize("processes", ["1", "2"])
+def test_crawl_writes_one_line_per_domain(
+    sites: LocalServers, tmp_path: Path, processes: str
+) -> None:
     _write_domains(tmp_path)
     done = subprocess.run(
         _command(sites, tmp_path, "--records-csv", str(tmp_path / "records.csv"),
-                 "--concurrency", "40", "--include-records"),
+                 "--concurrency", "40", "--include-records", "--processes", processes),
         capture_output=True, text=True, timeout=60, check=False,
     )
     assert done.returncode == 0, done.stderr
@@ -95,13 +98,16 @@ def test_crawl_writes_one_line_per_domain(sites: LocalServers, tmp_path: Path) -
     assert done.stderr == ""  # no progress bar when stderr is not a terminal
 
 
-def test_killed_crawl_resumes_without_loss_or_repeat(sites: LocalServers, tmp_path: Path) -> None:
+@pytest.mark.parametrize("processes", ["1", "2"])
+def test_killed_crawl_resumes_without_loss_or_repeat(
+    sites: LocalServers, tmp_path: Path, processes: str
+) -> None:
     _write_domains(tmp_path)
     for i in range(SITES):  # slow every site down so that the crawl can be caught mid-run
         if i % 10 >= 4:
             sites.routes[f"*://site{i}.com/ads.txt"].delay = 0.05
     try:
-        command = _command(sites, tmp_path, "--concurrency", "8",
+        command = _command(sites, tmp_path, "--concurrency", "8", "--processes", processes,
                            "--records-csv", str(tmp_path / "records.csv"))
         process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
         out = tmp_path / "out.jsonl"
@@ -113,6 +119,8 @@ def test_killed_crawl_resumes_without_loss_or_repeat(sites: LocalServers, tmp_pa
         os.kill(process.pid, signal.SIGKILL)
         process.communicate(timeout=10)
         first = out.read_bytes().count(b"\n")
+        time.sleep(0.3)  # worker processes die with the crawl: nothing is written any more
+        assert out.read_bytes().count(b"\n") == first
         assert 60 <= first < SITES
         resumed = subprocess.run([*command, "--resume"], capture_output=True, text=True,
                                  timeout=60, check=False)

@@ -8,15 +8,17 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import csv
 import io
 import json
 import os
 import random
+import signal
 import sys
 import time
 from collections import Counter
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 
@@ -52,6 +54,9 @@ def _arguments(argv: Sequence[str] | None) -> argparse.Namespace:
                         help="which file to fetch; for app-ads.txt give developer URLs")
     parser.add_argument("--concurrency", type=int, default=50,
                         help="domains fetched at once (default 50)")
+    parser.add_argument("--processes", type=int, default=1,
+                        help="worker processes sharing the domains and the concurrency "
+                             "(default 1; use the number of cores for large crawls)")
     parser.add_argument("--host-delay", type=float, default=0.0, metavar="SECONDS",
                         help="pause between two requests to one host (they never overlap)")
     parser.add_argument("--retries", type=int, default=2,
@@ -80,6 +85,8 @@ def _arguments(argv: Sequence[str] | None) -> argparse.Namespace:
     args = parser.parse_args(argv)
     if args.concurrency < 1:
         parser.error("--concurrency must be at least 1")
+    if args.processes < 1:
+        parser.error("--processes must be at least 1")
     return args
 
 
@@ -178,10 +185,10 @@ class _Progress:
         self._start = time.monotonic()
         self._drawn = 0.0
 
-    def step(self) -> None:
-        self.done += 1
+    def advance(self, count: int) -> None:
+        self.done += count
         now = time.monotonic()
-        if self._enabled and (now - self._drawn >= 0.2 or self.done == self.total):
+        if self._enabled and (now - self._drawn >= 0.2 or self.done >= self.total):
             self._drawn = now
             rate = self.done / max(now - self._start, 1e-9)
             eta = (self.total - self.done) / rate if rate else 0.0
@@ -212,8 +219,8 @@ async def _fetch_with_retries(
         await asyncio.sleep(args.backoff * 2 ** (tries - 1) * random.uniform(0.5, 1.5))
 
 
-async def _crawl(args: argparse.Namespace, todo: list[str], skipped: int) -> int:
-    from adstxt.fetch import Fetcher, parse_connect_to
+def _fetcher_options(args: argparse.Namespace) -> dict[str, Any]:
+    from adstxt.fetch import parse_connect_to
 
     options: dict[str, Any] = {
         "connect_to": [parse_connect_to(spec) for spec in args.connect_to],
@@ -224,45 +231,179 @@ async def _crawl(args: argparse.Namespace, todo: list[str], skipped: int) -> int
     }
     if args.user_agent:
         options["user_agent"] = args.user_agent
-    fd = os.open(args.output, os.O_WRONLY | os.O_CREAT | os.O_APPEND | (
-        0 if args.resume else os.O_TRUNC), 0o644)
-    records_csv = None
-    if args.records_csv is not None:
-        fresh = not args.resume or not args.records_csv.exists() or (
-            args.records_csv.stat().st_size == 0)
-        records_csv = args.records_csv.open("w" if fresh else "a", encoding="utf-8", newline="")
-        if fresh:
-            records_csv.write(",".join(_CSV_COLUMNS) + "\n")
-    show = args.progress == "always" or (args.progress == "auto" and sys.stderr.isatty())
-    progress = _Progress(len(todo), sys.stderr, show)
-    outcomes: Counter[str] = Counter()
-    totals = Counter[str]()
-    started = time.monotonic()
+    return options
+
+
+def _prepare_outputs(args: argparse.Namespace) -> None:
+    """Start the output afresh (unless resuming) and give a new records CSV its header."""
+    if not args.resume or not args.output.exists():
+        args.output.write_bytes(b"")
+    if args.records_csv is not None and (
+        not args.resume or not args.records_csv.exists() or args.records_csv.stat().st_size == 0
+    ):
+        args.records_csv.write_text(",".join(_CSV_COLUMNS) + "\n", encoding="utf-8")
+
+
+async def _crawl_share(
+    args: argparse.Namespace, todo: Sequence[str], concurrency: int,
+    report: Callable[[str, int], None],
+) -> None:
+    """Crawl ``todo``, appending to the outputs and calling ``report(outcome, records)``."""
+    from adstxt.fetch import Fetcher
+
+    # O_APPEND and one write() per domain: lines never interleave, even across processes,
+    # and a killed run leaves at most one partial line at the end of each file.
+    fd = os.open(args.output, os.O_WRONLY | os.O_APPEND)
+    csv_fd = None if args.records_csv is None else os.open(
+        args.records_csv, os.O_WRONLY | os.O_APPEND)
     pending: Iterator[str] = iter(todo)
 
     async def worker() -> None:
         for domain in pending:
             result, tries = await _fetch_with_retries(fetcher, domain, args)
             entry = _entry(domain, result, tries, args.include_records)
-            if records_csv is not None:
+            if csv_fd is not None:
                 # Records first: a run killed in between leaves rows that --resume drops.
-                records_csv.write(_csv_rows(domain, result))
-                records_csv.flush()
-            # One write() per line: a killed run leaves at most one partial line at the end.
+                os.write(csv_fd, _csv_rows(domain, result).encode("utf-8"))
             os.write(fd, (json.dumps(entry, ensure_ascii=False) + "\n").encode("utf-8"))
-            outcomes[entry["outcome"]] += 1
-            totals["records"] += entry["records"]
-            progress.step()
+            report(entry["outcome"], entry["records"])
 
     try:
-        async with Fetcher(**options) as fetcher:
-            await asyncio.gather(*(worker() for _ in range(min(args.concurrency, len(todo) or 1))))
+        async with Fetcher(**_fetcher_options(args)) as fetcher:
+            await asyncio.gather(*(worker() for _ in range(min(concurrency, len(todo) or 1))))
     finally:
         os.close(fd)
-        if records_csv is not None:
-            records_csv.close()
+        if csv_fd is not None:
+            os.close(csv_fd)
+
+
+def _run_here(args: argparse.Namespace, todo: list[str], progress: _Progress) -> _Totals:
+    totals = _Totals()
+
+    def report(outcome: str, records: int) -> None:
+        totals.add(outcome, records)
+        progress.advance(1)
+
+    asyncio.run(_crawl_share(args, todo, args.concurrency, report))
+    return totals
+
+
+class _Totals:
+    """Domains by outcome, and records, as they are reported."""
+
+    def __init__(self) -> None:
+        self.outcomes: Counter[str] = Counter()
+        self.records = 0
+
+    def add(self, outcome: str, records: int) -> None:
+        self.outcomes[outcome] += 1
+        self.records += records
+
+
+def _die_with_parent(parent: int) -> None:
+    """Make sure a worker process never outlives the crawl that started it.
+
+    A worker left running after its parent was killed would keep appending to the output
+    while a resumed crawl does the same domains again.
+    """
+    if sys.platform.startswith("linux"):
+        import ctypes
+
+        with contextlib.suppress(OSError, AttributeError):
+            ctypes.CDLL(None).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+    if os.getppid() != parent:
+        os._exit(1)
+
+
+def _worker_process(
+    args: argparse.Namespace, todo: list[str], concurrency: int, queue: Any, parent: int,
+) -> None:
+    """A worker process: crawl a share of the domains, sending counts to the parent."""
+    _die_with_parent(parent)
+    totals = _Totals()
+    sent = _Totals()
+
+    def flush() -> None:
+        delta = {
+            key: count - sent.outcomes[key]
+            for key, count in totals.outcomes.items() if count != sent.outcomes[key]
+        }
+        if delta:
+            queue.put((delta, totals.records - sent.records))
+            sent.outcomes.update(delta)
+            sent.records = totals.records
+
+    async def run() -> None:
+        async def tick() -> None:
+            while True:
+                await asyncio.sleep(0.2)
+                if os.getppid() != parent:  # where the death signal is not available
+                    os._exit(1)
+                flush()
+
+        ticker = asyncio.ensure_future(tick())
+        try:
+            await _crawl_share(args, todo, concurrency, totals.add)
+        finally:
+            ticker.cancel()
+
+    asyncio.run(run())
+    flush()
+    queue.put(None)
+
+
+def _run_processes(args: argparse.Namespace, todo: list[str], progress: _Progress) -> _Totals:
+    import multiprocessing
+
+    context = multiprocessing.get_context("spawn")
+    queue = context.Queue()
+    shares = [share for share in (todo[i :: args.processes] for i in range(args.processes))
+              if share]
+    concurrency = max(1, -(-args.concurrency // len(shares)))
+    workers = [
+        context.Process(target=_worker_process,
+                        args=(args, share, concurrency, queue, os.getpid()), daemon=True)
+        for share in shares
+    ]
+    for process in workers:
+        process.start()
+    totals = _Totals()
+    running = len(workers)
+    try:
+        while running:
+            message = queue.get()
+            if message is None:
+                running -= 1
+                continue
+            delta, records = message
+            totals.outcomes.update(delta)
+            totals.records += records
+            progress.advance(sum(delta.values()))
+        for process in workers:
+            process.join()
+    finally:
+        for process in workers:
+            if process.is_alive():
+                process.terminate()
+    failed = [p.exitcode for p in workers if p.exitcode]
+    if failed:
+        raise OSError(f"{len(failed)} worker process(es) failed (exit codes {failed})")
+    return totals
+
+
+def _crawl(args: argparse.Namespace, todo: list[str], skipped: int) -> int:
+    _prepare_outputs(args)
+    show = args.progress == "always" or (args.progress == "auto" and sys.stderr.isatty())
+    progress = _Progress(len(todo), sys.stderr, show)
+    started = time.monotonic()
+    try:
+        if args.processes > 1 and len(todo) > 1:
+            totals = _run_processes(args, todo, progress)
+        else:
+            totals = _run_here(args, todo, progress)
+    finally:
         progress.close()
-    _summary(outcomes, totals["records"], time.monotonic() - started, skipped)
+    _summary(totals.outcomes, totals.records, time.monotonic() - started, skipped)
     return 0
 
 
@@ -307,7 +448,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             _trim_csv(args.records_csv, done)
     todo = [d for d in domains if d.lower() not in done]
     try:
-        return asyncio.run(_crawl(args, todo, len(domains) - len(todo)))
+        return _crawl(args, todo, len(domains) - len(todo))
     except OSError as exc:
         print(f"adstxt-crawl: {exc}", file=sys.stderr)
         return 2
