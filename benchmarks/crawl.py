@@ -130,7 +130,7 @@ def main() -> None:
             samples = []
             while crawl.poll() is None:
                 rss = _rss_kib(crawl.pid)
-                if rss is not None:
+                if rss:
                     samples.append((time.monotonic() - started, rss))
                 time.sleep(0.25)
             elapsed = time.monotonic() - started

@@ -431,3 +431,12 @@ def test_import_adstxt_does_not_import_the_http_stack() -> None:
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                           check=True, timeout=60)
     assert done.stdout.strip() == "[]"
+
+
+def test_non_ascii_redirect_target_is_percent_encoded(live: LocalServers) -> None:
+    live.routes["https://example.com/ads.txt"] = Reply(
+        302, b"", {"Location": "/ads.txt?from=caf\u00e9"})
+    live.routes["https://example.com/ads.txt?from=caf%C3%A9"] = text(GOOD)
+    result = fetch_url("https://example.com/ads.txt", **live.options)
+    assert result.outcome == "ok", result.fetch_diagnostics
+    assert live.seen[-1].path == "/ads.txt?from=caf%C3%A9"

@@ -953,9 +953,10 @@ _FETCH_RULES = [
     ),
     _fetch_rule(
         "ADS529", "invalid-fetch-target", E,
-        "What was given to fetch is not a domain under a public suffix.",
+        "What was given to fetch is not a domain under a public suffix, or not an http(s) URL.",
         "The file lives on the root domain, which is derived with the Public Suffix List; "
-        "an IP address, a bare name or a made-up suffix has none.",
+        "an IP address, a bare name or a made-up suffix has none. A URL to check directly "
+        "must use http or https.",
         "ads.txt 1.1 section 3.1",
         b"fetch localhost\n",
         b"fetch example.com\n",

@@ -9,7 +9,7 @@ import datetime as dt
 import ssl
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import quote, urljoin, urlsplit
 
 import attrs
 
@@ -156,10 +156,14 @@ class Fetcher:
         port = parts.port or (443 if scheme == "https" else 80)
         host = parts.hostname or ""
         default = (scheme, port) in (("https", 443), ("http", 80))
-        authority = host if default else f"{host}:{port}"
-        target = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
+        host = host if host.isascii() else host.encode("idna").decode("ascii")
+        name = f"[{host}]" if ":" in host else host  # an IPv6 literal is bracketed
+        authority = name if default else f"{name}:{port}"
+        # Non-ASCII in a redirect's path or query is sent percent-encoded, as browsers do.
+        target = quote((parts.path or "/") + (f"?{parts.query}" if parts.query else ""),
+                       safe="/?&=%:;@!$'()*+,~[]-._")
         headers = [
-            (b"Host", authority.encode("idna")),
+            (b"Host", authority.encode("ascii")),
             (b"User-Agent", self._user_agent.encode("latin-1", "replace")),
             (b"Accept", b"text/plain"),
             (b"Accept-Encoding", b"gzip, deflate"),
@@ -168,7 +172,7 @@ class Fetcher:
         try:
             async with open_response(
                 self._resolver, self._context, scheme, host, port,
-                target.encode("ascii", "replace"), headers, self._connect_timeout,
+                target.encode("ascii"), headers, self._connect_timeout,
                 self._read_timeout, self._timeout,
             ) as raw:
                 response.status = raw.status
