@@ -15,6 +15,7 @@ import argparse
 import asyncio
 import os
 import platform
+import resource
 import socket
 import subprocess
 import sys
@@ -125,6 +126,7 @@ def main() -> None:
                   f"{args.domains} domains, concurrency {args.concurrency}, "
                   f"{args.processes} crawler process(es), "
                   f"latency {args.latency * 1000:.0f} ms")
+            before = resource.getrusage(resource.RUSAGE_CHILDREN)
             started = time.monotonic()
             crawl = subprocess.Popen(command, stdout=subprocess.PIPE, text=True)
             samples = []
@@ -134,6 +136,8 @@ def main() -> None:
                     samples.append((time.monotonic() - started, rss))
                 time.sleep(0.25)
             elapsed = time.monotonic() - started
+            after = resource.getrusage(resource.RUSAGE_CHILDREN)
+            cpu = (after.ru_utime + after.ru_stime) - (before.ru_utime + before.ru_stime)
             output = crawl.stdout.read() if crawl.stdout else ""
             lines = (work / "out.jsonl").read_text().count("\n")
         finally:
@@ -148,6 +152,8 @@ def main() -> None:
     rate = float(summary.split(" s, ")[1].split(" ")[0].replace(",", "")) if summary else 0.0
     print(f"{lines} lines written; wall time with start-up {elapsed:.2f} s")
     print(f"crawl rate {rate:,.0f} domains/s = {rate / bound:.0%} of the {bound:,.0f}/s bound")
+    print(f"crawler CPU {cpu:.2f} s (start-up included) = {cpu / args.domains * 1e6:,.0f} us "
+          f"per domain; load average {' '.join(Path('/proc/loadavg').read_text().split()[:3])}")
 
 
 if __name__ == "__main__":
