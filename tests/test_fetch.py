@@ -440,3 +440,22 @@ def test_non_ascii_redirect_target_is_percent_encoded(live: LocalServers) -> Non
     result = fetch_url("https://example.com/ads.txt", **live.options)
     assert result.outcome == "ok", result.fetch_diagnostics
     assert live.seen[-1].path == "/ads.txt?from=caf%C3%A9"
+
+
+@pytest.mark.parametrize(
+    "target", ["http://[::1", "exa mple.com", "x.com\x00", "\ud800.com", "..com",
+               "a" * 300 + ".com"])
+def test_malformed_targets_give_a_diagnostic(target: str) -> None:
+    for run in (fetch, fetch_url):
+        assert run(target).outcome == "invalid-domain"
+
+
+@pytest.mark.parametrize("url", ["http://x.com:99999/", "https://x.com:0/ads.txt"])
+def test_malformed_urls_give_a_diagnostic(url: str) -> None:
+    assert fetch_url(url).outcome == "invalid-domain"
+
+
+def test_redirect_to_a_bad_port_is_refused(live: LocalServers) -> None:
+    live.routes["https://example.com/ads.txt"] = redirect("https://example.com:99999/ads.txt")
+    result = fetch_url("https://example.com/ads.txt", **live.options)
+    assert codes(result) == ["ADS510"]

@@ -97,7 +97,7 @@ def _tls_context(verify: bool | ssl.SSLContext) -> ssl.SSLContext:
 
 
 class Fetcher:
-    """Fetches ads.txt and app-ads.txt files over one connection pool; use ``async with``.
+    """Fetches ads.txt and app-ads.txt files; share one across many fetches, with ``async with``.
 
     Timeouts are in seconds: ``connect_timeout`` to open a connection, ``read_timeout``
     between two reads, ``timeout`` for one whole exchange (which stops a server that trickles
@@ -248,9 +248,10 @@ class Fetcher:
             return _diag.make("ADS510", f"{current} answers {status} without a Location header")
         try:
             target = urljoin(current, location)
-            scheme = urlsplit(target).scheme.lower()
-            has_host = bool(host_of(target))
-        except ValueError:
+            parts = urlsplit(target)
+            scheme = parts.scheme.lower()
+            has_host = bool(host_of(target)) and parts.port != 0
+        except ValueError:  # a bad port or IPv6 literal
             return _diag.make("ADS510", f"{current} redirects to an invalid URL {location!r}")
         if scheme not in ("http", "https"):
             return _diag.make(
@@ -499,8 +500,8 @@ class Fetcher:
         """
         try:
             parts = urlsplit(url.strip())
-            host = host_of(url.strip())
-        except ValueError:
+            host = host_of(url.strip()) if parts.port != 0 else ""
+        except ValueError:  # a bad port or IPv6 literal
             parts, host = None, ""
         if parts is None or parts.scheme.lower() not in ("http", "https") or not host:
             return _invalid(url, kind or "ads.txt", f"{url!r} is not an http or https URL")
