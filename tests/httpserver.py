@@ -149,7 +149,8 @@ class LocalServers:
                 return
             out = [f"HTTP/1.1 {reply.status} X"]
             out += [f"{k}: {v}" for k, v in reply.headers.items()]
-            if reply.behaviour not in ("trickle", "no-length"):
+            given = any(k.lower() == "content-length" for k in reply.headers)
+            if reply.behaviour not in ("trickle", "no-length") and not given:
                 out.append(f"Content-Length: {len(reply.body)}")
             out.append("Connection: close")
             writer.write(("\r\n".join(out) + "\r\n\r\n").encode("latin-1"))

@@ -55,7 +55,8 @@ def render_rule(rule: Rule) -> str:
         also = (
             "\n\nThis example also triggers "
             + ", ".join(f"[{code}]({code}.md)" for code in rule.also)
-            + ", as such a line would."
+            + (", as such an exchange would." if rule.filename == HTTP_EXCHANGE
+               else ", as such a line would.")
         )
     return f"""# {rule.code} {rule.name}
 

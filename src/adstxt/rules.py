@@ -620,9 +620,9 @@ _RULE_LIST = [
 ]
 
 # ---- 5xx: fetching and serving ---------------------------------------------------------
-# These rules are about how a site serves its file, so their examples are HTTP exchanges
-# (shown, not parsed): a request line, then the response as a crawler sees it. The fetch
-# tests replay each of them against real local servers.
+# These rules are about how a site serves its file, so their examples are HTTP exchanges:
+# a request line, then the responses a crawler receives. The rule tests serve each example
+# from real local servers and fetch it (tests/fetch_replay.py).
 
 HTTP_EXCHANGE = "HTTP exchange"
 """The ``filename`` of rules whose examples are HTTP exchanges rather than files."""
@@ -639,9 +639,9 @@ def _get(url: str, *responses: bytes) -> bytes:
 
 def _fetch_rule(
     code: str, name: str, severity: Severity, summary: str, explanation: str, spec: str,
-    bad: bytes, good: bytes,
+    bad: bytes, good: bytes, also: tuple[str, ...] = (),
 ) -> Rule:
-    return Rule(code, name, severity, summary, explanation, spec, bad, good,
+    return Rule(code, name, severity, summary, explanation, spec, bad, good, also=also,
                 filename=HTTP_EXCHANGE)
 
 
@@ -761,6 +761,7 @@ _FETCH_RULES = [
         _get("https://example.com/ads.txt",
              b"HTTP/1.1 301 Moved Permanently\nLocation: https://files.example.org/ads.txt\n",
              _OK_RESPONSE),
+        also=("ADS515",),
     ),
     _fetch_rule(
         "ADS512", "too-many-redirects", E,
@@ -891,6 +892,7 @@ _FETCH_RULES = [
         _get("https://example.com/ads.txt",
              b"HTTP/1.1 302 Found\nLocation: http://10.0.0.7/ads.txt\n"),
         _get("https://example.com/ads.txt", _OK_RESPONSE),
+        also=("ADS515",),
     ),
     _fetch_rule(
         "ADS524", "unsupported-scheme", E,
@@ -910,9 +912,10 @@ _FETCH_RULES = [
         "body's own check reports ADS004 beside this.",
         "ads.txt 1.1 section 3.1",
         _get("https://example.com/ads.txt",
-             b"HTTP/1.1 200 OK\nContent-Type: text/plain\n\n"
+             b"HTTP/1.1 200 OK\nContent-Type: text/plain; charset=utf-8\n\n"
              b"<!DOCTYPE html><html><body>Page not found</body></html>"),
         _get("https://example.com/ads.txt", _OK_RESPONSE),
+        also=("ADS004", "ADS101"),
     ),
     _fetch_rule(
         "ADS526", "robots-blocked", W,

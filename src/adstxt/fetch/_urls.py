@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from urllib.parse import urlsplit
 
 from adstxt._domains import analyze_host
@@ -18,6 +19,7 @@ def root_domain(host: str) -> str | None:
     return analyze_host(host.strip().rstrip(".").lower() or ".").registrable
 
 
+@functools.lru_cache(maxsize=4096)  # each URL's host is asked for several times per fetch
 def host_of(url: str) -> str:
     """The lower-case host of a URL, or ``''`` when it has none."""
     try:
