@@ -20,6 +20,7 @@ import time
 from collections import Counter
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
+from queue import Empty
 from typing import TYPE_CHECKING, Any, TextIO
 
 if TYPE_CHECKING:
@@ -371,7 +372,12 @@ def _run_processes(args: argparse.Namespace, todo: list[str], progress: _Progres
     running = len(workers)
     try:
         while running:
-            message = queue.get()
+            try:
+                message = queue.get(timeout=0.5)
+            except Empty:
+                if not any(process.is_alive() for process in workers):
+                    break  # a worker died without saying goodbye: reported below
+                continue
             if message is None:
                 running -= 1
                 continue
@@ -385,7 +391,7 @@ def _run_processes(args: argparse.Namespace, todo: list[str], progress: _Progres
         for process in workers:
             if process.is_alive():
                 process.terminate()
-    failed = [p.exitcode for p in workers if p.exitcode]
+    failed = [p.exitcode for p in workers if p.exitcode or running]
     if failed:
         raise OSError(f"{len(failed)} worker process(es) failed (exit codes {failed})")
     return totals
