@@ -4,7 +4,6 @@ fallback, SUBDOMAIN referrals and app-ads.txt host discovery."""
 from __future__ import annotations
 
 import asyncio
-import codecs
 import datetime as dt
 import ssl
 from collections.abc import Sequence
@@ -13,19 +12,19 @@ from urllib.parse import quote, urljoin, urlsplit
 
 import attrs
 
-from adstxt._api import parse
 from adstxt._version import __version__
 from adstxt.diagnostics import Diagnostic
 from adstxt.fetch import _diag
 from adstxt.fetch._body import BodyError, read_body
 from adstxt.fetch._caching import DEFAULT_LIFETIME, caching_from_headers
+from adstxt.fetch._checks import check_body, status_findings
 from adstxt.fetch._client import ProtocolFailureError, open_response
 from adstxt.fetch._connect import BlockedAddressError, ConnectTo, Resolver
 from adstxt.fetch._gate import HostGate
 from adstxt.fetch._result import FetchResult, Hop
 from adstxt.fetch._robots import blocked_agents
 from adstxt.fetch._urls import app_ads_hosts, host_of, root_domain
-from adstxt.model import FileKind, ParseResult
+from adstxt.model import FileKind
 
 if TYPE_CHECKING:
     from types import TracebackType
@@ -39,7 +38,6 @@ DEFAULT_USER_AGENT = (
 MAX_BYTES = 10 * 1024 * 1024
 _SPEC_REDIRECTS = frozenset({301, 302, 307})
 _EXTRA_REDIRECTS = frozenset({303, 308})
-_UTF8_NAMES = frozenset({"utf-8", "utf8", "us-ascii", "ascii"})
 # Bodies of error responses are never used; reading a little of them is not needed either.
 
 
@@ -72,17 +70,6 @@ def _headers(raw: Sequence[tuple[bytes, bytes]]) -> dict[str, str]:
         text = value.decode("latin-1").strip()
         headers[key] = f"{headers[key]}, {text}" if key in headers else text
     return headers
-
-
-def _media_type(content_type: str) -> tuple[str, str | None]:
-    """The lower-case media type and the charset parameter (``None`` when absent)."""
-    media, _, params = content_type.partition(";")
-    charset = None
-    for param in params.split(";"):
-        name, _, value = param.partition("=")
-        if name.strip().lower() == "charset":
-            charset = value.strip().strip('"').strip() or None
-    return media.strip().lower(), charset
 
 
 def _tls_context(verify: bool | ssl.SSLContext) -> ssl.SSLContext:
@@ -290,10 +277,10 @@ class Fetcher:
         if last.error is not None:
             found.append(last.error)
         elif status is not None:
-            found.extend(self._status_findings(last.url, status))
+            found.extend(status_findings(last.url, status))
         parsed = None
         if last.body is not None and last.error is None:
-            parsed = self._parse_body(last, content_type, kind, found)
+            parsed = check_body(last.url, last.status, last.body, content_type, kind, found)
             if len(chain.hops) > 1:
                 path = urlsplit(last.url).path
                 if path.rstrip("/").rsplit("/", 1)[-1] != kind:
@@ -307,71 +294,6 @@ class Fetcher:
             result, fetch_diagnostics=tuple(found), parse_result=parsed, caching=caching,
             body=last.body,
         )
-
-    @staticmethod
-    def _status_findings(url: str, status: int) -> list[Diagnostic]:
-        if status == 200:
-            return []
-        if 200 <= status < 300:
-            return [_diag.make("ADS508", f"{url} answers {status}, not 200; the body was used")]
-        if status == 401:
-            return [_diag.make(
-                "ADS505", f"{url} answers 401: access is restricted",
-                "crawlers cannot authenticate; serve the file to everyone")]
-        if status == 404:
-            return [_diag.make(
-                "ADS504", f"{url} answers 404: no file, so the site declares no sellers")]
-        if 500 <= status < 600:
-            return [_diag.make(
-                "ADS507", f"{url} answers {status}; crawlers keep using their last good copy "
-                          "for a while, then drop it")]
-        if 300 <= status < 400:
-            return [_diag.make(
-                "ADS510", f"{url} answers {status}, which is not a redirect crawlers follow")]
-        return [_diag.make(
-            "ADS506", f"{url} answers {status}; crawlers treat it as an error and keep their "
-                      "last good copy, if any")]
-
-    def _parse_body(
-        self, response: _Response, content_type: str | None, kind: FileKind,
-        found: list[Diagnostic],
-    ) -> ParseResult:
-        body = response.body or b""
-        media, charset = _media_type(content_type or "")
-        if not content_type:
-            found.append(_diag.make(
-                "ADS516", f"{response.url} has no Content-Type header; the spec requires "
-                          "text/plain", "serve it as 'text/plain; charset=utf-8'"))
-        elif media != "text/plain":
-            found.append(_diag.make(
-                "ADS516", f"{response.url} is served as {media or content_type!r}, not "
-                          "text/plain; crawlers ignore its content",
-                "serve it as 'text/plain; charset=utf-8'"))
-        elif charset is None:
-            found.append(_diag.make(
-                "ADS517", f"{response.url} is text/plain without a charset",
-                "add '; charset=utf-8'"))
-        source: str | bytes = body
-        if charset is not None and charset.lower() not in _UTF8_NAMES:
-            try:
-                codec = codecs.lookup(charset)
-            except LookupError:
-                found.append(_diag.make(
-                    "ADS519", f"{response.url} declares charset {charset!r}, which is not a "
-                              "known encoding; the body was read as UTF-8"))
-            else:
-                found.append(_diag.make(
-                    "ADS518", f"{response.url} declares charset {charset!r}; crawlers expect "
-                              "UTF-8", "save the file as UTF-8 and serve charset=utf-8"))
-                if codec.name not in ("utf-16", "utf-32"):  # those the parser detects itself
-                    source = body.decode(codec.name, "replace")
-        parsed = parse(source, kind=kind, domain=host_of(response.url) or None)
-        if any(d.code == "ADS004" for d in parsed.diagnostics):
-            found.append(_diag.make(
-                "ADS525", f"{response.url} answers {response.status} with a body that is not an "
-                          f"{kind} file (a soft 404 or a challenge page); crawlers treat the "
-                          "file as missing"))
-        return parsed
 
     # ---- a host: HTTPS, then HTTP ------------------------------------------------------
 
