@@ -1,7 +1,8 @@
-"""Shared test fixtures: the network is off for every test, and paths to shared data."""
+"""Shared test fixtures: only loopback is reachable in every test, and paths to shared data."""
 
 from __future__ import annotations
 
+import ipaddress
 import socket
 from pathlib import Path
 
@@ -16,17 +17,57 @@ class NetworkBlockedError(AssertionError):
     """Raised when code under test tries to open a network connection."""
 
 
+def _is_loopback(host: object) -> bool:
+    """True for an IP literal in 127.0.0.0/8 or ::1 (names are never resolved here)."""
+    if isinstance(host, bytes):
+        host = host.decode("ascii", "replace")
+    if not isinstance(host, str):
+        return False
+    try:
+        return ipaddress.ip_address(host.split("%", 1)[0]).is_loopback
+    except ValueError:
+        return False
+
+
+def _address_host(address: object) -> object:
+    return address[0] if isinstance(address, tuple) and address else address
+
+
 @pytest.fixture(autouse=True)
 def _no_network(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Fail any test that opens a connection: parsing must never touch the network."""
+    """Fail any test that connects beyond loopback: local test servers are all it may reach."""
+    connect = socket.socket.connect
+    connect_ex = socket.socket.connect_ex
+    create_connection = socket.create_connection
+    getaddrinfo = socket.getaddrinfo
 
-    def refuse(*args: object, **kwargs: object) -> None:
-        raise NetworkBlockedError(f"network access attempted: {args!r}")
+    def refuse(what: object) -> NetworkBlockedError:
+        return NetworkBlockedError(f"network access attempted: {what!r}")
 
-    monkeypatch.setattr(socket.socket, "connect", refuse)
-    monkeypatch.setattr(socket.socket, "connect_ex", refuse)
-    monkeypatch.setattr(socket, "create_connection", refuse)
-    monkeypatch.setattr(socket, "getaddrinfo", refuse)
+    def guarded_connect(self: socket.socket, address: object) -> None:
+        if self.family == socket.AF_UNIX or _is_loopback(_address_host(address)):
+            return connect(self, address)  # type: ignore[arg-type]
+        raise refuse(address)
+
+    def guarded_connect_ex(self: socket.socket, address: object) -> int:
+        if self.family == socket.AF_UNIX or _is_loopback(_address_host(address)):
+            return connect_ex(self, address)  # type: ignore[arg-type]
+        raise refuse(address)
+
+    def guarded_create_connection(address: tuple[str, int], *args: object, **kwargs: object) -> socket.socket:
+        if _is_loopback(address[0]):
+            return create_connection(address, *args, **kwargs)  # type: ignore[arg-type]
+        raise refuse(address)
+
+    def guarded_getaddrinfo(host: object, *args: object, **kwargs: object) -> object:
+        if _is_loopback(host):
+            return getaddrinfo(host, *args, **kwargs)  # type: ignore[arg-type]
+        raise refuse(host)
+
+    monkeypatch.setattr(socket.socket, "connect", guarded_connect)
+    monkeypatch.setattr(socket.socket, "connect_ex", guarded_connect_ex)
+    monkeypatch.setattr(socket, "create_connection", guarded_create_connection)
+    monkeypatch.setattr(socket, "getaddrinfo", guarded_getaddrinfo)
 
 
 def shared_path(*parts: str) -> Path:

@@ -8,7 +8,7 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from adstxt.rules import RULES, Rule
+from adstxt.rules import HTTP_EXCHANGE, RULES, Rule
 
 __all__ = ["render_index", "render_rule", "write_pages"]
 
@@ -45,7 +45,9 @@ def _show(example: bytes) -> str:
 def render_rule(rule: Rule) -> str:
     """The Markdown page of one rule."""
     context = []
-    if rule.filename != "ads.txt":
+    if rule.filename == HTTP_EXCHANGE:
+        context.append("an HTTP exchange as a crawler sees it")
+    elif rule.filename != "ads.txt":
         context.append(f"checked as `{rule.filename}`")
     if rule.domain:
         context.append(f"served from `{rule.domain}`")
@@ -55,7 +57,8 @@ def render_rule(rule: Rule) -> str:
         also = (
             "\n\nThis example also triggers "
             + ", ".join(f"[{code}]({code}.md)" for code in rule.also)
-            + ", as such a line would."
+            + (", as such an exchange would." if rule.filename == HTTP_EXCHANGE
+               else ", as such a line would.")
         )
     return f"""# {rule.code} {rule.name}
 

@@ -634,5 +634,353 @@ _RULE_LIST = [
     ),
 ]
 
+# ---- 5xx: fetching and serving ---------------------------------------------------------
+# These rules are about how a site serves its file, so their examples are HTTP exchanges:
+# a request line, then the responses a crawler receives. The rule tests serve each example
+# from real local servers and fetch it (tests/fetch_replay.py).
+
+HTTP_EXCHANGE = "HTTP exchange"
+"""The ``filename`` of rules whose examples are HTTP exchanges rather than files."""
+
+_OK_RESPONSE = (
+    b"HTTP/1.1 200 OK\nContent-Type: text/plain; charset=utf-8\n\n" + _GOOD
+)
+
+
+def _get(url: str, *responses: bytes) -> bytes:
+    """An illustrative exchange: ``GET url`` and the response(s) it leads to."""
+    return f"GET {url}\n".encode() + b"\n".join(responses)
+
+
+def _fetch_rule(
+    code: str, name: str, severity: Severity, summary: str, explanation: str, spec: str,
+    bad: bytes, good: bytes, also: tuple[str, ...] = (),
+) -> Rule:
+    return Rule(code, name, severity, summary, explanation, spec, bad, good, also=also,
+                filename=HTTP_EXCHANGE)
+
+
+_FETCH_RULES = [
+    _fetch_rule(
+        "ADS501", "connection-failed", E,
+        "No connection could be made, or it broke before a response arrived.",
+        "The host name does not resolve, the port refuses connections, or the connection was "
+        "reset. A crawler that cannot connect keeps its last good copy for a while and then "
+        "drops the site's sellers.",
+        "ads.txt 1.1 section 3.1",
+        _get("https://example.com/ads.txt", b"(connection refused)"),
+        _get("https://example.com/ads.txt", _OK_RESPONSE),
+    ),
+    _fetch_rule(
+        "ADS502", "timeout", E,
+        "The server did not answer, or not completely, within the time limit.",
+        "Crawlers give up on slow servers. A connection that never answers and a body that "
+        "trickles in forever are both stopped by the connect, read and total time limits.",
+        "ads.txt 1.1 section 3.1",
+        _get("https://example.com/ads.txt", b"(no response within 30 s)"),
+        _get("https://example.com/ads.txt", _OK_RESPONSE),
+    ),
+    _fetch_rule(
+        "ADS503", "tls-error", E,
+        "The HTTPS certificate could not be verified.",
+        "An expired, self-signed or wrong-host certificate makes HTTPS unusable. Crawlers "
+        "then fall back to HTTP if it works, losing the protection against spoofing that "
+        "HTTPS gives.",
+        "ads.txt 1.1 sections 3.1 and 5.4",
+        _get("https://example.com/ads.txt", b"(certificate issued for another.example)"),
+        _get("https://example.com/ads.txt", _OK_RESPONSE),
+    ),
+    _fetch_rule(
+        "ADS504", "not-found", E,
+        "The file does not exist (404).",
+        "A 404 means the site declares no authorized sellers: buyers that enforce ads.txt "
+        "treat its inventory as unauthorized, and Google drops previously seen entries.",
+        "ads.txt 1.1 section 3.1",
+        _get("https://example.com/ads.txt", b"HTTP/1.1 404 Not Found\n"),
+        _get("https://example.com/ads.txt", _OK_RESPONSE),
+    ),
+    _fetch_rule(
+        "ADS505", "restricted", E,
+        "Access to the file is restricted (401).",
+        "The spec reads 401 as 'restricted: contact the site for access'. Public crawlers "
+        "have no credentials, so for them the file does not exist.",
+        "ads.txt 1.1 section 3.1",
+        _get("https://example.com/ads.txt",
+             b"HTTP/1.1 401 Unauthorized\nWWW-Authenticate: Basic realm=\"staff\"\n"),
+        _get("https://example.com/ads.txt", _OK_RESPONSE),
+    ),
+    _fetch_rule(
+        "ADS506", "http-error", E,
+        "The server answers with a client error other than 401 and 404.",
+        "A 403 (often a firewall or bot filter), 410 or 429 is an error: crawlers keep "
+        "their last good copy for a while, if they have one, and then stop using it.",
+        "ads.txt 1.1 section 3.1",
+        _get("https://example.com/ads.txt", b"HTTP/1.1 403 Forbidden\n"),
+        _get("https://example.com/ads.txt", _OK_RESPONSE),
+    ),
+    _fetch_rule(
+        "ADS507", "server-error", E,
+        "The server answers with a 5xx error.",
+        "A server error is treated like a temporary outage: crawlers keep the last good "
+        "copy (Google for about five days) and then drop the entries.",
+        "ads.txt 1.1 section 3.1",
+        _get("https://example.com/ads.txt", b"HTTP/1.1 503 Service Unavailable\n"),
+        _get("https://example.com/ads.txt", _OK_RESPONSE),
+    ),
+    _fetch_rule(
+        "ADS508", "non-200-success", INFO,
+        "A success status other than 200.",
+        "The spec says to use the content of any 2xx response, but Google asks for a "
+        "200. A 203 or 206 is usually a proxy or a range request gone wrong.",
+        "ads.txt 1.1 section 3.1",
+        _get("https://example.com/ads.txt",
+             b"HTTP/1.1 203 Non-Authoritative Information\n"
+             b"Content-Type: text/plain; charset=utf-8\n\n" + _GOOD),
+        _get("https://example.com/ads.txt", _OK_RESPONSE),
+    ),
+    _fetch_rule(
+        "ADS509", "redirect-not-in-spec", W,
+        "A 303 or 308 redirect, which the spec does not list.",
+        "The spec lists 301, 302 and 307. Most crawlers follow 308 too, but some may not; "
+        "a permanent move is best served as 301.",
+        "ads.txt 1.1 section 3.1",
+        _get("https://example.com/ads.txt",
+             b"HTTP/1.1 308 Permanent Redirect\nLocation: https://www.example.com/ads.txt\n",
+             _OK_RESPONSE),
+        _get("https://example.com/ads.txt",
+             b"HTTP/1.1 301 Moved Permanently\nLocation: https://www.example.com/ads.txt\n",
+             _OK_RESPONSE),
+    ),
+    _fetch_rule(
+        "ADS510", "invalid-redirect", E,
+        "A redirect that cannot be followed: no Location, an invalid one, or a 3xx that "
+        "is not a redirect.",
+        "A 301 without a Location header, a Location that is not a URL, or a status such "
+        "as 300 or 304 leaves a crawler with no file.",
+        "ads.txt 1.1 section 3.1",
+        _get("https://example.com/ads.txt", b"HTTP/1.1 301 Moved Permanently\n"),
+        _get("https://example.com/ads.txt",
+             b"HTTP/1.1 301 Moved Permanently\nLocation: https://www.example.com/ads.txt\n",
+             _OK_RESPONSE),
+    ),
+    _fetch_rule(
+        "ADS511", "redirect-after-leaving-root", E,
+        "A redirect after the chain has already left the root domain.",
+        "Redirects within the root domain may chain freely, and one redirect to another "
+        "domain is allowed. Any redirect after that makes the file unauthoritative; Google "
+        "does not crawl it.",
+        "ads.txt 1.1 section 3.1",
+        _get("https://example.com/ads.txt",
+             b"HTTP/1.1 301 Moved Permanently\nLocation: https://cdn.example.net/ads.txt\n",
+             b"HTTP/1.1 302 Found\nLocation: https://files.example.org/ads.txt\n"),
+        _get("https://example.com/ads.txt",
+             b"HTTP/1.1 301 Moved Permanently\nLocation: https://files.example.org/ads.txt\n",
+             _OK_RESPONSE),
+        also=("ADS515",),
+    ),
+    _fetch_rule(
+        "ADS512", "too-many-redirects", E,
+        "More redirects than the limit (10 by default).",
+        "Long chains waste crawler time and usually point at a misconfiguration. Redirect "
+        "straight to the file.",
+        "ads.txt 1.1 section 3.1",
+        _get("https://example.com/ads.txt",
+             b"HTTP/1.1 302 Found\nLocation: /ads.txt?step=1\n",
+             b"HTTP/1.1 302 Found\nLocation: /ads.txt?step=2\n",
+             b"(... and so on, past the limit)"),
+        _get("https://example.com/ads.txt", _OK_RESPONSE),
+    ),
+    _fetch_rule(
+        "ADS513", "redirect-loop", E,
+        "The redirects come back to a URL already visited.",
+        "A loop never ends in a file. It often comes from an HTTP to HTTPS rule meeting an "
+        "HTTPS to HTTP rule on a proxy.",
+        "ads.txt 1.1 section 3.1",
+        _get("https://example.com/ads.txt",
+             b"HTTP/1.1 301 Moved Permanently\nLocation: https://www.example.com/ads.txt\n",
+             b"HTTP/1.1 301 Moved Permanently\nLocation: https://example.com/ads.txt\n"),
+        _get("https://example.com/ads.txt", _OK_RESPONSE),
+    ),
+    _fetch_rule(
+        "ADS514", "redirect-to-other-path", W,
+        "The redirects end at a URL whose path is not /ads.txt (or /app-ads.txt).",
+        "A redirect to the home page or an error page is a common way of 'not having' the "
+        "file while still answering 200.",
+        "common mistakes observed in real sites",
+        _get("https://example.com/ads.txt",
+             b"HTTP/1.1 302 Found\nLocation: https://example.com/files/sellers.txt\n",
+             _OK_RESPONSE),
+        _get("https://example.com/ads.txt", _OK_RESPONSE),
+    ),
+    _fetch_rule(
+        "ADS515", "off-domain-delegation", INFO,
+        "The file is served from another domain through the one allowed redirect.",
+        "Delegating to a third party (an ad-ops provider) is allowed, but nothing may "
+        "redirect again from there. Reported so that the delegation is visible.",
+        "ads.txt 1.1 section 3.1",
+        _get("https://example.com/ads.txt",
+             b"HTTP/1.1 301 Moved Permanently\nLocation: https://cdn.example.net/ads.txt\n",
+             _OK_RESPONSE),
+        _get("https://example.com/ads.txt", _OK_RESPONSE),
+    ),
+    _fetch_rule(
+        "ADS516", "wrong-content-type", E,
+        "The file is not served as text/plain.",
+        "The spec requires Content-Type text/plain and tells crawlers to ignore anything "
+        "else. Servers often default to application/octet-stream or text/html for a .txt "
+        "file that was uploaded through a CMS.",
+        "ads.txt 1.1 section 3.1",
+        _get("https://example.com/ads.txt",
+             b"HTTP/1.1 200 OK\nContent-Type: application/octet-stream\n\n" + _GOOD),
+        _get("https://example.com/ads.txt", _OK_RESPONSE),
+    ),
+    _fetch_rule(
+        "ADS517", "missing-charset", INFO,
+        "text/plain without a charset.",
+        "Without a charset some clients guess an encoding. The spec advises "
+        "'charset=utf-8'.",
+        "ads.txt 1.1 section 3.1",
+        _get("https://example.com/ads.txt",
+             b"HTTP/1.1 200 OK\nContent-Type: text/plain\n\n" + _GOOD),
+        _get("https://example.com/ads.txt", _OK_RESPONSE),
+    ),
+    _fetch_rule(
+        "ADS518", "non-utf8-charset", W,
+        "The file is served with a charset other than UTF-8.",
+        "The body is decoded with the declared charset, but crawlers expect UTF-8 and may "
+        "misread any non-ASCII character.",
+        "ads.txt 1.1 section 3.1",
+        _get("https://example.com/ads.txt",
+             b"HTTP/1.1 200 OK\nContent-Type: text/plain; charset=iso-8859-1\n\n" + _GOOD),
+        _get("https://example.com/ads.txt", _OK_RESPONSE),
+    ),
+    _fetch_rule(
+        "ADS519", "unknown-charset", W,
+        "The declared charset is not a known encoding.",
+        "A misspelt charset such as 'utf8mb4' or 'none' leaves each client to guess; the "
+        "body is read as UTF-8.",
+        "ads.txt 1.1 section 3.1",
+        _get("https://example.com/ads.txt",
+             b"HTTP/1.1 200 OK\nContent-Type: text/plain; charset=utf8mb4\n\n" + _GOOD),
+        _get("https://example.com/ads.txt", _OK_RESPONSE),
+    ),
+    _fetch_rule(
+        "ADS520", "body-too-large", E,
+        "The body is larger than the size limit (10 MiB by default).",
+        "The limit is checked while the body streams in, so an endless or huge response "
+        "is cut off early. Real files are well below it; such a body is almost always a "
+        "misconfigured server.",
+        "ads.txt 1.1 section 3.1 (crawlers limit what they download)",
+        _get("https://example.com/ads.txt",
+             b"HTTP/1.1 200 OK\nContent-Type: text/plain\nContent-Length: 52428800\n\n"
+             b"(50 MiB of records)"),
+        _get("https://example.com/ads.txt", _OK_RESPONSE),
+    ),
+    _fetch_rule(
+        "ADS521", "decompression-bomb", E,
+        "A compressed body expands past the size limit.",
+        "A few kilobytes of gzip can expand to gigabytes. Decompression stops as soon as "
+        "the output passes the limit.",
+        "ads.txt 1.1 section 3.1 (crawlers limit what they download)",
+        _get("https://example.com/ads.txt",
+             b"HTTP/1.1 200 OK\nContent-Type: text/plain\nContent-Encoding: gzip\n\n"
+             b"(20 KiB of gzip that expands to 20 MiB)"),
+        _get("https://example.com/ads.txt", _OK_RESPONSE),
+    ),
+    _fetch_rule(
+        "ADS522", "bad-content-encoding", E,
+        "The body's Content-Encoding is corrupt or was not asked for.",
+        "Only gzip and deflate are requested. A Brotli body sent anyway, or a truncated "
+        "gzip stream, cannot be read.",
+        "RFC 9110 section 8.4",
+        _get("https://example.com/ads.txt",
+             b"HTTP/1.1 200 OK\nContent-Type: text/plain\nContent-Encoding: br\n\n(Brotli)"),
+        _get("https://example.com/ads.txt", _OK_RESPONSE),
+    ),
+    _fetch_rule(
+        "ADS523", "private-address", E,
+        "The host resolves to a private, loopback, link-local or multicast address.",
+        "Following such an address from a public name would let a site make the checker "
+        "probe internal networks, so it is refused unless private addresses are allowed "
+        "(--allow-private-addresses). Public crawlers cannot reach it either.",
+        "safety of the checker",
+        _get("https://example.com/ads.txt",
+             b"HTTP/1.1 302 Found\nLocation: http://10.0.0.7/ads.txt\n"),
+        _get("https://example.com/ads.txt", _OK_RESPONSE),
+        also=("ADS515",),
+    ),
+    _fetch_rule(
+        "ADS524", "unsupported-scheme", E,
+        "A redirect to something other than http or https.",
+        "Crawlers fetch only over HTTP and HTTPS; a redirect to ftp:, file: or a data: URL "
+        "is never followed.",
+        "ads.txt 1.1 section 3.1",
+        _get("https://example.com/ads.txt",
+             b"HTTP/1.1 302 Found\nLocation: ftp://files.example.com/ads.txt\n"),
+        _get("https://example.com/ads.txt", _OK_RESPONSE),
+    ),
+    _fetch_rule(
+        "ADS525", "soft-404", E,
+        "A web page or other non-ads.txt body served with a success status.",
+        "Many sites answer every path with their home page, a 'not found' page or a bot "
+        "challenge, with status 200. Crawlers treat such a response as a missing file. The "
+        "body's own check reports ADS004 beside this.",
+        "ads.txt 1.1 section 3.1",
+        _get("https://example.com/ads.txt",
+             b"HTTP/1.1 200 OK\nContent-Type: text/plain; charset=utf-8\n\n"
+             b"<!DOCTYPE html><html><body>Page not found</body></html>"),
+        _get("https://example.com/ads.txt", _OK_RESPONSE),
+        also=("ADS004", "ADS101"),
+    ),
+    _fetch_rule(
+        "ADS526", "robots-blocked", W,
+        "robots.txt forbids crawlers to fetch the file.",
+        "Google's ads.txt crawler obeys robots.txt, and a rule as broad as 'Disallow: /ads' "
+        "also blocks /ads.txt. Checked only when robots.txt checking is on.",
+        "Google Ad Manager and AdSense help on ads.txt crawling",
+        _get("https://example.com/robots.txt",
+             b"HTTP/1.1 200 OK\nContent-Type: text/plain\n\nUser-agent: *\nDisallow: /ads\n"),
+        _get("https://example.com/robots.txt",
+             b"HTTP/1.1 200 OK\nContent-Type: text/plain\n\n"
+             b"User-agent: *\nDisallow: /ads/\n"),
+    ),
+    _fetch_rule(
+        "ADS527", "http-only", W,
+        "The file is available over HTTP but not over HTTPS.",
+        "Crawlers prefer HTTPS and the spec recommends it against spoofing; Google asks "
+        "for the file on both.",
+        "ads.txt 1.1 sections 3.1 and 5.4",
+        _get("https://example.com/ads.txt", b"(connection refused)\n") + b"\n"
+        + _get("http://example.com/ads.txt", _OK_RESPONSE),
+        _get("https://example.com/ads.txt", _OK_RESPONSE),
+    ),
+    _fetch_rule(
+        "ADS528", "subdomain-without-file", INFO,
+        "A SUBDOMAIN= entry points at a host with no usable file of its own.",
+        "When a declared subdomain has no ads.txt, the root domain's file governs it. "
+        "That may be intended; reported so that the governing file is clear.",
+        "ads.txt 1.1 sections 3.1 and 5.5",
+        _get("https://example.com/ads.txt",
+             b"HTTP/1.1 200 OK\nContent-Type: text/plain; charset=utf-8\n\n" + _GOOD
+             + b"SUBDOMAIN=shop.example.com\n")
+        + b"\n" + _get("https://shop.example.com/ads.txt", b"HTTP/1.1 404 Not Found\n"),
+        _get("https://example.com/ads.txt",
+             b"HTTP/1.1 200 OK\nContent-Type: text/plain; charset=utf-8\n\n" + _GOOD
+             + b"SUBDOMAIN=shop.example.com\n")
+        + b"\n" + _get("https://shop.example.com/ads.txt", _OK_RESPONSE),
+    ),
+    _fetch_rule(
+        "ADS529", "invalid-fetch-target", E,
+        "What was given to fetch is not a domain under a public suffix, or not an http(s) URL.",
+        "The file lives on the root domain, which is derived with the Public Suffix List; "
+        "an IP address, a bare name or a made-up suffix has none. A URL to check directly "
+        "must use http or https.",
+        "ads.txt 1.1 section 3.1",
+        b"fetch localhost\n",
+        b"fetch example.com\n",
+    ),
+]
+_RULE_LIST.extend(_FETCH_RULES)
+
 RULES: Mapping[str, Rule] = {rule.code: rule for rule in _RULE_LIST}
 """Every rule by code, in code order."""

@@ -1,0 +1,160 @@
+"""Crawl throughput: ``adstxt-crawl`` against a local server that adds latency to every answer.
+
+    python benchmarks/crawl.py [--domains 2000] [--concurrency 200] [--latency 0.1]
+
+The server runs in its own process (asyncio protocol, no per-request task) and answers every
+``/ads.txt`` after ``--latency`` seconds. HTTPS is pointed at a closed port, so each domain
+costs what it costs in the field when a site has no HTTPS: a refused connection, then the
+HTTP fetch. The bound set by concurrency and latency is ``concurrency / latency`` domains per
+second; the crawler's resident memory is sampled while it runs.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import platform
+import resource
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+BODY = (
+    b"# benchmark file\nOWNERDOMAIN=example.com\n"
+    b"google.com, pub-1234567890123456, DIRECT, f08c47fec0942fa0\n"
+    b"pubmatic.com, 156439, RESELLER, 5d62403b186f2ace\n"
+    b"openx.com, 537149485, RESELLER, 6a698e2ec38604c6\n"
+    b"rubiconproject.com, 17960, RESELLER, 0bfd66d529a55807\n"
+    b"appnexus.com, 1908, RESELLER, f5ab79cb980f11d1\n"
+)
+RESPONSE = (
+    b"HTTP/1.1 200 OK\r\nContent-Type: text/plain; charset=utf-8\r\nConnection: close\r\n"
+    + f"Content-Length: {len(BODY)}\r\n\r\n".encode() + BODY
+)
+
+
+class _Delayed(asyncio.Protocol):
+    """Answers one request after the configured latency, then closes."""
+
+    latency = 0.1
+
+    def connection_made(self, transport: asyncio.BaseTransport) -> None:
+        self.transport = transport
+        self.buffer = b""
+        self.answered = False
+
+    def data_received(self, data: bytes) -> None:
+        self.buffer += data
+        if not self.answered and b"\r\n\r\n" in self.buffer:
+            self.answered = True
+            asyncio.get_running_loop().call_later(self.latency, self._answer)
+
+    def _answer(self) -> None:
+        if not self.transport.is_closing():
+            self.transport.write(RESPONSE)  # type: ignore[attr-defined]
+            self.transport.close()
+
+
+async def _serve(port_file: Path, latency: float) -> None:
+    _Delayed.latency = latency
+    server = await asyncio.get_running_loop().create_server(
+        _Delayed, "127.0.0.1", 0, backlog=4096)
+    port_file.write_text(str(server.sockets[0].getsockname()[1]))
+    await server.serve_forever()
+
+
+def _rss_kib(pid: int) -> int | None:
+    """Resident memory of a process and its descendants (worker processes), in KiB."""
+    total = 0
+    pending = [pid]
+    while pending:
+        current = pending.pop()
+        try:
+            for line in Path(f"/proc/{current}/status").read_text().splitlines():
+                if line.startswith("VmRSS:"):
+                    total += int(line.split()[1])
+            children = Path(f"/proc/{current}/task/{current}/children").read_text().split()
+        except OSError:
+            if current == pid:
+                return None
+            continue
+        pending.extend(int(child) for child in children)
+    return total
+
+
+def _closed_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--domains", type=int, default=2000)
+    parser.add_argument("--concurrency", type=int, default=200)
+    parser.add_argument("--latency", type=float, default=0.1)
+    parser.add_argument("--processes", type=int, default=1,
+                        help="crawler worker processes (adstxt-crawl --processes)")
+    parser.add_argument("--serve", type=Path, help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.serve:
+        asyncio.run(_serve(args.serve, args.latency))
+        return
+    with tempfile.TemporaryDirectory() as tmp:
+        work = Path(tmp)
+        port_file = work / "port"
+        server = subprocess.Popen(
+            [sys.executable, __file__, "--serve", str(port_file), "--latency", str(args.latency)])
+        try:
+            while not port_file.exists() or not port_file.read_text():
+                time.sleep(0.05)
+            port = int(port_file.read_text())
+            (work / "domains.txt").write_text(
+                "".join(f"site{i}.com\n" for i in range(args.domains)))
+            command = [
+                sys.executable, "-m", "adstxt.crawl", str(work / "domains.txt"),
+                "-o", str(work / "out.jsonl"), "--concurrency", str(args.concurrency),
+                "--connect-to", f":443:127.0.0.1:{_closed_port()}",
+                "--connect-to", f":80:127.0.0.1:{port}", "--allow-private-addresses",
+                "--progress", "never", "--processes", str(args.processes),
+            ]
+            print(f"Python {platform.python_version()}, {os.cpu_count()} CPUs, "
+                  f"{args.domains} domains, concurrency {args.concurrency}, "
+                  f"{args.processes} crawler process(es), "
+                  f"latency {args.latency * 1000:.0f} ms")
+            before = resource.getrusage(resource.RUSAGE_CHILDREN)
+            started = time.monotonic()
+            crawl = subprocess.Popen(command, stdout=subprocess.PIPE, text=True)
+            samples = []
+            while crawl.poll() is None:
+                rss = _rss_kib(crawl.pid)
+                if rss:
+                    samples.append((time.monotonic() - started, rss))
+                time.sleep(0.25)
+            elapsed = time.monotonic() - started
+            after = resource.getrusage(resource.RUSAGE_CHILDREN)
+            cpu = (after.ru_utime + after.ru_stime) - (before.ru_utime + before.ru_stime)
+            output = crawl.stdout.read() if crawl.stdout else ""
+            lines = (work / "out.jsonl").read_text().count("\n")
+        finally:
+            server.terminate()
+            server.wait()
+    print("RSS of the crawler while it runs:")
+    for at, rss in samples:
+        print(f"  {at:5.2f} s  {rss / 1024:6.1f} MiB")
+    print(output.rstrip())
+    bound = args.concurrency / args.latency
+    summary = next((x for x in output.splitlines() if "domains/s" in x), "")
+    rate = float(summary.split(" s, ")[1].split(" ")[0].replace(",", "")) if summary else 0.0
+    print(f"{lines} lines written; wall time with start-up {elapsed:.2f} s")
+    print(f"crawl rate {rate:,.0f} domains/s = {rate / bound:.0%} of the {bound:,.0f}/s bound")
+    print(f"crawler CPU {cpu:.2f} s (start-up included) = {cpu / args.domains * 1e6:,.0f} us "
+          f"per domain; load average {' '.join(Path('/proc/loadavg').read_text().split()[:3])}")
+
+
+if __name__ == "__main__":
+    main()

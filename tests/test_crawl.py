@@ -1,0 +1,171 @@
+"""``adstxt-crawl`` end to end: a real subprocess crawling hundreds of local sites."""
+
+from __future__ import annotations
+
+import csv
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from tests.httpserver import GOOD, LocalServers, Reply, Seen, redirect, text
+from tests.test_fetch_codes import closed_port
+
+SITES = 300
+CRAWL = [sys.executable, "-m", "adstxt.crawl"]
+
+
+def _expected_outcome(i: int) -> str:
+    return {0: "not-found", 1: "not-ads-txt", 2: "ok", 3: "server-error"}.get(i % 10, "ok")
+
+
+@pytest.fixture(scope="module")
+def sites() -> Iterator[LocalServers]:
+    with LocalServers() as servers:
+        for i in range(SITES):
+            kind = i % 10
+            url = f"*://site{i}.com/ads.txt"
+            if kind == 0:
+                continue  # 404
+            if kind == 1:
+                servers.routes[url] = text(b"<html><body>Welcome</body></html>", "text/html")
+            elif kind == 2:
+                servers.routes[url] = redirect(f"http://www.site{i}.com/ads.txt")
+                servers.routes[f"*://www.site{i}.com/ads.txt"] = text(GOOD)
+            elif kind == 3:
+                servers.routes[url] = Reply(503, b"", {})
+            else:
+                body = GOOD + f"examplessp.com, {i}, RESELLER\n".encode()
+                servers.routes[url] = text(body)
+        yield servers
+
+
+def _command(servers: LocalServers, tmp: Path, *extra: str) -> list[str]:
+    return [
+        *CRAWL, str(tmp / "domains.txt"), "-o", str(tmp / "out.jsonl"),
+        "--connect-to", f":443:127.0.0.1:{closed_port()}",
+        "--connect-to", f":80:127.0.0.1:{servers.http_port}",
+        "--retries", "1", "--backoff", "0.01", "--timeout", "2", *extra,
+    ]
+
+
+def _write_domains(tmp: Path) -> None:
+    lines = ["# sites to check", ""]
+    lines += [f"site{i}.com" for i in range(SITES)]
+    lines += ["SITE5.com", "site6.com  # repeated"]
+    (tmp / "domains.txt").write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+
+def _entries(path: Path) -> list[dict[str, object]]:
+    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()]
+
+
+@pytest.mark.parametrize("processes", ["1", "2"])
+def test_crawl_writes_one_line_per_domain(
+    sites: LocalServers, tmp_path: Path, processes: str
+) -> None:
+    _write_domains(tmp_path)
+    done = subprocess.run(
+        _command(sites, tmp_path, "--records-csv", str(tmp_path / "records.csv"),
+                 "--concurrency", "40", "--include-records", "--processes", processes),
+        capture_output=True, text=True, timeout=60, check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    entries = _entries(tmp_path / "out.jsonl")
+    assert sorted(e["domain"] for e in entries) == sorted(f"site{i}.com" for i in range(SITES))
+    by_domain = {e["domain"]: e for e in entries}
+    for i in range(SITES):
+        entry = by_domain[f"site{i}.com"]
+        assert entry["outcome"] == _expected_outcome(i), entry
+    redirected = by_domain["site2.com"]
+    assert redirected["final_url"] == "http://www.site2.com/ads.txt"
+    assert redirected["status"] == 200 and redirected["records"] == 1
+    plain = by_domain["site4.com"]
+    assert plain["records"] == 2 and plain["diagnostics"]["ADS527"] == 1
+    assert plain["record_list"][1] == ["examplessp.com", "4", "RESELLER", None]
+    assert by_domain["site3.com"]["tries"] == 2  # 5xx is retried once
+    with (tmp_path / "records.csv").open(encoding="utf-8", newline="") as handle:
+        rows = list(csv.DictReader(handle))
+    assert len(rows) == sum(int(e["records"]) for e in entries if e["outcome"] == "ok")
+    assert {r["source_domain"] for r in rows if r["account_id"] == "4"} == {"site4.com"}
+    assert "ok" in done.stdout and f"{SITES}" in done.stdout
+    assert done.stderr == ""  # no progress bar when stderr is not a terminal
+
+
+@pytest.mark.parametrize("processes", ["1", "2"])
+def test_killed_crawl_resumes_without_loss_or_repeat(
+    sites: LocalServers, tmp_path: Path, processes: str
+) -> None:
+    _write_domains(tmp_path)
+    for i in range(SITES):  # slow every site down so that the crawl can be caught mid-run
+        if i % 10 >= 4:
+            sites.routes[f"*://site{i}.com/ads.txt"].delay = 0.05
+    try:
+        command = _command(sites, tmp_path, "--concurrency", "8", "--processes", processes,
+                           "--records-csv", str(tmp_path / "records.csv"))
+        process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+        out = tmp_path / "out.jsonl"
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            if out.exists() and out.read_bytes().count(b"\n") >= 60:
+                break
+            time.sleep(0.02)
+        os.kill(process.pid, signal.SIGKILL)
+        process.communicate(timeout=10)
+        first = out.read_bytes().count(b"\n")
+        time.sleep(0.3)  # worker processes die with the crawl: nothing is written any more
+        assert out.read_bytes().count(b"\n") == first
+        assert 60 <= first < SITES
+        resumed = subprocess.run([*command, "--resume"], capture_output=True, text=True,
+                                 timeout=60, check=False)
+    finally:
+        for i in range(SITES):
+            if i % 10 >= 4:
+                sites.routes[f"*://site{i}.com/ads.txt"].delay = 0.0
+    assert resumed.returncode == 0, resumed.stderr
+    assert "already done" in resumed.stdout
+    domains = [e["domain"] for e in _entries(out)]
+    assert sorted(domains) == sorted(f"site{i}.com" for i in range(SITES))
+    with (tmp_path / "records.csv").open(encoding="utf-8", newline="") as handle:
+        rows = list(csv.DictReader(handle))
+    per_domain = {(r["source_domain"], r["line"]) for r in rows}
+    assert len(per_domain) == len(rows)  # no record written twice
+    assert len(rows) == sum(int(e["records"]) for e in _entries(out) if e["outcome"] == "ok")
+
+
+def test_retry_after_server_error(tmp_path: Path) -> None:
+    calls: list[Seen] = []
+
+    def flaky(seen: Seen) -> Reply:
+        calls.append(seen)
+        return Reply(503, b"", {}) if len(calls) == 1 else text(GOOD)
+
+    with LocalServers() as servers:
+        servers.routes["http://flaky.com/ads.txt"] = flaky
+        (tmp_path / "domains.txt").write_text("flaky.com\n", encoding="utf-8")
+        done = subprocess.run(
+            _command(servers, tmp_path, "--progress", "always"), capture_output=True,
+            text=True, timeout=60, check=False,
+        )
+    assert done.returncode == 0, done.stderr
+    (entry,) = _entries(tmp_path / "out.jsonl")
+    assert entry["outcome"] == "ok" and entry["tries"] == 2
+    assert "1/1" in done.stderr and "/s ETA" in done.stderr
+
+
+@pytest.mark.parametrize("bad", ["example.com:443", "a:b:c:d", "x:1:[::1:2"])
+def test_bad_connect_to_is_a_usage_error(bad: str, tmp_path: Path) -> None:
+    (tmp_path / "domains.txt").write_text("example.com\n", encoding="utf-8")
+    done = subprocess.run(
+        [*CRAWL, str(tmp_path / "domains.txt"), "-o", str(tmp_path / "o.jsonl"),
+         "--connect-to", bad], capture_output=True, text=True, timeout=60, check=False,
+    )
+    assert done.returncode == 2
+    assert "--connect-to" in done.stderr
+    assert not (tmp_path / "o.jsonl").exists()
