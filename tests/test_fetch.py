@@ -68,7 +68,7 @@ def test_fetch_reads_the_root_domains_file_over_https(live: LocalServers) -> Non
 
 def test_caching_defaults_to_seven_days(live: LocalServers) -> None:
     live.routes["https://example.com/ads.txt"] = text(GOOD)
-    before = dt.datetime.now(dt.timezone.utc)
+    before = dt.datetime.now(dt.UTC)
     result = fetch("example.com", **live.options)
     assert result.caching is not None and result.caching.source == "default"
     assert result.caching.fresh_until - result.caching.fetched_at == dt.timedelta(days=7)
@@ -103,7 +103,7 @@ def test_caching_headers_are_reported(live: LocalServers) -> None:
     ],
 )
 def test_freshness_rules(headers: dict[str, str], source: str, lifetime: dt.timedelta) -> None:
-    fetched = dt.datetime(2025, 12, 31, tzinfo=dt.timezone.utc)
+    fetched = dt.datetime(2025, 12, 31, tzinfo=dt.UTC)
     caching = caching_from_headers(headers, fetched)
     assert caching.source == source
     assert caching.fresh_until - fetched == lifetime

@@ -18,6 +18,7 @@ import attrs
 from adstxt._config import OUTPUT_FORMATS, Config, ConfigError, find_config, load_config
 from adstxt._report import FileReport, Style, escape, render, render_statistics, summary_line
 from adstxt._settings import Settings, expand_selector, normalize_domain
+from adstxt.diagnostics import Diagnostic
 
 __all__ = ["main"]
 
@@ -87,6 +88,19 @@ def _parser() -> argparse.ArgumentParser:
     context.add_argument("--domain", metavar="DOMAIN",
                          help="the domain the file is served from, for the SUBDOMAIN and "
                          "CONTACT checks")
+    remote = parser.add_argument_group(
+        "live sites (needs the fetch extra: pip install 'adstxt[fetch]')",
+        "With --domain and no PATH, the file the site serves is fetched as crawlers do and "
+        "checked; a PATH that is an http:// or https:// URL is fetched as it is.",
+    )
+    remote.add_argument("--connect-to", action="append", default=[],
+                        metavar="HOST:PORT:ADDRESS:PORT",
+                        help="connect to ADDRESS:PORT whenever HOST:PORT is asked for, as curl "
+                        "does (repeatable); for staging servers")
+    remote.add_argument("--allow-private-addresses", action="store_true",
+                        help="allow fetching from private, loopback and link-local addresses")
+    remote.add_argument("--timeout", type=float, default=30.0, metavar="SECONDS",
+                        help="time limit for one fetch, redirects included (default: 30)")
     context.add_argument("--config", metavar="FILE", type=Path,
                          help="use this configuration file instead of searching for one")
     context.add_argument("--isolated", action="store_true",
@@ -270,6 +284,40 @@ class _Run:
         name = "<stdin>" if path == _STDIN else path
         return FileReport(name, diagnostics, data), settings
 
+    def fetch(self, target: str) -> list[FileReport]:
+        """Fetch a site's file (``target`` a domain) or a URL, and check what is served."""
+        try:
+            from adstxt import fetch as fetching
+        except ImportError as error:
+            raise UsageError(str(error)) from None
+        from adstxt._lint import lint
+
+        try:
+            connect_to = [fetching.parse_connect_to(spec) for spec in self.args.connect_to]
+        except ValueError as error:
+            raise UsageError(str(error)) from None
+        options = {
+            "connect_to": connect_to,
+            "allow_private_addresses": self.args.allow_private_addresses,
+            "timeout": self.args.timeout,
+        }
+        if "://" in target:
+            result = fetching.fetch_url(target, kind=self.args.kind, **options)
+        else:
+            result = fetching.fetch(target, kind=self.args.kind or "ads.txt", **options)
+        settings = self.settings_for(_STDIN)
+        reports = []
+        for served in (result, *result.subdomains):
+            diagnostics = settings.apply(served.fetch_diagnostics)
+            body = b""
+            if served.parse_result is not None and served.body is not None:
+                body = served.body
+                diagnostics += lint(body, kind=served.kind, settings=settings,
+                                    domain=settings.domain or served.domain)
+            diagnostics.sort(key=Diagnostic.sort_key)
+            reports.append(FileReport(served.final_url or served.url, diagnostics, body))
+        return reports
+
     def fix(self, path: str, data: bytes, settings: Settings) -> bytes:
         from adstxt._fixer import apply_fixes
 
@@ -365,8 +413,13 @@ def _main(argv: Sequence[str] | None) -> int:
     if args.fix and args.diff:
         raise UsageError("--fix and --diff cannot be used together; --diff only shows changes")
     run = _Run(args)
-    paths = list(_expand(args.paths or ["."]))
-    if not paths:
+    remote = [p for p in args.paths if p.startswith(("http://", "https://"))]
+    if not args.paths and args.domain:
+        remote = [run.options.domain or args.domain]
+    if remote and (args.fix or args.diff):
+        raise UsageError("--fix and --diff work on local files, not on what a site serves")
+    paths = list(_expand([p for p in args.paths if p not in remote] or ([] if remote else ["."])))
+    if not paths and not remote:
         searched = ", ".join(escape(p) for p in args.paths or ["."])
         print(f"adstxt-check: warning: no ads.txt or app-ads.txt files found in {searched}",
               file=sys.stderr)
@@ -378,6 +431,11 @@ def _main(argv: Sequence[str] | None) -> int:
         )
     reports: list[FileReport] = []
     failing = False
+    for target in remote:
+        for report in run.fetch(target):
+            reports.append(report)
+            rank = run.settings_for(_STDIN).failing_rank()
+            failing = failing or any(d.severity.rank >= rank for d in report.diagnostics)
     for path in paths:
         checked = run.check(path)
         if checked is None:

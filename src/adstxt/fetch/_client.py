@@ -12,7 +12,6 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import ssl
-import sys
 from collections.abc import AsyncIterator, Awaitable, Sequence
 from typing import TypeVar
 
@@ -33,12 +32,9 @@ class ProtocolFailureError(Exception):
 async def within(awaitable: Awaitable[_T], seconds: float, what: str) -> _T:
     """``awaitable``'s result, or :class:`TimeoutError` saying ``what`` after ``seconds``."""
     try:
-        if sys.version_info >= (3, 11):
-            async with asyncio.timeout(seconds):  # no extra task, unlike wait_for
-                return await awaitable
-        else:
-            return await asyncio.wait_for(awaitable, seconds)
-    except asyncio.TimeoutError:
+        async with asyncio.timeout(seconds):  # no extra task, unlike wait_for
+            return await awaitable
+    except TimeoutError:
         raise TimeoutError(what) from None
 
 

@@ -50,7 +50,7 @@ class _Response:
     headers: dict[str, str] = attrs.field(factory=dict)
     body: bytes | None = None
     error: Diagnostic | None = None
-    fetched_at: dt.datetime = attrs.field(factory=lambda: dt.datetime.now(dt.timezone.utc))
+    fetched_at: dt.datetime = attrs.field(factory=lambda: dt.datetime.now(dt.UTC))
 
 
 @attrs.define
