@@ -1,4 +1,4 @@
-"""Render the rule registry as Markdown: one page per rule plus an index.
+"""Render the rule registry as Markdown: one page per rule, an index and the spec coverage.
 
 ``python -m adstxt._rulesdoc docs/rules`` rewrites the pages; a test keeps them current.
 """
@@ -6,11 +6,14 @@
 from __future__ import annotations
 
 import sys
+from itertools import groupby
 from pathlib import Path
 
+from adstxt._report import FileReport, Style, render
+from adstxt._speccoverage import SPECS, Clause, coverage, references
 from adstxt.rules import RULES, Rule
 
-__all__ = ["render_index", "render_rule", "write_pages"]
+__all__ = ["render_coverage", "render_index", "render_output", "render_rule", "write_pages"]
 
 _FIXES = {
     "safe": "Yes, a safe fix: applying it never changes what consumers understand. "
@@ -40,6 +43,15 @@ def _show(example: bytes) -> str:
     if len(shown) > 400:
         shown = shown[:200] + f"... ({len(shown) - 200:,} more characters)\n"
     return shown
+
+
+def render_output(rule: Rule) -> str:
+    """What ``adstxt-check --output-format full`` reports on the rule's failing example."""
+    from adstxt._lint import lint
+
+    found = lint(rule.bad, filename=rule.filename, domain=rule.domain)
+    report = FileReport(rule.filename, found, rule.bad)
+    return render([report], "full", Style()).rstrip()
 
 
 def render_rule(rule: Rule) -> str:
@@ -78,6 +90,12 @@ def render_rule(rule: Rule) -> str:
 {_show(rule.bad).rstrip()}
 ```{also}
 
+What `adstxt-check --output-format full{" --domain " + rule.domain if rule.domain else ""}` reports:
+
+```text
+{render_output(rule)}
+```
+
 ## Example that passes
 
 ```text
@@ -97,16 +115,82 @@ comment line `# adstxt: noqa: {rule.code}`. For every file, add `"{rule.code}"` 
 
 
 def render_index() -> str:
-    """The Markdown table of every rule."""
-    rows = [
-        f"| [{r.code}]({r.code}.md) | {r.name} | {r.severity.value} | {r.fix} | {r.summary} |"
-        for r in RULES.values()
+    """The Markdown tables of every rule, one per category."""
+    parts = [
+        "# Rules\n\nEvery diagnostic code `adstxt` reports, by family. Codes are stable: "
+        "they are never renumbered or reused. *Fix* says whether `--fix` repairs the finding "
+        "(`safe`), `--fix --unsafe-fixes` offers a best guess (`unsafe`), or the file's owner "
+        "must decide (`none`). Which rules enforce which clause of the specifications is in "
+        "[spec coverage](spec-coverage.md).\n"
     ]
-    return (
-        "# Rules\n\nEvery diagnostic code `adstxt` reports. Codes are stable: they are never "
-        "renumbered or reused.\n\n| Code | Name | Severity | Fix | What it checks |\n"
-        "|---|---|---|---|---|\n" + "\n".join(rows) + "\n"
+    for category, rules in groupby(RULES.values(), key=lambda r: r.category):
+        rows = [
+            f"| [{r.code}]({r.code}.md) | {r.name} | {r.severity.value} | {r.fix} "
+            f"| {r.summary} |"
+            for r in rules
+        ]
+        parts.append(
+            f"\n## {category}\n\n| Code | Name | Severity | Fix | What it checks |\n"
+            "|---|---|---|---|---|\n" + "\n".join(rows) + "\n"
+        )
+    return "".join(parts)
+
+
+def _links(codes: tuple[str, ...]) -> str:
+    return ", ".join(f"[{code}]({code}.md)" for code in codes)
+
+
+_NOBODY = {
+    "file": "**Not enforced yet**",
+    "serving": "**Not enforced yet**: needs the served file (HTTP status, headers, "
+    "redirects), which a file check cannot see",
+    "consumer": "Nothing to check: it describes what consumers do",
+}
+
+
+def _enforced_by(clause: Clause, codes: tuple[str, ...]) -> str:
+    if codes:
+        return _links(codes) + (f" ({clause.note})" if clause.note else "")
+    return clause.note or _NOBODY[clause.scope]
+
+
+def render_coverage() -> str:
+    """The table mapping each clause of the specifications to the rules that enforce it."""
+    cov = coverage()
+    parts = [
+        "# Spec coverage\n\nEach clause of the specifications, in our own words, with the "
+        "rules that enforce it. The table is generated from the rule registry and the "
+        "clause list in `adstxt/_speccoverage.py`, so it cannot drift from the code. A "
+        "clause that no rule enforces says so. Clauses about how a file is served (HTTP "
+        "status, Content-Type, redirects) need the file as fetched from the web, which "
+        "checking a file's contents cannot see.\n"
+    ]
+    for spec in SPECS:
+        rows = []
+        for clause, codes in cov.clauses:
+            if clause.spec == spec:
+                section = clause.section.replace("|", "\\|")
+                rows.append(f"| {section} | {clause.requirement} | "
+                            f"{_enforced_by(clause, codes)} |")
+        enforced = sum(1 for c, codes in cov.clauses if c.spec == spec and (codes or c.note))
+        total = sum(1 for c, _ in cov.clauses if c.spec == spec)
+        parts.append(
+            f"\n## {spec}\n\n{enforced} of {total} clauses are enforced by at least one "
+            "rule.\n\n| Section | Requirement | Enforced by |\n|---|---|---|\n"
+            + "\n".join(rows) + "\n"
+        )
+        if cov.unplaced[spec]:
+            parts.append(
+                f"\nAlso citing {spec}, not yet placed on a clause: "
+                f"{_links(cov.unplaced[spec])}.\n"
+            )
+    beyond = tuple(code for code, rule in RULES.items() if not references(rule.spec))
+    parts.append(
+        "\n## Beyond the specifications\n\nThese rules catch mistakes seen in real files "
+        "that no clause forbids outright, or serve the checker itself: "
+        + _links(beyond) + ".\n"
     )
+    return "".join(parts)
 
 
 def write_pages(directory: Path) -> list[Path]:
@@ -117,9 +201,10 @@ def write_pages(directory: Path) -> list[Path]:
         path = directory / f"{rule.code}.md"
         path.write_text(render_rule(rule), encoding="utf-8")
         written.append(path)
-    index = directory / "index.md"
-    index.write_text(render_index(), encoding="utf-8")
-    written.append(index)
+    for name, text in (("index.md", render_index()), ("spec-coverage.md", render_coverage())):
+        path = directory / name
+        path.write_text(text, encoding="utf-8")
+        written.append(path)
     return written
 
 
