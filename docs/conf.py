@@ -8,7 +8,7 @@ from adstxt import __version__
 
 project = "adstxt"
 author = "The adstxt developers"
-copyright = "The adstxt developers"  # noqa: A001 (the name Sphinx reads)
+copyright = "The adstxt developers"
 release = version = __version__
 
 extensions = ["myst_parser", "sphinx.ext.autodoc", "sphinx.ext.intersphinx"]

@@ -71,12 +71,9 @@ def render_rule(rule: Rule) -> str:
         )
     return f"""# {rule.code} {rule.name}
 
-| | |
-|---|---|
-| Severity | {rule.severity.value} |
-| Category | {rule.category} |
-| Fix | {rule.fix} |
-| Spec | {rule.spec} |
+| Severity | Category | Fix | Spec |
+|---|---|---|---|
+| {rule.severity.value} | {rule.category} | {rule.fix} | {rule.spec} |
 
 {rule.summary}
 
