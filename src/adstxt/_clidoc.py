@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import importlib
 import sys
+import textwrap
 from collections.abc import Callable
 from pathlib import Path
 
@@ -60,11 +61,35 @@ def _help(action: argparse.Action, parser: argparse.ArgumentParser) -> str:
     return _cell(action.help % params if "%" in action.help else action.help)
 
 
+def _usage(name: str, parser: argparse.ArgumentParser) -> str:
+    """The usage line, wrapped at a fixed width.
+
+    Built here rather than by argparse, whose wrapping differs between Python versions.
+    """
+    words = []
+    for action in parser._actions:
+        if action.help == argparse.SUPPRESS:
+            continue
+        shown = _invocation(action).split("`, `")[0].strip("`")
+        if isinstance(action, argparse.BooleanOptionalAction):
+            shown = "[" + " | ".join(action.option_strings) + "]"
+        elif action.option_strings or action.nargs in ("*", "?"):
+            shown = f"[{shown}]"
+        words.append(shown)
+    # Positional arguments go last, as argparse writes them.
+    words.sort(key=lambda word: not word.startswith("[-"))
+    # Each option wraps as a unit: its inner spaces are protected while wrapping.
+    wrapped = textwrap.wrap(
+        " ".join(word.replace(" ", "\0") for word in words), width=_WIDTH,
+        initial_indent=f"usage: {name} ", subsequent_indent=" " * len(f"usage: {name} "),
+        break_on_hyphens=False, break_long_words=False,
+    )
+    return "\n".join(wrapped).replace("\0", " ")
+
+
 def render_command(name: str, parser: argparse.ArgumentParser) -> str:
     """The Markdown reference page of one command."""
-    formatter = argparse.HelpFormatter(parser.prog, width=_WIDTH)
-    formatter.add_usage(parser.usage, parser._actions, parser._mutually_exclusive_groups)
-    usage = formatter.format_help().strip()
+    usage = _usage(name, parser)
     parts = [
         f"# `{name}` reference\n\n"
         "This page is generated from the command's argument parser "

@@ -169,12 +169,14 @@ def render_coverage() -> str:
                 section = clause.section.replace("|", "\\|")
                 rows.append(f"| {section} | {clause.requirement} | "
                             f"{_enforced_by(clause, codes)} |")
-        enforced = sum(1 for c, codes in cov.clauses if c.spec == spec and (codes or c.note))
-        total = sum(1 for c, _ in cov.clauses if c.spec == spec)
+        mine = [(c, codes) for c, codes in cov.clauses if c.spec == spec]
+        enforced = sum(1 for c, codes in mine if codes or c.note)
+        consumer = sum(1 for c, codes in mine if not codes and c.scope == "consumer")
         parts.append(
-            f"\n## {spec}\n\n{enforced} of {total} clauses are enforced by at least one "
-            "rule.\n\n| Section | Requirement | Enforced by |\n|---|---|---|\n"
-            + "\n".join(rows) + "\n"
+            f"\n## {spec}\n\n{enforced} of {len(mine)} clauses are enforced by at least one "
+            f"rule; {consumer} {'describes' if consumer == 1 else 'describe'} only what "
+            f"consumers do; {len(mine) - enforced - consumer} not enforced yet.\n\n"
+            "| Section | Requirement | Enforced by |\n|---|---|---|\n" + "\n".join(rows) + "\n"
         )
         if cov.unplaced[spec]:
             parts.append(
