@@ -5,12 +5,13 @@
 
 from __future__ import annotations
 
+import functools
 import sys
 from itertools import groupby
 from pathlib import Path
 
 from adstxt._report import FileReport, Style, render
-from adstxt._speccoverage import SPECS, Clause, coverage, references
+from adstxt._speccoverage import SPECS, Clause, Coverage, coverage, references
 from adstxt.rules import RULES, Rule
 
 __all__ = ["render_coverage", "render_index", "render_output", "render_rule", "write_pages"]
@@ -43,6 +44,21 @@ def _show(example: bytes) -> str:
     if len(shown) > 400:
         shown = shown[:200] + f"... ({len(shown) - 200:,} more characters)\n"
     return shown
+
+
+@functools.cache
+def _coverage() -> Coverage:
+    return coverage()
+
+
+def _clauses(rule: Rule) -> str:
+    """The clauses of the specifications that ``rule`` enforces, as a paragraph."""
+    found = [c for c, codes in _coverage().clauses if rule.code in codes]
+    if not found:
+        return f"Source: {rule.spec}. No clause of the specifications covers it directly."
+    items = "\n".join(f"- {c.spec}, section {c.section}: {c.requirement}" for c in found)
+    return (f"Source: {rule.spec}. The clauses it enforces, from the "
+            f"[spec coverage](spec-coverage.md) table:\n\n{items}")
 
 
 def render_output(rule: Rule) -> str:
@@ -80,6 +96,8 @@ def render_rule(rule: Rule) -> str:
 ## Why it matters
 
 {rule.explanation}
+
+{_clauses(rule)}
 
 ## Example that fails{where}
 
