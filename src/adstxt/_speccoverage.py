@@ -22,7 +22,7 @@ import attrs
 
 from adstxt.rules import RULES, Rule
 
-__all__ = ["CLAUSES", "SPECS", "Clause", "Coverage", "coverage", "references"]
+__all__ = ["CLAUSES", "SPECS", "Clause", "Coverage", "Reference", "coverage", "references"]
 
 #: A clause about the file's text can be checked in the file; one about how the file is
 #: served needs an HTTP fetch; one about what consumers do leaves nothing to check.
