@@ -11,7 +11,7 @@ from itertools import groupby
 from pathlib import Path
 
 from adstxt._report import FileReport, Style, render
-from adstxt._speccoverage import SPECS, Clause, Coverage, coverage, references
+from adstxt._speccoverage import SPECS, Clause, Coverage, coverage
 from adstxt.rules import RULES, Rule
 
 __all__ = ["render_coverage", "render_index", "render_output", "render_rule", "write_pages"]
@@ -201,7 +201,9 @@ def render_coverage() -> str:
                 f"\nAlso citing {spec}, not yet placed on a clause: "
                 f"{_links(cov.unplaced[spec])}.\n"
             )
-    beyond = tuple(code for code, rule in RULES.items() if not references(rule.spec))
+    placed = {code for _, codes in cov.clauses for code in codes}
+    placed.update(code for codes in cov.unplaced.values() for code in codes)
+    beyond = tuple(code for code in RULES if code not in placed)
     parts.append(
         "\n## Beyond the specifications\n\nThese rules catch mistakes seen in real files "
         "that no clause forbids outright, or serve the checker itself: "
