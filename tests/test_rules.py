@@ -7,7 +7,7 @@ import re
 import pytest
 
 import adstxt
-from adstxt._rulesdoc import render_index, render_rule
+from adstxt._rulesdoc import render_coverage, render_index, render_rule
 from adstxt.rules import HTTP_EXCHANGE, RULES, Rule
 from tests.conftest import ROOT
 
@@ -67,3 +67,10 @@ def test_rule_page_is_current(rule: Rule) -> None:
 def test_rule_index_is_current() -> None:
     assert (DOCS / "index.md").read_text(encoding="utf-8") == render_index()
     assert sorted(p.stem for p in DOCS.glob("ADS*.md")) == sorted(RULES)
+
+
+def test_spec_coverage_page_is_current() -> None:
+    page = DOCS / "spec-coverage.md"
+    assert page.read_text(encoding="utf-8") == render_coverage(), (
+        "run: python -m adstxt._rulesdoc docs/rules"
+    )

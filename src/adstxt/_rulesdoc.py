@@ -1,16 +1,20 @@
-"""Render the rule registry as Markdown: one page per rule plus an index.
+"""Render the rule registry as Markdown: one page per rule, an index and the spec coverage.
 
 ``python -m adstxt._rulesdoc docs/rules`` rewrites the pages; a test keeps them current.
 """
 
 from __future__ import annotations
 
+import functools
 import sys
+from itertools import groupby
 from pathlib import Path
 
+from adstxt._report import FileReport, Style, render
+from adstxt._speccoverage import SPECS, Clause, Coverage, coverage
 from adstxt.rules import HTTP_EXCHANGE, RULES, Rule
 
-__all__ = ["render_index", "render_rule", "write_pages"]
+__all__ = ["render_coverage", "render_index", "render_output", "render_rule", "write_pages"]
 
 _FIXES = {
     "safe": "Yes, a safe fix: applying it never changes what consumers understand. "
@@ -42,6 +46,30 @@ def _show(example: bytes) -> str:
     return shown
 
 
+@functools.cache
+def _coverage() -> Coverage:
+    return coverage()
+
+
+def _clauses(rule: Rule) -> str:
+    """The clauses of the specifications that ``rule`` enforces, as a paragraph."""
+    found = [c for c, codes in _coverage().clauses if rule.code in codes]
+    if not found:
+        return f"Source: {rule.spec}. No clause of the specifications covers it directly."
+    items = "\n".join(f"- {c.spec}, section {c.section}: {c.requirement}" for c in found)
+    return (f"Source: {rule.spec}. The clauses it enforces, from the "
+            f"[spec coverage](spec-coverage.md) table:\n\n{items}")
+
+
+def render_output(rule: Rule) -> str:
+    """What ``adstxt-check --output-format full`` reports on the rule's failing example."""
+    from adstxt._lint import lint
+
+    found = lint(rule.bad, filename=rule.filename, domain=rule.domain)
+    report = FileReport(rule.filename, found, rule.bad)
+    return render([report], "full", Style()).rstrip()
+
+
 def render_rule(rule: Rule) -> str:
     """The Markdown page of one rule."""
     context = []
@@ -62,12 +90,9 @@ def render_rule(rule: Rule) -> str:
         )
     return f"""# {rule.code} {rule.name}
 
-| | |
-|---|---|
-| Severity | {rule.severity.value} |
-| Category | {rule.category} |
-| Fix | {rule.fix} |
-| Spec | {rule.spec} |
+| Severity | Category | Fix | Spec |
+|---|---|---|---|
+| {rule.severity.value} | {rule.category} | {rule.fix} | {rule.spec} |
 
 {rule.summary}
 
@@ -75,13 +100,15 @@ def render_rule(rule: Rule) -> str:
 
 {rule.explanation}
 
+{_clauses(rule)}
+
 ## Example that fails{where}
 
 ```text
 {_show(rule.bad).rstrip()}
 ```{also}
 
-## Example that passes
+{_output_section(rule)}## Example that passes
 
 ```text
 {_show(rule.good).rstrip()}
@@ -93,23 +120,118 @@ def render_rule(rule: Rule) -> str:
 
 ## Silencing it
 
-On one line, end it with a comment: `# noqa: {rule.code}`. For the whole file, add the
-comment line `# adstxt: noqa: {rule.code}`. For every file, add `"{rule.code}"` to `ignore` in
-`[tool.adstxt]` (pyproject.toml) or `.adstxt.toml`, or pass `--ignore {rule.code}`.
+{_silencing(rule)}
 """
 
 
-def render_index() -> str:
-    """The Markdown table of every rule."""
-    rows = [
-        f"| [{r.code}]({r.code}.md) | {r.name} | {r.severity.value} | {r.fix} | {r.summary} |"
-        for r in RULES.values()
-    ]
+def _output_section(rule: Rule) -> str:
+    if rule.filename == HTTP_EXCHANGE:
+        # An exchange needs a server to replay it; the test suite does, the docs do not.
+        return ""
+    domain = " --domain " + rule.domain if rule.domain else ""
     return (
-        "# Rules\n\nEvery diagnostic code `adstxt` reports. Codes are stable: they are never "
-        "renumbered or reused.\n\n| Code | Name | Severity | Fix | What it checks |\n"
-        "|---|---|---|---|---|\n" + "\n".join(rows) + "\n"
+        f"What `adstxt-check --output-format full{domain}` reports:\n\n"
+        f"```text\n{render_output(rule)}\n```\n\n"
     )
+
+
+def _silencing(rule: Rule) -> str:
+    everywhere = (
+        f"add `\"{rule.code}\"` to `ignore` in `[tool.adstxt]` (pyproject.toml) or "
+        f"`.adstxt.toml`, or pass `--ignore {rule.code}`."
+    )
+    if rule.filename == HTTP_EXCHANGE:
+        return (
+            "The finding is about how the file is served, not about a line of it, so a "
+            f"comment in the file cannot silence it: {everywhere}"
+        )
+    return (
+        f"On one line, end it with a comment: `# noqa: {rule.code}`. For the whole file, add "
+        f"the\ncomment line `# adstxt: noqa: {rule.code}`. For every file, {everywhere}"
+    )
+
+
+def render_index() -> str:
+    """The Markdown tables of every rule, one per category."""
+    parts = [
+        "# Rules\n\nEvery diagnostic code `adstxt` reports, by family. Codes are stable: "
+        "they are never renumbered or reused. *Fix* says whether `--fix` repairs the finding "
+        "(`safe`), `--fix --unsafe-fixes` offers a best guess (`unsafe`), or the file's owner "
+        "must decide (`none`). Which rules enforce which clause of the specifications is in "
+        "[spec coverage](spec-coverage.md).\n"
+    ]
+    for category, rules in groupby(RULES.values(), key=lambda r: r.category):
+        rows = [
+            f"| [{r.code}]({r.code}.md) | {r.name} | {r.severity.value} | {r.fix} "
+            f"| {r.summary} |"
+            for r in rules
+        ]
+        parts.append(
+            f"\n## {category}\n\n| Code | Name | Severity | Fix | What it checks |\n"
+            "|---|---|---|---|---|\n" + "\n".join(rows) + "\n"
+        )
+    return "".join(parts)
+
+
+def _links(codes: tuple[str, ...]) -> str:
+    return ", ".join(f"[{code}]({code}.md)" for code in codes)
+
+
+_NOBODY = {
+    "file": "**Not enforced yet**",
+    "serving": "**Not enforced yet**: needs the served file (HTTP status, headers, "
+    "redirects), which a file check cannot see",
+    "consumer": "Nothing to check: it describes what consumers do",
+}
+
+
+def _enforced_by(clause: Clause, codes: tuple[str, ...]) -> str:
+    if codes:
+        return _links(codes) + (f" ({clause.note})" if clause.note else "")
+    return clause.note or _NOBODY[clause.scope]
+
+
+def render_coverage() -> str:
+    """The table mapping each clause of the specifications to the rules that enforce it."""
+    cov = coverage()
+    parts = [
+        "# Spec coverage\n\nEach clause of the specifications, in our own words, with the "
+        "rules that enforce it. The table is generated from the rule registry and the "
+        "clause list in `adstxt/_speccoverage.py`, so it cannot drift from the code. A "
+        "clause that no rule enforces says so. Clauses about how a file is served (HTTP "
+        "status, Content-Type, redirects) need the file as fetched from the web, which "
+        "checking a file's contents cannot see.\n"
+    ]
+    for spec in SPECS:
+        rows = []
+        for clause, codes in cov.clauses:
+            if clause.spec == spec:
+                section = clause.section.replace("|", "\\|")
+                rows.append(f"| {section} | {clause.requirement} | "
+                            f"{_enforced_by(clause, codes)} |")
+        mine = [(c, codes) for c, codes in cov.clauses if c.spec == spec]
+        enforced = sum(1 for c, codes in mine if codes or c.note)
+        consumer = sum(1 for c, codes in mine if not codes and c.scope == "consumer")
+        parts.append(
+            f"\n## {spec}\n\n{enforced} of {len(mine)} clauses are enforced by at least one "
+            f"rule; {consumer} {'describes' if consumer == 1 else 'describe'} only what "
+            f"consumers do; {len(mine) - enforced - consumer} not enforced yet.\n\n"
+            "| Section | Requirement | Enforced by |\n|---|---|---|\n" + "\n".join(rows) + "\n"
+        )
+        if cov.unplaced[spec]:
+            parts.append(
+                f"\nAlso citing {spec}, not yet placed on a clause: "
+                f"{_links(cov.unplaced[spec])}.\n"
+            )
+    placed = {code for _, codes in cov.clauses for code in codes}
+    placed.update(code for codes in cov.unplaced.values() for code in codes)
+    beyond = tuple(code for code in RULES if code not in placed)
+    parts.append(
+        "\n## Beyond the specifications\n\nThese rules catch mistakes seen in real files "
+        "that no clause forbids outright, or serve the checker itself: "
+        + _links(beyond) + ".\n"
+    )
+    return "".join(parts)
 
 
 def write_pages(directory: Path) -> list[Path]:
@@ -120,9 +242,10 @@ def write_pages(directory: Path) -> list[Path]:
         path = directory / f"{rule.code}.md"
         path.write_text(render_rule(rule), encoding="utf-8")
         written.append(path)
-    index = directory / "index.md"
-    index.write_text(render_index(), encoding="utf-8")
-    written.append(index)
+    for name, text in (("index.md", render_index()), ("spec-coverage.md", render_coverage())):
+        path = directory / name
+        path.write_text(text, encoding="utf-8")
+        written.append(path)
     return written
 
 
