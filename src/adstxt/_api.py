@@ -111,7 +111,7 @@ def _run(
         for body, ending in _decode.split_lines_keepends(text):
             offsets.append(position)
             position += len(body.encode("utf-8", "surrogateescape")) + len(ending)
-    engine.feed(lines, offsets)
+    engine.feed(lines, offsets, plain=_decode.is_plain(text))
     engine.finish()
     mixed = _mixed_endings(text)
     if mixed is not None:
@@ -178,7 +178,7 @@ def iter_parse(
     usual: str | None = None
     number = 0
     for lines, offsets, line_endings in _decode.iter_decoded_lines(
-        stream, head[skip:], encoding, MAX_LINE, chunk_size
+        stream, head[skip:], encoding, MAX_LINE, chunk_size, skip
     ):
         engine.feed(lines, offsets if encoding == "utf-8" else None)
         for ending in line_endings:

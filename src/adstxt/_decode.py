@@ -18,6 +18,7 @@ __all__ = [
     "Decoded",
     "clean_surrogates",
     "decode",
+    "is_plain",
     "iter_decoded_lines",
     "sniff_encoding",
     "split_lines",
@@ -90,6 +91,17 @@ def decode(data: bytes) -> Decoded:
     return Decoded(text, encoding, bool(skip), invalid="\ufffd" in text)
 
 
+_PRINTABLE_OR_BREAK: Final = bytes(range(0x20, 0x7F)) + b"\n\r"
+
+
+def is_plain(text: str) -> bool:
+    """True when ``text`` holds nothing but printable ASCII and line breaks (no TAB).
+
+    One pass in C over a whole file or batch, so the line loop need not ask per line.
+    """
+    return text.isascii() and not text.encode("ascii").translate(None, _PRINTABLE_OR_BREAK)
+
+
 def clean_surrogates(text: str) -> str:
     """Replace the lone surrogates left by invalid bytes with U+FFFD."""
     return SURROGATES.sub("\ufffd", text) if not text.isascii() else text
@@ -133,13 +145,15 @@ def _byte_length(text: str, errors: str) -> int:
 
 
 def iter_decoded_lines(
-    stream: BinaryIO, head: bytes, encoding: str, max_line: int, chunk_size: int = 1 << 20
+    stream: BinaryIO, head: bytes, encoding: str, max_line: int, chunk_size: int = 1 << 20,
+    start: int = 0,
 ) -> Iterator[tuple[list[str], list[int], list[str]]]:
     """Decode ``stream`` incrementally and yield batches of complete lines.
 
-    ``head`` is what was already read from the stream, BOM removed. Each batch is three
-    parallel lists: the lines, the byte offset of each line's start (counted after the BOM;
-    only tracked for UTF-8, zero otherwise), and each line's ending. A line longer than
+    ``head`` is what was already read from the stream, BOM removed, and ``start`` the byte
+    offset in the file at which it begins (the BOM's length). Each batch is three parallel
+    lists: the lines, the byte offset of each line's start in the file (only tracked for
+    UTF-8), and each line's ending. A line longer than
     ``max_line`` characters is cut to ``max_line + 1`` characters while it is read, so memory
     stays bounded however long it is; the checker reports such lines as too long.
     """
@@ -149,7 +163,7 @@ def iter_decoded_lines(
     limit = max_line + 1
     pending = ""  # the start of a line whose end has not been read yet
     dropped = 0  # bytes cut from ``pending`` because the line is overlong
-    offset = 0  # byte offset of the start of ``pending``
+    offset = start  # byte offset of the start of ``pending``
     chunk = head
     final = not head
     while True:
