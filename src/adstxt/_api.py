@@ -58,6 +58,8 @@ def _encoding_diagnostics(encoding: str, bom: bool) -> list[Diagnostic]:
 
 
 def _mixed_endings(text: str) -> Diagnostic | None:
+    if "\r" not in text:
+        return None  # only LF: one quick scan instead of three counts
     lf, crlf, cr = _decode.line_ending_counts(text)
     if (lf > 0) + (crlf > 0) + (cr > 0) < 2:
         return None

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from typing import Final
+from typing import Final, NamedTuple
 
 from adstxt import _fields, _known, _variables
 from adstxt._chars import LOOKALIKES, ODD_CHAR, SAFE_LOOKALIKES, classify, describe
@@ -181,20 +181,50 @@ def _pack(line: int, relationship: Relationship, cert: bool) -> int:
 _NOT_PLAIN: Final = _Shape("", {}, False, Relationship.DIRECT, None, -1)
 
 
-class _Replay:
-    """The outcome of an unusable line, to be given again to a repeat of the same text."""
+class _RecordArgs(NamedTuple):
+    """A usable record line as the careful path read it, before the cross-line checks."""
 
-    __slots__ = ("comments", "data_lines", "diagnostics", "line", "prose_lines")
+    domain: str
+    account: str
+    relationship: Relationship
+    cert: str | None
+    domain_text: str
+    rel_text: str
+    d0: int
+    d1: int
+    extension: str | None
+
+
+class _VariableArgs(NamedTuple):
+    """A usable variable line as the careful path read it, before the cross-line checks."""
+
+    name: str
+    value: str
+    country: str | None
+    start: int
+    known: bool
+
+
+class _Replay:
+    """The outcome of one line's text, to be given again to a repeat of the same text.
+
+    Everything the careful path finds within a line is a pure function of its text; only
+    the cross-line checks of a usable record or variable depend on what came before, so
+    those are run again (``usable``) rather than replayed.
+    """
+
+    __slots__ = ("comments", "data_lines", "diagnostics", "line", "prose_lines", "usable")
 
     def __init__(
         self, line: int, diagnostics: list[Diagnostic], comments: list[Comment],
-        data_lines: int, prose_lines: int,
+        data_lines: int, prose_lines: int, usable: _RecordArgs | _VariableArgs | None,
     ) -> None:
         self.line = line
         self.diagnostics = diagnostics
         self.comments = comments
         self.data_lines = data_lines
         self.prose_lines = prose_lines
+        self.usable = usable
 
     def apply(self, engine: Engine, number: int) -> None:
         shift = number - self.line
@@ -211,6 +241,10 @@ class _Replay:
             engine.comments.append(Comment(number, c.column, c.text))
         engine._data_lines += self.data_lines
         engine._prose_lines += self.prose_lines
+        if isinstance(self.usable, _RecordArgs):
+            engine._commit_record(number, self.usable)
+        elif self.usable is not None:
+            engine._commit_variable(number, self.usable)
 
 
 class Engine:
@@ -248,6 +282,8 @@ class Engine:
         self._shapes: dict[tuple[str, str], _Shape] = {}
         self._first_cert: dict[str, tuple[str, int]] = {}
         self._line_memo: dict[str, _Replay] = {}
+        # where the careful path's own findings end and what it commits, for the memo
+        self._committed: tuple[int, _RecordArgs | _VariableArgs] | None = None
         self._placeholders: list[int] = []
         self._owner: tuple[str, int] | None = None
         self._managers: dict[str | None, tuple[str, int]] = {}
@@ -292,6 +328,10 @@ class Engine:
         # Whether new sellers are still remembered; checked per batch, so a bounded engine
         # overshoots its bound by at most one batch.
         remember = self._seller_room != 0
+        put: Callable[[dict[str, _Remembered], str, int], _Remembered] = (
+            dict.setdefault if remember else dict.get
+        )
+        not_plain = _NOT_PLAIN
         fast = 0
         for text in lines:
             number += 1
@@ -308,14 +348,14 @@ class Engine:
                 shape = shapes.get((domain_text, tail_text))
                 if shape is None:
                     shape = self._shape(domain_text, tail_text)
-                if shape is not _NOT_PLAIN:
+                if shape is not not_plain:
                     account = account.strip()
                     key: str | None
                     if shape.google:
                         key = account if google_id(account) else None
                     elif account.isdigit():
-                        key = account if len(account) <= _FAST_FIELD else None
-                    elif (account.isalnum() or id_chars(account)) and len(account) <= _FAST_FIELD:
+                        key = account if len(account) <= 256 else None  # see _FAST_FIELD
+                    elif (account.isalnum() or id_chars(account)) and len(account) <= 256:
                         key = account.lower()
                         if template(key) or key in reserved:
                             key = None
@@ -324,26 +364,16 @@ class Engine:
                     # 2. Cross-line checks: a second certification ID for the ad system or
                     #    an unusual repeat takes the careful path.
                     if key is not None and (not shape.cert_pending or self._settle(shape, number)):
-                        sellers = shape.sellers
-                        found: _Remembered | None
                         if key == account:
                             packed = number << 2 | shape.bits
-                            found = (
-                                sellers.setdefault(key, packed) if remember
-                                else sellers.get(key, packed)
-                            )
-                            if found is packed:
-                                found = None
-                        else:
-                            found = sellers.get(key)
-                            if found is None and remember:
-                                sellers[key] = self._story(number, account, shape)
-                        if found is None:
-                            pass
-                        elif type(found) is int and key == account:
-                            # A repeat of a record written canonically both times.
-                            self._packed_repeat(number, domain_text, account, found, shape)
-                        else:
+                            found = put(shape.sellers, key, packed)
+                            if found is not packed:
+                                if type(found) is not int:
+                                    slow(number, text, None)
+                                    continue
+                                # A repeat of a record written canonically both times.
+                                self._packed_repeat(number, domain_text, account, found, shape)
+                        elif not self._new_story(number, key, account, shape, remember):
                             slow(number, text, None)
                             continue
                         # 3. Commit: the line is a clean record.
@@ -397,9 +427,16 @@ class Engine:
         return True
 
     @staticmethod
-    def _story(number: int, account: str, shape: _Shape) -> _Seen:
-        written = (shape.domain, shape.relationship.value, shape.cert)
-        return _Seen(number, account, shape.relationship, shape.cert, written)
+    def _new_story(
+        number: int, key: str, account: str, shape: _Shape, remember: bool
+    ) -> bool:
+        """Remember a first record whose account ID differs from its key, if it is new."""
+        if key in shape.sellers:
+            return False
+        if remember:
+            written = (shape.domain, shape.relationship.value, shape.cert)
+            shape.sellers[key] = _Seen(number, account, shape.relationship, shape.cert, written)
+        return True
 
     def _repeat(self, number: int, start: int, end: int, first: int) -> None:
         """Report a record that repeats line ``first`` exactly (ADS401)."""
@@ -531,16 +568,19 @@ class Engine:
         comments = len(self.comments)
         usable, data, prose = self._usable_lines, self._data_lines, self._prose_lines
         self._slow_line(number, text, byte_offset)
-        if (
-            self._usable_lines == usable
-            and len(text) <= _MEMO_LINE
-            and text.isascii()
-            and len(self._line_memo) < _MEMO_LIMIT
-        ):
-            self._line_memo[text] = _Replay(
-                number, self.diagnostics[diagnostics:], self.comments[comments:],
-                self._data_lines - data, self._prose_lines - prose,
-            )
+        committed, self._committed = self._committed, None
+        if len(text) > _MEMO_LINE or not text.isascii() or len(self._line_memo) >= _MEMO_LIMIT:
+            return
+        pure = len(self.diagnostics)
+        args: _RecordArgs | _VariableArgs | None = None
+        if self._usable_lines != usable:
+            if committed is None:
+                return  # a placeholder record: not worth the trouble
+            pure, args = committed
+        self._line_memo[text] = _Replay(
+            number, self.diagnostics[diagnostics:pure], self.comments[comments:],
+            self._data_lines - data, self._prose_lines - prose, args,
+        )
 
     # -- diagnostics -------------------------------------------------------------------
 
@@ -728,11 +768,17 @@ class Engine:
                 f"the value of {upper} stops at this '#', which starts a comment",
                 "if the '#' belongs to the value, percent-encode it as %23",
             )
-        if known and not self._has_error_since(before):
-            self._repeats(number, upper, value, country, value_start)
         if not self._has_error_since(before):
-            self._usable_lines += 1
-            self.variables.append(Variable(upper, value, number))
+            args = _VariableArgs(upper, value, country, value_start, known)
+            self._committed = (len(self.diagnostics), args)
+            self._commit_variable(number, args)
+
+    def _commit_variable(self, number: int, args: _VariableArgs) -> None:
+        """The cross-line part of a usable variable line, and keeping it."""
+        if args.known:
+            self._repeats(number, args.name, args.value, args.country, args.start)
+        self._usable_lines += 1
+        self.variables.append(Variable(args.name, args.value, number))
 
     def _repeats(
         self, number: int, name: str, value: str, country: str | None, start: int
@@ -858,7 +904,16 @@ class Engine:
         if relationship is None or not account:
             self._note_unusable(body)
             return
-        domain = info.normalized
+        args = _RecordArgs(
+            info.normalized, account, relationship, cert, domain_text, rel_text, d0, d1,
+            extension,
+        )
+        self._committed = (len(self.diagnostics), args)
+        self._commit_record(number, args)
+
+    def _commit_record(self, number: int, args: _RecordArgs) -> None:
+        """The cross-line part of a usable record line, and keeping it."""
+        domain, account, relationship, cert, domain_text, rel_text, d0, d1, extension = args
         self._cross_check(number, domain, account, relationship, cert, domain_text, rel_text,
                           d0, d1)
         self._usable_lines += 1
