@@ -10,8 +10,10 @@ from __future__ import annotations
 
 import functools
 import ipaddress
+import os
 import re
-from typing import TYPE_CHECKING, Final, NamedTuple
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any, Final, NamedTuple
 
 from adstxt import _known
 
@@ -77,6 +79,100 @@ _BAD_CHAR_REASONS: Final = {
     "\t": "a TAB",
     "/": "a '/'",
 }
+
+
+class _SuffixList:
+    """Public-suffix answers from tldextract's bundled snapshot, without importing tldextract.
+
+    ``import tldextract`` pulls in ``requests`` and building its extractor parses the whole
+    list: together most of the start-up time of a one-file check. This reads the same
+    snapshot file (ICANN section only, as ``include_psl_private_domains=False``) into a
+    trie of labels and follows the same matching rules, so every answer is the one
+    tldextract gives; ``tests/test_suffixes.py`` compares the two on every rule.
+    """
+
+    _END: Final = "."  # marks a node that ends a rule; never a label
+
+    def __init__(self, rules: list[str]) -> None:
+        self._root: dict[str, Any] = {}
+        for rule in rules:
+            node = self._root
+            for label in reversed(rule.split(".")):
+                node = node.setdefault(label, {})
+            node[self._END] = True
+
+    @classmethod
+    def from_snapshot(cls, extra_suffixes: tuple[str, ...]) -> _SuffixList | None:
+        """Read tldextract's snapshot, or None when it cannot be found where expected."""
+        from importlib.util import find_spec
+
+        try:
+            spec = find_spec("tldextract")  # finds the package without importing it
+            folders = list(spec.submodule_search_locations or ()) if spec else []
+            with open(os.path.join(folders[0], ".tld_set_snapshot"), encoding="utf-8") as f:
+                text = f.read()
+        except (OSError, IndexError, ImportError, ValueError):
+            return None
+        public = text.partition("// ===BEGIN PRIVATE DOMAINS===")[0]
+        rules = _RULE.findall(public)
+        if not rules:
+            return None
+        return cls([*rules, *extra_suffixes])
+
+    def __call__(self, host: str) -> tuple[str, str, str]:
+        """``(subdomain, domain, suffix)`` of a lower-case ASCII host with no empty label."""
+        labels = host.split(".")
+        count = len(labels)
+        node = self._root
+        at = found = count
+        for label in reversed(labels):
+            name = _decode_label(label) if label.startswith("xn--") else label
+            child = node.get(name)
+            if child is not None:
+                at -= 1
+                node = child
+                if self._END in node:
+                    found = at
+                continue
+            if "*" in node:
+                found = at if "!" + name in node else at - 1
+            break
+        if found == count:
+            return ".".join(labels[:-1]), labels[-1], ""
+        return (
+            ".".join(labels[: found - 1]) if found >= 2 else "",
+            labels[found - 1] if found > 0 else "",
+            ".".join(labels[found:]),
+        )
+
+
+# A rule of the list: optional '.', '*' or '!' marks, a word character, then no whitespace.
+_RULE: Final = re.compile(r"^[.*!]*\w\S*", re.MULTILINE)
+
+
+def _decode_label(label: str) -> str:
+    """A punycode label as the list writes it (Unicode), as tldextract compares them."""
+    import idna  # tldextract's own dependency; only ever needed for 'xn--' labels
+
+    try:
+        return str(idna.decode(label))
+    except (UnicodeError, IndexError):
+        return label
+
+
+@functools.cache
+def _suffixes(extra_suffixes: tuple[str, ...] = ()) -> Callable[[str], tuple[str, str, str]]:
+    """The public-suffix splitter: the snapshot reader, or tldextract itself as a fallback."""
+    reader = _SuffixList.from_snapshot(extra_suffixes)
+    if reader is not None:
+        return reader
+    extract = _extractor(extra_suffixes)
+
+    def split(host: str) -> tuple[str, str, str]:
+        parts = extract(host)
+        return parts.subdomain, parts.domain, parts.suffix
+
+    return split
 
 
 @functools.cache
@@ -211,9 +307,9 @@ def analyze_host(text: str, extra_suffixes: tuple[str, ...] = ()) -> DomainAnaly
             (Finding("ADS201", f"'{text}' is not a valid domain name: its last label is a number",
                      None, 0, length),),
         )
-    parts = _extractor(extra_suffixes)(lower)
-    if not parts.suffix or not parts.domain:
-        if not parts.suffix:
+    subdomain, registered, suffix = _suffixes(extra_suffixes)(lower)
+    if not suffix or not registered:
+        if not suffix:
             message = f"'{text}' does not end in a known public suffix such as '.com'"
         else:
             message = f"'{text}' is itself a public suffix, not a domain under one"
@@ -240,8 +336,8 @@ def analyze_host(text: str, extra_suffixes: tuple[str, ...] = ()) -> DomainAnaly
                     None, 0, length, lower, True, f"write the domain as '{lower}'",
                 )
             )
-    registrable = f"{parts.domain}.{parts.suffix}"
-    return DomainAnalysis(lower, registrable, parts.subdomain, tuple(findings))
+    registrable = f"{registered}.{suffix}"
+    return DomainAnalysis(lower, registrable, subdomain, tuple(findings))
 
 
 @functools.lru_cache(maxsize=16384)
