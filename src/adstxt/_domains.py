@@ -1,15 +1,16 @@
 """Domain checks: host-name syntax, the Public Suffix List, and well-known ad systems.
 
-tldextract is used strictly offline: its bundled Public Suffix List snapshot, no HTTP, no
-disk cache. It is imported on first use, so ``import adstxt`` stays cheap. Every analysis
-is a pure function of the text and memoized, because real files repeat a few dozen ad-system
+The Public Suffix List is tldextract's bundled snapshot, strictly offline: no HTTP, no disk
+cache. The snapshot is read directly (:class:`_SuffixList`), so neither ``import adstxt`` nor
+a check imports tldextract, whose import alone outweighs a small file's check; tldextract
+itself is the fallback should the snapshot not be where it is expected. Every analysis is a
+pure function of the text and memoized, because real files repeat a few dozen ad-system
 domains thousands of times.
 """
 
 from __future__ import annotations
 
 import functools
-import ipaddress
 import os
 import re
 from collections.abc import Callable
@@ -217,6 +218,19 @@ def _host_candidate(text: str) -> str | None:
     return None
 
 
+def _is_ip(text: str) -> bool:
+    """Whether ``text`` is an IP address (here only IPv4 can occur: ':' was refused before)."""
+    if text.strip("0123456789.:abcdef"):
+        return False  # no address has other characters: skip importing ipaddress
+    import ipaddress
+
+    try:
+        ipaddress.ip_address(text)
+    except ValueError:
+        return False
+    return True
+
+
 def _syntax_problem(lower: str) -> str | None:
     """Why ``lower`` (ASCII, lower case, no trailing dot) is not a host name, or None."""
     if len(lower) > 253:
@@ -284,11 +298,7 @@ def analyze_host(text: str, extra_suffixes: tuple[str, ...] = ()) -> DomainAnaly
     trailing_dot = lower.endswith(".") and not lower.endswith("..")
     if trailing_dot:
         lower = lower[:-1]
-    try:
-        ipaddress.ip_address(lower.strip("[]"))
-    except ValueError:
-        pass
-    else:
+    if _is_ip(lower.strip("[]")):
         return DomainAnalysis(
             None, None, "",
             (Finding("ADS201", f"'{text}' is an IP address; expected a domain name", None, 0,
