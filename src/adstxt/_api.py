@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterable, Iterator
-from typing import BinaryIO
+from typing import BinaryIO, Final
 
 from adstxt import _decode
 from adstxt._engine import MAX_LINE, Engine
@@ -22,6 +22,10 @@ __all__ = [
     "parse",
     "record_from_line",
 ]
+
+
+#: How many distinct sellers :func:`iter_parse` remembers for the cross-line checks.
+STREAM_SELLERS: Final = 250_000
 
 
 def kind_for(filename: str | os.PathLike[str] | None) -> FileKind:
@@ -167,13 +171,19 @@ def iter_parse(
     """Check a binary stream of any size, yielding records, variables and diagnostics.
 
     Memory stays bounded by the chunk size, the longest line (capped at 64 KiB) and the
-    number of distinct sellers remembered for duplicate detection, not by the file size.
-    Items come in line order; whole-file diagnostics come last. With ``records=False``
-    only diagnostics are yielded.
+    number of distinct sellers remembered for duplicate detection, not by the file size:
+    the first :data:`STREAM_SELLERS` distinct (ad system, account ID) pairs are remembered
+    (a few tens of MB), and records after that are still checked against them but not
+    remembered themselves. Files with fewer distinct sellers, which is every real file,
+    get exactly the diagnostics of :func:`parse`. Items come in line order; whole-file
+    diagnostics come last. With ``records=False`` only diagnostics are yielded.
     """
     head = stream.read(_decode.SNIFF_BYTES)
     encoding, skip = _decode.sniff_encoding(head)
-    engine = Engine(kind=kind or kind_for(filename), root_domain=domain, keep_records=records)
+    engine = Engine(
+        kind=kind or kind_for(filename), root_domain=domain, keep_records=records,
+        max_sellers=STREAM_SELLERS,
+    )
     pending: list[Diagnostic] = _encoding_diagnostics(encoding, bool(skip))
     endings = {"\n": 0, "\r\n": 0, "\r": 0}
     first_odd: tuple[int, str] | None = None
