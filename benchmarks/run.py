@@ -300,6 +300,8 @@ def main() -> None:
     print(describe_machine())
     with tempfile.TemporaryDirectory(prefix="adstxt-bench-") as name:
         tmp = Path(name)
+        # Warm up: tables and the suffix list load on first use, once per process.
+        adstxt.parse(generate(1000, dirty=True))
         results = throughput([int(s) for s in args.sizes.split(",")], args.repeat, tmp)
         targets(results)
         if not args.no_cli:
