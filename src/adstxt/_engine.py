@@ -20,7 +20,7 @@ from adstxt._decode import clean_surrogates, is_plain
 from adstxt._domains import DomainAnalysis, Finding, analyze_ad_system
 from adstxt._sniff import sniff
 from adstxt.diagnostics import Diagnostic, Fix
-from adstxt.model import Comment, FileKind, Record, Relationship, Variable
+from adstxt.model import Comment, FileKind, Record, Relationship, Variable, _make_record
 from adstxt.rules import RULES
 
 __all__ = ["MAX_LINE", "Engine"]
@@ -320,6 +320,7 @@ class Engine:
         records = self.records
         comments = self.comments
         on_record = self._on_record
+        make_record = _make_record
         id_chars = _ID_CHARS.match
         template = _TEMPLATE_WORDS.search
         reserved = _RESERVED_ACCOUNTS
@@ -382,7 +383,7 @@ class Engine:
                             if shape.hash_at >= 0:
                                 at = len(text) - len(tail_text) + shape.hash_at
                                 comments.append(Comment(number, at + 1, text[at + 1 :]))
-                            record = Record(
+                            record = make_record(
                                 shape.domain, account, shape.relationship, shape.cert, None,
                                 number,
                             )
