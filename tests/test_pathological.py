@@ -129,3 +129,19 @@ def test_seller_memory_bound() -> None:
     unbounded.feed([f"a.com, {n}, DIRECT" for n in range(20)])
     unbounded.feed(["a.com, 3, RESELLER", "a.com, 15, RESELLER"])
     assert [(d.code, d.line) for d in unbounded.diagnostics] == [("ADS403", 21), ("ADS403", 22)]
+
+
+def test_memory_bound_covers_ad_systems_and_variables() -> None:
+    from adstxt._engine import Engine
+
+    engine = Engine(keep_records=False, max_sellers=100)
+    for start in range(0, 6_000, 1_000):
+        engine.feed(
+            [f"d{n}.com, , DIRECT, 0123456789abcdef" for n in range(start, start + 500)]
+            + [f"d{n}.com, 1, DIRECT, 0123456789abcdef" for n in range(start + 500, start + 1_000)]
+            + [f"CONTACT=ops{n}@example.com" for n in range(start, start + 1_000)]
+        )
+    engine.finish()
+    assert engine._remembered() <= 100 + 2_000  # the bound, overshot by at most one batch
+    assert engine.record_count == 3_000
+    assert [d.code for d in engine.diagnostics] == ["ADS104"] * 3_000

@@ -402,8 +402,22 @@ class Engine:
         self._usable_lines += fast
         self.record_count += fast
         if self._seller_room > 0:
-            remembered = sum(map(len, self._sellers.values()))
-            self._seller_room = max(0, self._max_sellers - remembered)
+            self._seller_room = max(0, self._max_sellers - self._remembered())
+
+    def _remembered(self) -> int:
+        """How many things the cross-line checks remember: sellers, ad systems, values."""
+        return (
+            sum(map(len, self._sellers.values())) + len(self._sellers)
+            + len(self._first_cert) + len(self._variable_values)
+        )
+
+    def _room(self) -> bool:
+        """Whether one more thing may be remembered, counting it if so."""
+        if self._seller_room == 0:
+            return False
+        if self._seller_room > 0:
+            self._seller_room -= 1
+        return True
 
     def _shape(self, domain_text: str, tail_text: str) -> _Shape:
         shape = self._raw_domain_info(domain_text).shape(tail_text)
@@ -421,6 +435,8 @@ class Engine:
         assert shape.cert is not None
         first = self._first_cert.get(shape.domain)
         if first is None:
+            if not self._room():
+                return False
             self._first_cert[shape.domain] = (shape.cert, number)
         elif first[0] != shape.cert:
             return False
@@ -512,7 +528,11 @@ class Engine:
             analysis = analyze_ad_system(text) if text else _NO_DOMAIN
             sellers: dict[str, _Remembered] = {}
             if analysis.normalized is not None:
-                sellers = self._sellers.setdefault(analysis.normalized, sellers)
+                known = self._sellers.get(analysis.normalized)
+                if known is not None:
+                    sellers = known
+                elif self._room():
+                    self._sellers[analysis.normalized] = sellers
             info = self._domains[text] = _DomainInfo(text, analysis, sellers)
             if len(self._domains) > _MEMO_LIMIT:
                 # Only a cache: on a stream of ever new domains, start it afresh.
@@ -538,9 +558,9 @@ class Engine:
         self, domain: str, key: str, number: int, account: str, relationship: Relationship,
         cert: str | None, written: tuple[str, str, str | None],
     ) -> None:
-        if self._seller_room == 0:
-            return
-        self._seller_room -= self._seller_room > 0
+        sellers = self._sellers.get(domain)
+        if sellers is None or not self._room():
+            return  # past the bound of an engine with bounded memory
         lowered = cert.lower() if cert else None
         first = self._first_cert.get(domain)
         canonical = (
@@ -548,7 +568,7 @@ class Engine:
             and written == (domain, relationship.value, lowered)
             and (lowered is None or (first is not None and first[0] == lowered))
         )
-        self._sellers.setdefault(domain, {})[key] = (
+        sellers[key] = (
             _pack(number, relationship, lowered is not None) if canonical
             else _Seen(number, account, relationship, lowered, written)
         )
@@ -795,7 +815,8 @@ class Engine:
                         number, 1, number + 1, 1),
             )
             return
-        self._variable_values[(name, key_value)] = number
+        if self._room():
+            self._variable_values[(name, key_value)] = number
         if name == "OWNERDOMAIN":
             if self._owner is None:
                 self._owner = (value, number)
@@ -1109,7 +1130,8 @@ class Engine:
             lowered = _fields.comparable_cert(cert)
             earlier = self._first_cert.get(domain)
             if earlier is None:
-                self._first_cert[domain] = (lowered, number)
+                if self._room():
+                    self._first_cert[domain] = (lowered, number)
             elif earlier[0] != lowered and earlier[1] != number:
                 accepted = _known.certification_ids().accepted.get(domain, frozenset())
                 if not (lowered in accepted and earlier[0] in accepted):
