@@ -153,7 +153,8 @@ def iter_decoded_lines(
     ``head`` is what was already read from the stream, BOM removed, and ``start`` the byte
     offset in the file at which it begins (the BOM's length). Each batch is three parallel
     lists: the lines, the byte offset of each line's start in the file (only tracked for
-    UTF-8), and each line's ending. A line longer than
+    UTF-8, and left empty for a batch with no invalid byte, where none is needed), and each
+    line's ending. A line longer than
     ``max_line`` characters is cut to ``max_line + 1`` characters while it is read, so memory
     stays bounded however long it is; the checker reports such lines as too long.
     """
@@ -176,7 +177,23 @@ def iter_decoded_lines(
         offsets: list[int] = []
         endings: list[str] = []
         start = 0
-        for match in _LINE_BREAKS.finditer(text):
+        if "\r" not in text and not (utf8 and not text.isascii() and SURROGATES.search(text)):
+            # The usual case, split in C: LF endings only and no invalid byte, so no line
+            # needs its byte offset (only the running total is kept, for later chunks).
+            start = len(text) if final else text.rfind("\n") + 1
+            if start:
+                lines = text[:start].split("\n")
+                if lines[-1]:
+                    endings = ["\n"] * (len(lines) - 1) + [""]
+                else:
+                    lines.pop()
+                    endings = ["\n"] * len(lines)
+                if max(map(len, lines)) > limit:
+                    lines = [line[:limit] for line in lines]
+                if utf8:
+                    offset += _byte_length(text[:start], errors) + dropped
+                    dropped = 0
+        for match in _LINE_BREAKS.finditer(text, start):
             ending = match.group()
             if ending == "\r" and match.end() == len(text) and not final:
                 break  # possibly the first half of a CRLF split across two chunks
