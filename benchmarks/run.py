@@ -94,7 +94,13 @@ start = time.process_time()
 with open(sys.argv[1], "rb") as file:
     count = sum(1 for _ in adstxt.iter_parse(file, records=False))
 took = time.process_time() - start
-print(took, count, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)
+peak_kb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+try:  # ru_maxrss can include the parent's memory from before exec; VmHWM cannot
+    with open("/proc/self/status") as status:
+        peak_kb = next(int(l.split()[1]) for l in status if l.startswith("VmHWM:"))
+except (OSError, StopIteration):
+    pass
+print(took, count, peak_kb)
 """
 
 
