@@ -145,3 +145,18 @@ def test_memory_bound_covers_ad_systems_and_variables() -> None:
     assert engine._remembered() <= 100 + 2_000  # the bound, overshot by at most one batch
     assert engine.record_count == 3_000
     assert [d.code for d in engine.diagnostics] == ["ADS104"] * 3_000
+
+
+def test_collector_state_is_restored() -> None:
+    import gc
+
+    assert gc.isenabled()
+    adstxt.parse("a.com, 1, DIRECT\n" * 1_000)
+    adstxt.check(b"\xff" * 1_000)
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        adstxt.parse("a.com, 1, DIRECT\n")
+        assert not gc.isenabled()
+    finally:
+        gc.enable()

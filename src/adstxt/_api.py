@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import gc
 import os
 from collections.abc import Iterable, Iterator
@@ -90,6 +91,24 @@ def _mixed_endings_diagnostic(
     )
 
 
+@contextlib.contextmanager
+def _collector_paused() -> Iterator[None]:
+    """Pause the cyclic garbage collector, if it runs, while a whole file is checked.
+
+    Records and diagnostics form no reference cycles, so while a big file's worth of them is
+    built the collector would only traverse the growing lists again and again (a third of
+    the time of parsing a large file). It is paused, never left off.
+    """
+    paused = gc.isenabled()
+    if paused:
+        gc.disable()
+    try:
+        yield
+    finally:
+        if paused:
+            gc.enable()
+
+
 def _run(
     source: str | bytes, filename: str | os.PathLike[str] | None, kind: FileKind | None,
     domain: str | None, keep_records: bool,
@@ -118,17 +137,7 @@ def _run(
         for body, ending in _decode.split_lines_keepends(text):
             offsets.append(position)
             position += len(body.encode("utf-8", "surrogateescape")) + len(ending)
-    # Records and diagnostics form no reference cycles, so while a big file's worth of them
-    # is built the cyclic collector would only traverse the growing lists again and again
-    # (a third of the time of parsing a large file); it is paused, never left off.
-    paused = keep_records and gc.isenabled()
-    if paused:
-        gc.disable()
-    try:
-        engine.feed(lines, offsets, plain=_decode.is_plain(text))
-    finally:
-        if paused:
-            gc.enable()
+    engine.feed(lines, offsets, plain=_decode.is_plain(text))
     engine.finish()
     mixed = _mixed_endings(text)
     if mixed is not None:
@@ -153,16 +162,17 @@ def parse(
     >>> result.ok, result.records[0].domain
     (True, 'mgid.com')
     """
-    engine, text, encoding = _run(source, filename, kind, domain, keep_records=True)
-    return ParseResult(
-        records=tuple(engine.records),
-        variables=tuple(engine.variables),
-        comments=tuple(engine.comments),
-        diagnostics=tuple(sorted(engine.diagnostics, key=Diagnostic.sort_key)),
-        kind=engine.kind,
-        encoding=encoding,
-        text=text,
-    )
+    with _collector_paused():
+        engine, text, encoding = _run(source, filename, kind, domain, keep_records=True)
+        return ParseResult(
+            records=tuple(engine.records),
+            variables=tuple(engine.variables),
+            comments=tuple(engine.comments),
+            diagnostics=tuple(sorted(engine.diagnostics, key=Diagnostic.sort_key)),
+            kind=engine.kind,
+            encoding=encoding,
+            text=text,
+        )
 
 
 def check(
@@ -170,8 +180,9 @@ def check(
     kind: FileKind | None = None, domain: str | None = None,
 ) -> tuple[Diagnostic, ...]:
     """Only the diagnostics of :func:`parse`, without building record objects (faster)."""
-    engine, _, _ = _run(source, filename, kind, domain, keep_records=False)
-    return tuple(sorted(engine.diagnostics, key=Diagnostic.sort_key))
+    with _collector_paused():
+        engine, _, _ = _run(source, filename, kind, domain, keep_records=False)
+        return tuple(sorted(engine.diagnostics, key=Diagnostic.sort_key))
 
 
 def iter_parse(
