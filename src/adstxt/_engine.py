@@ -1,11 +1,16 @@
 """The checker: lines in, records, variables, comments and diagnostics out.
 
 Every line goes through :meth:`Engine.feed`. A line that is printable ASCII and holds a
-plain record takes the fast path: split, strip, a few dictionary look-ups, done. Anything
-unusual (a problem, a variable, a TAB, a non-ASCII character, a duplicate) goes to
-:meth:`Engine._slow_line`, which tokenizes with positions and runs every check. The fast
-path only ever accepts lines that the slow path would accept without a single diagnostic,
-so results do not depend on which path a line took.
+plain record takes the fast path: one split, one look-up of the line's *shape* (field 1 and
+everything after field 2, each distinct shape checked once), a check of the account ID and
+one dictionary operation to remember the seller; a repeat of a canonically written record
+is reported from what was remembered. Anything unusual (a problem, a variable, a TAB, a
+non-ASCII character, an unusual repeat) goes to :meth:`Engine._slow_line`, which tokenizes
+with positions and runs every check; its outcome is memoized by line text, so a repeated
+line replays its findings and only runs the cross-line checks again. The fast path only
+ever accepts lines that the slow path would accept without a single diagnostic, and
+reports repeats exactly as the slow path does, so results do not depend on which path a
+line took (``tests/property/test_paths.py`` checks this).
 """
 
 from __future__ import annotations
