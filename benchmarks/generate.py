@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import io
+import itertools
 import random
+from collections.abc import Iterator
 
 # (ad system, certification ID or "" when it has none in practice, account ID style)
 AD_SYSTEMS = [
@@ -59,21 +62,24 @@ def _account(rng: random.Random, style: str, pool: int) -> str:
     return str(100000 + n)
 
 
-def generate(lines: int, *, dirty: bool = False, seed: int = 2024, pool: int = 200_000) -> bytes:
-    """About 93% records, the rest comments, blank lines and variables; 1% bad when dirty."""
+def generate_lines(
+    lines: int, *, dirty: bool = False, seed: int = 2024, pool: int = 200_000
+) -> Iterator[str]:
+    """The lines of :func:`generate`, one at a time (for files too big to hold)."""
     rng = random.Random(seed)
-    out = ["# ads.txt generated for benchmarking", "OWNERDOMAIN=example.com"]
-    while len(out) < lines:
+    head = ["# ads.txt generated for benchmarking", "OWNERDOMAIN=example.com"]
+    yield from head[:lines]
+    for _ in range(lines - len(head)):
         roll = rng.random()
         if dirty and roll < 0.01:
-            out.append(rng.choice(MALFORMED))
+            yield rng.choice(MALFORMED)
         elif roll < 0.04:
-            out.append("# " + rng.choice(["video", "display", "partner list", "managed by ops"]))
+            yield "# " + rng.choice(["video", "display", "partner list", "managed by ops"])
         elif roll < 0.06:
-            out.append("")
+            yield ""
         elif roll < 0.07:
-            out.append(rng.choice(["CONTACT=adops@example.com", "MANAGERDOMAIN=manager.com, FR",
-                                   "INVENTORYPARTNERDOMAIN=partner.com"]))
+            yield rng.choice(["CONTACT=adops@example.com", "MANAGERDOMAIN=manager.com, FR",
+                              "INVENTORYPARTNERDOMAIN=partner.com"])
         else:
             domain, cert, style = rng.choice(AD_SYSTEMS)
             fields = [domain, _account(rng, style, pool), rng.choice(("DIRECT", "RESELLER"))]
@@ -82,5 +88,36 @@ def generate(lines: int, *, dirty: bool = False, seed: int = 2024, pool: int = 2
             line = rng.choice((", ", ",")).join(fields)
             if rng.random() < 0.03:
                 line += " # " + rng.choice(["video", "banner", "app"])
-            out.append(line)
-    return ("\n".join(out[:lines]) + "\n").encode("utf-8")
+            yield line
+
+
+def generate(lines: int, *, dirty: bool = False, seed: int = 2024, pool: int = 200_000) -> bytes:
+    """About 93% records, the rest comments, blank lines and variables; 1% bad when dirty."""
+    text = "\n".join(generate_lines(lines, dirty=dirty, seed=seed, pool=pool))
+    return (text + "\n").encode("utf-8")
+
+
+class GeneratedStream(io.RawIOBase):
+    """A binary stream of :func:`generate_lines`, made as it is read: memory stays small."""
+
+    def __init__(self, lines: int, *, dirty: bool = False) -> None:
+        self._lines = generate_lines(lines, dirty=dirty)
+        self._buffer = b""
+
+    def readable(self) -> bool:
+        return True
+
+    def read(self, size: int | None = -1) -> bytes:
+        want = size if size is not None and size >= 0 else 1 << 62
+        parts = [self._buffer]
+        have = len(self._buffer)
+        while have < want:
+            batch = list(itertools.islice(self._lines, 4096))
+            if not batch:
+                break
+            chunk = ("\n".join(batch) + "\n").encode("utf-8")
+            parts.append(chunk)
+            have += len(chunk)
+        data = b"".join(parts)
+        self._buffer = data[want:]
+        return data[:want]

@@ -18,6 +18,7 @@ __all__ = [
     "Decoded",
     "clean_surrogates",
     "decode",
+    "is_plain",
     "iter_decoded_lines",
     "sniff_encoding",
     "split_lines",
@@ -90,6 +91,17 @@ def decode(data: bytes) -> Decoded:
     return Decoded(text, encoding, bool(skip), invalid="\ufffd" in text)
 
 
+_PRINTABLE_OR_BREAK: Final = bytes(range(0x20, 0x7F)) + b"\n\r"
+
+
+def is_plain(text: str) -> bool:
+    """True when ``text`` holds nothing but printable ASCII and line breaks (no TAB).
+
+    One pass in C over a whole file or batch, so the line loop need not ask per line.
+    """
+    return text.isascii() and not text.encode("ascii").translate(None, _PRINTABLE_OR_BREAK)
+
+
 def clean_surrogates(text: str) -> str:
     """Replace the lone surrogates left by invalid bytes with U+FFFD."""
     return SURROGATES.sub("\ufffd", text) if not text.isascii() else text
@@ -133,13 +145,16 @@ def _byte_length(text: str, errors: str) -> int:
 
 
 def iter_decoded_lines(
-    stream: BinaryIO, head: bytes, encoding: str, max_line: int, chunk_size: int = 1 << 20
+    stream: BinaryIO, head: bytes, encoding: str, max_line: int, chunk_size: int = 1 << 20,
+    start: int = 0,
 ) -> Iterator[tuple[list[str], list[int], list[str]]]:
     """Decode ``stream`` incrementally and yield batches of complete lines.
 
-    ``head`` is what was already read from the stream, BOM removed. Each batch is three
-    parallel lists: the lines, the byte offset of each line's start (counted after the BOM;
-    only tracked for UTF-8, zero otherwise), and each line's ending. A line longer than
+    ``head`` is what was already read from the stream, BOM removed, and ``start`` the byte
+    offset in the file at which it begins (the BOM's length). Each batch is three parallel
+    lists: the lines, the byte offset of each line's start in the file (only tracked for
+    UTF-8, and left empty for a batch with no invalid byte, where none is needed), and each
+    line's ending. A line longer than
     ``max_line`` characters is cut to ``max_line + 1`` characters while it is read, so memory
     stays bounded however long it is; the checker reports such lines as too long.
     """
@@ -149,7 +164,7 @@ def iter_decoded_lines(
     limit = max_line + 1
     pending = ""  # the start of a line whose end has not been read yet
     dropped = 0  # bytes cut from ``pending`` because the line is overlong
-    offset = 0  # byte offset of the start of ``pending``
+    offset = start  # byte offset of the start of ``pending``
     chunk = head
     final = not head
     while True:
@@ -162,7 +177,23 @@ def iter_decoded_lines(
         offsets: list[int] = []
         endings: list[str] = []
         start = 0
-        for match in _LINE_BREAKS.finditer(text):
+        if "\r" not in text and not (utf8 and not text.isascii() and SURROGATES.search(text)):
+            # The usual case, split in C: LF endings only and no invalid byte, so no line
+            # needs its byte offset (only the running total is kept, for later chunks).
+            start = len(text) if final else text.rfind("\n") + 1
+            if start:
+                lines = text[:start].split("\n")
+                if lines[-1]:
+                    endings = ["\n"] * (len(lines) - 1) + [""]
+                else:
+                    lines.pop()
+                    endings = ["\n"] * len(lines)
+                if max(map(len, lines)) > limit:
+                    lines = [line[:limit] for line in lines]
+                if utf8:
+                    offset += _byte_length(text[:start], errors) + dropped
+                    dropped = 0
+        for match in _LINE_BREAKS.finditer(text, start):
             ending = match.group()
             if ending == "\r" and match.end() == len(text) and not final:
                 break  # possibly the first half of a CRLF split across two chunks

@@ -1,17 +1,20 @@
 """Domain checks: host-name syntax, the Public Suffix List, and well-known ad systems.
 
-tldextract is used strictly offline: its bundled Public Suffix List snapshot, no HTTP, no
-disk cache. It is imported on first use, so ``import adstxt`` stays cheap. Every analysis
-is a pure function of the text and memoized, because real files repeat a few dozen ad-system
+The Public Suffix List is tldextract's bundled snapshot, strictly offline: no HTTP, no disk
+cache. The snapshot is read directly (:class:`_SuffixList`), so neither ``import adstxt`` nor
+a check imports tldextract, whose import alone outweighs a small file's check; tldextract
+itself is the fallback should the snapshot not be where it is expected. Every analysis is a
+pure function of the text and memoized, because real files repeat a few dozen ad-system
 domains thousands of times.
 """
 
 from __future__ import annotations
 
 import functools
-import ipaddress
+import os
 import re
-from typing import TYPE_CHECKING, Final, NamedTuple
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any, Final, NamedTuple
 
 from adstxt import _known
 
@@ -79,6 +82,100 @@ _BAD_CHAR_REASONS: Final = {
 }
 
 
+class _SuffixList:
+    """Public-suffix answers from tldextract's bundled snapshot, without importing tldextract.
+
+    ``import tldextract`` pulls in ``requests`` and building its extractor parses the whole
+    list: together most of the start-up time of a one-file check. This reads the same
+    snapshot file (ICANN section only, as ``include_psl_private_domains=False``) into a
+    trie of labels and follows the same matching rules, so every answer is the one
+    tldextract gives; ``tests/test_suffixes.py`` compares the two on every rule.
+    """
+
+    _END: Final = "."  # marks a node that ends a rule; never a label
+
+    def __init__(self, rules: list[str]) -> None:
+        self._root: dict[str, Any] = {}
+        for rule in rules:
+            node = self._root
+            for label in reversed(rule.split(".")):
+                node = node.setdefault(label, {})
+            node[self._END] = True
+
+    @classmethod
+    def from_snapshot(cls, extra_suffixes: tuple[str, ...]) -> _SuffixList | None:
+        """Read tldextract's snapshot, or None when it cannot be found where expected."""
+        from importlib.util import find_spec
+
+        try:
+            spec = find_spec("tldextract")  # finds the package without importing it
+            folders = list(spec.submodule_search_locations or ()) if spec else []
+            with open(os.path.join(folders[0], ".tld_set_snapshot"), encoding="utf-8") as f:
+                text = f.read()
+        except (OSError, IndexError, ImportError, ValueError):
+            return None
+        public = text.partition("// ===BEGIN PRIVATE DOMAINS===")[0]
+        rules = _RULE.findall(public)
+        if not rules:
+            return None
+        return cls([*rules, *extra_suffixes])
+
+    def __call__(self, host: str) -> tuple[str, str, str]:
+        """``(subdomain, domain, suffix)`` of a lower-case ASCII host with no empty label."""
+        labels = host.split(".")
+        count = len(labels)
+        node = self._root
+        at = found = count
+        for label in reversed(labels):
+            name = _decode_label(label) if label.startswith("xn--") else label
+            child = node.get(name)
+            if child is not None:
+                at -= 1
+                node = child
+                if self._END in node:
+                    found = at
+                continue
+            if "*" in node:
+                found = at if "!" + name in node else at - 1
+            break
+        if found == count:
+            return ".".join(labels[:-1]), labels[-1], ""
+        return (
+            ".".join(labels[: found - 1]) if found >= 2 else "",
+            labels[found - 1] if found > 0 else "",
+            ".".join(labels[found:]),
+        )
+
+
+# A rule of the list: optional '.', '*' or '!' marks, a word character, then no whitespace.
+_RULE: Final = re.compile(r"^[.*!]*\w\S*", re.MULTILINE)
+
+
+def _decode_label(label: str) -> str:
+    """A punycode label as the list writes it (Unicode), as tldextract compares them."""
+    import idna  # tldextract's own dependency; only ever needed for 'xn--' labels
+
+    try:
+        return str(idna.decode(label))
+    except (UnicodeError, IndexError):
+        return label
+
+
+@functools.cache
+def _suffixes(extra_suffixes: tuple[str, ...] = ()) -> Callable[[str], tuple[str, str, str]]:
+    """The public-suffix splitter: the snapshot reader, or tldextract itself as a fallback."""
+    reader = _SuffixList.from_snapshot(extra_suffixes)
+    if reader is not None:
+        return reader
+    extract = _extractor(extra_suffixes)
+
+    def split(host: str) -> tuple[str, str, str]:
+        parts = extract(host)
+        return parts.subdomain, parts.domain, parts.suffix
+
+    return split
+
+
 @functools.cache
 def _extractor(extra_suffixes: tuple[str, ...] = ()) -> TLDExtract:
     import tldextract
@@ -119,6 +216,19 @@ def _host_candidate(text: str) -> str | None:
     if host and _HOST_CHARS.match(host) and "." in host:
         return host
     return None
+
+
+def _is_ip(text: str) -> bool:
+    """Whether ``text`` is an IP address (here only IPv4 can occur: ':' was refused before)."""
+    if text.strip("0123456789.:abcdef"):
+        return False  # no address has other characters: skip importing ipaddress
+    import ipaddress
+
+    try:
+        ipaddress.ip_address(text)
+    except ValueError:
+        return False
+    return True
 
 
 def _syntax_problem(lower: str) -> str | None:
@@ -188,11 +298,7 @@ def analyze_host(text: str, extra_suffixes: tuple[str, ...] = ()) -> DomainAnaly
     trailing_dot = lower.endswith(".") and not lower.endswith("..")
     if trailing_dot:
         lower = lower[:-1]
-    try:
-        ipaddress.ip_address(lower.strip("[]"))
-    except ValueError:
-        pass
-    else:
+    if _is_ip(lower.strip("[]")):
         return DomainAnalysis(
             None, None, "",
             (Finding("ADS201", f"'{text}' is an IP address; expected a domain name", None, 0,
@@ -211,9 +317,9 @@ def analyze_host(text: str, extra_suffixes: tuple[str, ...] = ()) -> DomainAnaly
             (Finding("ADS201", f"'{text}' is not a valid domain name: its last label is a number",
                      None, 0, length),),
         )
-    parts = _extractor(extra_suffixes)(lower)
-    if not parts.suffix or not parts.domain:
-        if not parts.suffix:
+    subdomain, registered, suffix = _suffixes(extra_suffixes)(lower)
+    if not suffix or not registered:
+        if not suffix:
             message = f"'{text}' does not end in a known public suffix such as '.com'"
         else:
             message = f"'{text}' is itself a public suffix, not a domain under one"
@@ -240,8 +346,8 @@ def analyze_host(text: str, extra_suffixes: tuple[str, ...] = ()) -> DomainAnaly
                     None, 0, length, lower, True, f"write the domain as '{lower}'",
                 )
             )
-    registrable = f"{parts.domain}.{parts.suffix}"
-    return DomainAnalysis(lower, registrable, parts.subdomain, tuple(findings))
+    registrable = f"{registered}.{suffix}"
+    return DomainAnalysis(lower, registrable, subdomain, tuple(findings))
 
 
 @functools.lru_cache(maxsize=16384)

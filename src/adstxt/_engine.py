@@ -1,25 +1,31 @@
 """The checker: lines in, records, variables, comments and diagnostics out.
 
 Every line goes through :meth:`Engine.feed`. A line that is printable ASCII and holds a
-plain record takes the fast path: split, strip, a few dictionary look-ups, done. Anything
-unusual (a problem, a variable, a TAB, a non-ASCII character, a duplicate) goes to
-:meth:`Engine._slow_line`, which tokenizes with positions and runs every check. The fast
-path only ever accepts lines that the slow path would accept without a single diagnostic,
-so results do not depend on which path a line took.
+plain record takes the fast path: one split, one look-up of the line's *shape* (field 1 and
+everything after field 2, each distinct shape checked once), a check of the account ID and
+one dictionary operation to remember the seller; a repeat of a canonically written record
+is reported from what was remembered. Anything unusual (a problem, a variable, a TAB, a
+non-ASCII character, an unusual repeat) goes to :meth:`Engine._slow_line`, which tokenizes
+with positions and runs every check; its outcome is memoized by line text, so a repeated
+line replays its findings and only runs the cross-line checks again. The fast path only
+ever accepts lines that the slow path would accept without a single diagnostic, and
+reports repeats exactly as the slow path does, so results do not depend on which path a
+line took (``tests/property/test_paths.py`` checks this).
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from typing import Final
+from typing import Final, NamedTuple
 
 from adstxt import _fields, _known, _variables
 from adstxt._chars import LOOKALIKES, ODD_CHAR, SAFE_LOOKALIKES, classify, describe
+from adstxt._decode import clean_surrogates, is_plain
 from adstxt._domains import DomainAnalysis, Finding, analyze_ad_system
 from adstxt._sniff import sniff
 from adstxt.diagnostics import Diagnostic, Fix
-from adstxt.model import Comment, FileKind, Record, Relationship, Variable
+from adstxt.model import Comment, FileKind, Record, Relationship, Variable, _make_record
 from adstxt.rules import RULES
 
 __all__ = ["MAX_LINE", "Engine"]
@@ -39,6 +45,26 @@ _GLUED: Final = re.compile(
     r"(?i)(DIRECT|RESELLER|[0-9a-f]{16})([a-z0-9][a-z0-9-]*(?:\.[a-z0-9-]+)+)\Z"
 )
 
+#: Longest field text the fast path takes (longer ones, however rare, go the careful way).
+_FAST_FIELD: Final = 256
+#: A field 1 that the fast path may take: a lower-case host name and nothing else.
+_FAST_DOMAIN: Final = re.compile(r"[a-z0-9.-]{1,253}\Z")
+#: Account IDs that the careful path accepts without a word are made of these characters
+#: and hold none of the template words or field names that
+#: :func:`adstxt._fields.account_findings` reports (checked on the lower-cased ID).
+_ID_CHARS: Final = re.compile(r"[0-9A-Za-z._-]+\Z")
+_TEMPLATE_WORDS: Final = re.compile("xxxx|insert|your|replace|placeholder")
+_RESERVED_ACCOUNTS: Final = frozenset(
+    [f"{word}{joint}id" for word in ("publisher", "account", "seller", "pub")
+     for joint in ("", "_", "-")] + ["direct", "reseller"]
+)
+_GOOGLE_ID: Final = re.compile(r"pub-[0-9]{16}\Z")
+#: Bound on each per-file memo (domains as written, unusable lines replayed).
+_MEMO_LIMIT: Final = 4096
+#: Longest line whose outcome is memoized for replay.
+_MEMO_LINE: Final = 1024
+_NO_DOMAIN: Final = DomainAnalysis(None, None, "", ())
+
 _CHAR_CODES: Final = {
     "control": "ADS007",
     "invisible": "ADS008",
@@ -51,22 +77,78 @@ _CHAR_CODES: Final = {
 class _DomainInfo:
     """Everything the fast path needs to know about one field-1 text, memoized per file."""
 
-    __slots__ = ("analysis", "certs", "clean", "google", "normalized", "placeholder")
+    __slots__ = (
+        "analysis", "certs", "clean", "fast", "google", "normalized", "placeholder", "sellers",
+        "text",
+    )
 
-    def __init__(self, analysis: DomainAnalysis) -> None:
+    def __init__(self, text: str, analysis: DomainAnalysis, sellers: dict[str, _Remembered]):
+        self.text = text
         self.analysis = analysis
         self.normalized = analysis.normalized
         self.clean = not analysis.findings and analysis.normalized is not None
         self.google = analysis.normalized == "google.com"
         self.placeholder = analysis.normalized == PLACEHOLDER_DOMAIN
+        # A record line with this field 1 may take the fast path (the other fields permitting).
+        self.fast = self.clean and not self.placeholder and _FAST_DOMAIN.match(text) is not None
         # certification ID as written -> its findings (empty when clean)
         self.certs: dict[str, list[Finding]] = {}
+        # account ID key -> the first record of this ad system with it (shared by every
+        # spelling of the same normalized domain)
+        self.sellers = sellers
 
     def cert_findings(self, cert: str) -> list[Finding]:
         found = self.certs.get(cert)
         if found is None:
             found = self.certs[cert] = _fields.certification_findings(cert, self.normalized)
         return found
+
+    def shape(self, raw: str) -> _Shape:
+        """Read ``raw`` (all after the second comma) once: what a plain record line says."""
+        if not self.fast or len(raw) > _FAST_FIELD:
+            return _NOT_PLAIN
+        hash_at = raw.find("#")
+        body = raw if hash_at < 0 else raw[:hash_at]
+        parts = body.split(",")
+        relationship = _RELATIONSHIPS.get(parts[0].strip())
+        cert = parts[1].strip() if len(parts) == 2 else None
+        if (
+            relationship is None
+            or "=" in body
+            or ";" in body
+            or len(parts) > 2
+            or (len(parts) == 2 and (not cert or self.cert_findings(cert)))
+        ):
+            return _NOT_PLAIN
+        assert self.normalized is not None
+        return _Shape(self.normalized, self.sellers, self.google, relationship, cert, hash_at)
+
+
+class _Shape:
+    """A plain record line but for its account ID: field 1 as written and all after field 2.
+
+    Real files repeat a few dozen of these thousands of times, so each distinct one is read
+    once and the line loop only examines the account ID.
+    """
+
+    __slots__ = (
+        "bits", "cert", "cert_pending", "domain", "google", "hash_at", "relationship", "sellers",
+    )
+
+    def __init__(
+        self, domain: str, sellers: dict[str, _Remembered], google: bool,
+        relationship: Relationship, cert: str | None, hash_at: int,
+    ) -> None:
+        self.domain = domain
+        self.sellers = sellers
+        self.google = google
+        self.relationship = relationship
+        self.cert = cert
+        # where the comment's '#' is in the text after field 2 (-1: no comment)
+        self.hash_at = hash_at
+        self.bits = _pack(0, relationship, cert is not None)
+        # True until this certification ID is known to be the ad system's first one
+        self.cert_pending = cert is not None
 
 
 class _Seen:
@@ -85,8 +167,99 @@ class _Seen:
         self.written = written
 
 
+#: What is remembered of a seller: a packed int when the record was written in its canonical
+#: form (nearly always), else the whole story. See :func:`_pack`.
+_Remembered = int | _Seen
+
+
+def _pack(line: int, relationship: Relationship, cert: bool) -> int:
+    """Pack a canonically written first record into one int: line, relationship, cert flag.
+
+    Canonical means the account ID equals its key, field 1 is the normalized domain, the
+    relationship is upper case and the certification ID, if any, is the domain's first one,
+    so nothing else needs remembering. A small int costs far less memory than an object.
+    """
+    return line << 2 | (2 if relationship is Relationship.RESELLER else 0) | (1 if cert else 0)
+
+
+#: The shape of every line that is not a plain record.
+_NOT_PLAIN: Final = _Shape("", {}, False, Relationship.DIRECT, None, -1)
+
+
+class _RecordArgs(NamedTuple):
+    """A usable record line as the careful path read it, before the cross-line checks."""
+
+    domain: str
+    account: str
+    relationship: Relationship
+    cert: str | None
+    domain_text: str
+    rel_text: str
+    d0: int
+    d1: int
+    extension: str | None
+
+
+class _VariableArgs(NamedTuple):
+    """A usable variable line as the careful path read it, before the cross-line checks."""
+
+    name: str
+    value: str
+    country: str | None
+    start: int
+    known: bool
+
+
+class _Replay:
+    """The outcome of one line's text, to be given again to a repeat of the same text.
+
+    Everything the careful path finds within a line is a pure function of its text; only
+    the cross-line checks of a usable record or variable depend on what came before, so
+    those are run again (``usable``) rather than replayed.
+    """
+
+    __slots__ = ("comments", "data_lines", "diagnostics", "line", "prose_lines", "usable")
+
+    def __init__(
+        self, line: int, diagnostics: list[Diagnostic], comments: list[Comment],
+        data_lines: int, prose_lines: int, usable: _RecordArgs | _VariableArgs | None,
+    ) -> None:
+        self.line = line
+        self.diagnostics = diagnostics
+        self.comments = comments
+        self.data_lines = data_lines
+        self.prose_lines = prose_lines
+        self.usable = usable
+
+    def apply(self, engine: Engine, number: int) -> None:
+        shift = number - self.line
+        for d in self.diagnostics:
+            fix = d.fix
+            if fix is not None:
+                fix = Fix(fix.replacement, fix.safe, fix.description, fix.line + shift,
+                          fix.column, fix.end_line + shift, fix.end_column)
+            engine.diagnostics.append(
+                Diagnostic(d.code, d.severity, d.line + shift, d.column, d.end_column,
+                           d.message, d.hint, fix)
+            )
+        for c in self.comments:
+            engine.comments.append(Comment(number, c.column, c.text))
+        engine._data_lines += self.data_lines
+        engine._prose_lines += self.prose_lines
+        if isinstance(self.usable, _RecordArgs):
+            engine._commit_record(number, self.usable)
+        elif self.usable is not None:
+            engine._commit_variable(number, self.usable)
+
+
 class Engine:
-    """Checks one file, line by line. Feed it lines in order, then call :meth:`finish`."""
+    """Checks one file, line by line. Feed it lines in order, then call :meth:`finish`.
+
+    ``max_sellers`` bounds how many distinct (ad system, account ID) pairs are remembered
+    for the duplicate and conflict checks (None: no bound). Past it, later first-seen
+    records are checked against the remembered ones but not remembered themselves, which
+    keeps the memory of a streamed check bounded on files of any size.
+    """
 
     def __init__(
         self,
@@ -95,6 +268,7 @@ class Engine:
         root_domain: str | None = None,
         keep_records: bool = True,
         on_record: Callable[[Record], None] | None = None,
+        max_sellers: int | None = None,
     ) -> None:
         self.kind = kind
         self.root_domain = root_domain.lower().rstrip(".") if root_domain else None
@@ -107,8 +281,14 @@ class Engine:
         self.record_count = 0
         self.not_ads_txt: str | None = None
         self._domains: dict[str, _DomainInfo] = {}
-        self._seen: dict[tuple[str, str], _Seen] = {}
+        self._sellers: dict[str, dict[str, _Remembered]] = {}
+        self._max_sellers = max_sellers if max_sellers is not None else -1
+        self._seller_room = self._max_sellers
+        self._shapes: dict[tuple[str, str], _Shape] = {}
         self._first_cert: dict[str, tuple[str, int]] = {}
+        self._line_memo: dict[str, _Replay] = {}
+        # where the careful path's own findings end and what it commits, for the memo
+        self._committed: tuple[int, _RecordArgs | _VariableArgs] | None = None
         self._placeholders: list[int] = []
         self._owner: tuple[str, int] | None = None
         self._managers: dict[str | None, tuple[str, int]] = {}
@@ -125,105 +305,208 @@ class Engine:
 
     # -- the hot loop ------------------------------------------------------------------
 
-    def feed(self, lines: list[str], byte_offsets: list[int] | None = None) -> None:
+    def feed(
+        self, lines: list[str], byte_offsets: list[int] | None = None, *,
+        plain: bool | None = None,
+    ) -> None:
         """Check a batch of consecutive lines (without line endings).
 
         ``byte_offsets``, when given, holds the byte offset of each line's start in the
-        file, used to locate invalid UTF-8.
+        file, used to locate invalid UTF-8. ``plain`` tells that every line is known to be
+        printable ASCII (no TAB, no control character); None finds out.
         """
         if not self._sniffed:
             self._collect_head(lines)
-        number = self.line_count
-        domains = self._domains
-        relationships = _RELATIONSHIPS
-        seen = self._seen
+        if plain is None:
+            plain = is_plain("".join(lines))
+        number = base = self.line_count
+        shapes = self._shapes
         keep = self.keep_records
         records = self.records
         comments = self.comments
-        account_is_plain = _fields.account_is_plain
-        slow = self._slow_line
-        index = -1
+        on_record = self._on_record
+        make_record = _make_record
+        id_chars = _ID_CHARS.match
+        template = _TEMPLATE_WORDS.search
+        reserved = _RESERVED_ACCOUNTS
+        google_id = _GOOGLE_ID.match
+        slow = self._slow_cached
+        # Whether new sellers are still remembered; checked per batch, so a bounded engine
+        # overshoots its bound by at most one batch.
+        remember = self._seller_room != 0
+        put: Callable[[dict[str, _Remembered], str, int], _Remembered] = (
+            dict.setdefault if remember else dict.get
+        )
+        not_plain = _NOT_PLAIN
+        fast = 0
         for text in lines:
             number += 1
-            index += 1
             if not text:
                 continue
-            if not (text.isascii() and text.isprintable()) or len(text) > MAX_LINE:
-                slow(number, text, byte_offsets[index] if byte_offsets else None)
+            if not plain and not (text.isascii() and text.isprintable()):
+                slow(number, text, byte_offsets[number - base - 1] if byte_offsets else None)
                 continue
-            # 1. Split off a comment. A line that is only a comment is done.
-            hash_at = text.find("#")
-            if hash_at == 0:
-                comments.append(Comment(number, 1, text[1:]))
-                continue
-            body = text if hash_at < 0 else text[:hash_at]
-            # 2. Variables and extensions are rare: leave them to the slow path.
-            if "=" in body or ";" in body:
-                slow(number, text, None)
-                continue
-            # 3. Three or four comma-separated fields, each stripped.
-            parts = body.split(",")
+            # 1. A plain record line: field 1 and all after field 2 are looked up as one
+            #    memoized shape, so only the account ID is examined on every line.
+            parts = text.split(",", 2)
             if len(parts) == 3:
-                domain_text, account, rel_text = parts
-                cert: str | None = None
-            elif len(parts) == 4:
-                domain_text, account, rel_text, cert = parts
-                cert = cert.strip()
-                if not cert:
-                    slow(number, text, None)
-                    continue
-            else:
-                if body.strip():
-                    slow(number, text, None)
-                elif hash_at > 0:
-                    comments.append(Comment(number, hash_at + 1, text[hash_at + 1 :]))
+                domain_text, account, tail_text = parts
+                shape = shapes.get((domain_text, tail_text))
+                if shape is None:
+                    shape = self._shape(domain_text, tail_text)
+                if shape is not not_plain:
+                    account = account.strip()
+                    key: str | None
+                    if shape.google:
+                        key = account if google_id(account) else None
+                    elif account.isdigit():
+                        key = account if len(account) <= 256 else None  # see _FAST_FIELD
+                    elif (account.isalnum() or id_chars(account)) and len(account) <= 256:
+                        key = account.lower()
+                        if template(key) or key in reserved:
+                            key = None
+                    else:
+                        key = None
+                    # 2. Cross-line checks: a second certification ID for the ad system or
+                    #    an unusual repeat takes the careful path.
+                    if key is not None and (not shape.cert_pending or self._settle(shape, number)):
+                        if key == account:
+                            packed = number << 2 | shape.bits
+                            found = put(shape.sellers, key, packed)
+                            if found is not packed:
+                                if type(found) is not int:
+                                    slow(number, text, None)
+                                    continue
+                                # A repeat of a record written canonically both times.
+                                self._packed_repeat(number, domain_text, account, found, shape)
+                        elif not self._new_story(number, key, account, shape, remember):
+                            slow(number, text, None)
+                            continue
+                        # 3. Commit: the line is a clean record.
+                        fast += 1
+                        if keep:
+                            if shape.hash_at >= 0:
+                                at = len(text) - len(tail_text) + shape.hash_at
+                                comments.append(Comment(number, at + 1, text[at + 1 :]))
+                            record = make_record(
+                                shape.domain, account, shape.relationship, shape.cert, None,
+                                number,
+                            )
+                            records.append(record)
+                            if on_record is not None:
+                                on_record(record)
+                        continue
+            # 4. Anything else: a comment line, or the careful path.
+            if text[0] == "#":
+                if keep:
+                    comments.append(Comment(number, 1, text[1:]))
                 continue
-            domain_text = domain_text.strip()
-            info = domains.get(domain_text)
-            if info is None:
-                info = self._domain_info(domain_text)
-            relationship = relationships.get(rel_text.strip())
-            account = account.strip()
-            if (
-                relationship is None
-                or not info.clean
-                or info.placeholder
-                or not account
-                or not account_is_plain(account)
-                or (info.google and not _fields.google_id_ok(account))
-                or (cert is not None and info.cert_findings(cert))
-            ):
-                slow(number, text, None)
-                continue
-            domain = info.normalized
-            assert domain is not None
-            # 4. Cross-line checks: a repeat of any earlier key takes the slow path.
-            key = (domain, account if account.isdigit() else account.lower())
-            if key in seen:
-                slow(number, text, None)
-                continue
-            if cert is not None:
-                # A certification ID on the fast path has no findings, so it is already in
-                # its comparable form (16 lower-case hex digits).
-                first = self._first_cert.get(domain)
-                if first is None:
-                    self._first_cert[domain] = (cert, number)
-                elif first[0] != cert:
-                    slow(number, text, None)
-                    continue
-            # 5. Commit: the line is a clean record.
-            self._remember(key, number, account, relationship, cert, domain_text, rel_text, cert)
-            if hash_at > 0:
-                comments.append(Comment(number, hash_at + 1, text[hash_at + 1 :]))
-            self._data_lines += 1
-            self._usable_lines += 1
-            self.record_count += 1
-            if keep:
-                record = Record(domain, account, relationship, cert, None, number)
-                records.append(record)
-                if self._on_record is not None:
-                    self._on_record(record)
+            slow(number, text, None)
         self.line_count = number
+        self._data_lines += fast
+        self._usable_lines += fast
+        self.record_count += fast
+        if self._seller_room > 0:
+            self._seller_room = max(0, self._max_sellers - self._remembered())
+
+    def _remembered(self) -> int:
+        """How many things the cross-line checks remember: sellers, ad systems, values."""
+        return (
+            sum(map(len, self._sellers.values())) + len(self._sellers)
+            + len(self._first_cert) + len(self._variable_values)
+        )
+
+    def _room(self) -> bool:
+        """Whether one more thing may be remembered, counting it if so."""
+        if self._seller_room == 0:
+            return False
+        if self._seller_room > 0:
+            self._seller_room -= 1
+        return True
+
+    def _shape(self, domain_text: str, tail_text: str) -> _Shape:
+        shape = self._raw_domain_info(domain_text).shape(tail_text)
+        if len(self._shapes) >= _MEMO_LIMIT:
+            self._shapes = {}  # only a cache: start afresh on a stream of ever new shapes
+        self._shapes[domain_text, tail_text] = shape
+        return shape
+
+    def _settle(self, shape: _Shape, number: int) -> bool:
+        """Whether the certification ID of ``shape`` is its ad system's first one.
+
+        The first certification ID of an ad system never changes, so once a shape agrees
+        with it, it always does; a shape that disagrees takes the careful path (ADS404).
+        """
+        assert shape.cert is not None
+        first = self._first_cert.get(shape.domain)
+        if first is None:
+            if not self._room():
+                return False
+            self._first_cert[shape.domain] = (shape.cert, number)
+        elif first[0] != shape.cert:
+            return False
+        shape.cert_pending = False
+        return True
+
+    @staticmethod
+    def _new_story(
+        number: int, key: str, account: str, shape: _Shape, remember: bool
+    ) -> bool:
+        """Remember a first record whose account ID differs from its key, if it is new."""
+        if key in shape.sellers:
+            return False
+        if remember:
+            written = (shape.domain, shape.relationship.value, shape.cert)
+            shape.sellers[key] = _Seen(number, account, shape.relationship, shape.cert, written)
+        return True
+
+    def _repeat(self, number: int, start: int, end: int, first: int) -> None:
+        """Report a record that repeats line ``first`` exactly (ADS401)."""
+        self._diag(
+            "ADS401", number, start, end, f"this record repeats line {first}",
+            fix=Fix("", True, f"delete this repeat of line {first}", number, 1, number + 1, 1),
+        )
+
+    def _packed_repeat(
+        self, number: int, raw: str, account: str, found: int, tail: _Shape
+    ) -> None:
+        """What :meth:`_cross_check` says of a canonical record whose seller is packed.
+
+        Both records are written canonically, so they can differ only in the relationship
+        (ADS403) or in having a certification ID (ADS402); else it is an exact repeat.
+        """
+        domain = tail.domain
+        start = len(raw) - len(raw.lstrip())
+        end = start + len(domain)
+        first = found >> 2
+        relationship = tail.relationship
+        if found & 2 != tail.bits & 2:
+            earlier = Relationship.DIRECT if relationship is Relationship.RESELLER else (
+                Relationship.RESELLER
+            )
+            self._conflict(number, start, end, domain, account, relationship, earlier, first)
+        elif found & 1 == tail.bits & 1:
+            self._repeat(number, start, end, first)
+        else:
+            self._diag(
+                "ADS402", number, start, end,
+                f"this record repeats line {first}; only the presence of the certification "
+                "ID differs",
+                fix=Fix("", False, f"delete this repeat of line {first}",
+                        number, 1, number + 1, 1),
+            )
+
+    def _conflict(
+        self, number: int, start: int, end: int, domain: str, account: str,
+        relationship: Relationship, earlier: Relationship, first: int,
+    ) -> None:
+        """ADS403: the same seller is DIRECT on one line and RESELLER on another."""
+        self._diag(
+            "ADS403", number, start, end,
+            f"{domain} account '{account}' is {relationship.value} here but "
+            f"{earlier.value} on line {first}",
+            "an account is either directly controlled by the publisher or resold",
+        )
 
     def _collect_head(self, lines: list[str]) -> None:
         """Gather the file's first characters, then sniff them once (see :func:`sniff`).
@@ -244,17 +527,85 @@ class Engine:
         self._head = []
 
     def _domain_info(self, text: str) -> _DomainInfo:
-        info = _DomainInfo(analyze_ad_system(text))
-        self._domains[text] = info
+        """The memoized analysis of a stripped field-1 text."""
+        info = self._domains.get(text)
+        if info is None:
+            analysis = analyze_ad_system(text) if text else _NO_DOMAIN
+            sellers: dict[str, _Remembered] = {}
+            if analysis.normalized is not None:
+                known = self._sellers.get(analysis.normalized)
+                if known is not None:
+                    sellers = known
+                elif self._room():
+                    self._sellers[analysis.normalized] = sellers
+            info = self._domains[text] = _DomainInfo(text, analysis, sellers)
+            if len(self._domains) > _MEMO_LIMIT:
+                # Only a cache: on a stream of ever new domains, start it afresh.
+                self._domains = {text: info}
         return info
 
+    def _raw_domain_info(self, raw: str) -> _DomainInfo:
+        if len(raw) > _FAST_FIELD:
+            return _DomainInfo("", _NO_DOMAIN, {})
+        return self._domain_info(raw.strip())
+
+    def _seen(self, domain: str, key: str) -> _Seen | None:
+        """The first record remembered for this seller, if any."""
+        sellers = self._sellers.get(domain)
+        found = sellers.get(key) if sellers is not None else None
+        if found is None or isinstance(found, _Seen):
+            return found
+        relationship = Relationship.RESELLER if found & 2 else Relationship.DIRECT
+        cert = self._first_cert[domain][0] if found & 1 else None
+        return _Seen(found >> 2, key, relationship, cert, (domain, relationship.value, cert))
+
     def _remember(
-        self, key: tuple[str, str], number: int, account: str, relationship: Relationship,
-        cert: str | None, domain_text: str, rel_text: str, cert_text: str | None,
+        self, domain: str, key: str, number: int, account: str, relationship: Relationship,
+        cert: str | None, written: tuple[str, str, str | None],
     ) -> None:
-        self._seen[key] = _Seen(
-            number, account, relationship, cert.lower() if cert else None,
-            (domain_text.strip(), rel_text.strip(), cert_text),
+        sellers = self._sellers.get(domain)
+        if sellers is None or not self._room():
+            return  # past the bound of an engine with bounded memory
+        lowered = cert.lower() if cert else None
+        first = self._first_cert.get(domain)
+        canonical = (
+            account == key
+            and written == (domain, relationship.value, lowered)
+            and (lowered is None or (first is not None and first[0] == lowered))
+        )
+        sellers[key] = (
+            _pack(number, relationship, lowered is not None) if canonical
+            else _Seen(number, account, relationship, lowered, written)
+        )
+
+    def _slow_cached(self, number: int, text: str, byte_offset: int | None) -> None:
+        """:meth:`_slow_line`, replaying the outcome for a repeat of an unusable line.
+
+        A line that yields neither a record nor a variable changes nothing but the
+        diagnostics, the comments and two counters, so a repeat of its exact text (common
+        in generated files: the same broken line for every site) gets the same outcome,
+        moved to its own line number.
+        """
+        replay = self._line_memo.get(text)
+        if replay is not None:
+            replay.apply(self, number)
+            return
+        diagnostics = len(self.diagnostics)
+        comments = len(self.comments)
+        usable, data, prose = self._usable_lines, self._data_lines, self._prose_lines
+        self._slow_line(number, text, byte_offset)
+        committed, self._committed = self._committed, None
+        if len(text) > _MEMO_LINE or not text.isascii() or len(self._line_memo) >= _MEMO_LIMIT:
+            return
+        pure = len(self.diagnostics)
+        args: _RecordArgs | _VariableArgs | None = None
+        if self._usable_lines != usable:
+            if committed is None:
+                return  # a placeholder record: not worth the trouble
+            pure, args = committed
+        self._line_memo[text] = _Replay(
+            number, self.diagnostics[diagnostics:pure], self.comments[comments:],
+            self._data_lines - data, self._prose_lines - prose, args,
         )
 
     # -- diagnostics -------------------------------------------------------------------
@@ -306,8 +657,6 @@ class Engine:
         if hash_at >= 0:
             comment_text = text[hash_at + 1 :]
             if not comment_text.isascii():
-                from adstxt._decode import clean_surrogates
-
                 comment_text = clean_surrogates(comment_text)
             self.comments.append(Comment(number, hash_at + 1, comment_text))
             body = work[:hash_at]
@@ -445,11 +794,17 @@ class Engine:
                 f"the value of {upper} stops at this '#', which starts a comment",
                 "if the '#' belongs to the value, percent-encode it as %23",
             )
-        if known and not self._has_error_since(before):
-            self._repeats(number, upper, value, country, value_start)
         if not self._has_error_since(before):
-            self._usable_lines += 1
-            self.variables.append(Variable(upper, value, number))
+            args = _VariableArgs(upper, value, country, value_start, known)
+            self._committed = (len(self.diagnostics), args)
+            self._commit_variable(number, args)
+
+    def _commit_variable(self, number: int, args: _VariableArgs) -> None:
+        """The cross-line part of a usable variable line, and keeping it."""
+        if args.known:
+            self._repeats(number, args.name, args.value, args.country, args.start)
+        self._usable_lines += 1
+        self.variables.append(Variable(args.name, args.value, number))
 
     def _repeats(
         self, number: int, name: str, value: str, country: str | None, start: int
@@ -465,7 +820,8 @@ class Engine:
                         number, 1, number + 1, 1),
             )
             return
-        self._variable_values[(name, key_value)] = number
+        if self._room():
+            self._variable_values[(name, key_value)] = number
         if name == "OWNERDOMAIN":
             if self._owner is None:
                 self._owner = (value, number)
@@ -538,9 +894,7 @@ class Engine:
                 f"the {label} field is empty",
                 "two commas in a row: is a value missing, or a comma extra?",
             )
-        info = self._domains.get(domain_text) if domain_text else None
-        if domain_text and info is None:
-            info = self._domain_info(domain_text)
+        info = self._domain_info(domain_text) if domain_text else None
         if info is not None:
             for found in info.analysis.findings:
                 self._finding(number, d0, found)
@@ -577,7 +931,16 @@ class Engine:
         if relationship is None or not account:
             self._note_unusable(body)
             return
-        domain = info.normalized
+        args = _RecordArgs(
+            info.normalized, account, relationship, cert, domain_text, rel_text, d0, d1,
+            extension,
+        )
+        self._committed = (len(self.diagnostics), args)
+        self._commit_record(number, args)
+
+    def _commit_record(self, number: int, args: _RecordArgs) -> None:
+        """The cross-line part of a usable record line, and keeping it."""
+        domain, account, relationship, cert, domain_text, rel_text, d0, d1, extension = args
         self._cross_check(number, domain, account, relationship, cert, domain_text, rel_text,
                           d0, d1)
         self._usable_lines += 1
@@ -742,10 +1105,10 @@ class Engine:
         cert: str | None, domain_text: str, rel_text: str, d0: int, d1: int,
     ) -> None:
         end = d0 + len(domain_text)
-        key = (domain, account if account.isdigit() else account.lower())
-        first = self._seen.get(key)
+        key = account if account.isdigit() else account.lower()
+        first = self._seen(domain, key)
         if first is None:
-            self._remember(key, number, account, relationship, cert, domain_text, rel_text, cert)
+            pass  # remembered below, once the certification ID is settled
         elif first.account != account:
             self._diag(
                 "ADS402", number, d0, end,
@@ -754,22 +1117,15 @@ class Engine:
                 "account IDs are case-sensitive: one of the two is probably wrong",
             )
         elif first.relationship is not relationship:
-            self._diag(
-                "ADS403", number, d0, end,
-                f"{domain} account '{account}' is {relationship.value} here but "
-                f"{first.relationship.value} on line {first.line}",
-                "an account is either directly controlled by the publisher or resold",
+            self._conflict(
+                number, d0, end, domain, account, relationship, first.relationship, first.line
             )
         elif (cert.lower() if cert else None) != first.cert and cert and first.cert:
             pass  # reported below as a certification-ID conflict
         else:
             written = (domain_text, rel_text, cert)
             if written == first.written:
-                self._diag(
-                    "ADS401", number, d0, end, f"this record repeats line {first.line}",
-                    fix=Fix("", True, f"delete this repeat of line {first.line}",
-                            number, 1, number + 1, 1),
-                )
+                self._repeat(number, d0, end, first.line)
             else:
                 self._diag(
                     "ADS402", number, d0, end,
@@ -782,7 +1138,8 @@ class Engine:
             lowered = _fields.comparable_cert(cert)
             earlier = self._first_cert.get(domain)
             if earlier is None:
-                self._first_cert[domain] = (lowered, number)
+                if self._room():
+                    self._first_cert[domain] = (lowered, number)
             elif earlier[0] != lowered and earlier[1] != number:
                 accepted = _known.certification_ids().accepted.get(domain, frozenset())
                 if not (lowered in accepted and earlier[0] in accepted):
@@ -793,6 +1150,10 @@ class Engine:
                         "the certification ID identifies the ad system, so it is the same "
                         "on every record of one ad system",
                     )
+        if first is None:
+            self._remember(
+                domain, key, number, account, relationship, cert, (domain_text, rel_text, cert)
+            )
 
     # -- the end -------------------------------------------------------------------------
 

@@ -6,7 +6,6 @@ objects whose positions are relative to that text.
 
 from __future__ import annotations
 
-import difflib
 import functools
 import re
 from typing import Final
@@ -194,6 +193,8 @@ def relationship_findings(text: str) -> list[Finding]:
 
 @functools.lru_cache(maxsize=1024)
 def _closest_relationship(upper: str) -> str | None:
+    import difflib  # only for a misspelled relationship
+
     match = difflib.get_close_matches(upper, RELATIONSHIPS, n=1, cutoff=0.6)
     return match[0] if match else None
 

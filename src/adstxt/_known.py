@@ -10,8 +10,8 @@ from __future__ import annotations
 import csv
 import functools
 import io
+import os
 from collections.abc import Mapping
-from importlib import resources
 from typing import Final
 
 import attrs
@@ -23,7 +23,16 @@ WARN_CONFIDENCE: Final = frozenset({"high", "medium"})
 
 
 def _read_csv(name: str) -> list[dict[str, str]]:
-    text = resources.files("adstxt").joinpath("data").joinpath(name).read_text(encoding="utf-8")
+    # The data sit beside this module in every normal install; importlib.resources (slow to
+    # import) is only needed when the package is loaded from somewhere else, such as a zip.
+    try:
+        with open(os.path.join(os.path.dirname(__file__), "data", name), encoding="utf-8") as f:
+            text = f.read()
+    except OSError:
+        from importlib import resources
+
+        data = resources.files("adstxt").joinpath("data")
+        text = data.joinpath(name).read_text(encoding="utf-8")
     return list(csv.DictReader(io.StringIO(text)))
 
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import difflib
 import re
 from typing import Final
 from urllib.parse import urlsplit
@@ -68,6 +67,8 @@ def name_findings(name: str) -> list[Finding]:
         hint = f"'{name}' is a pre-standard draft name; ads.txt 1.0.3 replaced it with " \
                f"'{_OBSOLETE[upper]}'"
     else:
+        import difflib  # only for an unknown variable name
+
         close = difflib.get_close_matches(upper, KNOWN_VARIABLES, n=1, cutoff=0.75)
         hint = f"did you mean '{close[0]}'?" if close else None
     return [

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import enum
-from collections.abc import Iterator
-from typing import Literal
+from collections.abc import Callable, Iterator
+from typing import Final, Literal
 
 import attrs
 
@@ -67,6 +67,41 @@ class Record:
         from adstxt._serialize import record_line
 
         return record_line(self)
+
+
+def _record_maker() -> Callable[[str, str, Relationship, str | None, str | None, int], Record]:
+    """A function that builds exactly what ``Record(...)`` builds, for the parser's hot loop.
+
+    Record has no validators, converters or post-init hook, so its attrs ``__init__`` only
+    sets the six slots, one frozen-safe ``object.__setattr__`` at a time; setting the slots
+    through their descriptors does the same at a fraction of the cost.
+    """
+    new = object.__new__
+    slots = Record.__dict__
+    set_domain = slots["domain"].__set__
+    set_account = slots["account_id"].__set__
+    set_relationship = slots["relationship"].__set__
+    set_cert = slots["certification_authority_id"].__set__
+    set_extension = slots["extension"].__set__
+    set_line = slots["line"].__set__
+
+    def make(
+        domain: str, account_id: str, relationship: Relationship, cert: str | None,
+        extension: str | None, line: int,
+    ) -> Record:
+        record: Record = new(Record)
+        set_domain(record, domain)
+        set_account(record, account_id)
+        set_relationship(record, relationship)
+        set_cert(record, cert)
+        set_extension(record, extension)
+        set_line(record, line)
+        return record
+
+    return make
+
+
+_make_record: Final = _record_maker()
 
 
 @attrs.frozen
