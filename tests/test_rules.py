@@ -7,6 +7,7 @@ import re
 import pytest
 
 import adstxt
+import adstxt.sellers
 from adstxt._rulesdoc import render_index, render_rule
 from adstxt.rules import RULES, Rule
 from tests.conftest import ROOT
@@ -16,7 +17,15 @@ DOCS = ROOT / "docs" / "rules"
 
 def _diagnose(example: bytes, rule: Rule) -> list[adstxt.Diagnostic]:
     """What checking one of a rule's examples reports, by the kind of file it is."""
-    return adstxt.parse(example, filename=rule.filename, domain=rule.domain).diagnostics
+    if rule.filename == "sellers.json":
+        return list(adstxt.sellers.parse(example, filename=rule.filename).diagnostics)
+    result = adstxt.parse(example, filename=rule.filename, domain=rule.domain)
+    if rule.sellers_json:
+        return [
+            *result.diagnostics,
+            *adstxt.sellers.cross_check(result, dict(rule.sellers_json), domain=rule.domain),
+        ]
+    return list(result.diagnostics)
 
 
 @pytest.mark.parametrize("rule", RULES.values(), ids=lambda r: r.code)

@@ -55,6 +55,11 @@ def render_rule(rule: Rule) -> str:
             + ", ".join(f"[{code}]({code}.md)" for code in rule.also)
             + ", as such a line would."
         )
+    against = "".join(
+        f"\n\nChecked against this `sellers.json` of `{ad_system}`:\n\n```json\n"
+        f"{_show(document).rstrip()}\n```"
+        for ad_system, document in rule.sellers_json
+    )
     return f"""# {rule.code} {rule.name}
 
 | | |
@@ -74,7 +79,7 @@ def render_rule(rule: Rule) -> str:
 
 ```text
 {_show(rule.bad).rstrip()}
-```{also}
+```{also}{against}
 
 ## Example that passes
 

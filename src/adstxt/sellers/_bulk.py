@@ -1,0 +1,184 @@
+"""The fast pass over a sellers array: column-wise checks that run at C speed.
+
+Checking a million sellers one by one in Python costs more than decoding the JSON. Instead,
+each field is pulled out as a column (``map(dict.get, ...)``) and tested with set
+operations, ``all``/``any``/``max`` over ``map`` and string searches over the joined values.
+Only sellers that fail a column test go to the precise checks in
+:mod:`adstxt.sellers._fields`. The contract: a seller that :func:`suspects` clears gets no
+issue from :func:`~adstxt.sellers._fields.check_seller`. A missing field and a JSON null
+look the same here (both None); both are suspect.
+"""
+
+from __future__ import annotations
+
+import functools
+import operator
+from itertools import chain, compress, count, repeat
+from typing import Final, NamedTuple
+
+from adstxt.sellers._domain import bad_domains
+from adstxt.sellers._schema import MAX_STRING, SELLER_FIELDS, SELLER_TYPES
+
+__all__ = ["Pass", "suspects"]
+
+_FLAGS: Final = frozenset({0, 1})
+
+
+class Pass(NamedTuple):
+    """What the fast pass found: the sellers to check precisely, and the seller_id column.
+
+    ``ids`` is the list of seller IDs when every seller is an object whose ``seller_id`` is
+    a non-empty string without surrounding whitespace; it is None otherwise.
+    """
+
+    suspects: list[int]
+    ids: list[str] | None
+
+
+def _column(rows: list[dict[str, object]], key: str) -> list[object]:
+    return list(map(dict.get, rows, repeat(key)))
+
+
+def _where(column: list[object], value: object) -> set[int]:
+    """The positions holding ``value`` (compared by identity)."""
+    return set(compress(count(), map(operator.is_, column, repeat(value))))
+
+
+def _blank_or_long(values: list[str], lengths: bool) -> bool:
+    """Whether any value is empty, all whitespace or (with ``lengths``) too long."""
+    if lengths and max(map(len, values)) > MAX_STRING:
+        return True
+    return not all(values) or any(map(str.isspace, values))
+
+
+class _Sellers:
+    """The rows being checked and the positions marked as suspect so far."""
+
+    def __init__(self, rows: list[dict[str, object]]) -> None:
+        self.rows = rows
+        self.marked: set[int] = set()
+        self.flags: list[object] = []
+
+    @functools.cached_property
+    def confidential(self) -> list[bool]:
+        """Per seller, whether it is confidential (a malformed "1" counts, as in the checks)."""
+        flags = self.flags or [None] * len(self.rows)
+        ones = map(operator.eq, flags, repeat(1))
+        return list(map(operator.or_, ones, map(operator.eq, flags, repeat("1"))))
+
+    def present_nulls(self, column: list[object], key: str) -> None:
+        """Mark sellers whose ``key`` is present but null (the column shows None for both)."""
+        nulls = column.count(None)
+        if nulls and len(column) - nulls != sum(map(operator.contains, self.rows, repeat(key))):
+            self.marked.update(i for i in _where(column, None) if key in self.rows[i])
+
+    def ids(self) -> list[str] | None:
+        ids = _column(self.rows, "seller_id")
+        if set(map(type, ids)) == {str}:
+            strings: list[str] = ids  # type: ignore[assignment]
+            if max(map(len, strings)) <= MAX_STRING and all(strings) and list(
+                map(str.strip, strings)
+            ) == strings:
+                return strings
+        self.marked.update(
+            i for i, x in enumerate(ids)
+            if type(x) is not str or not x or len(x) > MAX_STRING or x != x.strip()
+        )
+        return None
+
+    def seller_types(self) -> None:
+        try:
+            if set(map(dict.get, self.rows, repeat("seller_type"))) <= SELLER_TYPES:
+                return
+        except TypeError:  # an unhashable value such as a list
+            pass
+        self.marked.update(
+            i for i, s in enumerate(self.rows)
+            if type(s.get("seller_type")) is not str or s["seller_type"] not in SELLER_TYPES
+        )
+
+    def flag(self, key: str) -> list[object]:
+        column = _column(self.rows, key)
+        try:
+            distinct = set(column) - {None}
+        except TypeError:
+            distinct = {None}  # forces the precise path below
+        if not (distinct <= _FLAGS and {type(v) for v in distinct} <= {int}):
+            self.marked.update(
+                i for i, v in enumerate(column)
+                if v is not None and (type(v) is not int or v not in _FLAGS)
+            )
+        self.present_nulls(column, key)
+        return column
+
+    def text(self, key: str, required: bool) -> tuple[list[str], list[object]]:
+        """Check a string column; return its string values and the whole column."""
+        column = _column(self.rows, key)
+        kinds = set(map(type, column))
+        if kinds == {str}:
+            values: list[str] = column  # type: ignore[assignment]
+        else:
+            if kinds - {str, type(None)}:
+                self.marked.update(
+                    i for i, v in enumerate(column) if v is not None and type(v) is not str
+                )
+            if type(None) in kinds:
+                present = map(operator.is_not, column, repeat(None))
+                if required and not all(map(operator.or_, present, self.confidential)):
+                    self.marked.update(
+                        i for i in _where(column, None) if not self.confidential[i]
+                    )
+                # A present null is a type error even for a confidential seller.
+                self.present_nulls(column, key)
+            strings = map(operator.is_, map(type, column), repeat(str))
+            values = list(compress(column, strings))  # type: ignore[arg-type]
+        if values and (
+            _blank_or_long(values, key != "domain") if required
+            else max(map(len, values)) > MAX_STRING
+        ):
+            self.marked.update(
+                i for i, v in enumerate(column)
+                if type(v) is str and (len(v) > MAX_STRING or (required and not v.strip()))
+            )
+        return values, column
+
+
+def suspects(sellers: list[object]) -> Pass:
+    """The sellers that need the precise checks; all others are clean."""
+    if not sellers:
+        return Pass([], [])
+    if set(map(type, sellers)) != {dict}:
+        # Rare: set the non-objects aside and clear the objects among themselves.
+        objects = [i for i, s in enumerate(sellers) if type(s) is dict]
+        inner = suspects([sellers[i] for i in objects]).suspects
+        marked = {objects[j] for j in inner}
+        marked.update(i for i, s in enumerate(sellers) if type(s) is not dict)
+        return Pass(sorted(marked), None)
+    state = _Sellers(sellers)  # type: ignore[arg-type]
+    keys = set(chain.from_iterable(state.rows))
+    if not keys <= SELLER_FIELDS:
+        state.marked.update(
+            i for i, s in enumerate(state.rows) if not s.keys() <= SELLER_FIELDS
+        )
+    ids = state.ids()
+    state.seller_types()
+    if "is_confidential" in keys:
+        state.flags = state.flag("is_confidential")
+    if "is_passthrough" in keys:
+        state.flag("is_passthrough")
+    state.text("name", required=True)
+    domains, column = state.text("domain", required=True)
+    if domains:
+        nonblank = domains if all(domains) else [d for d in domains if d.strip()]
+        bad = {nonblank[j] for j in bad_domains(nonblank)}
+        if bad:
+            state.marked.update(
+                i for i, v in enumerate(column) if type(v) is str and v in bad
+            )
+    if "comment" in keys:
+        state.text("comment", required=False)
+    if "ext" in keys:
+        state.marked.update(
+            i for i, s in enumerate(state.rows) if "ext" in s and type(s["ext"]) is not dict
+        )
+    return Pass(sorted(state.marked), ids)

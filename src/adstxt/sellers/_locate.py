@@ -1,0 +1,165 @@
+"""Positions inside JSON text: from a JSON path to offsets, and from offsets to line/column.
+
+Decoding a document with :mod:`json` keeps no positions, so the few values that need a
+diagnostic are found again afterwards by walking the text with the C scanner: object members
+are stepped over one by one and array elements skipped until the wanted index. The text has
+already decoded without error, so the walk cannot fail on valid input; anything unexpected
+falls back to the start of the enclosing value.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Callable, Iterable
+from json.decoder import scanstring  # type: ignore[attr-defined]
+from json.scanner import make_scanner
+from typing import Any, Final
+
+from adstxt.diagnostics import Diagnostic
+from adstxt.rules import RULES
+from adstxt.sellers._schema import Issue, Path, pointer
+
+__all__ = ["diagnostics_at", "element_starts", "resolve", "scan_value"]
+
+_WS: Final = re.compile(r"[ \t\n\r]*")
+_scan: Final[Callable[[str, int], tuple[Any, int]]] = make_scanner(
+    json.JSONDecoder()  # type: ignore[arg-type]
+)
+_PROBLEMS: Final = (ValueError, IndexError, KeyError, StopIteration, RecursionError)
+
+
+def scan_value(text: str, pos: int) -> tuple[object, int]:
+    """Decode the JSON value starting exactly at ``pos``; return it and where it ends."""
+    return _scan(text, pos)
+
+
+def _member(text: str, pos: int, key: str) -> tuple[int, int, int] | None:
+    """Find ``key`` in the object at ``pos``: its key span and where its value starts."""
+    i = _WS.match(text, pos + 1).end()  # type: ignore[union-attr]
+    if text[i] == "}":
+        return None
+    while True:
+        name, after = scanstring(text, i + 1)
+        colon = _WS.match(text, after).end()  # type: ignore[union-attr]
+        value = _WS.match(text, colon + 1).end()  # type: ignore[union-attr]
+        if name == key:
+            return i, after, value
+        end = _scan(text, value)[1]
+        i = _WS.match(text, end).end()  # type: ignore[union-attr]
+        if text[i] != ",":
+            return None
+        i = _WS.match(text, i + 1).end()  # type: ignore[union-attr]
+
+
+def element_starts(text: str, pos: int, wanted: Iterable[int]) -> dict[int, int]:
+    """Start offsets of the ``wanted`` elements of the array at ``pos``, in one pass."""
+    targets = set(wanted)
+    found: dict[int, int] = {}
+    if not targets:
+        return found
+    last = max(targets)
+    i = _WS.match(text, pos + 1).end()  # type: ignore[union-attr]
+    if text[i] == "]":
+        return found
+    index = 0
+    while index <= last:
+        if index in targets:
+            found[index] = i
+            if index == last:
+                break
+        end = _scan(text, i)[1]
+        i = _WS.match(text, end).end()  # type: ignore[union-attr]
+        if text[i] != ",":
+            break
+        i = _WS.match(text, i + 1).end()  # type: ignore[union-attr]
+        index += 1
+    return found
+
+
+def resolve(text: str, pos: int, steps: Path, part: str) -> tuple[int, int]:
+    """The span of ``steps`` below the value at ``pos`` (its key, value or opening brace)."""
+    try:
+        for n, step in enumerate(steps):
+            if isinstance(step, int):
+                starts = element_starts(text, pos, (step,))
+                if step not in starts:
+                    return pos, pos + 1
+                pos = starts[step]
+                continue
+            found = _member(text, pos, step)
+            if found is None:
+                return pos, pos + 1
+            if part == "key" and n == len(steps) - 1:
+                return found[0], found[1]
+            pos = found[2]
+        if part == "object":
+            return pos, pos + 1
+        return pos, _scan(text, pos)[1]
+    except _PROBLEMS:
+        return pos, pos + 1
+
+
+def _spans(
+    text: str, issues: list[Issue], root: int, elements: dict[int, int] | None
+) -> list[tuple[int, int]]:
+    """One span per issue; the sellers array is walked once for all seller issues."""
+    spans: list[tuple[int, int]] = [(root, root + 1)] * len(issues)
+    per_seller = {
+        n for n, issue in enumerate(issues)
+        if len(issue.path) >= 2 and issue.path[0] == "sellers" and isinstance(issue.path[1], int)
+    }
+    starts: dict[int, int] = elements or {}
+    if per_seller and elements is None:
+        try:
+            found = _member(text, root, "sellers")
+            if found is not None:
+                starts = element_starts(
+                    text, found[2], {issues[n].path[1] for n in per_seller}  # type: ignore[misc]
+                )
+        except _PROBLEMS:
+            starts = {}
+    for n, issue in enumerate(issues):
+        if n in per_seller and issue.path[1] in starts:
+            spans[n] = resolve(text, starts[issue.path[1]], issue.path[2:], issue.part)
+        elif len(issue.path) < 2 or issue.path[0] != "sellers":
+            spans[n] = resolve(text, root, issue.path, issue.part)
+    return spans
+
+
+def diagnostics_at(
+    text: str, issues: list[Issue], *, root: int = 0, line: int = 1, column: int = 1,
+    prefix: Path = (), elements: dict[int, int] | None = None,
+) -> list[Diagnostic]:
+    """Turn issues about the value at offset ``root`` of ``text`` into diagnostics.
+
+    ``line`` and ``column`` give the position of offset 0 of ``text`` in the whole file, so
+    a slice of a larger file can be located; ``prefix`` is the path of that slice.
+    ``elements`` gives the offsets of seller entries when the caller already knows them.
+    """
+    if not issues:
+        return []
+    spans = _spans(text, issues, root, elements)
+    order = sorted(range(len(issues)), key=lambda n: spans[n][0])
+    result: list[Diagnostic] = [None] * len(issues)  # type: ignore[list-item]
+    current_line, line_start, done = line, -column + 1, 0
+    per_issue_pointer = [pointer((*prefix, *issue.path)) for issue in issues]
+    for n in order:
+        start, end = spans[n]
+        start = min(start, len(text))
+        newlines = text.count("\n", done, start)
+        if newlines:
+            current_line += newlines
+            line_start = text.rfind("\n", done, start) + 1
+        done = start
+        eol = text.find("\n", start, end)
+        if eol != -1:
+            end = eol
+        col = start - line_start + 1
+        issue = issues[n]
+        result[n] = Diagnostic(
+            issue.code, RULES[issue.code].severity, current_line, col,
+            col + max(0, min(end, len(text)) - start), issue.message, issue.hint, None,
+            per_issue_pointer[n],
+        )
+    return result
