@@ -211,7 +211,10 @@ def decode(data: bytes | str) -> tuple[str, str, list[Diagnostic]]:
 def not_json(text: str, error: json.JSONDecodeError | None) -> Diagnostic:
     """ADS601 for text that does not decode as JSON."""
     stripped = text.strip()
-    looks = sniff(text[:4096]) if stripped else None
+    try:
+        looks = sniff(text[:4096]) if stripped else None
+    except RecursionError:  # the sniffer decodes JSON, which deep nesting defeats
+        looks = None
     if not stripped:
         return _diagnostic("ADS601", "the file is empty; expected a JSON object")
     if error is None:

@@ -30,7 +30,7 @@ def is_sellers_json(
     sample = head[:65536]
     if sample.startswith(b"\xef\xbb\xbf"):
         sample = sample[3:]
-    if sample[:4].count(0) >= 2:  # UTF-16 or UTF-32: the ASCII bytes are enough
+    if b"\x00" in sample[:8]:  # UTF-16 or UTF-32: the ASCII bytes are enough
         sample = sample.replace(b"\x00", b"")
     stripped = sample.lstrip(b" \t\r\n\xff\xfe")
     return stripped.startswith(b"{") and bool(_SELLERS_KEY.search(stripped))
