@@ -102,10 +102,10 @@ def test_checks_of_the_parent_object() -> None:
     assert _found(b'{"version": "1.0", "sellers": {}}') == [("ADS606", 1, 31, "/sellers")]
     assert _found(b'{"version": 1, "sellers": []}')[0] == ("ADS607", 1, 13, "/version")
     assert _found(b'{"version": "1.1", "sellers": []}')[0] == ("ADS607", 1, 13, "/version")
-    assert _found(b'{"version": "1.0", "sellers": [], "contact_email": 5}')[0] == (
-        "ADS606", 1, 52, "/contact_email")
-    assert _found(b'{"version": "1.0", "sellers": [], "seller": []}')[0] == (
-        "ADS621", 1, 35, "/seller")
+    assert _found(b'{"version": "1.0", "sellers": [], "contact_email": 5}') == [
+        ("ADS623", 1, 31, "/sellers"), ("ADS606", 1, 52, "/contact_email")]
+    assert _found(b'{"version": "1.0", "sellers": [], "seller": []}') == [
+        ("ADS623", 1, 31, "/sellers"), ("ADS621", 1, 35, "/seller")]
 
 
 def test_identifiers() -> None:
