@@ -109,15 +109,17 @@ def test_checks_of_the_parent_object() -> None:
 
 
 def test_identifiers() -> None:
-    top = '"version": "1.0", "identifiers": [{"name": "TAG-ID", "value": "%s"}, ' \
-          '{"name": "DUNS", "value": "%s"}, {"value": "x"}, 4]'
-    found = _found(_doc(PUB, top=top % ("0123456789ABCDEF", "12-345-6789")))
+    def top(tag: str, duns: str) -> str:
+        return ('"version": "1.0", "identifiers": [{"name": "TAG-ID", "value": "' + tag + '"}, '
+                '{"name": "DUNS", "value": "' + duns + '"}, {"value": "x"}, 4]')
+
+    found = _found(_doc(PUB, top=top("0123456789ABCDEF", "12-345-6789")))
     assert [f[0] for f in found] == ["ADS605", "ADS606"]
     assert [f[3] for f in found] == ["/identifiers/2", "/identifiers/3"]
-    found = _found(_doc(PUB, top=top % ("f08c47fec0942fa", "12345")))
+    found = _found(_doc(PUB, top=top("f08c47fec0942fa", "12345")))
     assert [(f[0], f[3]) for f in found][:2] == [
         ("ADS619", "/identifiers/0/value"), ("ADS619", "/identifiers/1/value")]
-    assert parse(_doc(PUB, top=top % ("0123456789ABCDEF", "1"))).tag_ids == {"0123456789abcdef"}
+    assert parse(_doc(PUB, top=top("0123456789ABCDEF", "1"))).tag_ids == {"0123456789abcdef"}
 
 
 def test_duplicate_seller_ids_compare_trimmed_text_and_numbers_as_text() -> None:
@@ -198,8 +200,8 @@ def test_encodings() -> None:
 
 def test_huge_strings_do_not_crash_and_are_reported() -> None:
     huge = "x" * 3_000_000
-    seller = ('{"seller_id": "%s", "seller_type": "BOTH", "name": "n", "domain": "%s.com"}'
-              % (huge, huge))
+    seller = ('{"seller_id": "' + huge + '", "seller_type": "BOTH", "name": "n", '
+              '"domain": "' + huge + '.com"}')
     codes = {d.code for d in parse(_doc(seller)).diagnostics}
     assert codes == {"ADS622"}
 
