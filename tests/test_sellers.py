@@ -243,3 +243,25 @@ def test_document_is_the_decoded_json() -> None:
     data = _doc(PUB)
     assert parse(data).document == json.loads(data)
     assert parse(data.decode()).document == json.loads(data)
+
+
+def test_streaming_finds_repeats_across_batches_and_locates_them() -> None:
+    data = _doc(*(PUB.replace('"1"', f'"{n % 7}"') for n in range(20)))
+    found = [(d.code, d.line, d.pointer) for d in iter_check(io.BytesIO(data), chunk_size=50,
+                                                             batch_size=3)]
+    assert len(found) == 13
+    assert found[0] == ("ADS615", 10, "/sellers/7/seller_id")
+    assert {code for code, _, _ in found} == {"ADS615"}
+
+
+def test_streaming_stops_at_a_value_larger_than_its_limit() -> None:
+    data = _doc(PUB, PUB.replace('"Pub"', '"' + "x" * 5000 + '"'), PUB)
+    found = list(iter_check(io.BytesIO(data), chunk_size=64, max_value=1000))
+    assert [d.code for d in found] == ["ADS622"]
+    assert "not checked" in found[0].message and found[0].line == 4
+
+
+def test_streaming_reports_the_parent_object_last() -> None:
+    data = b'{"sellers": [' + PUB.encode() + b'], "version": 1, "extra": true}'
+    found = [(d.code, d.pointer) for d in iter_check(io.BytesIO(data), chunk_size=8)]
+    assert found == [("ADS607", "/version"), ("ADS621", "/extra")]
