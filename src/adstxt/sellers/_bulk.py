@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import functools
 import operator
+from collections.abc import Iterator
 from itertools import chain, compress, count, repeat
 from typing import Final, NamedTuple
 
@@ -27,21 +28,35 @@ _FLAGS: Final = frozenset({0, 1})
 class Pass(NamedTuple):
     """What the fast pass found: the sellers to check precisely, and the seller_id column.
 
-    ``ids`` is the list of seller IDs when every seller is an object whose ``seller_id`` is
-    a non-empty string without surrounding whitespace; it is None otherwise.
+    ``ids`` holds each seller's ``seller_id`` as written (None for a seller that is not an
+    object); ``irregular`` lists the positions whose ID is not a non-empty string without
+    surrounding whitespace, which the index has to normalize one by one.
     """
 
     suspects: list[int]
-    ids: list[str] | None
+    ids: list[object]
+    irregular: list[int]
 
 
 def _column(rows: list[dict[str, object]], key: str) -> list[object]:
     return list(map(dict.get, rows, repeat(key)))
 
 
-def _where(column: list[object], value: object) -> set[int]:
-    """The positions holding ``value`` (compared by identity)."""
-    return set(compress(count(), map(operator.is_, column, repeat(value))))
+def _where(
+    column: list[object], value: object, tests: Iterator[object] | None = None
+) -> list[int]:
+    """The positions holding ``value`` (by identity), or where ``tests`` gives ``value``."""
+    return list(compress(count(), map(operator.is_, tests or column, repeat(value))))
+
+
+def _valid_type(value: object) -> bool:
+    return type(value) is str and value in SELLER_TYPES
+
+
+def _irregular_id(value: object) -> bool:
+    return type(value) is not str or not value or len(value) > MAX_STRING or (
+        value != value.strip()
+    )
 
 
 def _blank_or_long(values: list[str], lengths: bool) -> bool:
@@ -72,19 +87,17 @@ class _Sellers:
         if nulls and len(column) - nulls != sum(map(operator.contains, self.rows, repeat(key))):
             self.marked.update(i for i in _where(column, None) if key in self.rows[i])
 
-    def ids(self) -> list[str] | None:
+    def ids(self) -> tuple[list[object], list[int]]:
         ids = _column(self.rows, "seller_id")
         if set(map(type, ids)) == {str}:
             strings: list[str] = ids  # type: ignore[assignment]
             if max(map(len, strings)) <= MAX_STRING and all(strings) and list(
                 map(str.strip, strings)
             ) == strings:
-                return strings
-        self.marked.update(
-            i for i, x in enumerate(ids)
-            if type(x) is not str or not x or len(x) > MAX_STRING or x != x.strip()
-        )
-        return None
+                return ids, []
+        irregular = _where(ids, True, map(_irregular_id, ids))
+        self.marked.update(irregular)
+        return ids, irregular
 
     def seller_types(self) -> None:
         try:
@@ -92,10 +105,8 @@ class _Sellers:
                 return
         except TypeError:  # an unhashable value such as a list
             pass
-        self.marked.update(
-            i for i, s in enumerate(self.rows)
-            if type(s.get("seller_type")) is not str or s["seller_type"] not in SELLER_TYPES
-        )
+        kinds = _column(self.rows, "seller_type")
+        self.marked.update(_where(kinds, False, map(_valid_type, kinds)))
 
     def flag(self, key: str) -> list[object]:
         column = _column(self.rows, key)
@@ -146,21 +157,22 @@ class _Sellers:
 def suspects(sellers: list[object]) -> Pass:
     """The sellers that need the precise checks; all others are clean."""
     if not sellers:
-        return Pass([], [])
+        return Pass([], [], [])
     if set(map(type, sellers)) != {dict}:
         # Rare: set the non-objects aside and clear the objects among themselves.
         objects = [i for i, s in enumerate(sellers) if type(s) is dict]
         inner = suspects([sellers[i] for i in objects]).suspects
         marked = {objects[j] for j in inner}
         marked.update(i for i, s in enumerate(sellers) if type(s) is not dict)
-        return Pass(sorted(marked), None)
+        ids = [s.get("seller_id") if type(s) is dict else None for s in sellers]
+        return Pass(sorted(marked), ids, sorted(marked))
     state = _Sellers(sellers)  # type: ignore[arg-type]
     keys = set(chain.from_iterable(state.rows))
     if not keys <= SELLER_FIELDS:
         state.marked.update(
             i for i, s in enumerate(state.rows) if not s.keys() <= SELLER_FIELDS
         )
-    ids = state.ids()
+    ids, irregular = state.ids()
     state.seller_types()
     if "is_confidential" in keys:
         state.flags = state.flag("is_confidential")
@@ -181,4 +193,4 @@ def suspects(sellers: list[object]) -> Pass:
         state.marked.update(
             i for i, s in enumerate(state.rows) if "ext" in s and type(s["ext"]) is not dict
         )
-    return Pass(sorted(state.marked), ids)
+    return Pass(sorted(state.marked), ids, irregular)

@@ -228,31 +228,33 @@ def not_json(text: str, error: json.JSONDecodeError | None) -> Diagnostic:
     return _diagnostic("ADS601", message, error.lineno, error.colno, 1)
 
 
-def _index(sellers: list[Any], ids: list[str] | None) -> tuple[dict[str, int], list[Issue]]:
-    """seller_id -> first position, and an issue for every repeated seller_id."""
+def _index(ids: list[object], irregular: list[int]) -> tuple[dict[str, int], list[Issue]]:
+    """seller_id -> first position, and an issue for every repeated seller_id.
+
+    ``ids`` is the seller_id column; the ``irregular`` positions (numbers, padded or empty
+    strings, non-objects) are normalized one by one before indexing.
+    """
+    keys: list[object] = ids
+    if irregular:
+        keys = list(ids)
+        for position in irregular:
+            keys[position] = seller_key(ids[position]) or None
+    # First occurrence wins: the reversed pairs overwrite later positions with earlier ones.
+    index = dict(zip(reversed(keys), range(len(keys) - 1, -1, -1), strict=True))
+    index.pop(None, None)
     issues: list[Issue] = []
-    if ids is not None:
-        # First occurrence wins: the reversed pairs overwrite later positions with earlier ones.
-        index = dict(zip(reversed(ids), range(len(ids) - 1, -1, -1), strict=True))
-        if len(index) == len(ids):
-            return index, issues
-        keys: Iterable[tuple[int, str | None]] = enumerate(ids)
-    else:
-        index = {}
-        keys = (
-            (i, seller_key(s.get("seller_id")) if isinstance(s, dict) else None)
-            for i, s in enumerate(sellers)
-        )
-    for position, key in keys:
-        if not key:
+    if len(index) == len(keys) - keys.count(None):
+        return index, issues  # type: ignore[return-value]
+    for position, key in enumerate(keys):
+        if key is None:
             continue
-        first = index.setdefault(key, position)
+        first = index[key]
         if first != position:
             issues.append(Issue(
-                "ADS615", f"seller_id '{key[:60]}' is listed again; the first entry is "
+                "ADS615", f"seller_id '{str(key)[:60]}' is listed again; the first entry is "
                 f"{pointer(('sellers', first))}", ("sellers", position, "seller_id"),
             ))
-    return index, issues
+    return index, issues  # type: ignore[return-value]
 
 
 def parse(data: bytes | str, *, filename: str | os.PathLike[str] | None = None) -> SellersResult:
@@ -280,7 +282,7 @@ def parse(data: bytes | str, *, filename: str | os.PathLike[str] | None = None) 
         fast = suspects(sellers)
         for position in fast.suspects:
             issues.extend(check_seller(sellers[position], position))
-        index, repeated = _index(sellers, fast.ids)
+        index, repeated = _index(fast.ids, fast.irregular)
         issues.extend(repeated)
         duplicated = frozenset(_repeated_key(sellers, issue) for issue in repeated)
     found.extend(diagnostics_at(text, issues, root=root))
