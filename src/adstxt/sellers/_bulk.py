@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import functools
 import operator
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from itertools import chain, compress, count, repeat
 from typing import Final, NamedTuple
 
@@ -43,20 +43,20 @@ def _column(rows: list[dict[str, object]], key: str) -> list[object]:
 
 
 def _where(
-    column: list[object], value: object, tests: Iterator[object] | None = None
+    column: Sequence[object], value: object, tests: Iterator[object] | None = None
 ) -> list[int]:
     """The positions holding ``value`` (by identity), or where ``tests`` gives ``value``."""
-    return list(compress(count(), map(operator.is_, tests or column, repeat(value))))
+    if tests is None:
+        return list(compress(count(), map(operator.is_, column, repeat(value))))
+    if value is True:
+        return list(compress(count(), tests))
+    if value is False:
+        return list(compress(count(), map(operator.not_, tests)))
+    return list(compress(count(), map(operator.is_, tests, repeat(value))))
 
 
 def _valid_type(value: object) -> bool:
     return type(value) is str and value in SELLER_TYPES
-
-
-def _irregular_id(value: object) -> bool:
-    return type(value) is not str or not value or len(value) > MAX_STRING or (
-        value != value.strip()
-    )
 
 
 def _blank_or_long(values: list[str], lengths: bool) -> bool:
@@ -77,9 +77,8 @@ class _Sellers:
     @functools.cached_property
     def confidential(self) -> list[bool]:
         """Per seller, whether it is confidential (a malformed "1" counts, as in the checks)."""
-        flags = self.flags or [None] * len(self.rows)
-        ones = map(operator.eq, flags, repeat(1))
-        return list(map(operator.or_, ones, map(operator.eq, flags, repeat("1"))))
+        # A malformed flag ("1", true) is suspect anyway, so only the number 1 matters here.
+        return list(map(operator.eq, self.flags or [None] * len(self.rows), repeat(1)))
 
     def present_nulls(self, column: list[object], key: str) -> None:
         """Mark sellers whose ``key`` is present but null (the column shows None for both)."""
@@ -95,7 +94,20 @@ class _Sellers:
                 map(str.strip, strings)
             ) == strings:
                 return ids, []
-        irregular = _where(ids, True, map(_irregular_id, ids))
+        nonstrings = _where(ids, False, map(operator.is_, map(type, ids), repeat(str)))
+        safe = list(ids)
+        for position in nonstrings:
+            safe[position] = "x"
+        texts: list[str] = safe  # type: ignore[assignment]
+        found = set(nonstrings)
+        if not all(texts):
+            found.update(_where(texts, False, iter(texts)))
+        if max(map(len, texts)) > MAX_STRING:
+            found.update(_where(texts, True, map(operator.gt, map(len, texts), repeat(MAX_STRING))))
+        stripped = list(map(str.strip, texts))
+        if stripped != texts:
+            found.update(_where(texts, True, map(operator.ne, texts, stripped)))
+        irregular = sorted(found)
         self.marked.update(irregular)
         return ids, irregular
 
@@ -106,7 +118,10 @@ class _Sellers:
         except TypeError:  # an unhashable value such as a list
             pass
         kinds = _column(self.rows, "seller_type")
-        self.marked.update(_where(kinds, False, map(_valid_type, kinds)))
+        try:
+            self.marked.update(_where(kinds, False, map(SELLER_TYPES.__contains__, kinds)))
+        except TypeError:  # an unhashable value: test each one
+            self.marked.update(_where(kinds, False, map(_valid_type, kinds)))
 
     def flag(self, key: str) -> list[object]:
         column = _column(self.rows, key)
@@ -147,11 +162,19 @@ class _Sellers:
             _blank_or_long(values, key != "domain") if required
             else max(map(len, values)) > MAX_STRING
         ):
-            self.marked.update(
-                i for i, v in enumerate(column)
-                if type(v) is str and (len(v) > MAX_STRING or (required and not v.strip()))
-            )
+            bad = set(_where(values, True, map(operator.gt, map(len, values), repeat(MAX_STRING))))
+            if required:
+                bad.update(_where(values, True, map(operator.not_, map(str.strip, values))))
+            self.marked.update(self.positions(column, values, bad))
         return values, column
+
+    @staticmethod
+    def positions(column: list[object], values: list[str], picked: Iterable[int]) -> list[int]:
+        """Positions in ``column`` of the ``picked`` indices into its string ``values``."""
+        if len(values) == len(column):
+            return list(picked)
+        where = _where(column, True, map(operator.is_, map(type, column), repeat(str)))
+        return [where[j] for j in picked]
 
 
 def suspects(sellers: list[object]) -> Pass:
@@ -169,9 +192,8 @@ def suspects(sellers: list[object]) -> Pass:
     state = _Sellers(sellers)  # type: ignore[arg-type]
     keys = set(chain.from_iterable(state.rows))
     if not keys <= SELLER_FIELDS:
-        state.marked.update(
-            i for i, s in enumerate(state.rows) if not s.keys() <= SELLER_FIELDS
-        )
+        known = map(operator.le, map(dict.keys, state.rows), repeat(SELLER_FIELDS))
+        state.marked.update(_where(state.rows, False, known))
     ids, irregular = state.ids()
     state.seller_types()
     if "is_confidential" in keys:
@@ -181,12 +203,11 @@ def suspects(sellers: list[object]) -> Pass:
     state.text("name", required=True)
     domains, column = state.text("domain", required=True)
     if domains:
-        nonblank = domains if all(domains) else [d for d in domains if d.strip()]
-        bad = {nonblank[j] for j in bad_domains(nonblank)}
-        if bad:
-            state.marked.update(
-                i for i, v in enumerate(column) if type(v) is str and v in bad
-            )
+        blank = [] if all(domains) else _where(domains, True, map(operator.not_, map(
+            str.strip, domains)))
+        picked = bad_domains(domains)
+        # Blank domains are reported as missing, never as malformed.
+        state.marked.update(state.positions(column, domains, set(picked) - set(blank)))
     if "comment" in keys:
         state.text("comment", required=False)
     if "ext" in keys:

@@ -285,7 +285,16 @@ def parse(data: bytes | str, *, filename: str | os.PathLike[str] | None = None) 
         index, repeated = _index(fast.ids, fast.irregular)
         issues.extend(repeated)
         duplicated = frozenset(_repeated_key(sellers, issue) for issue in repeated)
-    found.extend(diagnostics_at(text, issues, root=root))
+    if isinstance(sellers, list):
+
+        def unique(position: int) -> bool:
+            entry = sellers[position]
+            key = entry.get("seller_id") if isinstance(entry, dict) else None
+            return isinstance(key, str) and index.get(key) == position and key not in duplicated
+
+        found.extend(diagnostics_at(text, issues, root=root, sellers=(sellers, unique)))
+    else:
+        found.extend(diagnostics_at(text, issues, root=root))
     found.sort(key=Diagnostic.sort_key)
     return SellersResult(document, tuple(found), encoding, name, index=index,
                          duplicated=duplicated)

@@ -54,15 +54,18 @@ def _member(text: str, pos: int, key: str) -> tuple[int, int, int] | None:
 
 def element_starts(text: str, pos: int, wanted: Iterable[int]) -> dict[int, int]:
     """Start offsets of the ``wanted`` elements of the array at ``pos``, in one pass."""
-    targets = set(wanted)
+    i = _WS.match(text, pos + 1).end()  # type: ignore[union-attr]
+    if text[i] == "]":
+        return {}
+    return _walk(text, i, 0, set(wanted))
+
+
+def _walk(text: str, i: int, index: int, targets: set[int]) -> dict[int, int]:
+    """Step from element ``index``, which starts at ``i``, to the ``targets`` after it."""
     found: dict[int, int] = {}
     if not targets:
         return found
     last = max(targets)
-    i = _WS.match(text, pos + 1).end()  # type: ignore[union-attr]
-    if text[i] == "]":
-        return found
-    index = 0
     while index <= last:
         if index in targets:
             found[index] = i
@@ -75,6 +78,53 @@ def element_starts(text: str, pos: int, wanted: Iterable[int]) -> dict[int, int]
         i = _WS.match(text, i + 1).end()  # type: ignore[union-attr]
         index += 1
     return found
+
+
+def seller_starts(
+    text: str, pos: int, wanted: Iterable[int], sellers: list[Any],
+    unique: Callable[[int], bool],
+) -> dict[int, int]:
+    """Start offsets of the ``wanted`` entries of the sellers array at ``pos``.
+
+    Walking the array decodes every entry before the last one wanted, which costs about as
+    much as decoding the file. Instead each entry is searched by its ``seller_id`` text,
+    forward from the previous one, and confirmed by decoding just that entry; an entry
+    that cannot be found that way (a repeated ID, a number, an escaped character) is
+    reached by walking from the last one found.
+    """
+    found: dict[int, int] = {}
+    index, start = 0, _WS.match(text, pos + 1).end()  # type: ignore[union-attr]
+    if text[start] == "]":
+        return found
+    for target in sorted(set(wanted)):
+        place = _search(text, start, sellers, target) if unique(target) else None
+        if place is None:
+            place = _walk(text, start, index, {target}).get(target)
+            if place is None:
+                break
+        found[target] = place
+        index, start = target, place
+    return found
+
+
+def _search(text: str, start: int, sellers: list[Any], target: int) -> int | None:
+    """Where the entry ``sellers[target]`` starts, found by its seller_id after ``start``."""
+    entry = sellers[target]
+    seller_id = entry.get("seller_id") if isinstance(entry, dict) else None
+    if not isinstance(seller_id, str):
+        return None
+    literal = re.escape(json.dumps(seller_id, ensure_ascii=False))
+    match = re.compile(r'"seller_id"\s*:\s*' + literal).search(text, start)
+    if match is None:
+        return None
+    brace = text.rfind("{", start, match.start())
+    if brace == -1:
+        return None
+    try:
+        value, _ = _scan(text, brace)
+    except _PROBLEMS:
+        return None
+    return brace if value == entry else None
 
 
 def resolve(text: str, pos: int, steps: Path, part: str) -> tuple[int, int]:
@@ -101,7 +151,8 @@ def resolve(text: str, pos: int, steps: Path, part: str) -> tuple[int, int]:
 
 
 def _spans(
-    text: str, issues: list[Issue], root: int, elements: dict[int, int] | None
+    text: str, issues: list[Issue], root: int, elements: dict[int, int] | None,
+    sellers: tuple[list[Any], Callable[[int], bool]] | None,
 ) -> list[tuple[int, int]]:
     """One span per issue; the sellers array is walked once for all seller issues."""
     spans: list[tuple[int, int]] = [(root, root + 1)] * len(issues)
@@ -113,10 +164,11 @@ def _spans(
     if per_seller and elements is None:
         try:
             found = _member(text, root, "sellers")
-            if found is not None:
-                starts = element_starts(
-                    text, found[2], {issues[n].path[1] for n in per_seller}  # type: ignore[misc]
-                )
+            wanted: set[int] = {issues[n].path[1] for n in per_seller}  # type: ignore[misc]
+            if found is not None and sellers is not None:
+                starts = seller_starts(text, found[2], wanted, *sellers)
+            elif found is not None:
+                starts = element_starts(text, found[2], wanted)
         except _PROBLEMS:
             starts = {}
     for n, issue in enumerate(issues):
@@ -130,16 +182,19 @@ def _spans(
 def diagnostics_at(
     text: str, issues: list[Issue], *, root: int = 0, line: int = 1, column: int = 1,
     prefix: Path = (), elements: dict[int, int] | None = None,
+    sellers: tuple[list[Any], Callable[[int], bool]] | None = None,
 ) -> list[Diagnostic]:
     """Turn issues about the value at offset ``root`` of ``text`` into diagnostics.
 
     ``line`` and ``column`` give the position of offset 0 of ``text`` in the whole file, so
     a slice of a larger file can be located; ``prefix`` is the path of that slice.
-    ``elements`` gives the offsets of seller entries when the caller already knows them.
+    ``elements`` gives the offsets of seller entries when the caller already knows them;
+    ``sellers`` gives the decoded sellers array and a test of which entries have a seller_id
+    of their own, so that entries can be found by searching instead of walking.
     """
     if not issues:
         return []
-    spans = _spans(text, issues, root, elements)
+    spans = _spans(text, issues, root, elements, sellers)
     order = sorted(range(len(issues)), key=lambda n: spans[n][0])
     result: list[Diagnostic] = [None] * len(issues)  # type: ignore[list-item]
     current_line, line_start, done = line, -column + 1, 0
