@@ -289,8 +289,10 @@ def parse(data: bytes | str, *, filename: str | os.PathLike[str] | None = None) 
 
         def unique(position: int) -> bool:
             entry = sellers[position]
-            key = entry.get("seller_id") if isinstance(entry, dict) else None
-            return isinstance(key, str) and index.get(key) == position and key not in duplicated
+            key = seller_key(entry.get("seller_id")) if isinstance(entry, dict) else None
+            if not key:
+                return False
+            return index.get(key) == position and key not in duplicated
 
         found.extend(diagnostics_at(text, issues, root=root, sellers=(sellers, unique)))
     else:

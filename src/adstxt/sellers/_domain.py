@@ -23,7 +23,7 @@ _DELETE_HOST: Final = str.maketrans("", "", _ALLOWED)
 _LABEL: Final = re.compile(r"[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\Z")
 #: Sequences that cannot occur in a host name, in values joined by newlines.
 _BAD_JOINS: Final = ("..", ".\n", "\n.", "-.", ".-", "-\n", "\n-")
-_BLOCK: Final = 4096
+_BLOCK: Final = 512
 _LABEL_TEXT: Final = r"[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?"
 #: A value :func:`domain_problem` accepts for sure (short enough, no www., plain labels).
 _PLAIN: Final = re.compile(rf"(?!www\.|WWW\.)(?=.{{3,63}}\Z)(?:{_LABEL_TEXT}\.)+{_LABEL_TEXT}\Z")

@@ -111,9 +111,12 @@ def _search(text: str, start: int, sellers: list[Any], target: int) -> int | Non
     """Where the entry ``sellers[target]`` starts, found by its seller_id after ``start``."""
     entry = sellers[target]
     seller_id = entry.get("seller_id") if isinstance(entry, dict) else None
-    if not isinstance(seller_id, str):
+    if isinstance(seller_id, str):
+        literal = re.escape(json.dumps(seller_id, ensure_ascii=False))
+    elif type(seller_id) is int:
+        literal = f"{seller_id}(?![0-9.eE])"
+    else:
         return None
-    literal = re.escape(json.dumps(seller_id, ensure_ascii=False))
     match = re.compile(r'"seller_id"\s*:\s*' + literal).search(text, start)
     if match is None:
         return None
