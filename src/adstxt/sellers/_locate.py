@@ -111,7 +111,7 @@ def _search(text: str, start: int, sellers: list[Any], target: int) -> int | Non
     """Where the entry ``sellers[target]`` starts, found by its seller_id after ``start``."""
     entry = sellers[target]
     seller_id = entry.get("seller_id") if isinstance(entry, dict) else None
-    if isinstance(seller_id, str):
+    if isinstance(seller_id, str) and len(seller_id) <= 256:
         literal = re.escape(json.dumps(seller_id, ensure_ascii=False))
     elif type(seller_id) is int:
         literal = f"{seller_id}(?![0-9.eE])"

@@ -43,12 +43,15 @@ class _Fingerprints:
     """Seen seller IDs as 64-bit hashes, 8 bytes each (a false repeat is vanishingly rare)."""
 
     def __init__(self) -> None:
-        self._buckets = [array("Q") for _ in range(1 << _BUCKET_BITS)]
+        self._buckets: dict[int, array[int]] = {}
 
     def seen(self, key: str) -> bool:
         """Record ``key``; True when it was recorded before."""
         value = hash(key) & 0xFFFFFFFFFFFFFFFF
-        bucket = self._buckets[value & ((1 << _BUCKET_BITS) - 1)]
+        slot = value & ((1 << _BUCKET_BITS) - 1)
+        bucket = self._buckets.get(slot)
+        if bucket is None:
+            bucket = self._buckets[slot] = array("Q")
         if value in bucket:
             return True
         bucket.append(value)
