@@ -216,3 +216,14 @@ def test_mapping_and_callable_sources(tmp_path: Path) -> None:
 def test_records_with_errors_are_not_cross_checked() -> None:
     # Unusable lines yield no record, so only the parser reports them.
     assert _check("ssp.com, 999\nssp.com; 999; DIRECT\n") == []
+
+
+def test_site_given_as_a_url_and_a_byte_order_mark() -> None:
+    assert _check("ssp.com, 100, DIRECT\n", domain="https://www.example.com/ads.txt") == []
+    assert _check("ssp.com, 500, DIRECT\n", domain="https://www.example.com/") == [
+        ("ADS706", 1, 10, 13)]
+    result = adstxt.parse(b"\xef\xbb\xbfssp.com, 999, DIRECT\n")
+    found = cross_check(result, {"ssp.com": SSP})
+    assert [(d.code, d.column) for d in found] == [("ADS702", 10)]
+    empty = parse(_sellers())
+    assert empty and len(empty) == 0 and empty.usable

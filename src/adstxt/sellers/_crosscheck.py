@@ -9,6 +9,7 @@ or the certification ID (against the TAG-ID).
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Mapping
 from typing import NamedTuple
 
@@ -61,6 +62,12 @@ def _domain_form(value: str | None) -> str | None:
     return text[4:] if text.startswith("www.") else text
 
 
+def _host(site: str) -> str:
+    """The host of a site given as a domain or a URL, such as 'https://www.example.com/'."""
+    text = re.sub(r"^[A-Za-z][A-Za-z0-9+.-]*://", "", site.strip())
+    return re.split(r"[/?#]", text, maxsplit=1)[0].rsplit("@", 1)[-1].split(":", 1)[0]
+
+
 def _field_spans(text: str) -> list[tuple[int, int]]:
     """1-based start and exclusive end columns of each field of a record line."""
     body = text.split("#", 1)[0].split(";", 1)[0]
@@ -82,7 +89,8 @@ class _Checker:
         self.lines = {number: text for number, text, _ in result.lines()}
         self.found: list[Diagnostic] = []
         owner = next((v.value for v in result.variables if v.name == "OWNERDOMAIN"), None)
-        root = analyze_host(domain.strip()).registrable if domain and domain.strip() else None
+        host = _host(domain) if domain else ""
+        root = analyze_host(host).registrable if host else None
         self.owner = _domain_form(owner) or _domain_form(root)
         self.managers = {
             _domain_form(v.value.split(",", 1)[0]): v for v in result.variables

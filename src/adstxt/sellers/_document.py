@@ -96,6 +96,10 @@ class SellersResult:
     def __len__(self) -> int:
         return len(self.sellers)
 
+    def __bool__(self) -> bool:
+        """Always true, even for an empty sellers array (test :attr:`usable` instead)."""
+        return True
+
     @property
     def tag_ids(self) -> frozenset[str]:
         """The file's TAG-ID identifier values, lower case."""
