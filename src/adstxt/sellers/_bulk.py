@@ -38,8 +38,15 @@ class Pass(NamedTuple):
     irregular: list[int]
 
 
-def _column(rows: list[dict[str, object]], key: str) -> list[object]:
-    return list(map(dict.get, rows, repeat(key)))
+class _Absent:
+    """Stands for a field missing from a seller object (JSON null is None)."""
+
+
+_ABSENT: Final = _Absent()
+
+
+def _column(rows: list[dict[str, object]], key: str, absent: object = None) -> list[object]:
+    return list(map(dict.get, rows, repeat(key), repeat(absent)))
 
 
 def _where(
@@ -80,12 +87,6 @@ class _Sellers:
         # A malformed flag ("1", true) is suspect anyway, so only the number 1 matters here.
         return list(map(operator.eq, self.flags or [None] * len(self.rows), repeat(1)))
 
-    def present_nulls(self, column: list[object], key: str) -> None:
-        """Mark sellers whose ``key`` is present but null (the column shows None for both)."""
-        nulls = column.count(None)
-        if nulls and len(column) - nulls != sum(map(operator.contains, self.rows, repeat(key))):
-            self.marked.update(i for i in _where(column, None) if key in self.rows[i])
-
     def ids(self) -> tuple[list[object], list[int]]:
         ids = _column(self.rows, "seller_id")
         if set(map(type, ids)) == {str}:
@@ -124,38 +125,35 @@ class _Sellers:
             self.marked.update(_where(kinds, False, map(_valid_type, kinds)))
 
     def flag(self, key: str) -> list[object]:
-        column = _column(self.rows, key)
+        column = _column(self.rows, key, _ABSENT)
         try:
-            distinct = set(column) - {None}
+            distinct = set(column) - {_ABSENT}
         except TypeError:
             distinct = {None}  # forces the precise path below
         if not (distinct <= _FLAGS and {type(v) for v in distinct} <= {int}):
             self.marked.update(
                 i for i, v in enumerate(column)
-                if v is not None and (type(v) is not int or v not in _FLAGS)
+                if v is not _ABSENT and (type(v) is not int or v not in _FLAGS)
             )
-        self.present_nulls(column, key)
         return column
 
     def text(self, key: str, required: bool) -> tuple[list[str], list[object]]:
         """Check a string column; return its string values and the whole column."""
-        column = _column(self.rows, key)
+        column = _column(self.rows, key, _ABSENT)
         kinds = set(map(type, column))
         if kinds == {str}:
             values: list[str] = column  # type: ignore[assignment]
         else:
-            if kinds - {str, type(None)}:
+            if kinds - {str, _Absent}:  # nulls and other types, even for a confidential seller
                 self.marked.update(
-                    i for i, v in enumerate(column) if v is not None and type(v) is not str
+                    i for i, v in enumerate(column) if v is not _ABSENT and type(v) is not str
                 )
-            if type(None) in kinds:
-                present = map(operator.is_not, column, repeat(None))
-                if required and not all(map(operator.or_, present, self.confidential)):
+            if required and _Absent in kinds:
+                present = map(operator.is_not, column, repeat(_ABSENT))
+                if not all(map(operator.or_, present, self.confidential)):
                     self.marked.update(
-                        i for i in _where(column, None) if not self.confidential[i]
+                        i for i in _where(column, _ABSENT) if not self.confidential[i]
                     )
-                # A present null is a type error even for a confidential seller.
-                self.present_nulls(column, key)
             strings = map(operator.is_, map(type, column), repeat(str))
             values = list(compress(column, strings))  # type: ignore[arg-type]
         if values and (

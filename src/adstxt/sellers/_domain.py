@@ -94,6 +94,8 @@ def bad_domains(values: list[str]) -> list[int]:
     block are matched one by one, so a few bad domains do not slow the whole column down.
     """
     bad: list[int] = []
+    if not values or _clean(values):
+        return bad
     for first in range(0, len(values), _BLOCK):
         block = values[first : first + _BLOCK]
         if not _clean(block):
