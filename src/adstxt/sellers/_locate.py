@@ -26,6 +26,7 @@ _WS: Final = re.compile(r"[ \t\n\r]*")
 _scan: Final[Callable[[str, int], tuple[Any, int]]] = make_scanner(
     json.JSONDecoder()  # type: ignore[arg-type]
 )
+_KEY_BEFORE: Final = re.compile(r'"seller_id"[ \t\r\n]*:[ \t\r\n]*\Z')
 _PROBLEMS: Final = (ValueError, IndexError, KeyError, StopIteration, RecursionError)
 
 
@@ -108,26 +109,35 @@ def seller_starts(
 
 
 def _search(text: str, start: int, sellers: list[Any], target: int) -> int | None:
-    """Where the entry ``sellers[target]`` starts, found by its seller_id after ``start``."""
+    """Where the entry ``sellers[target]`` starts, found by its seller_id after ``start``.
+
+    The ID's JSON text is searched first (a plain substring search), and each hit is
+    accepted only when a ``"seller_id":`` key precedes it and decoding the object around it
+    gives back the entry.
+    """
     entry = sellers[target]
     seller_id = entry.get("seller_id") if isinstance(entry, dict) else None
     if isinstance(seller_id, str) and len(seller_id) <= 256:
-        literal = re.escape(json.dumps(seller_id, ensure_ascii=False))
+        literal = json.dumps(seller_id, ensure_ascii=False)
     elif type(seller_id) is int:
-        literal = f"{seller_id}(?![0-9.eE])"
+        literal = str(seller_id)
     else:
         return None
-    match = re.compile(r'"seller_id"\s*:\s*' + literal).search(text, start)
-    if match is None:
-        return None
-    brace = text.rfind("{", start, match.start())
-    if brace == -1:
-        return None
-    try:
-        value, _ = _scan(text, brace)
-    except _PROBLEMS:
-        return None
-    return brace if value == entry else None
+    hit = text.find(literal, start)
+    while hit != -1:
+        key = _KEY_BEFORE.search(text, max(start, hit - 64), hit)
+        after = text[hit + len(literal) : hit + len(literal) + 1]
+        if key is not None and not (after.isdigit() or after in (".", "e", "E")):
+            brace = text.rfind("{", start, key.start())
+            if brace == -1:
+                return None
+            try:
+                value, _ = _scan(text, brace)
+            except _PROBLEMS:
+                return None
+            return brace if value == entry else None
+        hit = text.find(literal, hit + 1)
+    return None
 
 
 def resolve(text: str, pos: int, steps: Path, part: str) -> tuple[int, int]:
