@@ -22,7 +22,7 @@ from adstxt.rules import RULES
 from adstxt.sellers._bulk import suspects
 from adstxt.sellers._fields import check_seller, check_top, is_confidential, seller_key
 from adstxt.sellers._locate import diagnostics_at
-from adstxt.sellers._schema import Issue, pointer
+from adstxt.sellers._schema import Issue, json_type, pointer
 
 __all__ = ["Seller", "SellersResult", "parse"]
 
@@ -274,7 +274,7 @@ def parse(data: bytes | str, *, filename: str | os.PathLike[str] | None = None) 
     root = len(text) - len(text.lstrip(" \t\r\n"))
     if not isinstance(document, dict):
         found.extend(diagnostics_at(text, [Issue(
-            "ADS604", f"the file holds {_json_kind(document)}; sellers.json is a JSON object",
+            "ADS604", f"the file holds {json_type(document)}; sellers.json is a JSON object",
             (), "object",
         )], root=root))
         return SellersResult(document, tuple(found), encoding, name)
@@ -308,9 +308,3 @@ def parse(data: bytes | str, *, filename: str | os.PathLike[str] | None = None) 
 
 def _repeated_key(sellers: list[Any], issue: Issue) -> str:
     return seller_key(sellers[issue.path[1]]["seller_id"]) or ""  # type: ignore[index]
-
-
-def _json_kind(value: object) -> str:
-    from adstxt.sellers._schema import json_type
-
-    return json_type(value)
