@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import functools
 import operator
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from itertools import chain, compress, count, repeat
 from typing import Final, NamedTuple
 
@@ -39,10 +39,22 @@ class Pass(NamedTuple):
 
 
 class _Absent:
-    """Stands for a field missing from a seller object (JSON null is None)."""
+    """Stands for a flag missing from a seller object (JSON null is None)."""
 
 
 _ABSENT: Final = _Absent()
+#: Stands for a missing string field. It is a string that passes every string test, so a
+#: column with missing values is still tested in one go; it is told apart by identity, as
+#: a new object that no decoded value can be.
+_MISSING: Final = "".join(("missing", ".invalid"))
+
+
+def _all_strings(column: list[object]) -> bool:
+    try:
+        "".join(column)  # type: ignore[arg-type]
+    except TypeError:
+        return False
+    return True
 
 
 def _column(rows: list[dict[str, object]], key: str, absent: object = None) -> list[object]:
@@ -82,6 +94,11 @@ class _Sellers:
         self.flags: list[object] = []
 
     @functools.cached_property
+    def disclosed(self) -> list[bool]:
+        """Per seller, whether it is not confidential (so needs a name and a domain)."""
+        return list(map(operator.not_, self.confidential))
+
+    @functools.cached_property
     def confidential(self) -> list[bool]:
         """Per seller, whether it is confidential (a malformed "1" counts, as in the checks)."""
         # A malformed flag ("1", true) is suspect anyway, so only the number 1 matters here.
@@ -89,7 +106,7 @@ class _Sellers:
 
     def ids(self) -> tuple[list[object], list[int]]:
         ids = _column(self.rows, "seller_id")
-        if set(map(type, ids)) == {str}:
+        if _all_strings(ids):
             strings: list[str] = ids  # type: ignore[assignment]
             if max(map(len, strings)) <= MAX_STRING and all(strings) and list(
                 map(str.strip, strings)
@@ -137,42 +154,30 @@ class _Sellers:
             )
         return column
 
-    def text(self, key: str, required: bool) -> tuple[list[str], list[object]]:
-        """Check a string column; return its string values and the whole column."""
-        column = _column(self.rows, key, _ABSENT)
-        kinds = set(map(type, column))
-        if kinds == {str}:
-            values: list[str] = column  # type: ignore[assignment]
-        else:
-            if kinds - {str, _Absent}:  # nulls and other types, even for a confidential seller
+    def text(self, key: str, required: bool) -> list[str]:
+        """Check a string column; return it, with :data:`_MISSING` where the field is absent."""
+        column = _column(self.rows, key, _MISSING)
+        if not _all_strings(column):
+            odd = _where(column, False, map(operator.is_, map(type, column), repeat(str)))
+            self.marked.update(odd)  # nulls and other types, even for a confidential seller
+            column = list(column)
+            for position in odd:
+                column[position] = _MISSING
+        values: list[str] = column  # type: ignore[assignment]
+        if required and _MISSING in values:  # equality first: cheap, then identity
+            missing = map(operator.is_, values, repeat(_MISSING))
+            if any(compress(missing, self.disclosed)):
                 self.marked.update(
-                    i for i, v in enumerate(column) if v is not _ABSENT and type(v) is not str
+                    i for i in _where(values, _MISSING) if not self.confidential[i]
                 )
-            if required and _Absent in kinds:
-                present = map(operator.is_not, column, repeat(_ABSENT))
-                if not all(map(operator.or_, present, self.confidential)):
-                    self.marked.update(
-                        i for i in _where(column, _ABSENT) if not self.confidential[i]
-                    )
-            strings = map(operator.is_, map(type, column), repeat(str))
-            values = list(compress(column, strings))  # type: ignore[arg-type]
-        if values and (
-            _blank_or_long(values, key != "domain") if required
-            else max(map(len, values)) > MAX_STRING
+        if _blank_or_long(values, key != "domain") if required else (
+            max(map(len, values)) > MAX_STRING
         ):
             bad = set(_where(values, True, map(operator.gt, map(len, values), repeat(MAX_STRING))))
             if required:
                 bad.update(_where(values, True, map(operator.not_, map(str.strip, values))))
-            self.marked.update(self.positions(column, values, bad))
-        return values, column
-
-    @staticmethod
-    def positions(column: list[object], values: list[str], picked: Iterable[int]) -> list[int]:
-        """Positions in ``column`` of the ``picked`` indices into its string ``values``."""
-        if len(values) == len(column):
-            return list(picked)
-        where = _where(column, True, map(operator.is_, map(type, column), repeat(str)))
-        return [where[j] for j in picked]
+            self.marked.update(bad)
+        return values
 
 
 def suspects(sellers: list[object]) -> Pass:
@@ -199,13 +204,12 @@ def suspects(sellers: list[object]) -> Pass:
     if "is_passthrough" in keys:
         state.flag("is_passthrough")
     state.text("name", required=True)
-    domains, column = state.text("domain", required=True)
-    if domains:
-        blank = [] if all(domains) else _where(domains, True, map(operator.not_, map(
-            str.strip, domains)))
-        picked = bad_domains(domains)
+    domains = state.text("domain", required=True)
+    picked = bad_domains(domains)
+    if picked:
         # Blank domains are reported as missing, never as malformed.
-        state.marked.update(state.positions(column, domains, set(picked) - set(blank)))
+        blank = _where(domains, True, map(operator.not_, map(str.strip, domains)))
+        state.marked.update(set(picked) - set(blank))
     if "comment" in keys:
         state.text("comment", required=False)
     if "ext" in keys:

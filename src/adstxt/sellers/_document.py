@@ -243,12 +243,15 @@ def _index(ids: list[object], irregular: list[int]) -> tuple[dict[str, int], lis
         keys = list(ids)
         for position in irregular:
             keys[position] = seller_key(ids[position]) or None
-    # First occurrence wins: the reversed pairs overwrite later positions with earlier ones.
-    index = dict(zip(reversed(keys), range(len(keys) - 1, -1, -1), strict=True))
+    index = dict(zip(keys, range(len(keys)), strict=True))
     index.pop(None, None)
     issues: list[Issue] = []
-    if len(index) == len(keys) - keys.count(None):
+    if len(index) == len(keys) - (keys.count(None) if irregular else 0):
         return index, issues  # type: ignore[return-value]
+    # Repeated IDs: the first occurrence wins, so the reversed pairs overwrite later
+    # positions with earlier ones.
+    index = dict(zip(reversed(keys), range(len(keys) - 1, -1, -1), strict=True))
+    index.pop(None, None)
     for position, key in enumerate(keys):
         if key is None:
             continue
