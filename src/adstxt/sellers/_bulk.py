@@ -5,8 +5,8 @@ each field is pulled out as a column (``map(dict.get, ...)``) and tested with se
 operations, ``all``/``any``/``max`` over ``map`` and string searches over the joined values.
 Only sellers that fail a column test go to the precise checks in
 :mod:`adstxt.sellers._fields`. The contract: a seller that :func:`suspects` clears gets no
-issue from :func:`~adstxt.sellers._fields.check_seller`. A missing field and a JSON null
-look the same here (both None); both are suspect.
+issue from :func:`~adstxt.sellers._fields.check_seller`. Stand-in values mark missing
+fields, so that they are told apart from JSON nulls.
 """
 
 from __future__ import annotations
