@@ -7,6 +7,7 @@ import re
 import pytest
 
 import adstxt
+import adstxt.sellers
 from adstxt._rulesdoc import render_coverage, render_index, render_rule
 from adstxt.rules import HTTP_EXCHANGE, RULES, Rule
 from tests.conftest import ROOT
@@ -20,7 +21,13 @@ def _diagnose(example: bytes, rule: Rule) -> list[adstxt.Diagnostic]:
         from tests.fetch_replay import replay  # fetch rules: served by real local servers
 
         return replay(example)
-    return adstxt.lint(example, filename=rule.filename, domain=rule.domain)
+    if rule.filename == "sellers.json":
+        return list(adstxt.sellers.parse(example, filename=rule.filename).diagnostics)
+    found = adstxt.lint(example, filename=rule.filename, domain=rule.domain)
+    if rule.sellers_json:
+        result = adstxt.parse(example, filename=rule.filename, domain=rule.domain)
+        found += adstxt.sellers.cross_check(result, dict(rule.sellers_json), domain=rule.domain)
+    return found
 
 
 @pytest.mark.parametrize("rule", RULES.values(), ids=lambda r: r.code)

@@ -25,7 +25,7 @@ _FIXES = {
 }
 
 
-def _show(example: bytes) -> str:
+def _show(example: bytes, limit: int = 400) -> str:
     """Example bytes as readable text; invisible and undecodable characters are escaped."""
     if example.startswith((b"\xff\xfe", b"\xfe\xff")):
         text = "(UTF-16 with a byte-order mark) " + example.decode("utf-16")
@@ -41,7 +41,7 @@ def _show(example: bytes) -> str:
         else:
             out.append(f"\\u{code:04x}" if code > 0xFF else f"\\x{code:02x}")
     shown = "".join(out)
-    if len(shown) > 400:
+    if len(shown) > limit:
         shown = shown[:200] + f"... ({len(shown) - 200:,} more characters)\n"
     return shown
 
@@ -88,6 +88,11 @@ def render_rule(rule: Rule) -> str:
             + (", as such an exchange would." if rule.filename == HTTP_EXCHANGE
                else ", as such a line would.")
         )
+    against = "".join(
+        f"\n\nChecked against this `sellers.json` of `{ad_system}`:\n\n```json\n"
+        f"{_show(document, limit=4000).rstrip()}\n```"
+        for ad_system, document in rule.sellers_json
+    )
     return f"""# {rule.code} {rule.name}
 
 | Severity | Category | Fix | Spec |
@@ -106,7 +111,7 @@ def render_rule(rule: Rule) -> str:
 
 ```text
 {_show(rule.bad).rstrip()}
-```{also}
+```{also}{against}
 
 {_output_section(rule)}## Example that passes
 

@@ -81,9 +81,11 @@ CLAUSES: tuple[Clause, ...] = (
            keywords=("domain",)),
     Clause(A11, "3.3", "Field 2 is the seller's account ID in that system, exactly as it "
            "appears in transactions.",
-           codes=("ADS215", "ADS216", "ADS217", "ADS218"), keywords=("account",)),
+           codes=("ADS215", "ADS216", "ADS217", "ADS218", "ADS702", "ADS703"),
+           keywords=("account",)),
     Clause(A11, "3.3", "Field 3 is DIRECT or RESELLER, compared without regard to case.",
-           codes=("ADS210", "ADS211", "ADS402", "ADS403"), keywords=("relationship",)),
+           codes=("ADS210", "ADS211", "ADS402", "ADS403", "ADS704", "ADS705"),
+           keywords=("relationship",)),
     Clause(A11, "3.3", "Field 4, optional, is the advertising system's ID at a "
            "certification authority (the TAG-ID); sellers.json identifiers supersede it.",
            codes=("ADS220", "ADS221", "ADS222", "ADS404"), keywords=("certification",)),
@@ -127,7 +129,8 @@ CLAUSES: tuple[Clause, ...] = (
     Clause(A11, "5.7", "INVENTORYPARTNERDOMAIN is followed one hop, to the partner's ads.txt "
            "only.", "serving", default=True),
     Clause(A11, "5.8", "OWNERDOMAIN should match the seller domain of the publisher's "
-           "entries in sellers.json.", "serving", keywords=("sellers.json",)),
+           "entries in sellers.json.", "serving", codes=("ADS701", "ADS706", "ADS710", "ADS711", "ADS712"),
+           keywords=("sellers.json",)),
     Clause(A11, "5.9", "Two MANAGERDOMAIN entries for one country cancel out for that "
            "country.", codes=("ADS307",), default=True),
     # ---- app-ads.txt 1.0 -----------------------------------------------------------------
@@ -154,27 +157,32 @@ CLAUSES: tuple[Clause, ...] = (
            "rules.", "serving", keywords=("access", "redirect", "content-type")),
     Clause(SJ, "Access method", "After a 404 or any other error, the last good copy stays "
            "in use.", "consumer", keywords=("404",)),
-    Clause(SJ, "File format", "The content is one JSON object.", keywords=("json",),
-           default=True),
+    Clause(SJ, "File format", "The content is one JSON object.",
+           codes=("ADS601", "ADS602", "ADS603", "ADS604"), keywords=("json",), default=True),
     Clause(SJ, "Expiration", "Consumers cache the file and honour HTTP expiry headers, with "
            "seven days as the default.", "consumer", keywords=("expir", "cache")),
     Clause(SJ, "Implementation", "Every advertising system listed in an ads.txt file "
-           "publishes a sellers.json.", "serving", keywords=("cross-check",)),
+           "publishes a sellers.json.", "serving", codes=("ADS701", "ADS710"),
+           keywords=("cross-check",)),
     Clause(SJ, "Object: Parent", "'sellers' (an array) and 'version' (\"1.0\") are "
            "required; 'identifiers', 'contact_email', 'contact_address' and 'ext' are "
-           "optional.", keywords=("parent", "version")),
+           "optional.", codes=("ADS605", "ADS606", "ADS607", "ADS621", "ADS623"),
+           keywords=("parent", "version")),
     Clause(SJ, "Object: Identifier", "An identifier has a string 'name' and a string "
-           "'value'.", keywords=("identifier object",)),
+           "'value'.", codes=("ADS619",), keywords=("identifier object",)),
     Clause(SJ, "Object: Seller", "'seller_id' and 'seller_type' (PUBLISHER, INTERMEDIARY "
            "or BOTH, any case) are required; 'name' and 'domain' are required unless the "
-           "seller is confidential.", keywords=("seller_type", "seller object")),
+           "seller is confidential.", codes=("ADS605", "ADS606", "ADS608", "ADS609", "ADS610",
+                                              "ADS611", "ADS612", "ADS613", "ADS614",
+                                              "ADS618", "ADS620", "ADS707"),
+           keywords=("seller_type", "seller object")),
     Clause(SJ, "Object: Seller", "A seller_id maps to exactly one paid entity.",
-           keywords=("seller_id",)),
+           codes=("ADS615", "ADS702", "ADS704", "ADS705", "ADS709"), keywords=("seller_id",)),
     Clause(SJ, "Object: Seller", "A seller's 'domain' is a root domain, not a URL.",
-           keywords=("seller domain",)),
+           codes=("ADS616", "ADS617"), keywords=("seller domain",)),
     Clause(SJ, "Identifier names", "TAG-ID and DUNS are the standard identifier names; "
            "the TAG-ID is the advertising system's certification ID.",
-           codes=("ADS222",), keywords=("identifiers", "tag-id")),
+           codes=("ADS222", "ADS708"), keywords=("identifiers", "tag-id")),
 )
 
 _CITATION = re.compile(

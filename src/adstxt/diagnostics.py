@@ -54,6 +54,8 @@ class Diagnostic:
 
     ``end_column`` is exclusive, so ``end_column - column`` is the length of the offending
     text; a point diagnostic (for something missing) has ``end_column == column``.
+    ``pointer`` is a JSON pointer (RFC 6901) to the offending value when the file is JSON,
+    such as a sellers.json file.
     """
 
     code: str
@@ -64,6 +66,7 @@ class Diagnostic:
     message: str
     hint: str | None = None
     fix: Fix | None = None
+    pointer: str | None = None
 
     @property
     def name(self) -> str:

@@ -41,6 +41,9 @@ class Rule:
     also: tuple[str, ...] = ()
     filename: str = "ads.txt"
     domain: str | None = None
+    #: For cross-check rules: the sellers.json files the examples are checked against, as
+    #: (ad-system domain, file contents) pairs.
+    sellers_json: tuple[tuple[str, bytes], ...] = ()
 
     @property
     def category(self) -> str:
@@ -59,6 +62,42 @@ _CATEGORIES = {
     "7": "sellers.json cross-checks",
     "9": "Suppression comments",
 }
+
+def _sj(*sellers: str, version: str = '"1.0"', identifiers: str | None = None) -> bytes:
+    """A sellers.json example: one seller per line, in the layout ad systems publish."""
+    head = f'{{\n  "version": {version},\n'
+    if identifiers is not None:
+        head += f'  "identifiers": {identifiers},\n'
+    if not sellers:
+        return (head + '  "sellers": []\n}\n').encode()
+    body = ",\n".join(f"    {seller}" for seller in sellers)
+    return (head + '  "sellers": [\n' + body + "\n  ]\n}\n").encode()
+
+
+_SELLER_1001 = (
+    '{"seller_id": "1001", "seller_type": "PUBLISHER", "name": "Example Media", '
+    '"domain": "example.com"}'
+)
+_SJ_GOOD = _sj(_SELLER_1001)
+# The sellers.json of a fictitious ad system, for the cross-check examples.
+_XSSP = (("examplessp.com", _sj(
+    _SELLER_1001,
+    '{"seller_id": "2002", "seller_type": "INTERMEDIARY", "name": "Resale Partners", '
+    '"domain": "resale.net"}',
+    '{"seller_id": "3003", "seller_type": "PUBLISHER", "is_confidential": 1}',
+    '{"seller_id": "AbC4", "seller_type": "BOTH", "name": "Mixed Sales", "domain": "mixed.com"}',
+    '{"seller_id": "5005", "seller_type": "PUBLISHER", "name": "Other Media", '
+    '"domain": "other.com"}',
+    identifiers='[{"name": "TAG-ID", "value": "0123456789abcdef"}]',
+)),)
+_MANAGER = (("manager.com", _sj(
+    '{"seller_id": "77", "seller_type": "INTERMEDIARY", "name": "Manager Sales", '
+    '"domain": "manager.com"}',
+    '{"seller_id": "78", "seller_type": "PUBLISHER", "name": "Example Media", '
+    '"domain": "example.com"}',
+    '{"seller_id": "79", "seller_type": "PUBLISHER", "name": "Someone Else", '
+    '"domain": "someone-else.com"}',
+)),)
 
 E, W, INFO = Severity.ERROR, Severity.WARNING, Severity.INFO
 
@@ -618,6 +657,391 @@ _RULE_LIST = [
         b"placeholder.example.com, placeholder, DIRECT\n",
         b"placeholder.example.com, placeholder, DIRECT, placeholder\n",
     ),
+    # ---- 6xx: sellers.json -----------------------------------------------------------
+    Rule(
+        "ADS601", "invalid-json", E,
+        "The sellers.json file is not valid JSON (a syntax error, a truncated file, HTML).",
+        "Buyers decode sellers.json with a JSON parser; one stray character or a file cut "
+        "short during upload makes every seller in it unreadable. The diagnostic points at "
+        "the first character the parser could not accept.",
+        "sellers.json 1.0 section 2; RFC 8259",
+        b'{"version": "1.0", "sellers": [\n  {"seller_id": "1001", "seller_type": "PUBLISHER",\n',
+        _SJ_GOOD,
+        filename="sellers.json",
+    ),
+    Rule(
+        "ADS602", "sellers-json-not-utf8", E,
+        "The sellers.json file is encoded as UTF-16 or UTF-32, or has bytes that are not UTF-8.",
+        "JSON exchanged between systems must be UTF-8. Files saved as 'Unicode' by some "
+        "editors are UTF-16, and legacy exports can carry Latin-1 bytes in seller names. "
+        "The checker decodes what it can so that every other rule still runs.",
+        "RFC 8259 section 8.1",
+        _SJ_GOOD.decode().encode("utf-16"),
+        _SJ_GOOD,
+        filename="sellers.json",
+    ),
+    Rule(
+        "ADS603", "sellers-json-bom", W,
+        "The sellers.json file starts with a UTF-8 byte-order mark.",
+        "JSON text must not begin with a byte-order mark. Lenient parsers skip it, strict ones "
+        "(including Python's json module) reject the whole file.",
+        "RFC 8259 section 8.1",
+        b"\xef\xbb\xbf" + _SJ_GOOD,
+        _SJ_GOOD,
+        filename="sellers.json",
+    ),
+    Rule(
+        "ADS604", "sellers-json-not-object", E,
+        "The sellers.json file holds an array or a single value instead of an object.",
+        "The file is one object with a 'sellers' array and a 'version'. A bare array of "
+        "sellers has no version and no identifiers, and buyers reject it.",
+        "sellers.json 1.0 section 4.1",
+        b'[{"seller_id": "1001", "seller_type": "PUBLISHER", "name": "Example Media", '
+        b'"domain": "example.com"}]\n',
+        _SJ_GOOD,
+        filename="sellers.json",
+    ),
+    Rule(
+        "ADS605", "missing-required-field", E,
+        "A required field is missing: 'sellers' or 'version' in the file, 'seller_id' or "
+        "'seller_type' in a seller, 'name' or 'value' in an identifier.",
+        "Without a seller_id the entry cannot be matched with ads.txt records or bid "
+        "requests; without a seller_type buyers cannot tell publishers from intermediaries.",
+        "sellers.json 1.0 sections 4.1 to 4.3",
+        _sj('{"seller_id": "1001", "name": "Example Media", "domain": "example.com"}'),
+        _SJ_GOOD,
+        filename="sellers.json",
+    ),
+    Rule(
+        "ADS606", "wrong-json-type", E,
+        "A field has the wrong JSON type, such as a number where a string belongs.",
+        "Each field has one type: strings for IDs, names and domains, integers for the "
+        "flags, an array for 'sellers' and 'identifiers', objects for sellers and 'ext'. "
+        "Consumers written against the spec skip or reject values of another type.",
+        "sellers.json 1.0 sections 4.1 to 4.3",
+        _sj('{"seller_id": "1001", "seller_type": "PUBLISHER", "name": ["Example Media"], '
+            '"domain": "example.com"}'),
+        _SJ_GOOD,
+        filename="sellers.json",
+    ),
+    Rule(
+        "ADS607", "invalid-sellers-json-version", E,
+        "The 'version' is not the string \"1.0\".",
+        "sellers.json 1.0 is the only version. Files written against the pre-release draft "
+        "often give the number 1.0, which strict consumers reject.",
+        "sellers.json 1.0 section 4.1",
+        _sj(_SELLER_1001, version="1.0"),
+        _SJ_GOOD,
+        filename="sellers.json",
+    ),
+    Rule(
+        "ADS608", "numeric-seller-id", W,
+        "A seller_id written as a JSON number instead of a string.",
+        "seller_id is a string. Numbers lose leading zeros and precision beyond 2^53, and "
+        "consumers that compare strings with ads.txt field 2 may miss the seller.",
+        "sellers.json 1.0 section 4.2",
+        _sj('{"seller_id": 1001, "seller_type": "PUBLISHER", "name": "Example Media", '
+            '"domain": "example.com"}'),
+        _SJ_GOOD,
+        filename="sellers.json",
+    ),
+    Rule(
+        "ADS609", "empty-seller-id", E,
+        "A seller_id that is empty.",
+        "An empty seller_id matches no ads.txt record and no bid request.",
+        "sellers.json 1.0 section 4.2",
+        _sj('{"seller_id": "", "seller_type": "PUBLISHER", "name": "Example Media", '
+            '"domain": "example.com"}'),
+        _SJ_GOOD,
+        filename="sellers.json",
+    ),
+    Rule(
+        "ADS610", "missing-seller-name", E,
+        "A seller that is not confidential has no name.",
+        "The name (the legal entity paid for the inventory) is required unless "
+        "is_confidential is 1. Buyers use it to know whom they are paying.",
+        "sellers.json 1.0 section 4.2",
+        _sj('{"seller_id": "1001", "seller_type": "PUBLISHER", "domain": "example.com"}'),
+        _SJ_GOOD,
+        filename="sellers.json",
+    ),
+    Rule(
+        "ADS611", "missing-seller-domain", W,
+        "A seller that is not confidential has no domain.",
+        "The domain is required when the seller has a web presence and is not "
+        "confidential; buyers compare it with the OWNERDOMAIN of the publisher's ads.txt. "
+        "Only a seller without any web presence may leave it out.",
+        "sellers.json 1.0 section 4.2",
+        _sj('{"seller_id": "1001", "seller_type": "PUBLISHER", "name": "Example Media"}'),
+        _SJ_GOOD,
+        filename="sellers.json",
+    ),
+    Rule(
+        "ADS612", "invalid-seller-type", E,
+        "A seller_type other than PUBLISHER, INTERMEDIARY or BOTH.",
+        "seller_type says whether the seller owns the inventory (PUBLISHER), resells it "
+        "(INTERMEDIARY) or both. Values from the pre-release draft (DIRECT, RESELLER) and "
+        "misspellings leave buyers unable to verify ads.txt relationships.",
+        "sellers.json 1.0 section 4.2",
+        _sj('{"seller_id": "1001", "seller_type": "PUBLISHR", "name": "Example Media", '
+            '"domain": "example.com"}'),
+        _SJ_GOOD,
+        filename="sellers.json",
+    ),
+    Rule(
+        "ADS613", "seller-type-case", INFO,
+        "A seller_type written in lower or mixed case.",
+        "The spec makes seller_type case-insensitive, but upper case is what every consumer "
+        "expects and what the spec's own examples use.",
+        "sellers.json 1.0 section 4.2",
+        _sj('{"seller_id": "1001", "seller_type": "Publisher", "name": "Example Media", '
+            '"domain": "example.com"}'),
+        _SJ_GOOD,
+        filename="sellers.json",
+    ),
+    Rule(
+        "ADS614", "invalid-flag", E,
+        "is_confidential or is_passthrough is not the integer 0 or 1.",
+        "Both flags are integers, 0 by default. Strings such as \"1\" and booleans such as "
+        "true are read differently by different consumers.",
+        "sellers.json 1.0 section 4.2",
+        _sj('{"seller_id": "1001", "seller_type": "PUBLISHER", "name": "Example Media", '
+            '"domain": "example.com", "is_confidential": "0"}'),
+        _SJ_GOOD,
+        filename="sellers.json",
+    ),
+    Rule(
+        "ADS615", "duplicate-seller-id", W,
+        "The same seller_id appears in more than one seller entry.",
+        "One seller_id must map to exactly one paid entity. With two entries, buyers cannot "
+        "tell which name, domain and seller_type apply to the account.",
+        "sellers.json 1.0 section 4.2",
+        _sj(_SELLER_1001, '{"seller_id": "1001", "seller_type": "INTERMEDIARY", '
+            '"name": "Resale Partners", "domain": "resale.net"}'),
+        _SJ_GOOD,
+        filename="sellers.json",
+    ),
+    Rule(
+        "ADS616", "invalid-seller-domain", E,
+        "A seller's domain is a URL, an e-mail address or not a domain name at all.",
+        "The domain is the root domain of the seller's business (such as example.com), "
+        "compared by buyers with the publisher's ads.txt. A URL never matches.",
+        "sellers.json 1.0 section 4.2",
+        _sj('{"seller_id": "1001", "seller_type": "PUBLISHER", "name": "Example Media", '
+            '"domain": "https://example.com/"}'),
+        _SJ_GOOD,
+        filename="sellers.json",
+    ),
+    Rule(
+        "ADS617", "seller-domain-not-root", W,
+        "A seller's domain is a www. host name instead of the root domain.",
+        "The domain is the business's root domain (public suffix plus one label), the same "
+        "value as OWNERDOMAIN in the publisher's ads.txt, so 'www.example.com' does not "
+        "match 'example.com'.",
+        "sellers.json 1.0 section 4.2; ads.txt 1.1 OWNERDOMAIN",
+        _sj('{"seller_id": "1001", "seller_type": "PUBLISHER", "name": "Example Media", '
+            '"domain": "www.example.com"}'),
+        _SJ_GOOD,
+        filename="sellers.json",
+    ),
+    Rule(
+        "ADS618", "seller-id-whitespace", W,
+        "A seller_id with spaces around it.",
+        "ads.txt field 2 and bid requests carry the ID without spaces. Lenient consumers "
+        "trim it, strict ones do not find the seller.",
+        "sellers.json 1.0 section 4.2",
+        _sj('{"seller_id": " 1001", "seller_type": "PUBLISHER", "name": "Example Media", '
+            '"domain": "example.com"}'),
+        _SJ_GOOD,
+        filename="sellers.json",
+    ),
+    Rule(
+        "ADS619", "malformed-identifier", W,
+        "A TAG-ID that is not 16 hexadecimal digits, or a DUNS number that is not 9 digits.",
+        "The identifiers object names the ad system's business identifiers. The TAG-ID is "
+        "what ads.txt field 4 should carry, so a truncated one spreads into every ads.txt "
+        "file that copies it.",
+        "sellers.json 1.0 section 4.3",
+        _sj(_SELLER_1001, identifiers='[{"name": "TAG-ID", "value": "0123456789abcde"}]'),
+        _sj(_SELLER_1001, identifiers='[{"name": "TAG-ID", "value": "0123456789abcdef"}]'),
+        filename="sellers.json",
+    ),
+    Rule(
+        "ADS620", "draft-field", W,
+        "A field of the pre-release sellers.json draft, such as 'directness'.",
+        "Early files described sellers by 'directness' (DIRECT, RESELLER, BOTH). sellers.json "
+        "1.0 replaced it with seller_type (PUBLISHER, INTERMEDIARY, BOTH); consumers ignore "
+        "the old field.",
+        "sellers.json 1.0 section 4.2",
+        _sj('{"seller_id": "1001", "seller_type": "PUBLISHER", "directness": "DIRECT", '
+            '"name": "Example Media", "domain": "example.com"}'),
+        _SJ_GOOD,
+        filename="sellers.json",
+    ),
+    Rule(
+        "ADS621", "unknown-sellers-json-field", INFO,
+        "A field that sellers.json 1.0 does not define.",
+        "Consumers ignore unknown fields, so a misspelt one ('seller_domain') has no effect. "
+        "Custom data belongs inside 'ext'.",
+        "sellers.json 1.0 sections 4.1 and 4.2",
+        _sj('{"seller_id": "1001", "seller_type": "PUBLISHER", "name": "Example Media", '
+            '"domain": "example.com", "sellerid": "1001"}'),
+        _SJ_GOOD,
+        filename="sellers.json",
+    ),
+    Rule(
+        "ADS622", "oversized-value", W,
+        "A string longer than 4,096 characters, or a value too large to check.",
+        "Names, IDs and domains are short. A value this long is corrupt data, and many "
+        "consumers cap field sizes and drop the entry.",
+        "common mistakes observed in real files",
+        _sj('{"seller_id": "1001", "seller_type": "PUBLISHER", "name": "' + "E" * 5000
+            + '", "domain": "example.com"}'),
+        _SJ_GOOD,
+        filename="sellers.json",
+    ),
+    Rule(
+        "ADS623", "empty-sellers-list", INFO,
+        "The 'sellers' array is empty.",
+        "A valid file, but every ads.txt record that names this ad system then points at an "
+        "account that is not listed.",
+        "sellers.json 1.0 section 4.1",
+        _sj(),
+        _SJ_GOOD,
+        filename="sellers.json",
+    ),
+    # ---- 7xx: ads.txt records against sellers.json -----------------------------------
+    Rule(
+        "ADS701", "no-sellers-json", INFO,
+        "An ad system has no usable sellers.json, so its records cannot be cross-checked.",
+        "Every ad system listed in ads.txt should publish sellers.json at its root domain. "
+        "It is missing from the sellers.json files given, or it is not valid.",
+        "sellers.json 1.0 section 3; ads.txt 1.1 section 3.3",
+        b"otherssp.com, 1001, DIRECT\n",
+        b"examplessp.com, 1001, DIRECT\n",
+        domain="example.com", sellers_json=_XSSP,
+    ),
+    Rule(
+        "ADS702", "seller-not-found", W,
+        "The record's account ID is not a seller_id in the ad system's sellers.json.",
+        "Buyers that check sellers.json drop inventory sold through an account the ad "
+        "system does not list: a typo in field 2, a closed account, or a line copied from "
+        "another site.",
+        "sellers.json 1.0 section 4.2; ads.txt 1.1 section 3.3",
+        b"examplessp.com, 9999, DIRECT\n",
+        b"examplessp.com, 1001, DIRECT\n",
+        domain="example.com", sellers_json=_XSSP,
+    ),
+    Rule(
+        "ADS703", "seller-id-case-mismatch", W,
+        "The account ID matches a seller_id only when letter case is ignored.",
+        "Account IDs are compared exactly; 'abc4' and 'AbC4' are different accounts to a "
+        "buyer. Copy the ID exactly as the ad system lists it.",
+        "ads.txt 1.1 section 3.3",
+        b"examplessp.com, abc4, RESELLER\n",
+        b"examplessp.com, AbC4, RESELLER\n",
+        domain="example.com", sellers_json=_XSSP,
+    ),
+    Rule(
+        "ADS704", "direct-not-publisher", W,
+        "A DIRECT record whose seller is an INTERMEDIARY in sellers.json.",
+        "DIRECT says the publisher controls the account; the ad system says the account "
+        "belongs to an intermediary. Misrepresented DIRECT lines are a known fraud pattern "
+        "and buyers discount them. Use RESELLER, or the publisher's own account.",
+        "ads.txt 1.1 section 3.3; sellers.json 1.0 section 4.2",
+        b"examplessp.com, 2002, DIRECT\n",
+        b"examplessp.com, 2002, RESELLER\n",
+        domain="example.com", sellers_json=_XSSP,
+    ),
+    Rule(
+        "ADS705", "reseller-not-intermediary", W,
+        "A RESELLER record whose seller is a PUBLISHER in sellers.json.",
+        "RESELLER says someone else controls the account; the ad system says the account "
+        "belongs to a publisher selling its own inventory. One of the two is wrong.",
+        "ads.txt 1.1 section 3.3; sellers.json 1.0 section 4.2",
+        b"examplessp.com, 1001, RESELLER\n",
+        b"examplessp.com, 1001, DIRECT\n",
+        domain="example.com", sellers_json=_XSSP,
+    ),
+    Rule(
+        "ADS706", "seller-domain-mismatch", W,
+        "A DIRECT record's seller is a publisher whose domain is not this site's owner.",
+        "For a DIRECT record the seller should be the site's owner: its sellers.json domain "
+        "should equal OWNERDOMAIN (or the site's root domain when OWNERDOMAIN is absent) or "
+        "one of the MANAGERDOMAIN values. Otherwise the account belongs to another "
+        "publisher.",
+        "ads.txt 1.1 implementation guidance, publisher guidance",
+        b"examplessp.com, 5005, DIRECT\n",
+        b"OWNERDOMAIN=other.com\nexamplessp.com, 5005, DIRECT\n",
+        domain="example.com", sellers_json=_XSSP,
+    ),
+    Rule(
+        "ADS707", "confidential-seller", INFO,
+        "The record's seller is confidential in sellers.json, so its identity cannot be checked.",
+        "A confidential seller has no name or domain to compare with the site's owner. "
+        "Buyers may treat such inventory with more caution.",
+        "sellers.json 1.0 section 4.2",
+        b"examplessp.com, 3003, DIRECT\n",
+        b"examplessp.com, 1001, DIRECT\n",
+        domain="example.com", sellers_json=_XSSP,
+    ),
+    Rule(
+        "ADS708", "certification-id-differs", W,
+        "Field 4 differs from the TAG-ID in the ad system's sellers.json.",
+        "Since ads.txt 1.1 the identifiers object of sellers.json is the authoritative "
+        "place for the ad system's TAG-ID; field 4 should repeat it.",
+        "ads.txt 1.1 section 3.3; sellers.json 1.0 section 4.3",
+        b"examplessp.com, 1001, DIRECT, fedcba9876543210\n",
+        b"examplessp.com, 1001, DIRECT, 0123456789abcdef\n",
+        domain="example.com", sellers_json=_XSSP,
+    ),
+    Rule(
+        "ADS709", "ambiguous-seller-id", W,
+        "The record's account appears more than once in the ad system's sellers.json.",
+        "One seller_id must map to exactly one entity. When the ad system lists it twice, "
+        "buyers cannot tell which entry the record refers to.",
+        "sellers.json 1.0 section 4.2",
+        b"examplessp.com, 1001, DIRECT\n",
+        b"examplessp.com, 2002, RESELLER\n",
+        domain="example.com",
+        sellers_json=(("examplessp.com", _sj(
+            _SELLER_1001, _SELLER_1001.replace("Example Media", "Example Media Ltd"),
+            '{"seller_id": "2002", "seller_type": "INTERMEDIARY", "name": "Resale Partners", '
+            '"domain": "resale.net"}',
+        )),),
+    ),
+    Rule(
+        "ADS710", "manager-without-sellers-json", INFO,
+        "A MANAGERDOMAIN whose ad system has no usable sellers.json.",
+        "The manager's sellers.json should list the publisher as a PUBLISHER under the "
+        "site's OWNERDOMAIN. Without it the management relationship cannot be verified.",
+        "ads.txt 1.1 section 3.5.1 and implementation guidance",
+        b"OWNERDOMAIN=example.com\nMANAGERDOMAIN=manager.com\n"
+        b"examplessp.com, 1001, DIRECT\n",
+        b"OWNERDOMAIN=example.com\nMANAGERDOMAIN=examplessp.com\n"
+        b"examplessp.com, 1001, DIRECT\n",
+        domain="example.com", sellers_json=_XSSP,
+    ),
+    Rule(
+        "ADS711", "manager-seller-not-publisher", W,
+        "A record with the manager's ad system whose seller is not a PUBLISHER there.",
+        "When the manager sells through its own ad system, its sellers.json should list the "
+        "publisher's account as a PUBLISHER (the inventory is the publisher's own).",
+        "ads.txt 1.1 implementation guidance",
+        b"OWNERDOMAIN=example.com\nMANAGERDOMAIN=manager.com\nmanager.com, 77, DIRECT\n",
+        b"OWNERDOMAIN=example.com\nMANAGERDOMAIN=manager.com\nmanager.com, 78, DIRECT\n",
+        domain="example.com", sellers_json=_MANAGER,
+    ),
+    Rule(
+        "ADS712", "manager-seller-domain-mismatch", W,
+        "A record with the manager's ad system whose seller's domain is not the OWNERDOMAIN.",
+        "The manager's sellers.json entry for the publisher's account should carry the "
+        "publisher's business domain, the OWNERDOMAIN of the site (or its root domain).",
+        "ads.txt 1.1 implementation guidance",
+        b"OWNERDOMAIN=example.com\nMANAGERDOMAIN=manager.com\nmanager.com, 79, DIRECT\n",
+        b"OWNERDOMAIN=example.com\nMANAGERDOMAIN=manager.com\nmanager.com, 78, DIRECT\n",
+        domain="example.com", sellers_json=_MANAGER,
+    ),
     # ---- 9xx: suppression comments ---------------------------------------------------
     Rule(
         "ADS901", "unused-noqa", W,
@@ -982,5 +1406,7 @@ _FETCH_RULES = [
 ]
 _RULE_LIST.extend(_FETCH_RULES)
 
-RULES: Mapping[str, Rule] = {rule.code: rule for rule in _RULE_LIST}
+RULES: Mapping[str, Rule] = {
+    rule.code: rule for rule in sorted(_RULE_LIST, key=lambda rule: rule.code)
+}
 """Every rule by code, in code order."""
