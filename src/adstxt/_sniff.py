@@ -39,6 +39,10 @@ def sniff(head: str) -> str | None:
     if start[0] in "{[":
         try:
             json.loads(head)
+        except RecursionError:
+            # Nesting deeper than the interpreter's stack is not an ads.txt line either;
+            # json's decoder recurses per level, so a file of '[' must not end the check.
+            return "a JSON document"
         except ValueError:
             if start[0] == "{" and re.match(r'\{\s*"', start):
                 return "a JSON document"
