@@ -16,7 +16,7 @@ import re
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, Final, NamedTuple
 
-from adstxt import _known
+from adstxt import _known, _lookalikes
 
 if TYPE_CHECKING:
     from tldextract import TLDExtract
@@ -377,7 +377,32 @@ def analyze_ad_system(text: str, extra_suffixes: tuple[str, ...] = ()) -> Domain
     extra: Finding | None = None
     if systems.is_known(domain):
         return base
-    if domain in systems.aliases:
+    spoof = _lookalikes.imitation(domain, text)
+    if spoof is not None and (not text.isascii() or "xn--" in domain):
+        # Written with characters from other scripts, or as punycode that displays so: a
+        # reviewer reads the well-known name. Converting it to punycode (ADS207's advice)
+        # would be the wrong fix, so that finding gives way to this one.
+        shown = text if not text.isascii() else _lookalikes.unicode_form(domain)
+        kept = tuple(f for f in base.findings if f.code != "ADS207")
+        imitated = Finding(
+            "ADS208",
+            f"'{text}' imitates the ad system '{spoof.target}'"
+            + (f" (it displays as '{shown}')" if shown != text else "")
+            + ": it uses " + ", ".join(spoof.tricks),
+            f"buyers never match it with '{spoof.target}'; find out who added this line",
+            0, length,
+        )
+        return base._replace(findings=(*kept, imitated))
+    if spoof is not None:
+        extra = Finding(
+            "ADS206",
+            f"'{domain}' looks like the ad system '{spoof.target}': it uses "
+            + ", ".join(spoof.tricks),
+            f"did you mean '{spoof.target}'? If '{domain}' is a different ad system, "
+            "ignore this",
+            0, length, spoof.target, False, f"use '{spoof.target}'",
+        )
+    elif domain in systems.aliases:
         target = systems.aliases[domain]
         extra = Finding(
             "ADS205",

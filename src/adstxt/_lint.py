@@ -4,15 +4,19 @@ from __future__ import annotations
 
 import os
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 import attrs
 
 from adstxt import _decode
-from adstxt._api import check
+from adstxt._api import check, parse
 from adstxt._settings import Settings
 from adstxt._suppress import apply_suppressions, find_suppressions, might_suppress
 from adstxt.diagnostics import Diagnostic, Fix
 from adstxt.model import FileKind
+
+if TYPE_CHECKING:
+    from adstxt.sellers import SellersSource
 
 __all__ = ["decoded_lines", "lint"]
 
@@ -58,14 +62,23 @@ def _protect_comments(source: str | bytes, diagnostics: list[Diagnostic]) -> lis
 def lint(
     source: str | bytes, *, filename: str | os.PathLike[str] | None = None,
     kind: FileKind | None = None, domain: str | None = None, settings: Settings | None = None,
+    sellers: SellersSource | None = None,
 ) -> list[Diagnostic]:
     """Check a file as ``adstxt-check`` does: selected rules, overridden severities, ``noqa``.
 
     ``settings`` defaults to every rule at its own severity. ``domain`` falls back to the
-    settings' domain. The diagnostics come sorted by position.
+    settings' domain. With ``sellers`` (see :mod:`adstxt.sellers`), every record is also
+    checked against its ad system's sellers.json. The diagnostics come sorted by position.
     """
     settings = settings or _DEFAULT
-    found = check(source, filename=filename, kind=kind, domain=domain or settings.domain)
+    domain = domain or settings.domain
+    if sellers is None:
+        found: Sequence[Diagnostic] = check(source, filename=filename, kind=kind, domain=domain)
+    else:
+        from adstxt.sellers import cross_check
+
+        result = parse(source, filename=filename, kind=kind, domain=domain)
+        found = [*result.diagnostics, *cross_check(result, sellers, domain=domain)]
     diagnostics = settings.apply(found)
     if might_suppress(source):
         suppressions = find_suppressions(decoded_lines(source))

@@ -129,7 +129,8 @@ CLAUSES: tuple[Clause, ...] = (
     Clause(A11, "5.7", "INVENTORYPARTNERDOMAIN is followed one hop, to the partner's ads.txt "
            "only.", "serving", default=True),
     Clause(A11, "5.8", "OWNERDOMAIN should match the seller domain of the publisher's "
-           "entries in sellers.json.", "serving", codes=("ADS701", "ADS706", "ADS710", "ADS711", "ADS712"),
+           "entries in sellers.json.", "serving",
+           codes=("ADS701", "ADS706", "ADS710", "ADS711", "ADS712"),
            keywords=("sellers.json",)),
     Clause(A11, "5.9", "Two MANAGERDOMAIN entries for one country cancel out for that "
            "country.", codes=("ADS307",), default=True),

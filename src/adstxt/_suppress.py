@@ -19,12 +19,11 @@ from adstxt.diagnostics import Diagnostic, Fix, Severity
 __all__ = ["Suppression", "apply_suppressions", "find_suppressions", "might_suppress"]
 
 _ANY_NOQA = re.compile(rb"[nN][oO][qQ][aA]|\x00")
-_DIRECTIVE = re.compile(
-    r"#[ \t]*(?P<file>adstxt:[ \t]*)?noqa\b"
-    r"(?:[ \t]*:[ \t]*(?P<codes>[A-Za-z]+[0-9]+(?:[ \t]*,?[ \t]*[A-Za-z]+[0-9]+)*))?",
-    re.IGNORECASE,
-)
-_CODE = re.compile(r"[A-Za-z]+[0-9]+")
+_DIRECTIVE = re.compile(r"#[ \t]*(?P<file>adstxt:[ \t]*)?noqa\b(?P<colon>[ \t]*:[ \t]*)?",
+                        re.IGNORECASE)
+# One code of the list after "noqa:", with the separator before it. The list is read one
+# code at a time, so no pattern repeats a repeat (see tests/test_regex_safety.py).
+_NEXT_CODE = re.compile(r"[ \t]*,?[ \t]*([A-Za-z]+[0-9]+)")
 
 
 @attrs.frozen
@@ -59,13 +58,25 @@ def find_suppressions(lines: Sequence[str]) -> list[Suppression]:
         if hash_at < 0 or "noqa" not in line[hash_at:].lower():
             continue
         for match in _DIRECTIVE.finditer(line, hash_at):
-            codes = tuple(code.upper() for code in _CODE.findall(match.group("codes") or ""))
+            codes, end = _codes_after(line, match)
             found.append(
-                Suppression(
-                    number, match.start(), match.end(), codes, bool(match.group("file")), line
-                )
+                Suppression(number, match.start(), end, codes, bool(match.group("file")), line)
             )
     return found
+
+
+def _codes_after(line: str, directive: re.Match[str]) -> tuple[tuple[str, ...], int]:
+    """The codes listed after ``noqa:`` and where the list ends (the directive's end if none)."""
+    if not directive.group("colon"):
+        return (), directive.end()
+    codes: list[str] = []
+    end = position = directive.end()
+    while (code := _NEXT_CODE.match(line, position)) is not None and (
+        codes or code.start(1) == position
+    ):
+        codes.append(code.group(1).upper())
+        end = position = code.end()
+    return tuple(codes), end if codes else directive.end()
 
 
 def _unused(suppression: Suppression, used: set[str], known: Iterable[str]) -> Diagnostic:

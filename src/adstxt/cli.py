@@ -12,6 +12,7 @@ import os
 import sys
 from collections.abc import Iterator, Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import attrs
 
@@ -20,9 +21,12 @@ from adstxt._report import FileReport, Style, escape, render, render_statistics,
 from adstxt._settings import Settings, expand_selector, normalize_domain
 from adstxt.diagnostics import Diagnostic
 
+if TYPE_CHECKING:
+    from adstxt.sellers import SellersSource
+
 __all__ = ["main"]
 
-_FILE_NAMES = frozenset(("ads.txt", "app-ads.txt"))
+_FILE_NAMES = frozenset(("ads.txt", "app-ads.txt", "sellers.json"))
 # Directories a search never enters: version control, virtual environments, caches.
 _SKIPPED_DIRECTORIES = frozenset(("node_modules", "__pycache__", "site-packages"))
 _STDIN = "-"
@@ -101,6 +105,21 @@ def _parser() -> argparse.ArgumentParser:
                         help="allow fetching from private, loopback and link-local addresses")
     remote.add_argument("--timeout", type=float, default=30.0, metavar="SECONDS",
                         help="time limit for one fetch, redirects included (default: 30)")
+    sellers = parser.add_argument_group(
+        "sellers.json",
+        "A PATH named *.json (or that starts like a sellers.json file) is validated as a "
+        "sellers.json file. With --sellers-json or --fetch-sellers, every ads.txt record is "
+        "also checked against its ad system's sellers.json.",
+    )
+    sellers.add_argument("--sellers-json", metavar="PATH", type=Path,
+                         help="a sellers.json file named after its ad system (openx.com.json) "
+                         "or a directory of them")
+    sellers.add_argument("--fetch-sellers", action="store_true",
+                         help="fetch each ad system's sellers.json (fetch extra), cached on "
+                         "disk for as long as the server allows, 7 days by default")
+    sellers.add_argument("--sellers-cache", metavar="DIR", type=Path,
+                         help="where fetched sellers.json files are kept (default: the user "
+                         "cache directory)")
     context.add_argument("--config", metavar="FILE", type=Path,
                          help="use this configuration file instead of searching for one")
     context.add_argument("--isolated", action="store_true",
@@ -232,6 +251,34 @@ class _Run:
         self.failed_inputs = False
         self.changed_files = 0
         self.fixed = 0
+        self.sellers = self._sellers_source()
+
+    def _sellers_source(self) -> SellersSource | None:
+        if self.args.sellers_json is not None and self.args.fetch_sellers:
+            raise UsageError("--sellers-json and --fetch-sellers cannot be used together")
+        if self.args.sellers_json is not None:
+            from adstxt.sellers import open_source
+
+            try:
+                return open_source(self.args.sellers_json)
+            except (OSError, ValueError) as error:
+                raise UsageError(f"--sellers-json: {error}") from None
+        if self.args.fetch_sellers:
+            try:
+                from adstxt.fetch import parse_connect_to
+                from adstxt.sellers import online_source
+            except ImportError as error:
+                raise UsageError(f"--fetch-sellers: {error}") from None
+            try:
+                connect_to = [parse_connect_to(spec) for spec in self.args.connect_to]
+            except ValueError as error:
+                raise UsageError(str(error)) from None
+            return online_source(
+                cache_dir=self.args.sellers_cache, connect_to=connect_to,
+                allow_private_addresses=self.args.allow_private_addresses,
+                timeout=self.args.timeout,
+            )
+        return None
 
     def config_for(self, path: str) -> Config | None:
         if self.args.isolated:
@@ -276,12 +323,18 @@ class _Run:
             return None
         settings = self.settings_for(path)
         filename = None if path == _STDIN else path
+        name = "<stdin>" if path == _STDIN else path
+        if self.args.kind is None and _maybe_sellers_json(filename, data):
+            from adstxt.sellers import parse as parse_sellers
+
+            found = parse_sellers(data, filename=filename).diagnostics
+            return FileReport(name, settings.apply(found), data), settings
         if self.args.fix or self.args.diff:
             data = self.fix(path, data, settings)
         from adstxt._lint import lint
 
-        diagnostics = lint(data, filename=filename, kind=self.args.kind, settings=settings)
-        name = "<stdin>" if path == _STDIN else path
+        diagnostics = lint(data, filename=filename, kind=self.args.kind, settings=settings,
+                           sellers=self.sellers)
         return FileReport(name, diagnostics, data), settings
 
     def fetch(self, target: str) -> list[FileReport]:
@@ -344,6 +397,19 @@ class _Run:
                 print(f"adstxt-check: {escape(path)} is a symbolic link; fixed {written}",
                       file=sys.stderr)
         return result.data
+
+
+def _maybe_sellers_json(filename: str | None, data: bytes) -> bool:
+    """Whether a file is a sellers.json file; cheap for ads.txt files (no import at all)."""
+    name = (filename or "").lower()
+    if name.endswith(("ads.txt", ".txt")):
+        return False
+    start = data[:64].lstrip(b" \t\r\n\xef\xbb\xbf")
+    if not name.endswith(".json") and not start.startswith((b"{", b"\xff", b"\xfe", b"\x00")):
+        return False
+    from adstxt.sellers import is_sellers_json
+
+    return is_sellers_json(filename, head=data[:65536])
 
 
 def _diff_lines(data: bytes) -> tuple[list[str], str]:

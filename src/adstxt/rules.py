@@ -374,9 +374,10 @@ _RULE_LIST = [
     ),
     Rule(
         "ADS206", "misspelled-ad-system", W,
-        "The ad-system domain is one typo away from a well-known ad system.",
+        "The ad-system domain is one typo away from, or reads like, a well-known ad system.",
         "Typos such as 'critero.com' or 'indexexchnage.com' silently authorize nobody, "
-        "because no bid request ever comes from that domain.",
+        "because no bid request ever comes from that domain. Plain-ASCII look-alikes are "
+        "reported too: 'rn' for 'm' ('rnediamath.com'), the digit 0 for 'o', 1 for 'l'.",
         "common mistakes observed in real files",
         b"rubiconprojects.com, 12345, RESELLER, 0bfd66d529a55807\n",
         b"rubiconproject.com, 12345, RESELLER, 0bfd66d529a55807\n",
@@ -391,6 +392,20 @@ _RULE_LIST = [
         "b\u00fccher.de, 1234, DIRECT\n".encode(),
         b"xn--bcher-kva.de, 1234, DIRECT\n",
         fix="unsafe",
+    ),
+    Rule(
+        "ADS208", "lookalike-ad-system", E,
+        "The ad-system domain imitates a well-known one with characters from another script.",
+        "A domain such as 'g\u043eogle.com' (with a Cyrillic \u043e) or its punycode "
+        "form 'xn--ggle-0nda.com' reads as 'google.com' to a reviewer, but it is a "
+        "different domain: buyers never match it with the real ad system, and whoever "
+        "registered it may be posing as a seller. The message names the domain it imitates "
+        "and each look-alike character. There is no automatic fix: find out where the line "
+        "came from before changing it.",
+        "ads.txt 1.1 section 3.3 (field 1 is the ad system's canonical domain); Unicode "
+        "Technical Standard 39 (confusable detection)",
+        "g\u043eogle.com, pub-1234567890123456, DIRECT, f08c47fec0942fa0\n".encode(),
+        b"google.com, pub-1234567890123456, DIRECT, f08c47fec0942fa0\n",
     ),
     Rule(
         "ADS210", "invalid-relationship", E,
