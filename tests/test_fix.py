@@ -178,3 +178,12 @@ def test_cli_diff_is_a_patch_that_keeps_tabs_and_line_endings(tmp_path: Path) ->
     nothing = run("--diff", str(clean))
     assert nothing.returncode == 0 and nothing.stdout == ""
     assert "No fixes to apply." in nothing.stderr
+
+
+def test_every_repeat_of_a_character_is_fixed_not_only_the_reported_ones() -> None:
+    line = "a.com,\u00a01, DIRECT" + "\u00a0" * 500 + " # note\u00a0\u00a0"
+    reported = [d for d in adstxt.lint(line) if d.code == "ADS010"]
+    assert len(reported) < 500  # the checker reports a few per line
+    fixed = adstxt.apply_fixes(line.encode())
+    assert fixed.data == ("a.com, 1, DIRECT" + " " * 500 + " # note  ").encode()
+    assert not adstxt.apply_fixes(fixed.data).changed

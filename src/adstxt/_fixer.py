@@ -25,7 +25,9 @@ __all__ = ["FixResult", "apply_fixes"]
 _DROP_BOM = "ADS002"
 _TO_UTF8 = "ADS003"
 _UNUSED_NOQA = "ADS901"
-_MAX_PASSES = 10
+# Control, invisible, look-alike and unusual-whitespace characters: one-character fixes.
+_CHARACTER_CODES = frozenset(("ADS007", "ADS008", "ADS009", "ADS010"))
+_MAX_PASSES = 16
 
 
 @attrs.frozen
@@ -108,6 +110,37 @@ def _apply_edits(text: str, fixes: Sequence[Fix]) -> tuple[str, list[Fix]]:
     return "".join(pieces), applied
 
 
+def _with_repeats(text: str, fixes: list[Fix], edits: Sequence[Diagnostic]) -> list[Fix]:
+    """Character fixes extended to every identical character of the same line.
+
+    The checker reports at most a few characters of one kind per line; the fix for one
+    (a no-break space made a space, an invisible character removed) applies to each.
+    """
+    wanted: dict[tuple[int, str], Fix] = {}
+    lines: list[str] | None = None
+    for diagnostic, fix in zip(edits, fixes, strict=True):
+        if diagnostic.code not in _CHARACTER_CODES or fix.line != fix.end_line:
+            continue
+        if fix.end_column != fix.column + 1:
+            continue
+        if lines is None:
+            lines = _decode.split_lines(text)
+        if fix.line <= len(lines):
+            wanted.setdefault((fix.line, lines[fix.line - 1][fix.column - 1]), fix)
+    if not wanted or lines is None:
+        return fixes
+    seen = {(f.line, f.column) for f in fixes}
+    extra = []
+    for (number, char), model in wanted.items():
+        line = lines[number - 1]
+        at = line.find(char)
+        while at >= 0:
+            if (number, at + 1) not in seen:
+                extra.append(attrs.evolve(model, column=at + 1, end_column=at + 2))
+            at = line.find(char, at + 1)
+    return fixes + extra
+
+
 def apply_fixes(
     data: bytes, *, filename: str | os.PathLike[str] | None = None,
     kind: FileKind | None = None, domain: str | None = None, settings: Settings | None = None,
@@ -145,7 +178,7 @@ def apply_fixes(
             applied.append(diagnostic)
             progress = True
         if edits:
-            fixes = [d.fix for d in edits if d.fix is not None]
+            fixes = _with_repeats(state.text, [d.fix for d in edits if d.fix is not None], edits)
             state.text, done = _apply_edits(state.text, fixes)
             done_ids = {id(f) for f in done}
             applied.extend(d for d in edits if id(d.fix) in done_ids)
