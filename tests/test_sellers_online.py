@@ -129,6 +129,63 @@ def test_http_is_used_when_https_fails(live: LocalServers, tmp_path: Path) -> No
     assert src.retrievals["example.com"].url == "http://example.com/sellers.json"
 
 
+def test_redirects_follow_the_ads_txt_rules(live: LocalServers, tmp_path: Path) -> None:
+    live.routes["https://example.com/sellers.json"] = Reply(
+        301, b"", {"Location": "https://www.example.com/sellers.json"})
+    live.routes["https://www.example.com/sellers.json"] = Reply(
+        302, b"", {"Location": "https://cdn.example.net/s/sellers.json"})
+    live.routes["https://cdn.example.net/s/sellers.json"] = reply(SSP)
+    src = source(live, tmp_path)
+    result = src.lookup("example.com")
+    assert result is not None and result.get("7") is not None
+    assert src.retrievals["example.com"].url == "https://cdn.example.net/s/sellers.json"
+    entry = src.cache.peek("example.com")
+    assert entry is not None and entry.url == "https://cdn.example.net/s/sellers.json"
+    # A second redirect after leaving the ad system's domain is refused.
+    live.routes["https://cdn.example.net/s/sellers.json"] = Reply(
+        302, b"", {"Location": "https://cdn.example.net/t/sellers.json"})
+    live.routes["https://cdn.example.net/t/sellers.json"] = reply(SSP)
+    message = ads701(source(live, tmp_path / "again"))
+    assert "redirects again after leaving example.com" in message
+
+
+def test_a_failed_ad_system_is_looked_up_under_its_canonical_domain(
+    live: LocalServers, tmp_path: Path
+) -> None:
+    # The test certificate does not cover these names: HTTPS fails and HTTP answers.
+    live.routes["http://openx.com/sellers.json"] = reply(SSP)
+    src = source(live, tmp_path)
+    assert check(src, "openx.net, 7, DIRECT\nopenx.net, 8, DIRECT\n") == [
+        (2, "ADS702", "seller_id '8' is not in the openx.com sellers.json (1 sellers)")]
+    assert src.retrievals["openx.net"].origin == "none"
+    assert src.retrievals["openx.com"].origin == "network"
+    # Without a canonical domain to fall back on, the failure itself is the answer.
+    result = src.lookup("example.org")
+    assert result is not None and "answers 404" in (result.problem or "")
+
+
+def test_fetch_resource_sends_the_accept_header_and_returns_the_response(
+    live: LocalServers,
+) -> None:
+    import asyncio
+
+    from adstxt.fetch import Fetcher
+
+    live.routes["https://example.com/x.json"] = reply(b"{}", **{"X-Test": "1"})
+
+    async def go() -> object:
+        async with Fetcher(connect_to=live.connect_to, verify=live.client_context,
+                           timeout=1.0) as fetcher:
+            return await fetcher.fetch_resource("www.example.com", "/x.json", accept=JSON)
+
+    resource = asyncio.run(go())
+    assert resource.ok and resource.status == 200 and resource.body == b"{}"  # type: ignore[attr-defined]
+    assert resource.final_url == "https://example.com/x.json"  # type: ignore[attr-defined]
+    assert resource.headers["x-test"] == "1"  # type: ignore[attr-defined]
+    assert resource.caching is not None  # type: ignore[attr-defined]
+    assert live.seen[0].headers["accept"] == JSON
+
+
 # ---- the cache -----------------------------------------------------------------------------
 
 
@@ -215,6 +272,38 @@ def test_a_broken_cache_file_is_ignored_and_replaced(live: LocalServers, tmp_pat
     assert result is not None and result.get("7") is not None and len(live.seen) == 1
     assert (tmp_path / "example.com.cache").read_bytes().endswith(SSP)
     assert [p.name for p in tmp_path.iterdir()] == ["example.com.cache"]  # no temporary left
+
+
+WRITER = """
+import sys
+from datetime import datetime, timedelta, timezone
+from adstxt.sellers._cache import DiskCache, Entry
+cache = DiskCache(sys.argv[1])
+now = datetime.now(timezone.utc)
+for n in range(40):
+    body = (b"A" if n % 2 else b"B") * (1 << 20)
+    cache.store(Entry("example.com", "https://example.com/sellers.json", now,
+                      now + timedelta(days=1)), body)
+"""
+
+
+def test_readers_never_see_a_half_written_copy(tmp_path: Path) -> None:
+    from adstxt.sellers._cache import DiskCache
+
+    writer = subprocess.Popen([sys.executable, "-c", WRITER, str(tmp_path)])
+    cache = DiskCache(tmp_path)
+    seen = set()
+    try:
+        while writer.poll() is None:
+            loaded = cache.load("example.com")
+            if loaded is not None:
+                body = loaded[1]
+                assert len(body) == 1 << 20 and body.count(body[:1]) == len(body)
+                seen.add(body[:1])
+    finally:
+        writer.wait(60)
+    assert writer.returncode == 0 and seen  # the reader did read copies while they changed
+    assert [p.name for p in tmp_path.iterdir()] == ["example.com.cache"]
 
 
 def test_an_unwritable_cache_still_gives_the_copy(

@@ -23,6 +23,7 @@ import attrs
 from adstxt._domains import analyze_host
 from adstxt.diagnostics import Diagnostic, Severity
 from adstxt.sellers._cache import DiskCache, Entry, default_cache_dir
+from adstxt.sellers._crosscheck import _candidates
 from adstxt.sellers._document import SellersResult, parse
 
 if TYPE_CHECKING:
@@ -119,7 +120,12 @@ class OnlineSource:
             return _failure("ADS529", f"'{name}' is not a domain under a public suffix, so "
                                       "it has no sellers.json to fetch", None)
         self.prefetch((root,))
-        return self._results[root]
+        result = self._results[root]
+        if self.retrievals[root].origin == "none" and _elsewhere(name, root):
+            # None lets the cross-check try the ad system's canonical domain next
+            # (openx.net -> openx.com): buyers look there when the name itself has no file.
+            return None
+        return result
 
     def prefetch(self, ad_systems: Iterable[str]) -> None:
         """Obtain the sellers.json of several ad systems, fetching concurrently."""
@@ -209,17 +215,31 @@ class OnlineSource:
         self.retrievals[root] = retrieval
 
 
+def _elsewhere(name: str, root: str) -> bool:
+    """True when the cross-check looks ``name`` up under another root domain too."""
+    return any(analyze_host(other).registrable not in (None, root)
+               for other in _candidates(name)[1:])
+
+
 def _why(resource: Resource) -> tuple[str, str, str | None]:
-    """The code, message and URL of a failed fetch: its first error, in sellers.json words."""
-    errors = [d for d in resource.diagnostics if d.severity is Severity.ERROR]
-    first = errors[0] if errors else (resource.diagnostics or (None,))[0]
+    """The code, message and URL of a failed fetch: its errors, in sellers.json words.
+
+    When HTTPS failed one way and HTTP another, both are told, HTTP's answer first.
+    """
     url = resource.final_url or resource.url or None
-    if first is None:
+    errors = [d for d in resource.diagnostics if d.severity is Severity.ERROR]
+    if not errors:
         return "ADS501", f"{url}: no response", url
-    if first.code == "ADS504":
-        # The fetch module words a 404 for ads.txt; for sellers.json it means no file.
-        return first.code, f"{url} answers 404: the ad system publishes no sellers.json", url
-    return first.code, first.message, url
+    messages: list[str] = []
+    for error in errors:
+        message = error.message
+        if error.code == "ADS504":
+            # The fetch module words a 404 for ads.txt; for sellers.json it means no file.
+            where = message.split(" answers 404", 1)[0]
+            message = f"{where} answers 404: the ad system publishes no sellers.json"
+        if message not in messages:
+            messages.append(message)
+    return errors[0].code, "; ".join(messages), url
 
 
 def online_source(
