@@ -29,7 +29,7 @@ from adstxt.sellers._document import SellersResult, parse
 if TYPE_CHECKING:
     import ssl
 
-    from adstxt.fetch import ConnectTo, Fetcher, Resource
+    from adstxt.fetch import ConnectTo, Resource
 
 __all__ = [
     "DEFAULT_LIFETIME",
@@ -134,20 +134,31 @@ class OnlineSource:
             root = analyze_host(name.strip().lower().rstrip(".") or ".").registrable
             if root is not None and root not in self._results and root not in wanted:
                 wanted.append(root)
-        if wanted:
-            _run(self._obtain(wanted))
-
-    async def _obtain(self, roots: Sequence[str]) -> None:
+        if not wanted:
+            return
         now = dt.datetime.now(dt.UTC)
-        pending = [root for root in roots if not self._from_cache(root, now)]
+        pending = [root for root in wanted if not self._from_cache(root, now)]
         if not pending:
             return
+        fetched = _run(self._download(pending, self._options))
+        # Parsing waits until every download is done: a large file takes seconds of CPU,
+        # which inside the event loop would stall the other downloads into timeouts.
+        for index, root in enumerate(pending):
+            resource, fetched[index] = fetched[index], None
+            assert resource is not None
+            self._settle_fetch(root, resource)
+
+    @staticmethod
+    async def _download(
+        roots: Sequence[str], options: dict[str, Any],
+    ) -> list[Resource | None]:
         import asyncio
 
         from adstxt.fetch import Fetcher
 
-        async with Fetcher(**self._options) as fetcher:
-            await asyncio.gather(*(self._fetch(fetcher, root) for root in pending))
+        async with Fetcher(**options) as fetcher:
+            return list(await asyncio.gather(
+                *(fetcher.fetch_resource(root, _PATH, accept=_ACCEPT) for root in roots)))
 
     def _from_cache(self, root: str, now: dt.datetime) -> bool:
         """Use a fresh cached copy; False when there is none (or it is stale or broken)."""
@@ -165,8 +176,7 @@ class OnlineSource:
                                              entry.fresh_until))
         return True
 
-    async def _fetch(self, fetcher: Fetcher, root: str) -> None:
-        resource = await fetcher.fetch_resource(root, _PATH, accept=_ACCEPT)
+    def _settle_fetch(self, root: str, resource: Resource) -> None:
         if resource.ok and resource.body is not None:
             result = parse(resource.body, filename=resource.final_url)
             if result.usable:
