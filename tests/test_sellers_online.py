@@ -113,6 +113,21 @@ def test_prefetch_fetches_concurrently_then_lookups_are_free(
     assert result is not None and result.get("7") is not None and live.seen == []
 
 
+def test_lookups_work_from_inside_a_running_event_loop(
+    live: LocalServers, tmp_path: Path
+) -> None:
+    import asyncio
+
+    live.routes["https://example.com/sellers.json"] = reply(SSP)
+    src = source(live, tmp_path)
+
+    async def inside() -> object:
+        return src.lookup("example.com")
+
+    result = asyncio.run(inside())
+    assert result is not None and result.get("7") is not None  # type: ignore[attr-defined]
+
+
 def test_an_ad_system_that_is_no_domain_is_not_fetched(live: LocalServers, tmp_path: Path) -> None:
     result = source(live, tmp_path).lookup("localhost")
     assert result is not None and not result.usable
