@@ -27,7 +27,7 @@ except ImportError as exc:  # pragma: no cover - depends on the environment
 from adstxt.fetch._caching import DEFAULT_LIFETIME, Caching
 from adstxt.fetch._connect import ConnectTo, is_public_address, parse_connect_to
 from adstxt.fetch._fetcher import DEFAULT_USER_AGENT, MAX_BYTES, Fetcher
-from adstxt.fetch._result import OUTCOMES, FetchResult, Hop
+from adstxt.fetch._result import OUTCOMES, FetchResult, Hop, Resource
 from adstxt.fetch._urls import app_ads_hosts, root_domain
 from adstxt.model import FileKind
 
@@ -41,6 +41,7 @@ __all__ = [
     "FetchResult",
     "Fetcher",
     "Hop",
+    "Resource",
     "app_ads_hosts",
     "fetch",
     "fetch_async",

@@ -21,7 +21,7 @@ from adstxt.fetch._checks import check_body, status_findings
 from adstxt.fetch._client import ProtocolFailureError, open_response
 from adstxt.fetch._connect import BlockedAddressError, ConnectTo, Resolver
 from adstxt.fetch._gate import HostGate
-from adstxt.fetch._result import FetchResult, Hop
+from adstxt.fetch._result import FetchResult, Hop, Resource
 from adstxt.fetch._robots import blocked_agents
 from adstxt.fetch._urls import app_ads_hosts, host_of, root_domain
 from adstxt.model import FileKind
@@ -132,12 +132,12 @@ class Fetcher:
 
     # ---- one exchange ------------------------------------------------------------------
 
-    async def _request(self, url: str, want_body: bool) -> _Response:
+    async def _request(self, url: str, want_body: bool, accept: str = "text/plain") -> _Response:
         host = host_of(url)
         async with self._slots, self._gate(host):
-            return await self._exchange(url, want_body)
+            return await self._exchange(url, want_body, accept)
 
-    async def _exchange(self, url: str, want_body: bool) -> _Response:
+    async def _exchange(self, url: str, want_body: bool, accept: str) -> _Response:
         parts = urlsplit(url)
         scheme = parts.scheme.lower()
         port = parts.port or (443 if scheme == "https" else 80)
@@ -152,7 +152,7 @@ class Fetcher:
         headers = [
             (b"Host", authority.encode("ascii")),
             (b"User-Agent", self._user_agent.encode("latin-1", "replace")),
-            (b"Accept", b"text/plain"),
+            (b"Accept", accept.encode("latin-1", "replace")),
             (b"Accept-Encoding", b"gzip, deflate"),
         ]
         response = _Response(url)
@@ -193,7 +193,7 @@ class Fetcher:
 
     # ---- a redirect chain --------------------------------------------------------------
 
-    async def _follow(self, url: str, root: str) -> _Chain:
+    async def _follow(self, url: str, root: str, accept: str = "text/plain") -> _Chain:
         """Follow redirects from ``url`` under ads.txt 1.1 section 3.1 (``root`` is the
         registrable domain the chain started from)."""
         hops: list[Hop] = []
@@ -202,7 +202,7 @@ class Fetcher:
         left_root = False
         current = url
         while True:
-            response = await self._request(current, want_body=True)
+            response = await self._request(current, want_body=True, accept=accept)
             status = response.status
             if status not in _SPEC_REDIRECTS and status not in _EXTRA_REDIRECTS:
                 hops.append(Hop(current, status))
@@ -433,6 +433,48 @@ class Fetcher:
         result = await self._fetch_chain(url.strip(), root, file_kind)
         result = await self._with_robots(attrs.evolve(result, attempts=(result.chain,)))
         return attrs.evolve(result, governs={host: result.final_url or result.url})
+
+    async def fetch_resource(self, domain: str, path: str, *, accept: str) -> Resource:
+        """Fetch ``path`` (such as ``/sellers.json``) on the root domain of ``domain``.
+
+        The crawling rules of ads.txt apply: HTTPS first, then HTTP, redirects under the
+        spec's rules, the body capped at ``max_bytes`` as it streams in. ``accept`` is the
+        Accept header. What the body says, and its Content-Type, are left to the caller.
+        """
+        text = domain.strip()
+        host = host_of(text if "//" in text else "//" + text)
+        root = root_domain(host) if host else None
+        if root is None:
+            invalid = _invalid(domain, "ads.txt")
+            return Resource("", None, None, {}, None, (), invalid.fetch_diagnostics)
+        secure = await self._resource(f"https://{root}{path}", root, accept)
+        if secure.ok:
+            return secure
+        plain = await self._resource(f"http://{root}{path}", root, accept)
+        if plain.ok:
+            return plain
+        if secure.status is not None or plain.status is None:
+            return secure
+        # HTTPS gave no response at all: what HTTP answered is the one to act on.
+        return attrs.evolve(plain, diagnostics=(*plain.diagnostics, *secure.diagnostics))
+
+    async def _resource(self, url: str, root: str, accept: str) -> Resource:
+        chain = await self._follow(url, root, accept)
+        found = list(chain.diagnostics)
+        last = chain.last
+        if not chain.followed:
+            return Resource(url, None, None, {}, None, tuple(chain.hops), tuple(found))
+        if last.error is not None:
+            found.append(last.error)
+        elif last.status is not None:
+            found.extend(status_findings(last.url, last.status))
+        served = last.status is not None and 200 <= last.status < 300 and last.error is None
+        caching = (caching_from_headers(last.headers, last.fetched_at, self._lifetime)
+                   if served else None)
+        return Resource(
+            url, last.url, last.status, dict(last.headers), last.body if served else None,
+            tuple(chain.hops), tuple(found), caching,
+        )
 
 
 def _invalid(text: str, kind: FileKind, message: str | None = None) -> FetchResult:

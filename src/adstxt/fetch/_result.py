@@ -10,7 +10,7 @@ from adstxt.diagnostics import Diagnostic, Severity
 from adstxt.fetch._caching import Caching
 from adstxt.model import FileKind, ParseResult
 
-__all__ = ["OUTCOMES", "FetchResult", "Hop"]
+__all__ = ["OUTCOMES", "FetchResult", "Hop", "Resource"]
 
 #: The outcome of a fetch: the first of these codes (in this order of precedence) found at
 #: error severity among the fetch diagnostics; with none of them, the outcome is "ok".
@@ -93,3 +93,33 @@ class FetchResult:
     def ok(self) -> bool:
         """True when the file was served as the spec requires and parsed without errors."""
         return not any(d.severity is Severity.ERROR for d in self.diagnostics)
+
+
+@attrs.frozen
+class Resource:
+    """Any file fetched with the ads.txt crawling rules, its body unchecked.
+
+    ``url`` is the first URL requested and ``final_url`` the one that answered (``None``
+    when no response was accepted); ``body`` is set only for a 2xx answer read in full;
+    ``diagnostics`` are the serving findings (status, redirects, limits, connection).
+    """
+
+    url: str
+    final_url: str | None
+    status: int | None
+    headers: Mapping[str, str]
+    body: bytes | None
+    chain: tuple[Hop, ...]
+    diagnostics: tuple[Diagnostic, ...]
+    caching: Caching | None = None
+
+    @property
+    def outcome(self) -> str:
+        """``ok`` or the kind of failure, as for :attr:`FetchResult.outcome`."""
+        errors = {d.code for d in self.diagnostics if d.severity is Severity.ERROR}
+        return next((outcome for code, outcome in OUTCOMES.items() if code in errors), "ok")
+
+    @property
+    def ok(self) -> bool:
+        """True when a body was served and nothing on the way was an error."""
+        return self.body is not None and self.outcome == "ok"

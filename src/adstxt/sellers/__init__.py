@@ -14,6 +14,7 @@
 
 from adstxt.sellers._crosscheck import cross_check
 from adstxt.sellers._document import Seller, SellersResult, parse
+from adstxt.sellers._online import OnlineSource, Retrieval, default_cache_dir, online_source
 from adstxt.sellers._sniff import is_sellers_json
 from adstxt.sellers._source import (
     CallableSource,
@@ -31,13 +32,17 @@ __all__ = [
     "DirectorySource",
     "Document",
     "MappingSource",
+    "OnlineSource",
+    "Retrieval",
     "Seller",
     "SellersResult",
     "SellersSource",
     "as_source",
     "cross_check",
+    "default_cache_dir",
     "is_sellers_json",
     "iter_check",
+    "online_source",
     "open_source",
     "parse",
 ]
