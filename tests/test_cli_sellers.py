@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
+
 from tests.cli import run
 
 SELLERS = {
@@ -87,3 +89,30 @@ def test_a_sellers_json_file_is_validated(tmp_path: Path) -> None:
     assert run(str(clean)).returncode == 0
     found = run(str(tmp_path / "clean"))
     assert found.returncode == 0 and found.stdout.startswith("Checked 1 file:")
+
+
+def test_fetch_sellers_end_to_end_with_a_disk_cache(tmp_path: Path) -> None:
+    pytest.importorskip("h11")
+    from tests.httpserver import LocalServers, text
+    from tests.test_fetch_codes import closed_port
+
+    _, ads = _site(tmp_path)
+    cache = tmp_path / "cache"
+    with LocalServers() as servers:
+        servers.routes["*://examplessp.com/sellers.json"] = text(
+            json.dumps(SELLERS).encode(), "application/json"
+        )
+        arguments = [
+            "--fetch-sellers", "--sellers-cache", str(cache), str(ads), "--domain", "example.com",
+            "--connect-to", f":443:127.0.0.1:{closed_port()}",
+            "--connect-to", f":80:127.0.0.1:{servers.http_port}",
+        ]
+        first = run(*arguments)
+        requests = len(servers.seen)
+        second = run(*arguments)
+        assert len(servers.seen) == requests  # the cached copy is fresh: no request
+    assert first.returncode == 0, first.stderr
+    codes = [line.split()[1] for line in first.stdout.splitlines()[:-1]]
+    assert codes == ["ADS704", "ADS702"]
+    assert second.stdout == first.stdout
+    assert list(cache.iterdir())

@@ -78,6 +78,9 @@ def lint(
         from adstxt.sellers import cross_check
 
         result = parse(source, filename=filename, kind=kind, domain=domain)
+        prefetch = getattr(sellers, "prefetch", None)
+        if prefetch is not None:  # an online source fetches every ad system's file at once
+            prefetch(sorted({record.domain for record in result.records}))
         found = [*result.diagnostics, *cross_check(result, sellers, domain=domain)]
     diagnostics = settings.apply(found)
     if might_suppress(source):
