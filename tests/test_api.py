@@ -193,3 +193,8 @@ def test_parsing_is_offline_and_writes_nothing(tmp_path: Path) -> None:
     assert run.stdout.strip() == "['ADS203', 'ADS205']"
     assert "tldextract" not in run.stderr
     assert list(home.rglob("*")) == []
+
+
+def test_records_with_url_domains_are_a_broken_ads_txt_not_prose() -> None:
+    text = "".join(f"https://google.com/, pub-12345678901234{i:02d}, DIRECT\n" for i in range(3))
+    assert [d.code for d in adstxt.check(text)] == ["ADS201"] * 3

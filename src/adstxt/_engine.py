@@ -252,6 +252,13 @@ class _Replay:
             engine._commit_variable(number, self.usable)
 
 
+def _record_shaped(body: str) -> bool:
+    """A line laid out as a record (a domain-like first field, a one-word third field),
+    however wrong its fields: a file of such lines is a broken ads.txt, not prose."""
+    fields = body.split("#", 1)[0].split(";", 1)[0].split(",")
+    return 3 <= len(fields) <= 4 and "." in fields[0] and len(fields[2].split()) == 1
+
+
 class Engine:
     """Checks one file, line by line. Feed it lines in order, then call :meth:`finish`.
 
@@ -952,7 +959,7 @@ class Engine:
                 self._on_record(record)
 
     def _note_unusable(self, body: str) -> None:
-        if len(_WORDS.findall(body)) >= 4:
+        if len(_WORDS.findall(body)) >= 4 and not _record_shaped(body):
             self._prose_lines += 1
 
     def _reshape(

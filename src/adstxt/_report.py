@@ -42,7 +42,10 @@ def escape(text: str) -> str:
     out = []
     for char in text:
         code = ord(char)
-        if _unsafe(code):
+        if 0xDC80 <= code <= 0xDCFF:
+            # A byte that was not valid UTF-8, kept by the decoder: show the byte itself.
+            out.append(f"\\x{code - 0xDC00:02x}")
+        elif _unsafe(code):
             out.append(f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}")
         else:
             out.append(char)
