@@ -187,3 +187,10 @@ def test_every_repeat_of_a_character_is_fixed_not_only_the_reported_ones() -> No
     fixed = adstxt.apply_fixes(line.encode())
     assert fixed.data == ("a.com, 1, DIRECT" + " " * 500 + " # note  ").encode()
     assert not adstxt.apply_fixes(fixed.data).changed
+
+
+def test_a_url_with_its_default_port_is_reduced_to_the_domain() -> None:
+    data = b"https://google.com:443/, pub-1234567890123456, DIRECT\n"
+    assert adstxt.apply_fixes(data).data == b"google.com, pub-1234567890123456, DIRECT\n"
+    other_port = b"https://google.com:8080/, pub-1234567890123456, DIRECT\n"
+    assert not adstxt.apply_fixes(other_port).changed

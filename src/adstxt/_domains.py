@@ -286,7 +286,10 @@ def analyze_host(text: str, extra_suffixes: tuple[str, ...] = ()) -> DomainAnaly
             reason = _BAD_CHAR_REASONS[bad or "/"]
             message = f"'{text}' is not a valid domain name: it contains {reason}"
         if host is not None and _syntax_problem(host) is None:
-            plain = re.fullmatch(r"(?:[A-Za-z][A-Za-z0-9+.-]*:)?(?://)?[^/?#@:]+/?", work)
+            # Scheme, host, a default port and a bare slash carry nothing but the host.
+            plain = re.fullmatch(
+                r"(?:[A-Za-z][A-Za-z0-9+.-]*:)?(?://)?[^/?#@:]+(?::(?:80|443))?/?", work
+            )
             safe = bool(looks_url and plain)
             return DomainAnalysis(
                 None, None, "",
