@@ -24,7 +24,7 @@ from adstxt._chars import LOOKALIKES, ODD_CHAR, SAFE_LOOKALIKES, classify, descr
 from adstxt._decode import clean_surrogates, is_plain
 from adstxt._domains import DomainAnalysis, Finding, analyze_ad_system
 from adstxt._sniff import sniff
-from adstxt.diagnostics import Diagnostic, Fix
+from adstxt.diagnostics import Diagnostic, Fix, _new_diagnostic, _new_fix
 from adstxt.model import Comment, FileKind, Record, Relationship, Variable, _make_record
 from adstxt.rules import RULES
 
@@ -236,11 +236,11 @@ class _Replay:
         for d in self.diagnostics:
             fix = d.fix
             if fix is not None:
-                fix = Fix(fix.replacement, fix.safe, fix.description, fix.line + shift,
-                          fix.column, fix.end_line + shift, fix.end_column)
+                fix = _new_fix(fix.replacement, fix.safe, fix.description, fix.line + shift,
+                               fix.column, fix.end_line + shift, fix.end_column)
             engine.diagnostics.append(
-                Diagnostic(d.code, d.severity, d.line + shift, d.column, d.end_column,
-                           d.message, d.hint, fix)
+                _new_diagnostic(d.code, d.severity, d.line + shift, d.column, d.end_column,
+                                d.message, d.hint, fix)
             )
         for c in self.comments:
             engine.comments.append(Comment(number, c.column, c.text))
@@ -471,7 +471,7 @@ class Engine:
         """Report a record that repeats line ``first`` exactly (ADS401)."""
         self._diag(
             "ADS401", number, start, end, f"this record repeats line {first}",
-            fix=Fix("", True, f"delete this repeat of line {first}", number, 1, number + 1, 1),
+            fix=_new_fix("", True, f"delete this repeat of line {first}", number, 1, number + 1, 1),
         )
 
     def _packed_repeat(
@@ -499,8 +499,8 @@ class Engine:
                 "ADS402", number, start, end,
                 f"this record repeats line {first}; only the presence of the certification "
                 "ID differs",
-                fix=Fix("", False, f"delete this repeat of line {first}",
-                        number, 1, number + 1, 1),
+                fix=_new_fix("", False, f"delete this repeat of line {first}",
+                             number, 1, number + 1, 1),
             )
 
     def _conflict(
@@ -621,7 +621,7 @@ class Engine:
         self, code: str, line: int, start: int, end: int, message: str,
         hint: str | None = None, fix: Fix | None = None,
     ) -> Diagnostic:
-        diagnostic = Diagnostic(
+        diagnostic = _new_diagnostic(
             code, RULES[code].severity, line, start + 1, end + 1,
             _sentence(message), hint, fix,
         )
@@ -631,7 +631,7 @@ class Engine:
     def _finding(self, line: int, offset: int, found: Finding) -> Diagnostic:
         fix = None
         if found.replacement is not None:
-            fix = Fix(
+            fix = _new_fix(
                 found.replacement, found.safe, found.fix_description or "apply the suggestion",
                 line, offset + found.start + 1, line, offset + found.end + 1,
             )
@@ -742,14 +742,16 @@ class Engine:
         if kind == "lookalike":
             target = LOOKALIKES[char]
             message = f"{name} looks like '{target}' but is not a separator to consumers"
-            fix = Fix(target, char in SAFE_LOOKALIKES, f"replace {name} with '{target}'",
-                      number, at + 1, number, at + 2)
+            fix = _new_fix(target, char in SAFE_LOOKALIKES, f"replace {name} with '{target}'",
+                           number, at + 1, number, at + 2)
         elif kind == "whitespace":
             message = f"{name} is not a plain space"
-            fix = Fix(" ", True, f"replace {name} with a space", number, at + 1, number, at + 2)
+            fix = _new_fix(
+                " ", True, f"replace {name} with a space", number, at + 1, number, at + 2
+            )
         elif kind == "invisible":
             message = f"invisible character {name} can hide or disguise text"
-            fix = Fix("", False, f"remove {name}", number, at + 1, number, at + 2)
+            fix = _new_fix("", False, f"remove {name}", number, at + 1, number, at + 2)
         elif kind == "control":
             message = f"control character {name} does not belong in a text file"
         else:
@@ -823,8 +825,8 @@ class Engine:
             self._diag(
                 "ADS308", number, start, end,
                 f"{name}={value} repeats line {first_line}",
-                fix=Fix("", True, f"delete this repeat of line {first_line}",
-                        number, 1, number + 1, 1),
+                fix=_new_fix("", True, f"delete this repeat of line {first_line}",
+                             number, 1, number + 1, 1),
             )
             return
         if self._room():
@@ -913,8 +915,8 @@ class Engine:
                 f"the account ID field holds the relationship '{account}'; the fields are "
                 "domain, account ID, relationship",
                 "the account ID and the relationship seem to be swapped",
-                Fix(f"{rel_text}, {account}", False, "swap the two fields",
-                    number, a0 + 1, number, r1 + 1),
+                _new_fix(f"{rel_text}, {account}", False, "swap the two fields",
+                         number, a0 + 1, number, r1 + 1),
             )
         elif rel_text:
             for found in _fields.relationship_findings(rel_text):
@@ -977,8 +979,8 @@ class Engine:
             comma = body.rfind(",", 0, fields[-1][1] + 1)
             self._diag(
                 "ADS108", number, comma, comma + 1, "the record ends with a comma",
-                fix=Fix("", True, "remove the trailing comma",
-                        number, comma + 1, number, comma + 2),
+                fix=_new_fix("", True, "remove the trailing comma",
+                             number, comma + 1, number, comma + 2),
             )
             return fields[:-1]
         empty = [i for i, field in enumerate(fields[:4]) if not field[0]]
@@ -989,7 +991,7 @@ class Engine:
                 "ADS104", number, comma, comma + 1,
                 f"field {empty[0] + 1} is empty, which pushes the record to 5 fields",
                 "two commas in a row: this comma is probably extra",
-                Fix("", False, "remove the extra comma", number, comma + 1, number, comma + 2),
+                _new_fix("", False, "remove the extra comma", number, comma + 1, number, comma + 2),
             )
             return None
         if count >= 5:
@@ -1026,8 +1028,8 @@ class Engine:
                 self._diag(
                     "ADS105", number, lead, lead + len(stripped),
                     "fields are separated by TABs; the spec separates them with commas",
-                    fix=Fix(joined, True, "separate the fields with ', '",
-                            number, lead + 1, number, lead + len(stripped) + 1),
+                    fix=_new_fix(joined, True, "separate the fields with ', '",
+                                 number, lead + 1, number, lead + len(stripped) + 1),
                 )
                 return _split_runs(body, "\t")
             span_end = len(body) if separator == ";" else lead + len(stripped)
@@ -1036,8 +1038,8 @@ class Engine:
                 f"fields are separated by {label}; only ',' separates fields",
                 "write the line as '" + joined + "'"
                 + ("; ';' starts the extension" if separator == ";" else ""),
-                Fix(joined, False, "separate the fields with ', '",
-                    number, lead + 1, number, span_end + 1),
+                _new_fix(joined, False, "separate the fields with ', '",
+                         number, lead + 1, number, span_end + 1),
             )
             return None
         if count == 1 and semicolon < 0 and "=" not in stripped and " " not in stripped:
@@ -1075,7 +1077,7 @@ class Engine:
                 "ADS107", number, cut, cut + len(match.group(2)),
                 f"two records are run together: '{match.group(2)}' starts a new record",
                 "a line break was lost between the records",
-                Fix("\n", False, "split the line in two", number, cut + 1, number, cut + 1),
+                _new_fix("\n", False, "split the line in two", number, cut + 1, number, cut + 1),
             )
             return True
         return False
@@ -1138,8 +1140,8 @@ class Engine:
                     "ADS402", number, d0, end,
                     f"this record repeats line {first.line}; only "
                     + _written_difference(first.written, written) + " differs",
-                    fix=Fix("", False, f"delete this repeat of line {first.line}",
-                            number, 1, number + 1, 1),
+                    fix=_new_fix("", False, f"delete this repeat of line {first.line}",
+                                 number, 1, number + 1, 1),
                 )
         if cert is not None:
             lowered = _fields.comparable_cert(cert)
@@ -1199,7 +1201,7 @@ class Engine:
                         "ADS405", line, 0, len(PLACEHOLDER_DOMAIN),
                         "the 'no authorized sellers' placeholder contradicts the real "
                         "records in this file",
-                        fix=Fix("", False, "delete the placeholder", line, 1, line + 1, 1),
+                        fix=_new_fix("", False, "delete the placeholder", line, 1, line + 1, 1),
                     )
             else:
                 self._diag(

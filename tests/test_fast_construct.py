@@ -1,0 +1,47 @@
+"""The checker's quick constructors build exactly what the attrs classes build."""
+
+from __future__ import annotations
+
+import pickle
+from typing import Any
+
+import attrs
+import pytest
+
+from adstxt import Diagnostic, Fix, Record, Relationship, Severity
+from adstxt.diagnostics import _new_diagnostic, _new_fix
+from adstxt.model import _make_record
+
+
+def _same(quick: Any, slow: Any) -> None:
+    assert type(quick) is type(slow)
+    assert quick == slow
+    assert hash(quick) == hash(slow)
+    assert repr(quick) == repr(slow)
+    assert attrs.asdict(quick) == attrs.asdict(slow)
+    assert pickle.loads(pickle.dumps(quick)) == slow
+
+
+def test_record() -> None:
+    quick = _make_record("mgid.com", "749656", Relationship.DIRECT, "d4c29acad76ce94f", None, 7)
+    slow = Record("mgid.com", "749656", Relationship.DIRECT, "d4c29acad76ce94f", None, 7)
+    _same(quick, slow)
+    assert quick.line == 7
+    with pytest.raises(attrs.exceptions.FrozenInstanceError):
+        quick.account_id = "1"  # type: ignore[misc]
+
+
+def test_diagnostic_and_fix() -> None:
+    fix = _new_fix("", True, "delete this repeat of line 2", 5, 1, 6, 1)
+    _same(fix, Fix("", True, "delete this repeat of line 2", 5, 1, 6, 1))
+    quick = _new_diagnostic("ADS401", Severity.WARNING, 5, 1, 9, "This record repeats line 2",
+                            None, fix)
+    slow = Diagnostic("ADS401", Severity.WARNING, 5, 1, 9, "This record repeats line 2", None,
+                      Fix("", True, "delete this repeat of line 2", 5, 1, 6, 1))
+    _same(quick, slow)
+    assert quick.pointer is None
+    assert quick.name == slow.name
+    with pytest.raises(attrs.exceptions.FrozenInstanceError):
+        quick.line = 1  # type: ignore[misc]
+    with pytest.raises(attrs.exceptions.FrozenInstanceError):
+        fix.line = 1  # type: ignore[misc]
