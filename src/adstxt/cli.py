@@ -22,6 +22,7 @@ from adstxt._settings import Settings, expand_selector, normalize_domain
 from adstxt.diagnostics import Diagnostic
 
 if TYPE_CHECKING:
+    from adstxt.fetch import ConnectTo
     from adstxt.sellers import SellersSource
 
 __all__ = ["main"]
@@ -265,20 +266,26 @@ class _Run:
                 raise UsageError(f"--sellers-json: {error}") from None
         if self.args.fetch_sellers:
             try:
-                from adstxt.fetch import parse_connect_to
                 from adstxt.sellers import online_source
+
+                connect_to = self.connect_to()
             except ImportError as error:
                 raise UsageError(f"--fetch-sellers: {error}") from None
-            try:
-                connect_to = [parse_connect_to(spec) for spec in self.args.connect_to]
-            except ValueError as error:
-                raise UsageError(str(error)) from None
             return online_source(
                 cache_dir=self.args.sellers_cache, connect_to=connect_to,
                 allow_private_addresses=self.args.allow_private_addresses,
                 timeout=self.args.timeout,
             )
         return None
+
+    def connect_to(self) -> list[ConnectTo]:
+        """The ``--connect-to`` overrides; needs the fetch extra (ImportError without it)."""
+        from adstxt.fetch import parse_connect_to
+
+        try:
+            return [parse_connect_to(spec) for spec in self.args.connect_to]
+        except ValueError as error:
+            raise UsageError(str(error)) from None
 
     def config_for(self, path: str) -> Config | None:
         if self.args.isolated:
@@ -341,14 +348,12 @@ class _Run:
         """Fetch a site's file (``target`` a domain) or a URL, and check what is served."""
         try:
             from adstxt import fetch as fetching
+
+            connect_to = self.connect_to()
         except ImportError as error:
             raise UsageError(str(error)) from None
         from adstxt._lint import lint
 
-        try:
-            connect_to = [fetching.parse_connect_to(spec) for spec in self.args.connect_to]
-        except ValueError as error:
-            raise UsageError(str(error)) from None
         options = {
             "connect_to": connect_to,
             "allow_private_addresses": self.args.allow_private_addresses,
