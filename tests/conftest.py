@@ -4,9 +4,14 @@ from __future__ import annotations
 
 import ipaddress
 import socket
+from collections.abc import Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
+
+if TYPE_CHECKING:
+    from tests.httpserver import LocalServers
 
 ROOT = Path(__file__).resolve().parents[1]
 SHARED = ROOT.parent / "shared"
@@ -76,3 +81,21 @@ def shared_path(*parts: str) -> Path:
     if not path.exists():
         pytest.skip(f"{path} is not available (it sits beside the checkout in CI)")
     return path
+
+
+@pytest.fixture(scope="module")
+def servers() -> Iterator[LocalServers]:
+    """Real local HTTP and HTTPS servers, shared by the tests of one module."""
+    pytest.importorskip("h11")
+    from tests.httpserver import LocalServers
+
+    with LocalServers() as running:
+        yield running
+
+
+@pytest.fixture
+def live(servers: LocalServers) -> LocalServers:
+    """The shared servers with no routes and no requests seen yet."""
+    servers.routes.clear()
+    servers.seen.clear()
+    return servers

@@ -10,7 +10,6 @@ import subprocess
 import sys
 import time
 import zlib
-from collections.abc import Iterator
 
 import pytest
 
@@ -28,19 +27,6 @@ from adstxt.fetch._caching import caching_from_headers
 from adstxt.fetch._connect import is_public_address
 from tests.httpserver import GOOD, LocalServers, Reply, redirect, text
 from tests.test_fetch_codes import closed_port
-
-
-@pytest.fixture(scope="module")
-def servers() -> Iterator[LocalServers]:
-    with LocalServers() as running:
-        yield running
-
-
-@pytest.fixture
-def live(servers: LocalServers) -> LocalServers:
-    servers.routes.clear()
-    servers.seen.clear()
-    return servers
 
 
 def codes(result: object) -> list[str]:

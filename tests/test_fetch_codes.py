@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import gzip
 import socket
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 
 import pytest
 
@@ -14,19 +14,6 @@ from adstxt.rules import RULES
 from tests.httpserver import GOOD, LocalServers, Reply, redirect, text
 
 Scenario = Callable[[LocalServers], FetchResult]
-
-
-@pytest.fixture(scope="module")
-def servers() -> Iterator[LocalServers]:
-    with LocalServers() as running:
-        yield running
-
-
-@pytest.fixture
-def live(servers: LocalServers) -> LocalServers:
-    servers.routes.clear()
-    servers.seen.clear()
-    return servers
 
 
 def closed_port() -> int:

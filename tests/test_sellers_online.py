@@ -8,7 +8,6 @@ import json
 import logging
 import subprocess
 import sys
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -40,19 +39,6 @@ OTHER = sellers(("5", "PUBLISHER", "example.co.uk"))
 
 def reply(body: bytes, content_type: str = JSON, **headers: str) -> Reply:
     return Reply(200, body, {"Content-Type": content_type, **headers})
-
-
-@pytest.fixture(scope="module")
-def servers() -> Iterator[LocalServers]:
-    with LocalServers() as running:
-        yield running
-
-
-@pytest.fixture
-def live(servers: LocalServers) -> LocalServers:
-    servers.routes.clear()
-    servers.seen.clear()
-    return servers
 
 
 def source(live: LocalServers, cache: Path, **options: object) -> OnlineSource:
