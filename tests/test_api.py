@@ -198,3 +198,10 @@ def test_parsing_is_offline_and_writes_nothing(tmp_path: Path) -> None:
 def test_records_with_url_domains_are_a_broken_ads_txt_not_prose() -> None:
     text = "".join(f"https://google.com/, pub-12345678901234{i:02d}, DIRECT\n" for i in range(3))
     assert [d.code for d in adstxt.check(text)] == ["ADS201"] * 3
+
+
+def test_the_domain_given_is_reduced_to_its_root_for_the_subdomain_checks() -> None:
+    text = "SUBDOMAIN=a.example.com\ngoogle.com, pub-1234567890123456, DIRECT\n"
+    assert adstxt.check(text, domain="www.example.com") == ()
+    (outside,) = adstxt.check(text, domain="shop.example.co.uk")
+    assert outside.code == "ADS304" and "'example.co.uk'" in outside.message

@@ -55,7 +55,7 @@ def test_concise_lines_are_path_line_column_code_message() -> None:
 def test_json_is_the_documented_contract() -> None:
     items = json.loads(run(BROKEN, "--output-format", "json").stdout)
     keys = {"path", "line", "column", "end_column", "code", "name", "severity", "message",
-            "hint", "fix"}
+            "hint", "fix", "pointer"}
     assert all(set(item) == keys for item in items)
     fixes = [item["fix"] for item in items if item["fix"] is not None]
     assert fixes and all({"replacement", "safe"} <= set(fix) for fix in fixes)

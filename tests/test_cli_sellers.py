@@ -83,6 +83,12 @@ def test_a_sellers_json_file_is_validated(tmp_path: Path) -> None:
     codes = {line.split()[1] for line in result.stdout.splitlines()[:-1]}
     assert {"ADS615", "ADS613"} <= codes
     assert all(line.startswith(f"{path}:") for line in result.stdout.splitlines()[:-1])
+    items = json.loads(run(str(path), "--output-format", "json").stdout)
+    assert {item["pointer"] for item in items if item["code"] == "ADS613"} == {
+        "/sellers/2/seller_type"
+    }
+    assert "= at JSON pointer /sellers/2/seller_type" in run(str(path), "--output-format",
+                                                              "full").stdout
     clean = tmp_path / "clean" / "sellers.json"
     clean.parent.mkdir()
     clean.write_text(json.dumps(SELLERS))

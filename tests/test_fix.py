@@ -106,6 +106,8 @@ def test_a_safe_fix_never_deletes_a_comment() -> None:
     assert duplicate.fix is not None and not duplicate.fix.safe
     assert not adstxt.apply_fixes(data).changed
     assert adstxt.apply_fixes(data, unsafe=True).data == b"appnexus.com, 2, RESELLER\n"
+    extended = b"appnexus.com, 2, RESELLER\nappnexus.com, 2, RESELLER;ext=abc\n"
+    assert not adstxt.apply_fixes(extended).changed
     plain = b"appnexus.com, 2, RESELLER\nappnexus.com, 2, RESELLER\n"
     assert adstxt.apply_fixes(plain).data == b"appnexus.com, 2, RESELLER\n"
 

@@ -354,6 +354,27 @@ def analyze_host(text: str, extra_suffixes: tuple[str, ...] = ()) -> DomainAnaly
 
 
 @functools.lru_cache(maxsize=16384)
+def _lookalike_of_unusable(text: str, base: DomainAnalysis) -> DomainAnalysis:
+    lowered = text.lower().rstrip(".")
+    spoof = _lookalikes.imitation(lowered, text)
+    if spoof is None or spoof.target == lowered:
+        return base
+    foreign = not text.isascii()
+    finding = Finding(
+        "ADS208" if foreign else "ADS206",
+        f"'{text}' "
+        + ("imitates" if foreign else "looks like")
+        + f" the ad system '{spoof.target}': it uses " + ", ".join(spoof.tricks),
+        f"buyers never match it with '{spoof.target}'; find out who added this line"
+        if foreign else f"did you mean '{spoof.target}'?",
+        0, len(text),
+        None if foreign else spoof.target, False, None if foreign else f"use '{spoof.target}'",
+    )
+    # Punycode advice (ADS207) would complete the disguise: it gives way, as above.
+    kept = tuple(f for f in base.findings if f.code != "ADS207")
+    return base._replace(findings=(*kept, finding))
+
+
 def analyze_ad_system(text: str, extra_suffixes: tuple[str, ...] = ()) -> DomainAnalysis:
     """:func:`analyze_host` plus the checks against well-known ad systems (field 1)."""
     glued = _CERT_THEN_DOMAIN.match(text)
@@ -374,7 +395,9 @@ def analyze_ad_system(text: str, extra_suffixes: tuple[str, ...] = ()) -> Domain
     base = analyze_host(text, extra_suffixes)
     domain = base.normalized
     if domain is None:
-        return base
+        # Not a usable domain, perhaps because a look-alike hides in its suffix
+        # ('openx.co\u043c', 'google.corn'): say so rather than only "unknown suffix".
+        return _lookalike_of_unusable(text, base)
     systems = _known.ad_systems()
     length = len(text)
     extra: Finding | None = None

@@ -22,7 +22,7 @@ from typing import Final, NamedTuple
 from adstxt import _fields, _known, _variables
 from adstxt._chars import LOOKALIKES, ODD_CHAR, SAFE_LOOKALIKES, classify, describe
 from adstxt._decode import clean_surrogates, is_plain
-from adstxt._domains import DomainAnalysis, Finding, analyze_ad_system
+from adstxt._domains import DomainAnalysis, Finding, analyze_ad_system, analyze_host
 from adstxt._sniff import sniff
 from adstxt.diagnostics import Diagnostic, Fix, _new_diagnostic, _new_fix
 from adstxt.model import Comment, FileKind, Record, Relationship, Variable, _make_record
@@ -252,6 +252,12 @@ class _Replay:
             engine._commit_variable(number, self.usable)
 
 
+def _root_of(domain: str) -> str:
+    """The root domain (public suffix plus one label) that governs ``domain``'s ads.txt."""
+    host = domain.lower().rstrip(".")
+    return analyze_host(host).registrable or host
+
+
 def _record_shaped(body: str) -> bool:
     """A line laid out as a record (a domain-like first field, a one-word third field),
     however wrong its fields: a file of such lines is a broken ads.txt, not prose."""
@@ -278,7 +284,7 @@ class Engine:
         max_sellers: int | None = None,
     ) -> None:
         self.kind = kind
-        self.root_domain = root_domain.lower().rstrip(".") if root_domain else None
+        self.root_domain = _root_of(root_domain) if root_domain else None
         self.keep_records = keep_records
         self.records: list[Record] = []
         self.variables: list[Variable] = []

@@ -43,7 +43,8 @@ def _replaced_text(lines: Sequence[str], fix: Fix) -> str:
 
 
 def _protect_comments(source: str | bytes, diagnostics: list[Diagnostic]) -> list[Diagnostic]:
-    """A fix that would delete a comment is not safe: the comment is someone's words."""
+    """A fix that would delete a comment or an extension is not safe: they are someone's
+    words, which no consumer needs but their author may."""
     if not any(d.fix is not None and d.fix.safe and d.code != _UNUSED_NOQA for d in diagnostics):
         return diagnostics
     lines = decoded_lines(source)
@@ -52,7 +53,7 @@ def _protect_comments(source: str | bytes, diagnostics: list[Diagnostic]) -> lis
         fix = d.fix
         if (
             fix is not None and fix.safe and d.code != _UNUSED_NOQA
-            and "#" in _replaced_text(lines, fix) and "#" not in fix.replacement
+            and any(m in _replaced_text(lines, fix) and m not in fix.replacement for m in "#;")
         ):
             d = attrs.evolve(d, fix=attrs.evolve(fix, safe=False))
         out.append(d)

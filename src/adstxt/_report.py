@@ -147,6 +147,8 @@ def _full(reports: Iterable[FileReport], style: Style) -> str:
             pad = " " * len(gutter)
             out.append(f"  {pad} |\n  {gutter} | {source}\n  {pad} | ")
             out.append(style.severity(marker, d.severity) + "\n")
+            if d.pointer is not None:
+                out.append(f"  {pad} = at JSON pointer {escape(d.pointer)}\n")
             if d.hint:
                 out.append(f"  {pad} = hint: {escape(d.hint)}\n")
             note = _fix_note(d)
@@ -186,6 +188,7 @@ def _json(reports: Iterable[FileReport]) -> str:
             "message": d.message,
             "hint": d.hint,
             "fix": _fix_object(d),
+            "pointer": d.pointer,
         }
         for report in reports
         for d in report.diagnostics
