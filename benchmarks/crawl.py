@@ -137,7 +137,9 @@ def main() -> None:
                 time.sleep(0.25)
             elapsed = time.monotonic() - started
             after = resource.getrusage(resource.RUSAGE_CHILDREN)
-            cpu = (after.ru_utime + after.ru_stime) - (before.ru_utime + before.ru_stime)
+            user = after.ru_utime - before.ru_utime
+            system = after.ru_stime - before.ru_stime
+            cpu = user + system
             output = crawl.stdout.read() if crawl.stdout else ""
             lines = (work / "out.jsonl").read_text().count("\n")
         finally:
@@ -152,8 +154,9 @@ def main() -> None:
     rate = float(summary.split(" s, ")[1].split(" ")[0].replace(",", "")) if summary else 0.0
     print(f"{lines} lines written; wall time with start-up {elapsed:.2f} s")
     print(f"crawl rate {rate:,.0f} domains/s = {rate / bound:.0%} of the {bound:,.0f}/s bound")
-    print(f"crawler CPU {cpu:.2f} s (start-up included) = {cpu / args.domains * 1e6:,.0f} us "
-          f"per domain; load average {' '.join(Path('/proc/loadavg').read_text().split()[:3])}")
+    print(f"crawler CPU {cpu:.2f} s (start-up included; user {user:.2f} s, system {system:.2f} s)"
+          f" = {cpu / args.domains * 1e6:,.0f} us per domain; "
+          f"load average {' '.join(Path('/proc/loadavg').read_text().split()[:3])}")
 
 
 if __name__ == "__main__":
