@@ -363,8 +363,15 @@ def _worker_process(
 
 def _run_processes(args: argparse.Namespace, todo: list[str], progress: _Progress) -> _Totals:
     import multiprocessing
+    from multiprocessing.context import ForkContext, SpawnContext
 
-    context = multiprocessing.get_context("spawn")
+    # Forking skips each worker's re-import of the package (about 0.2 s of CPU, most of a
+    # small crawl's start); the parent has no event loop and no threads yet at this point.
+    # Elsewhere, where forking is unsafe or unavailable, workers start afresh.
+    if sys.platform.startswith("linux"):
+        context: ForkContext | SpawnContext = multiprocessing.get_context("fork")
+    else:
+        context = multiprocessing.get_context("spawn")
     queue = context.Queue()
     shares = [share for share in (todo[i :: args.processes] for i in range(args.processes))
               if share]
