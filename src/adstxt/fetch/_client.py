@@ -11,30 +11,19 @@ from __future__ import annotations
 
 import asyncio
 import ssl
-from collections.abc import AsyncIterator, Awaitable, Sequence
-from typing import TypeVar
+from collections.abc import AsyncIterator, Sequence
 
 import h11
 
 from adstxt.fetch._connect import Resolver
 
-__all__ = ["HTTPResponse", "ProtocolFailureError", "open_response", "within"]
+__all__ = ["HTTPResponse", "ProtocolFailureError", "open_response"]
 
-_T = TypeVar("_T")
 _CHUNK = 65536
 
 
 class ProtocolFailureError(Exception):
     """The server broke HTTP/1.1 (garbage, a truncated body, an early close)."""
-
-
-async def within(awaitable: Awaitable[_T], seconds: float, what: str) -> _T:
-    """``awaitable``'s result, or :class:`TimeoutError` saying ``what`` after ``seconds``."""
-    try:
-        async with asyncio.timeout(seconds):  # no extra task, unlike wait_for
-            return await awaitable
-    except TimeoutError:
-        raise TimeoutError(what) from None
 
 
 class _Clock:
@@ -213,10 +202,13 @@ class _Exchange:
         (resolver, context, scheme, host, port, target, headers, connect_timeout,
          read_timeout, total) = self._args
         clock = _Clock(read_timeout, total)
-        transport, pipe = await within(
-            _dial(resolver, scheme, host, port, context, connect_timeout),
-            *clock.limit(connect_timeout, "connect"),
-        )
+        seconds, what = clock.limit(connect_timeout, "connect")
+        try:
+            async with asyncio.timeout(seconds):
+                transport, pipe = await _dial(
+                    resolver, scheme, host, port, context, connect_timeout)
+        except TimeoutError:
+            raise TimeoutError(what) from None
         self._transport = transport
         try:
             connection = h11.Connection(h11.CLIENT, max_incomplete_event_size=_CHUNK)

@@ -395,6 +395,8 @@ class Fetcher:
             if variable.name == "SUBDOMAIN" and name.endswith("." + root) and name not in wanted:
                 wanted.append(name)
         wanted = wanted[: self._max_subdomains]
+        if not wanted:  # most files: no referral to follow, nothing to gather
+            return attrs.evolve(result, governs=governs)
         # SUBDOMAIN entries inside these files are not followed: referrals go one level down.
         found = await asyncio.gather(*(self._fetch_host(name, "ads.txt") for name in wanted))
         notes = []
