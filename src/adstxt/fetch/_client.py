@@ -10,32 +10,20 @@ about 2.4 ms of CPU per site against about 0.5 ms here.
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import ssl
-from collections.abc import AsyncIterator, Awaitable, Sequence
-from typing import TypeVar
+from collections.abc import AsyncIterator, Sequence
 
 import h11
 
 from adstxt.fetch._connect import Resolver
 
-__all__ = ["HTTPResponse", "ProtocolFailureError", "open_response", "within"]
+__all__ = ["HTTPResponse", "ProtocolFailureError", "open_response"]
 
-_T = TypeVar("_T")
 _CHUNK = 65536
 
 
 class ProtocolFailureError(Exception):
     """The server broke HTTP/1.1 (garbage, a truncated body, an early close)."""
-
-
-async def within(awaitable: Awaitable[_T], seconds: float, what: str) -> _T:
-    """``awaitable``'s result, or :class:`TimeoutError` saying ``what`` after ``seconds``."""
-    try:
-        async with asyncio.timeout(seconds):  # no extra task, unlike wait_for
-            return await awaitable
-    except TimeoutError:
-        raise TimeoutError(what) from None
 
 
 class _Clock:
@@ -99,14 +87,23 @@ class _Pipe(asyncio.Protocol):
         if waiter is not None and not waiter.done():
             waiter.set_result(None)
 
-    async def read(self) -> bytes:
-        """What has arrived, waiting for something; ``b""`` once the server has closed."""
-        while not self._buffer and not self._closed:
-            self._waiter = asyncio.get_running_loop().create_future()
+    async def read(self, seconds: float, what: str) -> bytes:
+        """What has arrived, waiting up to ``seconds`` for something (then
+        :class:`TimeoutError` saying ``what``); ``b""`` once the server has closed."""
+        if not self._buffer and not self._closed:
+            # One timer on the waiter rather than a timeout scope around a coroutine: most
+            # reads wait once, and this is the crawler's hottest path.
+            loop = asyncio.get_running_loop()
+            timer = loop.call_later(seconds, self._expire, what)
             try:
-                await self._waiter
+                while not self._buffer and not self._closed:
+                    self._waiter = loop.create_future()
+                    try:
+                        await self._waiter
+                    finally:
+                        self._waiter = None
             finally:
-                self._waiter = None
+                timer.cancel()
         if self._buffer:
             data = bytes(self._buffer)
             self._buffer.clear()
@@ -117,6 +114,11 @@ class _Pipe(asyncio.Protocol):
         if self._error is not None:
             raise self._error
         return b""
+
+    def _expire(self, what: str) -> None:
+        waiter = self._waiter
+        if waiter is not None and not waiter.done():
+            waiter.set_exception(TimeoutError(what))
 
 
 class HTTPResponse:
@@ -149,7 +151,7 @@ async def _next_event(connection: h11.Connection, pipe: _Pipe, clock: _Clock) ->
             raise ProtocolFailureError(f"invalid HTTP response: {exc}") from exc
         if event is not h11.NEED_DATA:
             return event
-        data = await within(pipe.read(), *clock.read())
+        data = await pipe.read(*clock.read())
         try:
             connection.receive_data(data)
         except h11.RemoteProtocolError as exc:
@@ -182,13 +184,61 @@ async def _dial(
     raise error
 
 
-@contextlib.asynccontextmanager
-async def open_response(
+class _Exchange:
+    """The ``async with`` of :func:`open_response` (a class: this runs once per request)."""
+
+    __slots__ = ("_args", "_transport")
+
+    def __init__(
+        self, resolver: Resolver, context: ssl.SSLContext, scheme: str, host: str, port: int,
+        target: bytes, headers: Sequence[tuple[bytes, bytes]], connect_timeout: float,
+        read_timeout: float, total: float,
+    ) -> None:
+        self._args = (resolver, context, scheme, host, port, target, headers, connect_timeout,
+                      read_timeout, total)
+        self._transport: asyncio.Transport | None = None
+
+    async def __aenter__(self) -> HTTPResponse:
+        (resolver, context, scheme, host, port, target, headers, connect_timeout,
+         read_timeout, total) = self._args
+        clock = _Clock(read_timeout, total)
+        seconds, what = clock.limit(connect_timeout, "connect")
+        try:
+            async with asyncio.timeout(seconds):
+                transport, pipe = await _dial(
+                    resolver, scheme, host, port, context, connect_timeout)
+        except TimeoutError:
+            raise TimeoutError(what) from None
+        self._transport = transport
+        try:
+            connection = h11.Connection(h11.CLIENT, max_incomplete_event_size=_CHUNK)
+            request = h11.Request(method="GET", target=target, headers=list(headers))
+            transport.write(connection.send(request) + connection.send(h11.EndOfMessage()))
+            while True:
+                event = await _next_event(connection, pipe, clock)
+                if isinstance(event, h11.Response):
+                    return HTTPResponse(event, connection, pipe, clock)
+                if isinstance(event, h11.ConnectionClosed):
+                    raise ProtocolFailureError(
+                        "the server closed the connection without answering")
+                # Informational (1xx) responses are skipped: the final response follows.
+        except BaseException:
+            transport.abort()
+            raise
+
+    async def __aexit__(self, *exc: object) -> None:
+        # One request per connection: abort rather than wait for a polite TLS shutdown.
+        if self._transport is not None:
+            self._transport.abort()
+
+
+def open_response(
     resolver: Resolver, context: ssl.SSLContext, scheme: str, host: str, port: int,
     target: bytes, headers: Sequence[tuple[bytes, bytes]], connect_timeout: float,
     read_timeout: float, total: float,
-) -> AsyncIterator[HTTPResponse]:
-    """Send ``GET target`` and yield the response once its head has arrived.
+) -> _Exchange:
+    """``async with`` this to send ``GET target`` and get the response once its head has
+    arrived; the connection is closed when the block ends.
 
     ``connect_timeout`` bounds name resolution and connecting (TLS included),
     ``read_timeout`` each wait for data, and ``total`` the whole exchange, body included.
@@ -196,23 +246,5 @@ async def open_response(
     Raises :class:`~adstxt.fetch._connect.BlockedAddressError`, :class:`ssl.SSLError`,
     :class:`TimeoutError`, :class:`ProtocolFailureError` or another :class:`OSError`.
     """
-    clock = _Clock(read_timeout, total)
-    transport, pipe = await within(
-        _dial(resolver, scheme, host, port, context, connect_timeout),
-        *clock.limit(connect_timeout, "connect"),
-    )
-    try:
-        connection = h11.Connection(h11.CLIENT, max_incomplete_event_size=_CHUNK)
-        request = h11.Request(method="GET", target=target, headers=list(headers))
-        transport.write(connection.send(request) + connection.send(h11.EndOfMessage()))
-        while True:
-            event = await _next_event(connection, pipe, clock)
-            if isinstance(event, h11.Response):
-                break
-            if isinstance(event, h11.ConnectionClosed):
-                raise ProtocolFailureError("the server closed the connection without answering")
-            # Informational (1xx) responses are skipped: the final response follows.
-        yield HTTPResponse(event, connection, pipe, clock)
-    finally:
-        # One request per connection: abort rather than wait for a polite TLS shutdown.
-        transport.abort()
+    return _Exchange(resolver, context, scheme, host, port, target, headers, connect_timeout,
+                     read_timeout, total)

@@ -8,6 +8,7 @@ a private one for the connection.
 from __future__ import annotations
 
 import asyncio
+import functools
 import ipaddress
 import socket
 from collections.abc import Sequence
@@ -96,6 +97,7 @@ def is_public_address(address: str) -> bool:
     return ip.is_global and not ip.is_multicast
 
 
+@functools.lru_cache(maxsize=1024)  # the same override target is looked at for every site
 def _literal(host: str) -> str | None:
     try:
         return str(ipaddress.ip_address(host.strip("[]")))

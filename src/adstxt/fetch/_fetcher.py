@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
+import functools
 import ssl
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
@@ -63,6 +64,14 @@ class _Chain:
     followed: bool = True  # False when a redirect was refused and the last response dropped
 
 
+_ENCODINGS_HEADER = (b"Accept-Encoding", b"gzip, deflate")
+
+
+@functools.lru_cache(maxsize=16)
+def _accept_header(accept: str) -> tuple[bytes, bytes]:
+    return b"Accept", accept.encode("latin-1", "replace")
+
+
 def _headers(raw: Sequence[tuple[bytes, bytes]]) -> dict[str, str]:
     headers: dict[str, str] = {}
     for name, value in raw:
@@ -113,6 +122,7 @@ class Fetcher:
         self._max_bytes = max_bytes
         self._max_redirects = max_redirects
         self._user_agent = user_agent
+        self._agent_header = (b"User-Agent", user_agent.encode("latin-1", "replace"))
         self._robots = robots
         self._gate = HostGate(host_delay)
         self._lifetime = lifetime
@@ -151,9 +161,9 @@ class Fetcher:
                        safe="/?&=%:;@!$'()*+,~[]-._")
         headers = [
             (b"Host", authority.encode("ascii")),
-            (b"User-Agent", self._user_agent.encode("latin-1", "replace")),
-            (b"Accept", accept.encode("latin-1", "replace")),
-            (b"Accept-Encoding", b"gzip, deflate"),
+            self._agent_header,
+            _accept_header(accept),
+            _ENCODINGS_HEADER,
         ]
         response = _Response(url)
         try:
@@ -264,16 +274,13 @@ class Fetcher:
         chain = await self._follow(url, root)
         found = list(chain.diagnostics)
         last = chain.last
-        status = last.status if chain.followed else None
-        content_type = last.headers.get("content-type") if chain.followed else None
-        result = FetchResult(
-            domain=host_of(url), kind=kind, url=url,
-            final_url=chain.hops[-1].url if chain.followed else None,
-            status=status, content_type=content_type, chain=tuple(chain.hops),
-            fetch_diagnostics=tuple(found),
-        )
         if not chain.followed:
-            return result
+            return FetchResult(
+                domain=host_of(url), kind=kind, url=url, final_url=None, status=None,
+                content_type=None, chain=tuple(chain.hops), fetch_diagnostics=tuple(found),
+            )
+        status = last.status
+        content_type = last.headers.get("content-type")
         if last.error is not None:
             found.append(last.error)
         elif status is not None:
@@ -290,8 +297,10 @@ class Fetcher:
         caching = None
         if status is not None and 200 <= status < 300 and last.error is None:
             caching = caching_from_headers(last.headers, last.fetched_at, self._lifetime)
-        return attrs.evolve(
-            result, fetch_diagnostics=tuple(found), parse_result=parsed, caching=caching,
+        return FetchResult(
+            domain=host_of(url), kind=kind, url=url, final_url=chain.hops[-1].url,
+            status=status, content_type=content_type, chain=tuple(chain.hops),
+            fetch_diagnostics=tuple(found), parse_result=parsed, caching=caching,
             body=last.body,
         )
 
@@ -308,17 +317,20 @@ class Fetcher:
             if urlsplit(plain.final_url or "").scheme == "http":
                 why = secure.fetch_diagnostics[-1].message if secure.fetch_diagnostics else (
                     f"status {secure.status}")
-                plain = attrs.evolve(plain, fetch_diagnostics=(*plain.fetch_diagnostics, _diag.make(
-                    "ADS527", f"{host} serves /{kind} over HTTP only (HTTPS: {why})",
-                    "serve the file over HTTPS too; crawlers prefer it")))
+                return await self._with_robots(attrs.evolve(
+                    plain, attempts=attempts, fetch_diagnostics=(
+                        *plain.fetch_diagnostics, _diag.make(
+                            "ADS527", f"{host} serves /{kind} over HTTP only (HTTPS: {why})",
+                            "serve the file over HTTPS too; crawlers prefer it"))))
             chosen = plain
         elif secure.status is not None or plain.status is None:
             chosen = secure
         else:
             # HTTPS gave no response at all: report why, after what HTTP answered (the
             # outcome is that of the first error, and the HTTP answer is the one to act on).
-            chosen = attrs.evolve(plain, fetch_diagnostics=(
-                *plain.fetch_diagnostics, *secure.fetch_diagnostics))
+            return await self._with_robots(attrs.evolve(
+                plain, attempts=attempts,
+                fetch_diagnostics=(*plain.fetch_diagnostics, *secure.fetch_diagnostics)))
         return await self._with_robots(attrs.evolve(chosen, attempts=attempts))
 
     async def _with_robots(self, result: FetchResult) -> FetchResult:
@@ -383,6 +395,8 @@ class Fetcher:
             if variable.name == "SUBDOMAIN" and name.endswith("." + root) and name not in wanted:
                 wanted.append(name)
         wanted = wanted[: self._max_subdomains]
+        if not wanted:  # most files: no referral to follow, nothing to gather
+            return attrs.evolve(result, governs=governs)
         # SUBDOMAIN entries inside these files are not followed: referrals go one level down.
         found = await asyncio.gather(*(self._fetch_host(name, "ads.txt") for name in wanted))
         notes = []

@@ -39,6 +39,13 @@ OUTCOMES: Mapping[str, str] = {
 }
 
 
+def _outcome(diagnostics: tuple[Diagnostic, ...]) -> str:
+    errors = {d.code for d in diagnostics if d.severity is Severity.ERROR}
+    if not errors:  # the common case, asked for several times per fetch
+        return "ok"
+    return next((outcome for code, outcome in OUTCOMES.items() if code in errors), "ok")
+
+
 @attrs.frozen
 class Hop:
     """One request of a redirect chain: the URL, the status (``None`` if no response came)
@@ -86,8 +93,7 @@ class FetchResult:
     @property
     def outcome(self) -> str:
         """A one-word summary: ``ok`` or the kind of failure (``not-found``, ``timeout``...)."""
-        errors = {d.code for d in self.fetch_diagnostics if d.severity is Severity.ERROR}
-        return next((outcome for code, outcome in OUTCOMES.items() if code in errors), "ok")
+        return _outcome(self.fetch_diagnostics)
 
     @property
     def ok(self) -> bool:
@@ -116,8 +122,7 @@ class Resource:
     @property
     def outcome(self) -> str:
         """``ok`` or the kind of failure, as for :attr:`FetchResult.outcome`."""
-        errors = {d.code for d in self.diagnostics if d.severity is Severity.ERROR}
-        return next((outcome for code, outcome in OUTCOMES.items() if code in errors), "ok")
+        return _outcome(self.diagnostics)
 
     @property
     def ok(self) -> bool:
