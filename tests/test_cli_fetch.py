@@ -69,6 +69,34 @@ def test_cross_domain_redirect_is_followed_once(site: LocalServers) -> None:
     assert items and {item["path"] for item in items} == {"http://example.org/ads.txt"}
 
 
+def test_a_subdomain_without_a_file_is_governed_by_the_root(site: LocalServers) -> None:
+    site.routes["*://example.com/ads.txt"] = text(GOOD + b"SUBDOMAIN=gone.example.com\n")
+    result = run("--domain", "www.example.com", *_targets(site))
+    lines = result.stdout.splitlines()
+    assert result.returncode == 0, result.stdout
+    assert any(" ADS528 SUBDOMAIN=gone.example.com: no usable file there" in line
+               for line in lines)
+    assert not any(line.startswith("http://gone.example.com") for line in lines)
+    assert " ADS304 " not in result.stdout  # www.example.com is reduced to example.com
+    assert lines[-1].startswith("Checked 1 file:")
+
+
+def test_a_redirect_error_over_http_is_reported_when_https_fails(site: LocalServers) -> None:
+    site.routes["*://example.com/ads.txt"] = redirect("/ads.txt", 302)
+    result = run("--domain", "example.com", *_targets(site))
+    codes = {line.split()[1] for line in result.stdout.splitlines()[:-1]}
+    assert "ADS513" in codes, result.stdout
+
+
+def test_the_declared_charset_decodes_the_body(site: LocalServers) -> None:
+    site.routes["*://example.com/ads.txt"] = text(
+        "# Caf\u00e9\n".encode("latin-1") + GOOD, "text/plain; charset=iso-8859-1"
+    )
+    result = run("--domain", "example.com", "--output-format", "json", *_targets(site))
+    codes = {item["code"] for item in json.loads(result.stdout)}
+    assert "ADS518" in codes and "ADS001" not in codes
+
+
 def test_usage_errors() -> None:
     bad = run("--domain", "example.com", "--connect-to", "nonsense")
     assert bad.returncode == 2 and "--connect-to" in bad.stderr

@@ -96,6 +96,11 @@ def test_crawl_writes_one_line_per_domain(
     assert {r["source_domain"] for r in rows if r["account_id"] == "4"} == {"site4.com"}
     assert "ok" in done.stdout and f"{SITES}" in done.stdout
     assert done.stderr == ""  # no progress bar when stderr is not a terminal
+    results = (tmp_path / "out.jsonl").read_bytes()
+    again = subprocess.run(_command(sites, tmp_path), capture_output=True, text=True,
+                           timeout=60, check=False)
+    assert again.returncode == 2 and "--resume" in again.stderr and "--overwrite" in again.stderr
+    assert (tmp_path / "out.jsonl").read_bytes() == results  # nothing lost
 
 
 @pytest.mark.parametrize("processes", ["1", "2"])

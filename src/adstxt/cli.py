@@ -365,11 +365,17 @@ class _Run:
             result = fetching.fetch(target, kind=self.args.kind or "ads.txt", **options)
         settings = self.settings_for(_STDIN)
         reports = []
-        for served in (result, *result.subdomains):
+        # A SUBDOMAIN without a usable file of its own is governed by the root file, which
+        # says so (ADS528): only the subdomain files that exist are reported as files.
+        usable = [sub for sub in result.subdomains if sub.outcome == "ok"]
+        for served in (result, *usable):
             diagnostics = settings.apply(served.fetch_diagnostics)
-            body = b""
+            body: bytes | str = b""
             if served.parse_result is not None and served.body is not None:
                 body = served.body
+                if any(d.code == "ADS518" for d in served.fetch_diagnostics):
+                    # Decoded by the charset the server declared, as the fetch did.
+                    body = served.parse_result.text
                 diagnostics += lint(body, kind=served.kind, settings=settings,
                                     domain=settings.domain or served.domain)
             diagnostics.sort(key=Diagnostic.sort_key)

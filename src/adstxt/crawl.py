@@ -47,6 +47,8 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("domains", type=Path, help="file of domains ('-' for stdin)")
     parser.add_argument("-o", "--output", type=Path, required=True,
                         help="JSON Lines file: one line per domain")
+    parser.add_argument("--overwrite", action="store_true",
+                        help="replace an output file that already holds results")
     parser.add_argument("--resume", action="store_true",
                         help="skip domains already in the output and append to it")
     parser.add_argument("--records-csv", type=Path, metavar="FILE",
@@ -241,6 +243,14 @@ def _fetcher_options(args: argparse.Namespace) -> dict[str, Any]:
     if args.user_agent:
         options["user_agent"] = args.user_agent
     return options
+
+
+def _has_results(path: Path) -> bool:
+    """Whether ``path`` is a file with something in it (a crawl's output, presumably)."""
+    try:
+        return path.is_file() and path.stat().st_size > 0
+    except OSError:
+        return False
 
 
 def _prepare_outputs(args: argparse.Namespace) -> None:
@@ -461,6 +471,10 @@ def main(argv: Sequence[str] | None = None) -> int:
                 domains = read_domains(source)
     except OSError as exc:
         print(f"adstxt-crawl: cannot read {args.domains}: {exc.strerror}", file=sys.stderr)
+        return 2
+    if not args.resume and not args.overwrite and _has_results(args.output):
+        print(f"adstxt-crawl: {args.output} already holds results; use --resume to continue "
+              "that crawl or --overwrite to start again", file=sys.stderr)
         return 2
     done: set[str] = set()
     if args.resume:

@@ -323,7 +323,7 @@ class Fetcher:
                             "ADS527", f"{host} serves /{kind} over HTTP only (HTTPS: {why})",
                             "serve the file over HTTPS too; crawlers prefer it"))))
             chosen = plain
-        elif secure.status is not None or plain.status is None:
+        elif _answered(secure.chain) or not _answered(plain.chain):
             chosen = secure
         else:
             # HTTPS gave no response at all: report why, after what HTTP answered (the
@@ -467,7 +467,7 @@ class Fetcher:
         plain = await self._resource(f"http://{root}{path}", root, accept)
         if plain.ok:
             return plain
-        if secure.status is not None or plain.status is None:
+        if _answered(secure.chain) or not _answered(plain.chain):
             return secure
         # HTTPS gave no response at all: what HTTP answered is the one to act on.
         return attrs.evolve(plain, diagnostics=(*plain.diagnostics, *secure.diagnostics))
@@ -498,3 +498,8 @@ def _invalid(text: str, kind: FileKind, message: str | None = None) -> FetchResu
             "ADS529", message or f"{text!r} is not a domain under a public suffix",
             "give a domain such as 'example.com'"),),
     )
+
+
+def _answered(chain: Sequence[Hop]) -> bool:
+    """Whether any server answered during a fetch (a redirect error still is an answer)."""
+    return any(hop.status is not None for hop in chain)
