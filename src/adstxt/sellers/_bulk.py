@@ -28,7 +28,7 @@ from adstxt.sellers._schema import MAX_STRING, SELLER_FIELDS, SELLER_TYPES
 __all__ = ["Pass", "suspects"]
 
 #: Sellers per chunk: their objects (about 2 MiB) stay in the caches across the columns.
-CHUNK: Final = 4096
+CHUNK: Final = 1024
 _FLAGS: Final = frozenset({0, 1})
 #: A missing flag in a packed flag column. A written 2 looks the same there; the key count
 #: tells it apart (see :meth:`_Chunk.keys`).
@@ -50,7 +50,6 @@ _FEW: Final = 8
 #: The ASCII characters that ``str.strip`` removes, and byte sets built from them.
 _SPACES: Final = bytes(c for c in range(128) if chr(c).isspace())
 _NOT_SPACES: Final = bytes(c for c in range(256) if c not in _SPACES)
-_SPACES_BUT_NEWLINE: Final = _SPACES.replace(b"\n", b"")
 #: A value this long spans a whole block of a joined column (see :func:`_long_lines`).
 _BLOCK: Final = (MAX_STRING + 1) // 2
 
@@ -109,9 +108,10 @@ class _Chunk:
         self.marked: list[int] = []
         self.present = 0
 
-    def has(self, key: str) -> int:
-        """How many sellers have ``key``."""
-        return sum(map(dict.__contains__, self.rows, repeat(key)))
+    def has(self, key: str, among: Iterable[int]) -> int:
+        """How many sellers have ``key``, knowing that only those ``among`` may lack it."""
+        rows = self.rows
+        return self.size - sum(key not in rows[i] for i in among)
 
     def ids(self, ids: list[object], empties: bool) -> list[int]:
         """The irregular positions of the seller_id column (marked); ``empties``: test "" too."""
@@ -132,7 +132,7 @@ class _Chunk:
             if len(spaces) == self.size - 1 and not _long_lines(joined) and not (
                 empties and "" in texts
             ):
-                self.present += self.has("seller_id") if odd else self.size
+                self.present += self.has("seller_id", odd)
                 self.marked.extend(odd)
                 return odd
         safe: list[str] = texts  # type: ignore[assignment]
@@ -142,7 +142,7 @@ class _Chunk:
         found.update(_where(map(operator.ne, safe, map(str.strip, safe))))
         irregular = sorted(found)
         self.marked.extend(irregular)
-        self.present += self.has("seller_id")
+        self.present += self.has("seller_id", odd)
         return irregular
 
     def seller_types(self) -> None:
@@ -155,13 +155,14 @@ class _Chunk:
             self.present += self.size
             return
         if wrong is not None and len(wrong) <= _FEW:  # each found by a search of the column
-            self.marked.extend(chain.from_iterable(_positions(kinds, v) for v in wrong))
+            found = list(chain.from_iterable(_positions(kinds, v) for v in wrong))
         else:
-            self.marked.extend(
+            found = [
                 i for i, kind in enumerate(kinds)
                 if type(kind) is not str or kind not in SELLER_TYPES
-            )
-        self.present += self.has("seller_type")
+            ]
+        self.marked.extend(found)
+        self.present += self.has("seller_type", found)
 
     def flag(self, key: str) -> tuple[list[object], bool]:
         """Test a 0/1 flag; return its column and whether it passed as a whole.
@@ -215,17 +216,12 @@ class _Chunk:
             self.marked.extend(_text_problems(values, stand_ins, blank=True))
             return
         if joined.isascii():
-            squeezed = joined.encode("ascii").translate(None, _SPACES_BUT_NEWLINE)
-            # Blank values are empty lines once the spaces go.
-            clean = (
-                squeezed.count(b"\n") == self.size - 1 and squeezed
-                and b"\n\n" not in squeezed and squeezed[0] != 10 and squeezed[-1] != 10
-            )
+            # ASCII whitespace sorts before every visible character, so a blank value would
+            # be the least one, or start as the least one does.
+            clean = min(values)[:1] > " "  # type: ignore[type-var, index]
         else:
-            clean = joined.count("\n") == self.size - 1 and "" not in values and not any(
-                map(str.isspace, values)  # type: ignore[arg-type]
-            )
-        if not clean or _long_lines(joined):
+            clean = "" not in values and not any(map(str.isspace, values))  # type: ignore[arg-type]
+        if not clean or joined.count("\n") != self.size - 1 or _long_lines(joined):
             self.marked.extend(_text_problems(values, stand_ins, blank=True))
 
     def domain(self, stand_ins: Sequence[str]) -> None:
@@ -271,7 +267,8 @@ class _Chunk:
 
     def written_unset(self, key: str, flags: list[object]) -> None:
         """Mark the flags written as the number ``_UNSET``, which the packed test let pass."""
-        if _UNSET in flags:
+        unset = flags.count(_UNSET)
+        if unset and unset != self.size - sum(map(dict.__contains__, self.rows, repeat(key))):
             self.marked.extend(
                 i for i, (row, flag) in enumerate(zip(self.rows, flags, strict=True))
                 if flag is _UNSET and key in row
@@ -313,6 +310,8 @@ def _text_problems(values: Sequence[object], stand_ins: Sequence[str] | None,
 
 def _chunk(rows: list[object], empties: bool) -> tuple[list[int], list[object], list[int]]:
     """Suspect positions, the seller_id column and its irregular positions for one chunk."""
+    if not rows:
+        return [], [], []
     try:
         ids: list[object] = list(map(dict.get, rows, repeat("seller_id")))  # type: ignore[arg-type]
     except TypeError:

@@ -77,14 +77,28 @@ def _is_host(text: str) -> bool:
     return "." in text and len(text) <= _LONGEST and all(_LABEL.match(p) for p in text.split("."))
 
 
-def _spans(text: bytes, needle: bytes) -> Iterator[int]:
+def _literal(needle: bytes) -> re.Pattern[bytes]:
+    """A search for ``needle``: the regular-expression engine finds short literals in
+    these texts about twice as fast as ``bytes.find``."""
+    return re.compile(re.escape(needle))
+
+
+_DOUBLE_DOT: Final = _literal(b"..")
+_EMPTY_LINE: Final = _literal(b"\n\n")
+_THREE_DOTS: Final = _literal(b"...")
+_LONG_LABEL: Final = b"a" * 64
+_HOSTS: Final = ((_literal(b"ww"), _literal(b"\nwww.")), (_literal(b"WW"), _literal(b"\nWWW.")))
+_HYPHENS: Final = tuple(_literal(needle) for needle in (b"-.", b".-", b"\n-", b"-\n"))
+
+
+def _spans(text: bytes, needle: re.Pattern[bytes]) -> Iterator[int]:
     """The first and last offset of every occurrence of ``needle``, overlapping ones included."""
-    last = len(needle) - 1
-    at = text.find(needle)
-    while at != -1:
+    found = needle.search(text)
+    while found is not None:
+        at = found.start()
         yield at
-        yield at + last
-        at = text.find(needle, at + 1)
+        yield found.end() - 1
+        found = needle.search(text, at + 1)
 
 
 def _lines(text: bytes, offsets: Iterable[int]) -> set[int]:
@@ -98,29 +112,32 @@ def _lines(text: bytes, offsets: Iterable[int]) -> set[int]:
     return found
 
 
-def _suspicious(raw: bytes) -> tuple[set[int], set[int]]:
-    """The values of ``raw`` (ASCII values, one a line) that may break a rule, and those
-    that may be too long.
+def _suspicious(raw: bytes, count: int) -> tuple[set[int], set[int]] | None:
+    """The values of ``raw`` (``count`` ASCII values, one a line) that may break a rule, and
+    those that may be too long; None if a value holds a newline.
 
     Each rule is a search over the whole text, or over a translation of it; only the values
     at the places a search finds are suspicious. Every value that :func:`domain_problem`
     objects to is in the first set or is a value of the second that is too long.
     """
     end = len(raw)  # an offset past the end belongs to the last value, even an empty one
-    offsets: list[int] = []
     # Letters, digits and hyphens gone, but w's, a value leaves its dots and w's: anything
     # else is foreign, and a value that starts with "www." still starts with it.
     rest = raw.translate(None, _LDH_BUT_W)
+    if rest.count(b"\n") != count - 1:
+        return None
+    offsets: list[int] = []
     for char in set(rest.translate(None, b".\nwW")):
-        offsets.extend(_spans(raw, bytes((char,))))
-    hosts = [*_spans(rest, b"\nwww."), *_spans(rest, b"\nWWW.")]
-    if rest.startswith((b"www.", b"WWW.")):
-        hosts.append(0)
+        offsets.extend(_spans(raw, _literal(bytes((char,)))))
+    hosts = [0] if rest.startswith((b"www.", b"WWW.")) else []
+    for pair, prefix in _HOSTS:
+        if pair.search(rest):
+            hosts.extend(_spans(rest, prefix))
     found = _lines(rest, hosts)
     # A value without a dot is an empty line of `dots`. One with 3 or more may be too long:
     # with fewer, the label test below keeps it within 3 * 63 + 2 characters.
     dots = rest.translate(None, b"wW")
-    dotless = list(_spans(dots, b"\n\n"))
+    dotless = list(_spans(dots, _EMPTY_LINE))
     if not dots or dots[0] == 10:
         dotless.append(0)
     if dots[-1:] == b"\n":
@@ -129,17 +146,20 @@ def _suspicious(raw: bytes) -> tuple[set[int], set[int]]:
     # With letters, digits and hyphens as 'a' and the separators as dots, an empty label
     # shows as two dots in a row and a label over 63 characters as 64 a's.
     shape = raw.translate(_SHAPE)
-    offsets.extend(_spans(shape, b".."))
-    offsets.extend(_spans(shape, b"a" * 64))
+    offsets.extend(_spans(shape, _DOUBLE_DOT))
+    at = shape.find(_LONG_LABEL)
+    while at != -1:
+        offsets.append(at)
+        at = shape.find(_LONG_LABEL, at + len(_LONG_LABEL))
     if shape[:1] == b"." or shape[-1:] == b".":
         offsets.extend((0, end))
     if b"-" in raw:
-        for needle in (b"-.", b".-", b"\n-", b"-\n"):
+        for needle in _HYPHENS:
             offsets.extend(_spans(raw, needle))
         if raw[:1] == b"-" or raw[-1:] == b"-":
             offsets.extend((0, end))
     found.update(_lines(raw, offsets))
-    return found, _lines(dots, _spans(dots, b"..."))
+    return found, _lines(dots, _spans(dots, _THREE_DOTS))
 
 
 def bad_domains(values: list[str], joined: str | None = None) -> list[int]:
@@ -153,9 +173,9 @@ def bad_domains(values: list[str], joined: str | None = None) -> list[int]:
         return []
     if joined is None:
         joined = "\n".join(values)
-    raw = joined.encode("ascii") if joined.isascii() else b""
-    if raw and raw.count(b"\n") == len(values) - 1:
-        found, lengthy = _suspicious(raw)
+    sets = _suspicious(joined.encode("ascii"), len(values)) if joined.isascii() else None
+    if sets is not None:
+        found, lengthy = sets
         found.update(i for i in lengthy if len(values[i]) > _LONGEST)
         suspicious: Iterable[int] = sorted(found)
     else:  # a value with a newline or a non-ASCII character: value by value
