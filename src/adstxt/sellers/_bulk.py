@@ -242,26 +242,36 @@ class _Chunk:
 
     def keys(self, flags: list[object]) -> None:
         """Account for every key: unknown fields, the optional ones, and a written unset flag."""
-        if sum(map(len, self.rows)) == self.present:
+        total = sum(map(len, self.rows))
+        if total == self.present:
             return  # every key was one of the fields tested above
         keys = set(chain.from_iterable(self.rows))
         unknown = keys - SELLER_FIELDS
+        counted: int | None = 0
         if len(unknown) <= _FEW:
             for key in unknown:
-                self.marked.extend(_where(map(dict.__contains__, self.rows, repeat(key))))
+                having = _where(map(dict.__contains__, self.rows, repeat(key)))
+                counted += len(having)  # type: ignore[operator]
+                self.marked.extend(having)
         else:
+            counted = None
             known = map(operator.le, map(dict.keys, self.rows), repeat(SELLER_FIELDS))
             self.marked.extend(_where(map(operator.not_, known)))
+        passthrough: list[object] = []
         if "is_passthrough" in keys:
-            self.written_unset("is_passthrough", self.flag("is_passthrough")[0])
+            passthrough = self.flag("is_passthrough")[0]
         if "comment" in keys:
             values, joined, _ = self._column("comment", [_WITHHELD] * self.size)
             if joined is None or joined.count("\n") != self.size - 1 or _long_lines(joined):
                 self.marked.extend(_text_problems(values, None, blank=False))
         if "ext" in keys:
-            self.marked.extend(
-                i for i, s in enumerate(self.rows) if "ext" in s and type(s["ext"]) is not dict
-            )
+            having = _where(map(dict.__contains__, self.rows, repeat("ext")))
+            self.present += len(having)
+            self.marked.extend(i for i in having if type(self.rows[i]["ext"]) is not dict)
+        if counted is not None and total == self.present + counted:
+            return  # all counts exact: no flag was written as the number _UNSET
+        if passthrough:
+            self.written_unset("is_passthrough", passthrough)
         if "is_confidential" in keys:
             self.written_unset("is_confidential", flags)
 
