@@ -1,16 +1,15 @@
 """The fast pass over a sellers array: checks that run at C speed, a chunk at a time.
 
 Checking a million sellers one by one in Python costs more than decoding the JSON. Instead,
-the array is taken in chunks of a few thousand sellers, few enough that their objects stay in
-the processor's caches while each field is pulled out as a column (``map(dict.get, ...)``)
-and tested as a whole: string columns are joined and searched as one text, flags are packed
-into bytes, seller types compared as a set, and the keys counted. A column that passes is
-cleared at once; one that fails is tested value by value, for that field of that chunk only,
-so a few bad sellers cost a few chunks' worth of precise tests.
+the array is taken in chunks of sellers; each field of a chunk is pulled out as a column
+(``map(dict.get, ...)``) and tested as a whole: string columns are joined and searched as
+one text, flags are packed into bytes, seller types compared as a set, and the keys
+counted. A column that passes is cleared at once; one that fails is tested value by value,
+for that field of that chunk only, so a few bad sellers cost a few chunks' worth of precise
+tests.
 
 The contract: a seller that :func:`suspects` clears gets no issue from
-:func:`~adstxt.sellers._fields.check_seller`. The seller_id index is built in the same pass,
-while each chunk's IDs are still in the caches.
+:func:`~adstxt.sellers._fields.check_seller`. The seller_id index is built in the same pass.
 """
 
 from __future__ import annotations
@@ -27,7 +26,8 @@ from adstxt.sellers._schema import MAX_STRING, SELLER_FIELDS, SELLER_TYPES
 
 __all__ = ["Pass", "suspects"]
 
-#: Sellers per chunk: their objects (about 2 MiB) stay in the caches across the columns.
+#: Sellers per chunk: a defect sends one column of its chunk to the precise tests, and
+#: smaller chunks would spend more on the per-chunk steps than they save there.
 CHUNK: Final = 1024
 _FLAGS: Final = frozenset({0, 1})
 #: A missing flag in a packed flag column. A written 2 looks the same there; the key count
