@@ -19,7 +19,7 @@ from adstxt import _decode
 from adstxt._sniff import sniff
 from adstxt.diagnostics import Diagnostic, Severity
 from adstxt.rules import RULES
-from adstxt.sellers._bulk import suspects
+from adstxt.sellers._bulk import Pass, suspects
 from adstxt.sellers._fields import check_seller, check_top, is_confidential, seller_key
 from adstxt.sellers._locate import diagnostics_at
 from adstxt.sellers._schema import Issue, json_type, pointer
@@ -232,26 +232,18 @@ def not_json(text: str, error: json.JSONDecodeError | None) -> Diagnostic:
     return _diagnostic("ADS601", message, error.lineno, error.colno, 1)
 
 
-def _index(ids: list[object], irregular: list[int]) -> tuple[dict[str, int], list[Issue]]:
-    """seller_id -> first position, and an issue for every repeated seller_id.
-
-    ``ids`` is the seller_id column; the ``irregular`` positions (numbers, padded or empty
-    strings, non-objects) are normalized one by one before indexing.
-    """
-    keys: list[object] = ids
-    if irregular:
-        keys = list(ids)
-        for position in irregular:
-            keys[position] = seller_key(ids[position]) or None
-    index = dict(zip(keys, range(len(keys)), strict=True))
-    index.pop(None, None)
-    issues: list[Issue] = []
-    if len(index) == len(keys) - (keys.count(None) if irregular else 0):
-        return index, issues  # type: ignore[return-value]
+def _index(fast: Pass) -> tuple[dict[str, int], list[Issue]]:
+    """seller_id -> first position, and an issue for every repeated seller_id."""
+    if len(fast.by_id) == fast.keyed:
+        return fast.by_id, []
     # Repeated IDs: the first occurrence wins, so the reversed pairs overwrite later
     # positions with earlier ones.
+    keys = list(fast.ids)
+    for position in fast.irregular:
+        keys[position] = seller_key(keys[position]) or None
     index = dict(zip(reversed(keys), range(len(keys) - 1, -1, -1), strict=True))
     index.pop(None, None)
+    issues: list[Issue] = []
     for position, key in enumerate(keys):
         if key is None:
             continue
@@ -286,10 +278,10 @@ def parse(data: bytes | str, *, filename: str | os.PathLike[str] | None = None) 
     index: dict[str, int] = {}
     duplicated: frozenset[str] = frozenset()
     if isinstance(sellers, list):
-        fast = suspects(sellers)
+        fast = suspects(sellers, index=True)
         for position in fast.suspects:
             issues.extend(check_seller(sellers[position], position))
-        index, repeated = _index(fast.ids, fast.irregular)
+        index, repeated = _index(fast)
         issues.extend(repeated)
         duplicated = frozenset(_repeated_key(sellers, issue) for issue in repeated)
     if isinstance(sellers, list):

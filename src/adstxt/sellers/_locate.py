@@ -123,6 +123,13 @@ def _search(text: str, start: int, sellers: list[Any], target: int) -> int | Non
         literal = str(seller_id)
     else:
         return None
+    # The usual layouts first: one search straight to the ID as its key introduces it.
+    for layout in ('"seller_id": ', '"seller_id":'):
+        at = text.find(layout + literal, start)
+        if at != -1:
+            place = _confirm(text, start, at, at + len(layout) + len(literal), entry)
+            if place is not None:
+                return place
     hit = text.find(literal, start)
     while hit != -1:
         key = _KEY_BEFORE.search(text, max(start, hit - 64), hit)
@@ -138,6 +145,22 @@ def _search(text: str, start: int, sellers: list[Any], target: int) -> int | Non
             return brace if value == entry else None
         hit = text.find(literal, hit + 1)
     return None
+
+
+def _confirm(text: str, start: int, key: int, end: int, entry: object) -> int | None:
+    """The start of the object around a seller_id key at ``key`` whose value ends at ``end``,
+    if that object is ``entry``."""
+    after = text[end : end + 1]
+    if after.isdigit() or after in (".", "e", "E"):
+        return None  # only the start of a longer number
+    brace = text.rfind("{", start, key)
+    if brace == -1:
+        return None
+    try:
+        value, _ = _scan(text, brace)
+    except _PROBLEMS:
+        return None
+    return brace if value == entry else None
 
 
 def resolve(text: str, pos: int, steps: Path, part: str) -> tuple[int, int]:
