@@ -151,6 +151,8 @@ def test_aliases_and_subdomains_find_the_canonical_sellers_json() -> None:
     assert found[0].code == "ADS702" and "openx.com sellers.json" in found[0].message
     missing = cross_check(adstxt.parse("openx.net, 1, RESELLER\n"), {})
     assert "looked under openx.net, openx.com" in missing[0].message
+    # A subdomain of an alias reaches the canonical file through the alias.
+    assert _check("ads.openx.net, 537, RESELLER\n", documents) == []
 
 
 def test_directory_source(tmp_path: Path) -> None:

@@ -41,7 +41,12 @@ def _candidates(ad_system: str) -> list[str]:
             names.append(other)
     registrable = analyze_host(ad_system).registrable if ad_system else None
     if registrable:
+        # 'ads.openx.net' reaches openx.net, then the canonical openx.com.
         names.append(registrable)
+        names.extend(
+            other for other in (systems.aliases.get(registrable),
+                                systems.families.get(registrable)) if other
+        )
     return list(dict.fromkeys(names))
 
 
