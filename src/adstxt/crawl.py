@@ -264,10 +264,10 @@ def _prepare_outputs(args: argparse.Namespace) -> None:
 
 
 async def _crawl_share(
-    args: argparse.Namespace, todo: Sequence[str], concurrency: int,
+    args: argparse.Namespace, remaining: Sequence[str], concurrency: int,
     report: Callable[[str, int], None],
 ) -> None:
-    """Crawl ``todo``, appending to the outputs and calling ``report(outcome, records)``."""
+    """Crawl ``remaining``, appending to the outputs and calling ``report(outcome, records)``."""
     from adstxt.fetch import Fetcher
 
     # O_APPEND and one write() per domain: lines never interleave, even across processes,
@@ -275,7 +275,7 @@ async def _crawl_share(
     fd = os.open(args.output, os.O_WRONLY | os.O_APPEND)
     csv_fd = None if args.records_csv is None else os.open(
         args.records_csv, os.O_WRONLY | os.O_APPEND)
-    pending: Iterator[str] = iter(todo)
+    pending: Iterator[str] = iter(remaining)
 
     async def worker() -> None:
         for domain in pending:
@@ -289,21 +289,21 @@ async def _crawl_share(
 
     try:
         async with Fetcher(**_fetcher_options(args)) as fetcher:
-            await asyncio.gather(*(worker() for _ in range(min(concurrency, len(todo) or 1))))
+            await asyncio.gather(*(worker() for _ in range(min(concurrency, len(remaining) or 1))))
     finally:
         os.close(fd)
         if csv_fd is not None:
             os.close(csv_fd)
 
 
-def _run_here(args: argparse.Namespace, todo: list[str], progress: _Progress) -> _Totals:
+def _run_here(args: argparse.Namespace, remaining: list[str], progress: _Progress) -> _Totals:
     totals = _Totals()
 
     def report(outcome: str, records: int) -> None:
         totals.add(outcome, records)
         progress.advance(1)
 
-    asyncio.run(_crawl_share(args, todo, args.concurrency, report))
+    asyncio.run(_crawl_share(args, remaining, args.concurrency, report))
     return totals
 
 
@@ -335,7 +335,7 @@ def _die_with_parent(parent: int) -> None:
 
 
 def _worker_process(
-    args: argparse.Namespace, todo: list[str], concurrency: int, queue: Any, parent: int,
+    args: argparse.Namespace, remaining: list[str], concurrency: int, queue: Any, parent: int,
 ) -> None:
     """A worker process: crawl a share of the domains, sending counts to the parent."""
     _die_with_parent(parent)
@@ -362,7 +362,7 @@ def _worker_process(
 
         ticker = asyncio.ensure_future(tick())
         try:
-            await _crawl_share(args, todo, concurrency, totals.add)
+            await _crawl_share(args, remaining, concurrency, totals.add)
         finally:
             ticker.cancel()
 
@@ -371,7 +371,7 @@ def _worker_process(
     queue.put(None)
 
 
-def _run_processes(args: argparse.Namespace, todo: list[str], progress: _Progress) -> _Totals:
+def _run_processes(args: argparse.Namespace, remaining: list[str], progress: _Progress) -> _Totals:
     import multiprocessing
     from multiprocessing.context import ForkContext, SpawnContext
 
@@ -383,7 +383,7 @@ def _run_processes(args: argparse.Namespace, todo: list[str], progress: _Progres
     else:
         context = multiprocessing.get_context("spawn")
     queue = context.Queue()
-    shares = [share for share in (todo[i :: args.processes] for i in range(args.processes))
+    shares = [share for share in (remaining[i :: args.processes] for i in range(args.processes))
               if share]
     concurrency = max(1, -(-args.concurrency // len(shares)))
     workers = [
@@ -422,16 +422,16 @@ def _run_processes(args: argparse.Namespace, todo: list[str], progress: _Progres
     return totals
 
 
-def _crawl(args: argparse.Namespace, todo: list[str], skipped: int) -> int:
+def _crawl(args: argparse.Namespace, remaining: list[str], skipped: int) -> int:
     _prepare_outputs(args)
     show = args.progress == "always" or (args.progress == "auto" and sys.stderr.isatty())
-    progress = _Progress(len(todo), sys.stderr, show)
+    progress = _Progress(len(remaining), sys.stderr, show)
     started = time.monotonic()
     try:
-        if args.processes > 1 and len(todo) > 1:
-            totals = _run_processes(args, todo, progress)
+        if args.processes > 1 and len(remaining) > 1:
+            totals = _run_processes(args, remaining, progress)
         else:
-            totals = _run_here(args, todo, progress)
+            totals = _run_here(args, remaining, progress)
     finally:
         progress.close()
     _summary(totals.outcomes, totals.records, time.monotonic() - started, skipped)
@@ -481,9 +481,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         done = _done_domains(args.output)
         if args.records_csv is not None:
             _trim_csv(args.records_csv, done)
-    todo = [d for d in domains if d.lower() not in done]
+    remaining = [d for d in domains if d.lower() not in done]
     try:
-        return _crawl(args, todo, len(domains) - len(todo))
+        return _crawl(args, remaining, len(domains) - len(remaining))
     except OSError as exc:
         print(f"adstxt-crawl: {exc}", file=sys.stderr)
         return 2
