@@ -205,3 +205,14 @@ def test_the_domain_given_is_reduced_to_its_root_for_the_subdomain_checks() -> N
     assert adstxt.check(text, domain="www.example.com") == ()
     (outside,) = adstxt.check(text, domain="shop.example.co.uk")
     assert outside.code == "ADS304" and "'example.co.uk'" in outside.message
+
+
+@pytest.mark.parametrize("chunk_size", [1, 3, 7, 1 << 20])
+def test_streamed_byte_offsets_count_the_byte_order_mark_once(chunk_size: int) -> None:
+    data = b"\xef\xbb\xbfmgid.com, 1, DIRECT\n# caf\xe9\n"
+    streamed = [
+        item.message for item in adstxt.iter_parse(io.BytesIO(data), chunk_size=chunk_size)
+        if isinstance(item, adstxt.Diagnostic) and item.code == "ADS001"
+    ]
+    assert streamed == [d.message for d in adstxt.parse(data).diagnostics if d.code == "ADS001"]
+    assert "byte offset 28" in streamed[0]

@@ -216,8 +216,8 @@ def iter_parse(
     for lines, offsets, line_endings in _decode.iter_decoded_lines(
         stream, head[skip:], encoding, MAX_LINE, chunk_size, skip
     ):
-        # Offsets count from after the byte-order mark; diagnostics give file offsets.
-        engine.feed(lines, [o + skip for o in offsets] if encoding == "utf-8" else None)
+        # The offsets already count from the start of the file, byte-order mark included.
+        engine.feed(lines, offsets if encoding == "utf-8" else None)
         for ending in line_endings:
             number += 1
             if ending:
