@@ -68,15 +68,12 @@ def _offset(starts: list[int], line: int, column: int, size: int) -> int:
     return min(starts[line - 1] + column - 1, size)
 
 
-def _ending_for(text: str, starts: list[int], line: int) -> str:
+def _ending_for(text: str, line: int) -> str:
     """The line ending to use in a fix on ``line``: that line's own, else the file's first."""
-    start = starts[min(line, len(starts) - 1)] if line < len(starts) else len(text)
-    before = text[:start]
-    for ending in ("\r\n", "\n", "\r"):
-        if before.endswith(ending):
-            return ending
-    found = _decode.split_lines_keepends(text)
-    return next((ending for _, ending in found if ending), "\n")
+    pairs = _decode.split_lines_keepends(text)
+    if 0 < line <= len(pairs) and pairs[line - 1][1]:
+        return pairs[line - 1][1]
+    return next((ending for _, ending in pairs if ending), "\n")
 
 
 def _apply_edits(text: str, fixes: Sequence[Fix]) -> tuple[str, list[Fix]]:
@@ -89,7 +86,7 @@ def _apply_edits(text: str, fixes: Sequence[Fix]) -> tuple[str, list[Fix]]:
         end = _offset(starts, fix.end_line, fix.end_column, size)
         replacement = fix.replacement
         if "\n" in replacement:
-            replacement = replacement.replace("\n", _ending_for(text, starts, fix.line))
+            replacement = replacement.replace("\n", _ending_for(text, fix.line))
         spans.append((start, end, replacement, fix))
     spans.sort(key=lambda span: (span[0], span[1]))
     pieces = []

@@ -135,14 +135,7 @@ def _search(text: str, start: int, sellers: list[Any], target: int) -> int | Non
         key = _KEY_BEFORE.search(text, max(start, hit - 64), hit)
         after = text[hit + len(literal) : hit + len(literal) + 1]
         if key is not None and not (after.isdigit() or after in (".", "e", "E")):
-            brace = text.rfind("{", start, key.start())
-            if brace == -1:
-                return None
-            try:
-                value, _ = _scan(text, brace)
-            except _PROBLEMS:
-                return None
-            return brace if value == entry else None
+            return _confirm(text, start, key.start(), hit + len(literal), entry)
         hit = text.find(literal, hit + 1)
     return None
 
