@@ -289,7 +289,9 @@ def describe_machine() -> str:
                                 text=True, check=False, cwd=ROOT).stdout.strip()
     except OSError:
         commit = ""
-    return (f"adstxt {adstxt.__version__} ({commit or 'no git'}), Python "
+    from adstxt._engine_choice import ENGINE
+
+    return (f"adstxt {adstxt.__version__} ({commit or 'no git'}), checker {ENGINE}, Python "
             f"{platform.python_version()}, {platform.system()} {platform.machine()}, "
             f"{os.cpu_count()} CPUs: {cpu}")
 

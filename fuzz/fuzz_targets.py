@@ -9,13 +9,30 @@ from __future__ import annotations
 import json
 
 import adstxt
+from adstxt import _api, _engine, _engine_choice
 from adstxt._report import FileReport, Style, render
 
 _CONTROL = {chr(c) for c in range(0x20)} - {"\n"} | {"\x7f", "\u202e", "\u2066", "\u200b"}
 
 
+def _outcome(engine_class: type[_engine.Engine], data: bytes) -> tuple[object, ...]:
+    engine, text, _ = _api._run(data, None, None, None, True, engine_class)
+    return (
+        [(record, record.line) for record in engine.records], engine.variables,
+        engine.comments, engine.diagnostics, text,
+    )
+
+
 def check_parse(data: bytes) -> None:
-    """parse and check agree, positions are inside the file, and text is kept whole."""
+    """parse and check agree, positions are inside the file, and text is kept whole.
+
+    Where the checker runs compiled, the interpreted engine (the one the fuzzer's coverage
+    instrumentation sees) must give the very same outcome.
+    """
+    if _engine_choice.Engine is not _engine.Engine and (
+        _outcome(_engine.Engine, data) != _outcome(_engine_choice.Engine, data)
+    ):
+        raise AssertionError("the compiled and the interpreted engines disagree")
     result = adstxt.parse(data)
     quick = adstxt.check(data)
     if tuple(result.diagnostics) != quick:

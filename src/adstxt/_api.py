@@ -9,7 +9,7 @@ from collections.abc import Iterable, Iterator
 from typing import BinaryIO, Final
 
 from adstxt import _decode
-from adstxt._engine import MAX_LINE, Engine
+from adstxt._engine_choice import MAX_LINE, Engine
 from adstxt.diagnostics import Diagnostic, Fix, Severity
 from adstxt.errors import AdsTxtError
 from adstxt.model import AdsTxt, FileKind, ParseResult, Record, Variable
@@ -113,8 +113,9 @@ def _collector_paused() -> Iterator[None]:
 
 def _run(
     source: str | bytes, filename: str | os.PathLike[str] | None, kind: FileKind | None,
-    domain: str | None, keep_records: bool,
+    domain: str | None, keep_records: bool, engine_class: type[Engine] = Engine,
 ) -> tuple[Engine, str, str]:
+    """Check a whole file; ``engine_class`` lets the tests compare the two engines."""
     if isinstance(source, str) and not source.isascii() and _decode.LONE_SURROGATE.search(source):
         # Text holding lone surrogates cannot exist in a file: check its UTF-8 bytes instead,
         # where they show up (and are reported) as invalid byte sequences.
@@ -129,7 +130,9 @@ def _run(
         decoded = _decode.decode(bytes(source))
         text, encoding, invalid = decoded.text, decoded.encoding, decoded.invalid
         prefix = _encoding_diagnostics(decoded.encoding, decoded.bom, decoded.invalid)
-    engine = Engine(kind=kind or kind_for(filename), root_domain=domain, keep_records=keep_records)
+    engine = engine_class(
+        kind=kind or kind_for(filename), root_domain=domain, keep_records=keep_records
+    )
     engine.diagnostics.extend(prefix)
     lines = _decode.split_lines(text)
     offsets = None

@@ -39,6 +39,8 @@ PLACEHOLDER_DOMAIN: Final = "placeholder.example.com"
 _SNIFF_CHARS: Final = 4096
 
 _RELATIONSHIPS: Final = {"DIRECT": Relationship.DIRECT, "RESELLER": Relationship.RESELLER}
+#: The text of each relationship (a dict look-up is cheaper than ``Enum.value``).
+_WRITTEN: Final = {relationship: text for text, relationship in _RELATIONSHIPS.items()}
 _VARIABLE: Final = re.compile(r"[ \t]*([A-Za-z][A-Za-z0-9_-]*)([ \t]*)=([ \t]*)")
 _WORDS: Final = re.compile(r"[^\W\d_]{2,}")
 _GLUED: Final = re.compile(
@@ -53,6 +55,7 @@ _FAST_DOMAIN: Final = re.compile(r"[a-z0-9.-]{1,253}\Z")
 #: and hold none of the template words or field names that
 #: :func:`adstxt._fields.account_findings` reports (checked on the lower-cased ID).
 _ID_CHARS: Final = re.compile(r"[0-9A-Za-z._-]+\Z")
+#: (The line loop runs this only on IDs holding an "r" or "xxxx": keep that true.)
 _TEMPLATE_WORDS: Final = re.compile("xxxx|insert|your|replace|placeholder")
 _RESERVED_ACCOUNTS: Final = frozenset(
     [f"{word}{joint}id" for word in ("publisher", "account", "seller", "pub")
@@ -297,7 +300,9 @@ class Engine:
         self._sellers: dict[str, dict[str, _Remembered]] = {}
         self._max_sellers = max_sellers if max_sellers is not None else -1
         self._seller_room = self._max_sellers
-        self._shapes: dict[tuple[str, str], _Shape] = {}
+        # field 1 as written -> all after field 2 as written -> shape
+        self._shapes: dict[str, dict[str, _Shape]] = {}
+        self._shape_count = 0
         self._first_cert: dict[str, tuple[str, int]] = {}
         self._line_memo: dict[str, _Replay] = {}
         # where the careful path's own findings end and what it commits, for the memo
@@ -343,13 +348,9 @@ class Engine:
         template = _TEMPLATE_WORDS.search
         reserved = _RESERVED_ACCOUNTS
         google_id = _GOOGLE_ID.match
-        slow = self._slow_cached
         # Whether new sellers are still remembered; checked per batch, so a bounded engine
         # overshoots its bound by at most one batch.
         remember = self._seller_room != 0
-        put: Callable[[dict[str, _Remembered], str, int], _Remembered] = (
-            dict.setdefault if remember else dict.get
-        )
         not_plain = _NOT_PLAIN
         fast = 0
         for text in lines:
@@ -357,14 +358,16 @@ class Engine:
             if not text:
                 continue
             if not plain and not (text.isascii() and text.isprintable()):
-                slow(number, text, byte_offsets[number - base - 1] if byte_offsets else None)
+                at = byte_offsets[number - base - 1] if byte_offsets else None
+                self._slow_cached(number, text, at)
                 continue
             # 1. A plain record line: field 1 and all after field 2 are looked up as one
             #    memoized shape, so only the account ID is examined on every line.
             parts = text.split(",", 2)
             if len(parts) == 3:
                 domain_text, account, tail_text = parts
-                shape = shapes.get((domain_text, tail_text))
+                tails = shapes.get(domain_text)
+                shape = tails.get(tail_text) if tails is not None else None
                 if shape is None:
                     shape = self._shape(domain_text, tail_text)
                 if shape is not not_plain:
@@ -376,7 +379,8 @@ class Engine:
                         key = account if len(account) <= 256 else None  # see _FAST_FIELD
                     elif (account.isalnum() or id_chars(account)) and len(account) <= 256:
                         key = account.lower()
-                        if template(key) or key in reserved:
+                        # Every template word but "xxxx" holds an "r": most IDs skip the regex.
+                        if (("r" in key or "xxxx" in key) and template(key)) or key in reserved:
                             key = None
                     else:
                         key = None
@@ -385,15 +389,18 @@ class Engine:
                     if key is not None and (not shape.cert_pending or self._settle(shape, number)):
                         if key == account:
                             packed = number << 2 | shape.bits
-                            found = put(shape.sellers, key, packed)
-                            if found is not packed:
+                            found = (
+                                shape.sellers.setdefault(key, packed) if remember
+                                else shape.sellers.get(key, packed)
+                            )
+                            if found != packed:  # not "is not": compiled code unboxes ints
                                 if type(found) is not int:
-                                    slow(number, text, None)
+                                    self._slow_cached(number, text, None)
                                     continue
                                 # A repeat of a record written canonically both times.
                                 self._packed_repeat(number, domain_text, account, found, shape)
                         elif not self._new_story(number, key, account, shape, remember):
-                            slow(number, text, None)
+                            self._slow_cached(number, text, None)
                             continue
                         # 3. Commit: the line is a clean record.
                         fast += 1
@@ -414,7 +421,7 @@ class Engine:
                 if keep:
                     comments.append(Comment(number, 1, text[1:]))
                 continue
-            slow(number, text, None)
+            self._slow_cached(number, text, None)
         self.line_count = number
         self._data_lines += fast
         self._usable_lines += fast
@@ -439,9 +446,13 @@ class Engine:
 
     def _shape(self, domain_text: str, tail_text: str) -> _Shape:
         shape = self._raw_domain_info(domain_text).shape(tail_text)
-        if len(self._shapes) >= _MEMO_LIMIT:
-            self._shapes = {}  # only a cache: start afresh on a stream of ever new shapes
-        self._shapes[domain_text, tail_text] = shape
+        self._shape_count += 1
+        if self._shape_count > _MEMO_LIMIT:
+            # Only a cache: on a stream of ever new shapes, start it afresh (in place: the
+            # line loop holds it).
+            self._shapes.clear()
+            self._shape_count = 1
+        self._shapes.setdefault(domain_text, {})[tail_text] = shape
         return shape
 
     def _settle(self, shape: _Shape, number: int) -> bool:
@@ -516,8 +527,8 @@ class Engine:
         """ADS403: the same seller is DIRECT on one line and RESELLER on another."""
         self._diag(
             "ADS403", number, start, end,
-            f"{domain} account '{account}' is {relationship.value} here but "
-            f"{earlier.value} on line {first}",
+            f"{domain} account '{account}' is {_WRITTEN[relationship]} here but "
+            f"{_WRITTEN[earlier]} on line {first}",
             "an account is either directly controlled by the publisher or resold",
         )
 

@@ -131,7 +131,7 @@ def _parser() -> argparse.ArgumentParser:
                        help="print the documentation of a rule (code or name) and exit")
     about.add_argument("--version", action="store_true",
                        help="print the versions of adstxt, tldextract and the Public Suffix "
-                       "List snapshot, and exit")
+                       "List snapshot, whether the checker runs compiled, and exit")
     return parser
 
 
@@ -140,10 +140,12 @@ def _version() -> str:
 
     from adstxt import __version__
     from adstxt._domains import psl_version
+    from adstxt._engine_choice import ENGINE
 
     return (
         f"adstxt-check {__version__} (tldextract {version('tldextract')}, "
-        f"Public Suffix List snapshot {psl_version() or 'of unknown date'})"
+        f"Public Suffix List snapshot {psl_version() or 'of unknown date'})\n"
+        f"checker: {ENGINE}"
     )
 
 
