@@ -76,8 +76,11 @@ def compile_engine(package: Path, cache: Path) -> list[Path]:
             source + f"\n#: CRC-32 of the _engine.py this module was compiled from.\n"
             f"SOURCE_CRC: Final = {crc}\n".encode()
         )
+        # No configuration file (not even the user's own), and the optional extras' modules
+        # (h11 for adstxt.fetch) need not be installed: the engine never imports them.
         subprocess.run(
-            [sys.executable, "-m", "mypyc", f"adstxt/{NATIVE}.py"],
+            [sys.executable, "-m", "mypyc", "--config-file=", "--ignore-missing-imports",
+             f"adstxt/{NATIVE}.py"],
             cwd=work, check=True, text=True, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
         )
         modules = sorted(tree.glob(f"{NATIVE}*{suffix}"))

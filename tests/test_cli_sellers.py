@@ -122,3 +122,30 @@ def test_fetch_sellers_end_to_end_with_a_disk_cache(tmp_path: Path) -> None:
     assert codes == ["ADS704", "ADS702"]
     assert second.stdout == first.stdout
     assert list(cache.iterdir())
+
+
+def test_an_unwritable_sellers_cache_is_a_prefixed_warning(tmp_path: Path) -> None:
+    pytest.importorskip("h11")
+    from tests.httpserver import LocalServers, text
+    from tests.test_fetch_codes import closed_port
+
+    _, ads = _site(tmp_path)
+    blocker = tmp_path / "not-a-directory"
+    blocker.write_bytes(b"")
+    with LocalServers() as servers:
+        servers.routes["*://examplessp.com/sellers.json"] = text(
+            json.dumps(SELLERS).encode(), "application/json"
+        )
+        result = run(
+            "--fetch-sellers", "--sellers-cache", str(blocker / "cache"), str(ads),
+            "--domain", "example.com",
+            "--connect-to", f":443:127.0.0.1:{closed_port()}",
+            "--connect-to", f":80:127.0.0.1:{servers.http_port}",
+        )
+    assert result.returncode == 0, result.stderr
+    warnings = [line for line in result.stderr.splitlines() if "cache" in line]
+    assert warnings and all(
+        line.startswith("adstxt-check: warning: cannot write the sellers.json cache ")
+        for line in warnings
+    ), result.stderr
+    assert [line.split()[1] for line in result.stdout.splitlines()[:-1]] == ["ADS704", "ADS702"]

@@ -8,6 +8,7 @@ bad configuration file or an internal error, with the reason on standard error.
 from __future__ import annotations
 
 import argparse
+import logging
 import os
 import sys
 from collections.abc import Iterator, Sequence
@@ -546,8 +547,25 @@ def _main(argv: Sequence[str] | None) -> int:
     return 1 if failing or run.changed_files else 0
 
 
+class _Prefixed(logging.Formatter):
+    """The library's log messages as this command's own: ``adstxt-check: warning: ...``."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        return f"adstxt-check: {record.levelname.lower()}: {record.getMessage()}"
+
+
+def _log_to_stderr() -> None:
+    logger = logging.getLogger("adstxt")
+    if not any(isinstance(h.formatter, _Prefixed) for h in logger.handlers):
+        handler = logging.StreamHandler(sys.stderr)
+        handler.setFormatter(_Prefixed())
+        handler.setLevel(logging.WARNING)
+        logger.addHandler(handler)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run ``adstxt-check``; return the exit status."""
+    _log_to_stderr()
     try:
         return _main(argv)
     except UsageError as error:
