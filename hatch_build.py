@@ -1,9 +1,10 @@
 """Build hook: compile the checker's line loop, ``src/adstxt/_engine.py``, with mypyc.
 
 The compiled module is ``adstxt._engine_native``, built from a copy of ``_engine.py`` that
-records the CRC-32 of the source it came from. ``adstxt._engine_choice`` uses it only while
-that matches the ``_engine.py`` installed beside it, so in an editable install an edited
-engine is never shadowed by an older build: it runs interpreted until the next install.
+records the fingerprint of the sources it came from (``adstxt._engine_source``: the engine
+and the package modules it imports). ``adstxt._engine_choice`` uses it only while that
+matches the installed sources, so in an editable install an edited engine is never shadowed
+by an older build: it runs interpreted until the next install.
 
 The compiled engine is an optimisation, not a requirement. With ``ADSTXT_PURE_PYTHON=1``
 set, or where it cannot be built (no C compiler, say), the wheel is pure Python and
@@ -12,13 +13,14 @@ works the same, only slower; ``adstxt-check --version`` tells which engine runs.
 
 from __future__ import annotations
 
+import importlib.metadata
+import importlib.util
 import os
 import shutil
 import subprocess
 import sys
 import sysconfig
 import tempfile
-import zlib
 from pathlib import Path
 from typing import Any
 
@@ -60,12 +62,24 @@ class EngineBuildHook(BuildHookInterface):  # type: ignore[type-arg]
         build_data["infer_tag"] = True
 
 
+def _engine_crc(package: Path) -> int:
+    """``adstxt._engine_source.engine_crc``, loaded by path: the package is not installed yet."""
+    spec = importlib.util.spec_from_file_location("_engine_source", package / "_engine_source.py")
+    if spec is None or spec.loader is None:
+        raise OSError(f"cannot load {package / '_engine_source.py'}")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    crc: int = module.engine_crc(package)
+    return crc
+
+
 def compile_engine(package: Path, cache: Path) -> list[Path]:
-    """The extension modules of the compiled engine, built once per source and interpreter."""
+    """The extension modules of the compiled engine, built once per source, mypy and Python."""
     source = (package / "_engine.py").read_bytes()
-    crc = zlib.crc32(source)
+    crc = _engine_crc(package)
     suffix = sysconfig.get_config_var("EXT_SUFFIX") or ".so"
-    target = cache / f"{crc:08x}{suffix.replace('.', '-')}"
+    mypy = importlib.metadata.version("mypy")
+    target = cache / f"{crc:08x}-mypy{mypy}{suffix.replace('.', '-')}"
     built = sorted(target.glob(f"{NATIVE}*{suffix}"))
     if built:
         return built
@@ -73,7 +87,7 @@ def compile_engine(package: Path, cache: Path) -> list[Path]:
         tree = Path(work, "adstxt")
         shutil.copytree(package, tree, ignore=shutil.ignore_patterns("*.so", "__pycache__"))
         (tree / f"{NATIVE}.py").write_bytes(
-            source + f"\n#: CRC-32 of the _engine.py this module was compiled from.\n"
+            source + "\n#: adstxt._engine_source.engine_crc of the source this was compiled from.\n"
             f"SOURCE_CRC: Final = {crc}\n".encode()
         )
         # No configuration file (not even the user's own), and the optional extras' modules
@@ -96,4 +110,13 @@ def compile_engine(package: Path, cache: Path) -> list[Path]:
             staging.rename(target)
         except OSError:
             shutil.rmtree(staging)  # another build filled the entry first
+    _prune(cache, keep=target)
     return sorted(target.glob(f"{NATIVE}*{suffix}"))
+
+
+def _prune(cache: Path, keep: Path, entries: int = 4) -> None:
+    """Drop all but the newest few builds: each edit of the engine adds one of about 1 MB."""
+    builds = sorted((p for p in cache.iterdir() if p.is_dir() and p != keep),
+                    key=lambda p: p.stat().st_mtime, reverse=True)
+    for old in builds[entries - 1 :]:
+        shutil.rmtree(old, ignore_errors=True)
