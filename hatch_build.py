@@ -13,6 +13,7 @@ works the same, only slower; ``adstxt-check --version`` tells which engine runs.
 
 from __future__ import annotations
 
+import contextlib
 import importlib.metadata
 import importlib.util
 import os
@@ -35,48 +36,78 @@ class EngineBuildHook(BuildHookInterface):  # type: ignore[type-arg]
 
     PLUGIN_NAME = "custom"
 
+    def dependencies(self) -> list[str]:
+        # Only what the compilation needs, and only when it is wanted: a pure-Python build
+        # (offline, say) must not have to fetch mypy. mypy is pinned so that every build
+        # compiles the engine the same way.
+        if _pure_python_requested(Path(self.root)):
+            return []
+        return ["mypy==2.4.1", "setuptools>=69", "attrs>=23.1", "tldextract>=5.3"]
+
     def initialize(self, version: str, build_data: dict[str, Any]) -> None:
         if self.target_name != "wheel":
             return
-        if os.environ.get("ADSTXT_PURE_PYTHON"):
-            self.app.display_info("adstxt: ADSTXT_PURE_PYTHON is set: pure-Python engine")
-            return
         package = Path(self.root, "src", "adstxt")
+        editable = version == "editable"
+        if _pure_python_requested(Path(self.root)):
+            self.app.display_info("adstxt: ADSTXT_PURE_PYTHON is set: pure-Python engine")
+            if editable:
+                _remove_native(package)
+            return
         try:
             built = compile_engine(package, Path(self.root, "build", "engine"))
+            if editable:
+                # An editable install imports the package from src/: the modules go there
+                # (ignored by git, left out of the sdist), each replaced in one step so that
+                # a running program never sees a half-written file.
+                for path in built:
+                    staged = package / f".{path.name}.new"
+                    shutil.copy2(path, staged)
+                    os.replace(staged, package / path.name)
         except (OSError, subprocess.CalledProcessError) as error:
             output = getattr(error, "stdout", None) or ""
             self.app.display_warning(
                 f"adstxt: the compiled engine could not be built ({error}); "
                 f"the pure-Python engine is installed instead.\n{output[-2000:]}"
             )
+            if editable:
+                _remove_native(package)
             return
-        for path in built:
-            if version == "editable":
-                # An editable install imports the package from src/: the modules go there
-                # (they are ignored by git and left out of the sdist).
-                shutil.copy2(path, package / path.name)
-            else:
+        if not editable:
+            for path in built:
                 build_data["force_include"][str(path)] = f"adstxt/{path.name}"
         build_data["pure_python"] = False
         build_data["infer_tag"] = True
 
 
-def _engine_crc(package: Path) -> int:
-    """``adstxt._engine_source.engine_crc``, loaded by path: the package is not installed yet."""
+def _pure_python_requested(root: Path) -> bool:
+    """``adstxt._engine_source.pure_python_requested``."""
+    requested: bool = _engine_source(root / "src" / "adstxt").pure_python_requested()
+    return requested
+
+
+def _remove_native(package: Path) -> None:
+    """Drop a compiled engine left in the source tree by an earlier editable install."""
+    for path in package.glob(f"{NATIVE}*"):
+        if path.suffix in (".so", ".pyd"):
+            with contextlib.suppress(OSError):  # in use on Windows: it is stale, so unused
+                path.unlink()
+
+
+def _engine_source(package: Path) -> Any:
+    """``adstxt._engine_source``, loaded by path: the package is not installed yet."""
     spec = importlib.util.spec_from_file_location("_engine_source", package / "_engine_source.py")
     if spec is None or spec.loader is None:
         raise OSError(f"cannot load {package / '_engine_source.py'}")
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
-    crc: int = module.engine_crc(package)
-    return crc
+    return module
 
 
 def compile_engine(package: Path, cache: Path) -> list[Path]:
     """The extension modules of the compiled engine, built once per source, mypy and Python."""
     source = (package / "_engine.py").read_bytes()
-    crc = _engine_crc(package)
+    crc: int = _engine_source(package).engine_crc(package)
     suffix = sysconfig.get_config_var("EXT_SUFFIX") or ".so"
     mypy = importlib.metadata.version("mypy")
     target = cache / f"{crc:08x}-mypy{mypy}{suffix.replace('.', '-')}"
@@ -85,7 +116,8 @@ def compile_engine(package: Path, cache: Path) -> list[Path]:
         return built
     with tempfile.TemporaryDirectory() as work:
         tree = Path(work, "adstxt")
-        shutil.copytree(package, tree, ignore=shutil.ignore_patterns("*.so", "__pycache__"))
+        ignore = shutil.ignore_patterns("*.so", "*.pyd", "__pycache__")
+        shutil.copytree(package, tree, ignore=ignore)
         (tree / f"{NATIVE}.py").write_bytes(
             source + "\n#: adstxt._engine_source.engine_crc of the source this was compiled from.\n"
             f"SOURCE_CRC: Final = {crc}\n".encode()
@@ -103,7 +135,7 @@ def compile_engine(package: Path, cache: Path) -> list[Path]:
         # Filled beside the cache, then renamed: a build that stops half-way leaves no
         # partial entry.
         cache.mkdir(parents=True, exist_ok=True)
-        staging = Path(tempfile.mkdtemp(dir=cache))
+        staging = Path(tempfile.mkdtemp(dir=cache, prefix=".staging-"))
         for module in modules:
             shutil.copy2(module, staging / module.name)
         try:
@@ -116,7 +148,8 @@ def compile_engine(package: Path, cache: Path) -> list[Path]:
 
 def _prune(cache: Path, keep: Path, entries: int = 4) -> None:
     """Drop all but the newest few builds: each edit of the engine adds one of about 1 MB."""
-    builds = sorted((p for p in cache.iterdir() if p.is_dir() and p != keep),
+    builds = sorted((p for p in cache.iterdir()
+                     if p.is_dir() and p != keep and not p.name.startswith(".staging-")),
                     key=lambda p: p.stat().st_mtime, reverse=True)
     for old in builds[entries - 1 :]:
         shutil.rmtree(old, ignore_errors=True)

@@ -547,19 +547,23 @@ def _main(argv: Sequence[str] | None) -> int:
     return 1 if failing or run.changed_files else 0
 
 
-class _Prefixed(logging.Formatter):
-    """The library's log messages as this command's own: ``adstxt-check: warning: ...``."""
+class _ToStderr(logging.Handler):
+    """The library's warnings as this command's own: ``adstxt-check: warning: ...``.
 
-    def format(self, record: logging.LogRecord) -> str:
-        return f"adstxt-check: {record.levelname.lower()}: {record.getMessage()}"
+    It writes to whatever ``sys.stderr`` is at the time, as the rest of the command does.
+    """
+
+    def emit(self, record: logging.LogRecord) -> None:
+        try:
+            sys.stderr.write(f"adstxt-check: {record.levelname.lower()}: {self.format(record)}\n")
+        except Exception:  # logging must never break the command
+            self.handleError(record)
 
 
 def _log_to_stderr() -> None:
     logger = logging.getLogger("adstxt")
-    if not any(isinstance(h.formatter, _Prefixed) for h in logger.handlers):
-        handler = logging.StreamHandler(sys.stderr)
-        handler.setFormatter(_Prefixed())
-        handler.setLevel(logging.WARNING)
+    if not any(isinstance(handler, _ToStderr) for handler in logger.handlers):
+        handler = _ToStderr(logging.WARNING)
         logger.addHandler(handler)
 
 
