@@ -18,7 +18,7 @@ import signal
 import sys
 import time
 from collections import Counter
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
 from queue import Empty
 from typing import TYPE_CHECKING, Any, TextIO
@@ -264,10 +264,11 @@ def _prepare_outputs(args: argparse.Namespace) -> None:
 
 
 async def _crawl_share(
-    args: argparse.Namespace, remaining: Sequence[str], concurrency: int,
+    args: argparse.Namespace, domains: Iterable[str], concurrency: int,
     report: Callable[[str, int], None],
 ) -> None:
-    """Crawl ``remaining``, appending to the outputs and calling ``report(outcome, records)``."""
+    """Crawl ``domains``, ``concurrency`` at a time, appending to the outputs and calling
+    ``report(outcome, records)``."""
     from adstxt.fetch import Fetcher
 
     # O_APPEND and one write() per domain: lines never interleave, even across processes,
@@ -275,7 +276,7 @@ async def _crawl_share(
     fd = os.open(args.output, os.O_WRONLY | os.O_APPEND)
     csv_fd = None if args.records_csv is None else os.open(
         args.records_csv, os.O_WRONLY | os.O_APPEND)
-    pending: Iterator[str] = iter(remaining)
+    pending: Iterator[str] = iter(domains)
 
     async def worker() -> None:
         for domain in pending:
@@ -289,7 +290,7 @@ async def _crawl_share(
 
     try:
         async with Fetcher(**_fetcher_options(args)) as fetcher:
-            await asyncio.gather(*(worker() for _ in range(min(concurrency, len(remaining) or 1))))
+            await asyncio.gather(*(worker() for _ in range(concurrency)))
     finally:
         os.close(fd)
         if csv_fd is not None:
@@ -303,7 +304,8 @@ def _run_here(args: argparse.Namespace, remaining: list[str], progress: _Progres
         totals.add(outcome, records)
         progress.advance(1)
 
-    asyncio.run(_crawl_share(args, remaining, args.concurrency, report))
+    concurrency = max(1, min(args.concurrency, len(remaining)))
+    asyncio.run(_crawl_share(args, remaining, concurrency, report))
     return totals
 
 
@@ -334,10 +336,26 @@ def _die_with_parent(parent: int) -> None:
         os._exit(1)
 
 
+def _claims(remaining: Sequence[str], claimed: Any) -> Iterator[str]:
+    """Domains of ``remaining`` taken one at a time, through a counter shared by the workers.
+
+    Workers that take from one list rather than from fixed shares finish together: a worker
+    that started late, or had slower sites, simply takes fewer.
+    """
+    while True:
+        with claimed.get_lock():
+            index = claimed.value
+            claimed.value = index + 1
+        if index >= len(remaining):
+            return
+        yield remaining[index]
+
+
 def _worker_process(
-    args: argparse.Namespace, remaining: list[str], concurrency: int, queue: Any, parent: int,
+    args: argparse.Namespace, remaining: list[str], claimed: Any, concurrency: int, queue: Any,
+    parent: int,
 ) -> None:
-    """A worker process: crawl a share of the domains, sending counts to the parent."""
+    """A worker process: crawl domains taken from ``remaining``, sending counts to the parent."""
     _die_with_parent(parent)
     totals = _Totals()
     sent = _Totals()
@@ -362,7 +380,7 @@ def _worker_process(
 
         ticker = asyncio.ensure_future(tick())
         try:
-            await _crawl_share(args, remaining, concurrency, totals.add)
+            await _crawl_share(args, _claims(remaining, claimed), concurrency, totals.add)
         finally:
             ticker.cancel()
 
@@ -383,13 +401,14 @@ def _run_processes(args: argparse.Namespace, remaining: list[str], progress: _Pr
     else:
         context = multiprocessing.get_context("spawn")
     queue = context.Queue()
-    shares = [share for share in (remaining[i :: args.processes] for i in range(args.processes))
-              if share]
-    concurrency = max(1, -(-args.concurrency // len(shares)))
+    claimed = context.Value("q", 0)  # index of the next domain of `remaining` to crawl
+    count = min(args.processes, len(remaining))
+    concurrency = min(max(1, -(-args.concurrency // count)), len(remaining))
     workers = [
         context.Process(target=_worker_process,
-                        args=(args, share, concurrency, queue, os.getpid()), daemon=True)
-        for share in shares
+                        args=(args, remaining, claimed, concurrency, queue, os.getpid()),
+                        daemon=True)
+        for _ in range(count)
     ]
     for process in workers:
         process.start()
@@ -400,8 +419,10 @@ def _run_processes(args: argparse.Namespace, remaining: list[str], progress: _Pr
             try:
                 message = queue.get(timeout=0.5)
             except Empty:
-                if not any(process.is_alive() for process in workers):
-                    break  # a worker died without saying goodbye: reported below
+                # A worker that died without saying goodbye is reported below; the others
+                # are stopped, since one killed while taking a domain would block them.
+                if any(p.exitcode for p in workers) or not any(p.is_alive() for p in workers):
+                    break
                 continue
             if message is None:
                 running -= 1
