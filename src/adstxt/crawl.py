@@ -20,10 +20,12 @@ import time
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
-from queue import Empty
 from typing import TYPE_CHECKING, Any, TextIO
 
 if TYPE_CHECKING:
+    from multiprocessing.connection import Connection
+    from multiprocessing.process import BaseProcess
+
     from adstxt.fetch import Fetcher, FetchResult
 
 __all__ = ["main"]
@@ -352,8 +354,8 @@ def _claims(remaining: Sequence[str], claimed: Any) -> Iterator[str]:
 
 
 def _worker_process(
-    args: argparse.Namespace, remaining: list[str], claimed: Any, concurrency: int, queue: Any,
-    parent: int,
+    args: argparse.Namespace, remaining: list[str], claimed: Any, concurrency: int,
+    sender: Connection, parent: int,
 ) -> None:
     """A worker process: crawl domains taken from ``remaining``, sending counts to the parent."""
     _die_with_parent(parent)
@@ -366,7 +368,7 @@ def _worker_process(
             for key, count in totals.outcomes.items() if count != sent.outcomes[key]
         }
         if delta:
-            queue.put((delta, totals.records - sent.records))
+            sender.send((delta, totals.records - sent.records))
             sent.outcomes.update(delta)
             sent.records = totals.records
 
@@ -386,11 +388,13 @@ def _worker_process(
 
     asyncio.run(run())
     flush()
-    queue.put(None)
+    sender.send(None)
+    sender.close()
 
 
 def _run_processes(args: argparse.Namespace, remaining: list[str], progress: _Progress) -> _Totals:
     import multiprocessing
+    from multiprocessing.connection import Connection, wait
     from multiprocessing.context import ForkContext, SpawnContext
 
     # Forking skips each worker's re-import of the package (about 0.2 s of CPU, most of a
@@ -400,46 +404,54 @@ def _run_processes(args: argparse.Namespace, remaining: list[str], progress: _Pr
         context: ForkContext | SpawnContext = multiprocessing.get_context("fork")
     else:
         context = multiprocessing.get_context("spawn")
-    queue = context.Queue()
     claimed = context.Value("q", 0)  # index of the next domain of `remaining` to crawl
     count = min(args.processes, len(remaining))
     concurrency = min(max(1, -(-args.concurrency // count)), len(remaining))
-    workers = [
-        context.Process(target=_worker_process,
-                        args=(args, remaining, claimed, concurrency, queue, os.getpid()),
-                        daemon=True)
-        for _ in range(count)
-    ]
-    for process in workers:
+    # One pipe per worker, written without a feeder thread. The parent's copy of each
+    # sending end is closed before the next worker starts, so that a worker's pipe ends as
+    # soon as that worker dies.
+    listening: dict[Connection, BaseProcess] = {}
+    for _ in range(count):
+        receiver, sender = context.Pipe(duplex=False)
+        process = context.Process(
+            target=_worker_process,
+            args=(args, remaining, claimed, concurrency, sender, os.getpid()), daemon=True)
         process.start()
+        sender.close()
+        listening[receiver] = process
+    workers = list(listening.values())
+    receivers = list(listening)
     totals = _Totals()
-    running = len(workers)
+    dead: list[BaseProcess] = []
     try:
-        while running:
-            try:
-                message = queue.get(timeout=0.5)
-            except Empty:
-                # A worker that died without saying goodbye is reported below; the others
-                # are stopped, since one killed while taking a domain would block them.
-                if any(p.exitcode for p in workers) or not any(p.is_alive() for p in workers):
-                    break
-                continue
-            if message is None:
-                running -= 1
-                continue
-            delta, records = message
-            totals.outcomes.update(delta)
-            totals.records += records
-            progress.advance(sum(delta.values()))
-        for process in workers:
-            process.join()
+        while listening and not dead:
+            for ready in wait(list(listening)):
+                assert isinstance(ready, Connection)
+                try:
+                    message = ready.recv()
+                except EOFError:  # gone without saying goodbye
+                    dead.append(listening.pop(ready))
+                    continue
+                if message is None:
+                    del listening[ready]
+                    continue
+                delta, records = message
+                totals.outcomes.update(delta)
+                totals.records += records
+                progress.advance(sum(delta.values()))
     finally:
-        for process in workers:
-            if process.is_alive():
-                process.terminate()
-    failed = [p.exitcode for p in workers if p.exitcode or running]
+        if dead or listening:  # a failure or an interruption: stop the others
+            for worker in workers:
+                if worker.is_alive():
+                    worker.terminate()
+        for worker in workers:
+            worker.join()
+        for receiver in receivers:
+            receiver.close()
+    failed = dead or [p for p in workers if p.exitcode]
     if failed:
-        raise OSError(f"{len(failed)} worker process(es) failed (exit codes {failed})")
+        codes = [p.exitcode for p in failed]
+        raise OSError(f"{len(failed)} worker process(es) failed (exit codes {codes})")
     return totals
 
 
