@@ -30,6 +30,8 @@ if TYPE_CHECKING:
 
 __all__ = ["main"]
 
+#: Domains in flight per worker process that the default --processes aims at.
+_IN_FLIGHT_PER_PROCESS = 100
 #: Outcomes worth another try: the server may answer next time.
 _RETRYABLE = frozenset({"timeout", "connection-error", "server-error"})
 # json.dumps with any option builds a new encoder per call; one line per domain reuses this.
@@ -61,9 +63,10 @@ def _parser() -> argparse.ArgumentParser:
                         help="which file to fetch; for app-ads.txt give developer URLs")
     parser.add_argument("--concurrency", type=int, default=50,
                         help="domains fetched at once (default 50)")
-    parser.add_argument("--processes", type=int, default=1,
+    parser.add_argument("--processes", type=int,
                         help="worker processes sharing the domains and the concurrency "
-                             "(default 1; use the number of cores for large crawls)")
+                             f"(default: one per {_IN_FLIGHT_PER_PROCESS} of --concurrency, "
+                             "up to the number of CPUs)")
     parser.add_argument("--host-delay", type=float, default=0.0, metavar="SECONDS",
                         help="pause between two requests to one host (they never overlap)")
     parser.add_argument("--retries", type=int, default=2,
@@ -97,9 +100,28 @@ def _arguments(argv: Sequence[str] | None) -> argparse.Namespace:
     args = parser.parse_args(argv)
     if args.concurrency < 1:
         parser.error("--concurrency must be at least 1")
-    if args.processes < 1:
+    if args.processes is None:
+        args.processes = _default_processes(args.concurrency, _usable_cpus())
+    elif args.processes < 1:
         parser.error("--processes must be at least 1")
     return args
+
+
+def _default_processes(concurrency: int, cpus: int) -> int:
+    """Worker processes for ``concurrency`` domains in flight on ``cpus`` CPUs.
+
+    A worker spends about a millisecond of CPU per domain, so with answers taking 100 ms,
+    100 domains in flight keep it about busy: fewer in flight do not need another process,
+    and processes beyond the CPUs only compete for them.
+    """
+    return max(1, min(cpus, -(-concurrency // _IN_FLIGHT_PER_PROCESS)))
+
+
+def _usable_cpus() -> int:
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # not available on every platform
+        return os.cpu_count() or 1
 
 
 def read_domains(source: TextIO) -> list[str]:
@@ -392,7 +414,9 @@ def _worker_process(
     sender.close()
 
 
-def _run_processes(args: argparse.Namespace, remaining: list[str], progress: _Progress) -> _Totals:
+def _run_processes(
+    args: argparse.Namespace, remaining: list[str], count: int, progress: _Progress,
+) -> _Totals:
     import multiprocessing
     from multiprocessing.connection import Connection, wait
     from multiprocessing.context import ForkContext, SpawnContext
@@ -405,7 +429,6 @@ def _run_processes(args: argparse.Namespace, remaining: list[str], progress: _Pr
     else:
         context = multiprocessing.get_context("spawn")
     claimed = context.Value("q", 0)  # index of the next domain of `remaining` to crawl
-    count = min(args.processes, len(remaining))
     concurrency = min(max(1, -(-args.concurrency // count)), len(remaining))
     # One pipe per worker, written without a feeder thread. The parent's copy of each
     # sending end is closed before the next worker starts, so that a worker's pipe ends as
@@ -459,19 +482,22 @@ def _crawl(args: argparse.Namespace, remaining: list[str], skipped: int) -> int:
     _prepare_outputs(args)
     show = args.progress == "always" or (args.progress == "auto" and sys.stderr.isatty())
     progress = _Progress(len(remaining), sys.stderr, show)
+    count = min(args.processes, len(remaining)) or 1
     started = time.monotonic()
     try:
-        if args.processes > 1 and len(remaining) > 1:
-            totals = _run_processes(args, remaining, progress)
+        if count > 1:
+            totals = _run_processes(args, remaining, count, progress)
         else:
             totals = _run_here(args, remaining, progress)
     finally:
         progress.close()
-    _summary(totals.outcomes, totals.records, time.monotonic() - started, skipped)
+    _summary(totals.outcomes, totals.records, time.monotonic() - started, skipped, count)
     return 0
 
 
-def _summary(outcomes: Counter[str], records: int, elapsed: float, skipped: int) -> None:
+def _summary(
+    outcomes: Counter[str], records: int, elapsed: float, skipped: int, processes: int,
+) -> None:
     total = sum(outcomes.values())
     print(f"{'outcome':<20} {'domains':>8} {'share':>7}")
     for outcome, count in sorted(outcomes.items(), key=lambda item: (-item[1], item[0])):
@@ -479,6 +505,7 @@ def _summary(outcomes: Counter[str], records: int, elapsed: float, skipped: int)
     print(f"{'total':<20} {total:>8}")
     rate = total / elapsed if elapsed > 0 else 0.0
     print(f"{elapsed:.1f} s, {rate:,.1f} domains/s, {records:,} records"
+          + (f", {processes} worker processes" if processes > 1 else "")
           + (f", {skipped} already done" if skipped else ""))
 
 
