@@ -434,19 +434,23 @@ def _run_processes(
     # sending end is closed before the next worker starts, so that a worker's pipe ends as
     # soon as that worker dies.
     listening: dict[Connection, BaseProcess] = {}
-    for _ in range(count):
-        receiver, sender = context.Pipe(duplex=False)
-        process = context.Process(
-            target=_worker_process,
-            args=(args, remaining, claimed, concurrency, sender, os.getpid()), daemon=True)
-        process.start()
-        sender.close()
-        listening[receiver] = process
-    workers = list(listening.values())
-    receivers = list(listening)
-    totals = _Totals()
+    receivers: list[Connection] = []
+    workers: list[BaseProcess] = []
     dead: list[BaseProcess] = []
+    totals = _Totals()
     try:
+        for _ in range(count):
+            receiver, sender = context.Pipe(duplex=False)
+            receivers.append(receiver)
+            process = context.Process(
+                target=_worker_process,
+                args=(args, remaining, claimed, concurrency, sender, os.getpid()), daemon=True)
+            try:
+                process.start()
+            finally:
+                sender.close()
+            workers.append(process)
+            listening[receiver] = process
         while listening and not dead:
             for ready in wait(list(listening)):
                 assert isinstance(ready, Connection)

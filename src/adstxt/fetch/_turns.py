@@ -39,7 +39,7 @@ class Turns:
         loop.call_soon(self._next)
 
     def _next(self) -> None:
-        """At the start of a round: hand this round's turn to the first task still waiting."""
+        """Once per round while tasks wait: hand the turn to the first one still waiting."""
         while self._waiters:
             waiter = self._waiters.popleft()
             if not waiter.done():  # a cancelled waiter has given up its place
