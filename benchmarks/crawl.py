@@ -1,6 +1,6 @@
 """Crawl throughput: ``adstxt-crawl`` against a local server that adds latency to every answer.
 
-    python benchmarks/crawl.py [--domains 2000] [--concurrency 200] [--latency 0.1]
+    python benchmarks/crawl.py [--domains 2000] [--concurrency 200] [--latency 0.1] [--processes N]
 
 The server runs in its own process (a plain selector loop) and answers every request
 ``--latency`` seconds after it arrived, with the same five-record file. HTTPS is pointed at
@@ -123,8 +123,9 @@ def main() -> None:
     parser.add_argument("--domains", type=int, default=2000)
     parser.add_argument("--concurrency", type=int, default=200)
     parser.add_argument("--latency", type=float, default=0.1)
-    parser.add_argument("--processes", type=int, default=1,
-                        help="crawler worker processes (adstxt-crawl --processes)")
+    parser.add_argument("--processes", type=int,
+                        help="crawler worker processes (adstxt-crawl --processes; "
+                             "default: adstxt-crawl's default)")
     parser.add_argument("--serve", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.serve:
@@ -146,11 +147,13 @@ def main() -> None:
                 "-o", str(work / "out.jsonl"), "--concurrency", str(args.concurrency),
                 "--connect-to", f":443:127.0.0.1:{_closed_port()}",
                 "--connect-to", f":80:127.0.0.1:{port}", "--allow-private-addresses",
-                "--progress", "never", "--processes", str(args.processes),
+                "--progress", "never",
             ]
+            if args.processes is not None:
+                command += ["--processes", str(args.processes)]
             print(f"Python {platform.python_version()}, {os.cpu_count()} CPUs, "
                   f"{args.domains} domains, concurrency {args.concurrency}, "
-                  f"{args.processes} crawler process(es), "
+                  f"crawler processes: {args.processes or 'default'}, "
                   f"latency {args.latency * 1000:.0f} ms")
             before = resource.getrusage(resource.RUSAGE_CHILDREN)
             started = time.monotonic()
@@ -180,7 +183,9 @@ def main() -> None:
     bound = args.concurrency / args.latency
     summary = next((x for x in output.splitlines() if "domains/s" in x), "")
     rate = float(summary.split(" s, ")[1].split(" ")[0].replace(",", "")) if summary else 0.0
-    print(f"{lines} lines written; wall time with start-up {elapsed:.2f} s")
+    workers = summary.split(" worker processes")[0].rsplit(" ", 1)[-1] if "worker" in summary else 1
+    print(f"{lines} lines written by {workers} crawler process(es); "
+          f"wall time with start-up {elapsed:.2f} s")
     print(f"crawl rate {rate:,.0f} domains/s = {rate / bound:.0%} of the {bound:,.0f}/s bound")
     print(f"crawler CPU {cpu:.2f} s (start-up included; user {user:.2f} s, system {system:.2f} s)"
           f" = {cpu / args.domains * 1e6:,.0f} us per domain; "

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import asyncio
 import csv
 import json
+import multiprocessing
 import os
 import signal
 import subprocess
@@ -14,6 +16,8 @@ from pathlib import Path
 
 import pytest
 
+from adstxt.crawl import _claims, _default_processes
+from adstxt.fetch._turns import Turns
 from tests.httpserver import GOOD, LocalServers, Reply, Seen, redirect, text
 from tests.test_fetch_codes import closed_port
 
@@ -174,3 +178,135 @@ def test_bad_connect_to_is_a_usage_error(bad: str, tmp_path: Path) -> None:
     assert done.returncode == 2
     assert "--connect-to" in done.stderr
     assert not (tmp_path / "o.jsonl").exists()
+
+
+def _usable_cpus() -> int:
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+
+
+def test_default_processes_follow_concurrency_up_to_the_cpus() -> None:
+    assert _default_processes(50, 8) == 1  # the default concurrency needs one process
+    assert _default_processes(101, 8) == 2
+    assert _default_processes(200, 2) == 2
+    assert _default_processes(200, 1) == 1
+    assert _default_processes(5000, 4) == 4
+
+
+def test_default_crawl_uses_worker_processes_for_high_concurrency(
+    sites: LocalServers, tmp_path: Path
+) -> None:
+    if _usable_cpus() < 2:
+        pytest.skip("needs two CPUs")
+    _write_domains(tmp_path)
+    done = subprocess.run(_command(sites, tmp_path, "--concurrency", "200"), capture_output=True,
+                          text=True, timeout=60, check=False)
+    assert done.returncode == 0, done.stderr
+    assert "2 worker processes" in done.stdout
+    assert len(_entries(tmp_path / "out.jsonl")) == SITES
+    fewer = subprocess.run(_command(sites, tmp_path, "--concurrency", "40", "--overwrite"),
+                           capture_output=True, text=True, timeout=60, check=False)
+    assert fewer.returncode == 0, fewer.stderr
+    assert "worker processes" not in fewer.stdout
+    assert len(_entries(tmp_path / "out.jsonl")) == SITES
+
+
+def test_workers_take_every_domain_once_from_the_shared_list() -> None:
+    domains = [f"site{i}.com" for i in range(50)]
+    claimed = multiprocessing.get_context("spawn").Value("q", 0)
+    first, second = _claims(domains, claimed), _claims(domains, claimed)
+    taken: tuple[list[str], list[str]] = ([], [])
+    for i in range(60):  # unevenly: the first takes two for every one of the second
+        which = 1 if i % 3 == 2 else 0
+        domain = next((first, second)[which], None)
+        if domain is not None:
+            taken[which].append(domain)
+    got = taken[0] + taken[1]
+    assert sorted(got) == sorted(domains)
+    assert len(got) == len(set(got))
+    assert len(taken[0]) > len(taken[1]) > 0
+
+
+def _children(pid: int) -> list[int]:
+    path = Path(f"/proc/{pid}/task/{pid}/children")
+    return [int(x) for x in path.read_text().split()] if path.exists() else []
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="reads /proc")
+def test_a_killed_worker_stops_the_crawl(sites: LocalServers, tmp_path: Path) -> None:
+    _write_domains(tmp_path)
+    for i in range(SITES):  # the whole crawl would take seconds
+        if i % 10 >= 4:
+            sites.routes[f"*://site{i}.com/ads.txt"].delay = 0.1
+    try:
+        process = subprocess.Popen(
+            _command(sites, tmp_path, "--concurrency", "8", "--processes", "2"),
+            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        deadline = time.monotonic() + 30
+        while len(_children(process.pid)) < 2 and time.monotonic() < deadline:
+            time.sleep(0.02)
+        os.kill(_children(process.pid)[0], signal.SIGKILL)
+        started = time.monotonic()
+        _, err = process.communicate(timeout=30)
+        stopped = time.monotonic() - started
+    finally:
+        for i in range(SITES):
+            if i % 10 >= 4:
+                sites.routes[f"*://site{i}.com/ads.txt"].delay = 0.0
+    assert process.returncode == 2
+    assert "1 worker process(es) failed (exit codes [-9])" in err
+    assert stopped < 2  # at once, not once the other worker has crawled everything left
+    assert len(_entries(tmp_path / "out.jsonl")) < SITES
+
+
+def _round_counter(loop: asyncio.AbstractEventLoop, rounds: list[int]) -> None:
+    rounds[0] += 1
+    loop.call_soon(_round_counter, loop, rounds)  # runs once in every loop round
+
+
+def test_turns_let_one_task_through_per_loop_round_in_order() -> None:
+    async def run() -> tuple[list[tuple[int, int]], list[int]]:
+        turns = Turns()
+        loop = asyncio.get_running_loop()
+        rounds = [0]
+        _round_counter(loop, rounds)
+        passed: list[tuple[int, int]] = []
+
+        async def task(i: int) -> None:
+            await turns.take()
+            passed.append((i, rounds[0]))
+
+        tasks = [asyncio.ensure_future(task(i)) for i in range(6)]
+        await asyncio.sleep(0)
+        tasks[3].cancel()  # a task that gives up waiting leaves the queue
+        await asyncio.gather(*tasks, return_exceptions=True)
+        alone = rounds[0]
+        await turns.take()  # nobody waiting any more: through at once
+        return passed, [alone, rounds[0]]
+
+    passed, (before, after) = asyncio.run(run())
+    assert [i for i, _ in passed] == [0, 1, 2, 4, 5]
+    seen = [r for _, r in passed]
+    assert len(set(seen)) == len(seen)  # never two in one round
+    assert seen == sorted(seen)
+    assert after == before
+
+
+def test_turns_start_afresh_under_another_event_loop() -> None:
+    turns = Turns()
+    first = asyncio.new_event_loop()
+
+    async def take_and_stop() -> None:
+        await turns.take()
+        first.stop()  # the loop stops before the round that ends this turn
+
+    try:
+        task = first.create_task(take_and_stop())
+        first.run_forever()
+        assert task.done()
+    finally:
+        first.close()
+
+    async def later() -> None:
+        await asyncio.wait_for(turns.take(), 1)
+
+    asyncio.run(later())  # would wait for a turn that the closed loop never ended

@@ -18,16 +18,20 @@ import signal
 import sys
 import time
 from collections import Counter
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
-from queue import Empty
 from typing import TYPE_CHECKING, Any, TextIO
 
 if TYPE_CHECKING:
+    from multiprocessing.connection import Connection
+    from multiprocessing.process import BaseProcess
+
     from adstxt.fetch import Fetcher, FetchResult
 
 __all__ = ["main"]
 
+#: Domains in flight per worker process that the default --processes aims at.
+_IN_FLIGHT_PER_PROCESS = 100
 #: Outcomes worth another try: the server may answer next time.
 _RETRYABLE = frozenset({"timeout", "connection-error", "server-error"})
 # json.dumps with any option builds a new encoder per call; one line per domain reuses this.
@@ -59,9 +63,10 @@ def _parser() -> argparse.ArgumentParser:
                         help="which file to fetch; for app-ads.txt give developer URLs")
     parser.add_argument("--concurrency", type=int, default=50,
                         help="domains fetched at once (default 50)")
-    parser.add_argument("--processes", type=int, default=1,
+    parser.add_argument("--processes", type=int,
                         help="worker processes sharing the domains and the concurrency "
-                             "(default 1; use the number of cores for large crawls)")
+                             f"(default: one per {_IN_FLIGHT_PER_PROCESS} of --concurrency, "
+                             "up to the number of CPUs)")
     parser.add_argument("--host-delay", type=float, default=0.0, metavar="SECONDS",
                         help="pause between two requests to one host (they never overlap)")
     parser.add_argument("--retries", type=int, default=2,
@@ -95,9 +100,28 @@ def _arguments(argv: Sequence[str] | None) -> argparse.Namespace:
     args = parser.parse_args(argv)
     if args.concurrency < 1:
         parser.error("--concurrency must be at least 1")
-    if args.processes < 1:
+    if args.processes is None:
+        args.processes = _default_processes(args.concurrency, _usable_cpus())
+    elif args.processes < 1:
         parser.error("--processes must be at least 1")
     return args
+
+
+def _default_processes(concurrency: int, cpus: int) -> int:
+    """Worker processes for ``concurrency`` domains in flight on ``cpus`` CPUs.
+
+    A worker spends about a millisecond of CPU per domain, so with answers taking 100 ms,
+    100 domains in flight keep it about busy: fewer in flight do not need another process,
+    and processes beyond the CPUs only compete for them.
+    """
+    return max(1, min(cpus, -(-concurrency // _IN_FLIGHT_PER_PROCESS)))
+
+
+def _usable_cpus() -> int:
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # not available on every platform
+        return os.cpu_count() or 1
 
 
 def read_domains(source: TextIO) -> list[str]:
@@ -264,10 +288,11 @@ def _prepare_outputs(args: argparse.Namespace) -> None:
 
 
 async def _crawl_share(
-    args: argparse.Namespace, remaining: Sequence[str], concurrency: int,
+    args: argparse.Namespace, domains: Iterable[str], concurrency: int,
     report: Callable[[str, int], None],
 ) -> None:
-    """Crawl ``remaining``, appending to the outputs and calling ``report(outcome, records)``."""
+    """Crawl ``domains``, ``concurrency`` at a time, appending to the outputs and calling
+    ``report(outcome, records)``."""
     from adstxt.fetch import Fetcher
 
     # O_APPEND and one write() per domain: lines never interleave, even across processes,
@@ -275,7 +300,7 @@ async def _crawl_share(
     fd = os.open(args.output, os.O_WRONLY | os.O_APPEND)
     csv_fd = None if args.records_csv is None else os.open(
         args.records_csv, os.O_WRONLY | os.O_APPEND)
-    pending: Iterator[str] = iter(remaining)
+    pending: Iterator[str] = iter(domains)
 
     async def worker() -> None:
         for domain in pending:
@@ -289,7 +314,7 @@ async def _crawl_share(
 
     try:
         async with Fetcher(**_fetcher_options(args)) as fetcher:
-            await asyncio.gather(*(worker() for _ in range(min(concurrency, len(remaining) or 1))))
+            await asyncio.gather(*(worker() for _ in range(concurrency)))
     finally:
         os.close(fd)
         if csv_fd is not None:
@@ -303,7 +328,8 @@ def _run_here(args: argparse.Namespace, remaining: list[str], progress: _Progres
         totals.add(outcome, records)
         progress.advance(1)
 
-    asyncio.run(_crawl_share(args, remaining, args.concurrency, report))
+    concurrency = max(1, min(args.concurrency, len(remaining)))
+    asyncio.run(_crawl_share(args, remaining, concurrency, report))
     return totals
 
 
@@ -334,10 +360,26 @@ def _die_with_parent(parent: int) -> None:
         os._exit(1)
 
 
+def _claims(remaining: Sequence[str], claimed: Any) -> Iterator[str]:
+    """Domains of ``remaining`` taken one at a time, through a counter shared by the workers.
+
+    Workers that take from one list rather than from fixed shares finish together: a worker
+    that started late, or had slower sites, simply takes fewer.
+    """
+    while True:
+        with claimed.get_lock():
+            index = claimed.value
+            claimed.value = index + 1
+        if index >= len(remaining):
+            return
+        yield remaining[index]
+
+
 def _worker_process(
-    args: argparse.Namespace, remaining: list[str], concurrency: int, queue: Any, parent: int,
+    args: argparse.Namespace, remaining: list[str], claimed: Any, concurrency: int,
+    sender: Connection, parent: int,
 ) -> None:
-    """A worker process: crawl a share of the domains, sending counts to the parent."""
+    """A worker process: crawl domains taken from ``remaining``, sending counts to the parent."""
     _die_with_parent(parent)
     totals = _Totals()
     sent = _Totals()
@@ -348,7 +390,7 @@ def _worker_process(
             for key, count in totals.outcomes.items() if count != sent.outcomes[key]
         }
         if delta:
-            queue.put((delta, totals.records - sent.records))
+            sender.send((delta, totals.records - sent.records))
             sent.outcomes.update(delta)
             sent.records = totals.records
 
@@ -362,17 +404,21 @@ def _worker_process(
 
         ticker = asyncio.ensure_future(tick())
         try:
-            await _crawl_share(args, remaining, concurrency, totals.add)
+            await _crawl_share(args, _claims(remaining, claimed), concurrency, totals.add)
         finally:
             ticker.cancel()
 
     asyncio.run(run())
     flush()
-    queue.put(None)
+    sender.send(None)
+    sender.close()
 
 
-def _run_processes(args: argparse.Namespace, remaining: list[str], progress: _Progress) -> _Totals:
+def _run_processes(
+    args: argparse.Namespace, remaining: list[str], count: int, progress: _Progress,
+) -> _Totals:
     import multiprocessing
+    from multiprocessing.connection import Connection, wait
     from multiprocessing.context import ForkContext, SpawnContext
 
     # Forking skips each worker's re-import of the package (about 0.2 s of CPU, most of a
@@ -382,43 +428,57 @@ def _run_processes(args: argparse.Namespace, remaining: list[str], progress: _Pr
         context: ForkContext | SpawnContext = multiprocessing.get_context("fork")
     else:
         context = multiprocessing.get_context("spawn")
-    queue = context.Queue()
-    shares = [share for share in (remaining[i :: args.processes] for i in range(args.processes))
-              if share]
-    concurrency = max(1, -(-args.concurrency // len(shares)))
-    workers = [
-        context.Process(target=_worker_process,
-                        args=(args, share, concurrency, queue, os.getpid()), daemon=True)
-        for share in shares
-    ]
-    for process in workers:
-        process.start()
+    claimed = context.Value("q", 0)  # index of the next domain of `remaining` to crawl
+    concurrency = min(max(1, -(-args.concurrency // count)), len(remaining))
+    # One pipe per worker, written without a feeder thread. The parent's copy of each
+    # sending end is closed before the next worker starts, so that a worker's pipe ends as
+    # soon as that worker dies.
+    listening: dict[Connection, BaseProcess] = {}
+    receivers: list[Connection] = []
+    workers: list[BaseProcess] = []
+    dead: list[BaseProcess] = []
     totals = _Totals()
-    running = len(workers)
     try:
-        while running:
+        for _ in range(count):
+            receiver, sender = context.Pipe(duplex=False)
+            receivers.append(receiver)
+            process = context.Process(
+                target=_worker_process,
+                args=(args, remaining, claimed, concurrency, sender, os.getpid()), daemon=True)
             try:
-                message = queue.get(timeout=0.5)
-            except Empty:
-                if not any(process.is_alive() for process in workers):
-                    break  # a worker died without saying goodbye: reported below
-                continue
-            if message is None:
-                running -= 1
-                continue
-            delta, records = message
-            totals.outcomes.update(delta)
-            totals.records += records
-            progress.advance(sum(delta.values()))
-        for process in workers:
-            process.join()
+                process.start()
+            finally:
+                sender.close()
+            workers.append(process)
+            listening[receiver] = process
+        while listening and not dead:
+            for ready in wait(list(listening)):
+                assert isinstance(ready, Connection)
+                try:
+                    message = ready.recv()
+                except EOFError:  # gone without saying goodbye
+                    dead.append(listening.pop(ready))
+                    continue
+                if message is None:
+                    del listening[ready]
+                    continue
+                delta, records = message
+                totals.outcomes.update(delta)
+                totals.records += records
+                progress.advance(sum(delta.values()))
     finally:
-        for process in workers:
-            if process.is_alive():
-                process.terminate()
-    failed = [p.exitcode for p in workers if p.exitcode or running]
+        if dead or listening:  # a failure or an interruption: stop the others
+            for worker in workers:
+                if worker.is_alive():
+                    worker.terminate()
+        for worker in workers:
+            worker.join()
+        for receiver in receivers:
+            receiver.close()
+    failed = dead or [p for p in workers if p.exitcode]
     if failed:
-        raise OSError(f"{len(failed)} worker process(es) failed (exit codes {failed})")
+        codes = [p.exitcode for p in failed]
+        raise OSError(f"{len(failed)} worker process(es) failed (exit codes {codes})")
     return totals
 
 
@@ -426,19 +486,22 @@ def _crawl(args: argparse.Namespace, remaining: list[str], skipped: int) -> int:
     _prepare_outputs(args)
     show = args.progress == "always" or (args.progress == "auto" and sys.stderr.isatty())
     progress = _Progress(len(remaining), sys.stderr, show)
+    count = min(args.processes, len(remaining)) or 1
     started = time.monotonic()
     try:
-        if args.processes > 1 and len(remaining) > 1:
-            totals = _run_processes(args, remaining, progress)
+        if count > 1:
+            totals = _run_processes(args, remaining, count, progress)
         else:
             totals = _run_here(args, remaining, progress)
     finally:
         progress.close()
-    _summary(totals.outcomes, totals.records, time.monotonic() - started, skipped)
+    _summary(totals.outcomes, totals.records, time.monotonic() - started, skipped, count)
     return 0
 
 
-def _summary(outcomes: Counter[str], records: int, elapsed: float, skipped: int) -> None:
+def _summary(
+    outcomes: Counter[str], records: int, elapsed: float, skipped: int, processes: int,
+) -> None:
     total = sum(outcomes.values())
     print(f"{'outcome':<20} {'domains':>8} {'share':>7}")
     for outcome, count in sorted(outcomes.items(), key=lambda item: (-item[1], item[0])):
@@ -446,6 +509,7 @@ def _summary(outcomes: Counter[str], records: int, elapsed: float, skipped: int)
     print(f"{'total':<20} {total:>8}")
     rate = total / elapsed if elapsed > 0 else 0.0
     print(f"{elapsed:.1f} s, {rate:,.1f} domains/s, {records:,} records"
+          + (f", {processes} worker processes" if processes > 1 else "")
           + (f", {skipped} already done" if skipped else ""))
 
 

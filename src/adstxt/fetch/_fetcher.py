@@ -24,6 +24,7 @@ from adstxt.fetch._connect import BlockedAddressError, ConnectTo, Resolver
 from adstxt.fetch._gate import HostGate
 from adstxt.fetch._result import FetchResult, Hop, Resource
 from adstxt.fetch._robots import blocked_agents
+from adstxt.fetch._turns import Turns
 from adstxt.fetch._urls import app_ads_hosts, host_of, root_domain
 from adstxt.model import FileKind
 
@@ -125,6 +126,7 @@ class Fetcher:
         self._agent_header = (b"User-Agent", user_agent.encode("latin-1", "replace"))
         self._robots = robots
         self._gate = HostGate(host_delay)
+        self._turns = Turns()  # one body check per event-loop round (see Turns)
         self._lifetime = lifetime
         self._max_subdomains = max_subdomains
 
@@ -287,6 +289,7 @@ class Fetcher:
             found.extend(status_findings(last.url, status))
         parsed = None
         if last.body is not None and last.error is None:
+            await self._turns.take()
             parsed = check_body(last.url, last.status, last.body, content_type, kind, found)
             if len(chain.hops) > 1:
                 path = urlsplit(last.url).path
