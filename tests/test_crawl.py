@@ -107,6 +107,29 @@ def test_crawl_writes_one_line_per_domain(
     assert (tmp_path / "out.jsonl").read_bytes() == results  # nothing lost
 
 
+def test_an_unwritable_output_path_costs_no_earlier_results(
+    sites: LocalServers, tmp_path: Path
+) -> None:
+    _write_domains(tmp_path)
+    (tmp_path / "out.jsonl").write_text('{"domain": "kept.com"}\n', encoding="utf-8")
+    missing = tmp_path / "no-such-folder" / "records.csv"
+    done = subprocess.run(
+        _command(sites, tmp_path, "--resume", "--records-csv", str(missing)),
+        capture_output=True, text=True, timeout=60, check=False,
+    )
+    assert done.returncode == 2
+    assert done.stderr == (
+        f"adstxt-crawl: cannot write {missing}: {missing.parent} is not a writable directory\n"
+    )
+    assert (tmp_path / "out.jsonl").read_text(encoding="utf-8") == '{"domain": "kept.com"}\n'
+    assert not missing.parent.exists()
+    (tmp_path / "out.jsonl").unlink()
+    fresh = subprocess.run(_command(sites, tmp_path, "--records-csv", str(missing)),
+                           capture_output=True, text=True, timeout=60, check=False)
+    assert fresh.returncode == 2 and "not a writable directory" in fresh.stderr
+    assert not (tmp_path / "out.jsonl").exists()  # no empty results file left behind
+
+
 @pytest.mark.parametrize("processes", ["1", "2"])
 def test_killed_crawl_resumes_without_loss_or_repeat(
     sites: LocalServers, tmp_path: Path, processes: str

@@ -536,6 +536,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     except OSError as exc:
         print(f"adstxt-crawl: cannot read {args.domains}: {exc.strerror}", file=sys.stderr)
         return 2
+    for path in (args.output, args.records_csv):
+        # Before anything is written: a bad second path must not cost the first file.
+        folder = path.parent if path is not None else None
+        if folder is not None and not (folder.is_dir() and os.access(folder, os.W_OK)):
+            print(f"adstxt-crawl: cannot write {path}: {folder} is not a writable directory",
+                  file=sys.stderr)
+            return 2
     if not args.resume and not args.overwrite and _has_results(args.output):
         print(f"adstxt-crawl: {args.output} already holds results; use --resume to continue "
               "that crawl or --overwrite to start again", file=sys.stderr)
