@@ -4,19 +4,21 @@ from __future__ import annotations
 
 import asyncio
 import csv
+import itertools
 import json
 import multiprocessing
 import os
 import signal
 import subprocess
 import sys
+import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
-from adstxt.crawl import _claims, _default_processes
+from adstxt.crawl import _by_site, _claims, _default_processes
 from adstxt.fetch._turns import Turns
 from tests.httpserver import GOOD, LocalServers, Reply, Seen, redirect, text
 from tests.test_fetch_codes import closed_port
@@ -107,6 +109,37 @@ def test_crawl_writes_one_line_per_domain(
     assert (tmp_path / "out.jsonl").read_bytes() == results  # nothing lost
 
 
+def test_the_host_delay_holds_across_worker_processes(tmp_path: Path) -> None:
+    # Six domains of one site among unrelated ones: whichever worker takes the first takes
+    # them all, so its per-host gate spaces the site's requests however many workers run.
+    arrivals: list[float] = []
+
+    def shared_site(_: Seen) -> Reply:
+        arrivals.append(time.monotonic())
+        return text(GOOD)
+
+    domains = []
+    for i in range(60):
+        domains.append(f"site{i}.com")
+        if i % 10 == 0:
+            domains.append(f"s{i}.shared.com")
+    (tmp_path / "domains.txt").write_text("\n".join(domains) + "\n", encoding="utf-8")
+    with LocalServers() as servers:
+        servers.routes["*://shared.com/ads.txt"] = shared_site
+        for i in range(60):  # slow: both workers are busy all along
+            servers.routes[f"*://site{i}.com/ads.txt"] = Reply(delay=0.05)
+        done = subprocess.run(
+            _command(servers, tmp_path, "--processes", "2", "--concurrency", "4",
+                     "--host-delay", "0.2"),
+            capture_output=True, text=True, timeout=60, check=False,
+        )
+    assert done.returncode == 0, done.stderr
+    assert "2 worker processes" in done.stdout
+    assert len(arrivals) == 6
+    gaps = [later - earlier for earlier, later in itertools.pairwise(arrivals)]
+    assert min(gaps) >= 0.15, gaps
+
+
 def test_an_unwritable_output_path_costs_no_earlier_results(
     sites: LocalServers, tmp_path: Path
 ) -> None:
@@ -119,15 +152,25 @@ def test_an_unwritable_output_path_costs_no_earlier_results(
     )
     assert done.returncode == 2
     assert done.stderr == (
-        f"adstxt-crawl: cannot write {missing}: {missing.parent} is not a writable directory\n"
+        f"adstxt-crawl: cannot write {missing}: {missing.parent} is not a directory\n"
     )
     assert (tmp_path / "out.jsonl").read_text(encoding="utf-8") == '{"domain": "kept.com"}\n'
     assert not missing.parent.exists()
     (tmp_path / "out.jsonl").unlink()
     fresh = subprocess.run(_command(sites, tmp_path, "--records-csv", str(missing)),
                            capture_output=True, text=True, timeout=60, check=False)
-    assert fresh.returncode == 2 and "not a writable directory" in fresh.stderr
+    assert fresh.returncode == 2 and "is not a directory" in fresh.stderr
     assert not (tmp_path / "out.jsonl").exists()  # no empty results file left behind
+    (tmp_path / "out.jsonl").write_text('{"domain": "kept.com"}\n', encoding="utf-8")
+    folder = tmp_path / "a-folder"
+    folder.mkdir()
+    replaced = subprocess.run(
+        _command(sites, tmp_path, "--overwrite", "--records-csv", str(folder)),
+        capture_output=True, text=True, timeout=60, check=False,
+    )
+    assert replaced.returncode == 2
+    assert replaced.stderr == f"adstxt-crawl: cannot write {folder}: it is not a regular file\n"
+    assert (tmp_path / "out.jsonl").read_text(encoding="utf-8") == '{"domain": "kept.com"}\n'
 
 
 @pytest.mark.parametrize("processes", ["1", "2"])
@@ -234,9 +277,14 @@ def test_default_crawl_uses_worker_processes_for_high_concurrency(
 
 
 def test_workers_take_every_domain_once_from_the_shared_list() -> None:
-    domains = [f"site{i}.com" for i in range(50)]
+    domains = [f"site{i}.com" for i in range(40)]
+    domains += [f"s{i}.shared.co.uk" for i in range(5)] + [f"www{i}.other.com" for i in range(5)]
+    groups = _by_site(domains)
+    assert ["s0.shared.co.uk", "s1.shared.co.uk", "s2.shared.co.uk", "s3.shared.co.uk",
+            "s4.shared.co.uk"] in groups  # one site's domains go to one worker
+    assert len(groups) == 42
     claimed = multiprocessing.get_context("spawn").Value("q", 0)
-    first, second = _claims(domains, claimed), _claims(domains, claimed)
+    first, second = _claims(groups, claimed), _claims(groups, claimed)
     taken: tuple[list[str], list[str]] = ([], [])
     for i in range(60):  # unevenly: the first takes two for every one of the second
         which = 1 if i % 3 == 2 else 0
@@ -254,7 +302,10 @@ def _children(pid: int) -> list[int]:
     return [int(x) for x in path.read_text().split()] if path.exists() else []
 
 
-@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="reads /proc")
+@pytest.mark.skipif(
+    not Path(f"/proc/{os.getpid()}/task/{os.getpid()}/children").exists(),
+    reason="needs /proc/PID/task/PID/children to find the worker processes",
+)
 def test_a_killed_worker_stops_the_crawl(sites: LocalServers, tmp_path: Path) -> None:
     _write_domains(tmp_path)
     for i in range(SITES):  # the whole crawl would take seconds
@@ -276,7 +327,7 @@ def test_a_killed_worker_stops_the_crawl(sites: LocalServers, tmp_path: Path) ->
             if i % 10 >= 4:
                 sites.routes[f"*://site{i}.com/ads.txt"].delay = 0.0
     assert process.returncode == 2
-    assert "1 worker process(es) failed (exit codes [-9])" in err
+    assert "1 worker process(es) failed (killed by SIGKILL); run again with --resume" in err
     assert stopped < 2  # at once, not once the other worker has crawled everything left
     assert len(_entries(tmp_path / "out.jsonl")) < SITES
 
@@ -333,3 +384,33 @@ def test_turns_start_afresh_under_another_event_loop() -> None:
         await asyncio.wait_for(turns.take(), 1)
 
     asyncio.run(later())  # would wait for a turn that the closed loop never ended
+
+
+def test_turns_serve_two_event_loops_at_once() -> None:
+    # One Turns (one Fetcher) used from two threads, each with its own event loop: each loop
+    # takes its own turns and every task gets through.
+    turns = Turns()
+    start = threading.Barrier(2)
+
+    async def crowd() -> int:
+        passed = 0
+
+        async def task() -> None:
+            nonlocal passed
+            for _ in range(20):
+                await turns.take()
+                passed += 1
+                await asyncio.sleep(0.0005)  # lets the other thread run in between
+
+        start.wait(5)
+        await asyncio.wait_for(asyncio.gather(*(task() for _ in range(50))), 10)
+        return passed
+
+    results: list[int] = []
+    threads = [threading.Thread(target=lambda: results.append(asyncio.run(crowd())))
+               for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(20)
+    assert results == [1000, 1000]

@@ -118,10 +118,18 @@ def _default_processes(concurrency: int, cpus: int) -> int:
 
 
 def _usable_cpus() -> int:
+    """The CPUs this process may use: its affinity, capped by a cgroup v2 CPU quota."""
     try:
-        return len(os.sched_getaffinity(0))
+        cpus = len(os.sched_getaffinity(0))
     except AttributeError:  # not available on every platform
-        return os.cpu_count() or 1
+        cpus = os.cpu_count() or 1
+    try:  # a container limited to N CPUs on a larger host
+        quota, period = Path("/sys/fs/cgroup/cpu.max").read_text().split()[:2]
+        if quota != "max":
+            cpus = min(cpus, max(1, -(-int(quota) // int(period))))
+    except (OSError, ValueError):
+        pass
+    return cpus
 
 
 def read_domains(source: TextIO) -> list[str]:
@@ -277,6 +285,18 @@ def _has_results(path: Path) -> bool:
         return False
 
 
+def _unwritable(path: Path) -> str | None:
+    """Why ``path`` cannot be written as an output file, or None when it can."""
+    if path.exists() and not path.is_file():
+        return "it is not a regular file"
+    folder = path.parent
+    if not folder.is_dir():
+        return f"{folder} is not a directory"
+    if not os.access(path if path.exists() else folder, os.W_OK):
+        return "permission denied"
+    return None
+
+
 def _prepare_outputs(args: argparse.Namespace) -> None:
     """Start the output afresh (unless resuming) and give a new records CSV its header."""
     if not args.resume or not args.output.exists():
@@ -360,8 +380,25 @@ def _die_with_parent(parent: int) -> None:
         os._exit(1)
 
 
-def _claims(remaining: Sequence[str], claimed: Any) -> Iterator[str]:
-    """Domains of ``remaining`` taken one at a time, through a counter shared by the workers.
+def _by_site(domains: Sequence[str]) -> list[list[str]]:
+    """``domains`` grouped by root domain, in order of first appearance.
+
+    The per-host gate (``--host-delay``, one request at a time per host) lives in each worker
+    process, so every domain of one site must be crawled by the same worker: the workers
+    take whole groups.
+    """
+    from adstxt.fetch._urls import host_of, root_domain
+
+    groups: dict[str, list[str]] = {}
+    for domain in domains:
+        host = host_of(domain if "//" in domain else "//" + domain)
+        groups.setdefault(root_domain(host) or host or domain.lower(), []).append(domain)
+    return list(groups.values())
+
+
+def _claims(groups: Sequence[Sequence[str]], claimed: Any) -> Iterator[str]:
+    """The domains of ``groups``, a group at a time, taken through a counter shared by the
+    workers.
 
     Workers that take from one list rather than from fixed shares finish together: a worker
     that started late, or had slower sites, simply takes fewer.
@@ -370,16 +407,16 @@ def _claims(remaining: Sequence[str], claimed: Any) -> Iterator[str]:
         with claimed.get_lock():
             index = claimed.value
             claimed.value = index + 1
-        if index >= len(remaining):
+        if index >= len(groups):
             return
-        yield remaining[index]
+        yield from groups[index]
 
 
 def _worker_process(
-    args: argparse.Namespace, remaining: list[str], claimed: Any, concurrency: int,
+    args: argparse.Namespace, groups: list[list[str]], claimed: Any, concurrency: int,
     sender: Connection, parent: int,
 ) -> None:
-    """A worker process: crawl domains taken from ``remaining``, sending counts to the parent."""
+    """A worker process: crawl domains taken from ``groups``, sending counts to the parent."""
     _die_with_parent(parent)
     totals = _Totals()
     sent = _Totals()
@@ -404,7 +441,7 @@ def _worker_process(
 
         ticker = asyncio.ensure_future(tick())
         try:
-            await _crawl_share(args, _claims(remaining, claimed), concurrency, totals.add)
+            await _crawl_share(args, _claims(groups, claimed), concurrency, totals.add)
         finally:
             ticker.cancel()
 
@@ -428,7 +465,8 @@ def _run_processes(
         context: ForkContext | SpawnContext = multiprocessing.get_context("fork")
     else:
         context = multiprocessing.get_context("spawn")
-    claimed = context.Value("q", 0)  # index of the next domain of `remaining` to crawl
+    groups = _by_site(remaining)
+    claimed = context.Value("q", 0)  # index of the next group of `groups` to crawl
     concurrency = min(max(1, -(-args.concurrency // count)), len(remaining))
     # One pipe per worker, written without a feeder thread. The parent's copy of each
     # sending end is closed before the next worker starts, so that a worker's pipe ends as
@@ -444,7 +482,7 @@ def _run_processes(
             receivers.append(receiver)
             process = context.Process(
                 target=_worker_process,
-                args=(args, remaining, claimed, concurrency, sender, os.getpid()), daemon=True)
+                args=(args, groups, claimed, concurrency, sender, os.getpid()), daemon=True)
             try:
                 process.start()
             finally:
@@ -477,9 +515,19 @@ def _run_processes(
             receiver.close()
     failed = dead or [p for p in workers if p.exitcode]
     if failed:
-        codes = [p.exitcode for p in failed]
-        raise OSError(f"{len(failed)} worker process(es) failed (exit codes {codes})")
+        raise OSError(
+            f"{len(failed)} worker process(es) failed "
+            f"({', '.join(_exit_reason(p.exitcode) for p in failed)}); "
+            "run again with --resume to continue"
+        )
     return totals
+
+
+def _exit_reason(code: int | None) -> str:
+    if code is not None and code < 0:
+        with contextlib.suppress(ValueError):
+            return f"killed by {signal.Signals(-code).name}"
+    return f"exit status {code}"
 
 
 def _crawl(args: argparse.Namespace, remaining: list[str], skipped: int) -> int:
@@ -514,7 +562,8 @@ def _summary(
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """Run the crawler; exit 0 when every domain was crawled, 2 on bad usage or input."""
+    """Run the crawler; exit 0 when every domain was crawled, 2 on bad usage or input, an
+    unwritable output or a failed worker process, 130 when interrupted."""
     args = _arguments(argv)
     try:
         from adstxt.fetch import parse_connect_to
@@ -538,22 +587,21 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
     for path in (args.output, args.records_csv):
         # Before anything is written: a bad second path must not cost the first file.
-        folder = path.parent if path is not None else None
-        if folder is not None and not (folder.is_dir() and os.access(folder, os.W_OK)):
-            print(f"adstxt-crawl: cannot write {path}: {folder} is not a writable directory",
-                  file=sys.stderr)
+        problem = _unwritable(path) if path is not None else None
+        if problem is not None:
+            print(f"adstxt-crawl: cannot write {path}: {problem}", file=sys.stderr)
             return 2
     if not args.resume and not args.overwrite and _has_results(args.output):
         print(f"adstxt-crawl: {args.output} already holds results; use --resume to continue "
               "that crawl or --overwrite to start again", file=sys.stderr)
         return 2
-    done: set[str] = set()
-    if args.resume:
-        done = _done_domains(args.output)
-        if args.records_csv is not None:
-            _trim_csv(args.records_csv, done)
-    remaining = [d for d in domains if d.lower() not in done]
     try:
+        done: set[str] = set()
+        if args.resume:
+            done = _done_domains(args.output)
+            if args.records_csv is not None:
+                _trim_csv(args.records_csv, done)
+        remaining = [d for d in domains if d.lower() not in done]
         return _crawl(args, remaining, len(domains) - len(remaining))
     except OSError as exc:
         print(f"adstxt-crawl: {exc}", file=sys.stderr)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import weakref
 from collections import deque
 
 __all__ = ["Turns"]
@@ -21,30 +22,46 @@ class Turns:
     """
 
     def __init__(self) -> None:
+        # Each event loop takes its own turns (one Fetcher may serve several loops in turn,
+        # or at once from several threads); the last loop's state is kept at hand.
+        self._rounds: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, _Round] = (
+            weakref.WeakKeyDictionary()
+        )
         self._loop: asyncio.AbstractEventLoop | None = None
-        self._busy = False  # a task has had its turn in the current round
-        self._waiters: deque[asyncio.Future[None]] = deque()
+        self._round = _Round()
 
     async def take(self) -> None:
         """Wait for this task's turn; it lasts until the task next waits for something."""
         loop = asyncio.get_running_loop()
-        if loop is not self._loop:  # used under another event loop: nothing carries over
-            self._loop, self._busy, self._waiters = loop, False, deque()
-        if self._busy or self._waiters:
+        state = self._round
+        if loop is not self._loop:
+            state = self._rounds.get(loop) or self._rounds.setdefault(loop, _Round())
+            self._loop, self._round = loop, state
+        if state.busy or state.waiters:
             waiter = loop.create_future()
-            self._waiters.append(waiter)
+            state.waiters.append(waiter)
             await waiter  # resolved by _next, one round before this task runs
             return
-        self._busy = True
-        loop.call_soon(self._next)
+        state.busy = True
+        loop.call_soon(_next, loop, state)
 
-    def _next(self) -> None:
-        """Once per round while tasks wait: hand the turn to the first one still waiting."""
-        while self._waiters:
-            waiter = self._waiters.popleft()
-            if not waiter.done():  # a cancelled waiter has given up its place
-                waiter.set_result(None)
-                assert self._loop is not None
-                self._loop.call_soon(self._next)
-                return
-        self._busy = False
+
+class _Round:
+    """One event loop's turns: whether a task had its turn this round, and who waits."""
+
+    __slots__ = ("busy", "waiters")
+
+    def __init__(self) -> None:
+        self.busy = False
+        self.waiters: deque[asyncio.Future[None]] = deque()
+
+
+def _next(loop: asyncio.AbstractEventLoop, state: _Round) -> None:
+    """Once per round while tasks wait: hand the turn to the first one still waiting."""
+    while state.waiters:
+        waiter = state.waiters.popleft()
+        if not waiter.done():  # a cancelled waiter has given up its place
+            waiter.set_result(None)
+            loop.call_soon(_next, loop, state)
+            return
+    state.busy = False
