@@ -14,6 +14,7 @@ works the same, only slower; ``adstxt-check --version`` tells which engine runs.
 from __future__ import annotations
 
 import contextlib
+import functools
 import importlib.metadata
 import importlib.util
 import os
@@ -94,8 +95,9 @@ def _remove_native(package: Path) -> None:
                 path.unlink()
 
 
+@functools.cache
 def _engine_source(package: Path) -> Any:
-    """``adstxt._engine_source``, loaded by path: the package is not installed yet."""
+    """``adstxt._engine_source``, loaded by path once: the package is not installed yet."""
     spec = importlib.util.spec_from_file_location("_engine_source", package / "_engine_source.py")
     if spec is None or spec.loader is None:
         raise OSError(f"cannot load {package / '_engine_source.py'}")

@@ -100,9 +100,10 @@ def _parser() -> argparse.ArgumentParser:
         "checked; a PATH that is an http:// or https:// URL is fetched as it is.",
     )
     remote.add_argument("--connect-to", action="append", default=[],
-                        metavar="HOST:PORT:ADDRESS:PORT",
-                        help="connect to ADDRESS:PORT whenever HOST:PORT is asked for, as curl "
-                        "does (repeatable); for staging servers")
+                        metavar="HOST1:PORT1:HOST2:PORT2",
+                        help="connect to HOST2:PORT2 whenever HOST1:PORT1 is asked for, as curl "
+                        "does (repeatable; an empty HOST1 or PORT1 matches any); for staging "
+                        "servers")
     remote.add_argument("--allow-private-addresses", action="store_true",
                         help="allow fetching from private, loopback and link-local addresses")
     remote.add_argument("--timeout", type=float, default=30.0, metavar="SECONDS",

@@ -81,8 +81,8 @@ def _parser() -> argparse.ArgumentParser:
                         help="body size limit (default 10 MiB)")
     parser.add_argument("--connect-to", action="append", default=[],
                         metavar="HOST1:PORT1:HOST2:PORT2",
-                        help="connect to HOST2:PORT2 instead of HOST1:PORT1 (as curl; "
-                             "repeatable; an empty HOST1 or PORT1 matches any)")
+                        help="connect to HOST2:PORT2 whenever HOST1:PORT1 is asked for, as curl "
+                        "does (repeatable; an empty HOST1 or PORT1 matches any)")
     parser.add_argument("--allow-private-addresses", action="store_true",
                         help="also fetch from private, loopback and link-local addresses")
     parser.add_argument("--robots", action="store_true",
@@ -387,12 +387,12 @@ def _by_site(domains: Sequence[str]) -> list[list[str]]:
     process, so every domain of one site must be crawled by the same worker: the workers
     take whole groups.
     """
-    from adstxt.fetch._urls import host_of, root_domain
+    from adstxt.fetch._urls import site_of
 
     groups: dict[str, list[str]] = {}
     for domain in domains:
-        host = host_of(domain if "//" in domain else "//" + domain)
-        groups.setdefault(root_domain(host) or host or domain.lower(), []).append(domain)
+        host, root = site_of(domain)
+        groups.setdefault(root or host or domain.lower(), []).append(domain)
     return list(groups.values())
 
 

@@ -25,7 +25,7 @@ from adstxt.fetch._gate import HostGate
 from adstxt.fetch._result import FetchResult, Hop, Resource
 from adstxt.fetch._robots import blocked_agents
 from adstxt.fetch._turns import Turns
-from adstxt.fetch._urls import app_ads_hosts, host_of, root_domain
+from adstxt.fetch._urls import app_ads_hosts, host_of, root_domain, site_of
 from adstxt.model import FileKind
 
 if TYPE_CHECKING:
@@ -377,9 +377,7 @@ class Fetcher:
     async def _fetch(self, domain: str, kind: FileKind, subdomains: bool) -> FetchResult:
         if kind == "app-ads.txt":
             return await self._fetch_app_ads(domain)
-        text = domain.strip()
-        host = host_of(text if "//" in text else "//" + text)
-        root = root_domain(host) if host else None
+        _, root = site_of(domain)
         if root is None:
             return _invalid(domain, kind)
         result = await self._fetch_host(root, kind)
@@ -458,9 +456,7 @@ class Fetcher:
         spec's rules, the body capped at ``max_bytes`` as it streams in. ``accept`` is the
         Accept header. What the body says, and its Content-Type, are left to the caller.
         """
-        text = domain.strip()
-        host = host_of(text if "//" in text else "//" + text)
-        root = root_domain(host) if host else None
+        _, root = site_of(domain)
         if root is None:
             invalid = _invalid(domain, "ads.txt")
             return Resource("", None, None, {}, None, (), invalid.fetch_diagnostics)

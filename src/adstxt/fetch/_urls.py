@@ -7,7 +7,7 @@ from urllib.parse import urlsplit
 
 from adstxt._domains import analyze_host
 
-__all__ = ["app_ads_hosts", "host_of", "root_domain"]
+__all__ = ["app_ads_hosts", "host_of", "root_domain", "site_of"]
 
 
 def root_domain(host: str) -> str | None:
@@ -26,6 +26,17 @@ def host_of(url: str) -> str:
         return (urlsplit(url).hostname or "").rstrip(".")
     except ValueError:
         return ""
+
+
+def site_of(domain: str) -> tuple[str, str | None]:
+    """The host a domain argument names (a bare host or a URL) and its root domain.
+
+    >>> site_of("https://www.example.co.uk/")
+    ('www.example.co.uk', 'example.co.uk')
+    """
+    text = domain.strip()
+    host = host_of(text if "//" in text else "//" + text)
+    return host, root_domain(host) if host else None
 
 
 def app_ads_hosts(developer_url: str) -> tuple[str, ...]:
