@@ -1,5 +1,5 @@
-"""``python -m adstxt`` runs ``adstxt-check``."""
+"""``python -m adstxt`` is the ``adstxt`` command (``python -m adstxt PATH`` still checks)."""
 
-from adstxt.cli import main
+from adstxt._commands import main
 
 raise SystemExit(main())

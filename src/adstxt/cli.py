@@ -42,9 +42,9 @@ def _codes(text: str) -> list[str]:
     return [item.strip() for item in text.split(",") if item.strip()]
 
 
-def _parser() -> argparse.ArgumentParser:
+def _parser(prog: str = "adstxt-check") -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
-        prog="adstxt-check",
+        prog=prog,
         description="Check ads.txt and app-ads.txt files against the IAB Tech Lab "
         "specifications.",
         epilog="Exit status: 0 clean, 1 problems found (or files fixed), 2 usage or input "
@@ -480,8 +480,8 @@ def _style(choice: str, output_format: str) -> Style:
     return Style(sys.stdout.isatty())
 
 
-def _main(argv: Sequence[str] | None) -> int:
-    args = _parser().parse_args(argv)
+def _main(argv: Sequence[str] | None, prog: str) -> int:
+    args = _parser(prog).parse_args(argv)
     if args.version:
         print(_version())
         return 0
@@ -568,11 +568,15 @@ def _log_to_stderr() -> None:
         logger.addHandler(handler)
 
 
-def main(argv: Sequence[str] | None = None) -> int:
-    """Run ``adstxt-check``; return the exit status."""
+def main(argv: Sequence[str] | None = None, *, prog: str = "adstxt-check") -> int:
+    """Run ``adstxt-check``; return the exit status.
+
+    ``prog`` names the command in usage and help only (``adstxt check`` runs it too); the
+    messages keep the ``adstxt-check:`` prefix that scripts may match.
+    """
     _log_to_stderr()
     try:
-        return _main(argv)
+        return _main(argv, prog)
     except UsageError as error:
         print(f"adstxt-check: {error}", file=sys.stderr)
         return 2

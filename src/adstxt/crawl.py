@@ -42,9 +42,9 @@ _CSV_COLUMNS = (
 )
 
 
-def _parser() -> argparse.ArgumentParser:
+def _parser(prog: str = "adstxt-crawl") -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
-        prog="adstxt-crawl",
+        prog=prog,
         description="Fetch and check the ads.txt or app-ads.txt of every domain in a file "
                     "(one per line; '#' starts a comment).",
     )
@@ -95,8 +95,8 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _arguments(argv: Sequence[str] | None) -> argparse.Namespace:
-    parser = _parser()
+def _arguments(argv: Sequence[str] | None, prog: str = "adstxt-crawl") -> argparse.Namespace:
+    parser = _parser(prog)
     args = parser.parse_args(argv)
     if args.concurrency < 1:
         parser.error("--concurrency must be at least 1")
@@ -561,10 +561,13 @@ def _summary(
           + (f", {skipped} already done" if skipped else ""))
 
 
-def main(argv: Sequence[str] | None = None) -> int:
+def main(argv: Sequence[str] | None = None, *, prog: str = "adstxt-crawl") -> int:
     """Run the crawler; exit 0 when every domain was crawled, 2 on bad usage or input, an
-    unwritable output or a failed worker process, 130 when interrupted."""
-    args = _arguments(argv)
+    unwritable output or a failed worker process, 130 when interrupted.
+
+    ``prog`` names the command in usage and help only (``adstxt crawl`` runs it too).
+    """
+    args = _arguments(argv, prog)
     try:
         from adstxt.fetch import parse_connect_to
 
