@@ -13,12 +13,16 @@ import textwrap
 from collections.abc import Callable
 from pathlib import Path
 
+from adstxt._commands import COMMANDS as _SUBCOMMANDS
+
 __all__ = ["COMMANDS", "render_all", "render_command", "write_pages"]
 
-#: Each documented command and the function that builds its parser, as ``module:function``.
+#: Each documented command and the function that builds its parser, as ``module:function``:
+#: ``adstxt`` itself, then each of its subcommands under its stand-alone script's name.
 COMMANDS: dict[str, str] = {
-    "adstxt-check": "adstxt.cli:_parser",
-    "adstxt-crawl": "adstxt.crawl:_parser",
+    "adstxt": "adstxt._commands:_parser",
+    **{command.script or f"adstxt-{name}": command.parser
+       for name, command in _SUBCOMMANDS.items()},
 }
 
 # A fixed width, so that the page does not depend on the terminal that generated it.
@@ -72,7 +76,9 @@ def _usage(name: str, parser: argparse.ArgumentParser) -> str:
         if action.help == argparse.SUPPRESS:
             continue
         shown = _invocation(action).split("`, `")[0].strip("`")
-        if isinstance(action, argparse.BooleanOptionalAction):
+        if isinstance(action, argparse._SubParsersAction):
+            shown = f"{action.metavar} [ARGS ...]"
+        elif isinstance(action, argparse.BooleanOptionalAction):
             shown = "[" + " | ".join(action.option_strings) + "]"
         elif action.option_strings or action.nargs in ("*", "?"):
             shown = f"[{shown}]"
@@ -88,13 +94,39 @@ def _usage(name: str, parser: argparse.ArgumentParser) -> str:
     return "\n".join(wrapped).replace("\0", " ")
 
 
+def _page(name: str) -> str | None:
+    """The reference page of an ``adstxt`` subcommand, if it has one."""
+    command = _SUBCOMMANDS.get(name)
+    return None if command is None else f"{command.script or f'adstxt-{name}'}.md"
+
+
+def _commands_table(action: argparse._SubParsersAction[argparse.ArgumentParser]) -> str:
+    """A subcommand per row, linked to its own page."""
+    rows = []
+    for choice in action._get_subactions():
+        page = _page(choice.dest)
+        shown = f"[`{choice.dest}`]({page})" if page else f"`{choice.dest}`"
+        rows.append(f"| {shown} | {_cell(choice.help or '')} |")
+    return "| Command | Meaning |\n|---|---|\n" + "\n".join(rows) + "\n"
+
+
+def _also(name: str) -> str:
+    """The sentence naming the ``adstxt`` subcommand that runs the same command, if any."""
+    for command in _SUBCOMMANDS.values():
+        if command.script == name:
+            return (f" `{command.prog}` is the same command: the same options, output and "
+                    "exit status.")
+    return ""
+
+
 def render_command(name: str, parser: argparse.ArgumentParser) -> str:
     """The Markdown reference page of one command."""
     usage = _usage(name, parser)
     parts = [
         f"# `{name}` reference\n\n"
         "This page is generated from the command's argument parser "
-        f"(`python -m adstxt._clidoc`), so it lists exactly what `{name} --help` does.\n\n"
+        f"(`python -m adstxt._clidoc`), so it lists exactly what `{name} --help` does."
+        f"{_also(name)}\n\n"
         f"{_cell(parser.description or '')}\n\n```text\n{usage}\n```\n"
     ]
     for group in parser._action_groups:
@@ -102,6 +134,9 @@ def render_command(name: str, parser: argparse.ArgumentParser) -> str:
         if not actions:
             continue
         title = (group.title or "options").capitalize()
+        if isinstance(subcommands := actions[0], argparse._SubParsersAction):
+            parts.append(f"\n## {title}\n\n{_commands_table(subcommands)}")
+            continue
         rows = [f"| {_invocation(a)} | {_help(a, parser)} |" for a in actions]
         parts.append(
             f"\n## {title}\n\n| Option | Meaning |\n|---|---|\n" + "\n".join(rows) + "\n"
