@@ -283,7 +283,8 @@ def test_top_level_help_lists_every_command(how: str) -> None:
     for command in COMMANDS.values():
         assert f"{command.name} {command.summary}" in listed
     assert "help show the options of a command" in listed
-    for other in (run(how, "-h"), run(how, "help"), run(how, "help", "help")):
+    for other in (run(how, "-h"), run(how, "help"), run(how, "help", "help"),
+                  run(how, "help", "--help")):
         _same(shown, other)
 
 

@@ -14,7 +14,6 @@ that is a terminal: a script that reads standard error never sees the line.
 from __future__ import annotations
 
 import argparse
-import difflib
 import importlib
 import os
 import re
@@ -111,6 +110,8 @@ def _parser(prog: str = "adstxt") -> argparse.ArgumentParser:
 
 def _unknown(name: str, what: str = "") -> str:
     """The reason an unknown command name is refused, with the closest command if any."""
+    import difflib  # only for a mistake, so not on every command's start-up
+
     names = [*COMMANDS, _HELP]
     close = difflib.get_close_matches(name.lower(), names, n=1)
     if close:
@@ -121,7 +122,7 @@ def _unknown(name: str, what: str = "") -> str:
 
 
 def _help(argv: Sequence[str]) -> int:
-    if not argv or argv == [_HELP]:
+    if not argv or argv[0] in (_HELP, "-h", "--help"):
         _parser().print_help()
         return 0
     if len(argv) > 1:
