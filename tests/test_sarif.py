@@ -84,7 +84,12 @@ def test_the_docs_base_can_be_overridden() -> None:
         rules = _sarif("examples/broken-ads.txt", env={"ADSTXT_DOCS_URL": base})
         for rule in rules["runs"][0]["tool"]["driver"]["rules"]:
             assert rule["helpUri"] == f"https://docs.example.org/adstxt/0.1/rules/{rule['id']}.html"
-    for bad in ("docs/", "/srv/docs", "https://docs example.org/", "ftp://x.org/", "https://"):
+    local = _sarif("examples/broken-ads.txt", env={"ADSTXT_DOCS_URL": "file:///srv/docs/html"})
+    rule = local["runs"][0]["tool"]["driver"]["rules"][0]
+    assert rule["helpUri"] == f"file:///srv/docs/html/rules/{rule['id']}.html"
+    bad_bases = ("docs/", "/srv/docs", "https://docs example.org/", "ftp://x.org/", "https://",
+                 "https://x.org/\u00e9/", 'https://x.org/"a"/', "file:docs/")
+    for bad in bad_bases:
         result = run("examples/broken-ads.txt", "--output-format", "sarif",
                      env={"ADSTXT_DOCS_URL": bad})
         assert result.returncode == 1

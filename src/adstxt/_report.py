@@ -231,6 +231,12 @@ def _github(reports: Iterable[FileReport]) -> str:
 DOCS_URL = "https://adstxt.readthedocs.io/en/stable/"
 
 
+# What RFC 3986 allows in a URI (percent-escapes included); anything else is not a URI.
+_URI_CHARACTERS = frozenset(
+    "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~:/?#[]@!$&'()*+,;=%"
+)
+
+
 def _docs_base() -> str:
     """The documentation base URL, ending in ``/``: ``ADSTXT_DOCS_URL`` when it is usable."""
     import logging
@@ -241,8 +247,10 @@ def _docs_base() -> str:
     if not base:
         return DOCS_URL
     parts = urlsplit(base)
-    absolute = (parts.scheme in ("http", "https") and parts.netloc) or parts.scheme == "file"
-    if not absolute or not (base.isascii() and base.isprintable()) or " " in base:
+    absolute = (parts.scheme in ("http", "https") and parts.netloc) or (
+        parts.scheme == "file" and parts.path.startswith("/")
+    )
+    if not absolute or not set(base) <= _URI_CHARACTERS:
         # A relative or malformed helpUri would make the whole log invalid SARIF.
         logging.getLogger("adstxt").warning(
             "ADSTXT_DOCS_URL must be an absolute http, https or file URL; found %r, "
