@@ -88,7 +88,8 @@ def test_the_docs_base_can_be_overridden() -> None:
     rule = local["runs"][0]["tool"]["driver"]["rules"][0]
     assert rule["helpUri"] == f"file:///srv/docs/html/rules/{rule['id']}.html"
     bad_bases = ("docs/", "/srv/docs", "https://docs example.org/", "ftp://x.org/", "https://",
-                 "https://x.org/\u00e9/", 'https://x.org/"a"/', "file:docs/")
+                 "https://x.org/\u00e9/", 'https://x.org/"a"/', "file:docs/",
+                 "https://x.org/docs?v=1", "https://x.org/docs#top")
     for bad in bad_bases:
         result = run("examples/broken-ads.txt", "--output-format", "sarif",
                      env={"ADSTXT_DOCS_URL": bad})

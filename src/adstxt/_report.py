@@ -250,19 +250,23 @@ def _docs_base() -> str:
     absolute = (parts.scheme in ("http", "https") and parts.netloc) or (
         parts.scheme == "file" and parts.path.startswith("/")
     )
-    if not absolute or not set(base) <= _URI_CHARACTERS:
-        # A relative or malformed helpUri would make the whole log invalid SARIF.
+    if not absolute or not set(base) <= _URI_CHARACTERS or "?" in base or "#" in base:
+        # A relative or malformed helpUri would make the whole log invalid SARIF, and page
+        # paths cannot be appended after a query or a fragment.
         logging.getLogger("adstxt").warning(
-            "ADSTXT_DOCS_URL must be an absolute http, https or file URL; found %r, "
+            "ADSTXT_DOCS_URL must be an absolute http, https or file URL without a query or "
+            "fragment; found %r, "
             "so rule links use %s", escape(base), DOCS_URL,
         )
         return DOCS_URL
     return base if base.endswith("/") else base + "/"
 
 
+_SARIF_LEVELS = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "note"}
+
+
 def _sarif_rule(rule: Rule, base: str) -> dict[str, Any]:
     """A rule's SARIF descriptor: its one-line summary and a link to its page, nothing run."""
-    levels = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "note"}
     uri = f"{base}rules/{rule.code}.html"
     return {
         "id": rule.code,
@@ -276,7 +280,7 @@ def _sarif_rule(rule: Rule, base: str) -> dict[str, Any]:
             "examples, the fix and how to silence it.",
         },
         "helpUri": uri,
-        "defaultConfiguration": {"level": levels[rule.severity]},
+        "defaultConfiguration": {"level": _SARIF_LEVELS[rule.severity]},
         "properties": {"tags": [rule.category], "fix": rule.fix},
     }
 
@@ -289,7 +293,6 @@ def _sarif(reports: Sequence[FileReport]) -> str:
     from adstxt import __version__
     from adstxt.rules import RULES
 
-    levels = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "note"}
     # Only the rules that fired are described (SARIF does not require the rest), in
     # registry order so the log is the same whatever order the files were checked in.
     fired = {d.code for report in reports for d in report.diagnostics}
@@ -311,7 +314,7 @@ def _sarif(reports: Sequence[FileReport]) -> str:
                 {
                     "ruleId": d.code,
                     "ruleIndex": index[d.code],
-                    "level": levels[d.severity],
+                    "level": _SARIF_LEVELS[d.severity],
                     "message": {"text": text},
                     "locations": [
                         {
