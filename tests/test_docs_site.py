@@ -7,6 +7,7 @@ Chromium binary; each test skips cleanly when its tool is missing.
 from __future__ import annotations
 
 import importlib.util
+import json
 import shutil
 import subprocess
 import sys
@@ -21,9 +22,10 @@ from pathlib import Path
 import pytest
 
 from adstxt import _clidoc
+from adstxt._report import DOCS_URL, FileReport, Style, render
 from adstxt._rulesdoc import render_coverage
 from adstxt._speccoverage import CLAUSES, Clause, coverage
-from adstxt.diagnostics import Severity
+from adstxt.diagnostics import Diagnostic, Severity
 from adstxt.rules import RULES, Rule
 from tests.conftest import ROOT
 
@@ -122,6 +124,18 @@ def test_site_has_a_page_per_rule_and_every_guide(site: Path) -> None:
                  "github-actions", "examples", "api", "changelog", "reference/adstxt-check",
                  "rules/index", "rules/spec-coverage"):
         assert (site / f"{page}.html").is_file(), page
+
+
+def test_sarif_help_links_name_pages_of_the_built_site(
+    site: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("ADSTXT_DOCS_URL", raising=False)
+    fired = [Diagnostic(code=code, severity=Severity.INFO, line=1, column=1, end_column=1,
+                        message="x") for code in RULES]
+    log = json.loads(render([FileReport("ads.txt", fired)], "sarif", Style()))
+    for rule in log["runs"][0]["tool"]["driver"]["rules"]:
+        assert rule["helpUri"].startswith(DOCS_URL)
+        assert (site / rule["helpUri"].removeprefix(DOCS_URL)).is_file(), rule["helpUri"]
 
 
 def test_api_reference_is_generated_from_docstrings(site: Path) -> None:

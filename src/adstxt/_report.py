@@ -10,14 +10,18 @@ from __future__ import annotations
 import unicodedata
 from collections import Counter
 from collections.abc import Iterable, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import attrs
 
 from adstxt._lint import decoded_lines
 from adstxt.diagnostics import Diagnostic, Severity
 
+if TYPE_CHECKING:
+    from adstxt.rules import Rule
+
 __all__ = [
+    "DOCS_URL",
     "FileReport",
     "Style",
     "escape",
@@ -221,29 +225,81 @@ def _github(reports: Iterable[FileReport]) -> str:
     return "".join(out)
 
 
+#: Where the documentation site is published; rule pages are ``rules/ADSnnn.html`` under it.
+#: SARIF's ``helpUri`` must be absolute, so this is a full URL. ``ADSTXT_DOCS_URL`` overrides
+#: it, for a mirror or for documentation built and hosted alongside a pinned version.
+DOCS_URL = "https://adstxt.readthedocs.io/en/stable/"
+
+
+# What RFC 3986 allows in a URI (percent-escapes included); anything else is not a URI.
+_URI_CHARACTERS = frozenset(
+    "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~:/?#[]@!$&'()*+,;=%"
+)
+
+
+def _docs_base() -> str:
+    """The documentation base URL, ending in ``/``: ``ADSTXT_DOCS_URL`` when it is usable."""
+    import logging
+    import os
+    from urllib.parse import urlsplit
+
+    base = os.environ.get("ADSTXT_DOCS_URL", "").strip()
+    if not base:
+        return DOCS_URL
+    parts = urlsplit(base)
+    absolute = (parts.scheme in ("http", "https") and parts.netloc) or (
+        parts.scheme == "file" and parts.path.startswith("/")
+    )
+    if not absolute or not set(base) <= _URI_CHARACTERS or "?" in base or "#" in base:
+        # A relative or malformed helpUri would make the whole log invalid SARIF, and page
+        # paths cannot be appended after a query or a fragment.
+        logging.getLogger("adstxt").warning(
+            "ADSTXT_DOCS_URL must be an absolute http, https or file URL without a query or "
+            "fragment; found %r, "
+            "so rule links use %s", escape(base), DOCS_URL,
+        )
+        return DOCS_URL
+    return base if base.endswith("/") else base + "/"
+
+
+_SARIF_LEVELS = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "note"}
+
+
+def _sarif_rule(rule: Rule, base: str) -> dict[str, Any]:
+    """A rule's SARIF descriptor: its one-line summary and a link to its page, nothing run."""
+    uri = f"{base}rules/{rule.code}.html"
+    return {
+        "id": rule.code,
+        "name": rule.name,
+        "shortDescription": {"text": rule.summary},
+        "fullDescription": {"text": rule.explanation},
+        "help": {
+            "text": rule.summary,
+            # Code scanning shows help but not helpUri, so the link is in the help as well.
+            "markdown": f"{rule.summary}\n\n[{rule.code} {rule.name}]({uri}): why it matters, "
+            "examples, the fix and how to silence it.",
+        },
+        "helpUri": uri,
+        "defaultConfiguration": {"level": _SARIF_LEVELS[rule.severity]},
+        "properties": {"tags": [rule.category], "fix": rule.fix},
+    }
+
+
 def _sarif(reports: Sequence[FileReport]) -> str:
     import json
     from pathlib import Path
     from urllib.parse import quote
 
     from adstxt import __version__
-    from adstxt._rulesdoc import render_rule
     from adstxt.rules import RULES
 
-    levels = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "note"}
-    codes = list(RULES)
-    rules = [
-        {
-            "id": rule.code,
-            "name": rule.name,
-            "shortDescription": {"text": rule.summary},
-            "fullDescription": {"text": rule.explanation},
-            "help": {"text": f"{rule.summary} {rule.explanation}", "markdown": render_rule(rule)},
-            "defaultConfiguration": {"level": levels[rule.severity]},
-            "properties": {"tags": [rule.category], "fix": rule.fix},
-        }
-        for rule in RULES.values()
-    ]
+    # Only the rules that fired are described (SARIF does not require the rest), in
+    # registry order so the log is the same whatever order the files were checked in.
+    fired = {d.code for report in reports for d in report.diagnostics}
+    codes = [code for code in RULES if code in fired]
+    index = {code: number for number, code in enumerate(codes)}
+    base = _docs_base() if codes else ""  # read (and warned about) only when a rule links
+    rules = [_sarif_rule(RULES[code], base) for code in codes]
     results = []
     for report in reports:
         path = Path(report.path)
@@ -257,8 +313,8 @@ def _sarif(reports: Sequence[FileReport]) -> str:
             results.append(
                 {
                     "ruleId": d.code,
-                    "ruleIndex": codes.index(d.code),
-                    "level": levels[d.severity],
+                    "ruleIndex": index[d.code],
+                    "level": _SARIF_LEVELS[d.severity],
                     "message": {"text": text},
                     "locations": [
                         {
