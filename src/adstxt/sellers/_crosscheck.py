@@ -189,6 +189,8 @@ class _Checker:
         result = found.result
         if result is None:
             why = "it is not in the sellers.json files given"
+        elif result.diagnostics and result.diagnostics[0].code.startswith("ADS5"):
+            why = result.problem or ""  # a fetch failure, which names the URL tried
         else:
             why = f"its sellers.json is not usable: {result.problem}"
         looked = f" (looked under {', '.join(found.tried)})" if len(found.tried) > 1 else ""
