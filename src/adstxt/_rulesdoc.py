@@ -65,7 +65,13 @@ def render_output(rule: Rule) -> str:
     """What ``adstxt-check --output-format full`` reports on the rule's failing example."""
     from adstxt._lint import lint
 
-    found = lint(rule.bad, filename=rule.filename, domain=rule.domain)
+    sellers = None
+    if rule.sellers_json:
+        from adstxt.sellers import MappingSource
+
+        # The example's sellers.json files, as --sellers-json gives them to the check.
+        sellers = MappingSource(dict(rule.sellers_json))
+    found = lint(rule.bad, filename=rule.filename, domain=rule.domain, sellers=sellers)
     report = FileReport(rule.filename, found, rule.bad)
     return render([report], "full", Style()).rstrip()
 
@@ -134,8 +140,13 @@ def _output_section(rule: Rule) -> str:
         # An exchange needs a server to replay it; the test suite does, the docs do not.
         return ""
     domain = " --domain " + rule.domain if rule.domain else ""
+    saved = ""
+    if rule.sellers_json:
+        names = ", ".join(f"`sellers/{ad_system}.json`" for ad_system, _ in rule.sellers_json)
+        domain += f" --sellers-json sellers/ {rule.filename}"
+        saved = f", with the sellers.json above saved as {names},"
     return (
-        f"What `adstxt-check --output-format full{domain}` reports:\n\n"
+        f"What `adstxt-check --output-format full{domain}`{saved} reports:\n\n"
         f"```text\n{render_output(rule)}\n```\n\n"
     )
 

@@ -1144,8 +1144,10 @@ _FETCH_RULES = [
     _fetch_rule(
         "ADS504", "not-found", E,
         "The file does not exist (404).",
-        "A 404 means the site declares no authorized sellers: buyers that enforce ads.txt "
-        "treat its inventory as unauthorized, and Google drops previously seen entries.",
+        "A 404 means no declarations exist: the spec then holds no ad system unauthorized, "
+        "so the site gets none of the protection ads.txt gives against sellers it never "
+        "authorized. Buyers that require an ads.txt file may pass over its inventory, and "
+        "Google drops the entries it saw before.",
         "ads.txt 1.1 section 3.1",
         _get("https://example.com/ads.txt", b"HTTP/1.1 404 Not Found\n"),
         _get("https://example.com/ads.txt", _OK_RESPONSE),
