@@ -5,7 +5,6 @@ field instead of it."""
 from __future__ import annotations
 
 import csv
-from pathlib import Path
 
 import pytest
 

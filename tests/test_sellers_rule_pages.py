@@ -17,7 +17,7 @@ CROSS_CHECKS = [code for code, rule in RULES.items() if rule.sellers_json]
 
 
 def test_every_cross_check_rule_has_sellers_json_examples() -> None:
-    assert CROSS_CHECKS == [f"ADS7{n:02d}" for n in range(1, 13)]
+    assert [f"ADS7{n:02d}" for n in range(1, 13)] == CROSS_CHECKS
 
 
 @pytest.mark.parametrize("code", CROSS_CHECKS)
