@@ -103,7 +103,7 @@ def render_rule(rule: Rule) -> str:
 
 | Severity | Category | Fix | Spec |
 |---|---|---|---|
-| {rule.severity.value} | {rule.category} | {rule.fix} | {rule.spec} |
+| {_severity(rule)} | {rule.category} | {rule.fix} | {rule.spec} |
 
 {rule.summary}
 
@@ -133,6 +133,11 @@ def render_rule(rule: Rule) -> str:
 
 {_silencing(rule)}
 """
+
+
+def _severity(rule: Rule) -> str:
+    weak = rule.weak_severity
+    return rule.severity.value + (f" ({weak.value} on weak evidence)" if weak else "")
 
 
 def _output_section(rule: Rule) -> str:

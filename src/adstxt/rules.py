@@ -44,6 +44,8 @@ class Rule:
     #: For cross-check rules: the sellers.json files the examples are checked against, as
     #: (ad-system domain, file contents) pairs.
     sellers_json: tuple[tuple[str, bytes], ...] = ()
+    #: The severity of a finding whose evidence is weak, when the rule has such findings.
+    weak_severity: Severity | None = None
 
     @property
     def category(self) -> str:
@@ -511,6 +513,7 @@ _RULE_LIST = [
         b"openx.com, 537120563, RESELLER, 6a698e2ec38604c6\n",
         fix="unsafe",
         also=("ADS220",),
+        weak_severity=INFO,
     ),
     # ---- 3xx: variables --------------------------------------------------------------
     Rule(
