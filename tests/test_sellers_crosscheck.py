@@ -209,7 +209,9 @@ def test_mapping_and_callable_sources(tmp_path: Path) -> None:
 
     text = "ssp.com, 100, DIRECT\nssp.com, 999, DIRECT\nzzz.com, 1, DIRECT\nzzz.com, 2, DIRECT\n"
     found = cross_check(adstxt.parse(text), fetch, domain="example.com")
-    assert [d.code for d in found] == ["ADS702", "ADS701", "ADS701"]
+    assert [(d.line, d.code) for d in found] == [(2, "ADS702"), (3, "ADS701")]
+    assert found[1].message.endswith(
+        "2 records are not checked (this one and the one on line 4)")
     assert asked == ["ssp.com", "zzz.com"]  # each ad system fetched once
     with pytest.raises(TypeError):
         as_source(42)  # type: ignore[arg-type]

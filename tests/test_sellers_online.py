@@ -67,7 +67,12 @@ def test_fetches_each_root_domain_once_and_cross_checks(live: LocalServers, tmp_
     found = check(src)
     assert [(line, code) for line, code, _ in found] == [
         (2, "ADS702"), (3, "ADS705"), (4, "ADS701")]
-    assert "answers 404: the ad system publishes no sellers.json" in found[2][2]
+    # A 404 says where nothing was found, not that the ad system publishes nothing.
+    assert found[2][2] == (
+        "cannot cross-check 'example.org': no sellers.json was found at "
+        "https://example.org/sellers.json (it answers 404), and no earlier copy is cached; "
+        "1 record is not checked")
+    assert "publishes no" not in found[2][2]
     # ads.example.com and example.com share one file, fetched once over HTTPS.
     assert requests(live, "example.com") == [("https", "example.com", "/sellers.json")]
     assert requests(live, "example.net") == [("https", "example.net", "/sellers.json")]
@@ -259,7 +264,9 @@ def test_a_failed_refetch_keeps_the_last_good_copy(
     assert live.seen != []
     retrieval = src.retrievals["example.com"]
     assert retrieval.origin == "stale-cache" and words in (retrieval.problem or "")
-    assert any("using the copy of example.com" in r.getMessage() for r in caplog.records)
+    assert any("using the last good copy of example.com's sellers.json, fetched "
+               in r.getMessage() and r.getMessage().endswith(
+                   "from https://example.com/sellers.json") for r in caplog.records)
     # The old copy is still on disk for the next run.
     loaded = src.cache.load("example.com")
     assert loaded is not None and loaded[1] == SSP

@@ -28,7 +28,8 @@ _LIST_KEYS = {
     "extend-ignore": "extend_ignore",
 }
 _BOOL_KEYS = {"strict": "strict", "unsafe-fixes": "unsafe_fixes"}
-_KNOWN_KEYS = (*_LIST_KEYS, *_BOOL_KEYS, "severity", "domain", "output-format")
+_KNOWN_KEYS = (*_LIST_KEYS, *_BOOL_KEYS, "severity", "domain", "output-format",
+               "sellers-locations")
 
 
 class ConfigError(Exception):
@@ -42,6 +43,8 @@ class Config:
     path: Path | None
     settings: Settings
     output_format: str | None = None
+    #: Where ad systems publish sellers.json, when not at their root domain (domain to URL).
+    sellers_locations: Mapping[str, str] = attrs.field(factory=dict)
 
 
 def _table(path: Path) -> Mapping[str, Any] | None:
@@ -94,6 +97,24 @@ def _severities(path: Path, value: object) -> dict[str, Severity]:
     return out
 
 
+def _locations(path: Path, value: object) -> dict[str, str]:
+    example = '{ "google.com" = "https://realtimebidding.google.com/sellers.json" }'
+    if not isinstance(value, dict):
+        raise ConfigError(f"{path}: 'sellers-locations' must be a table such as {example}")
+    from adstxt.sellers._locations import parse_location
+
+    out = {}
+    for domain, url in value.items():
+        try:
+            if not isinstance(url, str):
+                raise ValueError(f"the URL must be a string; found {url!r}")
+            name, checked = parse_location(f"{domain}={url}")
+        except ValueError as error:
+            raise ConfigError(f"{path}: 'sellers-locations.{domain}': {error}") from None
+        out[name] = checked
+    return out
+
+
 def load_config(path: Path) -> Config | None:
     """Read one configuration file; ``None`` for a pyproject.toml with no adstxt table."""
     table = _table(path)
@@ -101,6 +122,7 @@ def load_config(path: Path) -> Config | None:
         return None
     fields: dict[str, Any] = {}
     output_format = None
+    locations: dict[str, str] = {}
     for key, value in table.items():
         if key in _LIST_KEYS:
             fields[_LIST_KEYS[key]] = _strings(path, key, value)
@@ -125,11 +147,13 @@ def load_config(path: Path) -> Config | None:
                     f"found {value!r}"
                 )
             output_format = value
+        elif key == "sellers-locations":
+            locations = _locations(path, value)
         else:
             raise ConfigError(
                 f"{path}: unknown key '{key}'; expected one of {', '.join(_KNOWN_KEYS)}"
             )
-    return Config(path, Settings(**fields), output_format)
+    return Config(path, Settings(**fields), output_format, locations)
 
 
 @functools.lru_cache(maxsize=256)

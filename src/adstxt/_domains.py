@@ -17,6 +17,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, Final, NamedTuple
 
 from adstxt import _known, _lookalikes
+from adstxt.diagnostics import Severity
 
 if TYPE_CHECKING:
     from tldextract import TLDExtract
@@ -41,6 +42,8 @@ class Finding(NamedTuple):
     replacement: str | None = None
     safe: bool = False
     fix_description: str | None = None
+    #: Set when this finding's evidence calls for another severity than the rule's default.
+    severity: Severity | None = None
 
 
 class DomainAnalysis(NamedTuple):

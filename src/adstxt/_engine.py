@@ -24,7 +24,7 @@ from adstxt._chars import LOOKALIKES, ODD_CHAR, SAFE_LOOKALIKES, classify, descr
 from adstxt._decode import clean_surrogates, is_plain
 from adstxt._domains import DomainAnalysis, Finding, analyze_ad_system, analyze_host
 from adstxt._sniff import sniff
-from adstxt.diagnostics import Diagnostic, Fix, _new_diagnostic, _new_fix
+from adstxt.diagnostics import Diagnostic, Fix, Severity, _new_diagnostic, _new_fix
 from adstxt.model import Comment, FileKind, Record, Relationship, Variable, _make_record
 from adstxt.rules import RULES
 
@@ -636,10 +636,10 @@ class Engine:
 
     def _diag(
         self, code: str, line: int, start: int, end: int, message: str,
-        hint: str | None = None, fix: Fix | None = None,
+        hint: str | None = None, fix: Fix | None = None, severity: Severity | None = None,
     ) -> Diagnostic:
         diagnostic = _new_diagnostic(
-            code, RULES[code].severity, line, start + 1, end + 1,
+            code, severity or RULES[code].severity, line, start + 1, end + 1,
             _sentence(message), hint, fix,
         )
         self.diagnostics.append(diagnostic)
@@ -653,7 +653,8 @@ class Engine:
                 line, offset + found.start + 1, line, offset + found.end + 1,
             )
         return self._diag(code=found.code, line=line, start=offset + found.start,
-                          end=offset + found.end, message=found.message, hint=found.hint, fix=fix)
+                          end=offset + found.end, message=found.message, hint=found.hint, fix=fix,
+                          severity=found.severity)
 
     # -- the careful path --------------------------------------------------------------
 

@@ -12,6 +12,7 @@ from typing import Final
 
 from adstxt import _known
 from adstxt._domains import Finding
+from adstxt.diagnostics import Severity
 
 __all__ = [
     "RELATIONSHIPS",
@@ -292,12 +293,21 @@ def certification_findings(cert: str, domain: str | None) -> list[Finding]:
         owners = [d for d in _owners_by_id().get(value, ()) if d != domain]
         if owners:
             hint = f"'{value}' is the certification ID of {', '.join(sorted(owners)[:3])}"
+    evidence = table.evidence[domain]
+    if not evidence.strong and (hint is None or " is the certification ID of " in hint):
+        replacement = None  # a weakly observed ID is no basis for a rewrite, unless one edit away
+    if hint is None:
+        hint = f"if {domain} uses '{value}' now, its sellers.json says so (--fetch-sellers)"
     findings.append(
         Finding(
             "ADS222",
-            f"the published certification ID of {domain} is {shown}; found '{cert}'",
+            f"'{cert}' is not the certification ID observed for {domain}: "
+            f"{shown} in {evidence.files} of the {evidence.files_with_an_id} surveyed files "
+            f"that give it one ({evidence.repos} repositories)",
             hint, 0, length, replacement, False,
             f"write '{replacement}'" if replacement else None,
+            # Weaker evidence informs; only a consistently observed, widely used ID warns.
+            None if evidence.strong else Severity.INFO,
         )
     )
     return findings

@@ -16,10 +16,16 @@ from typing import Final
 
 import attrs
 
-__all__ = ["AdSystems", "CertIds", "ad_systems", "certification_ids"]
+__all__ = ["AdSystems", "CertEvidence", "CertIds", "ad_systems", "certification_ids"]
 
-#: Confidence levels of certification-ID rows that justify a mismatch warning.
-WARN_CONFIDENCE: Final = frozenset({"high", "medium"})
+#: A mismatch is a warning only for an ID that the spec digest ranks "high" (at least 10
+#: repositories) and that the survey confirms: seen in at least this many repositories ...
+STRONG_REPOS: Final = 10
+#: ... and in at least this share of the surveyed files that give the ad system a
+#: well-formed ID. Any weaker evidence makes the mismatch information only.
+STRONG_AGREEMENT: Final = 0.95
+#: Below this share the observed ID is not even the usual one: no mismatch is reported.
+MIN_AGREEMENT: Final = 0.5
 
 
 def _read_csv(name: str) -> list[dict[str, str]]:
@@ -37,15 +43,44 @@ def _read_csv(name: str) -> list[dict[str, str]]:
 
 
 @attrs.frozen
+class CertEvidence:
+    """Why an ad system's IDs are in the table: what the corpus survey observed.
+
+    ``files`` files (from ``repos`` repositories) of ``corpus`` carry one of the accepted IDs
+    in field 4, out of ``files_with_an_id`` that carry any well-formed 16-hex ID for it.
+    """
+
+    corpus: str
+    files: int
+    repos: int
+    files_with_an_id: int
+    confidence: str
+
+    @property
+    def agreement(self) -> float:
+        """The share of surveyed IDs for the ad system that are an accepted one."""
+        return self.files / self.files_with_an_id if self.files_with_an_id else 0.0
+
+    @property
+    def strong(self) -> bool:
+        """True when a different ID deserves a warning rather than information."""
+        return (self.confidence == "high" and self.repos >= STRONG_REPOS
+                and self.agreement >= STRONG_AGREEMENT)
+
+
+@attrs.frozen
 class CertIds:
-    """Accepted certification IDs per ad-system domain.
+    """Certification IDs observed per ad-system domain, with the evidence for them.
 
     ``accepted`` maps a domain to every ID in real use for it; ``checked`` holds the domains
-    whose table entries are trustworthy enough to warn about any other ID.
+    whose observed IDs are consistent enough to report any other ID (ambiguous domains and
+    those whose usual ID is not the majority are left out); ``evidence`` says, per domain,
+    how often the survey saw the IDs (``CertEvidence.strong`` decides the severity).
     """
 
     accepted: Mapping[str, frozenset[str]]
     checked: frozenset[str]
+    evidence: Mapping[str, CertEvidence] = attrs.field(factory=dict)
 
 
 @attrs.frozen
@@ -86,19 +121,30 @@ class AdSystems:
 def certification_ids() -> CertIds:
     """The bundled table of known certification IDs."""
     accepted: dict[str, set[str]] = {}
-    checked: set[str] = set()
     ambiguous: set[str] = set()
+    # A domain's strongest row decides its confidence (its rows are all ambiguous or none).
+    ranks = {"low": 1, "medium": 2, "high": 3}
+    confidence: dict[str, str] = {}
     for row in _read_csv("certification_ids.csv"):
         domain = row["domain"].strip().lower()
         accepted.setdefault(domain, set()).add(row["certification_id"].strip().lower())
-        confidence = row["confidence"].strip()
-        if confidence in WARN_CONFIDENCE:
-            checked.add(domain)
-        elif confidence == "ambiguous":
+        level = row["confidence"].strip()
+        if level == "ambiguous":
             ambiguous.add(domain)
+        elif ranks.get(level, 0) > ranks.get(confidence.get(domain, ""), 0):
+            confidence[domain] = level
+    evidence: dict[str, CertEvidence] = {}
+    for row in _read_csv("certification_evidence.csv"):
+        domain = row["domain"].strip().lower()
+        if domain in confidence:
+            evidence[domain] = CertEvidence(
+                row["corpus"], int(row["files_agreeing"]), int(row["repos_agreeing"]),
+                int(row["files_with_an_id"]), confidence[domain])
     return CertIds(
         accepted={domain: frozenset(ids) for domain, ids in accepted.items()},
-        checked=frozenset(checked - ambiguous),
+        checked=frozenset(d for d, e in evidence.items()
+                          if d not in ambiguous and e.agreement >= MIN_AGREEMENT),
+        evidence=evidence,
     )
 
 

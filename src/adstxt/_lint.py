@@ -73,17 +73,26 @@ def lint(
     """
     settings = settings or _DEFAULT
     domain = domain or settings.domain
+    tag_checked: dict[int, bool] = {}
     if sellers is None:
         found: Sequence[Diagnostic] = check(source, filename=filename, kind=kind, domain=domain)
     else:
-        from adstxt.sellers import cross_check
+        from adstxt.sellers._crosscheck import check_records
 
         result = parse(source, filename=filename, kind=kind, domain=domain)
         prefetch = getattr(sellers, "prefetch", None)
         if prefetch is not None:  # an online source fetches every ad system's file at once
             prefetch(sorted({record.domain for record in result.records}))
-        found = [*result.diagnostics, *cross_check(result, sellers, domain=domain)]
+        crossed, tag_checked = check_records(result, sellers, domain)
+        found = [*result.diagnostics, *crossed]
     diagnostics = settings.apply(found)
+    if tag_checked:
+        # The ad system's own TAG-ID settles field 4 (ADS708, or nothing when they agree):
+        # the IDs observed in other files (ADS222) would only repeat or contradict it.
+        differs = "ADS708" in settings.enabled_codes()
+        diagnostics = [d for d in diagnostics if not (
+            d.code == "ADS222" and d.line in tag_checked
+            and (tag_checked[d.line] or differs))]
     if might_suppress(source):
         suppressions = find_suppressions(decoded_lines(source))
         if suppressions:

@@ -65,7 +65,13 @@ def render_output(rule: Rule) -> str:
     """What ``adstxt-check --output-format full`` reports on the rule's failing example."""
     from adstxt._lint import lint
 
-    found = lint(rule.bad, filename=rule.filename, domain=rule.domain)
+    sellers = None
+    if rule.sellers_json:
+        from adstxt.sellers import MappingSource
+
+        # The example's sellers.json files, as --sellers-json gives them to the check.
+        sellers = MappingSource(dict(rule.sellers_json))
+    found = lint(rule.bad, filename=rule.filename, domain=rule.domain, sellers=sellers)
     report = FileReport(rule.filename, found, rule.bad)
     return render([report], "full", Style()).rstrip()
 
@@ -97,7 +103,7 @@ def render_rule(rule: Rule) -> str:
 
 | Severity | Category | Fix | Spec |
 |---|---|---|---|
-| {rule.severity.value} | {rule.category} | {rule.fix} | {rule.spec} |
+| {_severity(rule)} | {rule.category} | {rule.fix} | {rule.spec} |
 
 {rule.summary}
 
@@ -129,13 +135,23 @@ def render_rule(rule: Rule) -> str:
 """
 
 
+def _severity(rule: Rule) -> str:
+    weak = rule.weak_severity
+    return rule.severity.value + (f" ({weak.value} on weak evidence)" if weak else "")
+
+
 def _output_section(rule: Rule) -> str:
     if rule.filename == HTTP_EXCHANGE:
         # An exchange needs a server to replay it; the test suite does, the docs do not.
         return ""
     domain = " --domain " + rule.domain if rule.domain else ""
+    saved = ""
+    if rule.sellers_json:
+        names = ", ".join(f"`sellers/{ad_system}.json`" for ad_system, _ in rule.sellers_json)
+        domain += f" --sellers-json sellers/ {rule.filename}"
+        saved = f", with the sellers.json above saved as {names},"
     return (
-        f"What `adstxt-check --output-format full{domain}` reports:\n\n"
+        f"What `adstxt-check --output-format full{domain}`{saved} reports:\n\n"
         f"```text\n{render_output(rule)}\n```\n\n"
     )
 

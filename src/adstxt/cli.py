@@ -123,6 +123,11 @@ def _parser(prog: str = "adstxt-check") -> argparse.ArgumentParser:
     sellers.add_argument("--sellers-cache", metavar="DIR", type=Path,
                          help="where fetched sellers.json files are kept (default: the user "
                          "cache directory)")
+    sellers.add_argument("--sellers-location", action="append", default=[],
+                         metavar="DOMAIN=URL",
+                         help="with --fetch-sellers, fetch DOMAIN's sellers.json from URL "
+                         "(repeatable; adds to the known locations and the "
+                         "'sellers-locations' configuration key)")
     context.add_argument("--config", metavar="FILE", type=Path,
                          help="use this configuration file instead of searching for one")
     context.add_argument("--isolated", action="store_true",
@@ -278,9 +283,26 @@ class _Run:
             return online_source(
                 cache_dir=self.args.sellers_cache, connect_to=connect_to,
                 allow_private_addresses=self.args.allow_private_addresses,
-                timeout=self.args.timeout,
+                timeout=self.args.timeout, locations=self.sellers_locations(),
             )
+        if self.args.sellers_location:
+            raise UsageError("--sellers-location needs --fetch-sellers")
         return None
+
+    def sellers_locations(self) -> dict[str, str]:
+        """The configured sellers.json locations (of the current directory, as for the
+        output format), overridden by ``--sellers-location``."""
+        from adstxt.sellers._locations import parse_location
+
+        config = self.config_for(_STDIN)
+        locations = dict(config.sellers_locations) if config else {}
+        for text in self.args.sellers_location:
+            try:
+                domain, url = parse_location(text)
+            except ValueError as error:
+                raise UsageError(f"--sellers-location: {error}") from None
+            locations[domain] = url
+        return locations
 
     def connect_to(self) -> list[ConnectTo]:
         """The ``--connect-to`` overrides; needs the fetch extra (ImportError without it)."""

@@ -44,6 +44,8 @@ class Rule:
     #: For cross-check rules: the sellers.json files the examples are checked against, as
     #: (ad-system domain, file contents) pairs.
     sellers_json: tuple[tuple[str, bytes], ...] = ()
+    #: The severity of a finding whose evidence is weak, when the rule has such findings.
+    weak_severity: Severity | None = None
 
     @property
     def category(self) -> str:
@@ -490,15 +492,28 @@ _RULE_LIST = [
     ),
     Rule(
         "ADS222", "certification-id-mismatch", W,
-        "A well-known ad system listed with a certification ID other than its published one.",
+        "A well-known ad system listed with a certification ID other than the one observed "
+        "for it in real files.",
         "Each ad system has one TAG-ID (a few have a small set). A different value is "
-        "usually a typo, a truncated copy or another system's ID. The table of known IDs "
-        "ships with the package; the ad system's sellers.json is the final authority.",
+        "usually a typo, a truncated copy or another system's ID. The IDs compared with are "
+        "not the ad systems' own statements: they were observed in a survey of real ads.txt "
+        "and app-ads.txt files, and the package ships the evidence per ad system (how many "
+        "surveyed files carry the ID, from how many repositories, and the share of the files "
+        "giving the ad system any ID that agree; data/certification_evidence.csv, with the "
+        "method in data/SOURCES.md). The finding is a warning only when that evidence is "
+        "strong: an ID the spec digest ranks in its top tier, seen in at least 10 "
+        "repositories and in at least 95% of the surveyed IDs for the ad system. Otherwise it "
+        "is information, and the fix is offered only for a value one edit away. Ad systems "
+        "whose observed IDs disagree are not checked. The TAG-ID in the ad system's own "
+        "sellers.json is the authority: with --sellers-json or --fetch-sellers, a record "
+        "whose field 4 was compared with it gets ADS708 (or nothing, when they agree) "
+        "instead of this finding.",
         "ads.txt 1.1 section 3.3; sellers.json 1.0 identifiers",
         b"openx.com, 537120563, RESELLER, a698e2ec38604c6\n",
         b"openx.com, 537120563, RESELLER, 6a698e2ec38604c6\n",
         fix="unsafe",
         also=("ADS220",),
+        weak_severity=INFO,
     ),
     # ---- 3xx: variables --------------------------------------------------------------
     Rule(
@@ -1132,8 +1147,10 @@ _FETCH_RULES = [
     _fetch_rule(
         "ADS504", "not-found", E,
         "The file does not exist (404).",
-        "A 404 means the site declares no authorized sellers: buyers that enforce ads.txt "
-        "treat its inventory as unauthorized, and Google drops previously seen entries.",
+        "A 404 means no declarations exist: the spec then holds no ad system unauthorized, "
+        "so the site gets none of the protection ads.txt gives against sellers it never "
+        "authorized. Buyers that require an ads.txt file may pass over its inventory, and "
+        "Google drops the entries it saw before.",
         "ads.txt 1.1 section 3.1",
         _get("https://example.com/ads.txt", b"HTTP/1.1 404 Not Found\n"),
         _get("https://example.com/ads.txt", _OK_RESPONSE),

@@ -471,6 +471,19 @@ class Fetcher:
         # HTTPS gave no response at all: what HTTP answered is the one to act on.
         return attrs.evolve(plain, diagnostics=(*plain.diagnostics, *secure.diagnostics))
 
+    async def fetch_resource_at(self, url: str, *, accept: str) -> Resource:
+        """Fetch exactly ``url`` (an ad system's sellers.json published off its root).
+
+        As :meth:`fetch_resource`, but with no HTTP fallback: the URL says its scheme. The
+        redirect rules count from the root domain of the URL's host.
+        """
+        _, root = site_of(url)
+        if root is None or not url.lower().startswith(("https://", "http://")):
+            invalid = _invalid(url, "ads.txt", f"{url!r} is not an http(s) URL on a domain "
+                                               "under a public suffix")
+            return Resource(url, None, None, {}, None, (), invalid.fetch_diagnostics)
+        return await self._resource(url, root, accept)
+
     async def _resource(self, url: str, root: str, accept: str) -> Resource:
         chain = await self._follow(url, root, accept)
         found = list(chain.diagnostics)

@@ -14,6 +14,7 @@
 
 from adstxt.sellers._crosscheck import cross_check
 from adstxt.sellers._document import Seller, SellersResult, parse
+from adstxt.sellers._locations import SellersLocation, known_locations, sellers_json_location
 from adstxt.sellers._online import OnlineSource, Retrieval, default_cache_dir, online_source
 from adstxt.sellers._sniff import is_sellers_json
 from adstxt.sellers._source import (
@@ -35,6 +36,7 @@ __all__ = [
     "OnlineSource",
     "Retrieval",
     "Seller",
+    "SellersLocation",
     "SellersResult",
     "SellersSource",
     "as_source",
@@ -42,7 +44,9 @@ __all__ = [
     "default_cache_dir",
     "is_sellers_json",
     "iter_check",
+    "known_locations",
     "online_source",
     "open_source",
     "parse",
+    "sellers_json_location",
 ]

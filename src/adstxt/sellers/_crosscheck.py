@@ -21,7 +21,7 @@ from adstxt.rules import RULES
 from adstxt.sellers._document import Seller, SellersResult
 from adstxt.sellers._source import Document, SellersSource, as_source
 
-__all__ = ["cross_check"]
+__all__ = ["check_records", "cross_check"]
 
 
 class _Found(NamedTuple):
@@ -103,6 +103,10 @@ class _Checker:
         }
         self.accepted = {d for d in (self.owner, *self.managers) if d}
         self.cache: dict[str, _Found] = {}
+        #: Records that could not be checked, per ad system: one ADS701 each.
+        self.unchecked: dict[str, list[Record]] = {}
+        #: Lines whose field 4 was compared with the ad system's TAG-ID: do they agree?
+        self.tag_checked: dict[int, bool] = {}
 
     def lookup(self, ad_system: str) -> _Found:
         if ad_system not in self.cache:
@@ -121,10 +125,7 @@ class _Checker:
         found = self.lookup(record.domain)
         result = found.result
         if result is None or not result.usable:
-            why = ("it is not in the sellers.json files given" if result is None
-                   else f"its sellers.json is not usable: {result.problem}")
-            looked = f" (looked under {', '.join(found.tried)})" if len(found.tried) > 1 else ""
-            self.add("ADS701", record, 0, f"cannot cross-check '{record.domain}': {why}{looked}")
+            self.unchecked.setdefault(record.domain, []).append(record)
             return
         seller = result.get(record.account_id)
         if seller is None:
@@ -140,6 +141,8 @@ class _Checker:
             self.relationship(record, seller, where)
         cert = (record.certification_authority_id or "").strip().lower()
         tags = result.tag_ids
+        if cert and tags:
+            self.tag_checked[record.line] = cert in tags
         if cert and tags and cert not in tags:
             expected = " or ".join(sorted(tags))
             self.add("ADS708", record, 3, f"certification ID '{cert}' differs from the TAG-ID "
@@ -180,6 +183,20 @@ class _Checker:
             self.add("ADS712", record, 1, f"the {where} gives seller '{seller.seller_id}' the "
                      f"domain '{seller_domain}', not this site's owner '{self.owner}'")
 
+    def no_file(self, records: list[Record]) -> None:
+        """One ADS701 for all the records of an ad system, on the first of them."""
+        found = self.lookup(records[0].domain)
+        result = found.result
+        if result is None:
+            why = "it is not in the sellers.json files given"
+        elif result.diagnostics and result.diagnostics[0].code.startswith("ADS5"):
+            why = result.problem or ""  # a fetch failure, which names the URL tried
+        else:
+            why = f"its sellers.json is not usable: {result.problem}"
+        looked = f" (looked under {', '.join(found.tried)})" if len(found.tried) > 1 else ""
+        self.add("ADS701", records[0], 0, f"cannot cross-check '{records[0].domain}': "
+                 f"{why}{looked}; {_affected(records)}")
+
     def not_found(self, records: list[Record]) -> None:
         result = self.lookup(records[0].domain).result
         assert result is not None
@@ -211,6 +228,41 @@ class _Checker:
                 ))
 
 
+def _affected(records: list[Record]) -> str:
+    """'1 record is not checked', or how many are and on which other lines."""
+    if len(records) == 1:
+        return "1 record is not checked"
+    others = sorted({r.line for r in records[1:]})
+    shown = ", ".join(map(str, others[:_SHOWN_LINES]))
+    more = len(others) - _SHOWN_LINES
+    if more > 0:
+        shown += f" and {more:,} more"
+    where = f"the one on line {shown}" if len(others) == 1 else f"those on lines {shown}"
+    return f"{len(records):,} records are not checked (this one and {where})"
+
+
+#: How many other lines an ADS701 names before it only counts them.
+_SHOWN_LINES = 10
+
+
+def check_records(
+    result: ParseResult, source: SellersSource, domain: str | None,
+) -> tuple[list[Diagnostic], dict[int, bool]]:
+    """The cross-check diagnostics, and the lines whose field 4 was compared with a TAG-ID,
+    with whether it agrees (there the sellers.json comparison, ADS708, stands in for the
+    comparison with observed IDs, ADS222)."""
+    checker = _Checker(result, source, domain)
+    missing: dict[int, list[Record]] = {}
+    for record in result.records:
+        checker.record(record, missing)
+    for records in missing.values():
+        checker.not_found(records)
+    for records in checker.unchecked.values():
+        checker.no_file(records)
+    checker.manager_files()
+    return sorted(checker.found, key=Diagnostic.sort_key), checker.tag_checked
+
+
 def cross_check(
     result: ParseResult,
     source: SellersSource | Mapping[str, Document] | Callable[[str], Document] | str,
@@ -224,11 +276,4 @@ def cross_check(
     domain is the expected seller domain when the file has no OWNERDOMAIN. Returns
     diagnostics sorted by position. Never raises on bad documents.
     """
-    checker = _Checker(result, as_source(source), domain)
-    missing: dict[int, list[Record]] = {}
-    for record in result.records:
-        checker.record(record, missing)
-    for records in missing.values():
-        checker.not_found(records)
-    checker.manager_files()
-    return sorted(checker.found, key=Diagnostic.sort_key)
+    return check_records(result, as_source(source), domain)[0]

@@ -14,7 +14,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import os
-from collections.abc import Coroutine, Iterable, Sequence
+from collections.abc import Coroutine, Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal, TypeVar
 
@@ -25,6 +25,7 @@ from adstxt.diagnostics import Diagnostic, Severity
 from adstxt.sellers._cache import DiskCache, Entry, default_cache_dir
 from adstxt.sellers._crosscheck import _candidates
 from adstxt.sellers._document import SellersResult, parse
+from adstxt.sellers._locations import SellersLocation, sellers_json_location
 
 if TYPE_CHECKING:
     import ssl
@@ -105,23 +106,29 @@ class OnlineSource:
         self.cache = cache
         self._options = options
         self._results: dict[str, SellersResult] = {}
-        #: How each root domain's copy was obtained, in the order they were settled.
+        #: How each ad system's copy was obtained, in the order they were settled; keyed by
+        #: root domain, or by the domain a known location belongs to.
         self.retrievals: dict[str, Retrieval] = {}
 
+    def locate(self, ad_system: str) -> SellersLocation | None:
+        """Where this source looks for the sellers.json of ``ad_system``."""
+        return sellers_json_location(ad_system, self._options.get("locations"))
+
     def lookup(self, ad_system: str) -> SellersResult | None:
-        """The sellers.json of the root domain of ``ad_system``.
+        """The sellers.json of ``ad_system``: at its known location, else on its root domain.
 
         A failed fetch with no earlier copy gives an unusable result whose ``problem``
         says what went wrong (a 404, a timeout, HTML instead of JSON, a body too large).
         """
         name = ad_system.strip().lower().rstrip(".")
-        root = analyze_host(name or ".").registrable
-        if root is None:
+        location = self.locate(name)
+        if location is None:
             return _failure("ADS529", f"'{name}' is not a domain under a public suffix, so "
                                       "it has no sellers.json to fetch", None)
-        self.prefetch((root,))
-        result = self._results[root]
-        if self.retrievals[root].origin == "none" and _elsewhere(name, root):
+        self.prefetch((name,))
+        key = location.key
+        result = self._results[key]
+        if self.retrievals[key].origin == "none" and _elsewhere(name, key):
             # None lets the cross-check try the ad system's canonical domain next
             # (openx.net -> openx.com): buyers look there when the name itself has no file.
             return None
@@ -129,36 +136,40 @@ class OnlineSource:
 
     def prefetch(self, ad_systems: Iterable[str]) -> None:
         """Obtain the sellers.json of several ad systems, fetching concurrently."""
-        wanted: list[str] = []
+        wanted: dict[str, SellersLocation] = {}
         for name in ad_systems:
-            root = analyze_host(name.strip().lower().rstrip(".") or ".").registrable
-            if root is not None and root not in self._results and root not in wanted:
-                wanted.append(root)
+            location = self.locate(name)
+            if location is not None and location.key not in self._results:
+                wanted.setdefault(location.key, location)
         if not wanted:
             return
         now = dt.datetime.now(dt.UTC)
-        pending = [root for root in wanted if not self._from_cache(root, now)]
+        pending = [loc for key, loc in wanted.items() if not self._from_cache(key, now)]
         if not pending:
             return
         fetched = _run(self._download(pending, self._options))
         # Parsing waits until every download is done: a large file takes seconds of CPU,
         # which inside the event loop would stall the other downloads into timeouts.
-        for index, root in enumerate(pending):
+        for index, location in enumerate(pending):
             resource, fetched[index] = fetched[index], None
             assert resource is not None
-            self._settle_fetch(root, resource)
+            self._settle_fetch(location.key, resource)
 
     @staticmethod
     async def _download(
-        roots: Sequence[str], options: dict[str, Any],
+        locations: Sequence[SellersLocation], options: dict[str, Any],
     ) -> list[Resource | None]:
         import asyncio
 
         from adstxt.fetch import Fetcher
 
-        async with Fetcher(**options) as fetcher:
-            return list(await asyncio.gather(
-                *(fetcher.fetch_resource(root, _PATH, accept=_ACCEPT) for root in roots)))
+        settings = {k: v for k, v in options.items() if k != "locations"}
+        async with Fetcher(**settings) as fetcher:
+            return list(await asyncio.gather(*(
+                fetcher.fetch_resource(loc.key, _PATH, accept=_ACCEPT)
+                if loc.origin == "default"
+                else fetcher.fetch_resource_at(loc.url, accept=_ACCEPT)
+                for loc in locations)))
 
     def _from_cache(self, root: str, now: dt.datetime) -> bool:
         """Use a fresh cached copy; False when there is none (or it is stale or broken)."""
@@ -211,12 +222,16 @@ class OnlineSource:
             entry, body = loaded
             result = parse(body, filename=entry.url)
             if result.usable:
-                _log.warning("%s; using the copy of %s fetched %s", message, root,
-                             entry.fetched_at.isoformat(timespec="seconds"))
+                # sellers.json 1.0: after a 404 or any other error, the last good copy
+                # stays in use; the report says which copy that is.
+                _log.warning("%s; using the last good copy of %s's sellers.json, fetched "
+                             "%s from %s", message, root,
+                             entry.fetched_at.isoformat(timespec="seconds"), entry.url)
                 self._settle(root, result, Retrieval(
                     root, "stale-cache", entry.url, entry.fetched_at, entry.fresh_until,
                     message))
                 return
+        message += ", and no earlier copy is cached"
         self._settle(root, _failure(code, message, url),
                      Retrieval(root, "none", url, problem=message))
 
@@ -244,9 +259,10 @@ def _why(resource: Resource) -> tuple[str, str, str | None]:
     for error in errors:
         message = error.message
         if error.code == "ADS504":
-            # The fetch module words a 404 for ads.txt; for sellers.json it means no file.
+            # The fetch module words a 404 for ads.txt. Here it only says the file is not
+            # at this URL: the ad system may publish it elsewhere (--sellers-location).
             where = message.split(" answers 404", 1)[0]
-            message = f"{where} answers 404: the ad system publishes no sellers.json"
+            message = f"no sellers.json was found at {where} (it answers 404)"
         if message not in messages:
             messages.append(message)
     return errors[0].code, "; ".join(messages), url
@@ -257,8 +273,13 @@ def online_source(
     allow_private_addresses: bool = False, timeout: float = 30.0,
     max_bytes: int = DEFAULT_MAX_BYTES, lifetime: dt.timedelta = DEFAULT_LIFETIME,
     verify: bool | ssl.SSLContext = True, max_connections: int = 8,
+    locations: Mapping[str, str] | None = None,
 ) -> OnlineSource:
-    """A source that fetches ``https://<ad system root domain>/sellers.json`` on demand.
+    """A source that fetches each ad system's sellers.json on demand.
+
+    The file is looked for where :func:`adstxt.sellers.sellers_json_location` says:
+    ``locations`` (ad-system domain to URL), then the shipped table of known locations,
+    else ``https://<ad system root domain>/sellers.json``.
 
     Copies are kept in ``cache_dir`` (default: ``$XDG_CACHE_HOME/adstxt/sellers`` or
     ``~/.cache/adstxt/sellers``) until the deadline their ``Cache-Control: max-age`` or
@@ -278,7 +299,7 @@ def online_source(
         "connect_to": tuple(connect_to), "allow_private_addresses": allow_private_addresses,
         "verify": verify, "timeout": timeout, "connect_timeout": min(5.0, timeout),
         "read_timeout": min(10.0, timeout), "max_bytes": max_bytes, "lifetime": lifetime,
-        "max_connections": max_connections,
+        "max_connections": max_connections, "locations": dict(locations or {}),
     }
     directory = Path(cache_dir) if cache_dir is not None else default_cache_dir()
     return OnlineSource(DiskCache(directory), options)
