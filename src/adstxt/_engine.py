@@ -533,14 +533,20 @@ class Engine:
         )
 
     def _collect_head(self, lines: list[str]) -> None:
-        """Gather the file's first characters, then sniff them once (see :func:`sniff`).
+        """Gather the file's first non-comment characters, then sniff them once (see
+        :func:`sniff`).
 
         The same characters are sniffed however the file arrives in batches, so streaming
         and whole-file parsing agree.
         """
         for text in lines:
-            self._head_size += len(text) + 1
-            self._head.append(text[:_SNIFF_CHARS])
+            # Only what consumers read counts: a comment may mention '<html>' or '</p>'.
+            hash_at = text.find("#")
+            content = (text if hash_at < 0 else text[:hash_at])[:_SNIFF_CHARS]
+            if not content.strip():
+                continue
+            self._head_size += len(content) + 1
+            self._head.append(content)
             if self._head_size >= _SNIFF_CHARS:
                 self._sniff_now()
                 return
@@ -1191,12 +1197,20 @@ class Engine:
             self._prose_lines * 2 >= self._data_lines
         ):
             self.not_ads_txt = "prose text"
+        if self.not_ads_txt is not None and 0 < self._data_lines == self._usable_lines:
+            # Markup in an extension, say, where every line still reads as ads.txt: the
+            # file is an ads.txt file, whatever its first characters look like.
+            self.not_ads_txt = None
         if self.not_ads_txt is not None:
+            counts = ""
+            if self._data_lines:
+                counts = (
+                    f": {self._data_lines - self._usable_lines} of {self._data_lines} "
+                    "non-comment lines are neither records nor variables"
+                )
             self._diag(
                 "ADS004", 1, 0, 0,
-                f"this file looks like {self.not_ads_txt}, not an ads.txt file: "
-                f"{self._usable_lines} of {self._data_lines} non-comment lines are records "
-                "or variables",
+                f"this file looks like {self.not_ads_txt}, not an ads.txt file{counts}",
                 "serve the plain-text ads.txt file here",
             )
         elif self._data_lines == 0:

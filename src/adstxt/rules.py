@@ -141,6 +141,8 @@ _RULE_LIST = [
         "The file is not an ads.txt file at all (HTML, RTF, JSON, XML, PDF, binary or prose).",
         "Web servers often answer /ads.txt with an HTML error page, and word processors save "
         "RTF instead of plain text. A consumer that sees such a body ignores the whole file. "
+        "Only what consumers read is examined: comments are skipped, and a file whose every "
+        "non-comment line reads as a record or variable is an ads.txt file whatever it holds. "
         "This rule reports what the file looks like; the lines are still checked one by one.",
         "ads.txt 1.1 sections 3.1 and 3.4.2",
         b"<!DOCTYPE html>\n<html><body>Not found</body></html>\n",
