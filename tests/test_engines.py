@@ -172,3 +172,6 @@ def test_template_words_all_hold_what_the_line_loop_looks_for() -> None:
         codes = [d.code for d in adstxt.check(f"openx.com, {account}, DIRECT\n")]
         assert codes == ["ADS216"], account
     assert adstxt.check("openx.com, 0x12r, DIRECT\n") == ()
+    # The regex also finds words inside words; the careful path then accepts such IDs.
+    for account in ["yourmedia123", "inserted-1", "replaced"]:
+        assert adstxt.check(f"openx.com, {account}, DIRECT\n" * 2)[0].code == "ADS401"

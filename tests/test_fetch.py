@@ -237,6 +237,14 @@ def test_soft_404_reports_both_the_fetch_and_the_body(live: LocalServers) -> Non
     assert {"ADS516", "ADS525", "ADS004"} <= {d.code for d in result.diagnostics}
 
 
+def test_a_comment_that_mentions_html_is_no_soft_404(live: LocalServers) -> None:
+    body = b"# Questions? See <html> docs or mail </p>\n" + GOOD
+    live.routes["https://example.com/ads.txt"] = text(body)
+    result = fetch_url("https://example.com/ads.txt", **live.options)
+    assert result.outcome == "ok"
+    assert result.diagnostics == ()
+
+
 # ---- schemes, TLS -------------------------------------------------------------------------
 
 

@@ -102,7 +102,8 @@ def test_a_million_blank_lines() -> None:
 
 
 def test_many_distinct_sellers_streamed_with_bounded_memory() -> None:
-    lines = [f"a.com, {n}, DIRECT" for n in range(20_000)] + ["a.com, 7, RESELLER"]
+    # Account IDs from 1: an all-zero ID is a placeholder (ADS216).
+    lines = [f"a.com, {n}, DIRECT" for n in range(1, 20_001)] + ["a.com, 7, RESELLER"]
     data = ("\n".join(lines) + "\n").encode()
     streamed = list(adstxt.iter_parse(io.BytesIO(data), records=False, chunk_size=4096))
     assert [(d.code, d.line) for d in streamed] == [("ADS403", 20_001)]
@@ -120,13 +121,13 @@ def test_seller_memory_bound() -> None:
     from adstxt._engine import Engine
 
     engine = Engine(keep_records=False, max_sellers=10)
-    engine.feed([f"a.com, {n}, DIRECT" for n in range(10)])
-    engine.feed([f"a.com, {n}, DIRECT" for n in range(10, 20)])
+    engine.feed([f"a.com, {n}, DIRECT" for n in range(1, 11)])
+    engine.feed([f"a.com, {n}, DIRECT" for n in range(11, 21)])
     engine.feed(["a.com, 3, RESELLER", "a.com, 15, RESELLER"])
     engine.finish()
     assert [(d.code, d.line) for d in engine.diagnostics] == [("ADS403", 21)]
     unbounded = Engine(keep_records=False)
-    unbounded.feed([f"a.com, {n}, DIRECT" for n in range(20)])
+    unbounded.feed([f"a.com, {n}, DIRECT" for n in range(1, 21)])
     unbounded.feed(["a.com, 3, RESELLER", "a.com, 15, RESELLER"])
     assert [(d.code, d.line) for d in unbounded.diagnostics] == [("ADS403", 21), ("ADS403", 22)]
 

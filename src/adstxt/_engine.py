@@ -62,6 +62,8 @@ _RESERVED_ACCOUNTS: Final = frozenset(
      for joint in ("", "_", "-")] + ["direct", "reseller"]
 )
 _GOOGLE_ID: Final = re.compile(r"pub-[0-9]{16}\Z")
+#: Account IDs whose digits are all zero (placeholders; :func:`adstxt._fields.account_findings`).
+_ALL_ZERO: Final = re.compile(r"(?:pub-)?0+(?:[-_.]0+)*\Z")
 #: Bound on each per-file memo (domains as written, unusable lines replayed).
 _MEMO_LIMIT: Final = 4096
 #: Longest line whose outcome is memoized for replay.
@@ -155,19 +157,21 @@ class _Shape:
 
 
 class _Seen:
-    """The first record seen for one (domain, account ID ignoring case) key."""
+    """The record kept for one (domain, account ID ignoring case) key: the first one seen,
+    or a later repeat of it that says more (see :meth:`Engine._near_repeat`)."""
 
-    __slots__ = ("account", "cert", "line", "relationship", "written")
+    __slots__ = ("account", "cert", "extension", "line", "relationship", "written")
 
     def __init__(
         self, line: int, account: str, relationship: Relationship, cert: str | None,
-        written: tuple[str, str, str | None],
+        written: tuple[str, str, str | None], extension: str | None = None,
     ) -> None:
         self.line = line
         self.account = account
         self.relationship = relationship
         self.cert = cert
         self.written = written
+        self.extension = extension
 
 
 #: What is remembered of a seller: a packed int when the record was written in its canonical
@@ -199,7 +203,6 @@ class _RecordArgs(NamedTuple):
     domain_text: str
     rel_text: str
     d0: int
-    d1: int
     extension: str | None
 
 
@@ -348,6 +351,8 @@ class Engine:
         template = _TEMPLATE_WORDS.search
         reserved = _RESERVED_ACCOUNTS
         google_id = _GOOGLE_ID.match
+        all_zero = _ALL_ZERO.match
+        zeros = "0" * 16
         # Whether new sellers are still remembered; checked per batch, so a bounded engine
         # overshoots its bound by at most one batch.
         remember = self._seller_room != 0
@@ -373,14 +378,21 @@ class Engine:
                 if shape is not not_plain:
                     account = account.strip()
                     key: str | None
+                    # All-zero IDs are placeholders: they take the careful path (ADS216).
                     if shape.google:
-                        key = account if google_id(account) else None
+                        key = account if google_id(account) and account[4:] != zeros else None
                     elif account.isdigit():
-                        key = account if len(account) <= 256 else None  # see _FAST_FIELD
+                        # see _FAST_FIELD
+                        key = account if len(account) <= 256 and account.strip("0") else None
                     elif (account.isalnum() or id_chars(account)) and len(account) <= 256:
                         key = account.lower()
                         # Every template word but "xxxx" holds an "r": most IDs skip the regex.
-                        if (("r" in key or "xxxx" in key) and template(key)) or key in reserved:
+                        # The regex finds words inside words too ('yourmedia'): the careful
+                        # path then decides.
+                        if (
+                            (("r" in key or "xxxx" in key) and template(key)) or key in reserved
+                            or (key[-1] == "0" and all_zero(key))
+                        ):
                             key = None
                     else:
                         key = None
@@ -512,10 +524,38 @@ class Engine:
         elif found & 1 == tail.bits & 1:
             self._repeat(number, start, end, first)
         else:
+            later_adds = tail.bits & 1 == 1
+            self._near_repeat_diag(
+                number, start, end, first, "the presence of the certification ID",
+                later_adds, not later_adds,
+            )
+            if later_adds:
+                tail.sellers[account] = number << 2 | tail.bits
+
+    def _near_repeat_diag(
+        self, number: int, start: int, end: int, first: int, difference: str,
+        later_adds: bool, earlier_adds: bool,
+    ) -> None:
+        """ADS402: this record repeats line ``first`` but for how it is written or what it
+        adds. The fix keeps the record that says more (a certification ID, an extension),
+        else the first; when each says something the other does not, there is no fix."""
+        verb = "differ" if " and " in difference else "differs"
+        message = f"this record repeats line {first}; only {difference} {verb}"
+        if later_adds and earlier_adds:
             self._diag(
-                "ADS402", number, start, end,
-                f"this record repeats line {first}; only the presence of the certification "
-                "ID differs",
+                "ADS402", number, start, end, message,
+                "each line has something the other lacks: merge them into one",
+            )
+        elif later_adds:
+            self._diag(
+                "ADS402", number, start, end, message,
+                f"this line says more than line {first}",
+                _new_fix("", False, f"delete line {first}, which this record completes",
+                         first, 1, first + 1, 1),
+            )
+        else:
+            self._diag(
+                "ADS402", number, start, end, message,
                 fix=_new_fix("", False, f"delete this repeat of line {first}",
                              number, 1, number + 1, 1),
             )
@@ -533,14 +573,20 @@ class Engine:
         )
 
     def _collect_head(self, lines: list[str]) -> None:
-        """Gather the file's first characters, then sniff them once (see :func:`sniff`).
+        """Gather the file's first non-comment characters, then sniff them once (see
+        :func:`sniff`).
 
         The same characters are sniffed however the file arrives in batches, so streaming
         and whole-file parsing agree.
         """
         for text in lines:
-            self._head_size += len(text) + 1
-            self._head.append(text[:_SNIFF_CHARS])
+            # Only what consumers read counts: a comment may mention '<html>' or '</p>'.
+            hash_at = text.find("#")
+            content = (text if hash_at < 0 else text[:hash_at])[:_SNIFF_CHARS]
+            if not content.strip():
+                continue
+            self._head_size += len(content) + 1
+            self._head.append(content)
             if self._head_size >= _SNIFF_CHARS:
                 self._sniff_now()
                 return
@@ -585,21 +631,25 @@ class Engine:
 
     def _remember(
         self, domain: str, key: str, number: int, account: str, relationship: Relationship,
-        cert: str | None, written: tuple[str, str, str | None],
+        cert: str | None, written: tuple[str, str, str | None], extension: str | None,
+        replace: bool = False,
     ) -> None:
+        """Remember the record kept for a seller; ``replace`` puts a fuller repeat in the
+        place of the remembered one (no more memory, so no bound applies)."""
         sellers = self._sellers.get(domain)
-        if sellers is None or not self._room():
+        if sellers is None or (not replace and not self._room()):
             return  # past the bound of an engine with bounded memory
         lowered = cert.lower() if cert else None
         first = self._first_cert.get(domain)
         canonical = (
             account == key
+            and extension is None
             and written == (domain, relationship.value, lowered)
             and (lowered is None or (first is not None and first[0] == lowered))
         )
         sellers[key] = (
             _pack(number, relationship, lowered is not None) if canonical
-            else _Seen(number, account, relationship, lowered, written)
+            else _Seen(number, account, relationship, lowered, written, extension)
         )
 
     def _slow_cached(self, number: int, text: str, byte_offset: int | None) -> None:
@@ -900,10 +950,15 @@ class Engine:
                 self._note_unusable(body)
                 return
             fields = reshaped
-        (domain_text, d0, d1), (account, a0, _), (rel_text, r0, r1) = fields[:3]
+        (domain_text, d0, _), (account, a0, _), (rel_text, r0, r1) = fields[:3]
         for at in self._other_chars:
-            if any(start <= at < end for _, start, end in fields[1:]):
-                self._char_diag(number, at, self._line_text[at], "other", "ADS011")
+            # Quotation marks of any style are reported by the field checks, as straight
+            # ones are, not as mere non-ASCII characters.
+            char = self._line_text[at]
+            if char not in _fields.QUOTES and any(
+                start <= at < end for _, start, end in fields[1:]
+            ):
+                self._char_diag(number, at, char, "other", "ADS011")
         cert_field = fields[3] if len(fields) == 4 else None
         missing = [
             (label, end_of_previous)
@@ -921,7 +976,10 @@ class Engine:
                 f"the {label} field is empty",
                 "two commas in a row: is a value missing, or a comma extra?",
             )
-        info = self._domain_info(domain_text) if domain_text else None
+        quoted = _fields.domain_quote_finding(domain_text) if domain_text else None
+        info = self._domain_info(domain_text) if domain_text and quoted is None else None
+        if quoted is not None:
+            self._finding(number, d0, quoted)
         if info is not None:
             for found in info.analysis.findings:
                 self._finding(number, d0, found)
@@ -941,7 +999,9 @@ class Engine:
                 self._finding(number, r0, found)
             relationship = _RELATIONSHIPS.get(rel_text.upper())
         if info is not None and info.placeholder:
-            self._placeholder(number, body, account, rel_text, cert_field, before, d0)
+            self._placeholder(
+                number, body, account, rel_text, relationship, cert_field, before, d0
+            )
             return
         if account and not swapped:
             for found in _fields.account_findings(account, bool(info and info.google)):
@@ -959,7 +1019,7 @@ class Engine:
             self._note_unusable(body)
             return
         args = _RecordArgs(
-            info.normalized, account, relationship, cert, domain_text, rel_text, d0, d1,
+            info.normalized, account, relationship, cert, domain_text, rel_text, d0,
             extension,
         )
         self._committed = (len(self.diagnostics), args)
@@ -967,9 +1027,9 @@ class Engine:
 
     def _commit_record(self, number: int, args: _RecordArgs) -> None:
         """The cross-line part of a usable record line, and keeping it."""
-        domain, account, relationship, cert, domain_text, rel_text, d0, d1, extension = args
+        domain, account, relationship, cert, domain_text, rel_text, d0, extension = args
         self._cross_check(number, domain, account, relationship, cert, domain_text, rel_text,
-                          d0, d1)
+                          d0, extension)
         self._usable_lines += 1
         self.record_count += 1
         if self.keep_records:
@@ -1102,7 +1162,8 @@ class Engine:
 
     def _placeholder(
         self, number: int, body: str, account: str, rel_text: str,
-        cert_field: tuple[str, int, int] | None, before: int, start: int,
+        relationship: Relationship | None, cert_field: tuple[str, int, int] | None,
+        before: int, start: int,
     ) -> None:
         exact = (
             account == "placeholder" and rel_text.upper() == "DIRECT"
@@ -1114,7 +1175,7 @@ class Engine:
                 "the placeholder record must read 'placeholder.example.com, placeholder, "
                 "DIRECT, placeholder'",
             )
-        if self._has_error_since(before):
+        if self._has_error_since(before) or relationship is None:
             return
         if exact:
             self._placeholders.append(number)
@@ -1122,18 +1183,20 @@ class Engine:
         self.record_count += 1
         if self.keep_records:
             cert = cert_field[0] if cert_field else None
-            record = Record(PLACEHOLDER_DOMAIN, account, Relationship.DIRECT, cert, None, number)
+            # Kept as written: a misspelled placeholder is an ordinary record (ADS407).
+            record = Record(PLACEHOLDER_DOMAIN, account, relationship, cert, None, number)
             self.records.append(record)
             if self._on_record is not None:
                 self._on_record(record)
 
     def _cross_check(
         self, number: int, domain: str, account: str, relationship: Relationship,
-        cert: str | None, domain_text: str, rel_text: str, d0: int, d1: int,
+        cert: str | None, domain_text: str, rel_text: str, d0: int, extension: str | None,
     ) -> None:
         end = d0 + len(domain_text)
         key = account if account.isdigit() else account.lower()
         first = self._seen(domain, key)
+        fuller = False  # whether this record takes the place of the remembered one
         if first is None:
             pass  # remembered below, once the certification ID is settled
         elif first.account != account:
@@ -1151,16 +1214,22 @@ class Engine:
             pass  # reported below as a certification-ID conflict
         else:
             written = (domain_text, rel_text, cert)
-            if written == first.written:
+            if written == first.written and extension == first.extension:
                 self._repeat(number, d0, end, first.line)
             else:
-                self._diag(
-                    "ADS402", number, d0, end,
-                    f"this record repeats line {first.line}; only "
-                    + _written_difference(first.written, written) + " differs",
-                    fix=_new_fix("", False, f"delete this repeat of line {first.line}",
-                                 number, 1, number + 1, 1),
+                later_adds = (cert is not None and first.cert is None) or (
+                    extension is not None and extension != first.extension
                 )
+                earlier_adds = (first.cert is not None and cert is None) or (
+                    first.extension is not None and first.extension != extension
+                )
+                difference = _written_difference(
+                    first.written, written, first.extension, extension
+                )
+                self._near_repeat_diag(
+                    number, d0, end, first.line, difference, later_adds, earlier_adds
+                )
+                fuller = later_adds and not earlier_adds
         if cert is not None:
             lowered = _fields.comparable_cert(cert)
             earlier = self._first_cert.get(domain)
@@ -1177,9 +1246,10 @@ class Engine:
                         "the certification ID identifies the ad system, so it is the same "
                         "on every record of one ad system",
                     )
-        if first is None:
+        if first is None or fuller:
             self._remember(
-                domain, key, number, account, relationship, cert, (domain_text, rel_text, cert)
+                domain, key, number, account, relationship, cert, (domain_text, rel_text, cert),
+                extension, replace=fuller,
             )
 
     # -- the end -------------------------------------------------------------------------
@@ -1192,12 +1262,20 @@ class Engine:
             self._prose_lines * 2 >= self._data_lines
         ):
             self.not_ads_txt = "prose text"
+        if self.not_ads_txt is not None and 0 < self._data_lines == self._usable_lines:
+            # Markup in an extension, say, where every line still reads as ads.txt: the
+            # file is an ads.txt file, whatever its first characters look like.
+            self.not_ads_txt = None
         if self.not_ads_txt is not None:
+            counts = ""
+            if self._data_lines:
+                counts = (
+                    f": {self._data_lines - self._usable_lines} of {self._data_lines} "
+                    "non-comment lines are neither records nor variables"
+                )
             self._diag(
                 "ADS004", 1, 0, 0,
-                f"this file looks like {self.not_ads_txt}, not an ads.txt file: "
-                f"{self._usable_lines} of {self._data_lines} non-comment lines are records "
-                "or variables",
+                f"this file looks like {self.not_ads_txt}, not an ads.txt file{counts}",
                 "serve the plain-text ads.txt file here",
             )
         elif self._data_lines == 0:
@@ -1247,7 +1325,8 @@ def _sentence(message: str) -> str:
 
 
 def _written_difference(
-    first: tuple[str, str, str | None], again: tuple[str, str, str | None]
+    first: tuple[str, str, str | None], again: tuple[str, str, str | None],
+    first_extension: str | None, extension: str | None,
 ) -> str:
     """Say which parts of two equivalent records are written differently."""
     parts = []
@@ -1259,6 +1338,10 @@ def _written_difference(
         parts.append("the presence of the certification ID")
     elif first[2] != again[2]:
         parts.append("the letter case of the certification ID")
+    if (first_extension is None) != (extension is None):
+        parts.append("the presence of the extension")
+    elif first_extension != extension:
+        parts.append("the extension")
     return " and ".join(parts) or "the spacing"
 
 

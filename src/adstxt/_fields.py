@@ -15,13 +15,17 @@ from adstxt._domains import Finding
 from adstxt.diagnostics import Severity
 
 __all__ = [
+    "QUOTES",
     "RELATIONSHIPS",
     "account_findings",
     "account_is_plain",
     "certification_findings",
     "comparable_cert",
+    "domain_quote_finding",
     "google_id_ok",
+    "is_template",
     "relationship_findings",
+    "unwrap",
 ]
 
 RELATIONSHIPS: Final = ("DIRECT", "RESELLER")
@@ -31,18 +35,39 @@ _HEX16_ANY_CASE: Final = re.compile(r"[0-9a-fA-F]{16}\Z")
 _EMBEDDED_HEX16: Final = re.compile(r"(?<![0-9a-fA-F])[0-9a-fA-F]{16}(?![0-9a-fA-F])")
 _GOOGLE_ID: Final = re.compile(r"pub-[0-9]{16}\Z")
 _GOOGLE_DIGITS: Final = re.compile(r"[0-9]+")
-# Any character or word that makes an account ID worth a closer look. Kept as one search so
-# the common case (an ordinary ID) costs a single regex scan.
+#: Quotation marks of every common style: straight, curly (a word processor's "smart"
+#: quotes), low-9, reversed, primes, guillemets, full-width and CJK corner brackets. None
+#: is ever part of a value, whichever style an editor typed. (U+201A, the single low-9
+#: mark, is not here: it passes for a comma and is reported as one.)
+QUOTES: Final = (
+    "\"'`\u00b4\u2018\u2019\u201b\u201c\u201d\u201e\u201f\u2032\u2033\u2035\u2036"
+    "\u00ab\u00bb\u2039\u203a\uff02\uff07\u300c\u300d\u300e\u300f\u301d\u301e\u301f"
+)
+_BRACKETS: Final = {"<": (">", "angle brackets"), "[": ("]", "square brackets"),
+                    "{": ("}", "braces")}
+_BRACKET_CHARS: Final = "<>[]{}"
+# Any character or word that makes an account ID worth a closer look (a superset of what
+# account_findings reports). Kept as one search so an ordinary ID costs a single scan.
 _SUSPICIOUS_ACCOUNT: Final = re.compile(
     r"""[\s"'`<>\[\]{}\ufffd]|[^\x21-\x7e]|xxxx|insert|your|replace|placeholder"""
-    r"""|\A(?:publisher|account|seller|pub)[ _-]?id\Z|\A(?:direct|reseller)\Z|\A[*?]+\Z""",
+    r"""|\A(?:publisher|account|seller|pub)[ _-]?id\Z|\A(?:direct|reseller)\Z|\A[*?]+\Z"""
+    r"""|\A(?:pub-)?0+(?:[-_.]0+)*\Z""",
     re.IGNORECASE,
 )
-_PLACEHOLDER: Final = re.compile(
-    r"""[<>\[\]{}]|xxxx|insert|your|replace|placeholder"""
-    r"""|\A(?:publisher|account|seller|pub)[ _-]?id\Z|\A[*?]+\Z""",
+# Words of an ID: runs of capitals, capitalized or lower-case words, runs of digits, so
+# that 'YourPublisherID' reads as your/publisher/id but 'yourmedia123' as yourmedia/123.
+_TOKENS: Final = re.compile(r"[A-Z]+(?![a-z])|[A-Z]?[a-z]+|[0-9]+")
+# Template text is recognised by whole words only: 'insert' is one, 'inserted' is not.
+_TEMPLATE_WORDS: Final = frozenset({"insert", "replace", "replaceme", "placeholder"})
+_ID_WORDS: Final = frozenset({"publisher", "account", "seller", "pub", "id"})
+_X_RUN: Final = re.compile(r"x{4,}\Z")
+_FIELD_NAME: Final = re.compile(
+    r"\A(?:your[ _-]?(?:(?:publisher|account|seller|pub)[ _-]?)?"
+    r"|(?:publisher|account|seller|pub)[ _-]?)id\Z|\A[*?]+\Z",
     re.IGNORECASE,
 )
+# An account ID whose digits are all zero, with or without Google's 'pub-' prefix.
+_ALL_ZERO: Final = re.compile(r"(?:pub-)?0+(?:[-_.]0+)*\Z", re.IGNORECASE)
 _LOCALIZED: Final = {
     "DIRECTO": "DIRECT", "DIRETO": "DIRECT", "DIRETTO": "DIRECT", "DIREKT": "DIRECT",
     "DIRECTE": "DIRECT", "BEZPOSREDNI": "DIRECT", "REVENDEDOR": "RESELLER",
@@ -58,7 +83,53 @@ def google_id_ok(account: str) -> bool:
 
 def account_is_plain(account: str) -> bool:
     """True when an account ID needs no closer look (fast path)."""
-    return account.isdigit() or _SUSPICIOUS_ACCOUNT.search(account) is None
+    if account.isdigit():
+        return account.strip("0") != ""
+    return _SUSPICIOUS_ACCOUNT.search(account) is None
+
+
+def unwrap(text: str) -> tuple[str, str] | None:
+    """``text`` without the quotes or brackets around it, and what they were.
+
+    ``'"123"'`` and ``'\u201c123\u201d'`` give ``('123', 'quotes')``, ``'<148395>'`` gives
+    ``('148395', 'angle brackets')``; None when ``text`` is not wrapped or holds nothing else.
+    """
+    inner = text
+    kinds: list[str] = []
+    while len(inner) >= 2:
+        first = inner[0]
+        last = inner[-1]
+        if first in QUOTES and last in QUOTES:
+            kind = "quotes"
+        elif first in _BRACKETS and _BRACKETS[first][0] == last:
+            kind = _BRACKETS[first][1]
+        else:
+            break
+        if kind not in kinds:
+            kinds.append(kind)
+        inner = inner[1:-1].strip()
+    if not kinds or not inner:
+        return None
+    return inner, " and ".join(kinds)
+
+
+def is_template(account: str) -> bool:
+    """True when an account ID is template text left for the publisher to replace.
+
+    Words count whole: 'INSERT PUBLISHER ID', 'your_id', 'pub-XXXXXXXXXXXXXXXX' and
+    '[yourVunglePublisherAccountID]' are templates; 'yourmedia123', 'inserted-1' and
+    'replaced' are IDs.
+    """
+    if _FIELD_NAME.match(account):
+        return True
+    words = [word.lower() for word in _TOKENS.findall(account)]
+    if any(word in _TEMPLATE_WORDS or _X_RUN.match(word) for word in words):
+        return True
+    if "your" in words and any(word in _ID_WORDS for word in words):
+        return True
+    # '[yourironSourcePublisherAccountID]': a bracketed phrase naming the field.
+    bracketed = any(c in _BRACKET_CHARS for c in account)
+    return bracketed and len(_ID_WORDS.intersection(words) - {"pub"}) >= 2
 
 
 def account_findings(account: str, google: bool) -> list[Finding]:
@@ -76,11 +147,23 @@ def account_findings(account: str, google: bool) -> list[Finding]:
                 0, length,
             )
         ]
-    if _PLACEHOLDER.search(account):
+    if is_template(account):
         return [
             Finding(
                 "ADS216",
                 f"the account ID '{account}' is template text, not a real account ID",
+                "replace it with the account ID the ad system gave you",
+                0, length,
+            )
+        ]
+    unwrapped = unwrap(account)
+    bare = unwrapped[0] if unwrapped else account
+    if _ALL_ZERO.match(bare):
+        return [
+            Finding(
+                "ADS216",
+                f"the account ID '{account}' is all zeros: a placeholder, not a real "
+                "account ID",
                 "replace it with the account ID the ad system gave you",
                 0, length,
             )
@@ -98,18 +181,54 @@ def account_findings(account: str, google: bool) -> list[Finding]:
                 "if this is two fields, separate them with a comma", 0, length,
             )
         )
-    elif any(c in "\"'`" for c in account):
-        inner = account.strip("\"'`")
-        clean = inner and not any(c in "\"'`" for c in inner)
+    elif unwrapped is not None and not _odd_marks(bare):
+        what = unwrapped[1]
         findings.append(
             Finding(
-                "ADS215", f"the account ID {account} is wrapped in quotes; write it bare",
-                None, 0, length, inner if clean else None, False, "remove the quotes",
+                "ADS215", f"the account ID {_shown(account)} is wrapped in {what}; write it bare",
+                None, 0, length, bare, False, f"remove the {what}",
+            )
+        )
+    elif _odd_marks(account):
+        findings.append(
+            Finding(
+                "ADS215",
+                f"the account ID {_shown(account)} contains quotation marks or brackets; IDs "
+                "never do",
+                None, 0, length,
             )
         )
     if google and not findings and not _GOOGLE_ID.match(account):
         findings.append(_google_finding(account))
     return findings
+
+
+def _shown(text: str) -> str:
+    """``text`` for a message: in quotes, unless it brings its own."""
+    if len(text) >= 2 and text[0] in QUOTES and text[-1] in QUOTES:
+        return text
+    return f"'{text}'"
+
+
+def _odd_marks(text: str) -> bool:
+    """True when ``text`` holds a quotation mark or a bracket of any style."""
+    return any(c in QUOTES or c in _BRACKET_CHARS for c in text)
+
+
+def domain_quote_finding(text: str) -> Finding | None:
+    """An ADS201 finding when field 1 holds quotation marks (of any style), else None."""
+    if not any(c in QUOTES for c in text):
+        return None
+    unwrapped = unwrap(text)
+    if unwrapped is not None and unwrapped[1] == "quotes" and not _odd_marks(unwrapped[0]):
+        return Finding(
+            "ADS201", f"the domain {text} is wrapped in quotes; write it bare", None,
+            0, len(text), unwrapped[0], False, "remove the quotes",
+        )
+    return Finding(
+        "ADS201", f"the domain {_shown(text)} contains quotation marks; domain names never do",
+        None, 0, len(text),
+    )
 
 
 def _google_finding(account: str) -> Finding:
@@ -148,6 +267,13 @@ def relationship_findings(text: str) -> list[Finding]:
             )
         ]
     message = f"the relationship must be DIRECT or RESELLER; found '{text}'"
+    unwrapped = unwrap(text)
+    if unwrapped is not None and unwrapped[0].upper() in RELATIONSHIPS:
+        inner, what = unwrapped
+        return [
+            Finding("ADS210", message, f"write it without the {what}", 0, length, inner,
+                    False, f"remove the {what}")
+        ]
     glued = re.match(r"(DIRECT|RESELLER)[\s:;|/-]*([0-9A-F]{15,17})\Z", upper)
     if glued:
         word = glued.group(1)
@@ -253,7 +379,16 @@ def certification_findings(cert: str, domain: str | None) -> list[Finding]:
             )
         )
     else:
-        if value != cert.lower():
+        unwrapped = unwrap(cert)
+        if unwrapped is not None and not _odd_marks(unwrapped[0]):
+            inner, what = unwrapped
+            findings.append(
+                Finding(
+                    "ADS220", f"the certification ID {_shown(cert)} is wrapped in {what}",
+                    None, 0, length, inner, False, f"remove the {what}",
+                )
+            )
+        elif value != cert.lower():
             findings.append(
                 Finding(
                     "ADS220",

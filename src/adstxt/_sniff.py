@@ -8,9 +8,12 @@ from typing import Final
 
 __all__ = ["sniff"]
 
+# An HTML tag at the start of a line (no ads.txt line starts with '<'): callers pass the
+# content without comments, so a line such as '<div style="color: #000">' is cut at '#'.
 _HTML_START: Final = re.compile(
-    r"<(?:!doctype\s+html|html|head|body|meta|title|script|style|div|p|br|table|iframe|!--)[\s>/]",
-    re.IGNORECASE,
+    r"^[ \t]*<(?:!doctype\s+html|html|head|body|meta|title|script|style|div|p|br|table|iframe"
+    r"|!--)[\s>/]",
+    re.IGNORECASE | re.MULTILINE,
 )
 _HTML_ANYWHERE: Final = re.compile(
     r"<(?:!doctype\s+html|html|head|body)[\s>]|</(?:html|body|div|p|span|script)>", re.IGNORECASE
@@ -19,10 +22,11 @@ _CONTROLS: Final = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 
 
 def sniff(head: str) -> str | None:
-    """Name what ``head`` (the start of a decoded file) looks like, if not ads.txt.
+    """Name what ``head`` (the start of a decoded file's content) looks like, if not ads.txt.
 
-    Returns a short noun phrase such as ``"an HTML page"``, or None when the start is
-    plausible for an ads.txt file. Prose is recognised later, from whole-file counts.
+    ``head`` is what consumers read: the file's lines without their comments. Returns a
+    short noun phrase such as ``"an HTML page"``, or None when the start is plausible for
+    an ads.txt file. Prose is recognised later, from whole-file counts.
     """
     start = head.lstrip(" \t\r\n\ufeff")
     if not start:
@@ -34,7 +38,7 @@ def sniff(head: str) -> str | None:
         return "a PDF document"
     if lowered.startswith("<?xml"):
         return "an HTML page" if _HTML_ANYWHERE.search(head) else "an XML document"
-    if _HTML_START.match(start) or _HTML_ANYWHERE.search(head):
+    if _HTML_START.search(start) or _HTML_ANYWHERE.search(head):
         return "an HTML page"
     if start[0] in "{[":
         try:

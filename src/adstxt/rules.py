@@ -143,6 +143,8 @@ _RULE_LIST = [
         "The file is not an ads.txt file at all (HTML, RTF, JSON, XML, PDF, binary or prose).",
         "Web servers often answer /ads.txt with an HTML error page, and word processors save "
         "RTF instead of plain text. A consumer that sees such a body ignores the whole file. "
+        "Only what consumers read is examined: comments are skipped, and a file whose every "
+        "non-comment line reads as a record or variable is an ads.txt file whatever it holds. "
         "This rule reports what the file looks like; the lines are still checked one by one.",
         "ads.txt 1.1 sections 3.1 and 3.4.2",
         b"<!DOCTYPE html>\n<html><body>Not found</body></html>\n",
@@ -327,8 +329,9 @@ _RULE_LIST = [
         "The ad-system domain is not a valid host name (a URL, an IP address, bad characters).",
         "Field 1 must be the bare domain name of the advertising system, valid under "
         "RFC 1123: letters, digits and hyphens in dot-separated labels. URLs, paths, ports, "
-        "e-mail addresses and wildcards are not domains. Where a URL names a host "
-        "unambiguously, the fix keeps only the host.",
+        "e-mail addresses, wildcards and quotation marks (straight or curly) are not domains. "
+        "Where a URL names a host unambiguously, the fix keeps only the host; a domain "
+        "wrapped in quotes gets a fix that removes them.",
         "ads.txt 1.1 sections 3.3 and 3.4.2",
         b"https://google.com/, pub-1234567890123456, DIRECT, f08c47fec0942fa0\n" + _OTHER,
         _GOOD,
@@ -434,8 +437,11 @@ _RULE_LIST = [
         "ADS215", "invalid-account-id", E,
         "The seller account ID contains whitespace, quotes or other characters it cannot have.",
         "Field 2 must equal the publisher ID used in bid requests and in the ad system's "
-        "sellers.json. Spaces and quotes are never part of such IDs; they come from "
-        "templates and copy and paste.",
+        "sellers.json. Spaces, quotation marks of any style (straight, curly, guillemets and "
+        "the like) and brackets are never part of such IDs; they come from templates, word "
+        "processors and copy and paste, and a record that keeps them can never match a "
+        "seller. An ID wrapped in quotes or brackets, such as '<148395>', gets a fix that "
+        "removes them.",
         "ads.txt 1.1 sections 3.3 and 3.4.2",
         b'appnexus.com, "1234", RESELLER, f5ab79cb980f11d1\n' + _OTHER,
         b"appnexus.com, 1234, RESELLER, f5ab79cb980f11d1\n",
@@ -443,9 +449,13 @@ _RULE_LIST = [
     ),
     Rule(
         "ADS216", "placeholder-account-id", E,
-        "The seller account ID is template text such as 'INSERT PUBLISHER ID'.",
+        "The seller account ID is template text such as 'INSERT PUBLISHER ID', or all zeros.",
         "Templates handed out by ad networks ask the publisher to replace a placeholder "
-        "with their own account ID. Left as is, the line authorizes nobody.",
+        "with their own account ID. Left as is, the line authorizes nobody. Template words "
+        "count only as whole words ('INSERT', 'your_id', 'XXXX', 'YourPublisherID', "
+        "'[publisher-account-id]'), so IDs such as 'yourmedia123' or 'replaced' are not "
+        "mistaken for templates. An ID whose digits are all zero, such as "
+        "'pub-0000000000000000', is a placeholder too.",
         "common mistakes observed in real files",
         b"appnexus.com, [your-account-id], RESELLER, f5ab79cb980f11d1\n" + _OTHER,
         b"appnexus.com, 1234, RESELLER, f5ab79cb980f11d1\n",
@@ -627,11 +637,16 @@ _RULE_LIST = [
         fix="safe",
     ),
     Rule(
-        "ADS402", "case-variant-duplicate", W,
-        "A record that repeats an earlier one except for letter case.",
-        "Domains and relationships ignore case, so such lines say the same thing twice. "
+        "ADS402", "near-duplicate-record", W,
+        "A record that repeats an earlier one but for letter case, a certification ID or an "
+        "extension.",
+        "Domains and relationships ignore case, so such lines say the same thing twice; so "
+        "do two lines for one seller of which only one carries a certification ID or an "
+        "extension. The fix keeps the line that says more (the one with the certification "
+        "ID or the extension; of two that say as much, the first) and deletes the other; "
+        "when each line has something the other lacks, there is no fix: merge them by hand. "
         "Account IDs do not ignore case: when only the account ID's case differs, one of the "
-        "two is probably wrong.",
+        "two is probably wrong, and there is no fix either.",
         "ads.txt 1.1 section 3.3",
         _GOOD + b"Google.com, pub-1234567890123456, direct, f08c47fec0942fa0\n",
         _GOOD,

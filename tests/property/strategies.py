@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 
@@ -17,7 +19,9 @@ domains = st.builds(
     st.sampled_from(["com", "net", "co.uk", "tv", "io", "de"]),
 )
 accounts = st.from_regex(r"[A-Za-z0-9][A-Za-z0-9._-]{0,20}", fullmatch=True).filter(
+    # a relationship word is a swapped field, and an all-zero ID a placeholder
     lambda a: a.upper() not in ("DIRECT", "RESELLER")
+    and re.fullmatch(r"(?i)(pub-)?[0._-]*", a) is None
 )
 cert_ids = st.one_of(st.none(), st.from_regex(r"[0-9a-f]{16}", fullmatch=True))
 extensions = st.one_of(
