@@ -122,7 +122,7 @@ def test_no_rule_example_is_linted_to_render_sarif(monkeypatch: pytest.MonkeyPat
     assert [rule["id"] for rule in rules] == list(RULES)
     # A rule page (examples, output, fix, silencing) is kilobytes; a descriptor is its summary,
     # explanation and link.
-    assert max(len(json.dumps(rule)) for rule in rules) < 1600
+    assert max(len(json.dumps(rule)) for rule in rules) < 3000
     assert not any("## " in rule["help"]["markdown"] for rule in rules)
 
 
