@@ -12,6 +12,7 @@ import contextlib
 import csv
 import io
 import json
+import math
 import os
 import random
 import signal
@@ -100,6 +101,20 @@ def _arguments(argv: Sequence[str] | None) -> argparse.Namespace:
     args = parser.parse_args(argv)
     if args.concurrency < 1:
         parser.error("--concurrency must be at least 1")
+    for flag, seconds, least in (
+        ("--connect-timeout", args.connect_timeout, None),
+        ("--read-timeout", args.read_timeout, None),
+        ("--timeout", args.timeout, None), ("--host-delay", args.host_delay, 0.0),
+        ("--backoff", args.backoff, 0.0),
+    ):
+        # nan and inf pass float(); a zero time limit would fail every fetch.
+        if not math.isfinite(seconds) or (seconds < least if least is not None else seconds <= 0):
+            parser.error(f"{flag} must be a number of seconds "
+                         f"{'above 0' if least is None else 'of at least 0'}, not {seconds:g}")
+    if args.retries < 0:
+        parser.error("--retries must be at least 0")
+    if args.max_bytes < 1:
+        parser.error("--max-bytes must be at least 1")
     if args.processes is None:
         args.processes = _default_processes(args.concurrency, _usable_cpus())
     elif args.processes < 1:
