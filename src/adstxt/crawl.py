@@ -78,10 +78,13 @@ def _parser() -> argparse.ArgumentParser:
                         help="extra tries after a timeout, connection error or 5xx (default 2)")
     parser.add_argument("--backoff", type=float, default=1.0, metavar="SECONDS",
                         help="wait before the first retry, doubled each time (default 1)")
-    parser.add_argument("--connect-timeout", type=float, default=5.0, metavar="SECONDS")
-    parser.add_argument("--read-timeout", type=float, default=10.0, metavar="SECONDS")
+    parser.add_argument("--connect-timeout", type=float, default=5.0, metavar="SECONDS",
+                        help="limit for resolving and connecting, TLS included (default 5)")
+    parser.add_argument("--read-timeout", type=float, default=10.0, metavar="SECONDS",
+                        help="longest wait for the next bytes (default 10)")
     parser.add_argument("--timeout", type=float, default=30.0, metavar="SECONDS",
-                        help="limit for one whole response (default 30)")
+                        help="time limit for one try at a domain: HTTPS, then HTTP, every "
+                        "redirect; each SUBDOMAIN file has its own (default 30)")
     parser.add_argument("--max-bytes", type=int, default=10 * 1024 * 1024,
                         help="body size limit (default 10 MiB)")
     parser.add_argument("--connect-to", action="append", default=[],
@@ -794,7 +797,8 @@ def _summary(
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the crawler; exit 0 when every domain was crawled, 2 on bad usage or input, an
-    unwritable output or a failed worker process, 130 when interrupted."""
+    unwritable output (a full disk, say) or a failed worker process, 130 when interrupted;
+    the summary is printed in every case where domains were crawled."""
     args = _arguments(argv)
     try:
         from adstxt.fetch import parse_connect_to

@@ -262,9 +262,10 @@ def online_source(
 
     Copies are kept in ``cache_dir`` (default: ``$XDG_CACHE_HOME/adstxt/sellers`` or
     ``~/.cache/adstxt/sellers``) until the deadline their ``Cache-Control: max-age`` or
-    ``Expires`` header gives, else for ``lifetime``. ``timeout`` bounds one exchange in
-    seconds and ``max_bytes`` the body as it streams in. ``connect_to``,
-    ``allow_private_addresses`` and ``verify`` are as for :class:`adstxt.fetch.Fetcher`;
+    ``Expires`` header gives, else for ``lifetime``. ``timeout`` bounds one fetch (both
+    schemes, every redirect) in seconds and ``max_bytes`` the body as it streams in.
+    ``connect_to``, ``allow_private_addresses`` and ``verify`` are as for
+    :class:`adstxt.fetch.Fetcher`;
     ``max_connections`` bounds concurrent downloads (each may hold ``max_bytes``).
     Needs the ``fetch`` extra (``pip install 'adstxt[fetch]'``).
     """
