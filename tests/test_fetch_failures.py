@@ -210,6 +210,16 @@ def test_tls_failures_are_described_in_plain_words(live: LocalServers) -> None:
         "this port (plain HTTP?)"]
 
 
+def test_a_corrupt_compressed_body_is_described_in_plain_words(live: LocalServers) -> None:
+    live.routes["https://example.com/ads.txt"] = Reply(
+        200, b"plain text, not gzip", {"Content-Type": "text/plain", "Content-Encoding": "gzip"})
+    result = fetch_url("https://example.com/ads.txt", **live.options)
+    assert result.outcome == "bad-encoding"
+    assert _errors(result) == [
+        "ADS522 https://example.com/ads.txt: The body is declared gzip but is not valid gzip "
+        "data after 20 bytes"]
+
+
 def test_os_errors_are_described_in_plain_words() -> None:
     import errno
     import socket

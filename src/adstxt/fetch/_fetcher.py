@@ -252,7 +252,9 @@ class Fetcher:
                 "only public addresses are fetched unless private ones are allowed",
             )
         except TimeoutError as exc:
-            response.error = _diag.make("ADS502", f"{url}: {str(exc) or 'timed out'}")
+            # Ours say which limit ran out; the OS's (ETIMEDOUT) are put in words.
+            why = os_failure(exc) if exc.errno is not None else str(exc) or "timed out"
+            response.error = _diag.make("ADS502", f"{url}: {why}")
         except ssl.SSLError as exc:
             response.error = _diag.make("ADS503", f"{url}: TLS failed: {tls_failure(exc)}")
         except ProtocolFailureError as exc:
