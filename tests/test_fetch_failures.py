@@ -119,7 +119,7 @@ def test_the_time_limit_covers_both_schemes(live: LocalServers) -> None:
     started = time.monotonic()
     result = fetch("example.com", **{**live.options, "read_timeout": 5.0, "timeout": 1.0})
     elapsed = time.monotonic() - started
-    assert 0.9 < elapsed < 1.6  # not a second per scheme
+    assert 0.9 < elapsed < 1.8  # not a second per scheme
     assert result.outcome == "timeout"
     (error,) = _errors(result)
     assert error == "ADS502 https://example.com/ads.txt: the fetch's time limit of 1 s ran out"
@@ -128,15 +128,24 @@ def test_the_time_limit_covers_both_schemes(live: LocalServers) -> None:
 
 def test_the_time_limit_covers_every_redirect(live: LocalServers) -> None:
     slow = redirect("https://example.com/b/ads.txt")
-    slow.delay = 0.6
+    slow.delay = 0.8
     live.routes["https://example.com/ads.txt"] = slow
-    live.routes["https://example.com/b/ads.txt"] = Reply(delay=0.6)
-    options = {**live.options, "read_timeout": 2.0, "timeout": 1.0}
-    result = fetch_url("https://example.com/ads.txt", **options)  # each hop takes 0.6 s
+    live.routes["https://example.com/b/ads.txt"] = Reply(delay=0.8)
+    options = {**live.options, "read_timeout": 2.0, "timeout": 1.5}
+    result = fetch_url("https://example.com/ads.txt", **options)  # two hops of 0.8 s
     assert result.outcome == "timeout"
-    assert "the fetch's time limit of 1 s ran out" in _errors(result)[0]
+    assert "the fetch's time limit of 1.5 s ran out" in _errors(result)[0]
     live.routes["https://example.com/b/ads.txt"] = text(GOOD)
     assert fetch_url("https://example.com/ads.txt", **options).outcome == "ok"
+
+
+def test_each_subdomain_file_has_a_time_limit_of_its_own(live: LocalServers) -> None:
+    live.routes["https://example.com/ads.txt"] = Reply(
+        200, GOOD + b"SUBDOMAIN=shop.example.com\n", {"Content-Type": "text/plain"}, delay=0.6)
+    live.routes["https://shop.example.com/ads.txt"] = Reply(delay=0.6)
+    result = fetch("example.com", **{**live.options, "read_timeout": 2.0})  # 1.2 s in all
+    assert result.outcome == "ok"
+    assert [sub.outcome for sub in result.subdomains] == ["ok"]
 
 
 def test_waiting_for_the_host_delay_is_not_counted(live: LocalServers) -> None:
