@@ -8,7 +8,9 @@ a :class:`Reply`. Unknown URLs get a 404. Host names reach the servers through t
 from __future__ import annotations
 
 import asyncio
+import socket
 import ssl
+import struct
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -30,7 +32,9 @@ NAMES = (
 class Reply:
     """What the server answers. ``behaviour`` is ``"hang"`` (never answer), ``"trickle"``
     (headers, then one byte every 50 ms forever), ``"no-length"`` (a body delimited by
-    closing the connection) or ``"close"`` (drop the connection)."""
+    closing the connection), ``"close"`` (drop the connection), ``"reset"`` (reset it),
+    ``"cut-head"`` (close in the middle of the headers) or ``"huge-head"`` (headers of
+    70 KiB)."""
 
     status: int = 200
     body: bytes = GOOD
@@ -147,12 +151,24 @@ class LocalServers:
                 await asyncio.sleep(3600)
             if reply.behaviour == "close":
                 return
+            if reply.behaviour == "reset":
+                # A zero linger time makes close() send a reset instead of a FIN.
+                raw = writer.get_extra_info("socket")
+                raw.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+                writer.transport.abort()
+                return
+            if reply.behaviour == "cut-head":
+                writer.write(b"HTTP/1.1 200 OK\r\nContent-Ty")
+                await writer.drain()
+                return
             out = [f"HTTP/1.1 {reply.status} X"]
             out += [f"{k}: {v}" for k, v in reply.headers.items()]
             given = any(k.lower() == "content-length" for k in reply.headers)
             if reply.behaviour not in ("trickle", "no-length") and not given:
                 out.append(f"Content-Length: {len(reply.body)}")
             out.append("Connection: close")
+            if reply.behaviour == "huge-head":
+                out.append("X-Padding: " + "a" * 70 * 1024)
             writer.write(("\r\n".join(out) + "\r\n\r\n").encode("latin-1"))
             if reply.behaviour == "trickle":
                 while True:

@@ -375,7 +375,7 @@ def test_a_body_over_the_cap_is_refused(
 def test_a_timeout_is_no_usable_sellers_json(live: LocalServers, tmp_path: Path) -> None:
     live.routes["*://example.com/sellers.json"] = Reply(behaviour="hang")
     message = ads701(source(live, tmp_path, timeout=0.3))
-    assert "https://example.com/sellers.json: total timeout after 0.3 s" in message
+    assert "https://example.com/sellers.json: the fetch's time limit of 0.3 s ran out" in message
 
 
 def test_a_server_error_is_no_usable_sellers_json(live: LocalServers, tmp_path: Path) -> None:

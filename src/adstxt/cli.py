@@ -107,7 +107,8 @@ def _parser(prog: str = "adstxt-check") -> argparse.ArgumentParser:
     remote.add_argument("--allow-private-addresses", action="store_true",
                         help="allow fetching from private, loopback and link-local addresses")
     remote.add_argument("--timeout", type=float, default=30.0, metavar="SECONDS",
-                        help="time limit for one fetch, redirects included (default: 30)")
+                        help="time limit for one fetch: HTTPS, then HTTP, and every redirect "
+                        "(default: 30)")
     sellers = parser.add_argument_group(
         "sellers.json",
         "A PATH named *.json (or that starts like a sellers.json file) is validated as a "
@@ -235,6 +236,9 @@ class _Run:
                 domain = normalize_domain(args.domain)
             except ValueError as error:
                 raise UsageError(f"--domain: {error}") from None
+        if not 0 < args.timeout < float("inf"):
+            raise UsageError(
+                f"--timeout: expected a number of seconds above 0, not {args.timeout:g}")
         if args.select is not None and not args.select:
             raise UsageError("--select: give at least one code, prefix or rule name")
         self.options = _Options(

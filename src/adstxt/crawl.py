@@ -10,8 +10,10 @@ import argparse
 import asyncio
 import contextlib
 import csv
+import errno
 import io
 import json
+import math
 import os
 import random
 import signal
@@ -27,12 +29,15 @@ if TYPE_CHECKING:
     from multiprocessing.process import BaseProcess
 
     from adstxt.fetch import Fetcher, FetchResult
+    from adstxt.model import ParseResult
 
 __all__ = ["main"]
 
 #: Domains in flight per worker process that the default --processes aims at.
 _IN_FLIGHT_PER_PROCESS = 100
 #: Outcomes worth another try: the server may answer next time.
+#: Seconds that worker processes have to stop once asked, before they are terminated.
+_STOP_GRACE = 5.0
 _RETRYABLE = frozenset({"timeout", "connection-error", "server-error"})
 # json.dumps with any option builds a new encoder per call; one line per domain reuses this.
 _JSON = json.JSONEncoder(ensure_ascii=False)
@@ -73,10 +78,13 @@ def _parser(prog: str = "adstxt-crawl") -> argparse.ArgumentParser:
                         help="extra tries after a timeout, connection error or 5xx (default 2)")
     parser.add_argument("--backoff", type=float, default=1.0, metavar="SECONDS",
                         help="wait before the first retry, doubled each time (default 1)")
-    parser.add_argument("--connect-timeout", type=float, default=5.0, metavar="SECONDS")
-    parser.add_argument("--read-timeout", type=float, default=10.0, metavar="SECONDS")
+    parser.add_argument("--connect-timeout", type=float, default=5.0, metavar="SECONDS",
+                        help="limit for resolving and connecting, TLS included (default 5)")
+    parser.add_argument("--read-timeout", type=float, default=10.0, metavar="SECONDS",
+                        help="longest wait for the next bytes (default 10)")
     parser.add_argument("--timeout", type=float, default=30.0, metavar="SECONDS",
-                        help="limit for one whole response (default 30)")
+                        help="time limit for one try at a domain: HTTPS, then HTTP, every "
+                        "redirect; each SUBDOMAIN file has its own (default 30)")
     parser.add_argument("--max-bytes", type=int, default=10 * 1024 * 1024,
                         help="body size limit (default 10 MiB)")
     parser.add_argument("--connect-to", action="append", default=[],
@@ -100,6 +108,20 @@ def _arguments(argv: Sequence[str] | None, prog: str = "adstxt-crawl") -> argpar
     args = parser.parse_args(argv)
     if args.concurrency < 1:
         parser.error("--concurrency must be at least 1")
+    for flag, seconds, least in (
+        ("--connect-timeout", args.connect_timeout, None),
+        ("--read-timeout", args.read_timeout, None),
+        ("--timeout", args.timeout, None), ("--host-delay", args.host_delay, 0.0),
+        ("--backoff", args.backoff, 0.0),
+    ):
+        # nan and inf pass float(); a zero time limit would fail every fetch.
+        if not math.isfinite(seconds) or (seconds < least if least is not None else seconds <= 0):
+            parser.error(f"{flag} must be a number of seconds "
+                         f"{'above 0' if least is None else 'of at least 0'}, not {seconds:g}")
+    if args.retries < 0:
+        parser.error("--retries must be at least 0")
+    if args.max_bytes < 1:
+        parser.error("--max-bytes must be at least 1")
     if args.processes is None:
         args.processes = _default_processes(args.concurrency, _usable_cpus())
     elif args.processes < 1:
@@ -178,11 +200,37 @@ def _trim_csv(path: Path, done: set[str]) -> None:
     for row, raw in zip(csv.reader(x.decode("utf-8") for x in lines[1:]), lines[1:], strict=True):
         if row and row[0].lower() in done:
             kept.append(raw)
-    path.write_bytes(b"".join(line + b"\n" for line in kept))
+    if len(kept) < len(lines):
+        from adstxt._atomic import write_atomically
+
+        # Replaced whole: a full disk halfway through must not cost the rows kept.
+        try:
+            write_atomically(path, b"".join(line + b"\n" for line in kept))
+        except OSError as exc:
+            raise _OutputError.writing(path, exc) from exc
 
 
-def _entry(domain: str, result: FetchResult, tries: int, records: bool) -> dict[str, Any]:
-    parsed = result.parse_result
+def _usable(result: FetchResult) -> list[tuple[str, ParseResult]]:
+    """The files whose records a crawl reports, with their URLs: the site's file and the
+    files its SUBDOMAIN= entries led to, each only when it was usable (outcome ``ok``).
+
+    The spec has the content of a file served wrongly (a soft 404, another Content-Type)
+    ignored, so its records are none. The JSON line, the records CSV and the summary all
+    count from this one list, so that they never disagree.
+    """
+    files: dict[str, ParseResult] = {}
+    for part in (result, *result.subdomains):
+        # A subdomain whose file redirects to the root's file has no records of its own.
+        url = part.final_url or part.url
+        if part.parse_result is not None and part.outcome == "ok" and url not in files:
+            files[url] = part.parse_result
+    return list(files.items())
+
+
+def _entry(
+    domain: str, result: FetchResult, tries: int, records: bool,
+    files: list[tuple[str, ParseResult]],
+) -> dict[str, Any]:
     diagnostics = result.diagnostics  # sorted on every access: once is enough
     counts = Counter(d.code for d in diagnostics)
     entry: dict[str, Any] = {
@@ -192,30 +240,29 @@ def _entry(domain: str, result: FetchResult, tries: int, records: bool) -> dict[
         "final_url": result.final_url,
         "status": result.status,
         "content_type": result.content_type,
-        "records": len(parsed.records) if parsed else 0,
-        "variables": len(parsed.variables) if parsed else 0,
+        "records": sum(len(parsed.records) for _, parsed in files),
+        "variables": sum(len(parsed.variables) for _, parsed in files),
+        "files": {url: len(parsed.records) for url, parsed in files},
         "diagnostics": dict(sorted(counts.items())),
         "errors": sum(1 for d in diagnostics if d.severity.value == "error"),
         "tries": tries,
         "fresh_until": result.caching.fresh_until.isoformat() if result.caching else None,
         "governs": dict(result.governs),
     }
-    if records and parsed:
+    if records:
         entry["record_list"] = [
             [r.domain, r.account_id, r.relationship.value, r.certification_authority_id]
-            for r in parsed.records
+            for _, parsed in files for r in parsed.records
         ]
     return entry
 
 
-def _csv_rows(domain: str, result: FetchResult) -> str:
+def _csv_rows(domain: str, files: list[tuple[str, ParseResult]]) -> str:
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
-    for part in (result, *result.subdomains):
-        if part.parse_result is None or part.outcome != "ok":
-            continue
-        for r in part.parse_result.records:
-            writer.writerow((domain, part.final_url, r.line, r.domain, r.account_id,
+    for url, parsed in files:
+        for r in parsed.records:
+            writer.writerow((domain, url, r.line, r.domain, r.account_id,
                              r.relationship.value, r.certification_authority_id or ""))
     return out.getvalue()
 
@@ -297,14 +344,104 @@ def _unwritable(path: Path) -> str | None:
     return None
 
 
+class _OutputError(Exception):
+    """An output file could not be written; every result written before is whole."""
+
+    @classmethod
+    def writing(cls, path: Path, error: OSError) -> _OutputError:
+        why = error.strerror or str(error)
+        room = error.errno in (errno.ENOSPC, errno.EFBIG, getattr(errno, "EDQUOT", errno.ENOSPC))
+        return cls(f"cannot write {path}: {why[:1].lower()}{why[1:]}; every result written so "
+                   f"far is whole: {'make room, then ' if room else ''}run again with --resume "
+                   "to continue")
+
+
+def _write_all(fd: int, data: bytes) -> None:
+    """Write all of ``data``: a full disk or a file size limit makes write() stop short."""
+    view = memoryview(data)
+    while view:
+        view = view[os.write(fd, view):]
+
+
+class _Outputs:
+    """The output files, open for appending, written a domain at a time.
+
+    A domain's CSV rows and JSON line go in completely or not at all: when a write fails
+    (a full disk, a file size limit) or is interrupted, both files are cut back to where the
+    domain began, so that no line is torn and no row lacks its JSON line. A lock on each
+    file keeps worker processes from writing in between.
+    """
+
+    def __init__(self, args: argparse.Namespace) -> None:
+        self._files: list[tuple[Path, int]] = []
+        try:
+            if args.records_csv is not None:  # first: the order the locks are taken in
+                self._files.append(
+                    (args.records_csv, os.open(args.records_csv, os.O_WRONLY | os.O_APPEND)))
+            self._files.append((args.output, os.open(args.output, os.O_WRONLY | os.O_APPEND)))
+        except BaseException:
+            self.close()
+            raise
+
+    def append(self, line: bytes, rows: bytes) -> None:
+        """Append ``rows`` to the records CSV (when there is one) and ``line`` to the JSONL."""
+        data = (rows, line) if len(self._files) == 2 else (line,)
+        for _, fd in self._files:
+            _lock(fd, True)
+        try:
+            ends = [os.lseek(fd, 0, os.SEEK_END) for _, fd in self._files]
+            try:
+                for (path, fd), chunk in zip(self._files, data, strict=True):
+                    try:
+                        _write_all(fd, chunk)
+                    except OSError as exc:
+                        raise _OutputError.writing(path, exc) from exc
+            except BaseException:
+                for (_, fd), end in zip(self._files, ends, strict=True):
+                    with contextlib.suppress(OSError):
+                        os.ftruncate(fd, end)
+                raise
+        finally:
+            for _, fd in self._files:
+                _lock(fd, False)
+
+    def close(self) -> None:
+        for _, fd in self._files:
+            with contextlib.suppress(OSError):
+                os.close(fd)
+        self._files = []
+
+
+def _lock(fd: int, take: bool) -> None:
+    try:
+        import fcntl
+    except ImportError:  # no advisory locks here: one process per crawl writes anyway
+        return
+    fcntl.flock(fd, fcntl.LOCK_EX if take else fcntl.LOCK_UN)
+
+
 def _prepare_outputs(args: argparse.Namespace) -> None:
     """Start the output afresh (unless resuming) and give a new records CSV its header."""
     if not args.resume or not args.output.exists():
-        args.output.write_bytes(b"")
+        try:
+            args.output.write_bytes(b"")
+        except OSError as exc:
+            raise _OutputError.writing(args.output, exc) from exc
     if args.records_csv is not None and (
         not args.resume or not args.records_csv.exists() or args.records_csv.stat().st_size == 0
     ):
-        args.records_csv.write_text(",".join(_CSV_COLUMNS) + "\n", encoding="utf-8")
+        header = (",".join(_CSV_COLUMNS) + "\n").encode("utf-8")
+        try:
+            fd = os.open(args.records_csv, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o666)
+        except OSError as exc:
+            raise _OutputError.writing(args.records_csv, exc) from exc
+        try:
+            _write_all(fd, header)
+        except OSError as exc:
+            os.ftruncate(fd, 0)  # a cut header would read as a header
+            raise _OutputError.writing(args.records_csv, exc) from exc
+        finally:
+            os.close(fd)
 
 
 async def _crawl_share(
@@ -312,45 +449,48 @@ async def _crawl_share(
     report: Callable[[str, int], None],
 ) -> None:
     """Crawl ``domains``, ``concurrency`` at a time, appending to the outputs and calling
-    ``report(outcome, records)``."""
+    ``report(outcome, records)`` for each domain written."""
     from adstxt.fetch import Fetcher
 
-    # O_APPEND and one write() per domain: lines never interleave, even across processes,
-    # and a killed run leaves at most one partial line at the end of each file.
-    fd = os.open(args.output, os.O_WRONLY | os.O_APPEND)
-    csv_fd = None if args.records_csv is None else os.open(
-        args.records_csv, os.O_WRONLY | os.O_APPEND)
+    outputs = _Outputs(args)
     pending: Iterator[str] = iter(domains)
 
     async def worker() -> None:
         for domain in pending:
             result, tries = await _fetch_with_retries(fetcher, domain, args)
-            entry = _entry(domain, result, tries, args.include_records)
-            if csv_fd is not None:
-                # Records first: a run killed in between leaves rows that --resume drops.
-                os.write(csv_fd, _csv_rows(domain, result).encode("utf-8"))
-            os.write(fd, (_JSON.encode(entry) + "\n").encode("utf-8"))
+            files = _usable(result)
+            entry = _entry(domain, result, tries, args.include_records, files)
+            rows = _csv_rows(domain, files) if args.records_csv is not None else ""
+            # No await from the write to the report: a stop (Ctrl-C, a failure elsewhere)
+            # comes at an await, so the counts always match what the files hold.
+            outputs.append((_JSON.encode(entry) + "\n").encode("utf-8"), rows.encode("utf-8"))
             report(entry["outcome"], entry["records"])
 
     try:
         async with Fetcher(**_fetcher_options(args)) as fetcher:
-            await asyncio.gather(*(worker() for _ in range(concurrency)))
+            tasks = [asyncio.ensure_future(worker()) for _ in range(concurrency)]
+            try:
+                await asyncio.gather(*tasks)
+            finally:
+                # One failed or all are stopped: every task must be done before the files
+                # close (a task writing to a closed, reused descriptor could hit another file).
+                for task in tasks:
+                    task.cancel()
+                await asyncio.gather(*tasks, return_exceptions=True)
     finally:
-        os.close(fd)
-        if csv_fd is not None:
-            os.close(csv_fd)
+        outputs.close()
 
 
-def _run_here(args: argparse.Namespace, remaining: list[str], progress: _Progress) -> _Totals:
-    totals = _Totals()
-
+def _run_here(
+    args: argparse.Namespace, remaining: list[str], progress: _Progress, totals: _Totals,
+) -> None:
     def report(outcome: str, records: int) -> None:
         totals.add(outcome, records)
         progress.advance(1)
 
     concurrency = max(1, min(args.concurrency, len(remaining)))
+    # On Ctrl-C, asyncio.run cancels the crawl at an await, then raises KeyboardInterrupt.
     asyncio.run(_crawl_share(args, remaining, concurrency, report))
-    return totals
 
 
 class _Totals:
@@ -416,10 +556,20 @@ def _worker_process(
     args: argparse.Namespace, groups: list[list[str]], claimed: Any, concurrency: int,
     sender: Connection, parent: int,
 ) -> None:
-    """A worker process: crawl domains taken from ``groups``, sending counts to the parent."""
+    """A worker process: crawl domains taken from ``groups``, sending counts to the parent.
+
+    Ctrl-C is the parent's to handle: it asks each worker to stop with SIGTERM, and a worker
+    stops at an await (never between writing a domain and counting it), sends its last
+    counts and says goodbye, so that the parent's summary matches the files.
+    """
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    stop = {"asked": False}
+    signal.signal(signal.SIGTERM, lambda *_: stop.update(asked=True))  # until the loop runs
+    _block_stop(False)  # the parent started this process with SIGTERM blocked
     _die_with_parent(parent)
     totals = _Totals()
     sent = _Totals()
+    failure: list[str] = []
 
     def flush() -> None:
         delta = {
@@ -439,21 +589,43 @@ def _worker_process(
                     os._exit(1)
                 flush()
 
+        crawl = asyncio.ensure_future(
+            _crawl_share(args, _claims(groups, claimed), concurrency, totals.add))
+        with contextlib.suppress(NotImplementedError):  # no signal handlers in this loop
+            asyncio.get_running_loop().add_signal_handler(signal.SIGTERM, crawl.cancel)
+        if stop["asked"]:
+            crawl.cancel()
         ticker = asyncio.ensure_future(tick())
         try:
-            await _crawl_share(args, _claims(groups, claimed), concurrency, totals.add)
+            await crawl
+        except asyncio.CancelledError:
+            pass  # asked to stop: what was written is counted below
+        except _OutputError as exc:
+            failure.append(str(exc))
         finally:
             ticker.cancel()
 
     asyncio.run(run())
+    # Closing the loop restored the default SIGTERM action, which would end the process
+    # before it has reported.
+    signal.signal(signal.SIGTERM, signal.SIG_IGN)
     flush()
+    if failure:
+        sender.send(("failed", failure[0]))
     sender.send(None)
     sender.close()
 
 
+def _block_stop(block: bool) -> None:
+    if hasattr(signal, "pthread_sigmask"):
+        signal.pthread_sigmask(signal.SIG_BLOCK if block else signal.SIG_UNBLOCK,
+                               {signal.SIGTERM})
+
+
 def _run_processes(
     args: argparse.Namespace, remaining: list[str], count: int, progress: _Progress,
-) -> _Totals:
+    totals: _Totals,
+) -> None:
     import multiprocessing
     from multiprocessing.connection import Connection, wait
     from multiprocessing.context import ForkContext, SpawnContext
@@ -475,7 +647,31 @@ def _run_processes(
     receivers: list[Connection] = []
     workers: list[BaseProcess] = []
     dead: list[BaseProcess] = []
-    totals = _Totals()
+    failures: list[str] = []
+    me = os.getpid()
+    stopping: list[float] = []  # when the workers were asked to stop, once they were
+
+    def stop_workers() -> None:
+        """Ask every worker to stop; they report what they wrote and leave."""
+        if not stopping:
+            stopping.append(time.monotonic())
+        for worker in workers:
+            if worker.pid is not None and worker.pid not in told:
+                told.add(worker.pid)
+                with contextlib.suppress(OSError):
+                    os.kill(worker.pid, signal.SIGTERM)
+
+    told: set[int] = set()
+
+    interrupted: list[bool] = []
+
+    def on_interrupt(signum: int, frame: object) -> None:
+        if os.getpid() != me:  # a worker just forked, before it ignores Ctrl-C itself
+            return
+        interrupted.append(True)
+        stop_workers()
+
+    previous = signal.signal(signal.SIGINT, on_interrupt)
     try:
         for _ in range(count):
             receiver, sender = context.Pipe(duplex=False)
@@ -483,29 +679,43 @@ def _run_processes(
             process = context.Process(
                 target=_worker_process,
                 args=(args, groups, claimed, concurrency, sender, os.getpid()), daemon=True)
+            # Started with SIGTERM blocked: a stop asked for before the worker can handle it
+            # waits for it rather than killing it.
+            _block_stop(True)
             try:
                 process.start()
             finally:
+                _block_stop(False)
                 sender.close()
             workers.append(process)
             listening[receiver] = process
-        while listening and not dead:
-            for ready in wait(list(listening)):
+        if interrupted:  # Ctrl-C while starting: the workers started since were not told
+            stop_workers()
+        while listening:
+            if stopping and time.monotonic() - stopping[0] > _STOP_GRACE:
+                break  # a worker that does not stop is terminated below
+            for ready in wait(list(listening), timeout=0.5 if stopping else None):
                 assert isinstance(ready, Connection)
                 try:
                     message = ready.recv()
                 except EOFError:  # gone without saying goodbye
                     dead.append(listening.pop(ready))
+                    stop_workers()
                     continue
                 if message is None:
                     del listening[ready]
+                    continue
+                if message[0] == "failed":
+                    failures.append(message[1])
+                    stop_workers()
                     continue
                 delta, records = message
                 totals.outcomes.update(delta)
                 totals.records += records
                 progress.advance(sum(delta.values()))
     finally:
-        if dead or listening:  # a failure or an interruption: stop the others
+        signal.signal(signal.SIGINT, previous)
+        if listening:  # an error, or a worker that did not stop in time
             for worker in workers:
                 if worker.is_alive():
                     worker.terminate()
@@ -513,6 +723,8 @@ def _run_processes(
             worker.join()
         for receiver in receivers:
             receiver.close()
+    if failures:
+        raise _OutputError(failures[0])
     failed = dead or [p for p in workers if p.exitcode]
     if failed:
         raise OSError(
@@ -520,7 +732,8 @@ def _run_processes(
             f"({', '.join(_exit_reason(p.exitcode) for p in failed)}); "
             "run again with --resume to continue"
         )
-    return totals
+    if interrupted:
+        raise KeyboardInterrupt
 
 
 def _exit_reason(code: int | None) -> str:
@@ -536,15 +749,36 @@ def _crawl(args: argparse.Namespace, remaining: list[str], skipped: int) -> int:
     progress = _Progress(len(remaining), sys.stderr, show)
     count = min(args.processes, len(remaining)) or 1
     started = time.monotonic()
+    totals = _Totals()
+    stopped, status = None, 0
     try:
-        if count > 1:
-            totals = _run_processes(args, remaining, count, progress)
-        else:
-            totals = _run_here(args, remaining, progress)
-    finally:
-        progress.close()
-    _summary(totals.outcomes, totals.records, time.monotonic() - started, skipped, count)
-    return 0
+        try:
+            if count > 1:
+                _run_processes(args, remaining, count, progress, totals)
+            else:
+                _run_here(args, remaining, progress, totals)
+        finally:
+            progress.close()
+    except KeyboardInterrupt:
+        stopped, status = ("interrupted; every result written so far is whole: run again "
+                           "with --resume to continue"), 130
+    except _OutputError as exc:
+        stopped, status = str(exc), 2
+    # Also when stopped: the counts are those of the domains the files hold.
+    try:
+        _summary(totals.outcomes, totals.records, time.monotonic() - started, skipped, count)
+        sys.stdout.flush()
+    except OSError as exc:  # a full disk under a redirected stdout, say
+        why = exc.strerror or str(exc)
+        print(f"adstxt-crawl: cannot write the summary: {why[:1].lower()}{why[1:]}",
+              file=sys.stderr)
+        # What could not be written is dropped rather than retried, and failed, at exit.
+        with contextlib.suppress(OSError):
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        status = status or 2
+    if stopped is not None:
+        print(f"adstxt-crawl: {stopped}", file=sys.stderr)
+    return status
 
 
 def _summary(
@@ -563,7 +797,8 @@ def _summary(
 
 def main(argv: Sequence[str] | None = None, *, prog: str = "adstxt-crawl") -> int:
     """Run the crawler; exit 0 when every domain was crawled, 2 on bad usage or input, an
-    unwritable output or a failed worker process, 130 when interrupted.
+    unwritable output (a full disk, say) or a failed worker process, 130 when interrupted;
+    the summary is printed in every case where domains were crawled.
 
     ``prog`` names the command in usage and help only (``adstxt crawl`` runs it too).
     """
@@ -606,8 +841,15 @@ def main(argv: Sequence[str] | None = None, *, prog: str = "adstxt-crawl") -> in
                 _trim_csv(args.records_csv, done)
         remaining = [d for d in domains if d.lower() not in done]
         return _crawl(args, remaining, len(domains) - len(remaining))
-    except OSError as exc:
+    except _OutputError as exc:
         print(f"adstxt-crawl: {exc}", file=sys.stderr)
+        return 2
+    except OSError as exc:
+        if exc.filename is not None and exc.strerror:
+            why = f"{exc.strerror[:1].lower()}{exc.strerror[1:]}"
+            print(f"adstxt-crawl: cannot use {exc.filename}: {why}", file=sys.stderr)
+        else:
+            print(f"adstxt-crawl: {exc}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         print("adstxt-crawl: interrupted; run again with --resume to continue",

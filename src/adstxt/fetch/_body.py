@@ -73,7 +73,10 @@ async def read_body(
         try:
             body += inflater.feed(chunk, limit - len(body))
         except zlib.error as exc:
-            raise BodyError("ADS522", f"The {encoding} body is corrupt: {exc}") from exc
+            # zlib's own words ("Error -3 while decompressing data: incorrect header check")
+            # say nothing a server's operator can act on.
+            raise BodyError("ADS522", f"The body is declared {encoding} but is not valid "
+                                      f"{encoding} data after {raw:,} bytes") from exc
         if len(body) > limit:
             raise BodyError(
                 "ADS521",

@@ -10,16 +10,20 @@ about 2.4 ms of CPU per site against about 0.5 ms here.
 from __future__ import annotations
 
 import asyncio
+import re
+import socket
 import ssl
 from collections.abc import AsyncIterator, Sequence
 
 import h11
 
 from adstxt.fetch._connect import Resolver
+from adstxt.fetch._failures import os_failure
 
 __all__ = ["HTTPResponse", "ProtocolFailureError", "open_response"]
 
 _CHUNK = 65536
+_HEAD_END = re.compile(rb"\r?\n\r?\n")
 
 
 class ProtocolFailureError(Exception):
@@ -27,22 +31,27 @@ class ProtocolFailureError(Exception):
 
 
 class _Clock:
-    """The read limit of one exchange: ``read_timeout`` per read, never past the deadline."""
+    """The read limit of one exchange: ``read_timeout`` per read, never past the deadline.
 
-    __slots__ = ("_deadline", "_read_timeout", "_total")
+    ``total`` is what is left of the fetch's time limit ``budget`` (all of it for a fetch's
+    first request): a fetch with a redirect or a second scheme spends one limit across them.
+    """
 
-    def __init__(self, read_timeout: float, total: float) -> None:
+    __slots__ = ("_budget", "_deadline", "_read_timeout")
+
+    def __init__(self, read_timeout: float, total: float, budget: float) -> None:
         self._read_timeout = read_timeout
-        self._total = total
+        self._budget = budget
         self._deadline = asyncio.get_running_loop().time() + total
 
     def limit(self, seconds: float, what: str) -> tuple[float, str]:
-        """``seconds`` for ``what``, or what is left of the whole exchange if less."""
+        """``seconds`` for ``what``, or what is left of the whole fetch if less."""
         left = self._deadline - asyncio.get_running_loop().time()
         if left < seconds:
+            message = f"the fetch's time limit of {self._budget:g} s ran out"
             if left <= 0:
-                raise TimeoutError(f"total timeout after {self._total:g} s")
-            return left, f"total timeout after {self._total:g} s"
+                raise TimeoutError(message)
+            return left, message
         return seconds, f"{what} timeout after {seconds:g} s"
 
     def read(self) -> tuple[float, str]:
@@ -145,26 +154,75 @@ class HTTPResponse:
 
 async def _next_event(connection: h11.Connection, pipe: _Pipe, clock: _Clock) -> object:
     while True:
+        state = connection.their_state  # h11 moves to ERROR when it raises
         try:
             event = connection.next_event()
         except h11.RemoteProtocolError as exc:
-            raise ProtocolFailureError(f"invalid HTTP response: {exc}") from exc
+            raise _broken(exc, state, connection) from exc
         if event is not h11.NEED_DATA:
             return event
-        data = await pipe.read(*clock.read())
+        try:
+            data = await pipe.read(*clock.read())
+        except ConnectionError as exc:  # a reset (TLS failures are reported as such)
+            started = bool(connection.trailing_data[0])
+            raise ProtocolFailureError(
+                _cut_short("the server reset the connection", state, started)) from exc
+        if state is h11.SEND_RESPONSE and data:
+            _limit_head(connection.trailing_data[0], data)
         try:
             connection.receive_data(data)
         except h11.RemoteProtocolError as exc:
-            raise ProtocolFailureError(f"invalid HTTP response: {exc}") from exc
+            raise _broken(exc, state, connection) from exc
+
+
+def _limit_head(buffered: bytes, data: bytes) -> None:
+    """Refuse a response head over the limit. h11 holds an event to its size limit only
+    while the event is unfinished, so a long head that arrives whole would pass it."""
+    pending = buffered + data
+    end = _HEAD_END.search(pending)  # h11 takes bare LF line ends too
+    if (end is None and len(pending) > _CHUNK) or (end is not None and end.end() > _CHUNK):
+        raise ProtocolFailureError(f"the response headers exceed the {_CHUNK // 1024} KiB limit")
+
+
+def _broken(
+    exc: h11.RemoteProtocolError, state: object, connection: h11.Connection,
+) -> ProtocolFailureError:
+    """h11's complaint (``Receive buffer too long``, ``can't handle event type
+    ConnectionClosed when role=SERVER ...``) as what the server did."""
+    text = str(exc)
+    data, closed = connection.trailing_data
+    if text == "Receive buffer too long":
+        what = "the response headers" if state is h11.SEND_RESPONSE else "a chunk size line"
+        return ProtocolFailureError(f"{what} exceed the {_CHUNK // 1024} KiB limit")
+    if closed:
+        got = re.search(r"received (\d+) bytes, expected (\d+)", text)
+        amount = f" ({int(got[1]):,} of {int(got[2]):,} bytes)" if got else ""
+        return ProtocolFailureError(
+            _cut_short("the server closed the connection", state, bool(data)) + amount)
+    text = re.sub(r"bytearray\((b'.*')\)", r"\1", text)
+    return ProtocolFailureError(f"the response is not valid HTTP/1.1 ({text})")
+
+
+def _cut_short(what: str, state: object, started: bool) -> str:
+    """``what`` happened: before the response, during its head, or during its body."""
+    if state is h11.SEND_BODY:
+        return f"{what} before sending the whole body"
+    if not started:
+        return f"{what} without sending a response"
+    return f"{what} before sending a complete response"
 
 
 async def _dial(
     resolver: Resolver, scheme: str, host: str, port: int, context: ssl.SSLContext,
     timeout: float,
 ) -> tuple[asyncio.Transport, _Pipe]:
-    targets = await resolver.resolve(host, port)
+    try:
+        targets = await resolver.resolve(host, port)
+    except socket.gaierror as exc:
+        raise OSError(os_failure(exc, host)) from exc
     loop = asyncio.get_running_loop()
     error: OSError | None = None
+    why = ""
     secure = scheme == "https"
     for address, target_port in targets:
         try:
@@ -177,11 +235,13 @@ async def _dial(
             raise
         except OSError as exc:
             error = exc
+            where = f"[{address}]:{target_port}" if ":" in address else f"{address}:{target_port}"
+            why = f"cannot connect to {where}: {os_failure(exc)}"
         else:
             assert isinstance(transport, asyncio.Transport)
             return transport, pipe
     assert error is not None  # the resolver never returns an empty list
-    raise error
+    raise OSError(why) from error
 
 
 class _Exchange:
@@ -192,16 +252,16 @@ class _Exchange:
     def __init__(
         self, resolver: Resolver, context: ssl.SSLContext, scheme: str, host: str, port: int,
         target: bytes, headers: Sequence[tuple[bytes, bytes]], connect_timeout: float,
-        read_timeout: float, total: float,
+        read_timeout: float, total: float, budget: float,
     ) -> None:
         self._args = (resolver, context, scheme, host, port, target, headers, connect_timeout,
-                      read_timeout, total)
+                      read_timeout, total, budget)
         self._transport: asyncio.Transport | None = None
 
     async def __aenter__(self) -> HTTPResponse:
         (resolver, context, scheme, host, port, target, headers, connect_timeout,
-         read_timeout, total) = self._args
-        clock = _Clock(read_timeout, total)
+         read_timeout, total, budget) = self._args
+        clock = _Clock(read_timeout, total, budget)
         seconds, what = clock.limit(connect_timeout, "connect")
         try:
             async with asyncio.timeout(seconds):
@@ -235,16 +295,17 @@ class _Exchange:
 def open_response(
     resolver: Resolver, context: ssl.SSLContext, scheme: str, host: str, port: int,
     target: bytes, headers: Sequence[tuple[bytes, bytes]], connect_timeout: float,
-    read_timeout: float, total: float,
+    read_timeout: float, total: float, budget: float | None = None,
 ) -> _Exchange:
     """``async with`` this to send ``GET target`` and get the response once its head has
     arrived; the connection is closed when the block ends.
 
     ``connect_timeout`` bounds name resolution and connecting (TLS included),
-    ``read_timeout`` each wait for data, and ``total`` the whole exchange, body included.
+    ``read_timeout`` each wait for data, and ``total`` the whole exchange, body included:
+    what is left of the fetch's time limit ``budget`` (``total`` when not given).
 
     Raises :class:`~adstxt.fetch._connect.BlockedAddressError`, :class:`ssl.SSLError`,
     :class:`TimeoutError`, :class:`ProtocolFailureError` or another :class:`OSError`.
     """
     return _Exchange(resolver, context, scheme, host, port, target, headers, connect_timeout,
-                     read_timeout, total)
+                     read_timeout, total, total if budget is None else budget)

@@ -15,7 +15,21 @@ from collections.abc import Sequence
 
 import attrs
 
-__all__ = ["BlockedAddressError", "ConnectTo", "Resolver", "is_public_address", "parse_connect_to"]
+__all__ = [
+    "BlockedAddressError", "ConnectTo", "Resolver", "connect_to_rules", "is_public_address",
+    "parse_connect_to",
+]
+
+
+def _host_key(value: object) -> object:
+    """Host names match without regard to case or a final dot, as DNS names do."""
+    return (value.lower().rstrip(".") or None) if isinstance(value, str) else value
+
+
+def _port_number(instance: object, attribute: attrs.Attribute[int], value: int) -> None:
+    number: object = value  # checked: a caller may pass anything
+    if isinstance(number, bool) or not isinstance(number, int) or not 0 < number < 65536:
+        raise ValueError(f"ConnectTo.{attribute.name}: {value!r} is not a port number")
 
 
 @attrs.frozen
@@ -26,10 +40,12 @@ class ConnectTo:
     of ``None`` keep the requested one, as in curl's ``--connect-to HOST1:PORT1:HOST2:PORT2``.
     """
 
-    host: str | None
-    port: int | None
-    address: str | None
-    target_port: int | None
+    host: str | None = attrs.field(converter=_host_key, validator=(
+        attrs.validators.optional(attrs.validators.instance_of(str))))
+    port: int | None = attrs.field(validator=attrs.validators.optional(_port_number))
+    address: str | None = attrs.field(validator=attrs.validators.optional(
+        attrs.validators.instance_of(str)))
+    target_port: int | None = attrs.field(validator=attrs.validators.optional(_port_number))
 
     def matches(self, host: str, port: int) -> bool:
         """True when this override applies to a connection to ``host``:``port``."""
@@ -47,46 +63,78 @@ class BlockedAddressError(OSError):
         self.address = address
 
 
-def _split_host(text: str, spec: str) -> tuple[str, str]:
+def _split_host(text: str, where: str) -> tuple[str, str]:
     """Split ``host:rest`` where host may be a bracketed IPv6 literal."""
     if text.startswith("["):
         end = text.find("]")
         if end < 0 or text[end + 1 : end + 2] != ":":
-            raise ValueError(f"--connect-to {spec!r}: unclosed '[' in an IPv6 address")
+            raise ValueError(f"{where}: unclosed '[' in an IPv6 address")
         return text[1:end], text[end + 2 :]
     host, sep, rest = text.partition(":")
     if not sep:
-        raise ValueError(f"--connect-to {spec!r}: expected HOST1:PORT1:HOST2:PORT2")
+        raise ValueError(f"{where}: expected HOST1:PORT1:HOST2:PORT2")
     return host, rest
 
 
-def _port(text: str, spec: str) -> int | None:
+def _port(text: str, where: str) -> int | None:
     if not text:
         return None
-    if not text.isdigit() or not 0 < int(text) < 65536:
-        raise ValueError(f"--connect-to {spec!r}: {text!r} is not a port number")
+    if not (text.isascii() and text.isdigit()) or not 0 < int(text) < 65536:
+        raise ValueError(f"{where}: {text!r} is not a port number")
     return int(text)
 
 
-def parse_connect_to(spec: str) -> ConnectTo:
+def parse_connect_to(spec: str, *, option: str = "--connect-to") -> ConnectTo:
     """Parse curl's ``HOST1:PORT1:HOST2:PORT2``; empty parts are wildcards or "unchanged".
+
+    A malformed spec raises :class:`ValueError` naming ``option``, the option or argument
+    it came from.
 
     >>> parse_connect_to("example.com:443:127.0.0.1:8443")
     ConnectTo(host='example.com', port=443, address='127.0.0.1', target_port=8443)
     >>> parse_connect_to("::[::1]:")
     ConnectTo(host=None, port=None, address='::1', target_port=None)
     """
-    host, rest = _split_host(spec.strip(), spec)
+    if not isinstance(spec, str):
+        raise TypeError(f"{option}: expected a 'HOST1:PORT1:HOST2:PORT2' string, "
+                        f"not {type(spec).__name__}")
+    where = f"{option} {spec!r}"
+    host, rest = _split_host(spec.strip(), where)
     port_text, sep, rest = rest.partition(":")
     if not sep:
-        raise ValueError(f"--connect-to {spec!r}: expected HOST1:PORT1:HOST2:PORT2")
-    address, target_text = _split_host(rest, spec)
+        raise ValueError(f"{where}: expected HOST1:PORT1:HOST2:PORT2")
+    address, target_text = _split_host(rest, where)
     if ":" in target_text:
-        raise ValueError(f"--connect-to {spec!r}: too many ':' (bracket IPv6 addresses)")
+        raise ValueError(f"{where}: too many ':' (bracket IPv6 addresses)")
     return ConnectTo(
-        host.lower().rstrip(".") or None, _port(port_text, spec), address or None,
-        _port(target_text, spec),
+        host or None, _port(port_text, where), address or None,
+        _port(target_text, where),
     )
+
+
+def connect_to_rules(value: object) -> tuple[ConnectTo, ...]:
+    """The ``connect_to`` argument of the library: :class:`ConnectTo` values or specs in the
+    command line's ``HOST1:PORT1:HOST2:PORT2`` form, checked here rather than at the first
+    connection (:class:`TypeError` or :class:`ValueError` naming the bad item)."""
+    if isinstance(value, (str, bytes, ConnectTo)):
+        raise TypeError(
+            f"connect_to takes a list of overrides, not one {type(value).__name__}; "
+            f"write connect_to=[{value!r}]")
+    try:
+        items = list(value)  # type: ignore[call-overload]
+    except TypeError:
+        raise TypeError(
+            f"connect_to takes a list of overrides, not {type(value).__name__}") from None
+    rules = []
+    for index, item in enumerate(items):
+        if isinstance(item, ConnectTo):
+            rules.append(item)
+        elif isinstance(item, str):
+            rules.append(parse_connect_to(item, option=f"connect_to[{index}]"))
+        else:
+            raise TypeError(f"connect_to[{index}]: expected a ConnectTo or a "
+                            f"'HOST1:PORT1:HOST2:PORT2' string, not {type(item).__name__}")
+    return tuple(rules)
 
 
 def is_public_address(address: str) -> bool:

@@ -4,8 +4,10 @@ fallback, SUBDOMAIN referrals and app-ads.txt host discovery."""
 from __future__ import annotations
 
 import asyncio
+import contextvars
 import datetime as dt
 import functools
+import math
 import ssl
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
@@ -14,13 +16,14 @@ from urllib.parse import quote, urljoin, urlsplit
 import attrs
 
 from adstxt._version import __version__
-from adstxt.diagnostics import Diagnostic
+from adstxt.diagnostics import Diagnostic, Severity
 from adstxt.fetch import _diag
 from adstxt.fetch._body import BodyError, read_body
 from adstxt.fetch._caching import DEFAULT_LIFETIME, caching_from_headers
 from adstxt.fetch._checks import check_body, status_findings
 from adstxt.fetch._client import ProtocolFailureError, open_response
-from adstxt.fetch._connect import BlockedAddressError, ConnectTo, Resolver
+from adstxt.fetch._connect import BlockedAddressError, ConnectTo, Resolver, connect_to_rules
+from adstxt.fetch._failures import os_failure, tls_failure
 from adstxt.fetch._gate import HostGate
 from adstxt.fetch._result import FetchResult, Hop, Resource
 from adstxt.fetch._robots import blocked_agents
@@ -65,6 +68,24 @@ class _Chain:
     followed: bool = True  # False when a redirect was refused and the last response dropped
 
 
+class _Budget:
+    """The time limit of one fetch, spent by its requests one after another: both schemes,
+    every redirect, robots.txt. Waiting for a turn at the host (``host_delay``, or another
+    request to the same host) is not counted: it says nothing about the server."""
+
+    __slots__ = ("left", "total")
+
+    def __init__(self, total: float) -> None:
+        self.total = total
+        self.left = total
+
+
+#: The budget of the fetch that the running task is doing (each SUBDOMAIN file, fetched in
+#: a task of its own, has its own).
+_BUDGET: contextvars.ContextVar[_Budget | None] = contextvars.ContextVar(
+    "adstxt_fetch_budget", default=None)
+
+
 _ENCODINGS_HEADER = (b"Accept-Encoding", b"gzip, deflate")
 
 
@@ -97,9 +118,12 @@ class Fetcher:
     """Fetches ads.txt and app-ads.txt files; share one across many fetches, with ``async with``.
 
     Timeouts are in seconds: ``connect_timeout`` to open a connection, ``read_timeout``
-    between two reads, ``timeout`` for one whole exchange (which stops a server that trickles
-    bytes forever). ``max_bytes`` caps the body as it streams in, compressed or not.
-    ``connect_to`` overrides where host names connect (see :func:`parse_connect_to`);
+    between two reads, ``timeout`` for one whole fetch: HTTPS and HTTP, every redirect and
+    robots.txt together, so that a server that trickles bytes forever is stopped too (each
+    ``SUBDOMAIN=`` file has a limit of its own; waiting for ``host_delay`` is not counted).
+    ``max_bytes`` caps the body as it streams in, compressed or not.
+    ``connect_to`` overrides where host names connect: :class:`ConnectTo` values or
+    ``HOST1:PORT1:HOST2:PORT2`` strings (see :func:`parse_connect_to`);
     ``allow_private_addresses`` lifts the refusal of private, loopback, link-local and
     multicast addresses. ``verify`` is ``True``, ``False`` or an :class:`ssl.SSLContext`.
     ``robots`` also reads robots.txt and warns when it blocks the file. ``host_delay``
@@ -107,14 +131,31 @@ class Fetcher:
     """
 
     def __init__(
-        self, *, connect_to: Sequence[ConnectTo] = (), allow_private_addresses: bool = False,
+        self, *, connect_to: Sequence[ConnectTo | str] = (), allow_private_addresses: bool = False,
         verify: bool | ssl.SSLContext = True, connect_timeout: float = 5.0,
         read_timeout: float = 10.0, timeout: float = 30.0, max_bytes: int = MAX_BYTES,
         max_redirects: int = 10, user_agent: str = DEFAULT_USER_AGENT, robots: bool = False,
         max_connections: int = 100, host_delay: float = 0.0,
         lifetime: dt.timedelta = DEFAULT_LIFETIME, max_subdomains: int = 50,
     ) -> None:
-        self._resolver = Resolver(connect_to, allow_private=allow_private_addresses)
+        # Checked here, so that a wrong argument fails at the call that gave it rather than
+        # deep inside the first connection.
+        for name, value in (("connect_timeout", connect_timeout), ("read_timeout", read_timeout),
+                            ("timeout", timeout)):
+            _require_number(name, value, minimum=0.0, inclusive=False)
+        _require_number("host_delay", host_delay, minimum=0.0)
+        for name, count, least in (("max_bytes", max_bytes, 1), ("max_redirects", max_redirects, 0),
+                                   ("max_connections", max_connections, 1),
+                                   ("max_subdomains", max_subdomains, 0)):
+            _require_count(name, count, least)
+        if not isinstance(verify, (bool, ssl.SSLContext)):
+            raise TypeError(f"verify must be True, False or an ssl.SSLContext, not {verify!r}")
+        if not isinstance(user_agent, str):
+            raise TypeError(f"user_agent must be a string, not {type(user_agent).__name__}")
+        if not isinstance(lifetime, dt.timedelta):
+            raise TypeError(f"lifetime must be a datetime.timedelta, not {lifetime!r}")
+        self._resolver = Resolver(connect_to_rules(connect_to),
+                                  allow_private=allow_private_addresses)
         self._context = _tls_context(verify)
         self._slots = asyncio.Semaphore(max_connections)
         self._connect_timeout = connect_timeout
@@ -146,10 +187,26 @@ class Fetcher:
 
     async def _request(self, url: str, want_body: bool, accept: str = "text/plain") -> _Response:
         host = host_of(url)
+        budget = _BUDGET.get() or _Budget(self._timeout)
         async with self._slots, self._gate(host):
-            return await self._exchange(url, want_body, accept)
+            if budget.left <= 0:
+                return _Response(url, error=_diag.make(
+                    "ADS502", f"{url}: not requested: the fetch's time limit of "
+                              f"{budget.total:g} s had run out"))
+            loop = asyncio.get_running_loop()
+            started = loop.time()
+            try:
+                return await self._exchange(url, want_body, accept, budget)
+            finally:
+                budget.left -= loop.time() - started
 
-    async def _exchange(self, url: str, want_body: bool, accept: str) -> _Response:
+    def _budgeted(self) -> contextvars.Token[_Budget | None] | None:
+        """Start the time limit of a fetch, unless this task is inside one already."""
+        return _BUDGET.set(_Budget(self._timeout)) if _BUDGET.get() is None else None
+
+    async def _exchange(
+        self, url: str, want_body: bool, accept: str, budget: _Budget,
+    ) -> _Response:
         parts = urlsplit(url)
         scheme = parts.scheme.lower()
         port = parts.port or (443 if scheme == "https" else 80)
@@ -172,7 +229,7 @@ class Fetcher:
             async with open_response(
                 self._resolver, self._context, scheme, host, port,
                 target.encode("ascii"), headers, self._connect_timeout,
-                self._read_timeout, self._timeout,
+                self._read_timeout, budget.left, budget.total,
             ) as raw:
                 response.status = raw.status
                 response.headers = _headers(raw.headers)
@@ -195,12 +252,19 @@ class Fetcher:
                 "only public addresses are fetched unless private ones are allowed",
             )
         except TimeoutError as exc:
-            response.error = _diag.make("ADS502", f"{url}: {exc}")
-        except (ssl.SSLError, ssl.CertificateError) as exc:
-            response.error = _diag.make("ADS503", f"{url}: TLS failed: {exc}")
-        except (ProtocolFailureError, OSError, UnicodeError, ValueError) as exc:
-            detail = str(exc) or type(exc).__name__
-            response.error = _diag.make("ADS501", f"{url}: {detail}")
+            # Ours say which limit ran out; the OS's (ETIMEDOUT) are put in words.
+            why = os_failure(exc) if exc.errno is not None else str(exc) or "timed out"
+            response.error = _diag.make("ADS502", f"{url}: {why}")
+        except ssl.SSLError as exc:
+            response.error = _diag.make("ADS503", f"{url}: TLS failed: {tls_failure(exc)}")
+        except ProtocolFailureError as exc:
+            response.error = _diag.make("ADS501", f"{url}: {exc}")
+        except OSError as exc:
+            response.error = _diag.make("ADS501", f"{url}: {os_failure(exc, host)}")
+        except UnicodeError:
+            response.error = _diag.make("ADS501", f"{url}: {host!r} is not a valid host name")
+        except ValueError as exc:
+            response.error = _diag.make("ADS501", f"{url}: cannot connect ({exc})")
         return response
 
     # ---- a redirect chain --------------------------------------------------------------
@@ -310,10 +374,20 @@ class Fetcher:
     # ---- a host: HTTPS, then HTTP ------------------------------------------------------
 
     async def _fetch_host(self, host: str, kind: FileKind) -> FetchResult:
+        token = self._budgeted()
+        try:
+            return await self._fetch_schemes(host, kind)
+        finally:
+            if token is not None:
+                _BUDGET.reset(token)
+
+    async def _fetch_schemes(self, host: str, kind: FileKind) -> FetchResult:
         root = root_domain(host) or host
         secure = await self._fetch_chain(f"https://{host}/{kind}", root, kind)
         if secure.status == 200 and secure.outcome == "ok":
             return await self._with_robots(attrs.evolve(secure, attempts=(secure.chain,)))
+        if _spent():  # HTTPS used up the time limit: nothing is left to try HTTP with
+            return attrs.evolve(secure, attempts=(secure.chain,))
         plain = await self._fetch_chain(f"http://{host}/{kind}", root, kind)
         attempts = (secure.chain, plain.chain)
         if plain.status == 200 and plain.outcome == "ok":
@@ -326,7 +400,13 @@ class Fetcher:
                             "ADS527", f"{host} serves /{kind} over HTTP only (HTTPS: {why})",
                             "serve the file over HTTPS too; crawlers prefer it"))))
             chosen = plain
-        elif _answered(secure.chain) or not _answered(plain.chain):
+        elif not _answered(secure.chain) and not _answered(plain.chain):
+            # No answer either way: HTTP's failure, the last, is the outcome, and names the
+            # HTTPS one (a refused HTTPS port says nothing of why HTTP then timed out).
+            return await self._with_robots(attrs.evolve(
+                plain, attempts=attempts,
+                fetch_diagnostics=_after(plain.fetch_diagnostics, secure.fetch_diagnostics)))
+        elif _answered(secure.chain):
             chosen = secure
         else:
             # HTTPS gave no response at all: report why, after what HTTP answered (the
@@ -372,7 +452,12 @@ class Fetcher:
         ``subdomains`` is false). For app-ads.txt, ``domain`` is the developer URL or host
         from the app store listing, and the app-ads.txt appendix's host rules apply.
         """
-        return await self._fetch(domain, kind, subdomains)
+        token = self._budgeted()
+        try:
+            return await self._fetch(domain, kind, subdomains)
+        finally:
+            if token is not None:
+                _BUDGET.reset(token)
 
     async def _fetch(self, domain: str, kind: FileKind, subdomains: bool) -> FetchResult:
         if kind == "app-ads.txt":
@@ -399,7 +484,7 @@ class Fetcher:
         if not wanted:  # most files: no referral to follow, nothing to gather
             return attrs.evolve(result, governs=governs)
         # SUBDOMAIN entries inside these files are not followed: referrals go one level down.
-        found = await asyncio.gather(*(self._fetch_host(name, "ads.txt") for name in wanted))
+        found = await asyncio.gather(*(self._fetch_file(name) for name in wanted))
         notes = []
         for name, sub in zip(wanted, found, strict=True):
             if sub.outcome == "ok":
@@ -414,6 +499,11 @@ class Fetcher:
             fetch_diagnostics=(*result.fetch_diagnostics, *notes),
         )
 
+    async def _fetch_file(self, host: str) -> FetchResult:
+        """A SUBDOMAIN file, in a task of its own: with a time limit of its own."""
+        _BUDGET.set(_Budget(self._timeout))
+        return await self._fetch_host(host, "ads.txt")
+
     async def _fetch_app_ads(self, developer_url: str) -> FetchResult:
         hosts = app_ads_hosts(developer_url)
         if not hosts:
@@ -423,7 +513,7 @@ class Fetcher:
         for host in hosts:
             result = await self._fetch_host(host, "app-ads.txt")
             attempts += result.attempts
-            if result.outcome == "ok":
+            if result.outcome == "ok" or _spent():  # no time left: this failure is the one
                 break
         assert result is not None
         return attrs.evolve(
@@ -445,8 +535,13 @@ class Fetcher:
         file_kind: FileKind = kind or (
             "app-ads.txt" if parts.path.lower().endswith("app-ads.txt") else "ads.txt")
         root = root_domain(host) or host
-        result = await self._fetch_chain(url.strip(), root, file_kind)
-        result = await self._with_robots(attrs.evolve(result, attempts=(result.chain,)))
+        token = self._budgeted()
+        try:
+            result = await self._fetch_chain(url.strip(), root, file_kind)
+            result = await self._with_robots(attrs.evolve(result, attempts=(result.chain,)))
+        finally:
+            if token is not None:
+                _BUDGET.reset(token)
         return attrs.evolve(result, governs={host: result.final_url or result.url})
 
     async def fetch_resource(self, domain: str, path: str, *, accept: str) -> Resource:
@@ -460,13 +555,21 @@ class Fetcher:
         if root is None:
             invalid = _invalid(domain, "ads.txt")
             return Resource("", None, None, {}, None, (), invalid.fetch_diagnostics)
-        secure = await self._resource(f"https://{root}{path}", root, accept)
-        if secure.ok:
-            return secure
-        plain = await self._resource(f"http://{root}{path}", root, accept)
+        token = self._budgeted()
+        try:
+            secure = await self._resource(f"https://{root}{path}", root, accept)
+            if secure.ok or _spent():
+                return secure
+            plain = await self._resource(f"http://{root}{path}", root, accept)
+        finally:
+            if token is not None:
+                _BUDGET.reset(token)
         if plain.ok:
             return plain
-        if _answered(secure.chain) or not _answered(plain.chain):
+        if not _answered(secure.chain) and not _answered(plain.chain):
+            # No answer either way: HTTP's failure is the outcome and names the HTTPS one.
+            return attrs.evolve(plain, diagnostics=_after(plain.diagnostics, secure.diagnostics))
+        if _answered(secure.chain):
             return secure
         # HTTPS gave no response at all: what HTTP answered is the one to act on.
         return attrs.evolve(plain, diagnostics=(*plain.diagnostics, *secure.diagnostics))
@@ -510,6 +613,41 @@ def _invalid(text: str, kind: FileKind, message: str | None = None) -> FetchResu
             "ADS529", message or f"{text!r} is not a domain under a public suffix",
             "give a domain such as 'example.com'"),),
     )
+
+
+def _spent() -> bool:
+    """Whether the running fetch has no time left for another request."""
+    budget = _BUDGET.get()
+    return budget is not None and budget.left <= 0
+
+
+def _after(last: tuple[Diagnostic, ...], first: tuple[Diagnostic, ...]) -> tuple[Diagnostic, ...]:
+    """``last``'s findings, its failure also naming ``first``'s: when two attempts both got
+    no answer, the last one's failure is the outcome, and the earlier one is not lost."""
+    earlier = "; ".join(d.message for d in first if d.severity is Severity.ERROR)
+    found = list(last)
+    for index in range(len(found) - 1, -1, -1):
+        if earlier and found[index].severity is Severity.ERROR:
+            failure = found[index]
+            found[index] = attrs.evolve(
+                failure, message=f"{failure.message}; tried before it: {earlier}")
+            return tuple(found)
+    return (*last, *first)
+
+
+def _require_count(name: str, value: object, least: int) -> None:
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise TypeError(f"{name} must be an integer, not {value!r}")
+    if value < least:
+        raise ValueError(f"{name} must be at least {least}, not {value!r}")
+
+
+def _require_number(name: str, value: object, *, minimum: float, inclusive: bool = True) -> None:
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        raise TypeError(f"{name} must be a number of seconds, not {value!r}")
+    if not math.isfinite(value) or not (value >= minimum if inclusive else value > minimum):
+        bound = "at least" if inclusive else "more than"
+        raise ValueError(f"{name} must be {bound} {minimum:g} seconds, not {value!r}")
 
 
 def _answered(chain: Sequence[Hop]) -> bool:

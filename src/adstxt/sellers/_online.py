@@ -213,7 +213,7 @@ class OnlineSource:
         except OSError as exc:
             # The copy is still good for this run; only later runs lose it.
             _log.warning("cannot write the sellers.json cache %s: %s",
-                         self.cache.path(root), exc)
+                         self.cache.path(root), (exc.strerror or str(exc)).lower())
         self._settle(root, result, Retrieval(root, "network", entry.url, fetched, fresh))
 
     def _failed(self, root: str, code: str, message: str, url: str | None) -> None:
@@ -283,9 +283,10 @@ def online_source(
 
     Copies are kept in ``cache_dir`` (default: ``$XDG_CACHE_HOME/adstxt/sellers`` or
     ``~/.cache/adstxt/sellers``) until the deadline their ``Cache-Control: max-age`` or
-    ``Expires`` header gives, else for ``lifetime``. ``timeout`` bounds one exchange in
-    seconds and ``max_bytes`` the body as it streams in. ``connect_to``,
-    ``allow_private_addresses`` and ``verify`` are as for :class:`adstxt.fetch.Fetcher`;
+    ``Expires`` header gives, else for ``lifetime``. ``timeout`` bounds one fetch (both
+    schemes, every redirect) in seconds and ``max_bytes`` the body as it streams in.
+    ``connect_to``, ``allow_private_addresses`` and ``verify`` are as for
+    :class:`adstxt.fetch.Fetcher`;
     ``max_connections`` bounds concurrent downloads (each may hold ``max_bytes``).
     Needs the ``fetch`` extra (``pip install 'adstxt[fetch]'``).
     """
