@@ -1,9 +1,11 @@
 """Domain checks: host-name syntax, the Public Suffix List, and well-known ad systems.
 
-The Public Suffix List is tldextract's bundled snapshot, strictly offline: no HTTP, no disk
-cache. The snapshot is read directly (:class:`_SuffixList`), so neither ``import adstxt`` nor
-a check imports tldextract, whose import alone outweighs a small file's check; tldextract
-itself is the fallback should the snapshot not be where it is expected. Every analysis is a
+The Public Suffix List is tldextract's bundled snapshot, the whole list (the private section
+too, as the ads.txt spec cites the list without restriction: ``alice.github.io`` is a root
+domain), strictly offline: no HTTP, no disk cache. The snapshot is read directly
+(:class:`_SuffixList`), so neither ``import adstxt`` nor a check imports tldextract, whose
+import alone outweighs a small file's check; tldextract itself is the fallback should the
+snapshot not be where it is expected. Every analysis is a
 pure function of the text and memoized, because real files repeat a few dozen ad-system
 domains thousands of times.
 """
@@ -87,9 +89,10 @@ class _SuffixList:
 
     ``import tldextract`` pulls in ``requests`` and building its extractor parses the whole
     list: together most of the start-up time of a one-file check. This reads the same
-    snapshot file (ICANN section only, as ``include_psl_private_domains=False``) into a
-    trie of labels and follows the same matching rules, so every answer is the one
-    tldextract gives; ``tests/test_suffixes.py`` compares the two on every rule.
+    snapshot file (the whole list, private section included, as
+    ``include_psl_private_domains=True``) into a trie of labels and follows the same
+    matching rules, so every answer is the one tldextract gives; ``tests/test_suffixes.py``
+    compares the two on every rule.
     """
 
     _END: Final = "."  # marks a node that ends a rule; never a label
@@ -114,8 +117,8 @@ class _SuffixList:
                 text = f.read()
         except (OSError, IndexError, ImportError, ValueError):
             return None
-        public = text.partition("// ===BEGIN PRIVATE DOMAINS===")[0]
-        rules = _RULE.findall(public)
+        # The whole list: the ads.txt spec names the Public Suffix List, not its ICANN part.
+        rules = _RULE.findall(text)
         if not rules:
             return None
         return cls([*rules, *extra_suffixes])
@@ -184,7 +187,7 @@ def _extractor(extra_suffixes: tuple[str, ...] = ()) -> TLDExtract:
         cache_dir=None,  # no disk cache: nothing is read from or written to the user's home
         suffix_list_urls=(),  # no HTTP: the bundled snapshot is the only source
         fallback_to_snapshot=True,
-        include_psl_private_domains=False,
+        include_psl_private_domains=True,  # the whole list, as the ads.txt spec cites it
         extra_suffixes=extra_suffixes,
     )
 

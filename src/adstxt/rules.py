@@ -535,7 +535,8 @@ _RULE_LIST = [
         "A variable whose value is not what the spec requires (usually a domain).",
         "SUBDOMAIN takes a host name inside the file's root domain; OWNERDOMAIN, "
         "MANAGERDOMAIN and INVENTORYPARTNERDOMAIN take a registrable domain (public suffix "
-        "plus one label), never a URL.",
+        "plus one label), never a URL. The whole Public Suffix List counts, its private "
+        "section too, so 'x.blogspot.com' is a registrable domain and 'blogspot.com' is not.",
         "ads.txt 1.1 section 3.5.1",
         b"OWNERDOMAIN=https://www.example.com/\n" + _GOOD,
         b"OWNERDOMAIN=example.com\n" + _GOOD,
@@ -1411,9 +1412,10 @@ _FETCH_RULES = [
     _fetch_rule(
         "ADS529", "invalid-fetch-target", E,
         "What was given to fetch is not a domain under a public suffix, or not an http(s) URL.",
-        "The file lives on the root domain, which is derived with the Public Suffix List; "
-        "an IP address, a bare name or a made-up suffix has none. A URL to check directly "
-        "must use http or https.",
+        "The file lives on the root domain, which is derived with the whole Public Suffix "
+        "List, private section included (the root domain of 'www.alice.github.io' is "
+        "'alice.github.io'); an IP address, a bare name or a made-up suffix has none. A "
+        "URL to check directly must use http or https.",
         "ads.txt 1.1 section 3.1",
         b"fetch localhost\n",
         b"fetch example.com\n",
