@@ -161,7 +161,8 @@ _RULE_LIST = [
         "ADS006", "no-records", W,
         "The file has variables but no data records.",
         "Variables describe the file, records authorize sellers. A file with only variables "
-        "authorizes nobody; if that is intended, add the placeholder record.",
+        "authorizes nobody; if that is intended, add the placeholder record. A file whose "
+        "variables name inventory partners is reported as ADS014 instead.",
         "ads.txt 1.1 sections 3.2.1 and 3.5",
         b"CONTACT=adops@example.com\n",
         b"CONTACT=adops@example.com\n" + _GOOD,
@@ -240,6 +241,18 @@ _RULE_LIST = [
         b"google.com, pub-1234567890123456, DIRECT, f08c47fec0942fa0\r\n"
         b"appnexus.com, 1234, RESELLER, f5ab79cb980f11d1\n",
         _GOOD,
+    ),
+    Rule(
+        "ADS014", "inventory-partners-only", INFO,
+        "The file has no records, only INVENTORYPARTNERDOMAIN (and other) variables.",
+        "Such a file authorizes no seller of its own: buyers follow each "
+        "INVENTORYPARTNERDOMAIN to that partner's ads.txt and accept its sellers for bid "
+        "requests that name the partner in inventorypartnerdomain. Every other bid request "
+        "for the site finds no authorized seller. Fine for inventory that only partners "
+        "sell; a site that also sells its own lists those sellers too.",
+        "ads.txt 1.1 sections 3.5.1 and 5.7",
+        b"INVENTORYPARTNERDOMAIN=partner-tv.com\n",
+        b"INVENTORYPARTNERDOMAIN=partner-tv.com\n" + _GOOD,
     ),
     # ---- 1xx: line shape -------------------------------------------------------------
     Rule(
@@ -584,8 +597,10 @@ _RULE_LIST = [
     Rule(
         "ADS309", "ignored-subdomain", W,
         "A SUBDOMAIN line that consumers will ignore.",
-        "SUBDOMAIN is unused in app-ads.txt, and in ads.txt a referral to the root domain "
-        "itself points nowhere new.",
+        "SUBDOMAIN is unused in app-ads.txt. In ads.txt only the root domain's file may "
+        "declare subdomains, one level down: a subdomain's own file (as given with --domain, "
+        "or as fetched) cannot refer further, and a referral to the root domain itself "
+        "points nowhere new.",
         "app-ads.txt 1.0; ads.txt 1.1 sections 3.5.1 and 5.5",
         b"SUBDOMAIN=sports.example.com\n" + _GOOD,
         b"CONTACT=adops@example.com\n" + _GOOD,
