@@ -1271,7 +1271,9 @@ _FETCH_RULES = [
         "ADS515", "off-domain-delegation", INFO,
         "The file is served from another domain through the one allowed redirect.",
         "Delegating to a third party (an ad-ops provider) is allowed, but nothing may "
-        "redirect again from there. Reported so that the delegation is visible.",
+        "redirect again from there. Reported so that the delegation is visible. The file "
+        "still speaks for the site that delegated to it: its SUBDOMAIN lines are that "
+        "site's, and are followed.",
         "ads.txt 1.1 section 3.1",
         _get("https://example.com/ads.txt",
              b"HTTP/1.1 301 Moved Permanently\nLocation: https://cdn.example.net/ads.txt\n",
