@@ -233,6 +233,9 @@ PATHOLOGICAL: dict[str, Callable[[int], str | bytes]] = {
     "invalid bytes": lambda n: b"\xff" * n,
     "long line": lambda n: "x" * (n * 64),
     "repeated record": lambda n: "a.com, 1, DIRECT\n" * (n // 4),
+    # Every line a new ad system: each domain is analysed once, so this times that analysis.
+    "distinct ad systems": lambda n: "".join(f"ex{i}-ads.com, {i}, DIRECT\n"
+                                             for i in range(n // 16)),
     "blank lines": lambda n: "\n" * (n * 4),
     "CR line ends": lambda n: "a.com, 1, DIRECT\r" * (n // 4),
 }

@@ -203,8 +203,12 @@ def test_records_with_url_domains_are_a_broken_ads_txt_not_prose() -> None:
 def test_the_domain_given_is_reduced_to_its_root_for_the_subdomain_checks() -> None:
     text = "SUBDOMAIN=a.example.com\ngoogle.com, pub-1234567890123456, DIRECT\n"
     assert adstxt.check(text, domain="www.example.com") == ()
-    (outside,) = adstxt.check(text, domain="shop.example.co.uk")
+    (outside,) = adstxt.check(text, domain="example.co.uk")
     assert outside.code == "ADS304" and "'example.co.uk'" in outside.message
+    # A subdomain's own file may not refer further: its SUBDOMAIN lines are ignored.
+    outside, ignored = adstxt.check(text, domain="shop.example.co.uk")
+    assert (outside.code, ignored.code) == ("ADS304", "ADS309")
+    assert "'example.co.uk'" in outside.message
 
 
 @pytest.mark.parametrize("chunk_size", [1, 3, 7, 1 << 20])

@@ -304,11 +304,6 @@ GOOGLE_ID: Final = (
     "A google.com account ID must be 'pub-' plus 16 digits (Google's documented format, "
     "digest section 4 F2), so this line is an ADS217 error."
 )
-PSL_ICANN: Final = (
-    "Registrable domains come from the ICANN section of the Public Suffix List, where uk.com "
-    "is no suffix, so 'manager.uk.com' is a subdomain, not the registrable domain that "
-    "MANAGERDOMAIN takes (ADS304)."
-)
 SUBDOMAIN_OK: Final = (
     "A subdomain is a valid ad-system domain unless it is a subdomain of a well-known ad "
     "system (digest section 4 F1); the peer's test intent rejects every subdomain."
@@ -395,9 +390,6 @@ DELIBERATE_DIFFERENCES: Final[Mapping[str, Deliberate]] = {
     # miyaichi-adstxt-validator
     "miyaichi-adstxt-validator/00-google-com-pub-1234567890-direct": Deliberate(
         GOOGLE_ID, {1: ours(err({"ADS217"}))}
-    ),
-    "miyaichi-adstxt-validator/09-managerdomain-manager-uk-com": Deliberate(
-        PSL_ICANN, {6: ours(err({"ADS304"}))}
     ),
     "miyaichi-adstxt-validator/15-sub-example-com-12345-direct": Deliberate(
         SUBDOMAIN_OK, {4: ours(Rec("sub.example.com", "12345", "DIRECT"))}

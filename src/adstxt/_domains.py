@@ -1,9 +1,11 @@
 """Domain checks: host-name syntax, the Public Suffix List, and well-known ad systems.
 
-The Public Suffix List is tldextract's bundled snapshot, strictly offline: no HTTP, no disk
-cache. The snapshot is read directly (:class:`_SuffixList`), so neither ``import adstxt`` nor
-a check imports tldextract, whose import alone outweighs a small file's check; tldextract
-itself is the fallback should the snapshot not be where it is expected. Every analysis is a
+The Public Suffix List is tldextract's bundled snapshot, the whole list (the private section
+too, as the ads.txt spec cites the list without restriction: ``alice.github.io`` is a root
+domain), strictly offline: no HTTP, no disk cache. The snapshot is read directly
+(:class:`_SuffixList`), so neither ``import adstxt`` nor a check imports tldextract, whose
+import alone outweighs a small file's check; tldextract itself is the fallback should the
+snapshot not be where it is expected. Every analysis is a
 pure function of the text and memoized, because real files repeat a few dozen ad-system
 domains thousands of times.
 """
@@ -60,6 +62,10 @@ class DomainAnalysis(NamedTuple):
 
 
 _LABEL: Final = re.compile(r"[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\Z")
+# Labels as _LABEL has them, joined by dots: a host name with nothing to report.
+_HOST_NAME: Final = re.compile(
+    r"(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)*[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\Z"
+)
 _HOST_CHARS: Final = re.compile(r"[a-z0-9.-]+\Z")
 _SCHEME: Final = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*://")
 # Characters that end the host part of a pasted URL or annotated domain.
@@ -83,6 +89,7 @@ _BAD_CHAR_REASONS: Final = {
     "\t": "a TAB",
     "/": "a '/'",
 }
+_BAD_CHAR: Final = re.compile("[" + re.escape("".join(_BAD_CHAR_REASONS)) + "]")
 
 
 class _SuffixList:
@@ -90,9 +97,10 @@ class _SuffixList:
 
     ``import tldextract`` pulls in ``requests`` and building its extractor parses the whole
     list: together most of the start-up time of a one-file check. This reads the same
-    snapshot file (ICANN section only, as ``include_psl_private_domains=False``) into a
-    trie of labels and follows the same matching rules, so every answer is the one
-    tldextract gives; ``tests/test_suffixes.py`` compares the two on every rule.
+    snapshot file (the whole list, private section included, as
+    ``include_psl_private_domains=True``) into a trie of labels and follows the same
+    matching rules, so every answer is the one tldextract gives; ``tests/test_suffixes.py``
+    compares the two on every rule.
     """
 
     _END: Final = "."  # marks a node that ends a rule; never a label
@@ -117,8 +125,8 @@ class _SuffixList:
                 text = f.read()
         except (OSError, IndexError, ImportError, ValueError):
             return None
-        public = text.partition("// ===BEGIN PRIVATE DOMAINS===")[0]
-        rules = _RULE.findall(public)
+        # The whole list: the ads.txt spec names the Public Suffix List, not its ICANN part.
+        rules = _RULE.findall(text)
         if not rules:
             return None
         return cls([*rules, *extra_suffixes])
@@ -187,7 +195,7 @@ def _extractor(extra_suffixes: tuple[str, ...] = ()) -> TLDExtract:
         cache_dir=None,  # no disk cache: nothing is read from or written to the user's home
         suffix_list_urls=(),  # no HTTP: the bundled snapshot is the only source
         fallback_to_snapshot=True,
-        include_psl_private_domains=False,
+        include_psl_private_domains=True,  # the whole list, as the ads.txt spec cites it
         extra_suffixes=extra_suffixes,
     )
 
@@ -238,6 +246,8 @@ def _syntax_problem(lower: str) -> str | None:
     """Why ``lower`` (ASCII, lower case, no trailing dot) is not a host name, or None."""
     if len(lower) > 253:
         return f"is {len(lower)} characters long; a domain has at most 253"
+    if _HOST_NAME.match(lower):
+        return None  # one regex for the usual case; the loop below says what is wrong
     for label in lower.split("."):
         if not label:
             return "has an empty label (two dots in a row, or a leading dot)"
@@ -257,6 +267,21 @@ def analyze_host(text: str, extra_suffixes: tuple[str, ...] = ()) -> DomainAnaly
     Codes in the findings are the ad-system ones (ADS201, ADS202, ADS204, ADS207); callers
     checking a variable value map them to their own.
     """
+    # The usual case, a plain lower-case host name (not a dotted number, which is an IP
+    # address or has a numeric top label): nothing to report but what the suffix list says.
+    # Every later check agrees with this, so one regex spares the rest of them.
+    if (
+        len(text) <= 253 and _HOST_NAME.match(text)
+        and not text[text.rfind(".") + 1 :].isdigit()
+    ):
+        subdomain, registered, suffix = _suffixes(extra_suffixes)(text)
+        if suffix and registered:
+            return DomainAnalysis(text, f"{registered}.{suffix}", subdomain, ())
+    return _analyze_host(text, extra_suffixes)
+
+
+def _analyze_host(text: str, extra_suffixes: tuple[str, ...]) -> DomainAnalysis:
+    """:func:`analyze_host` for any text: every check in turn, each saying what is wrong."""
     findings: list[Finding] = []
     length = len(text)
     work = text
@@ -277,7 +302,8 @@ def analyze_host(text: str, extra_suffixes: tuple[str, ...] = ()) -> DomainAnaly
                 None, 0, length, work, False, "write the domain in punycode",
             )
         )
-    bad = next((c for c in work if c in _BAD_CHAR_REASONS), None)
+    found_bad = _BAD_CHAR.search(work)  # the first one, as the message names it
+    bad = found_bad.group() if found_bad is not None else None
     if bad is not None or _SCHEME.match(work):
         host = _host_candidate(work)
         looks_url = bool(_SCHEME.match(work)) or work.startswith("//") or "/" in work

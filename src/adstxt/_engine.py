@@ -264,6 +264,16 @@ def _root_of(domain: str) -> str:
     return analyze_host(host).registrable or host
 
 
+def _subdomain_of(domain: str, root: str) -> str | None:
+    """``domain`` when it names a subdomain's own file, not the root domain's.
+
+    ``www.`` counts as the root: crawlers reach the root's file there through the root
+    domain's redirect, and people name a site by it.
+    """
+    host = domain.lower().rstrip(".")
+    return None if host in (root, "www." + root) else host
+
+
 def _record_shaped(body: str) -> bool:
     """A line laid out as a record (a domain-like first field, a one-word third field),
     however wrong its fields: a file of such lines is a broken ads.txt, not prose."""
@@ -291,6 +301,11 @@ class Engine:
     ) -> None:
         self.kind = kind
         self.root_domain = _root_of(root_domain) if root_domain else None
+        #: The subdomain the file is served from, when it is not the root domain's file.
+        self.subdomain = (
+            _subdomain_of(root_domain, self.root_domain)
+            if root_domain and self.root_domain else None
+        )
         self.keep_records = keep_records
         self.records: list[Record] = []
         self.variables: list[Variable] = []
@@ -855,7 +870,8 @@ class Engine:
         known = upper in _variables.KNOWN_VARIABLES
         if known:
             findings, country = _variables.check_value(
-                upper, value, root=self.root_domain, app=self.kind == "app-ads.txt"
+                upper, value, root=self.root_domain, app=self.kind == "app-ads.txt",
+                subdomain=self.subdomain,
             )
             for found in findings:
                 self._finding(number, value_start, found)
@@ -1286,10 +1302,25 @@ class Engine:
                 "placeholder, DIRECT, placeholder'",
             )
         elif self.record_count == 0 and self._usable_lines == self._data_lines:
-            self._diag(
-                "ADS006", 1, 0, 0,
-                "the file has variables but no records, so it authorizes no seller",
-            )
+            partners = list(dict.fromkeys(
+                v.value.lower() for v in self.variables if v.name == "INVENTORYPARTNERDOMAIN"
+            ))
+            if partners:
+                # Not an empty file: it sends buyers to its partners' files (ads.txt 1.1
+                # section 3.5.1), for bid requests that name one of them.
+                shown = ", ".join(partners[:5]) + (", ..." if len(partners) > 5 else "")
+                self._diag(
+                    "ADS014", 1, 0, 0,
+                    "the file has no records of its own: it authorizes the sellers of its "
+                    f"inventory partners' ads.txt files ({shown}) for bid requests that "
+                    "name that partner in inventorypartnerdomain, and no seller otherwise",
+                    "if the site also sells inventory of its own, list those sellers here",
+                )
+            else:
+                self._diag(
+                    "ADS006", 1, 0, 0,
+                    "the file has variables but no records, so it authorizes no seller",
+                )
         if self._placeholders:
             if self.record_count > len(self._placeholders):
                 for line in self._placeholders:

@@ -37,11 +37,28 @@ def _table() -> tuple[dict[str, str], dict[str, str]]:
     return singles, sequences
 
 
+@functools.cache
+def _translation() -> tuple[dict[int, str], tuple[tuple[str, str], ...]]:
+    """The single-character look-alikes as a :meth:`str.translate` table, and those of ASCII
+    characters as pairs for :meth:`str.replace`, which is faster on ASCII text."""
+    singles = _table()[0]
+    ascii_pairs = tuple((seen, like) for seen, like in singles.items() if seen.isascii())
+    # Replacing one pair after another equals translating at once only while no
+    # replacement is itself replaced later; otherwise ASCII text is translated too.
+    chained = not any(char in singles for _, like in ascii_pairs for char in like)
+    return {ord(seen): like for seen, like in singles.items()}, ascii_pairs if chained else ()
+
+
 def skeleton(text: str) -> str:
     """``text`` lower-cased, normalized, with every look-alike replaced by what it imitates."""
-    singles, sequences = _table()
-    folded = unicodedata.normalize("NFKC", text).lower()
-    out = "".join(singles.get(char, char) for char in folded)
+    _, sequences = _table()
+    table, ascii_pairs = _translation()
+    if text.isascii() and ascii_pairs:
+        out = text.lower()  # NFKC leaves ASCII unchanged
+        for seen, like in ascii_pairs:
+            out = out.replace(seen, like)
+    else:
+        out = unicodedata.normalize("NFKC", text).lower().translate(table)
     for seen, like in sequences.items():
         out = out.replace(seen, like)
     return out

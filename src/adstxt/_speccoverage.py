@@ -113,7 +113,8 @@ CLAUSES: tuple[Clause, ...] = (
            "consumers should also read.", codes=("ADS304", "ADS309"),
            keywords=("subdomain",)),
     Clause(A11, "3.5.1", "INVENTORYPARTNERDOMAIN: the domain of a partner whose ads.txt "
-           "covers shared inventory.", codes=("ADS304",), keywords=("inventorypartner",)),
+           "covers shared inventory.", codes=("ADS014", "ADS304"),
+           keywords=("inventorypartner",)),
     Clause(A11, "3.5.1", "OWNERDOMAIN: the registrable domain of the business that owns the "
            "site; only the first one counts.", codes=("ADS304", "ADS307"),
            keywords=("ownerdomain",)),

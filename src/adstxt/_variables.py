@@ -81,7 +81,9 @@ def name_findings(name: str) -> list[Finding]:
     ]
 
 
-def _domain_value(name: str, value: str, start: int, root: str | None, app: bool) -> list[Finding]:
+def _domain_value(
+    name: str, value: str, start: int, root: str | None, app: bool, subdomain: str | None,
+) -> list[Finding]:
     analysis = analyze_host(value)
     end = start + len(value)
     findings: list[Finding] = []
@@ -114,12 +116,22 @@ def _domain_value(name: str, value: str, start: int, root: str | None, app: bool
                         None, start, end)
             )
         elif root is not None:
-            if domain == root:
+            if subdomain is not None:
+                # Referrals go one level down from the root file only (ads.txt 1.1 5.5).
+                findings.append(
+                    Finding(
+                        "ADS309",
+                        f"this file is served from the subdomain '{subdomain}'; only the root "
+                        "domain's file may declare subdomains, so consumers ignore this line",
+                        f"declare it in the ads.txt of '{root}'", start, end,
+                    )
+                )
+            elif domain == root:
                 findings.append(
                     Finding("ADS309", f"SUBDOMAIN names the root domain '{root}' itself",
                             "list subdomains only, such as 'sports." + root + "'", start, end)
                 )
-            elif not domain.endswith("." + root):
+            if domain != root and not domain.endswith("." + root):
                 findings.append(
                     Finding(
                         "ADS304",
@@ -131,23 +143,24 @@ def _domain_value(name: str, value: str, start: int, root: str | None, app: bool
 
 
 def check_value(
-    name: str, value: str, *, root: str | None, app: bool
+    name: str, value: str, *, root: str | None, app: bool, subdomain: str | None = None,
 ) -> tuple[list[Finding], str | None]:
     """Problems with the value of a known variable, and its MANAGERDOMAIN country if any.
 
     ``value`` is trimmed; positions are relative to it. ``root`` is the root domain the
-    file is served from, when known.
+    file is served from, when known, and ``subdomain`` the host when that is a subdomain
+    with a file of its own.
     """
     if name == "CONTACT":
         return _contact(value), None
     if not value:
         return [Finding("ADS304", f"{name} has no value; it takes a domain name", None, 0, 0)], None
     if name != "MANAGERDOMAIN":
-        return _domain_value(name, value, 0, root, app), None
+        return _domain_value(name, value, 0, root, app, subdomain), None
     domain_part, comma, country_part = value.partition(",")
     domain = domain_part.rstrip()
     findings = (
-        _domain_value(name, domain, 0, root, app)
+        _domain_value(name, domain, 0, root, app, subdomain)
         if domain
         else [Finding("ADS304", "MANAGERDOMAIN has no domain before the ','", None, 0, 0)]
     )

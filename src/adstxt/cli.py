@@ -406,8 +406,12 @@ class _Run:
                 if any(d.code == "ADS518" for d in served.fetch_diagnostics):
                     # Decoded by the charset the server declared, as the fetch did.
                     body = served.parse_result.text
-                diagnostics += lint(body, kind=served.kind, settings=settings,
-                                    domain=settings.domain or served.domain)
+                # Each fetched file is the file of the host it was fetched for (a subdomain's
+                # own, or the root's even when delegated elsewhere); only a URL's site can be
+                # named otherwise, by --domain.
+                site = served.domain if "://" not in target else (
+                    settings.domain or served.domain)
+                diagnostics += lint(body, kind=served.kind, settings=settings, domain=site)
             diagnostics.sort(key=Diagnostic.sort_key)
             reports.append(FileReport(served.final_url or served.url, diagnostics, body))
         return reports

@@ -165,7 +165,8 @@ _RULE_LIST = [
         "ADS006", "no-records", W,
         "The file has variables but no data records.",
         "Variables describe the file, records authorize sellers. A file with only variables "
-        "authorizes nobody; if that is intended, add the placeholder record.",
+        "authorizes nobody; if that is intended, add the placeholder record. A file whose "
+        "variables name inventory partners is reported as ADS014 instead.",
         "ads.txt 1.1 sections 3.2.1 and 3.5",
         b"CONTACT=adops@example.com\n",
         b"CONTACT=adops@example.com\n" + _GOOD,
@@ -244,6 +245,18 @@ _RULE_LIST = [
         b"google.com, pub-1234567890123456, DIRECT, f08c47fec0942fa0\r\n"
         b"appnexus.com, 1234, RESELLER, f5ab79cb980f11d1\n",
         _GOOD,
+    ),
+    Rule(
+        "ADS014", "inventory-partners-only", INFO,
+        "The file has no records, only INVENTORYPARTNERDOMAIN (and other) variables.",
+        "Such a file authorizes no seller of its own: buyers follow each "
+        "INVENTORYPARTNERDOMAIN to that partner's ads.txt and accept its sellers for bid "
+        "requests that name the partner in inventorypartnerdomain. Every other bid request "
+        "for the site finds no authorized seller. Fine for inventory that only partners "
+        "sell; a site that also sells its own lists those sellers too.",
+        "ads.txt 1.1 sections 3.5.1 and 5.7",
+        b"INVENTORYPARTNERDOMAIN=partner-tv.com\n",
+        b"INVENTORYPARTNERDOMAIN=partner-tv.com\n" + _GOOD,
     ),
     # ---- 1xx: line shape -------------------------------------------------------------
     Rule(
@@ -560,7 +573,8 @@ _RULE_LIST = [
         "A variable whose value is not what the spec requires (usually a domain).",
         "SUBDOMAIN takes a host name inside the file's root domain; OWNERDOMAIN, "
         "MANAGERDOMAIN and INVENTORYPARTNERDOMAIN take a registrable domain (public suffix "
-        "plus one label), never a URL.",
+        "plus one label), never a URL. The whole Public Suffix List counts, its private "
+        "section too, so 'x.blogspot.com' is a registrable domain and 'blogspot.com' is not.",
         "ads.txt 1.1 section 3.5.1",
         b"OWNERDOMAIN=https://www.example.com/\n" + _GOOD,
         b"OWNERDOMAIN=example.com\n" + _GOOD,
@@ -608,8 +622,10 @@ _RULE_LIST = [
     Rule(
         "ADS309", "ignored-subdomain", W,
         "A SUBDOMAIN line that consumers will ignore.",
-        "SUBDOMAIN is unused in app-ads.txt, and in ads.txt a referral to the root domain "
-        "itself points nowhere new.",
+        "SUBDOMAIN is unused in app-ads.txt. In ads.txt only the root domain's file may "
+        "declare subdomains, one level down: a subdomain's own file (as given with --domain, "
+        "or as fetched) cannot refer further, and a referral to the root domain itself "
+        "points nowhere new.",
         "app-ads.txt 1.0; ads.txt 1.1 sections 3.5.1 and 5.5",
         b"SUBDOMAIN=sports.example.com\n" + _GOOD,
         b"CONTACT=adops@example.com\n" + _GOOD,
@@ -1287,7 +1303,9 @@ _FETCH_RULES = [
         "ADS515", "off-domain-delegation", INFO,
         "The file is served from another domain through the one allowed redirect.",
         "Delegating to a third party (an ad-ops provider) is allowed, but nothing may "
-        "redirect again from there. Reported so that the delegation is visible.",
+        "redirect again from there. Reported so that the delegation is visible. The file "
+        "still speaks for the site that delegated to it: its SUBDOMAIN lines are that "
+        "site's, and are followed.",
         "ads.txt 1.1 section 3.1",
         _get("https://example.com/ads.txt",
              b"HTTP/1.1 301 Moved Permanently\nLocation: https://cdn.example.net/ads.txt\n",
@@ -1443,9 +1461,10 @@ _FETCH_RULES = [
     _fetch_rule(
         "ADS529", "invalid-fetch-target", E,
         "What was given to fetch is not a domain under a public suffix, or not an http(s) URL.",
-        "The file lives on the root domain, which is derived with the Public Suffix List; "
-        "an IP address, a bare name or a made-up suffix has none. A URL to check directly "
-        "must use http or https.",
+        "The file lives on the root domain, which is derived with the whole Public Suffix "
+        "List, private section included (the root domain of 'www.alice.github.io' is "
+        "'alice.github.io'); an IP address, a bare name or a made-up suffix has none. A "
+        "URL to check directly must use http or https.",
         "ads.txt 1.1 section 3.1",
         b"fetch localhost\n",
         b"fetch example.com\n",

@@ -54,9 +54,13 @@ def status_findings(url: str, status: int) -> list[Diagnostic]:
 
 def check_body(
     url: str, status: int | None, body: bytes | None, content_type: str | None,
-    kind: FileKind, found: list[Diagnostic],
+    kind: FileKind, found: list[Diagnostic], site: str | None = None,
 ) -> ParseResult:
-    """Check the Content-Type, decode by charset and parse; serving findings go to ``found``."""
+    """Check the Content-Type, decode by charset and parse; serving findings go to ``found``.
+
+    ``site`` is the host whose file this is (where the redirects started), when that is
+    not the host of ``url``.
+    """
     body = body or b""
     media, charset = _media_type(content_type or "")
     if not content_type:
@@ -86,7 +90,7 @@ def check_body(
                           "UTF-8", "save the file as UTF-8 and serve charset=utf-8"))
             if codec.name not in ("utf-16", "utf-32"):  # those the parser detects itself
                 source = body.decode(codec.name, "replace")
-    parsed = parse(source, kind=kind, domain=host_of(url) or None)
+    parsed = parse(source, kind=kind, domain=site or host_of(url) or None)
     if any(d.code == "ADS004" for d in parsed.diagnostics):
         found.append(_diag.make(
             "ADS525", f"{url} answers {status} with a body that is not an "

@@ -354,7 +354,10 @@ class Fetcher:
         parsed = None
         if last.body is not None and last.error is None:
             await self._turns.take()
-            parsed = check_body(last.url, last.status, last.body, content_type, kind, found)
+            # The file speaks for the host the chain started from, wherever a redirect
+            # (ADS515, a delegation) took it: its SUBDOMAIN lines are that site's.
+            parsed = check_body(last.url, last.status, last.body, content_type, kind, found,
+                                site=host_of(url))
             if len(chain.hops) > 1:
                 path = urlsplit(last.url).path
                 if path.rstrip("/").rsplit("/", 1)[-1] != kind:
