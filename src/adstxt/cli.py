@@ -320,6 +320,10 @@ class _Run:
         try:
             if path == _STDIN:
                 return sys.stdin.buffer.read()
+            if self.args.fix:
+                from adstxt._atomic import clean_up_after
+
+                clean_up_after(path)  # finishes what a killed --fix left, before reading
             with open(path, "rb") as file:
                 return file.read()
         except OSError as error:
@@ -407,7 +411,15 @@ class _Run:
         else:
             from adstxt._atomic import write_atomically
 
-            written = write_atomically(path, result.data)
+            try:
+                written = write_atomically(path, result.data)
+            except OSError as error:
+                reason = getattr(error, "reason", None) or error.strerror or str(error)
+                print(f"adstxt-check: {escape(path)}: {reason}; not fixed", file=sys.stderr)
+                self.failed_inputs = True
+                self.changed_files -= 1
+                self.fixed -= len(result.applied)
+                return data
             if os.path.islink(path):
                 print(f"adstxt-check: {escape(path)} is a symbolic link; fixed {written}",
                       file=sys.stderr)
