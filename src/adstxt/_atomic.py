@@ -41,7 +41,8 @@ class WriteError(OSError):
     def __init__(self, path: str | os.PathLike[str], reason: str) -> None:
         super().__init__(reason)
         self.path = os.fspath(path)
-        self.reason = reason
+        self.reason = self.strerror = reason
+        self.filename = self.path
 
     def __str__(self) -> str:
         return f"{self.path}: {self.reason}"

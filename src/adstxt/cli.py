@@ -414,8 +414,8 @@ class _Run:
             try:
                 written = write_atomically(path, result.data)
             except OSError as error:
-                reason = getattr(error, "reason", None) or error.strerror or str(error)
-                print(f"adstxt-check: {escape(path)}: {reason}; not fixed", file=sys.stderr)
+                print(f"adstxt-check: {escape(path)}: {error.strerror or error}; not fixed",
+                      file=sys.stderr)
                 self.failed_inputs = True
                 self.changed_files -= 1
                 self.fixed -= len(result.applied)

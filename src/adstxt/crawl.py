@@ -178,7 +178,10 @@ def _trim_csv(path: Path, done: set[str]) -> None:
     for row, raw in zip(csv.reader(x.decode("utf-8") for x in lines[1:]), lines[1:], strict=True):
         if row and row[0].lower() in done:
             kept.append(raw)
-    path.write_bytes(b"".join(line + b"\n" for line in kept))
+    from adstxt._atomic import write_atomically
+
+    # A run killed while trimming must not cost the rows already there.
+    write_atomically(path, b"".join(line + b"\n" for line in kept))
 
 
 def _entry(domain: str, result: FetchResult, tries: int, records: bool) -> dict[str, Any]:

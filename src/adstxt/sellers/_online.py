@@ -202,7 +202,7 @@ class OnlineSource:
         except OSError as exc:
             # The copy is still good for this run; only later runs lose it.
             _log.warning("cannot write the sellers.json cache %s: %s",
-                         self.cache.path(root), exc)
+                         self.cache.path(root), exc.strerror or exc)
         self._settle(root, result, Retrieval(root, "network", entry.url, fetched, fresh))
 
     def _failed(self, root: str, code: str, message: str, url: str | None) -> None:
