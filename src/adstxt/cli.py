@@ -2,7 +2,8 @@
 
 Exit status: 0 when nothing at a failing severity was found; 1 when something was, or when
 ``--fix`` changed a file (or ``--diff`` would); 2 for a usage error, an unreadable input, a
-bad configuration file or an internal error, with the reason on standard error.
+file ``--fix`` cannot write, a bad configuration file or an internal error, with the reason
+on standard error.
 """
 
 from __future__ import annotations
