@@ -212,11 +212,14 @@ def _create(target: Path, kind: str, mode: int) -> tuple[Path, int]:
     return path, fd
 
 
-def _take_identity(fd: int, target: Path, status: os.stat_result) -> None:
+def _take_identity(fd: int, temporary: Path, target: Path, status: os.stat_result) -> None:
     """Give the new file the old one's owner, group, extended attributes and mode.
 
     PermissionError when the owner or group cannot be given (another user's file).
     """
+    if os.name != "posix":  # pragma: no cover - no owners or fchmod there
+        os.chmod(temporary, stat.S_IMODE(status.st_mode))
+        return
     own = os.fstat(fd)
     if (own.st_uid, own.st_gid) != (status.st_uid, status.st_gid):
         os.fchown(fd, status.st_uid, status.st_gid)
@@ -262,6 +265,9 @@ def _rewrite_in_place(target: Path, data: bytes) -> None:
             _write_all(journal_fd, old)
             _write_all(journal_fd, data)
             os.fsync(journal_fd)
+            if os.name != "posix":  # pragma: no cover - an open file cannot be renamed there
+                os.close(journal_fd)
+                journal_fd = -1
             # Only a complete journal gets its final name, so a .redo file is always whole.
             os.replace(temporary, journal)
         except BaseException:
@@ -334,11 +340,14 @@ def write_atomically(
         os.fsync(fd)
         if status is not None:
             try:
-                _take_identity(fd, target, status)
+                _take_identity(fd, temporary, target, status)
             except PermissionError:
                 os.unlink(temporary)
                 _rewrite_in_place(target, data)
                 return target
+        if os.name != "posix":  # pragma: no cover - an open file cannot be renamed there
+            os.close(fd)
+            fd = -1
         os.replace(temporary, target)
     except BaseException as error:
         with contextlib.suppress(OSError):
@@ -348,6 +357,7 @@ def write_atomically(
         raise
     finally:
         # Held until the rename, so no other run takes the file for a dead one's leftover.
-        os.close(fd)
+        if fd >= 0:
+            os.close(fd)
     _sync_directory(target.parent)
     return target
