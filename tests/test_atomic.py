@@ -311,3 +311,22 @@ def test_a_resumed_crawl_keeps_its_records_csv_owner(tmp_path: Path) -> None:
     status = records.stat()
     assert (status.st_uid, status.st_gid, stat.S_IMODE(status.st_mode)) == (NOBODY, NOBODY, 0o640)
     assert _leftovers(tmp_path) == []
+
+
+@POSIX_ONLY
+def test_the_sellers_cache_is_private_and_cleans_up_after_a_killed_run(tmp_path: Path) -> None:
+    import datetime as dt
+
+    from adstxt.sellers._cache import DiskCache, Entry
+
+    cache = DiskCache(tmp_path)
+    leftover = tmp_path / f".example.com.cache.adstxt-{_dead_pid()}-0123abcd.tmp"
+    leftover.write_bytes(b"half")
+    now = dt.datetime.now(dt.UTC)
+    entry = Entry("example.com", "https://example.com/sellers.json", now, now)
+    written = cache.store(entry, b'{"sellers": []}')
+    assert written == tmp_path / "example.com.cache"
+    assert stat.S_IMODE(written.stat().st_mode) == 0o600
+    assert not leftover.exists()
+    loaded = cache.load("example.com")
+    assert loaded is not None and loaded[1] == b'{"sellers": []}'
