@@ -2,7 +2,8 @@
 
 Exit status: 0 when nothing at a failing severity was found; 1 when something was, or when
 ``--fix`` changed a file (or ``--diff`` would); 2 for a usage error, an unreadable input, a
-bad configuration file or an internal error, with the reason on standard error.
+file ``--fix`` cannot write, a bad configuration file or an internal error, with the reason
+on standard error.
 """
 
 from __future__ import annotations
@@ -346,6 +347,10 @@ class _Run:
         try:
             if path == _STDIN:
                 return sys.stdin.buffer.read()
+            if self.args.fix:
+                from adstxt._atomic import clean_up_after
+
+                clean_up_after(path)  # finishes what a killed --fix left, before reading
             with open(path, "rb") as file:
                 return file.read()
         except OSError as error:
@@ -437,7 +442,15 @@ class _Run:
         else:
             from adstxt._atomic import write_atomically
 
-            written = write_atomically(path, result.data)
+            try:
+                written = write_atomically(path, result.data)
+            except OSError as error:
+                print(f"adstxt-check: {escape(path)}: {error.strerror or error}; not fixed",
+                      file=sys.stderr)
+                self.failed_inputs = True
+                self.changed_files -= 1
+                self.fixed -= len(result.applied)
+                return data
             if os.path.islink(path):
                 print(f"adstxt-check: {escape(path)} is a symbolic link; fixed {written}",
                       file=sys.stderr)

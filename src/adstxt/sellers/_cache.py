@@ -3,16 +3,15 @@
 Each file holds a signature line, one line of JSON metadata (the URL, when it was fetched,
 until when it is fresh) and then the body exactly as served. A new copy is written to a
 temporary file in the same directory and renamed over the old one, so a process reading
-the cache while another writes it sees either the old file or the new one, never a mix.
+the cache while another writes it sees either the old file or the new one, never a mix;
+what a killed run leaves behind is removed by the next write of that ad system's copy.
 """
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
 import json
 import os
-import tempfile
 from pathlib import Path
 from urllib.parse import quote
 
@@ -106,20 +105,10 @@ class DiskCache:
             "fetched_at": entry.fetched_at.isoformat(),
             "fresh_until": entry.fresh_until.isoformat(),
         }
-        target = self.path(entry.ad_system)
+        from adstxt._atomic import write_atomically
+
         self.directory.mkdir(parents=True, exist_ok=True)
-        handle, temporary = tempfile.mkstemp(
-            prefix=f".{target.name}.", suffix=".tmp", dir=self.directory)
-        try:
-            with os.fdopen(handle, "wb") as file:
-                file.write(_SIGNATURE)
-                file.write(json.dumps(meta, sort_keys=True).encode("utf-8") + b"\n")
-                file.write(body)
-                file.flush()
-                os.fsync(file.fileno())
-            os.replace(temporary, target)
-        except BaseException:
-            with contextlib.suppress(OSError):
-                os.unlink(temporary)
-            raise
-        return target
+        data = b"".join(
+            (_SIGNATURE, json.dumps(meta, sort_keys=True).encode("utf-8"), b"\n", body))
+        # Only this user's: the cache lives in a home directory and serves this user's runs.
+        return write_atomically(self.path(entry.ad_system), data, new_file_mode=0o600)
