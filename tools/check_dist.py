@@ -156,7 +156,8 @@ def _check_install(path: Path, compiled: bool) -> None:
         venv.create(work)
         scripts = Path(work, "Scripts" if os.name == "nt" else "bin")
         subprocess.run([sys.executable, "-m", "pip", "--python", str(scripts / "python"),
-                        "install", "-q", str(path)], check=True, env=environment, cwd=work)
+                        "install", "-q", str(path.resolve())],
+                       check=True, env=environment, cwd=work)
         check = subprocess.run([scripts / "adstxt-check", ROOT / "examples" / "ads.txt"],
                                capture_output=True, text=True, env=environment, cwd=work,
                                check=False)
