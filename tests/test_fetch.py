@@ -13,6 +13,7 @@ import zlib
 
 import pytest
 
+import adstxt
 from adstxt.fetch import (
     ConnectTo,
     Fetcher,
@@ -49,7 +50,8 @@ def test_fetch_reads_the_root_domains_file_over_https(live: LocalServers) -> Non
     (request,) = live.seen
     assert (request.scheme, request.host, request.path) == ("https", "example.com", "/ads.txt")
     assert request.headers["accept"] == "text/plain"
-    assert request.headers["user-agent"].startswith("adstxt/")
+    # The agent names no page that does not exist (it once named a PyPI project page).
+    assert request.headers["user-agent"] == f"adstxt/{adstxt.__version__} (ads.txt and app-ads.txt checker)"
 
 
 def test_caching_defaults_to_seven_days(live: LocalServers) -> None:

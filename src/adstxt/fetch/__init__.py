@@ -1,7 +1,7 @@
 """Fetch ads.txt and app-ads.txt files from live sites, the way crawlers do (optional extra).
 
-Install with ``pip install 'adstxt[fetch]'``. ``import adstxt`` never imports this package
-or its HTTP client; import ``adstxt.fetch`` explicitly.
+``pip install 'adstxt[fetch]'`` adds it to an installed adstxt. ``import adstxt`` never
+imports this package or its HTTP client; import ``adstxt.fetch`` explicitly.
 
 >>> from adstxt.fetch import app_ads_hosts, parse_connect_to
 >>> app_ads_hosts("https://www.example.com/apps")

@@ -36,9 +36,8 @@ if TYPE_CHECKING:
 
 __all__ = ["DEFAULT_USER_AGENT", "MAX_BYTES", "Fetcher"]
 
-DEFAULT_USER_AGENT = (
-    f"adstxt/{__version__} (ads.txt and app-ads.txt checker; +https://pypi.org/project/adstxt/)"
-)
+# No "+URL" part: adstxt has no public page to point a site's operator at yet.
+DEFAULT_USER_AGENT = f"adstxt/{__version__} (ads.txt and app-ads.txt checker)"
 #: The default body size cap: far above any real file (the largest are a few MiB).
 MAX_BYTES = 10 * 1024 * 1024
 _SPEC_REDIRECTS = frozenset({301, 302, 307})
