@@ -122,7 +122,8 @@ def test_crawl_keeps_a_delegated_files_subdomains(
     )
     assert done.returncode == 0, done.stderr
     (entry,) = [json.loads(line) for line in (tmp_path / "out.jsonl").read_text().splitlines()]
-    assert entry["outcome"] == "ok" and entry["variables"] == 2
+    # The root's two variables and the subdomain file's SUBDOMAIN line: every usable file counts.
+    assert entry["outcome"] == "ok" and entry["variables"] == 3
     assert "ADS304" not in entry["diagnostics"]
     assert entry["governs"]["shop.example.com"] == "http://vendor.example.net/sites/shop/ads.txt"
     rows = (tmp_path / "records.csv").read_text(encoding="utf-8")

@@ -107,7 +107,7 @@ def test_plain_host_shortcut_matches_every_check(text: str) -> None:
 
 def test_distinct_domains_are_checked_like_repeated_ones() -> None:
     # Past the engine's memo of analysed domains (4096), each domain is analysed afresh.
-    lines = [f"ex{i}-ads.com, {i}, DIRECT\n" for i in range(6_000)]
+    lines = [f"ex{i}-ads.com, {i + 1}, DIRECT\n" for i in range(6_000)]
     lines[5_000] = "g00gle.com, 1, DIRECT\n"
     lines[5_001] = "x.blogspot.com, 2, DIRECT\n"
     lines[5_002] = "blogspot.com, 3, DIRECT\n"

@@ -96,7 +96,7 @@ def test_a_given_location_is_fetched_and_cached_under_its_domain(
 
 
 def test_one_ads701_per_ad_system_naming_its_records(live: LocalServers, tmp_path: Path) -> None:
-    lines = [f"example.org, {n}, DIRECT" for n in range(14)]
+    lines = [f"example.org, {n}, DIRECT" for n in range(1, 15)]
     lines.insert(3, "example.com, 7, DIRECT")
     live.routes["https://example.com/sellers.json"] = Reply(200, SSP, JSON)
     source = online_source(cache_dir=tmp_path, connect_to=live.connect_to,
