@@ -11,11 +11,19 @@ import attrs
 from adstxt.diagnostics import Diagnostic, Severity
 from adstxt.rules import RULES
 
-__all__ = ["Settings", "expand_selector", "normalize_domain"]
+__all__ = ["RENAMED_RULES", "Settings", "expand_selector", "normalize_domain"]
+
+#: Former rule names and the names that replaced them. A configuration file or command line
+#: written for an older release keeps working: a selector that uses a former name selects
+#: the same rule it always did.
+RENAMED_RULES: Mapping[str, str] = {
+    "case-variant-duplicate": "near-duplicate-record",  # ADS402
+}
 
 
 def expand_selector(selector: str) -> frozenset[str]:
-    """The codes a selector names: a code, a prefix (``ADS2``, ``ADS``, ``ALL``) or a rule name.
+    """The codes a selector names: a code, a prefix (``ADS2``, ``ADS``, ``ALL``) or a rule name
+    (current, or a former one listed in :data:`RENAMED_RULES`).
 
     Raises ``ValueError`` naming the selector when it matches no rule, so that a typo in a
     configuration file is an error rather than a silently ignored line.
@@ -24,7 +32,8 @@ def expand_selector(selector: str) -> frozenset[str]:
     upper = wanted.upper()
     if upper == "ALL":
         return frozenset(RULES)
-    by_name = [code for code, rule in RULES.items() if rule.name == wanted.lower()]
+    name = RENAMED_RULES.get(wanted.lower(), wanted.lower())
+    by_name = [code for code, rule in RULES.items() if rule.name == name]
     if by_name:
         return frozenset(by_name)
     matched = frozenset(code for code in RULES if code.startswith(upper))
