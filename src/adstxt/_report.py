@@ -21,7 +21,6 @@ if TYPE_CHECKING:
     from adstxt.rules import Rule
 
 __all__ = [
-    "DOCS_URL",
     "FileReport",
     "Style",
     "escape",
@@ -225,27 +224,25 @@ def _github(reports: Iterable[FileReport]) -> str:
     return "".join(out)
 
 
-#: Where the documentation site is published; rule pages are ``rules/ADSnnn.html`` under it.
-#: SARIF's ``helpUri`` must be absolute, so this is a full URL. ``ADSTXT_DOCS_URL`` overrides
-#: it, for a mirror or for documentation built and hosted alongside a pinned version.
-DOCS_URL = "https://adstxt.readthedocs.io/en/stable/"
-
-
 # What RFC 3986 allows in a URI (percent-escapes included); anything else is not a URI.
 _URI_CHARACTERS = frozenset(
     "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~:/?#[]@!$&'()*+,;=%"
 )
 
 
-def _docs_base() -> str:
-    """The documentation base URL, ending in ``/``: ``ADSTXT_DOCS_URL`` when it is usable."""
+def _docs_base() -> str | None:
+    """The documentation base URL from ``ADSTXT_DOCS_URL``, ending in ``/``; else ``None``.
+
+    No documentation site is known to be published, so there is no default: a link to a site
+    that may not exist would be a dead link in every code-scanning alert.
+    """
     import logging
     import os
     from urllib.parse import urlsplit
 
     base = os.environ.get("ADSTXT_DOCS_URL", "").strip()
     if not base:
-        return DOCS_URL
+        return None
     parts = urlsplit(base)
     absolute = (parts.scheme in ("http", "https") and parts.netloc) or (
         parts.scheme == "file" and parts.path.startswith("/")
@@ -255,34 +252,38 @@ def _docs_base() -> str:
         # paths cannot be appended after a query or a fragment.
         logging.getLogger("adstxt").warning(
             "ADSTXT_DOCS_URL must be an absolute http, https or file URL without a query or "
-            "fragment; found %r, "
-            "so rule links use %s", escape(base), DOCS_URL,
+            "fragment; found %r, so rules are described without links", escape(base),
         )
-        return DOCS_URL
+        return None
     return base if base.endswith("/") else base + "/"
 
 
 _SARIF_LEVELS = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "note"}
 
 
-def _sarif_rule(rule: Rule, base: str) -> dict[str, Any]:
-    """A rule's SARIF descriptor: its one-line summary and a link to its page, nothing run."""
-    uri = f"{base}rules/{rule.code}.html"
-    return {
+def _sarif_rule(rule: Rule, base: str | None) -> dict[str, Any]:
+    """A rule's SARIF descriptor: its one-line summary and where its page is, nothing run."""
+    # The installed command always has the page, so the help names it; a site is linked
+    # only when ADSTXT_DOCS_URL says where one is published.
+    explain = f"`adstxt-check --explain {rule.code}`"
+    what = "why it matters, examples, the fix and how to silence it"
+    descriptor: dict[str, Any] = {
         "id": rule.code,
         "name": rule.name,
         "shortDescription": {"text": rule.summary},
         "fullDescription": {"text": rule.explanation},
-        "help": {
-            "text": rule.summary,
-            # Code scanning shows help but not helpUri, so the link is in the help as well.
-            "markdown": f"{rule.summary}\n\n[{rule.code} {rule.name}]({uri}): why it matters, "
-            "examples, the fix and how to silence it.",
-        },
-        "helpUri": uri,
+        "help": {"text": rule.summary, "markdown": f"{rule.summary}\n\n{explain}: {what}."},
         "defaultConfiguration": {"level": _SARIF_LEVELS[rule.severity]},
         "properties": {"tags": [rule.category], "fix": rule.fix},
     }
+    if base is not None:
+        uri = f"{base}rules/{rule.code}.html"
+        # Code scanning shows help but not helpUri, so the link is in the help as well.
+        descriptor["help"]["markdown"] = (
+            f"{rule.summary}\n\n[{rule.code} {rule.name}]({uri}) or {explain}: {what}."
+        )
+        descriptor["helpUri"] = uri
+    return descriptor
 
 
 def _sarif(reports: Sequence[FileReport]) -> str:
@@ -298,7 +299,7 @@ def _sarif(reports: Sequence[FileReport]) -> str:
     fired = {d.code for report in reports for d in report.diagnostics}
     codes = [code for code in RULES if code in fired]
     index = {code: number for number, code in enumerate(codes)}
-    base = _docs_base() if codes else ""  # read (and warned about) only when a rule links
+    base = _docs_base() if codes else None  # read (and warned about) only when a rule links
     rules = [_sarif_rule(RULES[code], base) for code in codes]
     results = []
     for report in reports:
