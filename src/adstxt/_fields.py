@@ -49,7 +49,7 @@ _BRACKET_CHARS: Final = "<>[]{}"
 # Any character or word that makes an account ID worth a closer look (a superset of what
 # account_findings reports). Kept as one search so an ordinary ID costs a single scan.
 _SUSPICIOUS_ACCOUNT: Final = re.compile(
-    r"""[\s"'`<>\[\]{}\ufffd]|[^\x21-\x7e]|xxxx|insert|your|replace|placeholder"""
+    r"""[\s"'`<>\[\]{}\ufffd]|[^\x21-\x7e]|%%|xxxx|insert|your|replace|placeholder"""
     r"""|\A(?:publisher|account|seller|pub)[ _-]?id\Z|\A(?:direct|reseller)\Z|\A[*?]+\Z"""
     r"""|\A(?:pub-)?0+(?:[-_.]0+)*\Z""",
     re.IGNORECASE,
@@ -66,6 +66,8 @@ _FIELD_NAME: Final = re.compile(
     r"|(?:publisher|account|seller|pub)[ _-]?)id\Z|\A[*?]+\Z",
     re.IGNORECASE,
 )
+# Ad-server macros left unexpanded: '%%PUBID%%', '${PUBLISHER_ID}', '{{ pubid }}'.
+_MACRO: Final = re.compile(r"\A(?:%%[^%]+%%|\$\{[^{}]+\}|\{\{[^{}]+\}\})\Z")
 # An account ID whose digits are all zero, with or without Google's 'pub-' prefix.
 _ALL_ZERO: Final = re.compile(r"(?:pub-)?0+(?:[-_.]0+)*\Z", re.IGNORECASE)
 _LOCALIZED: Final = {
@@ -117,12 +119,20 @@ def is_template(account: str) -> bool:
     """True when an account ID is template text left for the publisher to replace.
 
     Words count whole: 'INSERT PUBLISHER ID', 'your_id', 'pub-XXXXXXXXXXXXXXXX' and
-    '[yourVunglePublisherAccountID]' are templates; 'yourmedia123', 'inserted-1' and
-    'replaced' are IDs.
+    '[yourVunglePublisherAccountID]' are templates, and so are a field name in brackets
+    ('<pubid>', '[id]') and an unexpanded macro ('%%PUBID%%'); 'yourmedia123', 'inserted-1',
+    'replaced' and '<148395>' are IDs.
     """
-    if _FIELD_NAME.match(account):
+    if _FIELD_NAME.match(account) or _MACRO.match(account):
+        return True
+    unwrapped = unwrap(account)
+    if unwrapped is not None and _FIELD_NAME.match(unwrapped[0]):
+        # '<pubid>', '[pub-id]', '{{publisher_id}}': a field name in brackets, not an ID.
         return True
     words = [word.lower() for word in _TOKENS.findall(account)]
+    if unwrapped is not None and words and all(word in _ID_WORDS for word in words):
+        # '<id>', '[publisher]': only words naming the field, in brackets.
+        return True
     if any(word in _TEMPLATE_WORDS or _X_RUN.match(word) for word in words):
         return True
     if "your" in words and any(word in _ID_WORDS for word in words):

@@ -467,7 +467,9 @@ _RULE_LIST = [
         "with their own account ID. Left as is, the line authorizes nobody. Template words "
         "count only as whole words ('INSERT', 'your_id', 'XXXX', 'YourPublisherID', "
         "'[publisher-account-id]'), so IDs such as 'yourmedia123' or 'replaced' are not "
-        "mistaken for templates. An ID whose digits are all zero, such as "
+        "mistaken for templates. A field name in brackets ('<pubid>', '[id]') and an "
+        "unexpanded ad-server macro ('%%PUBID%%', '${PUB_ID}') are templates too, while "
+        "'<148395>' is an ID to write bare (ADS215). An ID whose digits are all zero, such as "
         "'pub-0000000000000000', is a placeholder too.",
         "common mistakes observed in real files",
         b"appnexus.com, [your-account-id], RESELLER, f5ab79cb980f11d1\n" + _OTHER,
