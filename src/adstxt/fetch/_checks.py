@@ -39,7 +39,10 @@ def status_findings(url: str, status: int) -> list[Diagnostic]:
             "crawlers cannot authenticate; serve the file to everyone")]
     if status == 404:
         return [_diag.make(
-            "ADS504", f"{url} answers 404: no file, so the site declares no sellers")]
+            # A missing file means no declarations (every seller unchecked), not "nobody is
+            # authorized", which is what the placeholder record says.
+            "ADS504", f"{url} answers 404: there is no file, so the site makes no ads.txt "
+                      "declarations and no seller is held unauthorized")]
     if 500 <= status < 600:
         return [_diag.make(
             "ADS507", f"{url} answers {status}; crawlers keep using their last good copy "
