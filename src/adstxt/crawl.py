@@ -28,6 +28,7 @@ if TYPE_CHECKING:
     from multiprocessing.connection import Connection
     from multiprocessing.process import BaseProcess
 
+    from adstxt.diagnostics import Diagnostic
     from adstxt.fetch import Fetcher, FetchResult
     from adstxt.model import ParseResult
 
@@ -231,7 +232,15 @@ def _entry(
     domain: str, result: FetchResult, tries: int, records: bool,
     files: list[tuple[str, ParseResult]],
 ) -> dict[str, Any]:
-    diagnostics = result.diagnostics  # sorted on every access: once is enough
+    # The findings of every file fetched for the site, as adstxt-check --domain reports
+    # them: a SUBDOMAIN file served as an HTML page counts, though it has no records.
+    diagnostics: list[Diagnostic] = []
+    seen: set[str] = set()
+    for part in (result, *result.subdomains):
+        url = part.final_url or part.url
+        if url not in seen:
+            seen.add(url)
+            diagnostics.extend(part.diagnostics)  # sorted on every access: read once
     counts = Counter(d.code for d in diagnostics)
     entry: dict[str, Any] = {
         "domain": domain,
