@@ -225,7 +225,7 @@ def test_a_corrupt_compressed_body_is_described_in_plain_words(live: LocalServer
     result = fetch_url("https://example.com/ads.txt", **live.options)
     assert result.outcome == "bad-encoding"
     assert _errors(result) == [
-        "ADS522 https://example.com/ads.txt: The body is declared gzip but is not valid gzip "
+        "ADS522 https://example.com/ads.txt: the body is declared gzip but is not valid gzip "
         "data after 20 bytes"]
 
 

@@ -59,14 +59,14 @@ async def read_body(
     if encoding in ("gzip", "x-gzip", "deflate"):
         inflater = _Inflater(encoding)
     elif encoding not in ("", "identity"):
-        raise BodyError("ADS522", f"The body uses Content-Encoding {encoding!r}, which was not "
+        raise BodyError("ADS522", f"the body uses Content-Encoding {encoding!r}, which was not "
                                   "requested and cannot be decoded")
     raw = 0
     body = bytearray()
     async for chunk in chunks:
         raw += len(chunk)
         if raw > limit:
-            raise BodyError("ADS520", f"The body is larger than the {limit:,}-byte limit")
+            raise BodyError("ADS520", f"the body is larger than the {limit:,}-byte limit")
         if inflater is None:
             body += chunk
             continue
@@ -75,12 +75,12 @@ async def read_body(
         except zlib.error as exc:
             # zlib's own words ("Error -3 while decompressing data: incorrect header check")
             # say nothing a server's operator can act on.
-            raise BodyError("ADS522", f"The body is declared {encoding} but is not valid "
+            raise BodyError("ADS522", f"the body is declared {encoding} but is not valid "
                                       f"{encoding} data after {raw:,} bytes") from exc
         if len(body) > limit:
             raise BodyError(
                 "ADS521",
-                f"The {encoding} body expands past the {limit:,}-byte limit after "
+                f"the {encoding} body expands past the {limit:,}-byte limit after "
                 f"{raw:,} compressed bytes (a decompression bomb)",
             )
     return bytes(body)

@@ -236,7 +236,7 @@ class Fetcher:
                     length = response.headers.get("content-length", "")
                     if length.isdigit() and int(length) > self._max_bytes:
                         raise BodyError(
-                            "ADS520", f"The body is {int(length):,} bytes, over the "
+                            "ADS520", f"the body is {int(length):,} bytes, over the "
                                       f"{self._max_bytes:,}-byte limit"
                         )
                     response.body = await read_body(
