@@ -158,7 +158,7 @@ def test_cli_sellers_location_option(tmp_path: Path) -> None:
     assert "2 records are not checked (this one and the one on line 2)" in without.stdout
     assert "publishes no" not in without.stdout
     assert located.stdout.splitlines()[0].endswith(
-        "ADS702 seller_id '8' is not in the example.org sellers.json (1 sellers)"), located.stdout
+        "ADS702 seller_id '8' is not in the example.org sellers.json (1 seller)"), located.stdout
     refused = run(*arguments, "--sellers-location", "example.org")
     assert refused.returncode == 2 and "--sellers-location: expected DOMAIN=URL" in refused.stderr
     alone = run(str(tmp_path / "ads.txt"), "--sellers-location", "a.com=https://b.com/s.json")

@@ -162,7 +162,7 @@ def test_a_failed_ad_system_is_looked_up_under_its_canonical_domain(
     live.routes["http://openx.com/sellers.json"] = reply(SSP)
     src = source(live, tmp_path)
     assert check(src, "openx.net, 7, DIRECT\nopenx.net, 8, DIRECT\n") == [
-        (2, "ADS702", "seller_id '8' is not in the openx.com sellers.json (1 sellers)")]
+        (2, "ADS702", "seller_id '8' is not in the openx.com sellers.json (1 seller)")]
     assert src.retrievals["openx.net"].origin == "none"
     assert src.retrievals["openx.com"].origin == "network"
     # Without a canonical domain to fall back on, the failure itself is the answer.

@@ -210,7 +210,7 @@ class _Checker:
                          f"write '{close[0].seller_id}'")
             else:
                 self.add("ADS702", record, 1, f"seller_id '{record.account_id}' is not in the "
-                         f"{where} ({len(result):,} sellers)")
+                         f"{where} ({len(result):,} seller{'' if len(result) == 1 else 's'})")
 
     def manager_files(self) -> None:
         for manager, variable in self.managers.items():
