@@ -86,7 +86,7 @@ def _rows(path: Path) -> list[dict[str, str]]:
 def _summary_counts(stdout: str) -> tuple[int, int]:
     """The summary's domain total and record count."""
     total = re.search(r"^total\s+(\d+)$", stdout, re.MULTILINE)
-    records = re.search(r"([\d,]+) records", stdout)
+    records = re.search(r"([\d,]+) records?\b", stdout)
     assert total and records, stdout
     return int(total[1]), int(records[1].replace(",", ""))
 

@@ -799,7 +799,7 @@ def _summary(
         print(f"{outcome:<20} {count:>8} {count / total:>7.1%}")
     print(f"{'total':<20} {total:>8}")
     rate = total / elapsed if elapsed > 0 else 0.0
-    print(f"{elapsed:.1f} s, {rate:,.1f} domains/s, {records:,} records"
+    print(f"{elapsed:.1f} s, {rate:,.1f} domains/s, {records:,} record{'' if records == 1 else 's'}"
           + (f", {processes} worker processes" if processes > 1 else "")
           + (f", {skipped} already done" if skipped else ""))
 
