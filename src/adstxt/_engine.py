@@ -5,12 +5,13 @@ plain record takes the fast path: one split, one look-up of the line's *shape* (
 everything after field 2, each distinct shape checked once), a check of the account ID and
 one dictionary operation to remember the seller; a repeat of a canonically written record
 is reported from what was remembered. Anything unusual (a problem, a variable, a TAB, a
-non-ASCII character, an unusual repeat) goes to :meth:`Engine._slow_line`, which tokenizes
-with positions and runs every check; its outcome is memoized by line text, so a repeated
-line replays its findings and only runs the cross-line checks again. The fast path only
-ever accepts lines that the slow path would accept without a single diagnostic, and
-reports repeats exactly as the slow path does, so results do not depend on which path a
-line took (``tests/property/test_paths.py`` checks this).
+non-ASCII character, an unusual repeat) takes the careful path,
+:meth:`Engine._careful_line`, which tokenizes with positions and runs every check; its
+outcome is memoized by line text, so a repeated line replays its findings and only runs
+the cross-line checks again. The fast path only ever accepts lines that the careful path
+would accept without a single diagnostic, and reports repeats exactly as the careful path
+does, so results do not depend on which path a line took (``tests/property/test_paths.py``
+checks this).
 """
 
 from __future__ import annotations
@@ -68,7 +69,7 @@ _NO_DOMAIN: Final = DomainAnalysis(None, None, "", ())
 
 
 
-class _Replay:
+class _LineOutcome:
     """The outcome of one line's text, to be given again to a repeat of the same text.
 
     Everything the careful path finds within a line is a pure function of its text; only
@@ -143,7 +144,7 @@ class Engine(CrossLineChecks):
         # field 1 as written -> all after field 2 as written -> shape
         self._shapes: dict[str, dict[str, _Shape]] = {}
         self._shape_count = 0
-        self._line_memo: dict[str, _Replay] = {}
+        self._line_memo: dict[str, _LineOutcome] = {}
         self._sniffed = False
         self._head: list[str] = []
         self._head_size = 0
@@ -179,7 +180,7 @@ class Engine(CrossLineChecks):
         zeros = "0" * 16
         # Whether new sellers are still remembered; checked per batch, so a bounded engine
         # overshoots its bound by at most one batch.
-        remember = self._seller_room != 0
+        remember = self._memory_left != 0
         not_plain = _NOT_PLAIN
         fast = 0
         for text in lines:
@@ -188,7 +189,7 @@ class Engine(CrossLineChecks):
                 continue
             if not plain and not (text.isascii() and text.isprintable()):
                 at = byte_offsets[number - base - 1] if byte_offsets else None
-                self._slow_cached(number, text, at)
+                self._careful_line_memoized(number, text, at)
                 continue
             # 1. A plain record line: field 1 and all after field 2 are looked up as one
             #    memoized shape, so only the account ID is examined on every line.
@@ -198,7 +199,7 @@ class Engine(CrossLineChecks):
                 tails = shapes.get(domain_text)
                 shape = tails.get(tail_text) if tails is not None else None
                 if shape is None:
-                    shape = self._shape(domain_text, tail_text)
+                    shape = self._new_shape(domain_text, tail_text)
                 if shape is not not_plain:
                     account = account.strip()
                     key: str | None
@@ -222,7 +223,9 @@ class Engine(CrossLineChecks):
                         key = None
                     # 2. Cross-line checks: a second certification ID for the ad system or
                     #    an unusual repeat takes the careful path.
-                    if key is not None and (not shape.cert_pending or self._settle(shape, number)):
+                    if key is not None and (
+                        not shape.cert_pending or self._cert_is_first(shape, number)
+                    ):
                         if key == account:
                             packed = number << 2 | shape.bits
                             found = (
@@ -231,12 +234,14 @@ class Engine(CrossLineChecks):
                             )
                             if found != packed:  # not "is not": compiled code unboxes ints
                                 if type(found) is not int:
-                                    self._slow_cached(number, text, None)
+                                    self._careful_line_memoized(number, text, None)
                                     continue
                                 # A repeat of a record written canonically both times.
-                                self._packed_repeat(number, domain_text, account, found, shape)
-                        elif not self._new_story(number, key, account, shape, remember):
-                            self._slow_cached(number, text, None)
+                                self._report_packed_repeat(
+                                    number, domain_text, account, found, shape
+                                )
+                        elif not self._remember_new_seller(number, key, account, shape, remember):
+                            self._careful_line_memoized(number, text, None)
                             continue
                         # 3. Commit: the line is a clean record.
                         fast += 1
@@ -257,16 +262,16 @@ class Engine(CrossLineChecks):
                 if keep:
                     comments.append(Comment(number, 1, text[1:]))
                 continue
-            self._slow_cached(number, text, None)
+            self._careful_line_memoized(number, text, None)
         self.line_count = number
         self._data_lines += fast
         self._usable_lines += fast
         self.record_count += fast
-        if self._seller_room > 0:
-            self._seller_room = max(0, self._max_sellers - self._remembered())
+        if self._memory_left > 0:
+            self._memory_left = max(0, self._memory_limit - self._remembered_count())
 
-    def _shape(self, domain_text: str, tail_text: str) -> _Shape:
-        shape = self._raw_domain_info(domain_text).shape(tail_text)
+    def _new_shape(self, domain_text: str, tail_text: str) -> _Shape:
+        shape = self._domain_info_as_written(domain_text).shape(tail_text)
         self._shape_count += 1
         if self._shape_count > _MEMO_LIMIT:
             # Only a cache: on a stream of ever new shapes, start it afresh (in place: the
@@ -276,8 +281,8 @@ class Engine(CrossLineChecks):
         self._shapes.setdefault(domain_text, {})[tail_text] = shape
         return shape
 
-    def _slow_cached(self, number: int, text: str, byte_offset: int | None) -> None:
-        """:meth:`_slow_line`, replaying the outcome for a repeat of an unusable line.
+    def _careful_line_memoized(self, number: int, text: str, byte_offset: int | None) -> None:
+        """:meth:`_careful_line`, replaying the outcome for a repeat of an unusable line.
 
         A line that yields neither a record nor a variable changes nothing but the
         diagnostics, the comments and two counters, so a repeat of its exact text (common
@@ -291,7 +296,7 @@ class Engine(CrossLineChecks):
         diagnostics = len(self.diagnostics)
         comments = len(self.comments)
         usable, data, prose = self._usable_lines, self._data_lines, self._prose_lines
-        self._slow_line(number, text, byte_offset)
+        self._careful_line(number, text, byte_offset)
         committed, self._committed = self._committed, None
         if len(text) > _MEMO_LINE or not text.isascii() or len(self._line_memo) >= _MEMO_LIMIT:
             return
@@ -301,7 +306,7 @@ class Engine(CrossLineChecks):
             if committed is None:
                 return  # a placeholder record: not worth the trouble
             pure, args = committed
-        self._line_memo[text] = _Replay(
+        self._line_memo[text] = _LineOutcome(
             number, self.diagnostics[diagnostics:pure], self.comments[comments:],
             self._data_lines - data, self._prose_lines - prose, args,
         )
@@ -340,7 +345,7 @@ class Engine(CrossLineChecks):
                 known = self._sellers.get(analysis.normalized)
                 if known is not None:
                     sellers = known
-                elif self._room():
+                elif self._reserve_memory():
                     self._sellers[analysis.normalized] = sellers
             info = self._domains[text] = _DomainInfo(text, analysis, sellers)
             if len(self._domains) > _MEMO_LIMIT:
@@ -348,7 +353,7 @@ class Engine(CrossLineChecks):
                 self._domains = {text: info}
         return info
 
-    def _raw_domain_info(self, raw: str) -> _DomainInfo:
+    def _domain_info_as_written(self, raw: str) -> _DomainInfo:
         if len(raw) > _FAST_FIELD:
             return _DomainInfo("", _NO_DOMAIN, {})
         return self._domain_info(raw.strip())

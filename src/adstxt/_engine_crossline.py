@@ -12,7 +12,7 @@ from collections.abc import Callable
 
 from adstxt import _fields, _known
 from adstxt._engine_lines import LineChecks, _RecordArgs, _VariableArgs
-from adstxt._engine_memo import _WRITTEN, _pack, _Remembered, _Seen, _Shape
+from adstxt._engine_memo import _WRITTEN, _FirstRecord, _pack_first_record, _Remembered, _Shape
 from adstxt.diagnostics import _new_fix
 from adstxt.model import FileKind, Record, Relationship, Variable
 
@@ -33,29 +33,29 @@ class CrossLineChecks(LineChecks):
             kind=kind, root_domain=root_domain, keep_records=keep_records, on_record=on_record
         )
         self._sellers: dict[str, dict[str, _Remembered]] = {}
-        self._max_sellers = max_sellers if max_sellers is not None else -1
-        self._seller_room = self._max_sellers
+        self._memory_limit = max_sellers if max_sellers is not None else -1
+        self._memory_left = self._memory_limit
         self._first_cert: dict[str, tuple[str, int]] = {}
         self._owner: tuple[str, int] | None = None
         self._managers: dict[str | None, tuple[str, int]] = {}
         self._variable_values: dict[tuple[str, str], int] = {}
 
-    def _remembered(self) -> int:
+    def _remembered_count(self) -> int:
         """How many things the cross-line checks remember: sellers, ad systems, values."""
         return (
             sum(map(len, self._sellers.values())) + len(self._sellers)
             + len(self._first_cert) + len(self._variable_values)
         )
 
-    def _room(self) -> bool:
+    def _reserve_memory(self) -> bool:
         """Whether one more thing may be remembered, counting it if so."""
-        if self._seller_room == 0:
+        if self._memory_left == 0:
             return False
-        if self._seller_room > 0:
-            self._seller_room -= 1
+        if self._memory_left > 0:
+            self._memory_left -= 1
         return True
 
-    def _settle(self, shape: _Shape, number: int) -> bool:
+    def _cert_is_first(self, shape: _Shape, number: int) -> bool:
         """Whether the certification ID of ``shape`` is its ad system's first one.
 
         The first certification ID of an ad system never changes, so once a shape agrees
@@ -64,7 +64,7 @@ class CrossLineChecks(LineChecks):
         assert shape.cert is not None
         first = self._first_cert.get(shape.domain)
         if first is None:
-            if not self._room():
+            if not self._reserve_memory():
                 return False
             self._first_cert[shape.domain] = (shape.cert, number)
         elif first[0] != shape.cert:
@@ -73,28 +73,31 @@ class CrossLineChecks(LineChecks):
         return True
 
     @staticmethod
-    def _new_story(
+    def _remember_new_seller(
         number: int, key: str, account: str, shape: _Shape, remember: bool
     ) -> bool:
-        """Remember a first record whose account ID differs from its key, if it is new."""
+        """Whether the seller of a record whose account ID differs from its key (its
+        lower-cased form) is new; if so, remember the record as written (``remember``)."""
         if key in shape.sellers:
             return False
         if remember:
             written = (shape.domain, shape.relationship.value, shape.cert)
-            shape.sellers[key] = _Seen(number, account, shape.relationship, shape.cert, written)
+            shape.sellers[key] = _FirstRecord(
+                number, account, shape.relationship, shape.cert, written
+            )
         return True
 
-    def _seen(self, domain: str, key: str) -> _Seen | None:
+    def _first_record(self, domain: str, key: str) -> _FirstRecord | None:
         """The first record remembered for this seller, if any."""
         sellers = self._sellers.get(domain)
         found = sellers.get(key) if sellers is not None else None
-        if found is None or isinstance(found, _Seen):
+        if found is None or isinstance(found, _FirstRecord):
             return found
         relationship = Relationship.RESELLER if found & 2 else Relationship.DIRECT
         cert = self._first_cert[domain][0] if found & 1 else None
-        return _Seen(found >> 2, key, relationship, cert, (domain, relationship.value, cert))
+        return _FirstRecord(found >> 2, key, relationship, cert, (domain, relationship.value, cert))
 
-    def _remember(
+    def _remember_seller(
         self, domain: str, key: str, number: int, account: str, relationship: Relationship,
         cert: str | None, written: tuple[str, str, str | None], extension: str | None,
         replace: bool = False,
@@ -102,7 +105,7 @@ class CrossLineChecks(LineChecks):
         """Remember the record kept for a seller; ``replace`` puts a fuller repeat in the
         place of the remembered one (no more memory, so no bound applies)."""
         sellers = self._sellers.get(domain)
-        if sellers is None or (not replace and not self._room()):
+        if sellers is None or (not replace and not self._reserve_memory()):
             return  # past the bound of an engine with bounded memory
         lowered = cert.lower() if cert else None
         first = self._first_cert.get(domain)
@@ -113,15 +116,16 @@ class CrossLineChecks(LineChecks):
             and (lowered is None or (first is not None and first[0] == lowered))
         )
         sellers[key] = (
-            _pack(number, relationship, lowered is not None) if canonical
-            else _Seen(number, account, relationship, lowered, written, extension)
+            _pack_first_record(number, relationship, lowered is not None) if canonical
+            else _FirstRecord(number, account, relationship, lowered, written, extension)
         )
 
     def _commit_record(self, number: int, args: _RecordArgs) -> None:
         """The cross-line part of a usable record line, and keeping it."""
         domain, account, relationship, cert, domain_text, rel_text, d0, extension = args
-        self._cross_check(number, domain, account, relationship, cert, domain_text, rel_text,
-                          d0, extension)
+        self._check_against_earlier(
+            number, domain, account, relationship, cert, domain_text, rel_text, d0, extension
+        )
         self._usable_lines += 1
         self.record_count += 1
         if self.keep_records:
@@ -133,17 +137,17 @@ class CrossLineChecks(LineChecks):
     def _commit_variable(self, number: int, args: _VariableArgs) -> None:
         """The cross-line part of a usable variable line, and keeping it."""
         if args.known:
-            self._repeats(number, args.name, args.value, args.country, args.start)
+            self._check_variable_repeat(number, args.name, args.value, args.country, args.start)
         self._usable_lines += 1
         self.variables.append(Variable(args.name, args.value, number))
 
-    def _cross_check(
+    def _check_against_earlier(
         self, number: int, domain: str, account: str, relationship: Relationship,
         cert: str | None, domain_text: str, rel_text: str, d0: int, extension: str | None,
     ) -> None:
         end = d0 + len(domain_text)
         key = account if account.isdigit() else account.lower()
-        first = self._seen(domain, key)
+        first = self._first_record(domain, key)
         fuller = False  # whether this record takes the place of the remembered one
         if first is None:
             pass  # remembered below, once the certification ID is settled
@@ -155,7 +159,7 @@ class CrossLineChecks(LineChecks):
                 "account IDs are case-sensitive: one of the two is probably wrong",
             )
         elif first.relationship is not relationship:
-            self._conflict(
+            self._report_conflict(
                 number, d0, end, domain, account, relationship, first.relationship, first.line
             )
         elif (cert.lower() if cert else None) != first.cert and cert and first.cert:
@@ -163,7 +167,7 @@ class CrossLineChecks(LineChecks):
         else:
             written = (domain_text, rel_text, cert)
             if written == first.written and extension == first.extension:
-                self._repeat(number, d0, end, first.line)
+                self._report_exact_repeat(number, d0, end, first.line)
             else:
                 later_adds = (cert is not None and first.cert is None) or (
                     extension is not None and extension != first.extension
@@ -174,7 +178,7 @@ class CrossLineChecks(LineChecks):
                 difference = _written_difference(
                     first.written, written, first.extension, extension
                 )
-                self._near_repeat_diag(
+                self._report_near_repeat(
                     number, d0, end, first.line, difference, later_adds, earlier_adds
                 )
                 fuller = later_adds and not earlier_adds
@@ -182,7 +186,7 @@ class CrossLineChecks(LineChecks):
             lowered = _fields.comparable_cert(cert)
             earlier = self._first_cert.get(domain)
             if earlier is None:
-                if self._room():
+                if self._reserve_memory():
                     self._first_cert[domain] = (lowered, number)
             elif earlier[0] != lowered and earlier[1] != number:
                 accepted = _known.certification_ids().accepted.get(domain, frozenset())
@@ -195,22 +199,22 @@ class CrossLineChecks(LineChecks):
                         "on every record of one ad system",
                     )
         if first is None or fuller:
-            self._remember(
+            self._remember_seller(
                 domain, key, number, account, relationship, cert, (domain_text, rel_text, cert),
                 extension, replace=fuller,
             )
 
-    def _repeat(self, number: int, start: int, end: int, first: int) -> None:
+    def _report_exact_repeat(self, number: int, start: int, end: int, first: int) -> None:
         """Report a record that repeats line ``first`` exactly (ADS401)."""
         self._diag(
             "ADS401", number, start, end, f"this record repeats line {first}",
             fix=_new_fix("", True, f"delete this repeat of line {first}", number, 1, number + 1, 1),
         )
 
-    def _packed_repeat(
+    def _report_packed_repeat(
         self, number: int, raw: str, account: str, found: int, tail: _Shape
     ) -> None:
-        """What :meth:`_cross_check` says of a canonical record whose seller is packed.
+        """What :meth:`_check_against_earlier` says of a canonical record whose seller is packed.
 
         Both records are written canonically, so they can differ only in the relationship
         (ADS403) or in having a certification ID (ADS402); else it is an exact repeat.
@@ -224,19 +228,19 @@ class CrossLineChecks(LineChecks):
             earlier = Relationship.DIRECT if relationship is Relationship.RESELLER else (
                 Relationship.RESELLER
             )
-            self._conflict(number, start, end, domain, account, relationship, earlier, first)
+            self._report_conflict(number, start, end, domain, account, relationship, earlier, first)
         elif found & 1 == tail.bits & 1:
-            self._repeat(number, start, end, first)
+            self._report_exact_repeat(number, start, end, first)
         else:
             later_adds = tail.bits & 1 == 1
-            self._near_repeat_diag(
+            self._report_near_repeat(
                 number, start, end, first, "the presence of the certification ID",
                 later_adds, not later_adds,
             )
             if later_adds:
                 tail.sellers[account] = number << 2 | tail.bits
 
-    def _near_repeat_diag(
+    def _report_near_repeat(
         self, number: int, start: int, end: int, first: int, difference: str,
         later_adds: bool, earlier_adds: bool,
     ) -> None:
@@ -264,7 +268,7 @@ class CrossLineChecks(LineChecks):
                              number, 1, number + 1, 1),
             )
 
-    def _conflict(
+    def _report_conflict(
         self, number: int, start: int, end: int, domain: str, account: str,
         relationship: Relationship, earlier: Relationship, first: int,
     ) -> None:
@@ -276,7 +280,7 @@ class CrossLineChecks(LineChecks):
             "an account is either directly controlled by the publisher or resold",
         )
 
-    def _repeats(
+    def _check_variable_repeat(
         self, number: int, name: str, value: str, country: str | None, start: int
     ) -> None:
         key_value = value if name == "CONTACT" else value.lower()
@@ -290,7 +294,7 @@ class CrossLineChecks(LineChecks):
                              number, 1, number + 1, 1),
             )
             return
-        if self._room():
+        if self._reserve_memory():
             self._variable_values[(name, key_value)] = number
         if name == "OWNERDOMAIN":
             if self._owner is None:

@@ -144,7 +144,7 @@ class LineChecks:
 
     # -- one line, read with positions ------------------------------------------------
 
-    def _slow_line(self, number: int, text: str, byte_offset: int | None) -> None:
+    def _careful_line(self, number: int, text: str, byte_offset: int | None) -> None:
         """Tokenize one line with positions and run every check on it."""
         before = len(self.diagnostics)
         self._other_chars = []
@@ -177,10 +177,10 @@ class LineChecks:
         # 2. Variable: NAME= with no comma before the '='.
         match = _VARIABLE.match(body)
         if match and "," not in body[: match.end()]:
-            self._variable(number, text, body, match, hash_at, before)
+            self._variable_line(number, text, body, match, hash_at, before)
             return
         # 3. Record.
-        self._record(number, body, before)
+        self._record_line(number, body, before)
 
     def _scan_characters(self, number: int, text: str, byte_offset: int | None) -> str:
         """Report out-of-place characters; return the line with them neutralized.
@@ -208,7 +208,7 @@ class LineChecks:
             elif kind != "other":
                 chars[at] = " "
             else:
-                # Reported only if it lands inside a record field (see _record).
+                # Reported only if it lands inside a record field (see _record_line).
                 if char != "\ufffd":
                     self._other_chars.append(at)
                 continue
@@ -217,7 +217,7 @@ class LineChecks:
             counts[code] = seen
             if seen > _CHAR_REPORT_LIMIT:
                 continue
-            self._char_diag(number, at, char, kind, code)
+            self._report_character(number, at, char, kind, code)
         if invalid_at:
             first = invalid_at[0]
             where = ""
@@ -240,7 +240,7 @@ class LineChecks:
                 )
         return "".join(chars)
 
-    def _char_diag(self, number: int, at: int, char: str, kind: str, code: str) -> None:
+    def _report_character(self, number: int, at: int, char: str, kind: str, code: str) -> None:
         name = describe(char)
         fix = None
         if kind == "lookalike":
@@ -268,7 +268,7 @@ class LineChecks:
 
     # -- variables -----------------------------------------------------------------------
 
-    def _variable(
+    def _variable_line(
         self, number: int, text: str, body: str, match: re.Match[str], hash_at: int, before: int
     ) -> None:
         name = match.group(1)
@@ -318,7 +318,7 @@ class LineChecks:
 
     # -- records -------------------------------------------------------------------------
 
-    def _record(self, number: int, body: str, before: int) -> None:
+    def _record_line(self, number: int, body: str, before: int) -> None:
         fields = _split_fields(body, ",")
         semicolon = body.find(";")
         extension: str | None = None
@@ -338,9 +338,9 @@ class LineChecks:
             self._prose_lines += 1
             return
         if count < 3 or count > 4 or (count == 4 and not fields[3][0]):
-            reshaped = self._reshape(number, body, fields, semicolon)
+            reshaped = self._misshapen_record(number, body, fields, semicolon)
             if reshaped is None:
-                self._note_unusable(body)
+                self._count_if_prose(body)
                 return
             fields = reshaped
         (domain_text, d0, _), (account, a0, _), (rel_text, r0, r1) = fields[:3]
@@ -351,7 +351,7 @@ class LineChecks:
             if char not in _fields.QUOTES and any(
                 start <= at < end for _, start, end in fields[1:]
             ):
-                self._char_diag(number, at, char, "other", "ADS011")
+                self._report_character(number, at, char, "other", "ADS011")
         cert_field = fields[3] if len(fields) == 4 else None
         missing = [
             (label, end_of_previous)
@@ -392,7 +392,7 @@ class LineChecks:
                 self._finding(number, r0, found)
             relationship = _RELATIONSHIPS.get(rel_text.upper())
         if info is not None and info.placeholder:
-            self._placeholder(
+            self._placeholder_record(
                 number, body, account, rel_text, relationship, cert_field, before, d0
             )
             return
@@ -406,10 +406,10 @@ class LineChecks:
             for found in _fields.certification_findings(cert, normalized):
                 self._finding(number, c0, found)
         if self._has_error_since(before) or info is None or info.normalized is None:
-            self._note_unusable(body)
+            self._count_if_prose(body)
             return
         if relationship is None or not account:
-            self._note_unusable(body)
+            self._count_if_prose(body)
             return
         args = _RecordArgs(
             info.normalized, account, relationship, cert, domain_text, rel_text, d0,
@@ -418,11 +418,11 @@ class LineChecks:
         self._committed = (len(self.diagnostics), args)
         self._commit_record(number, args)
 
-    def _note_unusable(self, body: str) -> None:
+    def _count_if_prose(self, body: str) -> None:
         if len(_WORDS.findall(body)) >= 4 and not _record_shaped(body):
             self._prose_lines += 1
 
-    def _reshape(
+    def _misshapen_record(
         self, number: int, body: str, fields: list[tuple[str, int, int]], semicolon: int
     ) -> list[tuple[str, int, int]] | None:
         """Deal with a line that does not have three or four fields.
@@ -453,7 +453,7 @@ class LineChecks:
             )
             return None
         if count >= 5:
-            glued = self._glued(number, body, fields)
+            glued = self._glued_records(number, body, fields)
             if not glued:
                 start = fields[4][1]
                 self._diag(
@@ -516,7 +516,7 @@ class LineChecks:
         )
         return None
 
-    def _glued(self, number: int, body: str, fields: list[tuple[str, int, int]]) -> bool:
+    def _glued_records(self, number: int, body: str, fields: list[tuple[str, int, int]]) -> bool:
         """Report two records run together on one line, if that is what this is."""
         for index in (2, 3):
             if index >= len(fields) - 2:
@@ -540,7 +540,7 @@ class LineChecks:
             return True
         return False
 
-    def _placeholder(
+    def _placeholder_record(
         self, number: int, body: str, account: str, rel_text: str,
         relationship: Relationship | None, cert_field: tuple[str, int, int] | None,
         before: int, start: int,

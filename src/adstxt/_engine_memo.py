@@ -4,7 +4,7 @@ These are the memos the line loop (:mod:`adstxt._engine`) and the cross-line che
 (:mod:`adstxt._engine_crossline`) share: a field-1 text is analysed once per file
 (:class:`_DomainInfo`), a plain record line but for its account ID is read once
 (:class:`_Shape`), and the first record of each seller is kept in one small int or, when
-written unusually, in a :class:`_Seen`.
+written unusually, in a :class:`_FirstRecord`.
 """
 
 from __future__ import annotations
@@ -103,14 +103,14 @@ class _Shape:
         self.cert = cert
         # where the comment's '#' is in the text after field 2 (-1: no comment)
         self.hash_at = hash_at
-        self.bits = _pack(0, relationship, cert is not None)
+        self.bits = _pack_first_record(0, relationship, cert is not None)
         # True until this certification ID is known to be the ad system's first one
         self.cert_pending = cert is not None
 
 
-class _Seen:
+class _FirstRecord:
     """The record kept for one (domain, account ID ignoring case) key: the first one seen,
-    or a later repeat of it that says more (see :meth:`Engine._near_repeat`)."""
+    or a later repeat of it that says more (see :meth:`Engine._report_near_repeat`)."""
 
     __slots__ = ("account", "cert", "extension", "line", "relationship", "written")
 
@@ -127,11 +127,11 @@ class _Seen:
 
 
 #: What is remembered of a seller: a packed int when the record was written in its canonical
-#: form (nearly always), else the whole story. See :func:`_pack`.
-_Remembered = int | _Seen
+#: form (nearly always), else the whole story. See :func:`_pack_first_record`.
+_Remembered = int | _FirstRecord
 
 
-def _pack(line: int, relationship: Relationship, cert: bool) -> int:
+def _pack_first_record(line: int, relationship: Relationship, cert: bool) -> int:
     """Pack a canonically written first record into one int: line, relationship, cert flag.
 
     Canonical means the account ID equals its key, field 1 is the normalized domain, the
