@@ -68,7 +68,6 @@ _MEMO_LINE: Final = 1024
 _NO_DOMAIN: Final = DomainAnalysis(None, None, "", ())
 
 
-
 class _LineOutcome:
     """The outcome of one line's text, to be given again to a repeat of the same text.
 
@@ -109,7 +108,6 @@ class _LineOutcome:
             engine._commit_record(number, self.usable)
         elif self.usable is not None:
             engine._commit_variable(number, self.usable)
-
 
 
 class Engine(CrossLineChecks):

@@ -45,7 +45,6 @@ _CHAR_CODES: Final = {
 }
 
 
-
 class _RecordArgs(NamedTuple):
     """A usable record line as the careful path read it, before the cross-line checks."""
 
@@ -67,7 +66,6 @@ class _VariableArgs(NamedTuple):
     country: str | None
     start: int
     known: bool
-
 
 
 class LineChecks:

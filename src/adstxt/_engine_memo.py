@@ -30,7 +30,6 @@ _FAST_FIELD: Final = 256
 _FAST_DOMAIN: Final = re.compile(r"[a-z0-9.-]{1,253}\Z")
 
 
-
 class _DomainInfo:
     """Everything the fast path needs to know about one field-1 text, memoized per file."""
 
