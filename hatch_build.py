@@ -76,7 +76,7 @@ class EngineBuildHook(BuildHookInterface):  # type: ignore[type-arg]
                         f"adstxt: ADSTXT_COMPILE is set but the checker could not be "
                         f"compiled: {error}\n{output[-4000:]}"
                     ) from error
-                why_not = f"compiling failed ({_first_line(error)})"
+                why_not = _failure(error)
                 self.app.display_warning(f"adstxt: {why_not}\n{output[-2000:]}")
         if why_not is not None:
             self.app.display_warning(
@@ -126,6 +126,15 @@ def _why_not_compile(root: Path) -> str | None:
         offline = source.index_unreachable(INDEX_TIMEOUT)
         return f"mypy is not installed ({offline or 'pip did not install it'})"
     return None
+
+
+def _failure(error: OSError | subprocess.CalledProcessError) -> str:
+    """What went wrong in compiling, in a few words (``pip install -v`` shows the output)."""
+    if isinstance(error, subprocess.CalledProcessError):
+        # mypyc type-checks and writes C first, then setuptools builds it.
+        stage = "the C compiler" if "building '" in (error.stdout or "") else "mypyc"
+        return f"{stage} failed (exit status {error.returncode}; pip install -v shows why)"
+    return f"compiling failed ({_first_line(error)})"
 
 
 def _first_line(error: BaseException) -> str:
