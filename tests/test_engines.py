@@ -239,6 +239,16 @@ def test_a_stale_compiled_checker_says_so_once(tmp_path: Path) -> None:
     assert pure.stderr == ""
 
 
+def test_a_partial_compiled_checker_is_stale(tmp_path: Path) -> None:
+    # An older build compiled only the line loop: its twin alone is no compiled checker.
+    package = _copy_package(tmp_path)
+    _add_twins(package, engine_crc(package))
+    (package / f"{native_name('_engine_lines')}.py").unlink()
+    version = _run_copy(tmp_path, "-m", "adstxt.cli", "--version")
+    assert f"checker: {STALE}" in version.stdout.splitlines()
+    assert version.stderr.count("StaleCheckerWarning") == 1
+
+
 @pytest.mark.parametrize("command", ["adstxt.cli", "adstxt"])
 def test_version_says_why_the_checker_is_not_compiled(tmp_path: Path, command: str) -> None:
     package = _copy_package(tmp_path)

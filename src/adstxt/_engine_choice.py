@@ -14,6 +14,7 @@ the interpreted engine.
 from __future__ import annotations
 
 import importlib
+import importlib.util
 import warnings
 from pathlib import Path
 from types import ModuleType
@@ -56,16 +57,24 @@ def _choose() -> tuple[ModuleType, str]:
     if pure_python_requested():
         return _interpreted("ADSTXT_PURE_PYTHON is set")
     package = Path(__file__).parent
-    try:
-        natives = [importlib.import_module(f"adstxt.{native_name(m)}") for m in ENGINE_MODULES]
-    except ImportError:
+    names = [f"adstxt.{native_name(module)}" for module in ENGINE_MODULES]
+    present = [name for name in names if importlib.util.find_spec(name) is not None]
+    if not present:
         return _interpreted(_not_compiled_why(package))
     try:
         crc: int | None = engine_crc(package)
     except OSError:
         crc = None  # the sources cannot be read: nothing to be stale against
-    built_from = {getattr(native, "SOURCE_CRC", None) for native in natives}
-    if crc is not None and built_from != {crc}:
+    built_from: set[object] = set()
+    natives: list[ModuleType] = []
+    if len(present) == len(names):
+        try:
+            natives = [importlib.import_module(name) for name in names]
+        except Exception:  # built against other sources: whatever the error, do not use it
+            natives = []
+        built_from = {getattr(native, "SOURCE_CRC", None) for native in natives}
+    # Some twins missing (left by an older build, say), or built from other sources.
+    if not natives or (crc is not None and built_from != {crc}):
         warnings.warn(
             "the compiled adstxt checker was built from other sources than the installed "
             f"ones, so it is not used and the slower interpreted checker runs; run "
