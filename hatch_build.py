@@ -82,7 +82,7 @@ class EngineBuildHook(BuildHookInterface):  # type: ignore[type-arg]
             self.app.display_warning(
                 f"adstxt: installing the interpreted checker (correct, only slower): {why_not}"
             )
-            note = _note(package, why_not, editable)
+            note = _note(package, Path(self.root, "build"), why_not, editable)
             if editable:
                 _remove_native(package)
             else:
@@ -142,10 +142,14 @@ def _first_line(error: BaseException) -> str:
     return text.splitlines()[0] if text else type(error).__name__
 
 
-def _note(package: Path, why_not: str, editable: bool) -> Path:
-    """Write down why the checker is interpreted, for ``--version``; return the file."""
+def _note(package: Path, build: Path, why_not: str, editable: bool) -> Path:
+    """Write down why the checker is interpreted, for ``--version``; return the file.
+
+    An editable install reads it from the package in src/; a wheel takes it from build/.
+    """
     name: str = _engine_source(package).BUILD_NOTE
-    target = package / name if editable else Path(tempfile.mkdtemp(prefix="adstxt-note-")) / name
+    target = package / name if editable else build / "engine-note" / name
+    target.parent.mkdir(parents=True, exist_ok=True)
     target.write_text(why_not + "\n", encoding="utf-8")
     return target
 
