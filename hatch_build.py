@@ -1,14 +1,22 @@
-"""Build hook: compile the checker's line loop, ``src/adstxt/_engine.py``, with mypyc.
+"""Build hook: compile the checker, ``src/adstxt/_engine*.py``, with mypyc when it can.
 
-The compiled module is ``adstxt._engine_native``, built from a copy of ``_engine.py`` that
-records the fingerprint of the sources it came from (``adstxt._engine_source``: the engine
-and the package modules it imports). ``adstxt._engine_choice`` uses it only while that
-matches the installed sources, so in an editable install an edited engine is never shadowed
-by an older build: it runs interpreted until the next install.
+The modules named in ``adstxt._engine_source.ENGINE_MODULES`` are compiled together, each
+as its ``<name>_native`` twin (``adstxt._engine_native`` and so on), from copies that
+record the fingerprint of the sources they came from. ``adstxt._engine_choice`` uses them
+only while that matches the installed sources, so an edited engine in an editable install
+is never shadowed by an older build: it runs interpreted, with a warning, until the next
+install.
 
-The compiled engine is an optimisation, not a requirement. With ``ADSTXT_PURE_PYTHON=1``
-set, or where it cannot be built (no C compiler, say), the wheel is pure Python and
-works the same, only slower; ``adstxt-check --version`` tells which engine runs.
+The compiled engine is an optimisation, not a requirement, and the build says which one it
+installs (``pip install -v`` shows it; ``adstxt-check --version`` tells it later):
+
+- ``ADSTXT_PURE_PYTHON=1``: a pure-Python build; mypy is not needed.
+- ``ADSTXT_COMPILE=1``: compile or fail (release builds: see docs/releasing.md).
+- neither: compile when mypy can be had, else install the pure-Python engine and say why.
+  mypy is a build requirement only when it is importable already or the package index
+  answers: pip resolves build requirements before this hook runs, so requiring mypy
+  offline would make the whole install fail. A C compiler missing, or any other failure
+  to compile, also ends in the pure-Python engine, with the reason.
 """
 
 from __future__ import annotations
@@ -18,6 +26,7 @@ import functools
 import importlib.metadata
 import importlib.util
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -28,8 +37,13 @@ from typing import Any
 
 from hatchling.builders.hooks.plugin.interface import BuildHookInterface
 
-#: The module name the compiled engine is imported as.
-NATIVE = "_engine_native"
+#: mypy is pinned so that every build compiles the engine the same way.
+MYPY = "mypy==2.4.1"
+#: What compiling needs besides mypy: setuptools drives the C build, and mypy must see the
+#: types of the packages the engine imports.
+COMPILE_REQUIRES = [MYPY, "setuptools>=69", "attrs>=23.1", "tldextract>=5.3"]
+#: How long to wait for the package index before deciding that the build is offline.
+INDEX_TIMEOUT = 5.0
 
 
 class EngineBuildHook(BuildHookInterface):  # type: ignore[type-arg]
@@ -38,59 +52,119 @@ class EngineBuildHook(BuildHookInterface):  # type: ignore[type-arg]
     PLUGIN_NAME = "custom"
 
     def dependencies(self) -> list[str]:
-        # Only what the compilation needs, and only when it is wanted: a pure-Python build
-        # (offline, say) must not have to fetch mypy. mypy is pinned so that every build
-        # compiles the engine the same way.
-        if _pure_python_requested(Path(self.root)):
-            return []
-        return ["mypy==2.4.1", "setuptools>=69", "attrs>=23.1", "tldextract>=5.3"]
+        why_not = _why_not_fetch_mypy(Path(self.root))
+        if why_not is None:
+            return COMPILE_REQUIRES
+        self.app.display_info(f"adstxt: not asking for mypy: {why_not}")
+        return []
 
     def initialize(self, version: str, build_data: dict[str, Any]) -> None:
         if self.target_name != "wheel":
             return
         package = Path(self.root, "src", "adstxt")
         editable = version == "editable"
-        if _pure_python_requested(Path(self.root)):
-            self.app.display_info("adstxt: ADSTXT_PURE_PYTHON is set: pure-Python engine")
-            if editable:
-                _remove_native(package)
-            return
-        try:
-            built = compile_engine(package, Path(self.root, "build", "engine"))
-            if editable:
-                # An editable install imports the package from src/: the modules go there
-                # (ignored by git, left out of the sdist), each replaced in one step so that
-                # a running program never sees a half-written file.
-                for path in built:
-                    staged = package / f".{path.name}.new"
-                    shutil.copy2(path, staged)
-                    os.replace(staged, package / path.name)
-        except (OSError, subprocess.CalledProcessError) as error:
-            output = getattr(error, "stdout", None) or ""
+        source = _engine_source(package)
+        why_not = _why_not_compile(Path(self.root))
+        built: list[Path] = []
+        if why_not is None:
+            try:
+                built = compile_engine(package, Path(self.root, "build", "engine"))
+            except (OSError, subprocess.CalledProcessError) as error:
+                output = getattr(error, "stdout", None) or ""
+                if source.compile_required():
+                    raise RuntimeError(
+                        f"adstxt: ADSTXT_COMPILE is set but the checker could not be "
+                        f"compiled: {error}\n{output[-4000:]}"
+                    ) from error
+                why_not = _failure(error)
+                self.app.display_warning(f"adstxt: {why_not}\n{output[-2000:]}")
+        if why_not is not None:
             self.app.display_warning(
-                f"adstxt: the compiled engine could not be built ({error}); "
-                f"the pure-Python engine is installed instead.\n{output[-2000:]}"
+                f"adstxt: installing the interpreted checker (correct, only slower): {why_not}"
             )
+            note = _note(package, Path(self.root, "build"), why_not, editable)
             if editable:
                 _remove_native(package)
+            else:
+                build_data["force_include"][str(note)] = f"adstxt/{source.BUILD_NOTE}"
             return
-        if not editable:
+        self.app.display_info(f"adstxt: compiled checker built: {', '.join(p.name for p in built)}")
+        if editable:
+            # An editable install imports the package from src/: the modules go there
+            # (ignored by git, left out of the sdist), each replaced in one step so that a
+            # running program never sees a half-written file.
+            for path in built:
+                staged = package / f".{path.name}.new"
+                shutil.copy2(path, staged)
+                os.replace(staged, package / path.name)
+            with contextlib.suppress(FileNotFoundError):
+                (package / source.BUILD_NOTE).unlink()
+        else:
             for path in built:
                 build_data["force_include"][str(path)] = f"adstxt/{path.name}"
         build_data["pure_python"] = False
         build_data["infer_tag"] = True
 
 
-def _pure_python_requested(root: Path) -> bool:
-    """``adstxt._engine_source.pure_python_requested``."""
-    requested: bool = _engine_source(root / "src" / "adstxt").pure_python_requested()
-    return requested
+def _why_not_fetch_mypy(root: Path) -> str | None:
+    """Why this build does not ask pip for mypy, or None to ask for it."""
+    installed = importlib.util.find_spec("mypyc") is not None
+    why: str | None = _engine_source(root / "src" / "adstxt").why_mypy_unavailable(
+        installed, INDEX_TIMEOUT
+    )
+    return why
+
+
+def _why_not_compile(root: Path) -> str | None:
+    """Why this build installs the interpreted checker, or None to compile it."""
+    source = _engine_source(root / "src" / "adstxt")
+    if source.pure_python_requested():
+        return "built with ADSTXT_PURE_PYTHON set"
+    if importlib.util.find_spec("mypyc") is None:
+        if source.compile_required():
+            raise RuntimeError(f"adstxt: ADSTXT_COMPILE is set but mypyc is not installed ({MYPY})")
+        offline = source.index_unreachable(INDEX_TIMEOUT)
+        return f"mypy is not installed ({offline or 'pip did not install it'})"
+    return None
+
+
+def _failure(error: OSError | subprocess.CalledProcessError) -> str:
+    """What went wrong in compiling, in a few words (``pip install -v`` shows the output)."""
+    if isinstance(error, subprocess.CalledProcessError):
+        # mypyc type-checks and writes C first, then setuptools builds it.
+        stage = "the C compiler" if "building '" in (error.stdout or "") else "mypyc"
+        return f"{stage} failed (exit status {error.returncode}; pip install -v shows why)"
+    return f"compiling failed ({_first_line(error)})"
+
+
+def _first_line(error: BaseException) -> str:
+    text = str(error).strip()
+    return text.splitlines()[0] if text else type(error).__name__
+
+
+def _note(package: Path, build: Path, why_not: str, editable: bool) -> Path:
+    """Write down why the checker is interpreted, for ``--version``; return the file.
+
+    An editable install reads it from the package in src/; a wheel takes it from build/.
+    """
+    name: str = _engine_source(package).BUILD_NOTE
+    target = package / name if editable else build / "engine-note" / name
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_text(why_not + "\n", encoding="utf-8")
+    return target
+
+
+def _native_pattern(package: Path) -> re.Pattern[str]:
+    source = _engine_source(package)
+    names = "|".join(re.escape(source.native_name(m)) for m in source.ENGINE_MODULES)
+    return re.compile(rf"(?:{names})(?:__mypyc)?\..*(?:\.so|\.pyd)\Z")
 
 
 def _remove_native(package: Path) -> None:
     """Drop a compiled engine left in the source tree by an earlier editable install."""
-    for path in package.glob(f"{NATIVE}*"):
-        if path.suffix in (".so", ".pyd"):
+    pattern = _native_pattern(package)
+    for path in package.iterdir():
+        if pattern.match(path.name):
             with contextlib.suppress(OSError):  # in use on Windows: it is stale, so unused
                 path.unlink()
 
@@ -106,34 +180,52 @@ def _engine_source(package: Path) -> Any:
     return module
 
 
+#: The C build of the compiled modules: mypyc's own driver, with the group named so that
+#: the shared library lands inside the package (``adstxt/_engine_native__mypyc...``).
+_SETUP = """\
+import sys
+from setuptools import setup
+from mypyc.build import mypycify
+
+setup(
+    name="adstxt-engine",
+    ext_modules=mypycify(sys.argv[1:], group_name="adstxt._engine_native"),
+    script_args=["build_ext", "--inplace"],
+)
+"""
+
+
 def compile_engine(package: Path, cache: Path) -> list[Path]:
     """The extension modules of the compiled engine, built once per source, mypy and Python."""
-    source = (package / "_engine.py").read_bytes()
-    crc: int = _engine_source(package).engine_crc(package)
+    source = _engine_source(package)
+    crc: int = source.engine_crc(package)
     suffix = sysconfig.get_config_var("EXT_SUFFIX") or ".so"
     mypy = importlib.metadata.version("mypy")
     target = cache / f"{crc:08x}-mypy{mypy}{suffix.replace('.', '-')}"
-    built = sorted(target.glob(f"{NATIVE}*{suffix}"))
+    pattern = _native_pattern(package)
+    built = sorted(p for p in target.glob(f"*{suffix}") if pattern.match(p.name))
     if built:
         return built
     with tempfile.TemporaryDirectory() as work:
         tree = Path(work, "adstxt")
         ignore = shutil.ignore_patterns("*.so", "*.pyd", "__pycache__")
         shutil.copytree(package, tree, ignore=ignore)
-        (tree / f"{NATIVE}.py").write_bytes(
-            source + "\n#: adstxt._engine_source.engine_crc of the source this was compiled from.\n"
-            f"SOURCE_CRC: Final = {crc}\n".encode()
-        )
+        natives = []
+        for module in source.ENGINE_MODULES:
+            text = (package / f"{module}.py").read_text(encoding="utf-8")
+            native = f"adstxt/{source.native_name(module)}.py"
+            Path(work, native).write_text(source.native_source(text, crc), encoding="utf-8")
+            natives.append(native)
+        (Path(work) / "setup.py").write_text(_SETUP, encoding="utf-8")
         # No configuration file (not even the user's own), and the optional extras' modules
         # (h11 for adstxt.fetch) need not be installed: the engine never imports them.
         subprocess.run(
-            [sys.executable, "-m", "mypyc", "--config-file=", "--ignore-missing-imports",
-             f"adstxt/{NATIVE}.py"],
+            [sys.executable, "setup.py", "--config-file=", "--ignore-missing-imports", *natives],
             cwd=work, check=True, text=True, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
         )
-        modules = sorted(tree.glob(f"{NATIVE}*{suffix}"))
-        if not modules:
-            raise OSError(f"mypyc produced no {NATIVE}*{suffix}")
+        modules = sorted(p for p in tree.glob(f"*{suffix}") if pattern.match(p.name))
+        if len(modules) <= len(natives):
+            raise OSError(f"mypyc produced {[p.name for p in modules]}, not every module")
         # Filled beside the cache, then renamed: a build that stops half-way leaves no
         # partial entry.
         cache.mkdir(parents=True, exist_ok=True)
@@ -145,7 +237,7 @@ def compile_engine(package: Path, cache: Path) -> list[Path]:
         except OSError:
             shutil.rmtree(staging)  # another build filled the entry first
     _prune(cache, keep=target)
-    return sorted(target.glob(f"{NATIVE}*{suffix}"))
+    return sorted(p for p in target.glob(f"*{suffix}") if pattern.match(p.name))
 
 
 def _prune(cache: Path, keep: Path, entries: int = 4) -> None:

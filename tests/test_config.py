@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from adstxt import Settings
 from tests.cli import run
 from tests.conftest import ROOT
 
@@ -82,3 +83,12 @@ def test_bad_configuration_is_a_clear_error(tmp_path: Path) -> None:
         assert result.returncode == 2, text
         assert str(config) in result.stderr and expected in result.stderr, result.stderr
         assert result.stdout == ""
+
+
+def test_a_layer_of_selection_over_settings_and_its_former_name() -> None:
+    base = Settings(ignore=("ADS211",), strict=True)
+    layered = base.with_selection(None, ["ADS211"], ["ADS3"])
+    assert "ADS211" in layered.enabled_codes()
+    assert not any(code.startswith("ADS3") for code in layered.enabled_codes())
+    assert layered.strict
+    assert base.then(None, ["ADS211"], ["ADS3"]) == layered

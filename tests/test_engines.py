@@ -1,19 +1,23 @@
 """The compiled checker and the interpreted one give the same results.
 
-Installs that can build it run ``adstxt._engine_native``, ``adstxt._engine`` compiled with
-mypyc. Both are shipped and either may run (``ADSTXT_PURE_PYTHON=1`` selects the interpreted
+Installs that can build it run ``adstxt._engine_native``, ``adstxt._engine`` and the modules
+it extends compiled with mypyc. Both are shipped and either may run (``ADSTXT_PURE_PYTHON=1`` selects the interpreted
 one), so every outcome must be the same from both, and a compiled module must never run in
 place of a source it was not built from.
 """
 
 from __future__ import annotations
 
+import http.server
 import importlib.util
 import os
 import re
 import shutil
+import socket
 import subprocess
 import sys
+import threading
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -21,7 +25,14 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 import adstxt
-from adstxt import _api, _engine, _engine_choice
+from adstxt import _api, _engine, _engine_choice, _engine_source
+from adstxt._engine_source import (
+    BUILD_NOTE,
+    ENGINE_MODULES,
+    engine_crc,
+    native_name,
+    native_source,
+)
 from tests.conftest import shared_path
 from tests.property.strategies import SETTINGS, adstxt_like_text
 from tests.property.test_paths import _LINES
@@ -132,11 +143,37 @@ def test_engines_agree_on_the_examples_and_the_corpus() -> None:
         _assert_same(path.read_bytes(), "app-ads.txt" if "app-ads" in path.name else "ads.txt")
 
 
+STALE = "interpreted (the compiled checker is stale: run 'pip install -e .' to rebuild it)"
+
+
+def _copy_package(tmp_path: Path) -> Path:
+    """A copy of the installed package, without its compiled modules or build note."""
+    package = tmp_path / "adstxt"
+    shutil.copytree(Path(adstxt.__file__).parent, package,
+                    ignore=shutil.ignore_patterns("__pycache__", "*.so", "*.pyd", BUILD_NOTE))
+    return package
+
+
+def _run_copy(tmp_path: Path, *argv: str) -> subprocess.CompletedProcess[str]:
+    """Run Python on the package copied into ``tmp_path``, as an install would."""
+    env = {k: v for k, v in os.environ.items() if k != "ADSTXT_PURE_PYTHON"}
+    return subprocess.run(
+        [sys.executable, *argv], env={**env, "PYTHONPATH": str(tmp_path)}, cwd=tmp_path,
+        capture_output=True, text=True, check=True,
+    )
+
+
+def _engine_of_copy(tmp_path: Path) -> str:
+    return _run_copy(
+        tmp_path, "-c", "from adstxt._engine_choice import ENGINE; print(ENGINE)"
+    ).stdout.strip()
+
+
 @needs_compiled
 @pytest.mark.parametrize(
     ("edited", "stale"),
-    [("_engine.py", True), ("_domains.py", True), ("sellers/_fields.py", True),
-     ("data/SOURCES.md", False)],
+    [("_engine.py", True), ("_engine_lines.py", True), ("_domains.py", True),
+     ("sellers/_fields.py", True), ("data/SOURCES.md", False)],
 )
 def test_a_compiled_engine_never_stands_in_for_other_sources(
     tmp_path: Path, edited: str, stale: bool
@@ -146,22 +183,151 @@ def test_a_compiled_engine_never_stands_in_for_other_sources(
     package = tmp_path / "adstxt"
     shutil.copytree(Path(adstxt.__file__).parent, package,
                     ignore=shutil.ignore_patterns("__pycache__"))
-
-    def engine_of_copy() -> str:
-        env = {k: v for k, v in os.environ.items() if k != "ADSTXT_PURE_PYTHON"}
-        return subprocess.run(
-            [sys.executable, "-c", "from adstxt._engine_choice import ENGINE; print(ENGINE)"],
-            env={**env, "PYTHONPATH": str(tmp_path)}, cwd=tmp_path,
-            capture_output=True, text=True, check=True,
-        ).stdout.strip()
-
-    assert engine_of_copy() == "compiled (mypyc)"
+    assert _engine_of_copy(tmp_path) == "compiled (mypyc)"
     with (package / edited).open("a") as source:
         source.write("\n# an edit made after the build\n")
-    assert engine_of_copy() == (
-        "interpreted (the compiled engine was built from other sources: reinstall)" if stale
-        else "compiled (mypyc)"
+    assert _engine_of_copy(tmp_path) == (STALE if stale else "compiled (mypyc)")
+
+
+def _add_twins(package: Path, crc: int) -> None:
+    """Stand-ins for the compiled twins: their Python text, recording ``crc``.
+
+    The choice of engine treats them as it treats compiled modules (it imports them and
+    reads what they record), so the rule can be tested where nothing is compiled.
+    """
+    for module in ENGINE_MODULES:
+        text = (package / f"{module}.py").read_text(encoding="utf-8")
+        (package / f"{native_name(module)}.py").write_text(native_source(text, crc))
+
+
+def test_compiled_twins_are_used_only_while_current(tmp_path: Path) -> None:
+    package = _copy_package(tmp_path)
+    _add_twins(package, engine_crc(package))
+    probe = (
+        "import adstxt, adstxt._engine_choice as c; print(c.ENGINE); print(c.Engine.__module__);"
+        "print(len(adstxt.check('a.com, 1, DIRECT\\na.com, 1, DIRECT\\n')))"
     )
+    fresh = _run_copy(tmp_path, "-c", probe)
+    assert fresh.stdout.split("\n")[:3] == ["compiled (mypyc)", "adstxt._engine_native", "1"]
+    assert fresh.stderr == ""
+    # Any edit of a module of the package, a comment even, makes every twin stale.
+    with (package / "_fields.py").open("a") as source:
+        source.write("\n# an edit made after the build\n")
+    stale = _run_copy(tmp_path, "-c", probe)
+    assert stale.stdout.split("\n")[:3] == [STALE, "adstxt._engine", "1"]
+
+
+def test_a_stale_compiled_checker_says_so_once(tmp_path: Path) -> None:
+    package = _copy_package(tmp_path)
+    _add_twins(package, engine_crc(package) ^ 1)
+    version = _run_copy(tmp_path, "-m", "adstxt.cli", "--version")
+    assert f"checker: {STALE}" in version.stdout.splitlines()
+    assert version.stderr.count("StaleCheckerWarning") == 1
+    assert "run 'pip install -e .' in the project directory to rebuild it" in version.stderr
+    # Once per process, however often the checker runs.
+    twice = _run_copy(
+        tmp_path, "-c",
+        "import adstxt, importlib; adstxt.check('a.com, 1, DIRECT\\n');"
+        "import adstxt._engine_choice; adstxt.check('b.com, 2, DIRECT\\n')",
+    )
+    assert twice.stderr.count("StaleCheckerWarning") == 1
+    # Asking for the interpreted checker asks for no warning.
+    env = {**os.environ, "PYTHONPATH": str(tmp_path), "ADSTXT_PURE_PYTHON": "1"}
+    pure = subprocess.run([sys.executable, "-m", "adstxt.cli", "--version"], env=env,
+                          cwd=tmp_path, capture_output=True, text=True, check=True)
+    assert "checker: interpreted (ADSTXT_PURE_PYTHON is set)" in pure.stdout
+    assert pure.stderr == ""
+
+
+def test_a_partial_compiled_checker_is_stale(tmp_path: Path) -> None:
+    # An older build compiled only the line loop: its twin alone is no compiled checker.
+    package = _copy_package(tmp_path)
+    _add_twins(package, engine_crc(package))
+    (package / f"{native_name('_engine_lines')}.py").unlink()
+    version = _run_copy(tmp_path, "-m", "adstxt.cli", "--version")
+    assert f"checker: {STALE}" in version.stdout.splitlines()
+    assert version.stderr.count("StaleCheckerWarning") == 1
+
+
+@pytest.mark.parametrize("command", ["adstxt.cli", "adstxt"])
+def test_version_says_why_the_checker_is_not_compiled(tmp_path: Path, command: str) -> None:
+    package = _copy_package(tmp_path)
+    plain = _run_copy(tmp_path, "-m", command, "--version")
+    assert "checker: interpreted (not compiled)" in plain.stdout.splitlines()
+    (package / BUILD_NOTE).write_text("mypy is not installed (PIP_NO_INDEX is set)\n")
+    noted = _run_copy(tmp_path, "-m", command, "--version")
+    assert (
+        "checker: interpreted (not compiled: mypy is not installed (PIP_NO_INDEX is set))"
+        in noted.stdout.splitlines()
+    )
+    assert noted.stderr == ""
+
+
+class _Index(http.server.BaseHTTPRequestHandler):
+    """A package index that has mypy and nothing else."""
+
+    def do_HEAD(self) -> None:
+        self.send_response(200 if self.path == "/simple/mypy/" else 404)
+        self.end_headers()
+
+    def log_message(self, format: str, *args: object) -> None:
+        pass
+
+
+@pytest.fixture
+def index() -> Iterator[str]:
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _Index)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}/simple/"
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+def test_a_build_asks_for_mypy_only_when_it_can_be_had(
+    monkeypatch: pytest.MonkeyPatch, index: str
+) -> None:
+    for name in ("ADSTXT_PURE_PYTHON", "ADSTXT_COMPILE", "PIP_NO_INDEX"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("PIP_INDEX_URL", index)
+    assert _engine_source.why_mypy_unavailable(installed=False) is None
+    assert _engine_source.why_mypy_unavailable(installed=True) == "mypy is installed already"
+    with socket.socket() as closed:
+        closed.bind(("127.0.0.1", 0))
+        monkeypatch.setenv("PIP_INDEX_URL", f"http://127.0.0.1:{closed.getsockname()[1]}/simple")
+        why = _engine_source.why_mypy_unavailable(installed=False, timeout=2)
+    assert why is not None and why.startswith("the package index http://127.0.0.1:")
+    monkeypatch.setenv("PIP_INDEX_URL", index)
+    monkeypatch.setenv("PIP_NO_INDEX", "1")
+    assert _engine_source.why_mypy_unavailable(installed=False) == (
+        "PIP_NO_INDEX is set (an offline install)"
+    )
+    # A release build compiles or fails, offline or not.
+    monkeypatch.setenv("ADSTXT_COMPILE", "1")
+    assert _engine_source.why_mypy_unavailable(installed=False) is None
+    monkeypatch.setenv("ADSTXT_PURE_PYTHON", "1")
+    assert _engine_source.why_mypy_unavailable(installed=False) == "ADSTXT_PURE_PYTHON is set"
+
+
+def test_the_twins_import_each_other() -> None:
+    # The build rewrites the imports among the engine modules so that the compiled ones
+    # import one another: each such import must be one the rewriting sees.
+    package = Path(_engine.__file__).parent
+    for module in ENGINE_MODULES:
+        text = (package / f"{module}.py").read_text(encoding="utf-8")
+        twin = native_source(text, 7)
+        assert twin.endswith("SOURCE_CRC = 7\n")
+        imports = [
+            line for line in twin.splitlines()
+            if re.match(r"\s*(from|import)\s", line) and "_engine" in line
+        ]
+        earlier = ENGINE_MODULES[: ENGINE_MODULES.index(module)]
+        for line in imports:
+            # ... and the layers read bottom-up: each imports only the ones before it.
+            found = re.match(r"from adstxt\.(\w+)_native import ", line)
+            assert found and found.group(1) in earlier, line
 
 
 def test_template_words_all_hold_what_the_line_loop_looks_for() -> None:

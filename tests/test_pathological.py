@@ -143,7 +143,7 @@ def test_memory_bound_covers_ad_systems_and_variables() -> None:
             + [f"CONTACT=ops{n}@example.com" for n in range(start, start + 1_000)]
         )
     engine.finish()
-    assert engine._remembered() <= 100 + 2_000  # the bound, overshot by at most one batch
+    assert engine._remembered_count() <= 100 + 2_000  # the bound, overshot by at most one batch
     assert engine.record_count == 3_000
     assert [d.code for d in engine.diagnostics] == ["ADS104"] * 3_000
 

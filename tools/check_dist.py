@@ -16,6 +16,7 @@ from __future__ import annotations
 import argparse
 import email.message
 import email.parser
+import importlib.util
 import os
 import re
 import subprocess
@@ -30,7 +31,17 @@ from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
 PACKAGE = ROOT / "src" / "adstxt"
-NATIVE = re.compile(r"adstxt/_engine_native[^/]*\.(so|pyd)$")
+NATIVE = re.compile(r"adstxt/(_engine\w*_native(?:__mypyc)?)(?:\.[^/]*)?\.(so|pyd)$")
+
+
+def _twins() -> set[str]:
+    """The compiled modules a compiled wheel carries (see adstxt._engine_source)."""
+    spec = importlib.util.spec_from_file_location("_engine_source", PACKAGE / "_engine_source.py")
+    assert spec is not None and spec.loader is not None
+    source = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(source)
+    twins = {source.native_name(module) for module in source.ENGINE_MODULES}
+    return twins | {"_engine_native__mypyc"}
 
 
 class DistError(Exception):
@@ -136,7 +147,9 @@ def check_wheel(path: Path, compiled: bool) -> None:
     _expect(not extra, f"{path.name}: unexpected files {sorted(extra)}")
     native = sorted(name for name in names if NATIVE.search(name))
     if compiled:
-        _expect(bool(native), f"{path.name}: no compiled engine (adstxt/_engine_native)")
+        found = {match.group(1) for name in native if (match := NATIVE.search(name))}
+        _expect(found == _twins(), f"{path.name}: compiled modules {sorted(found)}, "
+                f"not {sorted(_twins())}")
         _expect(tags["Root-Is-Purelib"] == "false" and "none-any" not in tags["Tag"],
                 f"{path.name}: a compiled wheel tagged {tags['Tag']!r}")
     else:
@@ -165,8 +178,9 @@ def _check_install(path: Path, compiled: bool) -> None:
                 f"{path.name}: installed, adstxt-check failed:\n{check.stdout}{check.stderr}")
         shown = subprocess.run([scripts / "adstxt-check", "--version"], capture_output=True,
                                text=True, env=environment, cwd=work, check=True).stdout
-        engine = "compiled (mypyc)" if compiled else "interpreted (not compiled)"
-        _expect(f"checker: {engine}" in shown.splitlines(),
+        # A pure wheel says why it is: "interpreted (not compiled: built with ...)".
+        engine = "compiled (mypyc)" if compiled else "interpreted (not compiled"
+        _expect(any(line.startswith(f"checker: {engine}") for line in shown.splitlines()),
                 f"{path.name}: installed, --version says:\n{shown}")
         crawl = subprocess.run([scripts / "adstxt-crawl", "--help"], capture_output=True,
                                env=environment, cwd=work, check=False)

@@ -1,46 +1,89 @@
 """Which checker runs: the compiled engine when it was built from these very sources.
 
-``adstxt._engine`` is the checker, in Python. Installs that could build it also carry
-``adstxt._engine_native``, the same source compiled with mypyc (1.3 to 1.6 times as fast).
-The compiled module records the fingerprint of the sources it was built from
-(:func:`adstxt._engine_source.engine_crc`, over every module of the package); it is used
-only while that matches the installed sources, so an edited engine in an editable install
-runs as edited. ``ADSTXT_PURE_PYTHON=1`` in the environment selects the
-interpreted engine.
+``adstxt._engine`` and the modules it extends are the checker, in Python. Installs that
+could build it also carry their compiled twins (``adstxt._engine_native`` and the others
+named in :data:`adstxt._engine_source.ENGINE_MODULES`), the same sources compiled together
+with mypyc (1.3 to 1.6 times as fast). Each compiled module records the fingerprint of the
+sources it was built from (:func:`adstxt._engine_source.engine_crc`, over every module of
+the package); it is used only while that matches the installed sources, so an edited
+engine in an editable install runs as edited, and a warning says once that the compiled
+one is stale and how to rebuild it. ``ADSTXT_PURE_PYTHON=1`` in the environment selects
+the interpreted engine.
 """
 
 from __future__ import annotations
 
 import importlib
+import importlib.util
+import warnings
 from pathlib import Path
 from types import ModuleType
 from typing import TYPE_CHECKING
 
-from adstxt._engine_source import engine_crc, pure_python_requested
+from adstxt._engine_source import (
+    BUILD_NOTE,
+    ENGINE_MODULES,
+    REBUILD,
+    engine_crc,
+    native_name,
+    pure_python_requested,
+)
 
-__all__ = ["ENGINE", "MAX_LINE", "Engine"]
+__all__ = ["ENGINE", "MAX_LINE", "Engine", "StaleCheckerWarning"]
+
+#: Said by ``--version`` when the compiled engine runs.
+COMPILED = "compiled (mypyc)"
+
+
+class StaleCheckerWarning(RuntimeWarning):
+    """The compiled checker was built from other sources and is not used."""
+
+
+def _interpreted(why: str) -> tuple[ModuleType, str]:
+    return importlib.import_module("adstxt._engine"), f"interpreted ({why})"
+
+
+def _not_compiled_why(package: Path) -> str:
+    """Why the install carries no compiled engine, as its build wrote it down."""
+    try:
+        note = (package / BUILD_NOTE).read_text(encoding="utf-8").strip()
+    except (OSError, UnicodeDecodeError):
+        note = ""
+    return f"not compiled: {note}" if note else "not compiled"
 
 
 def _choose() -> tuple[ModuleType, str]:
     """The engine module to use, and how it runs, for ``adstxt-check --version``."""
     if pure_python_requested():
-        return importlib.import_module("adstxt._engine"), "interpreted (ADSTXT_PURE_PYTHON is set)"
+        return _interpreted("ADSTXT_PURE_PYTHON is set")
+    package = Path(__file__).parent
+    names = [f"adstxt.{native_name(module)}" for module in ENGINE_MODULES]
+    present = [name for name in names if importlib.util.find_spec(name) is not None]
+    if not present:
+        return _interpreted(_not_compiled_why(package))
     try:
-        native = importlib.import_module("adstxt._engine_native")
-    except ImportError:
-        return importlib.import_module("adstxt._engine"), "interpreted (not compiled)"
-    built_from: int | None = getattr(native, "SOURCE_CRC", None)
-    crc: int | None
-    try:
-        crc = engine_crc(Path(__file__).parent)
+        crc: int | None = engine_crc(package)
     except OSError:
-        crc = built_from  # the sources cannot be read: nothing to be stale against
-    if built_from is None or crc != built_from:
-        return (
-            importlib.import_module("adstxt._engine"),
-            "interpreted (the compiled engine was built from other sources: reinstall)",
+        crc = None  # the sources cannot be read: nothing to be stale against
+    built_from: set[object] = set()
+    natives: list[ModuleType] = []
+    if len(present) == len(names):
+        try:
+            natives = [importlib.import_module(name) for name in names]
+        except Exception:  # built against other sources: whatever the error, do not use it
+            natives = []
+        built_from = {getattr(native, "SOURCE_CRC", None) for native in natives}
+    # Some twins missing (left by an older build, say), or built from other sources.
+    if not natives or (crc is not None and built_from != {crc}):
+        warnings.warn(
+            "the compiled adstxt checker was built from other sources than the installed "
+            f"ones, so it is not used and the slower interpreted checker runs; run "
+            f"'{REBUILD}' in the project directory to rebuild it",
+            StaleCheckerWarning,
+            stacklevel=2,
         )
-    return native, "compiled (mypyc)"
+        return _interpreted(f"the compiled checker is stale: run '{REBUILD}' to rebuild it")
+    return natives[-1], COMPILED
 
 
 #: How the checker runs: "compiled (mypyc)" or "interpreted (why)".

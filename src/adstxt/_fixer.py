@@ -42,7 +42,9 @@ class FixResult:
 
 
 @attrs.define
-class _State:
+class _FileText:
+    """The file being fixed: its text, and how it is written back."""
+
     text: str
     encoding: str
     bom: bool
@@ -107,7 +109,7 @@ def _apply_edits(text: str, fixes: Sequence[Fix]) -> tuple[str, list[Fix]]:
     return "".join(pieces), applied
 
 
-def _with_repeats(text: str, fixes: list[Fix], edits: Sequence[Diagnostic]) -> list[Fix]:
+def _extend_to_copies(text: str, fixes: list[Fix], edits: Sequence[Diagnostic]) -> list[Fix]:
     """Character fixes extended to every identical character of the same line.
 
     The checker reports at most a few characters of one kind per line; the fix for one
@@ -154,7 +156,7 @@ def apply_fixes(
         decoded = _decode.decode(current)
         if decoded.invalid and decoded.encoding != "utf-8":
             return FixResult(data, (), False, f"the file is not valid {decoded.encoding.upper()}")
-        state = _State(decoded.text, decoded.encoding, decoded.bom)
+        state = _FileText(decoded.text, decoded.encoding, decoded.bom)
         diagnostics = lint(current, filename=filename, kind=kind, domain=domain,
                            settings=settings)
         chosen = [d for d in diagnostics if d.fix is not None and (d.fix.safe or unsafe)]
@@ -175,7 +177,8 @@ def apply_fixes(
             applied.append(diagnostic)
             progress = True
         if edits:
-            fixes = _with_repeats(state.text, [d.fix for d in edits if d.fix is not None], edits)
+            fixes = [d.fix for d in edits if d.fix is not None]
+            fixes = _extend_to_copies(state.text, fixes, edits)
             state.text, done = _apply_edits(state.text, fixes)
             done_ids = {id(f) for f in done}
             applied.extend(d for d in edits if id(d.fix) in done_ids)

@@ -95,7 +95,7 @@ class Settings:
         chosen |= _expand_all(self.extend_select)
         return chosen - _expand_all(self.ignore) - _expand_all(self.extend_ignore)
 
-    def then(
+    def with_selection(
         self, select: Iterable[str] | None, extend_select: Iterable[str], ignore: Iterable[str]
     ) -> Settings:
         """These settings with another layer of selection applied on top (later layers win).
@@ -108,6 +108,12 @@ class Settings:
         return attrs.evolve(
             self, select=tuple(sorted(chosen)), extend_select=(), ignore=(), extend_ignore=()
         )
+
+    def then(
+        self, select: Iterable[str] | None, extend_select: Iterable[str], ignore: Iterable[str]
+    ) -> Settings:
+        """The former name of :meth:`with_selection`, kept for code that calls it."""
+        return self.with_selection(select, extend_select, ignore)
 
     def severities(self) -> dict[str, Severity]:
         """Code to overridden severity; a longer selector wins over a shorter one."""

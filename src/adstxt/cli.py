@@ -223,7 +223,7 @@ class _Options:
         )
         if self.select is None and not self.extend_select and not self.ignore:
             return settings
-        return settings.then(self.select, self.extend_select, self.ignore)
+        return settings.with_selection(self.select, self.extend_select, self.ignore)
 
 
 class _Run:

@@ -66,7 +66,7 @@ def _careful(lines: list[str]) -> Engine:
     engine._collect_head(lines)
     for number, text in enumerate(lines, start=1):
         if text:
-            engine._slow_line(number, text, None)
+            engine._careful_line(number, text, None)
     engine.line_count = len(lines)
     engine.finish()
     return engine

@@ -30,7 +30,7 @@ def test_fast_and_careful_paths_agree(record: adstxt.Record, sep: str, comment: 
     fast.feed([line])
     fast.finish()
     careful = Engine()
-    careful._slow_line(1, line, None)
+    careful._careful_line(1, line, None)
     careful.finish()
     assert fast.records == careful.records
     assert fast.diagnostics == careful.diagnostics

@@ -1,0 +1,144 @@
+"""What the checker remembers of a file: field-1 analyses, line shapes and sellers.
+
+These are the memos the line loop (:mod:`adstxt._engine`) and the cross-line checks
+(:mod:`adstxt._engine_crossline`) share: a field-1 text is analysed once per file
+(:class:`_DomainInfo`), a plain record line but for its account ID is read once
+(:class:`_Shape`), and the first record of each seller is kept in one small int or, when
+written unusually, in a :class:`_FirstRecord`.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Final
+
+from adstxt import _fields
+from adstxt._domains import DomainAnalysis, Finding
+from adstxt.model import Relationship
+
+PLACEHOLDER_DOMAIN: Final = "placeholder.example.com"
+
+_RELATIONSHIPS: Final = {"DIRECT": Relationship.DIRECT, "RESELLER": Relationship.RESELLER}
+
+#: The text of each relationship (a dict look-up is cheaper than ``Enum.value``).
+_WRITTEN: Final = {relationship: text for text, relationship in _RELATIONSHIPS.items()}
+
+#: Longest field text the fast path takes (longer ones, however rare, go the careful way).
+_FAST_FIELD: Final = 256
+
+#: A field 1 that the fast path may take: a lower-case host name and nothing else.
+_FAST_DOMAIN: Final = re.compile(r"[a-z0-9.-]{1,253}\Z")
+
+
+class _DomainInfo:
+    """Everything the fast path needs to know about one field-1 text, memoized per file."""
+
+    __slots__ = (
+        "analysis", "certs", "clean", "fast", "google", "normalized", "placeholder", "sellers",
+        "text",
+    )
+
+    def __init__(self, text: str, analysis: DomainAnalysis, sellers: dict[str, _Remembered]):
+        self.text = text
+        self.analysis = analysis
+        self.normalized = analysis.normalized
+        self.clean = not analysis.findings and analysis.normalized is not None
+        self.google = analysis.normalized == "google.com"
+        self.placeholder = analysis.normalized == PLACEHOLDER_DOMAIN
+        # A record line with this field 1 may take the fast path (the other fields permitting).
+        self.fast = self.clean and not self.placeholder and _FAST_DOMAIN.match(text) is not None
+        # certification ID as written -> its findings (empty when clean)
+        self.certs: dict[str, list[Finding]] = {}
+        # account ID key -> the first record of this ad system with it (shared by every
+        # spelling of the same normalized domain)
+        self.sellers = sellers
+
+    def cert_findings(self, cert: str) -> list[Finding]:
+        found = self.certs.get(cert)
+        if found is None:
+            found = self.certs[cert] = _fields.certification_findings(cert, self.normalized)
+        return found
+
+    def shape(self, raw: str) -> _Shape:
+        """Read ``raw`` (all after the second comma) once: what a plain record line says."""
+        if not self.fast or len(raw) > _FAST_FIELD:
+            return _NOT_PLAIN
+        hash_at = raw.find("#")
+        body = raw if hash_at < 0 else raw[:hash_at]
+        parts = body.split(",")
+        relationship = _RELATIONSHIPS.get(parts[0].strip())
+        cert = parts[1].strip() if len(parts) == 2 else None
+        if (
+            relationship is None
+            or "=" in body
+            or ";" in body
+            or len(parts) > 2
+            or (len(parts) == 2 and (not cert or self.cert_findings(cert)))
+        ):
+            return _NOT_PLAIN
+        assert self.normalized is not None
+        return _Shape(self.normalized, self.sellers, self.google, relationship, cert, hash_at)
+
+
+class _Shape:
+    """A plain record line but for its account ID: field 1 as written and all after field 2.
+
+    Real files repeat a few dozen of these thousands of times, so each distinct one is read
+    once and the line loop only examines the account ID.
+    """
+
+    __slots__ = (
+        "bits", "cert", "cert_pending", "domain", "google", "hash_at", "relationship", "sellers",
+    )
+
+    def __init__(
+        self, domain: str, sellers: dict[str, _Remembered], google: bool,
+        relationship: Relationship, cert: str | None, hash_at: int,
+    ) -> None:
+        self.domain = domain
+        self.sellers = sellers
+        self.google = google
+        self.relationship = relationship
+        self.cert = cert
+        # where the comment's '#' is in the text after field 2 (-1: no comment)
+        self.hash_at = hash_at
+        self.bits = _pack_first_record(0, relationship, cert is not None)
+        # True until this certification ID is known to be the ad system's first one
+        self.cert_pending = cert is not None
+
+
+class _FirstRecord:
+    """The record kept for one (domain, account ID ignoring case) key: the first one seen,
+    or a later repeat of it that says more (see :meth:`Engine._report_near_repeat`)."""
+
+    __slots__ = ("account", "cert", "extension", "line", "relationship", "written")
+
+    def __init__(
+        self, line: int, account: str, relationship: Relationship, cert: str | None,
+        written: tuple[str, str, str | None], extension: str | None = None,
+    ) -> None:
+        self.line = line
+        self.account = account
+        self.relationship = relationship
+        self.cert = cert
+        self.written = written
+        self.extension = extension
+
+
+#: What is remembered of a seller: a packed int when the record was written in its canonical
+#: form (nearly always), else the whole story. See :func:`_pack_first_record`.
+_Remembered = int | _FirstRecord
+
+
+def _pack_first_record(line: int, relationship: Relationship, cert: bool) -> int:
+    """Pack a canonically written first record into one int: line, relationship, cert flag.
+
+    Canonical means the account ID equals its key, field 1 is the normalized domain, the
+    relationship is upper case and the certification ID, if any, is the domain's first one,
+    so nothing else needs remembering. A small int costs far less memory than an object.
+    """
+    return line << 2 | (2 if relationship is Relationship.RESELLER else 0) | (1 if cert else 0)
+
+
+#: The shape of every line that is not a plain record.
+_NOT_PLAIN: Final = _Shape("", {}, False, Relationship.DIRECT, None, -1)
