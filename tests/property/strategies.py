@@ -17,6 +17,10 @@ domains = st.builds(
     lambda labels, suffix: ".".join([*labels, suffix]),
     st.lists(_LABEL, min_size=1, max_size=3),
     st.sampled_from(["com", "net", "co.uk", "tv", "io", "de"]),
+).filter(
+    # The private section of the Public Suffix List makes names such as de.com or us.com
+    # suffixes themselves, never an ad system's domain.
+    lambda domain: adstxt.check(f"{domain}, 1, DIRECT\n") == ()
 )
 accounts = st.from_regex(r"[A-Za-z0-9][A-Za-z0-9._-]{0,20}", fullmatch=True).filter(
     # a relationship word is a swapped field, and an all-zero ID a placeholder
@@ -32,7 +36,7 @@ records = st.builds(
 )
 registrable_domains = st.builds(
     lambda label, suffix: f"{label}.{suffix}", _LABEL, st.sampled_from(["com", "net", "co.uk"])
-)
+).filter(lambda domain: adstxt.check(f"OWNERDOMAIN={domain}\n") == ())
 variables = st.one_of(
     st.builds(Variable, st.just("CONTACT"), st.from_regex(r"[a-z]{1,8}@[a-z]{1,8}\.com", fullmatch=True)),
     st.builds(
