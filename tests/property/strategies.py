@@ -36,7 +36,7 @@ records = st.builds(
 )
 registrable_domains = st.builds(
     lambda label, suffix: f"{label}.{suffix}", _LABEL, st.sampled_from(["com", "net", "co.uk"])
-).filter(lambda domain: adstxt.check(f"OWNERDOMAIN={domain}\n") == ())
+).filter(lambda domain: adstxt.check(f"{domain}, 1, DIRECT\n") == ())
 variables = st.one_of(
     st.builds(Variable, st.just("CONTACT"), st.from_regex(r"[a-z]{1,8}@[a-z]{1,8}\.com", fullmatch=True)),
     st.builds(
