@@ -423,21 +423,23 @@ def _plain_ad_system() -> Callable[[str], DomainAnalysis | None]:
     aliases, misspellings = systems.aliases, systems.misspellings
     near_miss, deletions, starts = systems.near_miss, systems.deletions, systems.starts
     skeletons = _lookalikes.known_skeletons()
-    host_name = _HOST_NAME.match
     glued = _CERT_THEN_DOMAIN.match
     make = tuple.__new__
 
     def analyze(text: str) -> DomainAnalysis | None:
-        if len(text) > 253 or host_name(text) is None or "xn--" in text:
-            return None
         name, _, suffix = text.rpartition(".")
-        # Exactly two labels, the second a suffix rule (no wildcard, no exception) of
-        # which the first is no further rule: the registrable domain is the text itself.
-        node = root.get(suffix)
+        # Exactly two labels: a host-name label (ASCII letters and digits, inner hyphens,
+        # lower case, not punycode; string tests, cheaper than a regex here) and a suffix
+        # rule (no wildcard, no exception) of which it is no further rule. The
+        # registrable domain is then the text itself.
         if (
-            "." in name or not name or node is None or end not in node or "*" in node
-            or name in node
+            not name or len(name) > 63 or not text.isascii() or "." in name
+            or not (name.islower() or name.isdigit()) or not name.replace("-", "").isalnum()
+            or name[0] == "-" or name[-1] == "-" or name.startswith("xn--")
         ):
+            return None
+        node = root.get(suffix)
+        if node is None or end not in node or "*" in node or name in node:
             return None
         analysis: DomainAnalysis = make(DomainAnalysis, (text, text, "", ()))
         if text in canonical or text in families:
