@@ -113,3 +113,36 @@ def test_distinct_domains_are_checked_like_repeated_ones() -> None:
     lines[5_002] = "blogspot.com, 3, DIRECT\n"
     found = [(d.code, d.line) for d in adstxt.check("".join(lines))]
     assert found == [("ADS206", 5_001), ("ADS202", 5_003)]
+
+
+def _ad_system_candidates() -> set[str]:
+    """Field-1 texts around every branch of the ad-system checks."""
+    systems = _known.ad_systems()
+    texts = {f"ex{i}-ads.com" for i in range(3_000)}
+    named = [*systems.canonical, *systems.aliases, *systems.misspellings, *systems.families]
+    for name in named:
+        texts |= {name, name.replace("m", "rn"), name.replace("o", "0"), name.replace("l", "1"),
+                  "x" + name, name[1:], "www." + name, name.upper(), name + "."}
+    texts |= set(list(systems.deletions)[::3])
+    texts |= {
+        "blogspot.com", "x.blogspot.com", "co.uk", "example.co.uk", "github.io", "a.github.io",
+        "xn--80ak6aa92e.com", "com", "1.2.3.4", "a.b.c.d.com", "f08c47fec0942fa0openx.com",
+        "0123456789abcdefxample.com", "foo.ck", "www.ck", "x.kawasaki.jp", "city.kawasaki.jp",
+        "placeholder.example.com", "a-.com", "-a.com", "a..com", "123.com", "a.123",
+        "a.\u0440\u0444", "ab.com", "a" * 64 + ".com", "a" * 250 + ".com", "a_b.com",
+    }
+    return texts
+
+
+def test_plain_ad_system_shortcut_matches_every_check() -> None:
+    quick = _domains._plain_ad_system()
+    answered = 0
+    for text in sorted(_ad_system_candidates()):
+        thorough = _domains._analyze_ad_system(text, ())
+        found = quick(text)
+        if found is not None:
+            answered += 1
+            assert (found, type(found)) == (thorough, type(thorough)), text
+        assert _domains.analyze_ad_system(text) == thorough, text
+    # The shortcut does answer, and leaves to the thorough checks what has findings.
+    assert answered > 3_000

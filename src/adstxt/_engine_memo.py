@@ -9,7 +9,6 @@ written unusually, in a :class:`_FirstRecord`.
 
 from __future__ import annotations
 
-import re
 from typing import Final
 
 from adstxt import _fields
@@ -19,6 +18,8 @@ from adstxt.model import Relationship
 PLACEHOLDER_DOMAIN: Final = "placeholder.example.com"
 
 _RELATIONSHIPS: Final = {"DIRECT": Relationship.DIRECT, "RESELLER": Relationship.RESELLER}
+#: Read once: an enum member read through its class costs compiled code a generic look-up.
+_RESELLER: Final = Relationship.RESELLER
 
 #: The text of each relationship (a dict look-up is cheaper than ``Enum.value``).
 _WRITTEN: Final = {relationship: text for text, relationship in _RELATIONSHIPS.items()}
@@ -26,8 +27,6 @@ _WRITTEN: Final = {relationship: text for text, relationship in _RELATIONSHIPS.i
 #: Longest field text the fast path takes (longer ones, however rare, go the careful way).
 _FAST_FIELD: Final = 256
 
-#: A field 1 that the fast path may take: a lower-case host name and nothing else.
-_FAST_DOMAIN: Final = re.compile(r"[a-z0-9.-]{1,253}\Z")
 
 
 class _DomainInfo:
@@ -45,18 +44,24 @@ class _DomainInfo:
         self.clean = not analysis.findings and analysis.normalized is not None
         self.google = analysis.normalized == "google.com"
         self.placeholder = analysis.normalized == PLACEHOLDER_DOMAIN
-        # A record line with this field 1 may take the fast path (the other fields permitting).
-        self.fast = self.clean and not self.placeholder and _FAST_DOMAIN.match(text) is not None
-        # certification ID as written -> its findings (empty when clean)
-        self.certs: dict[str, list[Finding]] = {}
+        # A record line with this field 1 may take the fast path (the other fields permitting):
+        # a clean domain written as its normalized form is a lower-case host name, nothing
+        # else (a string comparison, where a regex cost as much as the rest of this method).
+        self.fast = self.clean and not self.placeholder and text == analysis.normalized
+        # certification ID as written -> its findings (empty when clean); made on first use,
+        # as most ad systems never see one and a file may name 100,000 of them
+        self.certs: dict[str, list[Finding]] | None = None
         # account ID key -> the first record of this ad system with it (shared by every
         # spelling of the same normalized domain)
         self.sellers = sellers
 
     def cert_findings(self, cert: str) -> list[Finding]:
-        found = self.certs.get(cert)
+        certs = self.certs
+        if certs is None:
+            certs = self.certs = {}
+        found = certs.get(cert)
         if found is None:
-            found = self.certs[cert] = _fields.certification_findings(cert, self.normalized)
+            found = certs[cert] = _fields.certification_findings(cert, self.normalized)
         return found
 
     def shape(self, raw: str) -> _Shape:
@@ -137,7 +142,7 @@ def _pack_first_record(line: int, relationship: Relationship, cert: bool) -> int
     relationship is upper case and the certification ID, if any, is the domain's first one,
     so nothing else needs remembering. A small int costs far less memory than an object.
     """
-    return line << 2 | (2 if relationship is Relationship.RESELLER else 0) | (1 if cert else 0)
+    return line << 2 | (2 if relationship is _RESELLER else 0) | (1 if cert else 0)
 
 
 #: The shape of every line that is not a plain record.

@@ -15,7 +15,14 @@ from typing import NamedTuple
 
 from adstxt import _known
 
-__all__ = ["Imitation", "imitation", "skeleton", "unicode_form"]
+__all__ = [
+    "Imitation",
+    "ascii_steps",
+    "imitation",
+    "known_skeletons",
+    "skeleton",
+    "unicode_form",
+]
 
 
 class Imitation(NamedTuple):
@@ -49,6 +56,15 @@ def _translation() -> tuple[dict[int, str], tuple[tuple[str, str], ...]]:
     return {ord(seen): like for seen, like in singles.items()}, ascii_pairs if chained else ()
 
 
+@functools.cache
+def ascii_steps() -> tuple[tuple[str, str], ...] | None:
+    """The replacements :func:`skeleton` makes, in order, on lower-case ASCII text (None
+    when it translates such text instead)."""
+    _, sequences = _table()
+    ascii_pairs = _translation()[1]
+    return (*ascii_pairs, *sequences.items()) if ascii_pairs else None
+
+
 def skeleton(text: str) -> str:
     """``text`` lower-cased, normalized, with every look-alike replaced by what it imitates."""
     _, sequences = _table()
@@ -65,7 +81,8 @@ def skeleton(text: str) -> str:
 
 
 @functools.cache
-def _known_skeletons() -> dict[str, str]:
+def known_skeletons() -> dict[str, str]:
+    """The skeleton of every well-known ad-system domain, mapped to that domain."""
     systems = _known.ad_systems()
     names = sorted(systems.canonical | systems.families.keys())
     found: dict[str, str] = {}
@@ -114,7 +131,7 @@ def imitation(domain: str, text: str) -> Imitation | None:
     if systems.is_known(domain):
         return None
     shown = unicode_form(text if not text.isascii() else domain)
-    target = _known_skeletons().get(skeleton(shown))
+    target = known_skeletons().get(skeleton(shown))
     if target is None or target == domain:
         return None
     # Without a listed character, the skeleton matched through normalization alone
