@@ -91,11 +91,12 @@ def _as_a_process(
         logger.handlers[:] = saved_handlers
 
 
-def run_main(
+def run_main_bytes(
     main: Callable[[list[str]], int], *args: str, stdin: bytes | None = None,
     cwd: Path | None = None, env: dict[str, str] | None = None,
-) -> subprocess.CompletedProcess[str]:
-    """Call ``main(args)`` in this process as its console script would run it.
+) -> subprocess.CompletedProcess[bytes]:
+    """Call ``main(args)`` in this process as its console script would run it; the output
+    as the bytes written.
 
     The status is what the script's ``sys.exit(main())`` would exit with, including an
     argument error that argparse raises as :class:`SystemExit`.
@@ -112,7 +113,16 @@ def run_main(
         err.flush()
         stdout = out.buffer.getvalue()  # type: ignore[attr-defined]
         stderr = err.buffer.getvalue()  # type: ignore[attr-defined]
-    return _decoded(["main", *args], status, stdout, stderr)
+    return subprocess.CompletedProcess(["main", *args], status, stdout, stderr)
+
+
+def run_main(
+    main: Callable[[list[str]], int], *args: str, stdin: bytes | None = None,
+    cwd: Path | None = None, env: dict[str, str] | None = None,
+) -> subprocess.CompletedProcess[str]:
+    """:func:`run_main_bytes` with the output as text (undecodable bytes escaped)."""
+    done = run_main_bytes(main, *args, stdin=stdin, cwd=cwd, env=env)
+    return _decoded(done.args, done.returncode, done.stdout, done.stderr)
 
 
 def run(

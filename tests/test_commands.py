@@ -1,9 +1,10 @@
 """The ``adstxt`` command: ``adstxt check`` is ``adstxt-check``, ``adstxt crawl`` is
 ``adstxt-crawl``, byte for byte, and ``python -m adstxt`` is ``adstxt``.
 
-The console scripts are run as the wrappers pip writes run them (import the
-``[project.scripts]`` target and exit with what it returns), so the tests do not depend on
-which scripts the environment happens to have installed.
+The console scripts' functions run in this process, as the wrappers pip writes call them
+(import the ``[project.scripts]`` target and exit with what it returns), so the tests do not
+depend on which scripts the environment happens to have installed; ``python -m adstxt`` runs
+as a real subprocess beside them.
 """
 
 from __future__ import annotations
@@ -17,11 +18,13 @@ import sys
 import tomllib
 from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import cast
 
 import pytest
 
 from adstxt import _clidoc, _commands
 from adstxt._commands import COMMANDS, Command, main
+from tests.cli import run_main_bytes
 from tests.conftest import ROOT
 from tests.httpserver import GOOD, LocalServers, text
 from tests.test_fetch_codes import closed_port
@@ -51,7 +54,12 @@ def _command_line(how: str, args: Sequence[str]) -> list[str]:
 def run(
     how: str, *args: str, cwd: Path | None = None, stdin: bytes | None = None,
 ) -> subprocess.CompletedProcess[bytes]:
-    """Run a command in a real subprocess; stdout and stderr as the bytes written."""
+    """Run a console script's function in this process, as its wrapper calls it, or
+    ``python -m adstxt`` (``how`` is ``-m``) in a real subprocess; the output as the bytes
+    written."""
+    if how != "-m":
+        function = cast(Callable[[list[str]], int], _load_target(SCRIPTS[how]))
+        return run_main_bytes(function, *args, cwd=cwd, stdin=stdin)
     return subprocess.run(
         _command_line(how, args), input=stdin, capture_output=True, check=False,
         cwd=cwd or ROOT, timeout=120, env=_environment(),
