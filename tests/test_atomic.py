@@ -1,7 +1,7 @@
 """Writing a user's file in place: ``--fix``, the sellers.json cache and a resumed crawl.
 
-Real files with real modes, owners and links; the command runs as a real subprocess (or, to
-run as another user, in a forked process that gives up root).
+Real files with real modes, owners and links; the command runs in this process (or, to run
+as another user, in a forked process that gives up root).
 """
 
 from __future__ import annotations
