@@ -13,6 +13,7 @@ import importlib
 import json
 import os
 import pty
+import runpy
 import subprocess
 import sys
 import tomllib
@@ -412,3 +413,15 @@ def test_the_reference_has_a_page_for_adstxt_linking_each_command() -> None:
     assert "`--version`" in page
     toctree = (ROOT / "docs" / "index.md").read_text(encoding="utf-8")
     assert "reference/adstxt\n" in toctree
+
+
+def test_python_m_adstxt_is_the_adstxt_command_in_process(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # The module run as __main__, as `python -m adstxt help check` runs it; the real process
+    # is compared with the console scripts above.
+    monkeypatch.setattr(sys, "argv", ["adstxt", "help", "check"])
+    with pytest.raises(SystemExit) as stop:
+        runpy.run_module("adstxt", run_name="__main__")
+    assert stop.value.code == 0
+    assert capsys.readouterr().out.startswith("usage: adstxt check ")
