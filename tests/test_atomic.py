@@ -1,13 +1,14 @@
 """Writing a user's file in place: ``--fix``, the sellers.json cache and a resumed crawl.
 
-Real files with real modes, owners and links; the command runs as a real subprocess (or, to
-run as another user, in a forked process that gives up root).
+Real files with real modes, owners and links; the command runs in this process (or, to run
+as another user, in a forked process that gives up root).
 """
 
 from __future__ import annotations
 
 import io
 import json
+import logging
 import os
 import signal
 import stat
@@ -47,8 +48,10 @@ def shared_dir() -> Iterator[Path]:
 def _as_nobody(action: Callable[[], int]) -> tuple[int, str]:
     """Run ``action`` in a forked process that has given up root; its result and stderr."""
     # Warm the imports first: the interpreter's own files may be out of nobody's reach.
+    handlers = list(logging.getLogger("adstxt").handlers)
     with redirect_stdout(io.StringIO()), redirect_stderr(io.StringIO()):
         main(["--fix", "-"])
+    logging.getLogger("adstxt").handlers[:] = handlers  # as main() found them, for later tests
     reader, writer = os.pipe()
     pid = os.fork()
     if pid == 0:  # pragma: no cover - the child

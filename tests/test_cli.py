@@ -1,4 +1,7 @@
-"""``adstxt-check`` run as a real subprocess: formats, exit codes, selection and output safety.
+"""``adstxt-check``: formats, exit codes, selection and output safety.
+
+The command runs in this process (``adstxt.cli.main``, as its console script calls it); the
+exit codes, standard input and the README's example also run in a real subprocess.
 
 Golden files in ``tests/golden`` hold the exact output for ``examples/broken-ads.txt``;
 after a deliberate change, rewrite them with ``ADSTXT_UPDATE_GOLDEN=1 pytest tests/test_cli.py``.
@@ -9,12 +12,16 @@ from __future__ import annotations
 import json
 import os
 import shutil
+import subprocess
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
-from tests.cli import run
+from tests.cli import run, run_process
 from tests.conftest import ROOT, shared_path
+
+Runner = Callable[..., subprocess.CompletedProcess[str]]
 
 EXAMPLES = ROOT / "examples"
 GOLDEN = Path(__file__).parent / "golden"
@@ -120,29 +127,31 @@ def test_directories_are_searched_for_ads_txt_and_app_ads_txt(tmp_path: Path) ->
     assert nothing.stdout == "Checked 0 files: 0 errors, 0 warnings, 0 info.\n"
 
 
-def test_standard_input() -> None:
-    piped = run("-", stdin=b"mgid.com, 749656, DIRCT\n")
+@pytest.mark.parametrize("runner", [run, run_process], ids=["in-process", "process"])
+def test_standard_input(runner: Runner) -> None:
+    piped = runner("-", stdin=b"mgid.com, 749656, DIRCT\n")
     assert piped.returncode == 1
     assert piped.stdout.startswith("<stdin>:1:19: ADS210 ")
 
 
-def test_exit_codes(tmp_path: Path) -> None:
+@pytest.mark.parametrize("runner", [run, run_process], ids=["in-process", "process"])
+def test_exit_codes(runner: Runner, tmp_path: Path) -> None:
     warned = tmp_path / "ads.txt"
     warned.write_bytes(CLEAN_RECORD * 2)
-    assert run(str(warned)).returncode == 0
-    assert run("--strict", str(warned)).returncode == 1
-    assert run("--exit-zero", BROKEN).returncode == 0
-    missing = run(str(tmp_path / "missing" / "ads.txt"))
+    assert runner(str(warned)).returncode == 0
+    assert runner("--strict", str(warned)).returncode == 1
+    assert runner("--exit-zero", BROKEN).returncode == 0
+    missing = runner(str(tmp_path / "missing" / "ads.txt"))
     assert missing.returncode == 2 and "cannot read" in missing.stderr
-    both = run(str(tmp_path / "missing.txt"), "examples/ads.txt")
+    both = runner(str(tmp_path / "missing.txt"), "examples/ads.txt")
     assert both.returncode == 2 and "Checked 1 file" in both.stdout
-    assert run("--no-such-option").returncode == 2
-    bad = run("--select", "XYZ1", BROKEN)
+    assert runner("--no-such-option").returncode == 2
+    bad = runner("--select", "XYZ1", BROKEN)
     assert bad.returncode == 2 and "--select: 'XYZ1' is not a rule code" in bad.stderr
-    assert run("--fix", "--diff", BROKEN).returncode == 2
-    nothing = run("--select", "", BROKEN)
+    assert runner("--fix", "--diff", BROKEN).returncode == 2
+    nothing = runner("--select", "", BROKEN)
     assert nothing.returncode == 2 and "--select: give at least one code" in nothing.stderr
-    table = run("--statistics", "--output-format", "sarif", BROKEN)
+    table = runner("--statistics", "--output-format", "sarif", BROKEN)
     assert table.returncode == 2 and "--statistics prints a text table" in table.stderr
     assert table.stdout == ""
 
@@ -255,7 +264,7 @@ def test_unused_and_working_suppressions(tmp_path: Path) -> None:
 def test_readme_shows_a_real_run() -> None:
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     block = readme.split("$ adstxt-check examples/broken-ads.txt\n", 1)[1].split("```", 1)[0]
-    assert block == run(BROKEN).stdout
+    assert block == run_process(BROKEN).stdout
     full = readme.split("$ adstxt-check --output-format full examples/broken-ads.txt\n", 1)[1]
     shown = full.split("\n...\n", 1)[0] + "\n"
-    assert run(BROKEN, "--output-format", "full").stdout.startswith(shown)
+    assert run_process(BROKEN, "--output-format", "full").stdout.startswith(shown)

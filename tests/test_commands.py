@@ -1,9 +1,10 @@
 """The ``adstxt`` command: ``adstxt check`` is ``adstxt-check``, ``adstxt crawl`` is
 ``adstxt-crawl``, byte for byte, and ``python -m adstxt`` is ``adstxt``.
 
-The console scripts are run as the wrappers pip writes run them (import the
-``[project.scripts]`` target and exit with what it returns), so the tests do not depend on
-which scripts the environment happens to have installed.
+The console scripts' functions run in this process, as the wrappers pip writes call them
+(import the ``[project.scripts]`` target and exit with what it returns), so the tests do not
+depend on which scripts the environment happens to have installed; ``python -m adstxt`` runs
+as a real subprocess beside them.
 """
 
 from __future__ import annotations
@@ -12,16 +13,19 @@ import importlib
 import json
 import os
 import pty
+import runpy
 import subprocess
 import sys
 import tomllib
 from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import cast
 
 import pytest
 
 from adstxt import _clidoc, _commands
 from adstxt._commands import COMMANDS, Command, main
+from tests.cli import run_main_bytes
 from tests.conftest import ROOT
 from tests.httpserver import GOOD, LocalServers, text
 from tests.test_fetch_codes import closed_port
@@ -51,7 +55,12 @@ def _command_line(how: str, args: Sequence[str]) -> list[str]:
 def run(
     how: str, *args: str, cwd: Path | None = None, stdin: bytes | None = None,
 ) -> subprocess.CompletedProcess[bytes]:
-    """Run a command in a real subprocess; stdout and stderr as the bytes written."""
+    """Run a console script's function in this process, as its wrapper calls it, or
+    ``python -m adstxt`` (``how`` is ``-m``) in a real subprocess; the output as the bytes
+    written."""
+    if how != "-m":
+        function = cast(Callable[[list[str]], int], _load_target(SCRIPTS[how]))
+        return run_main_bytes(function, *args, cwd=cwd, stdin=stdin)
     return subprocess.run(
         _command_line(how, args), input=stdin, capture_output=True, check=False,
         cwd=cwd or ROOT, timeout=120, env=_environment(),
@@ -404,3 +413,15 @@ def test_the_reference_has_a_page_for_adstxt_linking_each_command() -> None:
     assert "`--version`" in page
     toctree = (ROOT / "docs" / "index.md").read_text(encoding="utf-8")
     assert "reference/adstxt\n" in toctree
+
+
+def test_python_m_adstxt_is_the_adstxt_command_in_process(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # The module run as __main__, as `python -m adstxt help check` runs it; the real process
+    # is compared with the console scripts above.
+    monkeypatch.setattr(sys, "argv", ["adstxt", "help", "check"])
+    with pytest.raises(SystemExit) as stop:
+        runpy.run_module("adstxt", run_name="__main__")
+    assert stop.value.code == 0
+    assert capsys.readouterr().out.startswith("usage: adstxt check ")

@@ -1,4 +1,8 @@
-"""``adstxt-crawl`` end to end: a real subprocess crawling hundreds of local sites."""
+"""``adstxt-crawl`` end to end, crawling hundreds of local sites.
+
+One worker runs in this process (``adstxt.crawl.main``); worker processes, a killed crawl and
+the exit status of a real process run ``python -m adstxt.crawl`` as a subprocess.
+"""
 
 from __future__ import annotations
 
@@ -20,6 +24,7 @@ import pytest
 
 from adstxt.crawl import _by_site, _claims, _default_processes
 from adstxt.fetch._turns import Turns
+from tests.cli import crawl
 from tests.httpserver import GOOD, LocalServers, Reply, Seen, redirect, text
 from tests.test_fetch_codes import closed_port
 
@@ -61,6 +66,13 @@ def _command(servers: LocalServers, tmp: Path, *extra: str) -> list[str]:
     ]
 
 
+def _run(command: list[str], *, process: bool = False) -> subprocess.CompletedProcess[str]:
+    """Run ``command`` (from :func:`_command`) as a real subprocess or in this process."""
+    if process:
+        return subprocess.run(command, capture_output=True, text=True, timeout=60, check=False)
+    return crawl(*command[len(CRAWL):])
+
+
 def _write_domains(tmp: Path) -> None:
     lines = ["# sites to check", ""]
     lines += [f"site{i}.com" for i in range(SITES)]
@@ -77,10 +89,12 @@ def test_crawl_writes_one_line_per_domain(
     sites: LocalServers, tmp_path: Path, processes: str
 ) -> None:
     _write_domains(tmp_path)
-    done = subprocess.run(
+    # One worker in this process; two need real processes.
+    in_process = processes == "1"
+    done = _run(
         _command(sites, tmp_path, "--records-csv", str(tmp_path / "records.csv"),
                  "--concurrency", "40", "--include-records", "--processes", processes),
-        capture_output=True, text=True, timeout=60, check=False,
+        process=not in_process,
     )
     assert done.returncode == 0, done.stderr
     entries = _entries(tmp_path / "out.jsonl")
@@ -103,8 +117,7 @@ def test_crawl_writes_one_line_per_domain(
     assert "ok" in done.stdout and f"{SITES}" in done.stdout
     assert done.stderr == ""  # no progress bar when stderr is not a terminal
     results = (tmp_path / "out.jsonl").read_bytes()
-    again = subprocess.run(_command(sites, tmp_path), capture_output=True, text=True,
-                           timeout=60, check=False)
+    again = _run(_command(sites, tmp_path), process=not in_process)
     assert again.returncode == 2 and "--resume" in again.stderr and "--overwrite" in again.stderr
     assert (tmp_path / "out.jsonl").read_bytes() == results  # nothing lost
 
@@ -146,10 +159,7 @@ def test_an_unwritable_output_path_costs_no_earlier_results(
     _write_domains(tmp_path)
     (tmp_path / "out.jsonl").write_text('{"domain": "kept.com"}\n', encoding="utf-8")
     missing = tmp_path / "no-such-folder" / "records.csv"
-    done = subprocess.run(
-        _command(sites, tmp_path, "--resume", "--records-csv", str(missing)),
-        capture_output=True, text=True, timeout=60, check=False,
-    )
+    done = _run(_command(sites, tmp_path, "--resume", "--records-csv", str(missing)))
     assert done.returncode == 2
     assert done.stderr == (
         f"adstxt-crawl: cannot write {missing}: {missing.parent} is not a directory\n"
@@ -157,17 +167,13 @@ def test_an_unwritable_output_path_costs_no_earlier_results(
     assert (tmp_path / "out.jsonl").read_text(encoding="utf-8") == '{"domain": "kept.com"}\n'
     assert not missing.parent.exists()
     (tmp_path / "out.jsonl").unlink()
-    fresh = subprocess.run(_command(sites, tmp_path, "--records-csv", str(missing)),
-                           capture_output=True, text=True, timeout=60, check=False)
+    fresh = _run(_command(sites, tmp_path, "--records-csv", str(missing)))
     assert fresh.returncode == 2 and "is not a directory" in fresh.stderr
     assert not (tmp_path / "out.jsonl").exists()  # no empty results file left behind
     (tmp_path / "out.jsonl").write_text('{"domain": "kept.com"}\n', encoding="utf-8")
     folder = tmp_path / "a-folder"
     folder.mkdir()
-    replaced = subprocess.run(
-        _command(sites, tmp_path, "--overwrite", "--records-csv", str(folder)),
-        capture_output=True, text=True, timeout=60, check=False,
-    )
+    replaced = _run(_command(sites, tmp_path, "--overwrite", "--records-csv", str(folder)))
     assert replaced.returncode == 2
     assert replaced.stderr == f"adstxt-crawl: cannot write {folder}: it is not a regular file\n"
     assert (tmp_path / "out.jsonl").read_text(encoding="utf-8") == '{"domain": "kept.com"}\n'
@@ -224,10 +230,7 @@ def test_retry_after_server_error(tmp_path: Path) -> None:
     with LocalServers() as servers:
         servers.routes["http://flaky.com/ads.txt"] = flaky
         (tmp_path / "domains.txt").write_text("flaky.com\n", encoding="utf-8")
-        done = subprocess.run(
-            _command(servers, tmp_path, "--progress", "always"), capture_output=True,
-            text=True, timeout=60, check=False,
-        )
+        done = _run(_command(servers, tmp_path, "--progress", "always"))
     assert done.returncode == 0, done.stderr
     (entry,) = _entries(tmp_path / "out.jsonl")
     assert entry["outcome"] == "ok" and entry["tries"] == 2
@@ -237,10 +240,8 @@ def test_retry_after_server_error(tmp_path: Path) -> None:
 @pytest.mark.parametrize("bad", ["example.com:443", "a:b:c:d", "x:1:[::1:2"])
 def test_bad_connect_to_is_a_usage_error(bad: str, tmp_path: Path) -> None:
     (tmp_path / "domains.txt").write_text("example.com\n", encoding="utf-8")
-    done = subprocess.run(
-        [*CRAWL, str(tmp_path / "domains.txt"), "-o", str(tmp_path / "o.jsonl"),
-         "--connect-to", bad], capture_output=True, text=True, timeout=60, check=False,
-    )
+    done = crawl(str(tmp_path / "domains.txt"), "-o", str(tmp_path / "o.jsonl"),
+                 "--connect-to", bad)
     assert done.returncode == 2
     assert "--connect-to" in done.stderr
     assert not (tmp_path / "o.jsonl").exists()

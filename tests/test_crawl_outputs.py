@@ -1,6 +1,7 @@
 """``adstxt-crawl``'s outputs tell one story: the records CSV, the JSON lines and the summary
 agree, and stay whole when the disk fills up, a file size limit is hit or the crawl is
-interrupted. Real subprocesses against real local servers; real full files."""
+interrupted. Real subprocesses (in this process where one worker and no limit of the
+process is involved) against real local servers; real full files."""
 
 from __future__ import annotations
 
@@ -22,6 +23,7 @@ import pytest
 
 pytest.importorskip("h11")
 
+from tests.cli import crawl
 from tests.httpserver import GOOD, LocalServers, text
 from tests.test_fetch_codes import closed_port
 
@@ -116,9 +118,11 @@ def test_records_csv_jsonl_and_summary_agree(
 ) -> None:
     _write_domains(tmp_path, ["withsubs.com", "soft404.com", "html.com", "plain.com",
                               "missing.com", "site1.com"])
-    done = subprocess.run(_command(sites, tmp_path, "--processes", processes,
-                                   "--include-records"),
-                          capture_output=True, text=True, timeout=60, check=False)
+    command = _command(sites, tmp_path, "--processes", processes, "--include-records")
+    if processes == "1":
+        done = crawl(*command[len(CRAWL):])
+    else:
+        done = subprocess.run(command, capture_output=True, text=True, timeout=60, check=False)
     assert done.returncode == 0, done.stderr
     by_domain = {e["domain"]: e for e in _agree(tmp_path, done.stdout)}
     subs = by_domain["withsubs.com"]
@@ -157,8 +161,7 @@ def _domains(count: int = SITES) -> list[str]:
 
 
 def _resume_completes(sites: LocalServers, folder: Path, domains: list[str]) -> None:
-    resumed = subprocess.run(_command(sites, folder, "--resume"), capture_output=True,
-                             text=True, timeout=60, check=False)
+    resumed = crawl(*_command(sites, folder, "--resume")[len(CRAWL):])
     assert resumed.returncode == 0, resumed.stderr
     entries = _entries(folder / "out.jsonl")
     assert sorted(str(e["domain"]) for e in entries) == sorted(domains)  # none lost or repeated

@@ -8,8 +8,6 @@ the commands) points every site's name at them.
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -19,7 +17,7 @@ pytest.importorskip("h11")
 
 import adstxt
 from adstxt.fetch import fetch, fetch_url
-from tests.cli import run
+from tests.cli import crawl, run
 from tests.httpserver import GOOD, LocalServers, redirect, text
 from tests.test_fetch_codes import closed_port
 
@@ -112,13 +110,12 @@ def test_crawl_keeps_a_delegated_files_subdomains(
     delegating: LocalServers, tmp_path: Path,
 ) -> None:
     (tmp_path / "domains.txt").write_text("example.com\n", encoding="utf-8")
-    done = subprocess.run(
-        [sys.executable, "-m", "adstxt.crawl", str(tmp_path / "domains.txt"),
-         "-o", str(tmp_path / "out.jsonl"), "--records-csv", str(tmp_path / "records.csv"),
-         "--connect-to", f":443:127.0.0.1:{closed_port()}",
-         "--connect-to", f":80:127.0.0.1:{delegating.http_port}",
-         "--retries", "0", "--timeout", "5", "--progress", "never"],
-        capture_output=True, text=True, timeout=120, check=False,
+    done = crawl(
+        str(tmp_path / "domains.txt"),
+        "-o", str(tmp_path / "out.jsonl"), "--records-csv", str(tmp_path / "records.csv"),
+        "--connect-to", f":443:127.0.0.1:{closed_port()}",
+        "--connect-to", f":80:127.0.0.1:{delegating.http_port}",
+        "--retries", "0", "--timeout", "5", "--progress", "never",
     )
     assert done.returncode == 0, done.stderr
     (entry,) = [json.loads(line) for line in (tmp_path / "out.jsonl").read_text().splitlines()]

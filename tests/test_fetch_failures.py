@@ -16,7 +16,7 @@ pytest.importorskip("h11")
 
 from adstxt.fetch import ConnectTo, Fetcher, fetch, fetch_url
 from adstxt.fetch._failures import os_failure
-from tests.cli import run
+from tests.cli import crawl, run
 from tests.httpserver import GOOD, LocalServers, Reply, redirect, text
 from tests.test_fetch_codes import closed_port
 
@@ -92,19 +92,15 @@ def test_a_sellers_json_fetch_reports_both_schemes_too(live: LocalServers) -> No
 
 def test_a_hanging_site_is_a_timeout_in_the_crawl(live: LocalServers, tmp_path: object) -> None:
     import json
-    import subprocess
-    import sys
     from pathlib import Path
 
     folder = Path(str(tmp_path))
     live.routes["http://example.com/ads.txt"] = Reply(behaviour="hang")
     (folder / "domains.txt").write_text("example.com\n", encoding="utf-8")
-    done = subprocess.run(
-        [sys.executable, "-m", "adstxt.crawl", str(folder / "domains.txt"),
-         "-o", str(folder / "out.jsonl"), "--retries", "0", "--read-timeout", "0.3",
-         "--connect-to", f":443:127.0.0.1:{closed_port()}",
-         "--connect-to", f":80:127.0.0.1:{live.http_port}"],
-        capture_output=True, text=True, timeout=60, check=False)
+    done = crawl(
+        str(folder / "domains.txt"), "-o", str(folder / "out.jsonl"), "--retries", "0",
+        "--read-timeout", "0.3", "--connect-to", f":443:127.0.0.1:{closed_port()}",
+        "--connect-to", f":80:127.0.0.1:{live.http_port}")
     assert done.returncode == 0, done.stderr
     (line,) = (folder / "out.jsonl").read_text(encoding="utf-8").splitlines()
     entry = json.loads(line)
@@ -304,8 +300,6 @@ def test_connect_to_values_are_checked_and_normalized() -> None:
 
 @pytest.mark.parametrize("value", ["0", "-1", "nan", "inf"])
 def test_a_bad_timeout_is_a_usage_error(value: str, tmp_path: object) -> None:
-    import subprocess
-    import sys
     from pathlib import Path
 
     checked = run("--domain", "example.com", "--timeout", value)
@@ -313,10 +307,8 @@ def test_a_bad_timeout_is_a_usage_error(value: str, tmp_path: object) -> None:
     assert "--timeout: expected a number of seconds above 0" in checked.stderr
     folder = Path(str(tmp_path))
     (folder / "domains.txt").write_text("example.com\n", encoding="utf-8")
-    crawled = subprocess.run(
-        [sys.executable, "-m", "adstxt.crawl", str(folder / "domains.txt"),
-         "-o", str(folder / "out.jsonl"), f"--timeout={value}"],
-        capture_output=True, text=True, timeout=60, check=False)
+    crawled = crawl(str(folder / "domains.txt"), "-o", str(folder / "out.jsonl"),
+                    f"--timeout={value}")
     assert crawled.returncode == 2
     assert "--timeout must be a number of seconds above 0" in crawled.stderr
     assert "Traceback" not in crawled.stderr

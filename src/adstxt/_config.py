@@ -17,7 +17,10 @@ import attrs
 from adstxt._settings import Settings, expand_selector, normalize_domain
 from adstxt.diagnostics import Severity
 
-__all__ = ["OUTPUT_FORMATS", "Config", "ConfigError", "find_config", "load_config"]
+__all__ = [
+    "OUTPUT_FORMATS", "Config", "ConfigError", "find_config", "forget_found_configs",
+    "load_config",
+]
 
 OUTPUT_FORMATS = ("concise", "full", "json", "github", "sarif")
 
@@ -165,6 +168,11 @@ def _config_in(directory: Path) -> Config | None:
             if found is not None:
                 return found
     return None
+
+
+def forget_found_configs() -> None:
+    """Make the next :func:`find_config` read the files again (each run of a command does)."""
+    _config_in.cache_clear()
 
 
 def find_config(start: Path) -> Config | None:

@@ -18,7 +18,14 @@ from typing import TYPE_CHECKING
 
 import attrs
 
-from adstxt._config import OUTPUT_FORMATS, Config, ConfigError, find_config, load_config
+from adstxt._config import (
+    OUTPUT_FORMATS,
+    Config,
+    ConfigError,
+    find_config,
+    forget_found_configs,
+    load_config,
+)
 from adstxt._report import FileReport, Style, escape, render, render_statistics, summary_line
 from adstxt._settings import Settings, expand_selector, normalize_domain
 from adstxt.diagnostics import Diagnostic
@@ -618,6 +625,9 @@ def main(argv: Sequence[str] | None = None, *, prog: str = "adstxt-check") -> in
     messages keep the ``adstxt-check:`` prefix that scripts may match.
     """
     _log_to_stderr()
+    # Configuration files are looked up once per directory within a run; a later run in the
+    # same process (``main`` called again) reads them as they are then.
+    forget_found_configs()
     try:
         return _main(argv, prog)
     except UsageError as error:
