@@ -141,7 +141,7 @@ def test_engines_agree_on_the_examples_and_the_corpus() -> None:
 def test_a_compiled_engine_never_stands_in_for_other_sources(
     tmp_path: Path, edited: str, stale: bool
 ) -> None:
-    # mypyc builds facts about other modules into the engine (the fields of _domains.Finding,
+    # mypyc builds facts about other modules into the engine (the fields of _finding.Finding,
     # say), so an edit to any module of the package makes it stale; other files do not.
     package = tmp_path / "adstxt"
     shutil.copytree(Path(adstxt.__file__).parent, package,

@@ -19,33 +19,17 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, Final, NamedTuple
 
 from adstxt import _known, _lookalikes
-from adstxt.diagnostics import Severity
+from adstxt._finding import Finding
 
 if TYPE_CHECKING:
     from tldextract import TLDExtract
 
 __all__ = [
     "DomainAnalysis",
-    "Finding",
     "analyze_ad_system",
     "analyze_host",
     "psl_version",
 ]
-
-
-class Finding(NamedTuple):
-    """A problem inside one piece of text, with a position relative to that text."""
-
-    code: str
-    message: str
-    hint: str | None = None
-    start: int = 0
-    end: int = 0
-    replacement: str | None = None
-    safe: bool = False
-    fix_description: str | None = None
-    #: Set when this finding's evidence calls for another severity than the rule's default.
-    severity: Severity | None = None
 
 
 class DomainAnalysis(NamedTuple):

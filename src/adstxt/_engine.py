@@ -22,7 +22,8 @@ from typing import Final, NamedTuple
 from adstxt import _fields, _known, _variables
 from adstxt._chars import LOOKALIKES, ODD_CHAR, SAFE_LOOKALIKES, classify, describe
 from adstxt._decode import clean_surrogates, is_plain
-from adstxt._domains import DomainAnalysis, Finding, analyze_ad_system, analyze_host
+from adstxt._domains import DomainAnalysis, analyze_ad_system, analyze_host
+from adstxt._finding import Finding
 from adstxt._sniff import sniff
 from adstxt.diagnostics import Diagnostic, Fix, Severity, _new_diagnostic, _new_fix
 from adstxt.model import Comment, FileKind, Record, Relationship, Variable, _make_record

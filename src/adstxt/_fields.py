@@ -1,6 +1,6 @@
 """Checks of record fields 2 to 4: account ID, relationship and certification ID.
 
-Each check takes the field text (stripped) and returns :class:`~adstxt._domains.Finding`
+Each check takes the field text (stripped) and returns :class:`~adstxt._finding.Finding`
 objects whose positions are relative to that text.
 """
 
@@ -11,7 +11,7 @@ import re
 from typing import Final
 
 from adstxt import _known
-from adstxt._domains import Finding
+from adstxt._finding import Finding
 from adstxt.diagnostics import Severity
 
 __all__ = [

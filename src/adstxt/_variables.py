@@ -6,7 +6,8 @@ import re
 from typing import Final
 from urllib.parse import urlsplit
 
-from adstxt._domains import Finding, analyze_host
+from adstxt._domains import analyze_host
+from adstxt._finding import Finding
 
 __all__ = ["KNOWN_VARIABLES", "check_value", "name_findings"]
 
