@@ -121,7 +121,7 @@ def test_site_has_a_page_per_rule_and_every_guide(site: Path) -> None:
     for code in RULES:
         assert (site / "rules" / f"{code}.html").is_file(), code
     for page in ("index", "getting-started", "cli", "configuration", "pre-commit",
-                 "github-actions", "examples", "api", "changelog", "releasing",
+                 "github-actions", "examples", "api", "changelog", "releasing", "architecture",
                  "reference/adstxt-check",
                  "rules/index", "rules/spec-coverage"):
         assert (site / f"{page}.html").is_file(), page

@@ -9,7 +9,7 @@ import os
 from collections.abc import Iterable, Iterator
 from typing import BinaryIO, Final
 
-from adstxt import _decode
+from adstxt import _decode, _serialize, model
 from adstxt._engine_choice import MAX_LINE, Engine
 from adstxt.diagnostics import Diagnostic, Fix, Severity
 from adstxt.errors import AdsTxtError
@@ -289,11 +289,9 @@ def dumps(items: AdsTxt | ParseResult | Iterable[Record | Variable]) -> str:
     a value that cannot be written without changing its meaning, such as an account ID
     containing ','.
     """
-    from adstxt._serialize import dumps as write
-
     if isinstance(items, ParseResult):
         items = items.file
-    return write(items)
+    return _serialize.dumps(items)
 
 
 def record_from_line(text: str) -> Record:
@@ -315,3 +313,6 @@ def record_from_line(text: str) -> Record:
             )
         )
     return result.records[0]
+
+
+model.parse_record_line = record_from_line

@@ -15,6 +15,7 @@ from collections.abc import Iterable, Sequence
 import attrs
 
 from adstxt.diagnostics import Diagnostic, Fix, Severity
+from adstxt.rules import RULES
 
 __all__ = ["Suppression", "apply_suppressions", "find_suppressions", "might_suppress"]
 
@@ -141,8 +142,6 @@ def apply_suppressions(
         if not silenced:
             kept.append(diagnostic)
     enabled_codes = set(enabled)
-    from adstxt.rules import RULES
-
     for suppression in suppressions:
         hits = used[id(suppression)]
         stale = not hits if not suppression.codes else any(c not in hits for c in suppression.codes)

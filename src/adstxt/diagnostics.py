@@ -27,6 +27,11 @@ class Severity(str, enum.Enum):
 
 _RANKS = {Severity.INFO: 1, Severity.WARNING: 2, Severity.ERROR: 3}
 
+#: Each rule's name by its code. The rule registry, :mod:`adstxt.rules`, is built on this
+#: module (a rule has a :class:`Severity`), so it fills this table in as it is imported,
+#: which ``import adstxt`` always does first.
+RULE_NAMES: dict[str, str] = {}
+
 
 class _FixSlots:
     """The storage of :class:`Fix`; see :func:`_new_fix`."""
@@ -131,9 +136,7 @@ class Diagnostic(_DiagnosticSlots):
     @property
     def name(self) -> str:
         """The rule's kebab-case name, e.g. ``invalid-relationship``."""
-        from adstxt.rules import RULES
-
-        return RULES[self.code].name
+        return RULE_NAMES[self.code]
 
     def sort_key(self) -> tuple[int, int, str]:
         """Position first, then code: the order in which reports list diagnostics."""

@@ -27,6 +27,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from types import ModuleType
 
+from adstxt import diagnostics
 from adstxt.rules import (
     fetching,
     file_encoding,
@@ -64,3 +65,6 @@ RULES: Mapping[str, Rule] = {
     )
 }
 """Every rule by code, in code order."""
+
+# Diagnostic.name reads the names from the layer below, which cannot import this one.
+diagnostics.RULE_NAMES.update((code, rule.name) for code, rule in RULES.items())
