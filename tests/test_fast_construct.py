@@ -9,7 +9,7 @@ import attrs
 import pytest
 
 from adstxt import Diagnostic, Fix, Record, Relationship, Severity
-from adstxt.diagnostics import _new_diagnostic, _new_fix
+from adstxt.diagnostics import fast_positional_diagnostic, fast_positional_fix
 from adstxt.model import _make_record
 
 
@@ -32,9 +32,9 @@ def test_record() -> None:
 
 
 def test_diagnostic_and_fix() -> None:
-    fix = _new_fix("", True, "delete this repeat of line 2", 5, 1, 6, 1)
+    fix = fast_positional_fix("", True, "delete this repeat of line 2", 5, 1, 6, 1)
     _same(fix, Fix("", True, "delete this repeat of line 2", 5, 1, 6, 1))
-    quick = _new_diagnostic("ADS401", Severity.WARNING, 5, 1, 9, "This record repeats line 2",
+    quick = fast_positional_diagnostic("ADS401", Severity.WARNING, 5, 1, 9, "This record repeats line 2",
                             None, fix)
     slow = Diagnostic("ADS401", Severity.WARNING, 5, 1, 9, "This record repeats line 2", None,
                       Fix("", True, "delete this repeat of line 2", 5, 1, 6, 1))

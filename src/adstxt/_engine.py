@@ -25,7 +25,13 @@ from adstxt._decode import clean_surrogates, is_plain
 from adstxt._domains import DomainAnalysis, analyze_ad_system, analyze_host
 from adstxt._finding import Finding
 from adstxt._sniff import sniff
-from adstxt.diagnostics import Diagnostic, Fix, Severity, _new_diagnostic, _new_fix
+from adstxt.diagnostics import (
+    Diagnostic,
+    Fix,
+    Severity,
+    fast_positional_diagnostic,
+    fast_positional_fix,
+)
 from adstxt.model import Comment, FileKind, Record, Relationship, Variable, _make_record
 from adstxt.rules import RULES
 
@@ -69,7 +75,7 @@ _ALL_ZERO: Final = re.compile(r"(?:pub-)?0+(?:[-_.]0+)*\Z")
 _MEMO_LIMIT: Final = 4096
 #: Longest line whose outcome is memoized for replay.
 _MEMO_LINE: Final = 1024
-_NO_DOMAIN: Final = DomainAnalysis(None, None, "", ())
+_NO_DOMAIN: Final = DomainAnalysis(normalized=None, registrable=None, subdomain="", findings=())
 
 _CHAR_CODES: Final = {
     "control": "ADS007",
@@ -241,15 +247,18 @@ class _Replay:
     def apply(self, engine: Engine, number: int) -> None:
         shift = number - self.line
         for d in self.diagnostics:
+            # Positional fast constructors: every repeat of a cached line replays these.
             fix = d.fix
             if fix is not None:
-                fix = _new_fix(fix.replacement, fix.safe, fix.description, fix.line + shift,
-                               fix.column, fix.end_line + shift, fix.end_column)
+                fix = fast_positional_fix(fix.replacement, fix.safe, fix.description,
+                                          fix.line + shift, fix.column, fix.end_line + shift,
+                                          fix.end_column)
             engine.diagnostics.append(
-                _new_diagnostic(d.code, d.severity, d.line + shift, d.column, d.end_column,
-                                d.message, d.hint, fix)
+                fast_positional_diagnostic(d.code, d.severity, d.line + shift, d.column,
+                                           d.end_column, d.message, d.hint, fix)
             )
         for c in self.comments:
+            # Positional: per replayed line (keywords cost attrs' __init__ about 60% more).
             engine.comments.append(Comment(number, c.column, c.text))
         engine._data_lines += self.data_lines
         engine._prose_lines += self.prose_lines
@@ -435,6 +444,7 @@ class Engine:
                         if keep:
                             if shape.hash_at >= 0:
                                 at = len(text) - len(tail_text) + shape.hash_at
+                                # Positional: the per-line loop (see _Replay.apply).
                                 comments.append(Comment(number, at + 1, text[at + 1 :]))
                             record = make_record(
                                 shape.domain, account, shape.relationship, shape.cert, None,
@@ -447,6 +457,7 @@ class Engine:
             # 4. Anything else: a comment line, or the careful path.
             if text[0] == "#":
                 if keep:
+                    # Positional: the per-line loop (see _Replay.apply).
                     comments.append(Comment(number, 1, text[1:]))
                 continue
             self._slow_cached(number, text, None)
@@ -516,7 +527,15 @@ class Engine:
         """Report a record that repeats line ``first`` exactly (ADS401)."""
         self._diag(
             "ADS401", number, start, end, f"this record repeats line {first}",
-            fix=_new_fix("", True, f"delete this repeat of line {first}", number, 1, number + 1, 1),
+            fix=Fix(
+                replacement="",
+                safe=True,
+                description=f"delete this repeat of line {first}",
+                line=number,
+                column=1,
+                end_line=number + 1,
+                end_column=1,
+            ),
         )
 
     def _packed_repeat(
@@ -566,14 +585,28 @@ class Engine:
             self._diag(
                 "ADS402", number, start, end, message,
                 f"this line says more than line {first}",
-                _new_fix("", False, f"delete line {first}, which this record completes",
-                         first, 1, first + 1, 1),
+                Fix(
+                    replacement="",
+                    safe=False,
+                    description=f"delete line {first}, which this record completes",
+                    line=first,
+                    column=1,
+                    end_line=first + 1,
+                    end_column=1,
+                ),
             )
         else:
             self._diag(
                 "ADS402", number, start, end, message,
-                fix=_new_fix("", False, f"delete this repeat of line {first}",
-                             number, 1, number + 1, 1),
+                fix=Fix(
+                    replacement="",
+                    safe=False,
+                    description=f"delete this repeat of line {first}",
+                    line=number,
+                    column=1,
+                    end_line=number + 1,
+                    end_column=1,
+                ),
             )
 
     def _conflict(
@@ -704,7 +737,8 @@ class Engine:
         self, code: str, line: int, start: int, end: int, message: str,
         hint: str | None = None, fix: Fix | None = None, severity: Severity | None = None,
     ) -> Diagnostic:
-        diagnostic = _new_diagnostic(
+        # Positional fast constructor: every diagnostic of the engine is built here.
+        diagnostic = fast_positional_diagnostic(
             code, severity or RULES[code].severity, line, start + 1, end + 1,
             _sentence(message), hint, fix,
         )
@@ -714,7 +748,8 @@ class Engine:
     def _finding(self, line: int, offset: int, found: Finding) -> Diagnostic:
         fix = None
         if found.replacement is not None:
-            fix = _new_fix(
+            # Positional fast constructor: every fix of a field check is built here.
+            fix = fast_positional_fix(
                 found.replacement, found.safe, found.fix_description or "apply the suggestion",
                 line, offset + found.start + 1, line, offset + found.end + 1,
             )
@@ -749,7 +784,7 @@ class Engine:
             comment_text = text[hash_at + 1 :]
             if not comment_text.isascii():
                 comment_text = clean_surrogates(comment_text)
-            self.comments.append(Comment(number, hash_at + 1, comment_text))
+            self.comments.append(Comment(line=number, column=hash_at + 1, text=comment_text))
             body = work[:hash_at]
         if not body.strip():
             return
@@ -826,16 +861,37 @@ class Engine:
         if kind == "lookalike":
             target = LOOKALIKES[char]
             message = f"{name} looks like '{target}' but is not a separator to consumers"
-            fix = _new_fix(target, char in SAFE_LOOKALIKES, f"replace {name} with '{target}'",
-                           number, at + 1, number, at + 2)
+            fix = Fix(
+                replacement=target,
+                safe=char in SAFE_LOOKALIKES,
+                description=f"replace {name} with '{target}'",
+                line=number,
+                column=at + 1,
+                end_line=number,
+                end_column=at + 2,
+            )
         elif kind == "whitespace":
             message = f"{name} is not a plain space"
-            fix = _new_fix(
-                " ", True, f"replace {name} with a space", number, at + 1, number, at + 2
+            fix = Fix(
+                replacement=" ",
+                safe=True,
+                description=f"replace {name} with a space",
+                line=number,
+                column=at + 1,
+                end_line=number,
+                end_column=at + 2,
             )
         elif kind == "invisible":
             message = f"invisible character {name} can hide or disguise text"
-            fix = _new_fix("", False, f"remove {name}", number, at + 1, number, at + 2)
+            fix = Fix(
+                replacement="",
+                safe=False,
+                description=f"remove {name}",
+                line=number,
+                column=at + 1,
+                end_line=number,
+                end_column=at + 2,
+            )
         elif kind == "control":
             message = f"control character {name} does not belong in a text file"
         else:
@@ -860,8 +916,13 @@ class Engine:
             self._finding(
                 number, 0,
                 Finding(
-                    "ADS303", "remove the spaces around '=' in a variable line", None,
-                    match.end(1), match.end(), "=", True, "remove the spaces around '='",
+                    code="ADS303",
+                    message="remove the spaces around '=' in a variable line",
+                    start=match.end(1),
+                    end=match.end(),
+                    replacement="=",
+                    safe=True,
+                    fix_description="remove the spaces around '='",
                 ),
             )
         raw_value = body[match.end() :]
@@ -898,7 +959,7 @@ class Engine:
         if args.known:
             self._repeats(number, args.name, args.value, args.country, args.start)
         self._usable_lines += 1
-        self.variables.append(Variable(args.name, args.value, number))
+        self.variables.append(Variable(name=args.name, value=args.value, line=number))
 
     def _repeats(
         self, number: int, name: str, value: str, country: str | None, start: int
@@ -910,8 +971,15 @@ class Engine:
             self._diag(
                 "ADS308", number, start, end,
                 f"{name}={value} repeats line {first_line}",
-                fix=_new_fix("", True, f"delete this repeat of line {first_line}",
-                             number, 1, number + 1, 1),
+                fix=Fix(
+                    replacement="",
+                    safe=True,
+                    description=f"delete this repeat of line {first_line}",
+                    line=number,
+                    column=1,
+                    end_line=number + 1,
+                    end_column=1,
+                ),
             )
             return
         if self._room():
@@ -1008,8 +1076,15 @@ class Engine:
                 f"the account ID field holds the relationship '{account}'; the fields are "
                 "domain, account ID, relationship",
                 "the account ID and the relationship seem to be swapped",
-                _new_fix(f"{rel_text}, {account}", False, "swap the two fields",
-                         number, a0 + 1, number, r1 + 1),
+                Fix(
+                    replacement=f"{rel_text}, {account}",
+                    safe=False,
+                    description="swap the two fields",
+                    line=number,
+                    column=a0 + 1,
+                    end_line=number,
+                    end_column=r1 + 1,
+                ),
             )
         elif rel_text:
             for found in _fields.relationship_findings(rel_text):
@@ -1050,7 +1125,14 @@ class Engine:
         self._usable_lines += 1
         self.record_count += 1
         if self.keep_records:
-            record = Record(domain, account, relationship, cert, extension, number)
+            record = Record(
+                domain=domain,
+                account_id=account,
+                relationship=relationship,
+                certification_authority_id=cert,
+                extension=extension,
+                line=number,
+            )
             self.records.append(record)
             if self._on_record is not None:
                 self._on_record(record)
@@ -1074,8 +1156,15 @@ class Engine:
             comma = body.rfind(",", 0, fields[-1][1] + 1)
             self._diag(
                 "ADS108", number, comma, comma + 1, "the record ends with a comma",
-                fix=_new_fix("", True, "remove the trailing comma",
-                             number, comma + 1, number, comma + 2),
+                fix=Fix(
+                    replacement="",
+                    safe=True,
+                    description="remove the trailing comma",
+                    line=number,
+                    column=comma + 1,
+                    end_line=number,
+                    end_column=comma + 2,
+                ),
             )
             return fields[:-1]
         empty = [i for i, field in enumerate(fields[:4]) if not field[0]]
@@ -1086,7 +1175,15 @@ class Engine:
                 "ADS104", number, comma, comma + 1,
                 f"field {empty[0] + 1} is empty, which pushes the record to 5 fields",
                 "two commas in a row: this comma is probably extra",
-                _new_fix("", False, "remove the extra comma", number, comma + 1, number, comma + 2),
+                Fix(
+                    replacement="",
+                    safe=False,
+                    description="remove the extra comma",
+                    line=number,
+                    column=comma + 1,
+                    end_line=number,
+                    end_column=comma + 2,
+                ),
             )
             return None
         if count >= 5:
@@ -1123,8 +1220,15 @@ class Engine:
                 self._diag(
                     "ADS105", number, lead, lead + len(stripped),
                     "fields are separated by TABs; the spec separates them with commas",
-                    fix=_new_fix(joined, True, "separate the fields with ', '",
-                                 number, lead + 1, number, lead + len(stripped) + 1),
+                    fix=Fix(
+                        replacement=joined,
+                        safe=True,
+                        description="separate the fields with ', '",
+                        line=number,
+                        column=lead + 1,
+                        end_line=number,
+                        end_column=lead + len(stripped) + 1,
+                    ),
                 )
                 return _split_runs(body, "\t")
             span_end = len(body) if separator == ";" else lead + len(stripped)
@@ -1133,8 +1237,15 @@ class Engine:
                 f"fields are separated by {label}; only ',' separates fields",
                 "write the line as '" + joined + "'"
                 + ("; ';' starts the extension" if separator == ";" else ""),
-                _new_fix(joined, False, "separate the fields with ', '",
-                         number, lead + 1, number, span_end + 1),
+                Fix(
+                    replacement=joined,
+                    safe=False,
+                    description="separate the fields with ', '",
+                    line=number,
+                    column=lead + 1,
+                    end_line=number,
+                    end_column=span_end + 1,
+                ),
             )
             return None
         if count == 1 and semicolon < 0 and "=" not in stripped and " " not in stripped:
@@ -1172,7 +1283,15 @@ class Engine:
                 "ADS107", number, cut, cut + len(match.group(2)),
                 f"two records are run together: '{match.group(2)}' starts a new record",
                 "a line break was lost between the records",
-                _new_fix("\n", False, "split the line in two", number, cut + 1, number, cut + 1),
+                Fix(
+                    replacement="\n",
+                    safe=False,
+                    description="split the line in two",
+                    line=number,
+                    column=cut + 1,
+                    end_line=number,
+                    end_column=cut + 1,
+                ),
             )
             return True
         return False
@@ -1201,7 +1320,13 @@ class Engine:
         if self.keep_records:
             cert = cert_field[0] if cert_field else None
             # Kept as written: a misspelled placeholder is an ordinary record (ADS407).
-            record = Record(PLACEHOLDER_DOMAIN, account, relationship, cert, None, number)
+            record = Record(
+                domain=PLACEHOLDER_DOMAIN,
+                account_id=account,
+                relationship=relationship,
+                certification_authority_id=cert,
+                line=number,
+            )
             self.records.append(record)
             if self._on_record is not None:
                 self._on_record(record)
@@ -1329,7 +1454,15 @@ class Engine:
                         "ADS405", line, 0, len(PLACEHOLDER_DOMAIN),
                         "the 'no authorized sellers' placeholder contradicts the real "
                         "records in this file",
-                        fix=_new_fix("", False, "delete the placeholder", line, 1, line + 1, 1),
+                        fix=Fix(
+                            replacement="",
+                            safe=False,
+                            description="delete the placeholder",
+                            line=line,
+                            column=1,
+                            end_line=line + 1,
+                            end_column=1,
+                        ),
                     )
             else:
                 self._diag(

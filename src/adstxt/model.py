@@ -187,7 +187,7 @@ class ParseResult:
     @property
     def file(self) -> AdsTxt:
         """The records and variables as one :class:`AdsTxt` value."""
-        return AdsTxt(self.records, self.variables)
+        return AdsTxt(records=self.records, variables=self.variables)
 
     def lines(self) -> Iterator[tuple[int, str, str]]:
         """Yield ``(number, text, line_ending)`` for every line of the decoded file.

@@ -206,8 +206,16 @@ class _Reader:
 
 def _diagnostic(code: str, message: str, line: int = 1, column: int = 1, width: int = 0,
                 hint: str | None = None, where: str | None = None) -> Diagnostic:
-    return Diagnostic(code, RULES[code].severity, line, column, column + width, message, hint,
-                      None, where)
+    return Diagnostic(
+        code=code,
+        severity=RULES[code].severity,
+        line=line,
+        column=column,
+        end_column=column + width,
+        message=message,
+        hint=hint,
+        pointer=where,
+    )
 
 
 class _Walk:
