@@ -53,8 +53,16 @@ def test_cli_reference_lists_every_option_of_the_parser() -> None:
 
 
 def _rule(code: str, spec: str) -> Rule:
-    return Rule(code, f"rule-{code.lower()}", Severity.WARNING, "A test rule.", "Why.", spec,
-                b"", b"")
+    return Rule(
+        code=code,
+        name=f"rule-{code.lower()}",
+        severity=Severity.WARNING,
+        summary="A test rule.",
+        explanation="Why.",
+        spec=spec,
+        bad=b"",
+        good=b"",
+    )
 
 
 def test_a_new_rule_lands_on_its_clause_without_editing_the_clause_list() -> None:

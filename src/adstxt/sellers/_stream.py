@@ -269,10 +269,13 @@ class _Walk:
         for position, entry in enumerate(batch):
             key = seller_key(entry.get("seller_id")) if isinstance(entry, dict) else None
             if key and self.seen.seen(key):
-                issues.append(Issue(
-                    "ADS615", f"seller_id '{key[:60]}' is listed again; an earlier entry has it",
-                    ("sellers", base + position, "seller_id"),
-                ))
+                issues.append(
+                    Issue(
+                        code="ADS615",
+                        message=f"seller_id '{key[:60]}' is listed again; an earlier entry has it",
+                        path=("sellers", base + position, "seller_id"),
+                    )
+                )
         self.count += len(batch)
         reader = self.reader
         if issues:
