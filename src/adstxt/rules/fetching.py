@@ -2,7 +2,8 @@
 
 Their examples are HTTP exchanges: a request line, then the responses a crawler
 receives. The rule tests serve each example from real local servers and fetch it
-(tests/fetch_replay.py)."""
+(tests/fetch_replay.py).
+"""
 
 from __future__ import annotations
 
