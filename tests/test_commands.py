@@ -370,7 +370,12 @@ def _greet(argv: Sequence[str] | None = None, *, prog: str = "greet") -> int:
 def test_a_registered_command_is_run_listed_and_documented(
     capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    greet = Command("greet", "say hello", f"{__name__}:_greet", "adstxt._commands:_parser")
+    greet = Command(
+        name="greet",
+        summary="say hello",
+        main=f"{__name__}:_greet",
+        parser="adstxt._commands:_parser",
+    )
     monkeypatch.setattr(_commands, "COMMANDS", {**COMMANDS, "greet": greet})
     assert main(["greet", "a", "b"]) == 3
     assert capsys.readouterr().out == "adstxt greet: a b\n"

@@ -412,7 +412,9 @@ def test_trailing_comma() -> None:
     assert fix_of(d).safe
     assert fix_of(d).replacement == ""
     [record] = [r for r in parsed(ALLWOMEN).records if r.line == 92]
-    assert record == Record("contextweb.com", "558511", Relationship.RESELLER)
+    assert record == Record(
+        domain="contextweb.com", account_id="558511", relationship=Relationship.RESELLER
+    )
 
 
 def test_empty_field_in_a_five_field_line() -> None:
@@ -459,8 +461,12 @@ def test_lower_case_relationship(name: str, line: int) -> None:
 
 def test_lower_case_relationship_records_are_kept() -> None:
     records = {r.line: r for r in parsed(FREEPDA).records}
-    assert records[561] == Record("yandex.com", "302446435", Relationship.DIRECT)
-    assert records[575] == Record("bigo.sg", "1112518", Relationship.RESELLER)
+    assert records[561] == Record(
+        domain="yandex.com", account_id="302446435", relationship=Relationship.DIRECT
+    )
+    assert records[575] == Record(
+        domain="bigo.sg", account_id="1112518", relationship=Relationship.RESELLER
+    )
 
 
 @pytest.mark.parametrize(

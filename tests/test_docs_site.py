@@ -53,8 +53,16 @@ def test_cli_reference_lists_every_option_of_the_parser() -> None:
 
 
 def _rule(code: str, spec: str) -> Rule:
-    return Rule(code, f"rule-{code.lower()}", Severity.WARNING, "A test rule.", "Why.", spec,
-                b"", b"")
+    return Rule(
+        code=code,
+        name=f"rule-{code.lower()}",
+        severity=Severity.WARNING,
+        summary="A test rule.",
+        explanation="Why.",
+        spec=spec,
+        bad=b"",
+        good=b"",
+    )
 
 
 def test_a_new_rule_lands_on_its_clause_without_editing_the_clause_list() -> None:
@@ -121,7 +129,7 @@ def test_site_has_a_page_per_rule_and_every_guide(site: Path) -> None:
     for code in RULES:
         assert (site / "rules" / f"{code}.html").is_file(), code
     for page in ("index", "getting-started", "cli", "configuration", "pre-commit",
-                 "github-actions", "examples", "api", "changelog", "releasing",
+                 "github-actions", "examples", "api", "changelog", "releasing", "architecture",
                  "reference/adstxt-check",
                  "rules/index", "rules/spec-coverage"):
         assert (site / f"{page}.html").is_file(), page

@@ -178,7 +178,7 @@ def _engine_of_copy(tmp_path: Path) -> str:
 def test_a_compiled_engine_never_stands_in_for_other_sources(
     tmp_path: Path, edited: str, stale: bool
 ) -> None:
-    # mypyc builds facts about other modules into the engine (the fields of _domains.Finding,
+    # mypyc builds facts about other modules into the engine (the fields of _finding.Finding,
     # say), so an edit to any module of the package makes it stale; other files do not.
     package = tmp_path / "adstxt"
     shutil.copytree(Path(adstxt.__file__).parent, package,

@@ -9,7 +9,7 @@ import attrs
 import pytest
 
 from adstxt import Diagnostic, Fix, Record, Relationship, Severity
-from adstxt.diagnostics import _new_diagnostic, _new_fix
+from adstxt.diagnostics import fast_positional_diagnostic, fast_positional_fix
 from adstxt.model import _make_record
 
 
@@ -24,7 +24,13 @@ def _same(quick: Any, slow: Any) -> None:
 
 def test_record() -> None:
     quick = _make_record("mgid.com", "749656", Relationship.DIRECT, "d4c29acad76ce94f", None, 7)
-    slow = Record("mgid.com", "749656", Relationship.DIRECT, "d4c29acad76ce94f", None, 7)
+    slow = Record(
+        domain="mgid.com",
+        account_id="749656",
+        relationship=Relationship.DIRECT,
+        certification_authority_id="d4c29acad76ce94f",
+        line=7,
+    )
     _same(quick, slow)
     assert quick.line == 7
     with pytest.raises(attrs.exceptions.FrozenInstanceError):
@@ -32,12 +38,38 @@ def test_record() -> None:
 
 
 def test_diagnostic_and_fix() -> None:
-    fix = _new_fix("", True, "delete this repeat of line 2", 5, 1, 6, 1)
-    _same(fix, Fix("", True, "delete this repeat of line 2", 5, 1, 6, 1))
-    quick = _new_diagnostic("ADS401", Severity.WARNING, 5, 1, 9, "This record repeats line 2",
+    fix = fast_positional_fix("", True, "delete this repeat of line 2", 5, 1, 6, 1)
+    _same(
+        fix,
+        Fix(
+            replacement="",
+            safe=True,
+            description="delete this repeat of line 2",
+            line=5,
+            column=1,
+            end_line=6,
+            end_column=1,
+        ),
+    )
+    quick = fast_positional_diagnostic("ADS401", Severity.WARNING, 5, 1, 9, "This record repeats line 2",
                             None, fix)
-    slow = Diagnostic("ADS401", Severity.WARNING, 5, 1, 9, "This record repeats line 2", None,
-                      Fix("", True, "delete this repeat of line 2", 5, 1, 6, 1))
+    slow = Diagnostic(
+        code="ADS401",
+        severity=Severity.WARNING,
+        line=5,
+        column=1,
+        end_column=9,
+        message="This record repeats line 2",
+        fix=Fix(
+            replacement="",
+            safe=True,
+            description="delete this repeat of line 2",
+            line=5,
+            column=1,
+            end_line=6,
+            end_column=1,
+        ),
+    )
     _same(quick, slow)
     assert quick.pointer is None
     assert quick.name == slow.name

@@ -658,13 +658,15 @@ def perry_vectors() -> list[Vector]:
         manifest = case["manifest"]
         items: list[Record | Variable] = [
             Record(
-                f["domain"], f["publisherAccountID"], Relationship(f["accountType"]),
-                f.get("certificateAuthorityID"),
+                domain=f["domain"],
+                account_id=f["publisherAccountID"],
+                relationship=Relationship(f["accountType"]),
+                certification_authority_id=f.get("certificateAuthorityID"),
             )
             for f in manifest.get("fields", [])
         ]
         items += [
-            Variable(name, value)
+            Variable(name=name, value=value)
             for name, values in manifest.get("variables", {}).items()
             for value in (values if isinstance(values, list) else [values])
         ]

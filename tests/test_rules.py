@@ -9,7 +9,8 @@ import pytest
 import adstxt
 import adstxt.sellers
 from adstxt._rulesdoc import render_coverage, render_index, render_rule
-from adstxt.rules import HTTP_EXCHANGE, RULES, Rule
+from adstxt.rules import FAMILIES, HTTP_EXCHANGE, RULES, Rule
+from adstxt.rules._rule import CATEGORIES
 from tests.conftest import ROOT
 
 DOCS = ROOT / "docs" / "rules"
@@ -62,6 +63,17 @@ def test_codes_and_names_are_well_formed_and_unique() -> None:
         assert re.fullmatch(r"ADS[0-9]{3}", code)
         assert re.fullmatch(r"[a-z0-9]+(-[a-z0-9]+)*", rule.name)
         assert rule.summary.endswith(".")
+
+
+def test_each_rule_lives_in_the_module_of_its_family() -> None:
+    # The first digit of a code names the module: ADS215 is in adstxt.rules.record_fields.
+    placed = [rule for family in FAMILIES.values() for rule in family.RULES]
+    assert sorted(rule.code for rule in placed) == list(RULES)
+    for digit, family in FAMILIES.items():
+        codes = [rule.code for rule in family.RULES]
+        assert codes == sorted(codes), family.__name__
+        assert all(code[3] == digit for code in codes), family.__name__
+        assert family.RULES[0].category == CATEGORIES[digit]
 
 
 @pytest.mark.parametrize("rule", RULES.values(), ids=lambda r: r.code)

@@ -9,7 +9,7 @@ import os
 from collections.abc import Iterable, Iterator
 from typing import BinaryIO, Final
 
-from adstxt import _decode
+from adstxt import _decode, _serialize, model
 from adstxt._engine_choice import MAX_LINE, Engine
 from adstxt.diagnostics import Diagnostic, Fix, Severity
 from adstxt.errors import AdsTxtError
@@ -46,24 +46,51 @@ def _encoding_diagnostics(encoding: str, bom: bool, damaged: bool = False) -> li
     if encoding != "utf-8":
         found.append(
             Diagnostic(
-                "ADS003", Severity.ERROR, 1, 1, 1,
-                f"The file is encoded as {encoding.upper()}"
+                code="ADS003",
+                severity=Severity.ERROR,
+                line=1,
+                column=1,
+                end_column=1,
+                message=f"The file is encoded as {encoding.upper()}"
                 + (" (with a byte-order mark)" if bom else " (without a byte-order mark)")
                 + (", and some of its characters are damaged" if damaged else "")
                 + "; crawlers expect UTF-8",
-                "save the file as UTF-8",
+                hint="save the file as UTF-8",
                 # Re-encoding damaged text would replace what cannot be decoded: no fix then.
-                None if damaged else Fix("", True, "re-encode the file as UTF-8", 1, 1, 1, 1),
+                fix=None
+                if damaged
+                else Fix(
+                    replacement="",
+                    safe=True,
+                    description="re-encode the file as UTF-8",
+                    line=1,
+                    column=1,
+                    end_line=1,
+                    end_column=1,
+                ),
             )
         )
     elif bom:
         found.append(
             Diagnostic(
-                "ADS002", Severity.WARNING, 1, 1, 1,
-                "The file starts with a UTF-8 byte-order mark, which strict consumers read as "
-                "part of the first line",
-                None,
-                Fix("", True, "remove the byte-order mark", 1, 1, 1, 1),
+                code="ADS002",
+                severity=Severity.WARNING,
+                line=1,
+                column=1,
+                end_column=1,
+                message=(
+                    "The file starts with a UTF-8 byte-order mark, which strict consumers read as "
+                    "part of the first line"
+                ),
+                fix=Fix(
+                    replacement="",
+                    safe=True,
+                    description="remove the byte-order mark",
+                    line=1,
+                    column=1,
+                    end_line=1,
+                    end_column=1,
+                ),
             )
         )
     return found
@@ -91,9 +118,15 @@ def _mixed_endings_diagnostic(
     names = {"\n": "LF", "\r\n": "CRLF", "\r": "CR"}
     summary = ", ".join(f"{counts[e]} {names[e]}" for e in names if counts[e])
     return Diagnostic(
-        "ADS013", Severity.INFO, number, 1, 1,
-        f"Line {number} ends with {names[ending]} while the first line ends with "
-        f"{names[usual]} ({summary})",
+        code="ADS013",
+        severity=Severity.INFO,
+        line=number,
+        column=1,
+        end_column=1,
+        message=(
+            f"Line {number} ends with {names[ending]} while the first line ends with "
+            f"{names[usual]} ({summary})"
+        ),
     )
 
 
@@ -289,18 +322,23 @@ def dumps(items: AdsTxt | ParseResult | Iterable[Record | Variable]) -> str:
     a value that cannot be written without changing its meaning, such as an account ID
     containing ','.
     """
-    from adstxt._serialize import dumps as write
-
     if isinstance(items, ParseResult):
         items = items.file
-    return write(items)
+    return _serialize.dumps(items)
 
 
 def record_from_line(text: str) -> Record:
     """Implementation of :meth:`adstxt.Record.from_line`."""
     if "\n" in text.rstrip("\r\n") or "\r" in text.rstrip("\r\n"):
         raise AdsTxtError(
-            Diagnostic("ADS101", Severity.ERROR, 1, 1, 1, "Expected one line, got several")
+            Diagnostic(
+                code="ADS101",
+                severity=Severity.ERROR,
+                line=1,
+                column=1,
+                end_column=1,
+                message="Expected one line, got several",
+            )
         )
     result = parse(text.rstrip("\r\n"))
     error = _first_error(d for d in result.diagnostics if d.code not in _FILE_LEVEL)
@@ -309,9 +347,16 @@ def record_from_line(text: str) -> Record:
     if len(result.records) != 1:
         raise AdsTxtError(
             Diagnostic(
-                "ADS101", Severity.ERROR, 1, 1, 1,
-                "Expected a record line (domain, account ID, relationship), found "
+                code="ADS101",
+                severity=Severity.ERROR,
+                line=1,
+                column=1,
+                end_column=1,
+                message="Expected a record line (domain, account ID, relationship), found "
                 + ("a variable" if result.variables else "no record"),
             )
         )
     return result.records[0]
+
+
+model.parse_record_line = record_from_line

@@ -72,10 +72,20 @@ def _registry(*commands: Command) -> Mapping[str, Command]:
 #: Every subcommand, in the order ``adstxt --help`` lists them. A new command is one entry
 #: here and a module with its own ``main`` and parser function.
 COMMANDS: Final[Mapping[str, Command]] = _registry(
-    Command("check", "check ads.txt, app-ads.txt and sellers.json files, or a site's file",
-            "adstxt.cli:main", "adstxt.cli:_parser", script="adstxt-check"),
-    Command("crawl", "fetch and check the ads.txt or app-ads.txt of many sites",
-            "adstxt.crawl:main", "adstxt.crawl:_parser", script="adstxt-crawl"),
+    Command(
+        name="check",
+        summary="check ads.txt, app-ads.txt and sellers.json files, or a site's file",
+        main="adstxt.cli:main",
+        parser="adstxt.cli:_parser",
+        script="adstxt-check",
+    ),
+    Command(
+        name="crawl",
+        summary="fetch and check the ads.txt or app-ads.txt of many sites",
+        main="adstxt.crawl:main",
+        parser="adstxt.crawl:_parser",
+        script="adstxt-crawl",
+    ),
 )
 
 #: What ``adstxt PATH ...``, with no command name, runs.

@@ -19,33 +19,17 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, Final, NamedTuple
 
 from adstxt import _known, _lookalikes
-from adstxt.diagnostics import Severity
+from adstxt._finding import Finding
 
 if TYPE_CHECKING:
     from tldextract import TLDExtract
 
 __all__ = [
     "DomainAnalysis",
-    "Finding",
     "analyze_ad_system",
     "analyze_host",
     "psl_version",
 ]
-
-
-class Finding(NamedTuple):
-    """A problem inside one piece of text, with a position relative to that text."""
-
-    code: str
-    message: str
-    hint: str | None = None
-    start: int = 0
-    end: int = 0
-    replacement: str | None = None
-    safe: bool = False
-    fix_description: str | None = None
-    #: Set when this finding's evidence calls for another severity than the rule's default.
-    severity: Severity | None = None
 
 
 class DomainAnalysis(NamedTuple):
@@ -276,7 +260,12 @@ def analyze_host(text: str, extra_suffixes: tuple[str, ...] = ()) -> DomainAnaly
     ):
         subdomain, registered, suffix = _suffixes(extra_suffixes)(text)
         if suffix and registered:
-            return DomainAnalysis(text, f"{registered}.{suffix}", subdomain, ())
+            return DomainAnalysis(
+                normalized=text,
+                registrable=f"{registered}.{suffix}",
+                subdomain=subdomain,
+                findings=(),
+            )
     return _analyze_host(text, extra_suffixes)
 
 
@@ -290,16 +279,28 @@ def _analyze_host(text: str, extra_suffixes: tuple[str, ...]) -> DomainAnalysis:
             work = text.encode("idna").decode("ascii")
         except UnicodeError:
             return DomainAnalysis(
-                None, None, "",
-                (Finding("ADS201", f"'{text}' is not a valid domain name",
-                         "non-ASCII characters that cannot be written as punycode",
-                         0, length),),
+                normalized=None,
+                registrable=None,
+                subdomain="",
+                findings=(
+                    Finding(
+                        code="ADS201",
+                        message=f"'{text}' is not a valid domain name",
+                        hint="non-ASCII characters that cannot be written as punycode",
+                        start=0,
+                        end=length,
+                    ),
+                ),
             )
         findings.append(
             Finding(
-                "ADS207",
-                f"the domain '{text}' has non-ASCII letters; write it as '{work}'",
-                None, 0, length, work, False, "write the domain in punycode",
+                code="ADS207",
+                message=f"the domain '{text}' has non-ASCII letters; write it as '{work}'",
+                start=0,
+                end=length,
+                replacement=work,
+                safe=False,
+                fix_description="write the domain in punycode",
             )
         )
     found_bad = _BAD_CHAR.search(work)  # the first one, as the message names it
@@ -321,33 +322,74 @@ def _analyze_host(text: str, extra_suffixes: tuple[str, ...]) -> DomainAnalysis:
             )
             safe = bool(looks_url and plain)
             return DomainAnalysis(
-                None, None, "",
-                (Finding("ADS201", message, f"did you mean '{host}'?", 0, length, host, safe,
-                         f"keep only the domain '{host}'"),),
+                normalized=None,
+                registrable=None,
+                subdomain="",
+                findings=(
+                    Finding(
+                        code="ADS201",
+                        message=message,
+                        hint=f"did you mean '{host}'?",
+                        start=0,
+                        end=length,
+                        replacement=host,
+                        safe=safe,
+                        fix_description=f"keep only the domain '{host}'",
+                    ),
+                ),
             )
-        return DomainAnalysis(None, None, "", (Finding("ADS201", message, None, 0, length),))
+        return DomainAnalysis(
+            normalized=None,
+            registrable=None,
+            subdomain="",
+            findings=(Finding(code="ADS201", message=message, start=0, end=length),),
+        )
     lower = work.lower()
     trailing_dot = lower.endswith(".") and not lower.endswith("..")
     if trailing_dot:
         lower = lower[:-1]
     if _is_ip(lower.strip("[]")):
         return DomainAnalysis(
-            None, None, "",
-            (Finding("ADS201", f"'{text}' is an IP address; expected a domain name", None, 0,
-                     length),),
+            normalized=None,
+            registrable=None,
+            subdomain="",
+            findings=(
+                Finding(
+                    code="ADS201",
+                    message=f"'{text}' is an IP address; expected a domain name",
+                    start=0,
+                    end=length,
+                ),
+            ),
         )
     problem = _syntax_problem(lower)
     if problem is not None:
         return DomainAnalysis(
-            None, None, "",
-            (Finding("ADS201", f"'{text}' is not a valid domain name: it {problem}", None, 0,
-                     length),),
+            normalized=None,
+            registrable=None,
+            subdomain="",
+            findings=(
+                Finding(
+                    code="ADS201",
+                    message=f"'{text}' is not a valid domain name: it {problem}",
+                    start=0,
+                    end=length,
+                ),
+            ),
         )
     if lower.rsplit(".", 1)[-1].isdigit():
         return DomainAnalysis(
-            None, None, "",
-            (Finding("ADS201", f"'{text}' is not a valid domain name: its last label is a number",
-                     None, 0, length),),
+            normalized=None,
+            registrable=None,
+            subdomain="",
+            findings=(
+                Finding(
+                    code="ADS201",
+                    message=f"'{text}' is not a valid domain name: its last label is a number",
+                    start=0,
+                    end=length,
+                ),
+            ),
         )
     subdomain, registered, suffix = _suffixes(extra_suffixes)(lower)
     if not suffix or not registered:
@@ -360,8 +402,10 @@ def _analyze_host(text: str, extra_suffixes: tuple[str, ...]) -> DomainAnalysis:
             guess = lower + ".com"
             if _known.ad_systems().is_known(guess):
                 hint = f"did you mean '{guess}'?"
-        found = Finding("ADS202", message, hint, 0, length)
-        return DomainAnalysis(None, None, "", (*findings, found))
+        found = Finding(code="ADS202", message=message, hint=hint, start=0, end=length)
+        return DomainAnalysis(
+            normalized=None, registrable=None, subdomain="", findings=(*findings, found)
+        )
     if work != lower:
         what = []
         if work.rstrip(".") != lower:
@@ -373,13 +417,19 @@ def _analyze_host(text: str, extra_suffixes: tuple[str, ...]) -> DomainAnalysis:
         else:
             findings.append(
                 Finding(
-                    "ADS204",
-                    f"the domain '{text}' has {' and '.join(what)}; write it as '{lower}'",
-                    None, 0, length, lower, True, f"write the domain as '{lower}'",
+                    code="ADS204",
+                    message=f"the domain '{text}' has {' and '.join(what)}; write it as '{lower}'",
+                    start=0,
+                    end=length,
+                    replacement=lower,
+                    safe=True,
+                    fix_description=f"write the domain as '{lower}'",
                 )
             )
     registrable = f"{registered}.{suffix}"
-    return DomainAnalysis(lower, registrable, subdomain, tuple(findings))
+    return DomainAnalysis(
+        normalized=lower, registrable=registrable, subdomain=subdomain, findings=tuple(findings)
+    )
 
 
 @functools.lru_cache(maxsize=16384)
@@ -390,14 +440,19 @@ def _lookalike_of_unusable(text: str, base: DomainAnalysis) -> DomainAnalysis:
         return base
     foreign = not text.isascii()
     finding = Finding(
-        "ADS208" if foreign else "ADS206",
-        f"'{text}' "
+        code="ADS208" if foreign else "ADS206",
+        message=f"'{text}' "
         + ("imitates" if foreign else "looks like")
-        + f" the ad system '{spoof.target}': it uses " + ", ".join(spoof.tricks),
-        f"buyers never match it with '{spoof.target}'; find out who added this line"
-        if foreign else f"did you mean '{spoof.target}'?",
-        0, len(text),
-        None if foreign else spoof.target, False, None if foreign else f"use '{spoof.target}'",
+        + f" the ad system '{spoof.target}': it uses "
+        + ", ".join(spoof.tricks),
+        hint=f"buyers never match it with '{spoof.target}'; find out who added this line"
+        if foreign
+        else f"did you mean '{spoof.target}'?",
+        start=0,
+        end=len(text),
+        replacement=None if foreign else spoof.target,
+        safe=False,
+        fix_description=None if foreign else f"use '{spoof.target}'",
     )
     # Punycode advice (ADS207) would complete the disguise: it gives way, as above.
     kept = tuple(f for f in base.findings if f.code != "ADS207")
@@ -476,15 +531,22 @@ def _analyze_ad_system(text: str, extra_suffixes: tuple[str, ...]) -> DomainAnal
     glued = _CERT_THEN_DOMAIN.match(text)
     if glued:
         return DomainAnalysis(
-            None, None, "",
-            (
+            normalized=None,
+            registrable=None,
+            subdomain="",
+            findings=(
                 Finding(
-                    "ADS107",
-                    f"the domain starts with '{glued.group(1)}', a certification ID that "
-                    "belongs to the record on the line before",
-                    "the line break was put inside the previous record; the domain is "
-                    f"probably '{glued.group(2)}'",
-                    0, len(text),
+                    code="ADS107",
+                    message=(
+                        f"the domain starts with '{glued.group(1)}', a certification ID that "
+                        "belongs to the record on the line before"
+                    ),
+                    hint=(
+                        "the line break was put inside the previous record; the domain is "
+                        f"probably '{glued.group(2)}'"
+                    ),
+                    start=0,
+                    end=len(text),
                 ),
             ),
         )
@@ -507,35 +569,53 @@ def _analyze_ad_system(text: str, extra_suffixes: tuple[str, ...]) -> DomainAnal
         shown = text if not text.isascii() else _lookalikes.unicode_form(domain)
         kept = tuple(f for f in base.findings if f.code != "ADS207")
         imitated = Finding(
-            "ADS208",
-            f"'{text}' imitates the ad system '{spoof.target}'"
+            code="ADS208",
+            message=f"'{text}' imitates the ad system '{spoof.target}'"
             + (f" (it displays as '{shown}')" if shown != text else "")
-            + ": it uses " + ", ".join(spoof.tricks),
-            f"buyers never match it with '{spoof.target}'; find out who added this line",
-            0, length,
+            + ": it uses "
+            + ", ".join(spoof.tricks),
+            hint=f"buyers never match it with '{spoof.target}'; find out who added this line",
+            start=0,
+            end=length,
         )
         return base._replace(findings=(*kept, imitated))
     if spoof is not None:
         extra = Finding(
-            "ADS206",
-            f"'{domain}' looks like the ad system '{spoof.target}': it uses "
+            code="ADS206",
+            message=f"'{domain}' looks like the ad system '{spoof.target}': it uses "
             + ", ".join(spoof.tricks),
-            f"did you mean '{spoof.target}'? If '{domain}' is a different ad system, "
-            "ignore this",
-            0, length, spoof.target, False, f"use '{spoof.target}'",
+            hint=(
+                f"did you mean '{spoof.target}'? If '{domain}' is a different ad system, "
+                "ignore this"
+            ),
+            start=0,
+            end=length,
+            replacement=spoof.target,
+            safe=False,
+            fix_description=f"use '{spoof.target}'",
         )
     elif domain in systems.aliases:
         target = systems.aliases[domain]
         extra = Finding(
-            "ADS205",
-            f"'{domain}' is an alias of the ad system '{target}'; buyers match '{target}'",
-            None, 0, length, target, False, f"use '{target}'",
+            code="ADS205",
+            message=f"'{domain}' is an alias of the ad system '{target}'; buyers match '{target}'",
+            start=0,
+            end=length,
+            replacement=target,
+            safe=False,
+            fix_description=f"use '{target}'",
         )
     elif domain in systems.misspellings:
         target = systems.misspellings[domain]
         extra = Finding(
-            "ADS206", f"'{domain}' looks like a misspelling of the ad system '{target}'",
-            f"did you mean '{target}'?", 0, length, target, False, f"use '{target}'",
+            code="ADS206",
+            message=f"'{domain}' looks like a misspelling of the ad system '{target}'",
+            hint=f"did you mean '{target}'?",
+            start=0,
+            end=length,
+            replacement=target,
+            safe=False,
+            fix_description=f"use '{target}'",
         )
     elif base.subdomain and (
         base.subdomain == "www" or base.subdomain.startswith("www.")
@@ -545,19 +625,30 @@ def _analyze_ad_system(text: str, extra_suffixes: tuple[str, ...]) -> DomainAnal
         if base.subdomain.startswith("www.") and not systems.is_known(target):
             target = domain[4:]
         extra = Finding(
-            "ADS203",
-            f"'{domain}' is a subdomain; ad systems are listed by their own domain, "
-            f"such as '{target}'",
-            f"did you mean '{target}'?", 0, length, target, False, f"use '{target}'",
+            code="ADS203",
+            message=(
+                f"'{domain}' is a subdomain; ad systems are listed by their own domain, "
+                f"such as '{target}'"
+            ),
+            hint=f"did you mean '{target}'?",
+            start=0,
+            end=length,
+            replacement=target,
+            safe=False,
+            fix_description=f"use '{target}'",
         )
     else:
         near = systems.near_miss(domain)
         if near is not None:
             extra = Finding(
-                "ADS206",
-                f"'{domain}' is one typo away from the well-known ad system '{near}'",
-                f"did you mean '{near}'? If '{domain}' is a different ad system, ignore this",
-                0, length, near, False, f"use '{near}'",
+                code="ADS206",
+                message=f"'{domain}' is one typo away from the well-known ad system '{near}'",
+                hint=f"did you mean '{near}'? If '{domain}' is a different ad system, ignore this",
+                start=0,
+                end=length,
+                replacement=near,
+                safe=False,
+                fix_description=f"use '{near}'",
             )
     if extra is None:
         return base

@@ -33,7 +33,7 @@ from adstxt._engine_memo import (
     _Shape,
 )
 from adstxt._sniff import sniff
-from adstxt.diagnostics import Diagnostic, _new_diagnostic, _new_fix
+from adstxt.diagnostics import Diagnostic, Fix, fast_positional_diagnostic, fast_positional_fix
 from adstxt.model import Comment, FileKind, Record, _make_record
 
 __all__ = ["MAX_LINE", "Engine"]
@@ -50,8 +50,12 @@ _ID_CHARS: Final = re.compile(r"[0-9A-Za-z._-]+\Z")
 _TEMPLATE_WORDS: Final = re.compile("xxxx|insert|your|replace|placeholder")
 
 _RESERVED_ACCOUNTS: Final = frozenset(
-    [f"{word}{joint}id" for word in ("publisher", "account", "seller", "pub")
-     for joint in ("", "_", "-")] + ["direct", "reseller"]
+    [
+        f"{word}{joint}id"
+        for word in ("publisher", "account", "seller", "pub")
+        for joint in ("", "_", "-")
+    ]
+    + ["direct", "reseller"]
 )
 
 _GOOGLE_ID: Final = re.compile(r"pub-[0-9]{16}\Z")
@@ -65,7 +69,7 @@ _MEMO_LIMIT: Final = 4096
 #: Longest line whose outcome is memoized for replay.
 _MEMO_LINE: Final = 1024
 
-_NO_DOMAIN: Final = DomainAnalysis(None, None, "", ())
+_NO_DOMAIN: Final = DomainAnalysis(normalized=None, registrable=None, subdomain="", findings=())
 
 
 class _LineOutcome:
@@ -79,8 +83,13 @@ class _LineOutcome:
     __slots__ = ("comments", "data_lines", "diagnostics", "line", "prose_lines", "usable")
 
     def __init__(
-        self, line: int, diagnostics: list[Diagnostic], comments: list[Comment],
-        data_lines: int, prose_lines: int, usable: _RecordArgs | _VariableArgs | None,
+        self,
+        line: int,
+        diagnostics: list[Diagnostic],
+        comments: list[Comment],
+        data_lines: int,
+        prose_lines: int,
+        usable: _RecordArgs | _VariableArgs | None,
     ) -> None:
         self.line = line
         self.diagnostics = diagnostics
@@ -94,11 +103,26 @@ class _LineOutcome:
         for d in self.diagnostics:
             fix = d.fix
             if fix is not None:
-                fix = _new_fix(fix.replacement, fix.safe, fix.description, fix.line + shift,
-                               fix.column, fix.end_line + shift, fix.end_column)
+                fix = fast_positional_fix(
+                    fix.replacement,
+                    fix.safe,
+                    fix.description,
+                    fix.line + shift,
+                    fix.column,
+                    fix.end_line + shift,
+                    fix.end_column,
+                )
             engine.diagnostics.append(
-                _new_diagnostic(d.code, d.severity, d.line + shift, d.column, d.end_column,
-                                d.message, d.hint, fix)
+                fast_positional_diagnostic(
+                    d.code,
+                    d.severity,
+                    d.line + shift,
+                    d.column,
+                    d.end_column,
+                    d.message,
+                    d.hint,
+                    fix,
+                )
             )
         for c in self.comments:
             engine.comments.append(Comment(number, c.column, c.text))
@@ -133,7 +157,10 @@ class Engine(CrossLineChecks):
         max_sellers: int | None = None,
     ) -> None:
         super().__init__(
-            kind=kind, root_domain=root_domain, keep_records=keep_records, on_record=on_record,
+            kind=kind,
+            root_domain=root_domain,
+            keep_records=keep_records,
+            on_record=on_record,
             max_sellers=max_sellers,
         )
         self.line_count = 0
@@ -150,7 +177,10 @@ class Engine(CrossLineChecks):
     # -- the hot loop ------------------------------------------------------------------
 
     def feed(
-        self, lines: list[str], byte_offsets: list[int] | None = None, *,
+        self,
+        lines: list[str],
+        byte_offsets: list[int] | None = None,
+        *,
         plain: bool | None = None,
     ) -> None:
         """Check a batch of consecutive lines (without line endings).
@@ -213,7 +243,8 @@ class Engine(CrossLineChecks):
                         # The regex finds words inside words too ('yourmedia'): the careful
                         # path then decides.
                         if (
-                            (("r" in key or "xxxx" in key) and template(key)) or key in reserved
+                            (("r" in key or "xxxx" in key) and template(key))
+                            or key in reserved
                             or (key[-1] == "0" and all_zero(key))
                         ):
                             key = None
@@ -227,7 +258,8 @@ class Engine(CrossLineChecks):
                         if key == account:
                             packed = number << 2 | shape.bits
                             found = (
-                                shape.sellers.setdefault(key, packed) if remember
+                                shape.sellers.setdefault(key, packed)
+                                if remember
                                 else shape.sellers.get(key, packed)
                             )
                             if found != packed:  # not "is not": compiled code unboxes ints
@@ -248,7 +280,11 @@ class Engine(CrossLineChecks):
                                 at = len(text) - len(tail_text) + shape.hash_at
                                 comments.append(Comment(number, at + 1, text[at + 1 :]))
                             record = make_record(
-                                shape.domain, account, shape.relationship, shape.cert, None,
+                                shape.domain,
+                                account,
+                                shape.relationship,
+                                shape.cert,
+                                None,
                                 number,
                             )
                             records.append(record)
@@ -305,8 +341,12 @@ class Engine(CrossLineChecks):
                 return  # a placeholder record: not worth the trouble
             pure, args = committed
         self._line_memo[text] = _LineOutcome(
-            number, self.diagnostics[diagnostics:pure], self.comments[comments:],
-            self._data_lines - data, self._prose_lines - prose, args,
+            number,
+            self.diagnostics[diagnostics:pure],
+            self.comments[comments:],
+            self._data_lines - data,
+            self._prose_lines - prose,
+            args,
         )
 
     def _collect_head(self, lines: list[str]) -> None:
@@ -362,8 +402,10 @@ class Engine(CrossLineChecks):
         """Add the whole-file diagnostics once every line has been fed."""
         if not self._sniffed:
             self._sniff_now()
-        if self.not_ads_txt is None and self._prose_lines >= 3 and (
-            self._prose_lines * 2 >= self._data_lines
+        if (
+            self.not_ads_txt is None
+            and self._prose_lines >= 3
+            and (self._prose_lines * 2 >= self._data_lines)
         ):
             self.not_ads_txt = "prose text"
         if self.not_ads_txt is not None and 0 < self._data_lines == self._usable_lines:
@@ -378,27 +420,38 @@ class Engine(CrossLineChecks):
                     "non-comment lines are neither records nor variables"
                 )
             self._diag(
-                "ADS004", 1, 0, 0,
+                "ADS004",
+                1,
+                0,
+                0,
                 f"this file looks like {self.not_ads_txt}, not an ads.txt file{counts}",
                 "serve the plain-text ads.txt file here",
             )
         elif self._data_lines == 0:
             self._diag(
-                "ADS005", 1, 0, 0,
+                "ADS005",
+                1,
+                0,
+                0,
                 "the file has no records and no variables; consumers treat it as no ads.txt",
                 "if no seller is authorized, write the line 'placeholder.example.com, "
                 "placeholder, DIRECT, placeholder'",
             )
         elif self.record_count == 0 and self._usable_lines == self._data_lines:
-            partners = list(dict.fromkeys(
-                v.value.lower() for v in self.variables if v.name == "INVENTORYPARTNERDOMAIN"
-            ))
+            partners = list(
+                dict.fromkeys(
+                    v.value.lower() for v in self.variables if v.name == "INVENTORYPARTNERDOMAIN"
+                )
+            )
             if partners:
                 # Not an empty file: it sends buyers to its partners' files (ads.txt 1.1
                 # section 3.5.1), for bid requests that name one of them.
                 shown = ", ".join(partners[:5]) + (", ..." if len(partners) > 5 else "")
                 self._diag(
-                    "ADS014", 1, 0, 0,
+                    "ADS014",
+                    1,
+                    0,
+                    0,
                     "the file has no records of its own: it authorizes the sellers of its "
                     f"inventory partners' ads.txt files ({shown}) for bid requests that "
                     "name that partner in inventorypartnerdomain, and no seller otherwise",
@@ -406,20 +459,37 @@ class Engine(CrossLineChecks):
                 )
             else:
                 self._diag(
-                    "ADS006", 1, 0, 0,
+                    "ADS006",
+                    1,
+                    0,
+                    0,
                     "the file has variables but no records, so it authorizes no seller",
                 )
         if self._placeholders:
             if self.record_count > len(self._placeholders):
                 for line in self._placeholders:
                     self._diag(
-                        "ADS405", line, 0, len(PLACEHOLDER_DOMAIN),
+                        "ADS405",
+                        line,
+                        0,
+                        len(PLACEHOLDER_DOMAIN),
                         "the 'no authorized sellers' placeholder contradicts the real "
                         "records in this file",
-                        fix=_new_fix("", False, "delete the placeholder", line, 1, line + 1, 1),
+                        fix=Fix(
+                            replacement="",
+                            safe=False,
+                            description="delete the placeholder",
+                            line=line,
+                            column=1,
+                            end_line=line + 1,
+                            end_column=1,
+                        ),
                     )
             else:
                 self._diag(
-                    "ADS406", self._placeholders[0], 0, len(PLACEHOLDER_DOMAIN),
+                    "ADS406",
+                    self._placeholders[0],
+                    0,
+                    len(PLACEHOLDER_DOMAIN),
                     "this file declares that no seller is authorized to sell its inventory",
                 )

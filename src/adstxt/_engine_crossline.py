@@ -13,7 +13,7 @@ from collections.abc import Callable
 from adstxt import _fields, _known
 from adstxt._engine_lines import LineChecks, _RecordArgs, _VariableArgs
 from adstxt._engine_memo import _WRITTEN, _FirstRecord, _pack_first_record, _Remembered, _Shape
-from adstxt.diagnostics import _new_fix
+from adstxt.diagnostics import Fix
 from adstxt.model import FileKind, Record, Relationship, Variable
 
 
@@ -43,8 +43,10 @@ class CrossLineChecks(LineChecks):
     def _remembered_count(self) -> int:
         """How many things the cross-line checks remember: sellers, ad systems, values."""
         return (
-            sum(map(len, self._sellers.values())) + len(self._sellers)
-            + len(self._first_cert) + len(self._variable_values)
+            sum(map(len, self._sellers.values()))
+            + len(self._sellers)
+            + len(self._first_cert)
+            + len(self._variable_values)
         )
 
     def _reserve_memory(self) -> bool:
@@ -98,8 +100,15 @@ class CrossLineChecks(LineChecks):
         return _FirstRecord(found >> 2, key, relationship, cert, (domain, relationship.value, cert))
 
     def _remember_seller(
-        self, domain: str, key: str, number: int, account: str, relationship: Relationship,
-        cert: str | None, written: tuple[str, str, str | None], extension: str | None,
+        self,
+        domain: str,
+        key: str,
+        number: int,
+        account: str,
+        relationship: Relationship,
+        cert: str | None,
+        written: tuple[str, str, str | None],
+        extension: str | None,
         replace: bool = False,
     ) -> None:
         """Remember the record kept for a seller; ``replace`` puts a fuller repeat in the
@@ -116,7 +125,8 @@ class CrossLineChecks(LineChecks):
             and (lowered is None or (first is not None and first[0] == lowered))
         )
         sellers[key] = (
-            _pack_first_record(number, relationship, lowered is not None) if canonical
+            _pack_first_record(number, relationship, lowered is not None)
+            if canonical
             else _FirstRecord(number, account, relationship, lowered, written, extension)
         )
 
@@ -142,8 +152,16 @@ class CrossLineChecks(LineChecks):
         self.variables.append(Variable(args.name, args.value, number))
 
     def _check_against_earlier(
-        self, number: int, domain: str, account: str, relationship: Relationship,
-        cert: str | None, domain_text: str, rel_text: str, d0: int, extension: str | None,
+        self,
+        number: int,
+        domain: str,
+        account: str,
+        relationship: Relationship,
+        cert: str | None,
+        domain_text: str,
+        rel_text: str,
+        d0: int,
+        extension: str | None,
     ) -> None:
         end = d0 + len(domain_text)
         key = account if account.isdigit() else account.lower()
@@ -153,7 +171,10 @@ class CrossLineChecks(LineChecks):
             pass  # remembered below, once the certification ID is settled
         elif first.account != account:
             self._diag(
-                "ADS402", number, d0, end,
+                "ADS402",
+                number,
+                d0,
+                end,
                 f"this record repeats line {first.line} except for the case of the account "
                 f"ID ('{first.account}' there, '{account}' here)",
                 "account IDs are case-sensitive: one of the two is probably wrong",
@@ -175,9 +196,7 @@ class CrossLineChecks(LineChecks):
                 earlier_adds = (first.cert is not None and cert is None) or (
                     first.extension is not None and first.extension != extension
                 )
-                difference = _written_difference(
-                    first.written, written, first.extension, extension
-                )
+                difference = _written_difference(first.written, written, first.extension, extension)
                 self._report_near_repeat(
                     number, d0, end, first.line, difference, later_adds, earlier_adds
                 )
@@ -192,7 +211,10 @@ class CrossLineChecks(LineChecks):
                 accepted = _known.certification_ids().accepted.get(domain, frozenset())
                 if not (lowered in accepted and earlier[0] in accepted):
                     self._diag(
-                        "ADS404", number, d0, end,
+                        "ADS404",
+                        number,
+                        d0,
+                        end,
                         f"{domain} has the certification ID '{lowered}' here but "
                         f"'{earlier[0]}' on line {earlier[1]}",
                         "the certification ID identifies the ad system, so it is the same "
@@ -200,15 +222,34 @@ class CrossLineChecks(LineChecks):
                     )
         if first is None or fuller:
             self._remember_seller(
-                domain, key, number, account, relationship, cert, (domain_text, rel_text, cert),
-                extension, replace=fuller,
+                domain,
+                key,
+                number,
+                account,
+                relationship,
+                cert,
+                (domain_text, rel_text, cert),
+                extension,
+                replace=fuller,
             )
 
     def _report_exact_repeat(self, number: int, start: int, end: int, first: int) -> None:
         """Report a record that repeats line ``first`` exactly (ADS401)."""
         self._diag(
-            "ADS401", number, start, end, f"this record repeats line {first}",
-            fix=_new_fix("", True, f"delete this repeat of line {first}", number, 1, number + 1, 1),
+            "ADS401",
+            number,
+            start,
+            end,
+            f"this record repeats line {first}",
+            fix=Fix(
+                replacement="",
+                safe=True,
+                description=f"delete this repeat of line {first}",
+                line=number,
+                column=1,
+                end_line=number + 1,
+                end_column=1,
+            ),
         )
 
     def _report_packed_repeat(
@@ -225,8 +266,10 @@ class CrossLineChecks(LineChecks):
         first = found >> 2
         relationship = tail.relationship
         if found & 2 != tail.bits & 2:
-            earlier = Relationship.DIRECT if relationship is Relationship.RESELLER else (
-                Relationship.RESELLER
+            earlier = (
+                Relationship.DIRECT
+                if relationship is Relationship.RESELLER
+                else (Relationship.RESELLER)
             )
             self._report_conflict(number, start, end, domain, account, relationship, earlier, first)
         elif found & 1 == tail.bits & 1:
@@ -234,15 +277,26 @@ class CrossLineChecks(LineChecks):
         else:
             later_adds = tail.bits & 1 == 1
             self._report_near_repeat(
-                number, start, end, first, "the presence of the certification ID",
-                later_adds, not later_adds,
+                number,
+                start,
+                end,
+                first,
+                "the presence of the certification ID",
+                later_adds,
+                not later_adds,
             )
             if later_adds:
                 tail.sellers[account] = number << 2 | tail.bits
 
     def _report_near_repeat(
-        self, number: int, start: int, end: int, first: int, difference: str,
-        later_adds: bool, earlier_adds: bool,
+        self,
+        number: int,
+        start: int,
+        end: int,
+        first: int,
+        difference: str,
+        later_adds: bool,
+        earlier_adds: bool,
     ) -> None:
         """ADS402: this record repeats line ``first`` but for how it is written or what it
         adds. The fix keeps the record that says more (a certification ID, an extension),
@@ -251,30 +305,66 @@ class CrossLineChecks(LineChecks):
         message = f"this record repeats line {first}; only {difference} {verb}"
         if later_adds and earlier_adds:
             self._diag(
-                "ADS402", number, start, end, message,
+                "ADS402",
+                number,
+                start,
+                end,
+                message,
                 "each line has something the other lacks: merge them into one",
             )
         elif later_adds:
             self._diag(
-                "ADS402", number, start, end, message,
+                "ADS402",
+                number,
+                start,
+                end,
+                message,
                 f"this line says more than line {first}",
-                _new_fix("", False, f"delete line {first}, which this record completes",
-                         first, 1, first + 1, 1),
+                Fix(
+                    replacement="",
+                    safe=False,
+                    description=f"delete line {first}, which this record completes",
+                    line=first,
+                    column=1,
+                    end_line=first + 1,
+                    end_column=1,
+                ),
             )
         else:
             self._diag(
-                "ADS402", number, start, end, message,
-                fix=_new_fix("", False, f"delete this repeat of line {first}",
-                             number, 1, number + 1, 1),
+                "ADS402",
+                number,
+                start,
+                end,
+                message,
+                fix=Fix(
+                    replacement="",
+                    safe=False,
+                    description=f"delete this repeat of line {first}",
+                    line=number,
+                    column=1,
+                    end_line=number + 1,
+                    end_column=1,
+                ),
             )
 
     def _report_conflict(
-        self, number: int, start: int, end: int, domain: str, account: str,
-        relationship: Relationship, earlier: Relationship, first: int,
+        self,
+        number: int,
+        start: int,
+        end: int,
+        domain: str,
+        account: str,
+        relationship: Relationship,
+        earlier: Relationship,
+        first: int,
     ) -> None:
         """ADS403: the same seller is DIRECT on one line and RESELLER on another."""
         self._diag(
-            "ADS403", number, start, end,
+            "ADS403",
+            number,
+            start,
+            end,
             f"{domain} account '{account}' is {_WRITTEN[relationship]} here but "
             f"{_WRITTEN[earlier]} on line {first}",
             "an account is either directly controlled by the publisher or resold",
@@ -288,10 +378,20 @@ class CrossLineChecks(LineChecks):
         first_line = self._variable_values.get((name, key_value))
         if first_line is not None:
             self._diag(
-                "ADS308", number, start, end,
+                "ADS308",
+                number,
+                start,
+                end,
                 f"{name}={value} repeats line {first_line}",
-                fix=_new_fix("", True, f"delete this repeat of line {first_line}",
-                             number, 1, number + 1, 1),
+                fix=Fix(
+                    replacement="",
+                    safe=True,
+                    description=f"delete this repeat of line {first_line}",
+                    line=number,
+                    column=1,
+                    end_line=number + 1,
+                    end_column=1,
+                ),
             )
             return
         if self._reserve_memory():
@@ -301,7 +401,10 @@ class CrossLineChecks(LineChecks):
                 self._owner = (value, number)
             else:
                 self._diag(
-                    "ADS307", number, start, end,
+                    "ADS307",
+                    number,
+                    start,
+                    end,
                     f"OWNERDOMAIN is already set to '{self._owner[0]}' on line "
                     f"{self._owner[1]}; only the first one is used",
                 )
@@ -312,15 +415,20 @@ class CrossLineChecks(LineChecks):
             else:
                 scope = f"country {country}" if country else "the global default (no country)"
                 self._diag(
-                    "ADS307", number, start, end,
+                    "ADS307",
+                    number,
+                    start,
+                    end,
                     f"MANAGERDOMAIN for {scope} is already given on line {previous[1]}; "
                     "consumers treat two managers for one market as none",
                 )
 
 
 def _written_difference(
-    first: tuple[str, str, str | None], again: tuple[str, str, str | None],
-    first_extension: str | None, extension: str | None,
+    first: tuple[str, str, str | None],
+    again: tuple[str, str, str | None],
+    first_extension: str | None,
+    extension: str | None,
 ) -> str:
     """Say which parts of two equivalent records are written differently."""
     parts = []

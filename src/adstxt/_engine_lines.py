@@ -16,9 +16,16 @@ from typing import Final, NamedTuple
 from adstxt import _fields, _variables
 from adstxt._chars import LOOKALIKES, ODD_CHAR, SAFE_LOOKALIKES, classify, describe
 from adstxt._decode import clean_surrogates
-from adstxt._domains import Finding, analyze_host
+from adstxt._domains import analyze_host
 from adstxt._engine_memo import _RELATIONSHIPS, PLACEHOLDER_DOMAIN, _DomainInfo
-from adstxt.diagnostics import Diagnostic, Fix, Severity, _new_diagnostic, _new_fix
+from adstxt._finding import Finding
+from adstxt.diagnostics import (
+    Diagnostic,
+    Fix,
+    Severity,
+    fast_positional_diagnostic,
+    fast_positional_fix,
+)
 from adstxt.model import Comment, FileKind, Record, Relationship, Variable
 from adstxt.rules import RULES
 
@@ -84,7 +91,8 @@ class LineChecks:
         #: The subdomain the file is served from, when it is not the root domain's file.
         self.subdomain = (
             _subdomain_of(root_domain, self.root_domain)
-            if root_domain and self.root_domain else None
+            if root_domain and self.root_domain
+            else None
         )
         self.keep_records = keep_records
         self.records: list[Record] = []
@@ -119,12 +127,25 @@ class LineChecks:
     # -- diagnostics -------------------------------------------------------------------
 
     def _diag(
-        self, code: str, line: int, start: int, end: int, message: str,
-        hint: str | None = None, fix: Fix | None = None, severity: Severity | None = None,
+        self,
+        code: str,
+        line: int,
+        start: int,
+        end: int,
+        message: str,
+        hint: str | None = None,
+        fix: Fix | None = None,
+        severity: Severity | None = None,
     ) -> Diagnostic:
-        diagnostic = _new_diagnostic(
-            code, severity or RULES[code].severity, line, start + 1, end + 1,
-            _sentence(message), hint, fix,
+        diagnostic = fast_positional_diagnostic(
+            code,
+            severity or RULES[code].severity,
+            line,
+            start + 1,
+            end + 1,
+            _sentence(message),
+            hint,
+            fix,
         )
         self.diagnostics.append(diagnostic)
         return diagnostic
@@ -132,13 +153,25 @@ class LineChecks:
     def _finding(self, line: int, offset: int, found: Finding) -> Diagnostic:
         fix = None
         if found.replacement is not None:
-            fix = _new_fix(
-                found.replacement, found.safe, found.fix_description or "apply the suggestion",
-                line, offset + found.start + 1, line, offset + found.end + 1,
+            fix = fast_positional_fix(
+                found.replacement,
+                found.safe,
+                found.fix_description or "apply the suggestion",
+                line,
+                offset + found.start + 1,
+                line,
+                offset + found.end + 1,
             )
-        return self._diag(code=found.code, line=line, start=offset + found.start,
-                          end=offset + found.end, message=found.message, hint=found.hint, fix=fix,
-                          severity=found.severity)
+        return self._diag(
+            code=found.code,
+            line=line,
+            start=offset + found.start,
+            end=offset + found.end,
+            message=found.message,
+            hint=found.hint,
+            fix=fix,
+            severity=found.severity,
+        )
 
     # -- one line, read with positions ------------------------------------------------
 
@@ -149,7 +182,10 @@ class LineChecks:
         self._line_text = text
         if len(text) > MAX_LINE:
             self._diag(
-                "ADS012", number, 0, 0,
+                "ADS012",
+                number,
+                0,
+                0,
                 f"the line is {len(text):,} characters long or more; lines longer than "
                 f"{MAX_LINE:,} characters are not parsed",
             )
@@ -157,9 +193,11 @@ class LineChecks:
             text = text[:MAX_LINE]
             self._scan_characters(number, text, byte_offset)
             return
-        work = self._scan_characters(number, text, byte_offset) if not (
-            text.isascii() and text.isprintable()
-        ) else text
+        work = (
+            self._scan_characters(number, text, byte_offset)
+            if not (text.isascii() and text.isprintable())
+            else text
+        )
         # 1. Comment: everything after the first '#'.
         hash_at = work.find("#")
         body = work
@@ -225,14 +263,20 @@ class LineChecks:
             value = ord(text[first]) - 0xDC00
             more = f" ({len(invalid_at) - 1} more on this line)" if len(invalid_at) > 1 else ""
             self._diag(
-                "ADS001", number, first, first + 1,
+                "ADS001",
+                number,
+                first,
+                first + 1,
                 f"byte 0x{value:02X}{where} is not valid UTF-8{more}; it is shown as U+FFFD",
                 "save the file as UTF-8",
             )
         for code, seen in counts.items():
             if seen > _CHAR_REPORT_LIMIT:
                 self._diag(
-                    code, number, 0, 0,
+                    code,
+                    number,
+                    0,
+                    0,
                     f"{seen - _CHAR_REPORT_LIMIT} more characters of this kind on this line "
                     "are not listed one by one",
                 )
@@ -244,16 +288,37 @@ class LineChecks:
         if kind == "lookalike":
             target = LOOKALIKES[char]
             message = f"{name} looks like '{target}' but is not a separator to consumers"
-            fix = _new_fix(target, char in SAFE_LOOKALIKES, f"replace {name} with '{target}'",
-                           number, at + 1, number, at + 2)
+            fix = Fix(
+                replacement=target,
+                safe=char in SAFE_LOOKALIKES,
+                description=f"replace {name} with '{target}'",
+                line=number,
+                column=at + 1,
+                end_line=number,
+                end_column=at + 2,
+            )
         elif kind == "whitespace":
             message = f"{name} is not a plain space"
-            fix = _new_fix(
-                " ", True, f"replace {name} with a space", number, at + 1, number, at + 2
+            fix = Fix(
+                replacement=" ",
+                safe=True,
+                description=f"replace {name} with a space",
+                line=number,
+                column=at + 1,
+                end_line=number,
+                end_column=at + 2,
             )
         elif kind == "invisible":
             message = f"invisible character {name} can hide or disguise text"
-            fix = _new_fix("", False, f"remove {name}", number, at + 1, number, at + 2)
+            fix = Fix(
+                replacement="",
+                safe=False,
+                description=f"remove {name}",
+                line=number,
+                column=at + 1,
+                end_line=number,
+                end_column=at + 2,
+            )
         elif kind == "control":
             message = f"control character {name} does not belong in a text file"
         else:
@@ -276,10 +341,17 @@ class LineChecks:
             self._finding(number, name_start, found)
         if match.group(2) or match.group(3):
             self._finding(
-                number, 0,
+                number,
+                0,
                 Finding(
-                    "ADS303", "remove the spaces around '=' in a variable line", None,
-                    match.end(1), match.end(), "=", True, "remove the spaces around '='",
+                    "ADS303",
+                    "remove the spaces around '=' in a variable line",
+                    None,
+                    match.end(1),
+                    match.end(),
+                    "=",
+                    True,
+                    "remove the spaces around '='",
                 ),
             )
         raw_value = body[match.end() :]
@@ -289,20 +361,28 @@ class LineChecks:
         known = upper in _variables.KNOWN_VARIABLES
         if known:
             findings, country = _variables.check_value(
-                upper, value, root=self.root_domain, app=self.kind == "app-ads.txt",
+                upper,
+                value,
+                root=self.root_domain,
+                app=self.kind == "app-ads.txt",
                 subdomain=self.subdomain,
             )
             for found in findings:
                 self._finding(number, value_start, found)
         if ";" in value:
             self._diag(
-                "ADS310", number, value_start + value.index(";"),
+                "ADS310",
+                number,
+                value_start + value.index(";"),
                 value_start + value.index(";") + 1,
                 "';' has no special meaning in a variable value; it is kept as part of the value",
             )
         if hash_at > 0 and not text[hash_at - 1].isspace() and value:
             self._diag(
-                "ADS310", number, hash_at, hash_at + 1,
+                "ADS310",
+                number,
+                hash_at,
+                hash_at + 1,
                 f"the value of {upper} stops at this '#', which starts a comment",
                 "if the '#' belongs to the value, percent-encode it as %23",
             )
@@ -329,7 +409,10 @@ class LineChecks:
             stripped = body.strip()
             lead = len(body) - len(body.lstrip())
             self._diag(
-                "ADS101", number, lead, lead + len(stripped),
+                "ADS101",
+                number,
+                lead,
+                lead + len(stripped),
                 "this line is not a record, a variable or a comment",
                 "comments start with '#'",
             )
@@ -363,7 +446,10 @@ class LineChecks:
         for label, at in missing:
             comma = body.find(",", at)
             self._diag(
-                "ADS104", number, comma if comma >= 0 else at, (comma if comma >= 0 else at) + 1,
+                "ADS104",
+                number,
+                comma if comma >= 0 else at,
+                (comma if comma >= 0 else at) + 1,
                 f"the {label} field is empty",
                 "two commas in a row: is a value missing, or a comma extra?",
             )
@@ -378,12 +464,22 @@ class LineChecks:
         swapped = account.upper() in _fields.RELATIONSHIPS
         if swapped and rel_text:
             self._diag(
-                "ADS218", number, a0, r1,
+                "ADS218",
+                number,
+                a0,
+                r1,
                 f"the account ID field holds the relationship '{account}'; the fields are "
                 "domain, account ID, relationship",
                 "the account ID and the relationship seem to be swapped",
-                _new_fix(f"{rel_text}, {account}", False, "swap the two fields",
-                         number, a0 + 1, number, r1 + 1),
+                Fix(
+                    replacement=f"{rel_text}, {account}",
+                    safe=False,
+                    description="swap the two fields",
+                    line=number,
+                    column=a0 + 1,
+                    end_line=number,
+                    end_column=r1 + 1,
+                ),
             )
         elif rel_text:
             for found in _fields.relationship_findings(rel_text):
@@ -410,7 +506,13 @@ class LineChecks:
             self._count_if_prose(body)
             return
         args = _RecordArgs(
-            info.normalized, account, relationship, cert, domain_text, rel_text, d0,
+            info.normalized,
+            account,
+            relationship,
+            cert,
+            domain_text,
+            rel_text,
+            d0,
             extension,
         )
         self._committed = (len(self.diagnostics), args)
@@ -434,9 +536,20 @@ class LineChecks:
         if count in (4, 5) and not fields[-1][0]:
             comma = body.rfind(",", 0, fields[-1][1] + 1)
             self._diag(
-                "ADS108", number, comma, comma + 1, "the record ends with a comma",
-                fix=_new_fix("", True, "remove the trailing comma",
-                             number, comma + 1, number, comma + 2),
+                "ADS108",
+                number,
+                comma,
+                comma + 1,
+                "the record ends with a comma",
+                fix=Fix(
+                    replacement="",
+                    safe=True,
+                    description="remove the trailing comma",
+                    line=number,
+                    column=comma + 1,
+                    end_line=number,
+                    end_column=comma + 2,
+                ),
             )
             return fields[:-1]
         empty = [i for i, field in enumerate(fields[:4]) if not field[0]]
@@ -444,10 +557,21 @@ class LineChecks:
             at = fields[empty[0]][1]
             comma = body.rfind(",", 0, at)
             self._diag(
-                "ADS104", number, comma, comma + 1,
+                "ADS104",
+                number,
+                comma,
+                comma + 1,
                 f"field {empty[0] + 1} is empty, which pushes the record to 5 fields",
                 "two commas in a row: this comma is probably extra",
-                _new_fix("", False, "remove the extra comma", number, comma + 1, number, comma + 2),
+                Fix(
+                    replacement="",
+                    safe=False,
+                    description="remove the extra comma",
+                    line=number,
+                    column=comma + 1,
+                    end_line=number,
+                    end_column=comma + 2,
+                ),
             )
             return None
         if count >= 5:
@@ -455,14 +579,20 @@ class LineChecks:
             if not glued:
                 start = fields[4][1]
                 self._diag(
-                    "ADS103", number, start, end,
+                    "ADS103",
+                    number,
+                    start,
+                    end,
                     f"a record has at most 4 comma-separated fields; found {count}",
                     "comments start with '#' and extensions with ';'",
                 )
             return None
         if count == 2:
             self._diag(
-                "ADS102", number, end, end,
+                "ADS102",
+                number,
+                end,
+                end,
                 "a record needs at least 3 comma-separated fields (domain, account ID, "
                 "relationship); found 2",
                 _separator_hint(body),
@@ -482,25 +612,50 @@ class LineChecks:
             joined = ", ".join(tokens)
             if separator == "\t" and semicolon < 0:
                 self._diag(
-                    "ADS105", number, lead, lead + len(stripped),
+                    "ADS105",
+                    number,
+                    lead,
+                    lead + len(stripped),
                     "fields are separated by TABs; the spec separates them with commas",
-                    fix=_new_fix(joined, True, "separate the fields with ', '",
-                                 number, lead + 1, number, lead + len(stripped) + 1),
+                    fix=Fix(
+                        replacement=joined,
+                        safe=True,
+                        description="separate the fields with ', '",
+                        line=number,
+                        column=lead + 1,
+                        end_line=number,
+                        end_column=lead + len(stripped) + 1,
+                    ),
                 )
                 return _split_runs(body, "\t")
             span_end = len(body) if separator == ";" else lead + len(stripped)
             self._diag(
-                "ADS106", number, lead, span_end,
+                "ADS106",
+                number,
+                lead,
+                span_end,
                 f"fields are separated by {label}; only ',' separates fields",
-                "write the line as '" + joined + "'"
+                "write the line as '"
+                + joined
+                + "'"
                 + ("; ';' starts the extension" if separator == ";" else ""),
-                _new_fix(joined, False, "separate the fields with ', '",
-                         number, lead + 1, number, span_end + 1),
+                Fix(
+                    replacement=joined,
+                    safe=False,
+                    description="separate the fields with ', '",
+                    line=number,
+                    column=lead + 1,
+                    end_line=number,
+                    end_column=span_end + 1,
+                ),
             )
             return None
         if count == 1 and semicolon < 0 and "=" not in stripped and " " not in stripped:
             self._diag(
-                "ADS102", number, end, end,
+                "ADS102",
+                number,
+                end,
+                end,
                 "a record needs at least 3 comma-separated fields (domain, account ID, "
                 "relationship); found 1",
             )
@@ -509,8 +664,12 @@ class LineChecks:
         if "=" in stripped:
             hint = "variable lines are NAME=value, with a name of letters, digits, '_' and '-'"
         self._diag(
-            "ADS101", number, lead, lead + len(stripped),
-            "this line is not a record, a variable or a comment", hint,
+            "ADS101",
+            number,
+            lead,
+            lead + len(stripped),
+            "this line is not a record, a variable or a comment",
+            hint,
         )
         return None
 
@@ -530,26 +689,48 @@ class LineChecks:
                 continue
             cut = start + match.end(1)
             self._diag(
-                "ADS107", number, cut, cut + len(match.group(2)),
+                "ADS107",
+                number,
+                cut,
+                cut + len(match.group(2)),
                 f"two records are run together: '{match.group(2)}' starts a new record",
                 "a line break was lost between the records",
-                _new_fix("\n", False, "split the line in two", number, cut + 1, number, cut + 1),
+                Fix(
+                    replacement="\n",
+                    safe=False,
+                    description="split the line in two",
+                    line=number,
+                    column=cut + 1,
+                    end_line=number,
+                    end_column=cut + 1,
+                ),
             )
             return True
         return False
 
     def _placeholder_record(
-        self, number: int, body: str, account: str, rel_text: str,
-        relationship: Relationship | None, cert_field: tuple[str, int, int] | None,
-        before: int, start: int,
+        self,
+        number: int,
+        body: str,
+        account: str,
+        rel_text: str,
+        relationship: Relationship | None,
+        cert_field: tuple[str, int, int] | None,
+        before: int,
+        start: int,
     ) -> None:
         exact = (
-            account == "placeholder" and rel_text.upper() == "DIRECT"
-            and cert_field is not None and cert_field[0] == "placeholder"
+            account == "placeholder"
+            and rel_text.upper() == "DIRECT"
+            and cert_field is not None
+            and cert_field[0] == "placeholder"
         )
         if not exact:
             self._diag(
-                "ADS407", number, start, len(body.rstrip()),
+                "ADS407",
+                number,
+                start,
+                len(body.rstrip()),
                 "the placeholder record must read 'placeholder.example.com, placeholder, "
                 "DIRECT, placeholder'",
             )

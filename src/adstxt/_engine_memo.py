@@ -12,7 +12,8 @@ from __future__ import annotations
 from typing import Final
 
 from adstxt import _fields
-from adstxt._domains import DomainAnalysis, Finding
+from adstxt._domains import DomainAnalysis
+from adstxt._finding import Finding
 from adstxt.model import Relationship
 
 PLACEHOLDER_DOMAIN: Final = "placeholder.example.com"
@@ -28,12 +29,18 @@ _WRITTEN: Final = {relationship: text for text, relationship in _RELATIONSHIPS.i
 _FAST_FIELD: Final = 256
 
 
-
 class _DomainInfo:
     """Everything the fast path needs to know about one field-1 text, memoized per file."""
 
     __slots__ = (
-        "analysis", "certs", "clean", "fast", "google", "normalized", "placeholder", "sellers",
+        "analysis",
+        "certs",
+        "clean",
+        "fast",
+        "google",
+        "normalized",
+        "placeholder",
+        "sellers",
         "text",
     )
 
@@ -93,12 +100,24 @@ class _Shape:
     """
 
     __slots__ = (
-        "bits", "cert", "cert_pending", "domain", "google", "hash_at", "relationship", "sellers",
+        "bits",
+        "cert",
+        "cert_pending",
+        "domain",
+        "google",
+        "hash_at",
+        "relationship",
+        "sellers",
     )
 
     def __init__(
-        self, domain: str, sellers: dict[str, _Remembered], google: bool,
-        relationship: Relationship, cert: str | None, hash_at: int,
+        self,
+        domain: str,
+        sellers: dict[str, _Remembered],
+        google: bool,
+        relationship: Relationship,
+        cert: str | None,
+        hash_at: int,
     ) -> None:
         self.domain = domain
         self.sellers = sellers
@@ -119,8 +138,13 @@ class _FirstRecord:
     __slots__ = ("account", "cert", "extension", "line", "relationship", "written")
 
     def __init__(
-        self, line: int, account: str, relationship: Relationship, cert: str | None,
-        written: tuple[str, str, str | None], extension: str | None = None,
+        self,
+        line: int,
+        account: str,
+        relationship: Relationship,
+        cert: str | None,
+        written: tuple[str, str, str | None],
+        extension: str | None = None,
     ) -> None:
         self.line = line
         self.account = account

@@ -1,6 +1,6 @@
 """Checks of record fields 2 to 4: account ID, relationship and certification ID.
 
-Each check takes the field text (stripped) and returns :class:`~adstxt._domains.Finding`
+Each check takes the field text (stripped) and returns :class:`~adstxt._finding.Finding`
 objects whose positions are relative to that text.
 """
 
@@ -11,7 +11,7 @@ import re
 from typing import Final
 
 from adstxt import _known
-from adstxt._domains import Finding
+from adstxt._finding import Finding
 from adstxt.diagnostics import Severity
 
 __all__ = [
@@ -43,8 +43,11 @@ QUOTES: Final = (
     "\"'`\u00b4\u2018\u2019\u201b\u201c\u201d\u201e\u201f\u2032\u2033\u2035\u2036"
     "\u00ab\u00bb\u2039\u203a\uff02\uff07\u300c\u300d\u300e\u300f\u301d\u301e\u301f"
 )
-_BRACKETS: Final = {"<": (">", "angle brackets"), "[": ("]", "square brackets"),
-                    "{": ("}", "braces")}
+_BRACKETS: Final = {
+    "<": (">", "angle brackets"),
+    "[": ("]", "square brackets"),
+    "{": ("}", "braces"),
+}
 _BRACKET_CHARS: Final = "<>[]{}"
 # Any character or word that makes an account ID worth a closer look (a superset of what
 # account_findings reports). Kept as one search so an ordinary ID costs a single scan.
@@ -71,10 +74,18 @@ _MACRO: Final = re.compile(r"\A(?:%%[^%]+%%|\$\{[^{}]+\}|\{\{[^{}]+\}\})\Z")
 # An account ID whose digits are all zero, with or without Google's 'pub-' prefix.
 _ALL_ZERO: Final = re.compile(r"(?:pub-)?0+(?:[-_.]0+)*\Z", re.IGNORECASE)
 _LOCALIZED: Final = {
-    "DIRECTO": "DIRECT", "DIRETO": "DIRECT", "DIRETTO": "DIRECT", "DIREKT": "DIRECT",
-    "DIRECTE": "DIRECT", "BEZPOSREDNI": "DIRECT", "REVENDEDOR": "RESELLER",
-    "REVENDEUR": "RESELLER", "RIVENDITORE": "RESELLER", "WIEDERVERKAUFER": "RESELLER",
-    "WIEDERVERKÄUFER": "RESELLER", "RESELLERS": "RESELLER",
+    "DIRECTO": "DIRECT",
+    "DIRETO": "DIRECT",
+    "DIRETTO": "DIRECT",
+    "DIREKT": "DIRECT",
+    "DIRECTE": "DIRECT",
+    "BEZPOSREDNI": "DIRECT",
+    "REVENDEDOR": "RESELLER",
+    "REVENDEUR": "RESELLER",
+    "RIVENDITORE": "RESELLER",
+    "WIEDERVERKAUFER": "RESELLER",
+    "WIEDERVERKÄUFER": "RESELLER",
+    "RESELLERS": "RESELLER",
 }
 
 
@@ -150,20 +161,24 @@ def account_findings(account: str, google: bool) -> list[Finding]:
     if upper in RELATIONSHIPS:
         return [
             Finding(
-                "ADS218",
-                f"the account ID field holds the relationship '{account}'; "
-                "the fields are domain, account ID, relationship",
-                "the account ID and the relationship seem to be swapped",
-                0, length,
+                code="ADS218",
+                message=(
+                    f"the account ID field holds the relationship '{account}'; "
+                    "the fields are domain, account ID, relationship"
+                ),
+                hint="the account ID and the relationship seem to be swapped",
+                start=0,
+                end=length,
             )
         ]
     if is_template(account):
         return [
             Finding(
-                "ADS216",
-                f"the account ID '{account}' is template text, not a real account ID",
-                "replace it with the account ID the ad system gave you",
-                0, length,
+                code="ADS216",
+                message=f"the account ID '{account}' is template text, not a real account ID",
+                hint="replace it with the account ID the ad system gave you",
+                start=0,
+                end=length,
             )
         ]
     unwrapped = unwrap(account)
@@ -171,41 +186,57 @@ def account_findings(account: str, google: bool) -> list[Finding]:
     if _ALL_ZERO.match(bare):
         return [
             Finding(
-                "ADS216",
-                f"the account ID '{account}' is all zeros: a placeholder, not a real "
-                "account ID",
-                "replace it with the account ID the ad system gave you",
-                0, length,
+                code="ADS216",
+                message=(
+                    f"the account ID '{account}' is all zeros: a placeholder, not a real account ID"
+                ),
+                hint="replace it with the account ID the ad system gave you",
+                start=0,
+                end=length,
             )
         ]
     if "\ufffd" in account:
         findings.append(
-            Finding("ADS215", "the account ID contains bytes that are not valid UTF-8",
-                    None, 0, length)
+            Finding(
+                code="ADS215",
+                message="the account ID contains bytes that are not valid UTF-8",
+                start=0,
+                end=length,
+            )
         )
     elif any(c.isspace() for c in account):
         findings.append(
             Finding(
-                "ADS215",
-                f"the account ID '{account}' contains whitespace; IDs never do",
-                "if this is two fields, separate them with a comma", 0, length,
+                code="ADS215",
+                message=f"the account ID '{account}' contains whitespace; IDs never do",
+                hint="if this is two fields, separate them with a comma",
+                start=0,
+                end=length,
             )
         )
     elif unwrapped is not None and not _odd_marks(bare):
         what = unwrapped[1]
         findings.append(
             Finding(
-                "ADS215", f"the account ID {_shown(account)} is wrapped in {what}; write it bare",
-                None, 0, length, bare, False, f"remove the {what}",
+                code="ADS215",
+                message=f"the account ID {_shown(account)} is wrapped in {what}; write it bare",
+                start=0,
+                end=length,
+                replacement=bare,
+                safe=False,
+                fix_description=f"remove the {what}",
             )
         )
     elif _odd_marks(account):
         findings.append(
             Finding(
-                "ADS215",
-                f"the account ID {_shown(account)} contains quotation marks or brackets; IDs "
-                "never do",
-                None, 0, length,
+                code="ADS215",
+                message=(
+                    f"the account ID {_shown(account)} contains quotation marks or brackets; IDs "
+                    "never do"
+                ),
+                start=0,
+                end=length,
             )
         )
     if google and not findings and not _GOOGLE_ID.match(account):
@@ -232,12 +263,19 @@ def domain_quote_finding(text: str) -> Finding | None:
     unwrapped = unwrap(text)
     if unwrapped is not None and unwrapped[1] == "quotes" and not _odd_marks(unwrapped[0]):
         return Finding(
-            "ADS201", f"the domain {text} is wrapped in quotes; write it bare", None,
-            0, len(text), unwrapped[0], False, "remove the quotes",
+            code="ADS201",
+            message=f"the domain {text} is wrapped in quotes; write it bare",
+            start=0,
+            end=len(text),
+            replacement=unwrapped[0],
+            safe=False,
+            fix_description="remove the quotes",
         )
     return Finding(
-        "ADS201", f"the domain {_shown(text)} contains quotation marks; domain names never do",
-        None, 0, len(text),
+        code="ADS201",
+        message=f"the domain {_shown(text)} contains quotation marks; domain names never do",
+        start=0,
+        end=len(text),
     )
 
 
@@ -256,10 +294,14 @@ def _google_finding(account: str) -> Finding:
     elif longest:
         hint = f"the number has {len(longest)} digits; Google publisher IDs have 16"
     return Finding(
-        "ADS217",
-        f"account IDs for google.com have the form 'pub-' and 16 digits; found '{account}'",
-        hint, 0, length, replacement, False,
-        f"write the publisher ID as '{replacement}'" if replacement else None,
+        code="ADS217",
+        message=f"account IDs for google.com have the form 'pub-' and 16 digits; found '{account}'",
+        hint=hint,
+        start=0,
+        end=length,
+        replacement=replacement,
+        safe=False,
+        fix_description=f"write the publisher ID as '{replacement}'" if replacement else None,
     )
 
 
@@ -272,8 +314,13 @@ def relationship_findings(text: str) -> list[Finding]:
             return []
         return [
             Finding(
-                "ADS211", f"write the relationship '{text}' in upper case as '{upper}'",
-                None, 0, length, upper, True, f"write '{upper}'",
+                code="ADS211",
+                message=f"write the relationship '{text}' in upper case as '{upper}'",
+                start=0,
+                end=length,
+                replacement=upper,
+                safe=True,
+                fix_description=f"write '{upper}'",
             )
         ]
     message = f"the relationship must be DIRECT or RESELLER; found '{text}'"
@@ -281,8 +328,16 @@ def relationship_findings(text: str) -> list[Finding]:
     if unwrapped is not None and unwrapped[0].upper() in RELATIONSHIPS:
         inner, what = unwrapped
         return [
-            Finding("ADS210", message, f"write it without the {what}", 0, length, inner,
-                    False, f"remove the {what}")
+            Finding(
+                code="ADS210",
+                message=message,
+                hint=f"write it without the {what}",
+                start=0,
+                end=length,
+                replacement=inner,
+                safe=False,
+                fix_description=f"remove the {what}",
+            )
         ]
     glued = re.match(r"(DIRECT|RESELLER)[\s:;|/-]*([0-9A-F]{15,17})\Z", upper)
     if glued:
@@ -290,19 +345,39 @@ def relationship_findings(text: str) -> list[Finding]:
         cert = text[glued.start(2) :]
         return [
             Finding(
-                "ADS210", message, "a comma is missing before the certification ID",
-                0, length, f"{word}, {cert}", False, "insert the missing comma",
+                code="ADS210",
+                message=message,
+                hint="a comma is missing before the certification ID",
+                start=0,
+                end=length,
+                replacement=f"{word}, {cert}",
+                safe=False,
+                fix_description="insert the missing comma",
             )
         ]
     if "DIRECT" in upper and "RESELLER" in upper:
-        return [Finding("ADS210", message, "choose one: DIRECT or RESELLER", 0, length)]
+        return [
+            Finding(
+                code="ADS210",
+                message=message,
+                hint="choose one: DIRECT or RESELLER",
+                start=0,
+                end=length,
+            )
+        ]
     stray = re.match(r"(DIRECT|RESELLER)[^A-Z0-9]+\Z", upper)
     if stray:
         word = stray.group(1)
         return [
             Finding(
-                "ADS210", message, f"remove the characters after '{word}'",
-                0, length, word, False, f"write '{word}'",
+                code="ADS210",
+                message=message,
+                hint=f"remove the characters after '{word}'",
+                start=0,
+                end=length,
+                replacement=word,
+                safe=False,
+                fix_description=f"write '{word}'",
             )
         ]
     trailing = re.match(r"(DIRECT|RESELLER)\s+(\S.*)\Z", text, re.IGNORECASE)
@@ -311,21 +386,34 @@ def relationship_findings(text: str) -> list[Finding]:
         rest = trailing.group(2)
         return [
             Finding(
-                "ADS210", message,
-                f"if the text after '{word}' is a comment, start it with '#'",
-                0, length, f"{word} # {rest}", False, "turn the text into a comment",
+                code="ADS210",
+                message=message,
+                hint=f"if the text after '{word}' is a comment, start it with '#'",
+                start=0,
+                end=length,
+                replacement=f"{word} # {rest}",
+                safe=False,
+                fix_description="turn the text into a comment",
             )
         ]
     word = _LOCALIZED.get(upper) or _closest_relationship(upper)
     if word is not None:
         return [
-            Finding("ADS210", message, f"did you mean '{word}'?", 0, length, word, False,
-                    f"write '{word}'")
+            Finding(
+                code="ADS210",
+                message=message,
+                hint=f"did you mean '{word}'?",
+                start=0,
+                end=length,
+                replacement=word,
+                safe=False,
+                fix_description=f"write '{word}'",
+            )
         ]
     hint = None
     if _HEX16_ANY_CASE.match(text) or text.isdigit():
         hint = "this looks like an ID: are the fields in the right order?"
-    return [Finding("ADS210", message, hint, 0, length)]
+    return [Finding(code="ADS210", message=message, hint=hint, start=0, end=length)]
 
 
 @functools.lru_cache(maxsize=1024)
@@ -384,8 +472,13 @@ def certification_findings(cert: str, domain: str | None) -> list[Finding]:
     elif _HEX16_ANY_CASE.match(cert):
         findings.append(
             Finding(
-                "ADS221", f"the certification ID '{cert}' has upper-case letters",
-                None, 0, length, value, True, f"write '{value}'",
+                code="ADS221",
+                message=f"the certification ID '{cert}' has upper-case letters",
+                start=0,
+                end=length,
+                replacement=value,
+                safe=True,
+                fix_description=f"write '{value}'",
             )
         )
     else:
@@ -394,26 +487,38 @@ def certification_findings(cert: str, domain: str | None) -> list[Finding]:
             inner, what = unwrapped
             findings.append(
                 Finding(
-                    "ADS220", f"the certification ID {_shown(cert)} is wrapped in {what}",
-                    None, 0, length, inner, False, f"remove the {what}",
+                    code="ADS220",
+                    message=f"the certification ID {_shown(cert)} is wrapped in {what}",
+                    start=0,
+                    end=length,
+                    replacement=inner,
+                    safe=False,
+                    fix_description=f"remove the {what}",
                 )
             )
         elif value != cert.lower():
             findings.append(
                 Finding(
-                    "ADS220",
-                    f"the certification ID '{cert}' has extra text around the 16-digit ID",
-                    f"did you mean '{value}'? Comments start with '#'",
-                    0, length, value, False, f"keep only '{value}'",
+                    code="ADS220",
+                    message=f"the certification ID '{cert}' has extra text around the 16-digit ID",
+                    hint=f"did you mean '{value}'? Comments start with '#'",
+                    start=0,
+                    end=length,
+                    replacement=value,
+                    safe=False,
+                    fix_description=f"keep only '{value}'",
                 )
             )
         else:
             findings.append(
                 Finding(
-                    "ADS220",
-                    f"the certification ID '{cert}' is not in the usual TAG-ID form of "
-                    "16 hexadecimal digits",
-                    None, 0, length,
+                    code="ADS220",
+                    message=(
+                        f"the certification ID '{cert}' is not in the usual TAG-ID form of "
+                        "16 hexadecimal digits"
+                    ),
+                    start=0,
+                    end=length,
                 )
             )
     if domain is None:
@@ -445,14 +550,20 @@ def certification_findings(cert: str, domain: str | None) -> list[Finding]:
         hint = f"if {domain} uses '{value}' now, its sellers.json says so (--fetch-sellers)"
     findings.append(
         Finding(
-            "ADS222",
-            f"'{cert}' is not the certification ID observed for {domain}: "
-            f"{shown} in {evidence.files} of the {evidence.files_with_an_id} surveyed files "
-            f"that give it one ({evidence.repos} repositories)",
-            hint, 0, length, replacement, False,
-            f"write '{replacement}'" if replacement else None,
+            code="ADS222",
+            message=(
+                f"'{cert}' is not the certification ID observed for {domain}: "
+                f"{shown} in {evidence.files} of the {evidence.files_with_an_id} surveyed files "
+                f"that give it one ({evidence.repos} repositories)"
+            ),
+            hint=hint,
+            start=0,
+            end=length,
+            replacement=replacement,
+            safe=False,
+            fix_description=f"write '{replacement}'" if replacement else None,
             # Weaker evidence informs; only a consistently observed, widely used ID warns.
-            None if evidence.strong else Severity.INFO,
+            severity=None if evidence.strong else Severity.INFO,
         )
     )
     return findings

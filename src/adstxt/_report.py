@@ -10,15 +10,14 @@ from __future__ import annotations
 import unicodedata
 from collections import Counter
 from collections.abc import Iterable, Sequence
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import attrs
 
 from adstxt._lint import decoded_lines
+from adstxt._version import __version__
 from adstxt.diagnostics import Diagnostic, Severity
-
-if TYPE_CHECKING:
-    from adstxt.rules import Rule
+from adstxt.rules import RULES, Rule
 
 __all__ = [
     "FileReport",
@@ -136,8 +135,6 @@ def _full(reports: Iterable[FileReport], style: Style) -> str:
     for report in reports:
         path = escape(report.path)
         for d in report.diagnostics:
-            from adstxt.rules import RULES
-
             rule = RULES[d.code]
             head = (
                 f"{style.paint(path, '1')}:{d.line}:{d.column}: "
@@ -291,9 +288,6 @@ def _sarif(reports: Sequence[FileReport]) -> str:
     from pathlib import Path
     from urllib.parse import quote
 
-    from adstxt import __version__
-    from adstxt.rules import RULES
-
     # Only the rules that fired are described (SARIF does not require the rest), in
     # registry order so the log is the same whatever order the files were checked in.
     fired = {d.code for report in reports for d in report.diagnostics}
@@ -384,8 +378,6 @@ def summary_line(reports: Sequence[FileReport], *, fixed: int = 0) -> str:
 
 def render_statistics(reports: Sequence[FileReport]) -> str:
     """One line per code: how often it was reported, its name, and ``[*]`` when fixable."""
-    from adstxt.rules import RULES
-
     counts = Counter(d.code for r in reports for d in r.diagnostics)
     fixable = {
         d.code for r in reports for d in r.diagnostics if d.fix is not None and d.fix.safe

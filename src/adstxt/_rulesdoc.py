@@ -10,9 +10,11 @@ import sys
 from itertools import groupby
 from pathlib import Path
 
+from adstxt._lint import lint
 from adstxt._report import FileReport, Style, render
 from adstxt._speccoverage import SPECS, Clause, Coverage, coverage
 from adstxt.rules import HTTP_EXCHANGE, RULES, Rule
+from adstxt.sellers import MappingSource
 
 __all__ = ["render_coverage", "render_index", "render_output", "render_rule", "write_pages"]
 
@@ -63,12 +65,8 @@ def _clauses(rule: Rule) -> str:
 
 def render_output(rule: Rule) -> str:
     """What ``adstxt-check --output-format full`` reports on the rule's failing example."""
-    from adstxt._lint import lint
-
     sellers = None
     if rule.sellers_json:
-        from adstxt.sellers import MappingSource
-
         # The example's sellers.json files, as --sellers-json gives them to the check.
         sellers = MappingSource(dict(rule.sellers_json))
     found = lint(rule.bad, filename=rule.filename, domain=rule.domain, sellers=sellers)

@@ -15,6 +15,7 @@ from collections.abc import Iterable, Sequence
 import attrs
 
 from adstxt.diagnostics import Diagnostic, Fix, Severity
+from adstxt.rules import RULES
 
 __all__ = ["Suppression", "apply_suppressions", "find_suppressions", "might_suppress"]
 
@@ -113,10 +114,22 @@ def _unused(suppression: Suppression, used: set[str], known: Iterable[str]) -> D
         if stripped and not stripped.endswith("#"):
             start = len(stripped)
     return Diagnostic(
-        "ADS901", Severity.WARNING, suppression.line, suppression.start + 1,
-        suppression.end + 1, f"This suppression comment {what}",
-        "remove it, or name only the codes it must silence",
-        Fix(replacement, True, description, suppression.line, start + 1, end_line, end_column),
+        code="ADS901",
+        severity=Severity.WARNING,
+        line=suppression.line,
+        column=suppression.start + 1,
+        end_column=suppression.end + 1,
+        message=f"This suppression comment {what}",
+        hint="remove it, or name only the codes it must silence",
+        fix=Fix(
+            replacement=replacement,
+            safe=True,
+            description=description,
+            line=suppression.line,
+            column=start + 1,
+            end_line=end_line,
+            end_column=end_column,
+        ),
     )
 
 
@@ -141,8 +154,6 @@ def apply_suppressions(
         if not silenced:
             kept.append(diagnostic)
     enabled_codes = set(enabled)
-    from adstxt.rules import RULES
-
     for suppression in suppressions:
         hits = used[id(suppression)]
         stale = not hits if not suppression.codes else any(c not in hits for c in suppression.codes)

@@ -6,7 +6,8 @@ import re
 from typing import Final
 from urllib.parse import urlsplit
 
-from adstxt._domains import Finding, analyze_host
+from adstxt._domains import analyze_host
+from adstxt._finding import Finding
 
 __all__ = ["KNOWN_VARIABLES", "check_value", "name_findings"]
 
@@ -58,14 +59,21 @@ def name_findings(name: str) -> list[Finding]:
             return []
         return [
             Finding(
-                "ADS302", f"write the variable name '{name}' in upper case as '{upper}'",
-                None, 0, length, upper, True, f"write '{upper}'",
+                code="ADS302",
+                message=f"write the variable name '{name}' in upper case as '{upper}'",
+                start=0,
+                end=length,
+                replacement=upper,
+                safe=True,
+                fix_description=f"write '{upper}'",
             )
         ]
     hint: str | None
     if upper in _OBSOLETE:
-        hint = f"'{name}' is a pre-standard draft name; ads.txt 1.0.3 replaced it with " \
-               f"'{_OBSOLETE[upper]}'"
+        hint = (
+            f"'{name}' is a pre-standard draft name; ads.txt 1.0.3 replaced it with "
+            f"'{_OBSOLETE[upper]}'"
+        )
     else:
         import difflib  # only for an unknown variable name
 
@@ -73,16 +81,25 @@ def name_findings(name: str) -> list[Finding]:
         hint = f"did you mean '{close[0]}'?" if close else None
     return [
         Finding(
-            "ADS301",
-            f"'{name}' is not a variable defined by the spec ({', '.join(KNOWN_VARIABLES)}); "
-            "consumers ignore it",
-            hint, 0, length,
+            code="ADS301",
+            message=(
+                f"'{name}' is not a variable defined by the spec ({', '.join(KNOWN_VARIABLES)}); "
+                "consumers ignore it"
+            ),
+            hint=hint,
+            start=0,
+            end=length,
         )
     ]
 
 
 def _domain_value(
-    name: str, value: str, start: int, root: str | None, app: bool, subdomain: str | None,
+    name: str,
+    value: str,
+    start: int,
+    root: str | None,
+    app: bool,
+    subdomain: str | None,
 ) -> list[Finding]:
     analysis = analyze_host(value)
     end = start + len(value)
@@ -103,47 +120,76 @@ def _domain_value(
         target = analysis.registrable
         findings.append(
             Finding(
-                "ADS304",
-                f"{name} takes a registrable domain (public suffix plus one label); "
-                f"'{value}' is a subdomain of '{target}'",
-                f"did you mean '{target}'?", start, end, target, False, f"write '{target}'",
+                code="ADS304",
+                message=(
+                    f"{name} takes a registrable domain (public suffix plus one label); "
+                    f"'{value}' is a subdomain of '{target}'"
+                ),
+                hint=f"did you mean '{target}'?",
+                start=start,
+                end=end,
+                replacement=target,
+                safe=False,
+                fix_description=f"write '{target}'",
             )
         )
     if name == "SUBDOMAIN":
         if app:
             findings.append(
-                Finding("ADS309", "SUBDOMAIN is not used in app-ads.txt files; consumers ignore it",
-                        None, start, end)
+                Finding(
+                    code="ADS309",
+                    message="SUBDOMAIN is not used in app-ads.txt files; consumers ignore it",
+                    start=start,
+                    end=end,
+                )
             )
         elif root is not None:
             if subdomain is not None:
                 # Referrals go one level down from the root file only (ads.txt 1.1 5.5).
                 findings.append(
                     Finding(
-                        "ADS309",
-                        f"this file is served from the subdomain '{subdomain}'; only the root "
-                        "domain's file may declare subdomains, so consumers ignore this line",
-                        f"declare it in the ads.txt of '{root}'", start, end,
+                        code="ADS309",
+                        message=(
+                            f"this file is served from the subdomain '{subdomain}'; only the root "
+                            "domain's file may declare subdomains, so consumers ignore this line"
+                        ),
+                        hint=f"declare it in the ads.txt of '{root}'",
+                        start=start,
+                        end=end,
                     )
                 )
             elif domain == root:
                 findings.append(
-                    Finding("ADS309", f"SUBDOMAIN names the root domain '{root}' itself",
-                            "list subdomains only, such as 'sports." + root + "'", start, end)
+                    Finding(
+                        code="ADS309",
+                        message=f"SUBDOMAIN names the root domain '{root}' itself",
+                        hint="list subdomains only, such as 'sports." + root + "'",
+                        start=start,
+                        end=end,
+                    )
                 )
             if domain != root and not domain.endswith("." + root):
                 findings.append(
                     Finding(
-                        "ADS304",
-                        f"SUBDOMAIN must be a subdomain of this file's root domain '{root}'; "
-                        f"found '{value}'", None, start, end,
+                        code="ADS304",
+                        message=(
+                            f"SUBDOMAIN must be a subdomain of this file's root domain '{root}'; "
+                            f"found '{value}'"
+                        ),
+                        start=start,
+                        end=end,
                     )
                 )
     return findings
 
 
 def check_value(
-    name: str, value: str, *, root: str | None, app: bool, subdomain: str | None = None,
+    name: str,
+    value: str,
+    *,
+    root: str | None,
+    app: bool,
+    subdomain: str | None = None,
 ) -> tuple[list[Finding], str | None]:
     """Problems with the value of a known variable, and its MANAGERDOMAIN country if any.
 
@@ -154,7 +200,14 @@ def check_value(
     if name == "CONTACT":
         return _contact(value), None
     if not value:
-        return [Finding("ADS304", f"{name} has no value; it takes a domain name", None, 0, 0)], None
+        return [
+            Finding(
+                code="ADS304",
+                message=f"{name} has no value; it takes a domain name",
+                start=0,
+                end=0,
+            )
+        ], None
     if name != "MANAGERDOMAIN":
         return _domain_value(name, value, 0, root, app, subdomain), None
     domain_part, comma, country_part = value.partition(",")
@@ -162,7 +215,14 @@ def check_value(
     findings = (
         _domain_value(name, domain, 0, root, app, subdomain)
         if domain
-        else [Finding("ADS304", "MANAGERDOMAIN has no domain before the ','", None, 0, 0)]
+        else [
+            Finding(
+                code="ADS304",
+                message="MANAGERDOMAIN has no domain before the ','",
+                start=0,
+                end=0,
+            )
+        ]
     )
     if not comma:
         return findings, None
@@ -172,19 +232,24 @@ def check_value(
     if "," in country:
         findings.append(
             Finding(
-                "ADS304",
-                "MANAGERDOMAIN takes a domain and at most one country code, separated by ','",
-                None, cstart, cstart + len(country),
+                code="ADS304",
+                message=(
+                    "MANAGERDOMAIN takes a domain and at most one country code, separated by ','"
+                ),
+                start=cstart,
+                end=cstart + len(country),
             )
         )
         return findings, None
     if country.upper() not in COUNTRIES:
         findings.append(
             Finding(
-                "ADS305",
-                f"'{country}' is not an ISO 3166-1 alpha-2 country code such as 'FR'"
-                if country else "MANAGERDOMAIN has a ',' but no country code after it",
-                None, cstart, cstart + len(country),
+                code="ADS305",
+                message=f"'{country}' is not an ISO 3166-1 alpha-2 country code such as 'FR'"
+                if country
+                else "MANAGERDOMAIN has a ',' but no country code after it",
+                start=cstart,
+                end=cstart + len(country),
             )
         )
         return findings, None
@@ -194,17 +259,36 @@ def check_value(
 def _contact(value: str) -> list[Finding]:
     length = len(value)
     if not value:
-        return [Finding("ADS306", "CONTACT has no value", None, 0, 0)]
+        return [Finding(code="ADS306", message="CONTACT has no value", start=0, end=0)]
     if "@" in value and " " not in value and not _SCHEME.match(value):
         if not _EMAIL.match(value):
-            return [Finding("ADS306", f"'{value}' is not a valid e-mail address", None, 0, length)]
+            return [
+                Finding(
+                    code="ADS306",
+                    message=f"'{value}' is not a valid e-mail address",
+                    start=0,
+                    end=length,
+                )
+            ]
         return []
     if _SCHEME.match(value) and not _PHONE.match(value):
         parts = urlsplit(value)
         if parts.scheme.lower() in ("http", "https") and not parts.netloc:
-            return [Finding("ADS306", f"'{value}' is not a valid URL: it has no host", None, 0,
-                            length)]
+            return [
+                Finding(
+                    code="ADS306",
+                    message=f"'{value}' is not a valid URL: it has no host",
+                    start=0,
+                    end=length,
+                )
+            ]
         if parts.scheme.lower() == "mailto" and not _EMAIL.match(parts.path):
-            return [Finding("ADS306", f"'{value}' is not a valid mailto: address", None, 0,
-                            length)]
+            return [
+                Finding(
+                    code="ADS306",
+                    message=f"'{value}' is not a valid mailto: address",
+                    start=0,
+                    end=length,
+                )
+            ]
     return []

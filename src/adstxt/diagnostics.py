@@ -27,9 +27,14 @@ class Severity(str, enum.Enum):
 
 _RANKS = {Severity.INFO: 1, Severity.WARNING: 2, Severity.ERROR: 3}
 
+#: Each rule's name by its code. The rule registry, :mod:`adstxt.rules`, is built on this
+#: module (a rule has a :class:`Severity`), so it fills this table in as it is imported,
+#: which ``import adstxt`` always does first.
+RULE_NAMES: dict[str, str] = {}
+
 
 class _FixSlots:
-    """The storage of :class:`Fix`; see :func:`_new_fix`."""
+    """The storage of :class:`Fix`; see :func:`fast_positional_fix`."""
 
     __slots__ = (
         "__weakref__",
@@ -77,7 +82,7 @@ class Fix(_FixSlots):
 
 
 class _DiagnosticSlots:
-    """The storage of :class:`Diagnostic`; see :func:`_new_diagnostic`."""
+    """The storage of :class:`Diagnostic`; see :func:`fast_positional_diagnostic`."""
 
     __slots__ = (
         "__weakref__",
@@ -131,9 +136,7 @@ class Diagnostic(_DiagnosticSlots):
     @property
     def name(self) -> str:
         """The rule's kebab-case name, e.g. ``invalid-relationship``."""
-        from adstxt.rules import RULES
-
-        return RULES[self.code].name
+        return RULE_NAMES[self.code]
 
     def sort_key(self) -> tuple[int, int, str]:
         """Position first, then code: the order in which reports list diagnostics."""
@@ -145,14 +148,16 @@ class Diagnostic(_DiagnosticSlots):
 # the same layout with plain stores and then giving it its final class builds the very same
 # instance (same class, fields, equality, hash and repr) in well under half the time. The
 # slots live in a shared base class because CPython allows the class change only between
-# classes that differ in no slot.
+# classes that differ in no slot. The two constructors below take their arguments by
+# position, in field order, because they sit on the engine's hot path; everywhere else,
+# build Fix and Diagnostic with keywords.
 
 
-def _new_fix(
+def fast_positional_fix(
     replacement: str, safe: bool, description: str, line: int, column: int, end_line: int,
     end_column: int,
 ) -> Fix:
-    """``Fix(...)``, built quickly (see above)."""
+    """``Fix(...)`` with the fields by position, built quickly (see above)."""
     fix = _FixBuilder.__new__(_FixBuilder)
     fix.replacement = replacement
     fix.safe = safe
@@ -165,11 +170,11 @@ def _new_fix(
     return fix  # type: ignore[return-value]
 
 
-def _new_diagnostic(
+def fast_positional_diagnostic(
     code: str, severity: Severity, line: int, column: int, end_column: int, message: str,
     hint: str | None = None, fix: Fix | None = None,
 ) -> Diagnostic:
-    """``Diagnostic(...)`` without a pointer, built quickly (see above)."""
+    """``Diagnostic(...)`` with the fields by position and no pointer, built quickly (see above)."""
     diagnostic = _DiagnosticBuilder.__new__(_DiagnosticBuilder)
     diagnostic.code = code
     diagnostic.severity = severity

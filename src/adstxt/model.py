@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import enum
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Literal
 
 import attrs
 
+from adstxt._decode import split_lines_keepends
+from adstxt._linetext import record_text
 from adstxt.diagnostics import Diagnostic, Severity
 
 __all__ = [
@@ -84,15 +86,27 @@ class Record(_RecordSlots):
         Record(domain='mgid.com', account_id='749656', relationship=<Relationship.DIRECT: \
 'DIRECT'>, certification_authority_id='d4c29acad76ce94f', extension=None)
         """
-        from adstxt._api import record_from_line
-
-        return record_from_line(text)
+        return parse_record_line(text)
 
     def to_line(self) -> str:
         """The canonical text of this record, as :func:`adstxt.dumps` writes it."""
-        from adstxt._serialize import record_line
+        return record_text(
+            self.domain,
+            self.account_id,
+            self.relationship.value,
+            self.certification_authority_id,
+            self.extension,
+        )
 
-        return record_line(self)
+
+def _parser_not_installed(text: str) -> Record:
+    raise RuntimeError("the record parser is installed by adstxt._api, which was not imported")
+
+
+#: What :meth:`Record.from_line` calls: the checker, which is built on this module and so
+#: cannot be imported by it. ``adstxt._api`` installs it as it is imported, which
+#: ``import adstxt`` always does first.
+parse_record_line: Callable[[str], Record] = _parser_not_installed
 
 
 def _make_record(
@@ -173,14 +187,12 @@ class ParseResult:
     @property
     def file(self) -> AdsTxt:
         """The records and variables as one :class:`AdsTxt` value."""
-        return AdsTxt(self.records, self.variables)
+        return AdsTxt(records=self.records, variables=self.variables)
 
     def lines(self) -> Iterator[tuple[int, str, str]]:
         """Yield ``(number, text, line_ending)`` for every line of the decoded file.
 
         Joining ``text + line_ending`` over all lines gives back :attr:`text` exactly.
         """
-        from adstxt._decode import split_lines_keepends
-
         for number, (body, ending) in enumerate(split_lines_keepends(self.text), start=1):
             yield number, body, ending

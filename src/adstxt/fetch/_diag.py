@@ -10,4 +10,12 @@ __all__ = ["make"]
 
 def make(code: str, message: str, hint: str | None = None) -> Diagnostic:
     """A diagnostic for ``code`` with the registry's default severity."""
-    return Diagnostic(code, RULES[code].severity, 1, 1, 1, message, hint)
+    return Diagnostic(
+        code=code,
+        severity=RULES[code].severity,
+        line=1,
+        column=1,
+        end_column=1,
+        message=message,
+        hint=hint,
+    )

@@ -118,8 +118,17 @@ class _Checker:
         text = self.lines.get(record.line, "")
         spans = _field_spans(text)
         column, end = spans[field] if field < len(spans) else (1, len(text) + 1)
-        self.found.append(Diagnostic(code, RULES[code].severity, record.line, column, end,
-                                     message, hint))
+        self.found.append(
+            Diagnostic(
+                code=code,
+                severity=RULES[code].severity,
+                line=record.line,
+                column=column,
+                end_column=end,
+                message=message,
+                hint=hint,
+            )
+        )
 
     def record(self, record: Record, missing: dict[int, list[Record]]) -> None:
         found = self.lookup(record.domain)
@@ -221,11 +230,19 @@ class _Checker:
                 text = self.lines.get(variable.line, "")
                 column = text.find("=") + 2 if "=" in text else 1
                 why = "not in the sellers.json files given" if result is None else "not usable"
-                self.found.append(Diagnostic(
-                    "ADS710", RULES["ADS710"].severity, variable.line, column,
-                    column + len(variable.value), f"the sellers.json of manager '{manager}' is "
-                    f"{why}, so the management of this site cannot be checked",
-                ))
+                self.found.append(
+                    Diagnostic(
+                        code="ADS710",
+                        severity=RULES["ADS710"].severity,
+                        line=variable.line,
+                        column=column,
+                        end_column=column + len(variable.value),
+                        message=(
+                            f"the sellers.json of manager '{manager}' is "
+                            f"{why}, so the management of this site cannot be checked"
+                        ),
+                    )
+                )
 
 
 def _affected(records: list[Record]) -> str:

@@ -171,8 +171,16 @@ class SellersResult:
 
 def _diagnostic(code: str, message: str, line: int = 1, column: int = 1, width: int = 0,
                 hint: str | None = None, where: str | None = None) -> Diagnostic:
-    return Diagnostic(code, RULES[code].severity, line, column, column + width, message, hint,
-                      None, where)
+    return Diagnostic(
+        code=code,
+        severity=RULES[code].severity,
+        line=line,
+        column=column,
+        end_column=column + width,
+        message=message,
+        hint=hint,
+        pointer=where,
+    )
 
 
 def decode(data: bytes | str) -> tuple[str, str, list[Diagnostic]]:
@@ -249,10 +257,16 @@ def _index(fast: Pass) -> tuple[dict[str, int], list[Issue]]:
             continue
         first = index[key]
         if first != position:
-            issues.append(Issue(
-                "ADS615", f"seller_id '{str(key)[:60]}' is listed again; the first entry is "
-                f"{pointer(('sellers', first))}", ("sellers", position, "seller_id"),
-            ))
+            issues.append(
+                Issue(
+                    code="ADS615",
+                    message=(
+                        f"seller_id '{str(key)[:60]}' is listed again; the first entry is "
+                        f"{pointer(('sellers', first))}"
+                    ),
+                    path=("sellers", position, "seller_id"),
+                )
+            )
     return index, issues  # type: ignore[return-value]
 
 
@@ -268,10 +282,22 @@ def parse(data: bytes | str, *, filename: str | os.PathLike[str] | None = None) 
         return SellersResult(None, (*found, not_json(text, None)), encoding, name)
     root = len(text) - len(text.lstrip(" \t\r\n"))
     if not isinstance(document, dict):
-        found.extend(diagnostics_at(text, [Issue(
-            "ADS604", f"the file holds {json_type(document)}; sellers.json is a JSON object",
-            (), "object",
-        )], root=root))
+        found.extend(
+            diagnostics_at(
+                text,
+                [
+                    Issue(
+                        code="ADS604",
+                        message=(
+                            f"the file holds {json_type(document)}; sellers.json is a JSON object"
+                        ),
+                        path=(),
+                        part="object",
+                    )
+                ],
+                root=root,
+            )
+        )
         return SellersResult(document, tuple(found), encoding, name)
     issues = check_top(document)
     sellers = document.get("sellers")

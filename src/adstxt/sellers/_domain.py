@@ -51,25 +51,41 @@ def domain_problem(value: str) -> DomainProblem | None:
         host = re.sub(r"^[A-Za-z][A-Za-z0-9+.-]*://", "", value).split("/", 1)[0]
         host = host.split(":", 1)[0].split("@")[-1]
         hint = f"did you mean '{host[4:] if host.lower().startswith('www.') else host}'?"
-        return DomainProblem("ADS616", f"'{shown}' is a URL; expected a root domain such as "
-                             "'example.com'", hint if _is_host(host) else None)
+        return DomainProblem(
+            code="ADS616",
+            message=f"'{shown}' is a URL; expected a root domain such as 'example.com'",
+            hint=hint if _is_host(host) else None,
+        )
     if "@" in value:
-        return DomainProblem("ADS616", f"'{shown}' is an e-mail address, not a domain")
+        return DomainProblem(code="ADS616", message=f"'{shown}' is an e-mail address, not a domain")
     bad = value.translate(_DELETE_HOST)
     if bad:
         what = "a space" if bad[0].isspace() else f"'{bad[0]}'"
-        return DomainProblem("ADS616", f"'{shown}' is not a domain name: it contains {what}")
+        return DomainProblem(
+            code="ADS616", message=f"'{shown}' is not a domain name: it contains {what}"
+        )
     if "." not in value:
-        return DomainProblem("ADS616", f"'{shown}' is not a domain name: it has no dot")
+        return DomainProblem(
+            code="ADS616", message=f"'{shown}' is not a domain name: it has no dot"
+        )
     if len(value) > _LONGEST:
-        return DomainProblem("ADS616", f"'{shown}' is longer than the 253 characters of a "
-                             "domain name")
+        return DomainProblem(
+            code="ADS616", message=(f"'{shown}' is longer than the 253 characters of a domain name")
+        )
     if not all(_LABEL.match(label) for label in value.split(".")):
-        return DomainProblem("ADS616", f"'{shown}' is not a domain name: a label is empty, "
-                             "too long, or starts or ends with '-'")
+        return DomainProblem(
+            code="ADS616",
+            message=(
+                f"'{shown}' is not a domain name: a label is empty, "
+                "too long, or starts or ends with '-'"
+            ),
+        )
     if value.startswith(("www.", "WWW.")):
-        return DomainProblem("ADS617", f"'{shown}' is a host name, not the business's root "
-                             "domain", f"did you mean '{value[4:].lower()}'?")
+        return DomainProblem(
+            code="ADS617",
+            message=f"'{shown}' is a host name, not the business's root domain",
+            hint=f"did you mean '{value[4:].lower()}'?",
+        )
     return None
 
 

@@ -242,8 +242,13 @@ def diagnostics_at(
         col = start - line_start + 1
         issue = issues[n]
         result[n] = Diagnostic(
-            issue.code, RULES[issue.code].severity, current_line, col,
-            col + max(0, min(end, len(text)) - start), issue.message, issue.hint, None,
-            per_issue_pointer[n],
+            code=issue.code,
+            severity=RULES[issue.code].severity,
+            line=current_line,
+            column=col,
+            end_column=col + max(0, min(end, len(text)) - start),
+            message=issue.message,
+            hint=issue.hint,
+            pointer=per_issue_pointer[n],
         )
     return result

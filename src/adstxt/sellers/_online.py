@@ -73,7 +73,9 @@ class Retrieval:
 
 def _failure(code: str, message: str, url: str | None) -> SellersResult:
     """An unusable result whose problem is ``message`` (what ADS701 then reports)."""
-    diagnostic = Diagnostic(code, Severity.ERROR, 1, 1, 1, message)
+    diagnostic = Diagnostic(
+        code=code, severity=Severity.ERROR, line=1, column=1, end_column=1, message=message
+    )
     return SellersResult(None, (diagnostic,), "utf-8", filename=url)
 
 

@@ -206,8 +206,16 @@ class _Reader:
 
 def _diagnostic(code: str, message: str, line: int = 1, column: int = 1, width: int = 0,
                 hint: str | None = None, where: str | None = None) -> Diagnostic:
-    return Diagnostic(code, RULES[code].severity, line, column, column + width, message, hint,
-                      None, where)
+    return Diagnostic(
+        code=code,
+        severity=RULES[code].severity,
+        line=line,
+        column=column,
+        end_column=column + width,
+        message=message,
+        hint=hint,
+        pointer=where,
+    )
 
 
 class _Walk:
@@ -261,10 +269,13 @@ class _Walk:
         for position, entry in enumerate(batch):
             key = seller_key(entry.get("seller_id")) if isinstance(entry, dict) else None
             if key and self.seen.seen(key):
-                issues.append(Issue(
-                    "ADS615", f"seller_id '{key[:60]}' is listed again; an earlier entry has it",
-                    ("sellers", base + position, "seller_id"),
-                ))
+                issues.append(
+                    Issue(
+                        code="ADS615",
+                        message=f"seller_id '{key[:60]}' is listed again; an earlier entry has it",
+                        path=("sellers", base + position, "seller_id"),
+                    )
+                )
         self.count += len(batch)
         reader = self.reader
         if issues:
