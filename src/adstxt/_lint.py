@@ -8,26 +8,25 @@ from typing import TYPE_CHECKING
 
 import attrs
 
-from adstxt import _decode
 from adstxt._api import check, parse
 from adstxt._settings import Settings
 from adstxt._suppress import apply_suppressions, find_suppressions, might_suppress
+from adstxt._text import Text, as_text
 from adstxt.diagnostics import Diagnostic, Fix
 from adstxt.model import FileKind
 
 if TYPE_CHECKING:
     from adstxt.sellers import SellersSource
 
-__all__ = ["decoded_lines", "lint"]
+__all__ = ["decoded_lines", "lint", "suppress"]
 
 _DEFAULT = Settings()
 _UNUSED_NOQA = "ADS901"
 
 
-def decoded_lines(source: str | bytes) -> list[str]:
+def decoded_lines(source: str | bytes | Text) -> list[str]:
     """The file's lines as the checker numbers them (byte-order mark removed)."""
-    text = source if isinstance(source, str) else _decode.decode(bytes(source)).text
-    return _decode.split_lines(text.removeprefix("\ufeff"))
+    return as_text(source).lines
 
 
 def _replaced_text(lines: Sequence[str], fix: Fix) -> str:
@@ -42,12 +41,12 @@ def _replaced_text(lines: Sequence[str], fix: Fix) -> str:
     return "\n".join(parts)
 
 
-def _protect_comments(source: str | bytes, diagnostics: list[Diagnostic]) -> list[Diagnostic]:
+def _protect_comments(text: Text, diagnostics: list[Diagnostic]) -> list[Diagnostic]:
     """A fix that would delete a comment or an extension is not safe: they are someone's
     words, which no consumer needs but their author may."""
     if not any(d.fix is not None and d.fix.safe and d.code != _UNUSED_NOQA for d in diagnostics):
         return diagnostics
-    lines = decoded_lines(source)
+    lines = text.lines
     out = []
     for d in diagnostics:
         fix = d.fix
@@ -61,7 +60,7 @@ def _protect_comments(source: str | bytes, diagnostics: list[Diagnostic]) -> lis
 
 
 def lint(
-    source: str | bytes, *, filename: str | os.PathLike[str] | None = None,
+    source: str | bytes | Text, *, filename: str | os.PathLike[str] | None = None,
     kind: FileKind | None = None, domain: str | None = None, settings: Settings | None = None,
     sellers: SellersSource | None = None,
 ) -> list[Diagnostic]:
@@ -73,13 +72,14 @@ def lint(
     """
     settings = settings or _DEFAULT
     domain = domain or settings.domain
+    text = as_text(source)
     tag_checked: dict[int, bool] = {}
     if sellers is None:
-        found: Sequence[Diagnostic] = check(source, filename=filename, kind=kind, domain=domain)
+        found: Sequence[Diagnostic] = check(text, filename=filename, kind=kind, domain=domain)
     else:
         from adstxt.sellers._crosscheck import check_records
 
-        result = parse(source, filename=filename, kind=kind, domain=domain)
+        result = parse(text, filename=filename, kind=kind, domain=domain)
         prefetch = getattr(sellers, "prefetch", None)
         if prefetch is not None:  # an online source fetches every ad system's file at once
             prefetch(sorted({record.domain for record in result.records}))
@@ -93,10 +93,16 @@ def lint(
         diagnostics = [d for d in diagnostics if not (
             d.code == "ADS222" and d.line in tag_checked
             and (tag_checked[d.line] or differs))]
-    if might_suppress(source):
-        suppressions = find_suppressions(decoded_lines(source))
+    diagnostics = suppress(text, diagnostics, settings)
+    return sorted(_protect_comments(text, diagnostics), key=Diagnostic.sort_key)
+
+
+def suppress(text: Text, diagnostics: list[Diagnostic], settings: Settings) -> list[Diagnostic]:
+    """Drop what the file's ``noqa`` comments silence; report the unused ones (ADS901)."""
+    if might_suppress(text.document):
+        suppressions = find_suppressions(text.lines)
         if suppressions:
             diagnostics = settings.apply(
                 apply_suppressions(diagnostics, suppressions, settings.enabled_codes())
             )
-    return sorted(_protect_comments(source, diagnostics), key=Diagnostic.sort_key)
+    return diagnostics

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 import attrs
 
-from adstxt._lint import decoded_lines
+from adstxt._text import Text, as_text
 from adstxt.diagnostics import Diagnostic, Severity
 
 if TYPE_CHECKING:
@@ -87,14 +87,13 @@ class FileReport:
 
     path: str
     diagnostics: Sequence[Diagnostic]
-    source: bytes | str = b""
-    _lines: list[str] | None = attrs.field(default=None, init=False, repr=False)
+    source: bytes | str | Text = b""
 
     def line(self, number: int) -> str:
         """The text of line ``number`` (1-based), or ``""`` past the end."""
-        if self._lines is None:
-            self._lines = decoded_lines(self.source)
-        return self._lines[number - 1] if 0 < number <= len(self._lines) else ""
+        if not isinstance(self.source, Text):
+            self.source = as_text(self.source)  # decoded once, on first use
+        return self.source.line(number)
 
 
 def _fix_note(diagnostic: Diagnostic) -> str:
