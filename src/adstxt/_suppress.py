@@ -16,7 +16,13 @@ import attrs
 
 from adstxt.diagnostics import Diagnostic, Fix, Severity
 
-__all__ = ["Suppression", "apply_suppressions", "find_suppressions", "might_suppress"]
+__all__ = [
+    "Silencer",
+    "Suppression",
+    "apply_suppressions",
+    "find_suppressions",
+    "might_suppress",
+]
 
 _ANY_NOQA = re.compile(rb"[nN][oO][qQ][aA]|\x00")
 _ANY_NOQA_TEXT = re.compile("noqa", re.IGNORECASE)
@@ -64,10 +70,10 @@ def might_suppress(data: bytes | str) -> bool:
     return _ANY_NOQA.search(data) is not None
 
 
-def find_suppressions(lines: Sequence[str]) -> list[Suppression]:
-    """Every suppression comment in the file's lines (1-based line numbers)."""
+def find_suppressions(lines: Sequence[str], first: int = 1) -> list[Suppression]:
+    """Every suppression comment in the file's lines; ``first`` is the first one's number."""
     found = []
-    for number, line in enumerate(lines, start=1):
+    for number, line in enumerate(lines, start=first):
         hash_at = line.find("#")
         if hash_at < 0 or "noqa" not in line[hash_at:].lower():
             continue
@@ -134,32 +140,59 @@ def _unused(suppression: Suppression, used: set[str], known: Iterable[str]) -> D
     )
 
 
+class Silencer:
+    """Drops the diagnostics that suppression comments silence, noting which ones each
+    comment silenced, so that the unused comments can be reported once all are seen."""
+
+    def __init__(self, suppressions: Sequence[Suppression]) -> None:
+        self.suppressions = suppressions
+        self._whole_file = [s for s in suppressions if s.whole_file]
+        self._by_line: dict[int, list[Suppression]] = {}
+        for suppression in suppressions:
+            if not suppression.whole_file:
+                self._by_line.setdefault(suppression.line, []).append(suppression)
+        self._used: dict[int, set[str]] = {id(s): set() for s in suppressions}
+
+    def keep(self, diagnostics: Iterable[Diagnostic]) -> list[Diagnostic]:
+        """The diagnostics that no suppression comment silences."""
+        if not self.suppressions:
+            return list(diagnostics)
+        kept = []
+        by_line = self._by_line
+        whole_file = self._whole_file
+        used = self._used
+        for diagnostic in diagnostics:
+            silenced = False
+            for suppression in (*by_line.get(diagnostic.line, ()), *whole_file):
+                if suppression.covers(diagnostic.code):
+                    used[id(suppression)].add(diagnostic.code)
+                    silenced = True
+            if not silenced:
+                kept.append(diagnostic)
+        return kept
+
+    def unused(self, enabled: Iterable[str]) -> list[Diagnostic]:
+        """An ADS901 for each suppression comment that silenced less than it names."""
+        if "ADS901" not in set(enabled):
+            return []
+        from adstxt.rules import RULES
+
+        found = []
+        for suppression in self.suppressions:
+            hits = self._used[id(suppression)]
+            stale = (
+                not hits if not suppression.codes
+                else any(c not in hits for c in suppression.codes)
+            )
+            if stale:
+                found.append(_unused(suppression, hits, RULES))
+        return found
+
+
 def apply_suppressions(
     diagnostics: Iterable[Diagnostic], suppressions: Sequence[Suppression],
     enabled: Iterable[str],
 ) -> list[Diagnostic]:
     """Drop the silenced diagnostics and add an ADS901 for each suppression left unused."""
-    whole_file = [s for s in suppressions if s.whole_file]
-    by_line: dict[int, list[Suppression]] = {}
-    for suppression in suppressions:
-        if not suppression.whole_file:
-            by_line.setdefault(suppression.line, []).append(suppression)
-    used: dict[int, set[str]] = {id(s): set() for s in suppressions}
-    kept = []
-    for diagnostic in diagnostics:
-        silenced = False
-        for suppression in (*by_line.get(diagnostic.line, ()), *whole_file):
-            if suppression.covers(diagnostic.code):
-                used[id(suppression)].add(diagnostic.code)
-                silenced = True
-        if not silenced:
-            kept.append(diagnostic)
-    enabled_codes = set(enabled)
-    from adstxt.rules import RULES
-
-    for suppression in suppressions:
-        hits = used[id(suppression)]
-        stale = not hits if not suppression.codes else any(c not in hits for c in suppression.codes)
-        if stale and "ADS901" in enabled_codes:
-            kept.append(_unused(suppression, hits, RULES))
-    return kept
+    silencer = Silencer(suppressions)
+    return silencer.keep(diagnostics) + silencer.unused(enabled)

@@ -19,11 +19,20 @@ from typing import TYPE_CHECKING
 import attrs
 
 from adstxt._config import OUTPUT_FORMATS, Config, ConfigError, find_config, load_config
-from adstxt._report import FileReport, Style, escape, render, render_statistics, summary_line
+from adstxt._report import (
+    FileReport,
+    Style,
+    escape,
+    render_statistics,
+    summary_line,
+    tally,
+    write,
+)
 from adstxt._settings import Settings, expand_selector, normalize_domain
 from adstxt.diagnostics import Diagnostic
 
 if TYPE_CHECKING:
+    from adstxt._report import Spooled
     from adstxt._text import Text
     from adstxt.fetch import ConnectTo
     from adstxt.sellers import SellersSource
@@ -268,6 +277,8 @@ class _Run:
         self.changed_files = 0
         self.fixed = 0
         self.sellers = self._sellers_source()
+        #: The findings of streamed files, on disk until they are reported.
+        self.spools: list[Spooled] = []
 
     def _sellers_source(self) -> SellersSource | None:
         if self.args.sellers_json is not None and self.args.fetch_sellers:
@@ -360,7 +371,9 @@ class _Run:
             self.failed_inputs = True
             return None
 
-    def check(self, path: str) -> tuple[FileReport, Settings] | None:
+    def check(self, path: str, output_format: str) -> tuple[FileReport, Settings] | None:
+        if path != _STDIN and not (self.args.fix or self.args.diff) and self.sellers is None:
+            return self.check_streamed(path, output_format)
         data = self.read(path)
         if data is None:
             return None
@@ -386,6 +399,48 @@ class _Run:
             known = lint(text, filename=filename, kind=self.args.kind, settings=settings,
                          sellers=self.sellers)
         return FileReport(name, known, text), settings
+
+    def check_streamed(
+        self, path: str, output_format: str
+    ) -> tuple[FileReport, Settings] | None:
+        """Check a file read in chunks, its findings kept on disk: memory stays bounded
+        whatever the file's size (see :func:`adstxt._lint.lint_stream`)."""
+        from adstxt._lint import lint_stream, scan_suppressions
+        from adstxt._report import Spooled
+
+        settings = self.settings_for(path)
+        spool = Spooled()
+        try:
+            with open(path, "rb") as file:
+                head = file.read(65536)
+                if self.args.kind is None and _maybe_sellers_json(path, head):
+                    from adstxt.sellers import parse as parse_sellers
+
+                    data = head + file.read()
+                    found = parse_sellers(data, filename=path).diagnostics
+                    spool.close()
+                    return FileReport(path, settings.apply(found), data), settings
+                file.seek(0)
+                suppressions = scan_suppressions(file)
+                file.seek(0)
+                full = output_format == "full"
+                for late, items in lint_stream(
+                    file, filename=path, kind=self.args.kind, settings=settings,
+                    suppressions=suppressions, lines=full,
+                    reread=(lambda: open(path, "rb")) if full else None,
+                ):
+                    if late:
+                        spool.finish(items)
+                    else:
+                        spool.add(items)
+        except OSError as error:
+            spool.close()
+            reason = error.strerror or str(error)
+            print(f"adstxt-check: cannot read {escape(path)}: {reason}", file=sys.stderr)
+            self.failed_inputs = True
+            return None
+        self.spools.append(spool)
+        return FileReport(path, spool), settings
 
     def fetch(self, target: str) -> list[FileReport]:
         """Fetch a site's file (``target`` a domain) or a URL, and check what is served."""
@@ -533,21 +588,22 @@ def _main(argv: Sequence[str] | None, prog: str) -> int:
         for report in run.fetch(target):
             reports.append(report)
             rank = run.settings_for(_STDIN).failing_rank()
-            failing = failing or any(d.severity.rank >= rank for d in report.diagnostics)
+            failing = failing or tally(report).worst() >= rank
     for path in paths:
-        checked = run.check(path)
+        checked = run.check(path, output_format)
         if checked is None:
             continue
         report, settings = checked
         reports.append(report)
-        rank = settings.failing_rank()
-        failing = failing or any(d.severity.rank >= rank for d in report.diagnostics)
+        failing = failing or tally(report).worst() >= settings.failing_rank()
     out = sys.stderr if args.fix and _STDIN in paths else sys.stdout
     text_format = output_format in ("concise", "full")
     if args.statistics:
         out.write(render_statistics(reports))
     elif not args.diff:
-        out.write(render(reports, output_format, _style(args.color, output_format)))
+        write(out, reports, output_format, _style(args.color, output_format))
+    for spool in run.spools:
+        spool.close()
     if args.diff:
         if run.fixed:
             fixes = "fix" if run.fixed == 1 else "fixes"
