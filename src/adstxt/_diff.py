@@ -18,6 +18,12 @@ __all__ = ["unified_diff"]
 
 #: Lines of unchanged context around each change, as ``diff -u`` shows.
 CONTEXT = 3
+#: Unchanged lines compared before and after an edit. Where an edit leaves a run of equal
+#: lines (a repeated record deleted), which of them changed is a matter of alignment: the
+#: longer margin before makes the comparison keep the first and show the later one
+#: removed, which is what the fixes do.
+_BEFORE = 2 * CONTEXT + 2
+_AFTER = CONTEXT + 1
 
 Span = tuple[int, int, int, int]
 Opcode = tuple[str, int, int, int, int]
@@ -72,7 +78,7 @@ def _forward(position: int, spans: Sequence[Span]) -> int:
 
 def _regions(before: Text, passes: Sequence[Sequence[Span]]) -> list[tuple[int, int]]:
     """Line ranges of the original file (first, last + 1) that hold every edit, with a
-    line of margin on each side, merged where they touch."""
+    margin of unchanged lines on each side, merged where they touch."""
     count = len(before.lines)
     lines: list[tuple[int, int]] = []
     for number, spans in enumerate(passes):
@@ -80,8 +86,10 @@ def _regions(before: Text, passes: Sequence[Sequence[Span]]) -> list[tuple[int, 
         for start, stop, _, _ in spans:
             for back in reversed(earlier):
                 start, stop = _back(start, back, False), _back(stop, back, True)
-            first = before.line_of(start) - 1
-            last = before.line_of(stop) + 2
+            first = before.line_of(start) - _BEFORE
+            # An edit that ends at the start of a line (a line deleted) ends in the line
+            # before.
+            last = before.line_of(max(start, stop - 1)) + 1 + _AFTER
             lines.append((max(0, first), min(count, last)))
     lines.sort()
     merged: list[tuple[int, int]] = []

@@ -558,7 +558,7 @@ class Spooled:
         self._file.seek(0)
         late = self._late
         for end in self._ends:
-            rows = pickle.load(self._file)  # noqa: S301  # written by this process
+            rows = pickle.load(self._file)  # written by this process
             batch = [(_diagnostic(row), row[-1]) for row in rows]
             if late and (late[0][0].line, late[0][0].column, late[0][0].code) <= end:
                 here = [item for item in late if _key(item) <= end]

@@ -9,6 +9,7 @@ or splits the file again.
 from __future__ import annotations
 
 import bisect
+import itertools
 from collections.abc import Sequence
 from typing import Final
 
@@ -137,18 +138,20 @@ class Text:
     def _split(self) -> None:
         lines = self.lines
         document = self.document
-        position = self.body_start
-        starts = []
-        endings = []
         if "\r" not in document:
-            for line in lines:
-                starts.append(position)
-                position += len(line) + 1
+            # Every line but perhaps the last ends in LF: the starts are running sums,
+            # computed in C.
+            starts = list(itertools.accumulate(
+                map((1).__add__, map(len, lines)), initial=self.body_start
+            ))
             endings = ["\n"] * len(lines)
             if lines and not document.endswith("\n"):
                 endings[-1] = ""
-                position -= 1
+            starts[-1] = len(document)
         else:
+            position = self.body_start
+            starts = []
+            endings = []
             for line in lines:
                 starts.append(position)
                 position += len(line)
@@ -156,7 +159,7 @@ class Text:
                 ending = "\r\n" if ending == "\r\n" else ending[:1]
                 endings.append(ending)
                 position += len(ending)
-        starts.append(len(document))
+            starts.append(len(document))
         self._starts = starts
         self._endings = endings
 

@@ -427,7 +427,7 @@ class _Run:
                 for late, items in lint_stream(
                     file, filename=path, kind=self.args.kind, settings=settings,
                     suppressions=suppressions, lines=full,
-                    reread=(lambda: open(path, "rb")) if full else None,
+                    reread=(lambda: open(path, "rb")) if full else None,  # noqa: SIM115
                 ):
                     if late:
                         spool.finish(items)
