@@ -16,7 +16,7 @@ from adstxt import _decode
 from adstxt._diff import _shown, unified_diff
 from adstxt._engine_choice import MAX_LINE
 from adstxt._lint import lint, lint_stream, scan_suppressions
-from adstxt._report import FileReport, Style, Writer, render
+from adstxt._report import FileReport, Spooled, Style, Writer, render
 from adstxt._suppress import might_suppress
 from adstxt._text import Text
 from adstxt.cli import main
@@ -270,10 +270,12 @@ def test_the_output_formats_write_the_documents_they_always_wrote(tmp_path: Path
         Writer(io.StringIO(), "xml", Style())
 
 
+@pytest.mark.parametrize("hold", [5, Spooled.HOLD])
 @pytest.mark.parametrize("output_format", ["concise", "full", "json", "github", "sarif"])
 def test_the_cli_streams_files_and_reports_them_as_before(
-    tmp_path: Path, output_format: str, capsys  # type: ignore[no-untyped-def]
+    tmp_path: Path, output_format: str, hold: int, capsys, monkeypatch  # type: ignore[no-untyped-def]
 ) -> None:
+    monkeypatch.setattr(Spooled, "HOLD", hold)  # 5: the findings go to disk
     rng = random.Random(7)
     paths = []
     for n in range(2):

@@ -58,11 +58,12 @@ def _protect_comments(
     out = []
     for d in diagnostics:
         fix = d.fix
-        if (
-            fix is not None and fix.safe and d.code != _UNUSED_NOQA
-            and any(m in _replaced_text(line, fix) and m not in fix.replacement for m in "#;")
-        ):
-            d = attrs.evolve(d, fix=attrs.evolve(fix, safe=False))
+        if fix is not None and fix.safe and d.code != _UNUSED_NOQA:
+            replaced = _replaced_text(line, fix)
+            if ("#" in replaced and "#" not in fix.replacement) or (
+                ";" in replaced and ";" not in fix.replacement
+            ):
+                d = attrs.evolve(d, fix=attrs.evolve(fix, safe=False))
         out.append(d)
     return out
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 import unicodedata
 from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
-from typing import TYPE_CHECKING, Any, TextIO
+from typing import IO, TYPE_CHECKING, Any, TextIO
 
 import attrs
 
@@ -510,34 +510,52 @@ def render_statistics(reports: Sequence[FileReport]) -> str:
 
 
 class Spooled:
-    """A file's findings kept on disk while they are found, in report order.
+    """A file's findings, in report order, kept on disk once they are many.
 
-    A large file's findings can take more memory than the rest of its check: they are
-    written, batch by batch, to a temporary file, and read back one batch at a time when
-    they are reported. Findings found only at the end of the file (whole-file findings,
-    unused suppressions) are few; they are kept in memory and merged in by position.
+    A large file's findings can take more memory than the rest of its check: past
+    :data:`HOLD` of them, they are written batch by batch to a temporary file, and read
+    back one batch at a time when they are reported. Findings found only at the end of the
+    file (whole-file findings, unused suppressions) are few; they are kept in memory and
+    merged in by position.
     """
 
-    def __init__(self) -> None:
-        import tempfile
+    #: How many findings are kept in memory before they go to disk.
+    HOLD = 20_000
 
-        self._file = tempfile.TemporaryFile()  # noqa: SIM115  # closed by close()
-        #: The last sort key of each batch, for placing the late findings.
+    def __init__(self) -> None:
+        self._file: IO[bytes] | None = None
+        #: Each batch, or None for one written to the file; and its last sort key, for
+        #: placing the late findings.
+        self._batches: list[list[Item] | None] = []
         self._ends: list[tuple[int, int, str]] = []
+        self._held = 0
         self._late: list[Item] = []
         self.tally = Tally()
 
-    def add(self, items: Sequence[Item]) -> None:
+    def add(self, items: list[Item]) -> None:
         """Store a batch of findings, which follow every earlier batch in report order."""
-        import pickle
-
         if not items:
             return
         self.tally.add(d for d, _ in items)
         last = items[-1][0]
         self._ends.append((last.line, last.column, last.code))
-        rows = [(*_row(d), line) for d, line in items]
-        pickle.dump(rows, self._file, pickle.HIGHEST_PROTOCOL)
+        self._batches.append(items)
+        self._held += len(items)
+        if self._held > self.HOLD:
+            self._spill()
+
+    def _spill(self) -> None:
+        import pickle
+        import tempfile
+
+        if self._file is None:
+            self._file = tempfile.TemporaryFile()  # noqa: SIM115  # closed by close()
+        for number, batch in enumerate(self._batches):
+            if batch is not None:
+                rows = [(*_row(d), line) for d, line in batch]
+                pickle.dump(rows, self._file, pickle.HIGHEST_PROTOCOL)
+                self._batches[number] = None
+        self._held = 0
 
     def finish(self, late: Sequence[Item]) -> None:
         """Add the findings that could only be known at the end, in report order."""
@@ -555,22 +573,28 @@ class Spooled:
         import heapq
         import pickle
 
-        self._file.seek(0)
+        if self._file is not None:
+            self._file.seek(0)
         late = self._late
-        for end in self._ends:
-            rows = pickle.load(self._file)  # written by this process
-            batch = [(_diagnostic(row), row[-1]) for row in rows]
-            if late and (late[0][0].line, late[0][0].column, late[0][0].code) <= end:
+        for held, end in zip(self._batches, self._ends, strict=True):
+            if held is None:
+                assert self._file is not None
+                rows = pickle.load(self._file)  # written by this process
+                batch = [(_diagnostic(row), row[-1]) for row in rows]
+            else:
+                batch = held
+            if late and _key(late[0]) <= end:
                 here = [item for item in late if _key(item) <= end]
-                late = late[len(here):]
+                late = late[len(here) :]
                 yield from heapq.merge(batch, here, key=_key)
             else:
                 yield from batch
         yield from late
 
     def close(self) -> None:
-        """Delete the temporary file."""
-        self._file.close()
+        """Delete the temporary file, if there is one."""
+        if self._file is not None:
+            self._file.close()
 
 
 def _key(item: Item) -> tuple[int, int, str]:
@@ -592,11 +616,14 @@ def _row(d: Diagnostic) -> Row:
     )
 
 
+_SEVERITIES = {severity.value: severity for severity in Severity}
+
+
 def _diagnostic(row: Row) -> Diagnostic:
     from adstxt.diagnostics import _new_diagnostic, _new_fix
 
     fix = row[7]
     return _new_diagnostic(
-        row[0], Severity(row[1]), row[2], row[3], row[4], row[5], row[6],
+        row[0], _SEVERITIES[row[1]], row[2], row[3], row[4], row[5], row[6],
         None if fix is None else _new_fix(*fix),
     )
