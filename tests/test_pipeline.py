@@ -323,3 +323,19 @@ def test_iter_decoded_lines_reports_the_length_of_cut_lines() -> None:
     ]
     assert [len(line) for line in lines] == [5, MAX_LINE + 1, 3]
     assert lengths == {2: MAX_LINE + 100}
+
+
+def test_json_and_sarif_are_laid_out_as_the_json_module_lays_them_out() -> None:
+    """The documents are written field by field; they read as ``json.dumps`` writes them,
+    for the findings of every rule's example (hints, fixes, escapes, file names)."""
+    from adstxt.rules import RULES
+
+    reports = [
+        FileReport(f"dir/é {rule.code}.txt", lint(rule.bad), rule.bad)
+        for rule in RULES.values()
+        if isinstance(rule.bad, (str, bytes)) and rule.filename.endswith("ads.txt")
+    ]
+    assert sum(len(report.diagnostics) for report in reports) > 50
+    for output_format in ("json", "sarif"):
+        out = render(reports, output_format, Style())
+        assert out == json.dumps(json.loads(out), indent=2, ensure_ascii=True) + "\n"
