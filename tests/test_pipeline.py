@@ -339,3 +339,22 @@ def test_json_and_sarif_are_laid_out_as_the_json_module_lays_them_out() -> None:
     for output_format in ("json", "sarif"):
         out = render(reports, output_format, Style())
         assert out == json.dumps(json.loads(out), indent=2, ensure_ascii=True) + "\n"
+
+
+def test_a_file_that_cannot_be_read_twice_is_checked_whole(tmp_path: Path, capsys) -> None:  # type: ignore[no-untyped-def]
+    import os
+    import threading
+
+    fifo = tmp_path / "ads.txt"
+    os.mkfifo(fifo)
+
+    def feed() -> None:
+        with open(fifo, "wb") as writer:
+            writer.write(b"mgid.com, 749656, direct\n")
+
+    thread = threading.Thread(target=feed)
+    thread.start()
+    status = main(["--isolated", str(fifo)])
+    thread.join()
+    assert status == 0
+    assert f"{fifo}:1:19: ADS211" in capsys.readouterr().out

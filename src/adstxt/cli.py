@@ -372,7 +372,10 @@ class _Run:
             return None
 
     def check(self, path: str, output_format: str) -> tuple[FileReport, Settings] | None:
-        if path != _STDIN and not (self.args.fix or self.args.diff) and self.sellers is None:
+        if (
+            path != _STDIN and not (self.args.fix or self.args.diff) and self.sellers is None
+            and os.path.isfile(path)  # read twice: a pipe or a FIFO is read whole
+        ):
             return self.check_streamed(path, output_format)
         data = self.read(path)
         if data is None:
