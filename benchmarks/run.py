@@ -2,6 +2,8 @@
 
     python benchmarks/run.py [--sizes 10000,100000,1000000] [--repeat 3]
                              [--stream-lines 20000000] [--no-cli] [--no-corpus]
+                             [--process-lines 1000000] [--fix-sizes 100000,200000]
+                             [--memory-lines 3000000]
 
 The floor decodes, splits lines, drops comments and splits and strips fields: the least any
 Python ads.txt parser does. Throughput figures are lines per second, best of ``--repeat``
@@ -10,7 +12,10 @@ that other load on a shared machine does not count; each ratio is to the floor o
 file in the same run. Then: the peak memory of a streamed check (in a child process), the
 command line's start-up time (wall clock), the real-world corpus in
 ``../shared/corpus/real/`` when present, how pathological lines scale, and with
-``--stream-lines`` a streamed check of a file of that many lines.
+``--stream-lines`` a streamed check of a file of that many lines. Last, whole processes as
+a user runs them, in CPU time of the child process beside a whole-process run of the floor:
+``adstxt check`` and its JSON and SARIF output on a clean file, ``--diff`` and ``--fix`` at
+two sizes (to show they grow linearly), and the peak memory of ``adstxt-check`` on a big file.
 """
 
 from __future__ import annotations
@@ -45,6 +50,11 @@ STARTUP_TARGET = 1.2
 #: A file whose every line names a new ad system, checked, as a ratio to its own floor.
 DISTINCT_TARGET = 0.25
 DISTINCT_LINES = 200_000
+#: Whole processes: ``adstxt check`` against a whole-process run of the floor.
+PROCESS_TARGET = 0.7
+DOCUMENT_TARGET = 0.5  # --output-format json and sarif
+FIX_TARGET = 0.3  # --diff and --fix on a file with a fix every 250 lines
+CHECK_MB_TARGET = 100  # peak RSS of adstxt-check
 
 
 #: In-process timings use this process's CPU time, so other load on a shared machine does
@@ -301,6 +311,134 @@ def big_stream(lines: int, tmp: Path) -> None:
               f"(target < {STREAM_MB_TARGET} MB) {verdict}")
 
 
+_FLOOR_SCRIPT = f"""
+import sys
+sys.path.insert(0, {str(HERE)!r})
+from run import floor
+with open(sys.argv[1], "rb") as file:
+    floor(file.read())
+"""
+
+_MEASURED = """
+import resource, subprocess, sys
+subprocess.run(sys.argv[1:], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+print(usage.ru_utime + usage.ru_stime, usage.ru_maxrss)
+"""
+
+
+def measured(command: list[str]) -> tuple[float, float]:
+    """CPU time (s) and peak RSS (MB) of a command run as its own process, start-up
+    included; CPU time, so that other load on a shared machine does not count."""
+    run = subprocess.run(
+        [sys.executable, "-c", _MEASURED, *command], capture_output=True, text=True,
+        check=True, env=child_env(),
+    )
+    took, peak_kb = run.stdout.split()
+    return float(took), int(peak_kb) / 1024
+
+
+def spread(times: list[float]) -> str:
+    """Best and worst of repeated runs."""
+    return f"{min(times):6.2f} s (worst {max(times):6.2f})"
+
+
+def processes(lines: int, runs: int, tmp: Path) -> None:
+    """Whole processes on one clean file: the floor, adstxt check and its documents."""
+    path = tmp / "whole" / "ads.txt"
+    path.parent.mkdir(exist_ok=True)
+    path.write_bytes(generate(lines))
+    cli = str(Path(sys.executable).with_name("adstxt"))
+    commands = {
+        "floor": [sys.executable, "-c", _FLOOR_SCRIPT, str(path)],
+        "adstxt check": [cli, "check", str(path)],
+        "--output-format json": [cli, "check", "--output-format", "json", str(path)],
+        "--output-format sarif": [cli, "check", "--output-format", "sarif", str(path)],
+    }
+    times: dict[str, list[float]] = {label: [] for label in commands}
+    for _ in range(runs):
+        for label, command in commands.items():
+            times[label].append(measured(command)[0])
+    base = min(times["floor"])
+    print(f"\nWhole processes on {lines:,} clean lines (CPU time, best of {runs}):")
+    for label, taken in times.items():
+        ratio = base / min(taken)
+        target = {"adstxt check": PROCESS_TARGET}.get(label, DOCUMENT_TARGET)
+        verdict = "" if label == "floor" else (
+            f"{ratio:5.2f} x floor (target {target}) {'met' if ratio >= target else 'NOT met'}"
+        )
+        print(f"  {label:<24}{spread(taken)}  {verdict}")
+
+
+def fixable(lines: int, every: int = 250) -> bytes:
+    """A file with a safe fix every ``every`` lines: a relationship written in lower case
+    or an exact repeat of the record before, alternately."""
+    from generate import AD_SYSTEMS
+
+    systems = [system for system in AD_SYSTEMS if system[0] != "google.com"]
+    out = ["# ads.txt with fixable findings\n"]
+    for number in range(1, lines):
+        domain, cert, _ = systems[number % len(systems)]
+        relationship = "DIRECT" if number % 3 else "RESELLER"
+        line = f"{domain}, {number}, {relationship}" + (f", {cert}" if cert else "") + "\n"
+        if number % every == 0:
+            if (number // every) % 2:
+                line = line.replace(relationship, relationship.lower())
+            else:
+                line += line
+        out.append(line)
+    return "".join(out).encode()
+
+
+def fixing(sizes: list[int], runs: int, tmp: Path) -> None:
+    """--diff and --fix at two sizes, against the floor on the same files."""
+    cli = str(Path(sys.executable).with_name("adstxt-check"))
+    print(f"\n--diff and --fix, one fix every 250 lines (CPU time, best of {runs}):")
+    per_line: dict[str, list[float]] = {"--diff": [], "--fix": []}
+    for size in sizes:
+        path = tmp / f"fix-{size}.txt"
+        data = fixable(size)
+        times: dict[str, list[float]] = {"floor": [], "--diff": [], "--fix": []}
+        for _ in range(runs):
+            path.write_bytes(data)
+            times["floor"].append(measured([sys.executable, "-c", _FLOOR_SCRIPT, str(path)])[0])
+            times["--diff"].append(measured([cli, "--diff", "--isolated", str(path)])[0])
+            times["--fix"].append(measured([cli, "--fix", "--isolated", str(path)])[0])
+            path.write_bytes(data)
+        base = min(times["floor"])
+        for label in ("floor", "--diff", "--fix"):
+            ratio = base / min(times[label])
+            verdict = "" if label == "floor" else (
+                f"{ratio:5.2f} x floor (target {FIX_TARGET}) "
+                f"{'met' if ratio >= FIX_TARGET else 'NOT met'}"
+            )
+            print(f"  {size:>9,} lines {label:<8}{spread(times[label])}  {verdict}")
+            if label != "floor":
+                per_line[label].append(min(times[label]) / size)
+    if len(sizes) > 1:
+        for label, each in per_line.items():
+            print(f"  {label}: time per line at {sizes[-1]:,} / at {sizes[0]:,} lines "
+                  f"{each[-1] / each[0]:5.2f} (1.0 is linear)")
+
+
+def check_memory(lines: int, tmp: Path) -> None:
+    """Peak RSS of adstxt-check on a big file, in each output format."""
+    path = tmp / "memory" / "ads.txt"
+    path.parent.mkdir(exist_ok=True)
+    with path.open("w", encoding="utf-8") as out:
+        for line in generate_lines(lines):
+            out.write(line + "\n")
+    cli = str(Path(sys.executable).with_name("adstxt-check"))
+    print(f"\nPeak memory of adstxt-check on {lines:,} lines "
+          f"({path.stat().st_size / 1e6:,.0f} MB):")
+    for output_format in ("concise", "full", "json", "github", "sarif"):
+        took, peak = measured([cli, "--output-format", output_format, str(path)])
+        verdict = "met" if peak < CHECK_MB_TARGET else "NOT met"
+        print(f"  {output_format:<8}{peak:6.0f} MB, {took:6.1f} s "
+              f"(target < {CHECK_MB_TARGET} MB) {verdict}")
+    path.unlink()
+
+
 def describe_machine() -> str:
     cpu = platform.processor() or platform.machine()
     try:
@@ -330,6 +468,12 @@ def main() -> None:
                         help="also stream-check a generated file of this many lines")
     parser.add_argument("--no-cli", action="store_true", help="skip the start-up timings")
     parser.add_argument("--no-corpus", action="store_true", help="skip the real-file corpus")
+    parser.add_argument("--process-lines", type=int, default=1_000_000,
+                        help="lines of the file checked by whole processes (0: skip)")
+    parser.add_argument("--fix-sizes", default="100000,200000",
+                        help="file sizes for --diff and --fix (empty: skip)")
+    parser.add_argument("--memory-lines", type=int, default=3_000_000,
+                        help="lines of the file for adstxt-check's peak memory (0: skip)")
     args = parser.parse_args()
     print(describe_machine())
     with tempfile.TemporaryDirectory(prefix="adstxt-bench-") as name:
@@ -344,6 +488,12 @@ def main() -> None:
         if not args.no_corpus:
             corpus()
         pathological(16_000)
+        if args.process_lines:
+            processes(args.process_lines, args.repeat, tmp)
+        if args.fix_sizes:
+            fixing([int(s) for s in args.fix_sizes.split(",")], args.repeat, tmp)
+        if args.memory_lines:
+            check_memory(args.memory_lines, tmp)
         if args.stream_lines:
             big_stream(args.stream_lines, tmp)
 

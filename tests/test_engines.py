@@ -45,7 +45,7 @@ needs_compiled = pytest.mark.skipif(
 
 
 def _outcome(engine_class: type[_engine.Engine], source: str | bytes, kind: str) -> tuple:
-    engine, text, encoding = _api._run(
+    engine, text = _api._run(
         source, None, kind, None, keep_records=True, engine_class=engine_class  # type: ignore[arg-type]
     )
     return (
@@ -56,8 +56,8 @@ def _outcome(engine_class: type[_engine.Engine], source: str | bytes, kind: str)
         engine.line_count,
         engine.record_count,
         engine.not_ads_txt,
-        text,
-        encoding,
+        text.document,
+        text.encoding,
     )
 
 

@@ -30,6 +30,7 @@ LAYERS: dict[str, tuple[str, ...]] = {
         "adstxt._linetext",
         "adstxt._lookalikes",
         "adstxt._sniff",
+        "adstxt._text",
     ),
     "model": (
         "adstxt.diagnostics",
@@ -59,7 +60,12 @@ LAYERS: dict[str, tuple[str, ...]] = {
         "adstxt.sellers",
         "adstxt.sellers.*",
     ),
-    "renderers": ("adstxt._report", "adstxt._rulesdoc", "adstxt._speccoverage"),
+    "renderers": (
+        "adstxt._report",
+        "adstxt._diff",
+        "adstxt._rulesdoc",
+        "adstxt._speccoverage",
+    ),
     "cli": ("adstxt.cli", "adstxt.crawl", "adstxt._commands", "adstxt._clidoc", "adstxt.__main__"),
 }
 

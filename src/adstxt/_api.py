@@ -11,6 +11,7 @@ from typing import BinaryIO, Final
 
 from adstxt import _decode, _serialize, model
 from adstxt._engine_choice import MAX_LINE, Engine
+from adstxt._text import Text, as_text
 from adstxt.diagnostics import Diagnostic, Fix, Severity
 from adstxt.errors import AdsTxtError
 from adstxt.model import AdsTxt, FileKind, ParseResult, Record, Variable
@@ -96,15 +97,15 @@ def _encoding_diagnostics(encoding: str, bom: bool, damaged: bool = False) -> li
     return found
 
 
-def _mixed_endings(text: str) -> Diagnostic | None:
-    if "\r" not in text:
+def _mixed_endings(text: Text) -> Diagnostic | None:
+    if "\r" not in text.document:
         return None  # only LF: one quick scan instead of three counts
-    lf, crlf, cr = _decode.line_ending_counts(text)
+    lf, crlf, cr = _decode.line_ending_counts(text.document)
     if (lf > 0) + (crlf > 0) + (cr > 0) < 2:
         return None
     counts = {"\n": lf, "\r\n": crlf, "\r": cr}
     usual: str | None = None
-    for number, (_, ending) in enumerate(_decode.split_lines_keepends(text), start=1):
+    for number, ending in enumerate(text.endings, start=1):
         if usual is None:
             usual = ending
         elif ending and ending != usual:
@@ -149,48 +150,25 @@ def _collector_paused() -> Iterator[None]:
 
 
 def _run(
-    source: str | bytes, filename: str | os.PathLike[str] | None, kind: FileKind | None,
+    source: str | bytes | Text, filename: str | os.PathLike[str] | None, kind: FileKind | None,
     domain: str | None, keep_records: bool, engine_class: type[Engine] = Engine,
-) -> tuple[Engine, str, str]:
+) -> tuple[Engine, Text]:
     """Check a whole file; ``engine_class`` lets the tests compare the two engines."""
-    if isinstance(source, str) and not source.isascii() and _decode.LONE_SURROGATE.search(source):
-        # Text holding lone surrogates cannot exist in a file: check its UTF-8 bytes instead,
-        # where they show up (and are reported) as invalid byte sequences.
-        source = source.encode("utf-8", "surrogatepass")
-    if isinstance(source, str):
-        text, encoding, prefix = source, "utf-8", []
-        if text.startswith("\ufeff"):
-            text = text[1:]
-            prefix = _encoding_diagnostics("utf-8", True)
-        invalid = False
-    else:
-        decoded = _decode.decode(bytes(source))
-        text, encoding, invalid = decoded.text, decoded.encoding, decoded.invalid
-        prefix = _encoding_diagnostics(decoded.encoding, decoded.bom, decoded.invalid)
+    text = as_text(source)
     engine = engine_class(
         kind=kind or kind_for(filename), root_domain=domain, keep_records=keep_records
     )
-    engine.diagnostics.extend(prefix)
-    lines = _decode.split_lines(text)
-    offsets = None
-    if invalid and encoding == "utf-8":
-        offsets = []
-        position = len(b"\xef\xbb\xbf") if prefix else 0
-        for body, ending in _decode.split_lines_keepends(text):
-            offsets.append(position)
-            position += len(body.encode("utf-8", "surrogateescape")) + len(ending)
-    engine.feed(lines, offsets, plain=_decode.is_plain(text))
+    engine.diagnostics.extend(_encoding_diagnostics(text.encoding, text.bom, text.invalid))
+    engine.feed(text.lines, text.byte_offsets(), plain=_decode.is_plain(text.body))
     engine.finish()
     mixed = _mixed_endings(text)
     if mixed is not None:
         engine.diagnostics.append(mixed)
-    if invalid:
-        text = _decode.clean_surrogates(text)
-    return engine, text, encoding
+    return engine, text
 
 
 def parse(
-    source: str | bytes, *, filename: str | os.PathLike[str] | None = None,
+    source: str | bytes | Text, *, filename: str | os.PathLike[str] | None = None,
     kind: FileKind | None = None, domain: str | None = None,
 ) -> ParseResult:
     """Parse and check a whole ads.txt or app-ads.txt file. Never raises on bad content.
@@ -205,25 +183,25 @@ def parse(
     (True, 'mgid.com')
     """
     with _collector_paused():
-        engine, text, encoding = _run(source, filename, kind, domain, keep_records=True)
+        engine, text = _run(source, filename, kind, domain, keep_records=True)
         return ParseResult(
             records=tuple(engine.records),
             variables=tuple(engine.variables),
             comments=tuple(engine.comments),
             diagnostics=tuple(sorted(engine.diagnostics, key=_REPORT_ORDER)),
             kind=engine.kind,
-            encoding=encoding,
-            text=text,
+            encoding=text.encoding,
+            text=_decode.clean_surrogates(text.body) if text.invalid else text.body,
         )
 
 
 def check(
-    source: str | bytes, *, filename: str | os.PathLike[str] | None = None,
+    source: str | bytes | Text, *, filename: str | os.PathLike[str] | None = None,
     kind: FileKind | None = None, domain: str | None = None,
 ) -> tuple[Diagnostic, ...]:
     """Only the diagnostics of :func:`parse`, without building record objects (faster)."""
     with _collector_paused():
-        engine, _, _ = _run(source, filename, kind, domain, keep_records=False)
+        engine, _ = _run(source, filename, kind, domain, keep_records=False)
         return tuple(sorted(engine.diagnostics, key=_REPORT_ORDER))
 
 

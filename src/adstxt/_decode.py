@@ -146,7 +146,7 @@ def _byte_length(text: str, errors: str) -> int:
 
 def iter_decoded_lines(
     stream: BinaryIO, head: bytes, encoding: str, max_line: int, chunk_size: int = 1 << 20,
-    start: int = 0,
+    start: int = 0, lengths: dict[int, int] | None = None,
 ) -> Iterator[tuple[list[str], list[int], list[str]]]:
     """Decode ``stream`` incrementally and yield batches of complete lines.
 
@@ -156,7 +156,9 @@ def iter_decoded_lines(
     UTF-8, and left empty for a batch with no invalid byte, where none is needed), and each
     line's ending. A line longer than
     ``max_line`` characters is cut to ``max_line + 1`` characters while it is read, so memory
-    stays bounded however long it is; the checker reports such lines as too long.
+    stays bounded however long it is; the checker reports such lines as too long. When
+    ``lengths`` is given, it receives the true length in characters of each line that was
+    cut, by line number (1-based).
     """
     errors = "surrogateescape" if encoding == "utf-8" else "replace"
     decoder = codecs.getincrementaldecoder(encoding)(errors)
@@ -164,6 +166,8 @@ def iter_decoded_lines(
     limit = max_line + 1
     pending = ""  # the start of a line whose end has not been read yet
     dropped = 0  # bytes cut from ``pending`` because the line is overlong
+    dropped_chars = 0  # and how many characters they were
+    emitted = 0  # lines yielded so far
     offset = start  # byte offset of the start of ``pending``
     chunk = head
     final = not head
@@ -188,8 +192,16 @@ def iter_decoded_lines(
                 else:
                     lines.pop()
                     endings = ["\n"] * len(lines)
+                if dropped_chars and lengths is not None:
+                    lengths[emitted + 1] = len(lines[0]) + dropped_chars
                 if max(map(len, lines)) > limit:
+                    if lengths is not None:
+                        for index, line in enumerate(lines):
+                            if len(line) > limit:
+                                lengths.setdefault(emitted + index + 1, len(line) + (
+                                    dropped_chars if not index else 0))
                     lines = [line[:limit] for line in lines]
+                dropped_chars = 0
                 if utf8:
                     offset += _byte_length(text[:start], errors) + dropped
                     dropped = 0
@@ -198,6 +210,9 @@ def iter_decoded_lines(
             if ending == "\r" and match.end() == len(text) and not final:
                 break  # possibly the first half of a CRLF split across two chunks
             line = text[start : match.start()]
+            if lengths is not None and (dropped_chars or len(line) > limit):
+                lengths[emitted + len(lines) + 1] = len(line) + dropped_chars
+            dropped_chars = 0
             lines.append(line[:limit])
             offsets.append(offset)
             endings.append(ending)
@@ -208,14 +223,18 @@ def iter_decoded_lines(
         pending = text[start:]
         if final:
             if pending:
+                if lengths is not None and (dropped_chars or len(pending) > limit):
+                    lengths[emitted + len(lines) + 1] = len(pending) + dropped_chars
                 lines.append(pending[:limit])
                 offsets.append(offset)
                 endings.append("")
         elif len(pending) > limit:
             if utf8:
                 dropped += _byte_length(pending[limit:], errors)
+            dropped_chars += len(pending) - limit
             pending = pending[:limit]
         if lines:
+            emitted += len(lines)
             yield lines, offsets, endings
         if final:
             return

@@ -9,14 +9,19 @@ from __future__ import annotations
 
 import unicodedata
 from collections import Counter
-from collections.abc import Iterable, Sequence
-from typing import Any
+from collections.abc import Iterable, Iterator, Sequence
+from json.encoder import encode_basestring_ascii as _encode_string
+from typing import IO, Any, TextIO
 
 import attrs
 
-from adstxt._lint import decoded_lines
-from adstxt._version import __version__
-from adstxt.diagnostics import Diagnostic, Severity
+from adstxt._text import Text, as_text
+from adstxt.diagnostics import (
+    Diagnostic,
+    Severity,
+    fast_positional_diagnostic,
+    fast_positional_fix,
+)
 from adstxt.rules import RULES, Rule
 
 __all__ = [
@@ -84,15 +89,14 @@ class FileReport:
     """The diagnostics of one checked file, and its bytes for showing source lines."""
 
     path: str
-    diagnostics: Sequence[Diagnostic]
-    source: bytes | str = b""
-    _lines: list[str] | None = attrs.field(default=None, init=False, repr=False)
+    diagnostics: Sequence[Diagnostic] | Spooled
+    source: bytes | str | Text = b""
 
     def line(self, number: int) -> str:
         """The text of line ``number`` (1-based), or ``""`` past the end."""
-        if self._lines is None:
-            self._lines = decoded_lines(self.source)
-        return self._lines[number - 1] if 0 < number <= len(self._lines) else ""
+        if not isinstance(self.source, Text):
+            self.source = as_text(self.source)  # decoded once, on first use
+        return self.source.line(number)
 
 
 def _fix_note(diagnostic: Diagnostic) -> str:
@@ -102,16 +106,8 @@ def _fix_note(diagnostic: Diagnostic) -> str:
     return f"{kind}: {diagnostic.fix.description}"
 
 
-def _concise(reports: Iterable[FileReport], style: Style) -> str:
-    out = []
-    for report in reports:
-        path = style.paint(escape(report.path), "1")
-        for d in report.diagnostics:
-            out.append(
-                f"{path}:{d.line}:{d.column}: {style.severity(d.code, d.severity)} "
-                f"{escape(d.message)}\n"
-            )
-    return "".join(out)
+def _concise(path: str, d: Diagnostic, style: Style) -> str:
+    return f"{path}:{d.line}:{d.column}: {style.severity(d.code, d.severity)} {escape(d.message)}\n"
 
 
 def _caret_line(line: str, diagnostic: Diagnostic) -> tuple[str, str]:
@@ -130,31 +126,26 @@ def _caret_line(line: str, diagnostic: Diagnostic) -> tuple[str, str]:
     return text, marker
 
 
-def _full(reports: Iterable[FileReport], style: Style) -> str:
-    out = []
-    for report in reports:
-        path = escape(report.path)
-        for d in report.diagnostics:
-            rule = RULES[d.code]
-            head = (
-                f"{style.paint(path, '1')}:{d.line}:{d.column}: "
-                f"{style.severity(f'{d.severity.value}[{d.code}]', d.severity)} {rule.name}"
-            )
-            out.append(head + "\n")
-            out.append(f"  {escape(d.message)}\n")
-            source, marker = _caret_line(report.line(d.line), d)
-            gutter = str(d.line)
-            pad = " " * len(gutter)
-            out.append(f"  {pad} |\n  {gutter} | {source}\n  {pad} | ")
-            out.append(style.severity(marker, d.severity) + "\n")
-            if d.pointer is not None:
-                out.append(f"  {pad} = at JSON pointer {escape(d.pointer)}\n")
-            if d.hint:
-                out.append(f"  {pad} = hint: {escape(d.hint)}\n")
-            note = _fix_note(d)
-            if note:
-                out.append(f"  {pad} = {escape(note)}\n")
-            out.append("\n")
+def _full(path: str, d: Diagnostic, line: str, style: Style) -> str:
+    rule = RULES[d.code]
+    out = [
+        f"{style.paint(path, '1')}:{d.line}:{d.column}: "
+        f"{style.severity(f'{d.severity.value}[{d.code}]', d.severity)} {rule.name}\n",
+        f"  {escape(d.message)}\n",
+    ]
+    source, marker = _caret_line(line, d)
+    gutter = str(d.line)
+    pad = " " * len(gutter)
+    out.append(f"  {pad} |\n  {gutter} | {source}\n  {pad} | ")
+    out.append(style.severity(marker, d.severity) + "\n")
+    if d.pointer is not None:
+        out.append(f"  {pad} = at JSON pointer {escape(d.pointer)}\n")
+    if d.hint:
+        out.append(f"  {pad} = hint: {escape(d.hint)}\n")
+    note = _fix_note(d)
+    if note:
+        out.append(f"  {pad} = {escape(note)}\n")
+    out.append("\n")
     return "".join(out)
 
 
@@ -173,28 +164,56 @@ def _fix_object(diagnostic: Diagnostic) -> dict[str, Any] | None:
     }
 
 
-def _json(reports: Iterable[FileReport]) -> str:
-    import json
+def _value(value: str | int | bool | None) -> str:
+    """A JSON scalar as ``json.dumps`` writes it (ASCII, so every character from the checked
+    file is an escape sequence)."""
+    if value is None:
+        return "null"
+    if value is True:
+        return "true"
+    if value is False:
+        return "false"
+    if isinstance(value, int):
+        return str(value)
+    return _encode_string(value)
 
-    items = [
-        {
-            "path": report.path,
-            "line": d.line,
-            "column": d.column,
-            "end_column": d.end_column,
-            "code": d.code,
-            "name": d.name,
-            "severity": d.severity.value,
-            "message": d.message,
-            "hint": d.hint,
-            "fix": _fix_object(d),
-            "pointer": d.pointer,
-        }
-        for report in reports
-        for d in report.diagnostics
-    ]
-    # ensure_ascii keeps every character from the checked file as an escape sequence.
-    return json.dumps(items, indent=2, ensure_ascii=True) + "\n"
+
+def _json(path: str, d: Diagnostic) -> str:
+    """One diagnostic as the JSON output's list shows it (indented as a list item).
+
+    Written field by field, exactly as ``json.dumps(..., indent=2)`` lays it out: with an
+    indent, the standard library encodes in Python, several times slower on a large report.
+    """
+    fix = d.fix
+    if fix is None:
+        fix_text = "null"
+    else:
+        fix_text = (
+            "{\n"
+            f'      "replacement": {_encode_string(fix.replacement)},\n'
+            f'      "safe": {_value(fix.safe)},\n'
+            f'      "description": {_encode_string(fix.description)},\n'
+            f'      "line": {fix.line},\n'
+            f'      "column": {fix.column},\n'
+            f'      "end_line": {fix.end_line},\n'
+            f'      "end_column": {fix.end_column}\n'
+            "    }"
+        )
+    return (
+        "  {\n"
+        f'    "path": {_encode_string(path)},\n'
+        f'    "line": {d.line},\n'
+        f'    "column": {d.column},\n'
+        f'    "end_column": {d.end_column},\n'
+        f'    "code": {_encode_string(d.code)},\n'
+        f'    "name": {_encode_string(d.name)},\n'
+        f'    "severity": {_encode_string(d.severity.value)},\n'
+        f'    "message": {_encode_string(d.message)},\n'
+        f'    "hint": {_value(d.hint)},\n'
+        f'    "fix": {fix_text},\n'
+        f'    "pointer": {_value(d.pointer)}\n'
+        "  }"
+    )
 
 
 def _github_data(text: str) -> str:
@@ -205,20 +224,17 @@ def _github_property(text: str) -> str:
     return _github_data(text).replace(":", "%3A").replace(",", "%2C")
 
 
-def _github(reports: Iterable[FileReport]) -> str:
-    levels = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "notice"}
-    out = []
-    for report in reports:
-        path = _github_property(report.path)
-        for d in report.diagnostics:
-            end = f",endColumn={d.end_column}" if d.end_column > d.column else ""
-            title = _github_property(f"{d.code} {d.name}")
-            message = d.message + (f" (hint: {d.hint})" if d.hint else "")
-            out.append(
-                f"::{levels[d.severity]} file={path},line={d.line},col={d.column}{end},"
-                f"title={title}::{_github_data(message)}\n"
-            )
-    return "".join(out)
+_GITHUB_LEVELS = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "notice"}
+
+
+def _github(path: str, d: Diagnostic) -> str:
+    end = f",endColumn={d.end_column}" if d.end_column > d.column else ""
+    title = _github_property(f"{d.code} {d.name}")
+    message = d.message + (f" (hint: {d.hint})" if d.hint else "")
+    return (
+        f"::{_GITHUB_LEVELS[d.severity]} file={path},line={d.line},col={d.column}{end},"
+        f"title={title}::{_github_data(message)}\n"
+    )
 
 
 # What RFC 3986 allows in a URI (percent-escapes included); anything else is not a URI.
@@ -283,44 +299,66 @@ def _sarif_rule(rule: Rule, base: str | None) -> dict[str, Any]:
     return descriptor
 
 
-def _sarif(reports: Sequence[FileReport]) -> str:
-    import json
+def _sarif_uri(name: str) -> str:
     from pathlib import Path
     from urllib.parse import quote
 
+    path = Path(name)
+    # Relative paths stay relative to the checkout, as code scanning expects.
+    return path.as_uri() if path.is_absolute() else quote(path.as_posix(), safe="/")
+
+
+def _sarif_result(uri: str, d: Diagnostic, index: dict[str, int]) -> str:
+    """One result, indented as an item of the run's results (laid out as ``json.dumps``
+    with an indent does, written directly for speed: see :func:`_json`)."""
+    end = f",\n{_SARIF_INDENT}          \"endColumn\": {d.end_column}" if (
+        d.end_column > d.column
+    ) else ""
+    text = escape(d.message) + (f" (hint: {escape(d.hint)})" if d.hint else "")
+    pad = _SARIF_INDENT
+    return (
+        f"{pad}{{\n"
+        f'{pad}  "ruleId": {_encode_string(d.code)},\n'
+        f'{pad}  "ruleIndex": {index[d.code]},\n'
+        f'{pad}  "level": "{_SARIF_LEVELS[d.severity]}",\n'
+        f'{pad}  "message": {{\n'
+        f'{pad}    "text": {_encode_string(text)}\n'
+        f"{pad}  }},\n"
+        f'{pad}  "locations": [\n'
+        f"{pad}    {{\n"
+        f'{pad}      "physicalLocation": {{\n'
+        f'{pad}        "artifactLocation": {{\n'
+        f'{pad}          "uri": {_encode_string(uri)}\n'
+        f"{pad}        }},\n"
+        f'{pad}        "region": {{\n'
+        f'{pad}          "startLine": {d.line},\n'
+        f'{pad}          "startColumn": {d.column}{end}\n'
+        f"{pad}        }}\n"
+        f"{pad}      }}\n"
+        f"{pad}    }}\n"
+        f"{pad}  ]\n"
+        f"{pad}}}"
+    )
+
+
+#: How deep a result sits in the SARIF log: top object, runs, one run, results.
+_SARIF_INDENT = " " * 8
+_SARIF_RESULTS = '"results": []'
+
+
+def _sarif_frame(fired: Iterable[str]) -> tuple[str, str, dict[str, int]]:
+    """The SARIF log around its results: what comes before them, after them, and each
+    rule's index in the rules described."""
+    import json
+
+    from adstxt import __version__
     # Only the rules that fired are described (SARIF does not require the rest), in
     # registry order so the log is the same whatever order the files were checked in.
-    fired = {d.code for report in reports for d in report.diagnostics}
+    fired = set(fired)
     codes = [code for code in RULES if code in fired]
     index = {code: number for number, code in enumerate(codes)}
     base = _docs_base() if codes else None  # read (and warned about) only when a rule links
     rules = [_sarif_rule(RULES[code], base) for code in codes]
-    results = []
-    for report in reports:
-        path = Path(report.path)
-        # Relative paths stay relative to the checkout, as code scanning expects.
-        uri = path.as_uri() if path.is_absolute() else quote(path.as_posix(), safe="/")
-        for d in report.diagnostics:
-            region: dict[str, int] = {"startLine": d.line, "startColumn": d.column}
-            if d.end_column > d.column:
-                region["endColumn"] = d.end_column
-            text = escape(d.message) + (f" (hint: {escape(d.hint)})" if d.hint else "")
-            results.append(
-                {
-                    "ruleId": d.code,
-                    "ruleIndex": index[d.code],
-                    "level": _SARIF_LEVELS[d.severity],
-                    "message": {"text": text},
-                    "locations": [
-                        {
-                            "physicalLocation": {
-                                "artifactLocation": {"uri": uri},
-                                "region": region,
-                            }
-                        }
-                    ],
-                }
-            )
     document = {
         "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
         "version": "2.1.0",
@@ -335,36 +373,156 @@ def _sarif(reports: Sequence[FileReport]) -> str:
                     }
                 },
                 "columnKind": "unicodeCodePoints",
-                "results": results,
+                "results": [],
             }
         ],
     }
-    return json.dumps(document, indent=2, ensure_ascii=True) + "\n"
+    text = json.dumps(document, indent=2, ensure_ascii=True) + "\n"
+    # The results are the last member, so the one empty list is theirs; it is written
+    # out item by item in between.
+    cut = text.rindex(_SARIF_RESULTS) + len(_SARIF_RESULTS) - 1
+    return text[:cut], text[cut:], index
+
+
+Item = tuple[Diagnostic, str]
+
+
+class Writer:
+    """Writes the findings of file after file in one output format, as they come.
+
+    ``fired`` is every code that will be written (the SARIF log describes those rules
+    before its results). Each file's items are (diagnostic, its source line) pairs; the
+    line is only read by the full format.
+    """
+
+    def __init__(
+        self, out: TextIO, output_format: str, style: Style, fired: Iterable[str] = ()
+    ) -> None:
+        if output_format not in ("concise", "full", "json", "github", "sarif"):
+            raise ValueError(f"unknown output format {output_format!r}")
+        self.out = out
+        self.format = output_format
+        self.style = style
+        self._count = 0
+        self._tail = ""
+        self._index: dict[str, int] = {}
+        if output_format == "json":
+            self._tail = "\n]\n"
+        elif output_format == "sarif":
+            head, self._tail, self._index = _sarif_frame(fired)
+            out.write(head)
+
+    def file(self, name: str, items: Iterable[Item]) -> None:
+        """Write one file's findings (in the order given)."""
+        write = self.out.write
+        style = self.style
+        if self.format == "concise":
+            path = style.paint(escape(name), "1")
+            for d, _ in items:
+                write(_concise(path, d, style))
+        elif self.format == "full":
+            path = escape(name)
+            for d, line in items:
+                write(_full(path, d, line, style))
+        elif self.format == "github":
+            path = _github_property(name)
+            for d, _ in items:
+                write(_github(path, d))
+        elif self.format == "json":
+            for d, _ in items:
+                write(",\n" if self._count else "[\n")
+                self._count += 1
+                write(_json(name, d))
+        else:
+            uri = _sarif_uri(name)
+            for d, _ in items:
+                write(",\n" if self._count else "\n")
+                self._count += 1
+                write(_sarif_result(uri, d, self._index))
+
+    def close(self) -> None:
+        """Write what follows the last finding."""
+        if self.format == "json":
+            self.out.write(self._tail if self._count else "[]\n")
+        elif self.format == "sarif":
+            self.out.write(("\n      " if self._count else "") + self._tail)
+
+
+def _items(report: FileReport) -> Iterator[Item]:
+    if isinstance(report.diagnostics, Spooled):
+        yield from report.diagnostics.items()
+        return
+    for d in report.diagnostics:
+        yield d, report.line(d.line)
+
+
+def write(
+    out: TextIO, reports: Sequence[FileReport], output_format: str, style: Style
+) -> None:
+    """Write all diagnostics of all files in one output format."""
+    fired: set[str] = set()
+    if output_format == "sarif":
+        for report in reports:
+            fired.update(tally(report).codes)
+    writer = Writer(out, output_format, style, fired)
+    for report in reports:
+        writer.file(report.path, _items(report))
+    writer.close()
 
 
 def render(reports: Sequence[FileReport], output_format: str, style: Style) -> str:
     """All diagnostics of all files in one output format."""
-    if output_format == "concise":
-        return _concise(reports, style)
-    if output_format == "full":
-        return _full(reports, style)
-    if output_format == "json":
-        return _json(reports)
-    if output_format == "github":
-        return _github(reports)
-    if output_format == "sarif":
-        return _sarif(reports)
-    raise ValueError(f"unknown output format {output_format!r}")
+    import io
+
+    out = io.StringIO()
+    write(out, reports, output_format, style)
+    return out.getvalue()
 
 
 def _plural(count: int, word: str) -> str:
     return f"{count} {word}{'' if count == 1 or word == 'info' else 's'}"
 
 
+@attrs.define
+class Tally:
+    """How many findings of each severity and code a file has, and which are fixable."""
+
+    severities: Counter[Severity] = attrs.field(factory=Counter)
+    codes: Counter[str] = attrs.field(factory=Counter)
+    fixable: int = 0
+    fixable_codes: set[str] = attrs.field(factory=set)
+
+    def add(self, diagnostics: Iterable[Diagnostic]) -> None:
+        """Count more findings."""
+        for d in diagnostics:
+            self.severities[d.severity] += 1
+            self.codes[d.code] += 1
+            if d.fix is not None and d.fix.safe:
+                self.fixable += 1
+                self.fixable_codes.add(d.code)
+
+    def worst(self) -> int:
+        """The highest severity rank counted (-1 when there is none)."""
+        return max((severity.rank for severity in self.severities), default=-1)
+
+
+def tally(report: FileReport) -> Tally:
+    """The counts of a report's findings."""
+    if isinstance(report.diagnostics, Spooled):
+        return report.diagnostics.tally
+    counts = Tally()
+    counts.add(report.diagnostics)
+    return counts
+
+
 def summary_line(reports: Sequence[FileReport], *, fixed: int = 0) -> str:
     """``Checked 3 files: 1 error, 2 warnings, 0 info; 2 fixable with --fix.``"""
-    counts = Counter(d.severity for r in reports for d in r.diagnostics)
-    fixable = sum(1 for r in reports for d in r.diagnostics if d.fix is not None and d.fix.safe)
+    counts: Counter[Severity] = Counter()
+    fixable = 0
+    for report in reports:
+        each = tally(report)
+        counts.update(each.severities)
+        fixable += each.fixable
     text = (
         f"Checked {_plural(len(reports), 'file')}: {_plural(counts[Severity.ERROR], 'error')}, "
         f"{_plural(counts[Severity.WARNING], 'warning')}, {_plural(counts[Severity.INFO], 'info')}"
@@ -378,13 +536,134 @@ def summary_line(reports: Sequence[FileReport], *, fixed: int = 0) -> str:
 
 def render_statistics(reports: Sequence[FileReport]) -> str:
     """One line per code: how often it was reported, its name, and ``[*]`` when fixable."""
-    counts = Counter(d.code for r in reports for d in r.diagnostics)
-    fixable = {
-        d.code for r in reports for d in r.diagnostics if d.fix is not None and d.fix.safe
-    }
+    counts: Counter[str] = Counter()
+    fixable: set[str] = set()
+    for report in reports:
+        each = tally(report)
+        counts.update(each.codes)
+        fixable |= each.fixable_codes
     width = max((len(str(n)) for n in counts.values()), default=1)
     lines = []
     for code, count in sorted(counts.items(), key=lambda item: (-item[1], item[0])):
         mark = "[*]" if code in fixable else "   "
         lines.append(f"{count:>{width}}  {code}  {mark} {RULES[code].name}\n")
     return "".join(lines)
+
+
+class Spooled:
+    """A file's findings, in report order, kept on disk once they are many.
+
+    A large file's findings can take more memory than the rest of its check: past
+    :data:`HOLD` of them, they are written batch by batch to a temporary file, and read
+    back one batch at a time when they are reported. Findings found only at the end of the
+    file (whole-file findings, unused suppressions) are few; they are kept in memory and
+    merged in by position.
+    """
+
+    #: How many findings are kept in memory before they go to disk.
+    HOLD = 20_000
+
+    def __init__(self) -> None:
+        self._file: IO[bytes] | None = None
+        #: Each batch, or None for one written to the file; and its last sort key, for
+        #: placing the late findings.
+        self._batches: list[list[Item] | None] = []
+        self._ends: list[tuple[int, int, str]] = []
+        self._held = 0
+        self._late: list[Item] = []
+        self.tally = Tally()
+
+    def add(self, items: list[Item]) -> None:
+        """Store a batch of findings, which follow every earlier batch in report order."""
+        if not items:
+            return
+        self.tally.add(d for d, _ in items)
+        last = items[-1][0]
+        self._ends.append((last.line, last.column, last.code))
+        self._batches.append(items)
+        self._held += len(items)
+        if self._held > self.HOLD:
+            self._spill()
+
+    def _spill(self) -> None:
+        import pickle
+        import tempfile
+
+        if self._file is None:
+            self._file = tempfile.TemporaryFile()  # noqa: SIM115  # closed by close()
+        for number, batch in enumerate(self._batches):
+            if batch is not None:
+                rows = [(*_row(d), line) for d, line in batch]
+                pickle.dump(rows, self._file, pickle.HIGHEST_PROTOCOL)
+                self._batches[number] = None
+        self._held = 0
+
+    def finish(self, late: Sequence[Item]) -> None:
+        """Add the findings that could only be known at the end, in report order."""
+        self.tally.add(d for d, _ in late)
+        self._late = list(late)
+
+    def __len__(self) -> int:
+        return sum(self.tally.codes.values())
+
+    def __iter__(self) -> Iterator[Diagnostic]:
+        return (d for d, _ in self.items())
+
+    def items(self) -> Iterator[Item]:
+        """Every finding with its line, in report order."""
+        import heapq
+        import pickle
+
+        if self._file is not None:
+            self._file.seek(0)
+        late = self._late
+        for held, end in zip(self._batches, self._ends, strict=True):
+            if held is None:
+                assert self._file is not None
+                rows = pickle.load(self._file)  # written by this process
+                batch = [(_diagnostic(row), row[-1]) for row in rows]
+            else:
+                batch = held
+            if late and _key(late[0]) <= end:
+                here = [item for item in late if _key(item) <= end]
+                late = late[len(here) :]
+                yield from heapq.merge(batch, here, key=_key)
+            else:
+                yield from batch
+        yield from late
+
+    def close(self) -> None:
+        """Delete the temporary file, if there is one."""
+        if self._file is not None:
+            self._file.close()
+
+
+def _key(item: Item) -> tuple[int, int, str]:
+    d = item[0]
+    return (d.line, d.column, d.code)
+
+
+Row = tuple[Any, ...]
+
+
+def _row(d: Diagnostic) -> Row:
+    fix = d.fix
+    return (
+        d.code, d.severity.value, d.line, d.column, d.end_column, d.message, d.hint,
+        None if fix is None else (
+            fix.replacement, fix.safe, fix.description, fix.line, fix.column, fix.end_line,
+            fix.end_column,
+        ),
+    )
+
+
+_SEVERITIES = {severity.value: severity for severity in Severity}
+
+
+def _diagnostic(row: Row) -> Diagnostic:
+    fix = row[7]
+    # Positional fast constructors: every spooled finding is read back through here.
+    return fast_positional_diagnostic(
+        row[0], _SEVERITIES[row[1]], row[2], row[3], row[4], row[5], row[6],
+        None if fix is None else fast_positional_fix(*fix),
+    )

@@ -26,11 +26,21 @@ from adstxt._config import (
     forget_found_configs,
     load_config,
 )
-from adstxt._report import FileReport, Style, escape, render, render_statistics, summary_line
+from adstxt._report import (
+    FileReport,
+    Style,
+    escape,
+    render_statistics,
+    summary_line,
+    tally,
+    write,
+)
 from adstxt._settings import Settings, expand_selector, normalize_domain
 from adstxt.diagnostics import Diagnostic
 
 if TYPE_CHECKING:
+    from adstxt._report import Spooled
+    from adstxt._text import Text
     from adstxt.fetch import ConnectTo
     from adstxt.sellers import SellersSource
 
@@ -274,6 +284,8 @@ class _Run:
         self.changed_files = 0
         self.fixed = 0
         self.sellers = self._sellers_source()
+        #: The findings of streamed files, on disk until they are reported.
+        self.spools: list[Spooled] = []
 
     def _sellers_source(self) -> SellersSource | None:
         if self.args.sellers_json is not None and self.args.fetch_sellers:
@@ -366,7 +378,12 @@ class _Run:
             self.failed_inputs = True
             return None
 
-    def check(self, path: str) -> tuple[FileReport, Settings] | None:
+    def check(self, path: str, output_format: str) -> tuple[FileReport, Settings] | None:
+        if (
+            path != _STDIN and not (self.args.fix or self.args.diff) and self.sellers is None
+            and os.path.isfile(path)  # read twice: a pipe or a FIFO is read whole
+        ):
+            return self.check_streamed(path, output_format)
         data = self.read(path)
         if data is None:
             return None
@@ -378,13 +395,62 @@ class _Run:
 
             found = parse_sellers(data, filename=filename).diagnostics
             return FileReport(name, settings.apply(found), data), settings
-        if self.args.fix or self.args.diff:
-            data = self.fix(path, data, settings)
-        from adstxt._lint import lint
+        from adstxt._text import Text
 
-        diagnostics = lint(data, filename=filename, kind=self.args.kind, settings=settings,
-                           sellers=self.sellers)
-        return FileReport(name, diagnostics, data), settings
+        # The file is decoded here, once: checking, fixing and reporting all read this.
+        text = Text.from_bytes(data)
+        del data
+        known: Sequence[Diagnostic] | None = None
+        if self.args.fix or self.args.diff:
+            text, known = self.fix(path, text, settings)
+        if known is None or self.sellers is not None:
+            from adstxt._lint import lint
+
+            known = lint(text, filename=filename, kind=self.args.kind, settings=settings,
+                         sellers=self.sellers)
+        return FileReport(name, known, text), settings
+
+    def check_streamed(
+        self, path: str, output_format: str
+    ) -> tuple[FileReport, Settings] | None:
+        """Check a file read in chunks, its findings kept on disk: memory stays bounded
+        whatever the file's size (see :func:`adstxt._lint.lint_stream`)."""
+        from adstxt._lint import lint_stream, scan_suppressions
+        from adstxt._report import Spooled
+
+        settings = self.settings_for(path)
+        spool = Spooled()
+        try:
+            with open(path, "rb") as file:
+                head = file.read(65536)
+                if self.args.kind is None and _maybe_sellers_json(path, head):
+                    from adstxt.sellers import parse as parse_sellers
+
+                    data = head + file.read()
+                    found = parse_sellers(data, filename=path).diagnostics
+                    spool.close()
+                    return FileReport(path, settings.apply(found), data), settings
+                file.seek(0)
+                suppressions = scan_suppressions(file)
+                file.seek(0)
+                full = output_format == "full"
+                for late, items in lint_stream(
+                    file, filename=path, kind=self.args.kind, settings=settings,
+                    suppressions=suppressions, lines=full,
+                    reread=(lambda: open(path, "rb")) if full else None,  # noqa: SIM115
+                ):
+                    if late:
+                        spool.finish(items)
+                    else:
+                        spool.add(items)
+        except OSError as error:
+            spool.close()
+            reason = error.strerror or str(error)
+            print(f"adstxt-check: cannot read {escape(path)}: {reason}", file=sys.stderr)
+            self.failed_inputs = True
+            return None
+        self.spools.append(spool)
+        return FileReport(path, spool), settings
 
     def fetch(self, target: str) -> list[FileReport]:
         """Fetch a site's file (``target`` a domain) or a URL, and check what is served."""
@@ -428,22 +494,31 @@ class _Run:
             reports.append(FileReport(served.final_url or served.url, diagnostics, body))
         return reports
 
-    def fix(self, path: str, data: bytes, settings: Settings) -> bytes:
+    def fix(
+        self, path: str, text: Text, settings: Settings
+    ) -> tuple[Text, Sequence[Diagnostic] | None]:
+        """Fix a file (or show the diff); return the file as it now is and, when known
+        already, its findings."""
         from adstxt._fixer import apply_fixes
 
-        result = apply_fixes(data, filename=None if path == _STDIN else path, kind=self.args.kind,
-                     settings=settings, unsafe=settings.unsafe_fixes)
+        result = apply_fixes(text, filename=None if path == _STDIN else path,
+                             kind=self.args.kind, settings=settings,
+                             unsafe=settings.unsafe_fixes)
         if result.refused:
             print(f"adstxt-check: not fixing {escape(path)}: {result.refused}", file=sys.stderr)
         if not result.changed:
             if self.args.fix and path == _STDIN:
-                sys.stdout.buffer.write(data)
-            return data
+                sys.stdout.buffer.write(result.data)
+            return text, result.first
         self.changed_files += 1
         self.fixed += len(result.applied)
         if self.args.diff:
-            sys.stdout.write(_diff(path, data, result.data))
-            return data
+            from adstxt._diff import unified_diff
+
+            assert result.after is not None
+            sys.stdout.write(unified_diff(path, text, result.after, result.passes))
+            return text, result.first
+        assert result.after is not None
         if path == _STDIN:
             sys.stdout.buffer.write(result.data)
         else:
@@ -457,11 +532,11 @@ class _Run:
                 self.failed_inputs = True
                 self.changed_files -= 1
                 self.fixed -= len(result.applied)
-                return data
+                return text, result.first
             if os.path.islink(path):
                 print(f"adstxt-check: {escape(path)} is a symbolic link; fixed {written}",
                       file=sys.stderr)
-        return result.data
+        return result.after, result.remaining
 
 
 def _maybe_sellers_json(filename: str | None, data: bytes) -> bool:
@@ -475,49 +550,6 @@ def _maybe_sellers_json(filename: str | None, data: bytes) -> bool:
     from adstxt.sellers import is_sellers_json
 
     return is_sellers_json(filename, head=data[:65536])
-
-
-def _diff_lines(data: bytes) -> tuple[list[str], str]:
-    """The file's lines for a diff, made safe to print, and a label for its encoding."""
-    from adstxt import _decode
-
-    decoded = _decode.decode(data)
-    lines = []
-    for body, ending in _decode.split_lines_keepends(decoded.text):
-        # TABs and CRLF/LF endings stay as they are, so the diff can be applied as a patch;
-        # other control characters, lone CRs and unusual spaces are shown as escapes.
-        shown = "\t".join(_visible(part) for part in body.split("\t"))
-        if ending in ("\n", "\r\n"):
-            lines.append(shown + ending)
-        elif ending:
-            lines.append(shown + _visible(ending) + "\n")
-        else:
-            lines.append(shown + "\n\\ No newline at end of file\n")
-    label = decoded.encoding.upper() + (" with a byte-order mark" if decoded.bom else "")
-    return lines, label
-
-
-def _visible(text: str) -> str:
-    text = escape(text)
-    if text.isascii():
-        return text
-    return "".join(
-        f"\\u{ord(c):04x}" if (c.isspace() and c != " ") or 0xD800 <= ord(c) <= 0xDFFF else c
-        for c in text
-    )
-
-
-def _diff(path: str, before: bytes, after: bytes) -> str:
-    import difflib
-
-    old, old_label = _diff_lines(before)
-    new, new_label = _diff_lines(after)
-    name = escape(path)
-    header = f"--- {name}\t({old_label})\n+++ {name}\t({new_label})\n"
-    body = "".join(difflib.unified_diff(old, new, n=3))
-    # unified_diff's own header lines are replaced by one naming the encodings.
-    body = body.split("\n", 2)[2] if body else ""
-    return header + body
 
 
 def _style(choice: str, output_format: str) -> Style:
@@ -566,21 +598,22 @@ def _main(argv: Sequence[str] | None, prog: str) -> int:
         for report in run.fetch(target):
             reports.append(report)
             rank = run.settings_for(_STDIN).failing_rank()
-            failing = failing or any(d.severity.rank >= rank for d in report.diagnostics)
+            failing = failing or tally(report).worst() >= rank
     for path in paths:
-        checked = run.check(path)
+        checked = run.check(path, output_format)
         if checked is None:
             continue
         report, settings = checked
         reports.append(report)
-        rank = settings.failing_rank()
-        failing = failing or any(d.severity.rank >= rank for d in report.diagnostics)
+        failing = failing or tally(report).worst() >= settings.failing_rank()
     out = sys.stderr if args.fix and _STDIN in paths else sys.stdout
     text_format = output_format in ("concise", "full")
     if args.statistics:
         out.write(render_statistics(reports))
     elif not args.diff:
-        out.write(render(reports, output_format, _style(args.color, output_format)))
+        write(out, reports, output_format, _style(args.color, output_format))
+    for spool in run.spools:
+        spool.close()
     if args.diff:
         if run.fixed:
             fixes = "fix" if run.fixed == 1 else "fixes"
