@@ -21,8 +21,9 @@ from collections.abc import Callable
 from typing import Final
 
 from adstxt._decode import is_plain
-from adstxt._domains import DomainAnalysis, analyze_ad_system
+from adstxt._domains import DomainAnalysis
 from adstxt._engine_crossline import CrossLineChecks
+from adstxt._engine_domains import analyze_ad_system
 from adstxt._engine_lines import MAX_LINE, _RecordArgs, _VariableArgs
 from adstxt._engine_memo import (
     _FAST_FIELD,
