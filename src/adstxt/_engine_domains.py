@@ -22,6 +22,8 @@ from adstxt._domains import _SuffixList as SuffixList
 #: Builds a :class:`DomainAnalysis` from its four fields without the named tuple's
 #: interpreted ``__new__``.
 _MAKE: Final[Callable[..., DomainAnalysis]] = tuple.__new__
+#: How many beginnings of domains :attr:`PlainAdSystems.heads` remembers at most.
+_HEADS: Final = 20_000
 
 
 class PlainAdSystems:
@@ -29,18 +31,15 @@ class PlainAdSystems:
     checks: it answers only when they would find nothing to report."""
 
     __slots__ = (
-        "aliases",
-        "canonical",
-        "deletions",
         "end",
-        "families",
         "glued",
-        "misspellings",
+        "heads",
         "root",
         "skeletons",
         "starts",
         "steps",
         "systems",
+        "verdicts",
     )
 
     def __init__(self, reader: SuffixList, steps: tuple[tuple[str, str], ...]) -> None:
@@ -48,13 +47,22 @@ class PlainAdSystems:
         self.end: str = SuffixList._END
         systems = _known.ad_systems()
         self.systems = systems
-        self.canonical: frozenset[str] = frozenset(systems.canonical)
-        self.families: frozenset[str] = frozenset(systems.families)
-        self.aliases: frozenset[str] = frozenset(systems.aliases)
-        self.misspellings: frozenset[str] = frozenset(systems.misspellings)
-        self.deletions: frozenset[str] = frozenset(systems.deletions)
+        skeletons = _lookalikes.known_skeletons()
+        # One look-up for what the full checks decide by name: True for a well-known ad
+        # system (nothing to report), False for an alias, a misspelling, a deletion of one
+        # character or the skeleton of a well-known name (the full checks decide), which
+        # they decide in that order; a name in neither table goes on.
+        verdicts: dict[str, bool] = dict.fromkeys(
+            [*systems.aliases, *systems.misspellings, *systems.deletions, *skeletons], False
+        )
+        verdicts.update(dict.fromkeys([*systems.canonical, *systems.families], True))
+        self.verdicts = verdicts
+        self.skeletons: frozenset[str] = frozenset(skeletons)
         self.starts: frozenset[str] = systems.starts
-        self.skeletons: frozenset[str] = frozenset(_lookalikes.known_skeletons())
+        # The first four characters of a domain -> whether they pass the prefilter of
+        # AdSystems.near_miss, which looks at nothing else: files name ad systems with a
+        # few hundred distinct beginnings, and one look-up here replaces four.
+        self.heads: dict[str, bool] = {}
         self.steps = steps
         self.glued: re.Pattern[str] = _CERT_THEN_DOMAIN
 
@@ -66,7 +74,7 @@ class PlainAdSystems:
         # rule (no wildcard, no exception) of which it is no further rule. The
         # registrable domain is then the text itself.
         if (
-            not name or len(name) > 63 or not text.isascii() or "." in name
+            not name or len(name) > 63 or len(text) < 4 or not text.isascii() or "." in name
             or not (name.islower() or name.isdigit()) or not name.replace("-", "").isalnum()
             or name[0] == "-" or name[-1] == "-" or name.startswith("xn--")
         ):
@@ -74,27 +82,30 @@ class PlainAdSystems:
         node = self.root.get(suffix)
         if node is None or self.end not in node or "*" in node or name in node:
             return None
-        analysis = _MAKE(DomainAnalysis, (text, text, "", ()))
-        if text in self.canonical or text in self.families:
-            return analysis
-        if (
-            text in self.aliases or text in self.misspellings
-            or (len(name) > 16 and self.glued.match(text) is not None)
-        ):
+        verdict = self.verdicts.get(text)
+        if verdict is not None:
+            return _MAKE(DomainAnalysis, (text, text, "", ())) if verdict else None
+        if len(name) > 16 and self.glued.match(text) is not None:
             return None
         shown = text
         for seen, like in self.steps:
             shown = shown.replace(seen, like)
-        if shown in self.skeletons or text in self.deletions:
-            return None  # it may imitate or misspell a well-known ad system
+        if shown != text and shown in self.skeletons:
+            return None  # it may imitate a well-known ad system
         # What AdSystems.near_miss looks at first, inline: it rules out nearly every domain.
-        starts = self.starts
-        if (
-            text[:3] in starts or text[1:4] in starts or text[0] + text[2:4] in starts
-            or text[:2] + text[3] in starts
-        ) and self.systems.near_miss(text) is not None:
+        head = text[:4]
+        passes = self.heads.get(head)
+        if passes is None:
+            starts = self.starts
+            passes = (
+                head[:3] in starts or head[1:4] in starts or head[0] + head[2:4] in starts
+                or head[:2] + head[3] in starts
+            )
+            if len(self.heads) < _HEADS:
+                self.heads[head] = passes
+        if passes and self.systems.near_miss(text) is not None:
             return None
-        return analysis
+        return _MAKE(DomainAnalysis, (text, text, "", ()))
 
 
 @functools.cache
