@@ -387,12 +387,13 @@ class Engine(CrossLineChecks):
             else:
                 analysis = analyze_ad_system(text) if text else _NO_DOMAIN
             sellers: dict[str, _Remembered] = {}
-            if analysis.normalized is not None:
-                known = self._sellers.get(analysis.normalized)
+            normalized = analysis.normalized
+            if normalized is not None:
+                known = self._sellers.get(normalized)
                 if known is not None:
                     sellers = known
                 elif self._reserve_memory():
-                    self._sellers[analysis.normalized] = sellers
+                    self._sellers[normalized] = sellers
             info = self._domains[text] = _DomainInfo(text, analysis, sellers)
             if len(self._domains) > _MEMO_LIMIT:
                 # Only a cache: on a stream of ever new domains, start it afresh.
