@@ -15,7 +15,7 @@ import unicodedata
 import pytest
 
 import adstxt
-from adstxt import _domains, _known, _lookalikes
+from adstxt import _domains, _engine_domains, _known, _lookalikes
 
 
 def _near_miss_by_search(systems: _known.AdSystems, domain: str) -> str | None:
@@ -135,7 +135,9 @@ def _ad_system_candidates() -> set[str]:
 
 
 def test_plain_ad_system_shortcut_matches_every_check() -> None:
-    quick = _domains._plain_ad_system()
+    plain = _engine_domains.plain_ad_systems()
+    assert plain is not None
+    quick = plain.analyze
     answered = 0
     for text in sorted(_ad_system_candidates()):
         thorough = _domains._analyze_ad_system(text, ())
@@ -143,6 +145,6 @@ def test_plain_ad_system_shortcut_matches_every_check() -> None:
         if found is not None:
             answered += 1
             assert (found, type(found)) == (thorough, type(thorough)), text
-        assert _domains.analyze_ad_system(text) == thorough, text
+        assert _engine_domains.analyze_ad_system(text) == thorough, text
     # The shortcut does answer, and leaves to the thorough checks what has findings.
     assert answered > 3_000

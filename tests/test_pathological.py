@@ -6,11 +6,14 @@ reported, so a checker that gives up, crashes or reports nonsense fails.
 
 from __future__ import annotations
 
+import gc
 import io
+import weakref
 
 import pytest
 
 import adstxt
+from adstxt import _api
 from adstxt._engine import MAX_LINE
 
 
@@ -149,8 +152,6 @@ def test_memory_bound_covers_ad_systems_and_variables() -> None:
 
 
 def test_collector_state_is_restored() -> None:
-    import gc
-
     assert gc.isenabled()
     adstxt.parse("a.com, 1, DIRECT\n" * 1_000)
     adstxt.check(b"\xff" * 1_000)
@@ -161,3 +162,53 @@ def test_collector_state_is_restored() -> None:
         assert not gc.isenabled()
     finally:
         gc.enable()
+
+
+class _Node:
+    """A container that can be part of a reference cycle (and of a weak reference)."""
+
+    def __init__(self) -> None:
+        self.other: object = None
+
+
+def _young_cycle() -> weakref.ref[_Node]:
+    first, second = _Node(), _Node()
+    first.other, second.other = second, first
+    return weakref.ref(first)
+
+
+def test_a_large_check_leaves_the_callers_garbage_to_the_collector() -> None:
+    # A large source's records join the oldest generation without a traversal; first the
+    # young generations, where the caller's recent objects are, are collected as usual.
+    source = "openx.com, 1, DIRECT\n" * 60_000
+    assert len(source) >= _api._LARGE_SOURCE
+    for function in (adstxt.parse, adstxt.check):
+        gc.collect()
+        garbage = _young_cycle()
+        assert garbage() is not None  # unreachable, not collected yet
+        result = function(source)
+        assert garbage() is None, function  # collected, not delayed
+        assert gc.isenabled() and gc.get_freeze_count() == 0
+        # Garbage made afterwards is collected as ever.
+        later = _young_cycle()
+        gc.collect(0)
+        assert later() is None
+        del result
+    records = adstxt.parse(source).records
+    assert any(item is records[0] for item in gc.get_objects(generation=2))
+    assert not any(item is records[0] for item in gc.get_objects(generation=0))
+
+
+def test_a_large_check_leaves_frozen_objects_frozen() -> None:
+    kept = _Node()
+    gc.collect()
+    gc.freeze()
+    try:
+        frozen = gc.get_freeze_count()
+        assert frozen > 0
+        adstxt.parse("openx.com, 1, DIRECT\n" * 60_000)
+        assert gc.get_freeze_count() == frozen
+        assert gc.is_tracked(kept)
+    finally:
+        gc.unfreeze()
+    assert gc.isenabled()

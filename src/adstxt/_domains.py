@@ -459,70 +459,12 @@ def _lookalike_of_unusable(text: str, base: DomainAnalysis) -> DomainAnalysis:
     return base._replace(findings=(*kept, finding))
 
 
-@functools.cache
-def _plain_ad_system() -> Callable[[str], DomainAnalysis | None]:
-    """A quick :func:`analyze_ad_system` for the usual field 1, ``name.suffix`` in lower case.
-
-    The function it returns answers only when the full analysis would find nothing to
-    report and says None otherwise, when the full analysis decides: a file whose every
-    line names a new ad system spends most of its time here. Tables are bound once.
-    """
-    reader = _suffixes()
-    steps = _lookalikes.ascii_steps()
-    if not isinstance(reader, _SuffixList) or steps is None:
-        return lambda text: None
-    root = reader._root
-    end = _SuffixList._END
-    systems = _known.ad_systems()
-    canonical, families = systems.canonical, systems.families
-    aliases, misspellings = systems.aliases, systems.misspellings
-    near_miss, deletions, starts = systems.near_miss, systems.deletions, systems.starts
-    skeletons = _lookalikes.known_skeletons()
-    glued = _CERT_THEN_DOMAIN.match
-    make = tuple.__new__
-
-    def analyze(text: str) -> DomainAnalysis | None:
-        name, _, suffix = text.rpartition(".")
-        # Exactly two labels: a host-name label (ASCII letters and digits, inner hyphens,
-        # lower case, not punycode; string tests, cheaper than a regex here) and a suffix
-        # rule (no wildcard, no exception) of which it is no further rule. The
-        # registrable domain is then the text itself.
-        if (
-            not name or len(name) > 63 or not text.isascii() or "." in name
-            or not (name.islower() or name.isdigit()) or not name.replace("-", "").isalnum()
-            or name[0] == "-" or name[-1] == "-" or name.startswith("xn--")
-        ):
-            return None
-        node = root.get(suffix)
-        if node is None or end not in node or "*" in node or name in node:
-            return None
-        analysis: DomainAnalysis = make(DomainAnalysis, (text, text, "", ()))
-        if text in canonical or text in families:
-            return analysis
-        if text in aliases or text in misspellings or (len(name) > 16 and glued(text)):
-            return None
-        shown = text
-        for seen, like in steps:
-            shown = shown.replace(seen, like)
-        if shown in skeletons or text in deletions:
-            return None  # it may imitate or misspell a well-known ad system
-        # What AdSystems.near_miss looks at first, inline: it rules out nearly every domain.
-        if (
-            text[:3] in starts or text[1:4] in starts or text[0] + text[2:4] in starts
-            or text[:2] + text[3] in starts
-        ) and near_miss(text) is not None:
-            return None
-        return analysis
-
-    return analyze
-
-
 def analyze_ad_system(text: str, extra_suffixes: tuple[str, ...] = ()) -> DomainAnalysis:
-    """:func:`analyze_host` plus the checks against well-known ad systems (field 1)."""
-    if not extra_suffixes:
-        quick = _plain_ad_system()(text)
-        if quick is not None:
-            return quick
+    """:func:`analyze_host` plus the checks against well-known ad systems (field 1).
+
+    The checker asks :func:`adstxt._engine_domains.analyze_ad_system`, which answers the
+    usual field 1 by a quick path and asks this for the rest.
+    """
     return _analyze_ad_system(text, extra_suffixes)
 
 

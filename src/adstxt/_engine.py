@@ -23,6 +23,7 @@ from typing import Final
 from adstxt._decode import is_plain
 from adstxt._domains import DomainAnalysis, analyze_ad_system
 from adstxt._engine_crossline import CrossLineChecks
+from adstxt._engine_domains import plain_ad_systems
 from adstxt._engine_lines import MAX_LINE, _RecordArgs, _VariableArgs
 from adstxt._engine_memo import (
     _FAST_FIELD,
@@ -166,6 +167,8 @@ class Engine(CrossLineChecks):
         self.line_count = 0
         self.not_ads_txt: str | None = None
         self._domains: dict[str, _DomainInfo] = {}
+        # the quick field-1 analysis (held here: compiled code then calls it directly)
+        self._plain = plain_ad_systems()
         # field 1 as written -> all after field 2 as written -> shape
         self._shapes: dict[str, dict[str, _Shape]] = {}
         self._shape_count = 0
@@ -377,14 +380,20 @@ class Engine(CrossLineChecks):
         """The memoized analysis of a stripped field-1 text."""
         info = self._domains.get(text)
         if info is None:
-            analysis = analyze_ad_system(text) if text else _NO_DOMAIN
+            plain = self._plain
+            quick = plain.analyze(text) if plain is not None and text else None
+            if quick is not None:
+                analysis = quick
+            else:
+                analysis = analyze_ad_system(text) if text else _NO_DOMAIN
             sellers: dict[str, _Remembered] = {}
-            if analysis.normalized is not None:
-                known = self._sellers.get(analysis.normalized)
+            normalized = analysis.normalized
+            if normalized is not None:
+                known = self._sellers.get(normalized)
                 if known is not None:
                     sellers = known
                 elif self._reserve_memory():
-                    self._sellers[analysis.normalized] = sellers
+                    self._sellers[normalized] = sellers
             info = self._domains[text] = _DomainInfo(text, analysis, sellers)
             if len(self._domains) > _MEMO_LIMIT:
                 # Only a cache: on a stream of ever new domains, start it afresh.

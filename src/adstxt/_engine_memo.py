@@ -47,14 +47,15 @@ class _DomainInfo:
     def __init__(self, text: str, analysis: DomainAnalysis, sellers: dict[str, _Remembered]):
         self.text = text
         self.analysis = analysis
-        self.normalized = analysis.normalized
-        self.clean = not analysis.findings and analysis.normalized is not None
-        self.google = analysis.normalized == "google.com"
-        self.placeholder = analysis.normalized == PLACEHOLDER_DOMAIN
+        # Read once: compiled code reads a named tuple's field by a generic attribute look-up.
+        normalized = self.normalized = analysis.normalized
+        self.clean = not analysis.findings and normalized is not None
+        self.google = normalized == "google.com"
+        self.placeholder = normalized == PLACEHOLDER_DOMAIN
         # A record line with this field 1 may take the fast path (the other fields permitting):
         # a clean domain written as its normalized form is a lower-case host name, nothing
         # else (a string comparison, where a regex cost as much as the rest of this method).
-        self.fast = self.clean and not self.placeholder and text == analysis.normalized
+        self.fast = self.clean and not self.placeholder and text == normalized
         # certification ID as written -> its findings (empty when clean); made on first use,
         # as most ad systems never see one and a file may name 100,000 of them
         self.certs: dict[str, list[Finding]] | None = None

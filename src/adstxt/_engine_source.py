@@ -14,7 +14,13 @@ from pathlib import Path
 
 #: The modules of the checker, compiled together with mypyc, each as ``<name>_native``
 #: (``_engine`` as ``_engine_native``). Each imports the ones before it.
-ENGINE_MODULES = ("_engine_memo", "_engine_lines", "_engine_crossline", "_engine")
+ENGINE_MODULES = (
+    "_engine_domains",
+    "_engine_memo",
+    "_engine_lines",
+    "_engine_crossline",
+    "_engine",
+)
 #: The suffix of the compiled twin of each module of :data:`ENGINE_MODULES`.
 NATIVE_SUFFIX = "_native"
 #: A file the build leaves in the package when it installed no compiled checker: why not.
