@@ -1,0 +1,101 @@
+"""What an authorization lookup answers: a verdict, the evidence behind it, and why."""
+
+from __future__ import annotations
+
+import enum
+from typing import Any, NamedTuple
+
+__all__ = ["AUTHORIZED", "Answer", "Evidence", "Verdict"]
+
+
+class Verdict(str, enum.Enum):
+    """The answer to "may this seller sell this publisher's inventory?"."""
+
+    #: A record lists the seller as DIRECT (and DIRECT or any relationship was asked).
+    AUTHORIZED_DIRECT = "authorized-direct"
+    #: A record lists the seller as RESELLER (and RESELLER or any relationship was asked).
+    AUTHORIZED_RESELLER = "authorized-reseller"
+    #: The seller is listed, but only with the other relationship than the one asked.
+    RELATIONSHIP_MISMATCH = "relationship-mismatch"
+    #: The file is valid and does not list the seller.
+    UNAUTHORIZED = "unauthorized"
+    #: The file authorizes nobody: only the placeholder record, or no records at all.
+    NO_SELLERS = "no-sellers"
+    #: No file (404, or none in the source): the publisher does not take part, and by the
+    #: spec no seller is unauthorized.
+    NO_FILE = "no-file"
+    #: The server answered 401: the file is restricted.
+    RESTRICTED = "restricted"
+    #: What is there is no ads.txt: HTML, prose, the deprecated empty file, a wrong type.
+    INVALID_FILE = "invalid-file"
+    #: The fetch failed and there is no last good copy.
+    UNAVAILABLE = "unavailable"
+
+    def __str__(self) -> str:
+        return self.value
+
+
+#: The verdicts that mean "yes".
+AUTHORIZED = frozenset({Verdict.AUTHORIZED_DIRECT, Verdict.AUTHORIZED_RESELLER})
+
+
+class Evidence(NamedTuple):
+    """Where an answer comes from.
+
+    ``file`` is the path or URL of the file that governs the publisher (for an
+    INVENTORYPARTNERDOMAIN answer, the partner's file); ``lines`` are the line numbers of
+    the matching records and ``relationships`` their relationships, in file order.
+    ``case_only`` is true when the only matches differ from the asked seller ID in letter
+    case (seller IDs match exactly, so such a match authorizes nobody). ``via`` says how the
+    file was reached: ``root`` (the publisher's root domain), ``subdomain`` (a SUBDOMAIN=
+    referral), ``app-ads.txt host``, or ``inventorypartnerdomain``.
+    """
+
+    file: str | None
+    lines: tuple[int, ...] = ()
+    relationships: tuple[str, ...] = ()
+    case_only: bool = False
+    via: str | None = None
+    owner_domain: str | None = None
+    manager_domains: tuple[str, ...] = ()
+    stale: bool = False
+
+
+class Answer(NamedTuple):
+    """The answer to one question: a :class:`Verdict`, the :class:`Evidence`, the reason."""
+
+    verdict: Verdict
+    evidence: Evidence
+    reason: str
+    publisher: str
+    ad_system: str
+    seller_id: str
+    relationship: str | None = None
+
+    @property
+    def authorized(self) -> bool:
+        """True for ``authorized-direct`` and ``authorized-reseller``."""
+        return self.verdict in AUTHORIZED
+
+    def to_json(self) -> dict[str, Any]:
+        """The answer as a JSON object (verdicts as their hyphenated strings)."""
+        evidence = self.evidence
+        return {
+            "publisher": self.publisher,
+            "ad_system": self.ad_system,
+            "seller_id": self.seller_id,
+            "relationship": self.relationship,
+            "verdict": self.verdict.value,
+            "authorized": self.authorized,
+            "reason": self.reason,
+            "evidence": {
+                "file": evidence.file,
+                "lines": list(evidence.lines),
+                "relationships": list(evidence.relationships),
+                "case_only": evidence.case_only,
+                "via": evidence.via,
+                "owner_domain": evidence.owner_domain,
+                "manager_domains": list(evidence.manager_domains),
+                "stale": evidence.stale,
+            },
+        }
