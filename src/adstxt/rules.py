@@ -1472,6 +1472,11 @@ _FETCH_RULES = [
 ]
 _RULE_LIST.extend(_FETCH_RULES)
 
+from adstxt.schain._rules import CATEGORY as _SCHAIN, SCHAIN_RULES  # noqa: E402
+
+_CATEGORIES["8"] = _SCHAIN
+_RULE_LIST.extend(SCHAIN_RULES)
+
 RULES: Mapping[str, Rule] = {
     rule.code: rule for rule in sorted(_RULE_LIST, key=lambda rule: rule.code)
 }
