@@ -76,6 +76,10 @@ COMMANDS: Final[Mapping[str, Command]] = _registry(
             "adstxt.cli:main", "adstxt.cli:_parser", script="adstxt-check"),
     Command("crawl", "fetch and check the ads.txt or app-ads.txt of many sites",
             "adstxt.crawl:main", "adstxt.crawl:_parser", script="adstxt-crawl"),
+    Command("authorized", "say whether a seller is authorized by a publisher's ads.txt",
+            "adstxt.authorization._cli:main", "adstxt.authorization._cli:_parser"),
+    Command("schain", "validate a supply chain and verify it against ads.txt and sellers.json",
+            "adstxt.schain._cli:main", "adstxt.schain._cli:_parser"),
 )
 
 #: What ``adstxt PATH ...``, with no command name, runs.

@@ -364,11 +364,6 @@ def parse_string(text: str) -> tuple[dict[str, Any] | None, list[Issue],
             elif value or key in ("asi", "sid"):
                 node[key] = value
         nodes.append(node)
-    if len(segments) == 1:
-        issues.append(Issue("ADS811", "the string has no node after 'ver,complete'; a chain "
-                            "has at least the node of the system that sends the request",
-                            ("nodes",)))
-        obj["nodes"] = []
     return obj, issues, spans
 
 
