@@ -7,9 +7,11 @@ import re
 import pytest
 
 import adstxt
+import adstxt.schain
 import adstxt.sellers
 from adstxt._rulesdoc import render_coverage, render_index, render_rule
 from adstxt.rules import HTTP_EXCHANGE, RULES, Rule
+from adstxt.schain._rules import SCHAIN_INPUT
 from tests.conftest import ROOT
 
 DOCS = ROOT / "docs" / "rules"
@@ -21,6 +23,8 @@ def _diagnose(example: bytes, rule: Rule) -> list[adstxt.Diagnostic]:
         from tests.fetch_replay import replay  # fetch rules: served by real local servers
 
         return replay(example)
+    if rule.filename == SCHAIN_INPUT:
+        return list(adstxt.schain.check(example).diagnostics)
     if rule.filename == "sellers.json":
         return list(adstxt.sellers.parse(example, filename=rule.filename).diagnostics)
     found = adstxt.lint(example, filename=rule.filename, domain=rule.domain)

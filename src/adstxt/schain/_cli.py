@@ -51,7 +51,10 @@ def render_text(result: ChainResult, name: str = "chain") -> str:
     for node in result.nodes:
         lines.append(f"  node {node.index} {node.node.asi} {node.node.sid}: {node.verdict}")
         lines.extend(f"    {reason}" for reason in node.reasons)
+    said = "\n".join(result.reasons)
     for d in result.diagnostics:
+        if f"{d.code} {d.message}" in said:
+            continue  # already given as a reason
         where = f" {d.pointer}" if d.pointer else ""
         lines.append(f"  {name}:{d.line}:{d.column}: {d.code} [{d.severity.value}] "
                      f"{d.message}{where}")

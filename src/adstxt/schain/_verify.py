@@ -217,8 +217,7 @@ class Verifier:
                             for d in shown[:5])
             nodes = ()
             if chain is not None:
-                nodes = tuple(NodeResult(n, node, "invalid", ("the chain is not valid",))
-                              for n, node in enumerate(chain.nodes))
+                nodes = tuple(NodeResult(n, node, "invalid") for n, node in enumerate(chain.nodes))
             return ChainResult(INVALID, reasons or ("no supply chain could be read",),
                                nodes, diagnostics, chain, publisher, self.index is not None)
         if self.index is None:
