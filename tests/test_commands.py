@@ -306,7 +306,7 @@ def test_version_is_adstxt_check_version(how: str) -> None:
         (["Check"], b"adstxt: 'Check' is not an adstxt command, nor a file or directory; "
                     b"did you mean 'check'?\n"),
         (["zzz"], b"adstxt: 'zzz' is not an adstxt command, nor a file or directory; the "
-                  b"commands are check, crawl and help\n"),
+                  b"commands are check, crawl, authorized, schain and help\n"),
         (["help", "chekc"], b"adstxt: 'chekc' is not an adstxt command; did you mean "
                             b"'check'?\n"),
         (["help", "check", "crawl"], b"usage: adstxt help [COMMAND]\n"
