@@ -25,13 +25,14 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from adstxt.schain._model import Node, SupplyChain
     from adstxt.schain._parse import CheckResult, check, parse_string, serialize
-    from adstxt.schain._verify import ChainResult, NodeResult, Verifier
+    from adstxt.schain._verify import ChainResult, NodeResult, Publisher, Verifier
 
 __all__ = [
     "ChainResult",
     "CheckResult",
     "Node",
     "NodeResult",
+    "Publisher",
     "SupplyChain",
     "Verifier",
     "check",
@@ -42,7 +43,8 @@ __all__ = [
 _WHERE = {
     "Node": "_model", "SupplyChain": "_model",
     "CheckResult": "_parse", "check": "_parse", "parse_string": "_parse", "serialize": "_parse",
-    "ChainResult": "_verify", "NodeResult": "_verify", "Verifier": "_verify",
+    "ChainResult": "_verify", "NodeResult": "_verify", "Publisher": "_verify",
+    "Verifier": "_verify",
 }
 
 
