@@ -42,6 +42,8 @@ FAILED = frozenset({"seller-not-listed", "unauthorized", "relationship-mismatch"
 #: Node verdicts that leave the chain unverified (incomplete).
 UNVERIFIED = frozenset({"no-sellers-json", "unverifiable", "unchecked"})
 _EXPECTED = {"PUBLISHER": "DIRECT", "INTERMEDIARY": "RESELLER"}
+#: How many node results a verifier remembers.
+_MEMO = 1 << 18
 
 
 class NodeResult(NamedTuple):
@@ -49,7 +51,9 @@ class NodeResult(NamedTuple):
     its ad system says of it, and for the first node, the ads.txt answer."""
 
     index: int
-    node: Node
+    asi: str
+    sid: str
+    hp: int | None
     verdict: str
     reasons: tuple[str, ...] = ()
     seller: SellerFacts | None = None
@@ -57,8 +61,8 @@ class NodeResult(NamedTuple):
 
     def to_json(self) -> dict[str, Any]:
         """The node's result as a JSON object."""
-        out: dict[str, Any] = {"index": self.index, "asi": self.node.asi, "sid": self.node.sid,
-                               "hp": self.node.hp, "verdict": self.verdict,
+        out: dict[str, Any] = {"index": self.index, "asi": self.asi, "sid": self.sid,
+                               "hp": self.hp, "verdict": self.verdict,
                                "reasons": list(self.reasons)}
         if self.seller is not None:
             out["seller"] = self.seller._asdict()
@@ -154,6 +158,7 @@ class Verifier:
                  app_developers: Mapping[str, str] | None = None) -> None:
         self.index = index
         self.app_developers = dict(app_developers or {})
+        self._memo: dict[tuple[Any, ...], NodeResult] = {}
 
     # ---- entry points ------------------------------------------------------------------
 
@@ -217,7 +222,7 @@ class Verifier:
                             for d in shown[:5])
             nodes = ()
             if chain is not None:
-                nodes = tuple(NodeResult(n, node, "invalid") for n, node in enumerate(chain.nodes))
+                nodes = tuple(NodeResult(n, node.asi, node.sid, node.hp, "invalid") for n, node in enumerate(chain.nodes))
             return ChainResult(INVALID, reasons or ("no supply chain could be read",),
                                nodes, diagnostics, chain, publisher, self.index is not None)
         if self.index is None:
@@ -226,17 +231,29 @@ class Verifier:
                 reasons.insert(0, "the chain says it is incomplete (complete is 0)")
             return ChainResult(
                 VALID if chain.complete == 1 else INCOMPLETE, tuple(reasons),
-                tuple(NodeResult(n, node, "unchecked", ("no source to check against",))
+                tuple(NodeResult(n, node.asi, node.sid, node.hp, "unchecked", ("no source to check against",))
                       for n, node in enumerate(chain.nodes)),
                 diagnostics, chain, publisher, False)
-        results = [self._node(n, node, chain, publisher) for n, node in enumerate(chain.nodes)]
+        memo = self._memo
+        if len(memo) >= _MEMO:
+            memo.clear()
+        results = []
+        for number, node in enumerate(chain.nodes):
+            # A node's result depends on the node and, for the first, on the publisher and
+            # the chain's completeness: the index does not change, so it is kept.
+            key = (node.asi, node.sid, node.hp, publisher, chain.complete) if number == 0 \
+                else (number, node.asi, node.sid, node.hp)
+            found = memo.get(key)
+            if found is None:
+                found = memo[key] = self._node(number, node, chain, publisher)
+            results.append(found)
         return self._overall(chain, results, diagnostics, publisher)
 
     def _node(self, number: int, node: Node, chain: SupplyChain,
               publisher: Publisher | None) -> NodeResult:
         assert self.index is not None
         if node.hp == 0:
-            return NodeResult(number, node, "not-paid",
+            return NodeResult(number, node.asi, node.sid, node.hp, "not-paid",
                               ("hp is 0: not in the payment flow, so not checked",))
         facts = self.index.seller(node.asi.lower(), node.sid)
         if facts is None:
@@ -244,7 +261,7 @@ class Verifier:
             reasons: tuple[str, ...] = (f"no usable sellers.json for {node.asi}: {problem}",)
             verdict = "no-sellers-json"
         elif not facts.found:
-            return NodeResult(number, node, "seller-not-listed",
+            return NodeResult(number, node.asi, node.sid, node.hp, "seller-not-listed",
                               (f"{node.asi}'s sellers.json does not list seller_id "
                                f"'{node.sid}'",), facts)
         elif facts.is_confidential:
@@ -254,7 +271,7 @@ class Verifier:
         else:
             reasons, verdict = (), "verified"
         if number != 0:
-            return NodeResult(number, node, verdict, reasons, facts)
+            return NodeResult(number, node.asi, node.sid, node.hp, verdict, reasons, facts)
         return self._first(node, chain, publisher, facts, verdict, reasons)
 
     def _first(self, node: Node, chain: SupplyChain, publisher: Publisher | None,
@@ -263,7 +280,7 @@ class Verifier:
         """The first node against the publisher's ads.txt (or app-ads.txt)."""
         assert self.index is not None
         if publisher is None:
-            return NodeResult(0, node, "unverifiable" if verdict == "verified" else verdict,
+            return NodeResult(0, node.asi, node.sid, node.hp, "unverifiable" if verdict == "verified" else verdict,
                               (*reasons, "no publisher: the bid request names no site or app "
                                "domain and none was given, so ads.txt was not checked"), facts)
         try:
@@ -271,18 +288,18 @@ class Verifier:
                                        kind=publisher.kind,
                                        inventory_partner=publisher.inventory_partner)
         except ValueError as error:
-            return NodeResult(0, node, "unverifiable", (*reasons, str(error)), facts)
+            return NodeResult(0, node.asi, node.sid, node.hp, "unverifiable", (*reasons, str(error)), facts)
         if not answer.authorized:
             if answer.verdict.value in ("unauthorized", "no-sellers"):
-                return NodeResult(0, node, "unauthorized", (*reasons, answer.reason), facts,
+                return NodeResult(0, node.asi, node.sid, node.hp, "unauthorized", (*reasons, answer.reason), facts,
                                   answer)
             # no-file, restricted, invalid-file, unavailable: nothing decides.
-            return NodeResult(0, node, "unverifiable", (*reasons, answer.reason), facts, answer)
+            return NodeResult(0, node.asi, node.sid, node.hp, "unverifiable", (*reasons, answer.reason), facts, answer)
         kind = facts.seller_type if facts is not None and facts.found else None
         expected = _EXPECTED.get(kind or "")
         if expected is not None and expected not in answer.evidence.relationships:
             return NodeResult(
-                0, node, "relationship-mismatch",
+                0, node.asi, node.sid, node.hp, "relationship-mismatch",
                 (*reasons, f"{publisher.domain}'s {publisher.kind} lists {node.asi}, "
                  f"{node.sid} as {'/'.join(answer.evidence.relationships)}, but "
                  f"{node.asi}'s sellers.json calls the seller {kind}, which is {expected}"),
@@ -291,7 +308,7 @@ class Verifier:
         if (chain.complete == 1 and facts is not None and facts.found
                 and kind in ("PUBLISHER", "BOTH") and facts.domain):
             notes.extend(self._owner_note(publisher, facts.domain, answer))
-        return NodeResult(0, node, verdict, tuple(notes), facts, answer)
+        return NodeResult(0, node.asi, node.sid, node.hp, verdict, tuple(notes), facts, answer)
 
     @staticmethod
     def _owner_note(publisher: Publisher, domain: str, answer: Answer) -> list[str]:
@@ -314,7 +331,7 @@ class Verifier:
                  ) -> ChainResult:
         failed = [r for r in results if r.verdict in FAILED]
         if failed:
-            reasons = tuple(f"node {r.index} ({r.node.asi}, {r.node.sid}): {r.verdict}: "
+            reasons = tuple(f"node {r.index} ({r.asi}, {r.sid}): {r.verdict}: "
                             f"{r.reasons[-1] if r.reasons else r.verdict}" for r in failed)
             return ChainResult(INVALID, reasons, tuple(results), diagnostics, chain, publisher)
         reasons_list: list[str] = []
@@ -325,11 +342,11 @@ class Verifier:
         if (chain.complete == 1 and first.seller is not None and first.seller.found
                 and first.seller.seller_type == "INTERMEDIARY"):
             reasons_list.append(f"the chain says it is complete, but its first node "
-                                f"({first.node.asi}, {first.node.sid}) is an INTERMEDIARY "
+                                f"({first.asi}, {first.sid}) is an INTERMEDIARY "
                                 "in sellers.json, not the inventory's owner")
         for r in results:
             if r.verdict in UNVERIFIED:
-                reasons_list.append(f"node {r.index} ({r.node.asi}, {r.node.sid}) could not "
+                reasons_list.append(f"node {r.index} ({r.asi}, {r.sid}) could not "
                                     f"be verified: {r.reasons[-1] if r.reasons else r.verdict}")
         if reasons_list:
             return ChainResult(INCOMPLETE, tuple(reasons_list), tuple(results), diagnostics,
