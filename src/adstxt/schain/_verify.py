@@ -42,6 +42,9 @@ FAILED = frozenset({"seller-not-listed", "unauthorized", "relationship-mismatch"
 #: Node verdicts that leave the chain unverified (incomplete).
 UNVERIFIED = frozenset({"no-sellers-json", "unverifiable", "unchecked"})
 _EXPECTED = {"PUBLISHER": "DIRECT", "INTERMEDIARY": "RESELLER"}
+_ALL_VERIFIED = {
+    kind: (f"every node is listed in its ad system's sellers.json and the first is "
+           f"authorized by the publisher's {kind}",) for kind in ("ads.txt", "app-ads.txt")}
 #: How many node results a verifier remembers.
 _MEMO = 1 << 18
 
@@ -181,6 +184,14 @@ class Verifier:
         request is not re-encoded, and located diagnostics are made only for problems)."""
         if type(request) is not dict:
             return self.verify(request, publisher)  # reports what it is instead
+        source = request.get("source")
+        value = source.get("schain") if type(source) is dict else None
+        if type(value) is dict and publisher is None and "ext" not in source \
+                and "ext" not in request:
+            # OpenRTB 2.6 with no older location to compare: the usual request.
+            chain = validate(value)[0] if not value.get("ext") else None
+            if chain is not None:
+                return self._verify(chain, (), publisher_of(request, self.app_developers))
         place, issues = find_chain(request)
         if isinstance(publisher, str):
             publisher = Publisher(publisher)
@@ -329,6 +340,16 @@ class Verifier:
     def _overall(self, chain: SupplyChain, results: list[NodeResult],
                  diagnostics: tuple[Diagnostic, ...], publisher: Publisher | None,
                  ) -> ChainResult:
+        if chain.complete == 1 and publisher is not None:
+            # The common case first: every node verified, the first not an intermediary.
+            for result in results:
+                if result.verdict != "verified" and result.verdict != "not-paid":
+                    break
+            else:
+                seller = results[0].seller
+                if seller is None or seller.seller_type != "INTERMEDIARY":
+                    return ChainResult(VALID, _ALL_VERIFIED[publisher.kind], tuple(results),
+                                       diagnostics, chain, publisher)
         failed = [r for r in results if r.verdict in FAILED]
         if failed:
             reasons = tuple(f"node {r.index} ({r.asi}, {r.sid}): {r.verdict}: "
@@ -351,7 +372,5 @@ class Verifier:
         if reasons_list:
             return ChainResult(INCOMPLETE, tuple(reasons_list), tuple(results), diagnostics,
                                chain, publisher)
-        return ChainResult(VALID, ("every node is listed in its ad system's sellers.json and "
-                                   "the first is authorized by the publisher's "
-                                   f"{publisher.kind if publisher else 'ads.txt'}",),
+        return ChainResult(VALID, _ALL_VERIFIED[publisher.kind if publisher else "ads.txt"],
                            tuple(results), diagnostics, chain, publisher)
