@@ -318,19 +318,30 @@ class AuthorizationIndex:
     def _unlisted(self, governing: _Governing, publisher: str, system: str, seller: str,
                   relationship: str | None, partner: str | None) -> Answer:
         file = governing.file
-        where = file.file.where or publisher
         close = file.folded().get((system, seller.lower()))
+        if close is None and file.records == 0:
+            verdict = Verdict.NO_SELLERS
+        else:
+            verdict = Verdict.UNAUTHORIZED
+
+        def explain() -> tuple[Evidence, str]:
+            return self._why_unlisted(governing, close, publisher, system, seller, partner)
+
+        return Answer(verdict, None, None, publisher, system, seller, relationship, explain)
+
+    def _why_unlisted(self, governing: _Governing, close: list[tuple[int, str, str]] | None,
+                      publisher: str, system: str, seller: str, partner: str | None,
+                      ) -> tuple[Evidence, str]:
+        file = governing.file
+        where = file.file.where or publisher
         if close is not None:
             lines = tuple(line for line, _, _ in close)
             written = close[0][2]
-            return Answer(
-                Verdict.UNAUTHORIZED,
-                self._evidence(governing, lines=lines,
-                               relationships=tuple(r for _, r, _ in close), case_only=True),
-                f"{where} line {lines[0]} lists {system} seller '{written}', which differs from "
-                f"'{seller}' only in letter case; seller IDs must match exactly, so '{seller}' "
-                "is not authorized (check which spelling the ad system uses)",
-                publisher, system, seller, relationship)
+            return (self._evidence(governing, lines=lines,
+                                   relationships=tuple(r for _, r, _ in close), case_only=True),
+                    f"{where} line {lines[0]} lists {system} seller '{written}', which differs "
+                    f"from '{seller}' only in letter case; seller IDs must match exactly, so "
+                    f"'{seller}' is not authorized (check which spelling the ad system uses)")
         if file.records == 0:
             what = "only the placeholder record" if file.placeholder else "no records"
             tail = ""
@@ -338,17 +349,15 @@ class AuthorizationIndex:
                 tail = (" of its own (INVENTORYPARTNERDOMAIN partners authorize only bid "
                         "requests that name them"
                         + (f"; {partner} is not one of them" if partner else "") + ")")
-            return Answer(Verdict.NO_SELLERS, self._evidence(governing),
-                          f"{where} has {what}: it authorizes no seller{tail}",
-                          publisher, system, seller, relationship)
+            return (self._evidence(governing),
+                    f"{where} has {what}: it authorizes no seller{tail}")
         extra = ""
         if partner is not None:
             extra = (f"; {partner} is not an INVENTORYPARTNERDOMAIN of the file"
                      if _normal(partner) not in file.partners
                      else f"; nor does {_normal(partner)}'s ads.txt")
-        return Answer(Verdict.UNAUTHORIZED, self._evidence(governing),
-                      f"{where} does not list {system} seller '{seller}'{extra}",
-                      publisher, system, seller, relationship)
+        return (self._evidence(governing),
+                f"{where} does not list {system} seller '{seller}'{extra}")
 
     # ---- sellers.json ------------------------------------------------------------------
 
@@ -389,24 +398,30 @@ class AuthorizationIndex:
 
 def _listed(hit: list[tuple[int, str]], file: _File, via: str, publisher: str, system: str,
             seller: str, relationship: str | None) -> Answer:
-    where = file.file.where or publisher
-    relationships = tuple(r for _, r in hit)
-    lines = tuple(line for line, _ in hit)
-    evidence = Evidence(where, lines, relationships, False, via, file.owner, file.managers,
-                        file.file.stale)
-    through = " (an INVENTORYPARTNERDOMAIN partner's file)" if via == "inventorypartnerdomain" \
-        else ""
-    if relationship is None or relationship in relationships:
-        found = relationship or (_DIRECT if _DIRECT in relationships else _RESELLER)
-        line = lines[relationships.index(found)]
+    if relationship is None:
+        found: str | None = _DIRECT if any(r == _DIRECT for _, r in hit) else _RESELLER
+    else:
+        found = relationship if any(r == relationship for _, r in hit) else None
+    if found is None:
+        verdict = Verdict.RELATIONSHIP_MISMATCH
+    else:
         verdict = Verdict.AUTHORIZED_DIRECT if found == _DIRECT else Verdict.AUTHORIZED_RESELLER
-        return Answer(verdict, evidence,
-                      f"{where}{through} line {line} lists {system}, {seller}, {found}",
-                      publisher, system, seller, relationship)
-    return Answer(Verdict.RELATIONSHIP_MISMATCH, evidence,
-                  f"{where}{through} line {lines[0]} lists {system}, {seller} only as "
-                  f"{relationships[0]}, not {relationship}",
-                  publisher, system, seller, relationship)
+
+    def explain() -> tuple[Evidence, str]:
+        where = file.file.where or publisher
+        relationships = tuple(r for _, r in hit)
+        lines = tuple(line for line, _ in hit)
+        evidence = Evidence(where, lines, relationships, False, via, file.owner, file.managers,
+                            file.file.stale)
+        through = (" (an INVENTORYPARTNERDOMAIN partner's file)"
+                   if via == "inventorypartnerdomain" else "")
+        if found is not None:
+            line = lines[relationships.index(found)]
+            return evidence, f"{where}{through} line {line} lists {system}, {seller}, {found}"
+        return evidence, (f"{where}{through} line {lines[0]} lists {system}, {seller} only as "
+                          f"{relationships[0]}, not {relationship}")
+
+    return Answer(verdict, None, None, publisher, system, seller, relationship, explain)
 
 
 def _app_hosts(developer: str) -> tuple[str, ...]:

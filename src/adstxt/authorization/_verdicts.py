@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import enum
+from collections.abc import Callable
 from typing import Any, NamedTuple
 
 __all__ = ["AUTHORIZED", "Answer", "Evidence", "Verdict"]
@@ -61,16 +62,62 @@ class Evidence(NamedTuple):
     stale: bool = False
 
 
-class Answer(NamedTuple):
-    """The answer to one question: a :class:`Verdict`, the :class:`Evidence`, the reason."""
+class Answer:
+    """The answer to one question: a :class:`Verdict`, the :class:`Evidence`, the reason.
 
-    verdict: Verdict
-    evidence: Evidence
-    reason: str
-    publisher: str
-    ad_system: str
-    seller_id: str
-    relationship: str | None = None
+    The evidence and the reason are worked out when first read: a caller that only wants
+    the verdict (a bulk filter, a bid-request check) does not pay for the words.
+    """
+
+    __slots__ = ("_evidence", "_explain", "_reason", "ad_system", "publisher", "relationship",
+                 "seller_id", "verdict")
+
+    def __init__(self, verdict: Verdict, evidence: Evidence | None, reason: str | None,
+                 publisher: str, ad_system: str, seller_id: str,
+                 relationship: str | None = None,
+                 explain: Callable[[], tuple[Evidence, str]] | None = None) -> None:
+        self.verdict = verdict
+        self.publisher = publisher
+        self.ad_system = ad_system
+        self.seller_id = seller_id
+        self.relationship = relationship
+        self._evidence = evidence
+        self._reason = reason
+        self._explain = explain
+
+    def _work_out(self) -> None:
+        assert self._explain is not None
+        self._evidence, self._reason = self._explain()
+        self._explain = None
+
+    @property
+    def evidence(self) -> Evidence:
+        """Where the answer comes from."""
+        if self._evidence is None:
+            self._work_out()
+        assert self._evidence is not None
+        return self._evidence
+
+    @property
+    def reason(self) -> str:
+        """Why, in words."""
+        if self._reason is None:
+            self._work_out()
+        assert self._reason is not None
+        return self._reason
+
+    def _key(self) -> tuple[object, ...]:
+        return (self.verdict, self.evidence, self.reason, self.publisher, self.ad_system,
+                self.seller_id, self.relationship)
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Answer) and self._key() == other._key()
+
+    def __hash__(self) -> int:
+        return hash(self._key())
+
+    def __repr__(self) -> str:
+        return f"Answer(verdict={self.verdict.value!r}, reason={self.reason!r})"
 
     @property
     def authorized(self) -> bool:
