@@ -33,8 +33,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
 
-from adstxt.authorization import AuthorizationIndex, MirrorSource  # noqa: E402
-from adstxt.schain import Verifier  # noqa: E402
+from adstxt.authorization import AuthorizationIndex, MirrorSource
+from adstxt.schain import Verifier
 
 
 def _systems(count: int) -> list[str]:
@@ -165,8 +165,8 @@ def main() -> int:
             for publisher, system, seller, relationship in questions:
                 lookup(publisher, system, seller, relationship)
 
-        index._answers.clear()  # noqa: SLF001 - every question new
-        cold = cpu(lambda: (index._answers.clear(), ask_all()), 1)  # noqa: SLF001
+        index._answers.clear()
+        cold = cpu(lambda: (index._answers.clear(), ask_all()), 1)
         warm = cpu(ask_all, args.repeat)
         print(f"single lookups: {len(questions) / cold:,.0f}/s when every question is new, "
               f"{len(questions) / warm:,.0f}/s asked again (target: 500,000/s)")

@@ -235,10 +235,10 @@ def test_cli_usage_errors(args: list[str]) -> None:
 
 def test_cli_batch_csv_and_jsonl_stream_with_bad_lines(tmp_path: Path) -> None:
     mirror = str(_mirror(tmp_path))
-    csv_input = ("publisher,ad_system,seller_id,relationship\n"
-                 "example.com,exchange.com,1234,\n"
-                 "only,two\n"
-                 "example.com,reseller.com,77,DIRECT\n").encode()
+    csv_input = (b"publisher,ad_system,seller_id,relationship\n"
+                 b"example.com,exchange.com,1234,\n"
+                 b"only,two\n"
+                 b"example.com,reseller.com,77,DIRECT\n")
     done = run("authorized", "--source", mirror, "--batch", "-", "--output-format", "json",
                stdin=csv_input)
     rows = [json.loads(line) for line in done.stdout.splitlines()]

@@ -1472,7 +1472,7 @@ _FETCH_RULES = [
 ]
 _RULE_LIST.extend(_FETCH_RULES)
 
-from adstxt.schain._rules import CATEGORY as _SCHAIN, SCHAIN_RULES  # noqa: E402
+from adstxt.schain._rules import CATEGORY as _SCHAIN, SCHAIN_RULES  # noqa: E402, I001
 
 _CATEGORIES["8"] = _SCHAIN
 _RULE_LIST.extend(SCHAIN_RULES)

@@ -75,7 +75,7 @@ def open_source(args: argparse.Namespace) -> Source | None:
                 raise UsageError(f"{flag} needs --fetch")
         return None
     try:
-        from adstxt.authorization import FetchSource
+        from adstxt.authorization._fetching import FetchSource
         from adstxt.fetch import parse_connect_to
     except ImportError as error:
         raise UsageError(str(error)) from None
@@ -85,7 +85,7 @@ def open_source(args: argparse.Namespace) -> Source | None:
         raise UsageError(f"--connect-to: {error}") from None
     if not args.timeout > 0:
         raise UsageError("--timeout must be a number of seconds above 0")
-    return FetchSource(cache_dir=args.cache_dir, connect_to=rules,  # type: ignore[no-any-return]
+    return FetchSource(cache_dir=args.cache_dir, connect_to=rules,
                        allow_private_addresses=args.allow_private_addresses,
                        timeout=args.timeout, locations=locations)
 
@@ -181,7 +181,8 @@ def _questions(stream: TextIO) -> Iterator[tuple[int, Question | str]]:
             yield number, "expected a JSON object"
             continue
         values = [item.get(key) for key in ("publisher", "ad_system", "seller_id")]
-        if not all(isinstance(v, str) and v for v in values):
+        texts = [v for v in values if isinstance(v, str) and v]
+        if len(texts) != 3:
             yield number, "expected string members publisher, ad_system and seller_id"
             continue
         relationship = item.get("relationship")
@@ -192,7 +193,7 @@ def _questions(stream: TextIO) -> Iterator[tuple[int, Question | str]]:
             yield number, ("'relationship' and 'inventory_partner' are strings and 'kind' is "
                            "ads.txt or app-ads.txt")
             continue
-        yield number, Question(values[0], values[1], values[2], relationship or None, kind,
+        yield number, Question(texts[0], texts[1], texts[2], relationship or None, kind,
                                partner)
 
 

@@ -10,6 +10,7 @@ which follows the same rules and knows the ad systems that publish elsewhere.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import datetime as dt
 import os
 import shutil
@@ -182,10 +183,9 @@ class FetchSource:
         entry = Entry(self._cache_key(host, kind), result.final_url or result.url,
                       caching.fetched_at if caching else now,
                       caching.fresh_until if caching else now + dt.timedelta(days=7))
-        try:
+        # A failed write costs only later runs their copy: this run has it.
+        with contextlib.suppress(OSError):
             self._disk.store(entry, result.body)
-        except OSError:
-            pass  # the copy still serves this run; later runs fetch again
 
     # ---- sellers.json ------------------------------------------------------------------
 

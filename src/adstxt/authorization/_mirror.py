@@ -10,6 +10,7 @@ as the last good copy that ads.txt 1.1 section 3.6 tells consumers to go on usin
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import json
 import os
@@ -18,6 +19,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from adstxt.authorization._sources import _DEFINITIVE, status_path
+from adstxt.model import FileKind
 
 if TYPE_CHECKING:
     from adstxt.fetch import FetchResult, Resource
@@ -51,10 +53,8 @@ def _settle(path: Path, outcome: str, body: bytes | None) -> None:
     if outcome == "ok" and body is not None:
         _write(path, body)
     elif outcome in _DEFINITIVE:
-        try:
+        with contextlib.suppress(FileNotFoundError):
             path.unlink()
-        except FileNotFoundError:
-            pass
 
 
 def write_fetch(directory: str | os.PathLike[str], result: FetchResult) -> None:
@@ -77,13 +77,14 @@ def ad_systems_in(directory: str | os.PathLike[str]) -> list[str]:
 
     found: dict[str, None] = {}
     base = Path(directory)
-    for kind in ("ads.txt", "app-ads.txt"):
+    kinds: tuple[FileKind, ...] = ("ads.txt", "app-ads.txt")
+    for kind in kinds:
         for path in sorted(base.glob(f"*/{kind}")):
             try:
                 data = path.read_bytes()
             except OSError:
                 continue
-            for record in parse(data, kind=kind).records:  # type: ignore[arg-type]
+            for record in parse(data, kind=kind).records:
                 if record.domain != "placeholder.example.com":
                     found.setdefault(record.domain, None)
     return list(found)
@@ -125,10 +126,10 @@ def mirror_sellers(directory: str | os.PathLike[str], ad_systems: Iterable[str],
     written = failed = 0
     base = Path(directory)
     for location, resource in zip(chosen, resources, strict=True):
-        name = _safe(location.key)
-        if name is None:
+        folder = _safe(location.key)
+        if folder is None:
             continue
-        path = base / name / "sellers.json"
+        path = base / folder / "sellers.json"
         outcome = resource.outcome
         if outcome == "ok" and resource.body is not None and not is_sellers_json(
                 None, head=resource.body[:4096]):

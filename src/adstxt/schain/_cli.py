@@ -49,7 +49,7 @@ def render_text(result: ChainResult, name: str = "chain") -> str:
     lines = [f"{name}: {result.verdict}"]
     lines.extend(f"  {reason}" for reason in result.reasons)
     for node in result.nodes:
-        lines.append(f"  node {node.index} {node.asi} {node.sid}: {node.verdict}")
+        lines.append(f"  node {node.number} {node.asi} {node.sid}: {node.verdict}")
         lines.extend(f"    {reason}" for reason in node.reasons)
     said = "\n".join(result.reasons)
     for d in result.diagnostics:

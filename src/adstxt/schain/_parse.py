@@ -31,7 +31,8 @@ VERSION = "1.0"
 MAX_SID = 64
 _NODE_FIELDS = ("asi", "sid", "hp", "rid", "name", "domain", "ext")
 _TEXT_FIELDS = ("rid", "name", "domain")
-_SIMPLE_DOMAIN = re.compile(r"[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?(\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)+")
+_SIMPLE_DOMAIN = re.compile(
+    r"[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?(\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)+")
 _PERCENT = re.compile(r"%(?![0-9A-Fa-f]{2})")
 
 # Stands for a node of the string form that could not be split into fields.
@@ -190,8 +191,9 @@ def _node(value: object, path: Path, issues: list[Issue], from_string: bool) -> 
                                 (*path, "ext")))
     if not usable:
         return None
-    return Node(asi, sid.strip(), hp, _text(value.get("rid")),  # type: ignore[union-attr]
-                _text(value.get("name")), _text(value.get("domain")), value.get("ext"))
+    assert isinstance(asi, str) and isinstance(sid, str)
+    return Node(asi, sid.strip(), hp, _text(value.get("rid")), _text(value.get("name")),
+                _text(value.get("domain")), value.get("ext"))
 
 
 def _text(value: object) -> str | None:
@@ -225,7 +227,7 @@ def _clean(value: dict[str, Any]) -> SupplyChain | None:
                 or type(node["hp"]) is not int or not sid or len(sid) > MAX_SID \
                 or (rid is not None and type(rid) is not str) or sid[0] == " " or sid[-1] == " ":
             return None
-        made.append(Node(asi, sid, 1, rid))  # type: ignore[arg-type]
+        made.append(Node(asi, sid, 1, rid))
     return SupplyChain(VERSION, complete, tuple(made))
 
 
@@ -311,8 +313,8 @@ def find_chain(request: Mapping[str, Any]) -> tuple[Path | None, list[Issue]]:
         return None, [Issue("ADS817", "the bid request has no supply chain (no source.schain, "
                             "source.ext.schain or ext.schain)", (), "object")]
     issues = [
-        Issue("ADS816", f"the bid request also has a supply chain at /{'/'.join(place)} that "
-              f"differs from the one at /{'/'.join(found[0][0])}, which is the one checked",
+        Issue("ADS816", f"the bid request also has a supply chain at {pointer(place)} that "
+              f"differs from the one at {pointer(found[0][0])}, which is the one checked",
               place)
         for place, value in found[1:] if value != found[0][1]
     ]

@@ -37,7 +37,7 @@ _REQUEST_GOOD = (
     b'    "nodes": [{"asi": "exchange.com", "sid": "1234", "hp": 1}]}}\n}\n'
 )
 
-SCHAIN_RULES = [
+SCHAIN_RULES: list[Rule] = [
     Rule(
         "ADS801", "schain-not-json", E,
         "The supply chain or bid request is not readable JSON.",

@@ -53,7 +53,7 @@ class NodeResult(NamedTuple):
     """One node's verdict, the reasons in words, and the evidence: what the sellers.json of
     its ad system says of it, and for the first node, the ads.txt answer."""
 
-    index: int
+    number: int
     asi: str
     sid: str
     hp: int | None
@@ -64,7 +64,7 @@ class NodeResult(NamedTuple):
 
     def to_json(self) -> dict[str, Any]:
         """The node's result as a JSON object."""
-        out: dict[str, Any] = {"index": self.index, "asi": self.asi, "sid": self.sid,
+        out: dict[str, Any] = {"index": self.number, "asi": self.asi, "sid": self.sid,
                                "hp": self.hp, "verdict": self.verdict,
                                "reasons": list(self.reasons)}
         if self.seller is not None:
@@ -72,6 +72,10 @@ class NodeResult(NamedTuple):
         if self.authorization is not None:
             out["ads_txt"] = self.authorization.to_json()
         return out
+
+
+def _id(node: Node) -> tuple[str, str, int | None]:
+    return node.asi, node.sid, node.hp
 
 
 class Publisher(NamedTuple):
@@ -185,13 +189,15 @@ class Verifier:
         if type(request) is not dict:
             return self.verify(request, publisher)  # reports what it is instead
         source = request.get("source")
-        value = source.get("schain") if type(source) is dict else None
-        if type(value) is dict and publisher is None and "ext" not in source \
+        if type(source) is not dict:
+            source = {}
+        latest = source.get("schain")
+        if type(latest) is dict and publisher is None and "ext" not in source \
                 and "ext" not in request:
             # OpenRTB 2.6 with no older location to compare: the usual request.
-            chain = validate(value)[0] if not value.get("ext") else None
-            if chain is not None:
-                return self._verify(chain, (), publisher_of(request, self.app_developers))
+            usual = validate(latest)[0] if not latest.get("ext") else None
+            if usual is not None:
+                return self._verify(usual, (), publisher_of(request, self.app_developers))
         place, issues = find_chain(request)
         if isinstance(publisher, str):
             publisher = Publisher(publisher)
@@ -231,18 +237,19 @@ class Verifier:
             shown = errors or list(diagnostics)
             reasons = tuple(f"{d.code} {d.message}" + (f" (at {d.pointer})" if d.pointer else "")
                             for d in shown[:5])
-            nodes = ()
+            nodes: tuple[NodeResult, ...] = ()
             if chain is not None:
-                nodes = tuple(NodeResult(n, node.asi, node.sid, node.hp, "invalid") for n, node in enumerate(chain.nodes))
+                nodes = tuple(NodeResult(n, *_id(node), "invalid")
+                              for n, node in enumerate(chain.nodes))
             return ChainResult(INVALID, reasons or ("no supply chain could be read",),
                                nodes, diagnostics, chain, publisher, self.index is not None)
         if self.index is None:
-            reasons = ["not verified: no source of ads.txt and sellers.json files was given"]
+            said = ["not verified: no source of ads.txt and sellers.json files was given"]
             if chain.complete == 0:
-                reasons.insert(0, "the chain says it is incomplete (complete is 0)")
+                said.insert(0, "the chain says it is incomplete (complete is 0)")
             return ChainResult(
-                VALID if chain.complete == 1 else INCOMPLETE, tuple(reasons),
-                tuple(NodeResult(n, node.asi, node.sid, node.hp, "unchecked", ("no source to check against",))
+                VALID if chain.complete == 1 else INCOMPLETE, tuple(said),
+                tuple(NodeResult(n, *_id(node), "unchecked", ("no source to check against",))
                       for n, node in enumerate(chain.nodes)),
                 diagnostics, chain, publisher, False)
         memo = self._memo
@@ -264,7 +271,7 @@ class Verifier:
               publisher: Publisher | None) -> NodeResult:
         assert self.index is not None
         if node.hp == 0:
-            return NodeResult(number, node.asi, node.sid, node.hp, "not-paid",
+            return NodeResult(number, *_id(node), "not-paid",
                               ("hp is 0: not in the payment flow, so not checked",))
         facts = self.index.seller(node.asi.lower(), node.sid)
         if facts is None:
@@ -272,7 +279,7 @@ class Verifier:
             reasons: tuple[str, ...] = (f"no usable sellers.json for {node.asi}: {problem}",)
             verdict = "no-sellers-json"
         elif not facts.found:
-            return NodeResult(number, node.asi, node.sid, node.hp, "seller-not-listed",
+            return NodeResult(number, *_id(node), "seller-not-listed",
                               (f"{node.asi}'s sellers.json does not list seller_id "
                                f"'{node.sid}'",), facts)
         elif facts.is_confidential:
@@ -282,7 +289,7 @@ class Verifier:
         else:
             reasons, verdict = (), "verified"
         if number != 0:
-            return NodeResult(number, node.asi, node.sid, node.hp, verdict, reasons, facts)
+            return NodeResult(number, *_id(node), verdict, reasons, facts)
         return self._first(node, chain, publisher, facts, verdict, reasons)
 
     def _first(self, node: Node, chain: SupplyChain, publisher: Publisher | None,
@@ -291,7 +298,7 @@ class Verifier:
         """The first node against the publisher's ads.txt (or app-ads.txt)."""
         assert self.index is not None
         if publisher is None:
-            return NodeResult(0, node.asi, node.sid, node.hp, "unverifiable" if verdict == "verified" else verdict,
+            return NodeResult(0, *_id(node), "unverifiable" if verdict == "verified" else verdict,
                               (*reasons, "no publisher: the bid request names no site or app "
                                "domain and none was given, so ads.txt was not checked"), facts)
         try:
@@ -299,18 +306,19 @@ class Verifier:
                                        kind=publisher.kind,
                                        inventory_partner=publisher.inventory_partner)
         except ValueError as error:
-            return NodeResult(0, node.asi, node.sid, node.hp, "unverifiable", (*reasons, str(error)), facts)
+            return NodeResult(0, *_id(node), "unverifiable", (*reasons, str(error)), facts)
         if not answer.authorized:
             if answer.verdict.value in ("unauthorized", "no-sellers"):
-                return NodeResult(0, node.asi, node.sid, node.hp, "unauthorized", (*reasons, answer.reason), facts,
+                return NodeResult(0, *_id(node), "unauthorized", (*reasons, answer.reason), facts,
                                   answer)
             # no-file, restricted, invalid-file, unavailable: nothing decides.
-            return NodeResult(0, node.asi, node.sid, node.hp, "unverifiable", (*reasons, answer.reason), facts, answer)
+            return NodeResult(0, *_id(node), "unverifiable", (*reasons, answer.reason), facts,
+                              answer)
         kind = facts.seller_type if facts is not None and facts.found else None
         expected = _EXPECTED.get(kind or "")
         if expected is not None and expected not in answer.evidence.relationships:
             return NodeResult(
-                0, node.asi, node.sid, node.hp, "relationship-mismatch",
+                0, *_id(node), "relationship-mismatch",
                 (*reasons, f"{publisher.domain}'s {publisher.kind} lists {node.asi}, "
                  f"{node.sid} as {'/'.join(answer.evidence.relationships)}, but "
                  f"{node.asi}'s sellers.json calls the seller {kind}, which is {expected}"),
@@ -319,7 +327,7 @@ class Verifier:
         if (chain.complete == 1 and facts is not None and facts.found
                 and kind in ("PUBLISHER", "BOTH") and facts.domain):
             notes.extend(self._owner_note(publisher, facts.domain, answer))
-        return NodeResult(0, node.asi, node.sid, node.hp, verdict, tuple(notes), facts, answer)
+        return NodeResult(0, *_id(node), verdict, tuple(notes), facts, answer)
 
     @staticmethod
     def _owner_note(publisher: Publisher, domain: str, answer: Answer) -> list[str]:
@@ -352,7 +360,7 @@ class Verifier:
                                        diagnostics, chain, publisher)
         failed = [r for r in results if r.verdict in FAILED]
         if failed:
-            reasons = tuple(f"node {r.index} ({r.asi}, {r.sid}): {r.verdict}: "
+            reasons = tuple(f"node {r.number} ({r.asi}, {r.sid}): {r.verdict}: "
                             f"{r.reasons[-1] if r.reasons else r.verdict}" for r in failed)
             return ChainResult(INVALID, reasons, tuple(results), diagnostics, chain, publisher)
         reasons_list: list[str] = []
@@ -367,7 +375,7 @@ class Verifier:
                                 "in sellers.json, not the inventory's owner")
         for r in results:
             if r.verdict in UNVERIFIED:
-                reasons_list.append(f"node {r.index} ({r.asi}, {r.sid}) could not "
+                reasons_list.append(f"node {r.number} ({r.asi}, {r.sid}) could not "
                                     f"be verified: {r.reasons[-1] if r.reasons else r.verdict}")
         if reasons_list:
             return ChainResult(INCOMPLETE, tuple(reasons_list), tuple(results), diagnostics,
