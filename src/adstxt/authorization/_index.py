@@ -16,6 +16,7 @@ so and points at the line.
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
+from functools import partial
 from typing import NamedTuple
 
 from adstxt.authorization._sources import AdsFile, FileState, Source
@@ -53,15 +54,15 @@ class SellerFacts(NamedTuple):
 
 
 _MISSING = SellerFacts(False)
-#: How many answers the index remembers.
-_MEMO = 1 << 20
+_UNAUTHORIZED = Verdict.UNAUTHORIZED
+_NO_SELLERS = Verdict.NO_SELLERS
 
 
 class _File:
     """One host's file, reduced for lookups."""
 
-    __slots__ = ("case_folded", "exact", "file", "managers", "owner", "partners", "placeholder",
-                 "records", "subdomains")
+    __slots__ = ("case_folded", "exact", "file", "managers", "ok", "owner", "partners",
+                 "placeholder", "records", "subdomains")
 
     def __init__(self, file: AdsFile) -> None:
         self.file = file
@@ -74,7 +75,8 @@ class _File:
         self.records = 0
         self.placeholder = False
         parsed = file.parsed
-        if file.state != "ok" or parsed is None:
+        self.ok = file.state == "ok" and parsed is not None
+        if not self.ok or parsed is None:
             return
         exact = self.exact
         for record in parsed.records:
@@ -150,10 +152,8 @@ class AuthorizationIndex:
         self._governing: dict[tuple[str, FileKind], _Governing] = {}
         self._ad_systems: dict[str, str] = {}
         self._sellers: dict[str, dict[str, SellerFacts] | None] = {}
-        # Answers are immutable and the index does not change once read: a question asked
-        # again is answered from here. Bounded, so that a stream of distinct questions
-        # cannot grow it without limit.
-        self._answers: dict[tuple[str, str, str, str | None, FileKind, str | None], Answer] = {}
+        # The governing file of each publisher as asked, for ads.txt: one dictionary lookup.
+        self._ads_txt: dict[str, _Governing] = {}
 
     # ---- building ----------------------------------------------------------------------
 
@@ -183,6 +183,8 @@ class AuthorizationIndex:
         found = self._governing.get(key)
         if found is None:
             found = self._governing[key] = self._resolve(_normal(publisher), kind)
+            if kind == "ads.txt":
+                self._ads_txt[publisher] = found
         return found
 
     def _resolve(self, publisher: str, kind: FileKind) -> _Governing:
@@ -231,21 +233,9 @@ class AuthorizationIndex:
         INVENTORYPARTNERDOMAIN= partner's ads.txt authorize too. Raises ValueError when
         ``publisher`` is no domain under a public suffix.
         """
-        question = (publisher, ad_system, seller_id, relationship, kind, inventory_partner)
-        answer = self._answers.get(question)
-        if answer is not None:
-            return answer
-        answer = self._lookup(publisher, ad_system, seller_id, relationship, kind,
-                              inventory_partner)
-        if len(self._answers) >= _MEMO:
-            self._answers.clear()
-        self._answers[question] = answer
-        return answer
-
-    def _lookup(self, publisher: str, ad_system: str, seller_id: str,
-                relationship: str | None, kind: FileKind, inventory_partner: str | None,
-                ) -> Answer:
-        governing = self._governing.get((publisher, kind)) or self._govern(publisher, kind)
+        governing = self._ads_txt.get(publisher) if kind == "ads.txt" else None
+        if governing is None:
+            governing = self._govern(publisher, kind)
         system = self._ad_systems.get(ad_system)
         if system is None:
             system = self._ad_systems[ad_system] = _normal(ad_system)
@@ -255,7 +245,7 @@ class AuthorizationIndex:
             if relationship != _DIRECT and relationship != _RESELLER:
                 raise ValueError(f"the relationship is DIRECT or RESELLER, not '{relationship}'")
         file = governing.file
-        if file.file.state != "ok":
+        if not file.ok:
             return self._no_answer(governing, publisher, system, seller, relationship, kind)
         hit = file.exact.get((system, seller))
         if hit is not None:
@@ -267,8 +257,12 @@ class AuthorizationIndex:
                 if hit is not None:
                     return _listed(hit, partner, "inventorypartnerdomain", publisher, system,
                                    seller, relationship)
-        return self._unlisted(governing, publisher, system, seller, relationship,
-                              inventory_partner)
+        # Whether the seller is listed with other letter case changes only the evidence and
+        # the words, which are worked out when read.
+        return Answer(_UNAUTHORIZED if file.records else _NO_SELLERS, None, None, publisher,
+                      system, seller, relationship,
+                      partial(self._why_unlisted, governing, publisher, system, seller,
+                              inventory_partner))
 
     def ask(self, question: Question) -> Answer:
         """:meth:`lookup` for a :class:`Question`."""
@@ -315,24 +309,10 @@ class AuthorizationIndex:
         return Answer(verdict, self._evidence(governing), reason, publisher, system, seller,
                       relationship)
 
-    def _unlisted(self, governing: _Governing, publisher: str, system: str, seller: str,
-                  relationship: str | None, partner: str | None) -> Answer:
+    def _why_unlisted(self, governing: _Governing, publisher: str, system: str, seller: str,
+                      partner: str | None) -> tuple[Evidence, str]:
         file = governing.file
         close = file.folded().get((system, seller.lower()))
-        if close is None and file.records == 0:
-            verdict = Verdict.NO_SELLERS
-        else:
-            verdict = Verdict.UNAUTHORIZED
-
-        def explain() -> tuple[Evidence, str]:
-            return self._why_unlisted(governing, close, publisher, system, seller, partner)
-
-        return Answer(verdict, None, None, publisher, system, seller, relationship, explain)
-
-    def _why_unlisted(self, governing: _Governing, close: list[tuple[int, str, str]] | None,
-                      publisher: str, system: str, seller: str, partner: str | None,
-                      ) -> tuple[Evidence, str]:
-        file = governing.file
         where = file.file.where or publisher
         if close is not None:
             lines = tuple(line for line, _, _ in close)
@@ -406,22 +386,26 @@ def _listed(hit: list[tuple[int, str]], file: _File, via: str, publisher: str, s
         verdict = Verdict.RELATIONSHIP_MISMATCH
     else:
         verdict = Verdict.AUTHORIZED_DIRECT if found == _DIRECT else Verdict.AUTHORIZED_RESELLER
+    return Answer(verdict, None, None, publisher, system, seller, relationship,
+                  partial(_why_listed, hit, file, via, publisher, system, seller, relationship,
+                          found))
 
-    def explain() -> tuple[Evidence, str]:
-        where = file.file.where or publisher
-        relationships = tuple(r for _, r in hit)
-        lines = tuple(line for line, _ in hit)
-        evidence = Evidence(where, lines, relationships, False, via, file.owner, file.managers,
-                            file.file.stale)
-        through = (" (an INVENTORYPARTNERDOMAIN partner's file)"
-                   if via == "inventorypartnerdomain" else "")
-        if found is not None:
-            line = lines[relationships.index(found)]
-            return evidence, f"{where}{through} line {line} lists {system}, {seller}, {found}"
-        return evidence, (f"{where}{through} line {lines[0]} lists {system}, {seller} only as "
-                          f"{relationships[0]}, not {relationship}")
 
-    return Answer(verdict, None, None, publisher, system, seller, relationship, explain)
+def _why_listed(hit: list[tuple[int, str]], file: _File, via: str, publisher: str, system: str,
+                seller: str, relationship: str | None, found: str | None,
+                ) -> tuple[Evidence, str]:
+    where = file.file.where or publisher
+    relationships = tuple(r for _, r in hit)
+    lines = tuple(line for line, _ in hit)
+    evidence = Evidence(where, lines, relationships, False, via, file.owner, file.managers,
+                        file.file.stale)
+    through = (" (an INVENTORYPARTNERDOMAIN partner's file)"
+               if via == "inventorypartnerdomain" else "")
+    if found is not None:
+        line = lines[relationships.index(found)]
+        return evidence, f"{where}{through} line {line} lists {system}, {seller}, {found}"
+    return evidence, (f"{where}{through} line {lines[0]} lists {system}, {seller} only as "
+                      f"{relationships[0]}, not {relationship}")
 
 
 def _app_hosts(developer: str) -> tuple[str, ...]:

@@ -203,6 +203,7 @@ def _text(value: object) -> str | None:
 # Ad-system domains already found valid: most streams name a few dozen ad systems.
 _GOOD_DOMAINS: set[str] = set()
 _SIMPLE_KEYS = frozenset({"asi", "sid", "hp", "rid"})
+_new = tuple.__new__
 
 
 def _clean(value: dict[str, Any]) -> SupplyChain | None:
@@ -227,8 +228,9 @@ def _clean(value: dict[str, Any]) -> SupplyChain | None:
                 or type(node["hp"]) is not int or not sid or len(sid) > MAX_SID \
                 or (rid is not None and type(rid) is not str) or sid[0] == " " or sid[-1] == " ":
             return None
-        made.append(Node(asi, sid, 1, rid))
-    return SupplyChain(VERSION, complete, tuple(made))
+        # tuple.__new__ builds the very same Node without the keyword-defaults frame.
+        made.append(_new(Node, (asi, sid, 1, rid, None, None, None)))
+    return _new(SupplyChain, (VERSION, complete, tuple(made), None))
 
 
 def validate(value: object, path: Path = (), *, from_string: bool = False,

@@ -121,6 +121,9 @@ class ChainResult(NamedTuple):
         }
 
 
+_SITES: dict[str, Publisher] = {}
+
+
 def publisher_of(request: Mapping[str, Any],
                  app_developers: Mapping[str, str] | None = None) -> Publisher | None:
     """The publisher a bid request names: ``site.domain`` (else the host of ``site.page``,
@@ -134,6 +137,14 @@ def publisher_of(request: Mapping[str, Any],
         partner = partner if type(partner) is str else None
         domain = site.get("domain")
         if type(domain) is str and domain:
+            if partner is None:
+                # One value per site domain: a stream names the same sites again and again.
+                known = _SITES.get(domain)
+                if known is None:
+                    if len(_SITES) >= 100_000:
+                        _SITES.clear()
+                    known = _SITES[domain] = Publisher(domain, "ads.txt", None, "site.domain")
+                return known
             return Publisher(domain, "ads.txt", partner, "site.domain")
         page = site.get("page")
         if type(page) is str and "//" in page:
@@ -232,7 +243,7 @@ class Verifier:
 
     def _verify(self, chain: SupplyChain | None, diagnostics: tuple[Diagnostic, ...],
                 publisher: Publisher | None) -> ChainResult:
-        errors = [d for d in diagnostics if d.severity is Severity.ERROR]
+        errors = [d for d in diagnostics if d.severity is Severity.ERROR] if diagnostics else None
         if chain is None or errors:
             shown = errors or list(diagnostics)
             reasons = tuple(f"{d.code} {d.message}" + (f" (at {d.pointer})" if d.pointer else "")
