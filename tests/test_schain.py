@@ -299,3 +299,10 @@ def test_cli_fetch_verifies_against_live_sites(live: LocalServers) -> None:
                   "--publisher", "example.com", "1.0,1!exchange.com,1234,1!nosellers.com,1,1")
     assert missing.returncode == 1
     assert "node 1 nosellers.com 1: no-sellers-json" in missing.stdout
+
+
+def test_cli_prints_values_it_cannot_encode_escaped() -> None:
+    done = run("schain", '{"ver": "1.0", "complete": 1, "nodes": '
+               '[{"asi": "a.com", "sid": "\\ud800", "hp": 1}]}')
+    assert done.returncode == 0 and "Traceback" not in done.stderr
+    assert "node 0 a.com \\ud800: unchecked" in done.stdout

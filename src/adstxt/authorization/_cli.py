@@ -10,18 +10,43 @@ import csv
 import io
 import json
 import sys
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 
 if TYPE_CHECKING:
     from adstxt.authorization import Answer, AuthorizationIndex, Question, Source
 
-__all__ = ["add_source_options", "main", "open_index"]
+__all__ = ["add_source_options", "guarded", "main", "open_index"]
 
 
 class UsageError(Exception):
     """A mistake on the command line: exit status 2."""
+
+
+def guarded(work: Callable[[], int], prog: str) -> int:
+    """Run a command's ``work`` with the contract of every adstxt command: a closed pipe
+    ends it quietly, Ctrl-C is 130, and anything unexpected is one line and status 2."""
+    import contextlib
+    import os
+
+    reconfigure = getattr(sys.stdout, "reconfigure", None)
+    if reconfigure is not None:
+        # Values from bid requests may hold lone surrogates ("\ud800"): shown escaped
+        # rather than failing to print.
+        reconfigure(errors="backslashreplace")
+    try:
+        return work()
+    except BrokenPipeError:
+        # The reader went away ('adstxt schain - | head'): nothing more to say.
+        with contextlib.suppress(OSError):
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 1
+    except KeyboardInterrupt:
+        return 130
+    except Exception as error:  # the contract: a reason and status 2, never a traceback
+        print(f"{prog}: internal error: {error!r}; please report it", file=sys.stderr)
+        return 2
 
 
 def add_source_options(parser: argparse.ArgumentParser) -> None:
@@ -230,6 +255,10 @@ def _batch(index: AuthorizationIndex, args: argparse.Namespace) -> int:
 
 def main(argv: Sequence[str] | None = None, *, prog: str = "adstxt authorized") -> int:
     """Run ``adstxt authorized``; return the exit status."""
+    return guarded(lambda: _main(argv, prog), prog)
+
+
+def _main(argv: Sequence[str] | None, prog: str) -> int:
     parser = _parser(prog)
     args = parser.parse_args(argv)
     given = [v for v in (args.publisher, args.ad_system, args.seller_id) if v is not None]

@@ -83,6 +83,12 @@ def _stream(verifier: Verifier, publisher: object, output: str) -> int:
 
 def main(argv: Sequence[str] | None = None, *, prog: str = "adstxt schain") -> int:
     """Run ``adstxt schain``; return the exit status."""
+    from adstxt.authorization._cli import guarded
+
+    return guarded(lambda: _main(argv, prog), prog)
+
+
+def _main(argv: Sequence[str] | None, prog: str) -> int:
     from adstxt.authorization._cli import UsageError, close_index, open_index
     from adstxt.schain._verify import Publisher, Verifier
 
