@@ -55,6 +55,8 @@ class SellerFacts(NamedTuple):
 
 _MISSING = SellerFacts(False)
 _UNAUTHORIZED = Verdict.UNAUTHORIZED
+_MISMATCH = Verdict.RELATIONSHIP_MISMATCH
+_FOUND = {_DIRECT: Verdict.AUTHORIZED_DIRECT, _RESELLER: Verdict.AUTHORIZED_RESELLER}
 _NO_SELLERS = Verdict.NO_SELLERS
 
 
@@ -378,14 +380,16 @@ class AuthorizationIndex:
 
 def _listed(hit: list[tuple[int, str]], file: _File, via: str, publisher: str, system: str,
             seller: str, relationship: str | None) -> Answer:
-    if relationship is None:
-        found: str | None = _DIRECT if any(r == _DIRECT for _, r in hit) else _RESELLER
+    found: str | None
+    if len(hit) == 1:  # nearly always: one line per pair
+        found = hit[0][1]
+        if relationship is not None and relationship != found:
+            found = None
+    elif relationship is None:
+        found = _DIRECT if any(r == _DIRECT for _, r in hit) else _RESELLER
     else:
         found = relationship if any(r == relationship for _, r in hit) else None
-    if found is None:
-        verdict = Verdict.RELATIONSHIP_MISMATCH
-    else:
-        verdict = Verdict.AUTHORIZED_DIRECT if found == _DIRECT else Verdict.AUTHORIZED_RESELLER
+    verdict = _MISMATCH if found is None else _FOUND[found]
     return Answer(verdict, None, None, publisher, system, seller, relationship,
                   partial(_why_listed, hit, file, via, publisher, system, seller, relationship,
                           found))
