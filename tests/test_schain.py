@@ -22,6 +22,7 @@ SELLERS = {
         {"seller_id": "55", "seller_type": "INTERMEDIARY", "name": "Mid", "domain": "mid.com"},
         {"seller_id": "66", "seller_type": "PUBLISHER", "is_confidential": 1},
         {"seller_id": "88", "seller_type": "PUBLISHER", "name": "Else", "domain": "else.com"},
+        {"seller_id": "mID", "seller_type": "INTERMEDIARY", "name": "M", "domain": "m.com"},
     ]}),
     "reseller.com": json.dumps({"version": "1.0", "sellers": [
         {"seller_id": "77", "seller_type": "INTERMEDIARY", "name": "R", "domain": "reseller.com"},
@@ -166,6 +167,12 @@ def test_invalid_chains(verifier: Verifier) -> None:
     missing = verifier.verify("1.0,1!exchange.com,1234,1!reseller.com,78,1", "example.com")
     assert missing.verdict == "invalid" and _verdicts(missing) == ["verified",
                                                                    "seller-not-listed"]
+    case = verifier.verify("1.0,1!exchange.com,1234,1!reseller.com,077,1!exchange.com,Mid,1",
+                           "example.com")
+    assert _verdicts(case) == ["verified", "seller-not-listed", "seller-not-listed"]
+    assert "only in letter case" not in case.nodes[1].reasons[0]
+    assert "it lists 'mID' (/sellers/4), which differs only in letter case" in \
+        case.nodes[2].reasons[0]
     unlisted = verifier.verify("1.0,1!reseller.com,77,1", "other.com")
     assert unlisted.verdict == "incomplete"  # other.com has no ads.txt: unverifiable
     unauthorized = verifier.verify("1.0,1!exchange.com,1234,1", "dev.com")

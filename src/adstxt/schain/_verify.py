@@ -290,9 +290,14 @@ class Verifier:
             reasons: tuple[str, ...] = (f"no usable sellers.json for {node.asi}: {problem}",)
             verdict = "no-sellers-json"
         elif not facts.found:
-            return NodeResult(number, *_id(node), "seller-not-listed",
-                              (f"{node.asi}'s sellers.json does not list seller_id "
-                               f"'{node.sid}'",), facts)
+            why = f"{node.asi}'s sellers.json does not list seller_id '{node.sid}'"
+            result = self.index.source.sellers_file(node.asi.lower()).result
+            close = result.case_variants((node.sid,)).get(node.sid) if result else None
+            if close:
+                # Seller IDs compare exactly; a case-only match is told, not accepted.
+                why += (f"; it lists '{close[0].seller_id}' ({close[0].pointer}), which differs "
+                        "only in letter case")
+            return NodeResult(number, *_id(node), "seller-not-listed", (why,), facts)
         elif facts.is_confidential:
             reasons, verdict = ((f"{node.asi}'s sellers.json lists seller_id '{node.sid}' as "
                                  "confidential: it exists, its identity is withheld"),), \
