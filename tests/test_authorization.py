@@ -328,3 +328,38 @@ def test_fetch_follows_subdomain_referrals(live: LocalServers) -> None:
                "shop.example.com", "shopads.com", "5")
     data = json.loads(done.stdout)
     assert data["verdict"] == "authorized-direct" and data["evidence"]["via"] == "subdomain"
+
+
+def test_fetch_app_ads_txt_from_the_developer_domain(live: LocalServers) -> None:
+    live.routes["*://example.net/app-ads.txt"] = text(b"appexchange.com, 42, DIRECT\n")
+    done = run("authorized", *_fetch_args(live), "--app", "--output-format", "json",
+               "https://games.example.net/support", "appexchange.com", "42")
+    assert done.returncode == 0, done.stdout + done.stderr
+    data = json.loads(done.stdout)
+    assert data["verdict"] == "authorized-direct"
+    assert data["evidence"]["file"] == "http://example.net/app-ads.txt"
+
+
+def test_fetch_sellers_json_at_a_given_location(live: LocalServers) -> None:
+    live.routes["*://example.com/ads.txt"] = text(b"example.org, 1234, DIRECT\n")
+    live.routes["*://files.example.net/sellers.json"] = text(
+        b'{"version": "1.0", "sellers": [{"seller_id": "1234", "seller_type": "PUBLISHER", '
+        b'"name": "Example", "domain": "example.com"}]}', "application/json")
+    done = run("schain", *_fetch_args(live), "--publisher", "example.com",
+               "--sellers-location", "example.org=http://files.example.net/sellers.json",
+               "--output-format", "json", "1.0,1!example.org,1234,1")
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert json.loads(done.stdout)["nodes"][0]["verdict"] == "verified"
+    assert not any(seen.path == "/sellers.json" and seen.host == "example.org"
+                   for seen in live.seen)
+
+
+def test_mirror_finds_sellers_json_under_the_known_locations_domain(tmp_path: Path) -> None:
+    (tmp_path / "google.com").mkdir()
+    (tmp_path / "google.com" / "sellers.json").write_text(
+        '{"version": "1.0", "sellers": [{"seller_id": "pub-1", "seller_type": "PUBLISHER", '
+        '"is_confidential": 1}]}')
+    index = AuthorizationIndex(MirrorSource(tmp_path))
+    facts = index.seller("google.com", "pub-1")
+    assert facts is not None and facts.found and facts.is_confidential
+    assert index.seller("example.com", "1") is None

@@ -313,3 +313,12 @@ def test_cli_prints_values_it_cannot_encode_escaped() -> None:
                '[{"asi": "a.com", "sid": "\\ud800", "hp": 1}]}')
     assert done.returncode == 0 and "Traceback" not in done.stderr
     assert "node 0 a.com \\ud800: unchecked" in done.stdout
+
+
+def test_cli_jsonl_file_is_a_stream() -> None:
+    done = run("schain", "--source", "examples/mirror", "examples/bid-requests.jsonl",
+               "--output-format", "json")
+    rows = [json.loads(line) for line in done.stdout.splitlines()]
+    assert [(r["line"], r["verdict"]) for r in rows] == [
+        (1, "valid"), (2, "incomplete"), (3, "invalid"), (4, "invalid")]
+    assert done.returncode == 1

@@ -7,7 +7,7 @@ import json
 import os
 import sys
 from collections.abc import Sequence
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, BinaryIO
 
 if TYPE_CHECKING:
     from adstxt.schain._verify import ChainResult, Verifier
@@ -25,9 +25,9 @@ def _parser(prog: str = "adstxt schain") -> argparse.ArgumentParser:
         "the publisher's ads.txt. Exit status: 0 valid, 1 incomplete or invalid, 2 a usage "
         "error.",
         epilog="CHAIN is the string form (1.0,1!exchange.com,1234,1), a file holding a "
-        "SupplyChain object, a bid request or the string form, a JSON text, or '-' for a "
-        "stream of bid requests, one JSON object per line (JSONL). See the guide 'Verifying "
-        "supply chains'.")
+        "SupplyChain object, a bid request or the string form, a JSON text, or '-' (or a "
+        "file named *.jsonl) for a stream of bid requests, one JSON object per line. See the "
+        "guide 'Verifying supply chains'.")
     parser.add_argument("chain", metavar="CHAIN", help="the chain: a string, a file, or '-'")
     parser.add_argument("--publisher", metavar="DOMAIN",
                         help="the publisher whose ads.txt authorizes the first node (default: "
@@ -71,10 +71,9 @@ def _print(result: ChainResult, name: str, output: str, line: int | None = None)
         print(render_text(result, name), flush=True)
 
 
-def _stream(verifier: Verifier, publisher: object, output: str) -> int:
+def _stream(verifier: Verifier, publisher: object, output: str, stream: BinaryIO) -> int:
     status = 0
-    lines = (raw for raw in sys.stdin.buffer)
-    for number, result in verifier.verify_lines(lines, publisher):  # type: ignore[arg-type]
+    for number, result in verifier.verify_lines(iter(stream), publisher):  # type: ignore[arg-type]
         if not result.ok:
             status = 1
         _print(result, f"line {number}", output, number)
@@ -112,7 +111,14 @@ def _main(argv: Sequence[str] | None, prog: str) -> int:
     verifier = Verifier(index, app_developers=developers)
     try:
         if args.chain == "-":
-            return _stream(verifier, publisher, args.output_format)
+            return _stream(verifier, publisher, args.output_format, sys.stdin.buffer)
+        if args.chain.endswith(".jsonl") and os.path.isfile(args.chain):
+            try:
+                with open(args.chain, "rb") as lines:
+                    return _stream(verifier, publisher, args.output_format, lines)
+            except OSError as error:
+                print(f"{prog}: cannot read {args.chain}: {error.strerror}", file=sys.stderr)
+                return 2
         name = "chain"
         data: bytes | str = args.chain
         if os.path.isfile(args.chain):
