@@ -381,6 +381,7 @@ def parse_string(text: str) -> tuple[dict[str, Any] | None, list[Issue],
             nodes.append({})  # counted, not read: the chain is refused for its length
             continue
         if not segment:
+            spans[path] = (start - 1, start)  # the '!' that opens an empty node
             issues.append(Issue("ADS814", f"node {number} is empty: a stray '!' at offset "
                                 f"{start - 1}", path))
             nodes.append(_UNREADABLE)
