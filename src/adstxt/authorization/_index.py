@@ -251,7 +251,16 @@ class AuthorizationIndex:
             return self._no_answer(governing, publisher, system, seller, relationship, kind)
         hit = file.exact.get((system, seller))
         if hit is not None:
-            return _listed(hit, file, governing.via, publisher, system, seller, relationship)
+            if len(hit) != 1:
+                return _listed(hit, file, governing.via, publisher, system, seller, relationship)
+            # Nearly always one line per pair: _listed, inline.
+            found: str | None = hit[0][1]
+            if relationship is not None and relationship != found:
+                found = None
+            return Answer(_MISMATCH if found is None else _FOUND[found], None, None, publisher,
+                          system, seller, relationship,
+                          partial(_why_listed, hit, file, governing.via, publisher, system,
+                                  seller, relationship, found))
         if inventory_partner is not None:
             partner = self._partner(file, inventory_partner)
             if partner is not None:

@@ -81,30 +81,34 @@ class Answer:
         self.ad_system = ad_system
         self.seller_id = seller_id
         self.relationship = relationship
-        self._evidence = evidence
-        self._reason = reason
-        self._explain = explain
+        if explain is None:
+            assert evidence is not None and reason is not None
+            self._evidence = evidence
+            self._reason = reason
+        else:
+            # _evidence and _reason stay unset until read: two stores fewer per answer.
+            self._explain = explain
 
     def _work_out(self) -> None:
-        assert self._explain is not None
         self._evidence, self._reason = self._explain()
-        self._explain = None
 
     @property
     def evidence(self) -> Evidence:
         """Where the answer comes from."""
-        if self._evidence is None:
+        try:
+            return self._evidence
+        except AttributeError:
             self._work_out()
-        assert self._evidence is not None
-        return self._evidence
+            return self._evidence
 
     @property
     def reason(self) -> str:
         """Why, in words."""
-        if self._reason is None:
+        try:
+            return self._reason
+        except AttributeError:
             self._work_out()
-        assert self._reason is not None
-        return self._reason
+            return self._reason
 
     def _key(self) -> tuple[object, ...]:
         return (self.verdict, self.evidence, self.reason, self.publisher, self.ad_system,
