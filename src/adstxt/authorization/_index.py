@@ -22,6 +22,7 @@ from typing import NamedTuple
 from adstxt.authorization._sources import AdsFile, FileState, Source
 from adstxt.authorization._verdicts import Answer, Evidence, Verdict
 from adstxt.model import FileKind
+from adstxt.sellers._fields import is_confidential
 
 __all__ = ["AuthorizationIndex", "Question", "SellerFacts"]
 
@@ -55,6 +56,7 @@ class SellerFacts(NamedTuple):
 
 _MISSING = SellerFacts(False)
 _UNAUTHORIZED = Verdict.UNAUTHORIZED
+_SELLER_TYPES = frozenset({"PUBLISHER", "INTERMEDIARY", "BOTH"})
 _MISMATCH = Verdict.RELATIONSHIP_MISMATCH
 _FOUND = {_DIRECT: Verdict.AUTHORIZED_DIRECT, _RESELLER: Verdict.AUTHORIZED_RESELLER}
 _NO_SELLERS = Verdict.NO_SELLERS
@@ -380,11 +382,23 @@ class AuthorizationIndex:
     def _facts(self, ad_system: str, seller_id: str) -> SellerFacts:
         result = self.source.sellers_file(_normal(ad_system)).result
         assert result is not None
-        entry = result.get(seller_id)
-        if entry is None:
+        # The sellers.json module's own index (seller_id to position): the entry is read
+        # straight from the decoded array, as SellersResult.get reads it, without making a
+        # Seller object for each first question.
+        position = result._index.get(seller_id.strip())
+        if position is None:
             return _MISSING
-        return SellerFacts(True, entry.seller_type, entry.is_confidential, entry.is_passthrough,
-                           entry.name, entry.domain, entry.pointer)
+        entry = result.document["sellers"][position]
+        kind = entry.get("seller_type")
+        if isinstance(kind, str) and kind.strip().upper() in _SELLER_TYPES:
+            kind = kind.strip().upper()
+        name = entry.get("name")
+        domain = entry.get("domain")
+        return SellerFacts(True, kind if isinstance(kind, str) else None,
+                           is_confidential(entry), entry.get("is_passthrough") == 1,
+                           name if isinstance(name, str) else None,
+                           domain if isinstance(domain, str) else None,
+                           f"/sellers/{position}")
 
 
 def _listed(hit: list[tuple[int, str]], file: _File, via: str, publisher: str, system: str,
