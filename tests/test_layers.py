@@ -63,9 +63,16 @@ LAYERS: dict[str, tuple[str, ...]] = {
     "renderers": (
         "adstxt._report",
         "adstxt._diff",
-        "adstxt._rulesdoc",
         "adstxt._speccoverage",
     ),
+    "lookups": (
+        "adstxt.authorization",
+        "adstxt.authorization.*",
+        "adstxt.schain",
+        "adstxt.schain.*",
+    ),
+    # The rule pages run each rule's examples, supply chains included.
+    "docs": ("adstxt._rulesdoc",),
     "cli": ("adstxt.cli", "adstxt.crawl", "adstxt._commands", "adstxt._clidoc", "adstxt.__main__"),
 }
 

@@ -7,10 +7,12 @@ import re
 import pytest
 
 import adstxt
+import adstxt.schain
 import adstxt.sellers
 from adstxt._rulesdoc import render_coverage, render_index, render_rule
 from adstxt.rules import FAMILIES, HTTP_EXCHANGE, RULES, Rule
 from adstxt.rules._rule import CATEGORIES
+from adstxt.rules.supply_chains import SCHAIN_INPUT
 from tests.conftest import ROOT
 
 DOCS = ROOT / "docs" / "rules"
@@ -22,6 +24,8 @@ def _diagnose(example: bytes, rule: Rule) -> list[adstxt.Diagnostic]:
         from tests.fetch_replay import replay  # fetch rules: served by real local servers
 
         return replay(example)
+    if rule.filename == SCHAIN_INPUT:
+        return list(adstxt.schain.check(example).diagnostics)
     if rule.filename == "sellers.json":
         return list(adstxt.sellers.parse(example, filename=rule.filename).diagnostics)
     found = adstxt.lint(example, filename=rule.filename, domain=rule.domain)

@@ -86,6 +86,18 @@ COMMANDS: Final[Mapping[str, Command]] = _registry(
         parser="adstxt.crawl:_parser",
         script="adstxt-crawl",
     ),
+    Command(
+        name="authorized",
+        summary="say whether a seller is authorized by a publisher's ads.txt",
+        main="adstxt.authorization._cli:main",
+        parser="adstxt.authorization._cli:_parser",
+    ),
+    Command(
+        name="schain",
+        summary="validate a supply chain and verify it against ads.txt and sellers.json",
+        main="adstxt.schain._cli:main",
+        parser="adstxt.schain._cli:_parser",
+    ),
 )
 
 #: What ``adstxt PATH ...``, with no command name, runs.

@@ -14,6 +14,7 @@ from adstxt._lint import lint
 from adstxt._report import FileReport, Style, render
 from adstxt._speccoverage import SPECS, Clause, Coverage, coverage
 from adstxt.rules import HTTP_EXCHANGE, RULES, Rule
+from adstxt.rules.supply_chains import SCHAIN_INPUT
 from adstxt.sellers import MappingSource
 
 __all__ = ["render_coverage", "render_index", "render_output", "render_rule", "write_pages"]
@@ -79,6 +80,8 @@ def render_rule(rule: Rule) -> str:
     context = []
     if rule.filename == HTTP_EXCHANGE:
         context.append("an HTTP exchange as a crawler sees it")
+    elif rule.filename == SCHAIN_INPUT:
+        context.append("a supply chain, as given to `adstxt schain`")
     elif rule.filename != "ads.txt":
         context.append(f"checked as `{rule.filename}`")
     if rule.domain:
@@ -139,6 +142,14 @@ def _severity(rule: Rule) -> str:
 
 
 def _output_section(rule: Rule) -> str:
+    if rule.filename == SCHAIN_INPUT:
+        # A real run of 'adstxt schain' on the example, validation only (no source).
+        from adstxt.schain._cli import render_text
+        from adstxt.schain._verify import Verifier
+
+        shown = render_text(Verifier().verify(rule.bad), "chain.txt")
+        return (f"What `adstxt schain chain.txt`, with the example saved as `chain.txt`, "
+                f"reports:\n\n```text\n{shown}\n```\n\n")
     if rule.filename == HTTP_EXCHANGE:
         # An exchange needs a server to replay it; the test suite does, the docs do not.
         return ""
@@ -159,6 +170,9 @@ def _silencing(rule: Rule) -> str:
         f"add `\"{rule.code}\"` to `ignore` in `[tool.adstxt]` (pyproject.toml) or "
         f"`.adstxt.toml`, or pass `--ignore {rule.code}`."
     )
+    if rule.filename == SCHAIN_INPUT:
+        return ("A supply chain carries no comments, and `adstxt schain` reports every "
+                "finding: correct the system that builds the chain.")
     if rule.filename == HTTP_EXCHANGE:
         return (
             "The finding is about how the file is served, not about a line of it, so a "

@@ -98,6 +98,13 @@ def _parser(prog: str = "adstxt-crawl") -> argparse.ArgumentParser:
                         help="read robots.txt and warn when it blocks the file")
     parser.add_argument("--no-subdomains", action="store_true",
                         help="do not follow SUBDOMAIN= entries")
+    parser.add_argument("--mirror", type=Path, metavar="DIR",
+                        help="also keep every fetched file in DIR, laid out for lookups "
+                        "('adstxt authorized --source DIR'): DIR/<domain>/ads.txt (or "
+                        "app-ads.txt), then the sellers.json of every ad system the files "
+                        "name, as DIR/<ad-system domain>/sellers.json")
+    parser.add_argument("--no-mirror-sellers", action="store_true",
+                        help="with --mirror, do not fetch the ad systems' sellers.json files")
     parser.add_argument("--user-agent", help="User-Agent header to send")
     parser.add_argument("--progress", choices=("auto", "always", "never"), default="auto",
                         help="progress bar on stderr (auto: only on a terminal)")
@@ -467,6 +474,13 @@ async def _crawl_share(
     async def worker() -> None:
         for domain in pending:
             result, tries = await _fetch_with_retries(fetcher, domain, args)
+            if args.mirror is not None:
+                from adstxt.authorization._mirror import write_fetch
+
+                try:
+                    write_fetch(args.mirror, result)
+                except OSError as exc:
+                    raise _OutputError.writing(args.mirror, exc) from exc
             files = _usable(result)
             entry = _entry(domain, result, tries, args.include_records, files)
             rows = _csv_rows(domain, files) if args.records_csv is not None else ""
@@ -785,9 +799,28 @@ def _crawl(args: argparse.Namespace, remaining: list[str], skipped: int) -> int:
         with contextlib.suppress(OSError):
             os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         status = status or 2
+    if stopped is None and args.mirror is not None and not args.no_mirror_sellers:
+        status = _mirror_sellers(args) or status
     if stopped is not None:
         print(f"adstxt-crawl: {stopped}", file=sys.stderr)
     return status
+
+
+def _mirror_sellers(args: argparse.Namespace) -> int:
+    """Fetch the sellers.json of every ad system the mirror's files name; 2 when the mirror
+    cannot be written."""
+    from adstxt.authorization._mirror import ad_systems_in, mirror_sellers
+
+    options = _fetcher_options(args)
+    options["max_bytes"] = 512 * 1024 * 1024  # sellers.json files run to hundreds of MiB
+    try:
+        written, failed = mirror_sellers(args.mirror, ad_systems_in(args.mirror), options)
+    except OSError as exc:
+        print(f"adstxt-crawl: cannot write the mirror {args.mirror}: {exc}", file=sys.stderr)
+        return 2
+    print(f"adstxt-crawl: mirrored {written} sellers.json files into {args.mirror}"
+          + (f" ({failed} could not be fetched)" if failed else ""), file=sys.stderr)
+    return 0
 
 
 def _summary(

@@ -18,6 +18,7 @@ ADS4xx  Whole file                   :mod:`adstxt.rules.whole_file`
 ADS5xx  Fetching and serving         :mod:`adstxt.rules.fetching`
 ADS6xx  sellers.json                 :mod:`adstxt.rules.sellers_json`
 ADS7xx  sellers.json cross-checks    :mod:`adstxt.rules.sellers_crosscheck`
+ADS8xx  Supply chains (schain)       :mod:`adstxt.rules.supply_chains`
 ADS9xx  Suppression comments         :mod:`adstxt.rules.suppression`
 ======  ===========================  =================================
 """
@@ -35,6 +36,7 @@ from adstxt.rules import (
     record_fields,
     sellers_crosscheck,
     sellers_json,
+    supply_chains,
     suppression,
     variables,
     whole_file,
@@ -54,6 +56,7 @@ FAMILIES: Mapping[str, ModuleType] = {
     "5": fetching,
     "6": sellers_json,
     "7": sellers_crosscheck,
+    "8": supply_chains,
     "9": suppression,
 }
 

@@ -23,6 +23,7 @@ CATEGORIES = {
     "5": "Fetching and serving",
     "6": "sellers.json",
     "7": "sellers.json cross-checks",
+    "8": "Supply chains (schain)",
     "9": "Suppression comments",
 }
 

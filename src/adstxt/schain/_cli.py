@@ -1,0 +1,140 @@
+"""``adstxt schain``: validate a supply chain and verify it against ads.txt and sellers.json."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, BinaryIO
+
+if TYPE_CHECKING:
+    from adstxt.schain._verify import ChainResult, Verifier
+
+__all__ = ["main", "render_text"]
+
+
+def _parser(prog: str = "adstxt schain") -> argparse.ArgumentParser:
+    from adstxt.authorization._cli import add_source_options
+
+    parser = argparse.ArgumentParser(
+        prog=prog,
+        description="Validate an OpenRTB supply chain (schain) and, with --source or --fetch, "
+        "verify each node against its ad system's sellers.json and the first node against "
+        "the publisher's ads.txt. Exit status: 0 valid, 1 incomplete or invalid, 2 a usage "
+        "error.",
+        epilog="CHAIN is the string form (1.0,1!exchange.com,1234,1), a file holding a "
+        "SupplyChain object, a bid request or the string form, a JSON text, or '-' (or a "
+        "file named *.jsonl) for a stream of bid requests, one JSON object per line. See the "
+        "guide 'Verifying supply chains'.")
+    parser.add_argument("chain", metavar="CHAIN", help="the chain: a string, a file, or '-'")
+    parser.add_argument("--publisher", metavar="DOMAIN",
+                        help="the publisher whose ads.txt authorizes the first node (default: "
+                        "the bid request's site.domain, site.page or site.publisher.domain)")
+    parser.add_argument("--app", action="store_true",
+                        help="--publisher is an app's developer domain: read app-ads.txt")
+    parser.add_argument("--app-developer", action="append", default=[],
+                        metavar="BUNDLE=DOMAIN",
+                        help="the developer domain of an app bundle, from its store listing, "
+                        "for bid requests with app.bundle (repeatable)")
+    parser.add_argument("--output-format", choices=("text", "json"), default="text",
+                        help="text (default) or json: one object per chain")
+    add_source_options(parser)
+    return parser
+
+
+def render_text(result: ChainResult, name: str = "chain") -> str:
+    """A chain's result as ``adstxt schain`` prints it: the verdict and its reasons, each
+    node's verdict and reasons, then every diagnostic at its place (line and column of a
+    JSON text, column of the string form, and the JSON pointer)."""
+    lines = [f"{name}: {result.verdict}"]
+    # A reason that only repeats a diagnostic is shown once, as the located diagnostic.
+    told = {d.code + " " + d.message for d in result.diagnostics}
+    lines.extend(f"  {reason}" for reason in result.reasons
+                 if reason.split(" (at /", 1)[0] not in told)
+    for node in result.nodes:
+        lines.append(f"  node {node.number} {node.asi} {node.sid}: {node.verdict}")
+        lines.extend(f"    {reason}" for reason in node.reasons)
+    for d in result.diagnostics:
+        where = f" (at {d.pointer})" if d.pointer else ""
+        lines.append(f"  {name}:{d.line}:{d.column}: {d.code} [{d.severity.value}] "
+                     f"{d.message}{where}")
+    return "\n".join(lines)
+
+
+def _print(result: ChainResult, name: str, output: str, line: int | None = None) -> None:
+    if output == "json":
+        data = result.to_json()
+        if line is not None:
+            data = {"line": line, **data}
+        print(json.dumps(data, indent=None if line is not None else 2), flush=True)
+    else:
+        print(render_text(result, name), flush=True)
+
+
+def _stream(verifier: Verifier, publisher: object, output: str, stream: BinaryIO) -> int:
+    status = 0
+    for number, result in verifier.verify_lines(iter(stream), publisher):  # type: ignore[arg-type]
+        if not result.ok:
+            status = 1
+        _print(result, f"line {number}", output, number)
+    return status
+
+
+def main(argv: Sequence[str] | None = None, *, prog: str = "adstxt schain") -> int:
+    """Run ``adstxt schain``; return the exit status."""
+    from adstxt.authorization._cli import guarded
+
+    return guarded(lambda: _main(argv, prog), prog)
+
+
+def _main(argv: Sequence[str] | None, prog: str) -> int:
+    from adstxt.authorization._cli import UsageError, close_index, open_index
+    from adstxt.schain._verify import Publisher, Verifier
+
+    parser = _parser(prog)
+    args = parser.parse_args(argv)
+    developers = {}
+    for text in args.app_developer:
+        bundle, equals, domain = text.partition("=")
+        if not equals or not bundle.strip() or not domain.strip():
+            parser.error(f"--app-developer: expected BUNDLE=DOMAIN; found '{text}'")
+        developers[bundle.strip()] = domain.strip()
+    publisher = None
+    if args.publisher:
+        publisher = Publisher(args.publisher, "app-ads.txt" if args.app else "ads.txt")
+    elif args.app:
+        parser.error("--app needs --publisher")
+    try:
+        index = open_index(args)
+    except UsageError as error:
+        parser.error(str(error))
+    verifier = Verifier(index, app_developers=developers)
+    try:
+        if args.chain == "-":
+            return _stream(verifier, publisher, args.output_format, sys.stdin.buffer)
+        if args.chain.endswith(".jsonl") and os.path.isfile(args.chain):
+            try:
+                with open(args.chain, "rb") as lines:
+                    return _stream(verifier, publisher, args.output_format, lines)
+            except OSError as error:
+                print(f"{prog}: cannot read {args.chain}: {error.strerror}", file=sys.stderr)
+                return 2
+        name = "chain"
+        data: bytes | str = args.chain
+        if os.path.isfile(args.chain):
+            name = args.chain
+            try:
+                with open(args.chain, "rb") as file:
+                    data = file.read()
+            except OSError as error:
+                print(f"{prog}: cannot read {args.chain}: {error.strerror}", file=sys.stderr)
+                return 2
+        elif os.path.isdir(args.chain):
+            parser.error(f"{args.chain} is a directory; CHAIN is a string, a file or '-'")
+        result = verifier.verify(data, publisher)
+        _print(result, name, args.output_format)
+        return 0 if result.ok else 1
+    finally:
+        close_index(index)
