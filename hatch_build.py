@@ -221,7 +221,11 @@ def compile_engine(package: Path, cache: Path) -> list[Path]:
         # (h11 for adstxt.fetch) need not be installed: the engine never imports them.
         subprocess.run(
             [sys.executable, "setup.py", "--config-file=", "--ignore-missing-imports", *natives],
-            cwd=work, check=True, text=True, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+            cwd=work,
+            check=True,
+            text=True,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
         )
         modules = sorted(p for p in tree.glob(f"*{suffix}") if pattern.match(p.name))
         if len(modules) <= len(natives):
@@ -242,8 +246,14 @@ def compile_engine(package: Path, cache: Path) -> list[Path]:
 
 def _prune(cache: Path, keep: Path, entries: int = 4) -> None:
     """Drop all but the newest few builds: each edit of the engine adds one of about 1 MB."""
-    builds = sorted((p for p in cache.iterdir()
-                     if p.is_dir() and p != keep and not p.name.startswith(".staging-")),
-                    key=lambda p: p.stat().st_mtime, reverse=True)
+    builds = sorted(
+        (
+            p
+            for p in cache.iterdir()
+            if p.is_dir() and p != keep and not p.name.startswith(".staging-")
+        ),
+        key=lambda p: p.stat().st_mtime,
+        reverse=True,
+    )
     for old in builds[entries - 1 :]:
         shutil.rmtree(old, ignore_errors=True)

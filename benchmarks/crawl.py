@@ -36,7 +36,8 @@ BODY = (
 )
 RESPONSE = (
     b"HTTP/1.1 200 OK\r\nContent-Type: text/plain; charset=utf-8\r\nConnection: close\r\n"
-    + f"Content-Length: {len(BODY)}\r\n\r\n".encode() + BODY
+    + f"Content-Length: {len(BODY)}\r\n\r\n".encode()
+    + BODY
 )
 
 
@@ -123,9 +124,11 @@ def main() -> None:
     parser.add_argument("--domains", type=int, default=2000)
     parser.add_argument("--concurrency", type=int, default=200)
     parser.add_argument("--latency", type=float, default=0.1)
-    parser.add_argument("--processes", type=int,
-                        help="crawler worker processes (adstxt-crawl --processes; "
-                             "default: adstxt-crawl's default)")
+    parser.add_argument(
+        "--processes",
+        type=int,
+        help="crawler worker processes (adstxt-crawl --processes; default: adstxt-crawl's default)",
+    )
     parser.add_argument("--serve", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.serve:
@@ -135,26 +138,40 @@ def main() -> None:
         work = Path(tmp)
         port_file = work / "port"
         server = subprocess.Popen(
-            [sys.executable, __file__, "--serve", str(port_file), "--latency", str(args.latency)])
+            [sys.executable, __file__, "--serve", str(port_file), "--latency", str(args.latency)]
+        )
         try:
             while not port_file.exists() or not port_file.read_text():
                 time.sleep(0.05)
             port = int(port_file.read_text())
             (work / "domains.txt").write_text(
-                "".join(f"site{i}.com\n" for i in range(args.domains)))
+                "".join(f"site{i}.com\n" for i in range(args.domains))
+            )
             command = [
-                sys.executable, "-m", "adstxt.crawl", str(work / "domains.txt"),
-                "-o", str(work / "out.jsonl"), "--concurrency", str(args.concurrency),
-                "--connect-to", f":443:127.0.0.1:{_closed_port()}",
-                "--connect-to", f":80:127.0.0.1:{port}", "--allow-private-addresses",
-                "--progress", "never",
+                sys.executable,
+                "-m",
+                "adstxt.crawl",
+                str(work / "domains.txt"),
+                "-o",
+                str(work / "out.jsonl"),
+                "--concurrency",
+                str(args.concurrency),
+                "--connect-to",
+                f":443:127.0.0.1:{_closed_port()}",
+                "--connect-to",
+                f":80:127.0.0.1:{port}",
+                "--allow-private-addresses",
+                "--progress",
+                "never",
             ]
             if args.processes is not None:
                 command += ["--processes", str(args.processes)]
-            print(f"Python {platform.python_version()}, {os.cpu_count()} CPUs, "
-                  f"{args.domains} domains, concurrency {args.concurrency}, "
-                  f"crawler processes: {args.processes or 'default'}, "
-                  f"latency {args.latency * 1000:.0f} ms")
+            print(
+                f"Python {platform.python_version()}, {os.cpu_count()} CPUs, "
+                f"{args.domains} domains, concurrency {args.concurrency}, "
+                f"crawler processes: {args.processes or 'default'}, "
+                f"latency {args.latency * 1000:.0f} ms"
+            )
             before = resource.getrusage(resource.RUSAGE_CHILDREN)
             started = time.monotonic()
             crawl = subprocess.Popen(command, stdout=subprocess.PIPE, text=True)
@@ -184,14 +201,20 @@ def main() -> None:
     summary = next((x for x in output.splitlines() if "domains/s" in x), "")
     rate = float(summary.split(" s, ")[1].split(" ")[0].replace(",", "")) if summary else 0.0
     workers = summary.split(" worker processes")[0].rsplit(" ", 1)[-1] if "worker" in summary else 1
-    print(f"{lines} lines written by {workers} crawler process(es); "
-          f"wall time with start-up {elapsed:.2f} s")
+    print(
+        f"{lines} lines written by {workers} crawler process(es); "
+        f"wall time with start-up {elapsed:.2f} s"
+    )
     print(f"crawl rate {rate:,.0f} domains/s = {rate / bound:.0%} of the {bound:,.0f}/s bound")
-    print(f"crawler CPU {cpu:.2f} s (start-up included; user {user:.2f} s, system {system:.2f} s)"
-          f" = {cpu / args.domains * 1e6:,.0f} us per domain; "
-          f"load average {' '.join(Path('/proc/loadavg').read_text().split()[:3])}")
-    print(f"server CPU {server_cpu:.2f} s (start-up included) = "
-          f"{server_cpu / args.domains * 1e6:,.0f} us per domain")
+    print(
+        f"crawler CPU {cpu:.2f} s (start-up included; user {user:.2f} s, system {system:.2f} s)"
+        f" = {cpu / args.domains * 1e6:,.0f} us per domain; "
+        f"load average {' '.join(Path('/proc/loadavg').read_text().split()[:3])}"
+    )
+    print(
+        f"server CPU {server_cpu:.2f} s (start-up included) = "
+        f"{server_cpu / args.domains * 1e6:,.0f} us per domain"
+    )
 
 
 if __name__ == "__main__":

@@ -78,8 +78,13 @@ def generate_lines(
         elif roll < 0.06:
             yield ""
         elif roll < 0.07:
-            yield rng.choice(["CONTACT=adops@example.com", "MANAGERDOMAIN=manager.com, FR",
-                              "INVENTORYPARTNERDOMAIN=partner.com"])
+            yield rng.choice(
+                [
+                    "CONTACT=adops@example.com",
+                    "MANAGERDOMAIN=manager.com, FR",
+                    "INVENTORYPARTNERDOMAIN=partner.com",
+                ]
+            )
         else:
             domain, cert, style = rng.choice(AD_SYSTEMS)
             fields = [domain, _account(rng, style, pool), rng.choice(("DIRECT", "RESELLER"))]

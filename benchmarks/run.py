@@ -78,7 +78,10 @@ def stream(data: bytes) -> int:
 
 
 FUNCTIONS: dict[str, Callable[[bytes], object]] = {
-    "floor": floor, "parse": adstxt.parse, "check": adstxt.check, "stream": stream,
+    "floor": floor,
+    "parse": adstxt.parse,
+    "check": adstxt.check,
+    "stream": stream,
 }
 
 
@@ -120,7 +123,10 @@ print(took, count, peak_kb)
 def streamed_in_child(path: Path) -> tuple[float, int, float]:
     """Time, diagnostics and peak RSS (MB) of a streamed check of ``path`` in a new process."""
     run = subprocess.run(
-        [sys.executable, "-c", _PEAK, str(path)], capture_output=True, text=True, check=True,
+        [sys.executable, "-c", _PEAK, str(path)],
+        capture_output=True,
+        text=True,
+        check=True,
         env=child_env(),
     )
     took, count, peak_kb = run.stdout.split()
@@ -131,8 +137,10 @@ Results = dict[tuple[int, bool], dict[str, float]]
 
 
 def throughput(sizes: list[int], repeat: int, tmp: Path) -> Results:
-    print(f"{'file':<16}{'floor':>11}{'parse':>11}{'ratio':>7}{'check':>11}{'ratio':>7}"
-          f"{'stream':>11}{'ratio':>7}{'peak MB':>9}")
+    print(
+        f"{'file':<16}{'floor':>11}{'parse':>11}{'ratio':>7}{'check':>11}{'ratio':>7}"
+        f"{'stream':>11}{'ratio':>7}{'peak MB':>9}"
+    )
     results = {}
     for size in sizes:
         for dirty in (False, True):
@@ -146,10 +154,14 @@ def throughput(sizes: list[int], repeat: int, tmp: Path) -> Results:
             path.unlink()
             base = rates["floor"]
             label = f"{size:,} {'dirty' if dirty else 'clean'}"
-            print(f"{label:<16}{base:>11,.0f}" + "".join(
-                f"{rates[name]:>11,.0f}{rates[name] / base:>7.2f}"
-                for name in ("parse", "check", "stream")
-            ) + f"{peak:>9.0f}")
+            print(
+                f"{label:<16}{base:>11,.0f}"
+                + "".join(
+                    f"{rates[name]:>11,.0f}{rates[name] / base:>7.2f}"
+                    for name in ("parse", "check", "stream")
+                )
+                + f"{peak:>9.0f}"
+            )
     return results
 
 
@@ -221,8 +233,9 @@ def startup(tmp: Path, runs: int) -> None:
         print(f"  {label:<32}{took * 1000:8.0f} ms")
     ratio = times["adstxt-check, 1-line file"] / times['python -c "import tldextract"']
     verdict = "met" if ratio <= STARTUP_TARGET else "NOT met"
-    print(f"  1-line check / import tldextract {ratio:8.2f} x "
-          f"(target <= {STARTUP_TARGET}) {verdict}")
+    print(
+        f"  1-line check / import tldextract {ratio:8.2f} x (target <= {STARTUP_TARGET}) {verdict}"
+    )
 
 
 def corpus() -> None:
@@ -243,9 +256,11 @@ def corpus() -> None:
                     function(data)
             best = min(best, clock() - start)
         took[name] = best
-    print(f"\nCorpus: {len(files)} real files, {lines:,} lines, {sum(map(len, files)):,} bytes: "
-          f"check {lines / took['check']:,.0f} lines/s ({took['check'] * 1000:.0f} ms), "
-          f"floor {lines / took['floor']:,.0f} lines/s")
+    print(
+        f"\nCorpus: {len(files)} real files, {lines:,} lines, {sum(map(len, files)):,} bytes: "
+        f"check {lines / took['check']:,.0f} lines/s ({took['check'] * 1000:.0f} ms), "
+        f"floor {lines / took['floor']:,.0f} lines/s"
+    )
 
 
 #: Inputs built to make a checker slow: each is a function of its size n.
@@ -267,8 +282,9 @@ PATHOLOGICAL: dict[str, Callable[[int], str | bytes]] = {
     "long line": lambda n: "x" * (n * 64),
     "repeated record": lambda n: "a.com, 1, DIRECT\n" * (n // 4),
     # Every line a new ad system: each domain is analysed once, so this times that analysis.
-    "distinct ad systems": lambda n: "".join(f"ex{i}-ads.com, {i}, DIRECT\n"
-                                             for i in range(n // 16)),
+    "distinct ad systems": lambda n: "".join(
+        f"ex{i}-ads.com, {i}, DIRECT\n" for i in range(n // 16)
+    ),
     "blank lines": lambda n: "\n" * (n * 4),
     "CR line ends": lambda n: "a.com, 1, DIRECT\r" * (n // 4),
 }
@@ -290,14 +306,18 @@ def pathological(n: int) -> None:
                 best = min(best, clock() - start)
             times.append(best)
         codes = sorted({d.code for d in found})
-        print(f"  {name:<18}{times[0] * 1000:>8.1f}ms{times[1] * 1000:>8.1f}ms"
-              f"{times[1] / times[0]:>8.1f}  {len(found)}: {', '.join(codes[:5])}")
+        print(
+            f"  {name:<18}{times[0] * 1000:>8.1f}ms{times[1] * 1000:>8.1f}ms"
+            f"{times[1] / times[0]:>8.1f}  {len(found)}: {', '.join(codes[:5])}"
+        )
 
 
 def big_stream(lines: int, tmp: Path) -> None:
     """A streamed check of a generated file of ``lines`` lines, and of a quarter of it."""
-    print(f"\nStreamed check of big files (child process, file on disk, "
-          f"at most {adstxt._api.STREAM_SELLERS:,} sellers remembered):")
+    print(
+        f"\nStreamed check of big files (child process, file on disk, "
+        f"at most {adstxt._api.STREAM_SELLERS:,} sellers remembered):"
+    )
     for size in (lines // 4, lines):
         path = tmp / f"stream-{size}.txt"
         with path.open("w", encoding="utf-8") as out:
@@ -306,9 +326,11 @@ def big_stream(lines: int, tmp: Path) -> None:
         took, count, peak = streamed_in_child(path)
         path.unlink()
         verdict = "met" if peak < STREAM_MB_TARGET else "NOT met"
-        print(f"  {size:>12,} lines {took:8.1f} s {size / took:>11,.0f} lines/s "
-              f"{count:>9,} diagnostics, peak RSS {peak:5.0f} MB "
-              f"(target < {STREAM_MB_TARGET} MB) {verdict}")
+        print(
+            f"  {size:>12,} lines {took:8.1f} s {size / took:>11,.0f} lines/s "
+            f"{count:>9,} diagnostics, peak RSS {peak:5.0f} MB "
+            f"(target < {STREAM_MB_TARGET} MB) {verdict}"
+        )
 
 
 _FLOOR_SCRIPT = f"""
@@ -331,8 +353,11 @@ def measured(command: list[str]) -> tuple[float, float]:
     """CPU time (s) and peak RSS (MB) of a command run as its own process, start-up
     included; CPU time, so that other load on a shared machine does not count."""
     run = subprocess.run(
-        [sys.executable, "-c", _MEASURED, *command], capture_output=True, text=True,
-        check=True, env=child_env(),
+        [sys.executable, "-c", _MEASURED, *command],
+        capture_output=True,
+        text=True,
+        check=True,
+        env=child_env(),
     )
     took, peak_kb = run.stdout.split()
     return float(took), int(peak_kb) / 1024
@@ -364,8 +389,12 @@ def processes(lines: int, runs: int, tmp: Path) -> None:
     for label, taken in times.items():
         ratio = base / min(taken)
         target = {"adstxt check": PROCESS_TARGET}.get(label, DOCUMENT_TARGET)
-        verdict = "" if label == "floor" else (
-            f"{ratio:5.2f} x floor (target {target}) {'met' if ratio >= target else 'NOT met'}"
+        verdict = (
+            ""
+            if label == "floor"
+            else (
+                f"{ratio:5.2f} x floor (target {target}) {'met' if ratio >= target else 'NOT met'}"
+            )
         )
         print(f"  {label:<24}{spread(taken)}  {verdict}")
 
@@ -408,17 +437,23 @@ def fixing(sizes: list[int], runs: int, tmp: Path) -> None:
         base = min(times["floor"])
         for label in ("floor", "--diff", "--fix"):
             ratio = base / min(times[label])
-            verdict = "" if label == "floor" else (
-                f"{ratio:5.2f} x floor (target {FIX_TARGET}) "
-                f"{'met' if ratio >= FIX_TARGET else 'NOT met'}"
+            verdict = (
+                ""
+                if label == "floor"
+                else (
+                    f"{ratio:5.2f} x floor (target {FIX_TARGET}) "
+                    f"{'met' if ratio >= FIX_TARGET else 'NOT met'}"
+                )
             )
             print(f"  {size:>9,} lines {label:<8}{spread(times[label])}  {verdict}")
             if label != "floor":
                 per_line[label].append(min(times[label]) / size)
     if len(sizes) > 1:
         for label, each in per_line.items():
-            print(f"  {label}: time per line at {sizes[-1]:,} / at {sizes[0]:,} lines "
-                  f"{each[-1] / each[0]:5.2f} (1.0 is linear)")
+            print(
+                f"  {label}: time per line at {sizes[-1]:,} / at {sizes[0]:,} lines "
+                f"{each[-1] / each[0]:5.2f} (1.0 is linear)"
+            )
 
 
 def check_memory(lines: int, tmp: Path) -> None:
@@ -429,13 +464,16 @@ def check_memory(lines: int, tmp: Path) -> None:
         for line in generate_lines(lines):
             out.write(line + "\n")
     cli = str(Path(sys.executable).with_name("adstxt-check"))
-    print(f"\nPeak memory of adstxt-check on {lines:,} lines "
-          f"({path.stat().st_size / 1e6:,.0f} MB):")
+    print(
+        f"\nPeak memory of adstxt-check on {lines:,} lines ({path.stat().st_size / 1e6:,.0f} MB):"
+    )
     for output_format in ("concise", "full", "json", "github", "sarif"):
         took, peak = measured([cli, "--output-format", output_format, str(path)])
         verdict = "met" if peak < CHECK_MB_TARGET else "NOT met"
-        print(f"  {output_format:<8}{peak:6.0f} MB, {took:6.1f} s "
-              f"(target < {CHECK_MB_TARGET} MB) {verdict}")
+        print(
+            f"  {output_format:<8}{peak:6.0f} MB, {took:6.1f} s "
+            f"(target < {CHECK_MB_TARGET} MB) {verdict}"
+        )
     path.unlink()
 
 
@@ -449,31 +487,51 @@ def describe_machine() -> str:
     except OSError:
         pass
     try:
-        commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], capture_output=True,
-                                text=True, check=False, cwd=ROOT).stdout.strip()
+        commit = subprocess.run(
+            ["git", "rev-parse", "--short", "HEAD"],
+            capture_output=True,
+            text=True,
+            check=False,
+            cwd=ROOT,
+        ).stdout.strip()
     except OSError:
         commit = ""
     from adstxt._engine_choice import ENGINE
 
-    return (f"adstxt {adstxt.__version__} ({commit or 'no git'}), checker {ENGINE}, Python "
-            f"{platform.python_version()}, {platform.system()} {platform.machine()}, "
-            f"{os.cpu_count()} CPUs: {cpu}")
+    return (
+        f"adstxt {adstxt.__version__} ({commit or 'no git'}), checker {ENGINE}, Python "
+        f"{platform.python_version()}, {platform.system()} {platform.machine()}, "
+        f"{os.cpu_count()} CPUs: {cpu}"
+    )
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", default="10000,100000,1000000")
     parser.add_argument("--repeat", type=int, default=3)
-    parser.add_argument("--stream-lines", type=int, default=0,
-                        help="also stream-check a generated file of this many lines")
+    parser.add_argument(
+        "--stream-lines",
+        type=int,
+        default=0,
+        help="also stream-check a generated file of this many lines",
+    )
     parser.add_argument("--no-cli", action="store_true", help="skip the start-up timings")
     parser.add_argument("--no-corpus", action="store_true", help="skip the real-file corpus")
-    parser.add_argument("--process-lines", type=int, default=1_000_000,
-                        help="lines of the file checked by whole processes (0: skip)")
-    parser.add_argument("--fix-sizes", default="100000,200000",
-                        help="file sizes for --diff and --fix (empty: skip)")
-    parser.add_argument("--memory-lines", type=int, default=3_000_000,
-                        help="lines of the file for adstxt-check's peak memory (0: skip)")
+    parser.add_argument(
+        "--process-lines",
+        type=int,
+        default=1_000_000,
+        help="lines of the file checked by whole processes (0: skip)",
+    )
+    parser.add_argument(
+        "--fix-sizes", default="100000,200000", help="file sizes for --diff and --fix (empty: skip)"
+    )
+    parser.add_argument(
+        "--memory-lines",
+        type=int,
+        default=3_000_000,
+        help="lines of the file for adstxt-check's peak memory (0: skip)",
+    )
     args = parser.parse_args()
     print(describe_machine())
     with tempfile.TemporaryDirectory(prefix="adstxt-bench-") as name:

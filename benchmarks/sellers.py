@@ -53,26 +53,45 @@ def generate(path: Path, sellers: int, defects: float, seed: int = 7) -> None:
     """Write a sellers.json file shaped like a large exchange's."""
     rng = random.Random(seed)
     with path.open("w", encoding="utf-8") as out:
-        out.write('{\n  "contact_email": "adops@examplessp.com",\n  "version": "1.0",\n'
-                  '  "identifiers": [{"name": "TAG-ID", "value": "0123456789abcdef"}],\n'
-                  '  "sellers": [\n')
+        out.write(
+            '{\n  "contact_email": "adops@examplessp.com",\n  "version": "1.0",\n'
+            '  "identifiers": [{"name": "TAG-ID", "value": "0123456789abcdef"}],\n'
+            '  "sellers": [\n'
+        )
         for n in range(sellers):
             kind = rng.random()
             if kind < 0.6:
-                seller = {"seller_id": str(1_000_000 + n), "seller_type": "PUBLISHER",
-                          "name": f"Publisher {n} Media", "domain": f"publisher{n}.com"}
+                seller = {
+                    "seller_id": str(1_000_000 + n),
+                    "seller_type": "PUBLISHER",
+                    "name": f"Publisher {n} Media",
+                    "domain": f"publisher{n}.com",
+                }
             elif kind < 0.85:
-                seller = {"seller_id": f"{n:08x}", "seller_type": "INTERMEDIARY",
-                          "name": f"Reseller {n} Ltd", "domain": f"reseller{n % 5000}.co.uk",
-                          "is_confidential": 0}
+                seller = {
+                    "seller_id": f"{n:08x}",
+                    "seller_type": "INTERMEDIARY",
+                    "name": f"Reseller {n} Ltd",
+                    "domain": f"reseller{n % 5000}.co.uk",
+                    "is_confidential": 0,
+                }
             else:
-                seller = {"seller_id": str(1_000_000 + n), "seller_type": "BOTH",
-                          "is_confidential": 1}
+                seller = {
+                    "seller_id": str(1_000_000 + n),
+                    "seller_type": "BOTH",
+                    "is_confidential": 1,
+                }
             if rng.random() < defects:
-                seller.update(rng.choice([
-                    {"seller_type": "publisher"}, {"domain": "https://www.example.com/"},
-                    {"seller_id": n}, {"directness": "DIRECT"},
-                ]))
+                seller.update(
+                    rng.choice(
+                        [
+                            {"seller_type": "publisher"},
+                            {"domain": "https://www.example.com/"},
+                            {"seller_id": n},
+                            {"directness": "DIRECT"},
+                        ]
+                    )
+                )
             line = json.dumps(seller)
             out.write("    " + line + (",\n" if n + 1 < sellers else "\n"))
         out.write("  ]\n}\n")
@@ -81,8 +100,9 @@ def generate(path: Path, sellers: int, defects: float, seed: int = 7) -> None:
 def run(name: str, path: Path) -> dict[str, float]:
     imports = "import adstxt.sellers, adstxt._domains" if name != "json.load" else ""
     code = _HARNESS.format(imports=imports, body=_RUNS[name])
-    output = subprocess.run([sys.executable, "-c", code, str(path)], check=True,
-                            capture_output=True, text=True).stdout
+    output = subprocess.run(
+        [sys.executable, "-c", code, str(path)], check=True, capture_output=True, text=True
+    ).stdout
     return json.loads(output)  # type: ignore[no-any-return]
 
 
@@ -96,9 +116,11 @@ def main() -> None:
         path = Path(folder) / "sellers.json"
         generate(path, args.sellers, args.defects)
         size = path.stat().st_size
-        print(f"adstxt {adstxt.__version__}, Python {platform.python_version()}, "
-              f"{platform.machine()}; {args.sellers:,} sellers, {size / 2**20:,.0f} MiB, "
-              f"{args.defects:.2%} with a defect; best of {args.repeat}")
+        print(
+            f"adstxt {adstxt.__version__}, Python {platform.python_version()}, "
+            f"{platform.machine()}; {args.sellers:,} sellers, {size / 2**20:,.0f} MiB, "
+            f"{args.defects:.2%} with a defect; best of {args.repeat}"
+        )
         best: dict[str, dict[str, float]] = {}
         for _ in range(args.repeat):
             for name in _RUNS:  # interleaved, so that machine load hits every run alike
@@ -107,12 +129,17 @@ def main() -> None:
                     best[name] = figures
         floor = best["json.load"]["seconds"]
         print(f"{'run':<34}{'seconds':>9}{'ratio':>8}{'peak RSS':>11}{'diagnostics':>13}")
-        labels = {"json.load": "json.load (floor)", "parse": "load + index + validate (parse)",
-                  "iter_check": "streaming check (iter_check)"}
+        labels = {
+            "json.load": "json.load (floor)",
+            "parse": "load + index + validate (parse)",
+            "iter_check": "streaming check (iter_check)",
+        }
         for name, figures in best.items():
-            print(f"{labels[name]:<34}{figures['seconds']:>9.2f}"
-                  f"{figures['seconds'] / floor:>7.2f}x{figures['peak_mib']:>8.0f} MiB"
-                  f"{int(figures['diagnostics']):>13,}")
+            print(
+                f"{labels[name]:<34}{figures['seconds']:>9.2f}"
+                f"{figures['seconds'] / floor:>7.2f}x{figures['peak_mib']:>8.0f} MiB"
+                f"{int(figures['diagnostics']):>13,}"
+            )
 
 
 if __name__ == "__main__":

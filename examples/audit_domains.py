@@ -64,8 +64,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("domains", type=Path, help="a file with one domain per line")
     parser.add_argument("--output", type=Path, default=Path("adstxt-audit.csv"))
     parser.add_argument("--concurrency", type=int, default=20)
-    parser.add_argument("--connect-to", action="append", default=[],
-                        metavar="HOST:PORT:ADDRESS:PORT", help="as curl's option (repeatable)")
+    parser.add_argument(
+        "--connect-to",
+        action="append",
+        default=[],
+        metavar="HOST:PORT:ADDRESS:PORT",
+        help="as curl's option (repeatable)",
+    )
     args = parser.parse_args(argv)
 
     connect_to = [parse_connect_to(spec) for spec in args.connect_to]

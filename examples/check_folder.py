@@ -46,14 +46,26 @@ def main(argv: list[str] | None = None) -> int:
             found = adstxt.lint(path.read_bytes(), filename=path.name, settings=settings)
             for d in found:
                 fixable = "safe" if d.fix and d.fix.safe else "unsafe" if d.fix else ""
-                writer.writerow([path.relative_to(args.folder).as_posix(), d.line, d.column,
-                                 d.code, d.name, d.severity.value, d.message, fixable])
+                writer.writerow(
+                    [
+                        path.relative_to(args.folder).as_posix(),
+                        d.line,
+                        d.column,
+                        d.code,
+                        d.name,
+                        d.severity.value,
+                        d.message,
+                        fixable,
+                    ]
+                )
                 counts[d.severity.value] += 1
             counts["failing files"] += any(d.severity in failing for d in found)
 
-    print(f"Checked {len(files)} files: {counts['error']} errors, "
-          f"{counts['warning']} warnings, {counts['info']} info; "
-          f"failing files: {counts['failing files']}. Report: {args.output}")
+    print(
+        f"Checked {len(files)} files: {counts['error']} errors, "
+        f"{counts['warning']} warnings, {counts['info']} info; "
+        f"failing files: {counts['failing files']}. Report: {args.output}"
+    )
     return 1 if counts["failing files"] else 0
 
 

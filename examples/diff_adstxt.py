@@ -29,8 +29,10 @@ def sellers(path: Path) -> tuple[dict[Seller, adstxt.Record], set[tuple[str, str
     result = adstxt.parse(path.read_bytes(), filename=path.name)
     for d in result.diagnostics:
         if d.severity is adstxt.Severity.ERROR:
-            print(f"warning: {path}:{d.line}:{d.column}: {d.code} {d.message} "
-                  "(line left out)", file=sys.stderr)
+            print(
+                f"warning: {path}:{d.line}:{d.column}: {d.code} {d.message} (line left out)",
+                file=sys.stderr,
+            )
     by_seller: dict[Seller, adstxt.Record] = {}
     for record in result.records:
         # The first line for a seller wins, as in a consumer's lookup table.
@@ -81,8 +83,10 @@ def main(argv: list[str] | None = None) -> int:
     added = len(after.keys() - before.keys())
     removed = len(before.keys() - after.keys())
     changed = sum(1 for k in before.keys() & after.keys() if changes(before[k], after[k]))
-    print(f"{added} added, {removed} removed, {changed} changed; "
-          f"{len(after)} sellers in {args.new.name}.")
+    print(
+        f"{added} added, {removed} removed, {changed} changed; "
+        f"{len(after)} sellers in {args.new.name}."
+    )
     return 1 if lines else 0
 
 

@@ -62,19 +62,25 @@ def main(argv: list[str] | None = None) -> int:
             report(f"rejected  {lines[d.line - 1].strip()!r}: {d.code} {d.message}")
             rejected += 1
     for variable in partner.variables:
-        report(f"skipped   variable {variable.name}={variable.value} "
-               "(the site's own variables stay in charge)")
+        report(
+            f"skipped   variable {variable.name}={variable.value} "
+            "(the site's own variables stay in charge)"
+        )
 
     new: list[adstxt.Record] = []
     for record in partner.records:
         seller = (record.domain, record.account_id)
         if key(record) in have:
-            report(f"duplicate {record.domain}, {record.account_id}, "
-                   f"{record.relationship.value} is already in {args.site.name}")
+            report(
+                f"duplicate {record.domain}, {record.account_id}, "
+                f"{record.relationship.value} is already in {args.site.name}"
+            )
         elif seller in relationship_of:
-            report(f"conflict  {record.domain}, {record.account_id} is "
-                   f"{record.relationship.value} from {args.partner.name} but "
-                   f"{relationship_of[seller].value} in {args.site.name}; kept the site's")
+            report(
+                f"conflict  {record.domain}, {record.account_id} is "
+                f"{record.relationship.value} from {args.partner.name} but "
+                f"{relationship_of[seller].value} in {args.site.name}; kept the site's"
+            )
             rejected += 1
         else:
             new.append(record)
@@ -84,8 +90,11 @@ def main(argv: list[str] | None = None) -> int:
     if new:
         merged = merged.rstrip("\r\n") + "\n" if merged.strip() else ""
         merged += f"\n# Added from {args.partner.name}\n" + adstxt.dumps(new)
-    problems = [d for d in adstxt.lint(merged, filename=args.site.name)
-                if d.severity is adstxt.Severity.ERROR]
+    problems = [
+        d
+        for d in adstxt.lint(merged, filename=args.site.name)
+        if d.severity is adstxt.Severity.ERROR
+    ]
     for d in problems:
         report(f"error     merged:{d.line}:{d.column}: {d.code} {d.message}")
 
@@ -93,8 +102,10 @@ def main(argv: list[str] | None = None) -> int:
         sys.stdout.write(merged)
     else:
         args.output.write_text(merged, encoding="utf-8")
-    report(f"Added {len(new)} records; {rejected} partner lines rejected; "
-           f"{len(problems)} errors in the merged file.")
+    report(
+        f"Added {len(new)} records; {rejected} partner lines rejected; "
+        f"{len(problems)} errors in the merged file."
+    )
     return 1 if rejected or problems else 0
 
 

@@ -18,8 +18,11 @@ _CONTROL = {chr(c) for c in range(0x20)} - {"\n"} | {"\x7f", "\u202e", "\u2066",
 def _outcome(engine_class: type[_engine.Engine], data: bytes) -> tuple[object, ...]:
     engine, text = _api._run(data, None, None, None, True, engine_class)
     return (
-        [(record, record.line) for record in engine.records], engine.variables,
-        engine.comments, engine.diagnostics, text.document,
+        [(record, record.line) for record in engine.records],
+        engine.variables,
+        engine.comments,
+        engine.diagnostics,
+        text.document,
     )
 
 

@@ -21,8 +21,12 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
-SEEDS = [ROOT.parent / "shared" / "corpus" / "real", ROOT / "examples", ROOT / "tests" / "data",
-         ROOT / "tests" / "fuzz_regressions"]
+SEEDS = [
+    ROOT.parent / "shared" / "corpus" / "real",
+    ROOT / "examples",
+    ROOT / "tests" / "data",
+    ROOT / "tests" / "fuzz_regressions",
+]
 _STATS = re.compile(rb"#(\d+)\s+DONE\s+cov: (\d+) ft: (\d+)")
 
 
@@ -62,22 +66,33 @@ def _run(target: str, seconds: int, jobs: int) -> int:
     with tempfile.TemporaryDirectory(prefix=f"adstxt-fuzz-{target}-") as corpus:
         seeded = _seed(Path(corpus))
         command = [
-            sys.executable, __file__, "--child", target,
-            f"-max_total_time={seconds}", "-max_len=16384", "-rss_limit_mb=2048",
-            "-timeout=20", f"-artifact_prefix={crashes}/{target}-", "-print_final_stats=1",
+            sys.executable,
+            __file__,
+            "--child",
+            target,
+            f"-max_total_time={seconds}",
+            "-max_len=16384",
+            "-rss_limit_mb=2048",
+            "-timeout=20",
+            f"-artifact_prefix={crashes}/{target}-",
+            "-print_final_stats=1",
             corpus,
         ]
         if jobs > 1:
             command[5:5] = [f"-fork={jobs}"]
         print(f"fuzzing {target} for {seconds} s from {seeded} seed files", flush=True)
-        result = subprocess.run(command, capture_output=True, check=False,
-                                env={**_env(), "PYTHONPATH": str(HERE)})
+        result = subprocess.run(
+            command, capture_output=True, check=False, env={**_env(), "PYTHONPATH": str(HERE)}
+        )
     output = result.stdout + result.stderr
     stats = _STATS.findall(output)
     if stats:
         runs, cov, features = stats[-1]
-        print(f"{target}: {int(runs):,} executions, coverage {int(cov)} edges, "
-              f"{int(features)} features", flush=True)
+        print(
+            f"{target}: {int(runs):,} executions, coverage {int(cov)} edges, "
+            f"{int(features)} features",
+            flush=True,
+        )
     if result.returncode != 0:
         sys.stdout.write(output.decode("utf-8", "replace")[-6000:])
         print(f"{target}: FAILED (exit {result.returncode}); the input is in {crashes}/")

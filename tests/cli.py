@@ -35,19 +35,27 @@ def _decoded(
     args: object, status: int, stdout: bytes, stderr: bytes
 ) -> subprocess.CompletedProcess[str]:
     return subprocess.CompletedProcess(
-        args, status,
-        stdout.decode("utf-8", "backslashreplace"), stderr.decode("utf-8", "backslashreplace"),
+        args,
+        status,
+        stdout.decode("utf-8", "backslashreplace"),
+        stderr.decode("utf-8", "backslashreplace"),
     )
 
 
 def run_process(
-    *args: str, stdin: bytes | None = None, cwd: Path | None = None,
+    *args: str,
+    stdin: bytes | None = None,
+    cwd: Path | None = None,
     env: dict[str, str] | None = None,
 ) -> subprocess.CompletedProcess[str]:
     """``python -m adstxt ARGS`` as a real subprocess."""
     result = subprocess.run(
         [sys.executable, "-m", "adstxt", *args],
-        input=stdin, capture_output=True, check=False, cwd=cwd or ROOT, timeout=120,
+        input=stdin,
+        capture_output=True,
+        check=False,
+        cwd=cwd or ROOT,
+        timeout=120,
         env=_environment(env),
     )
     return _decoded(result.args, result.returncode, result.stdout, result.stderr)
@@ -58,8 +66,9 @@ def _stream(data: bytes = b"") -> io.TextIOWrapper:
     original = sys.__stdout__
     encoding = getattr(original, "encoding", None) or "utf-8"
     errors = getattr(original, "errors", None) or "strict"
-    return io.TextIOWrapper(io.BytesIO(data), encoding=encoding, errors=errors, newline="\n",
-                            write_through=True)
+    return io.TextIOWrapper(
+        io.BytesIO(data), encoding=encoding, errors=errors, newline="\n", write_through=True
+    )
 
 
 @contextlib.contextmanager
@@ -92,8 +101,11 @@ def _as_a_process(
 
 
 def run_main_bytes(
-    main: Callable[[list[str]], int], *args: str, stdin: bytes | None = None,
-    cwd: Path | None = None, env: dict[str, str] | None = None,
+    main: Callable[[list[str]], int],
+    *args: str,
+    stdin: bytes | None = None,
+    cwd: Path | None = None,
+    env: dict[str, str] | None = None,
 ) -> subprocess.CompletedProcess[bytes]:
     """Call ``main(args)`` in this process as its console script would run it; the output
     as the bytes written.
@@ -117,8 +129,11 @@ def run_main_bytes(
 
 
 def run_main(
-    main: Callable[[list[str]], int], *args: str, stdin: bytes | None = None,
-    cwd: Path | None = None, env: dict[str, str] | None = None,
+    main: Callable[[list[str]], int],
+    *args: str,
+    stdin: bytes | None = None,
+    cwd: Path | None = None,
+    env: dict[str, str] | None = None,
 ) -> subprocess.CompletedProcess[str]:
     """:func:`run_main_bytes` with the output as text (undecodable bytes escaped)."""
     done = run_main_bytes(main, *args, stdin=stdin, cwd=cwd, env=env)
@@ -126,7 +141,9 @@ def run_main(
 
 
 def run(
-    *args: str, stdin: bytes | None = None, cwd: Path | None = None,
+    *args: str,
+    stdin: bytes | None = None,
+    cwd: Path | None = None,
     env: dict[str, str] | None = None,
 ) -> subprocess.CompletedProcess[str]:
     """``adstxt-check ARGS``, in this process."""
@@ -136,7 +153,9 @@ def run(
 
 
 def crawl(
-    *args: str, stdin: bytes | None = None, cwd: Path | None = None,
+    *args: str,
+    stdin: bytes | None = None,
+    cwd: Path | None = None,
     env: dict[str, str] | None = None,
 ) -> subprocess.CompletedProcess[str]:
     """``adstxt-crawl ARGS``, in this process."""
@@ -146,11 +165,12 @@ def crawl(
 
 
 def adstxt(
-    *args: str, stdin: bytes | None = None, cwd: Path | None = None,
+    *args: str,
+    stdin: bytes | None = None,
+    cwd: Path | None = None,
     env: dict[str, str] | None = None,
 ) -> subprocess.CompletedProcess[str]:
     """``adstxt ARGS`` (the command with subcommands), in this process."""
     from adstxt import _commands
 
     return run_main(_commands.main, *args, stdin=stdin, cwd=cwd, env=env)
-

@@ -59,7 +59,9 @@ def _no_network(monkeypatch: pytest.MonkeyPatch) -> None:
             return connect_ex(self, address)  # type: ignore[arg-type]
         raise refuse(address)
 
-    def guarded_create_connection(address: tuple[str, int], *args: object, **kwargs: object) -> socket.socket:
+    def guarded_create_connection(
+        address: tuple[str, int], *args: object, **kwargs: object
+    ) -> socket.socket:
         if _is_loopback(address[0]):
             return create_connection(address, *args, **kwargs)  # type: ignore[arg-type]
         raise refuse(address)

@@ -81,8 +81,12 @@ def replay(example: bytes) -> list[Diagnostic]:
     servers, wrong_cert = _servers()
     servers.routes.clear()
     connect_to: list[ConnectTo] = []
-    options: dict[str, object] = {"verify": servers.client_context, "connect_timeout": 0.5,
-                                  "read_timeout": 0.5, "timeout": 1.0}
+    options: dict[str, object] = {
+        "verify": servers.client_context,
+        "connect_timeout": 0.5,
+        "read_timeout": 0.5,
+        "timeout": 1.0,
+    }
     if example.startswith(b"fetch "):
         name = example[6:].decode().strip()
         servers.routes[f"https://{name}/ads.txt"] = text(GOOD)
@@ -106,7 +110,9 @@ def replay(example: bytes) -> list[Diagnostic]:
                 servers.routes[url] = Reply(behaviour="hang")
             elif note.startswith(b"(certificate issued for"):
                 wrong_cert.routes[url] = text(GOOD)
-                connect_to.append(ConnectTo(parts.hostname, 443, "127.0.0.1", wrong_cert.https_port))
+                connect_to.append(
+                    ConnectTo(parts.hostname, 443, "127.0.0.1", wrong_cert.https_port)
+                )
             else:
                 reply = _reply(response)
                 servers.routes[url] = reply
@@ -120,8 +126,9 @@ def replay(example: bytes) -> list[Diagnostic]:
         connect_to.append(ConnectTo(host, 443, "127.0.0.1", servers.https_port))
     if first.path == "/robots.txt":
         servers.routes[f"https://{first.hostname}/ads.txt"] = text(GOOD)
-        result = fetch_url(f"https://{first.hostname}/ads.txt", connect_to=connect_to, robots=True,
-                           **options)  # type: ignore[arg-type]
+        result = fetch_url(
+            f"https://{first.hostname}/ads.txt", connect_to=connect_to, robots=True, **options
+        )  # type: ignore[arg-type]
     elif len(urls) > 1:
         result = fetch(first.hostname or "", connect_to=connect_to, **options)  # type: ignore[arg-type]
     else:

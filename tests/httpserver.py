@@ -23,8 +23,15 @@ GOOD = b"google.com, pub-1234567890123456, DIRECT, f08c47fec0942fa0\n"
 TEXT = "text/plain; charset=utf-8"
 #: Names the test certificate is valid for.
 NAMES = (
-    "example.com", "*.example.com", "example.net", "*.example.net", "example.org",
-    "*.example.org", "example.co.uk", "*.example.co.uk", "*.subdomain.example.co.uk",
+    "example.com",
+    "*.example.com",
+    "example.net",
+    "*.example.net",
+    "example.org",
+    "*.example.org",
+    "example.co.uk",
+    "*.example.co.uk",
+    "*.subdomain.example.co.uk",
 )
 
 
@@ -89,10 +96,10 @@ class LocalServers:
     async def _start(self) -> None:
         server_context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
         self._cert.configure_cert(server_context)
-        plain = await asyncio.start_server(
-            lambda r, w: self._serve(r, w, "http"), "127.0.0.1", 0)
+        plain = await asyncio.start_server(lambda r, w: self._serve(r, w, "http"), "127.0.0.1", 0)
         secure = await asyncio.start_server(
-            lambda r, w: self._serve(r, w, "https"), "127.0.0.1", 0, ssl=server_context)
+            lambda r, w: self._serve(r, w, "https"), "127.0.0.1", 0, ssl=server_context
+        )
         self._servers = [plain, secure]
         self.http_port = plain.sockets[0].getsockname()[1]
         self.https_port = secure.sockets[0].getsockname()[1]
@@ -116,8 +123,11 @@ class LocalServers:
     def options(self) -> dict[str, object]:
         """Fetcher options for tests: these servers, trusted, with short time limits."""
         return {
-            "connect_to": self.connect_to, "verify": self.client_context,
-            "connect_timeout": 0.5, "read_timeout": 0.5, "timeout": 1.0,
+            "connect_to": self.connect_to,
+            "verify": self.client_context,
+            "connect_timeout": 0.5,
+            "read_timeout": 0.5,
+            "timeout": 1.0,
         }
 
     def _route(self, seen: Seen) -> Reply:

@@ -215,7 +215,8 @@ def test_the_domain_given_is_reduced_to_its_root_for_the_subdomain_checks() -> N
 def test_streamed_byte_offsets_count_the_byte_order_mark_once(chunk_size: int) -> None:
     data = b"\xef\xbb\xbfmgid.com, 1, DIRECT\n# caf\xe9\n"
     streamed = [
-        item.message for item in adstxt.iter_parse(io.BytesIO(data), chunk_size=chunk_size)
+        item.message
+        for item in adstxt.iter_parse(io.BytesIO(data), chunk_size=chunk_size)
         if isinstance(item, adstxt.Diagnostic) and item.code == "ADS001"
     ]
     assert streamed == [d.message for d in adstxt.parse(data).diagnostics if d.code == "ADS001"]

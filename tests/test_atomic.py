@@ -151,8 +151,9 @@ def test_a_directory_without_room_for_a_temporary_file_is_reported(shared_dir: P
         code, err = result.returncode, result.stderr
     folder.chmod(0o755)
     assert code == 2, err
-    assert f"{path}: cannot create a temporary file in {folder}: Permission denied; not fixed" \
-        in err
+    assert (
+        f"{path}: cannot create a temporary file in {folder}: Permission denied; not fixed" in err
+    )
     assert "Traceback" not in err
     assert path.read_bytes() == BEFORE
     assert other.read_bytes() == AFTER
@@ -193,14 +194,19 @@ def test_leftovers_of_a_dead_run_are_removed_and_a_live_runs_are_kept(tmp_path: 
     # A run still writing holds its file's lock, whatever its process ID looks like.
     live = tmp_path / f".ads.txt.adstxt-{_dead_pid()}-89abcdef.tmp"
     holder = subprocess.Popen(
-        [sys.executable, "-c",
-         "import fcntl, os, sys, time\n"
-         "fd = os.open(sys.argv[1], os.O_RDWR | os.O_CREAT, 0o600)\n"
-         "fcntl.flock(fd, fcntl.LOCK_EX)\n"
-         "print('locked', flush=True)\n"
-         "time.sleep(60)\n",
-         str(live)],
-        stdout=subprocess.PIPE, text=True)
+        [
+            sys.executable,
+            "-c",
+            "import fcntl, os, sys, time\n"
+            "fd = os.open(sys.argv[1], os.O_RDWR | os.O_CREAT, 0o600)\n"
+            "fcntl.flock(fd, fcntl.LOCK_EX)\n"
+            "print('locked', flush=True)\n"
+            "time.sleep(60)\n",
+            str(live),
+        ],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
     try:
         assert holder.stdout is not None and holder.stdout.readline() == "locked\n"
         result = run("--fix", str(path))
@@ -264,7 +270,9 @@ def test_a_killed_fix_leaves_the_old_or_the_new_file(tmp_path: Path, linked: boo
             os.link(path, tmp_path / "twin.txt")
         process = subprocess.Popen(
             [sys.executable, "-m", "adstxt", "--fix", "--quiet", str(path)],
-            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
         # Aim at the write: wait for the temporary file, then let it run a little longer.
         deadline = time.monotonic() + 60
         while not _leftovers(tmp_path) and process.poll() is None:

@@ -60,8 +60,7 @@ def test_authorized_direct_and_reseller_with_evidence(index: AuthorizationIndex)
     assert "line 4" in answer.reason
     reseller = index.lookup("example.com", "exchange.com", "1234", "reseller")
     assert reseller.verdict is Verdict.AUTHORIZED_RESELLER and "line 5" in reseller.reason
-    assert index.lookup("example.com", "reseller.com", "77").verdict is \
-        Verdict.AUTHORIZED_RESELLER
+    assert index.lookup("example.com", "reseller.com", "77").verdict is Verdict.AUTHORIZED_RESELLER
 
 
 def test_relationship_mismatch(index: AuthorizationIndex) -> None:
@@ -102,12 +101,12 @@ def test_invalid_file(index: AuthorizationIndex, publisher: str) -> None:
 def test_subdomain_declared_with_a_file_governs_itself(index: AuthorizationIndex) -> None:
     own = index.lookup("shop.example.com", "shopads.com", "5")
     assert own.verdict is Verdict.AUTHORIZED_DIRECT and own.evidence.via == "subdomain"
-    assert index.lookup("shop.example.com", "exchange.com", "1234").verdict is \
-        Verdict.UNAUTHORIZED
+    assert index.lookup("shop.example.com", "exchange.com", "1234").verdict is Verdict.UNAUTHORIZED
     # Declared without a file of its own, or not declared: the root file governs.
     assert index.lookup("blog.example.com", "exchange.com", "1234").evidence.via == "root"
-    assert index.lookup("www.example.com", "exchange.com", "1234").verdict is \
-        Verdict.AUTHORIZED_DIRECT
+    assert (
+        index.lookup("www.example.com", "exchange.com", "1234").verdict is Verdict.AUTHORIZED_DIRECT
+    )
 
 
 def test_inventory_partner_one_hop_ads_txt_only(index: AuthorizationIndex) -> None:
@@ -118,8 +117,10 @@ def test_inventory_partner_one_hop_ads_txt_only(index: AuthorizationIndex) -> No
     assert partner.evidence.via == "inventorypartnerdomain"
     assert partner.evidence.file == "partner.tv/ads.txt"
     # The partner's own INVENTORYPARTNERDOMAIN is not followed (one hop).
-    assert index.lookup("example.com", "deep.com", "1", inventory_partner="partner.tv"
-                        ).verdict is Verdict.UNAUTHORIZED
+    assert (
+        index.lookup("example.com", "deep.com", "1", inventory_partner="partner.tv").verdict
+        is Verdict.UNAUTHORIZED
+    )
     # A partner the publisher's file does not declare authorizes nothing.
     undeclared = index.lookup("example.com", "deep.com", "1", inventory_partner="other.tv")
     assert undeclared.verdict is Verdict.UNAUTHORIZED
@@ -127,13 +128,16 @@ def test_inventory_partner_one_hop_ads_txt_only(index: AuthorizationIndex) -> No
 
 
 def test_app_ads_txt_subdomain_first_then_root(index: AuthorizationIndex) -> None:
-    games = index.lookup("https://games.dev.com/about", "appexchange.com", "43",
-                         kind="app-ads.txt")
+    games = index.lookup("https://games.dev.com/about", "appexchange.com", "43", kind="app-ads.txt")
     assert games.verdict is Verdict.AUTHORIZED_DIRECT
-    assert index.lookup("https://games.dev.com", "appexchange.com", "42",
-                        kind="app-ads.txt").verdict is Verdict.UNAUTHORIZED
-    assert index.lookup("https://store.dev.com", "appexchange.com", "42",
-                        kind="app-ads.txt").verdict is Verdict.AUTHORIZED_DIRECT
+    assert (
+        index.lookup("https://games.dev.com", "appexchange.com", "42", kind="app-ads.txt").verdict
+        is Verdict.UNAUTHORIZED
+    )
+    assert (
+        index.lookup("https://store.dev.com", "appexchange.com", "42", kind="app-ads.txt").verdict
+        is Verdict.AUTHORIZED_DIRECT
+    )
     # An ads.txt question does not read app-ads.txt.
     assert index.lookup("dev.com", "appexchange.com", "42").verdict is Verdict.NO_FILE
 
@@ -146,8 +150,14 @@ def test_bad_questions_raise_value_error(index: AuthorizationIndex) -> None:
 
 
 def test_answers_stream_and_serialize(index: AuthorizationIndex) -> None:
-    answers = list(index.answers([Question("example.com", "exchange.com", "1234"),
-                                  Question("example.com", "exchange.com", "1234", "RESELLER")]))
+    answers = list(
+        index.answers(
+            [
+                Question("example.com", "exchange.com", "1234"),
+                Question("example.com", "exchange.com", "1234", "RESELLER"),
+            ]
+        )
+    )
     assert [a.verdict.value for a in answers] == ["authorized-direct", "authorized-reseller"]
     data = json.loads(json.dumps(answers[0].to_json()))
     assert data["verdict"] == "authorized-direct" and data["evidence"]["lines"] == [4, 5]
@@ -161,8 +171,12 @@ def _mirror(root: Path) -> Path:
         (root / host).mkdir(exist_ok=True)
         (root / host / kind).write_text(body, encoding="utf-8")
     # What a crawl records for failed fetches.
-    for host, outcome in (("locked.com", "restricted"), ("down.com", "server-error"),
-                          ("gone.com", "not-found"), ("typed.com", "wrong-content-type")):
+    for host, outcome in (
+        ("locked.com", "restricted"),
+        ("down.com", "server-error"),
+        ("gone.com", "not-found"),
+        ("typed.com", "wrong-content-type"),
+    ):
         (root / host).mkdir()
         (root / host / "ads.txt.fetch.json").write_text(json.dumps({"outcome": outcome}))
     (root / "kept.com").mkdir()
@@ -205,28 +219,55 @@ def test_cli_single_answers_and_exit_status(tmp_path: Path) -> None:
     yes = run("authorized", "--source", mirror, "example.com", "exchange.com", "1234")
     assert yes.returncode == 0, yes.stderr
     assert yes.stdout.startswith("authorized-direct: ")
-    no = run("authorized", "--source", mirror, "example.com", "exchange.com", "1234",
-             "--relationship", "reseller", "--output-format", "json")
+    no = run(
+        "authorized",
+        "--source",
+        mirror,
+        "example.com",
+        "exchange.com",
+        "1234",
+        "--relationship",
+        "reseller",
+        "--output-format",
+        "json",
+    )
     assert no.returncode == 0
     assert json.loads(no.stdout)["verdict"] == "authorized-reseller"
-    mismatch = run("authorized", "--source", mirror, "example.com", "reseller.com", "77",
-                   "--relationship", "DIRECT", "--output-format", "json")
+    mismatch = run(
+        "authorized",
+        "--source",
+        mirror,
+        "example.com",
+        "reseller.com",
+        "77",
+        "--relationship",
+        "DIRECT",
+        "--output-format",
+        "json",
+    )
     assert mismatch.returncode == 1
     assert json.loads(mismatch.stdout)["verdict"] == "relationship-mismatch"
     nofile = run("authorized", "--source", mirror, "missing.com", "exchange.com", "1")
     assert nofile.returncode == 1 and nofile.stdout.startswith("no-file: ")
-    assert run("authorized", "--source", mirror, "missing.com", "exchange.com", "1",
-               "--no-file-ok").returncode == 0
+    assert (
+        run(
+            "authorized", "--source", mirror, "missing.com", "exchange.com", "1", "--no-file-ok"
+        ).returncode
+        == 0
+    )
 
 
-@pytest.mark.parametrize("args", [
-    ["example.com", "exchange.com", "1"],                       # no source
-    ["--source", "/nonexistent-dir", "example.com", "a.com", "1"],
-    ["--source", ".", "example.com", "a.com"],                  # a missing argument
-    ["--source", ".", "localhost", "a.com", "1"],               # no domain
-    ["--source", ".", "--relationship", "OTHER", "example.com", "a.com", "1"],
-    ["--source", ".", "--fetch", "example.com", "a.com", "1"],
-])
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["example.com", "exchange.com", "1"],  # no source
+        ["--source", "/nonexistent-dir", "example.com", "a.com", "1"],
+        ["--source", ".", "example.com", "a.com"],  # a missing argument
+        ["--source", ".", "localhost", "a.com", "1"],  # no domain
+        ["--source", ".", "--relationship", "OTHER", "example.com", "a.com", "1"],
+        ["--source", ".", "--fetch", "example.com", "a.com", "1"],
+    ],
+)
 def test_cli_usage_errors(args: list[str]) -> None:
     done = run("authorized", *args)
     assert done.returncode == 2, done.stdout
@@ -235,22 +276,30 @@ def test_cli_usage_errors(args: list[str]) -> None:
 
 def test_cli_batch_csv_and_jsonl_stream_with_bad_lines(tmp_path: Path) -> None:
     mirror = str(_mirror(tmp_path))
-    csv_input = (b"publisher,ad_system,seller_id,relationship\n"
-                 b"example.com,exchange.com,1234,\n"
-                 b"only,two\n"
-                 b"example.com,reseller.com,77,DIRECT\n")
-    done = run("authorized", "--source", mirror, "--batch", "-", "--output-format", "json",
-               stdin=csv_input)
+    csv_input = (
+        b"publisher,ad_system,seller_id,relationship\n"
+        b"example.com,exchange.com,1234,\n"
+        b"only,two\n"
+        b"example.com,reseller.com,77,DIRECT\n"
+    )
+    done = run(
+        "authorized", "--source", mirror, "--batch", "-", "--output-format", "json", stdin=csv_input
+    )
     rows = [json.loads(line) for line in done.stdout.splitlines()]
     assert [r.get("verdict", r.get("error", "")[:8]) for r in rows] == [
-        "authorized-direct", "expected", "relationship-mismatch"]
+        "authorized-direct",
+        "expected",
+        "relationship-mismatch",
+    ]
     assert [r["line"] for r in rows] == [2, 3, 4]
     assert done.returncode == 1
-    jsonl = (b'{"publisher": "example.com", "ad_system": "exchange.com", "seller_id": "1234"}\n'
-             b"{not json\n"
-             b'{"publisher": "dev.com", "ad_system": "appexchange.com", "seller_id": "42", '
-             b'"kind": "app-ads.txt"}\n'
-             b'{"publisher": "localhost", "ad_system": "a.com", "seller_id": "1"}\n')
+    jsonl = (
+        b'{"publisher": "example.com", "ad_system": "exchange.com", "seller_id": "1234"}\n'
+        b"{not json\n"
+        b'{"publisher": "dev.com", "ad_system": "appexchange.com", "seller_id": "42", '
+        b'"kind": "app-ads.txt"}\n'
+        b'{"publisher": "localhost", "ad_system": "a.com", "seller_id": "1"}\n'
+    )
     done = run("authorized", "--source", mirror, "--batch", "-", stdin=jsonl)
     lines = done.stdout.splitlines()
     assert lines[0].startswith("line 1: example.com exchange.com 1234: authorized-direct")
@@ -258,8 +307,9 @@ def test_cli_batch_csv_and_jsonl_stream_with_bad_lines(tmp_path: Path) -> None:
     assert "authorized-direct" in lines[2]
     assert lines[3].startswith("line 4: error:") and "not a domain" in lines[3]
     assert done.returncode == 1 and "Traceback" not in done.stderr
-    good = run("authorized", "--source", mirror, "--batch", "-",
-               stdin=b"example.com,exchange.com,1234\n")
+    good = run(
+        "authorized", "--source", mirror, "--batch", "-", stdin=b"example.com,exchange.com,1234\n"
+    )
     assert good.returncode == 0
 
 
@@ -267,73 +317,142 @@ def test_cli_batch_csv_and_jsonl_stream_with_bad_lines(tmp_path: Path) -> None:
 
 
 def _fetch_args(servers: LocalServers) -> list[str]:
-    return ["--fetch", "--connect-to", f":443:127.0.0.1:{closed_port()}",
-            "--connect-to", f":80:127.0.0.1:{servers.http_port}", "--timeout", "3"]
+    return [
+        "--fetch",
+        "--connect-to",
+        f":443:127.0.0.1:{closed_port()}",
+        "--connect-to",
+        f":80:127.0.0.1:{servers.http_port}",
+        "--timeout",
+        "3",
+    ]
 
 
-@pytest.mark.parametrize(("reply", "verdict", "status"), [
-    (text(b"exchange.com, 1234, DIRECT\n"), "authorized-direct", 0),
-    (text(b"exchange.com, 999, DIRECT\n"), "unauthorized", 1),
-    (Reply(404, b"nope", {"Content-Type": "text/html"}), "no-file", 1),
-    (Reply(401, b"", {}), "restricted", 1),
-    (text(b"<html><body>Welcome</body></html>", "text/html"), "invalid-file", 1),
-    (Reply(503, b"", {}), "unavailable", 1),
-])
+@pytest.mark.parametrize(
+    ("reply", "verdict", "status"),
+    [
+        (text(b"exchange.com, 1234, DIRECT\n"), "authorized-direct", 0),
+        (text(b"exchange.com, 999, DIRECT\n"), "unauthorized", 1),
+        (Reply(404, b"nope", {"Content-Type": "text/html"}), "no-file", 1),
+        (Reply(401, b"", {}), "restricted", 1),
+        (text(b"<html><body>Welcome</body></html>", "text/html"), "invalid-file", 1),
+        (Reply(503, b"", {}), "unavailable", 1),
+    ],
+)
 def test_fetch_gives_the_verdict_of_what_the_site_serves(
-    live: LocalServers, reply: Reply, verdict: str, status: int,
+    live: LocalServers,
+    reply: Reply,
+    verdict: str,
+    status: int,
 ) -> None:
     live.routes["*://example.com/ads.txt"] = reply
-    done = run("authorized", *_fetch_args(live), "--output-format", "json",
-               "example.com", "exchange.com", "1234")
+    done = run(
+        "authorized",
+        *_fetch_args(live),
+        "--output-format",
+        "json",
+        "example.com",
+        "exchange.com",
+        "1234",
+    )
     assert done.returncode == status, done.stderr
     assert json.loads(done.stdout)["verdict"] == verdict
 
 
 def test_fetch_cache_dir_keeps_copies_and_the_last_good_one(
-    live: LocalServers, tmp_path: Path,
+    live: LocalServers,
+    tmp_path: Path,
 ) -> None:
     cache = tmp_path / "cache"
     live.routes["*://example.com/ads.txt"] = Reply(
-        200, b"exchange.com, 1234, DIRECT\n",
-        {"Content-Type": "text/plain", "Cache-Control": "max-age=0"})
-    first = run("authorized", *_fetch_args(live), "--cache-dir", str(cache),
-                "example.com", "exchange.com", "1234")
+        200,
+        b"exchange.com, 1234, DIRECT\n",
+        {"Content-Type": "text/plain", "Cache-Control": "max-age=0"},
+    )
+    first = run(
+        "authorized",
+        *_fetch_args(live),
+        "--cache-dir",
+        str(cache),
+        "example.com",
+        "exchange.com",
+        "1234",
+    )
     assert first.returncode == 0, first.stderr
     asked = len(live.seen)
     # Stale at once (max-age=0): fetched again; the server now fails, so the last good
     # copy answers, marked stale.
     live.routes["*://example.com/ads.txt"] = Reply(503, b"", {})
-    second = run("authorized", *_fetch_args(live), "--cache-dir", str(cache),
-                 "--output-format", "json", "example.com", "exchange.com", "1234")
+    second = run(
+        "authorized",
+        *_fetch_args(live),
+        "--cache-dir",
+        str(cache),
+        "--output-format",
+        "json",
+        "example.com",
+        "exchange.com",
+        "1234",
+    )
     assert len(live.seen) > asked
     data = json.loads(second.stdout)
     assert data["verdict"] == "authorized-direct" and data["evidence"]["stale"] is True
     # A fresh copy (7 days by default without caching headers) needs no request at all.
     live.routes["*://other.com/ads.txt"] = text(b"exchange.com, 5, RESELLER\n")
-    run("authorized", *_fetch_args(live), "--cache-dir", str(cache),
-        "other.com", "exchange.com", "5")
+    run(
+        "authorized",
+        *_fetch_args(live),
+        "--cache-dir",
+        str(cache),
+        "other.com",
+        "exchange.com",
+        "5",
+    )
     live.seen.clear()
     live.routes.clear()
-    third = run("authorized", *_fetch_args(live), "--cache-dir", str(cache),
-                "other.com", "exchange.com", "5")
+    third = run(
+        "authorized",
+        *_fetch_args(live),
+        "--cache-dir",
+        str(cache),
+        "other.com",
+        "exchange.com",
+        "5",
+    )
     assert third.returncode == 0 and third.stdout.startswith("authorized-reseller")
     assert live.seen == []
 
 
 def test_fetch_follows_subdomain_referrals(live: LocalServers) -> None:
     live.routes["*://example.com/ads.txt"] = text(
-        b"exchange.com, 1, DIRECT\nSUBDOMAIN=shop.example.com\n")
+        b"exchange.com, 1, DIRECT\nSUBDOMAIN=shop.example.com\n"
+    )
     live.routes["*://shop.example.com/ads.txt"] = text(b"shopads.com, 5, DIRECT\n")
-    done = run("authorized", *_fetch_args(live), "--output-format", "json",
-               "shop.example.com", "shopads.com", "5")
+    done = run(
+        "authorized",
+        *_fetch_args(live),
+        "--output-format",
+        "json",
+        "shop.example.com",
+        "shopads.com",
+        "5",
+    )
     data = json.loads(done.stdout)
     assert data["verdict"] == "authorized-direct" and data["evidence"]["via"] == "subdomain"
 
 
 def test_fetch_app_ads_txt_from_the_developer_domain(live: LocalServers) -> None:
     live.routes["*://example.net/app-ads.txt"] = text(b"appexchange.com, 42, DIRECT\n")
-    done = run("authorized", *_fetch_args(live), "--app", "--output-format", "json",
-               "https://games.example.net/support", "appexchange.com", "42")
+    done = run(
+        "authorized",
+        *_fetch_args(live),
+        "--app",
+        "--output-format",
+        "json",
+        "https://games.example.net/support",
+        "appexchange.com",
+        "42",
+    )
     assert done.returncode == 0, done.stdout + done.stderr
     data = json.loads(done.stdout)
     assert data["verdict"] == "authorized-direct"
@@ -344,21 +463,33 @@ def test_fetch_sellers_json_at_a_given_location(live: LocalServers) -> None:
     live.routes["*://example.com/ads.txt"] = text(b"example.org, 1234, DIRECT\n")
     live.routes["*://files.example.net/sellers.json"] = text(
         b'{"version": "1.0", "sellers": [{"seller_id": "1234", "seller_type": "PUBLISHER", '
-        b'"name": "Example", "domain": "example.com"}]}', "application/json")
-    done = run("schain", *_fetch_args(live), "--publisher", "example.com",
-               "--sellers-location", "example.org=http://files.example.net/sellers.json",
-               "--output-format", "json", "1.0,1!example.org,1234,1")
+        b'"name": "Example", "domain": "example.com"}]}',
+        "application/json",
+    )
+    done = run(
+        "schain",
+        *_fetch_args(live),
+        "--publisher",
+        "example.com",
+        "--sellers-location",
+        "example.org=http://files.example.net/sellers.json",
+        "--output-format",
+        "json",
+        "1.0,1!example.org,1234,1",
+    )
     assert done.returncode == 0, done.stdout + done.stderr
     assert json.loads(done.stdout)["nodes"][0]["verdict"] == "verified"
-    assert not any(seen.path == "/sellers.json" and seen.host == "example.org"
-                   for seen in live.seen)
+    assert not any(
+        seen.path == "/sellers.json" and seen.host == "example.org" for seen in live.seen
+    )
 
 
 def test_mirror_finds_sellers_json_under_the_known_locations_domain(tmp_path: Path) -> None:
     (tmp_path / "google.com").mkdir()
     (tmp_path / "google.com" / "sellers.json").write_text(
         '{"version": "1.0", "sellers": [{"seller_id": "pub-1", "seller_type": "PUBLISHER", '
-        '"is_confidential": 1}]}')
+        '"is_confidential": 1}]}'
+    )
     index = AuthorizationIndex(MirrorSource(tmp_path))
     facts = index.seller("google.com", "pub-1")
     assert facts is not None and facts.found and facts.is_confidential

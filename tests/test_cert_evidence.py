@@ -50,19 +50,23 @@ def test_a_strongly_observed_id_warns_and_says_how_it_was_observed() -> None:
     assert found.message == (
         f"'6e698e2ec38604c6' is not the certification ID observed for openx.com: "
         f"'6a698e2ec38604c6' in {evidence.files} of the {evidence.files_with_an_id} surveyed "
-        f"files that give it one ({evidence.repos} repositories)")
+        f"files that give it one ({evidence.repos} repositories)"
+    )
     assert "published" not in found.message
     assert found.fix is not None and found.fix.replacement == "6a698e2ec38604c6"
 
 
-@pytest.mark.parametrize(("line", "why"), [
-    # Tier B in the digest, 8 repositories in the survey.
-    ("adwmg.com, 2, DIRECT, 0123456789abcdef", "medium"),
-    # Tier A in the digest, but 9 repositories in the survey.
-    ("adtech.com, 4, DIRECT, 0123456789abcdef", "few repositories"),
-    # Tier C, and another ID is as frequent: only 3 of 6 files agree.
-    ("brightcom.com, 3, DIRECT, 6a698e2ec38604c6", "tie"),
-])
+@pytest.mark.parametrize(
+    ("line", "why"),
+    [
+        # Tier B in the digest, 8 repositories in the survey.
+        ("adwmg.com, 2, DIRECT, 0123456789abcdef", "medium"),
+        # Tier A in the digest, but 9 repositories in the survey.
+        ("adtech.com, 4, DIRECT, 0123456789abcdef", "few repositories"),
+        # Tier C, and another ID is as frequent: only 3 of 6 files agree.
+        ("brightcom.com, 3, DIRECT, 6a698e2ec38604c6", "tie"),
+    ],
+)
 def test_weaker_evidence_is_information_without_a_rewrite(line: str, why: str) -> None:
     found = _ads222(line)
     assert found.severity is Severity.INFO, why
@@ -71,9 +75,13 @@ def test_weaker_evidence_is_information_without_a_rewrite(line: str, why: str) -
 
 def test_a_weak_id_one_edit_away_still_offers_the_fix() -> None:
     # Tier C: info, but a one-character slip of the observed ID is worth a suggestion.
-    (row,) = [r for r in csv.DictReader(
-        (DATA / "certification_ids.csv").read_text(encoding="utf-8").splitlines())
-        if r["domain"] == "adpushup.com"]
+    (row,) = [
+        r
+        for r in csv.DictReader(
+            (DATA / "certification_ids.csv").read_text(encoding="utf-8").splitlines()
+        )
+        if r["domain"] == "adpushup.com"
+    ]
     cert = row["certification_id"]
     slip = cert[:-1] + ("0" if cert[-1] != "0" else "1")
     found = _ads222(f"adpushup.com, 5, DIRECT, {slip}")
@@ -82,13 +90,16 @@ def test_a_weak_id_one_edit_away_still_offers_the_fix() -> None:
 
 
 def test_ambiguous_ad_systems_are_not_checked() -> None:
-    assert not [d for d in adstxt.check("criteo.com, 1, DIRECT, 0123456789abcdef\n")
-                if d.code == "ADS222"]
+    assert not [
+        d for d in adstxt.check("criteo.com, 1, DIRECT, 0123456789abcdef\n") if d.code == "ADS222"
+    ]
 
 
-SELLERS = (b'{"version": "1.0", "identifiers": [{"name": "TAG-ID", "value": "%s"}], '
-           b'"sellers": [{"seller_id": "1", "seller_type": "INTERMEDIARY", "name": "X", '
-           b'"domain": "x.com"}]}')
+SELLERS = (
+    b'{"version": "1.0", "identifiers": [{"name": "TAG-ID", "value": "%s"}], '
+    b'"sellers": [{"seller_id": "1", "seller_type": "INTERMEDIARY", "name": "X", '
+    b'"domain": "x.com"}]}'
+)
 
 
 def test_the_sellers_json_tag_id_stands_in_for_the_observed_ids() -> None:

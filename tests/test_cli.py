@@ -53,7 +53,9 @@ def test_golden_sarif_results_of_the_broken_example() -> None:
 
 def test_concise_lines_are_path_line_column_code_message() -> None:
     lines = run(BROKEN).stdout.splitlines()
-    assert f"{BROKEN}:3:19: ADS210 The relationship must be DIRECT or RESELLER; found 'DIRCT'" in lines
+    assert (
+        f"{BROKEN}:3:19: ADS210 The relationship must be DIRECT or RESELLER; found 'DIRCT'" in lines
+    )
     assert lines[-1] == "Checked 1 file: 3 errors, 4 warnings, 1 info; 3 fixable with --fix."
     positions = [tuple(int(n) for n in line.split(":")[1:3]) for line in lines[:-1]]
     assert positions == sorted(positions)
@@ -61,8 +63,19 @@ def test_concise_lines_are_path_line_column_code_message() -> None:
 
 def test_json_is_the_documented_contract() -> None:
     items = json.loads(run(BROKEN, "--output-format", "json").stdout)
-    keys = {"path", "line", "column", "end_column", "code", "name", "severity", "message",
-            "hint", "fix", "pointer"}
+    keys = {
+        "path",
+        "line",
+        "column",
+        "end_column",
+        "code",
+        "name",
+        "severity",
+        "message",
+        "hint",
+        "fix",
+        "pointer",
+    }
     assert all(set(item) == keys for item in items)
     fixes = [item["fix"] for item in items if item["fix"] is not None]
     assert fixes and all({"replacement", "safe"} <= set(fix) for fix in fixes)
@@ -168,6 +181,7 @@ def test_domain_option_is_normalized_or_refused() -> None:
         assert refused.returncode == 2, bad
         assert "--domain: expected a domain name such as 'example.com'" in refused.stderr
 
+
 def test_select_ignore_and_extend_select() -> None:
     only_fields = run("--select", "ADS2", BROKEN).stdout
     codes = {line.split()[1] for line in only_fields.splitlines()[:-1]}
@@ -175,9 +189,7 @@ def test_select_ignore_and_extend_select() -> None:
     ignored = run("--ignore", "ADS22,ADS107", BROKEN).stdout
     assert "ADS220" not in ignored and "ADS107" not in ignored and "ADS210" in ignored
     extended = run("--select", "ADS201", "--extend-select", "invalid-relationship", BROKEN)
-    assert {line.split()[1] for line in extended.stdout.splitlines()[:-1]} == {
-        "ADS201", "ADS210"
-    }
+    assert {line.split()[1] for line in extended.stdout.splitlines()[:-1]} == {"ADS201", "ADS210"}
 
 
 def test_statistics() -> None:

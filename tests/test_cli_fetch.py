@@ -25,17 +25,21 @@ def site() -> Iterator[LocalServers]:
             GOOD + b"mgid.com, 749656, DIRCT\nSUBDOMAIN=shop.example.com\n"
         )
         servers.routes["*://shop.example.com/ads.txt"] = text(GOOD)
-        servers.routes["*://example.org/ads.txt"] = text(b"<html><body>Hi</body></html>",
-                                                         "text/html")
+        servers.routes["*://example.org/ads.txt"] = text(
+            b"<html><body>Hi</body></html>", "text/html"
+        )
         servers.routes["*://example.net/ads.txt"] = redirect("http://example.org/ads.txt")
         yield servers
 
 
 def _targets(site: LocalServers) -> list[str]:
     return [
-        "--connect-to", f":443:127.0.0.1:{closed_port()}",
-        "--connect-to", f":80:127.0.0.1:{site.http_port}",
-        "--timeout", "5",
+        "--connect-to",
+        f":443:127.0.0.1:{closed_port()}",
+        "--connect-to",
+        f":80:127.0.0.1:{site.http_port}",
+        "--timeout",
+        "5",
     ]
 
 
@@ -43,7 +47,10 @@ def test_domain_fetches_and_checks_what_is_served(site: LocalServers) -> None:
     result = run("--domain", "example.com", *_targets(site))
     assert result.returncode == 1, result.stderr
     lines = result.stdout.splitlines()
-    assert "http://example.com/ads.txt:2:19: ADS210 The relationship must be DIRECT or RESELLER; found 'DIRCT'" in lines
+    assert (
+        "http://example.com/ads.txt:2:19: ADS210 The relationship must be DIRECT or RESELLER; found 'DIRCT'"
+        in lines
+    )
     # The SUBDOMAIN referral is fetched and reported as a file of its own.
     assert any(line.startswith("http://shop.example.com/ads.txt:1:1: ADS527 ") for line in lines)
     assert lines[-1].startswith("Checked 2 files:")
@@ -54,12 +61,14 @@ def test_url_argument_and_fetch_diagnostics_in_every_format(site: LocalServers) 
     assert concise.returncode == 1
     codes = {line.split()[1] for line in concise.stdout.splitlines()[:-1]}
     assert any(code.startswith("ADS5") for code in codes), concise.stdout
-    items = json.loads(run("http://example.org/ads.txt", "--output-format", "json",
-                           *_targets(site)).stdout)
+    items = json.loads(
+        run("http://example.org/ads.txt", "--output-format", "json", *_targets(site)).stdout
+    )
     assert {item["path"] for item in items} == {"http://example.org/ads.txt"}
     assert {item["code"] for item in items} == codes
-    sarif = json.loads(run("http://example.org/ads.txt", "--output-format", "sarif",
-                           *_targets(site)).stdout)
+    sarif = json.loads(
+        run("http://example.org/ads.txt", "--output-format", "sarif", *_targets(site)).stdout
+    )
     assert {r["ruleId"] for r in sarif["runs"][0]["results"]} == codes
 
 
@@ -74,8 +83,7 @@ def test_a_subdomain_without_a_file_is_governed_by_the_root(site: LocalServers) 
     result = run("--domain", "www.example.com", *_targets(site))
     lines = result.stdout.splitlines()
     assert result.returncode == 0, result.stdout
-    assert any(" ADS528 SUBDOMAIN=gone.example.com: no usable file there" in line
-               for line in lines)
+    assert any(" ADS528 SUBDOMAIN=gone.example.com: no usable file there" in line for line in lines)
     assert not any(line.startswith("http://gone.example.com") for line in lines)
     assert " ADS304 " not in result.stdout  # www.example.com is reduced to example.com
     assert lines[-1].startswith("Checked 1 file:")

@@ -29,17 +29,22 @@ ERROR = b"mgid.com, 749656, DIRCT\n"
         (["--extend-select", "no-such-rule"], "--extend-select: "),
         (["--explain", "ADS2"], "--explain: 'ADS2' names "),
         (["--explain", "nothing-like-it"], "--explain: "),
-        (["--sellers-location", "examplessp.com=https://examplessp.com/s.json"],
-         "--sellers-location needs --fetch-sellers"),
-        (["--sellers-json", "sellers", "--fetch-sellers"],
-         "--sellers-json and --fetch-sellers cannot be used together"),
+        (
+            ["--sellers-location", "examplessp.com=https://examplessp.com/s.json"],
+            "--sellers-location needs --fetch-sellers",
+        ),
+        (
+            ["--sellers-json", "sellers", "--fetch-sellers"],
+            "--sellers-json and --fetch-sellers cannot be used together",
+        ),
         (["--sellers-json", "no-such-folder"], "--sellers-json: "),
         (["--fetch-sellers", "--sellers-location", "nonsense"], "--sellers-location: "),
-        (["--diff", "https://example.com/ads.txt"],
-         "--fix and --diff work on local files, not on what a site serves"),
+        (
+            ["--diff", "https://example.com/ads.txt"],
+            "--fix and --diff work on local files, not on what a site serves",
+        ),
         (["--config", "missing.toml"], "missing.toml"),
-        (["--config", "other/pyproject.toml"],
-         "other/pyproject.toml: has no [tool.adstxt] table"),
+        (["--config", "other/pyproject.toml"], "other/pyproject.toml: has no [tool.adstxt] table"),
         (["--config", "bad.toml"], "bad.toml: unknown key 'colour'"),
     ],
 )
@@ -83,7 +88,10 @@ def test_help_is_printed_and_exits_zero() -> None:
     ],
 )
 def test_colour_follows_the_option_then_the_environment(
-    tmp_path: Path, args: list[str], env: dict[str, str], coloured: bool,
+    tmp_path: Path,
+    args: list[str],
+    env: dict[str, str],
+    coloured: bool,
 ) -> None:
     (tmp_path / "ads.txt").write_bytes(ERROR)
     done = run(*args, "ads.txt", cwd=tmp_path, env=env)
@@ -100,7 +108,10 @@ def test_quiet_and_statistics(tmp_path: Path) -> None:
     quiet = run("-q", "ads.txt", cwd=tmp_path)
     assert quiet.returncode == 0  # information and a warning only
     assert sorted(line.split()[1] for line in quiet.stdout.splitlines()) == [
-        "ADS211", "ADS211", "ADS401"]  # findings only, no summary line
+        "ADS211",
+        "ADS211",
+        "ADS401",
+    ]  # findings only, no summary line
     assert run("-q", "--strict", "ads.txt", cwd=tmp_path).returncode == 1
     table = run("--statistics", "--output-format", "full", "ads.txt", cwd=tmp_path)
     assert table.returncode == 0
@@ -126,7 +137,10 @@ def test_a_configuration_edited_between_two_runs_in_one_process_is_read_again(
     config = tmp_path / ".adstxt.toml"
     config.write_text('ignore = ["ADS210"]\n', encoding="utf-8")
     first = run("ads.txt", cwd=tmp_path)
-    assert (first.returncode, first.stdout) == (0, "Checked 1 file: 0 errors, 0 warnings, 0 info.\n")
+    assert (first.returncode, first.stdout) == (
+        0,
+        "Checked 1 file: 0 errors, 0 warnings, 0 info.\n",
+    )
     config.write_text('ignore = ["ADS4"]\n', encoding="utf-8")
     again = run("ads.txt", cwd=tmp_path)
     assert again.returncode == 1
@@ -134,7 +148,9 @@ def test_a_configuration_edited_between_two_runs_in_one_process_is_read_again(
 
 
 def test_library_warnings_are_the_commands_own_and_never_repeated(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     pytest.importorskip("h11")
     # The handler main() adds is taken away again after this test.
@@ -143,19 +159,34 @@ def test_library_warnings_are_the_commands_own_and_never_repeated(
     from tests.httpserver import LocalServers, text
     from tests.test_fetch_codes import closed_port
 
-    sellers = {"version": "1.0", "sellers": [
-        {"seller_id": "1", "seller_type": "PUBLISHER", "name": "Example",
-         "domain": "example.com"}]}
+    sellers = {
+        "version": "1.0",
+        "sellers": [
+            {
+                "seller_id": "1",
+                "seller_type": "PUBLISHER",
+                "name": "Example",
+                "domain": "example.com",
+            }
+        ],
+    }
     blocker = tmp_path / "not-a-folder"
     blocker.write_bytes(b"")
     (tmp_path / "ads.txt").write_bytes(b"examplessp.com, 1, DIRECT\n")
     with LocalServers() as servers:
         servers.routes["*://examplessp.com/sellers.json"] = text(
-            json.dumps(sellers).encode(), "application/json")
-        args = ["--fetch-sellers", "--sellers-cache", str(blocker / "cache"),
-                "--connect-to", f":443:127.0.0.1:{closed_port()}",
-                "--connect-to", f":80:127.0.0.1:{servers.http_port}",
-                str(tmp_path / "ads.txt")]
+            json.dumps(sellers).encode(), "application/json"
+        )
+        args = [
+            "--fetch-sellers",
+            "--sellers-cache",
+            str(blocker / "cache"),
+            "--connect-to",
+            f":443:127.0.0.1:{closed_port()}",
+            "--connect-to",
+            f":80:127.0.0.1:{servers.http_port}",
+            str(tmp_path / "ads.txt"),
+        ]
         # main() called twice in one process: the second run's warnings are not doubled.
         for _ in range(2):
             status = cli.main(args)
@@ -163,6 +194,8 @@ def test_library_warnings_are_the_commands_own_and_never_repeated(
             assert status == 0, captured.err
             warnings = [line for line in captured.err.splitlines() if "warning" in line]
             assert warnings, captured.err
-            assert all(line.startswith("adstxt-check: warning: cannot write the sellers.json "
-                                       "cache ") for line in warnings), warnings
+            assert all(
+                line.startswith("adstxt-check: warning: cannot write the sellers.json cache ")
+                for line in warnings
+            ), warnings
             assert len(warnings) == len(set(warnings)), warnings

@@ -12,10 +12,18 @@ from tests.cli import run
 SELLERS = {
     "version": "1.0",
     "sellers": [
-        {"seller_id": "1001", "seller_type": "PUBLISHER", "name": "Example Media",
-         "domain": "example.com"},
-        {"seller_id": "2002", "seller_type": "INTERMEDIARY", "name": "Resale Co",
-         "domain": "resaleco.com"},
+        {
+            "seller_id": "1001",
+            "seller_type": "PUBLISHER",
+            "name": "Example Media",
+            "domain": "example.com",
+        },
+        {
+            "seller_id": "2002",
+            "seller_type": "INTERMEDIARY",
+            "name": "Resale Co",
+            "domain": "resaleco.com",
+        },
     ],
 }
 ADS_TXT = (
@@ -59,23 +67,32 @@ def test_records_are_checked_against_a_directory_of_sellers_json(tmp_path: Path)
 
 def test_a_single_sellers_json_file_named_after_its_ad_system(tmp_path: Path) -> None:
     sellers, ads = _site(tmp_path)
-    result = run("--sellers-json", str(sellers / "examplessp.com.json"), str(ads),
-                 "--output-format", "json")
+    result = run(
+        "--sellers-json", str(sellers / "examplessp.com.json"), str(ads), "--output-format", "json"
+    )
     codes = {item["code"] for item in json.loads(result.stdout)}
     assert {"ADS702", "ADS704"} <= codes
     unnamed = tmp_path / "sellers.json"
     unnamed.write_text(json.dumps(SELLERS))
     refused = run("--sellers-json", str(unnamed), str(ads))
-    assert refused.returncode == 2 and "--sellers-json: cannot tell which ad system" in refused.stderr
+    assert (
+        refused.returncode == 2 and "--sellers-json: cannot tell which ad system" in refused.stderr
+    )
     missing = run("--sellers-json", str(tmp_path / "nowhere"), str(ads))
     assert missing.returncode == 2 and "--sellers-json" in missing.stderr
 
 
 def test_a_sellers_json_file_is_validated(tmp_path: Path) -> None:
     document = dict(SELLERS)
-    document["sellers"] = [*SELLERS["sellers"],  # type: ignore[list-item]
-                           {"seller_id": "1001", "seller_type": "publisher", "name": "Again",
-                            "domain": "https://example.org/"}]
+    document["sellers"] = [
+        *SELLERS["sellers"],  # type: ignore[list-item]
+        {
+            "seller_id": "1001",
+            "seller_type": "publisher",
+            "name": "Again",
+            "domain": "https://example.org/",
+        },
+    ]
     path = tmp_path / "sellers.json"
     path.write_text(json.dumps(document, indent=2))
     result = run(str(path))
@@ -87,8 +104,10 @@ def test_a_sellers_json_file_is_validated(tmp_path: Path) -> None:
     assert {item["pointer"] for item in items if item["code"] == "ADS613"} == {
         "/sellers/2/seller_type"
     }
-    assert "= at JSON pointer /sellers/2/seller_type" in run(str(path), "--output-format",
-                                                              "full").stdout
+    assert (
+        "= at JSON pointer /sellers/2/seller_type"
+        in run(str(path), "--output-format", "full").stdout
+    )
     clean = tmp_path / "clean" / "sellers.json"
     clean.parent.mkdir()
     clean.write_text(json.dumps(SELLERS))
@@ -109,9 +128,16 @@ def test_fetch_sellers_end_to_end_with_a_disk_cache(tmp_path: Path) -> None:
             json.dumps(SELLERS).encode(), "application/json"
         )
         arguments = [
-            "--fetch-sellers", "--sellers-cache", str(cache), str(ads), "--domain", "example.com",
-            "--connect-to", f":443:127.0.0.1:{closed_port()}",
-            "--connect-to", f":80:127.0.0.1:{servers.http_port}",
+            "--fetch-sellers",
+            "--sellers-cache",
+            str(cache),
+            str(ads),
+            "--domain",
+            "example.com",
+            "--connect-to",
+            f":443:127.0.0.1:{closed_port()}",
+            "--connect-to",
+            f":80:127.0.0.1:{servers.http_port}",
         ]
         first = run(*arguments)
         requests = len(servers.seen)
@@ -137,10 +163,16 @@ def test_an_unwritable_sellers_cache_is_a_prefixed_warning(tmp_path: Path) -> No
             json.dumps(SELLERS).encode(), "application/json"
         )
         result = run(
-            "--fetch-sellers", "--sellers-cache", str(blocker / "cache"), str(ads),
-            "--domain", "example.com",
-            "--connect-to", f":443:127.0.0.1:{closed_port()}",
-            "--connect-to", f":80:127.0.0.1:{servers.http_port}",
+            "--fetch-sellers",
+            "--sellers-cache",
+            str(blocker / "cache"),
+            str(ads),
+            "--domain",
+            "example.com",
+            "--connect-to",
+            f":443:127.0.0.1:{closed_port()}",
+            "--connect-to",
+            f":80:127.0.0.1:{servers.http_port}",
         )
     assert result.returncode == 0, result.stderr
     warnings = [line for line in result.stderr.splitlines() if "cache" in line]

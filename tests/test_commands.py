@@ -30,9 +30,9 @@ from tests.conftest import ROOT
 from tests.httpserver import GOOD, LocalServers, text
 from tests.test_fetch_codes import closed_port
 
-SCRIPTS: dict[str, str] = tomllib.loads((ROOT / "pyproject.toml").read_text("utf-8"))[
-    "project"
-]["scripts"]
+SCRIPTS: dict[str, str] = tomllib.loads((ROOT / "pyproject.toml").read_text("utf-8"))["project"][
+    "scripts"
+]
 
 # Findings of every severity, two with safe fixes (letter case), one without.
 BROKEN = b"MGID.com, 749656, direct\nexample.com, 1, DIRCT\nCONTACT=ads@example.com\n"
@@ -47,13 +47,18 @@ def _command_line(how: str, args: Sequence[str]) -> list[str]:
     if how == "-m":
         return [sys.executable, "-m", "adstxt", *args]
     module, _, function = SCRIPTS[how].partition(":")
-    wrapper = (f"import sys; from {module} import {function}; "
-               f"sys.argv[0] = {how!r}; sys.exit({function}())")
+    wrapper = (
+        f"import sys; from {module} import {function}; "
+        f"sys.argv[0] = {how!r}; sys.exit({function}())"
+    )
     return [sys.executable, "-c", wrapper, *args]
 
 
 def run(
-    how: str, *args: str, cwd: Path | None = None, stdin: bytes | None = None,
+    how: str,
+    *args: str,
+    cwd: Path | None = None,
+    stdin: bytes | None = None,
 ) -> subprocess.CompletedProcess[bytes]:
     """Run a console script's function in this process, as its wrapper calls it, or
     ``python -m adstxt`` (``how`` is ``-m``) in a real subprocess; the output as the bytes
@@ -62,8 +67,13 @@ def run(
         function = cast(Callable[[list[str]], int], _load_target(SCRIPTS[how]))
         return run_main_bytes(function, *args, cwd=cwd, stdin=stdin)
     return subprocess.run(
-        _command_line(how, args), input=stdin, capture_output=True, check=False,
-        cwd=cwd or ROOT, timeout=120, env=_environment(),
+        _command_line(how, args),
+        input=stdin,
+        capture_output=True,
+        check=False,
+        cwd=cwd or ROOT,
+        timeout=120,
+        env=_environment(),
     )
 
 
@@ -116,8 +126,10 @@ def test_check_is_adstxt_check_byte_for_byte(tmp_path: Path, how: str, args: lis
 
 def test_the_cases_cover_every_exit_status(tmp_path: Path) -> None:
     tree = _tree(tmp_path / "site")
-    statuses = {run("adstxt", "check", *args, cwd=tree).returncode
-                for args in (["app-ads.txt"], ["ads.txt"], ["--fix", "--diff", "ads.txt"])}
+    statuses = {
+        run("adstxt", "check", *args, cwd=tree).returncode
+        for args in (["app-ads.txt"], ["ads.txt"], ["--fix", "--diff", "ads.txt"])
+    }
     assert statuses == {0, 1, 2}
     listed = run("adstxt", "check", "--output-format", "json", "ads.txt", cwd=tree)
     assert {d["code"] for d in json.loads(listed.stdout)} >= {"ADS204", "ADS210", "ADS211"}
@@ -144,7 +156,8 @@ def test_check_fix_from_standard_input(how: str) -> None:
 @pytest.mark.parametrize("how", ADSTXT)
 @pytest.mark.parametrize("args", [["--output-format", "bogus"], ["--no-such-option"]])
 def test_check_argument_errors_differ_only_in_the_program_name(
-    how: str, args: list[str],
+    how: str,
+    args: list[str],
 ) -> None:
     script = run("adstxt-check", *args)
     command = run(how, "check", *args)
@@ -197,13 +210,22 @@ def test_crawl_fetches_the_same_sites(tmp_path: Path) -> None:
         servers.routes["*://site1.com/ads.txt"] = text(GOOD)
         servers.routes["*://site2.com/ads.txt"] = text(b"<html>not here</html>")
         (tmp_path / "domains.txt").write_text("site1.com\nsite2.com\nsite3.com\n", "utf-8")
-        options = ["--connect-to", f":443:127.0.0.1:{closed_port()}",
-                   "--connect-to", f":80:127.0.0.1:{servers.http_port}",
-                   "--retries", "0", "--timeout", "5", "--processes", "1"]
-        script = run("adstxt-crawl", "domains.txt", "-o", "script.jsonl", *options,
-                     cwd=tmp_path)
-        command = run("adstxt", "crawl", "domains.txt", "-o", "command.jsonl", *options,
-                      cwd=tmp_path)
+        options = [
+            "--connect-to",
+            f":443:127.0.0.1:{closed_port()}",
+            "--connect-to",
+            f":80:127.0.0.1:{servers.http_port}",
+            "--retries",
+            "0",
+            "--timeout",
+            "5",
+            "--processes",
+            "1",
+        ]
+        script = run("adstxt-crawl", "domains.txt", "-o", "script.jsonl", *options, cwd=tmp_path)
+        command = run(
+            "adstxt", "crawl", "domains.txt", "-o", "command.jsonl", *options, cwd=tmp_path
+        )
     assert script.returncode == command.returncode == 0, command.stderr
     assert script.stderr == command.stderr == b""
 
@@ -227,12 +249,21 @@ def test_crawl_fetches_the_same_sites(tmp_path: Path) -> None:
 @pytest.mark.parametrize("how", ADSTXT)
 @pytest.mark.parametrize(
     "args",
-    [[], ["ads.txt"], ["--fix", "--diff", "ads.txt"], ["-q", "."], ["--bogus"],
-     ["--output-format", "json", "ads.txt"], ["-"]],
+    [
+        [],
+        ["ads.txt"],
+        ["--fix", "--diff", "ads.txt"],
+        ["-q", "."],
+        ["--bogus"],
+        ["--output-format", "json", "ads.txt"],
+        ["-"],
+    ],
     ids=lambda args: " ".join(args) or "(none)",
 )
 def test_without_a_command_name_it_is_adstxt_check(
-    tmp_path: Path, how: str, args: list[str],
+    tmp_path: Path,
+    how: str,
+    args: list[str],
 ) -> None:
     tree = _tree(tmp_path / "site")
     script = run("adstxt-check", *args, cwd=tree, stdin=BROKEN)
@@ -254,8 +285,13 @@ def test_a_note_on_standard_error_only_for_a_terminal(tmp_path: Path) -> None:
     leader, follower = pty.openpty()
     try:
         done = subprocess.run(
-            _command_line("-m", ["ads.txt"]), stdout=subprocess.PIPE, stderr=follower,
-            cwd=tree, timeout=120, check=False, env=_environment(),
+            _command_line("-m", ["ads.txt"]),
+            stdout=subprocess.PIPE,
+            stderr=follower,
+            cwd=tree,
+            timeout=120,
+            check=False,
+            env=_environment(),
         )
         os.close(follower)
         follower = -1
@@ -292,8 +328,12 @@ def test_top_level_help_lists_every_command(how: str) -> None:
     for command in COMMANDS.values():
         assert f"{command.name} {command.summary}" in listed
     assert "help show the options of a command" in listed
-    for other in (run(how, "-h"), run(how, "help"), run(how, "help", "help"),
-                  run(how, "help", "--help")):
+    for other in (
+        run(how, "-h"),
+        run(how, "help"),
+        run(how, "help", "help"),
+        run(how, "help", "--help"),
+    ):
         _same(shown, other)
 
 
@@ -308,22 +348,38 @@ def test_version_is_adstxt_check_version(how: str) -> None:
 @pytest.mark.parametrize(
     ("args", "message"),
     [
-        (["chek", "ads.txt"], b"adstxt: 'chek' is not an adstxt command, nor a file or "
-                              b"directory; did you mean 'check'?\n"),
-        (["crwal"], b"adstxt: 'crwal' is not an adstxt command, nor a file or directory; "
-                    b"did you mean 'crawl'?\n"),
-        (["Check"], b"adstxt: 'Check' is not an adstxt command, nor a file or directory; "
-                    b"did you mean 'check'?\n"),
-        (["zzz"], b"adstxt: 'zzz' is not an adstxt command, nor a file or directory; the "
-                  b"commands are check, crawl, authorized, schain and help\n"),
-        (["help", "chekc"], b"adstxt: 'chekc' is not an adstxt command; did you mean "
-                            b"'check'?\n"),
-        (["help", "check", "crawl"], b"usage: adstxt help [COMMAND]\n"
-                                     b"adstxt help: give one command name\n"),
+        (
+            ["chek", "ads.txt"],
+            b"adstxt: 'chek' is not an adstxt command, nor a file or "
+            b"directory; did you mean 'check'?\n",
+        ),
+        (
+            ["crwal"],
+            b"adstxt: 'crwal' is not an adstxt command, nor a file or directory; "
+            b"did you mean 'crawl'?\n",
+        ),
+        (
+            ["Check"],
+            b"adstxt: 'Check' is not an adstxt command, nor a file or directory; "
+            b"did you mean 'check'?\n",
+        ),
+        (
+            ["zzz"],
+            b"adstxt: 'zzz' is not an adstxt command, nor a file or directory; the "
+            b"commands are check, crawl, authorized, schain and help\n",
+        ),
+        (["help", "chekc"], b"adstxt: 'chekc' is not an adstxt command; did you mean 'check'?\n"),
+        (
+            ["help", "check", "crawl"],
+            b"usage: adstxt help [COMMAND]\nadstxt help: give one command name\n",
+        ),
     ],
 )
 def test_unknown_commands_are_usage_errors(
-    tmp_path: Path, how: str, args: list[str], message: bytes,
+    tmp_path: Path,
+    how: str,
+    args: list[str],
+    message: bytes,
 ) -> None:
     done = run(how, *args, cwd=tmp_path)
     assert (done.returncode, done.stdout, done.stderr) == (2, b"", message)
@@ -332,8 +388,9 @@ def test_unknown_commands_are_usage_errors(
 # ---- in process ----------------------------------------------------------------------------
 
 
-def test_main_in_process(tmp_path: Path, capsys: pytest.CaptureFixture[str],
-                         monkeypatch: pytest.MonkeyPatch) -> None:
+def test_main_in_process(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.chdir(_tree(tmp_path / "site"))
     monkeypatch.delenv("FORCE_COLOR", raising=False)
     assert main(["check", "--output-format", "json", "ads.txt"]) == 1
@@ -355,7 +412,8 @@ def test_main_in_process(tmp_path: Path, capsys: pytest.CaptureFixture[str],
 
 
 def test_main_reads_the_process_arguments(
-    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     monkeypatch.setattr(sys, "argv", ["adstxt", "help"])
     assert main() == 0
@@ -368,7 +426,8 @@ def _greet(argv: Sequence[str] | None = None, *, prog: str = "greet") -> int:
 
 
 def test_a_registered_command_is_run_listed_and_documented(
-    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     greet = Command(
         name="greet",
@@ -421,7 +480,8 @@ def test_the_reference_has_a_page_for_adstxt_linking_each_command() -> None:
 
 
 def test_python_m_adstxt_is_the_adstxt_command_in_process(
-    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     # The module run as __main__, as `python -m adstxt help check` runs it; the real process
     # is compared with the console scripts above.

@@ -212,8 +212,15 @@ def test_iter_parse_matches_parse(name: str) -> None:
 
 @pytest.mark.parametrize(
     "name",
-    [BOM_COMMENT_FIRST, UTF16, EMTEK, CIENCIA, ALLWOMEN, "Keremyardan__app-ads-host__app-ads.txt",
-     "asri2639__tres__public_static_ads.txt"],
+    [
+        BOM_COMMENT_FIRST,
+        UTF16,
+        EMTEK,
+        CIENCIA,
+        ALLWOMEN,
+        "Keremyardan__app-ads-host__app-ads.txt",
+        "asri2639__tres__public_static_ads.txt",
+    ],
 )
 def test_iter_parse_with_tiny_chunks_matches_parse(name: str) -> None:
     # Chunks of 7 bytes split CRLF pairs, multi-byte UTF-8 characters and UTF-16 code units.
@@ -446,9 +453,7 @@ def test_certification_id_glued_to_relationship() -> None:
     assert fix_of(d).replacement == "RESELLER, e1a5b5b6e3255540"
 
 
-@pytest.mark.parametrize(
-    ("name", "line"), [(FREEPDA, 561), (FREEPDA, 575), (ZENTERTAIN, 4228)]
-)
+@pytest.mark.parametrize(("name", "line"), [(FREEPDA, 561), (FREEPDA, 575), (ZENTERTAIN, 4228)])
 def test_lower_case_relationship(name: str, line: int) -> None:
     d = one(name, "ADS211", line)
     written = span(name, d)
@@ -494,7 +499,9 @@ def test_template_account_id(name: str, line: int, template: str) -> None:
         (FUNKE_BMO, 42, "pup-7439041255533808", "'pub-7439041255533808'"),
         (
             "spring-media__adsolutions-ads.txt__MediaImpact_finanzen.net_app-ads.txt",
-            19, "ca-mb-app-pub-9740810436663331", "prefix: 'pub-9740810436663331'",
+            19,
+            "ca-mb-app-pub-9740810436663331",
+            "prefix: 'pub-9740810436663331'",
         ),
         ("cyberorca__adstxt__19082022_AdCrew.txt--2---1-.txt", 38, "71721677", "8 digits"),
         ("cyberorca__adstxt__19082022_AdCrew.txt--2---1-.txt", 42, "27367402", "8 digits"),
@@ -546,7 +553,8 @@ def test_certification_id_glued_to_the_next_domain(line: int) -> None:
     # the next line ('0bfd66d529a55807' is Rubicon's, '7842df1d2fe2db34' is SpotX's).
     assert re.match(r"[0-9a-f]{16}[a-z]", raw_line(LOYAL, line))
     assert [
-        d for d in parsed(LOYAL).diagnostics
+        d
+        for d in parsed(LOYAL).diagnostics
         if d.line == line and d.code != "ADS108" and d.severity is not Severity.INFO
     ]
 

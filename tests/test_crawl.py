@@ -59,10 +59,21 @@ def sites() -> Iterator[LocalServers]:
 
 def _command(servers: LocalServers, tmp: Path, *extra: str) -> list[str]:
     return [
-        *CRAWL, str(tmp / "domains.txt"), "-o", str(tmp / "out.jsonl"),
-        "--connect-to", f":443:127.0.0.1:{closed_port()}",
-        "--connect-to", f":80:127.0.0.1:{servers.http_port}",
-        "--retries", "1", "--backoff", "0.01", "--timeout", "2", *extra,
+        *CRAWL,
+        str(tmp / "domains.txt"),
+        "-o",
+        str(tmp / "out.jsonl"),
+        "--connect-to",
+        f":443:127.0.0.1:{closed_port()}",
+        "--connect-to",
+        f":80:127.0.0.1:{servers.http_port}",
+        "--retries",
+        "1",
+        "--backoff",
+        "0.01",
+        "--timeout",
+        "2",
+        *extra,
     ]
 
 
@@ -70,7 +81,7 @@ def _run(command: list[str], *, process: bool = False) -> subprocess.CompletedPr
     """Run ``command`` (from :func:`_command`) as a real subprocess or in this process."""
     if process:
         return subprocess.run(command, capture_output=True, text=True, timeout=60, check=False)
-    return crawl(*command[len(CRAWL):])
+    return crawl(*command[len(CRAWL) :])
 
 
 def _write_domains(tmp: Path) -> None:
@@ -92,8 +103,17 @@ def test_crawl_writes_one_line_per_domain(
     # One worker in this process; two need real processes.
     in_process = processes == "1"
     done = _run(
-        _command(sites, tmp_path, "--records-csv", str(tmp_path / "records.csv"),
-                 "--concurrency", "40", "--include-records", "--processes", processes),
+        _command(
+            sites,
+            tmp_path,
+            "--records-csv",
+            str(tmp_path / "records.csv"),
+            "--concurrency",
+            "40",
+            "--include-records",
+            "--processes",
+            processes,
+        ),
         process=not in_process,
     )
     assert done.returncode == 0, done.stderr
@@ -142,9 +162,13 @@ def test_the_host_delay_holds_across_worker_processes(tmp_path: Path) -> None:
         for i in range(60):  # slow: both workers are busy all along
             servers.routes[f"*://site{i}.com/ads.txt"] = Reply(delay=0.05)
         done = subprocess.run(
-            _command(servers, tmp_path, "--processes", "2", "--concurrency", "4",
-                     "--host-delay", "0.2"),
-            capture_output=True, text=True, timeout=60, check=False,
+            _command(
+                servers, tmp_path, "--processes", "2", "--concurrency", "4", "--host-delay", "0.2"
+            ),
+            capture_output=True,
+            text=True,
+            timeout=60,
+            check=False,
         )
     assert done.returncode == 0, done.stderr
     assert "2 worker processes" in done.stdout
@@ -188,8 +212,16 @@ def test_killed_crawl_resumes_without_loss_or_repeat(
         if i % 10 >= 4:
             sites.routes[f"*://site{i}.com/ads.txt"].delay = 0.05
     try:
-        command = _command(sites, tmp_path, "--concurrency", "8", "--processes", processes,
-                           "--records-csv", str(tmp_path / "records.csv"))
+        command = _command(
+            sites,
+            tmp_path,
+            "--concurrency",
+            "8",
+            "--processes",
+            processes,
+            "--records-csv",
+            str(tmp_path / "records.csv"),
+        )
         process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
         out = tmp_path / "out.jsonl"
         deadline = time.monotonic() + 30
@@ -203,8 +235,9 @@ def test_killed_crawl_resumes_without_loss_or_repeat(
         time.sleep(0.3)  # worker processes die with the crawl: nothing is written any more
         assert out.read_bytes().count(b"\n") == first
         assert 60 <= first < SITES
-        resumed = subprocess.run([*command, "--resume"], capture_output=True, text=True,
-                                 timeout=60, check=False)
+        resumed = subprocess.run(
+            [*command, "--resume"], capture_output=True, text=True, timeout=60, check=False
+        )
     finally:
         for i in range(SITES):
             if i % 10 >= 4:
@@ -240,8 +273,9 @@ def test_retry_after_server_error(tmp_path: Path) -> None:
 @pytest.mark.parametrize("bad", ["example.com:443", "a:b:c:d", "x:1:[::1:2"])
 def test_bad_connect_to_is_a_usage_error(bad: str, tmp_path: Path) -> None:
     (tmp_path / "domains.txt").write_text("example.com\n", encoding="utf-8")
-    done = crawl(str(tmp_path / "domains.txt"), "-o", str(tmp_path / "o.jsonl"),
-                 "--connect-to", bad)
+    done = crawl(
+        str(tmp_path / "domains.txt"), "-o", str(tmp_path / "o.jsonl"), "--connect-to", bad
+    )
     assert done.returncode == 2
     assert "--connect-to" in done.stderr
     assert not (tmp_path / "o.jsonl").exists()
@@ -265,13 +299,23 @@ def test_default_crawl_uses_worker_processes_for_high_concurrency(
     if _usable_cpus() < 2:
         pytest.skip("needs two CPUs")
     _write_domains(tmp_path)
-    done = subprocess.run(_command(sites, tmp_path, "--concurrency", "200"), capture_output=True,
-                          text=True, timeout=60, check=False)
+    done = subprocess.run(
+        _command(sites, tmp_path, "--concurrency", "200"),
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
     assert done.returncode == 0, done.stderr
     assert "2 worker processes" in done.stdout
     assert len(_entries(tmp_path / "out.jsonl")) == SITES
-    fewer = subprocess.run(_command(sites, tmp_path, "--concurrency", "40", "--overwrite"),
-                           capture_output=True, text=True, timeout=60, check=False)
+    fewer = subprocess.run(
+        _command(sites, tmp_path, "--concurrency", "40", "--overwrite"),
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
     assert fewer.returncode == 0, fewer.stderr
     assert "worker processes" not in fewer.stdout
     assert len(_entries(tmp_path / "out.jsonl")) == SITES
@@ -281,8 +325,13 @@ def test_workers_take_every_domain_once_from_the_shared_list() -> None:
     domains = [f"site{i}.com" for i in range(40)]
     domains += [f"s{i}.shared.co.uk" for i in range(5)] + [f"www{i}.other.com" for i in range(5)]
     groups = _by_site(domains)
-    assert ["s0.shared.co.uk", "s1.shared.co.uk", "s2.shared.co.uk", "s3.shared.co.uk",
-            "s4.shared.co.uk"] in groups  # one site's domains go to one worker
+    assert [
+        "s0.shared.co.uk",
+        "s1.shared.co.uk",
+        "s2.shared.co.uk",
+        "s3.shared.co.uk",
+        "s4.shared.co.uk",
+    ] in groups  # one site's domains go to one worker
     assert len(groups) == 42
     claimed = multiprocessing.get_context("spawn").Value("q", 0)
     first, second = _claims(groups, claimed), _claims(groups, claimed)
@@ -315,7 +364,10 @@ def test_a_killed_worker_stops_the_crawl(sites: LocalServers, tmp_path: Path) ->
     try:
         process = subprocess.Popen(
             _command(sites, tmp_path, "--concurrency", "8", "--processes", "2"),
-            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
         deadline = time.monotonic() + 30
         while len(_children(process.pid)) < 2 and time.monotonic() < deadline:
             time.sleep(0.02)
@@ -408,8 +460,9 @@ def test_turns_serve_two_event_loops_at_once() -> None:
         return passed
 
     results: list[int] = []
-    threads = [threading.Thread(target=lambda: results.append(asyncio.run(crowd())))
-               for _ in range(2)]
+    threads = [
+        threading.Thread(target=lambda: results.append(asyncio.run(crowd()))) for _ in range(2)
+    ]
     for thread in threads:
         thread.start()
     for thread in threads:

@@ -13,24 +13,58 @@ from tests.conftest import ROOT
 from tests.httpserver import LocalServers, Reply, text
 from tests.test_fetch_codes import closed_port
 
-SELLERS = json.dumps({"version": "1.0", "sellers": [
-    {"seller_id": "1234", "seller_type": "PUBLISHER", "name": "Example", "domain": "example.com"},
-]}).encode()
+SELLERS = json.dumps(
+    {
+        "version": "1.0",
+        "sellers": [
+            {
+                "seller_id": "1234",
+                "seller_type": "PUBLISHER",
+                "name": "Example",
+                "domain": "example.com",
+            },
+        ],
+    }
+).encode()
 
 
 def _crawl(live: LocalServers, tmp: Path, *extra: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        [sys.executable, "-m", "adstxt", "crawl", str(tmp / "domains.txt"),
-         "-o", str(tmp / "out.jsonl"), "--overwrite", "--mirror", str(tmp / "mirror"),
-         "--connect-to", f":443:127.0.0.1:{closed_port()}",
-         "--connect-to", f":80:127.0.0.1:{live.http_port}", "--retries", "0",
-         "--timeout", "3", "--processes", "1", *extra],
-        capture_output=True, text=True, timeout=120, check=False, cwd=ROOT)
+        [
+            sys.executable,
+            "-m",
+            "adstxt",
+            "crawl",
+            str(tmp / "domains.txt"),
+            "-o",
+            str(tmp / "out.jsonl"),
+            "--overwrite",
+            "--mirror",
+            str(tmp / "mirror"),
+            "--connect-to",
+            f":443:127.0.0.1:{closed_port()}",
+            "--connect-to",
+            f":80:127.0.0.1:{live.http_port}",
+            "--retries",
+            "0",
+            "--timeout",
+            "3",
+            "--processes",
+            "1",
+            *extra,
+        ],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+        cwd=ROOT,
+    )
 
 
 def test_crawl_mirror_feeds_lookups(live: LocalServers, tmp_path: Path) -> None:
     live.routes["*://example.com/ads.txt"] = text(
-        b"exchange.com, 1234, DIRECT\nSUBDOMAIN=shop.example.com\n")
+        b"exchange.com, 1234, DIRECT\nSUBDOMAIN=shop.example.com\n"
+    )
     live.routes["*://shop.example.com/ads.txt"] = text(b"shopads.com, 5, DIRECT\n")
     live.routes["*://example.org/ads.txt"] = Reply(401, b"", {})
     live.routes["*://exchange.com/sellers.json"] = text(SELLERS, "application/json")
@@ -46,18 +80,32 @@ def test_crawl_mirror_feeds_lookups(live: LocalServers, tmp_path: Path) -> None:
     assert status["outcome"] == "restricted" and status["status"] == 401
     assert "mirrored 1 sellers.json files" in done.stderr
     verdicts = {}
-    for publisher, system, seller in (("example.com", "exchange.com", "1234"),
-                                      ("shop.example.com", "shopads.com", "5"),
-                                      ("example.org", "exchange.com", "1234"),
-                                      ("example.net", "exchange.com", "1234")):
-        answer = run("authorized", "--source", str(mirror), "--output-format", "json",
-                     publisher, system, seller)
+    for publisher, system, seller in (
+        ("example.com", "exchange.com", "1234"),
+        ("shop.example.com", "shopads.com", "5"),
+        ("example.org", "exchange.com", "1234"),
+        ("example.net", "exchange.com", "1234"),
+    ):
+        answer = run(
+            "authorized",
+            "--source",
+            str(mirror),
+            "--output-format",
+            "json",
+            publisher,
+            system,
+            seller,
+        )
         verdicts[publisher] = json.loads(answer.stdout)["verdict"]
-    assert verdicts == {"example.com": "authorized-direct",
-                        "shop.example.com": "authorized-direct",
-                        "example.org": "restricted", "example.net": "no-file"}
-    chain = run("schain", "--source", str(mirror), "--publisher", "example.com",
-                "1.0,1!exchange.com,1234,1")
+    assert verdicts == {
+        "example.com": "authorized-direct",
+        "shop.example.com": "authorized-direct",
+        "example.org": "restricted",
+        "example.net": "no-file",
+    }
+    chain = run(
+        "schain", "--source", str(mirror), "--publisher", "example.com", "1.0,1!exchange.com,1234,1"
+    )
     assert chain.returncode == 0, chain.stdout
 
     # A later failure keeps the last good copy; a 404 removes it.
@@ -66,8 +114,16 @@ def test_crawl_mirror_feeds_lookups(live: LocalServers, tmp_path: Path) -> None:
     (tmp_path / "domains.txt").write_text("example.com\n")
     assert _crawl(live, tmp_path, "--no-mirror-sellers").returncode == 0
     assert (mirror / "example.com" / "ads.txt").is_file()
-    answer = run("authorized", "--source", str(mirror), "--output-format", "json",
-                 "example.com", "exchange.com", "1234")
+    answer = run(
+        "authorized",
+        "--source",
+        str(mirror),
+        "--output-format",
+        "json",
+        "example.com",
+        "exchange.com",
+        "1234",
+    )
     data = json.loads(answer.stdout)
     assert data["verdict"] == "authorized-direct" and data["evidence"]["stale"] is True
     live.routes["*://example.com/ads.txt"] = Reply(404, b"", {})
@@ -78,21 +134,46 @@ def test_crawl_mirror_feeds_lookups(live: LocalServers, tmp_path: Path) -> None:
 def test_worked_examples() -> None:
     examples = ROOT / "examples"
     done = subprocess.run(
-        [sys.executable, str(examples / "verify_bid_requests.py"), str(examples / "mirror"),
-         str(examples / "bid-requests.jsonl")],
-        capture_output=True, text=True, timeout=60, check=False)
+        [
+            sys.executable,
+            str(examples / "verify_bid_requests.py"),
+            str(examples / "mirror"),
+            str(examples / "bid-requests.jsonl"),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
     assert done.returncode == 1, done.stderr
     lines = done.stdout.splitlines()
     assert [line.split(":")[1].strip() for line in lines[:4]] == [
-        "valid", "incomplete", "invalid", "invalid"]
+        "valid",
+        "incomplete",
+        "invalid",
+        "invalid",
+    ]
     assert lines[-1] == "incomplete 1, invalid 2, valid 1"
-    batch = run("authorized", "--source", str(examples / "mirror"), "--batch",
-                str(examples / "questions.csv"), "--output-format", "json")
+    batch = run(
+        "authorized",
+        "--source",
+        str(examples / "mirror"),
+        "--batch",
+        str(examples / "questions.csv"),
+        "--output-format",
+        "json",
+    )
     assert [json.loads(line)["verdict"] for line in batch.stdout.splitlines()] == [
-        "authorized-direct", "authorized-reseller", "relationship-mismatch", "unauthorized",
-        "unauthorized", "no-file"]
+        "authorized-direct",
+        "authorized-reseller",
+        "relationship-mismatch",
+        "unauthorized",
+        "unauthorized",
+        "no-file",
+    ]
     guide = (ROOT / "docs" / "authorization.md").read_text()
-    text_batch = run("authorized", "--source", "examples/mirror", "--batch",
-                     "examples/questions.csv")
+    text_batch = run(
+        "authorized", "--source", "examples/mirror", "--batch", "examples/questions.csv"
+    )
     for line in text_batch.stdout.splitlines():
         assert line in guide, line

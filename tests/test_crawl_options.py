@@ -30,10 +30,19 @@ def servers() -> Iterator[LocalServers]:
 
 def _options(servers: LocalServers, folder: Path, *extra: str) -> list[str]:
     return [
-        "-o", str(folder / "out.jsonl"),
-        "--connect-to", f":443:127.0.0.1:{closed_port()}",
-        "--connect-to", f":80:127.0.0.1:{servers.http_port}",
-        "--retries", "0", "--timeout", "5", "--processes", "1", *extra,
+        "-o",
+        str(folder / "out.jsonl"),
+        "--connect-to",
+        f":443:127.0.0.1:{closed_port()}",
+        "--connect-to",
+        f":80:127.0.0.1:{servers.http_port}",
+        "--retries",
+        "0",
+        "--timeout",
+        "5",
+        "--processes",
+        "1",
+        *extra,
     ]
 
 
@@ -83,7 +92,8 @@ def test_unreadable_domains_and_existing_results(tmp_path: Path) -> None:
 
 
 def test_domains_from_standard_input_with_comments_and_repeats(
-    servers: LocalServers, tmp_path: Path,
+    servers: LocalServers,
+    tmp_path: Path,
 ) -> None:
     listed = b"# partners\none.com\n\nTWO.com  # again below\ntwo.com\n"
     done = crawl("-", *_options(servers, tmp_path), stdin=listed)
@@ -104,12 +114,22 @@ def test_domains_from_standard_input_with_comments_and_repeats(
 
 
 def test_user_agent_no_subdomains_and_robots_are_honoured(
-    servers: LocalServers, tmp_path: Path,
+    servers: LocalServers,
+    tmp_path: Path,
 ) -> None:
     (tmp_path / "domains.txt").write_text("one.com\n", encoding="utf-8")
-    done = crawl(str(tmp_path / "domains.txt"),
-                 *_options(servers, tmp_path, "--user-agent", "adstxt-test/1.0",
-                           "--no-subdomains", "--robots", "--include-records"))
+    done = crawl(
+        str(tmp_path / "domains.txt"),
+        *_options(
+            servers,
+            tmp_path,
+            "--user-agent",
+            "adstxt-test/1.0",
+            "--no-subdomains",
+            "--robots",
+            "--include-records",
+        ),
+    )
     assert done.returncode == 0, done.stderr
     seen: list[Seen] = servers.seen
     assert {s.headers.get("user-agent") for s in seen} == {"adstxt-test/1.0"}
@@ -124,7 +144,8 @@ def test_user_agent_no_subdomains_and_robots_are_honoured(
 
 
 def test_resume_keeps_the_rows_of_finished_domains_only(
-    servers: LocalServers, tmp_path: Path,
+    servers: LocalServers,
+    tmp_path: Path,
 ) -> None:
     (tmp_path / "domains.txt").write_text("one.com\ntwo.com\nthree.com\n", encoding="utf-8")
     out, rows = tmp_path / "out.jsonl", tmp_path / "records.csv"
@@ -132,12 +153,16 @@ def test_resume_keeps_the_rows_of_finished_domains_only(
     first = crawl(str(tmp_path / "domains.txt"), *options)
     assert first.returncode == 0, first.stderr
     header = rows.read_text(encoding="utf-8").splitlines()[0]
-    assert header == ("source_domain,file_url,line,domain,account_id,relationship,"
-                      "certification_authority_id")
+    assert header == (
+        "source_domain,file_url,line,domain,account_id,relationship,certification_authority_id"
+    )
     # As a killed crawl leaves them: two.com's rows written, its JSON line not, and the last
     # JSON line cut short.
-    kept = [line for line in out.read_text(encoding="utf-8").splitlines()
-            if '"two.com"' not in line and '"three.com"' not in line]
+    kept = [
+        line
+        for line in out.read_text(encoding="utf-8").splitlines()
+        if '"two.com"' not in line and '"three.com"' not in line
+    ]
     out.write_text("\n".join(kept) + '\n{"domain": "thr', encoding="utf-8")
     assert "two.com" in rows.read_text(encoding="utf-8")
     resumed = crawl(str(tmp_path / "domains.txt"), *options, "--resume")
@@ -148,7 +173,11 @@ def test_resume_keeps_the_rows_of_finished_domains_only(
     with rows.open(encoding="utf-8", newline="") as handle:
         table = list(csv.DictReader(handle))
     assert sorted(r["source_domain"] for r in table) == [
-        "one.com", "one.com", "three.com", "two.com"]  # two.com's rows once, not twice
+        "one.com",
+        "one.com",
+        "three.com",
+        "two.com",
+    ]  # two.com's rows once, not twice
 
 
 def test_a_records_csv_that_is_a_folder_is_refused_before_anything_is_written(

@@ -42,7 +42,8 @@ def sites() -> Iterator[LocalServers]:
         # a file with SUBDOMAIN referrals, both subdomain files usable...
         servers.routes["*://withsubs.com/ads.txt"] = text(
             GOOD + b"SUBDOMAIN=shop.withsubs.com\nSUBDOMAIN=news.withsubs.com\n"
-            b"SUBDOMAIN=gone.withsubs.com\n")
+            b"SUBDOMAIN=gone.withsubs.com\n"
+        )
         servers.routes["*://shop.withsubs.com/ads.txt"] = text(_record(1, 1) + _record(1, 2))
         servers.routes["*://news.withsubs.com/ads.txt"] = text(_record(2, 1))
         # ...a soft 404 whose body still parses to two records, which the spec ignores...
@@ -52,17 +53,28 @@ def sites() -> Iterator[LocalServers]:
         servers.routes["*://plain.com/ads.txt"] = text(GOOD)
         for i in range(SITES):
             servers.routes[f"*://site{i}.com/ads.txt"] = text(
-                GOOD + b"".join(_record(i, n) for n in range(3)))
+                GOOD + b"".join(_record(i, n) for n in range(3))
+            )
         yield servers
 
 
 def _command(servers: LocalServers, folder: Path, *extra: str) -> list[str]:
     return [
-        *CRAWL, str(folder / "domains.txt"), "-o", str(folder / "out.jsonl"),
-        "--records-csv", str(folder / "records.csv"),
-        "--connect-to", f":443:127.0.0.1:{closed_port()}",
-        "--connect-to", f":80:127.0.0.1:{servers.http_port}",
-        "--retries", "0", "--timeout", "5", *extra,
+        *CRAWL,
+        str(folder / "domains.txt"),
+        "-o",
+        str(folder / "out.jsonl"),
+        "--records-csv",
+        str(folder / "records.csv"),
+        "--connect-to",
+        f":443:127.0.0.1:{closed_port()}",
+        "--connect-to",
+        f":80:127.0.0.1:{servers.http_port}",
+        "--retries",
+        "0",
+        "--timeout",
+        "5",
+        *extra,
     ]
 
 
@@ -114,30 +126,39 @@ def _agree(folder: Path, stdout: str) -> list[dict[str, object]]:
 
 @pytest.mark.parametrize("processes", ["1", "2"])
 def test_records_csv_jsonl_and_summary_agree(
-    sites: LocalServers, tmp_path: Path, processes: str,
+    sites: LocalServers,
+    tmp_path: Path,
+    processes: str,
 ) -> None:
-    _write_domains(tmp_path, ["withsubs.com", "soft404.com", "html.com", "plain.com",
-                              "missing.com", "site1.com"])
+    _write_domains(
+        tmp_path,
+        ["withsubs.com", "soft404.com", "html.com", "plain.com", "missing.com", "site1.com"],
+    )
     command = _command(sites, tmp_path, "--processes", processes, "--include-records")
     if processes == "1":
-        done = crawl(*command[len(CRAWL):])
+        done = crawl(*command[len(CRAWL) :])
     else:
         done = subprocess.run(command, capture_output=True, text=True, timeout=60, check=False)
     assert done.returncode == 0, done.stderr
     by_domain = {e["domain"]: e for e in _agree(tmp_path, done.stdout)}
     subs = by_domain["withsubs.com"]
     assert subs["outcome"] == "ok" and subs["records"] == 4
-    assert subs["files"] == {"http://withsubs.com/ads.txt": 1,
-                             "http://shop.withsubs.com/ads.txt": 2,
-                             "http://news.withsubs.com/ads.txt": 1}
+    assert subs["files"] == {
+        "http://withsubs.com/ads.txt": 1,
+        "http://shop.withsubs.com/ads.txt": 2,
+        "http://news.withsubs.com/ads.txt": 1,
+    }
     assert subs["record_list"] == [
         ["google.com", "pub-1234567890123456", "DIRECT", "f08c47fec0942fa0"],
         ["examplessp1.com", "1-1", "RESELLER", None],
         ["examplessp2.com", "1-2", "RESELLER", None],
         ["examplessp1.com", "2-1", "RESELLER", None],
     ]
-    for ignored, outcome in (("soft404.com", "not-ads-txt"), ("html.com", "wrong-content-type"),
-                             ("missing.com", "not-found")):
+    for ignored, outcome in (
+        ("soft404.com", "not-ads-txt"),
+        ("html.com", "wrong-content-type"),
+        ("missing.com", "not-found"),
+    ):
         entry = by_domain[ignored]
         assert entry["outcome"] == outcome
         assert entry["records"] == 0 and entry["files"] == {} and entry["record_list"] == []
@@ -161,7 +182,7 @@ def _domains(count: int = SITES) -> list[str]:
 
 
 def _resume_completes(sites: LocalServers, folder: Path, domains: list[str]) -> None:
-    resumed = crawl(*_command(sites, folder, "--resume")[len(CRAWL):])
+    resumed = crawl(*_command(sites, folder, "--resume")[len(CRAWL) :])
     assert resumed.returncode == 0, resumed.stderr
     entries = _entries(folder / "out.jsonl")
     assert sorted(str(e["domain"]) for e in entries) == sorted(domains)  # none lost or repeated
@@ -170,22 +191,32 @@ def _resume_completes(sites: LocalServers, folder: Path, domains: list[str]) -> 
     assert len(rows) == sum(int(e["records"]) for e in entries)  # type: ignore[call-overload]
 
 
-@pytest.mark.skipif(not hasattr(resource, "RLIMIT_FSIZE") or not hasattr(signal, "SIGXFSZ"),
-                    reason="needs a file size limit")
+@pytest.mark.skipif(
+    not hasattr(resource, "RLIMIT_FSIZE") or not hasattr(signal, "SIGXFSZ"),
+    reason="needs a file size limit",
+)
 @pytest.mark.parametrize("processes", ["1", "2"])
 def test_a_file_size_limit_stops_the_crawl_with_whole_files(
-    sites: LocalServers, tmp_path: Path, processes: str,
+    sites: LocalServers,
+    tmp_path: Path,
+    processes: str,
 ) -> None:
     _write_domains(tmp_path, _domains())
     done = subprocess.run(
         _command(sites, tmp_path, "--processes", processes, "--concurrency", "8"),
-        capture_output=True, text=True, timeout=60, check=False,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
         preexec_fn=lambda: _limit_file_size(12_000),
     )
     assert done.returncode == 2, done.stderr
-    assert re.search(r"^adstxt-crawl: cannot write \S+: file too large; every result written "
-                     r"so far is whole: make room, then run again with --resume to continue$",
-                     done.stderr, re.MULTILINE), done.stderr
+    assert re.search(
+        r"^adstxt-crawl: cannot write \S+: file too large; every result written "
+        r"so far is whole: make room, then run again with --resume to continue$",
+        done.stderr,
+        re.MULTILINE,
+    ), done.stderr
     assert "Traceback" not in done.stderr
     entries = _agree(tmp_path, done.stdout)
     assert 0 < len(entries) < SITES
@@ -198,8 +229,12 @@ def _tiny_disk(folder: Path, size: str) -> Iterator[Path]:
     if shutil.which("mount") is None or not sys.platform.startswith("linux"):
         pytest.skip("needs mount(8)")
     folder.mkdir()
-    mounted = subprocess.run(["mount", "-t", "tmpfs", "-o", f"size={size}", "tmpfs", str(folder)],
-                             capture_output=True, text=True, check=False)
+    mounted = subprocess.run(
+        ["mount", "-t", "tmpfs", "-o", f"size={size}", "tmpfs", str(folder)],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
     if mounted.returncode != 0:
         pytest.skip(f"cannot mount a tmpfs here: {mounted.stderr.strip()}")
     try:
@@ -209,7 +244,8 @@ def _tiny_disk(folder: Path, size: str) -> Iterator[Path]:
 
 
 def test_a_full_disk_stops_the_crawl_with_whole_files(
-    sites: LocalServers, tmp_path: Path,
+    sites: LocalServers,
+    tmp_path: Path,
 ) -> None:
     with _tiny_disk(tmp_path / "disk", "16k") as disk:
         _write_domains(tmp_path, _domains())  # the list stays off the small disk
@@ -217,19 +253,23 @@ def test_a_full_disk_stops_the_crawl_with_whole_files(
         command[len(CRAWL)] = str(tmp_path / "domains.txt")
         done = subprocess.run(command, capture_output=True, text=True, timeout=60, check=False)
         assert done.returncode == 2, done.stderr
-        assert re.search(r"^adstxt-crawl: cannot write \S+: no space left on device; every "
-                         r"result written so far is whole: make room, then run again with "
-                         r"--resume to continue$", done.stderr, re.MULTILINE), done.stderr
+        assert re.search(
+            r"^adstxt-crawl: cannot write \S+: no space left on device; every "
+            r"result written so far is whole: make room, then run again with "
+            r"--resume to continue$",
+            done.stderr,
+            re.MULTILINE,
+        ), done.stderr
         entries = _agree(disk, done.stdout)
         assert 0 < len(entries) < SITES
         subprocess.run(["mount", "-o", "remount,size=4m", str(disk)], check=True)
-        resumed = subprocess.run([*command, "--resume"], capture_output=True, text=True,
-                                 timeout=60, check=False)
+        resumed = subprocess.run(
+            [*command, "--resume"], capture_output=True, text=True, timeout=60, check=False
+        )
         assert resumed.returncode == 0, resumed.stderr
         entries = _entries(disk / "out.jsonl")
         assert sorted(str(e["domain"]) for e in entries) == sorted(_domains())
-        assert len(_rows(disk / "records.csv")) == sum(
-            int(e["records"]) for e in entries)  # type: ignore[call-overload]
+        assert len(_rows(disk / "records.csv")) == sum(int(e["records"]) for e in entries)  # type: ignore[call-overload]
 
 
 def test_a_full_standard_output_is_reported(sites: LocalServers, tmp_path: Path) -> None:
@@ -237,8 +277,14 @@ def test_a_full_standard_output_is_reported(sites: LocalServers, tmp_path: Path)
         pytest.skip("needs /dev/full")
     _write_domains(tmp_path, _domains(5))
     with open("/dev/full", "w") as full:
-        done = subprocess.run(_command(sites, tmp_path), stdout=full, stderr=subprocess.PIPE,
-                              text=True, timeout=60, check=False)
+        done = subprocess.run(
+            _command(sites, tmp_path),
+            stdout=full,
+            stderr=subprocess.PIPE,
+            text=True,
+            timeout=60,
+            check=False,
+        )
     assert done.returncode == 2
     assert done.stderr == "adstxt-crawl: cannot write the summary: no space left on device\n"
     assert len(_entries(tmp_path / "out.jsonl")) == 5
@@ -249,7 +295,10 @@ def test_a_full_standard_output_is_reported(sites: LocalServers, tmp_path: Path)
 
 @pytest.mark.parametrize(("processes", "group"), [("1", False), ("2", False), ("2", True)])
 def test_ctrl_c_prints_a_summary_that_matches_the_files(
-    sites: LocalServers, tmp_path: Path, processes: str, group: bool,
+    sites: LocalServers,
+    tmp_path: Path,
+    processes: str,
+    group: bool,
 ) -> None:
     _write_domains(tmp_path, _domains())
     for i in range(SITES):
@@ -258,7 +307,11 @@ def test_ctrl_c_prints_a_summary_that_matches_the_files(
         # A terminal's Ctrl-C reaches every process of the group; kill(1) only the crawl.
         process = subprocess.Popen(
             _command(sites, tmp_path, "--processes", processes, "--concurrency", "4"),
-            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True)
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+            start_new_session=True,
+        )
         out = tmp_path / "out.jsonl"
         deadline = time.monotonic() + 30
         while time.monotonic() < deadline:
@@ -274,8 +327,10 @@ def test_ctrl_c_prints_a_summary_that_matches_the_files(
         for i in range(SITES):
             sites.routes[f"*://site{i}.com/ads.txt"].delay = 0.0  # type: ignore[union-attr]
     assert process.returncode == 130, stderr
-    assert stderr.endswith("adstxt-crawl: interrupted; every result written so far is whole: "
-                           "run again with --resume to continue\n"), stderr
+    assert stderr.endswith(
+        "adstxt-crawl: interrupted; every result written so far is whole: "
+        "run again with --resume to continue\n"
+    ), stderr
     assert "Traceback" not in stderr
     entries = _agree(tmp_path, stdout)
     assert 20 <= len(entries) < SITES

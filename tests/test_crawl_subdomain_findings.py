@@ -39,10 +39,24 @@ def test_a_broken_subdomain_file_shows_in_the_counts(tmp_path: Path) -> None:
 
 def _crawl(servers: LocalServers, tmp_path: Path) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        [sys.executable, "-m", "adstxt.crawl", str(tmp_path / "domains.txt"),
-         "-o", str(tmp_path / "out.jsonl"),
-         "--connect-to", f":443:127.0.0.1:{closed_port()}",
-         "--connect-to", f":80:127.0.0.1:{servers.http_port}",
-         "--retries", "0", "--timeout", "5"],
-        capture_output=True, text=True, timeout=60, check=False,
+        [
+            sys.executable,
+            "-m",
+            "adstxt.crawl",
+            str(tmp_path / "domains.txt"),
+            "-o",
+            str(tmp_path / "out.jsonl"),
+            "--connect-to",
+            f":443:127.0.0.1:{closed_port()}",
+            "--connect-to",
+            f":80:127.0.0.1:{servers.http_port}",
+            "--retries",
+            "0",
+            "--timeout",
+            "5",
+        ],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
     )

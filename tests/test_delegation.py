@@ -35,12 +35,15 @@ def delegating() -> Iterator[LocalServers]:
     itself delegated, which declares a further subdomain."""
     with LocalServers() as servers:
         servers.routes["*://example.com/ads.txt"] = redirect(
-            "http://vendor.example.net/sites/example.com/ads.txt")
+            "http://vendor.example.net/sites/example.com/ads.txt"
+        )
         servers.routes["*://vendor.example.net/sites/example.com/ads.txt"] = text(DELEGATED)
         servers.routes["*://shop.example.com/ads.txt"] = redirect(
-            "http://vendor.example.net/sites/shop/ads.txt")
+            "http://vendor.example.net/sites/shop/ads.txt"
+        )
         servers.routes["*://vendor.example.net/sites/shop/ads.txt"] = text(
-            b"pubmatic.com, 1, DIRECT\nSUBDOMAIN=deep.shop.example.com\n")
+            b"pubmatic.com, 1, DIRECT\nSUBDOMAIN=deep.shop.example.com\n"
+        )
         yield servers
 
 
@@ -56,7 +59,9 @@ def test_delegated_file_keeps_its_subdomains_and_they_are_fetched(
     # Checked as example.com's file: no ADS304 against example.net, nothing dropped.
     assert "ADS304" not in _codes(parsed.diagnostics)
     assert [(v.name, v.value) for v in parsed.variables] == [
-        ("SUBDOMAIN", "shop.example.com"), ("OWNERDOMAIN", "example.com")]
+        ("SUBDOMAIN", "shop.example.com"),
+        ("OWNERDOMAIN", "example.com"),
+    ]
     assert result.governs == {
         "example.com": "http://vendor.example.net/sites/example.com/ads.txt",
         "shop.example.com": "http://vendor.example.net/sites/shop/ads.txt",
@@ -79,9 +84,16 @@ def test_a_url_that_delegates_is_checked_for_its_own_site(delegating: LocalServe
 
 def test_cli_checks_a_delegated_file_for_the_site(delegating: LocalServers) -> None:
     result = run(
-        "--domain", "example.com", "--output-format", "json",
-        "--connect-to", f":443:127.0.0.1:{closed_port()}",
-        "--connect-to", f":80:127.0.0.1:{delegating.http_port}", "--timeout", "5",
+        "--domain",
+        "example.com",
+        "--output-format",
+        "json",
+        "--connect-to",
+        f":443:127.0.0.1:{closed_port()}",
+        "--connect-to",
+        f":80:127.0.0.1:{delegating.http_port}",
+        "--timeout",
+        "5",
     )
     items = json.loads(result.stdout)
     found = {(item["path"], item["code"], item["line"]) for item in items}
@@ -97,9 +109,16 @@ def test_cli_lints_the_root_file_as_the_roots_even_when_a_subdomain_is_named(
 ) -> None:
     # --domain shop.example.com fetches the root's file first: its SUBDOMAIN is no ADS309.
     result = run(
-        "--domain", "shop.example.com", "--output-format", "json",
-        "--connect-to", f":443:127.0.0.1:{closed_port()}",
-        "--connect-to", f":80:127.0.0.1:{delegating.http_port}", "--timeout", "5",
+        "--domain",
+        "shop.example.com",
+        "--output-format",
+        "json",
+        "--connect-to",
+        f":443:127.0.0.1:{closed_port()}",
+        "--connect-to",
+        f":80:127.0.0.1:{delegating.http_port}",
+        "--timeout",
+        "5",
     )
     items = json.loads(result.stdout)
     root = "http://vendor.example.net/sites/example.com/ads.txt"
@@ -107,15 +126,26 @@ def test_cli_lints_the_root_file_as_the_roots_even_when_a_subdomain_is_named(
 
 
 def test_crawl_keeps_a_delegated_files_subdomains(
-    delegating: LocalServers, tmp_path: Path,
+    delegating: LocalServers,
+    tmp_path: Path,
 ) -> None:
     (tmp_path / "domains.txt").write_text("example.com\n", encoding="utf-8")
     done = crawl(
         str(tmp_path / "domains.txt"),
-        "-o", str(tmp_path / "out.jsonl"), "--records-csv", str(tmp_path / "records.csv"),
-        "--connect-to", f":443:127.0.0.1:{closed_port()}",
-        "--connect-to", f":80:127.0.0.1:{delegating.http_port}",
-        "--retries", "0", "--timeout", "5", "--progress", "never",
+        "-o",
+        str(tmp_path / "out.jsonl"),
+        "--records-csv",
+        str(tmp_path / "records.csv"),
+        "--connect-to",
+        f":443:127.0.0.1:{closed_port()}",
+        "--connect-to",
+        f":80:127.0.0.1:{delegating.http_port}",
+        "--retries",
+        "0",
+        "--timeout",
+        "5",
+        "--progress",
+        "never",
     )
     assert done.returncode == 0, done.stderr
     (entry,) = [json.loads(line) for line in (tmp_path / "out.jsonl").read_text().splitlines()]
@@ -151,15 +181,19 @@ def test_cli_domain_option_names_a_subdomains_file(tmp_path: Path) -> None:
     result = run(str(path), "--domain", "shop.example.com")
     assert result.returncode == 0, result.stderr  # a warning
     assert f"{path}:2:11: ADS309 " in result.stdout
-    assert run(str(path), "--domain", "example.com").stdout.startswith("Checked 1 file: 0 errors, 0 warnings")
+    assert run(str(path), "--domain", "example.com").stdout.startswith(
+        "Checked 1 file: 0 errors, 0 warnings"
+    )
 
 
 # ---- a file of only INVENTORYPARTNERDOMAIN lines ----------------------------------------
 
 
 def test_partner_only_file_says_it_points_at_the_partners() -> None:
-    data = (b"CONTACT=adops@example.com\nINVENTORYPARTNERDOMAIN=partner-tv.com\n"
-            b"inventorypartnerdomain=Other-Partner.com\n")
+    data = (
+        b"CONTACT=adops@example.com\nINVENTORYPARTNERDOMAIN=partner-tv.com\n"
+        b"inventorypartnerdomain=Other-Partner.com\n"
+    )
     found = [d for d in adstxt.check(data) if d.code not in ("ADS204", "ADS302")]
     (partners,) = found
     assert partners.code == "ADS014" and partners.severity is adstxt.Severity.INFO

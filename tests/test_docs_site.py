@@ -117,9 +117,24 @@ def site() -> Iterator[Path]:
     with tempfile.TemporaryDirectory() as tmp:
         out = Path(tmp) / "html"
         build = subprocess.run(
-            [sys.executable, "-m", "sphinx", "-W", "--keep-going", "-q", "-b", "html",
-             "-d", str(Path(tmp) / "doctrees"), str(DOCS), str(out)],
-            capture_output=True, text=True, timeout=300, check=False,
+            [
+                sys.executable,
+                "-m",
+                "sphinx",
+                "-W",
+                "--keep-going",
+                "-q",
+                "-b",
+                "html",
+                "-d",
+                str(Path(tmp) / "doctrees"),
+                str(DOCS),
+                str(out),
+            ],
+            capture_output=True,
+            text=True,
+            timeout=300,
+            check=False,
         )
         assert build.returncode == 0, build.stdout + build.stderr
         yield out
@@ -128,10 +143,22 @@ def site() -> Iterator[Path]:
 def test_site_has_a_page_per_rule_and_every_guide(site: Path) -> None:
     for code in RULES:
         assert (site / "rules" / f"{code}.html").is_file(), code
-    for page in ("index", "getting-started", "cli", "configuration", "pre-commit",
-                 "github-actions", "examples", "api", "changelog", "releasing", "architecture",
-                 "reference/adstxt-check",
-                 "rules/index", "rules/spec-coverage"):
+    for page in (
+        "index",
+        "getting-started",
+        "cli",
+        "configuration",
+        "pre-commit",
+        "github-actions",
+        "examples",
+        "api",
+        "changelog",
+        "releasing",
+        "architecture",
+        "reference/adstxt-check",
+        "rules/index",
+        "rules/spec-coverage",
+    ):
         assert (site / f"{page}.html").is_file(), page
 
 
@@ -140,8 +167,10 @@ def test_sarif_help_links_name_pages_of_the_built_site(
 ) -> None:
     base = "https://docs.example.org/adstxt/"
     monkeypatch.setenv("ADSTXT_DOCS_URL", base)
-    fired = [Diagnostic(code=code, severity=Severity.INFO, line=1, column=1, end_column=1,
-                        message="x") for code in RULES]
+    fired = [
+        Diagnostic(code=code, severity=Severity.INFO, line=1, column=1, end_column=1, message="x")
+        for code in RULES
+    ]
     log = json.loads(render([FileReport("ads.txt", fired)], "sarif", Style()))
     for rule in log["runs"][0]["tool"]["driver"]["rules"]:
         assert rule["helpUri"].startswith(base)
@@ -157,8 +186,11 @@ def test_api_reference_is_generated_from_docstrings(site: Path) -> None:
 # ---- the site as a reader sees it -----------------------------------------------------------
 
 _CHROMIUM = next(
-    (found for name in ("chromium", "chromium-browser", "google-chrome")
-     if (found := shutil.which(name))),
+    (
+        found
+        for name in ("chromium", "chromium-browser", "google-chrome")
+        if (found := shutil.which(name))
+    ),
     None,
 )
 
@@ -227,11 +259,24 @@ def _render(url: str) -> _Page:
         pytest.skip("Chromium is not installed (Debian: apt-get install chromium)")
     with tempfile.TemporaryDirectory() as profile:
         result = subprocess.run(
-            [_CHROMIUM, "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic",
-             "--no-first-run", "--disable-background-networking",
-             "--disable-component-update", "--disable-sync", f"--user-data-dir={profile}",
-             "--dump-dom", url],
-            capture_output=True, text=True, timeout=60, check=False,
+            [
+                _CHROMIUM,
+                "--headless",
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-quic",
+                "--no-first-run",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+                f"--user-data-dir={profile}",
+                "--dump-dom",
+                url,
+            ],
+            capture_output=True,
+            text=True,
+            timeout=60,
+            check=False,
         )
     assert result.returncode == 0, result.stderr[-2000:]
     page = _Page()
@@ -244,8 +289,14 @@ def test_home_page_in_a_browser(served: str) -> None:
     assert page.title.startswith("adstxt")
     assert page.h1.strip().rstrip("#¶ ") == "adstxt"
     assert any("adstxt-check public/ads.txt" in block for block in page.pre)
-    for target in ("getting-started.html", "reference/adstxt-check.html", "rules/index.html",
-                   "rules/spec-coverage.html", "github-actions.html", "api.html"):
+    for target in (
+        "getting-started.html",
+        "reference/adstxt-check.html",
+        "rules/index.html",
+        "rules/spec-coverage.html",
+        "github-actions.html",
+        "api.html",
+    ):
         assert target in page.nav, (target, page.nav)
 
 

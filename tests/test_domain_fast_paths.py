@@ -64,8 +64,9 @@ def test_near_miss_prefilter_never_changes_the_answer() -> None:
     alphabet = "abcdefghijklmnopqrstuvwxyz0123456789-."
     domains |= {"".join(rng.choices(alphabet, k=rng.randrange(4, 20))) for _ in range(20_000)}
     domains |= {f"ex{i}-ads.com" for i in range(2_000)}
-    differ = [d for d in sorted(domains)
-              if systems.near_miss(d) != _near_miss_by_search(systems, d)]
+    differ = [
+        d for d in sorted(domains) if systems.near_miss(d) != _near_miss_by_search(systems, d)
+    ]
     assert differ == []
     # The inputs do reach the search: many of them are one typo from an ad system.
     assert sum(_near_miss_by_search(systems, d) is not None for d in domains) > 5_000
@@ -81,9 +82,21 @@ def _skeleton_by_character(text: str) -> str:
 
 def test_skeleton_shortcut_for_ascii_matches_the_full_mapping() -> None:
     singles, _ = _lookalikes._table()
-    samples = ["g00gle.com", "rnicrosoft.com", "GOOGLE.COM", "app1exus.com", "0penx.com",
-               "ex1-ads.com", "pubmatic.com", "", "rnrn01", "Ａppnexus.com", "gооgle.com",
-               "".join(sorted(singles)), *sorted(singles)]
+    samples = [
+        "g00gle.com",
+        "rnicrosoft.com",
+        "GOOGLE.COM",
+        "app1exus.com",
+        "0penx.com",
+        "ex1-ads.com",
+        "pubmatic.com",
+        "",
+        "rnrn01",
+        "Ａppnexus.com",
+        "gооgle.com",
+        "".join(sorted(singles)),
+        *sorted(singles),
+    ]
     for text in samples:
         assert _lookalikes.skeleton(text) == _skeleton_by_character(text), text
 
@@ -91,18 +104,42 @@ def test_skeleton_shortcut_for_ascii_matches_the_full_mapping() -> None:
 @pytest.mark.parametrize(
     "text",
     [
-        "google.com", "www.google.com", "ads.example.co.uk", "x.blogspot.com", "blogspot.com",
-        "k-ov.github.io", "github.io", "com", "appnexus", "example.notasuffix", "1.2.3.4",
-        "example.123", "a" * 64 + ".com", "-bad.com", "bad-.com", "a..com", ".a.com",
-        "a" * 250 + ".com", "Google.com", "google.com.", "xn--80ak6aa92e.com", "xn--p1ai",
-        "test.xn--p1ai", "a_b.com", "openx.co", "example.com", "0.com", "ex1-ads.com",
-        "a.b.c.d.e.f.example.com", "9gag.com", "123.com",
+        "google.com",
+        "www.google.com",
+        "ads.example.co.uk",
+        "x.blogspot.com",
+        "blogspot.com",
+        "k-ov.github.io",
+        "github.io",
+        "com",
+        "appnexus",
+        "example.notasuffix",
+        "1.2.3.4",
+        "example.123",
+        "a" * 64 + ".com",
+        "-bad.com",
+        "bad-.com",
+        "a..com",
+        ".a.com",
+        "a" * 250 + ".com",
+        "Google.com",
+        "google.com.",
+        "xn--80ak6aa92e.com",
+        "xn--p1ai",
+        "test.xn--p1ai",
+        "a_b.com",
+        "openx.co",
+        "example.com",
+        "0.com",
+        "ex1-ads.com",
+        "a.b.c.d.e.f.example.com",
+        "9gag.com",
+        "123.com",
     ],
 )
 def test_plain_host_shortcut_matches_every_check(text: str) -> None:
     for extra in ((), ("notasuffix",)):
-        assert _domains.analyze_host.__wrapped__(text, extra) == _domains._analyze_host(
-            text, extra)
+        assert _domains.analyze_host.__wrapped__(text, extra) == _domains._analyze_host(text, extra)
 
 
 def test_distinct_domains_are_checked_like_repeated_ones() -> None:
@@ -121,15 +158,46 @@ def _ad_system_candidates() -> set[str]:
     texts = {f"ex{i}-ads.com" for i in range(3_000)}
     named = [*systems.canonical, *systems.aliases, *systems.misspellings, *systems.families]
     for name in named:
-        texts |= {name, name.replace("m", "rn"), name.replace("o", "0"), name.replace("l", "1"),
-                  "x" + name, name[1:], "www." + name, name.upper(), name + "."}
+        texts |= {
+            name,
+            name.replace("m", "rn"),
+            name.replace("o", "0"),
+            name.replace("l", "1"),
+            "x" + name,
+            name[1:],
+            "www." + name,
+            name.upper(),
+            name + ".",
+        }
     texts |= set(list(systems.deletions)[::3])
     texts |= {
-        "blogspot.com", "x.blogspot.com", "co.uk", "example.co.uk", "github.io", "a.github.io",
-        "xn--80ak6aa92e.com", "com", "1.2.3.4", "a.b.c.d.com", "f08c47fec0942fa0openx.com",
-        "0123456789abcdefxample.com", "foo.ck", "www.ck", "x.kawasaki.jp", "city.kawasaki.jp",
-        "placeholder.example.com", "a-.com", "-a.com", "a..com", "123.com", "a.123",
-        "a.\u0440\u0444", "ab.com", "a" * 64 + ".com", "a" * 250 + ".com", "a_b.com",
+        "blogspot.com",
+        "x.blogspot.com",
+        "co.uk",
+        "example.co.uk",
+        "github.io",
+        "a.github.io",
+        "xn--80ak6aa92e.com",
+        "com",
+        "1.2.3.4",
+        "a.b.c.d.com",
+        "f08c47fec0942fa0openx.com",
+        "0123456789abcdefxample.com",
+        "foo.ck",
+        "www.ck",
+        "x.kawasaki.jp",
+        "city.kawasaki.jp",
+        "placeholder.example.com",
+        "a-.com",
+        "-a.com",
+        "a..com",
+        "123.com",
+        "a.123",
+        "a.\u0440\u0444",
+        "ab.com",
+        "a" * 64 + ".com",
+        "a" * 250 + ".com",
+        "a_b.com",
     }
     return texts
 

@@ -46,7 +46,12 @@ needs_compiled = pytest.mark.skipif(
 
 def _outcome(engine_class: type[_engine.Engine], source: str | bytes, kind: str) -> tuple:
     engine, text = _api._run(
-        source, None, kind, None, keep_records=True, engine_class=engine_class  # type: ignore[arg-type]
+        source,
+        None,
+        kind,
+        None,
+        keep_records=True,
+        engine_class=engine_class,  # type: ignore[arg-type]
     )
     return (
         [(record, record.line) for record in engine.records],
@@ -78,13 +83,19 @@ def test_the_interpreted_engine_is_the_source() -> None:
 def test_version_says_how_the_checker_runs() -> None:
     env = {k: v for k, v in os.environ.items() if k != "ADSTXT_PURE_PYTHON"}
     default = subprocess.run(
-        [sys.executable, "-m", "adstxt.cli", "--version"], env=env,
-        capture_output=True, text=True, check=True,
+        [sys.executable, "-m", "adstxt.cli", "--version"],
+        env=env,
+        capture_output=True,
+        text=True,
+        check=True,
     ).stdout
     assert re.search(r"^checker: (compiled \(mypyc\)|interpreted \(.+\))$", default, re.M)
     pure = subprocess.run(
-        [sys.executable, "-m", "adstxt.cli", "--version"], env={**env, "ADSTXT_PURE_PYTHON": "1"},
-        capture_output=True, text=True, check=True,
+        [sys.executable, "-m", "adstxt.cli", "--version"],
+        env={**env, "ADSTXT_PURE_PYTHON": "1"},
+        capture_output=True,
+        text=True,
+        check=True,
     ).stdout
     assert "checker: interpreted (ADSTXT_PURE_PYTHON is set)" in pure
 
@@ -124,10 +135,13 @@ def test_engines_agree_with_bounded_seller_memory(keep_records: bool) -> None:
         for start in range(0, len(lines), 997):
             engine.feed(lines[start : start + 997])
         engine.finish()
-        outcomes.append((
-            [(record, record.line) for record in engine.records], engine.variables,
-            sorted(engine.diagnostics, key=adstxt.Diagnostic.sort_key),
-        ))
+        outcomes.append(
+            (
+                [(record, record.line) for record in engine.records],
+                engine.variables,
+                sorted(engine.diagnostics, key=adstxt.Diagnostic.sort_key),
+            )
+        )
     assert outcomes[0] == outcomes[1]
     assert any(d.code == "ADS401" for d in outcomes[0][2])
 
@@ -149,8 +163,11 @@ STALE = "interpreted (the compiled checker is stale: run 'pip install -e .' to r
 def _copy_package(tmp_path: Path) -> Path:
     """A copy of the installed package, without its compiled modules or build note."""
     package = tmp_path / "adstxt"
-    shutil.copytree(Path(adstxt.__file__).parent, package,
-                    ignore=shutil.ignore_patterns("__pycache__", "*.so", "*.pyd", BUILD_NOTE))
+    shutil.copytree(
+        Path(adstxt.__file__).parent,
+        package,
+        ignore=shutil.ignore_patterns("__pycache__", "*.so", "*.pyd", BUILD_NOTE),
+    )
     return package
 
 
@@ -158,8 +175,12 @@ def _run_copy(tmp_path: Path, *argv: str) -> subprocess.CompletedProcess[str]:
     """Run Python on the package copied into ``tmp_path``, as an install would."""
     env = {k: v for k, v in os.environ.items() if k != "ADSTXT_PURE_PYTHON"}
     return subprocess.run(
-        [sys.executable, *argv], env={**env, "PYTHONPATH": str(tmp_path)}, cwd=tmp_path,
-        capture_output=True, text=True, check=True,
+        [sys.executable, *argv],
+        env={**env, "PYTHONPATH": str(tmp_path)},
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        check=True,
     )
 
 
@@ -172,8 +193,13 @@ def _engine_of_copy(tmp_path: Path) -> str:
 @needs_compiled
 @pytest.mark.parametrize(
     ("edited", "stale"),
-    [("_engine.py", True), ("_engine_lines.py", True), ("_domains.py", True),
-     ("sellers/_fields.py", True), ("data/SOURCES.md", False)],
+    [
+        ("_engine.py", True),
+        ("_engine_lines.py", True),
+        ("_domains.py", True),
+        ("sellers/_fields.py", True),
+        ("data/SOURCES.md", False),
+    ],
 )
 def test_a_compiled_engine_never_stands_in_for_other_sources(
     tmp_path: Path, edited: str, stale: bool
@@ -181,8 +207,9 @@ def test_a_compiled_engine_never_stands_in_for_other_sources(
     # mypyc builds facts about other modules into the engine (the fields of _finding.Finding,
     # say), so an edit to any module of the package makes it stale; other files do not.
     package = tmp_path / "adstxt"
-    shutil.copytree(Path(adstxt.__file__).parent, package,
-                    ignore=shutil.ignore_patterns("__pycache__"))
+    shutil.copytree(
+        Path(adstxt.__file__).parent, package, ignore=shutil.ignore_patterns("__pycache__")
+    )
     assert _engine_of_copy(tmp_path) == "compiled (mypyc)"
     with (package / edited).open("a") as source:
         source.write("\n# an edit made after the build\n")
@@ -226,15 +253,22 @@ def test_a_stale_compiled_checker_says_so_once(tmp_path: Path) -> None:
     assert "run 'pip install -e .' in the project directory to rebuild it" in version.stderr
     # Once per process, however often the checker runs.
     twice = _run_copy(
-        tmp_path, "-c",
+        tmp_path,
+        "-c",
         "import adstxt, importlib; adstxt.check('a.com, 1, DIRECT\\n');"
         "import adstxt._engine_choice; adstxt.check('b.com, 2, DIRECT\\n')",
     )
     assert twice.stderr.count("StaleCheckerWarning") == 1
     # Asking for the interpreted checker asks for no warning.
     env = {**os.environ, "PYTHONPATH": str(tmp_path), "ADSTXT_PURE_PYTHON": "1"}
-    pure = subprocess.run([sys.executable, "-m", "adstxt.cli", "--version"], env=env,
-                          cwd=tmp_path, capture_output=True, text=True, check=True)
+    pure = subprocess.run(
+        [sys.executable, "-m", "adstxt.cli", "--version"],
+        env=env,
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
     assert "checker: interpreted (ADSTXT_PURE_PYTHON is set)" in pure.stdout
     assert pure.stderr == ""
 
@@ -320,7 +354,8 @@ def test_the_twins_import_each_other() -> None:
         twin = native_source(text, 7)
         assert twin.endswith("SOURCE_CRC = 7\n")
         imports = [
-            line for line in twin.splitlines()
+            line
+            for line in twin.splitlines()
             if re.match(r"\s*(from|import)\s", line) and "_engine" in line
         ]
         earlier = ENGINE_MODULES[: ENGINE_MODULES.index(module)]

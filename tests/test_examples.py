@@ -19,7 +19,11 @@ DATA = EXAMPLES / "data"
 def run(script: str, *args: str | Path, cwd: Path = ROOT) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         [sys.executable, str(EXAMPLES / script), *map(str, args)],
-        capture_output=True, text=True, cwd=cwd, timeout=60, check=False,
+        capture_output=True,
+        text=True,
+        cwd=cwd,
+        timeout=60,
+        check=False,
     )
 
 
@@ -92,13 +96,14 @@ def test_diff_leaves_out_broken_lines_and_says_so(tmp_path: Path) -> None:
 def test_merge_keeps_the_site_file_and_appends_only_new_records(tmp_path: Path) -> None:
     site = DATA / "merge/site-ads.txt"
     merged = tmp_path / "merged-ads.txt"
-    result = run("merge_partner_lines.py", site, DATA / "merge/partner-lines.txt",
-                 "--output", merged)
+    result = run(
+        "merge_partner_lines.py", site, DATA / "merge/partner-lines.txt", "--output", merged
+    )
     assert result.returncode == 1  # one line rejected, one conflict
     text = merged.read_text(encoding="utf-8")
     original = site.read_text(encoding="utf-8")
     assert text.startswith(original)  # comments, variables and order untouched
-    assert text[len(original):] == (
+    assert text[len(original) :] == (
         "\n# Added from partner-lines.txt\n"
         "openx.com, 537120563, RESELLER, 6a698e2ec38604c6\n"
         "appnexus.com, 1234, RESELLER, f5ab79cb980f11d1\n"
@@ -142,9 +147,14 @@ def test_audit_domains_against_real_local_sites(tmp_path: Path) -> None:
         servers.routes["*://example.com/ads.txt"] = text(GOOD + b"mgid.com, 749656, DIRCT\n")
         servers.routes["*://example.org/ads.txt"] = text(b"<html>shop</html>", "text/html")
         result = run(
-            "audit_domains.py", domains, "--output", report,
-            "--connect-to", f":443:127.0.0.1:{closed_port()}",
-            "--connect-to", f":80:127.0.0.1:{servers.http_port}",
+            "audit_domains.py",
+            domains,
+            "--output",
+            report,
+            "--connect-to",
+            f":443:127.0.0.1:{closed_port()}",
+            "--connect-to",
+            f":80:127.0.0.1:{servers.http_port}",
         )
     assert result.returncode == 1, result.stderr
     assert result.stdout.strip() == f"Audited 3 sites: 1 serve a usable file. Report: {report}"

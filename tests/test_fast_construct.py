@@ -51,8 +51,9 @@ def test_diagnostic_and_fix() -> None:
             end_column=1,
         ),
     )
-    quick = fast_positional_diagnostic("ADS401", Severity.WARNING, 5, 1, 9, "This record repeats line 2",
-                            None, fix)
+    quick = fast_positional_diagnostic(
+        "ADS401", Severity.WARNING, 5, 1, 9, "This record repeats line 2", None, fix
+    )
     slow = Diagnostic(
         code="ADS401",
         severity=Severity.WARNING,

@@ -51,7 +51,10 @@ def test_fetch_reads_the_root_domains_file_over_https(live: LocalServers) -> Non
     assert (request.scheme, request.host, request.path) == ("https", "example.com", "/ads.txt")
     assert request.headers["accept"] == "text/plain"
     # The agent names no page that does not exist (it once named a PyPI project page).
-    assert request.headers["user-agent"] == f"adstxt/{adstxt.__version__} (ads.txt and app-ads.txt checker)"
+    assert (
+        request.headers["user-agent"]
+        == f"adstxt/{adstxt.__version__} (ads.txt and app-ads.txt checker)"
+    )
 
 
 def test_caching_defaults_to_seven_days(live: LocalServers) -> None:
@@ -64,11 +67,16 @@ def test_caching_defaults_to_seven_days(live: LocalServers) -> None:
 
 
 def test_caching_headers_are_reported(live: LocalServers) -> None:
-    live.routes["https://example.com/ads.txt"] = Reply(200, GOOD, {
-        "Content-Type": "text/plain; charset=utf-8", "Cache-Control": "public, max-age=3600",
-        "Expires": "Wed, 21 Oct 2015 07:28:00 GMT",
-        "Last-Modified": "Tue, 20 Oct 2015 07:28:00 GMT",
-    })
+    live.routes["https://example.com/ads.txt"] = Reply(
+        200,
+        GOOD,
+        {
+            "Content-Type": "text/plain; charset=utf-8",
+            "Cache-Control": "public, max-age=3600",
+            "Expires": "Wed, 21 Oct 2015 07:28:00 GMT",
+            "Last-Modified": "Tue, 20 Oct 2015 07:28:00 GMT",
+        },
+    )
     result = fetch("example.com", **live.options)
     caching = result.caching
     assert caching is not None
@@ -83,10 +91,16 @@ def test_caching_headers_are_reported(live: LocalServers) -> None:
     [
         ({"expires": "Thu, 01 Jan 2026 00:00:00 GMT"}, "expires", dt.timedelta(days=1)),
         ({"expires": "garbage"}, "expires", dt.timedelta(0)),
-        ({"cache-control": "no-cache", "expires": "Thu, 01 Jan 2026 00:00:00 GMT"},
-         "cache-control: no-cache", dt.timedelta(0)),
-        ({"cache-control": "max-age=60, s-maxage=600", "age": "100"},
-         "cache-control: s-maxage", dt.timedelta(seconds=500)),
+        (
+            {"cache-control": "no-cache", "expires": "Thu, 01 Jan 2026 00:00:00 GMT"},
+            "cache-control: no-cache",
+            dt.timedelta(0),
+        ),
+        (
+            {"cache-control": "max-age=60, s-maxage=600", "age": "100"},
+            "cache-control: s-maxage",
+            dt.timedelta(seconds=500),
+        ),
         ({"cache-control": "public"}, "default", dt.timedelta(days=7)),
     ],
 )
@@ -102,16 +116,18 @@ def test_freshness_rules(headers: dict[str, str], source: str, lifetime: dt.time
 
 def test_any_number_of_in_domain_redirects_is_followed(live: LocalServers) -> None:
     live.routes["https://example.com/ads.txt"] = redirect("http://www.example.com/ads.txt")
-    live.routes["http://www.example.com/ads.txt"] = redirect(
-        "https://www.example.com/ads.txt", 302)
+    live.routes["http://www.example.com/ads.txt"] = redirect("https://www.example.com/ads.txt", 302)
     live.routes["https://www.example.com/ads.txt"] = redirect(
-        "https://cdn.example.com/ads.txt", 307)
+        "https://cdn.example.com/ads.txt", 307
+    )
     live.routes["https://cdn.example.com/ads.txt"] = text(GOOD)
     result = fetch("example.com", **live.options)
     assert result.outcome == "ok" and codes(result) == []
     assert [(h.url, h.status) for h in result.chain] == [
-        ("https://example.com/ads.txt", 301), ("http://www.example.com/ads.txt", 302),
-        ("https://www.example.com/ads.txt", 307), ("https://cdn.example.com/ads.txt", 200),
+        ("https://example.com/ads.txt", 301),
+        ("http://www.example.com/ads.txt", 302),
+        ("https://www.example.com/ads.txt", 307),
+        ("https://cdn.example.com/ads.txt", 200),
     ]
     assert result.final_url == "https://cdn.example.com/ads.txt"
 
@@ -135,7 +151,9 @@ def test_an_in_domain_hop_after_leaving_is_refused_too(live: LocalServers) -> No
     assert "ADS511" in codes(result)
     assert result.parse_result is None and result.final_url is None
     assert [h.url for h in result.chain] == [
-        "https://example.com/ads.txt", "https://example.net/ads.txt"]
+        "https://example.com/ads.txt",
+        "https://example.net/ads.txt",
+    ]
     assert not any(s.host == "www.example.net" for s in live.seen)
 
 
@@ -154,15 +172,26 @@ def test_redirect_to_a_private_address_is_refused_unless_allowed(live: LocalServ
     refused = fetch_url("https://example.com/ads.txt", **live.options)
     assert refused.outcome == "blocked-address" and "127.0.0.1" in refused.diagnostics[0].message
     assert [s.host for s in live.seen] == ["example.com"]
-    allowed = fetch_url("https://example.com/ads.txt", allow_private_addresses=True,
-                        **live.options)
+    allowed = fetch_url("https://example.com/ads.txt", allow_private_addresses=True, **live.options)
     assert allowed.outcome == "ok", allowed.fetch_diagnostics
     assert allowed.final_url == target
 
 
 def test_public_address_policy() -> None:
-    for address in ("10.1.2.3", "192.168.0.1", "172.16.5.5", "127.0.0.1", "::1", "169.254.1.1",
-                    "fe80::1", "224.0.0.1", "ff02::1", "0.0.0.0", "100.64.0.1", "::ffff:10.0.0.1"):
+    for address in (
+        "10.1.2.3",
+        "192.168.0.1",
+        "172.16.5.5",
+        "127.0.0.1",
+        "::1",
+        "169.254.1.1",
+        "fe80::1",
+        "224.0.0.1",
+        "ff02::1",
+        "0.0.0.0",
+        "100.64.0.1",
+        "::ffff:10.0.0.1",
+    ):
         assert not is_public_address(address), address
     for address in ("8.8.8.8", "2606:4700:4700::1111", "::ffff:1.1.1.1"):
         assert is_public_address(address), address
@@ -199,24 +228,30 @@ def test_trickling_body_hits_the_total_limit(live: LocalServers) -> None:
 
 def test_size_cap_applies_while_streaming(live: LocalServers) -> None:
     live.routes["https://example.com/ads.txt"] = Reply(
-        200, GOOD * 50_000, {"Content-Type": "text/plain"}, behaviour="no-length")
+        200, GOOD * 50_000, {"Content-Type": "text/plain"}, behaviour="no-length"
+    )
     result = fetch_url("https://example.com/ads.txt", max_bytes=100_000, **live.options)
     assert codes(result) == ["ADS520"] and result.body is None
 
 
 def test_compressed_bodies_are_decoded(live: LocalServers) -> None:
-    for encoding, data in (("gzip", gzip.compress(GOOD)), ("deflate", zlib.compress(GOOD)),
-                           ("deflate", zlib.compress(GOOD)[2:-4])):
-        live.routes["https://example.com/ads.txt"] = Reply(200, data, {
-            "Content-Type": "text/plain; charset=utf-8", "Content-Encoding": encoding})
+    for encoding, data in (
+        ("gzip", gzip.compress(GOOD)),
+        ("deflate", zlib.compress(GOOD)),
+        ("deflate", zlib.compress(GOOD)[2:-4]),
+    ):
+        live.routes["https://example.com/ads.txt"] = Reply(
+            200, data, {"Content-Type": "text/plain; charset=utf-8", "Content-Encoding": encoding}
+        )
         result = fetch_url("https://example.com/ads.txt", **live.options)
         assert result.body == GOOD and result.ok, (encoding, result.fetch_diagnostics)
 
 
 def test_gzip_bomb_is_stopped_at_the_limit(live: LocalServers) -> None:
     bomb = gzip.compress(b"\n" * 50_000_000, 9)
-    live.routes["https://example.com/ads.txt"] = Reply(200, bomb, {
-        "Content-Type": "text/plain", "Content-Encoding": "gzip"})
+    live.routes["https://example.com/ads.txt"] = Reply(
+        200, bomb, {"Content-Type": "text/plain", "Content-Encoding": "gzip"}
+    )
     result = fetch_url("https://example.com/ads.txt", max_bytes=1_000_000, **live.options)
     assert codes(result) == ["ADS521"]
     assert len(bomb) < 100_000 and "1,000,000" in result.diagnostics[0].message
@@ -224,7 +259,8 @@ def test_gzip_bomb_is_stopped_at_the_limit(live: LocalServers) -> None:
 
 def test_declared_charset_is_used_to_decode(live: LocalServers) -> None:
     live.routes["https://example.com/ads.txt"] = text(
-        "# Café partners\n".encode("latin-1") + GOOD, "text/plain; charset=ISO-8859-1")
+        "# Café partners\n".encode("latin-1") + GOOD, "text/plain; charset=ISO-8859-1"
+    )
     result = fetch_url("https://example.com/ads.txt", **live.options)
     assert codes(result) == ["ADS518"]
     assert result.parse_result is not None
@@ -234,7 +270,8 @@ def test_declared_charset_is_used_to_decode(live: LocalServers) -> None:
 
 def test_soft_404_reports_both_the_fetch_and_the_body(live: LocalServers) -> None:
     live.routes["https://example.com/ads.txt"] = text(
-        b"<!doctype html><html><head><title>Oops</title></head></html>", "text/html")
+        b"<!doctype html><html><head><title>Oops</title></head></html>", "text/html"
+    )
     result = fetch_url("https://example.com/ads.txt", **live.options)
     assert result.outcome == "not-ads-txt"
     assert {"ADS516", "ADS525", "ADS004"} <= {d.code for d in result.diagnostics}
@@ -279,9 +316,11 @@ def test_redirect_to_a_non_http_scheme_is_not_followed(live: LocalServers) -> No
 def test_subdomain_files_govern_their_hosts(live: LocalServers) -> None:
     live.routes["https://example.com/ads.txt"] = text(
         GOOD + b"SUBDOMAIN=shop.example.com\nSUBDOMAIN=blog.example.com\n"
-        b"subdomain=SHOP.example.com\nSUBDOMAIN=other.example.org\n")
+        b"subdomain=SHOP.example.com\nSUBDOMAIN=other.example.org\n"
+    )
     live.routes["https://shop.example.com/ads.txt"] = text(
-        b"pubmatic.com, 1, DIRECT\nSUBDOMAIN=deep.shop.example.com\n")
+        b"pubmatic.com, 1, DIRECT\nSUBDOMAIN=deep.shop.example.com\n"
+    )
     result = fetch("example.com", **live.options)
     assert result.governs == {
         "example.com": "https://example.com/ads.txt",
@@ -289,7 +328,9 @@ def test_subdomain_files_govern_their_hosts(live: LocalServers) -> None:
         "blog.example.com": "https://example.com/ads.txt",
     }
     assert [s.final_url or s.url for s in result.subdomains] == [
-        "https://shop.example.com/ads.txt", "https://blog.example.com/ads.txt"]
+        "https://shop.example.com/ads.txt",
+        "https://blog.example.com/ads.txt",
+    ]
     assert codes(result) == ["ADS528"] and "blog.example.com" in result.fetch_diagnostics[0].message
     hosts = {s.host for s in live.seen}
     assert "deep.shop.example.com" not in hosts  # one level only
@@ -327,20 +368,23 @@ def test_app_ads_hosts(developer_url: str, hosts: tuple[str, ...]) -> None:
 
 def test_app_ads_tries_the_subdomain_then_the_registrable_domain(live: LocalServers) -> None:
     live.routes["https://example.co.uk/app-ads.txt"] = text(GOOD)
-    result = fetch("https://another.subdomain.example.co.uk/games", kind="app-ads.txt",
-                   **live.options)
+    result = fetch(
+        "https://another.subdomain.example.co.uk/games", kind="app-ads.txt", **live.options
+    )
     assert result.outcome == "ok" and result.kind == "app-ads.txt"
     assert result.final_url == "https://example.co.uk/app-ads.txt"
     assert [s.host for s in live.seen] == [
-        "subdomain.example.co.uk", "subdomain.example.co.uk", "example.co.uk"]
+        "subdomain.example.co.uk",
+        "subdomain.example.co.uk",
+        "example.co.uk",
+    ]
     assert all(s.path == "/app-ads.txt" for s in live.seen)
 
 
 def test_app_ads_on_the_subdomain_wins(live: LocalServers) -> None:
     live.routes["https://subdomain.example.co.uk/app-ads.txt"] = text(GOOD)
     live.routes["https://example.co.uk/app-ads.txt"] = text(b"other.com, 1, DIRECT\n")
-    result = fetch("https://another.subdomain.example.co.uk/", kind="app-ads.txt",
-                   **live.options)
+    result = fetch("https://another.subdomain.example.co.uk/", kind="app-ads.txt", **live.options)
     assert result.final_url == "https://subdomain.example.co.uk/app-ads.txt"
     assert {s.host for s in live.seen} == {"subdomain.example.co.uk"}
 
@@ -357,7 +401,8 @@ def test_app_ads_never_crawls_www(live: LocalServers) -> None:
 
 def test_robots_is_read_only_when_asked(live: LocalServers) -> None:
     live.routes["https://example.com/robots.txt"] = text(
-        b"User-agent: Google-adstxt\nDisallow: /\n")
+        b"User-agent: Google-adstxt\nDisallow: /\n"
+    )
     live.routes["https://example.com/ads.txt"] = text(GOOD)
     assert codes(fetch("example.com", **live.options)) == []
     result = fetch("example.com", robots=True, **live.options)
@@ -375,8 +420,7 @@ def test_async_api_and_a_shared_fetcher(live: LocalServers) -> None:
 
     async def both() -> list[str]:
         async with Fetcher(**live.options) as fetcher:  # type: ignore[arg-type]
-            found = await asyncio.gather(fetcher.fetch("example.com"),
-                                         fetcher.fetch("example.net"))
+            found = await asyncio.gather(fetcher.fetch("example.com"), fetcher.fetch("example.net"))
         single = await fetch_async("example.com", **live.options)
         return [r.outcome for r in (*found, single)]
 
@@ -407,8 +451,10 @@ def test_connect_to_points_one_host_only(live: LocalServers) -> None:
     only = (ConnectTo("example.com", 80, "127.0.0.1", live.http_port),)
     ok = fetch_url("http://example.com/ads.txt", connect_to=only)
     assert ok.outcome == "ok"
-    other = fetch_url("http://example.com:81/ads.txt", connect_to=(
-        *only, ConnectTo(None, None, "127.0.0.1", closed_port())))
+    other = fetch_url(
+        "http://example.com:81/ads.txt",
+        connect_to=(*only, ConnectTo(None, None, "127.0.0.1", closed_port())),
+    )
     assert other.outcome == "connection-error"
 
 
@@ -425,14 +471,16 @@ def test_import_adstxt_does_not_import_the_http_stack() -> None:
         "print(sorted(m for m in ('h11', 'httpx', 'httpcore', 'adstxt.fetch') "
         "if m in sys.modules))"
     )
-    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                          check=True, timeout=60)
+    done = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=60
+    )
     assert done.stdout.strip() == "[]"
 
 
 def test_non_ascii_redirect_target_is_percent_encoded(live: LocalServers) -> None:
     live.routes["https://example.com/ads.txt"] = Reply(
-        302, b"", {"Location": "/ads.txt?from=caf\u00e9"})
+        302, b"", {"Location": "/ads.txt?from=caf\u00e9"}
+    )
     live.routes["https://example.com/ads.txt?from=caf%C3%A9"] = text(GOOD)
     result = fetch_url("https://example.com/ads.txt", **live.options)
     assert result.outcome == "ok", result.fetch_diagnostics
@@ -440,8 +488,9 @@ def test_non_ascii_redirect_target_is_percent_encoded(live: LocalServers) -> Non
 
 
 @pytest.mark.parametrize(
-    "target", ["http://[::1", "exa mple.com", "x.com\x00", "\ud800.com", "..com",
-               "a" * 300 + ".com"])
+    "target",
+    ["http://[::1", "exa mple.com", "x.com\x00", "\ud800.com", "..com", "a" * 300 + ".com"],
+)
 def test_malformed_targets_give_a_diagnostic(target: str) -> None:
     for run in (fetch, fetch_url):
         assert run(target).outcome == "invalid-domain"

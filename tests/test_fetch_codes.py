@@ -35,8 +35,10 @@ def _chain(s: LocalServers, *steps: tuple[str, Reply], **options: object) -> Fet
 
 
 def _refused(s: LocalServers) -> FetchResult:
-    return fetch_url("https://example.com/ads.txt",
-                     connect_to=(ConnectTo(None, None, "127.0.0.1", closed_port()),))
+    return fetch_url(
+        "https://example.com/ads.txt",
+        connect_to=(ConnectTo(None, None, "127.0.0.1", closed_port()),),
+    )
 
 
 def _tls(s: LocalServers) -> FetchResult:
@@ -46,8 +48,9 @@ def _tls(s: LocalServers) -> FetchResult:
 
 def _http_only(s: LocalServers) -> FetchResult:
     s.routes["http://example.com/ads.txt"] = text(GOOD)
-    return fetch("example.com", connect_to=(
-        ConnectTo(None, 443, "127.0.0.1", closed_port()), *s.connect_to))
+    return fetch(
+        "example.com", connect_to=(ConnectTo(None, 443, "127.0.0.1", closed_port()), *s.connect_to)
+    )
 
 
 def _subdomain(s: LocalServers) -> FetchResult:
@@ -72,41 +75,63 @@ SCENARIOS: dict[str, Scenario] = {
     "ADS507": lambda s: _site(s, Reply(503, b"", {})),
     "ADS508": lambda s: _site(s, text(GOOD, status=203)),
     "ADS509": lambda s: _chain(
-        s, ("https://example.com/ads.txt", redirect("https://www.example.com/ads.txt", 308)),
-        ("https://www.example.com/ads.txt", text(GOOD))),
+        s,
+        ("https://example.com/ads.txt", redirect("https://www.example.com/ads.txt", 308)),
+        ("https://www.example.com/ads.txt", text(GOOD)),
+    ),
     "ADS510": lambda s: _site(s, Reply(301, b"", {})),
     "ADS511": lambda s: _chain(
-        s, ("https://example.com/ads.txt", redirect("https://cdn.example.net/ads.txt")),
+        s,
+        ("https://example.com/ads.txt", redirect("https://cdn.example.net/ads.txt")),
         ("https://cdn.example.net/ads.txt", redirect("https://files.example.org/ads.txt", 302)),
-        ("https://files.example.org/ads.txt", text(GOOD))),
+        ("https://files.example.org/ads.txt", text(GOOD)),
+    ),
     "ADS512": lambda s: _chain(
-        s, *((f"https://example.com/ads.txt?{i}" if i else "https://example.com/ads.txt",
-              redirect(f"/ads.txt?{i + 1}", 302)) for i in range(5)),
-        max_redirects=3),
+        s,
+        *(
+            (
+                f"https://example.com/ads.txt?{i}" if i else "https://example.com/ads.txt",
+                redirect(f"/ads.txt?{i + 1}", 302),
+            )
+            for i in range(5)
+        ),
+        max_redirects=3,
+    ),
     "ADS513": lambda s: _chain(
-        s, ("https://example.com/ads.txt", redirect("https://www.example.com/ads.txt")),
-        ("https://www.example.com/ads.txt", redirect("https://example.com/ads.txt"))),
+        s,
+        ("https://example.com/ads.txt", redirect("https://www.example.com/ads.txt")),
+        ("https://www.example.com/ads.txt", redirect("https://example.com/ads.txt")),
+    ),
     "ADS514": lambda s: _chain(
-        s, ("https://example.com/ads.txt", redirect("/files/sellers.txt", 302)),
-        ("https://example.com/files/sellers.txt", text(GOOD))),
+        s,
+        ("https://example.com/ads.txt", redirect("/files/sellers.txt", 302)),
+        ("https://example.com/files/sellers.txt", text(GOOD)),
+    ),
     "ADS515": lambda s: _chain(
-        s, ("https://example.com/ads.txt", redirect("https://cdn.example.net/ads.txt")),
-        ("https://cdn.example.net/ads.txt", text(GOOD))),
+        s,
+        ("https://example.com/ads.txt", redirect("https://cdn.example.net/ads.txt")),
+        ("https://cdn.example.net/ads.txt", text(GOOD)),
+    ),
     "ADS516": lambda s: _site(s, text(GOOD, "application/octet-stream")),
     "ADS517": lambda s: _site(s, text(GOOD, "text/plain")),
     "ADS518": lambda s: _site(s, text(b"# Caf\xe9\n" + GOOD, "text/plain; charset=iso-8859-1")),
     "ADS519": lambda s: _site(s, text(GOOD, "text/plain; charset=utf8mb4")),
     "ADS520": lambda s: _site(s, text(GOOD * 40_000), max_bytes=1_000_000),
-    "ADS521": lambda s: _site(s, Reply(200, BOMB, {
-        "Content-Type": "text/plain", "Content-Encoding": "gzip"})),
-    "ADS522": lambda s: _site(s, Reply(200, b"\x0b\x02\x80", {
-        "Content-Type": "text/plain", "Content-Encoding": "br"})),
+    "ADS521": lambda s: _site(
+        s, Reply(200, BOMB, {"Content-Type": "text/plain", "Content-Encoding": "gzip"})
+    ),
+    "ADS522": lambda s: _site(
+        s, Reply(200, b"\x0b\x02\x80", {"Content-Type": "text/plain", "Content-Encoding": "br"})
+    ),
     "ADS523": _private,
     "ADS524": lambda s: _site(s, redirect("ftp://files.example.com/ads.txt", 302)),
     "ADS525": lambda s: _site(s, text(b"<!DOCTYPE html><html><body>Not found</body></html>")),
-    "ADS526": lambda s: (s.routes.__setitem__(
-        "https://example.com/robots.txt", text(b"User-agent: *\nDisallow: /ads\n")),
-        _site(s, text(GOOD), robots=True))[1],
+    "ADS526": lambda s: (
+        s.routes.__setitem__(
+            "https://example.com/robots.txt", text(b"User-agent: *\nDisallow: /ads\n")
+        ),
+        _site(s, text(GOOD), robots=True),
+    )[1],
     "ADS527": _http_only,
     "ADS528": _subdomain,
     "ADS529": lambda s: fetch("localhost"),

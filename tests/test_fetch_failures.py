@@ -21,20 +21,37 @@ from tests.httpserver import GOOD, LocalServers, Reply, redirect, text
 from tests.test_fetch_codes import closed_port
 
 #: What the machine's insides say, which a finding must never pass on as it is.
-_JARGON = ("Errno", "_ssl.c", "[SSL", "can't handle event", "role=SERVER", "Receive buffer",
-           "Connect call failed", "bytearray", "ConnectionClosed")
+_JARGON = (
+    "Errno",
+    "_ssl.c",
+    "[SSL",
+    "can't handle event",
+    "role=SERVER",
+    "Receive buffer",
+    "Connect call failed",
+    "bytearray",
+    "ConnectionClosed",
+)
 
 
 def _https_refused(live: LocalServers, **options: object) -> dict[str, object]:
     """Options sending HTTPS to a closed port and HTTP to the local server."""
-    return {**live.options, "connect_to": (
-        ConnectTo(None, 443, "127.0.0.1", closed_port()),
-        ConnectTo(None, 80, "127.0.0.1", live.http_port)), **options}
+    return {
+        **live.options,
+        "connect_to": (
+            ConnectTo(None, 443, "127.0.0.1", closed_port()),
+            ConnectTo(None, 80, "127.0.0.1", live.http_port),
+        ),
+        **options,
+    }
 
 
 def _errors(result: object) -> list[str]:
-    return [f"{d.code} {d.message}" for d in result.fetch_diagnostics  # type: ignore[attr-defined]
-            if d.severity.value == "error"]
+    return [
+        f"{d.code} {d.message}"
+        for d in result.fetch_diagnostics  # type: ignore[attr-defined]
+        if d.severity.value == "error"
+    ]
 
 
 def _plain(messages: list[str]) -> None:
@@ -49,23 +66,36 @@ def _plain(messages: list[str]) -> None:
     ("behaviour", "outcome", "code", "what"),
     [
         ("hang", "timeout", "ADS502", "http://example.com/ads.txt: read timeout after 0.5 s"),
-        ("reset", "connection-error", "ADS501",
-         "http://example.com/ads.txt: the server reset the connection without sending a "
-         "response"),
-        ("close", "connection-error", "ADS501",
-         "http://example.com/ads.txt: the server closed the connection without sending a "
-         "response"),
+        (
+            "reset",
+            "connection-error",
+            "ADS501",
+            "http://example.com/ads.txt: the server reset the connection without sending a "
+            "response",
+        ),
+        (
+            "close",
+            "connection-error",
+            "ADS501",
+            "http://example.com/ads.txt: the server closed the connection without sending a "
+            "response",
+        ),
     ],
 )
 def test_when_https_is_refused_the_http_failure_is_the_outcome(
-    live: LocalServers, behaviour: str, outcome: str, code: str, what: str,
+    live: LocalServers,
+    behaviour: str,
+    outcome: str,
+    code: str,
+    what: str,
 ) -> None:
     live.routes["http://example.com/ads.txt"] = Reply(behaviour=behaviour)
     result = fetch("example.com", **_https_refused(live))
     assert result.outcome == outcome
     (error,) = _errors(result)  # one finding: the last failure, naming the first
-    assert error.startswith(f"{code} {what}; tried before it: https://example.com/ads.txt: "
-                            "cannot connect to 127.0.0.1:"), error
+    assert error.startswith(
+        f"{code} {what}; tried before it: https://example.com/ads.txt: cannot connect to 127.0.0.1:"
+    ), error
     assert error.endswith(": the connection was refused (nothing listens on that port)")
     assert result.url == "http://example.com/ads.txt"
     assert [len(chain) for chain in result.attempts] == [1, 1]
@@ -77,17 +107,20 @@ def test_a_sellers_json_fetch_reports_both_schemes_too(live: LocalServers) -> No
 
     async def run_it() -> object:
         async with Fetcher(**_https_refused(live)) as fetcher:  # type: ignore[arg-type]
-            return await fetcher.fetch_resource("example.com", "/sellers.json",
-                                                accept="application/json")
+            return await fetcher.fetch_resource(
+                "example.com", "/sellers.json", accept="application/json"
+            )
 
     import asyncio
 
     resource = asyncio.run(run_it())
     assert resource.outcome == "timeout"  # type: ignore[attr-defined]
     (message,) = [d.message for d in resource.diagnostics]  # type: ignore[attr-defined]
-    assert message.startswith("http://example.com/sellers.json: read timeout after 0.5 s; "
-                              "tried before it: https://example.com/sellers.json: cannot "
-                              "connect to 127.0.0.1:")
+    assert message.startswith(
+        "http://example.com/sellers.json: read timeout after 0.5 s; "
+        "tried before it: https://example.com/sellers.json: cannot "
+        "connect to 127.0.0.1:"
+    )
 
 
 def test_a_hanging_site_is_a_timeout_in_the_crawl(live: LocalServers, tmp_path: object) -> None:
@@ -98,9 +131,18 @@ def test_a_hanging_site_is_a_timeout_in_the_crawl(live: LocalServers, tmp_path: 
     live.routes["http://example.com/ads.txt"] = Reply(behaviour="hang")
     (folder / "domains.txt").write_text("example.com\n", encoding="utf-8")
     done = crawl(
-        str(folder / "domains.txt"), "-o", str(folder / "out.jsonl"), "--retries", "0",
-        "--read-timeout", "0.3", "--connect-to", f":443:127.0.0.1:{closed_port()}",
-        "--connect-to", f":80:127.0.0.1:{live.http_port}")
+        str(folder / "domains.txt"),
+        "-o",
+        str(folder / "out.jsonl"),
+        "--retries",
+        "0",
+        "--read-timeout",
+        "0.3",
+        "--connect-to",
+        f":443:127.0.0.1:{closed_port()}",
+        "--connect-to",
+        f":80:127.0.0.1:{live.http_port}",
+    )
     assert done.returncode == 0, done.stderr
     (line,) = (folder / "out.jsonl").read_text(encoding="utf-8").splitlines()
     entry = json.loads(line)
@@ -137,7 +179,8 @@ def test_the_time_limit_covers_every_redirect(live: LocalServers) -> None:
 
 def test_each_subdomain_file_has_a_time_limit_of_its_own(live: LocalServers) -> None:
     live.routes["https://example.com/ads.txt"] = Reply(
-        200, GOOD + b"SUBDOMAIN=shop.example.com\n", {"Content-Type": "text/plain"}, delay=0.6)
+        200, GOOD + b"SUBDOMAIN=shop.example.com\n", {"Content-Type": "text/plain"}, delay=0.6
+    )
     live.routes["https://shop.example.com/ads.txt"] = Reply(delay=0.6)
     result = fetch("example.com", **{**live.options, "read_timeout": 2.0})  # 1.2 s in all
     assert result.outcome == "ok"
@@ -161,15 +204,21 @@ def test_waiting_for_the_host_delay_is_not_counted(live: LocalServers) -> None:
     ("reply", "expected"),
     [
         (Reply(behaviour="huge-head"), "the response headers exceed the 64 KiB limit"),
-        (Reply(behaviour="cut-head"),
-         "the server closed the connection before sending a complete response"),
-        (Reply(200, b"abc", {"Content-Type": "text/plain", "Content-Length": "100"}),
-         "the server closed the connection before sending the whole body (3 of 100 bytes)"),
+        (
+            Reply(behaviour="cut-head"),
+            "the server closed the connection before sending a complete response",
+        ),
+        (
+            Reply(200, b"abc", {"Content-Type": "text/plain", "Content-Length": "100"}),
+            "the server closed the connection before sending the whole body (3 of 100 bytes)",
+        ),
         (Reply(behaviour="reset"), "the server reset the connection without sending a response"),
     ],
 )
 def test_broken_responses_are_described_in_plain_words(
-    live: LocalServers, reply: Reply, expected: str,
+    live: LocalServers,
+    reply: Reply,
+    expected: str,
 ) -> None:
     live.routes["https://example.com/ads.txt"] = reply
     result = fetch_url("https://example.com/ads.txt", **live.options)
@@ -206,23 +255,29 @@ def test_tls_failures_are_described_in_plain_words(live: LocalServers) -> None:
     untrusted = fetch_url("https://example.com/ads.txt", connect_to=live.connect_to)
     assert _errors(untrusted) == [
         "ADS503 https://example.com/ads.txt: TLS failed: the server's certificate is not "
-        "trusted (unable to get local issuer certificate)"]
+        "trusted (unable to get local issuer certificate)"
+    ]
     with _plain_http_server() as port:
-        plain_port = fetch_url("https://example.com/ads.txt", **{
-            **live.options, "connect_to": (ConnectTo(None, 443, "127.0.0.1", port),)})
+        plain_port = fetch_url(
+            "https://example.com/ads.txt",
+            **{**live.options, "connect_to": (ConnectTo(None, 443, "127.0.0.1", port),)},
+        )
     assert _errors(plain_port) == [
         "ADS503 https://example.com/ads.txt: TLS failed: the server does not speak TLS on "
-        "this port (plain HTTP?)"]
+        "this port (plain HTTP?)"
+    ]
 
 
 def test_a_corrupt_compressed_body_is_described_in_plain_words(live: LocalServers) -> None:
     live.routes["https://example.com/ads.txt"] = Reply(
-        200, b"plain text, not gzip", {"Content-Type": "text/plain", "Content-Encoding": "gzip"})
+        200, b"plain text, not gzip", {"Content-Type": "text/plain", "Content-Encoding": "gzip"}
+    )
     result = fetch_url("https://example.com/ads.txt", **live.options)
     assert result.outcome == "bad-encoding"
     assert _errors(result) == [
         "ADS522 https://example.com/ads.txt: the body is declared gzip but is not valid gzip "
-        "data after 20 bytes"]
+        "data after 20 bytes"
+    ]
 
 
 def test_os_errors_are_described_in_plain_words() -> None:
@@ -230,9 +285,14 @@ def test_os_errors_are_described_in_plain_words() -> None:
     import socket
 
     assert os_failure(ConnectionRefusedError(errno.ECONNREFUSED, "Connection refused")) == (
-        "the connection was refused (nothing listens on that port)")
-    assert os_failure(socket.gaierror(socket.EAI_NONAME, "Name or service not known"),
-                      "nosuch.example") == "the host name nosuch.example does not resolve to any address"
+        "the connection was refused (nothing listens on that port)"
+    )
+    assert (
+        os_failure(
+            socket.gaierror(socket.EAI_NONAME, "Name or service not known"), "nosuch.example"
+        )
+        == "the host name nosuch.example does not resolve to any address"
+    )
     assert os_failure(OSError(errno.EMFILE, "Too many open files")) == "too many open files"
 
 
@@ -241,8 +301,10 @@ def test_os_errors_are_described_in_plain_words() -> None:
 
 def test_connect_to_takes_the_command_line_form(live: LocalServers) -> None:
     live.routes["http://example.com/ads.txt"] = text(GOOD)
-    options = {**live.options, "connect_to": [f":443:127.0.0.1:{closed_port()}",
-                                              f":80:127.0.0.1:{live.http_port}"]}
+    options = {
+        **live.options,
+        "connect_to": [f":443:127.0.0.1:{closed_port()}", f":80:127.0.0.1:{live.http_port}"],
+    }
     result = fetch("example.com", **options)
     assert result.outcome == "ok" and result.final_url == "http://example.com/ads.txt"
 
@@ -250,20 +312,34 @@ def test_connect_to_takes_the_command_line_form(live: LocalServers) -> None:
 @pytest.mark.parametrize(
     ("connect_to", "error", "message"),
     [
-        (["example.com:443"], ValueError,
-         "connect_to[0] 'example.com:443': expected HOST1:PORT1:HOST2:PORT2"),
-        ([":443:127.0.0.1:99999"], ValueError,
-         "connect_to[0] ':443:127.0.0.1:99999': '99999' is not a port number"),
-        ([ConnectTo(None, 443, "127.0.0.1", 1), 443], TypeError,
-         "connect_to[1]: expected a ConnectTo or a 'HOST1:PORT1:HOST2:PORT2' string, not int"),
-        (":443:127.0.0.1:9", TypeError,
-         "connect_to takes a list of overrides, not one str; "
-         "write connect_to=[':443:127.0.0.1:9']"),
+        (
+            ["example.com:443"],
+            ValueError,
+            "connect_to[0] 'example.com:443': expected HOST1:PORT1:HOST2:PORT2",
+        ),
+        (
+            [":443:127.0.0.1:99999"],
+            ValueError,
+            "connect_to[0] ':443:127.0.0.1:99999': '99999' is not a port number",
+        ),
+        (
+            [ConnectTo(None, 443, "127.0.0.1", 1), 443],
+            TypeError,
+            "connect_to[1]: expected a ConnectTo or a 'HOST1:PORT1:HOST2:PORT2' string, not int",
+        ),
+        (
+            ":443:127.0.0.1:9",
+            TypeError,
+            "connect_to takes a list of overrides, not one str; "
+            "write connect_to=[':443:127.0.0.1:9']",
+        ),
         (443, TypeError, "connect_to takes a list of overrides, not int"),
     ],
 )
 def test_a_malformed_connect_to_is_refused_at_the_call(
-    connect_to: object, error: type[Exception], message: str,
+    connect_to: object,
+    error: type[Exception],
+    message: str,
 ) -> None:
     with pytest.raises(error) as raised:
         fetch("example.com", connect_to=connect_to)
@@ -275,17 +351,21 @@ def test_a_malformed_connect_to_is_refused_at_the_call(
     [
         ({"timeout": "5"}, TypeError, "timeout must be a number of seconds, not '5'"),
         ({"timeout": 0}, ValueError, "timeout must be more than 0 seconds, not 0"),
-        ({"read_timeout": float("nan")}, ValueError,
-         "read_timeout must be more than 0 seconds, not nan"),
+        (
+            {"read_timeout": float("nan")},
+            ValueError,
+            "read_timeout must be more than 0 seconds, not nan",
+        ),
         ({"host_delay": -1}, ValueError, "host_delay must be at least 0 seconds, not -1"),
         ({"max_bytes": 1.5}, TypeError, "max_bytes must be an integer, not 1.5"),
         ({"max_redirects": -1}, ValueError, "max_redirects must be at least 0, not -1"),
-        ({"verify": "no"}, TypeError,
-         "verify must be True, False or an ssl.SSLContext, not 'no'"),
+        ({"verify": "no"}, TypeError, "verify must be True, False or an ssl.SSLContext, not 'no'"),
     ],
 )
 def test_bad_options_are_refused_at_the_call(
-    options: dict[str, object], error: type[Exception], message: str,
+    options: dict[str, object],
+    error: type[Exception],
+    message: str,
 ) -> None:
     with pytest.raises(error) as raised:
         fetch("example.com", **options)  # type: ignore[arg-type]
@@ -307,8 +387,9 @@ def test_a_bad_timeout_is_a_usage_error(value: str, tmp_path: object) -> None:
     assert "--timeout: expected a number of seconds above 0" in checked.stderr
     folder = Path(str(tmp_path))
     (folder / "domains.txt").write_text("example.com\n", encoding="utf-8")
-    crawled = crawl(str(folder / "domains.txt"), "-o", str(folder / "out.jsonl"),
-                    f"--timeout={value}")
+    crawled = crawl(
+        str(folder / "domains.txt"), "-o", str(folder / "out.jsonl"), f"--timeout={value}"
+    )
     assert crawled.returncode == 2
     assert "--timeout must be a number of seconds above 0" in crawled.stderr
     assert "Traceback" not in crawled.stderr

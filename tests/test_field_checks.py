@@ -72,9 +72,18 @@ def test_ids_that_hold_a_template_word_inside_a_word_are_ids(account: str) -> No
 @pytest.mark.parametrize(
     "account",
     [
-        "INSERT_PUBLISHER_ID", "your_id", "YOURID", "YourPublisherId", "pub-XXXXXXXXXXXXXXXX",
-        "replace-me", "replaceme", "placeholder", "Publisher-ID", "{{account_id}}",
-        "[yourVunglePublisherAccountID]", "[yourironSourcePublisherAccountID]",
+        "INSERT_PUBLISHER_ID",
+        "your_id",
+        "YOURID",
+        "YourPublisherId",
+        "pub-XXXXXXXXXXXXXXXX",
+        "replace-me",
+        "replaceme",
+        "placeholder",
+        "Publisher-ID",
+        "{{account_id}}",
+        "[yourVunglePublisherAccountID]",
+        "[yourironSourcePublisherAccountID]",
         "pub-<your-publisher-id>",
     ],
 )
@@ -86,8 +95,11 @@ def test_template_text_is_still_template_text(account: str) -> None:
 
 @pytest.mark.parametrize(
     ("account", "bare", "what"),
-    [("<148395>", "148395", "angle brackets"), ("[148395]", "148395", "square brackets"),
-     ("{AbC-1}", "AbC-1", "braces")],
+    [
+        ("<148395>", "148395", "angle brackets"),
+        ("[148395]", "148395", "square brackets"),
+        ("{AbC-1}", "AbC-1", "braces"),
+    ],
 )
 def test_an_id_in_brackets_is_a_real_id_with_a_fix(account: str, bare: str, what: str) -> None:
     text = f"openx.com, {account}, DIRECT\n"
@@ -104,8 +116,14 @@ def test_an_id_in_brackets_is_a_real_id_with_a_fix(account: str, bare: str, what
 
 @pytest.mark.parametrize(
     ("domain", "account"),
-    [("google.com", "pub-0000000000000000"), ("openx.com", "0"), ("openx.com", "0000000"),
-     ("openx.com", "pub-0000"), ("openx.com", "PUB-000"), ("openx.com", "000-000")],
+    [
+        ("google.com", "pub-0000000000000000"),
+        ("openx.com", "0"),
+        ("openx.com", "0000000"),
+        ("openx.com", "pub-0000"),
+        ("openx.com", "PUB-000"),
+        ("openx.com", "000-000"),
+    ],
 )
 def test_an_all_zero_account_id_is_a_placeholder(domain: str, account: str) -> None:
     text = f"{domain}, {account}, DIRECT\n{GOOD}"
@@ -123,9 +141,17 @@ def test_ids_with_a_nonzero_digit_are_ids(account: str) -> None:
 # ---- quotation marks of every style -----------------------------------------------------
 
 QUOTE_PAIRS = [
-    ('"', '"'), ("'", "'"), ("\u201c", "\u201d"), ("\u2018", "\u2019"), ("\u201e", "\u201c"),
-    ("\u00ab", "\u00bb"), ("\u2039", "\u203a"), ("\uff02", "\uff02"), ("\u300c", "\u300d"),
-    ("\u2033", "\u2033"), ("`", "`"),
+    ('"', '"'),
+    ("'", "'"),
+    ("\u201c", "\u201d"),
+    ("\u2018", "\u2019"),
+    ("\u201e", "\u201c"),
+    ("\u00ab", "\u00bb"),
+    ("\u2039", "\u203a"),
+    ("\uff02", "\uff02"),
+    ("\u300c", "\u300d"),
+    ("\u2033", "\u2033"),
+    ("`", "`"),
 ]
 
 
@@ -149,7 +175,10 @@ def test_quotes_in_every_field_are_reported_alike(open_: str, close: str) -> Non
         f"{q('appnexus.com')}, 456, DIRECT\n": ("ADS201", "appnexus.com", False),
         f"appnexus.com, 456, {q('DIRECT')}\n": ("ADS210", "DIRECT", False),
         f"appnexus.com, 456, DIRECT, {q('f5ab79cb980f11d1')}\n": (
-            "ADS220", "f5ab79cb980f11d1", True),
+            "ADS220",
+            "f5ab79cb980f11d1",
+            True,
+        ),
     }
     for text, (code, bare, kept) in cases.items():
         result = adstxt.parse(text)
@@ -167,7 +196,7 @@ def test_a_quote_inside_an_account_id_is_an_error_in_any_style() -> None:
 
 
 def test_quotes_in_comments_and_extensions_are_not_findings() -> None:
-    text = 'appnexus.com, 456, DIRECT; \u201cvideo\u201d # the \u201cmain\u201d one\n'
+    text = "appnexus.com, 456, DIRECT; \u201cvideo\u201d # the \u201cmain\u201d one\n"
     assert codes(text) == []
 
 
@@ -193,8 +222,10 @@ WITH_EXT = "google.com, pub-1234567890123456, DIRECT; video\n"
         (BARE + WITH_EXT, WITH_EXT),
         (WITH_EXT + BARE, WITH_EXT),
         (BARE + "Google.com, pub-1234567890123456, direct\n", BARE),
-        ("google.com, pub-1234567890123456, direct, f08c47fec0942fa0\n" + BARE,
-         "google.com, pub-1234567890123456, DIRECT, f08c47fec0942fa0\n"),
+        (
+            "google.com, pub-1234567890123456, direct, f08c47fec0942fa0\n" + BARE,
+            "google.com, pub-1234567890123456, DIRECT, f08c47fec0942fa0\n",
+        ),
         (BARE + WITH_CERT + WITH_CERT + BARE, WITH_CERT),
     ],
 )

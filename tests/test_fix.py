@@ -41,7 +41,13 @@ def test_safe_fixes_keep_comments_unknown_lines_and_crlf() -> None:
     assert result.data == FIXED
     assert result.changed
     assert {d.code for d in result.applied} >= {
-        "ADS201", "ADS211", "ADS105", "ADS221", "ADS401", "ADS009", "ADS303"
+        "ADS201",
+        "ADS211",
+        "ADS105",
+        "ADS221",
+        "ADS401",
+        "ADS009",
+        "ADS303",
     }
     again = adstxt.apply_fixes(result.data)
     assert not again.changed and again.data == result.data
@@ -91,11 +97,7 @@ def test_unused_suppression_is_removed_by_the_fix() -> None:
 def test_a_suppression_is_judged_only_after_the_other_fixes() -> None:
     # Line 3 is a case variant of line 2 until the case fix makes it an exact duplicate,
     # which the file-level suppression then silences: nothing is deleted.
-    data = (
-        b"# adstxt: noqa: ADS401\n"
-        b"appnexus.com, 1240, reseller\n"
-        b"appnexus.com, 1240, RESELLER\n"
-    )
+    data = b"# adstxt: noqa: ADS401\nappnexus.com, 1240, reseller\nappnexus.com, 1240, RESELLER\n"
     fixed = adstxt.apply_fixes(data).data
     assert fixed == data.replace(b"reseller", b"RESELLER")
 
@@ -138,7 +140,9 @@ def test_cli_diff_shows_without_writing(tmp_path: Path) -> None:
     result = run("--diff", str(path))
     assert result.returncode == 1
     assert path.read_bytes() == MESSY
-    assert "-https://google.com/, pub-1234567890123456, direct, f08c47fec0942fa0\r\n" in result.stdout
+    assert (
+        "-https://google.com/, pub-1234567890123456, direct, f08c47fec0942fa0\r\n" in result.stdout
+    )
     assert "+google.com, pub-1234567890123456, DIRECT, f08c47fec0942fa0\r\n" in result.stdout
     assert "fixes would be applied to 1 file." in result.stderr
     unsafe = run("--diff", "--unsafe-fixes", "-", stdin=b"mgid.com, 749656, DIRCT\n")
@@ -165,7 +169,9 @@ def test_cli_fix_through_a_symlink_says_so(tmp_path: Path) -> None:
 
 def test_cli_diff_is_a_patch_that_keeps_tabs_and_line_endings(tmp_path: Path) -> None:
     path = tmp_path / "ads.txt"
-    path.write_bytes(b"\xef\xbb\xbf# a\tcomment\r\nmgid.com, 749656, direct\r\nx.com,\xc2\xa01, DIRECT")
+    path.write_bytes(
+        b"\xef\xbb\xbf# a\tcomment\r\nmgid.com, 749656, direct\r\nx.com,\xc2\xa01, DIRECT"
+    )
     diff = run("--diff", str(path))
     assert diff.stdout.startswith(
         f"--- {path}\t(UTF-8 with a byte-order mark)\n+++ {path}\t(UTF-8)\n"

@@ -24,7 +24,8 @@ def _big_file(path: Path, lines: int) -> tuple[bytes, bytes]:
 def _start(path: Path) -> subprocess.Popen[bytes]:
     return subprocess.Popen(
         [sys.executable, "-m", "adstxt", "--fix", "--quiet", "--select", "ADS211", str(path)],
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
     )
 
 

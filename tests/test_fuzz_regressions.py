@@ -19,4 +19,3 @@ CASES = sorted((Path(__file__).parent / "fuzz_regressions").iterdir())
 @pytest.mark.parametrize("case", CASES, ids=lambda p: p.name)
 def test_regression(case: Path, target: str) -> None:
     TARGETS[target](case.read_bytes())
-

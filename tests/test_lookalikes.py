@@ -85,9 +85,7 @@ def test_an_ordinary_internationalized_domain_is_not_a_spoof() -> None:
         ("google.com, pub-12345678901\u2066234567, DIRECT", 28),
     ],
 )
-def test_invisible_and_bidi_characters_are_errors_at_their_position(
-    line: str, column: int
-) -> None:
+def test_invisible_and_bidi_characters_are_errors_at_their_position(line: str, column: int) -> None:
     found = adstxt.check(line + "\n")
     invisible = [d for d in found if d.code == "ADS008"]
     assert invisible and invisible[0].column == column

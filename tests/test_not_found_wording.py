@@ -20,8 +20,16 @@ def site() -> Iterator[LocalServers]:
 
 
 def test_a_404_is_told_as_no_declarations(site: LocalServers) -> None:
-    result = run("--domain", "example.com", "--connect-to", f":443:127.0.0.1:{closed_port()}",
-                 "--connect-to", f":80:127.0.0.1:{site.http_port}", "--timeout", "5")
+    result = run(
+        "--domain",
+        "example.com",
+        "--connect-to",
+        f":443:127.0.0.1:{closed_port()}",
+        "--connect-to",
+        f":80:127.0.0.1:{site.http_port}",
+        "--timeout",
+        "5",
+    )
     assert result.returncode == 1, result.stderr
     (line,) = [line for line in result.stdout.splitlines() if " ADS504 " in line]
     assert line.endswith(

@@ -44,9 +44,7 @@ def test_ten_megabyte_line_is_reported_not_parsed() -> None:
 def test_ten_megabyte_line_streamed_in_small_chunks() -> None:
     data = b"x" * 10_000_000 + b"\nmgid.com, 749656, DIRECT\n"
     items = list(adstxt.iter_parse(io.BytesIO(data), chunk_size=1 << 16))
-    assert [(i.code, i.line) for i in items if isinstance(i, adstxt.Diagnostic)] == [
-        ("ADS012", 1)
-    ]
+    assert [(i.code, i.line) for i in items if isinstance(i, adstxt.Diagnostic)] == [("ADS012", 1)]
     assert [i.line for i in items if isinstance(i, adstxt.Record)] == [2]
 
 

@@ -169,8 +169,11 @@ class Seen:
 
 def rec(record: Record) -> Rec:
     return Rec(
-        record.domain, record.account_id, record.relationship.value,
-        record.certification_authority_id, record.extension,
+        record.domain,
+        record.account_id,
+        record.relationship.value,
+        record.certification_authority_id,
+        record.extension,
     )
 
 
@@ -185,8 +188,10 @@ def observe(result: adstxt.ParseResult) -> dict[int, Seen]:
     for number in set(outcomes) | set(codes):
         by = codes.get(number, {s: set() for s in Severity})
         seen[number] = Seen(
-            outcomes.get(number), frozenset(by[Severity.ERROR]),
-            frozenset(by[Severity.WARNING]), frozenset(set().union(*by.values())),
+            outcomes.get(number),
+            frozenset(by[Severity.ERROR]),
+            frozenset(by[Severity.WARNING]),
+            frozenset(set().union(*by.values())),
         )
     return seen
 
@@ -377,8 +382,11 @@ DELIBERATE_DIFFERENCES: Final[Mapping[str, Deliberate]] = {
         PERCENT,
         {3: ours(Rec("website.org", "my%20name", "RESELLER", "fafdf38b16bf6"))},
         variables=[
-            Var("CONTACT", "Jane%20Doe"), Var("SUBDOMAIN", "mysub.domain.com"),
-            Var("TESTVAR", "value1"), Var("TESTVAR", "value2"), Var("TESTVAR", "value3"),
+            Var("CONTACT", "Jane%20Doe"),
+            Var("SUBDOMAIN", "mysub.domain.com"),
+            Var("TESTVAR", "value1"),
+            Var("TESTVAR", "value2"),
+            Var("TESTVAR", "value3"),
         ],
     ),
     **{
@@ -423,8 +431,11 @@ DELIBERATE_DIFFERENCES: Final[Mapping[str, Deliberate]] = {
     ),
     "miyaichi-adstxt-validator/44-www-example-com-pub-123456789-direct-f08c47fec0942": Deliberate(
         WWW_WARNING,
-        {3: ours(Rec("www.example.com", "pub-123456789", "DIRECT", "f08c47fec0942fa0"),
-                 {"ADS203"})},
+        {
+            3: ours(
+                Rec("www.example.com", "pub-123456789", "DIRECT", "f08c47fec0942fa0"), {"ADS203"}
+            )
+        },
     ),
     "miyaichi-adstxt-validator/48-google-com-pub-123-direct-f08c47fec0942fa0-google": Deliberate(
         GOOGLE_ID, {7: ours(err({"ADS217"}))}
@@ -671,14 +682,23 @@ def perry_vectors() -> list[Vector]:
             for value in (values if isinstance(values, list) else [values])
         ]
         pattern = case.get("expect_output_matches") or re.escape(case["expect_output_contains"])
-        writes_comments = "header" in case or "footer" in case or any(
-            "comment" in f for f in manifest.get("fields", [])
+        writes_comments = (
+            "header" in case
+            or "footer" in case
+            or any("comment" in f for f in manifest.get("fields", []))
         )
         vectors.append(
-            Vector(f"{PERRY}/generator-{n}-{slug(case['test'])}", "", Expect(), mode="dumps",
-                   items=tuple(items), pattern=pattern,
-                   skip="adstxt.dumps writes records and variables, not comments"
-                   if writes_comments else None)
+            Vector(
+                f"{PERRY}/generator-{n}-{slug(case['test'])}",
+                "",
+                Expect(),
+                mode="dumps",
+                items=tuple(items),
+                pattern=pattern,
+                skip="adstxt.dumps writes records and variables, not comments"
+                if writes_comments
+                else None,
+            )
         )
     return vectors
 
@@ -709,7 +729,9 @@ def miyaichi_outcome(entry: Mapping[str, Any] | None) -> Outcome:
     if not entry["is_valid"]:
         return err(MIYAICHI_ERRORS[entry.get("error") or entry["validation_key"]])
     return Rec(
-        entry["domain"], entry["account_id"], entry["relationship"],
+        entry["domain"],
+        entry["account_id"],
+        entry["relationship"],
         entry.get("certification_authority_id") or None,
     )
 
@@ -721,8 +743,9 @@ def miyaichi_vector(n: int, case: Mapping[str, Any]) -> Vector:
         want = line(Var("CONTACT", address), clean=True)
         if not case["expected"]:
             want = line(Var("CONTACT", address), {"ADS306"})
-        return Vector(f"{MIYAICHI}/{n:02d}-email-{slug(address)}", f"CONTACT={address}",
-                      Expect({1: want}))
+        return Vector(
+            f"{MIYAICHI}/{n:02d}-email-{slug(address)}", f"CONTACT={address}", Expect({1: want})
+        )
     if fn == "parseAdsTxtLine":
         text, number = args
         if "MOCKED" in case["test"]:  # the test forced these results: use its intent
@@ -733,18 +756,25 @@ def miyaichi_vector(n: int, case: Mapping[str, Any]) -> Vector:
             intent = expected.get("intent", "") if isinstance(expected, dict) else ""
             if "should fail" in intent and not isinstance(outcome, Err):  # print-only script
                 outcome = err(DOMAIN_ERRORS)
-        return Vector(f"{MIYAICHI}/{n:02d}-{slug(text)}", at_line(text, number),
-                      Expect({number: Line(outcome)}))
+        return Vector(
+            f"{MIYAICHI}/{n:02d}-{slug(text)}",
+            at_line(text, number),
+            Expect({number: Line(outcome)}),
+        )
     if fn == "parseAdsTxtContent":
         text = args[0]
         entries = case["peer_output"]
         lines = quiet_lines(text)
-        lines.update({e["line_number"]: Line(miyaichi_outcome(e)) for e in entries
-                      if e["line_number"] > 0})
+        lines.update(
+            {e["line_number"]: Line(miyaichi_outcome(e)) for e in entries if e["line_number"] > 0}
+        )
         variables = [Var(e["variable_type"], e["value"]) for e in entries if e.get("is_variable")]
-        return Vector(f"{MIYAICHI}/{n:02d}-{slug(case['test'])}", text,
-                      Expect(lines, variables=variables),
-                      domain=args[1] if len(args) > 1 else None)
+        return Vector(
+            f"{MIYAICHI}/{n:02d}-{slug(case['test'])}",
+            text,
+            Expect(lines, variables=variables),
+            domain=args[1] if len(args) > 1 else None,
+        )
     raise ValueError(f"unmapped miyaichi function {fn}")
 
 
@@ -785,8 +815,11 @@ def tenup_vector(n: int, case: Mapping[str, Any]) -> Vector:
         outcome = rec_from_fields(text)
     also = [TENUP_WARNINGS[w["type"]] for w in want["warnings"]]
     clean = not want["errors"] and not want["warnings"]
-    return Vector(f"{TENUP}/{n:02d}-{slug(case['test'])}", at_line(text, number),
-                  Expect({number: line(outcome, *also, clean=clean)}))
+    return Vector(
+        f"{TENUP}/{n:02d}-{slug(case['test'])}",
+        at_line(text, number),
+        Expect({number: line(outcome, *also, clean=clean)}),
+    )
 
 
 def tenup_vectors() -> list[Vector]:
@@ -824,8 +857,12 @@ def tzafrirben_codes(message: str) -> frozenset[str]:
 
 
 def tzafrirben_rec(record: Mapping[str, str]) -> Rec:
-    return Rec(record["adverterdomain"], record["publisheraccountid"], record["accountype"],
-               record.get("certauthorityid") or None)
+    return Rec(
+        record["adverterdomain"],
+        record["publisheraccountid"],
+        record["accountype"],
+        record.get("certauthorityid") or None,
+    )
 
 
 def tzafrirben_line(kept: Outcome, warning: Mapping[str, Any] | None) -> Line:
@@ -871,11 +908,15 @@ def tzafrirben_vector(n: int, case: Mapping[str, Any]) -> Vector | None:
                 lines[number] = line(Err((codes,)) if w["level"] >= HIGH_SEVERITY else ANY, codes)
             elif body_of(source):
                 lines[number] = line(ANY, clean=True)
-        return Vector(vid, text, Expect(
-            lines,
-            records=[tzafrirben_rec(r) for r in records["dataRecords"]],
-            variables=[Var(v["type"].upper(), v["value"]) for v in records["variables"]],
-        ))
+        return Vector(
+            vid,
+            text,
+            Expect(
+                lines,
+                records=[tzafrirben_rec(r) for r in records["dataRecords"]],
+                variables=[Var(v["type"].upper(), v["value"]) for v in records["variables"]],
+            ),
+        )
     raise ValueError(f"unmapped tzafrirben function {fn}")
 
 
@@ -901,8 +942,12 @@ def suzuken_outcome(row: Mapping[str, Any]) -> Rec | Var | Err:
     if record["AccountType"] not in SUZUKEN_TYPES:
         return err({"ADS210"})
     # ExchangeDomain is lower-cased by the peer; the extension is dropped (not compared).
-    return Rec(record["ExchangeDomain"], record["PublisherAccountID"],
-               SUZUKEN_TYPES[record["AccountType"]], record["AuthorityID"] or None)
+    return Rec(
+        record["ExchangeDomain"],
+        record["PublisherAccountID"],
+        SUZUKEN_TYPES[record["AccountType"]],
+        record["AuthorityID"] or None,
+    )
 
 
 def suzuken_vector(n: int, case: Mapping[str, Any]) -> Vector:
@@ -912,12 +957,16 @@ def suzuken_vector(n: int, case: Mapping[str, Any]) -> Vector:
         return Vector(vid, text, Expect({1: Line(suzuken_outcome(want["row"]))}))
     rows = want["records"] if fn == "Parse" else want["rows"]
     outcomes = [suzuken_outcome(row) for row in rows]
-    return Vector(vid, text, Expect(
-        records=[o for o in outcomes if isinstance(o, Rec)],
-        # Parse returns records only; ParseRows returns variables as well.
-        variables=None if fn == "Parse" else [o for o in outcomes if isinstance(o, Var)],
-        ok=want["error"] is None,  # any malformed line makes the peer fail the whole file
-    ))
+    return Vector(
+        vid,
+        text,
+        Expect(
+            records=[o for o in outcomes if isinstance(o, Rec)],
+            # Parse returns records only; ParseRows returns variables as well.
+            variables=None if fn == "Parse" else [o for o in outcomes if isinstance(o, Var)],
+            ok=want["error"] is None,  # any malformed line makes the peer fail the whole file
+        ),
+    )
 
 
 def suzuken_vectors() -> list[Vector]:
@@ -945,8 +994,13 @@ def mechiru_outcome(data: Mapping[str, Any]) -> Outcome:
     relation = data["relation"]
     if not isinstance(relation, str):  # {"unknown": text}: not DIRECT or RESELLER
         return err({"ADS210"})
-    return Rec(data["domain"].lower(), data["account_id"], relation, data["authority_id"],
-               data["extension"])
+    return Rec(
+        data["domain"].lower(),
+        data["account_id"],
+        relation,
+        data["authority_id"],
+        data["extension"],
+    )
 
 
 def mechiru_comment(data: Mapping[str, Any]) -> str | None:
@@ -965,8 +1019,7 @@ def mechiru_vector(n: int, case: Mapping[str, Any]) -> Vector:
         for number, data in enumerate(outputs, 1)
         if data["kind"] != "unknown"  # the peer keeps no comment apart on an unknown line
     }
-    return Vector(f"{MECHIRU}/{n:02d}-{slug(case['test'])}", text,
-                  Expect(lines, comments=comments))
+    return Vector(f"{MECHIRU}/{n:02d}-{slug(case['test'])}", text, Expect(lines, comments=comments))
 
 
 def mechiru_vectors() -> list[Vector]:
@@ -988,16 +1041,24 @@ def geronimod_vector(n: int, case: Mapping[str, Any]) -> Vector:
     source = text.splitlines()
     # errors are the raw offending lines, without numbers or reasons
     lines = {source.index(raw) + 1: Line(Err()) for raw in out["errors"]}
-    return Vector(f"{GERONIMOD}/{n:02d}-{slug(case['test'])}", text, Expect(
-        lines,
-        records=[
-            Rec(r["domain_name"].lower(), r["publisher_account_id"], r["account_type"].upper(),
-                r["certificate_authority_id"])
-            for r in out["data_records"]
-        ],
-        variables=[Var(k.upper(), v) for k, values in out["variables"].items() for v in values],
-        ok=out["valid"],
-    ))
+    return Vector(
+        f"{GERONIMOD}/{n:02d}-{slug(case['test'])}",
+        text,
+        Expect(
+            lines,
+            records=[
+                Rec(
+                    r["domain_name"].lower(),
+                    r["publisher_account_id"],
+                    r["account_type"].upper(),
+                    r["certificate_authority_id"],
+                )
+                for r in out["data_records"]
+            ],
+            variables=[Var(k.upper(), v) for k, values in out["variables"].items() for v in values],
+            ok=out["valid"],
+        ),
+    )
 
 
 def geronimod_vectors() -> list[Vector]:
@@ -1043,19 +1104,27 @@ def iab_vectors() -> list[Vector]:
         variables = [var_from_text(source[n - 1]) for n in variable_lines]
         for variant, fix in (("", _as_is), ("-hyphenated", _hyphenated)):
             records = [
-                Rec(fix(row["EXCHANGE_DOMAIN"]), row["SELLER_ACCOUNT_ID"],
-                    row["ACCOUNT_TYPE"].upper(), row["TAG_ID"] or None)
+                Rec(
+                    fix(row["EXCHANGE_DOMAIN"]),
+                    row["SELLER_ACCOUNT_ID"],
+                    row["ACCOUNT_TYPE"].upper(),
+                    row["TAG_ID"] or None,
+                )
                 for row in data["expected_db_rows"]["adstxt"]
             ]
             lines = quiet_lines(text)
             lines.update(zip(record_lines, map(Line, records), strict=True))
-            lines.update((n, line(v, {"ADS301"})) for n, v in zip(variable_lines, variables,
-                                                                   strict=True))
+            lines.update(
+                (n, line(v, {"ADS301"})) for n, v in zip(variable_lines, variables, strict=True)
+            )
             fixed = "".join(fix(t) if n in record_lines else t for n, t in enumerate(source, 1))
-            vectors.append(Vector(
-                f"{IAB}/{name}{variant}", fixed,
-                Expect(lines, records=records, variables=variables, ok=True),
-            ))
+            vectors.append(
+                Vector(
+                    f"{IAB}/{name}{variant}",
+                    fixed,
+                    Expect(lines, records=records, variables=variables, ok=True),
+                )
+            )
     return vectors
 
 
@@ -1070,9 +1139,16 @@ def test_iab_adstxtcrawler(vector: Vector) -> None:
 def all_vector_ids() -> set[str]:
     return {
         v.id
-        for vectors in (perry_vectors(), miyaichi_vectors(), tenup_vectors(),
-                        tzafrirben_vectors(), suzuken_vectors(), mechiru_vectors(),
-                        geronimod_vectors(), iab_vectors())
+        for vectors in (
+            perry_vectors(),
+            miyaichi_vectors(),
+            tenup_vectors(),
+            tzafrirben_vectors(),
+            suzuken_vectors(),
+            mechiru_vectors(),
+            geronimod_vectors(),
+            iab_vectors(),
+        )
         for v in vectors
     }
 

@@ -123,7 +123,9 @@ def test_the_diff_of_the_edits_is_a_patch_of_the_whole_file(seed: int) -> None:
             continue
         assert result.before is not None and result.after is not None
         diff = unified_diff("f", result.before, result.after, result.passes)
-        old = [_shown(b, e) for b, e in zip(result.before.lines, result.before.endings, strict=True)]
+        old = [
+            _shown(b, e) for b, e in zip(result.before.lines, result.before.endings, strict=True)
+        ]
         new = [_shown(b, e) for b, e in zip(result.after.lines, result.after.endings, strict=True)]
         assert _patched(old, diff) == new
 
@@ -173,7 +175,8 @@ def test_the_diff_is_the_one_a_whole_file_comparison_gives_for_scattered_edits()
 def test_the_diff_shows_the_repeat_removed_not_the_first_record() -> None:
     data = b"".join(b"openx.com, %d, DIRECT\n" % n for n in range(30))
     data += b"openx.com, 29, DIRECT\n" + b"".join(
-        b"openx.com, %d, DIRECT\n" % n for n in range(30, 60))
+        b"openx.com, %d, DIRECT\n" % n for n in range(30, 60)
+    )
     result = adstxt.apply_fixes(data)
     assert result.before is not None and result.after is not None
     diff = unified_diff("ads.txt", result.before, result.after, result.passes)
@@ -204,15 +207,20 @@ def test_the_suppression_pre_check_is_cheap_and_still_case_blind() -> None:
     assert might_suppress("# x\n".encode("utf-16-le"))  # NUL bytes: decoded to be sure
 
 
-def _streamed(data: bytes, chunk_size: int, **options: object) -> list[tuple[adstxt.Diagnostic, str]]:
+def _streamed(
+    data: bytes, chunk_size: int, **options: object
+) -> list[tuple[adstxt.Diagnostic, str]]:
     stream = io.BytesIO(data)
     suppressions = scan_suppressions(stream, chunk_size)
     stream.seek(0)
     in_order: list[tuple[adstxt.Diagnostic, str]] = []
     late: list[tuple[adstxt.Diagnostic, str]] = []
     for is_late, items in lint_stream(
-        stream, suppressions=suppressions, chunk_size=chunk_size,
-        reread=lambda: io.BytesIO(data), **options,  # type: ignore[arg-type]
+        stream,
+        suppressions=suppressions,
+        chunk_size=chunk_size,
+        reread=lambda: io.BytesIO(data),
+        **options,  # type: ignore[arg-type]
     ):
         (late if is_late else in_order).extend(items)
     return sorted(in_order + late, key=lambda item: item[0].sort_key())
@@ -220,7 +228,8 @@ def _streamed(data: bytes, chunk_size: int, **options: object) -> list[tuple[ads
 
 STREAM_CASES = {
     "whole-file suppression at the end": b"a.com, 1, DIRECT\na.com, 1, DIRECT\n"
-    + b"b.com, 2, DIRECT\n" * 50 + b"# adstxt: noqa: ADS401\n",
+    + b"b.com, 2, DIRECT\n" * 50
+    + b"# adstxt: noqa: ADS401\n",
     "unused suppressions": b"a.com, 1, DIRECT # noqa\n# adstxt: noqa: ADS999\n",
     "placeholder among records": b"a.com, 1, DIRECT\n" * 20
     + b"placeholder.example.com, placeholder, DIRECT, placeholder\n",
@@ -237,9 +246,7 @@ STREAM_CASES = {
 
 @pytest.mark.parametrize("name", list(STREAM_CASES))
 @pytest.mark.parametrize("chunk_size", [5, 64, 1 << 20])
-def test_a_streamed_check_finds_what_the_whole_file_check_finds(
-    name: str, chunk_size: int
-) -> None:
+def test_a_streamed_check_finds_what_the_whole_file_check_finds(name: str, chunk_size: int) -> None:
     data = STREAM_CASES[name]
     items = _streamed(data, chunk_size)
     assert [d for d, _ in items] == lint(data)
@@ -273,7 +280,11 @@ def test_the_output_formats_write_the_documents_they_always_wrote(tmp_path: Path
 @pytest.mark.parametrize("hold", [5, Spooled.HOLD])
 @pytest.mark.parametrize("output_format", ["concise", "full", "json", "github", "sarif"])
 def test_the_cli_streams_files_and_reports_them_as_before(
-    tmp_path: Path, output_format: str, hold: int, capsys, monkeypatch  # type: ignore[no-untyped-def]
+    tmp_path: Path,
+    output_format: str,
+    hold: int,
+    capsys,
+    monkeypatch,  # type: ignore[no-untyped-def]
 ) -> None:
     monkeypatch.setattr(Spooled, "HOLD", hold)  # 5: the findings go to disk
     rng = random.Random(7)

@@ -33,11 +33,18 @@ def test_hooks_match_ads_txt_and_app_ads_txt_and_nothing_else() -> None:
     assert hooks["adstxt-fix"]["entry"] == "adstxt-check --fix"
     for hook in hooks.values():
         pattern = re.compile(str(hook["files"]))
-        for name in ("ads.txt", "app-ads.txt", "site/public/ads.txt", "a/b/app-ads.txt",
-                     "Ads.txt"):
+        for name in ("ads.txt", "app-ads.txt", "site/public/ads.txt", "a/b/app-ads.txt", "Ads.txt"):
             assert pattern.search(name), name
-        for name in ("bads.txt", "ads.txt.bak", "app-ads.txt~", "my-ads.txt", "ads.txt/x",
-                     "ads_txt", "sellers.json", "docs/ads.txt.md"):
+        for name in (
+            "bads.txt",
+            "ads.txt.bak",
+            "app-ads.txt~",
+            "my-ads.txt",
+            "ads.txt/x",
+            "ads_txt",
+            "sellers.json",
+            "docs/ads.txt.md",
+        ):
             assert not pattern.search(name), name
 
 
@@ -89,13 +96,27 @@ def _site(tmp_path: Path, configuration: str) -> Path:
     return repository
 
 
-def _run(repository: Path, tmp_path: Path, *args: str, **environment: str,
-         ) -> subprocess.CompletedProcess[str]:
-    env = dict(os.environ, PRE_COMMIT_HOME=str(tmp_path / "cache"), PRE_COMMIT_COLOR="never",
-               GIT_CONFIG_NOSYSTEM="1", **environment)
+def _run(
+    repository: Path,
+    tmp_path: Path,
+    *args: str,
+    **environment: str,
+) -> subprocess.CompletedProcess[str]:
+    env = dict(
+        os.environ,
+        PRE_COMMIT_HOME=str(tmp_path / "cache"),
+        PRE_COMMIT_COLOR="never",
+        GIT_CONFIG_NOSYSTEM="1",
+        **environment,
+    )
     return subprocess.run(
         [_pre_commit(), "run", *args, "--all-files", "--verbose"],
-        cwd=repository, env=env, capture_output=True, text=True, timeout=600, check=False,
+        cwd=repository,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=600,
+        check=False,
     )
 
 
@@ -141,15 +162,20 @@ def test_documented_local_hooks_in_a_real_pre_commit_run(tmp_path: Path) -> None
 
 def test_documented_clone_hooks_in_a_real_pre_commit_run(tmp_path: Path) -> None:
     """docs/pre-commit.md's clone configuration, this checkout's path and commit put in."""
-    head = subprocess.run(["git", "rev-parse", "HEAD"], cwd=ROOT, capture_output=True,
-                          text=True, check=False)
+    head = subprocess.run(
+        ["git", "rev-parse", "HEAD"], cwd=ROOT, capture_output=True, text=True, check=False
+    )
     if head.returncode != 0:
         pytest.skip("the checkout is not a git repository")
     configuration = _documented()[1]
-    for placeholder in ("repo: /path/to/adstxt\n", "rev: 0123456789abcdef0123456789abcdef01234567\n"):
+    for placeholder in (
+        "repo: /path/to/adstxt\n",
+        "rev: 0123456789abcdef0123456789abcdef01234567\n",
+    ):
         assert configuration.count(placeholder) == 1, placeholder
     configuration = configuration.replace("/path/to/adstxt", str(ROOT)).replace(
-        "0123456789abcdef0123456789abcdef01234567", head.stdout.strip())
+        "0123456789abcdef0123456789abcdef01234567", head.stdout.strip()
+    )
     repository = _site(tmp_path, configuration)
 
     def run(*args: str) -> subprocess.CompletedProcess[str]:
@@ -159,5 +185,6 @@ def test_documented_clone_hooks_in_a_real_pre_commit_run(tmp_path: Path) -> None
     _check_hook_finds_the_error_then_passes(repository, run)
     # The repository's fixer hook as well, on request only, beside the documented one.
     (repository / ".pre-commit-config.yaml").write_text(
-        configuration + "      - id: adstxt-fix\n        stages: [manual]\n")
+        configuration + "      - id: adstxt-fix\n        stages: [manual]\n"
+    )
     _fix_hook_fixes_what_is_safe(repository, run)

@@ -119,9 +119,7 @@ def _delimited(body: list[tuple[Any, Any]]) -> bool:
     Such a pass has one way to match only, as in ``(?:\\.[a-z]+)*``: linear.
     """
     inner = _repeated_chars(body)
-    return any(
-        node[0] not in REPEATS and not (_first_chars(node) & inner) for node in body
-    )
+    return any(node[0] not in REPEATS and not (_first_chars(node) & inner) for node in body)
 
 
 def _nested_unbounded(nodes: Any, inside: bool = False) -> bool:

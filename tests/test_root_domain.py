@@ -42,7 +42,9 @@ def test_root_domain_uses_the_private_section(host: str, root: str | None) -> No
 
 def test_app_ads_hosts_use_the_private_section() -> None:
     assert app_ads_hosts("https://dev.k-ov.github.io/apps") == (
-        "dev.k-ov.github.io", "k-ov.github.io")
+        "dev.k-ov.github.io",
+        "k-ov.github.io",
+    )
 
 
 @pytest.mark.parametrize("name", ["OWNERDOMAIN", "MANAGERDOMAIN", "INVENTORYPARTNERDOMAIN"])
@@ -88,8 +90,7 @@ def github_site() -> Iterator[LocalServers]:
     from tests.httpserver import NAMES, LocalServers, text
 
     with LocalServers((*NAMES, "*.github.io")) as servers:
-        servers.routes["*://k-ov.github.io/ads.txt"] = text(
-            GOOD + b"OWNERDOMAIN=k-ov.github.io\n")
+        servers.routes["*://k-ov.github.io/ads.txt"] = text(GOOD + b"OWNERDOMAIN=k-ov.github.io\n")
         servers.routes["*://github.io/ads.txt"] = text(b"other.com, 9, DIRECT\n")
         yield servers
 
@@ -109,10 +110,16 @@ def test_cli_domain_fetches_the_private_suffix_sites_own_file(github_site: Local
     from tests.test_fetch_codes import closed_port
 
     result = run(
-        "--domain", "k-ov.github.io", "--output-format", "json",
-        "--connect-to", f":443:127.0.0.1:{closed_port()}",
-        "--connect-to", f":80:127.0.0.1:{github_site.http_port}",
-        "--timeout", "5",
+        "--domain",
+        "k-ov.github.io",
+        "--output-format",
+        "json",
+        "--connect-to",
+        f":443:127.0.0.1:{closed_port()}",
+        "--connect-to",
+        f":80:127.0.0.1:{github_site.http_port}",
+        "--timeout",
+        "5",
     )
     items = json.loads(result.stdout)
     assert {item["path"] for item in items} == {"http://k-ov.github.io/ads.txt"}

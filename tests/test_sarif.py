@@ -16,7 +16,9 @@ from adstxt.rules import RULES
 from tests.cli import run
 from tests.conftest import ROOT
 
-SCHEMA_ID = "https://raw.githubusercontent.com/oasis-tcs/sarif-spec/master/Schemata/sarif-schema-2.1.0.json"
+SCHEMA_ID = (
+    "https://raw.githubusercontent.com/oasis-tcs/sarif-spec/master/Schemata/sarif-schema-2.1.0.json"
+)
 
 
 def _sarif(*args: str, env: dict[str, str] | None = None) -> dict[str, Any]:
@@ -100,12 +102,22 @@ def test_the_docs_base_can_be_overridden() -> None:
     local = _sarif("examples/broken-ads.txt", env={"ADSTXT_DOCS_URL": "file:///srv/docs/html"})
     rule = local["runs"][0]["tool"]["driver"]["rules"][0]
     assert rule["helpUri"] == f"file:///srv/docs/html/rules/{rule['id']}.html"
-    bad_bases = ("docs/", "/srv/docs", "https://docs example.org/", "ftp://x.org/", "https://",
-                 "https://x.org/\u00e9/", 'https://x.org/"a"/', "file:docs/",
-                 "https://x.org/docs?v=1", "https://x.org/docs#top")
+    bad_bases = (
+        "docs/",
+        "/srv/docs",
+        "https://docs example.org/",
+        "ftp://x.org/",
+        "https://",
+        "https://x.org/\u00e9/",
+        'https://x.org/"a"/',
+        "file:docs/",
+        "https://x.org/docs?v=1",
+        "https://x.org/docs#top",
+    )
     for bad in bad_bases:
-        result = run("examples/broken-ads.txt", "--output-format", "sarif",
-                     env={"ADSTXT_DOCS_URL": bad})
+        result = run(
+            "examples/broken-ads.txt", "--output-format", "sarif", env={"ADSTXT_DOCS_URL": bad}
+        )
         assert result.returncode == 1
         assert "ADSTXT_DOCS_URL must be an absolute" in result.stderr, bad
         rule = json.loads(result.stdout)["runs"][0]["tool"]["driver"]["rules"][0]
@@ -114,8 +126,14 @@ def test_the_docs_base_can_be_overridden() -> None:
 
 def _every_rule_fired() -> list[FileReport]:
     diagnostics = [
-        Diagnostic(code=code, severity=rule.severity, line=1, column=1, end_column=2,
-                   message=f"{code} fired")
+        Diagnostic(
+            code=code,
+            severity=rule.severity,
+            line=1,
+            column=1,
+            end_column=2,
+            message=f"{code} fired",
+        )
         for code, rule in RULES.items()
     ]
     return [FileReport("ads.txt", diagnostics, b"x\n")]
@@ -159,7 +177,7 @@ def _registry_schema() -> dict[str, Any]:
         for (value,) in connection.execute("SELECT value FROM responses"):
             if SCHEMA_ID.encode() not in value[:4000]:
                 continue
-            body = value[value.index(b"{"):].decode("utf-8", "replace")
+            body = value[value.index(b"{") :].decode("utf-8", "replace")
             schema, _ = json.JSONDecoder().raw_decode(body)
             if isinstance(schema, dict) and schema.get("id", schema.get("$id")) == SCHEMA_ID:
                 return schema

@@ -16,23 +16,52 @@ from tests.httpserver import LocalServers, text
 from tests.test_fetch_codes import closed_port
 
 SELLERS = {
-    "exchange.com": json.dumps({"version": "1.0", "sellers": [
-        {"seller_id": "1234", "seller_type": "PUBLISHER", "name": "Example",
-         "domain": "example.com"},
-        {"seller_id": "55", "seller_type": "INTERMEDIARY", "name": "Mid", "domain": "mid.com"},
-        {"seller_id": "66", "seller_type": "PUBLISHER", "is_confidential": 1},
-        {"seller_id": "88", "seller_type": "PUBLISHER", "name": "Else", "domain": "else.com"},
-        {"seller_id": "mID", "seller_type": "INTERMEDIARY", "name": "M", "domain": "m.com"},
-    ]}),
-    "reseller.com": json.dumps({"version": "1.0", "sellers": [
-        {"seller_id": "77", "seller_type": "INTERMEDIARY", "name": "R", "domain": "reseller.com"},
-    ]}),
+    "exchange.com": json.dumps(
+        {
+            "version": "1.0",
+            "sellers": [
+                {
+                    "seller_id": "1234",
+                    "seller_type": "PUBLISHER",
+                    "name": "Example",
+                    "domain": "example.com",
+                },
+                {
+                    "seller_id": "55",
+                    "seller_type": "INTERMEDIARY",
+                    "name": "Mid",
+                    "domain": "mid.com",
+                },
+                {"seller_id": "66", "seller_type": "PUBLISHER", "is_confidential": 1},
+                {
+                    "seller_id": "88",
+                    "seller_type": "PUBLISHER",
+                    "name": "Else",
+                    "domain": "else.com",
+                },
+                {"seller_id": "mID", "seller_type": "INTERMEDIARY", "name": "M", "domain": "m.com"},
+            ],
+        }
+    ),
+    "reseller.com": json.dumps(
+        {
+            "version": "1.0",
+            "sellers": [
+                {
+                    "seller_id": "77",
+                    "seller_type": "INTERMEDIARY",
+                    "name": "R",
+                    "domain": "reseller.com",
+                },
+            ],
+        }
+    ),
     "broken.com": "<html>not json</html>",
 }
 ADS = {
     ("example.com", "ads.txt"): "exchange.com, 1234, DIRECT\nexchange.com, 55, DIRECT\n"
-                                "exchange.com, 66, DIRECT\nexchange.com, 88, DIRECT\n"
-                                "reseller.com, 77, RESELLER\n",
+    "exchange.com, 66, DIRECT\nexchange.com, 88, DIRECT\n"
+    "reseller.com, 77, RESELLER\n",
     ("dev.com", "app-ads.txt"): "exchange.com, 1234, DIRECT\n",
 }
 
@@ -48,13 +77,15 @@ def verifier() -> Verifier:
 def test_string_form_vectors() -> None:
     full = schain.check("1.0,1!exchange1.com,1234,1,bid-request-1,publisher,publisher.com")
     assert full.ok and full.chain is not None
-    assert full.chain.nodes[0] == schain.Node("exchange1.com", "1234", 1, "bid-request-1",
-                                              "publisher", "publisher.com")
+    assert full.chain.nodes[0] == schain.Node(
+        "exchange1.com", "1234", 1, "bid-request-1", "publisher", "publisher.com"
+    )
     short = schain.check("1.0,1!exchange1.com,1234,1").chain
     assert short == schain.check("1.0,1!exchange1.com,1234,1,,,").chain
     assert schain.check("1.0,0!exchange2.com,abcd,1,,,").chain.complete == 0  # type: ignore[union-attr]
-    encoded = schain.check("1.0,1!exchange1.com,1234%21abcd,1,bid-request-1,"
-                           "publisher%2c%20Inc.,publisher.com").chain
+    encoded = schain.check(
+        "1.0,1!exchange1.com,1234%21abcd,1,bid-request-1,publisher%2c%20Inc.,publisher.com"
+    ).chain
     assert encoded is not None
     assert (encoded.nodes[0].sid, encoded.nodes[0].name) == ("1234!abcd", "publisher, Inc.")
     twice = schain.check("1.0%2C1%21exchange.com%2C12%252C3%2C1").chain
@@ -72,9 +103,11 @@ def test_serialize_round_trips_and_keeps_hp_zero() -> None:
 def test_bid_request_locations_and_conflict() -> None:
     node = {"asi": "exchange.com", "sid": "1", "hp": 1}
     chain = {"ver": "1.0", "complete": 1, "nodes": [node]}
-    for request, path in (({"source": {"schain": chain}}, ("source", "schain")),
-                          ({"source": {"ext": {"schain": chain}}}, ("source", "ext", "schain")),
-                          ({"ext": {"schain": chain}}, ("ext", "schain"))):
+    for request, path in (
+        ({"source": {"schain": chain}}, ("source", "schain")),
+        ({"source": {"ext": {"schain": chain}}}, ("source", "ext", "schain")),
+        ({"ext": {"schain": chain}}, ("ext", "schain")),
+    ):
         found = schain.check(json.dumps({"id": "r", **request}))
         assert found.form == "bid-request" and found.ok and found.path == path
     other = {**chain, "complete": 0}
@@ -84,12 +117,18 @@ def test_bid_request_locations_and_conflict() -> None:
 
 
 def test_diagnostics_are_located() -> None:
-    text_json = ('{\n  "ver": "1.0",\n  "complete": 1,\n  "nodes": [\n'
-                 '    {"asi": "exchange.com", "sid": "1", "hp": 1},\n'
-                 '    {"asi": "other.com", "sid": 12345, "hp": 1}\n  ]\n}\n')
+    text_json = (
+        '{\n  "ver": "1.0",\n  "complete": 1,\n  "nodes": [\n'
+        '    {"asi": "exchange.com", "sid": "1", "hp": 1},\n'
+        '    {"asi": "other.com", "sid": 12345, "hp": 1}\n  ]\n}\n'
+    )
     (found,) = schain.check(text_json).diagnostics
-    assert (found.code, found.pointer, found.line, found.column) == ("ADS803", "/nodes/1/sid",
-                                                                     6, 33)
+    assert (found.code, found.pointer, found.line, found.column) == (
+        "ADS803",
+        "/nodes/1/sid",
+        6,
+        33,
+    )
     assert "found a number 12345" in found.message
     (stray,) = schain.check("1.0,1!a.com,1,1,,,,x,y").diagnostics
     assert stray.code == "ADS814" and stray.column == 7 and stray.pointer == "/nodes/0"
@@ -97,23 +136,30 @@ def test_diagnostics_are_located() -> None:
     assert (hp.code, hp.column, hp.end_column, hp.pointer) == ("ADS805", 15, 16, "/nodes/0/hp")
 
 
-@pytest.mark.parametrize(("data", "code"), [
-    (b"\xff\xfe{\"ver\": 1}", "ADS801"),
-    (b'{"ver": "1.0", "complete": 1, "nodes": [', "ADS801"),
-    (b"[1, 2]", "ADS801"),
-    (b"1.0,1!a.com,1,1!!b.com,2,1", "ADS814"),
-    (b"1.0,1!a.com,1,1,,,,,", "ADS814"),
-    (b"1.0!a.com,1,1", "ADS814"),
-    (b"1.0,1!a.com,1%G1,1", "ADS814"),
-    (b"1.0,1", "ADS811"),
-    (b'{"ver": "1.0", "complete": 1, "nodes": [{"asi": 7, "sid": "1", "hp": 1}]}', "ADS803"),
-    (b'{"ver": "1.0", "complete": "1", "nodes": [{"asi": "a.com", "sid": "1", "hp": 1}]}',
-     "ADS803"),
-    (b'{"id": "r"}', "ADS817"),
-    (b'{"ver": "1.0", "complete": 1, "nodes": [{"asi": "localhost", "sid": "1", "hp": 1}]}',
-     "ADS809"),
-    (b'{"ver": "1.0", "complete": 1, "nodes": [7]}', "ADS803"),
-])
+@pytest.mark.parametrize(
+    ("data", "code"),
+    [
+        (b'\xff\xfe{"ver": 1}', "ADS801"),
+        (b'{"ver": "1.0", "complete": 1, "nodes": [', "ADS801"),
+        (b"[1, 2]", "ADS801"),
+        (b"1.0,1!a.com,1,1!!b.com,2,1", "ADS814"),
+        (b"1.0,1!a.com,1,1,,,,,", "ADS814"),
+        (b"1.0!a.com,1,1", "ADS814"),
+        (b"1.0,1!a.com,1%G1,1", "ADS814"),
+        (b"1.0,1", "ADS811"),
+        (b'{"ver": "1.0", "complete": 1, "nodes": [{"asi": 7, "sid": "1", "hp": 1}]}', "ADS803"),
+        (
+            b'{"ver": "1.0", "complete": "1", "nodes": [{"asi": "a.com", "sid": "1", "hp": 1}]}',
+            "ADS803",
+        ),
+        (b'{"id": "r"}', "ADS817"),
+        (
+            b'{"ver": "1.0", "complete": 1, "nodes": [{"asi": "localhost", "sid": "1", "hp": 1}]}',
+            "ADS809",
+        ),
+        (b'{"ver": "1.0", "complete": 1, "nodes": [7]}', "ADS803"),
+    ],
+)
 def test_bad_input_gives_a_diagnostic_never_an_exception(data: bytes, code: str) -> None:
     result = schain.check(data)
     assert code in {d.code for d in result.diagnostics}
@@ -152,34 +198,37 @@ def test_incomplete_chains(verifier: Verifier) -> None:
     intermediary = verifier.verify("1.0,1!reseller.com,77,1", "example.com")
     assert intermediary.verdict == "incomplete"
     assert "INTERMEDIARY" in intermediary.reasons[0]
-    no_sellers_json = verifier.verify("1.0,1!exchange.com,1234,1!broken.com,9,1",
-                                      "example.com")
+    no_sellers_json = verifier.verify("1.0,1!exchange.com,1234,1!broken.com,9,1", "example.com")
     assert no_sellers_json.verdict == "incomplete"
     assert _verdicts(no_sellers_json) == ["verified", "no-sellers-json"]
     no_publisher = verifier.verify("1.0,1!exchange.com,1234,1")
     assert no_publisher.verdict == "incomplete" and _verdicts(no_publisher) == ["unverifiable"]
     no_file = verifier.verify("1.0,1!exchange.com,1234,1", "nofile.com")
-    assert no_file.verdict == "incomplete" and "no seller is unauthorized" in \
-        no_file.nodes[0].reasons[-1]
+    assert (
+        no_file.verdict == "incomplete"
+        and "no seller is unauthorized" in no_file.nodes[0].reasons[-1]
+    )
 
 
 def test_invalid_chains(verifier: Verifier) -> None:
     missing = verifier.verify("1.0,1!exchange.com,1234,1!reseller.com,78,1", "example.com")
-    assert missing.verdict == "invalid" and _verdicts(missing) == ["verified",
-                                                                   "seller-not-listed"]
-    case = verifier.verify("1.0,1!exchange.com,1234,1!reseller.com,077,1!exchange.com,Mid,1",
-                           "example.com")
+    assert missing.verdict == "invalid" and _verdicts(missing) == ["verified", "seller-not-listed"]
+    case = verifier.verify(
+        "1.0,1!exchange.com,1234,1!reseller.com,077,1!exchange.com,Mid,1", "example.com"
+    )
     assert _verdicts(case) == ["verified", "seller-not-listed", "seller-not-listed"]
     assert "only in letter case" not in case.nodes[1].reasons[0]
-    assert "it lists 'mID' (/sellers/4), which differs only in letter case" in \
-        case.nodes[2].reasons[0]
+    assert (
+        "it lists 'mID' (/sellers/4), which differs only in letter case" in case.nodes[2].reasons[0]
+    )
     unlisted = verifier.verify("1.0,1!reseller.com,77,1", "other.com")
     assert unlisted.verdict == "incomplete"  # other.com has no ads.txt: unverifiable
     unauthorized = verifier.verify("1.0,1!exchange.com,1234,1", "dev.com")
     assert unauthorized.verdict == "incomplete"  # dev.com has only app-ads.txt
-    not_listed = verifier.verify('{"ver": "1.0", "complete": 1, "nodes": [{"asi": '
-                                 '"reseller.com", "sid": "77", "hp": 1}]}',
-                                 schain.Publisher("dev.com", "app-ads.txt"))
+    not_listed = verifier.verify(
+        '{"ver": "1.0", "complete": 1, "nodes": [{"asi": "reseller.com", "sid": "77", "hp": 1}]}',
+        schain.Publisher("dev.com", "app-ads.txt"),
+    )
     assert not_listed.verdict == "invalid" and _verdicts(not_listed) == ["unauthorized"]
     mismatch = verifier.verify("1.0,0!exchange.com,55,1", "example.com")
     assert mismatch.verdict == "invalid" and _verdicts(mismatch) == ["relationship-mismatch"]
@@ -199,14 +248,19 @@ def test_confidential_hp_zero_and_owner_domain(verifier: Verifier) -> None:
 
 
 def test_publisher_from_the_bid_request(verifier: Verifier) -> None:
-    chain = {"ver": "1.0", "complete": 1, "nodes": [{"asi": "exchange.com", "sid": "1234",
-                                                      "hp": 1}]}
-    site = verifier.verify_request({"site": {"domain": "www.example.com"},
-                                    "source": {"schain": chain}})
+    chain = {
+        "ver": "1.0",
+        "complete": 1,
+        "nodes": [{"asi": "exchange.com", "sid": "1234", "hp": 1}],
+    }
+    site = verifier.verify_request(
+        {"site": {"domain": "www.example.com"}, "source": {"schain": chain}}
+    )
     assert site.verdict == "valid" and site.publisher is not None
     assert site.publisher.origin == "site.domain"
-    page = verifier.verify_request({"site": {"page": "https://example.com/x"},
-                                    "source": {"schain": chain}})
+    page = verifier.verify_request(
+        {"site": {"page": "https://example.com/x"}, "source": {"schain": chain}}
+    )
     assert page.verdict == "valid"
     app = Verifier(verifier.index, app_developers={"com.dev.game": "https://dev.com"})
     answer = app.verify_request({"app": {"bundle": "com.dev.game"}, "source": {"schain": chain}})
@@ -214,13 +268,26 @@ def test_publisher_from_the_bid_request(verifier: Verifier) -> None:
 
 
 def test_jsonl_stream_reports_bad_lines_and_goes_on(verifier: Verifier) -> None:
-    good = json.dumps({"site": {"domain": "example.com"}, "source": {"schain": {
-        "ver": "1.0", "complete": 1, "nodes": [{"asi": "exchange.com", "sid": "1234",
-                                                "hp": 1}]}}})
+    good = json.dumps(
+        {
+            "site": {"domain": "example.com"},
+            "source": {
+                "schain": {
+                    "ver": "1.0",
+                    "complete": 1,
+                    "nodes": [{"asi": "exchange.com", "sid": "1234", "hp": 1}],
+                }
+            },
+        }
+    )
     lines = [good.encode(), b"{broken", b"", b"\xff\xfe", good.encode()]
     results = list(verifier.verify_lines(iter(lines)))
     assert [(n, r.verdict) for n, r in results] == [
-        (1, "valid"), (2, "invalid"), (4, "invalid"), (5, "valid")]
+        (1, "valid"),
+        (2, "invalid"),
+        (4, "invalid"),
+        (5, "valid"),
+    ]
     assert results[1][1].diagnostics[0].code == "ADS801"
 
 
@@ -245,16 +312,39 @@ def _mirror(root: Path) -> Path:
 
 def test_cli_string_file_and_exit_status(tmp_path: Path) -> None:
     mirror = str(_mirror(tmp_path / "mirror"))
-    ok = run("schain", "--source", mirror, "--publisher", "example.com",
-             "1.0,1!exchange.com,1234,1!reseller.com,77,1", "--output-format", "json")
+    ok = run(
+        "schain",
+        "--source",
+        mirror,
+        "--publisher",
+        "example.com",
+        "1.0,1!exchange.com,1234,1!reseller.com,77,1",
+        "--output-format",
+        "json",
+    )
     assert ok.returncode == 0, ok.stderr
     data = json.loads(ok.stdout)
     assert data["verdict"] == "valid" and [n["verdict"] for n in data["nodes"]] == [
-        "verified", "verified"]
+        "verified",
+        "verified",
+    ]
     request = tmp_path / "request.json"
-    request.write_text(json.dumps({"site": {"domain": "example.com"}, "source": {"ext": {
-        "schain": {"ver": "1.0", "complete": 1, "nodes": [
-            {"asi": "exchange.com", "sid": "9", "hp": 1}]}}}}))
+    request.write_text(
+        json.dumps(
+            {
+                "site": {"domain": "example.com"},
+                "source": {
+                    "ext": {
+                        "schain": {
+                            "ver": "1.0",
+                            "complete": 1,
+                            "nodes": [{"asi": "exchange.com", "sid": "9", "hp": 1}],
+                        }
+                    }
+                },
+            }
+        )
+    )
     bad = run("schain", "--source", mirror, str(request))
     assert bad.returncode == 1
     assert bad.stdout.startswith(f"{request}: invalid")
@@ -264,14 +354,17 @@ def test_cli_string_file_and_exit_status(tmp_path: Path) -> None:
     assert run("schain", "1.0,1!exchange.com,1234,1").returncode == 0  # validation only
 
 
-@pytest.mark.parametrize("args", [
-    [],
-    ["--app", "1.0,1!a.com,1,1"],
-    ["--app-developer", "nonsense", "1.0,1!a.com,1,1"],
-    ["--source", "/nonexistent", "1.0,1!a.com,1,1"],
-    ["--cache-dir", "/tmp", "1.0,1!a.com,1,1"],
-    ["."],
-])
+@pytest.mark.parametrize(
+    "args",
+    [
+        [],
+        ["--app", "1.0,1!a.com,1,1"],
+        ["--app-developer", "nonsense", "1.0,1!a.com,1,1"],
+        ["--source", "/nonexistent", "1.0,1!a.com,1,1"],
+        ["--cache-dir", "/tmp", "1.0,1!a.com,1,1"],
+        ["."],
+    ],
+)
 def test_cli_usage_errors(args: list[str]) -> None:
     done = run("schain", *args)
     assert done.returncode == 2 and "Traceback" not in done.stderr
@@ -279,46 +372,94 @@ def test_cli_usage_errors(args: list[str]) -> None:
 
 def test_cli_stream_with_line_numbers(tmp_path: Path) -> None:
     mirror = str(_mirror(tmp_path))
-    good = json.dumps({"site": {"domain": "example.com"}, "source": {"schain": {
-        "ver": "1.0", "complete": 1, "nodes": [{"asi": "exchange.com", "sid": "1234",
-                                                "hp": 1}]}}})
+    good = json.dumps(
+        {
+            "site": {"domain": "example.com"},
+            "source": {
+                "schain": {
+                    "ver": "1.0",
+                    "complete": 1,
+                    "nodes": [{"asi": "exchange.com", "sid": "1234", "hp": 1}],
+                }
+            },
+        }
+    )
     stream = "\n".join([good, "{not json", '{"id": 1}', good]).encode() + b"\n\xff\n"
     done = run("schain", "--source", mirror, "-", "--output-format", "json", stdin=stream)
     rows = [json.loads(line) for line in done.stdout.splitlines()]
     assert [(r["line"], r["verdict"]) for r in rows] == [
-        (1, "valid"), (2, "invalid"), (3, "invalid"), (4, "valid"), (5, "invalid")]
+        (1, "valid"),
+        (2, "invalid"),
+        (3, "invalid"),
+        (4, "valid"),
+        (5, "invalid"),
+    ]
     assert rows[2]["diagnostics"][0]["code"] == "ADS817"
     assert done.returncode == 1 and "Traceback" not in done.stderr
 
 
 def test_cli_fetch_verifies_against_live_sites(live: LocalServers) -> None:
     live.routes["*://example.com/ads.txt"] = text(b"exchange.com, 1234, DIRECT\n")
-    live.routes["*://exchange.com/sellers.json"] = text(SELLERS["exchange.com"].encode(),
-                                                        "application/json")
-    done = run("schain", "--fetch", "--connect-to", f":443:127.0.0.1:{closed_port()}",
-               "--connect-to", f":80:127.0.0.1:{live.http_port}", "--timeout", "3",
-               "--publisher", "example.com", "--output-format", "json",
-               "1.0,1!exchange.com,1234,1")
+    live.routes["*://exchange.com/sellers.json"] = text(
+        SELLERS["exchange.com"].encode(), "application/json"
+    )
+    done = run(
+        "schain",
+        "--fetch",
+        "--connect-to",
+        f":443:127.0.0.1:{closed_port()}",
+        "--connect-to",
+        f":80:127.0.0.1:{live.http_port}",
+        "--timeout",
+        "3",
+        "--publisher",
+        "example.com",
+        "--output-format",
+        "json",
+        "1.0,1!exchange.com,1234,1",
+    )
     assert done.returncode == 0, done.stdout + done.stderr
     assert json.loads(done.stdout)["verdict"] == "valid"
-    missing = run("schain", "--fetch", "--connect-to", f":443:127.0.0.1:{closed_port()}",
-                  "--connect-to", f":80:127.0.0.1:{live.http_port}", "--timeout", "3",
-                  "--publisher", "example.com", "1.0,1!exchange.com,1234,1!nosellers.com,1,1")
+    missing = run(
+        "schain",
+        "--fetch",
+        "--connect-to",
+        f":443:127.0.0.1:{closed_port()}",
+        "--connect-to",
+        f":80:127.0.0.1:{live.http_port}",
+        "--timeout",
+        "3",
+        "--publisher",
+        "example.com",
+        "1.0,1!exchange.com,1234,1!nosellers.com,1,1",
+    )
     assert missing.returncode == 1
     assert "node 1 nosellers.com 1: no-sellers-json" in missing.stdout
 
 
 def test_cli_prints_values_it_cannot_encode_escaped() -> None:
-    done = run("schain", '{"ver": "1.0", "complete": 1, "nodes": '
-               '[{"asi": "a.com", "sid": "\\ud800", "hp": 1}]}')
+    done = run(
+        "schain",
+        '{"ver": "1.0", "complete": 1, "nodes": [{"asi": "a.com", "sid": "\\ud800", "hp": 1}]}',
+    )
     assert done.returncode == 0 and "Traceback" not in done.stderr
     assert "node 0 a.com \\ud800: unchecked" in done.stdout
 
 
 def test_cli_jsonl_file_is_a_stream() -> None:
-    done = run("schain", "--source", "examples/mirror", "examples/bid-requests.jsonl",
-               "--output-format", "json")
+    done = run(
+        "schain",
+        "--source",
+        "examples/mirror",
+        "examples/bid-requests.jsonl",
+        "--output-format",
+        "json",
+    )
     rows = [json.loads(line) for line in done.stdout.splitlines()]
     assert [(r["line"], r["verdict"]) for r in rows] == [
-        (1, "valid"), (2, "incomplete"), (3, "invalid"), (4, "invalid")]
+        (1, "valid"),
+        (2, "incomplete"),
+        (3, "invalid"),
+        (4, "invalid"),
+    ]
     assert done.returncode == 1

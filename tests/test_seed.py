@@ -17,9 +17,9 @@ def _seed_files() -> list[Path]:
 @pytest.mark.parametrize("path", _seed_files(), ids=lambda p: p.name)
 def test_prose_after_one_record(path: Path) -> None:
     result = adstxt.parse(path.read_bytes(), filename="ads.txt")
-    assert [(r.line, r.domain, r.account_id, r.certification_authority_id) for r in result.records] == [
-        (1, "mgid.com", "749656", "d4c29acad76ce94f")
-    ]
+    assert [
+        (r.line, r.domain, r.account_id, r.certification_authority_id) for r in result.records
+    ] == [(1, "mgid.com", "749656", "d4c29acad76ce94f")]
     # The record's certification ID is mgid.com's published one: no field diagnostic on line 1.
     assert [d.code for d in result.diagnostics if d.line == 1] == ["ADS004"]
     file_level = next(d for d in result.diagnostics if d.code == "ADS004")
@@ -42,7 +42,9 @@ def test_the_original_seed_sample() -> None:
     assert len(result.records) == 1
     record = result.records[0]
     assert (record.line, record.domain, record.relationship) == (
-        1, "mgid.com", adstxt.Relationship.DIRECT,
+        1,
+        "mgid.com",
+        adstxt.Relationship.DIRECT,
     )
     assert record.certification_authority_id == "d4c29acad76ce94f"
     assert [d.code for d in result.diagnostics if d.line == 1] == ["ADS004"]

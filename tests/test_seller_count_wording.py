@@ -9,8 +9,10 @@ from tests.cli import run
 
 
 def _sellers(path: Path, count: int) -> None:
-    sellers = [{"seller_id": str(n), "seller_type": "PUBLISHER", "name": "A",
-                "domain": "example.com"} for n in range(1, count + 1)]
+    sellers = [
+        {"seller_id": str(n), "seller_type": "PUBLISHER", "name": "A", "domain": "example.com"}
+        for n in range(1, count + 1)
+    ]
     path.write_text(json.dumps({"version": "1.0", "sellers": sellers}), encoding="utf-8")
 
 

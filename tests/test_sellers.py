@@ -26,15 +26,24 @@ def _found(data: bytes) -> list[tuple[str, int, int, str | None]]:
 
 
 def test_clean_document_has_no_diagnostics_and_is_indexed() -> None:
-    result = parse(_doc(PUB, '{"seller_id": "2", "seller_type": "INTERMEDIARY", '
-                             '"name": "Int", "domain": "int.co.uk", "is_passthrough": 1}',
-                        '{"seller_id": "3", "seller_type": "BOTH", "is_confidential": 1}'))
+    result = parse(
+        _doc(
+            PUB,
+            '{"seller_id": "2", "seller_type": "INTERMEDIARY", '
+            '"name": "Int", "domain": "int.co.uk", "is_passthrough": 1}',
+            '{"seller_id": "3", "seller_type": "BOTH", "is_confidential": 1}',
+        )
+    )
     assert result.diagnostics == ()
     assert result.ok and result.usable and len(result) == 3
     seller = result.get("2")
     assert seller is not None
     assert (seller.seller_type, seller.domain, seller.is_passthrough, seller.pointer) == (
-        "INTERMEDIARY", "int.co.uk", True, "/sellers/1")
+        "INTERMEDIARY",
+        "int.co.uk",
+        True,
+        "/sellers/1",
+    )
     confidential = result.get(" 3 ")
     assert confidential is not None and confidential.is_confidential
     assert result.get("4") is None
@@ -43,49 +52,94 @@ def test_clean_document_has_no_diagnostics_and_is_indexed() -> None:
 
 # (seller object text, expected (code, column, pointer) on its line)
 SELLER_CASES = [
-    ('{"seller_type": "PUBLISHER", "name": "Pub", "domain": "pub.com"}',
-     [("ADS605", 1, "/sellers/0")]),
+    (
+        '{"seller_type": "PUBLISHER", "name": "Pub", "domain": "pub.com"}',
+        [("ADS605", 1, "/sellers/0")],
+    ),
     ('{"seller_id": "1", "name": "Pub", "domain": "pub.com"}', [("ADS605", 1, "/sellers/0")]),
-    ('{"seller_id": "1", "seller_type": "PUBLISHER", "name": 7, "domain": "pub.com"}',
-     [("ADS606", 56, "/sellers/0/name")]),
-    ('{"seller_id": 1, "seller_type": "PUBLISHER", "name": "Pub", "domain": "pub.com"}',
-     [("ADS608", 15, "/sellers/0/seller_id")]),
-    ('{"seller_id": "", "seller_type": "PUBLISHER", "name": "Pub", "domain": "pub.com"}',
-     [("ADS609", 15, "/sellers/0/seller_id")]),
-    ('{"seller_id": "1", "seller_type": "PUBLISHER", "domain": "pub.com"}',
-     [("ADS610", 1, "/sellers/0")]),
-    ('{"seller_id": "1", "seller_type": "PUBLISHER", "name": " ", "domain": "pub.com"}',
-     [("ADS610", 56, "/sellers/0/name")]),
-    ('{"seller_id": "1", "seller_type": "PUBLISHER", "name": "Pub"}',
-     [("ADS611", 1, "/sellers/0")]),
-    ('{"seller_id": "1", "seller_type": "RESELLER", "name": "Pub", "domain": "pub.com"}',
-     [("ADS612", 35, "/sellers/0/seller_type")]),
-    ('{"seller_id": "1", "seller_type": "both", "name": "Pub", "domain": "pub.com"}',
-     [("ADS613", 35, "/sellers/0/seller_type")]),
-    ('{"seller_id": "1", "seller_type": "BOTH", "name": "Pub", "domain": "pub.com", '
-     '"is_confidential": true}', [("ADS614", 98, "/sellers/0/is_confidential")]),
-    ('{"seller_id": "1", "seller_type": "BOTH", "is_passthrough": 2, "is_confidential": 1}',
-     [("ADS614", 61, "/sellers/0/is_passthrough")]),
-    ('{"seller_id": "1", "seller_type": "BOTH", "name": "Pub", "domain": "http://pub.com/x"}',
-     [("ADS616", 68, "/sellers/0/domain")]),
-    ('{"seller_id": "1", "seller_type": "BOTH", "name": "Pub", "domain": "pub"}',
-     [("ADS616", 68, "/sellers/0/domain")]),
-    ('{"seller_id": "1", "seller_type": "BOTH", "name": "Pub", "domain": "ads@pub.com"}',
-     [("ADS616", 68, "/sellers/0/domain")]),
-    ('{"seller_id": "1", "seller_type": "BOTH", "name": "Pub", "domain": "-pub.com"}',
-     [("ADS616", 68, "/sellers/0/domain")]),
-    ('{"seller_id": "1", "seller_type": "BOTH", "name": "Pub", "domain": "www.pub.com"}',
-     [("ADS617", 68, "/sellers/0/domain")]),
-    ('{"seller_id": "1 ", "seller_type": "BOTH", "name": "Pub", "domain": "pub.com"}',
-     [("ADS618", 15, "/sellers/0/seller_id")]),
-    ('{"seller_id": "1", "seller_type": "PUBLISHER", "directness": "DIRECT", "name": "P", '
-     '"domain": "pub.com"}', [("ADS620", 48, "/sellers/0/directness")]),
-    ('{"seller_id": "1", "seller_type": "PUBLISHER", "seller_domain": "pub.com", "name": "P"}',
-     [("ADS611", 1, "/sellers/0"), ("ADS621", 48, "/sellers/0/seller_domain")]),
-    ('{"seller_id": "1", "seller_type": "BOTH", "name": "' + "x" * 5000 + '", '
-     '"domain": "pub.com"}', [("ADS622", 51, "/sellers/0/name")]),
-    ('{"seller_id": "1", "seller_type": "BOTH", "name": "P", "domain": "pub.com", "ext": 1}',
-     [("ADS606", 84, "/sellers/0/ext")]),
+    (
+        '{"seller_id": "1", "seller_type": "PUBLISHER", "name": 7, "domain": "pub.com"}',
+        [("ADS606", 56, "/sellers/0/name")],
+    ),
+    (
+        '{"seller_id": 1, "seller_type": "PUBLISHER", "name": "Pub", "domain": "pub.com"}',
+        [("ADS608", 15, "/sellers/0/seller_id")],
+    ),
+    (
+        '{"seller_id": "", "seller_type": "PUBLISHER", "name": "Pub", "domain": "pub.com"}',
+        [("ADS609", 15, "/sellers/0/seller_id")],
+    ),
+    (
+        '{"seller_id": "1", "seller_type": "PUBLISHER", "domain": "pub.com"}',
+        [("ADS610", 1, "/sellers/0")],
+    ),
+    (
+        '{"seller_id": "1", "seller_type": "PUBLISHER", "name": " ", "domain": "pub.com"}',
+        [("ADS610", 56, "/sellers/0/name")],
+    ),
+    (
+        '{"seller_id": "1", "seller_type": "PUBLISHER", "name": "Pub"}',
+        [("ADS611", 1, "/sellers/0")],
+    ),
+    (
+        '{"seller_id": "1", "seller_type": "RESELLER", "name": "Pub", "domain": "pub.com"}',
+        [("ADS612", 35, "/sellers/0/seller_type")],
+    ),
+    (
+        '{"seller_id": "1", "seller_type": "both", "name": "Pub", "domain": "pub.com"}',
+        [("ADS613", 35, "/sellers/0/seller_type")],
+    ),
+    (
+        '{"seller_id": "1", "seller_type": "BOTH", "name": "Pub", "domain": "pub.com", '
+        '"is_confidential": true}',
+        [("ADS614", 98, "/sellers/0/is_confidential")],
+    ),
+    (
+        '{"seller_id": "1", "seller_type": "BOTH", "is_passthrough": 2, "is_confidential": 1}',
+        [("ADS614", 61, "/sellers/0/is_passthrough")],
+    ),
+    (
+        '{"seller_id": "1", "seller_type": "BOTH", "name": "Pub", "domain": "http://pub.com/x"}',
+        [("ADS616", 68, "/sellers/0/domain")],
+    ),
+    (
+        '{"seller_id": "1", "seller_type": "BOTH", "name": "Pub", "domain": "pub"}',
+        [("ADS616", 68, "/sellers/0/domain")],
+    ),
+    (
+        '{"seller_id": "1", "seller_type": "BOTH", "name": "Pub", "domain": "ads@pub.com"}',
+        [("ADS616", 68, "/sellers/0/domain")],
+    ),
+    (
+        '{"seller_id": "1", "seller_type": "BOTH", "name": "Pub", "domain": "-pub.com"}',
+        [("ADS616", 68, "/sellers/0/domain")],
+    ),
+    (
+        '{"seller_id": "1", "seller_type": "BOTH", "name": "Pub", "domain": "www.pub.com"}',
+        [("ADS617", 68, "/sellers/0/domain")],
+    ),
+    (
+        '{"seller_id": "1 ", "seller_type": "BOTH", "name": "Pub", "domain": "pub.com"}',
+        [("ADS618", 15, "/sellers/0/seller_id")],
+    ),
+    (
+        '{"seller_id": "1", "seller_type": "PUBLISHER", "directness": "DIRECT", "name": "P", '
+        '"domain": "pub.com"}',
+        [("ADS620", 48, "/sellers/0/directness")],
+    ),
+    (
+        '{"seller_id": "1", "seller_type": "PUBLISHER", "seller_domain": "pub.com", "name": "P"}',
+        [("ADS611", 1, "/sellers/0"), ("ADS621", 48, "/sellers/0/seller_domain")],
+    ),
+    (
+        '{"seller_id": "1", "seller_type": "BOTH", "name": "' + "x" * 5000 + '", '
+        '"domain": "pub.com"}',
+        [("ADS622", 51, "/sellers/0/name")],
+    ),
+    (
+        '{"seller_id": "1", "seller_type": "BOTH", "name": "P", "domain": "pub.com", "ext": 1}',
+        [("ADS606", 84, "/sellers/0/ext")],
+    ),
     ('"1"', [("ADS606", 1, "/sellers/0")]),
 ]
 
@@ -103,31 +157,46 @@ def test_checks_of_the_parent_object() -> None:
     assert _found(b'{"version": 1, "sellers": []}')[0] == ("ADS607", 1, 13, "/version")
     assert _found(b'{"version": "1.1", "sellers": []}')[0] == ("ADS607", 1, 13, "/version")
     assert _found(b'{"version": "1.0", "sellers": [], "contact_email": 5}') == [
-        ("ADS623", 1, 31, "/sellers"), ("ADS606", 1, 52, "/contact_email")]
+        ("ADS623", 1, 31, "/sellers"),
+        ("ADS606", 1, 52, "/contact_email"),
+    ]
     assert _found(b'{"version": "1.0", "sellers": [], "seller": []}') == [
-        ("ADS623", 1, 31, "/sellers"), ("ADS621", 1, 35, "/seller")]
+        ("ADS623", 1, 31, "/sellers"),
+        ("ADS621", 1, 35, "/seller"),
+    ]
 
 
 def test_identifiers() -> None:
     def top(tag: str, duns: str) -> str:
-        return ('"version": "1.0", "identifiers": [{"name": "TAG-ID", "value": "' + tag + '"}, '
-                '{"name": "DUNS", "value": "' + duns + '"}, {"value": "x"}, 4]')
+        return (
+            '"version": "1.0", "identifiers": [{"name": "TAG-ID", "value": "' + tag + '"}, '
+            '{"name": "DUNS", "value": "' + duns + '"}, {"value": "x"}, 4]'
+        )
 
     found = _found(_doc(PUB, top=top("0123456789ABCDEF", "12-345-6789")))
     assert [f[0] for f in found] == ["ADS605", "ADS606"]
     assert [f[3] for f in found] == ["/identifiers/2", "/identifiers/3"]
     found = _found(_doc(PUB, top=top("f08c47fec0942fa", "12345")))
     assert [(f[0], f[3]) for f in found][:2] == [
-        ("ADS619", "/identifiers/0/value"), ("ADS619", "/identifiers/1/value")]
+        ("ADS619", "/identifiers/0/value"),
+        ("ADS619", "/identifiers/1/value"),
+    ]
     assert parse(_doc(PUB, top=top("0123456789ABCDEF", "1"))).tag_ids == {"0123456789abcdef"}
 
 
 def test_duplicate_seller_ids_compare_trimmed_text_and_numbers_as_text() -> None:
-    result = parse(_doc(PUB, '{"seller_id": 1, "seller_type": "BOTH", "is_confidential": 1}',
-                        PUB.replace('"1"', '"1 "')))
+    result = parse(
+        _doc(
+            PUB,
+            '{"seller_id": 1, "seller_type": "BOTH", "is_confidential": 1}',
+            PUB.replace('"1"', '"1 "'),
+        )
+    )
     duplicates = [d for d in result.diagnostics if d.code == "ADS615"]
     assert [(d.line, d.pointer) for d in duplicates] == [
-        (4, "/sellers/1/seller_id"), (5, "/sellers/2/seller_id")]
+        (4, "/sellers/1/seller_id"),
+        (5, "/sellers/2/seller_id"),
+    ]
     assert "first entry is /sellers/0" in duplicates[0].message
     assert result.is_duplicated("1") and not result.is_duplicated("2")
     first = result.get("1")
@@ -135,8 +204,9 @@ def test_duplicate_seller_ids_compare_trimmed_text_and_numbers_as_text() -> None
 
 
 def test_case_variants_are_found_in_one_pass() -> None:
-    result = parse(_doc(PUB.replace('"1"', '"AbC"'),
-                        PUB.replace('"1"', '"abc"').replace("Pub", "Other")))
+    result = parse(
+        _doc(PUB.replace('"1"', '"AbC"'), PUB.replace('"1"', '"abc"').replace("Pub", "Other"))
+    )
     variants = result.case_variants(["ABC", "zzz"])
     assert sorted(s.seller_id for s in variants["ABC"]) == ["AbC", "abc"]
     assert "zzz" not in variants
@@ -190,8 +260,11 @@ def test_encodings() -> None:
     assert [d.code for d in parse(good.decode().encode("utf-32")).diagnostics] == ["ADS602"]
     bom = parse(b"\xef\xbb\xbf" + good)
     assert [d.code for d in bom.diagnostics] == ["ADS603"] and bom.usable
-    latin1 = parse(_doc(PUB.replace("Pub", "Caf\xe9").encode("latin-1").decode("latin-1"))
-                   .replace(b"Caf\xc3\xa9", b"Caf\xe9"))
+    latin1 = parse(
+        _doc(PUB.replace("Pub", "Caf\xe9").encode("latin-1").decode("latin-1")).replace(
+            b"Caf\xc3\xa9", b"Caf\xe9"
+        )
+    )
     invalid = latin1.diagnostics[0]
     assert (invalid.code, invalid.line, invalid.column) == ("ADS602", 3, 60)
     assert "0xE9" in invalid.message and latin1.usable
@@ -200,8 +273,10 @@ def test_encodings() -> None:
 
 def test_huge_strings_do_not_crash_and_are_reported() -> None:
     huge = "x" * 3_000_000
-    seller = ('{"seller_id": "' + huge + '", "seller_type": "BOTH", "name": "n", '
-              '"domain": "' + huge + '.com"}')
+    seller = (
+        '{"seller_id": "' + huge + '", "seller_type": "BOTH", "name": "n", '
+        '"domain": "' + huge + '.com"}'
+    )
     codes = {d.code for d in parse(_doc(seller)).diagnostics}
     assert codes == {"ADS622"}
 
@@ -247,8 +322,10 @@ def test_document_is_the_decoded_json() -> None:
 
 def test_streaming_finds_repeats_across_batches_and_locates_them() -> None:
     data = _doc(*(PUB.replace('"1"', f'"{n % 7}"') for n in range(20)))
-    found = [(d.code, d.line, d.pointer) for d in iter_check(io.BytesIO(data), chunk_size=50,
-                                                             batch_size=3)]
+    found = [
+        (d.code, d.line, d.pointer)
+        for d in iter_check(io.BytesIO(data), chunk_size=50, batch_size=3)
+    ]
     assert len(found) == 13
     assert found[0] == ("ADS615", 10, "/sellers/7/seller_id")
     assert {code for code, _, _ in found} == {"ADS615"}

@@ -25,7 +25,9 @@ def _sellers(*sellers: dict[str, object], tag_id: str | None = "0123456789abcdef
     return json.dumps(document, indent=1).encode()
 
 
-def _seller(seller_id: str, kind: str, domain: str | None = None, **extra: object) -> dict[str, object]:
+def _seller(
+    seller_id: str, kind: str, domain: str | None = None, **extra: object
+) -> dict[str, object]:
     entry: dict[str, object] = {"seller_id": seller_id, "seller_type": kind}
     if domain:
         entry.update(name=f"{domain} Inc", domain=domain)
@@ -46,31 +48,37 @@ SSP = _sellers(
 )
 
 
-def _check(text: str, documents: dict[str, object] | None = None, domain: str | None = "example.com",
-           ) -> list[tuple[str, int, int, int]]:
+def _check(
+    text: str,
+    documents: dict[str, object] | None = None,
+    domain: str | None = "example.com",
+) -> list[tuple[str, int, int, int]]:
     result = adstxt.parse(text)
-    found = cross_check(result, documents if documents is not None else {"ssp.com": SSP},
-                        domain=domain)
+    found = cross_check(
+        result, documents if documents is not None else {"ssp.com": SSP}, domain=domain
+    )
     return [(d.code, d.line, d.column, d.end_column) for d in found]
 
 
 def test_consistent_records_pass() -> None:
-    text = ("ssp.com, 100, DIRECT, 0123456789abcdef\nssp.com, 200, RESELLER\n"
-            "ssp.com, 300, DIRECT\nssp.com, 300, RESELLER\nssp.com, 800, DIRECT\n")
+    text = (
+        "ssp.com, 100, DIRECT, 0123456789abcdef\nssp.com, 200, RESELLER\n"
+        "ssp.com, 300, DIRECT\nssp.com, 300, RESELLER\nssp.com, 800, DIRECT\n"
+    )
     assert _check(text) == []
 
 
 def test_each_finding_points_at_its_field() -> None:
     text = (
-        "other.com, 100, DIRECT\n"            # 1: no sellers.json
-        "ssp.com, 999, DIRECT\n"              # 2: not found
-        "ssp.com,  ab6 , RESELLER\n"          # 3: found only in another case
-        "ssp.com, 200, DIRECT\n"              # 4: DIRECT -> INTERMEDIARY
-        "ssp.com, 100, RESELLER\n"            # 5: RESELLER -> PUBLISHER
-        "ssp.com, 500, DIRECT\n"              # 6: publisher of another domain
-        "ssp.com, 400, DIRECT\n"              # 7: confidential
+        "other.com, 100, DIRECT\n"  # 1: no sellers.json
+        "ssp.com, 999, DIRECT\n"  # 2: not found
+        "ssp.com,  ab6 , RESELLER\n"  # 3: found only in another case
+        "ssp.com, 200, DIRECT\n"  # 4: DIRECT -> INTERMEDIARY
+        "ssp.com, 100, RESELLER\n"  # 5: RESELLER -> PUBLISHER
+        "ssp.com, 500, DIRECT\n"  # 6: publisher of another domain
+        "ssp.com, 400, DIRECT\n"  # 7: confidential
         "ssp.com, 100, DIRECT, 1111222233334444  # c\n"  # 8: TAG-ID differs
-        "ssp.com, 700, DIRECT\n"              # 9: listed twice
+        "ssp.com, 700, DIRECT\n"  # 9: listed twice
     )
     assert _check(text) == [
         ("ADS701", 1, 1, 10),
@@ -158,14 +166,18 @@ def test_aliases_and_subdomains_find_the_canonical_sellers_json() -> None:
 def test_directory_source(tmp_path: Path) -> None:
     (tmp_path / "ssp.com.json").write_bytes(SSP)
     (tmp_path / "Other.COM").mkdir()
-    (tmp_path / "Other.COM" / "sellers.json").write_bytes(_sellers(_seller("1", "INTERMEDIARY", "o.com")))
+    (tmp_path / "Other.COM" / "sellers.json").write_bytes(
+        _sellers(_seller("1", "INTERMEDIARY", "o.com"))
+    )
     (tmp_path / "dsp.com.sellers.json").write_bytes(b"not json")
     (tmp_path / "notes.txt").write_text("ignored")
     source = open_source(tmp_path)
     assert isinstance(source, DirectorySource)
     assert source.ad_systems == {"ssp.com", "other.com", "dsp.com"}
-    found = _check("ssp.com, 100, DIRECT\nother.com, 1, RESELLER\ndsp.com, 1, DIRECT\n"
-                   "none.com, 1, DIRECT\n", source)  # type: ignore[arg-type]
+    found = _check(
+        "ssp.com, 100, DIRECT\nother.com, 1, RESELLER\ndsp.com, 1, DIRECT\nnone.com, 1, DIRECT\n",
+        source,
+    )  # type: ignore[arg-type]
     assert [c[:2] for c in found] == [("ADS701", 3), ("ADS701", 4)]
     first = source.lookup("SSP.com")
     assert first is not None and first is source.lookup("ssp.com")  # parsed once
@@ -176,7 +188,8 @@ def test_single_file_sources(tmp_path: Path) -> None:
     named = tmp_path / "ssp.com.json"
     named.write_bytes(SSP)
     assert _check("ssp.com, 999, DIRECT\n", open_source(named)) == [  # type: ignore[arg-type]
-        ("ADS702", 1, 10, 13)]
+        ("ADS702", 1, 10, 13)
+    ]
     plain = tmp_path / "sellers.json"
     plain.write_bytes(SSP)
     with pytest.raises(ValueError, match="cannot tell which ad system"):
@@ -194,8 +207,13 @@ def test_single_file_sources(tmp_path: Path) -> None:
 def test_mapping_and_callable_sources(tmp_path: Path) -> None:
     path = tmp_path / "x.json"
     path.write_bytes(SSP)
-    documents = {"a.com": SSP, "b.com": SSP.decode(), "c.com": path, "d.com": parse(SSP),
-                 "e.com": None}
+    documents = {
+        "a.com": SSP,
+        "b.com": SSP.decode(),
+        "c.com": path,
+        "d.com": parse(SSP),
+        "e.com": None,
+    }
     source = as_source(documents)
     for name in "abcd":
         result = source.lookup(f"{name}.com")
@@ -210,8 +228,7 @@ def test_mapping_and_callable_sources(tmp_path: Path) -> None:
     text = "ssp.com, 100, DIRECT\nssp.com, 999, DIRECT\nzzz.com, 1, DIRECT\nzzz.com, 2, DIRECT\n"
     found = cross_check(adstxt.parse(text), fetch, domain="example.com")
     assert [(d.line, d.code) for d in found] == [(2, "ADS702"), (3, "ADS701")]
-    assert found[1].message.endswith(
-        "2 records are not checked (this one and the one on line 4)")
+    assert found[1].message.endswith("2 records are not checked (this one and the one on line 4)")
     assert asked == ["ssp.com", "zzz.com"]  # each ad system fetched once
     with pytest.raises(TypeError):
         as_source(42)  # type: ignore[arg-type]
@@ -225,7 +242,8 @@ def test_records_with_errors_are_not_cross_checked() -> None:
 def test_site_given_as_a_url_and_a_byte_order_mark() -> None:
     assert _check("ssp.com, 100, DIRECT\n", domain="https://www.example.com/ads.txt") == []
     assert _check("ssp.com, 500, DIRECT\n", domain="https://www.example.com/") == [
-        ("ADS706", 1, 10, 13)]
+        ("ADS706", 1, 10, 13)
+    ]
     result = adstxt.parse(b"\xef\xbb\xbfssp.com, 999, DIRECT\n")
     found = cross_check(result, {"ssp.com": SSP})
     assert [(d.code, d.column) for d in found] == [("ADS702", 10)]

@@ -27,10 +27,15 @@ ADS_TXT = (
 
 def sellers(*entries: tuple[str, str, str]) -> bytes:
     """A sellers.json document with (seller_id, seller_type, domain) entries."""
-    return json.dumps({"version": "1.0", "sellers": [
-        {"seller_id": sid, "seller_type": kind, "name": f"{domain} Inc", "domain": domain}
-        for sid, kind, domain in entries
-    ]}).encode()
+    return json.dumps(
+        {
+            "version": "1.0",
+            "sellers": [
+                {"seller_id": sid, "seller_type": kind, "name": f"{domain} Inc", "domain": domain}
+                for sid, kind, domain in entries
+            ],
+        }
+    ).encode()
 
 
 SSP = sellers(("7", "PUBLISHER", "example.co.uk"))
@@ -42,8 +47,11 @@ def reply(body: bytes, content_type: str = JSON, **headers: str) -> Reply:
 
 
 def source(live: LocalServers, cache: Path, **options: object) -> OnlineSource:
-    settings: dict[str, object] = {"connect_to": live.connect_to, "verify": live.client_context,
-                                   "timeout": 1.0}
+    settings: dict[str, object] = {
+        "connect_to": live.connect_to,
+        "verify": live.client_context,
+        "timeout": 1.0,
+    }
     settings.update(options)
     return online_source(cache_dir=cache, **settings)  # type: ignore[arg-type]
 
@@ -66,19 +74,25 @@ def test_fetches_each_root_domain_once_and_cross_checks(live: LocalServers, tmp_
     src = source(live, tmp_path)
     found = check(src)
     assert [(line, code) for line, code, _ in found] == [
-        (2, "ADS702"), (3, "ADS705"), (4, "ADS701")]
+        (2, "ADS702"),
+        (3, "ADS705"),
+        (4, "ADS701"),
+    ]
     # A 404 says where nothing was found, not that the ad system publishes nothing.
     assert found[2][2] == (
         "cannot cross-check 'example.org': no sellers.json was found at "
         "https://example.org/sellers.json (it answers 404), and no earlier copy is cached; "
-        "1 record is not checked")
+        "1 record is not checked"
+    )
     assert "publishes no" not in found[2][2]
     # ads.example.com and example.com share one file, fetched once over HTTPS.
     assert requests(live, "example.com") == [("https", "example.com", "/sellers.json")]
     assert requests(live, "example.net") == [("https", "example.net", "/sellers.json")]
     # The 404 over HTTPS is tried over HTTP too, as for ads.txt.
     assert requests(live, "example.org") == [
-        ("https", "example.org", "/sellers.json"), ("http", "example.org", "/sellers.json")]
+        ("https", "example.org", "/sellers.json"),
+        ("http", "example.org", "/sellers.json"),
+    ]
     assert all(s.headers["accept"] == JSON for s in live.seen)
     assert src.retrievals["example.com"].origin == "network"
     assert src.retrievals["example.com"].url == "https://example.com/sellers.json"
@@ -98,15 +112,15 @@ def test_prefetch_fetches_concurrently_then_lookups_are_free(
     src = source(live, tmp_path)
     src.prefetch(["example.com", "sub.example.net", "example.com"])
     assert sorted(requests(live)) == [
-        ("https", "example.com", "/sellers.json"), ("https", "example.net", "/sellers.json")]
+        ("https", "example.com", "/sellers.json"),
+        ("https", "example.net", "/sellers.json"),
+    ]
     live.seen.clear()
     result = src.lookup("example.net")
     assert result is not None and result.get("7") is not None and live.seen == []
 
 
-def test_lookups_work_from_inside_a_running_event_loop(
-    live: LocalServers, tmp_path: Path
-) -> None:
+def test_lookups_work_from_inside_a_running_event_loop(live: LocalServers, tmp_path: Path) -> None:
     import asyncio
 
     live.routes["https://example.com/sellers.json"] = reply(SSP)
@@ -137,9 +151,11 @@ def test_http_is_used_when_https_fails(live: LocalServers, tmp_path: Path) -> No
 
 def test_redirects_follow_the_ads_txt_rules(live: LocalServers, tmp_path: Path) -> None:
     live.routes["https://example.com/sellers.json"] = Reply(
-        301, b"", {"Location": "https://www.example.com/sellers.json"})
+        301, b"", {"Location": "https://www.example.com/sellers.json"}
+    )
     live.routes["https://www.example.com/sellers.json"] = Reply(
-        302, b"", {"Location": "https://cdn.example.net/s/sellers.json"})
+        302, b"", {"Location": "https://cdn.example.net/s/sellers.json"}
+    )
     live.routes["https://cdn.example.net/s/sellers.json"] = reply(SSP)
     src = source(live, tmp_path)
     result = src.lookup("example.com")
@@ -149,7 +165,8 @@ def test_redirects_follow_the_ads_txt_rules(live: LocalServers, tmp_path: Path) 
     assert entry is not None and entry.url == "https://cdn.example.net/s/sellers.json"
     # A second redirect after leaving the ad system's domain is refused.
     live.routes["https://cdn.example.net/s/sellers.json"] = Reply(
-        302, b"", {"Location": "https://cdn.example.net/t/sellers.json"})
+        302, b"", {"Location": "https://cdn.example.net/t/sellers.json"}
+    )
     live.routes["https://cdn.example.net/t/sellers.json"] = reply(SSP)
     message = ads701(source(live, tmp_path / "again"))
     assert "redirects again after leaving example.com" in message
@@ -162,7 +179,8 @@ def test_a_failed_ad_system_is_looked_up_under_its_canonical_domain(
     live.routes["http://openx.com/sellers.json"] = reply(SSP)
     src = source(live, tmp_path)
     assert check(src, "openx.net, 7, DIRECT\nopenx.net, 8, DIRECT\n") == [
-        (2, "ADS702", "seller_id '8' is not in the openx.com sellers.json (1 seller)")]
+        (2, "ADS702", "seller_id '8' is not in the openx.com sellers.json (1 seller)")
+    ]
     assert src.retrievals["openx.net"].origin == "none"
     assert src.retrievals["openx.com"].origin == "network"
     # Without a canonical domain to fall back on, the failure itself is the answer.
@@ -180,8 +198,9 @@ def test_fetch_resource_sends_the_accept_header_and_returns_the_response(
     live.routes["https://example.com/x.json"] = reply(b"{}", **{"X-Test": "1"})
 
     async def go() -> object:
-        async with Fetcher(connect_to=live.connect_to, verify=live.client_context,
-                           timeout=1.0) as fetcher:
+        async with Fetcher(
+            connect_to=live.connect_to, verify=live.client_context, timeout=1.0
+        ) as fetcher:
             return await fetcher.fetch_resource("www.example.com", "/x.json", accept=JSON)
 
     resource = asyncio.run(go())
@@ -198,7 +217,9 @@ def test_fetch_resource_sends_the_accept_header_and_returns_the_response(
 def test_a_fresh_cached_copy_is_used_without_any_request(
     live: LocalServers, tmp_path: Path
 ) -> None:
-    live.routes["https://example.com/sellers.json"] = reply(SSP, **{"Cache-Control": "max-age=3600"})
+    live.routes["https://example.com/sellers.json"] = reply(
+        SSP, **{"Cache-Control": "max-age=3600"}
+    )
     first = source(live, tmp_path)
     before = dt.datetime.now(dt.UTC)
     assert first.lookup("example.com") is not None
@@ -244,14 +265,20 @@ def test_a_stale_copy_is_fetched_again(live: LocalServers, tmp_path: Path) -> No
     assert loaded is not None and b'"8"' in loaded[1]
 
 
-@pytest.mark.parametrize(("failure", "words"), [
-    (Reply(500, b"oops", {"Content-Type": "text/plain"}), "answers 500"),
-    (Reply(404, b"gone", {"Content-Type": "text/plain"}), "answers 404"),
-    (reply(b"<!doctype html><title>Hi</title>", "text/html"), "served as text/html"),
-])
+@pytest.mark.parametrize(
+    ("failure", "words"),
+    [
+        (Reply(500, b"oops", {"Content-Type": "text/plain"}), "answers 500"),
+        (Reply(404, b"gone", {"Content-Type": "text/plain"}), "answers 404"),
+        (reply(b"<!doctype html><title>Hi</title>", "text/html"), "served as text/html"),
+    ],
+)
 def test_a_failed_refetch_keeps_the_last_good_copy(
-    live: LocalServers, tmp_path: Path, caplog: pytest.LogCaptureFixture,
-    failure: Reply, words: str,
+    live: LocalServers,
+    tmp_path: Path,
+    caplog: pytest.LogCaptureFixture,
+    failure: Reply,
+    words: str,
 ) -> None:
     live.routes["*://example.com/sellers.json"] = reply(SSP, **{"Cache-Control": "no-cache"})
     source(live, tmp_path).lookup("example.com")
@@ -264,9 +291,11 @@ def test_a_failed_refetch_keeps_the_last_good_copy(
     assert live.seen != []
     retrieval = src.retrievals["example.com"]
     assert retrieval.origin == "stale-cache" and words in (retrieval.problem or "")
-    assert any("using the last good copy of example.com's sellers.json, fetched "
-               in r.getMessage() and r.getMessage().endswith(
-                   "from https://example.com/sellers.json") for r in caplog.records)
+    assert any(
+        "using the last good copy of example.com's sellers.json, fetched " in r.getMessage()
+        and r.getMessage().endswith("from https://example.com/sellers.json")
+        for r in caplog.records
+    )
     # The old copy is still on disk for the next run.
     loaded = src.cache.load("example.com")
     assert loaded is not None and loaded[1] == SSP
@@ -346,11 +375,10 @@ def ads701(src: OnlineSource) -> str:
     return found[2]
 
 
-def test_html_instead_of_json_is_no_usable_sellers_json(
-    live: LocalServers, tmp_path: Path
-) -> None:
+def test_html_instead_of_json_is_no_usable_sellers_json(live: LocalServers, tmp_path: Path) -> None:
     live.routes["*://example.com/sellers.json"] = reply(
-        b"<!DOCTYPE html><html><body>Welcome</body></html>", "text/html; charset=utf-8")
+        b"<!DOCTYPE html><html><body>Welcome</body></html>", "text/html; charset=utf-8"
+    )
     message = ads701(source(live, tmp_path))
     assert "https://example.com/sellers.json is not a usable sellers.json" in message
     assert "served as text/html" in message and "HTML" in message
@@ -363,7 +391,8 @@ def test_a_body_over_the_cap_is_refused(
 ) -> None:
     big = sellers(*((str(n), "PUBLISHER", "example.co.uk") for n in range(200)))
     live.routes["*://example.com/sellers.json"] = Reply(
-        200, big, {"Content-Type": JSON}, behaviour=behaviour)
+        200, big, {"Content-Type": JSON}, behaviour=behaviour
+    )
     src = source(live, tmp_path, max_bytes=1000)
     message = ads701(src)
     assert "1,000-byte limit" in message
@@ -391,6 +420,7 @@ def test_import_sellers_does_not_import_the_http_stack() -> None:
         "import sys, adstxt.sellers; "
         "print(sorted(m for m in ('h11', 'adstxt.fetch', 'ssl') if m in sys.modules))"
     )
-    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                          check=True, timeout=60)
+    done = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=60
+    )
     assert done.stdout.strip() == "[]"

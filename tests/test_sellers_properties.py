@@ -38,8 +38,26 @@ def test_any_bytes(data: bytes) -> None:
 
 
 _JSONISH = st.sampled_from(
-    [b"{", b"}", b"[", b"]", b'"sellers"', b'"version"', b'"1.0"', b":", b",", b" ", b"\n",
-     b'"seller_id"', b'"x"', b"1", b"null", b"\xff", b'"\\u00', b"\x00"]
+    [
+        b"{",
+        b"}",
+        b"[",
+        b"]",
+        b'"sellers"',
+        b'"version"',
+        b'"1.0"',
+        b":",
+        b",",
+        b" ",
+        b"\n",
+        b'"seller_id"',
+        b'"x"',
+        b"1",
+        b"null",
+        b"\xff",
+        b'"\\u00',
+        b"\x00",
+    ]
 )
 
 
@@ -51,23 +69,62 @@ def test_json_like_bytes(data: bytes) -> None:
 
 
 _STRINGS = st.sampled_from(
-    ["1", "AbC", " 1", "1 ", "", "  ", "a.com", "www.a.com", "A.Com", "https://a.com/", "a",
-     "-a.com", "a..com", "a.com.", "a_b.com", "é.com", "a.com\n", "x@a.com", "PUBLISHER",
-     "publisher", "INTERMEDIARY", "BOTH", "RESELLER", "Name", "x" * 4100]
+    [
+        "1",
+        "AbC",
+        " 1",
+        "1 ",
+        "",
+        "  ",
+        "a.com",
+        "www.a.com",
+        "A.Com",
+        "https://a.com/",
+        "a",
+        "-a.com",
+        "a..com",
+        "a.com.",
+        "a_b.com",
+        "é.com",
+        "a.com\n",
+        "x@a.com",
+        "PUBLISHER",
+        "publisher",
+        "INTERMEDIARY",
+        "BOTH",
+        "RESELLER",
+        "Name",
+        "x" * 4100,
+    ]
 )
 _VALUES = st.one_of(
-    _STRINGS, st.integers(-1, 3), st.booleans(), st.none(),
-    st.floats(allow_nan=False, allow_infinity=False), st.lists(st.integers(), max_size=2),
+    _STRINGS,
+    st.integers(-1, 3),
+    st.booleans(),
+    st.none(),
+    st.floats(allow_nan=False, allow_infinity=False),
+    st.lists(st.integers(), max_size=2),
     st.dictionaries(st.sampled_from(["a", "b"]), st.integers(), max_size=2),
     st.text(max_size=6),
 )
 _KEYS = st.sampled_from(
-    ["seller_id", "seller_type", "name", "domain", "is_confidential", "is_passthrough",
-     "comment", "ext", "directness", "sellerid"]
+    [
+        "seller_id",
+        "seller_type",
+        "name",
+        "domain",
+        "is_confidential",
+        "is_passthrough",
+        "comment",
+        "ext",
+        "directness",
+        "sellerid",
+    ]
 )
 _CLEAN = st.builds(
     lambda i, kind, domain, confidential: (
-        {"seller_id": i, "seller_type": kind, "is_confidential": 1} if confidential
+        {"seller_id": i, "seller_type": kind, "is_confidential": 1}
+        if confidential
         else {"seller_id": i, "seller_type": kind, "name": "N " + i, "domain": domain}
     ),
     st.sampled_from(["1", "2", "3", "x9"]),
@@ -101,6 +158,5 @@ def test_streaming_agrees_with_parsing(
 ) -> None:
     data = json.dumps({"version": "1.0", "sellers": entries}, indent=indent).encode()
     whole = sorted(map(_key, parse(data).diagnostics))
-    streamed = sorted(map(_key, iter_check(io.BytesIO(data), chunk_size=chunk,
-                                           batch_size=batch)))
+    streamed = sorted(map(_key, iter_check(io.BytesIO(data), chunk_size=chunk, batch_size=batch)))
     assert streamed == whole

@@ -24,8 +24,7 @@ def test_every_cross_check_rule_has_sellers_json_examples() -> None:
 def test_the_page_shows_what_its_command_reports(code: str, tmp_path: Path) -> None:
     rule = RULES[code]
     page = render_rule(rule)
-    found = re.search(r"What `adstxt-check ([^`]*)`.*? reports:\n\n```text\n(.*?)\n```",
-                      page, re.S)
+    found = re.search(r"What `adstxt-check ([^`]*)`.*? reports:\n\n```text\n(.*?)\n```", page, re.S)
     assert found is not None, page
     command, shown = shlex.split(found.group(1)), found.group(2)
     assert "--sellers-json" in command

@@ -24,7 +24,8 @@ def _rules() -> tuple[list[str], list[str]]:
 
     def rules(part: str) -> list[str]:
         return [
-            line.split()[0] for line in part.splitlines()
+            line.split()[0]
+            for line in part.splitlines()
             if line.strip() and not line.startswith("//")
         ]
 
@@ -53,9 +54,22 @@ def test_every_rule_gets_tldextracts_answer(extra: tuple[str, ...]) -> None:
     public, private = _rules()
     assert len(public) > 5000
     hosts = [h for rule in public + private for h in _hosts(rule)]
-    hosts += ["mgid", "google.com", "www.google.co.uk", "a.b.c.ck", "www.ck", "example.com",
-              "x.example.com", "co.uk", "blogspot.com", "a.blogspot.com", "xn--p1ai",
-              "test.xn--p1ai", "xn--zz-zzz.com", "a.xn--zz-zzz"]
+    hosts += [
+        "mgid",
+        "google.com",
+        "www.google.co.uk",
+        "a.b.c.ck",
+        "www.ck",
+        "example.com",
+        "x.example.com",
+        "co.uk",
+        "blogspot.com",
+        "a.blogspot.com",
+        "xn--p1ai",
+        "test.xn--p1ai",
+        "xn--zz-zzz.com",
+        "a.xn--zz-zzz",
+    ]
     differ = []
     for host in hosts:
         expected = extract(host)
@@ -73,7 +87,5 @@ def test_check_does_not_import_tldextract() -> None:
         "DIRECT, f08c47fec0942fa0\\nexample.notasuffix, 1, DIRECT\\n')]\n"
         "print(codes, 'tldextract' in sys.modules, 'requests' in sys.modules)\n"
     )
-    run = subprocess.run(
-        [sys.executable, "-c", script], capture_output=True, text=True, check=True
-    )
+    run = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True)
     assert run.stdout.split() == ["['ADS203',", "'ADS202']", "False", "False"]

@@ -10,8 +10,18 @@ from adstxt import apply_fixes
 
 @pytest.mark.parametrize(
     "account",
-    ["<pubid>", "[pub-id]", "{{pubid}}", "<id>", "[ID]", "{publisher}", "<Publisher_ID>",
-     "%%PUBID%%", "${PUBLISHER_ID}", "{{ account_id }}"],
+    [
+        "<pubid>",
+        "[pub-id]",
+        "{{pubid}}",
+        "<id>",
+        "[ID]",
+        "{publisher}",
+        "<Publisher_ID>",
+        "%%PUBID%%",
+        "${PUBLISHER_ID}",
+        "{{ account_id }}",
+    ],
 )
 def test_a_field_name_in_brackets_or_a_macro_is_template_text(account: str) -> None:
     text = f"openx.com, {account}, DIRECT\n"

@@ -67,13 +67,29 @@ def main(corpus: Path, name: str) -> None:
                     agreeing[domain].add(path.name)
     with TARGET.open("w", encoding="utf-8", newline="") as f:
         out = csv.writer(f, lineterminator="\n")
-        out.writerow(["domain", "corpus", "files_agreeing", "repos_agreeing",
-                      "files_with_an_id", "agreement"])
+        out.writerow(
+            [
+                "domain",
+                "corpus",
+                "files_agreeing",
+                "repos_agreeing",
+                "files_with_an_id",
+                "agreement",
+            ]
+        )
         for domain in sorted(accepted):
             total = len(any_hex[domain])
             good = agreeing[domain]
-            out.writerow([domain, name, len(good), len({repos.get(n, n) for n in good}), total,
-                          f"{len(good) / total:.3f}" if total else ""])
+            out.writerow(
+                [
+                    domain,
+                    name,
+                    len(good),
+                    len({repos.get(n, n) for n in good}),
+                    total,
+                    f"{len(good) / total:.3f}" if total else "",
+                ]
+            )
 
 
 if __name__ == "__main__":

@@ -54,14 +54,18 @@ def _expect(condition: bool, message: str) -> None:
 
 
 def _project() -> dict[str, Any]:
-    project: dict[str, Any] = tomllib.loads(
-        (ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]
+    project: dict[str, Any] = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))[
+        "project"
+    ]
     return project
 
 
 def _version() -> str:
-    found = re.search(r'^__version__ = "([^"]+)"$',
-                      (PACKAGE / "_version.py").read_text(encoding="utf-8"), re.MULTILINE)
+    found = re.search(
+        r'^__version__ = "([^"]+)"$',
+        (PACKAGE / "_version.py").read_text(encoding="utf-8"),
+        re.MULTILINE,
+    )
     _expect(found is not None, "no __version__ in src/adstxt/_version.py")
     assert found is not None
     return found.group(1)
@@ -73,8 +77,12 @@ def _package_files() -> set[str]:
     for path in PACKAGE.rglob("*"):
         relative = path.relative_to(PACKAGE)
         # Left by an editable install or by running the code, never part of the source.
-        if (path.is_dir() or "__pycache__" in relative.parts or path.suffix in (".so", ".pyd")
-                or path.name.startswith(".")):
+        if (
+            path.is_dir()
+            or "__pycache__" in relative.parts
+            or path.suffix in (".so", ".pyd")
+            or path.name.startswith(".")
+        ):
             continue
         names.add(f"adstxt/{relative.as_posix()}")
     return names
@@ -84,25 +92,33 @@ def _check_metadata(metadata: email.message.Message, where: str) -> None:
     project = _project()
     _expect(metadata["Name"] == project["name"], f"{where}: Name is {metadata['Name']!r}")
     _expect(metadata["Version"] == _version(), f"{where}: Version is {metadata['Version']!r}")
-    _expect(metadata["Requires-Python"] == project["requires-python"],
-            f"{where}: Requires-Python is {metadata['Requires-Python']!r}")
+    _expect(
+        metadata["Requires-Python"] == project["requires-python"],
+        f"{where}: Requires-Python is {metadata['Requires-Python']!r}",
+    )
     requires = metadata.get_all("Requires-Dist") or []
     for dependency in project["dependencies"]:
         _expect(dependency in requires, f"{where}: {dependency!r} is not in Requires-Dist")
     extras = set(metadata.get_all("Provides-Extra") or [])
     wanted = set(project["optional-dependencies"])
     _expect(extras == wanted, f"{where}: Provides-Extra is {sorted(extras)}, not {sorted(wanted)}")
-    _expect(metadata["Description-Content-Type"] == "text/markdown",
-            f"{where}: Description-Content-Type is {metadata['Description-Content-Type']!r}")
+    _expect(
+        metadata["Description-Content-Type"] == "text/markdown",
+        f"{where}: Description-Content-Type is {metadata['Description-Content-Type']!r}",
+    )
     description = metadata.get_payload()
-    _expect(isinstance(description, str)
-            and description.strip() == (ROOT / "README.md").read_text(encoding="utf-8").strip(),
-            f"{where}: the description is not README.md")
+    _expect(
+        isinstance(description, str)
+        and description.strip() == (ROOT / "README.md").read_text(encoding="utf-8").strip(),
+        f"{where}: the description is not README.md",
+    )
     from readme_renderer.markdown import render  # PyPI's renderer; None when it cannot render
 
     html = render(str(description))
-    _expect(html is not None and '<h1 id="user-content-adstxt">adstxt' in html,
-            f"{where}: the README does not render (is readme_renderer[md] installed?)")
+    _expect(
+        html is not None and '<h1 id="user-content-adstxt">adstxt' in html,
+        f"{where}: the README does not render (is readme_renderer[md] installed?)",
+    )
 
 
 def check_sdist(path: Path) -> None:
@@ -138,52 +154,98 @@ def check_wheel(path: Path, compiled: bool) -> None:
     _check_metadata(metadata, path.name)
     scripts = _project()["scripts"]
     for name, target in scripts.items():
-        _expect(f"{name} = {target}" in entry_points.splitlines(),
-                f"{path.name}: no console script {name} = {target}")
+        _expect(
+            f"{name} = {target}" in entry_points.splitlines(),
+            f"{path.name}: no console script {name} = {target}",
+        )
     missing = _package_files() - names
     _expect(not missing, f"{path.name}: missing {sorted(missing)}")
-    extra = {name for name in names
-             if not name.startswith((f"{info}/", "adstxt/")) or "__pycache__" in name}
+    extra = {
+        name
+        for name in names
+        if not name.startswith((f"{info}/", "adstxt/")) or "__pycache__" in name
+    }
     _expect(not extra, f"{path.name}: unexpected files {sorted(extra)}")
     native = sorted(name for name in names if NATIVE.search(name))
     if compiled:
         found = {match.group(1) for name in native if (match := NATIVE.search(name))}
-        _expect(found == _twins(), f"{path.name}: compiled modules {sorted(found)}, "
-                f"not {sorted(_twins())}")
-        _expect(tags["Root-Is-Purelib"] == "false" and "none-any" not in tags["Tag"],
-                f"{path.name}: a compiled wheel tagged {tags['Tag']!r}")
+        _expect(
+            found == _twins(),
+            f"{path.name}: compiled modules {sorted(found)}, not {sorted(_twins())}",
+        )
+        _expect(
+            tags["Root-Is-Purelib"] == "false" and "none-any" not in tags["Tag"],
+            f"{path.name}: a compiled wheel tagged {tags['Tag']!r}",
+        )
     else:
         _expect(not native, f"{path.name}: a pure wheel holding {native}")
-        _expect(tags["Tag"] == "py3-none-any" and path.name.endswith("-py3-none-any.whl"),
-                f"{path.name}: a pure wheel tagged {tags['Tag']!r}")
+        _expect(
+            tags["Tag"] == "py3-none-any" and path.name.endswith("-py3-none-any.whl"),
+            f"{path.name}: a pure wheel tagged {tags['Tag']!r}",
+        )
     _check_install(path, compiled)
 
 
 def _check_install(path: Path, compiled: bool) -> None:
     """Install the wheel alone into an empty environment and check a file with it."""
-    environment = {key: value for key, value in os.environ.items()
-                   if key not in ("PYTHONPATH", "ADSTXT_PURE_PYTHON", "VIRTUAL_ENV")}
+    environment = {
+        key: value
+        for key, value in os.environ.items()
+        if key not in ("PYTHONPATH", "ADSTXT_PURE_PYTHON", "VIRTUAL_ENV")
+    }
     with tempfile.TemporaryDirectory() as work:
         # No pip of its own (ensurepip is the slow part): this interpreter's pip installs
         # into it, as it would into any environment.
         venv.create(work)
         scripts = Path(work, "Scripts" if os.name == "nt" else "bin")
-        subprocess.run([sys.executable, "-m", "pip", "--python", str(scripts / "python"),
-                        "install", "-q", str(path.resolve())],
-                       check=True, env=environment, cwd=work)
-        check = subprocess.run([scripts / "adstxt-check", ROOT / "examples" / "ads.txt"],
-                               capture_output=True, text=True, env=environment, cwd=work,
-                               check=False)
-        _expect(check.returncode == 0 and "Checked 1 file: 0 errors" in check.stdout,
-                f"{path.name}: installed, adstxt-check failed:\n{check.stdout}{check.stderr}")
-        shown = subprocess.run([scripts / "adstxt-check", "--version"], capture_output=True,
-                               text=True, env=environment, cwd=work, check=True).stdout
+        subprocess.run(
+            [
+                sys.executable,
+                "-m",
+                "pip",
+                "--python",
+                str(scripts / "python"),
+                "install",
+                "-q",
+                str(path.resolve()),
+            ],
+            check=True,
+            env=environment,
+            cwd=work,
+        )
+        check = subprocess.run(
+            [scripts / "adstxt-check", ROOT / "examples" / "ads.txt"],
+            capture_output=True,
+            text=True,
+            env=environment,
+            cwd=work,
+            check=False,
+        )
+        _expect(
+            check.returncode == 0 and "Checked 1 file: 0 errors" in check.stdout,
+            f"{path.name}: installed, adstxt-check failed:\n{check.stdout}{check.stderr}",
+        )
+        shown = subprocess.run(
+            [scripts / "adstxt-check", "--version"],
+            capture_output=True,
+            text=True,
+            env=environment,
+            cwd=work,
+            check=True,
+        ).stdout
         # A pure wheel says why it is: "interpreted (not compiled: built with ...)".
         engine = "compiled (mypyc)" if compiled else "interpreted (not compiled"
-        _expect(any(line.startswith(f"checker: {engine}") for line in shown.splitlines()),
-                f"{path.name}: installed, --version says:\n{shown}")
-        crawl = subprocess.run([scripts / "adstxt-crawl", "--help"], capture_output=True,
-                               env=environment, cwd=work, check=False)
+        _expect(
+            any(line.startswith(f"checker: {engine}") for line in shown.splitlines()),
+            f"{path.name}: installed, --version says:\n{shown}",
+        )
+        crawl = subprocess.run(
+            [scripts / "adstxt-crawl", "--help"],
+            capture_output=True,
+            env=environment,
+            cwd=work,
+            check=False,
+        )
         _expect(crawl.returncode == 0, f"{path.name}: installed, adstxt-crawl --help failed")
 
 

@@ -39,7 +39,8 @@ def _rows() -> list[tuple[str, str, str]]:
     rows = []
     for source, target in sorted(found.items()):
         name = (
-            unicodedata.name(source, f"U+{ord(source):04X}") if len(source) == 1
+            unicodedata.name(source, f"U+{ord(source):04X}")
+            if len(source) == 1
             else "ASCII sequence " + source
         )
         rows.append((source, target, name))

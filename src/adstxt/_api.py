@@ -176,8 +176,12 @@ def _size(source: str | bytes | Text) -> int:
 
 
 def _run(
-    source: str | bytes | Text, filename: str | os.PathLike[str] | None, kind: FileKind | None,
-    domain: str | None, keep_records: bool, engine_class: type[Engine] = Engine,
+    source: str | bytes | Text,
+    filename: str | os.PathLike[str] | None,
+    kind: FileKind | None,
+    domain: str | None,
+    keep_records: bool,
+    engine_class: type[Engine] = Engine,
 ) -> tuple[Engine, Text]:
     """Check a whole file; ``engine_class`` lets the tests compare the two engines."""
     text = as_text(source)
@@ -194,8 +198,11 @@ def _run(
 
 
 def parse(
-    source: str | bytes | Text, *, filename: str | os.PathLike[str] | None = None,
-    kind: FileKind | None = None, domain: str | None = None,
+    source: str | bytes | Text,
+    *,
+    filename: str | os.PathLike[str] | None = None,
+    kind: FileKind | None = None,
+    domain: str | None = None,
 ) -> ParseResult:
     """Parse and check a whole ads.txt or app-ads.txt file. Never raises on bad content.
 
@@ -222,8 +229,11 @@ def parse(
 
 
 def check(
-    source: str | bytes | Text, *, filename: str | os.PathLike[str] | None = None,
-    kind: FileKind | None = None, domain: str | None = None,
+    source: str | bytes | Text,
+    *,
+    filename: str | os.PathLike[str] | None = None,
+    kind: FileKind | None = None,
+    domain: str | None = None,
 ) -> tuple[Diagnostic, ...]:
     """Only the diagnostics of :func:`parse`, without building record objects (faster)."""
     with _collector_paused(_size(source)):
@@ -232,8 +242,12 @@ def check(
 
 
 def iter_parse(
-    stream: BinaryIO, *, filename: str | os.PathLike[str] | None = None,
-    kind: FileKind | None = None, domain: str | None = None, records: bool = True,
+    stream: BinaryIO,
+    *,
+    filename: str | os.PathLike[str] | None = None,
+    kind: FileKind | None = None,
+    domain: str | None = None,
+    records: bool = True,
     chunk_size: int = 1 << 20,
 ) -> Iterator[Record | Variable | Diagnostic]:
     """Check a binary stream of any size, yielding records, variables and diagnostics.
@@ -249,7 +263,9 @@ def iter_parse(
     head = stream.read(_decode.SNIFF_BYTES)
     encoding, skip = _decode.sniff_encoding(head)
     engine = Engine(
-        kind=kind or kind_for(filename), root_domain=domain, keep_records=records,
+        kind=kind or kind_for(filename),
+        root_domain=domain,
+        keep_records=records,
         max_sellers=STREAM_SELLERS,
     )
     pending: list[Diagnostic] = _encoding_diagnostics(encoding, bool(skip))

@@ -107,7 +107,7 @@ def _read_all(fd: int) -> bytes:
 def _write_all(fd: int, data: bytes) -> None:
     view = memoryview(data)
     while view:
-        view = view[os.write(fd, view):]
+        view = view[os.write(fd, view) :]
 
 
 def _overwrite(fd: int, data: bytes) -> None:
@@ -139,7 +139,7 @@ def _finish_journal(journal: int, target: Path) -> None:
     data = _read_all(journal)
     if not data.startswith(_JOURNAL_SIGNATURE):
         return
-    header, _, rest = data[len(_JOURNAL_SIGNATURE):].partition(b"\n")
+    header, _, rest = data[len(_JOURNAL_SIGNATURE) :].partition(b"\n")
     try:
         meta = json.loads(header)
         old_size, new_size = int(meta["old"]), int(meta["new"])
@@ -185,8 +185,12 @@ def clean_up_after(path: str | os.PathLike[str]) -> None:
         try:
             status = os.fstat(fd)
             age = time.time() - status.st_mtime
-            if (not stat.S_ISREG(status.st_mode) or status.st_nlink == 0 or not _lock(fd)
-                    or (_alive(int(match[1])) and age < _GRACE_SECONDS)):
+            if (
+                not stat.S_ISREG(status.st_mode)
+                or status.st_nlink == 0
+                or not _lock(fd)
+                or (_alive(int(match[1])) and age < _GRACE_SECONDS)
+            ):
                 continue
             if match[2] == "redo":
                 with contextlib.suppress(OSError):
@@ -206,8 +210,9 @@ def _create(target: Path, kind: str, mode: int) -> tuple[Path, int]:
         fd = os.open(path, flags, mode)
     except OSError as error:
         reason = error.strerror or str(error)
-        raise WriteError(target, f"cannot create a temporary file in {target.parent}: {reason}") \
-            from None
+        raise WriteError(
+            target, f"cannot create a temporary file in {target.parent}: {reason}"
+        ) from None
     _lock(fd)
     return path, fd
 

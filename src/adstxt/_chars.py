@@ -35,8 +35,14 @@ LOOKALIKES: Final = {
 SAFE_LOOKALIKES: Final = frozenset("\uff0c\u3001\ufe50\ufe51\u060c")
 
 _CONTROL_NAMES: Final = {
-    0x00: "NULL", 0x07: "BELL", 0x08: "BACKSPACE", 0x0B: "LINE TABULATION",
-    0x0C: "FORM FEED", 0x1B: "ESCAPE", 0x7F: "DELETE", 0x85: "NEXT LINE",
+    0x00: "NULL",
+    0x07: "BELL",
+    0x08: "BACKSPACE",
+    0x0B: "LINE TABULATION",
+    0x0C: "FORM FEED",
+    0x1B: "ESCAPE",
+    0x7F: "DELETE",
+    0x85: "NEXT LINE",
 }
 
 

@@ -21,8 +21,9 @@ __all__ = ["COMMANDS", "render_all", "render_command", "write_pages"]
 #: ``adstxt`` itself, then each of its subcommands under its stand-alone script's name.
 COMMANDS: dict[str, str] = {
     "adstxt": "adstxt._commands:_parser",
-    **{command.script or f"adstxt-{name}": command.parser
-       for name, command in _SUBCOMMANDS.items()},
+    **{
+        command.script or f"adstxt-{name}": command.parser for name, command in _SUBCOMMANDS.items()
+    },
 }
 
 # A fixed width, so that the page does not depend on the terminal that generated it.
@@ -87,9 +88,12 @@ def _usage(name: str, parser: argparse.ArgumentParser) -> str:
     words.sort(key=lambda word: not word.startswith("[-"))
     # Each option wraps as a unit: its inner spaces are protected while wrapping.
     wrapped = textwrap.wrap(
-        " ".join(word.replace(" ", "\0") for word in words), width=_WIDTH,
-        initial_indent=f"usage: {name} ", subsequent_indent=" " * len(f"usage: {name} "),
-        break_on_hyphens=False, break_long_words=False,
+        " ".join(word.replace(" ", "\0") for word in words),
+        width=_WIDTH,
+        initial_indent=f"usage: {name} ",
+        subsequent_indent=" " * len(f"usage: {name} "),
+        break_on_hyphens=False,
+        break_long_words=False,
     )
     return "\n".join(wrapped).replace("\0", " ")
 
@@ -114,8 +118,9 @@ def _also(name: str) -> str:
     """The sentence naming the ``adstxt`` subcommand that runs the same command, if any."""
     for command in _SUBCOMMANDS.values():
         if command.script == name:
-            return (f" `{command.prog}` is the same command: the same options, output and "
-                    "exit status.")
+            return (
+                f" `{command.prog}` is the same command: the same options, output and exit status."
+            )
     return ""
 
 
@@ -138,9 +143,7 @@ def render_command(name: str, parser: argparse.ArgumentParser) -> str:
             parts.append(f"\n## {title}\n\n{_commands_table(subcommands)}")
             continue
         rows = [f"| {_invocation(a)} | {_help(a, parser)} |" for a in actions]
-        parts.append(
-            f"\n## {title}\n\n| Option | Meaning |\n|---|---|\n" + "\n".join(rows) + "\n"
-        )
+        parts.append(f"\n## {title}\n\n| Option | Meaning |\n|---|---|\n" + "\n".join(rows) + "\n")
     if parser.epilog:
         parts.append(f"\n{_cell(parser.epilog)}\n")
     return "".join(parts)

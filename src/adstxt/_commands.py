@@ -119,14 +119,16 @@ def _parser(prog: str = "adstxt") -> argparse.ArgumentParser:
         epilog=f"Without a command name, '{prog} PATH ...' runs '{prog} check PATH ...'. "
         f"'{prog} check' is the same as adstxt-check and '{prog} crawl' as adstxt-crawl.",
     )
-    parser.add_argument("--version", action="store_true",
-                        help="print the versions of adstxt, tldextract and the Public Suffix "
-                        "List snapshot, whether the checker runs compiled, and exit")
+    parser.add_argument(
+        "--version",
+        action="store_true",
+        help="print the versions of adstxt, tldextract and the Public Suffix "
+        "List snapshot, whether the checker runs compiled, and exit",
+    )
     commands = parser.add_subparsers(title="commands", metavar="COMMAND")
     for command in COMMANDS.values():
         commands.add_parser(command.name, help=command.summary, add_help=False)
-    commands.add_parser(_HELP, help="show the options of a command: help [COMMAND]",
-                        add_help=False)
+    commands.add_parser(_HELP, help="show the options of a command: help [COMMAND]", add_help=False)
     return parser
 
 
@@ -148,8 +150,7 @@ def _help(argv: Sequence[str]) -> int:
         _parser().print_help()
         return 0
     if len(argv) > 1:
-        print("usage: adstxt help [COMMAND]\nadstxt help: give one command name",
-              file=sys.stderr)
+        print("usage: adstxt help [COMMAND]\nadstxt help: give one command name", file=sys.stderr)
         return 2
     command = COMMANDS.get(argv[0])
     if command is None:
@@ -164,8 +165,11 @@ def _default(argv: Sequence[str]) -> int:
     command = COMMANDS[DEFAULT]
     if sys.stderr.isatty():
         # Only for a person at a terminal: scripts compare or parse standard error.
-        print(f"adstxt: running '{command.prog}' (the default command); "
-              "'adstxt help' lists the commands", file=sys.stderr)
+        print(
+            f"adstxt: running '{command.prog}' (the default command); "
+            "'adstxt help' lists the commands",
+            file=sys.stderr,
+        )
     return command.run(argv, prog=command.script)
 
 

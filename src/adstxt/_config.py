@@ -18,7 +18,11 @@ from adstxt._settings import Settings, expand_selector, normalize_domain
 from adstxt.diagnostics import Severity
 
 __all__ = [
-    "OUTPUT_FORMATS", "Config", "ConfigError", "find_config", "forget_found_configs",
+    "OUTPUT_FORMATS",
+    "Config",
+    "ConfigError",
+    "find_config",
+    "forget_found_configs",
     "load_config",
 ]
 
@@ -31,8 +35,7 @@ _LIST_KEYS = {
     "extend-ignore": "extend_ignore",
 }
 _BOOL_KEYS = {"strict": "strict", "unsafe-fixes": "unsafe_fixes"}
-_KNOWN_KEYS = (*_LIST_KEYS, *_BOOL_KEYS, "severity", "domain", "output-format",
-               "sellers-locations")
+_KNOWN_KEYS = (*_LIST_KEYS, *_BOOL_KEYS, "severity", "domain", "output-format", "sellers-locations")
 
 
 class ConfigError(Exception):
@@ -140,8 +143,7 @@ def load_config(path: Path) -> Config | None:
                 fields["domain"] = normalize_domain(value if isinstance(value, str) else "")
             except ValueError:
                 raise ConfigError(
-                    f"{path}: 'domain' must be a domain name such as 'example.com'; "
-                    f"found {value!r}"
+                    f"{path}: 'domain' must be a domain name such as 'example.com'; found {value!r}"
                 ) from None
         elif key == "output-format":
             if value not in OUTPUT_FORMATS:

@@ -145,8 +145,13 @@ def _byte_length(text: str, errors: str) -> int:
 
 
 def iter_decoded_lines(
-    stream: BinaryIO, head: bytes, encoding: str, max_line: int, chunk_size: int = 1 << 20,
-    start: int = 0, lengths: dict[int, int] | None = None,
+    stream: BinaryIO,
+    head: bytes,
+    encoding: str,
+    max_line: int,
+    chunk_size: int = 1 << 20,
+    start: int = 0,
+    lengths: dict[int, int] | None = None,
 ) -> Iterator[tuple[list[str], list[int], list[str]]]:
     """Decode ``stream`` incrementally and yield batches of complete lines.
 
@@ -198,8 +203,10 @@ def iter_decoded_lines(
                     if lengths is not None:
                         for index, line in enumerate(lines):
                             if len(line) > limit:
-                                lengths.setdefault(emitted + index + 1, len(line) + (
-                                    dropped_chars if not index else 0))
+                                lengths.setdefault(
+                                    emitted + index + 1,
+                                    len(line) + (dropped_chars if not index else 0),
+                                )
                     lines = [line[:limit] for line in lines]
                 dropped_chars = 0
                 if utf8:

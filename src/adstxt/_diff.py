@@ -105,8 +105,7 @@ def _pairs(text: Text, start: int, end: int) -> list[str]:
     """The shown lines of ``text.document[start:end]``, which starts at a line start."""
     from adstxt._decode import split_lines_keepends
 
-    return [_shown(body, ending) for body, ending in split_lines_keepends(
-        text.document[start:end])]
+    return [_shown(body, ending) for body, ending in split_lines_keepends(text.document[start:end])]
 
 
 def _opcodes(before: Text, after: Text, passes: Sequence[Sequence[Span]]) -> list[Opcode]:
@@ -124,15 +123,18 @@ def _opcodes(before: Text, after: Text, passes: Sequence[Sequence[Span]]) -> lis
         new_end = end
         for spans in passes:
             new_end = _forward(new_end, spans)
-        old = [_shown(body, ending) for body, ending in zip(
-            before.lines[first:last], before.endings[first:last], strict=True)]
+        old = [
+            _shown(body, ending)
+            for body, ending in zip(
+                before.lines[first:last], before.endings[first:last], strict=True
+            )
+        ]
         new = _pairs(after, new_start, new_end)
         j += first - i
         i = first
         matcher = difflib.SequenceMatcher(None, old, new, autojunk=False)
         codes.extend(
-            (str(op[0]), i + op[1], i + op[2], j + op[3], j + op[4])
-            for op in matcher.get_opcodes()
+            (str(op[0]), i + op[1], i + op[2], j + op[3], j + op[4]) for op in matcher.get_opcodes()
         )
         i, j = last, j + len(new)
     if i < old_count:
@@ -210,9 +212,7 @@ def _hunks(before: Text, after: Text, opcodes: list[Opcode]) -> Iterator[str]:
                     yield "+" + new_line(index)
 
 
-def unified_diff(
-    name: str, before: Text, after: Text, passes: Sequence[Sequence[Span]]
-) -> str:
+def unified_diff(name: str, before: Text, after: Text, passes: Sequence[Sequence[Span]]) -> str:
     """The changes between two versions of a file, for the edits that made one the other."""
     header = f"--- {escape(name)}\t({_label(before)})\n+++ {escape(name)}\t({_label(after)})\n"
     return header + "".join(_hunks(before, after, _opcodes(before, after, passes)))

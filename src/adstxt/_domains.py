@@ -254,10 +254,7 @@ def analyze_host(text: str, extra_suffixes: tuple[str, ...] = ()) -> DomainAnaly
     # The usual case, a plain lower-case host name (not a dotted number, which is an IP
     # address or has a numeric top label): nothing to report but what the suffix list says.
     # Every later check agrees with this, so one regex spares the rest of them.
-    if (
-        len(text) <= 253 and _HOST_NAME.match(text)
-        and not text[text.rfind(".") + 1 :].isdigit()
-    ):
+    if len(text) <= 253 and _HOST_NAME.match(text) and not text[text.rfind(".") + 1 :].isdigit():
         subdomain, registered, suffix = _suffixes(extra_suffixes)(text)
         if suffix and registered:
             return DomainAnalysis(
@@ -560,7 +557,8 @@ def _analyze_ad_system(text: str, extra_suffixes: tuple[str, ...]) -> DomainAnal
             fix_description=f"use '{target}'",
         )
     elif base.subdomain and (
-        base.subdomain == "www" or base.subdomain.startswith("www.")
+        base.subdomain == "www"
+        or base.subdomain.startswith("www.")
         or systems.is_known(base.registrable or "")
     ):
         target = base.registrable or domain

@@ -74,9 +74,16 @@ class PlainAdSystems:
         # rule (no wildcard, no exception) of which it is no further rule. The
         # registrable domain is then the text itself.
         if (
-            not name or len(name) > 63 or len(text) < 4 or not text.isascii() or "." in name
-            or not (name.islower() or name.isdigit()) or not name.replace("-", "").isalnum()
-            or name[0] == "-" or name[-1] == "-" or name.startswith("xn--")
+            not name
+            or len(name) > 63
+            or len(text) < 4
+            or not text.isascii()
+            or "." in name
+            or not (name.islower() or name.isdigit())
+            or not name.replace("-", "").isalnum()
+            or name[0] == "-"
+            or name[-1] == "-"
+            or name.startswith("xn--")
         ):
             return None
         node = self.root.get(suffix)
@@ -98,7 +105,9 @@ class PlainAdSystems:
         if passes is None:
             starts = self.starts
             passes = (
-                head[:3] in starts or head[1:4] in starts or head[0] + head[2:4] in starts
+                head[:3] in starts
+                or head[1:4] in starts
+                or head[0] + head[2:4] in starts
                 or head[:2] + head[3] in starts
             )
             if len(self.heads) < _HEADS:

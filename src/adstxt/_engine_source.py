@@ -106,6 +106,7 @@ def index_unreachable(timeout: float = 5.0) -> str | None:
     # Here, not at the top: only a build asks, and urllib.request (with ssl) takes
     # milliseconds and megabytes that every run of the checker would pay.
     import urllib.request
+
     if os.environ.get("PIP_NO_INDEX", "").lower() not in ("", "0", "false", "no", "off"):
         return "PIP_NO_INDEX is set (an offline install)"
     if _pip_runs_without_index():

@@ -139,8 +139,12 @@ def _shifts(edits: Sequence[Edit]) -> tuple[tuple[int, int, int, int], ...]:
 
 
 def apply_fixes(
-    data: bytes | Text, *, filename: str | os.PathLike[str] | None = None,
-    kind: FileKind | None = None, domain: str | None = None, settings: Settings | None = None,
+    data: bytes | Text,
+    *,
+    filename: str | os.PathLike[str] | None = None,
+    kind: FileKind | None = None,
+    domain: str | None = None,
+    settings: Settings | None = None,
     unsafe: bool = False,
 ) -> FixResult:
     """Apply every safe fix (and unsafe ones too with ``unsafe=True``) to a file's bytes.
@@ -150,8 +154,14 @@ def apply_fixes(
     original = data if isinstance(data, Text) else Text.from_bytes(bytes(data))
     raw = original.encode() if isinstance(data, Text) else bytes(data)
     if original.invalid and original.encoding != "utf-8":
-        return FixResult(raw, (), False, f"the file is not valid {original.encoding.upper()}",
-                         before=original, after=original)
+        return FixResult(
+            raw,
+            (),
+            False,
+            f"the file is not valid {original.encoding.upper()}",
+            before=original,
+            after=original,
+        )
     applied: list[Diagnostic] = []
     passes = []
     text = original
@@ -174,10 +184,15 @@ def apply_fixes(
             recoded = [d for d in chosen if d.code == _TO_UTF8][:1]
         # ADS003 on a file with a byte-order mark drops it too, as an ordinary edit.
         pairs = [
-            (d, d.fix) for d in chosen if d.fix is not None and (
-                d.code not in _REMOVES_BOM or (text.bom and (
-                    d.code == _TO_UTF8 if text.encoding != "utf-8" else d.code == _DROP_BOM
-                ))
+            (d, d.fix)
+            for d in chosen
+            if d.fix is not None
+            and (
+                d.code not in _REMOVES_BOM
+                or (
+                    text.bom
+                    and (d.code == _TO_UTF8 if text.encoding != "utf-8" else d.code == _DROP_BOM)
+                )
             )
         ]
         edits, done = _choose_edits(text, _extend_to_copies(text, pairs))
@@ -190,5 +205,13 @@ def apply_fixes(
         passes.append(_shifts(edits))
         text = text.edited(text.apply(edits), encoding)
     data_out = text.encode() if passes else raw
-    return FixResult(data_out, tuple(applied), data_out != raw, before=original, after=text,
-                     first=first, remaining=remaining, passes=tuple(passes))
+    return FixResult(
+        data_out,
+        tuple(applied),
+        data_out != raw,
+        before=original,
+        after=text,
+        first=first,
+        remaining=remaining,
+        passes=tuple(passes),
+    )

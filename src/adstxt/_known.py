@@ -64,8 +64,11 @@ class CertEvidence:
     @property
     def strong(self) -> bool:
         """True when a different ID deserves a warning rather than information."""
-        return (self.confidence == "high" and self.repos >= STRONG_REPOS
-                and self.agreement >= STRONG_AGREEMENT)
+        return (
+            self.confidence == "high"
+            and self.repos >= STRONG_REPOS
+            and self.agreement >= STRONG_AGREEMENT
+        )
 
 
 @attrs.frozen
@@ -116,8 +119,10 @@ class AdSystems:
         # out almost every domain, where the search below makes two per character.
         starts = self.starts
         if not (
-            domain[:3] in starts or domain[1:4] in starts
-            or domain[0] + domain[2:4] in starts or domain[:2] + domain[3] in starts
+            domain[:3] in starts
+            or domain[1:4] in starts
+            or domain[0] + domain[2:4] in starts
+            or domain[:2] + domain[3] in starts
         ):
             return None
         for i in range(len(domain)):
@@ -151,12 +156,17 @@ def certification_ids() -> CertIds:
         domain = row["domain"].strip().lower()
         if domain in confidence:
             evidence[domain] = CertEvidence(
-                row["corpus"], int(row["files_agreeing"]), int(row["repos_agreeing"]),
-                int(row["files_with_an_id"]), confidence[domain])
+                row["corpus"],
+                int(row["files_agreeing"]),
+                int(row["repos_agreeing"]),
+                int(row["files_with_an_id"]),
+                confidence[domain],
+            )
     return CertIds(
         accepted={domain: frozenset(ids) for domain, ids in accepted.items()},
-        checked=frozenset(d for d, e in evidence.items()
-                          if d not in ambiguous and e.agreement >= MIN_AGREEMENT),
+        checked=frozenset(
+            d for d, e in evidence.items() if d not in ambiguous and e.agreement >= MIN_AGREEMENT
+        ),
         evidence=evidence,
     )
 

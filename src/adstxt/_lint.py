@@ -69,8 +69,12 @@ def _protect_comments(
 
 
 def lint(
-    source: str | bytes | Text, *, filename: str | os.PathLike[str] | None = None,
-    kind: FileKind | None = None, domain: str | None = None, settings: Settings | None = None,
+    source: str | bytes | Text,
+    *,
+    filename: str | os.PathLike[str] | None = None,
+    kind: FileKind | None = None,
+    domain: str | None = None,
+    settings: Settings | None = None,
     sellers: SellersSource | None = None,
 ) -> list[Diagnostic]:
     """Check a file as ``adstxt-check`` does: selected rules, overridden severities, ``noqa``.
@@ -99,9 +103,13 @@ def lint(
         # The ad system's own TAG-ID settles field 4 (ADS708, or nothing when they agree):
         # the IDs observed in other files (ADS222) would only repeat or contradict it.
         differs = "ADS708" in settings.enabled_codes()
-        diagnostics = [d for d in diagnostics if not (
-            d.code == "ADS222" and d.line in tag_checked
-            and (tag_checked[d.line] or differs))]
+        diagnostics = [
+            d
+            for d in diagnostics
+            if not (
+                d.code == "ADS222" and d.line in tag_checked and (tag_checked[d.line] or differs)
+            )
+        ]
     diagnostics = suppress(text, diagnostics, settings)
     return sorted(_protect_comments(text.line, diagnostics), key=Diagnostic.sort_key)
 
@@ -150,10 +158,16 @@ Item = tuple[Diagnostic, str]
 
 
 def lint_stream(
-    stream: BinaryIO, *, filename: str | os.PathLike[str] | None = None,
-    kind: FileKind | None = None, domain: str | None = None, settings: Settings | None = None,
-    suppressions: Sequence[Suppression] = (), lines: bool = True,
-    reread: Callable[[], BinaryIO] | None = None, chunk_size: int = 1 << 20,
+    stream: BinaryIO,
+    *,
+    filename: str | os.PathLike[str] | None = None,
+    kind: FileKind | None = None,
+    domain: str | None = None,
+    settings: Settings | None = None,
+    suppressions: Sequence[Suppression] = (),
+    lines: bool = True,
+    reread: Callable[[], BinaryIO] | None = None,
+    chunk_size: int = 1 << 20,
 ) -> Iterator[tuple[bool, list[Item]]]:
     """:func:`lint` for a file of any size, read from ``stream`` in chunks.
 
@@ -175,7 +189,9 @@ def lint_stream(
     encoding, skip = _decode.sniff_encoding(head)
     utf8 = encoding == "utf-8"
     engine = Engine(
-        kind=kind or kind_for(filename), root_domain=domain, keep_records=False,
+        kind=kind or kind_for(filename),
+        root_domain=domain,
+        keep_records=False,
         max_sellers=STREAM_SELLERS,
     )
     endings = {"\n": 0, "\r\n": 0, "\r": 0}
@@ -281,9 +297,7 @@ def _forget(engine: Engine) -> None:
     engine.variables[:] = partners.values()
 
 
-def _lines_of(
-    base: int, lines: list[str], previous: tuple[int, list[str]]
-) -> Callable[[int], str]:
+def _lines_of(base: int, lines: list[str], previous: tuple[int, list[str]]) -> Callable[[int], str]:
     """The text of a line of this batch or the one before (``""`` for any other)."""
     before, earlier = previous
 

@@ -111,7 +111,8 @@ def _tricks(shown: str) -> tuple[str, ...]:
         like = singles.get(char) or singles.get(char.lower())
         if like is not None and like != char.lower():
             described = (
-                f"'{char}' for '{like}'" if char.isascii()
+                f"'{char}' for '{like}'"
+                if char.isascii()
                 else f"U+{ord(char):04X} {unicodedata.name(char, '')} for '{like}'"
             )
             if described not in tricks:

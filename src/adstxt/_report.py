@@ -36,8 +36,12 @@ __all__ = [
 
 def _unsafe(code: int) -> bool:
     return (
-        code < 0x20 or 0x7F <= code <= 0x9F or code in (0x2028, 0x2029, 0xFEFF)
-        or 0x200B <= code <= 0x200F or 0x202A <= code <= 0x202E or 0x2066 <= code <= 0x2069
+        code < 0x20
+        or 0x7F <= code <= 0x9F
+        or code in (0x2028, 0x2029, 0xFEFF)
+        or 0x200B <= code <= 0x200F
+        or 0x202A <= code <= 0x202E
+        or 0x2066 <= code <= 0x2069
         or 0xD800 <= code <= 0xDFFF
     )
 
@@ -265,7 +269,8 @@ def _docs_base() -> str | None:
         # paths cannot be appended after a query or a fragment.
         logging.getLogger("adstxt").warning(
             "ADSTXT_DOCS_URL must be an absolute http, https or file URL without a query or "
-            "fragment; found %r, so rules are described without links", escape(base),
+            "fragment; found %r, so rules are described without links",
+            escape(base),
         )
         return None
     return base if base.endswith("/") else base + "/"
@@ -311,9 +316,11 @@ def _sarif_uri(name: str) -> str:
 def _sarif_result(uri: str, d: Diagnostic, index: dict[str, int]) -> str:
     """One result, indented as an item of the run's results (laid out as ``json.dumps``
     with an indent does, written directly for speed: see :func:`_json`)."""
-    end = f",\n{_SARIF_INDENT}          \"endColumn\": {d.end_column}" if (
-        d.end_column > d.column
-    ) else ""
+    end = (
+        f',\n{_SARIF_INDENT}          "endColumn": {d.end_column}'
+        if (d.end_column > d.column)
+        else ""
+    )
     text = escape(d.message) + (f" (hint: {escape(d.hint)})" if d.hint else "")
     pad = _SARIF_INDENT
     return (
@@ -352,6 +359,7 @@ def _sarif_frame(fired: Iterable[str]) -> tuple[str, str, dict[str, int]]:
     import json
 
     from adstxt import __version__
+
     # Only the rules that fired are described (SARIF does not require the rest), in
     # registry order so the log is the same whatever order the files were checked in.
     fired = set(fired)
@@ -456,9 +464,7 @@ def _items(report: FileReport) -> Iterator[Item]:
         yield d, report.line(d.line)
 
 
-def write(
-    out: TextIO, reports: Sequence[FileReport], output_format: str, style: Style
-) -> None:
+def write(out: TextIO, reports: Sequence[FileReport], output_format: str, style: Style) -> None:
     """Write all diagnostics of all files in one output format."""
     fired: set[str] = set()
     if output_format == "sarif":
@@ -649,9 +655,22 @@ Row = tuple[Any, ...]
 def _row(d: Diagnostic) -> Row:
     fix = d.fix
     return (
-        d.code, d.severity.value, d.line, d.column, d.end_column, d.message, d.hint,
-        None if fix is None else (
-            fix.replacement, fix.safe, fix.description, fix.line, fix.column, fix.end_line,
+        d.code,
+        d.severity.value,
+        d.line,
+        d.column,
+        d.end_column,
+        d.message,
+        d.hint,
+        None
+        if fix is None
+        else (
+            fix.replacement,
+            fix.safe,
+            fix.description,
+            fix.line,
+            fix.column,
+            fix.end_line,
             fix.end_column,
         ),
     )
@@ -664,6 +683,12 @@ def _diagnostic(row: Row) -> Diagnostic:
     fix = row[7]
     # Positional fast constructors: every spooled finding is read back through here.
     return fast_positional_diagnostic(
-        row[0], _SEVERITIES[row[1]], row[2], row[3], row[4], row[5], row[6],
+        row[0],
+        _SEVERITIES[row[1]],
+        row[2],
+        row[3],
+        row[4],
+        row[5],
+        row[6],
         None if fix is None else fast_positional_fix(*fix),
     )

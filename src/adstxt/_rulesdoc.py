@@ -37,8 +37,11 @@ def _show(example: bytes, limit: int = 400) -> str:
     out = []
     for char in text:
         code = ord(char)
-        if char == "\n" or char == "\t" or (0x20 <= code < 0x7F) or (
-            code > 0xA0 and not (0x2000 <= code <= 0x206F or code == 0xFEFF or code >= 0xFF00)
+        if (
+            char == "\n"
+            or char == "\t"
+            or (0x20 <= code < 0x7F)
+            or (code > 0xA0 and not (0x2000 <= code <= 0x206F or code == 0xFEFF or code >= 0xFF00))
         ):
             out.append(char)
         else:
@@ -60,8 +63,10 @@ def _clauses(rule: Rule) -> str:
     if not found:
         return f"Source: {rule.spec}. No clause of the specifications covers it directly."
     items = "\n".join(f"- {c.spec}, section {c.section}: {c.requirement}" for c in found)
-    return (f"Source: {rule.spec}. The clauses it enforces, from the "
-            f"[spec coverage](spec-coverage.md) table:\n\n{items}")
+    return (
+        f"Source: {rule.spec}. The clauses it enforces, from the "
+        f"[spec coverage](spec-coverage.md) table:\n\n{items}"
+    )
 
 
 def render_output(rule: Rule) -> str:
@@ -92,8 +97,11 @@ def render_rule(rule: Rule) -> str:
         also = (
             "\n\nThis example also triggers "
             + ", ".join(f"[{code}]({code}.md)" for code in rule.also)
-            + (", as such an exchange would." if rule.filename == HTTP_EXCHANGE
-               else ", as such a line would.")
+            + (
+                ", as such an exchange would."
+                if rule.filename == HTTP_EXCHANGE
+                else ", as such a line would."
+            )
         )
     against = "".join(
         f"\n\nChecked against this `sellers.json` of `{ad_system}`:\n\n```json\n"
@@ -148,8 +156,10 @@ def _output_section(rule: Rule) -> str:
         from adstxt.schain._verify import Verifier
 
         shown = render_text(Verifier().verify(rule.bad), "chain.txt")
-        return (f"What `adstxt schain chain.txt`, with the example saved as `chain.txt`, "
-                f"reports:\n\n```text\n{shown}\n```\n\n")
+        return (
+            f"What `adstxt schain chain.txt`, with the example saved as `chain.txt`, "
+            f"reports:\n\n```text\n{shown}\n```\n\n"
+        )
     if rule.filename == HTTP_EXCHANGE:
         # An exchange needs a server to replay it; the test suite does, the docs do not.
         return ""
@@ -167,12 +177,14 @@ def _output_section(rule: Rule) -> str:
 
 def _silencing(rule: Rule) -> str:
     everywhere = (
-        f"add `\"{rule.code}\"` to `ignore` in `[tool.adstxt]` (pyproject.toml) or "
+        f'add `"{rule.code}"` to `ignore` in `[tool.adstxt]` (pyproject.toml) or '
         f"`.adstxt.toml`, or pass `--ignore {rule.code}`."
     )
     if rule.filename == SCHAIN_INPUT:
-        return ("A supply chain carries no comments, and `adstxt schain` reports every "
-                "finding: correct the system that builds the chain.")
+        return (
+            "A supply chain carries no comments, and `adstxt schain` reports every "
+            "finding: correct the system that builds the chain."
+        )
     if rule.filename == HTTP_EXCHANGE:
         return (
             "The finding is about how the file is served, not about a line of it, so a "
@@ -195,8 +207,7 @@ def render_index() -> str:
     ]
     for category, rules in groupby(RULES.values(), key=lambda r: r.category):
         rows = [
-            f"| [{r.code}]({r.code}.md) | {r.name} | {r.severity.value} | {r.fix} "
-            f"| {r.summary} |"
+            f"| [{r.code}]({r.code}.md) | {r.name} | {r.severity.value} | {r.fix} | {r.summary} |"
             for r in rules
         ]
         parts.append(
@@ -240,8 +251,7 @@ def render_coverage() -> str:
         for clause, codes in cov.clauses:
             if clause.spec == spec:
                 section = clause.section.replace("|", "\\|")
-                rows.append(f"| {section} | {clause.requirement} | "
-                            f"{_enforced_by(clause, codes)} |")
+                rows.append(f"| {section} | {clause.requirement} | {_enforced_by(clause, codes)} |")
         mine = [(c, codes) for c, codes in cov.clauses if c.spec == spec]
         enforced = sum(1 for c, codes in mine if codes or c.note)
         consumer = sum(1 for c, codes in mine if not codes and c.scope == "consumer")
@@ -253,16 +263,14 @@ def render_coverage() -> str:
         )
         if cov.unplaced[spec]:
             parts.append(
-                f"\nAlso citing {spec}, not yet placed on a clause: "
-                f"{_links(cov.unplaced[spec])}.\n"
+                f"\nAlso citing {spec}, not yet placed on a clause: {_links(cov.unplaced[spec])}.\n"
             )
     placed = {code for _, codes in cov.clauses for code in codes}
     placed.update(code for codes in cov.unplaced.values() for code in codes)
     beyond = tuple(code for code in RULES if code not in placed)
     parts.append(
         "\n## Beyond the specifications\n\nThese rules catch mistakes seen in real files "
-        "that no clause forbids outright, or serve the checker itself: "
-        + _links(beyond) + ".\n"
+        "that no clause forbids outright, or serve the checker itself: " + _links(beyond) + ".\n"
     )
     return "".join(parts)
 

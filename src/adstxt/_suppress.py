@@ -26,8 +26,9 @@ __all__ = [
 ]
 
 _ANY_NOQA_TEXT = re.compile("noqa", re.IGNORECASE)
-_DIRECTIVE = re.compile(r"#[ \t]*(?P<file>adstxt:[ \t]*)?noqa\b(?P<colon>[ \t]*:[ \t]*)?",
-                        re.IGNORECASE)
+_DIRECTIVE = re.compile(
+    r"#[ \t]*(?P<file>adstxt:[ \t]*)?noqa\b(?P<colon>[ \t]*:[ \t]*)?", re.IGNORECASE
+)
 # One code of the list after "noqa:", with the separator before it. The list is read one
 # code at a time, so no pattern repeats a repeat (see tests/test_regex_safety.py).
 _NEXT_CODE = re.compile(r"[ \t]*,?[ \t]*([A-Za-z]+[0-9]+)")
@@ -193,8 +194,7 @@ class Silencer:
         for suppression in self.suppressions:
             hits = self._used[id(suppression)]
             stale = (
-                not hits if not suppression.codes
-                else any(c not in hits for c in suppression.codes)
+                not hits if not suppression.codes else any(c not in hits for c in suppression.codes)
             )
             if stale:
                 found.append(_unused(suppression, hits, RULES))
@@ -202,7 +202,8 @@ class Silencer:
 
 
 def apply_suppressions(
-    diagnostics: Iterable[Diagnostic], suppressions: Sequence[Suppression],
+    diagnostics: Iterable[Diagnostic],
+    suppressions: Sequence[Suppression],
     enabled: Iterable[str],
 ) -> list[Diagnostic]:
     """Drop the silenced diagnostics and add an ADS901 for each suppression left unused."""

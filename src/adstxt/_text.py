@@ -84,7 +84,8 @@ class Text:
         """The file after edits made to :attr:`document` (and perhaps a new encoding)."""
         encoding = encoding or self.encoding
         invalid = (
-            encoding == "utf-8" and not document.isascii()
+            encoding == "utf-8"
+            and not document.isascii()
             and _decode.SURROGATES.search(document) is not None
         )
         return Text(document, encoding, bom=document.startswith(BOM), invalid=invalid)
@@ -141,9 +142,9 @@ class Text:
         if "\r" not in document:
             # Every line but perhaps the last ends in LF: the starts are running sums,
             # computed in C.
-            starts = list(itertools.accumulate(
-                map((1).__add__, map(len, lines)), initial=self.body_start
-            ))
+            starts = list(
+                itertools.accumulate(map((1).__add__, map(len, lines)), initial=self.body_start)
+            )
             endings = ["\n"] * len(lines)
             if lines and not document.endswith("\n"):
                 endings[-1] = ""

@@ -63,101 +63,172 @@ def _codes(text: str) -> list[str]:
 def _parser(prog: str = "adstxt-check") -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog=prog,
-        description="Check ads.txt and app-ads.txt files against the IAB Tech Lab "
-        "specifications.",
+        description="Check ads.txt and app-ads.txt files against the IAB Tech Lab specifications.",
         epilog="Exit status: 0 clean, 1 problems found (or files fixed), 2 usage or input "
         "error. Configuration comes from the nearest .adstxt.toml or [tool.adstxt] in "
         "pyproject.toml; command-line options win.",
     )
     parser.add_argument(
-        "paths", nargs="*", metavar="PATH",
+        "paths",
+        nargs="*",
+        metavar="PATH",
         help="files to check, directories to search for ads.txt and app-ads.txt, or '-' for "
         "standard input (default: the current directory)",
     )
     output = parser.add_argument_group("output")
     output.add_argument(
-        "--output-format", choices=OUTPUT_FORMATS,
+        "--output-format",
+        choices=OUTPUT_FORMATS,
         help="how to report findings (default: concise)",
     )
     output.add_argument(
-        "--statistics", action="store_true",
+        "--statistics",
+        action="store_true",
         help="print how often each code was reported instead of each finding",
     )
     output.add_argument(
-        "--color", choices=("auto", "always", "never"), default="auto",
+        "--color",
+        choices=("auto", "always", "never"),
+        default="auto",
         help="colour text output (default: auto, on a terminal unless NO_COLOR is set)",
     )
-    output.add_argument("-q", "--quiet", action="store_true",
-                        help="print findings only, without the summary line")
+    output.add_argument(
+        "-q", "--quiet", action="store_true", help="print findings only, without the summary line"
+    )
     rules = parser.add_argument_group("rule selection")
-    rules.add_argument("--select", type=_codes, metavar="CODES",
-                       help="report only these codes or prefixes, comma-separated (e.g. ADS2)")
-    rules.add_argument("--extend-select", type=_codes, metavar="CODES", default=[],
-                       help="report these codes in addition to the selected ones")
-    rules.add_argument("--ignore", type=_codes, metavar="CODES", default=[],
-                       help="do not report these codes or prefixes")
-    rules.add_argument("--strict", action=argparse.BooleanOptionalAction, default=None,
-                       help="fail (exit 1) on warnings as well as errors")
-    rules.add_argument("--exit-zero", action="store_true",
-                       help="exit 0 even when problems are found")
+    rules.add_argument(
+        "--select",
+        type=_codes,
+        metavar="CODES",
+        help="report only these codes or prefixes, comma-separated (e.g. ADS2)",
+    )
+    rules.add_argument(
+        "--extend-select",
+        type=_codes,
+        metavar="CODES",
+        default=[],
+        help="report these codes in addition to the selected ones",
+    )
+    rules.add_argument(
+        "--ignore",
+        type=_codes,
+        metavar="CODES",
+        default=[],
+        help="do not report these codes or prefixes",
+    )
+    rules.add_argument(
+        "--strict",
+        action=argparse.BooleanOptionalAction,
+        default=None,
+        help="fail (exit 1) on warnings as well as errors",
+    )
+    rules.add_argument(
+        "--exit-zero", action="store_true", help="exit 0 even when problems are found"
+    )
     fixes = parser.add_argument_group("fixes")
     fixes.add_argument("--fix", action="store_true", help="apply safe fixes to the files")
-    fixes.add_argument("--diff", action="store_true",
-                       help="show the changes --fix would make, without writing them")
-    fixes.add_argument("--unsafe-fixes", action="store_true", default=None,
-                       help="with --fix or --diff, apply unsafe fixes as well")
+    fixes.add_argument(
+        "--diff",
+        action="store_true",
+        help="show the changes --fix would make, without writing them",
+    )
+    fixes.add_argument(
+        "--unsafe-fixes",
+        action="store_true",
+        default=None,
+        help="with --fix or --diff, apply unsafe fixes as well",
+    )
     context = parser.add_argument_group("context")
-    context.add_argument("--kind", choices=("ads.txt", "app-ads.txt"),
-                         help="rules to apply (default: from the file name)")
-    context.add_argument("--domain", metavar="DOMAIN",
-                         help="the domain the file is served from, for the SUBDOMAIN and "
-                         "CONTACT checks")
+    context.add_argument(
+        "--kind",
+        choices=("ads.txt", "app-ads.txt"),
+        help="rules to apply (default: from the file name)",
+    )
+    context.add_argument(
+        "--domain",
+        metavar="DOMAIN",
+        help="the domain the file is served from, for the SUBDOMAIN and CONTACT checks",
+    )
     remote = parser.add_argument_group(
         "live sites (needs the fetch extra: pip install 'adstxt[fetch]')",
         "With --domain and no PATH, the file the site serves is fetched as crawlers do and "
         "checked; a PATH that is an http:// or https:// URL is fetched as it is.",
     )
-    remote.add_argument("--connect-to", action="append", default=[],
-                        metavar="HOST1:PORT1:HOST2:PORT2",
-                        help="connect to HOST2:PORT2 whenever HOST1:PORT1 is asked for, as curl "
-                        "does (repeatable; an empty HOST1 or PORT1 matches any); for staging "
-                        "servers")
-    remote.add_argument("--allow-private-addresses", action="store_true",
-                        help="allow fetching from private, loopback and link-local addresses")
-    remote.add_argument("--timeout", type=float, default=30.0, metavar="SECONDS",
-                        help="time limit for one fetch: HTTPS, then HTTP, and every redirect "
-                        "(default: 30)")
+    remote.add_argument(
+        "--connect-to",
+        action="append",
+        default=[],
+        metavar="HOST1:PORT1:HOST2:PORT2",
+        help="connect to HOST2:PORT2 whenever HOST1:PORT1 is asked for, as curl "
+        "does (repeatable; an empty HOST1 or PORT1 matches any); for staging "
+        "servers",
+    )
+    remote.add_argument(
+        "--allow-private-addresses",
+        action="store_true",
+        help="allow fetching from private, loopback and link-local addresses",
+    )
+    remote.add_argument(
+        "--timeout",
+        type=float,
+        default=30.0,
+        metavar="SECONDS",
+        help="time limit for one fetch: HTTPS, then HTTP, and every redirect (default: 30)",
+    )
     sellers = parser.add_argument_group(
         "sellers.json",
         "A PATH named *.json (or that starts like a sellers.json file) is validated as a "
         "sellers.json file. With --sellers-json or --fetch-sellers, every ads.txt record is "
         "also checked against its ad system's sellers.json.",
     )
-    sellers.add_argument("--sellers-json", metavar="PATH", type=Path,
-                         help="a sellers.json file named after its ad system (openx.com.json) "
-                         "or a directory of them")
-    sellers.add_argument("--fetch-sellers", action="store_true",
-                         help="fetch each ad system's sellers.json (fetch extra), cached on "
-                         "disk for as long as the server allows, 7 days by default")
-    sellers.add_argument("--sellers-cache", metavar="DIR", type=Path,
-                         help="where fetched sellers.json files are kept (default: the user "
-                         "cache directory)")
-    sellers.add_argument("--sellers-location", action="append", default=[],
-                         metavar="DOMAIN=URL",
-                         help="with --fetch-sellers, fetch DOMAIN's sellers.json from URL "
-                         "(repeatable; adds to the known locations and the "
-                         "'sellers-locations' configuration key)")
-    context.add_argument("--config", metavar="FILE", type=Path,
-                         help="use this configuration file instead of searching for one")
-    context.add_argument("--isolated", action="store_true",
-                         help="ignore every configuration file")
+    sellers.add_argument(
+        "--sellers-json",
+        metavar="PATH",
+        type=Path,
+        help="a sellers.json file named after its ad system (openx.com.json) "
+        "or a directory of them",
+    )
+    sellers.add_argument(
+        "--fetch-sellers",
+        action="store_true",
+        help="fetch each ad system's sellers.json (fetch extra), cached on "
+        "disk for as long as the server allows, 7 days by default",
+    )
+    sellers.add_argument(
+        "--sellers-cache",
+        metavar="DIR",
+        type=Path,
+        help="where fetched sellers.json files are kept (default: the user cache directory)",
+    )
+    sellers.add_argument(
+        "--sellers-location",
+        action="append",
+        default=[],
+        metavar="DOMAIN=URL",
+        help="with --fetch-sellers, fetch DOMAIN's sellers.json from URL "
+        "(repeatable; adds to the known locations and the "
+        "'sellers-locations' configuration key)",
+    )
+    context.add_argument(
+        "--config",
+        metavar="FILE",
+        type=Path,
+        help="use this configuration file instead of searching for one",
+    )
+    context.add_argument("--isolated", action="store_true", help="ignore every configuration file")
     about = parser.add_argument_group("information")
     about.add_argument("--show-rules", action="store_true", help="list every rule and exit")
-    about.add_argument("--explain", metavar="CODE",
-                       help="print the documentation of a rule (code or name) and exit")
-    about.add_argument("--version", action="store_true",
-                       help="print the versions of adstxt, tldextract and the Public Suffix "
-                       "List snapshot, whether the checker runs compiled, and exit")
+    about.add_argument(
+        "--explain",
+        metavar="CODE",
+        help="print the documentation of a rule (code or name) and exit",
+    )
+    about.add_argument(
+        "--version",
+        action="store_true",
+        help="print the versions of adstxt, tldextract and the Public Suffix "
+        "List snapshot, whether the checker runs compiled, and exit",
+    )
     return parser
 
 
@@ -256,17 +327,23 @@ class _Run:
                 raise UsageError(f"--domain: {error}") from None
         if not 0 < args.timeout < float("inf"):
             raise UsageError(
-                f"--timeout: expected a number of seconds above 0, not {args.timeout:g}")
+                f"--timeout: expected a number of seconds above 0, not {args.timeout:g}"
+            )
         if args.select is not None and not args.select:
             raise UsageError("--select: give at least one code, prefix or rule name")
         self.options = _Options(
             tuple(args.select) if args.select is not None else None,
-            tuple(args.extend_select), tuple(args.ignore), args.strict, domain,
+            tuple(args.extend_select),
+            tuple(args.ignore),
+            args.strict,
+            domain,
             args.unsafe_fixes,
         )
-        for flag, selectors in (("--select", args.select or ()),
-                                ("--extend-select", args.extend_select),
-                                ("--ignore", args.ignore)):
+        for flag, selectors in (
+            ("--select", args.select or ()),
+            ("--extend-select", args.extend_select),
+            ("--ignore", args.ignore),
+        ):
             for selector in selectors:
                 try:
                     expand_selector(selector)
@@ -305,9 +382,11 @@ class _Run:
             except ImportError as error:
                 raise UsageError(f"--fetch-sellers: {error}") from None
             return online_source(
-                cache_dir=self.args.sellers_cache, connect_to=connect_to,
+                cache_dir=self.args.sellers_cache,
+                connect_to=connect_to,
                 allow_private_addresses=self.args.allow_private_addresses,
-                timeout=self.args.timeout, locations=self.sellers_locations(),
+                timeout=self.args.timeout,
+                locations=self.sellers_locations(),
             )
         if self.args.sellers_location:
             raise UsageError("--sellers-location needs --fetch-sellers")
@@ -380,7 +459,9 @@ class _Run:
 
     def check(self, path: str, output_format: str) -> tuple[FileReport, Settings] | None:
         if (
-            path != _STDIN and not (self.args.fix or self.args.diff) and self.sellers is None
+            path != _STDIN
+            and not (self.args.fix or self.args.diff)
+            and self.sellers is None
             and os.path.isfile(path)  # read twice: a pipe or a FIFO is read whole
         ):
             return self.check_streamed(path, output_format)
@@ -406,13 +487,16 @@ class _Run:
         if known is None or self.sellers is not None:
             from adstxt._lint import lint
 
-            known = lint(text, filename=filename, kind=self.args.kind, settings=settings,
-                         sellers=self.sellers)
+            known = lint(
+                text,
+                filename=filename,
+                kind=self.args.kind,
+                settings=settings,
+                sellers=self.sellers,
+            )
         return FileReport(name, known, text), settings
 
-    def check_streamed(
-        self, path: str, output_format: str
-    ) -> tuple[FileReport, Settings] | None:
+    def check_streamed(self, path: str, output_format: str) -> tuple[FileReport, Settings] | None:
         """Check a file read in chunks, its findings kept on disk: memory stays bounded
         whatever the file's size (see :func:`adstxt._lint.lint_stream`)."""
         from adstxt._lint import lint_stream, scan_suppressions
@@ -435,8 +519,12 @@ class _Run:
                 file.seek(0)
                 full = output_format == "full"
                 for late, items in lint_stream(
-                    file, filename=path, kind=self.args.kind, settings=settings,
-                    suppressions=suppressions, lines=full,
+                    file,
+                    filename=path,
+                    kind=self.args.kind,
+                    settings=settings,
+                    suppressions=suppressions,
+                    lines=full,
                     reread=(lambda: open(path, "rb")) if full else None,  # noqa: SIM115
                 ):
                     if late:
@@ -487,8 +575,7 @@ class _Run:
                 # Each fetched file is the file of the host it was fetched for (a subdomain's
                 # own, or the root's even when delegated elsewhere); only a URL's site can be
                 # named otherwise, by --domain.
-                site = served.domain if "://" not in target else (
-                    settings.domain or served.domain)
+                site = served.domain if "://" not in target else (settings.domain or served.domain)
                 diagnostics += lint(body, kind=served.kind, settings=settings, domain=site)
             diagnostics.sort(key=Diagnostic.sort_key)
             reports.append(FileReport(served.final_url or served.url, diagnostics, body))
@@ -501,9 +588,13 @@ class _Run:
         already, its findings."""
         from adstxt._fixer import apply_fixes
 
-        result = apply_fixes(text, filename=None if path == _STDIN else path,
-                             kind=self.args.kind, settings=settings,
-                             unsafe=settings.unsafe_fixes)
+        result = apply_fixes(
+            text,
+            filename=None if path == _STDIN else path,
+            kind=self.args.kind,
+            settings=settings,
+            unsafe=settings.unsafe_fixes,
+        )
         if result.refused:
             print(f"adstxt-check: not fixing {escape(path)}: {result.refused}", file=sys.stderr)
         if not result.changed:
@@ -527,15 +618,19 @@ class _Run:
             try:
                 written = write_atomically(path, result.data)
             except OSError as error:
-                print(f"adstxt-check: {escape(path)}: {error.strerror or error}; not fixed",
-                      file=sys.stderr)
+                print(
+                    f"adstxt-check: {escape(path)}: {error.strerror or error}; not fixed",
+                    file=sys.stderr,
+                )
                 self.failed_inputs = True
                 self.changed_files -= 1
                 self.fixed -= len(result.applied)
                 return text, result.first
             if os.path.islink(path):
-                print(f"adstxt-check: {escape(path)} is a symbolic link; fixed {written}",
-                      file=sys.stderr)
+                print(
+                    f"adstxt-check: {escape(path)} is a symbolic link; fixed {written}",
+                    file=sys.stderr,
+                )
         return result.after, result.remaining
 
 
@@ -584,8 +679,10 @@ def _main(argv: Sequence[str] | None, prog: str) -> int:
     paths = list(_expand([p for p in args.paths if p not in remote] or ([] if remote else ["."])))
     if not paths and not remote:
         searched = ", ".join(escape(p) for p in args.paths or ["."])
-        print(f"adstxt-check: warning: no ads.txt or app-ads.txt files found in {searched}",
-              file=sys.stderr)
+        print(
+            f"adstxt-check: warning: no ads.txt or app-ads.txt files found in {searched}",
+            file=sys.stderr,
+        )
     output_format = run.output_format(paths)
     if args.statistics and output_format not in ("concise", "full"):
         raise UsageError(
@@ -618,8 +715,10 @@ def _main(argv: Sequence[str] | None, prog: str) -> int:
         if run.fixed:
             fixes = "fix" if run.fixed == 1 else "fixes"
             files = "file" if run.changed_files == 1 else "files"
-            print(f"{run.fixed} {fixes} would be applied to {run.changed_files} {files}.",
-                  file=sys.stderr)
+            print(
+                f"{run.fixed} {fixes} would be applied to {run.changed_files} {files}.",
+                file=sys.stderr,
+            )
         else:
             print("No fixes to apply.", file=sys.stderr)
     elif text_format and not args.quiet:

@@ -43,7 +43,12 @@ _RETRYABLE = frozenset({"timeout", "connection-error", "server-error"})
 # json.dumps with any option builds a new encoder per call; one line per domain reuses this.
 _JSON = json.JSONEncoder(ensure_ascii=False)
 _CSV_COLUMNS = (
-    "source_domain", "file_url", "line", "domain", "account_id", "relationship",
+    "source_domain",
+    "file_url",
+    "line",
+    "domain",
+    "account_id",
+    "relationship",
     "certification_authority_id",
 )
 
@@ -52,62 +57,128 @@ def _parser(prog: str = "adstxt-crawl") -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog=prog,
         description="Fetch and check the ads.txt or app-ads.txt of every domain in a file "
-                    "(one per line; '#' starts a comment).",
+        "(one per line; '#' starts a comment).",
     )
     parser.add_argument("domains", type=Path, help="file of domains ('-' for stdin)")
-    parser.add_argument("-o", "--output", type=Path, required=True,
-                        help="JSON Lines file: one line per domain")
-    parser.add_argument("--overwrite", action="store_true",
-                        help="replace an output file that already holds results")
-    parser.add_argument("--resume", action="store_true",
-                        help="skip domains already in the output and append to it")
-    parser.add_argument("--records-csv", type=Path, metavar="FILE",
-                        help="also write every record, with its source domain, as CSV")
-    parser.add_argument("--include-records", action="store_true",
-                        help="put each domain's records in its JSON line")
-    parser.add_argument("--kind", choices=("ads.txt", "app-ads.txt"), default="ads.txt",
-                        help="which file to fetch; for app-ads.txt give developer URLs")
-    parser.add_argument("--concurrency", type=int, default=50,
-                        help="domains fetched at once (default 50)")
-    parser.add_argument("--processes", type=int,
-                        help="worker processes sharing the domains and the concurrency "
-                             f"(default: one per {_IN_FLIGHT_PER_PROCESS} of --concurrency, "
-                             "up to the number of CPUs)")
-    parser.add_argument("--host-delay", type=float, default=0.0, metavar="SECONDS",
-                        help="pause between two requests to one host (they never overlap)")
-    parser.add_argument("--retries", type=int, default=2,
-                        help="extra tries after a timeout, connection error or 5xx (default 2)")
-    parser.add_argument("--backoff", type=float, default=1.0, metavar="SECONDS",
-                        help="wait before the first retry, doubled each time (default 1)")
-    parser.add_argument("--connect-timeout", type=float, default=5.0, metavar="SECONDS",
-                        help="limit for resolving and connecting, TLS included (default 5)")
-    parser.add_argument("--read-timeout", type=float, default=10.0, metavar="SECONDS",
-                        help="longest wait for the next bytes (default 10)")
-    parser.add_argument("--timeout", type=float, default=30.0, metavar="SECONDS",
-                        help="time limit for one try at a domain: HTTPS, then HTTP, every "
-                        "redirect; each SUBDOMAIN file has its own (default 30)")
-    parser.add_argument("--max-bytes", type=int, default=10 * 1024 * 1024,
-                        help="body size limit (default 10 MiB)")
-    parser.add_argument("--connect-to", action="append", default=[],
-                        metavar="HOST1:PORT1:HOST2:PORT2",
-                        help="connect to HOST2:PORT2 whenever HOST1:PORT1 is asked for, as curl "
-                        "does (repeatable; an empty HOST1 or PORT1 matches any)")
-    parser.add_argument("--allow-private-addresses", action="store_true",
-                        help="also fetch from private, loopback and link-local addresses")
-    parser.add_argument("--robots", action="store_true",
-                        help="read robots.txt and warn when it blocks the file")
-    parser.add_argument("--no-subdomains", action="store_true",
-                        help="do not follow SUBDOMAIN= entries")
-    parser.add_argument("--mirror", type=Path, metavar="DIR",
-                        help="also keep every fetched file in DIR, laid out for lookups "
-                        "('adstxt authorized --source DIR'): DIR/<domain>/ads.txt (or "
-                        "app-ads.txt), then the sellers.json of every ad system the files "
-                        "name, as DIR/<ad-system domain>/sellers.json")
-    parser.add_argument("--no-mirror-sellers", action="store_true",
-                        help="with --mirror, do not fetch the ad systems' sellers.json files")
+    parser.add_argument(
+        "-o", "--output", type=Path, required=True, help="JSON Lines file: one line per domain"
+    )
+    parser.add_argument(
+        "--overwrite", action="store_true", help="replace an output file that already holds results"
+    )
+    parser.add_argument(
+        "--resume", action="store_true", help="skip domains already in the output and append to it"
+    )
+    parser.add_argument(
+        "--records-csv",
+        type=Path,
+        metavar="FILE",
+        help="also write every record, with its source domain, as CSV",
+    )
+    parser.add_argument(
+        "--include-records", action="store_true", help="put each domain's records in its JSON line"
+    )
+    parser.add_argument(
+        "--kind",
+        choices=("ads.txt", "app-ads.txt"),
+        default="ads.txt",
+        help="which file to fetch; for app-ads.txt give developer URLs",
+    )
+    parser.add_argument(
+        "--concurrency", type=int, default=50, help="domains fetched at once (default 50)"
+    )
+    parser.add_argument(
+        "--processes",
+        type=int,
+        help="worker processes sharing the domains and the concurrency "
+        f"(default: one per {_IN_FLIGHT_PER_PROCESS} of --concurrency, "
+        "up to the number of CPUs)",
+    )
+    parser.add_argument(
+        "--host-delay",
+        type=float,
+        default=0.0,
+        metavar="SECONDS",
+        help="pause between two requests to one host (they never overlap)",
+    )
+    parser.add_argument(
+        "--retries",
+        type=int,
+        default=2,
+        help="extra tries after a timeout, connection error or 5xx (default 2)",
+    )
+    parser.add_argument(
+        "--backoff",
+        type=float,
+        default=1.0,
+        metavar="SECONDS",
+        help="wait before the first retry, doubled each time (default 1)",
+    )
+    parser.add_argument(
+        "--connect-timeout",
+        type=float,
+        default=5.0,
+        metavar="SECONDS",
+        help="limit for resolving and connecting, TLS included (default 5)",
+    )
+    parser.add_argument(
+        "--read-timeout",
+        type=float,
+        default=10.0,
+        metavar="SECONDS",
+        help="longest wait for the next bytes (default 10)",
+    )
+    parser.add_argument(
+        "--timeout",
+        type=float,
+        default=30.0,
+        metavar="SECONDS",
+        help="time limit for one try at a domain: HTTPS, then HTTP, every "
+        "redirect; each SUBDOMAIN file has its own (default 30)",
+    )
+    parser.add_argument(
+        "--max-bytes", type=int, default=10 * 1024 * 1024, help="body size limit (default 10 MiB)"
+    )
+    parser.add_argument(
+        "--connect-to",
+        action="append",
+        default=[],
+        metavar="HOST1:PORT1:HOST2:PORT2",
+        help="connect to HOST2:PORT2 whenever HOST1:PORT1 is asked for, as curl "
+        "does (repeatable; an empty HOST1 or PORT1 matches any)",
+    )
+    parser.add_argument(
+        "--allow-private-addresses",
+        action="store_true",
+        help="also fetch from private, loopback and link-local addresses",
+    )
+    parser.add_argument(
+        "--robots", action="store_true", help="read robots.txt and warn when it blocks the file"
+    )
+    parser.add_argument(
+        "--no-subdomains", action="store_true", help="do not follow SUBDOMAIN= entries"
+    )
+    parser.add_argument(
+        "--mirror",
+        type=Path,
+        metavar="DIR",
+        help="also keep every fetched file in DIR, laid out for lookups "
+        "('adstxt authorized --source DIR'): DIR/<domain>/ads.txt (or "
+        "app-ads.txt), then the sellers.json of every ad system the files "
+        "name, as DIR/<ad-system domain>/sellers.json",
+    )
+    parser.add_argument(
+        "--no-mirror-sellers",
+        action="store_true",
+        help="with --mirror, do not fetch the ad systems' sellers.json files",
+    )
     parser.add_argument("--user-agent", help="User-Agent header to send")
-    parser.add_argument("--progress", choices=("auto", "always", "never"), default="auto",
-                        help="progress bar on stderr (auto: only on a terminal)")
+    parser.add_argument(
+        "--progress",
+        choices=("auto", "always", "never"),
+        default="auto",
+        help="progress bar on stderr (auto: only on a terminal)",
+    )
     return parser
 
 
@@ -119,13 +190,16 @@ def _arguments(argv: Sequence[str] | None, prog: str = "adstxt-crawl") -> argpar
     for flag, seconds, least in (
         ("--connect-timeout", args.connect_timeout, None),
         ("--read-timeout", args.read_timeout, None),
-        ("--timeout", args.timeout, None), ("--host-delay", args.host_delay, 0.0),
+        ("--timeout", args.timeout, None),
+        ("--host-delay", args.host_delay, 0.0),
         ("--backoff", args.backoff, 0.0),
     ):
         # nan and inf pass float(); a zero time limit would fail every fetch.
         if not math.isfinite(seconds) or (seconds < least if least is not None else seconds <= 0):
-            parser.error(f"{flag} must be a number of seconds "
-                         f"{'above 0' if least is None else 'of at least 0'}, not {seconds:g}")
+            parser.error(
+                f"{flag} must be a number of seconds "
+                f"{'above 0' if least is None else 'of at least 0'}, not {seconds:g}"
+            )
     if args.retries < 0:
         parser.error("--retries must be at least 0")
     if args.max_bytes < 1:
@@ -236,7 +310,10 @@ def _usable(result: FetchResult) -> list[tuple[str, ParseResult]]:
 
 
 def _entry(
-    domain: str, result: FetchResult, tries: int, records: bool,
+    domain: str,
+    result: FetchResult,
+    tries: int,
+    records: bool,
     files: list[tuple[str, ParseResult]],
 ) -> dict[str, Any]:
     # The findings of every file fetched for the site, as adstxt-check --domain reports
@@ -268,7 +345,8 @@ def _entry(
     if records:
         entry["record_list"] = [
             [r.domain, r.account_id, r.relationship.value, r.certification_authority_id]
-            for _, parsed in files for r in parsed.records
+            for _, parsed in files
+            for r in parsed.records
         ]
     return entry
 
@@ -278,8 +356,17 @@ def _csv_rows(domain: str, files: list[tuple[str, ParseResult]]) -> str:
     writer = csv.writer(out, lineterminator="\n")
     for url, parsed in files:
         for r in parsed.records:
-            writer.writerow((domain, url, r.line, r.domain, r.account_id,
-                             r.relationship.value, r.certification_authority_id or ""))
+            writer.writerow(
+                (
+                    domain,
+                    url,
+                    r.line,
+                    r.domain,
+                    r.account_id,
+                    r.relationship.value,
+                    r.certification_authority_id or "",
+                )
+            )
     return out.getvalue()
 
 
@@ -331,9 +418,13 @@ def _fetcher_options(args: argparse.Namespace) -> dict[str, Any]:
     options: dict[str, Any] = {
         "connect_to": [parse_connect_to(spec) for spec in args.connect_to],
         "allow_private_addresses": args.allow_private_addresses,
-        "connect_timeout": args.connect_timeout, "read_timeout": args.read_timeout,
-        "timeout": args.timeout, "max_bytes": args.max_bytes, "robots": args.robots,
-        "max_connections": args.concurrency * 2, "host_delay": args.host_delay,
+        "connect_timeout": args.connect_timeout,
+        "read_timeout": args.read_timeout,
+        "timeout": args.timeout,
+        "max_bytes": args.max_bytes,
+        "robots": args.robots,
+        "max_connections": args.concurrency * 2,
+        "host_delay": args.host_delay,
     }
     if args.user_agent:
         options["user_agent"] = args.user_agent
@@ -367,16 +458,18 @@ class _OutputError(Exception):
     def writing(cls, path: Path, error: OSError) -> _OutputError:
         why = error.strerror or str(error)
         room = error.errno in (errno.ENOSPC, errno.EFBIG, getattr(errno, "EDQUOT", errno.ENOSPC))
-        return cls(f"cannot write {path}: {why[:1].lower()}{why[1:]}; every result written so "
-                   f"far is whole: {'make room, then ' if room else ''}run again with --resume "
-                   "to continue")
+        return cls(
+            f"cannot write {path}: {why[:1].lower()}{why[1:]}; every result written so "
+            f"far is whole: {'make room, then ' if room else ''}run again with --resume "
+            "to continue"
+        )
 
 
 def _write_all(fd: int, data: bytes) -> None:
     """Write all of ``data``: a full disk or a file size limit makes write() stop short."""
     view = memoryview(data)
     while view:
-        view = view[os.write(fd, view):]
+        view = view[os.write(fd, view) :]
 
 
 class _Outputs:
@@ -393,7 +486,8 @@ class _Outputs:
         try:
             if args.records_csv is not None:  # first: the order the locks are taken in
                 self._files.append(
-                    (args.records_csv, os.open(args.records_csv, os.O_WRONLY | os.O_APPEND)))
+                    (args.records_csv, os.open(args.records_csv, os.O_WRONLY | os.O_APPEND))
+                )
             self._files.append((args.output, os.open(args.output, os.O_WRONLY | os.O_APPEND)))
         except BaseException:
             self.close()
@@ -461,7 +555,9 @@ def _prepare_outputs(args: argparse.Namespace) -> None:
 
 
 async def _crawl_share(
-    args: argparse.Namespace, domains: Iterable[str], concurrency: int,
+    args: argparse.Namespace,
+    domains: Iterable[str],
+    concurrency: int,
     report: Callable[[str, int], None],
 ) -> None:
     """Crawl ``domains``, ``concurrency`` at a time, appending to the outputs and calling
@@ -505,7 +601,10 @@ async def _crawl_share(
 
 
 def _run_here(
-    args: argparse.Namespace, remaining: list[str], progress: _Progress, totals: _Totals,
+    args: argparse.Namespace,
+    remaining: list[str],
+    progress: _Progress,
+    totals: _Totals,
 ) -> None:
     def report(outcome: str, records: int) -> None:
         totals.add(outcome, records)
@@ -576,8 +675,12 @@ def _claims(groups: Sequence[Sequence[str]], claimed: Any) -> Iterator[str]:
 
 
 def _worker_process(
-    args: argparse.Namespace, groups: list[list[str]], claimed: Any, concurrency: int,
-    sender: Connection, parent: int,
+    args: argparse.Namespace,
+    groups: list[list[str]],
+    claimed: Any,
+    concurrency: int,
+    sender: Connection,
+    parent: int,
 ) -> None:
     """A worker process: crawl domains taken from ``groups``, sending counts to the parent.
 
@@ -597,7 +700,8 @@ def _worker_process(
     def flush() -> None:
         delta = {
             key: count - sent.outcomes[key]
-            for key, count in totals.outcomes.items() if count != sent.outcomes[key]
+            for key, count in totals.outcomes.items()
+            if count != sent.outcomes[key]
         }
         if delta:
             sender.send((delta, totals.records - sent.records))
@@ -613,7 +717,8 @@ def _worker_process(
                 flush()
 
         crawl = asyncio.ensure_future(
-            _crawl_share(args, _claims(groups, claimed), concurrency, totals.add))
+            _crawl_share(args, _claims(groups, claimed), concurrency, totals.add)
+        )
         with contextlib.suppress(NotImplementedError):  # no signal handlers in this loop
             asyncio.get_running_loop().add_signal_handler(signal.SIGTERM, crawl.cancel)
         if stop["asked"]:
@@ -641,12 +746,14 @@ def _worker_process(
 
 def _block_stop(block: bool) -> None:
     if hasattr(signal, "pthread_sigmask"):
-        signal.pthread_sigmask(signal.SIG_BLOCK if block else signal.SIG_UNBLOCK,
-                               {signal.SIGTERM})
+        signal.pthread_sigmask(signal.SIG_BLOCK if block else signal.SIG_UNBLOCK, {signal.SIGTERM})
 
 
 def _run_processes(
-    args: argparse.Namespace, remaining: list[str], count: int, progress: _Progress,
+    args: argparse.Namespace,
+    remaining: list[str],
+    count: int,
+    progress: _Progress,
     totals: _Totals,
 ) -> None:
     import multiprocessing
@@ -701,7 +808,9 @@ def _run_processes(
             receivers.append(receiver)
             process = context.Process(
                 target=_worker_process,
-                args=(args, groups, claimed, concurrency, sender, os.getpid()), daemon=True)
+                args=(args, groups, claimed, concurrency, sender, os.getpid()),
+                daemon=True,
+            )
             # Started with SIGTERM blocked: a stop asked for before the worker can handle it
             # waits for it rather than killing it.
             _block_stop(True)
@@ -783,8 +892,13 @@ def _crawl(args: argparse.Namespace, remaining: list[str], skipped: int) -> int:
         finally:
             progress.close()
     except KeyboardInterrupt:
-        stopped, status = ("interrupted; every result written so far is whole: run again "
-                           "with --resume to continue"), 130
+        stopped, status = (
+            (
+                "interrupted; every result written so far is whole: run again "
+                "with --resume to continue"
+            ),
+            130,
+        )
     except _OutputError as exc:
         stopped, status = str(exc), 2
     # Also when stopped: the counts are those of the domains the files hold.
@@ -793,8 +907,9 @@ def _crawl(args: argparse.Namespace, remaining: list[str], skipped: int) -> int:
         sys.stdout.flush()
     except OSError as exc:  # a full disk under a redirected stdout, say
         why = exc.strerror or str(exc)
-        print(f"adstxt-crawl: cannot write the summary: {why[:1].lower()}{why[1:]}",
-              file=sys.stderr)
+        print(
+            f"adstxt-crawl: cannot write the summary: {why[:1].lower()}{why[1:]}", file=sys.stderr
+        )
         # What could not be written is dropped rather than retried, and failed, at exit.
         with contextlib.suppress(OSError):
             os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
@@ -818,13 +933,20 @@ def _mirror_sellers(args: argparse.Namespace) -> int:
     except OSError as exc:
         print(f"adstxt-crawl: cannot write the mirror {args.mirror}: {exc}", file=sys.stderr)
         return 2
-    print(f"adstxt-crawl: mirrored {written} sellers.json files into {args.mirror}"
-          + (f" ({failed} could not be fetched)" if failed else ""), file=sys.stderr)
+    print(
+        f"adstxt-crawl: mirrored {written} sellers.json files into {args.mirror}"
+        + (f" ({failed} could not be fetched)" if failed else ""),
+        file=sys.stderr,
+    )
     return 0
 
 
 def _summary(
-    outcomes: Counter[str], records: int, elapsed: float, skipped: int, processes: int,
+    outcomes: Counter[str],
+    records: int,
+    elapsed: float,
+    skipped: int,
+    processes: int,
 ) -> None:
     total = sum(outcomes.values())
     print(f"{'outcome':<20} {'domains':>8} {'share':>7}")
@@ -832,9 +954,11 @@ def _summary(
         print(f"{outcome:<20} {count:>8} {count / total:>7.1%}")
     print(f"{'total':<20} {total:>8}")
     rate = total / elapsed if elapsed > 0 else 0.0
-    print(f"{elapsed:.1f} s, {rate:,.1f} domains/s, {records:,} record{'' if records == 1 else 's'}"
-          + (f", {processes} worker processes" if processes > 1 else "")
-          + (f", {skipped} already done" if skipped else ""))
+    print(
+        f"{elapsed:.1f} s, {rate:,.1f} domains/s, {records:,} record{'' if records == 1 else 's'}"
+        + (f", {processes} worker processes" if processes > 1 else "")
+        + (f", {skipped} already done" if skipped else "")
+    )
 
 
 def main(argv: Sequence[str] | None = None, *, prog: str = "adstxt-crawl") -> int:
@@ -872,8 +996,11 @@ def main(argv: Sequence[str] | None = None, *, prog: str = "adstxt-crawl") -> in
             print(f"adstxt-crawl: cannot write {path}: {problem}", file=sys.stderr)
             return 2
     if not args.resume and not args.overwrite and _has_results(args.output):
-        print(f"adstxt-crawl: {args.output} already holds results; use --resume to continue "
-              "that crawl or --overwrite to start again", file=sys.stderr)
+        print(
+            f"adstxt-crawl: {args.output} already holds results; use --resume to continue "
+            "that crawl or --overwrite to start again",
+            file=sys.stderr,
+        )
         return 2
     try:
         done: set[str] = set()
@@ -894,8 +1021,7 @@ def main(argv: Sequence[str] | None = None, *, prog: str = "adstxt-crawl") -> in
             print(f"adstxt-crawl: {exc}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
-        print("adstxt-crawl: interrupted; run again with --resume to continue",
-              file=sys.stderr)
+        print("adstxt-crawl: interrupted; run again with --resume to continue", file=sys.stderr)
         return 130
 
 

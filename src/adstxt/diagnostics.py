@@ -154,7 +154,12 @@ class Diagnostic(_DiagnosticSlots):
 
 
 def fast_positional_fix(
-    replacement: str, safe: bool, description: str, line: int, column: int, end_line: int,
+    replacement: str,
+    safe: bool,
+    description: str,
+    line: int,
+    column: int,
+    end_line: int,
     end_column: int,
 ) -> Fix:
     """``Fix(...)`` with the fields by position, built quickly (see above)."""
@@ -171,8 +176,14 @@ def fast_positional_fix(
 
 
 def fast_positional_diagnostic(
-    code: str, severity: Severity, line: int, column: int, end_column: int, message: str,
-    hint: str | None = None, fix: Fix | None = None,
+    code: str,
+    severity: Severity,
+    line: int,
+    column: int,
+    end_column: int,
+    message: str,
+    hint: str | None = None,
+    fix: Fix | None = None,
 ) -> Diagnostic:
     """``Diagnostic(...)`` with the fields by position and no pointer, built quickly (see above)."""
     diagnostic = _DiagnosticBuilder.__new__(_DiagnosticBuilder)

@@ -22,8 +22,7 @@ class AdsTxtError(ValueError):
         self.lineno = diagnostic.line
         self.colno = diagnostic.column
         text = (
-            f"{diagnostic.code} {diagnostic.message} "
-            f"(at line {self.lineno}, column {self.colno})"
+            f"{diagnostic.code} {diagnostic.message} (at line {self.lineno}, column {self.colno})"
         )
         if diagnostic.hint:
             text += f"; {diagnostic.hint}"

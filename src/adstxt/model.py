@@ -110,8 +110,12 @@ parse_record_line: Callable[[str], Record] = _parser_not_installed
 
 
 def _make_record(
-    domain: str, account_id: str, relationship: Relationship, cert: str | None,
-    extension: str | None, line: int,
+    domain: str,
+    account_id: str,
+    relationship: Relationship,
+    cert: str | None,
+    extension: str | None,
+    line: int,
 ) -> Record:
     """Build exactly what ``Record(...)`` builds, for the parser's hot loop.
 

@@ -10,8 +10,20 @@ from adstxt._decode import decode, split_lines
 from tests.property.strategies import SETTINGS, adstxt_like_text
 
 _UNSAFE_FIELDS = st.sampled_from(
-    ["https://Google.com/", "DIRCT", "Reseller", "F08C47FEC0942FA0", "\t", "\uff0c", " = ",
-     "mgid.com, 1, DIRECT", "\n", "# noqa", "# noqa: ADS211", "# adstxt: noqa: ADS401"]
+    [
+        "https://Google.com/",
+        "DIRCT",
+        "Reseller",
+        "F08C47FEC0942FA0",
+        "\t",
+        "\uff0c",
+        " = ",
+        "mgid.com, 1, DIRECT",
+        "\n",
+        "# noqa",
+        "# noqa: ADS211",
+        "# adstxt: noqa: ADS401",
+    ]
 )
 texts = st.one_of(
     adstxt_like_text,
@@ -42,8 +54,11 @@ def test_safe_fixes_keep_comment_and_unusable_lines(text: str) -> None:
     # lines, so every comment line that had nothing to fix comes through as it was.
     assert len(after) <= len(before)
     untouched = [
-        line for line in before
-        if line.startswith("#") and "noqa" not in line.lower() and line.isascii()
+        line
+        for line in before
+        if line.startswith("#")
+        and "noqa" not in line.lower()
+        and line.isascii()
         and line.isprintable()
     ]
     for line in untouched:

@@ -55,27 +55,52 @@ def add_source_options(parser: argparse.ArgumentParser) -> None:
         "where the files come from",
         "A mirror directory holds DIR/<domain>/ads.txt, DIR/<domain>/app-ads.txt and "
         "DIR/<ad-system domain>/sellers.json, as 'adstxt crawl --mirror DIR' writes it. "
-        "--fetch reads the live sites instead (needs the fetch extra).")
+        "--fetch reads the live sites instead (needs the fetch extra).",
+    )
     where = group.add_mutually_exclusive_group()
-    where.add_argument("--source", metavar="DIR", type=Path,
-                       help="read the files from this mirror directory")
-    where.add_argument("--fetch", action="store_true",
-                       help="fetch the files from the sites, as crawlers do; each file once "
-                       "per run")
-    group.add_argument("--cache-dir", metavar="DIR", type=Path,
-                       help="with --fetch, keep fetched files here between runs, for as long "
-                       "as Cache-Control or Expires allow (7 days without them)")
-    group.add_argument("--sellers-location", action="append", default=[], metavar="DOMAIN=URL",
-                       help="the sellers.json of DOMAIN is at URL (repeatable; adds to the "
-                       "shipped table of known locations)")
-    group.add_argument("--connect-to", action="append", default=[],
-                       metavar="HOST1:PORT1:HOST2:PORT2",
-                       help="with --fetch, connect to HOST2:PORT2 whenever HOST1:PORT1 is "
-                       "asked for, as curl does (repeatable)")
-    group.add_argument("--allow-private-addresses", action="store_true",
-                       help="with --fetch, allow private, loopback and link-local addresses")
-    group.add_argument("--timeout", type=float, default=30.0, metavar="SECONDS",
-                       help="with --fetch, the time limit for one file (default: 30)")
+    where.add_argument(
+        "--source", metavar="DIR", type=Path, help="read the files from this mirror directory"
+    )
+    where.add_argument(
+        "--fetch",
+        action="store_true",
+        help="fetch the files from the sites, as crawlers do; each file once per run",
+    )
+    group.add_argument(
+        "--cache-dir",
+        metavar="DIR",
+        type=Path,
+        help="with --fetch, keep fetched files here between runs, for as long "
+        "as Cache-Control or Expires allow (7 days without them)",
+    )
+    group.add_argument(
+        "--sellers-location",
+        action="append",
+        default=[],
+        metavar="DOMAIN=URL",
+        help="the sellers.json of DOMAIN is at URL (repeatable; adds to the "
+        "shipped table of known locations)",
+    )
+    group.add_argument(
+        "--connect-to",
+        action="append",
+        default=[],
+        metavar="HOST1:PORT1:HOST2:PORT2",
+        help="with --fetch, connect to HOST2:PORT2 whenever HOST1:PORT1 is "
+        "asked for, as curl does (repeatable)",
+    )
+    group.add_argument(
+        "--allow-private-addresses",
+        action="store_true",
+        help="with --fetch, allow private, loopback and link-local addresses",
+    )
+    group.add_argument(
+        "--timeout",
+        type=float,
+        default=30.0,
+        metavar="SECONDS",
+        help="with --fetch, the time limit for one file (default: 30)",
+    )
 
 
 def open_source(args: argparse.Namespace) -> Source | None:
@@ -110,9 +135,13 @@ def open_source(args: argparse.Namespace) -> Source | None:
         raise UsageError(f"--connect-to: {error}") from None
     if not args.timeout > 0:
         raise UsageError("--timeout must be a number of seconds above 0")
-    return FetchSource(cache_dir=args.cache_dir, connect_to=rules,
-                       allow_private_addresses=args.allow_private_addresses,
-                       timeout=args.timeout, locations=locations)
+    return FetchSource(
+        cache_dir=args.cache_dir,
+        connect_to=rules,
+        allow_private_addresses=args.allow_private_addresses,
+        timeout=args.timeout,
+        locations=locations,
+    )
 
 
 def open_index(args: argparse.Namespace) -> AuthorizationIndex | None:
@@ -138,30 +167,63 @@ def _parser(prog: str = "adstxt authorized") -> argparse.ArgumentParser:
         "status: 0 authorized, 1 not (or not decided), 2 a usage error.",
         epilog="Verdicts: authorized-direct, authorized-reseller, relationship-mismatch, "
         "unauthorized, no-sellers, no-file, restricted, invalid-file, unavailable. See the "
-        "guide 'Is this seller authorized?'.")
-    parser.add_argument("publisher", nargs="?", metavar="PUBLISHER",
-                        help="the publisher's domain (for --app, the developer's domain or URL)")
-    parser.add_argument("ad_system", nargs="?", metavar="AD_SYSTEM",
-                        help="the ad system's domain, as in field 1 of ads.txt")
-    parser.add_argument("seller_id", nargs="?", metavar="SELLER_ID",
-                        help="the seller's account ID in the ad system (compared exactly)")
-    parser.add_argument("--relationship", type=str.upper, choices=("DIRECT", "RESELLER"),
-                        help="ask about this relationship only")
-    parser.add_argument("--app", action="store_true",
-                        help="PUBLISHER is an app's developer domain: read app-ads.txt")
-    parser.add_argument("--inventory-partner", metavar="DOMAIN",
-                        help="the bid request's inventorypartnerdomain: that partner's "
-                        "ads.txt authorizes too, when the publisher's file names it")
-    parser.add_argument("--batch", metavar="FILE",
-                        help="answer every question in FILE ('-' for standard input): CSV rows "
-                        "publisher,ad_system,seller_id[,relationship] or JSONL objects with "
-                        "those keys (and 'kind', 'inventory_partner'); one answer per line, "
-                        "as each is known")
-    parser.add_argument("--output-format", choices=("text", "json"), default="text",
-                        help="text (default) or json: one object per answer")
-    parser.add_argument("--no-file-ok", action="store_true",
-                        help="exit 0 for a publisher without a file too (no-file: by the spec "
-                        "no seller is unauthorized there)")
+        "guide 'Is this seller authorized?'.",
+    )
+    parser.add_argument(
+        "publisher",
+        nargs="?",
+        metavar="PUBLISHER",
+        help="the publisher's domain (for --app, the developer's domain or URL)",
+    )
+    parser.add_argument(
+        "ad_system",
+        nargs="?",
+        metavar="AD_SYSTEM",
+        help="the ad system's domain, as in field 1 of ads.txt",
+    )
+    parser.add_argument(
+        "seller_id",
+        nargs="?",
+        metavar="SELLER_ID",
+        help="the seller's account ID in the ad system (compared exactly)",
+    )
+    parser.add_argument(
+        "--relationship",
+        type=str.upper,
+        choices=("DIRECT", "RESELLER"),
+        help="ask about this relationship only",
+    )
+    parser.add_argument(
+        "--app",
+        action="store_true",
+        help="PUBLISHER is an app's developer domain: read app-ads.txt",
+    )
+    parser.add_argument(
+        "--inventory-partner",
+        metavar="DOMAIN",
+        help="the bid request's inventorypartnerdomain: that partner's "
+        "ads.txt authorizes too, when the publisher's file names it",
+    )
+    parser.add_argument(
+        "--batch",
+        metavar="FILE",
+        help="answer every question in FILE ('-' for standard input): CSV rows "
+        "publisher,ad_system,seller_id[,relationship] or JSONL objects with "
+        "those keys (and 'kind', 'inventory_partner'); one answer per line, "
+        "as each is known",
+    )
+    parser.add_argument(
+        "--output-format",
+        choices=("text", "json"),
+        default="text",
+        help="text (default) or json: one object per answer",
+    )
+    parser.add_argument(
+        "--no-file-ok",
+        action="store_true",
+        help="exit 0 for a publisher without a file too (no-file: by the spec "
+        "no seller is unauthorized there)",
+    )
     add_source_options(parser)
     return parser
 
@@ -191,11 +253,23 @@ def _questions(stream: TextIO) -> Iterator[tuple[int, Question | str]]:
             if fields[:3] == ["publisher", "ad_system", "seller_id"]:
                 continue  # a header row
             if len(fields) not in (3, 4) or not all(fields[:3]):
-                yield number, (f"expected publisher,ad_system,seller_id[,relationship]; found "
-                               f"{len(fields)} fields")
+                yield (
+                    number,
+                    (
+                        f"expected publisher,ad_system,seller_id[,relationship]; found "
+                        f"{len(fields)} fields"
+                    ),
+                )
                 continue
-            yield number, Question(fields[0], fields[1], fields[2],
-                                   fields[3] if len(fields) == 4 and fields[3] else None)
+            yield (
+                number,
+                Question(
+                    fields[0],
+                    fields[1],
+                    fields[2],
+                    fields[3] if len(fields) == 4 and fields[3] else None,
+                ),
+            )
             continue
         try:
             item = json.loads(text)
@@ -213,19 +287,28 @@ def _questions(stream: TextIO) -> Iterator[tuple[int, Question | str]]:
         relationship = item.get("relationship")
         kind = item.get("kind", "ads.txt")
         partner = item.get("inventory_partner")
-        if (relationship is not None and not isinstance(relationship, str)) or kind not in (
-                "ads.txt", "app-ads.txt") or (partner is not None and not isinstance(partner, str)):
-            yield number, ("'relationship' and 'inventory_partner' are strings and 'kind' is "
-                           "ads.txt or app-ads.txt")
+        if (
+            (relationship is not None and not isinstance(relationship, str))
+            or kind not in ("ads.txt", "app-ads.txt")
+            or (partner is not None and not isinstance(partner, str))
+        ):
+            yield (
+                number,
+                (
+                    "'relationship' and 'inventory_partner' are strings and 'kind' is "
+                    "ads.txt or app-ads.txt"
+                ),
+            )
             continue
-        yield number, Question(texts[0], texts[1], texts[2], relationship or None, kind,
-                               partner)
+        yield number, Question(texts[0], texts[1], texts[2], relationship or None, kind, partner)
 
 
 def _batch(index: AuthorizationIndex, args: argparse.Namespace) -> int:
     status = 0
-    stream = (sys.stdin if args.batch == "-"
-              else open(args.batch, encoding="utf-8", errors="replace"))  # noqa: SIM115
+    # Closed in the finally below, unless it is standard input.
+    stream = (
+        sys.stdin if args.batch == "-" else open(args.batch, encoding="utf-8", errors="replace")  # noqa: SIM115
+    )
     try:
         for number, question in _questions(stream):
             out: dict[str, Any]
@@ -244,8 +327,10 @@ def _batch(index: AuthorizationIndex, args: argparse.Namespace) -> int:
                     if not _passes(answer, args.no_file_ok):
                         status = 1
                     out = {"line": number, **answer.to_json()}
-                    text = (f"line {number}: {question.publisher} {question.ad_system} "
-                            f"{question.seller_id}: {_text(answer)}")
+                    text = (
+                        f"line {number}: {question.publisher} {question.ad_system} "
+                        f"{question.seller_id}: {_text(answer)}"
+                    )
             print(json.dumps(out) if args.output_format == "json" else text, flush=True)
     finally:
         if stream is not sys.stdin:
@@ -265,8 +350,9 @@ def _main(argv: Sequence[str] | None, prog: str) -> int:
     if args.batch is None and len(given) != 3:
         parser.error("give PUBLISHER AD_SYSTEM SELLER_ID, or --batch FILE")
     if args.batch is not None and given:
-        parser.error("--batch reads its questions from FILE: give no PUBLISHER AD_SYSTEM "
-                     "SELLER_ID with it")
+        parser.error(
+            "--batch reads its questions from FILE: give no PUBLISHER AD_SYSTEM SELLER_ID with it"
+        )
     try:
         index = open_index(args)
         if index is None:
@@ -281,10 +367,14 @@ def _main(argv: Sequence[str] | None, prog: str) -> int:
                 print(f"{prog}: cannot read {args.batch}: {error.strerror}", file=sys.stderr)
                 return 2
         try:
-            answer = index.lookup(args.publisher, args.ad_system, args.seller_id,
-                                  args.relationship,
-                                  kind="app-ads.txt" if args.app else "ads.txt",
-                                  inventory_partner=args.inventory_partner)
+            answer = index.lookup(
+                args.publisher,
+                args.ad_system,
+                args.seller_id,
+                args.relationship,
+                kind="app-ads.txt" if args.app else "ads.txt",
+                inventory_partner=args.inventory_partner,
+            )
         except ValueError as error:
             parser.error(str(error))
         if args.output_format == "json":

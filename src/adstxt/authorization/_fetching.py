@@ -42,9 +42,13 @@ class FetchSource:
     """
 
     def __init__(
-        self, *, cache_dir: str | os.PathLike[str] | None = None,
-        connect_to: Sequence[ConnectTo] = (), allow_private_addresses: bool = False,
-        verify: bool | ssl.SSLContext = True, timeout: float = 30.0,
+        self,
+        *,
+        cache_dir: str | os.PathLike[str] | None = None,
+        connect_to: Sequence[ConnectTo] = (),
+        allow_private_addresses: bool = False,
+        verify: bool | ssl.SSLContext = True,
+        timeout: float = 30.0,
         locations: Mapping[str, str] | None = None,
     ) -> None:
         from adstxt.sellers import online_source
@@ -60,14 +64,21 @@ class FetchSource:
             base = Path(cache_dir)
             self._disk = DiskCache(base / "ads")
         self._options: dict[str, Any] = {
-            "connect_to": tuple(connect_to), "allow_private_addresses": allow_private_addresses,
-            "verify": verify, "timeout": timeout, "connect_timeout": min(5.0, timeout),
+            "connect_to": tuple(connect_to),
+            "allow_private_addresses": allow_private_addresses,
+            "verify": verify,
+            "timeout": timeout,
+            "connect_timeout": min(5.0, timeout),
             "read_timeout": min(10.0, timeout),
         }
         self._online: OnlineSource = online_source(
-            cache_dir=base / "sellers", connect_to=connect_to,
-            allow_private_addresses=allow_private_addresses, verify=verify, timeout=timeout,
-            locations=locations)
+            cache_dir=base / "sellers",
+            connect_to=connect_to,
+            allow_private_addresses=allow_private_addresses,
+            verify=verify,
+            timeout=timeout,
+            locations=locations,
+        )
         self._ads: dict[tuple[str, FileKind], AdsFile] = {}
         self._sellers: dict[str, SellersFile] = {}
 
@@ -110,8 +121,13 @@ class FetchSource:
             self._ads[(root, kind)] = self._obtain(root, kind)
         if key not in self._ads:
             self._ads[key] = AdsFile(
-                host, kind, "not-found", None, None,
-                f"{root}'s ads.txt declares no SUBDOMAIN={host} with a file of its own")
+                host,
+                kind,
+                "not-found",
+                None,
+                None,
+                f"{root}'s ads.txt declares no SUBDOMAIN={host} with a file of its own",
+            )
         return self._ads[key]
 
     def _cache_key(self, host: str, kind: FileKind) -> str:
@@ -140,7 +156,7 @@ class FetchSource:
 
         prefix = quote(f"{kind}@", safe="-._")
         for path in self._disk.directory.glob(f"{prefix}*.{host}.cache"):
-            name = unquote(path.name)[len(kind) + 1: -len(".cache")]
+            name = unquote(path.name)[len(kind) + 1 : -len(".cache")]
             loaded = self._disk.load(self._cache_key(name, kind))
             if loaded is not None and loaded[0].is_fresh(now):
                 self._ads[(name, kind)] = classify(name, kind, loaded[1], loaded[0].url)
@@ -153,11 +169,9 @@ class FetchSource:
             parsed = result.parse_result
             if parsed is None:
                 return classify(host, kind, result.body, where)
-            ignored = next((d for d in parsed.diagnostics if d.code in ("ADS004", "ADS005")),
-                           None)
+            ignored = next((d for d in parsed.diagnostics if d.code in ("ADS004", "ADS005")), None)
             if ignored is not None:
-                return AdsFile(host, kind, "invalid", where, parsed,
-                               f"{where}: {ignored.message}")
+                return AdsFile(host, kind, "invalid", where, parsed, f"{where}: {ignored.message}")
             return AdsFile(host, kind, "ok", where, parsed)
         errors = [d.message for d in result.fetch_diagnostics if d.severity.value == "error"]
         why = f"{where or host}: " + ("; ".join(errors[:2]) if errors else outcome)
@@ -170,8 +184,9 @@ class FetchSource:
                 # ads.txt 1.1 section 3.6: after any other error, the last good copy.
                 entry, body = loaded
                 return classify(host, kind, body, entry.url, stale=True)
-        return AdsFile(host, kind, "unavailable", where, None,
-                       why + ", and no earlier copy is cached")
+        return AdsFile(
+            host, kind, "unavailable", where, None, why + ", and no earlier copy is cached"
+        )
 
     def _store(self, host: str, kind: FileKind, result: FetchResult) -> None:
         if self._disk is None or result.body is None:
@@ -180,9 +195,12 @@ class FetchSource:
 
         now = dt.datetime.now(dt.UTC)
         caching = result.caching
-        entry = Entry(self._cache_key(host, kind), result.final_url or result.url,
-                      caching.fetched_at if caching else now,
-                      caching.fresh_until if caching else now + dt.timedelta(days=7))
+        entry = Entry(
+            self._cache_key(host, kind),
+            result.final_url or result.url,
+            caching.fetched_at if caching else now,
+            caching.fresh_until if caching else now + dt.timedelta(days=7),
+        )
         # A failed write costs only later runs their copy: this run has it.
         with contextlib.suppress(OSError):
             self._disk.store(entry, result.body)
@@ -199,8 +217,11 @@ class FetchSource:
             retrieval = self._online.retrievals.get(location.key) if location else None
             where = retrieval.url if retrieval else None
             if result is None or not result.usable:
-                problem = (retrieval.problem if retrieval and retrieval.problem
-                           else (result.problem if result else f"no sellers.json for {name}"))
+                problem = (
+                    retrieval.problem
+                    if retrieval and retrieval.problem
+                    else (result.problem if result else f"no sellers.json for {name}")
+                )
                 found = SellersFile(name, where, result, problem)
             else:
                 found = SellersFile(name, where or result.filename, result)

@@ -65,8 +65,18 @@ _NO_SELLERS = Verdict.NO_SELLERS
 class _File:
     """One host's file, reduced for lookups."""
 
-    __slots__ = ("case_folded", "exact", "file", "managers", "ok", "owner", "partners",
-                 "placeholder", "records", "subdomains")
+    __slots__ = (
+        "case_folded",
+        "exact",
+        "file",
+        "managers",
+        "ok",
+        "owner",
+        "partners",
+        "placeholder",
+        "records",
+        "subdomains",
+    )
 
     def __init__(self, file: AdsFile) -> None:
         self.file = file
@@ -116,7 +126,8 @@ class _File:
             folded: dict[tuple[str, str], list[tuple[int, str, str]]] = {}
             for (domain, seller), lines in self.exact.items():
                 folded.setdefault((domain, seller.lower()), []).extend(
-                    (line, relationship, seller) for line, relationship in lines)
+                    (line, relationship, seller) for line, relationship in lines
+                )
             self.case_folded = folded
         return self.case_folded
 
@@ -225,8 +236,13 @@ class AuthorizationIndex:
     # ---- lookups -----------------------------------------------------------------------
 
     def lookup(
-        self, publisher: str, ad_system: str, seller_id: str,
-        relationship: str | None = None, *, kind: FileKind = "ads.txt",
+        self,
+        publisher: str,
+        ad_system: str,
+        seller_id: str,
+        relationship: str | None = None,
+        *,
+        kind: FileKind = "ads.txt",
         inventory_partner: str | None = None,
     ) -> Answer:
         """Is ``seller_id`` on ``ad_system`` authorized to sell ``publisher``'s inventory?
@@ -259,29 +275,63 @@ class AuthorizationIndex:
             found: str | None = hit[0][1]
             if relationship is not None and relationship != found:
                 found = None
-            return Answer(_MISMATCH if found is None else _FOUND[found], None, None, publisher,
-                          system, seller, relationship,
-                          partial(_why_listed, hit, file, governing.via, publisher, system,
-                                  seller, relationship, found))
+            return Answer(
+                _MISMATCH if found is None else _FOUND[found],
+                None,
+                None,
+                publisher,
+                system,
+                seller,
+                relationship,
+                partial(
+                    _why_listed,
+                    hit,
+                    file,
+                    governing.via,
+                    publisher,
+                    system,
+                    seller,
+                    relationship,
+                    found,
+                ),
+            )
         if inventory_partner is not None:
             partner = self._partner(file, inventory_partner)
             if partner is not None:
                 hit = partner.exact.get((system, seller))
                 if hit is not None:
-                    return _listed(hit, partner, "inventorypartnerdomain", publisher, system,
-                                   seller, relationship)
+                    return _listed(
+                        hit,
+                        partner,
+                        "inventorypartnerdomain",
+                        publisher,
+                        system,
+                        seller,
+                        relationship,
+                    )
         # Whether the seller is listed with other letter case changes only the evidence and
         # the words, which are worked out when read.
-        return Answer(_UNAUTHORIZED if file.records else _NO_SELLERS, None, None, publisher,
-                      system, seller, relationship,
-                      partial(self._why_unlisted, governing, publisher, system, seller,
-                              inventory_partner))
+        return Answer(
+            _UNAUTHORIZED if file.records else _NO_SELLERS,
+            None,
+            None,
+            publisher,
+            system,
+            seller,
+            relationship,
+            partial(self._why_unlisted, governing, publisher, system, seller, inventory_partner),
+        )
 
     def ask(self, question: Question) -> Answer:
         """:meth:`lookup` for a :class:`Question`."""
-        return self.lookup(question.publisher, question.ad_system, question.seller_id,
-                           question.relationship, kind=question.kind,
-                           inventory_partner=question.inventory_partner)
+        return self.lookup(
+            question.publisher,
+            question.ad_system,
+            question.seller_id,
+            question.relationship,
+            kind=question.kind,
+            inventory_partner=question.inventory_partner,
+        )
 
     def answers(self, questions: Iterable[Question]) -> Iterator[Answer]:
         """Answer many questions, one at a time, in order."""
@@ -300,57 +350,86 @@ class AuthorizationIndex:
 
     def _evidence(self, governing: _Governing, **extra: object) -> Evidence:
         file = governing.file
-        return Evidence(file.file.where, via=governing.via, owner_domain=file.owner,
-                        manager_domains=file.managers, stale=file.file.stale,
-                        **extra)  # type: ignore[arg-type]
+        return Evidence(
+            file.file.where,
+            via=governing.via,
+            owner_domain=file.owner,
+            manager_domains=file.managers,
+            stale=file.file.stale,
+            **extra,  # type: ignore[arg-type]
+        )
 
-    def _no_answer(self, governing: _Governing, publisher: str, system: str, seller: str,
-                   relationship: str | None, kind: FileKind) -> Answer:
+    def _no_answer(
+        self,
+        governing: _Governing,
+        publisher: str,
+        system: str,
+        seller: str,
+        relationship: str | None,
+        kind: FileKind,
+    ) -> Answer:
         state = governing.file.file.state
         verdict = _STATE_VERDICTS[state]
         problem = governing.file.file.problem or state
         if verdict is Verdict.NO_FILE:
-            reason = (f"{publisher} has no {kind} ({problem}): it does not take part, and by "
-                      f"the spec no seller is unauthorized for it (nor listed as authorized)")
+            reason = (
+                f"{publisher} has no {kind} ({problem}): it does not take part, and by "
+                f"the spec no seller is unauthorized for it (nor listed as authorized)"
+            )
         elif verdict is Verdict.RESTRICTED:
-            reason = (f"{publisher}'s {kind} is restricted (401): ask the site for access "
-                      f"({problem})")
+            reason = (
+                f"{publisher}'s {kind} is restricted (401): ask the site for access ({problem})"
+            )
         elif verdict is Verdict.INVALID_FILE:
             reason = f"{publisher}'s {kind} is no {kind}, so consumers ignore it: {problem}"
         else:
             reason = f"{publisher}'s {kind} could not be obtained: {problem}"
-        return Answer(verdict, self._evidence(governing), reason, publisher, system, seller,
-                      relationship)
+        return Answer(
+            verdict, self._evidence(governing), reason, publisher, system, seller, relationship
+        )
 
-    def _why_unlisted(self, governing: _Governing, publisher: str, system: str, seller: str,
-                      partner: str | None) -> tuple[Evidence, str]:
+    def _why_unlisted(
+        self, governing: _Governing, publisher: str, system: str, seller: str, partner: str | None
+    ) -> tuple[Evidence, str]:
         file = governing.file
         close = file.folded().get((system, seller.lower()))
         where = file.file.where or publisher
         if close is not None:
             lines = tuple(line for line, _, _ in close)
             written = close[0][2]
-            return (self._evidence(governing, lines=lines,
-                                   relationships=tuple(r for _, r, _ in close), case_only=True),
-                    f"{where} line {lines[0]} lists {system} seller '{written}', which differs "
-                    f"from '{seller}' only in letter case; seller IDs must match exactly, so "
-                    f"'{seller}' is not authorized (check which spelling the ad system uses)")
+            return (
+                self._evidence(
+                    governing,
+                    lines=lines,
+                    relationships=tuple(r for _, r, _ in close),
+                    case_only=True,
+                ),
+                f"{where} line {lines[0]} lists {system} seller '{written}', which differs "
+                f"from '{seller}' only in letter case; seller IDs must match exactly, so "
+                f"'{seller}' is not authorized (check which spelling the ad system uses)",
+            )
         if file.records == 0:
             what = "only the placeholder record" if file.placeholder else "no records"
             tail = ""
             if file.partners:
-                tail = (" of its own (INVENTORYPARTNERDOMAIN partners authorize only bid "
-                        "requests that name them"
-                        + (f"; {partner} is not one of them" if partner else "") + ")")
-            return (self._evidence(governing),
-                    f"{where} has {what}: it authorizes no seller{tail}")
+                tail = (
+                    " of its own (INVENTORYPARTNERDOMAIN partners authorize only bid "
+                    "requests that name them"
+                    + (f"; {partner} is not one of them" if partner else "")
+                    + ")"
+                )
+            return (self._evidence(governing), f"{where} has {what}: it authorizes no seller{tail}")
         extra = ""
         if partner is not None:
-            extra = (f"; {partner} is not an INVENTORYPARTNERDOMAIN of the file"
-                     if _normal(partner) not in file.partners
-                     else f"; nor does {_normal(partner)}'s ads.txt")
-        return (self._evidence(governing),
-                f"{where} does not list {system} seller '{seller}'{extra}")
+            extra = (
+                f"; {partner} is not an INVENTORYPARTNERDOMAIN of the file"
+                if _normal(partner) not in file.partners
+                else f"; nor does {_normal(partner)}'s ads.txt"
+            )
+        return (
+            self._evidence(governing),
+            f"{where} does not list {system} seller '{seller}'{extra}",
+        )
 
     # ---- sellers.json ------------------------------------------------------------------
 
@@ -394,15 +473,26 @@ class AuthorizationIndex:
             kind = kind.strip().upper()
         name = entry.get("name")
         domain = entry.get("domain")
-        return SellerFacts(True, kind if isinstance(kind, str) else None,
-                           is_confidential(entry), entry.get("is_passthrough") == 1,
-                           name if isinstance(name, str) else None,
-                           domain if isinstance(domain, str) else None,
-                           f"/sellers/{position}")
+        return SellerFacts(
+            True,
+            kind if isinstance(kind, str) else None,
+            is_confidential(entry),
+            entry.get("is_passthrough") == 1,
+            name if isinstance(name, str) else None,
+            domain if isinstance(domain, str) else None,
+            f"/sellers/{position}",
+        )
 
 
-def _listed(hit: list[tuple[int, str]], file: _File, via: str, publisher: str, system: str,
-            seller: str, relationship: str | None) -> Answer:
+def _listed(
+    hit: list[tuple[int, str]],
+    file: _File,
+    via: str,
+    publisher: str,
+    system: str,
+    seller: str,
+    relationship: str | None,
+) -> Answer:
     found: str | None
     if len(hit) == 1:  # nearly always: one line per pair
         found = hit[0][1]
@@ -413,26 +503,44 @@ def _listed(hit: list[tuple[int, str]], file: _File, via: str, publisher: str, s
     else:
         found = relationship if any(r == relationship for _, r in hit) else None
     verdict = _MISMATCH if found is None else _FOUND[found]
-    return Answer(verdict, None, None, publisher, system, seller, relationship,
-                  partial(_why_listed, hit, file, via, publisher, system, seller, relationship,
-                          found))
+    return Answer(
+        verdict,
+        None,
+        None,
+        publisher,
+        system,
+        seller,
+        relationship,
+        partial(_why_listed, hit, file, via, publisher, system, seller, relationship, found),
+    )
 
 
-def _why_listed(hit: list[tuple[int, str]], file: _File, via: str, publisher: str, system: str,
-                seller: str, relationship: str | None, found: str | None,
-                ) -> tuple[Evidence, str]:
+def _why_listed(
+    hit: list[tuple[int, str]],
+    file: _File,
+    via: str,
+    publisher: str,
+    system: str,
+    seller: str,
+    relationship: str | None,
+    found: str | None,
+) -> tuple[Evidence, str]:
     where = file.file.where or publisher
     relationships = tuple(r for _, r in hit)
     lines = tuple(line for line, _ in hit)
-    evidence = Evidence(where, lines, relationships, False, via, file.owner, file.managers,
-                        file.file.stale)
-    through = (" (an INVENTORYPARTNERDOMAIN partner's file)"
-               if via == "inventorypartnerdomain" else "")
+    evidence = Evidence(
+        where, lines, relationships, False, via, file.owner, file.managers, file.file.stale
+    )
+    through = (
+        " (an INVENTORYPARTNERDOMAIN partner's file)" if via == "inventorypartnerdomain" else ""
+    )
     if found is not None:
         line = lines[relationships.index(found)]
         return evidence, f"{where}{through} line {line} lists {system}, {seller}, {found}"
-    return evidence, (f"{where}{through} line {lines[0]} lists {system}, {seller} only as "
-                      f"{relationships[0]}, not {relationship}")
+    return evidence, (
+        f"{where}{through} line {lines[0]} lists {system}, {seller} only as "
+        f"{relationships[0]}, not {relationship}"
+    )
 
 
 def _app_hosts(developer: str) -> tuple[str, ...]:

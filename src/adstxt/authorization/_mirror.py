@@ -41,11 +41,22 @@ def _write(path: Path, data: bytes) -> None:
     write_atomically(path, data, new_file_mode=0o644)
 
 
-def _record(path: Path, outcome: str, status: int | None, url: str | None,
-            final_url: str | None, fresh_until: dt.datetime | None) -> None:
-    meta = {"outcome": outcome, "status": status, "url": url, "final_url": final_url,
-            "fetched_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
-            "fresh_until": fresh_until.isoformat(timespec="seconds") if fresh_until else None}
+def _record(
+    path: Path,
+    outcome: str,
+    status: int | None,
+    url: str | None,
+    final_url: str | None,
+    fresh_until: dt.datetime | None,
+) -> None:
+    meta = {
+        "outcome": outcome,
+        "status": status,
+        "url": url,
+        "final_url": final_url,
+        "fetched_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+        "fresh_until": fresh_until.isoformat(timespec="seconds") if fresh_until else None,
+    }
     _write(status_path(path), (json.dumps(meta, sort_keys=True) + "\n").encode())
 
 
@@ -67,8 +78,14 @@ def write_fetch(directory: str | os.PathLike[str], result: FetchResult) -> None:
         path = base / name / part.kind
         outcome = part.outcome
         _settle(path, outcome, part.body)
-        _record(path, outcome, part.status, part.url or None, part.final_url,
-                part.caching.fresh_until if part.caching else None)
+        _record(
+            path,
+            outcome,
+            part.status,
+            part.url or None,
+            part.final_url,
+            part.caching.fresh_until if part.caching else None,
+        )
 
 
 def ad_systems_in(directory: str | os.PathLike[str]) -> list[str]:
@@ -96,16 +113,24 @@ async def _download(locations: list[Any], options: Mapping[str, Any]) -> list[Re
     from adstxt.fetch import Fetcher
 
     async with Fetcher(**options) as fetcher:
-        return list(await asyncio.gather(*(
-            fetcher.fetch_resource(loc.key, "/sellers.json", accept="application/json")
-            if loc.origin == "default"
-            else fetcher.fetch_resource_at(loc.url, accept="application/json")
-            for loc in locations)))
+        return list(
+            await asyncio.gather(
+                *(
+                    fetcher.fetch_resource(loc.key, "/sellers.json", accept="application/json")
+                    if loc.origin == "default"
+                    else fetcher.fetch_resource_at(loc.url, accept="application/json")
+                    for loc in locations
+                )
+            )
+        )
 
 
-def mirror_sellers(directory: str | os.PathLike[str], ad_systems: Iterable[str],
-                   options: Mapping[str, Any],
-                   locations: Mapping[str, str] | None = None) -> tuple[int, int]:
+def mirror_sellers(
+    directory: str | os.PathLike[str],
+    ad_systems: Iterable[str],
+    options: Mapping[str, Any],
+    locations: Mapping[str, str] | None = None,
+) -> tuple[int, int]:
     """Fetch the sellers.json of each ad system into the mirror, at
     ``DIR/<domain>/sellers.json`` where ``<domain>`` is the one its location is filed under
     (its root domain, or the known-locations table's entry). Returns (written, failed)."""
@@ -131,8 +156,11 @@ def mirror_sellers(directory: str | os.PathLike[str], ad_systems: Iterable[str],
             continue
         path = base / folder / "sellers.json"
         outcome = resource.outcome
-        if outcome == "ok" and resource.body is not None and not is_sellers_json(
-                None, head=resource.body[:4096]):
+        if (
+            outcome == "ok"
+            and resource.body is not None
+            and not is_sellers_json(None, head=resource.body[:4096])
+        ):
             outcome = "not-sellers-json"
         if outcome == "ok":
             written += 1
@@ -142,6 +170,12 @@ def mirror_sellers(directory: str | os.PathLike[str], ad_systems: Iterable[str],
         # 1.0: "404 or any other error").
         if outcome == "ok" and resource.body is not None:
             _write(path, resource.body)
-        _record(path, outcome, resource.status, resource.url or None, resource.final_url,
-                resource.caching.fresh_until if resource.caching else None)
+        _record(
+            path,
+            outcome,
+            resource.status,
+            resource.url or None,
+            resource.final_url,
+            resource.caching.fresh_until if resource.caching else None,
+        )
     return written, failed

@@ -106,16 +106,18 @@ class Source(Protocol):
         """Every host the source has a file (or a recorded fetch outcome) for."""
 
 
-def classify(host: str, kind: FileKind, data: bytes | str, where: str | None,
-             *, stale: bool = False) -> AdsFile:
+def classify(
+    host: str, kind: FileKind, data: bytes | str, where: str | None, *, stale: bool = False
+) -> AdsFile:
     """Parse a body and say whether consumers may read it (``ok``) or must ignore it."""
     from adstxt._api import parse
 
     parsed = parse(data, kind=kind, domain=host)
     ignored = next((d for d in parsed.diagnostics if d.code in _IGNORED_FILE), None)
     if ignored is not None:
-        return AdsFile(host, kind, "invalid", where, parsed,
-                       f"{where or host}: {ignored.message}", stale)
+        return AdsFile(
+            host, kind, "invalid", where, parsed, f"{where or host}: {ignored.message}", stale
+        )
     return AdsFile(host, kind, "ok", where, parsed, None, stale)
 
 
@@ -150,8 +152,9 @@ class MirrorSource:
     then under its root domain.
     """
 
-    def __init__(self, directory: str | os.PathLike[str],
-                 locations: Mapping[str, str] | None = None) -> None:
+    def __init__(
+        self, directory: str | os.PathLike[str], locations: Mapping[str, str] | None = None
+    ) -> None:
         self.directory = Path(directory)
         self._locations = dict(locations or {})
         self._names: dict[str, Path] | None = None
@@ -189,8 +192,14 @@ class MirrorSource:
     def _read_ads(self, host: str, kind: FileKind) -> AdsFile:
         folder = self._listing().get(host)
         if folder is None:
-            return AdsFile(host, kind, "not-found", None, None,
-                           f"the mirror {self.directory} has no {host}/{kind}")
+            return AdsFile(
+                host,
+                kind,
+                "not-found",
+                None,
+                None,
+                f"the mirror {self.directory} has no {host}/{kind}",
+            )
         path = folder / kind
         status = _read_status(path)
         outcome = str(status.get("outcome", "ok")) if status else "ok"
@@ -198,20 +207,39 @@ class MirrorSource:
         where = str(url) if url else os.fspath(path)
         state = _DEFINITIVE.get(outcome)
         if state is not None:
-            return AdsFile(host, kind, state, where, None,
-                           f"{where}: the latest fetch found {outcome}")
+            return AdsFile(
+                host, kind, state, where, None, f"{where}: the latest fetch found {outcome}"
+            )
         try:
             data = path.read_bytes()
         except FileNotFoundError:
             if outcome != "ok":
-                return AdsFile(host, kind, "unavailable", where, None,
-                               f"{where}: the latest fetch failed ({outcome}) and the "
-                               "mirror holds no earlier copy")
-            return AdsFile(host, kind, "not-found", where, None,
-                           f"the mirror {self.directory} has no {host}/{kind}")
+                return AdsFile(
+                    host,
+                    kind,
+                    "unavailable",
+                    where,
+                    None,
+                    f"{where}: the latest fetch failed ({outcome}) and the "
+                    "mirror holds no earlier copy",
+                )
+            return AdsFile(
+                host,
+                kind,
+                "not-found",
+                where,
+                None,
+                f"the mirror {self.directory} has no {host}/{kind}",
+            )
         except OSError as exc:
-            return AdsFile(host, kind, "unavailable", os.fspath(path), None,
-                           f"cannot read {path}: {exc.strerror}")
+            return AdsFile(
+                host,
+                kind,
+                "unavailable",
+                os.fspath(path),
+                None,
+                f"cannot read {path}: {exc.strerror}",
+            )
         return classify(host, kind, data, where, stale=outcome != "ok")
 
     def sellers_file(self, ad_system: str) -> SellersFile:
@@ -239,10 +267,12 @@ class MirrorSource:
             except OSError:
                 continue
             result = parse(data, filename=os.fspath(path))
-            return SellersFile(name, os.fspath(path), result,
-                               None if result.usable else result.problem)
-        return SellersFile(name, None, None,
-                           f"the mirror {self.directory} has no sellers.json for {name}")
+            return SellersFile(
+                name, os.fspath(path), result, None if result.usable else result.problem
+            )
+        return SellersFile(
+            name, None, None, f"the mirror {self.directory} has no sellers.json for {name}"
+        )
 
 
 class MemorySource:
@@ -252,8 +282,11 @@ class MemorySource:
     file (not-found).
     """
 
-    def __init__(self, ads: Mapping[tuple[str, FileKind], bytes | str] | None = None,
-                 sellers: Mapping[str, bytes | str] | None = None) -> None:
+    def __init__(
+        self,
+        ads: Mapping[tuple[str, FileKind], bytes | str] | None = None,
+        sellers: Mapping[str, bytes | str] | None = None,
+    ) -> None:
         self._raw = {(_normal(h), k): v for (h, k), v in (ads or {}).items()}
         self._raw_sellers = {_normal(k): v for k, v in (sellers or {}).items()}
         self._ads: dict[tuple[str, FileKind], AdsFile] = {}
@@ -270,7 +303,9 @@ class MemorySource:
             data = self._raw.get(key)
             self._ads[key] = (
                 AdsFile(key[0], kind, "not-found", None, None, f"no {kind} for {key[0]}")
-                if data is None else classify(key[0], kind, data, f"{key[0]}/{kind}"))
+                if data is None
+                else classify(key[0], kind, data, f"{key[0]}/{kind}")
+            )
         return self._ads[key]
 
     def sellers_file(self, ad_system: str) -> SellersFile:
@@ -284,6 +319,7 @@ class MemorySource:
                 self._sellers[name] = SellersFile(name, None, None, f"no sellers.json for {name}")
             else:
                 result = parse(data, filename=f"{name}/sellers.json")
-                self._sellers[name] = SellersFile(name, f"{name}/sellers.json", result,
-                                                  None if result.usable else result.problem)
+                self._sellers[name] = SellersFile(
+                    name, f"{name}/sellers.json", result, None if result.usable else result.problem
+                )
         return self._sellers[name]

@@ -69,13 +69,28 @@ class Answer:
     the verdict (a bulk filter, a bid-request check) does not pay for the words.
     """
 
-    __slots__ = ("_evidence", "_explain", "_reason", "ad_system", "publisher", "relationship",
-                 "seller_id", "verdict")
+    __slots__ = (
+        "_evidence",
+        "_explain",
+        "_reason",
+        "ad_system",
+        "publisher",
+        "relationship",
+        "seller_id",
+        "verdict",
+    )
 
-    def __init__(self, verdict: Verdict, evidence: Evidence | None, reason: str | None,
-                 publisher: str, ad_system: str, seller_id: str,
-                 relationship: str | None = None,
-                 explain: Callable[[], tuple[Evidence, str]] | None = None) -> None:
+    def __init__(
+        self,
+        verdict: Verdict,
+        evidence: Evidence | None,
+        reason: str | None,
+        publisher: str,
+        ad_system: str,
+        seller_id: str,
+        relationship: str | None = None,
+        explain: Callable[[], tuple[Evidence, str]] | None = None,
+    ) -> None:
         self.verdict = verdict
         self.publisher = publisher
         self.ad_system = ad_system
@@ -111,8 +126,15 @@ class Answer:
             return self._reason
 
     def _key(self) -> tuple[object, ...]:
-        return (self.verdict, self.evidence, self.reason, self.publisher, self.ad_system,
-                self.seller_id, self.relationship)
+        return (
+            self.verdict,
+            self.evidence,
+            self.reason,
+            self.publisher,
+            self.ad_system,
+            self.seller_id,
+            self.relationship,
+        )
 
     def __eq__(self, other: object) -> bool:
         return isinstance(other, Answer) and self._key() == other._key()

@@ -45,9 +45,7 @@ class _Inflater:
         return bytes(out)
 
 
-async def read_body(
-    chunks: AsyncIterator[bytes], content_encoding: str, limit: int
-) -> bytes:
+async def read_body(chunks: AsyncIterator[bytes], content_encoding: str, limit: int) -> bytes:
     """The decoded body, raising :class:`BodyError` past ``limit`` bytes (raw or decoded).
 
     The cap is enforced chunk by chunk as the body arrives, so an endless or huge body costs
@@ -59,8 +57,11 @@ async def read_body(
     if encoding in ("gzip", "x-gzip", "deflate"):
         inflater = _Inflater(encoding)
     elif encoding not in ("", "identity"):
-        raise BodyError("ADS522", f"the body uses Content-Encoding {encoding!r}, which was not "
-                                  "requested and cannot be decoded")
+        raise BodyError(
+            "ADS522",
+            f"the body uses Content-Encoding {encoding!r}, which was not "
+            "requested and cannot be decoded",
+        )
     raw = 0
     body = bytearray()
     async for chunk in chunks:
@@ -75,8 +76,11 @@ async def read_body(
         except zlib.error as exc:
             # zlib's own words ("Error -3 while decompressing data: incorrect header check")
             # say nothing a server's operator can act on.
-            raise BodyError("ADS522", f"the body is declared {encoding} but is not valid "
-                                      f"{encoding} data after {raw:,} bytes") from exc
+            raise BodyError(
+                "ADS522",
+                f"the body is declared {encoding} but is not valid "
+                f"{encoding} data after {raw:,} bytes",
+            ) from exc
         if len(body) > limit:
             raise BodyError(
                 "ADS521",

@@ -48,15 +48,18 @@ def _http_date(value: str | None) -> dt.datetime | None:
 
 
 def caching_from_headers(
-    headers: dict[str, str], fetched_at: dt.datetime,
+    headers: dict[str, str],
+    fetched_at: dt.datetime,
     default: dt.timedelta = DEFAULT_LIFETIME,
 ) -> Caching:
     """Work out the freshness deadline of a response fetched at ``fetched_at`` (aware UTC)."""
     control = headers.get("cache-control")
     expires = headers.get("expires")
     common = {
-        "cache_control": control, "expires": expires,
-        "last_modified": headers.get("last-modified"), "etag": headers.get("etag"),
+        "cache_control": control,
+        "expires": expires,
+        "last_modified": headers.get("last-modified"),
+        "etag": headers.get("etag"),
     }
     if control:
         if _NO_CACHE.search(control):

@@ -34,30 +34,52 @@ def status_findings(url: str, status: int) -> list[Diagnostic]:
     if 200 <= status < 300:
         return [_diag.make("ADS508", f"{url} answers {status}, not 200; the body was used")]
     if status == 401:
-        return [_diag.make(
-            "ADS505", f"{url} answers 401: access is restricted",
-            "crawlers cannot authenticate; serve the file to everyone")]
+        return [
+            _diag.make(
+                "ADS505",
+                f"{url} answers 401: access is restricted",
+                "crawlers cannot authenticate; serve the file to everyone",
+            )
+        ]
     if status == 404:
-        return [_diag.make(
-            # A missing file means no declarations (every seller unchecked), not "nobody is
-            # authorized", which is what the placeholder record says.
-            "ADS504", f"{url} answers 404: there is no file, so the site makes no ads.txt "
-                      "declarations and no seller is held unauthorized")]
+        return [
+            _diag.make(
+                # A missing file means no declarations (every seller unchecked), not "nobody is
+                # authorized", which is what the placeholder record says.
+                "ADS504",
+                f"{url} answers 404: there is no file, so the site makes no ads.txt "
+                "declarations and no seller is held unauthorized",
+            )
+        ]
     if 500 <= status < 600:
-        return [_diag.make(
-            "ADS507", f"{url} answers {status}; crawlers keep using their last good copy "
-                      "for a while, then drop it")]
+        return [
+            _diag.make(
+                "ADS507",
+                f"{url} answers {status}; crawlers keep using their last good copy "
+                "for a while, then drop it",
+            )
+        ]
     if 300 <= status < 400:
-        return [_diag.make(
-            "ADS510", f"{url} answers {status}, which is not a redirect crawlers follow")]
-    return [_diag.make(
-        "ADS506", f"{url} answers {status}; crawlers treat it as an error and keep their "
-                  "last good copy, if any")]
+        return [
+            _diag.make("ADS510", f"{url} answers {status}, which is not a redirect crawlers follow")
+        ]
+    return [
+        _diag.make(
+            "ADS506",
+            f"{url} answers {status}; crawlers treat it as an error and keep their "
+            "last good copy, if any",
+        )
+    ]
 
 
 def check_body(
-    url: str, status: int | None, body: bytes | None, content_type: str | None,
-    kind: FileKind, found: list[Diagnostic], site: str | None = None,
+    url: str,
+    status: int | None,
+    body: bytes | None,
+    content_type: str | None,
+    kind: FileKind,
+    found: list[Diagnostic],
+    site: str | None = None,
 ) -> ParseResult:
     """Check the Content-Type, decode by charset and parse; serving findings go to ``found``.
 
@@ -67,36 +89,56 @@ def check_body(
     body = body or b""
     media, charset = _media_type(content_type or "")
     if not content_type:
-        found.append(_diag.make(
-            "ADS516", f"{url} has no Content-Type header; the spec requires "
-                      "text/plain", "serve it as 'text/plain; charset=utf-8'"))
+        found.append(
+            _diag.make(
+                "ADS516",
+                f"{url} has no Content-Type header; the spec requires text/plain",
+                "serve it as 'text/plain; charset=utf-8'",
+            )
+        )
     elif media != "text/plain":
-        found.append(_diag.make(
-            "ADS516", f"{url} is served as {media or content_type!r}, not "
-                      "text/plain; crawlers ignore its content",
-            "serve it as 'text/plain; charset=utf-8'"))
+        found.append(
+            _diag.make(
+                "ADS516",
+                f"{url} is served as {media or content_type!r}, not "
+                "text/plain; crawlers ignore its content",
+                "serve it as 'text/plain; charset=utf-8'",
+            )
+        )
     elif charset is None:
-        found.append(_diag.make(
-            "ADS517", f"{url} is text/plain without a charset",
-            "add '; charset=utf-8'"))
+        found.append(
+            _diag.make("ADS517", f"{url} is text/plain without a charset", "add '; charset=utf-8'")
+        )
     source: str | bytes = body
     if charset is not None and charset.lower() not in _UTF8_NAMES:
         try:
             codec = codecs.lookup(charset)
         except LookupError:
-            found.append(_diag.make(
-                "ADS519", f"{url} declares charset {charset!r}, which is not a "
-                          "known encoding; the body was read as UTF-8"))
+            found.append(
+                _diag.make(
+                    "ADS519",
+                    f"{url} declares charset {charset!r}, which is not a "
+                    "known encoding; the body was read as UTF-8",
+                )
+            )
         else:
-            found.append(_diag.make(
-                "ADS518", f"{url} declares charset {charset!r}; crawlers expect "
-                          "UTF-8", "save the file as UTF-8 and serve charset=utf-8"))
+            found.append(
+                _diag.make(
+                    "ADS518",
+                    f"{url} declares charset {charset!r}; crawlers expect UTF-8",
+                    "save the file as UTF-8 and serve charset=utf-8",
+                )
+            )
             if codec.name not in ("utf-16", "utf-32"):  # those the parser detects itself
                 source = body.decode(codec.name, "replace")
     parsed = parse(source, kind=kind, domain=site or host_of(url) or None)
     if any(d.code == "ADS004" for d in parsed.diagnostics):
-        found.append(_diag.make(
-            "ADS525", f"{url} answers {status} with a body that is not an "
-                      f"{kind} file (a soft 404 or a challenge page); crawlers treat the "
-                      "file as missing"))
+        found.append(
+            _diag.make(
+                "ADS525",
+                f"{url} answers {status} with a body that is not an "
+                f"{kind} file (a soft 404 or a challenge page); crawlers treat the "
+                "file as missing",
+            )
+        )
     return parsed

@@ -134,7 +134,11 @@ class HTTPResponse:
     """Status and headers of a response whose body is read with :meth:`chunks`."""
 
     def __init__(
-        self, head: h11.Response, connection: h11.Connection, pipe: _Pipe, clock: _Clock,
+        self,
+        head: h11.Response,
+        connection: h11.Connection,
+        pipe: _Pipe,
+        clock: _Clock,
     ) -> None:
         self.status = head.status_code
         self.headers: Sequence[tuple[bytes, bytes]] = head.headers
@@ -166,7 +170,8 @@ async def _next_event(connection: h11.Connection, pipe: _Pipe, clock: _Clock) ->
         except ConnectionError as exc:  # a reset (TLS failures are reported as such)
             started = bool(connection.trailing_data[0])
             raise ProtocolFailureError(
-                _cut_short("the server reset the connection", state, started)) from exc
+                _cut_short("the server reset the connection", state, started)
+            ) from exc
         if state is h11.SEND_RESPONSE and data:
             _limit_head(connection.trailing_data[0], data)
         try:
@@ -185,7 +190,9 @@ def _limit_head(buffered: bytes, data: bytes) -> None:
 
 
 def _broken(
-    exc: h11.RemoteProtocolError, state: object, connection: h11.Connection,
+    exc: h11.RemoteProtocolError,
+    state: object,
+    connection: h11.Connection,
 ) -> ProtocolFailureError:
     """h11's complaint (``Receive buffer too long``, ``can't handle event type
     ConnectionClosed when role=SERVER ...``) as what the server did."""
@@ -198,7 +205,8 @@ def _broken(
         got = re.search(r"received (\d+) bytes, expected (\d+)", text)
         amount = f" ({int(got[1]):,} of {int(got[2]):,} bytes)" if got else ""
         return ProtocolFailureError(
-            _cut_short("the server closed the connection", state, bool(data)) + amount)
+            _cut_short("the server closed the connection", state, bool(data)) + amount
+        )
     text = re.sub(r"bytearray\((b'.*')\)", r"\1", text)
     return ProtocolFailureError(f"the response is not valid HTTP/1.1 ({text})")
 
@@ -213,7 +221,11 @@ def _cut_short(what: str, state: object, started: bool) -> str:
 
 
 async def _dial(
-    resolver: Resolver, scheme: str, host: str, port: int, context: ssl.SSLContext,
+    resolver: Resolver,
+    scheme: str,
+    host: str,
+    port: int,
+    context: ssl.SSLContext,
     timeout: float,
 ) -> tuple[asyncio.Transport, _Pipe]:
     try:
@@ -227,7 +239,10 @@ async def _dial(
     for address, target_port in targets:
         try:
             transport, pipe = await loop.create_connection(
-                _Pipe, address, target_port, ssl=context if secure else None,
+                _Pipe,
+                address,
+                target_port,
+                ssl=context if secure else None,
                 server_hostname=host if secure else None,
                 ssl_handshake_timeout=timeout if secure else None,
             )
@@ -250,23 +265,55 @@ class _Exchange:
     __slots__ = ("_args", "_transport")
 
     def __init__(
-        self, resolver: Resolver, context: ssl.SSLContext, scheme: str, host: str, port: int,
-        target: bytes, headers: Sequence[tuple[bytes, bytes]], connect_timeout: float,
-        read_timeout: float, total: float, budget: float,
+        self,
+        resolver: Resolver,
+        context: ssl.SSLContext,
+        scheme: str,
+        host: str,
+        port: int,
+        target: bytes,
+        headers: Sequence[tuple[bytes, bytes]],
+        connect_timeout: float,
+        read_timeout: float,
+        total: float,
+        budget: float,
     ) -> None:
-        self._args = (resolver, context, scheme, host, port, target, headers, connect_timeout,
-                      read_timeout, total, budget)
+        self._args = (
+            resolver,
+            context,
+            scheme,
+            host,
+            port,
+            target,
+            headers,
+            connect_timeout,
+            read_timeout,
+            total,
+            budget,
+        )
         self._transport: asyncio.Transport | None = None
 
     async def __aenter__(self) -> HTTPResponse:
-        (resolver, context, scheme, host, port, target, headers, connect_timeout,
-         read_timeout, total, budget) = self._args
+        (
+            resolver,
+            context,
+            scheme,
+            host,
+            port,
+            target,
+            headers,
+            connect_timeout,
+            read_timeout,
+            total,
+            budget,
+        ) = self._args
         clock = _Clock(read_timeout, total, budget)
         seconds, what = clock.limit(connect_timeout, "connect")
         try:
             async with asyncio.timeout(seconds):
                 transport, pipe = await _dial(
-                    resolver, scheme, host, port, context, connect_timeout)
+                    resolver, scheme, host, port, context, connect_timeout
+                )
         except TimeoutError:
             raise TimeoutError(what) from None
         self._transport = transport
@@ -279,8 +326,7 @@ class _Exchange:
                 if isinstance(event, h11.Response):
                     return HTTPResponse(event, connection, pipe, clock)
                 if isinstance(event, h11.ConnectionClosed):
-                    raise ProtocolFailureError(
-                        "the server closed the connection without answering")
+                    raise ProtocolFailureError("the server closed the connection without answering")
                 # Informational (1xx) responses are skipped: the final response follows.
         except BaseException:
             transport.abort()
@@ -293,9 +339,17 @@ class _Exchange:
 
 
 def open_response(
-    resolver: Resolver, context: ssl.SSLContext, scheme: str, host: str, port: int,
-    target: bytes, headers: Sequence[tuple[bytes, bytes]], connect_timeout: float,
-    read_timeout: float, total: float, budget: float | None = None,
+    resolver: Resolver,
+    context: ssl.SSLContext,
+    scheme: str,
+    host: str,
+    port: int,
+    target: bytes,
+    headers: Sequence[tuple[bytes, bytes]],
+    connect_timeout: float,
+    read_timeout: float,
+    total: float,
+    budget: float | None = None,
 ) -> _Exchange:
     """``async with`` this to send ``GET target`` and get the response once its head has
     arrived; the connection is closed when the block ends.
@@ -307,5 +361,16 @@ def open_response(
     Raises :class:`~adstxt.fetch._connect.BlockedAddressError`, :class:`ssl.SSLError`,
     :class:`TimeoutError`, :class:`ProtocolFailureError` or another :class:`OSError`.
     """
-    return _Exchange(resolver, context, scheme, host, port, target, headers, connect_timeout,
-                     read_timeout, total, total if budget is None else budget)
+    return _Exchange(
+        resolver,
+        context,
+        scheme,
+        host,
+        port,
+        target,
+        headers,
+        connect_timeout,
+        read_timeout,
+        total,
+        total if budget is None else budget,
+    )

@@ -16,7 +16,11 @@ from collections.abc import Sequence
 import attrs
 
 __all__ = [
-    "BlockedAddressError", "ConnectTo", "Resolver", "connect_to_rules", "is_public_address",
+    "BlockedAddressError",
+    "ConnectTo",
+    "Resolver",
+    "connect_to_rules",
+    "is_public_address",
     "parse_connect_to",
 ]
 
@@ -40,11 +44,14 @@ class ConnectTo:
     of ``None`` keep the requested one, as in curl's ``--connect-to HOST1:PORT1:HOST2:PORT2``.
     """
 
-    host: str | None = attrs.field(converter=_host_key, validator=(
-        attrs.validators.optional(attrs.validators.instance_of(str))))
+    host: str | None = attrs.field(
+        converter=_host_key,
+        validator=(attrs.validators.optional(attrs.validators.instance_of(str))),
+    )
     port: int | None = attrs.field(validator=attrs.validators.optional(_port_number))
-    address: str | None = attrs.field(validator=attrs.validators.optional(
-        attrs.validators.instance_of(str)))
+    address: str | None = attrs.field(
+        validator=attrs.validators.optional(attrs.validators.instance_of(str))
+    )
     target_port: int | None = attrs.field(validator=attrs.validators.optional(_port_number))
 
     def matches(self, host: str, port: int) -> bool:
@@ -96,8 +103,9 @@ def parse_connect_to(spec: str, *, option: str = "--connect-to") -> ConnectTo:
     ConnectTo(host=None, port=None, address='::1', target_port=None)
     """
     if not isinstance(spec, str):
-        raise TypeError(f"{option}: expected a 'HOST1:PORT1:HOST2:PORT2' string, "
-                        f"not {type(spec).__name__}")
+        raise TypeError(
+            f"{option}: expected a 'HOST1:PORT1:HOST2:PORT2' string, not {type(spec).__name__}"
+        )
     where = f"{option} {spec!r}"
     host, rest = _split_host(spec.strip(), where)
     port_text, sep, rest = rest.partition(":")
@@ -107,7 +115,9 @@ def parse_connect_to(spec: str, *, option: str = "--connect-to") -> ConnectTo:
     if ":" in target_text:
         raise ValueError(f"{where}: too many ':' (bracket IPv6 addresses)")
     return ConnectTo(
-        host or None, _port(port_text, where), address or None,
+        host or None,
+        _port(port_text, where),
+        address or None,
         _port(target_text, where),
     )
 
@@ -119,12 +129,14 @@ def connect_to_rules(value: object) -> tuple[ConnectTo, ...]:
     if isinstance(value, (str, bytes, ConnectTo)):
         raise TypeError(
             f"connect_to takes a list of overrides, not one {type(value).__name__}; "
-            f"write connect_to=[{value!r}]")
+            f"write connect_to=[{value!r}]"
+        )
     try:
         items = list(value)  # type: ignore[call-overload]
     except TypeError:
         raise TypeError(
-            f"connect_to takes a list of overrides, not {type(value).__name__}") from None
+            f"connect_to takes a list of overrides, not {type(value).__name__}"
+        ) from None
     rules = []
     for index, item in enumerate(items):
         if isinstance(item, ConnectTo):
@@ -132,8 +144,10 @@ def connect_to_rules(value: object) -> tuple[ConnectTo, ...]:
         elif isinstance(item, str):
             rules.append(parse_connect_to(item, option=f"connect_to[{index}]"))
         else:
-            raise TypeError(f"connect_to[{index}]: expected a ConnectTo or a "
-                            f"'HOST1:PORT1:HOST2:PORT2' string, not {type(item).__name__}")
+            raise TypeError(
+                f"connect_to[{index}]: expected a ConnectTo or a "
+                f"'HOST1:PORT1:HOST2:PORT2' string, not {type(item).__name__}"
+            )
     return tuple(rules)
 
 

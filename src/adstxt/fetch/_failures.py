@@ -31,7 +31,8 @@ if _HOST_DOWN is not None:
     _OS_WORDS[_HOST_DOWN] = "the host is down"
 
 _NO_NAME = {
-    code for code in (getattr(socket, name, None) for name in ("EAI_NONAME", "EAI_NODATA"))
+    code
+    for code in (getattr(socket, name, None) for name in ("EAI_NONAME", "EAI_NODATA"))
     if code is not None
 }
 

@@ -82,7 +82,8 @@ class _Budget:
 #: The budget of the fetch that the running task is doing (each SUBDOMAIN file, fetched in
 #: a task of its own, has its own).
 _BUDGET: contextvars.ContextVar[_Budget | None] = contextvars.ContextVar(
-    "adstxt_fetch_budget", default=None)
+    "adstxt_fetch_budget", default=None
+)
 
 
 _ENCODINGS_HEADER = (b"Accept-Encoding", b"gzip, deflate")
@@ -130,22 +131,38 @@ class Fetcher:
     """
 
     def __init__(
-        self, *, connect_to: Sequence[ConnectTo | str] = (), allow_private_addresses: bool = False,
-        verify: bool | ssl.SSLContext = True, connect_timeout: float = 5.0,
-        read_timeout: float = 10.0, timeout: float = 30.0, max_bytes: int = MAX_BYTES,
-        max_redirects: int = 10, user_agent: str = DEFAULT_USER_AGENT, robots: bool = False,
-        max_connections: int = 100, host_delay: float = 0.0,
-        lifetime: dt.timedelta = DEFAULT_LIFETIME, max_subdomains: int = 50,
+        self,
+        *,
+        connect_to: Sequence[ConnectTo | str] = (),
+        allow_private_addresses: bool = False,
+        verify: bool | ssl.SSLContext = True,
+        connect_timeout: float = 5.0,
+        read_timeout: float = 10.0,
+        timeout: float = 30.0,
+        max_bytes: int = MAX_BYTES,
+        max_redirects: int = 10,
+        user_agent: str = DEFAULT_USER_AGENT,
+        robots: bool = False,
+        max_connections: int = 100,
+        host_delay: float = 0.0,
+        lifetime: dt.timedelta = DEFAULT_LIFETIME,
+        max_subdomains: int = 50,
     ) -> None:
         # Checked here, so that a wrong argument fails at the call that gave it rather than
         # deep inside the first connection.
-        for name, value in (("connect_timeout", connect_timeout), ("read_timeout", read_timeout),
-                            ("timeout", timeout)):
+        for name, value in (
+            ("connect_timeout", connect_timeout),
+            ("read_timeout", read_timeout),
+            ("timeout", timeout),
+        ):
             _require_number(name, value, minimum=0.0, inclusive=False)
         _require_number("host_delay", host_delay, minimum=0.0)
-        for name, count, least in (("max_bytes", max_bytes, 1), ("max_redirects", max_redirects, 0),
-                                   ("max_connections", max_connections, 1),
-                                   ("max_subdomains", max_subdomains, 0)):
+        for name, count, least in (
+            ("max_bytes", max_bytes, 1),
+            ("max_redirects", max_redirects, 0),
+            ("max_connections", max_connections, 1),
+            ("max_subdomains", max_subdomains, 0),
+        ):
             _require_count(name, count, least)
         if not isinstance(verify, (bool, ssl.SSLContext)):
             raise TypeError(f"verify must be True, False or an ssl.SSLContext, not {verify!r}")
@@ -153,8 +170,9 @@ class Fetcher:
             raise TypeError(f"user_agent must be a string, not {type(user_agent).__name__}")
         if not isinstance(lifetime, dt.timedelta):
             raise TypeError(f"lifetime must be a datetime.timedelta, not {lifetime!r}")
-        self._resolver = Resolver(connect_to_rules(connect_to),
-                                  allow_private=allow_private_addresses)
+        self._resolver = Resolver(
+            connect_to_rules(connect_to), allow_private=allow_private_addresses
+        )
         self._context = _tls_context(verify)
         self._slots = asyncio.Semaphore(max_connections)
         self._connect_timeout = connect_timeout
@@ -174,7 +192,9 @@ class Fetcher:
         return self
 
     async def __aexit__(
-        self, kind: type[BaseException] | None, value: BaseException | None,
+        self,
+        kind: type[BaseException] | None,
+        value: BaseException | None,
         traceback: TracebackType | None,
     ) -> None:
         await self.aclose()
@@ -189,9 +209,14 @@ class Fetcher:
         budget = _BUDGET.get() or _Budget(self._timeout)
         async with self._slots, self._gate(host):
             if budget.left <= 0:
-                return _Response(url, error=_diag.make(
-                    "ADS502", f"{url}: not requested: the fetch's time limit of "
-                              f"{budget.total:g} s had run out"))
+                return _Response(
+                    url,
+                    error=_diag.make(
+                        "ADS502",
+                        f"{url}: not requested: the fetch's time limit of "
+                        f"{budget.total:g} s had run out",
+                    ),
+                )
             loop = asyncio.get_running_loop()
             started = loop.time()
             try:
@@ -204,7 +229,11 @@ class Fetcher:
         return _BUDGET.set(_Budget(self._timeout)) if _BUDGET.get() is None else None
 
     async def _exchange(
-        self, url: str, want_body: bool, accept: str, budget: _Budget,
+        self,
+        url: str,
+        want_body: bool,
+        accept: str,
+        budget: _Budget,
     ) -> _Response:
         parts = urlsplit(url)
         scheme = parts.scheme.lower()
@@ -215,8 +244,10 @@ class Fetcher:
         name = f"[{host}]" if ":" in host else host  # an IPv6 literal is bracketed
         authority = name if default else f"{name}:{port}"
         # Non-ASCII in a redirect's path or query is sent percent-encoded, as browsers do.
-        target = quote((parts.path or "/") + (f"?{parts.query}" if parts.query else ""),
-                       safe="/?&=%:;@!$'()*+,~[]-._")
+        target = quote(
+            (parts.path or "/") + (f"?{parts.query}" if parts.query else ""),
+            safe="/?&=%:;@!$'()*+,~[]-._",
+        )
         headers = [
             (b"Host", authority.encode("ascii")),
             self._agent_header,
@@ -226,9 +257,17 @@ class Fetcher:
         response = _Response(url)
         try:
             async with open_response(
-                self._resolver, self._context, scheme, host, port,
-                target.encode("ascii"), headers, self._connect_timeout,
-                self._read_timeout, budget.left, budget.total,
+                self._resolver,
+                self._context,
+                scheme,
+                host,
+                port,
+                target.encode("ascii"),
+                headers,
+                self._connect_timeout,
+                self._read_timeout,
+                budget.left,
+                budget.total,
             ) as raw:
                 response.status = raw.status
                 response.headers = _headers(raw.headers)
@@ -236,18 +275,21 @@ class Fetcher:
                     length = response.headers.get("content-length", "")
                     if length.isdigit() and int(length) > self._max_bytes:
                         raise BodyError(
-                            "ADS520", f"the body is {int(length):,} bytes, over the "
-                                      f"{self._max_bytes:,}-byte limit"
+                            "ADS520",
+                            f"the body is {int(length):,} bytes, over the "
+                            f"{self._max_bytes:,}-byte limit",
                         )
                     response.body = await read_body(
-                        raw.chunks(), response.headers.get("content-encoding", ""),
+                        raw.chunks(),
+                        response.headers.get("content-encoding", ""),
                         self._max_bytes,
                     )
         except BodyError as exc:
             response.error = _diag.make(exc.code, f"{url}: {exc}")
         except BlockedAddressError as exc:
             response.error = _diag.make(
-                "ADS523", f"{url}: {exc}; refused",
+                "ADS523",
+                f"{url}: {exc}; refused",
                 "only public addresses are fetched unless private ones are allowed",
             )
         except TimeoutError as exc:
@@ -290,20 +332,35 @@ class Fetcher:
                 return _Chain(hops, response, found, followed=False)
             target = refused
             if status in _EXTRA_REDIRECTS:
-                found.append(_diag.make(
-                    "ADS509", f"{current} answers {status}, a redirect the ads.txt spec does "
-                              "not list; it was followed", "use 301, 302 or 307"))
+                found.append(
+                    _diag.make(
+                        "ADS509",
+                        f"{current} answers {status}, a redirect the ads.txt spec does "
+                        "not list; it was followed",
+                        "use 301, 302 or 307",
+                    )
+                )
             if root_domain(host_of(target)) != root:
                 left_root = True
-                found.append(_diag.make(
-                    "ADS515", f"{current} delegates to {target}, outside {root}; no further "
-                              "redirect is allowed from there"))
+                found.append(
+                    _diag.make(
+                        "ADS515",
+                        f"{current} delegates to {target}, outside {root}; no further "
+                        "redirect is allowed from there",
+                    )
+                )
             seen.add(target)
             current = target
 
     def _refuse_redirect(
-        self, current: str, status: int, location: str, left_root: bool, root: str,
-        seen: set[str], hops: list[Hop],
+        self,
+        current: str,
+        status: int,
+        location: str,
+        left_root: bool,
+        root: str,
+        seen: set[str],
+        hops: list[Hop],
     ) -> Diagnostic | str:
         """The diagnostic that stops this redirect, or the absolute URL to follow."""
         if not location:
@@ -317,20 +374,23 @@ class Fetcher:
             return _diag.make("ADS510", f"{current} redirects to an invalid URL {location!r}")
         if scheme not in ("http", "https"):
             return _diag.make(
-                "ADS524", f"{current} redirects to {target}: only http and https are fetched")
+                "ADS524", f"{current} redirects to {target}: only http and https are fetched"
+            )
         if not has_host:
             return _diag.make("ADS510", f"{current} redirects to {location!r}, which has no host")
         if left_root:
             return _diag.make(
-                "ADS511", f"{current} redirects again after leaving {root}; the spec allows "
-                          "one redirect outside the root domain and nothing after it",
-                "redirect straight to the file's final location")
+                "ADS511",
+                f"{current} redirects again after leaving {root}; the spec allows "
+                "one redirect outside the root domain and nothing after it",
+                "redirect straight to the file's final location",
+            )
         if target in seen:
-            return _diag.make(
-                "ADS513", f"{current} redirects back to {target}: a redirect loop")
+            return _diag.make("ADS513", f"{current} redirects back to {target}: a redirect loop")
         if len(hops) > self._max_redirects:
             return _diag.make(
-                "ADS512", f"more than {self._max_redirects} redirects starting from {hops[0].url}")
+                "ADS512", f"more than {self._max_redirects} redirects starting from {hops[0].url}"
+            )
         return target
 
     # ---- a file ------------------------------------------------------------------------
@@ -341,8 +401,14 @@ class Fetcher:
         last = chain.last
         if not chain.followed:
             return FetchResult(
-                domain=host_of(url), kind=kind, url=url, final_url=None, status=None,
-                content_type=None, chain=tuple(chain.hops), fetch_diagnostics=tuple(found),
+                domain=host_of(url),
+                kind=kind,
+                url=url,
+                final_url=None,
+                status=None,
+                content_type=None,
+                chain=tuple(chain.hops),
+                fetch_diagnostics=tuple(found),
             )
         status = last.status
         content_type = last.headers.get("content-type")
@@ -355,21 +421,33 @@ class Fetcher:
             await self._turns.take()
             # The file speaks for the host the chain started from, wherever a redirect
             # (ADS515, a delegation) took it: its SUBDOMAIN lines are that site's.
-            parsed = check_body(last.url, last.status, last.body, content_type, kind, found,
-                                site=host_of(url))
+            parsed = check_body(
+                last.url, last.status, last.body, content_type, kind, found, site=host_of(url)
+            )
             if len(chain.hops) > 1:
                 path = urlsplit(last.url).path
                 if path.rstrip("/").rsplit("/", 1)[-1] != kind:
-                    found.append(_diag.make(
-                        "ADS514", f"the redirects end at {last.url}, whose path is not "
-                                  f"/{kind}; this is often a home or error page"))
+                    found.append(
+                        _diag.make(
+                            "ADS514",
+                            f"the redirects end at {last.url}, whose path is not "
+                            f"/{kind}; this is often a home or error page",
+                        )
+                    )
         caching = None
         if status is not None and 200 <= status < 300 and last.error is None:
             caching = caching_from_headers(last.headers, last.fetched_at, self._lifetime)
         return FetchResult(
-            domain=host_of(url), kind=kind, url=url, final_url=chain.hops[-1].url,
-            status=status, content_type=content_type, chain=tuple(chain.hops),
-            fetch_diagnostics=tuple(found), parse_result=parsed, caching=caching,
+            domain=host_of(url),
+            kind=kind,
+            url=url,
+            final_url=chain.hops[-1].url,
+            status=status,
+            content_type=content_type,
+            chain=tuple(chain.hops),
+            fetch_diagnostics=tuple(found),
+            parse_result=parsed,
+            caching=caching,
             body=last.body,
         )
 
@@ -394,28 +472,48 @@ class Fetcher:
         attempts = (secure.chain, plain.chain)
         if plain.status == 200 and plain.outcome == "ok":
             if urlsplit(plain.final_url or "").scheme == "http":
-                why = secure.fetch_diagnostics[-1].message if secure.fetch_diagnostics else (
-                    f"status {secure.status}")
-                return await self._with_robots(attrs.evolve(
-                    plain, attempts=attempts, fetch_diagnostics=(
-                        *plain.fetch_diagnostics, _diag.make(
-                            "ADS527", f"{host} serves /{kind} over HTTP only (HTTPS: {why})",
-                            "serve the file over HTTPS too; crawlers prefer it"))))
+                why = (
+                    secure.fetch_diagnostics[-1].message
+                    if secure.fetch_diagnostics
+                    else (f"status {secure.status}")
+                )
+                return await self._with_robots(
+                    attrs.evolve(
+                        plain,
+                        attempts=attempts,
+                        fetch_diagnostics=(
+                            *plain.fetch_diagnostics,
+                            _diag.make(
+                                "ADS527",
+                                f"{host} serves /{kind} over HTTP only (HTTPS: {why})",
+                                "serve the file over HTTPS too; crawlers prefer it",
+                            ),
+                        ),
+                    )
+                )
             chosen = plain
         elif not _answered(secure.chain) and not _answered(plain.chain):
             # No answer either way: HTTP's failure, the last, is the outcome, and names the
             # HTTPS one (a refused HTTPS port says nothing of why HTTP then timed out).
-            return await self._with_robots(attrs.evolve(
-                plain, attempts=attempts,
-                fetch_diagnostics=_after(plain.fetch_diagnostics, secure.fetch_diagnostics)))
+            return await self._with_robots(
+                attrs.evolve(
+                    plain,
+                    attempts=attempts,
+                    fetch_diagnostics=_after(plain.fetch_diagnostics, secure.fetch_diagnostics),
+                )
+            )
         elif _answered(secure.chain):
             chosen = secure
         else:
             # HTTPS gave no response at all: report why, after what HTTP answered (the
             # outcome is that of the first error, and the HTTP answer is the one to act on).
-            return await self._with_robots(attrs.evolve(
-                plain, attempts=attempts,
-                fetch_diagnostics=(*plain.fetch_diagnostics, *secure.fetch_diagnostics)))
+            return await self._with_robots(
+                attrs.evolve(
+                    plain,
+                    attempts=attempts,
+                    fetch_diagnostics=(*plain.fetch_diagnostics, *secure.fetch_diagnostics),
+                )
+            )
         return await self._with_robots(attrs.evolve(chosen, attempts=attempts))
 
     async def _with_robots(self, result: FetchResult) -> FetchResult:
@@ -434,10 +532,14 @@ class Fetcher:
                 continue
             blocked = blocked_agents(response.body.decode("utf-8", "replace"), parts.path or "/")
             if blocked:
-                found.append(_diag.make(
-                    "ADS526", f"{origin}/robots.txt forbids {', '.join(blocked)} to fetch "
-                              f"{parts.path}; crawlers that obey it never read the file",
-                    f"add 'Allow: {parts.path}' for those user agents"))
+                found.append(
+                    _diag.make(
+                        "ADS526",
+                        f"{origin}/robots.txt forbids {', '.join(blocked)} to fetch "
+                        f"{parts.path}; crawlers that obey it never read the file",
+                        f"add 'Allow: {parts.path}' for those user agents",
+                    )
+                )
         if not found:
             return result
         return attrs.evolve(result, fetch_diagnostics=(*result.fetch_diagnostics, *found))
@@ -445,7 +547,11 @@ class Fetcher:
     # ---- public entry points -----------------------------------------------------------
 
     async def fetch(
-        self, domain: str, *, kind: FileKind = "ads.txt", subdomains: bool = True,
+        self,
+        domain: str,
+        *,
+        kind: FileKind = "ads.txt",
+        subdomains: bool = True,
     ) -> FetchResult:
         """Fetch a site's file the way crawlers do.
 
@@ -474,7 +580,10 @@ class Fetcher:
         return await self._follow_subdomains(result, root, governs)
 
     async def _follow_subdomains(
-        self, result: FetchResult, root: str, governs: dict[str, str],
+        self,
+        result: FetchResult,
+        root: str,
+        governs: dict[str, str],
     ) -> FetchResult:
         assert result.parse_result is not None
         wanted: list[str] = []
@@ -493,11 +602,17 @@ class Fetcher:
                 governs[name] = sub.final_url or sub.url
             else:
                 governs[name] = governs[root]
-                notes.append(_diag.make(
-                    "ADS528", f"SUBDOMAIN={name}: no usable file there ({sub.outcome}); "
-                              f"{governs[root]} governs {name}"))
+                notes.append(
+                    _diag.make(
+                        "ADS528",
+                        f"SUBDOMAIN={name}: no usable file there ({sub.outcome}); "
+                        f"{governs[root]} governs {name}",
+                    )
+                )
         return attrs.evolve(
-            result, subdomains=tuple(found), governs=governs,
+            result,
+            subdomains=tuple(found),
+            governs=governs,
             fetch_diagnostics=(*result.fetch_diagnostics, *notes),
         )
 
@@ -519,7 +634,8 @@ class Fetcher:
                 break
         assert result is not None
         return attrs.evolve(
-            result, attempts=attempts, governs={hosts[0]: result.final_url or result.url})
+            result, attempts=attempts, governs={hosts[0]: result.final_url or result.url}
+        )
 
     async def fetch_url(self, url: str, *, kind: FileKind | None = None) -> FetchResult:
         """Fetch exactly ``url`` (no scheme fallback, no SUBDOMAIN referrals).
@@ -535,7 +651,8 @@ class Fetcher:
         if parts is None or parts.scheme.lower() not in ("http", "https") or not host:
             return _invalid(url, kind or "ads.txt", f"{url!r} is not an http or https URL")
         file_kind: FileKind = kind or (
-            "app-ads.txt" if parts.path.lower().endswith("app-ads.txt") else "ads.txt")
+            "app-ads.txt" if parts.path.lower().endswith("app-ads.txt") else "ads.txt"
+        )
         root = root_domain(host) or host
         token = self._budgeted()
         try:
@@ -584,8 +701,9 @@ class Fetcher:
         """
         _, root = site_of(url)
         if root is None or not url.lower().startswith(("https://", "http://")):
-            invalid = _invalid(url, "ads.txt", f"{url!r} is not an http(s) URL on a domain "
-                                               "under a public suffix")
+            invalid = _invalid(
+                url, "ads.txt", f"{url!r} is not an http(s) URL on a domain under a public suffix"
+            )
             return Resource(url, None, None, {}, None, (), invalid.fetch_diagnostics)
         return await self._resource(url, root, accept)
 
@@ -600,20 +718,37 @@ class Fetcher:
         elif last.status is not None:
             found.extend(status_findings(last.url, last.status))
         served = last.status is not None and 200 <= last.status < 300 and last.error is None
-        caching = (caching_from_headers(last.headers, last.fetched_at, self._lifetime)
-                   if served else None)
+        caching = (
+            caching_from_headers(last.headers, last.fetched_at, self._lifetime) if served else None
+        )
         return Resource(
-            url, last.url, last.status, dict(last.headers), last.body if served else None,
-            tuple(chain.hops), tuple(found), caching,
+            url,
+            last.url,
+            last.status,
+            dict(last.headers),
+            last.body if served else None,
+            tuple(chain.hops),
+            tuple(found),
+            caching,
         )
 
 
 def _invalid(text: str, kind: FileKind, message: str | None = None) -> FetchResult:
     return FetchResult(
-        domain=text, kind=kind, url="", final_url=None, status=None, content_type=None,
-        chain=(), fetch_diagnostics=(_diag.make(
-            "ADS529", message or f"{text!r} is not a domain under a public suffix",
-            "give a domain such as 'example.com'"),),
+        domain=text,
+        kind=kind,
+        url="",
+        final_url=None,
+        status=None,
+        content_type=None,
+        chain=(),
+        fetch_diagnostics=(
+            _diag.make(
+                "ADS529",
+                message or f"{text!r} is not a domain under a public suffix",
+                "give a domain such as 'example.com'",
+            ),
+        ),
     )
 
 
@@ -632,7 +767,8 @@ def _after(last: tuple[Diagnostic, ...], first: tuple[Diagnostic, ...]) -> tuple
         if earlier and found[index].severity is Severity.ERROR:
             failure = found[index]
             found[index] = attrs.evolve(
-                failure, message=f"{failure.message}; tried before it: {earlier}")
+                failure, message=f"{failure.message}; tried before it: {earlier}"
+            )
             return tuple(found)
     return (*last, *first)
 

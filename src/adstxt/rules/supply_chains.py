@@ -37,7 +37,9 @@ _REQUEST_GOOD = (
 
 RULES: list[Rule] = [
     Rule(
-        "ADS801", "schain-not-json", E,
+        "ADS801",
+        "schain-not-json",
+        E,
         "The supply chain or bid request is not readable JSON.",
         "A SupplyChain object, and the bid request that carries it, are JSON objects in "
         "UTF-8. Text that does not decode (a cut-off request, a stray quote, bytes in "
@@ -45,20 +47,26 @@ RULES: list[Rule] = [
         _SPEC,
         b'{\n  "ver": "1.0",\n  "complete": 1,\n  "nodes": [\n'
         b'    {"asi": "exchange.com", "sid": "1234", "hp": 1}\n',
-        _GOOD, filename=SCHAIN_INPUT,
+        _GOOD,
+        filename=SCHAIN_INPUT,
     ),
     Rule(
-        "ADS802", "schain-missing-field", E,
+        "ADS802",
+        "schain-missing-field",
+        E,
         "A required field of the SupplyChain or of a node is missing or empty.",
         "The SupplyChain requires 'ver', 'complete' and 'nodes'; every node requires 'asi' "
         "(the ad system's domain) and 'sid' (the seller's account ID in it). A node without "
         "them names no seller, so nothing can be checked against sellers.json or ads.txt.",
         _SPEC,
         _chain('{"asi": "exchange.com", "hp": 1}'),
-        _GOOD, filename=SCHAIN_INPUT,
+        _GOOD,
+        filename=SCHAIN_INPUT,
     ),
     Rule(
-        "ADS803", "schain-wrong-type", E,
+        "ADS803",
+        "schain-wrong-type",
+        E,
         "A field has the wrong JSON type, such as a number where a string belongs.",
         "'sid', 'asi', 'rid', 'name', 'domain' and 'ver' are strings; 'complete' and 'hp' "
         "are integers; 'nodes' is an array of objects and 'ext' an object. A seller ID sent "
@@ -66,59 +74,77 @@ RULES: list[Rule] = [
         "strict readers (Prebid's schain module rejected such chains).",
         _SPEC,
         _chain('{"asi": "exchange.com", "sid": 1234, "hp": 1}'),
-        _GOOD, filename=SCHAIN_INPUT,
+        _GOOD,
+        filename=SCHAIN_INPUT,
     ),
     Rule(
-        "ADS804", "schain-unknown-version", E,
+        "ADS804",
+        "schain-unknown-version",
+        E,
         "The 'ver' is not \"1.0\", the only version of the SupplyChain object.",
         "The version tells readers which fields and rules apply. Version 1.0 is the only one "
         "published; another value is a mistake or a private variant that readers cannot "
         "interpret.",
         _SPEC,
         _chain(_NODE, ver='"2.0"'),
-        _GOOD, filename=SCHAIN_INPUT,
+        _GOOD,
+        filename=SCHAIN_INPUT,
     ),
     Rule(
-        "ADS805", "schain-invalid-flag", E,
+        "ADS805",
+        "schain-invalid-flag",
+        E,
         "'complete' or 'hp' is an integer other than 0 or 1, or in the string form no integer.",
         "'complete' says whether the chain goes back to the inventory's owner (1) or not "
         "(0); 'hp' whether the node is in the payment flow. No other value has a meaning.",
         _SPEC,
         _chain(_NODE, complete="2"),
-        _GOOD, filename=SCHAIN_INPUT,
+        _GOOD,
+        filename=SCHAIN_INPUT,
     ),
     Rule(
-        "ADS806", "schain-boolean-flag", W,
+        "ADS806",
+        "schain-boolean-flag",
+        W,
         "'complete' or 'hp' is written as true or false instead of 1 or 0.",
         "The OpenRTB protobuf types these fields as booleans, so some producers write JSON "
         "booleans. The JSON specification says integers; strict readers reject booleans. "
         "The value is read as 1 or 0 and the chain checked.",
         _SPEC,
         _chain(_NODE, complete="true"),
-        _GOOD, filename=SCHAIN_INPUT,
+        _GOOD,
+        filename=SCHAIN_INPUT,
     ),
     Rule(
-        "ADS807", "schain-missing-hp", W,
+        "ADS807",
+        "schain-missing-hp",
+        W,
         "A node has no 'hp'.",
         "supplychainobject.md requires 'hp' (and says it should always be 1 in version "
         "1.0); OpenRTB 2.6 lists it without the word 'required'. A missing 'hp' is read as "
         "1, and reported as a warning because strict readers refuse the node.",
         _SPEC,
         _chain('{"asi": "exchange.com", "sid": "1234"}'),
-        _GOOD, filename=SCHAIN_INPUT,
+        _GOOD,
+        filename=SCHAIN_INPUT,
     ),
     Rule(
-        "ADS808", "schain-hp-zero", W,
+        "ADS808",
+        "schain-hp-zero",
+        W,
         "A node has 'hp' 0 (not in the payment flow).",
         "In version 1.0 every node pays the one before it, so 'hp' should always be 1; 0 is "
         "reserved for future non-payment nodes. Such a node is skipped by the sellers.json "
         "and ads.txt checks.",
         _SPEC,
         _chain('{"asi": "exchange.com", "sid": "1234", "hp": 0}'),
-        _GOOD, filename=SCHAIN_INPUT,
+        _GOOD,
+        filename=SCHAIN_INPUT,
     ),
     Rule(
-        "ADS809", "schain-asi-not-domain", E,
+        "ADS809",
+        "schain-asi-not-domain",
+        E,
         "A node's 'asi' is not a bare domain under a public suffix.",
         "'asi' is the canonical domain of the ad system, the same name as field 1 of ads.txt "
         "records and the host of its sellers.json: 'exchange.com', never "
@@ -126,31 +152,41 @@ RULES: list[Rule] = [
         "else, so the node cannot be verified.",
         _SPEC,
         _chain('{"asi": "https://exchange.com", "sid": "1234", "hp": 1}'),
-        _GOOD, filename=SCHAIN_INPUT,
+        _GOOD,
+        filename=SCHAIN_INPUT,
     ),
     Rule(
-        "ADS810", "schain-node-domain-not-domain", W,
+        "ADS810",
+        "schain-node-domain-not-domain",
+        W,
         "A node's 'domain' is not a bare domain.",
         "The optional 'domain' names the business domain of the seller, as a bare root "
         "domain like 'publisher.com'. A URL there is a common mistake; it should be left "
         "out when the ad system's sellers.json already gives the seller's domain.",
         _SPEC,
-        _chain('{"asi": "exchange.com", "sid": "1234", "hp": 1, '
-               '"domain": "https://publisher.com/about"}'),
+        _chain(
+            '{"asi": "exchange.com", "sid": "1234", "hp": 1, '
+            '"domain": "https://publisher.com/about"}'
+        ),
         _chain('{"asi": "exchange.com", "sid": "1234", "hp": 1, "domain": "publisher.com"}'),
         filename=SCHAIN_INPUT,
     ),
     Rule(
-        "ADS811", "schain-empty", E,
+        "ADS811",
+        "schain-empty",
+        E,
         "The chain has no nodes.",
         "The last node of a chain is the system that sends the bid request, so a chain has "
         "at least one node. An empty chain claims a path and shows none.",
         _SPEC,
         _chain(),
-        _GOOD, filename=SCHAIN_INPUT,
+        _GOOD,
+        filename=SCHAIN_INPUT,
     ),
     Rule(
-        "ADS812", "schain-too-long", E,
+        "ADS812",
+        "schain-too-long",
+        E,
         "The chain has more than 20 nodes.",
         "Each node is a company that bought and resold the impression. Real chains have one "
         "to five nodes; one of more than 20 is broken or built to exhaust readers, and is "
@@ -161,16 +197,21 @@ RULES: list[Rule] = [
         filename=SCHAIN_INPUT,
     ),
     Rule(
-        "ADS813", "schain-sid-too-long", W,
+        "ADS813",
+        "schain-sid-too-long",
+        W,
         "A node's 'sid' is longer than 64 characters.",
         "The spec asks that seller IDs be limited to 64 characters. Longer values are often "
         "a whole URL or a serialized object pasted into the field.",
         _SPEC,
         _chain('{"asi": "exchange.com", "sid": "' + "a1b2c3d4" * 9 + '", "hp": 1}'),
-        _GOOD, filename=SCHAIN_INPUT,
+        _GOOD,
+        filename=SCHAIN_INPUT,
     ),
     Rule(
-        "ADS814", "schain-malformed-string", E,
+        "ADS814",
+        "schain-malformed-string",
+        E,
         "The string form has stray separators, too many fields or bad percent-encoding.",
         "The string form is 'ver,complete' then one '!asi,sid,hp,rid,name,domain,ext' per "
         "node. A ',' or '!' inside a value must be written %2C or %21; an unencoded one "
@@ -181,16 +222,21 @@ RULES: list[Rule] = [
         filename=SCHAIN_INPUT,
     ),
     Rule(
-        "ADS815", "schain-legacy-pid", W,
+        "ADS815",
+        "schain-legacy-pid",
+        W,
         "A node names the seller in 'pid', the field of an early draft, instead of 'sid'.",
         "The 2019 draft of the SupplyChain object called the seller ID 'pid'; the published "
         "spec calls it 'sid'. The value is read as the sid, with this warning.",
         _SPEC,
         _chain('{"asi": "exchange.com", "pid": "1234", "hp": 1}'),
-        _GOOD, filename=SCHAIN_INPUT,
+        _GOOD,
+        filename=SCHAIN_INPUT,
     ),
     Rule(
-        "ADS816", "schain-conflicting-locations", W,
+        "ADS816",
+        "schain-conflicting-locations",
+        W,
         "A bid request carries two different supply chains.",
         "OpenRTB 2.6 puts the chain in source.schain, 2.5 in source.ext.schain and 2.4 in "
         "ext.schain. A request with more than one that differ leaves readers to pick one; "
@@ -201,16 +247,20 @@ RULES: list[Rule] = [
         b'[{"asi": "exchange.com", "sid": "1234", "hp": 1}]},\n'
         b'    "ext": {"schain": {"ver": "1.0", "complete": 1, "nodes": '
         b'[{"asi": "exchange.com", "sid": "9999", "hp": 1}]}}\n  }\n}\n',
-        _REQUEST_GOOD, filename=SCHAIN_INPUT,
+        _REQUEST_GOOD,
+        filename=SCHAIN_INPUT,
     ),
     Rule(
-        "ADS817", "schain-not-found", E,
+        "ADS817",
+        "schain-not-found",
+        E,
         "A bid request carries no supply chain.",
         "The chain is looked for in source.schain (OpenRTB 2.6), source.ext.schain (2.5) "
         "and ext.schain (2.4). A request without one cannot be verified; sellers that "
         "resell without a chain break the rules of the SupplyChain object.",
         "OpenRTB 2.6 section 3.2.2; OpenRTB SupplyChain object 1.0",
         b'{\n  "id": "req-1",\n  "imp": [{"id": "1"}],\n  "site": {"domain": "publisher.com"}\n}\n',
-        _REQUEST_GOOD, filename=SCHAIN_INPUT,
+        _REQUEST_GOOD,
+        filename=SCHAIN_INPUT,
     ),
 ]

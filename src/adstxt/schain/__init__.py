@@ -41,9 +41,15 @@ __all__ = [
 ]
 
 _WHERE = {
-    "Node": "_model", "SupplyChain": "_model",
-    "CheckResult": "_parse", "check": "_parse", "parse_string": "_parse", "serialize": "_parse",
-    "ChainResult": "_verify", "NodeResult": "_verify", "Publisher": "_verify",
+    "Node": "_model",
+    "SupplyChain": "_model",
+    "CheckResult": "_parse",
+    "check": "_parse",
+    "parse_string": "_parse",
+    "serialize": "_parse",
+    "ChainResult": "_verify",
+    "NodeResult": "_verify",
+    "Publisher": "_verify",
     "Verifier": "_verify",
 }
 

@@ -27,19 +27,34 @@ def _parser(prog: str = "adstxt schain") -> argparse.ArgumentParser:
         epilog="CHAIN is the string form (1.0,1!exchange.com,1234,1), a file holding a "
         "SupplyChain object, a bid request or the string form, a JSON text, or '-' (or a "
         "file named *.jsonl) for a stream of bid requests, one JSON object per line. See the "
-        "guide 'Verifying supply chains'.")
+        "guide 'Verifying supply chains'.",
+    )
     parser.add_argument("chain", metavar="CHAIN", help="the chain: a string, a file, or '-'")
-    parser.add_argument("--publisher", metavar="DOMAIN",
-                        help="the publisher whose ads.txt authorizes the first node (default: "
-                        "the bid request's site.domain, site.page or site.publisher.domain)")
-    parser.add_argument("--app", action="store_true",
-                        help="--publisher is an app's developer domain: read app-ads.txt")
-    parser.add_argument("--app-developer", action="append", default=[],
-                        metavar="BUNDLE=DOMAIN",
-                        help="the developer domain of an app bundle, from its store listing, "
-                        "for bid requests with app.bundle (repeatable)")
-    parser.add_argument("--output-format", choices=("text", "json"), default="text",
-                        help="text (default) or json: one object per chain")
+    parser.add_argument(
+        "--publisher",
+        metavar="DOMAIN",
+        help="the publisher whose ads.txt authorizes the first node (default: "
+        "the bid request's site.domain, site.page or site.publisher.domain)",
+    )
+    parser.add_argument(
+        "--app",
+        action="store_true",
+        help="--publisher is an app's developer domain: read app-ads.txt",
+    )
+    parser.add_argument(
+        "--app-developer",
+        action="append",
+        default=[],
+        metavar="BUNDLE=DOMAIN",
+        help="the developer domain of an app bundle, from its store listing, "
+        "for bid requests with app.bundle (repeatable)",
+    )
+    parser.add_argument(
+        "--output-format",
+        choices=("text", "json"),
+        default="text",
+        help="text (default) or json: one object per chain",
+    )
     add_source_options(parser)
     return parser
 
@@ -51,15 +66,17 @@ def render_text(result: ChainResult, name: str = "chain") -> str:
     lines = [f"{name}: {result.verdict}"]
     # A reason that only repeats a diagnostic is shown once, as the located diagnostic.
     told = {d.code + " " + d.message for d in result.diagnostics}
-    lines.extend(f"  {reason}" for reason in result.reasons
-                 if reason.split(" (at /", 1)[0] not in told)
+    lines.extend(
+        f"  {reason}" for reason in result.reasons if reason.split(" (at /", 1)[0] not in told
+    )
     for node in result.nodes:
         lines.append(f"  node {node.number} {node.asi} {node.sid}: {node.verdict}")
         lines.extend(f"    {reason}" for reason in node.reasons)
     for d in result.diagnostics:
         where = f" (at {d.pointer})" if d.pointer else ""
-        lines.append(f"  {name}:{d.line}:{d.column}: {d.code} [{d.severity.value}] "
-                     f"{d.message}{where}")
+        lines.append(
+            f"  {name}:{d.line}:{d.column}: {d.code} [{d.severity.value}] {d.message}{where}"
+        )
     return "\n".join(lines)
 
 

@@ -43,8 +43,11 @@ class SupplyChain(NamedTuple):
 
     def to_json(self) -> dict[str, Any]:
         """The object as OpenRTB writes it."""
-        out: dict[str, Any] = {"ver": self.ver, "complete": self.complete,
-                               "nodes": [node.to_json() for node in self.nodes]}
+        out: dict[str, Any] = {
+            "ver": self.ver,
+            "complete": self.complete,
+            "nodes": [node.to_json() for node in self.nodes],
+        }
         if self.ext is not None:
             out["ext"] = self.ext
         return out

@@ -19,8 +19,15 @@ from adstxt.diagnostics import Diagnostic, Severity
 from adstxt.schain._model import Node, SupplyChain
 from adstxt.sellers._schema import Issue, Path, json_type, pointer
 
-__all__ = ["MAX_NODES", "CheckResult", "check", "find_chain", "parse_string", "serialize",
-           "validate"]
+__all__ = [
+    "MAX_NODES",
+    "CheckResult",
+    "check",
+    "find_chain",
+    "parse_string",
+    "serialize",
+    "validate",
+]
 
 #: The longest chain accepted. Real chains have one to five nodes; each node is a company
 #: that resold the impression, so a chain longer than this is an error or an attack.
@@ -32,7 +39,8 @@ MAX_SID = 64
 _NODE_FIELDS = ("asi", "sid", "hp", "rid", "name", "domain", "ext")
 _TEXT_FIELDS = ("rid", "name", "domain")
 _SIMPLE_DOMAIN = re.compile(
-    r"[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?(\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)+")
+    r"[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?(\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)+"
+)
 _PERCENT = re.compile(r"%(?![0-9A-Fa-f]{2})")
 
 # Stands for a node of the string form that could not be split into fields.
@@ -56,7 +64,8 @@ class CheckResult(NamedTuple):
     def ok(self) -> bool:
         """True when no diagnostic has error severity."""
         return self.chain is not None and not any(
-            d.severity is Severity.ERROR for d in self.diagnostics)
+            d.severity is Severity.ERROR for d in self.diagnostics
+        )
 
 
 @functools.lru_cache(maxsize=4096)
@@ -85,21 +94,38 @@ def _domain_ok(value: str) -> str | None:
 _COMMON = frozenset({"com", "net", "org", "io", "tv", "co", "de", "fr", "jp", "uk", "ai", "me"})
 
 
-def _flag(value: object, path: Path, name: str, issues: list[Issue], from_string: bool,
-          ) -> int | None:
+def _flag(
+    value: object,
+    path: Path,
+    name: str,
+    issues: list[Issue],
+    from_string: bool,
+) -> int | None:
     """An integer 0/1 field (``complete``, ``hp``): its value, after reporting problems."""
     if value is True or value is False:
-        issues.append(Issue("ADS806", f"'{name}' is the boolean {str(value).lower()}; "
-                            f"OpenRTB writes the integer {int(value)}", path,
-                            hint=f"write {int(value)}"))
+        issues.append(
+            Issue(
+                "ADS806",
+                f"'{name}' is the boolean {str(value).lower()}; "
+                f"OpenRTB writes the integer {int(value)}",
+                path,
+                hint=f"write {int(value)}",
+            )
+        )
         return int(value)
     if type(value) is not int:
         if from_string:
-            issues.append(Issue("ADS805", f"'{name}' must be the integer 0 or 1; found "
-                                f"'{value}'", path))
+            issues.append(
+                Issue("ADS805", f"'{name}' must be the integer 0 or 1; found '{value}'", path)
+            )
         else:
-            issues.append(Issue("ADS803", f"'{name}' must be an integer (0 or 1); found "
-                                f"{json_type(value)}", path))
+            issues.append(
+                Issue(
+                    "ADS803",
+                    f"'{name}' must be an integer (0 or 1); found {json_type(value)}",
+                    path,
+                )
+            )
         return None
     if value != 0 and value != 1:
         issues.append(Issue("ADS805", f"'{name}' must be 0 or 1; found {value}", path))
@@ -109,8 +135,7 @@ def _flag(value: object, path: Path, name: str, issues: list[Issue], from_string
 
 def _node(value: object, path: Path, issues: list[Issue], from_string: bool) -> Node | None:
     if type(value) is not dict:
-        issues.append(Issue("ADS803", f"a node must be an object; found {json_type(value)}",
-                            path))
+        issues.append(Issue("ADS803", f"a node must be an object; found {json_type(value)}", path))
         return None
     asi = value.get("asi")
     sid = value.get("sid")
@@ -119,81 +144,139 @@ def _node(value: object, path: Path, issues: list[Issue], from_string: bool) -> 
     if type(asi) is not str:
         usable = False
         if asi is None and "asi" not in value:
-            issues.append(Issue("ADS802", "the node has no 'asi' (the ad system's domain)",
-                                path, "object"))
+            issues.append(
+                Issue("ADS802", "the node has no 'asi' (the ad system's domain)", path, "object")
+            )
         else:
-            issues.append(Issue("ADS803", f"'asi' must be a string; found {json_type(asi)}",
-                                (*path, "asi")))
+            issues.append(
+                Issue("ADS803", f"'asi' must be a string; found {json_type(asi)}", (*path, "asi"))
+            )
     elif not asi:
         usable = False
-        issues.append(Issue("ADS802", "'asi' is empty; it names the ad system's domain",
-                            (*path, "asi")))
+        issues.append(
+            Issue("ADS802", "'asi' is empty; it names the ad system's domain", (*path, "asi"))
+        )
     else:
         problem = _domain_ok(asi)
         if problem is not None:
-            issues.append(Issue("ADS809", f"'asi' is '{asi[:80]}': {problem}",
-                                (*path, "asi")))
+            issues.append(Issue("ADS809", f"'asi' is '{asi[:80]}': {problem}", (*path, "asi")))
         elif len(_GOOD_DOMAINS) < 100_000:
             _GOOD_DOMAINS.add(asi)
     if type(sid) is not str:
         if sid is None and "sid" not in value:
             if type(value.get("pid")) is str:
                 sid = value["pid"]
-                issues.append(Issue("ADS815", "the node names the seller in 'pid', an early "
-                                    "draft's field; the spec calls it 'sid'",
-                                    (*path, "pid"), "key", hint="rename 'pid' to 'sid'"))
+                issues.append(
+                    Issue(
+                        "ADS815",
+                        "the node names the seller in 'pid', an early "
+                        "draft's field; the spec calls it 'sid'",
+                        (*path, "pid"),
+                        "key",
+                        hint="rename 'pid' to 'sid'",
+                    )
+                )
             else:
                 usable = False
-                issues.append(Issue("ADS802", "the node has no 'sid' (the seller's ID in the "
-                                    "ad system)", path, "object"))
+                issues.append(
+                    Issue(
+                        "ADS802",
+                        "the node has no 'sid' (the seller's ID in the ad system)",
+                        path,
+                        "object",
+                    )
+                )
         else:
             usable = False
             shown = f" {sid}" if isinstance(sid, (int, float)) and type(sid) is not bool else ""
-            issues.append(Issue("ADS803", f"'sid' must be a string; found "
-                                f"{json_type(sid)}{shown}", (*path, "sid"),
-                                hint=f'write it as a string: "{sid}"' if shown else None))
+            issues.append(
+                Issue(
+                    "ADS803",
+                    f"'sid' must be a string; found {json_type(sid)}{shown}",
+                    (*path, "sid"),
+                    hint=f'write it as a string: "{sid}"' if shown else None,
+                )
+            )
     if type(sid) is str:
         if not sid.strip():
             usable = False
-            issues.append(Issue("ADS802", "'sid' is empty; it is the seller's ID in the ad "
-                                "system", (*path, "sid")))
+            issues.append(
+                Issue(
+                    "ADS802",
+                    "'sid' is empty; it is the seller's ID in the ad system",
+                    (*path, "sid"),
+                )
+            )
         elif len(sid) > MAX_SID:
-            issues.append(Issue("ADS813", f"'sid' has {len(sid)} characters; the spec "
-                                f"limits it to {MAX_SID}", (*path, "sid")))
+            issues.append(
+                Issue(
+                    "ADS813",
+                    f"'sid' has {len(sid)} characters; the spec limits it to {MAX_SID}",
+                    (*path, "sid"),
+                )
+            )
     if hp is None:
         if "hp" not in value:
-            issues.append(Issue("ADS807", "the node has no 'hp'; supplychainobject.md requires "
-                                "it (1 when the ad system pays the seller)", path, "object",
-                                hint='add "hp": 1'))
+            issues.append(
+                Issue(
+                    "ADS807",
+                    "the node has no 'hp'; supplychainobject.md requires "
+                    "it (1 when the ad system pays the seller)",
+                    path,
+                    "object",
+                    hint='add "hp": 1',
+                )
+            )
         else:
-            issues.append(Issue("ADS803", "'hp' must be an integer (0 or 1); found null",
-                                (*path, "hp")))
+            issues.append(
+                Issue("ADS803", "'hp' must be an integer (0 or 1); found null", (*path, "hp"))
+            )
     else:
         hp = _flag(hp, (*path, "hp"), "hp", issues, from_string)
         if hp == 0:
-            issues.append(Issue("ADS808", "'hp' is 0: in version 1.0 every node is in the "
-                                "payment flow, so hp should always be 1", (*path, "hp")))
+            issues.append(
+                Issue(
+                    "ADS808",
+                    "'hp' is 0: in version 1.0 every node is in the "
+                    "payment flow, so hp should always be 1",
+                    (*path, "hp"),
+                )
+            )
     if len(value) > 3:
         for key in _TEXT_FIELDS:
             field = value.get(key)
             if field is not None and type(field) is not str:
-                issues.append(Issue("ADS803", f"'{key}' must be a string; found "
-                                    f"{json_type(field)}", (*path, key)))
+                issues.append(
+                    Issue(
+                        "ADS803",
+                        f"'{key}' must be a string; found {json_type(field)}",
+                        (*path, key),
+                    )
+                )
         domain = value.get("domain")
         if type(domain) is str and domain:
             problem = _domain_ok(domain)
             if problem is not None:
-                issues.append(Issue("ADS810", f"'domain' is '{domain[:80]}': {problem}",
-                                    (*path, "domain")))
+                issues.append(
+                    Issue("ADS810", f"'domain' is '{domain[:80]}': {problem}", (*path, "domain"))
+                )
         ext = value.get("ext")
         if ext is not None and type(ext) is not dict and not from_string:
-            issues.append(Issue("ADS803", f"'ext' must be an object; found {json_type(ext)}",
-                                (*path, "ext")))
+            issues.append(
+                Issue("ADS803", f"'ext' must be an object; found {json_type(ext)}", (*path, "ext"))
+            )
     if not usable:
         return None
     assert isinstance(asi, str) and isinstance(sid, str)
-    return Node(asi, sid.strip(), hp, _text(value.get("rid")), _text(value.get("name")),
-                _text(value.get("domain")), value.get("ext"))
+    return Node(
+        asi,
+        sid.strip(),
+        hp,
+        _text(value.get("rid")),
+        _text(value.get("name")),
+        _text(value.get("domain")),
+        value.get("ext"),
+    )
 
 
 def _text(value: object) -> str | None:
@@ -213,8 +296,13 @@ def _clean(value: dict[str, Any]) -> SupplyChain | None:
         return None
     complete = value.get("complete")
     nodes = value.get("nodes")
-    if type(complete) is not int or (complete != 1 and complete != 0) or type(nodes) is not list \
-            or not nodes or len(nodes) > MAX_NODES:
+    if (
+        type(complete) is not int
+        or (complete != 1 and complete != 0)
+        or type(nodes) is not list
+        or not nodes
+        or len(nodes) > MAX_NODES
+    ):
         return None
     made = []
     good = _GOOD_DOMAINS
@@ -224,17 +312,29 @@ def _clean(value: dict[str, Any]) -> SupplyChain | None:
         asi = node.get("asi")
         sid = node.get("sid")
         rid = node.get("rid")
-        if asi not in good or type(sid) is not str or node.get("hp") != 1 \
-                or type(node["hp"]) is not int or not sid or len(sid) > MAX_SID \
-                or (rid is not None and type(rid) is not str) or sid[0] == " " or sid[-1] == " ":
+        if (
+            asi not in good
+            or type(sid) is not str
+            or node.get("hp") != 1
+            or type(node["hp"]) is not int
+            or not sid
+            or len(sid) > MAX_SID
+            or (rid is not None and type(rid) is not str)
+            or sid[0] == " "
+            or sid[-1] == " "
+        ):
             return None
         # tuple.__new__ builds the very same Node without the keyword-defaults frame.
         made.append(_new(Node, (asi, sid, 1, rid, None, None, None)))
     return _new(SupplyChain, (VERSION, complete, tuple(made), None))
 
 
-def validate(value: object, path: Path = (), *, from_string: bool = False,
-             ) -> tuple[SupplyChain | None, list[Issue]]:
+def validate(
+    value: object,
+    path: Path = (),
+    *,
+    from_string: bool = False,
+) -> tuple[SupplyChain | None, list[Issue]]:
     """Validate a decoded SupplyChain object; the chain (None when unusable) and issues."""
     if type(value) is dict and not from_string:
         chain = _clean(value)
@@ -242,56 +342,99 @@ def validate(value: object, path: Path = (), *, from_string: bool = False,
             return chain, []
     issues: list[Issue] = []
     if type(value) is not dict:
-        issues.append(Issue("ADS803", f"the SupplyChain must be an object; found "
-                            f"{json_type(value)}", path))
+        issues.append(
+            Issue("ADS803", f"the SupplyChain must be an object; found {json_type(value)}", path)
+        )
         return None, issues
     ver = value.get("ver")
     complete = value.get("complete")
     nodes = value.get("nodes")
     if type(ver) is not str:
         if "ver" not in value:
-            issues.append(Issue("ADS802", "the SupplyChain has no 'ver'; it is \"1.0\"", path,
-                                "object", hint='add "ver": "1.0"'))
+            issues.append(
+                Issue(
+                    "ADS802",
+                    "the SupplyChain has no 'ver'; it is \"1.0\"",
+                    path,
+                    "object",
+                    hint='add "ver": "1.0"',
+                )
+            )
         else:
-            issues.append(Issue("ADS803", f"'ver' must be a string; found {json_type(ver)}",
-                                (*path, "ver"), hint='write "1.0"'))
+            issues.append(
+                Issue(
+                    "ADS803",
+                    f"'ver' must be a string; found {json_type(ver)}",
+                    (*path, "ver"),
+                    hint='write "1.0"',
+                )
+            )
     elif ver != VERSION:
-        issues.append(Issue("ADS804", f"'ver' is '{ver[:20]}'; the only SupplyChain version "
-                            f"is \"{VERSION}\"", (*path, "ver")))
+        issues.append(
+            Issue(
+                "ADS804",
+                f"'ver' is '{ver[:20]}'; the only SupplyChain version is \"{VERSION}\"",
+                (*path, "ver"),
+            )
+        )
     if complete is None and "complete" not in value:
-        issues.append(Issue("ADS802", "the SupplyChain has no 'complete' (1 when the chain "
-                            "goes back to the inventory's owner, else 0)", path, "object"))
+        issues.append(
+            Issue(
+                "ADS802",
+                "the SupplyChain has no 'complete' (1 when the chain "
+                "goes back to the inventory's owner, else 0)",
+                path,
+                "object",
+            )
+        )
         flag = None
     else:
         flag = _flag(complete, (*path, "complete"), "complete", issues, from_string)
     ext = value.get("ext")
     if ext is not None and type(ext) is not dict:
-        issues.append(Issue("ADS803", f"'ext' must be an object; found {json_type(ext)}",
-                            (*path, "ext")))
+        issues.append(
+            Issue("ADS803", f"'ext' must be an object; found {json_type(ext)}", (*path, "ext"))
+        )
     if type(nodes) is not list:
         if nodes is None and "nodes" not in value:
             issues.append(Issue("ADS802", "the SupplyChain has no 'nodes'", path, "object"))
         else:
-            issues.append(Issue("ADS803", f"'nodes' must be an array; found "
-                                f"{json_type(nodes)}", (*path, "nodes")))
+            issues.append(
+                Issue(
+                    "ADS803",
+                    f"'nodes' must be an array; found {json_type(nodes)}",
+                    (*path, "nodes"),
+                )
+            )
         return None, issues
     if not nodes:
-        issues.append(Issue("ADS811", "'nodes' is empty: a chain has at least the node of "
-                            "the system that sends the request", (*path, "nodes")))
+        issues.append(
+            Issue(
+                "ADS811",
+                "'nodes' is empty: a chain has at least the node of "
+                "the system that sends the request",
+                (*path, "nodes"),
+            )
+        )
         return None, issues
     checked = nodes
     if len(nodes) > MAX_NODES:
-        issues.append(Issue("ADS812", f"the chain has {len(nodes):,} nodes; more than "
-                            f"{MAX_NODES} is no real supply path (only the first {MAX_NODES} "
-                            "are checked)", (*path, "nodes")))
+        issues.append(
+            Issue(
+                "ADS812",
+                f"the chain has {len(nodes):,} nodes; more than "
+                f"{MAX_NODES} is no real supply path (only the first {MAX_NODES} "
+                "are checked)",
+                (*path, "nodes"),
+            )
+        )
         checked = nodes[:MAX_NODES]
     parsed = []
     for number, item in enumerate(checked):
         parsed.append(_node(item, (*path, "nodes", number), issues, from_string))
     if flag is None or None in parsed or len(nodes) > MAX_NODES:
         return None, issues
-    return SupplyChain(ver if type(ver) is str else VERSION, flag,
-                       tuple(parsed), ext), issues  # type: ignore[arg-type]
+    return SupplyChain(ver if type(ver) is str else VERSION, flag, tuple(parsed), ext), issues  # type: ignore[arg-type]
 
 
 # ---- bid requests ---------------------------------------------------------------------------
@@ -312,13 +455,24 @@ def find_chain(request: Mapping[str, Any]) -> tuple[Path | None, list[Issue]]:
         if value is not None:
             found.append((place, value))
     if not found:
-        return None, [Issue("ADS817", "the bid request has no supply chain (no source.schain, "
-                            "source.ext.schain or ext.schain)", (), "object")]
+        return None, [
+            Issue(
+                "ADS817",
+                "the bid request has no supply chain (no source.schain, "
+                "source.ext.schain or ext.schain)",
+                (),
+                "object",
+            )
+        ]
     issues = [
-        Issue("ADS816", f"the bid request also has a supply chain at {pointer(place)} that "
-              f"differs from the one at {pointer(found[0][0])}, which is the one checked",
-              place)
-        for place, value in found[1:] if value != found[0][1]
+        Issue(
+            "ADS816",
+            f"the bid request also has a supply chain at {pointer(place)} that "
+            f"differs from the one at {pointer(found[0][0])}, which is the one checked",
+            place,
+        )
+        for place, value in found[1:]
+        if value != found[0][1]
     ]
     return found[0][0], issues
 
@@ -326,15 +480,21 @@ def find_chain(request: Mapping[str, Any]) -> tuple[Path | None, list[Issue]]:
 # ---- the string form ------------------------------------------------------------------------
 
 
-def _decode_field(text: str, start: int, issues: list[Issue], path: Path,
-                  spans: dict[Path, tuple[int, int]]) -> str:
+def _decode_field(
+    text: str, start: int, issues: list[Issue], path: Path, spans: dict[Path, tuple[int, int]]
+) -> str:
     from urllib.parse import unquote
 
     spans[path] = (start, start + len(text))
     bad = _PERCENT.search(text)
     if bad is not None:
-        issues.append(Issue("ADS814", f"'%' at offset {start + bad.start()} does not start a "
-                            "percent-encoded byte (%XX)", path))
+        issues.append(
+            Issue(
+                "ADS814",
+                f"'%' at offset {start + bad.start()} does not start a percent-encoded byte (%XX)",
+                path,
+            )
+        )
         return text
     try:
         return unquote(text, errors="strict") if "%" in text else text
@@ -343,8 +503,9 @@ def _decode_field(text: str, start: int, issues: list[Issue], path: Path,
         return unquote(text)
 
 
-def parse_string(text: str) -> tuple[dict[str, Any] | None, list[Issue],
-                                     dict[Path, tuple[int, int]]]:
+def parse_string(
+    text: str,
+) -> tuple[dict[str, Any] | None, list[Issue], dict[Path, tuple[int, int]]]:
     """The object a string-form chain stands for, the issues of its syntax, and the span
     (start and end offset) of each field, by JSON path.
 
@@ -364,8 +525,14 @@ def parse_string(text: str) -> tuple[dict[str, Any] | None, list[Issue],
     header = segments[0].split(",")
     if len(header) != 2:
         spans[("ver",)] = (0, len(segments[0]))
-        issues.append(Issue("ADS814", f"the string must start with 'ver,complete' such as "
-                            f"'1.0,1'; found '{segments[0][:40]}'", ("ver",)))
+        issues.append(
+            Issue(
+                "ADS814",
+                f"the string must start with 'ver,complete' such as "
+                f"'1.0,1'; found '{segments[0][:40]}'",
+                ("ver",),
+            )
+        )
         return None, issues, spans
     obj: dict[str, Any] = {}
     obj["ver"] = _decode_field(header[0], 0, issues, ("ver",), spans)
@@ -382,17 +549,24 @@ def parse_string(text: str) -> tuple[dict[str, Any] | None, list[Issue],
             continue
         if not segment:
             spans[path] = (start - 1, start)  # the '!' that opens an empty node
-            issues.append(Issue("ADS814", f"node {number} is empty: a stray '!' at offset "
-                                f"{start - 1}", path))
+            issues.append(
+                Issue("ADS814", f"node {number} is empty: a stray '!' at offset {start - 1}", path)
+            )
             nodes.append(_UNREADABLE)
             continue
         fields = segment.split(",")
         if len(fields) > len(_NODE_FIELDS):
             extra = start + sum(len(f) + 1 for f in fields[: len(_NODE_FIELDS)]) - 1
-            issues.append(Issue("ADS814", f"node {number} has {len(fields)} fields; a node has "
-                                f"at most {len(_NODE_FIELDS)} (asi,sid,hp,rid,name,domain,ext): "
-                                f"a stray ',' at offset {extra}, or a ',' that should be "
-                                "written %2C", path))
+            issues.append(
+                Issue(
+                    "ADS814",
+                    f"node {number} has {len(fields)} fields; a node has "
+                    f"at most {len(_NODE_FIELDS)} (asi,sid,hp,rid,name,domain,ext): "
+                    f"a stray ',' at offset {extra}, or a ',' that should be "
+                    "written %2C",
+                    path,
+                )
+            )
             nodes.append(_UNREADABLE)
             continue
         node: dict[str, Any] = {}
@@ -421,8 +595,15 @@ def serialize(chain: SupplyChain) -> str:
 
     parts = [f"{enc(chain.ver)},{chain.complete}"]
     for node in chain.nodes:
-        fields = [enc(node.asi), enc(node.sid), "" if node.hp is None else str(node.hp),
-                  enc(node.rid), enc(node.name), enc(node.domain), enc(node.ext)]
+        fields = [
+            enc(node.asi),
+            enc(node.sid),
+            "" if node.hp is None else str(node.hp),
+            enc(node.rid),
+            enc(node.name),
+            enc(node.domain),
+            enc(node.ext),
+        ]
         while len(fields) > 3 and not fields[-1]:
             fields.pop()
         parts.append(",".join(fields))
@@ -432,8 +613,10 @@ def serialize(chain: SupplyChain) -> str:
 # ---- any input ------------------------------------------------------------------------------
 
 
-def _string_diagnostics(issues: list[Issue], spans: dict[Path, tuple[int, int]],
-                        ) -> list[Diagnostic]:
+def _string_diagnostics(
+    issues: list[Issue],
+    spans: dict[Path, tuple[int, int]],
+) -> list[Diagnostic]:
     from adstxt.rules import RULES
 
     out = []
@@ -444,8 +627,19 @@ def _string_diagnostics(issues: list[Issue], spans: dict[Path, tuple[int, int]],
         start, end = spans.get(path, (0, 0))
         if issue.part == "object" or issue.part == "key":
             end = max(end, start)
-        out.append(Diagnostic(issue.code, RULES[issue.code].severity, 1, start + 1,
-                              end + 1, issue.message, issue.hint, None, pointer(issue.path)))
+        out.append(
+            Diagnostic(
+                issue.code,
+                RULES[issue.code].severity,
+                1,
+                start + 1,
+                end + 1,
+                issue.message,
+                issue.hint,
+                None,
+                pointer(issue.path),
+            )
+        )
     return out
 
 
@@ -455,8 +649,11 @@ def _decode_bytes(data: bytes) -> tuple[str | None, Diagnostic | None]:
     try:
         return data.decode("utf-8"), None
     except UnicodeDecodeError as error:
-        return None, _whole("ADS801", f"invalid UTF-8 byte 0x{data[error.start]:02X} at offset "
-                            f"{error.start}; a supply chain is UTF-8 text")
+        return None, _whole(
+            "ADS801",
+            f"invalid UTF-8 byte 0x{data[error.start]:02X} at offset "
+            f"{error.start}; a supply chain is UTF-8 text",
+        )
 
 
 def _whole(code: str, message: str, line: int = 1, column: int = 1) -> Diagnostic:
@@ -485,12 +682,23 @@ def check(data: bytes | str | Mapping[str, Any], *, form: Form | None = None) ->
         try:
             document = json.loads(stripped)
         except json.JSONDecodeError as error:
-            return CheckResult(None, None, (_whole(
-                "ADS801", f"not valid JSON: {error.msg.lower()} (line {error.lineno}, "
-                f"column {error.colno})", error.lineno, error.colno),))
+            return CheckResult(
+                None,
+                None,
+                (
+                    _whole(
+                        "ADS801",
+                        f"not valid JSON: {error.msg.lower()} (line {error.lineno}, "
+                        f"column {error.colno})",
+                        error.lineno,
+                        error.colno,
+                    ),
+                ),
+            )
         except RecursionError:
-            return CheckResult(None, None, (_whole("ADS801", "the JSON is nested too deeply "
-                                                   "to read"),))
+            return CheckResult(
+                None, None, (_whole("ADS801", "the JSON is nested too deeply to read"),)
+            )
         return _check_document(document, stripped, form)
     return _check_document(data, None, form)
 
@@ -501,8 +709,9 @@ def _is_request(document: Mapping[str, Any]) -> bool:
 
 def _check_document(document: Any, text: str | None, form: Form | None) -> CheckResult:
     if type(document) is not dict:
-        message = f"expected a JSON object (a SupplyChain or a bid request); found " \
-                  f"{json_type(document)}"
+        message = (
+            f"expected a JSON object (a SupplyChain or a bid request); found {json_type(document)}"
+        )
         return CheckResult(None, None, (_whole("ADS801", message),))
     request = None
     path: Path = ()
@@ -521,8 +730,9 @@ def _check_document(document: Any, text: str | None, form: Form | None) -> Check
     chain, found = validate(value, path)
     issues.extend(found)
     diagnostics = _locate(text, issues) if issues else []
-    return CheckResult("bid-request" if request is not None else "object", chain,
-                       tuple(diagnostics), request, path)
+    return CheckResult(
+        "bid-request" if request is not None else "object", chain, tuple(diagnostics), request, path
+    )
 
 
 def _locate(text: str | None, issues: list[Issue]) -> list[Diagnostic]:
@@ -534,8 +744,12 @@ def _locate(text: str | None, issues: list[Issue]) -> list[Diagnostic]:
         root = len(text) - len(text.lstrip(" \t\r\n"))
         found = diagnostics_at(text, issues, root=root)
         return sorted(found, key=Diagnostic.sort_key)
-    return [Diagnostic(i.code, RULES[i.code].severity, 1, 1, 1, i.message, i.hint, None,
-                       pointer(i.path)) for i in issues]
+    return [
+        Diagnostic(
+            i.code, RULES[i.code].severity, 1, 1, 1, i.message, i.hint, None, pointer(i.path)
+        )
+        for i in issues
+    ]
 
 
 def _check_string(text: str) -> CheckResult:

@@ -43,8 +43,12 @@ FAILED = frozenset({"seller-not-listed", "unauthorized", "relationship-mismatch"
 UNVERIFIED = frozenset({"no-sellers-json", "unverifiable", "unchecked"})
 _EXPECTED = {"PUBLISHER": "DIRECT", "INTERMEDIARY": "RESELLER"}
 _ALL_VERIFIED = {
-    kind: (f"every node is listed in its ad system's sellers.json and the first is "
-           f"authorized by the publisher's {kind}",) for kind in ("ads.txt", "app-ads.txt")}
+    kind: (
+        f"every node is listed in its ad system's sellers.json and the first is "
+        f"authorized by the publisher's {kind}",
+    )
+    for kind in ("ads.txt", "app-ads.txt")
+}
 #: How many node results a verifier remembers.
 _MEMO = 1 << 18
 
@@ -64,9 +68,14 @@ class NodeResult(NamedTuple):
 
     def to_json(self) -> dict[str, Any]:
         """The node's result as a JSON object."""
-        out: dict[str, Any] = {"index": self.number, "asi": self.asi, "sid": self.sid,
-                               "hp": self.hp, "verdict": self.verdict,
-                               "reasons": list(self.reasons)}
+        out: dict[str, Any] = {
+            "index": self.number,
+            "asi": self.asi,
+            "sid": self.sid,
+            "hp": self.hp,
+            "verdict": self.verdict,
+            "reasons": list(self.reasons),
+        }
         if self.seller is not None:
             out["seller"] = self.seller._asdict()
         if self.authorization is not None:
@@ -114,8 +123,14 @@ class ChainResult(NamedTuple):
             "complete": self.chain.complete if self.chain else None,
             "nodes": [node.to_json() for node in self.nodes],
             "diagnostics": [
-                {"code": d.code, "severity": d.severity.value, "message": d.message,
-                 "pointer": d.pointer, "line": d.line, "column": d.column}
+                {
+                    "code": d.code,
+                    "severity": d.severity.value,
+                    "message": d.message,
+                    "pointer": d.pointer,
+                    "line": d.line,
+                    "column": d.column,
+                }
                 for d in self.diagnostics
             ],
         }
@@ -124,8 +139,9 @@ class ChainResult(NamedTuple):
 _SITES: dict[str, Publisher] = {}
 
 
-def publisher_of(request: Mapping[str, Any],
-                 app_developers: Mapping[str, str] | None = None) -> Publisher | None:
+def publisher_of(
+    request: Mapping[str, Any], app_developers: Mapping[str, str] | None = None
+) -> Publisher | None:
     """The publisher a bid request names: ``site.domain`` (else the host of ``site.page``,
     else ``site.publisher.domain``) for ads.txt; for an app, the developer domain from
     ``app_developers`` (bundle to developer domain or URL, from the store listing), else
@@ -172,16 +188,23 @@ class Verifier:
     """Verifies chains against an :class:`~adstxt.authorization.AuthorizationIndex`; with
     no index, chains are only validated (every node ``unchecked``)."""
 
-    def __init__(self, index: AuthorizationIndex | None = None, *,
-                 app_developers: Mapping[str, str] | None = None) -> None:
+    def __init__(
+        self,
+        index: AuthorizationIndex | None = None,
+        *,
+        app_developers: Mapping[str, str] | None = None,
+    ) -> None:
         self.index = index
         self.app_developers = dict(app_developers or {})
         self._memo: dict[tuple[Any, ...], NodeResult] = {}
 
     # ---- entry points ------------------------------------------------------------------
 
-    def verify(self, data: bytes | str | Mapping[str, Any] | CheckResult,
-               publisher: Publisher | str | None = None) -> ChainResult:
+    def verify(
+        self,
+        data: bytes | str | Mapping[str, Any] | CheckResult,
+        publisher: Publisher | str | None = None,
+    ) -> ChainResult:
         """Check and verify a chain in any form (see :func:`adstxt.schain.check`).
 
         ``publisher`` overrides what a bid request names (a domain, for ads.txt).
@@ -193,8 +216,9 @@ class Verifier:
             publisher = publisher_of(checked.request, self.app_developers)
         return self._verify(checked.chain, checked.diagnostics, publisher)
 
-    def verify_request(self, request: Mapping[str, Any],
-                       publisher: Publisher | str | None = None) -> ChainResult:
+    def verify_request(
+        self, request: Mapping[str, Any], publisher: Publisher | str | None = None
+    ) -> ChainResult:
         """Verify the chain of a decoded bid request (the fast path for streams: the
         request is not re-encoded, and located diagnostics are made only for problems)."""
         if type(request) is not dict:
@@ -203,8 +227,12 @@ class Verifier:
         if type(source) is not dict:
             source = {}
         latest = source.get("schain")
-        if type(latest) is dict and publisher is None and "ext" not in source \
-                and "ext" not in request:
+        if (
+            type(latest) is dict
+            and publisher is None
+            and "ext" not in source
+            and "ext" not in request
+        ):
             # OpenRTB 2.6 with no older location to compare: the usual request.
             usual = validate(latest)[0] if not latest.get("ext") else None
             if usual is not None:
@@ -224,9 +252,11 @@ class Verifier:
             return self.verify(request, publisher)
         return self._verify(chain, (), publisher)
 
-    def verify_lines(self, lines: Iterator[bytes | str],
-                     publisher: Publisher | str | None = None,
-                     ) -> Iterator[tuple[int, ChainResult]]:
+    def verify_lines(
+        self,
+        lines: Iterator[bytes | str],
+        publisher: Publisher | str | None = None,
+    ) -> Iterator[tuple[int, ChainResult]]:
         """Verify a JSONL stream of bid requests; yields (line number, result). A line
         that is no JSON gets an ``invalid`` result of its own and the stream goes on."""
         for number, line in enumerate(lines, start=1):
@@ -241,28 +271,49 @@ class Verifier:
 
     # ---- the checks --------------------------------------------------------------------
 
-    def _verify(self, chain: SupplyChain | None, diagnostics: tuple[Diagnostic, ...],
-                publisher: Publisher | None) -> ChainResult:
+    def _verify(
+        self,
+        chain: SupplyChain | None,
+        diagnostics: tuple[Diagnostic, ...],
+        publisher: Publisher | None,
+    ) -> ChainResult:
         errors = [d for d in diagnostics if d.severity is Severity.ERROR] if diagnostics else None
         if chain is None or errors:
             shown = errors or list(diagnostics)
-            reasons = tuple(f"{d.code} {d.message}" + (f" (at {d.pointer})" if d.pointer else "")
-                            for d in shown[:5])
+            reasons = tuple(
+                f"{d.code} {d.message}" + (f" (at {d.pointer})" if d.pointer else "")
+                for d in shown[:5]
+            )
             nodes: tuple[NodeResult, ...] = ()
             if chain is not None:
-                nodes = tuple(NodeResult(n, *_id(node), "invalid")
-                              for n, node in enumerate(chain.nodes))
-            return ChainResult(INVALID, reasons or ("no supply chain could be read",),
-                               nodes, diagnostics, chain, publisher, self.index is not None)
+                nodes = tuple(
+                    NodeResult(n, *_id(node), "invalid") for n, node in enumerate(chain.nodes)
+                )
+            return ChainResult(
+                INVALID,
+                reasons or ("no supply chain could be read",),
+                nodes,
+                diagnostics,
+                chain,
+                publisher,
+                self.index is not None,
+            )
         if self.index is None:
             said = ["not verified: no source of ads.txt and sellers.json files was given"]
             if chain.complete == 0:
                 said.insert(0, "the chain says it is incomplete (complete is 0)")
             return ChainResult(
-                VALID if chain.complete == 1 else INCOMPLETE, tuple(said),
-                tuple(NodeResult(n, *_id(node), "unchecked", ("no source to check against",))
-                      for n, node in enumerate(chain.nodes)),
-                diagnostics, chain, publisher, False)
+                VALID if chain.complete == 1 else INCOMPLETE,
+                tuple(said),
+                tuple(
+                    NodeResult(n, *_id(node), "unchecked", ("no source to check against",))
+                    for n, node in enumerate(chain.nodes)
+                ),
+                diagnostics,
+                chain,
+                publisher,
+                False,
+            )
         memo = self._memo
         if len(memo) >= _MEMO:
             memo.clear()
@@ -270,20 +321,28 @@ class Verifier:
         for number, node in enumerate(chain.nodes):
             # A node's result depends on the node and, for the first, on the publisher and
             # the chain's completeness: the index does not change, so it is kept.
-            key = (node.asi, node.sid, node.hp, publisher, chain.complete) if number == 0 \
+            key = (
+                (node.asi, node.sid, node.hp, publisher, chain.complete)
+                if number == 0
                 else (number, node.asi, node.sid, node.hp)
+            )
             found = memo.get(key)
             if found is None:
                 found = memo[key] = self._node(number, node, chain, publisher)
             results.append(found)
         return self._overall(chain, results, diagnostics, publisher)
 
-    def _node(self, number: int, node: Node, chain: SupplyChain,
-              publisher: Publisher | None) -> NodeResult:
+    def _node(
+        self, number: int, node: Node, chain: SupplyChain, publisher: Publisher | None
+    ) -> NodeResult:
         assert self.index is not None
         if node.hp == 0:
-            return NodeResult(number, *_id(node), "not-paid",
-                              ("hp is 0: not in the payment flow, so not checked",))
+            return NodeResult(
+                number,
+                *_id(node),
+                "not-paid",
+                ("hp is 0: not in the payment flow, so not checked",),
+            )
         facts = self.index.seller(node.asi.lower(), node.sid)
         if facts is None:
             problem = self.index.source.sellers_file(node.asi.lower()).problem
@@ -295,53 +354,93 @@ class Verifier:
             close = result.case_variants((node.sid,)).get(node.sid) if result else None
             if close:
                 # Seller IDs compare exactly; a case-only match is told, not accepted.
-                why += (f"; it lists '{close[0].seller_id}' ({close[0].pointer}), which differs "
-                        "only in letter case")
+                why += (
+                    f"; it lists '{close[0].seller_id}' ({close[0].pointer}), which differs "
+                    "only in letter case"
+                )
             return NodeResult(number, *_id(node), "seller-not-listed", (why,), facts)
         elif facts.is_confidential:
-            reasons, verdict = ((f"{node.asi}'s sellers.json lists seller_id '{node.sid}' as "
-                                 "confidential: it exists, its identity is withheld"),), \
-                "verified"
+            reasons, verdict = (
+                (
+                    (
+                        f"{node.asi}'s sellers.json lists seller_id '{node.sid}' as "
+                        "confidential: it exists, its identity is withheld"
+                    ),
+                ),
+                "verified",
+            )
         else:
             reasons, verdict = (), "verified"
         if number != 0:
             return NodeResult(number, *_id(node), verdict, reasons, facts)
         return self._first(node, chain, publisher, facts, verdict, reasons)
 
-    def _first(self, node: Node, chain: SupplyChain, publisher: Publisher | None,
-               facts: SellerFacts | None, verdict: str, reasons: tuple[str, ...],
-               ) -> NodeResult:
+    def _first(
+        self,
+        node: Node,
+        chain: SupplyChain,
+        publisher: Publisher | None,
+        facts: SellerFacts | None,
+        verdict: str,
+        reasons: tuple[str, ...],
+    ) -> NodeResult:
         """The first node against the publisher's ads.txt (or app-ads.txt)."""
         assert self.index is not None
         if publisher is None:
-            return NodeResult(0, *_id(node), "unverifiable" if verdict == "verified" else verdict,
-                              (*reasons, "no publisher: the bid request names no site or app "
-                               "domain and none was given, so ads.txt was not checked"), facts)
+            return NodeResult(
+                0,
+                *_id(node),
+                "unverifiable" if verdict == "verified" else verdict,
+                (
+                    *reasons,
+                    "no publisher: the bid request names no site or app "
+                    "domain and none was given, so ads.txt was not checked",
+                ),
+                facts,
+            )
         try:
-            answer = self.index.lookup(publisher.domain, node.asi, node.sid,
-                                       kind=publisher.kind,
-                                       inventory_partner=publisher.inventory_partner)
+            answer = self.index.lookup(
+                publisher.domain,
+                node.asi,
+                node.sid,
+                kind=publisher.kind,
+                inventory_partner=publisher.inventory_partner,
+            )
         except ValueError as error:
             return NodeResult(0, *_id(node), "unverifiable", (*reasons, str(error)), facts)
         if not answer.authorized:
             if answer.verdict.value in ("unauthorized", "no-sellers"):
-                return NodeResult(0, *_id(node), "unauthorized", (*reasons, answer.reason), facts,
-                                  answer)
+                return NodeResult(
+                    0, *_id(node), "unauthorized", (*reasons, answer.reason), facts, answer
+                )
             # no-file, restricted, invalid-file, unavailable: nothing decides.
-            return NodeResult(0, *_id(node), "unverifiable", (*reasons, answer.reason), facts,
-                              answer)
+            return NodeResult(
+                0, *_id(node), "unverifiable", (*reasons, answer.reason), facts, answer
+            )
         kind = facts.seller_type if facts is not None and facts.found else None
         expected = _EXPECTED.get(kind or "")
         if expected is not None and expected not in answer.evidence.relationships:
             return NodeResult(
-                0, *_id(node), "relationship-mismatch",
-                (*reasons, f"{publisher.domain}'s {publisher.kind} lists {node.asi}, "
-                 f"{node.sid} as {'/'.join(answer.evidence.relationships)}, but "
-                 f"{node.asi}'s sellers.json calls the seller {kind}, which is {expected}"),
-                facts, answer)
+                0,
+                *_id(node),
+                "relationship-mismatch",
+                (
+                    *reasons,
+                    f"{publisher.domain}'s {publisher.kind} lists {node.asi}, "
+                    f"{node.sid} as {'/'.join(answer.evidence.relationships)}, but "
+                    f"{node.asi}'s sellers.json calls the seller {kind}, which is {expected}",
+                ),
+                facts,
+                answer,
+            )
         notes = list(reasons)
-        if (chain.complete == 1 and facts is not None and facts.found
-                and kind in ("PUBLISHER", "BOTH") and facts.domain):
+        if (
+            chain.complete == 1
+            and facts is not None
+            and facts.found
+            and kind in ("PUBLISHER", "BOTH")
+            and facts.domain
+        ):
             notes.extend(self._owner_note(publisher, facts.domain, answer))
         return NodeResult(0, *_id(node), verdict, tuple(notes), facts, answer)
 
@@ -353,17 +452,27 @@ class Verifier:
         from adstxt._domains import analyze_host
 
         seller = domain.strip().lower().rstrip(".")
-        owner = answer.evidence.owner_domain or analyze_host(
-            publisher.domain.split("//")[-1].split("/")[0].lower() or ".").registrable
+        owner = (
+            answer.evidence.owner_domain
+            or analyze_host(
+                publisher.domain.split("//")[-1].split("/")[0].lower() or "."
+            ).registrable
+        )
         managers = {m.split(",")[0].strip().lower() for m in answer.evidence.manager_domains}
         if seller == owner or seller in managers:
             return []
-        return [f"the sellers.json domain of the first node is {seller}, neither the "
-                f"OWNERDOMAIN {owner} nor a MANAGERDOMAIN of {publisher.domain}"]
+        return [
+            f"the sellers.json domain of the first node is {seller}, neither the "
+            f"OWNERDOMAIN {owner} nor a MANAGERDOMAIN of {publisher.domain}"
+        ]
 
-    def _overall(self, chain: SupplyChain, results: list[NodeResult],
-                 diagnostics: tuple[Diagnostic, ...], publisher: Publisher | None,
-                 ) -> ChainResult:
+    def _overall(
+        self,
+        chain: SupplyChain,
+        results: list[NodeResult],
+        diagnostics: tuple[Diagnostic, ...],
+        publisher: Publisher | None,
+    ) -> ChainResult:
         if chain.complete == 1 and publisher is not None:
             # The common case first: every node verified, the first not an intermediary.
             for result in results:
@@ -372,29 +481,55 @@ class Verifier:
             else:
                 seller = results[0].seller
                 if seller is None or seller.seller_type != "INTERMEDIARY":
-                    return ChainResult(VALID, _ALL_VERIFIED[publisher.kind], tuple(results),
-                                       diagnostics, chain, publisher)
+                    return ChainResult(
+                        VALID,
+                        _ALL_VERIFIED[publisher.kind],
+                        tuple(results),
+                        diagnostics,
+                        chain,
+                        publisher,
+                    )
         failed = [r for r in results if r.verdict in FAILED]
         if failed:
-            reasons = tuple(f"node {r.number} ({r.asi}, {r.sid}): {r.verdict}: "
-                            f"{r.reasons[-1] if r.reasons else r.verdict}" for r in failed)
+            reasons = tuple(
+                f"node {r.number} ({r.asi}, {r.sid}): {r.verdict}: "
+                f"{r.reasons[-1] if r.reasons else r.verdict}"
+                for r in failed
+            )
             return ChainResult(INVALID, reasons, tuple(results), diagnostics, chain, publisher)
         reasons_list: list[str] = []
         if chain.complete == 0:
-            reasons_list.append("the chain says it is incomplete (complete is 0): it does "
-                                "not reach back to the inventory's owner")
+            reasons_list.append(
+                "the chain says it is incomplete (complete is 0): it does "
+                "not reach back to the inventory's owner"
+            )
         first = results[0]
-        if (chain.complete == 1 and first.seller is not None and first.seller.found
-                and first.seller.seller_type == "INTERMEDIARY"):
-            reasons_list.append(f"the chain says it is complete, but its first node "
-                                f"({first.asi}, {first.sid}) is an INTERMEDIARY "
-                                "in sellers.json, not the inventory's owner")
+        if (
+            chain.complete == 1
+            and first.seller is not None
+            and first.seller.found
+            and first.seller.seller_type == "INTERMEDIARY"
+        ):
+            reasons_list.append(
+                f"the chain says it is complete, but its first node "
+                f"({first.asi}, {first.sid}) is an INTERMEDIARY "
+                "in sellers.json, not the inventory's owner"
+            )
         for r in results:
             if r.verdict in UNVERIFIED:
-                reasons_list.append(f"node {r.number} ({r.asi}, {r.sid}) could not "
-                                    f"be verified: {r.reasons[-1] if r.reasons else r.verdict}")
+                reasons_list.append(
+                    f"node {r.number} ({r.asi}, {r.sid}) could not "
+                    f"be verified: {r.reasons[-1] if r.reasons else r.verdict}"
+                )
         if reasons_list:
-            return ChainResult(INCOMPLETE, tuple(reasons_list), tuple(results), diagnostics,
-                               chain, publisher)
-        return ChainResult(VALID, _ALL_VERIFIED[publisher.kind if publisher else "ads.txt"],
-                           tuple(results), diagnostics, chain, publisher)
+            return ChainResult(
+                INCOMPLETE, tuple(reasons_list), tuple(results), diagnostics, chain, publisher
+            )
+        return ChainResult(
+            VALID,
+            _ALL_VERIFIED[publisher.kind if publisher else "ads.txt"],
+            tuple(results),
+            diagnostics,
+            chain,
+            publisher,
+        )

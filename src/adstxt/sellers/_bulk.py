@@ -129,8 +129,10 @@ class _Chunk:
             # Only separators are left once everything but whitespace goes: no ID is padded
             # or holds a newline, so the block test for long lines applies.
             spaces = joined.encode("ascii").translate(None, _NOT_SPACES)
-            if len(spaces) == self.size - 1 and not _long_lines(joined) and not (
-                empties and "" in texts
+            if (
+                len(spaces) == self.size - 1
+                and not _long_lines(joined)
+                and not (empties and "" in texts)
             ):
                 self.present += self.has("seller_id", odd)
                 self.marked.extend(odd)
@@ -158,7 +160,8 @@ class _Chunk:
             found = list(chain.from_iterable(_positions(kinds, v) for v in wrong))
         else:
             found = [
-                i for i, kind in enumerate(kinds)
+                i
+                for i, kind in enumerate(kinds)
                 if type(kind) is not str or kind not in SELLER_TYPES
             ]
         self.marked.extend(found)
@@ -182,7 +185,8 @@ class _Chunk:
         column = list(map(dict.get, self.rows, repeat(key), repeat(_ABSENT)))
         self.present += self.size - column.count(_ABSENT)
         self.marked.extend(
-            i for i, value in enumerate(column)
+            i
+            for i, value in enumerate(column)
             if value is not _ABSENT and (type(value) is not int or value not in _FLAGS)
         )
         return column, False
@@ -194,9 +198,7 @@ class _Chunk:
         # Lenient, as is_confidential is: a malformed flag gets its precise check anyway.
         return [_WITHHELD if v == 1 or v == "1" else _MISSING for v in flags]
 
-    def _column(
-        self, key: str, stand_ins: Sequence[str]
-    ) -> tuple[list[object], str | None, bool]:
+    def _column(self, key: str, stand_ins: Sequence[str]) -> tuple[list[object], str | None, bool]:
         """A string column, joined (None if not all strings), and whether ``_MISSING`` is in."""
         values = list(map(dict.get, self.rows, repeat(key), stand_ins))
         try:
@@ -236,7 +238,8 @@ class _Chunk:
             texts = values  # type: ignore[assignment]
         # Blank domains are reported as missing, and only where the seller needs one.
         self.marked.extend(
-            i for i in bad_domains(texts, joined)
+            i
+            for i in bad_domains(texts, joined)
             if texts[i].strip() or stand_ins[i] is _MISSING or len(texts[i]) > MAX_STRING
         )
 
@@ -280,7 +283,8 @@ class _Chunk:
         unset = flags.count(_UNSET)
         if unset and unset != self.size - sum(map(dict.__contains__, self.rows, repeat(key))):
             self.marked.extend(
-                i for i, (row, flag) in enumerate(zip(self.rows, flags, strict=True))
+                i
+                for i, (row, flag) in enumerate(zip(self.rows, flags, strict=True))
                 if flag is _UNSET and key in row
             )
 
@@ -298,8 +302,9 @@ def _is_stand_in(value: object) -> bool:
     return value is _MISSING or value is _WITHHELD
 
 
-def _text_problems(values: Sequence[object], stand_ins: Sequence[str] | None,
-                   blank: bool) -> list[int]:
+def _text_problems(
+    values: Sequence[object], stand_ins: Sequence[str] | None, blank: bool
+) -> list[int]:
     """Positions of a string column's values that the precise checks object to.
 
     A stand-in is a missing value: wrong where it is ``_MISSING``. Any other value must be
@@ -310,9 +315,11 @@ def _text_problems(values: Sequence[object], stand_ins: Sequence[str] | None,
     for i, value in enumerate(values):
         if value is _WITHHELD:
             continue
-        if value is _MISSING or type(value) is not str or len(value) > MAX_STRING or (
-            blank and not value.strip() and stand_ins is not None
-            and stand_ins[i] is _MISSING
+        if (
+            value is _MISSING
+            or type(value) is not str
+            or len(value) > MAX_STRING
+            or (blank and not value.strip() and stand_ins is not None and stand_ins[i] is _MISSING)
         ):
             found.append(i)
     return found

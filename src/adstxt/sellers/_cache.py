@@ -101,14 +101,14 @@ class DiskCache:
     def store(self, entry: Entry, body: bytes) -> Path:
         """Write a copy atomically; raises OSError when the directory is not writable."""
         meta = {
-            "ad_system": entry.ad_system, "url": entry.url,
+            "ad_system": entry.ad_system,
+            "url": entry.url,
             "fetched_at": entry.fetched_at.isoformat(),
             "fresh_until": entry.fresh_until.isoformat(),
         }
         from adstxt._atomic import write_atomically
 
         self.directory.mkdir(parents=True, exist_ok=True)
-        data = b"".join(
-            (_SIGNATURE, json.dumps(meta, sort_keys=True).encode("utf-8"), b"\n", body))
+        data = b"".join((_SIGNATURE, json.dumps(meta, sort_keys=True).encode("utf-8"), b"\n", body))
         # Only this user's: the cache lives in a home directory and serves this user's runs.
         return write_atomically(self.path(entry.ad_system), data, new_file_mode=0o600)

@@ -44,8 +44,9 @@ def _candidates(ad_system: str) -> list[str]:
         # 'ads.openx.net' reaches openx.net, then the canonical openx.com.
         names.append(registrable)
         names.extend(
-            other for other in (systems.aliases.get(registrable),
-                                systems.families.get(registrable)) if other
+            other
+            for other in (systems.aliases.get(registrable), systems.families.get(registrable))
+            if other
         )
     return list(dict.fromkeys(names))
 
@@ -98,7 +99,8 @@ class _Checker:
         root = analyze_host(host).registrable if host else None
         self.owner = _domain_form(owner) or _domain_form(root)
         self.managers = {
-            _domain_form(v.value.split(",", 1)[0]): v for v in result.variables
+            _domain_form(v.value.split(",", 1)[0]): v
+            for v in result.variables
             if v.name == "MANAGERDOMAIN" and v.value.split(",", 1)[0].strip()
         }
         self.accepted = {d for d in (self.owner, *self.managers) if d}
@@ -113,8 +115,9 @@ class _Checker:
             self.cache[ad_system] = _find(self.source, ad_system)
         return self.cache[ad_system]
 
-    def add(self, code: str, record: Record, field: int, message: str,
-            hint: str | None = None) -> None:
+    def add(
+        self, code: str, record: Record, field: int, message: str, hint: str | None = None
+    ) -> None:
         text = self.lines.get(record.line, "")
         spans = _field_spans(text)
         column, end = spans[field] if field < len(spans) else (1, len(text) + 1)
@@ -142,8 +145,13 @@ class _Checker:
             return
         where = f"{found.via} sellers.json"
         if result.is_duplicated(record.account_id):
-            self.add("ADS709", record, 1, f"seller_id '{seller.seller_id}' is listed more than "
-                     f"once in the {where}; the first entry is {seller.pointer}")
+            self.add(
+                "ADS709",
+                record,
+                1,
+                f"seller_id '{seller.seller_id}' is listed more than "
+                f"once in the {where}; the first entry is {seller.pointer}",
+            )
         if found.via in self.managers or record.domain in self.managers:
             self.manager_record(record, seller, where)
         else:
@@ -154,43 +162,83 @@ class _Checker:
             self.tag_checked[record.line] = cert in tags
         if cert and tags and cert not in tags:
             expected = " or ".join(sorted(tags))
-            self.add("ADS708", record, 3, f"certification ID '{cert}' differs from the TAG-ID "
-                     f"'{expected}' in the {where}", f"use '{min(tags)}'")
+            self.add(
+                "ADS708",
+                record,
+                3,
+                f"certification ID '{cert}' differs from the TAG-ID '{expected}' in the {where}",
+                f"use '{min(tags)}'",
+            )
 
     def relationship(self, record: Record, seller: Seller, where: str) -> None:
         kind = seller.seller_type
         if record.relationship is Relationship.DIRECT and kind == "INTERMEDIARY":
-            self.add("ADS704", record, 2, f"DIRECT, but the {where} lists seller "
-                     f"'{seller.seller_id}' ({seller.pointer}) as an INTERMEDIARY",
-                     "use RESELLER, or the account the publisher controls itself")
+            self.add(
+                "ADS704",
+                record,
+                2,
+                f"DIRECT, but the {where} lists seller "
+                f"'{seller.seller_id}' ({seller.pointer}) as an INTERMEDIARY",
+                "use RESELLER, or the account the publisher controls itself",
+            )
         elif record.relationship is Relationship.RESELLER and kind == "PUBLISHER":
-            self.add("ADS705", record, 2, f"RESELLER, but the {where} lists seller "
-                     f"'{seller.seller_id}' ({seller.pointer}) as a PUBLISHER")
+            self.add(
+                "ADS705",
+                record,
+                2,
+                f"RESELLER, but the {where} lists seller "
+                f"'{seller.seller_id}' ({seller.pointer}) as a PUBLISHER",
+            )
         if seller.is_confidential:
-            self.add("ADS707", record, 1, f"seller '{seller.seller_id}' is confidential in the "
-                     f"{where}; its owner cannot be checked")
+            self.add(
+                "ADS707",
+                record,
+                1,
+                f"seller '{seller.seller_id}' is confidential in the "
+                f"{where}; its owner cannot be checked",
+            )
             return
         seller_domain = _domain_form(seller.domain)
-        if (record.relationship is Relationship.DIRECT and kind == "PUBLISHER"
-                and self.accepted and seller_domain and seller_domain not in self.accepted):
-            self.add("ADS706", record, 1, f"the {where} gives seller '{seller.seller_id}' the "
-                     f"domain '{seller_domain}', which is not this site's owner "
-                     f"({', '.join(sorted(self.accepted))})",
-                     "if the account is yours, ask the ad system to correct its sellers.json; "
-                     "if not, remove the record or make it RESELLER")
+        if (
+            record.relationship is Relationship.DIRECT
+            and kind == "PUBLISHER"
+            and self.accepted
+            and seller_domain
+            and seller_domain not in self.accepted
+        ):
+            self.add(
+                "ADS706",
+                record,
+                1,
+                f"the {where} gives seller '{seller.seller_id}' the "
+                f"domain '{seller_domain}', which is not this site's owner "
+                f"({', '.join(sorted(self.accepted))})",
+                "if the account is yours, ask the ad system to correct its sellers.json; "
+                "if not, remove the record or make it RESELLER",
+            )
 
     def manager_record(self, record: Record, seller: Seller, where: str) -> None:
         if seller.seller_type not in ("PUBLISHER", "BOTH"):
-            self.add("ADS711", record, 1, f"the {where} lists seller '{seller.seller_id}' as "
-                     f"{seller.seller_type or 'no seller_type'}; the manager's entry for this "
-                     "site's account should be a PUBLISHER")
+            self.add(
+                "ADS711",
+                record,
+                1,
+                f"the {where} lists seller '{seller.seller_id}' as "
+                f"{seller.seller_type or 'no seller_type'}; the manager's entry for this "
+                "site's account should be a PUBLISHER",
+            )
             return
         seller_domain = _domain_form(seller.domain)
         if seller.is_confidential or not self.owner or not seller_domain:
             return
         if seller_domain != self.owner:
-            self.add("ADS712", record, 1, f"the {where} gives seller '{seller.seller_id}' the "
-                     f"domain '{seller_domain}', not this site's owner '{self.owner}'")
+            self.add(
+                "ADS712",
+                record,
+                1,
+                f"the {where} gives seller '{seller.seller_id}' the "
+                f"domain '{seller_domain}', not this site's owner '{self.owner}'",
+            )
 
     def no_file(self, records: list[Record]) -> None:
         """One ADS701 for all the records of an ad system, on the first of them."""
@@ -203,8 +251,12 @@ class _Checker:
         else:
             why = f"its sellers.json is not usable: {result.problem}"
         looked = f" (looked under {', '.join(found.tried)})" if len(found.tried) > 1 else ""
-        self.add("ADS701", records[0], 0, f"cannot cross-check '{records[0].domain}': "
-                 f"{why}{looked}; {_affected(records)}")
+        self.add(
+            "ADS701",
+            records[0],
+            0,
+            f"cannot cross-check '{records[0].domain}': {why}{looked}; {_affected(records)}",
+        )
 
     def not_found(self, records: list[Record]) -> None:
         result = self.lookup(records[0].domain).result
@@ -214,12 +266,22 @@ class _Checker:
             where = f"{self.lookup(record.domain).via} sellers.json"
             close = variants.get(record.account_id)
             if close:
-                self.add("ADS703", record, 1, f"seller_id '{record.account_id}' is not in the "
-                         f"{where}, but '{close[0].seller_id}' is, in different case",
-                         f"write '{close[0].seller_id}'")
+                self.add(
+                    "ADS703",
+                    record,
+                    1,
+                    f"seller_id '{record.account_id}' is not in the "
+                    f"{where}, but '{close[0].seller_id}' is, in different case",
+                    f"write '{close[0].seller_id}'",
+                )
             else:
-                self.add("ADS702", record, 1, f"seller_id '{record.account_id}' is not in the "
-                         f"{where} ({len(result):,} seller{'' if len(result) == 1 else 's'})")
+                self.add(
+                    "ADS702",
+                    record,
+                    1,
+                    f"seller_id '{record.account_id}' is not in the "
+                    f"{where} ({len(result):,} seller{'' if len(result) == 1 else 's'})",
+                )
 
     def manager_files(self) -> None:
         for manager, variable in self.managers.items():
@@ -263,7 +325,9 @@ _SHOWN_LINES = 10
 
 
 def check_records(
-    result: ParseResult, source: SellersSource, domain: str | None,
+    result: ParseResult,
+    source: SellersSource,
+    domain: str | None,
 ) -> tuple[list[Diagnostic], dict[int, bool]]:
     """The cross-check diagnostics, and the lines whose field 4 was compared with a TAG-ID,
     with whether it agrees (there the sellers.json comparison, ADS708, stands in for the
@@ -283,7 +347,8 @@ def check_records(
 def cross_check(
     result: ParseResult,
     source: SellersSource | Mapping[str, Document] | Callable[[str], Document] | str,
-    *, domain: str | None = None,
+    *,
+    domain: str | None = None,
 ) -> list[Diagnostic]:
     """Check every record of a parsed ads.txt file against its ad system's sellers.json.
 

@@ -109,8 +109,10 @@ class SellersResult:
         return frozenset(
             item["value"].strip().lower()
             for item in identifiers
-            if isinstance(item, dict) and isinstance(item.get("name"), str)
-            and item["name"].strip().upper() == "TAG-ID" and isinstance(item.get("value"), str)
+            if isinstance(item, dict)
+            and isinstance(item.get("name"), str)
+            and item["name"].strip().upper() == "TAG-ID"
+            and isinstance(item.get("value"), str)
             and item["value"].strip()
         )
 
@@ -169,8 +171,15 @@ class SellersResult:
                 yield view
 
 
-def _diagnostic(code: str, message: str, line: int = 1, column: int = 1, width: int = 0,
-                hint: str | None = None, where: str | None = None) -> Diagnostic:
+def _diagnostic(
+    code: str,
+    message: str,
+    line: int = 1,
+    column: int = 1,
+    width: int = 0,
+    hint: str | None = None,
+    where: str | None = None,
+) -> Diagnostic:
     return Diagnostic(
         code=code,
         severity=RULES[code].severity,
@@ -195,16 +204,22 @@ def decode(data: bytes | str) -> tuple[str, str, list[Diagnostic]]:
     if encoding == "utf-8" and not skip:
         encoding = json.detect_encoding(data[:4])
     if encoding != "utf-8":
-        found.append(_diagnostic(
-            "ADS602", f"the file is encoded as {encoding.upper()}; sellers.json is UTF-8",
-            hint="save the file as UTF-8",
-        ))
+        found.append(
+            _diagnostic(
+                "ADS602",
+                f"the file is encoded as {encoding.upper()}; sellers.json is UTF-8",
+                hint="save the file as UTF-8",
+            )
+        )
         return data[skip:].decode(encoding, "replace"), encoding, found
     if skip:
-        found.append(_diagnostic(
-            "ADS603", "the file starts with a UTF-8 byte-order mark, which JSON forbids",
-            hint="remove the first three bytes",
-        ))
+        found.append(
+            _diagnostic(
+                "ADS603",
+                "the file starts with a UTF-8 byte-order mark, which JSON forbids",
+                hint="remove the first three bytes",
+            )
+        )
     body = data[skip:]
     try:
         return body.decode("utf-8"), "utf-8", found
@@ -212,11 +227,16 @@ def decode(data: bytes | str) -> tuple[str, str, list[Diagnostic]]:
         head = body[: error.start]
         line_start = head.rfind(b"\n") + 1
         column = len(head[line_start:].decode("utf-8", "replace")) + 1
-        found.append(_diagnostic(
-            "ADS602", f"invalid UTF-8 byte 0x{body[error.start]:02X} at offset "
-            f"{error.start + skip}", head.count(b"\n") + 1, column, 1,
-            "save the file as UTF-8",
-        ))
+        found.append(
+            _diagnostic(
+                "ADS602",
+                f"invalid UTF-8 byte 0x{body[error.start]:02X} at offset {error.start + skip}",
+                head.count(b"\n") + 1,
+                column,
+                1,
+                "save the file as UTF-8",
+            )
+        )
         return body.decode("utf-8", "replace"), "utf-8", found
 
 
@@ -323,8 +343,7 @@ def parse(data: bytes | str, *, filename: str | os.PathLike[str] | None = None) 
     else:
         found.extend(diagnostics_at(text, issues, root=root))
     found.sort(key=Diagnostic.sort_key)
-    return SellersResult(document, tuple(found), encoding, name, index=index,
-                         duplicated=duplicated)
+    return SellersResult(document, tuple(found), encoding, name, index=index, duplicated=duplicated)
 
 
 def _repeated_key(sellers: list[Any], issue: Issue) -> str:

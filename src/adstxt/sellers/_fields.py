@@ -391,7 +391,7 @@ def check_top(document: dict[str, object]) -> list[Issue]:
             message = f"version is the number {version!r}; sellers.json 1.0 makes it a string"
         else:
             hint = 'the only version is "1.0"'
-            message = f"version must be \"1.0\", got {_show(version)}"
+            message = f'version must be "1.0", got {_show(version)}'
         issues.append(
             Issue(code="ADS607", message=message, path=("version",), part="value", hint=hint)
         )

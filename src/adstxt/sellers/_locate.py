@@ -82,7 +82,10 @@ def _walk(text: str, i: int, index: int, targets: set[int]) -> dict[int, int]:
 
 
 def seller_starts(
-    text: str, pos: int, wanted: Iterable[int], sellers: list[Any],
+    text: str,
+    pos: int,
+    wanted: Iterable[int],
+    sellers: list[Any],
     unique: Callable[[int], bool],
 ) -> dict[int, int]:
     """Start offsets of the ``wanted`` entries of the sellers array at ``pos``.
@@ -180,13 +183,17 @@ def resolve(text: str, pos: int, steps: Path, part: str) -> tuple[int, int]:
 
 
 def _spans(
-    text: str, issues: list[Issue], root: int, elements: dict[int, int] | None,
+    text: str,
+    issues: list[Issue],
+    root: int,
+    elements: dict[int, int] | None,
     sellers: tuple[list[Any], Callable[[int], bool]] | None,
 ) -> list[tuple[int, int]]:
     """One span per issue; the sellers array is walked once for all seller issues."""
     spans: list[tuple[int, int]] = [(root, root + 1)] * len(issues)
     per_seller = {
-        n for n, issue in enumerate(issues)
+        n
+        for n, issue in enumerate(issues)
         if len(issue.path) >= 2 and issue.path[0] == "sellers" and isinstance(issue.path[1], int)
     }
     starts: dict[int, int] = elements or {}
@@ -209,8 +216,14 @@ def _spans(
 
 
 def diagnostics_at(
-    text: str, issues: list[Issue], *, root: int = 0, line: int = 1, column: int = 1,
-    prefix: Path = (), elements: dict[int, int] | None = None,
+    text: str,
+    issues: list[Issue],
+    *,
+    root: int = 0,
+    line: int = 1,
+    column: int = 1,
+    prefix: Path = (),
+    elements: dict[int, int] | None = None,
     sellers: tuple[list[Any], Callable[[int], bool]] | None = None,
 ) -> list[Diagnostic]:
     """Turn issues about the value at offset ``root`` of ``text`` into diagnostics.

@@ -57,21 +57,26 @@ def parse_location(text: str) -> tuple[str, str]:
     domain, equals, url = text.partition("=")
     domain = _normalized(domain)
     if not equals or not domain or analyze_host(domain).normalized is None:
-        raise ValueError(f"expected DOMAIN=URL, such as "
-                         f"google.com=https://realtimebidding.google.com/sellers.json; "
-                         f"found '{text}'")
+        raise ValueError(
+            f"expected DOMAIN=URL, such as "
+            f"google.com=https://realtimebidding.google.com/sellers.json; "
+            f"found '{text}'"
+        )
     return domain, check_url(url)
 
 
 @functools.cache
 def known_locations() -> Mapping[str, tuple[str, str]]:
     """The shipped table: ad-system domain to (URL, evidence)."""
-    return {_normalized(row["domain"]): (row["url"].strip(), row["evidence"].strip())
-            for row in _known._read_csv("sellers_locations.csv")}
+    return {
+        _normalized(row["domain"]): (row["url"].strip(), row["evidence"].strip())
+        for row in _known._read_csv("sellers_locations.csv")
+    }
 
 
 def sellers_json_location(
-    ad_system: str, given: Mapping[str, str] | None = None,
+    ad_system: str,
+    given: Mapping[str, str] | None = None,
 ) -> SellersLocation | None:
     """Where the sellers.json of ``ad_system`` is looked for; None for a name that is no
     domain under a public suffix.
@@ -93,5 +98,9 @@ def sellers_json_location(
         if key in table:
             url, evidence = table[key]
             return SellersLocation(key, url, "table", evidence)
-    return SellersLocation(root, f"https://{root}/sellers.json", "default",
-                           "sellers.json 1.0: /sellers.json on the ad system's root domain")
+    return SellersLocation(
+        root,
+        f"https://{root}/sellers.json",
+        "default",
+        "sellers.json 1.0: /sellers.json on the ad system's root domain",
+    )

@@ -125,8 +125,12 @@ class OnlineSource:
         name = ad_system.strip().lower().rstrip(".")
         location = self.locate(name)
         if location is None:
-            return _failure("ADS529", f"'{name}' is not a domain under a public suffix, so "
-                                      "it has no sellers.json to fetch", None)
+            return _failure(
+                "ADS529",
+                f"'{name}' is not a domain under a public suffix, so "
+                "it has no sellers.json to fetch",
+                None,
+            )
         self.prefetch((name,))
         key = location.key
         result = self._results[key]
@@ -159,7 +163,8 @@ class OnlineSource:
 
     @staticmethod
     async def _download(
-        locations: Sequence[SellersLocation], options: dict[str, Any],
+        locations: Sequence[SellersLocation],
+        options: dict[str, Any],
     ) -> list[Resource | None]:
         import asyncio
 
@@ -167,11 +172,16 @@ class OnlineSource:
 
         settings = {k: v for k, v in options.items() if k != "locations"}
         async with Fetcher(**settings) as fetcher:
-            return list(await asyncio.gather(*(
-                fetcher.fetch_resource(loc.key, _PATH, accept=_ACCEPT)
-                if loc.origin == "default"
-                else fetcher.fetch_resource_at(loc.url, accept=_ACCEPT)
-                for loc in locations)))
+            return list(
+                await asyncio.gather(
+                    *(
+                        fetcher.fetch_resource(loc.key, _PATH, accept=_ACCEPT)
+                        if loc.origin == "default"
+                        else fetcher.fetch_resource_at(loc.url, accept=_ACCEPT)
+                        for loc in locations
+                    )
+                )
+            )
 
     def _from_cache(self, root: str, now: dt.datetime) -> bool:
         """Use a fresh cached copy; False when there is none (or it is stale or broken)."""
@@ -185,8 +195,9 @@ class OnlineSource:
         result = parse(body, filename=entry.url)
         if not result.usable:
             return False
-        self._settle(root, result, Retrieval(root, "cache", entry.url, entry.fetched_at,
-                                             entry.fresh_until))
+        self._settle(
+            root, result, Retrieval(root, "cache", entry.url, entry.fetched_at, entry.fresh_until)
+        )
         return True
 
     def _settle_fetch(self, root: str, resource: Resource) -> None:
@@ -198,8 +209,12 @@ class OnlineSource:
             media = _media_type(resource.headers)
             served = f" (served as {media})" if media and media != _ACCEPT else ""
             code = result.diagnostics[0].code if result.diagnostics else "ADS601"
-            self._failed(root, code, f"{resource.final_url} is not a usable sellers.json"
-                                     f"{served}: {result.problem}", resource.final_url)
+            self._failed(
+                root,
+                code,
+                f"{resource.final_url} is not a usable sellers.json{served}: {result.problem}",
+                resource.final_url,
+            )
             return
         self._failed(root, *_why(resource))
 
@@ -214,8 +229,11 @@ class OnlineSource:
             self.cache.store(entry, resource.body)
         except OSError as exc:
             # The copy is still good for this run; only later runs lose it.
-            _log.warning("cannot write the sellers.json cache %s: %s",
-                         self.cache.path(root), (exc.strerror or str(exc)).lower())
+            _log.warning(
+                "cannot write the sellers.json cache %s: %s",
+                self.cache.path(root),
+                (exc.strerror or str(exc)).lower(),
+            )
         self._settle(root, result, Retrieval(root, "network", entry.url, fetched, fresh))
 
     def _failed(self, root: str, code: str, message: str, url: str | None) -> None:
@@ -226,16 +244,25 @@ class OnlineSource:
             if result.usable:
                 # sellers.json 1.0: after a 404 or any other error, the last good copy
                 # stays in use; the report says which copy that is.
-                _log.warning("%s; using the last good copy of %s's sellers.json, fetched "
-                             "%s from %s", message, root,
-                             entry.fetched_at.isoformat(timespec="seconds"), entry.url)
-                self._settle(root, result, Retrieval(
-                    root, "stale-cache", entry.url, entry.fetched_at, entry.fresh_until,
-                    message))
+                _log.warning(
+                    "%s; using the last good copy of %s's sellers.json, fetched %s from %s",
+                    message,
+                    root,
+                    entry.fetched_at.isoformat(timespec="seconds"),
+                    entry.url,
+                )
+                self._settle(
+                    root,
+                    result,
+                    Retrieval(
+                        root, "stale-cache", entry.url, entry.fetched_at, entry.fresh_until, message
+                    ),
+                )
                 return
         message += ", and no earlier copy is cached"
-        self._settle(root, _failure(code, message, url),
-                     Retrieval(root, "none", url, problem=message))
+        self._settle(
+            root, _failure(code, message, url), Retrieval(root, "none", url, problem=message)
+        )
 
     def _settle(self, root: str, result: SellersResult, retrieval: Retrieval) -> None:
         self._results[root] = result
@@ -244,8 +271,9 @@ class OnlineSource:
 
 def _elsewhere(name: str, root: str) -> bool:
     """True when the cross-check looks ``name`` up under another root domain too."""
-    return any(analyze_host(other).registrable not in (None, root)
-               for other in _candidates(name)[1:])
+    return any(
+        analyze_host(other).registrable not in (None, root) for other in _candidates(name)[1:]
+    )
 
 
 def _why(resource: Resource) -> tuple[str, str, str | None]:
@@ -271,10 +299,15 @@ def _why(resource: Resource) -> tuple[str, str, str | None]:
 
 
 def online_source(
-    *, cache_dir: str | os.PathLike[str] | None = None, connect_to: Sequence[ConnectTo] = (),
-    allow_private_addresses: bool = False, timeout: float = 30.0,
-    max_bytes: int = DEFAULT_MAX_BYTES, lifetime: dt.timedelta = DEFAULT_LIFETIME,
-    verify: bool | ssl.SSLContext = True, max_connections: int = 8,
+    *,
+    cache_dir: str | os.PathLike[str] | None = None,
+    connect_to: Sequence[ConnectTo] = (),
+    allow_private_addresses: bool = False,
+    timeout: float = 30.0,
+    max_bytes: int = DEFAULT_MAX_BYTES,
+    lifetime: dt.timedelta = DEFAULT_LIFETIME,
+    verify: bool | ssl.SSLContext = True,
+    max_connections: int = 8,
     locations: Mapping[str, str] | None = None,
 ) -> OnlineSource:
     """A source that fetches each ad system's sellers.json on demand.
@@ -299,10 +332,16 @@ def online_source(
             "fetching sellers.json files needs the 'fetch' extra: pip install 'adstxt[fetch]'"
         ) from exc
     options: dict[str, Any] = {
-        "connect_to": tuple(connect_to), "allow_private_addresses": allow_private_addresses,
-        "verify": verify, "timeout": timeout, "connect_timeout": min(5.0, timeout),
-        "read_timeout": min(10.0, timeout), "max_bytes": max_bytes, "lifetime": lifetime,
-        "max_connections": max_connections, "locations": dict(locations or {}),
+        "connect_to": tuple(connect_to),
+        "allow_private_addresses": allow_private_addresses,
+        "verify": verify,
+        "timeout": timeout,
+        "connect_timeout": min(5.0, timeout),
+        "read_timeout": min(10.0, timeout),
+        "max_bytes": max_bytes,
+        "lifetime": lifetime,
+        "max_connections": max_connections,
+        "locations": dict(locations or {}),
     }
     directory = Path(cache_dir) if cache_dir is not None else default_cache_dir()
     return OnlineSource(DiskCache(directory), options)

@@ -24,8 +24,14 @@ TOP_FIELDS: Final = frozenset(
 #: Fields of a seller object.
 SELLER_FIELDS: Final = frozenset(
     {
-        "seller_id", "seller_type", "is_confidential", "is_passthrough", "name", "domain",
-        "comment", "ext",
+        "seller_id",
+        "seller_type",
+        "is_confidential",
+        "is_passthrough",
+        "name",
+        "domain",
+        "comment",
+        "ext",
     }
 )
 SELLER_TYPES: Final = frozenset({"PUBLISHER", "INTERMEDIARY", "BOTH"})

@@ -142,9 +142,7 @@ def _ad_system_from_name(path: Path) -> str | None:
     return stem
 
 
-def open_source(
-    path: str | os.PathLike[str], *, ad_system: str | None = None
-) -> SellersSource:
+def open_source(path: str | os.PathLike[str], *, ad_system: str | None = None) -> SellersSource:
     """A source for a directory of sellers.json files, or for one file of one ad system.
 
     A single file serves the ad system ``ad_system``; without it the ad system is read from
@@ -167,8 +165,11 @@ def open_source(
 
 
 def as_source(
-    source: SellersSource | Mapping[str, Document] | Callable[[str], Document]
-    | str | os.PathLike[str],
+    source: SellersSource
+    | Mapping[str, Document]
+    | Callable[[str], Document]
+    | str
+    | os.PathLike[str],
 ) -> SellersSource:
     """Turn a directory or file path, a mapping or a callable into a source."""
     if isinstance(source, SellersSource):

@@ -61,8 +61,9 @@ class _Fingerprints:
 class _Reader:
     """A text buffer over the decoded stream, with the file position of its first character."""
 
-    def __init__(self, stream: BinaryIO, head: bytes, encoding: str, chunk_size: int,
-                 max_value: int) -> None:
+    def __init__(
+        self, stream: BinaryIO, head: bytes, encoding: str, chunk_size: int, max_value: int
+    ) -> None:
         self.stream = stream
         self.chunk_size = chunk_size
         self.max_value = max_value
@@ -93,8 +94,12 @@ class _Reader:
             if self.invalid is None:
                 line, column = self.where(len(self.buf) + len(before), extra=before)
                 self.invalid = _diagnostic(
-                    "ADS602", f"invalid UTF-8 byte 0x{pending[at]:02X} at offset {offset}",
-                    line, column, 1, "save the file as UTF-8",
+                    "ADS602",
+                    f"invalid UTF-8 byte 0x{pending[at]:02X} at offset {offset}",
+                    line,
+                    column,
+                    1,
+                    "save the file as UTF-8",
                 )
         self.bytes_read += len(data)
         self.buf += text
@@ -105,10 +110,15 @@ class _Reader:
             return False
         if len(self.buf) - self.pos > self.max_value or len(self.buf) > 2 * self.max_value:
             line, column = self.where(self.pos)
-            raise _StopError(_diagnostic(
-                "ADS622", f"a value longer than {self.max_value:,} characters; the rest of "
-                "the file is not checked", line, column,
-            ))
+            raise _StopError(
+                _diagnostic(
+                    "ADS622",
+                    f"a value longer than {self.max_value:,} characters; the rest of "
+                    "the file is not checked",
+                    line,
+                    column,
+                )
+            )
         self.compact()
         data = self.stream.read(self.chunk_size)
         if not data:
@@ -192,8 +202,11 @@ class _Reader:
         """ADS601 at ``buf[offset]``."""
         line, column = self.where(min(offset, len(self.buf)))
         at_end = self.eof and offset >= len(self.buf.rstrip())
-        text = (f"the JSON ends early ({message.lower()}): the file looks truncated" if at_end
-                else f"not valid JSON: {message.lower()}")
+        text = (
+            f"the JSON ends early ({message.lower()}): the file looks truncated"
+            if at_end
+            else f"not valid JSON: {message.lower()}"
+        )
         return _diagnostic("ADS601", text, line, column, 1)
 
     def expect(self, chars: str, what: str) -> str:
@@ -204,8 +217,15 @@ class _Reader:
         return char
 
 
-def _diagnostic(code: str, message: str, line: int = 1, column: int = 1, width: int = 0,
-                hint: str | None = None, where: str | None = None) -> Diagnostic:
+def _diagnostic(
+    code: str,
+    message: str,
+    line: int = 1,
+    column: int = 1,
+    width: int = 0,
+    hint: str | None = None,
+    where: str | None = None,
+) -> Diagnostic:
     return Diagnostic(
         code=code,
         severity=RULES[code].severity,
@@ -280,8 +300,9 @@ class _Walk:
         reader = self.reader
         if issues:
             elements = {base + n: start - reader.base for n, start in enumerate(starts)}
-            found = diagnostics_at(reader.buf, issues, line=reader.line, column=reader.column,
-                                   elements=elements)
+            found = diagnostics_at(
+                reader.buf, issues, line=reader.line, column=reader.column, elements=elements
+            )
             yield from sorted(found, key=Diagnostic.sort_key)
         batch.clear()
         starts.clear()
@@ -295,8 +316,9 @@ class _Walk:
             return
         while True:
             if reader.skip_ws() != '"':
-                raise _StopError(reader.syntax("expecting property name enclosed in double quotes",
-                                          reader.pos))
+                raise _StopError(
+                    reader.syntax("expecting property name enclosed in double quotes", reader.pos)
+                )
             key, key_start, key_end = reader.key()
             key_line, key_column = reader.where(key_start)
             reader.expect(":", "':' delimiter")
@@ -314,8 +336,14 @@ class _Walk:
                 value, start = reader.value()
                 line, column = reader.where(start)
                 self.top[key] = value
-                self.places[key] = (key_line, key_column, key_end - key_start,
-                                    reader.buf[start:reader.pos], line, column)
+                self.places[key] = (
+                    key_line,
+                    key_column,
+                    key_end - key_start,
+                    reader.buf[start : reader.pos],
+                    line,
+                    column,
+                )
             if reader.expect(",}", "',' or '}'") == "}":
                 return
 
@@ -332,19 +360,33 @@ class _Walk:
         key = str(issue.path[0])
         place = self.places.get(key)
         if place is None:  # the sellers array itself: point at the parent object
-            return [_diagnostic(issue.code, issue.message, *self.root, 1, issue.hint,
-                                "/" + key)]
+            return [_diagnostic(issue.code, issue.message, *self.root, 1, issue.hint, "/" + key)]
         key_line, key_column, key_width, text, line, column = place
         if issue.part == "key" and len(issue.path) == 1:
-            return [_diagnostic(issue.code, issue.message, key_line, key_column, key_width,
-                                issue.hint, "/" + key.replace("~", "~0").replace("/", "~1"))]
+            return [
+                _diagnostic(
+                    issue.code,
+                    issue.message,
+                    key_line,
+                    key_column,
+                    key_width,
+                    issue.hint,
+                    "/" + key.replace("~", "~0").replace("/", "~1"),
+                )
+            ]
         rest: Path = issue.path[1:]
-        return diagnostics_at(text, [issue._replace(path=rest)], line=line, column=column,
-                              prefix=(issue.path[0],))
+        return diagnostics_at(
+            text, [issue._replace(path=rest)], line=line, column=column, prefix=(issue.path[0],)
+        )
 
 
-def iter_check(stream: BinaryIO, *, chunk_size: int = 1 << 20, batch_size: int = 20_000,
-               max_value: int = 16 << 20) -> Iterator[Diagnostic]:
+def iter_check(
+    stream: BinaryIO,
+    *,
+    chunk_size: int = 1 << 20,
+    batch_size: int = 20_000,
+    max_value: int = 16 << 20,
+) -> Iterator[Diagnostic]:
     """Validate a sellers.json file read from a binary stream, yielding diagnostics.
 
     Memory stays bounded by ``chunk_size``, ``batch_size`` sellers, the longest single value
@@ -356,11 +398,17 @@ def iter_check(stream: BinaryIO, *, chunk_size: int = 1 << 20, batch_size: int =
     if encoding == "utf-8" and not skip:
         encoding = json.detect_encoding(head[:4])
     if encoding != "utf-8":
-        yield _diagnostic("ADS602", f"the file is encoded as {encoding.upper()}; sellers.json "
-                          "is UTF-8", hint="save the file as UTF-8")
+        yield _diagnostic(
+            "ADS602",
+            f"the file is encoded as {encoding.upper()}; sellers.json is UTF-8",
+            hint="save the file as UTF-8",
+        )
     elif skip:
-        yield _diagnostic("ADS603", "the file starts with a UTF-8 byte-order mark, which "
-                          "JSON forbids", hint="remove the first three bytes")
+        yield _diagnostic(
+            "ADS603",
+            "the file starts with a UTF-8 byte-order mark, which JSON forbids",
+            hint="remove the first three bytes",
+        )
     reader = _Reader(stream, head[skip:], encoding, chunk_size, max_value)
     walk = _Walk(reader, batch_size)
     stopped: Diagnostic | None = None
@@ -393,10 +441,24 @@ def _not_object(reader: _Reader) -> Diagnostic:
         value, _ = reader.value()
     except _StopError as stop:
         if stop.diagnostic.code == "ADS622":
-            return _diagnostic("ADS604", "the file does not hold a JSON object; sellers.json "
-                               "is a JSON object", line, column, 1, None, "")
+            return _diagnostic(
+                "ADS604",
+                "the file does not hold a JSON object; sellers.json is a JSON object",
+                line,
+                column,
+                1,
+                None,
+                "",
+            )
         return stop.diagnostic
     if reader.skip_ws():
         return reader.syntax("extra data", reader.pos)
-    return _diagnostic("ADS604", f"the file holds {json_type(value)}; sellers.json is a JSON "
-                       "object", line, column, 1, None, "")
+    return _diagnostic(
+        "ADS604",
+        f"the file holds {json_type(value)}; sellers.json is a JSON object",
+        line,
+        column,
+        1,
+        None,
+        "",
+    )
