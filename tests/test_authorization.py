@@ -15,7 +15,7 @@ from adstxt.authorization import (
     Question,
     Verdict,
 )
-from tests.cli import run
+from tests.cli import adstxt as run
 from tests.httpserver import LocalServers, Reply, text
 from tests.test_fetch_codes import closed_port
 

@@ -11,7 +11,7 @@ import pytest
 from adstxt import schain
 from adstxt.authorization import AuthorizationIndex, MemorySource
 from adstxt.schain import Verifier
-from tests.cli import run
+from tests.cli import adstxt as run
 from tests.httpserver import LocalServers, text
 from tests.test_fetch_codes import closed_port
 
@@ -463,3 +463,32 @@ def test_cli_jsonl_file_is_a_stream() -> None:
         (4, "invalid"),
     ]
     assert done.returncode == 1
+
+
+@pytest.mark.parametrize("name", ["missing.json", "missing.jsonl", "requests/missing"])
+def test_cli_missing_file_is_a_usage_error(name: str) -> None:
+    # Not read as a malformed string form: a string form always has 'ver,complete'.
+    done = run("schain", name)
+    assert done.returncode == 2 and "Traceback" not in done.stderr
+    assert f"cannot read {name}" in done.stderr and done.stdout == ""
+
+
+@pytest.mark.parametrize(
+    "request_",
+    [
+        {"source": {"schain": {"ver": "1.0", "complete": 1, "nodes": []}}},
+        {"site": {"domain": 5}},
+    ],
+)
+def test_no_publisher_reason_is_true_for_chains_and_mistyped_domains(
+    verifier: Verifier, request_: dict[str, object]
+) -> None:
+    node = {"asi": "exchange.com", "sid": "1234", "hp": 1}
+    chain = {"ver": "1.0", "complete": 1, "nodes": [node]}
+    bare = verifier.verify(json.dumps(chain))
+    typed = verifier.verify_request({**request_, "source": {"schain": chain}})
+    for result in (bare, typed):
+        assert result.verdict == "incomplete"
+        reason = result.nodes[0].reasons[-1]
+        assert reason.startswith("no publisher: none was given (--publisher)")
+        assert "as a string in site.domain" in reason

@@ -99,6 +99,18 @@ def _stream(verifier: Verifier, publisher: object, output: str, stream: BinaryIO
     return status
 
 
+def _names_a_file(chain: str) -> bool:
+    """Whether CHAIN, not being a file, can only have meant one: a string form always has
+    ``ver,complete`` (a ``,``, or ``%2C`` once more encoded) and JSON starts with ``{``."""
+    text = chain.strip()
+    if not text or text[0] in "{[" or "," in text or "%2c" in text.lower():
+        return False
+    return "/" in text or os.sep in text or text.lower().endswith(_FILE_SUFFIXES)
+
+
+_FILE_SUFFIXES = (".json", ".jsonl", ".ndjson", ".txt")
+
+
 def main(argv: Sequence[str] | None = None, *, prog: str = "adstxt schain") -> int:
     """Run ``adstxt schain``; return the exit status."""
     from adstxt.authorization._cli import guarded
@@ -150,6 +162,11 @@ def _main(argv: Sequence[str] | None, prog: str) -> int:
                 return 2
         elif os.path.isdir(args.chain):
             parser.error(f"{args.chain} is a directory; CHAIN is a string, a file or '-'")
+        elif _names_a_file(args.chain):
+            # A mistyped file name would otherwise be read as a string form and fail
+            # as a malformed chain, hiding the real mistake.
+            print(f"{prog}: cannot read {args.chain}: No such file", file=sys.stderr)
+            return 2
         result = verifier.verify(data, publisher)
         _print(result, name, args.output_format)
         return 0 if result.ok else 1

@@ -393,8 +393,12 @@ class Verifier:
                 "unverifiable" if verdict == "verified" else verdict,
                 (
                     *reasons,
-                    "no publisher: the bid request names no site or app "
-                    "domain and none was given, so ads.txt was not checked",
+                    # True for every input: a bare chain has no bid request, and a
+                    # request may name its site with a number where a string belongs.
+                    "no publisher: none was given (--publisher), and no bid request "
+                    "names one as a string in site.domain, site.page, "
+                    "site.publisher.domain or app.publisher.domain (or an app.bundle "
+                    "given by --app-developer), so ads.txt was not checked",
                 ),
                 facts,
             )
