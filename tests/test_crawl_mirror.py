@@ -8,7 +8,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from tests.cli import run
+from tests.cli import adstxt as run
 from tests.conftest import ROOT
 from tests.httpserver import LocalServers, Reply, text
 from tests.test_fetch_codes import closed_port
