@@ -88,7 +88,12 @@ class Text:
             and not document.isascii()
             and _decode.SURROGATES.search(document) is not None
         )
-        return Text(document, encoding, bom=document.startswith(BOM), invalid=invalid)
+        edited = Text(document, encoding, bom=document.startswith(BOM), invalid=invalid)
+        if invalid:
+            # Undecodable bytes that an edit brought together can now form a character, or
+            # a byte-order mark: the file is what its bytes say, so read them again.
+            return Text.from_bytes(edited.encode())
+        return edited
 
     def encode(self) -> bytes:
         """The file's bytes: bytes that were not valid UTF-8 come back unchanged."""
