@@ -28,4 +28,9 @@ def main(mirror: str, requests: str) -> int:
 
 
 if __name__ == "__main__":
-    raise SystemExit(main(*sys.argv[1:3]))
+    if len(sys.argv) != 3:
+        sys.exit(f"usage: {sys.argv[0]} MIRROR_DIR BID_REQUESTS.jsonl")
+    try:
+        raise SystemExit(main(sys.argv[1], sys.argv[2]))
+    except OSError as error:
+        sys.exit(f"{sys.argv[0]}: {error.filename}: {error.strerror}")

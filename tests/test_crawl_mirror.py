@@ -177,3 +177,18 @@ def test_worked_examples() -> None:
     )
     for line in text_batch.stdout.splitlines():
         assert line in guide, line
+
+
+def test_worked_example_says_how_to_run_it() -> None:
+    script = ROOT / "examples" / "verify_bid_requests.py"
+    for args in ([], [str(ROOT / "examples" / "mirror"), str(ROOT / "missing.jsonl")]):
+        done = subprocess.run(
+            [sys.executable, str(script), *args],
+            capture_output=True,
+            text=True,
+            timeout=60,
+            check=False,
+        )
+        assert done.returncode == 1
+        assert "Traceback" not in done.stderr
+        assert ("usage:" in done.stderr) if not args else ("missing.jsonl" in done.stderr)
