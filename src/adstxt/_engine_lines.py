@@ -111,18 +111,21 @@ class LineChecks:
         self._line_text = ""
 
     # -- what the other parts provide --------------------------------------------------
+    # Declared here so the per-line checks type-check on their own; the cross-line checks
+    # and the driver (the classes built on this one) define them. Only those classes are
+    # ever instantiated, so reaching one of these bodies is a bug in the class chain.
 
     def _domain_info(self, text: str) -> _DomainInfo:
         """The memoized analysis of a stripped field-1 text (the engine's memo)."""
-        raise NotImplementedError
+        raise TypeError(f"{type(self).__name__} lacks the engine's domain memo")
 
     def _commit_record(self, number: int, args: _RecordArgs) -> None:
         """The cross-line part of a usable record line, and keeping it."""
-        raise NotImplementedError
+        raise TypeError(f"{type(self).__name__} lacks the cross-line record checks")
 
     def _commit_variable(self, number: int, args: _VariableArgs) -> None:
         """The cross-line part of a usable variable line, and keeping it."""
-        raise NotImplementedError
+        raise TypeError(f"{type(self).__name__} lacks the cross-line variable checks")
 
     # -- diagnostics -------------------------------------------------------------------
 
