@@ -40,6 +40,7 @@ FILES = {
     ("vars-only.com", "ads.txt"): "CONTACT=ads@vars-only.com\n",
     ("empty.com", "ads.txt"): "",
     ("html.com", "ads.txt"): "<!DOCTYPE html>\n<html><body>Not here</body></html>\n",
+    ("prose.com", "ads.txt"): "just some words about ads\nand more of them\n",
     ("dev.com", "app-ads.txt"): "appexchange.com, 42, DIRECT\n",
     ("games.dev.com", "app-ads.txt"): "appexchange.com, 43, DIRECT\n",
 }
@@ -91,7 +92,7 @@ def test_no_file_says_nobody_is_unauthorized(index: AuthorizationIndex) -> None:
     assert "no seller is unauthorized" in answer.reason
 
 
-@pytest.mark.parametrize("publisher", ["empty.com", "html.com"])
+@pytest.mark.parametrize("publisher", ["empty.com", "html.com", "prose.com"])
 def test_invalid_file(index: AuthorizationIndex, publisher: str) -> None:
     answer = index.lookup(publisher, "exchange.com", "1234")
     assert answer.verdict is Verdict.INVALID_FILE

@@ -53,6 +53,8 @@ _DEFINITIVE: Mapping[str, FileState] = {
 }
 # Whole-file findings that make consumers ignore the file (ads.txt 1.1 sections 3.1, 3.2.1).
 _IGNORED_FILE = frozenset({"ADS004", "ADS005"})
+#: A line that is not a record, a variable or a comment.
+_NOT_A_LINE = "ADS101"
 
 
 @attrs.frozen
@@ -118,6 +120,14 @@ def classify(
         return AdsFile(
             host, kind, "invalid", where, parsed, f"{where or host}: {ignored.message}", stale
         )
+    if not parsed.records and not parsed.variables:
+        # Too short to be told apart as prose or a page (ADS004), yet not one line of it is a
+        # record or a variable: it is no ads.txt either.
+        unreadable = next((d for d in parsed.diagnostics if d.code == _NOT_A_LINE), None)
+        if unreadable is not None:
+            reason = f"{where or host}: no line is a record or a variable (line {unreadable.line}: "
+            reason += f"{unreadable.message[0].lower()}{unreadable.message[1:]})"
+            return AdsFile(host, kind, "invalid", where, parsed, reason, stale)
     return AdsFile(host, kind, "ok", where, parsed, None, stale)
 
 
