@@ -27,7 +27,6 @@ from adstxt._engine_domains import plain_ad_systems
 from adstxt._engine_lines import MAX_LINE, _RecordArgs, _VariableArgs
 from adstxt._engine_memo import (
     _FAST_FIELD,
-    _NOT_PLAIN,
     PLACEHOLDER_DOMAIN,
     _DomainInfo,
     _Remembered,
@@ -169,8 +168,8 @@ class Engine(CrossLineChecks):
         self._domains: dict[str, _DomainInfo] = {}
         # the quick field-1 analysis (held here: compiled code then calls it directly)
         self._plain = plain_ad_systems()
-        # field 1 as written -> all after field 2 as written -> shape
-        self._shapes: dict[str, dict[str, _Shape]] = {}
+        # field 1 as written -> its first shape (which holds the others: see _Shape)
+        self._shapes: dict[str, _Shape] = {}
         self._shape_count = 0
         self._line_memo: dict[str, _LineOutcome] = {}
         self._sniffed = False
@@ -212,7 +211,6 @@ class Engine(CrossLineChecks):
         # Whether new sellers are still remembered; checked per batch, so a bounded engine
         # overshoots its bound by at most one batch.
         remember = self._memory_left != 0
-        not_plain = _NOT_PLAIN
         fast = 0
         for text in lines:
             number += 1
@@ -227,11 +225,10 @@ class Engine(CrossLineChecks):
             parts = text.split(",", 2)
             if len(parts) == 3:
                 domain_text, account, tail_text = parts
-                tails = shapes.get(domain_text)
-                shape = tails.get(tail_text) if tails is not None else None
-                if shape is None:
-                    shape = self._new_shape(domain_text, tail_text)
-                if shape is not not_plain:
+                shape = shapes.get(domain_text)
+                if shape is None or shape.tail != tail_text:
+                    shape = self._other_shape(shape, domain_text, tail_text)
+                if shape.plain:
                     account = account.strip()
                     key: str | None
                     # All-zero IDs are placeholders: they take the careful path (ADS216).
@@ -307,7 +304,15 @@ class Engine(CrossLineChecks):
         if self._memory_left > 0:
             self._memory_left = max(0, self._memory_limit - self._remembered_count())
 
-    def _new_shape(self, domain_text: str, tail_text: str) -> _Shape:
+    def _other_shape(self, first: _Shape | None, domain_text: str, tail_text: str) -> _Shape:
+        """The shape of a line whose field 1 has no shape yet (``first`` None) or whose
+        text after field 2 is not that of its first shape."""
+        if first is not None:
+            more = first.more
+            if more is not None:
+                found = more.get(tail_text)
+                if found is not None:
+                    return found
         shape = self._domain_info_as_written(domain_text).shape(tail_text)
         self._shape_count += 1
         if self._shape_count > _MEMO_LIMIT:
@@ -315,7 +320,13 @@ class Engine(CrossLineChecks):
             # line loop holds it).
             self._shapes.clear()
             self._shape_count = 1
-        self._shapes.setdefault(domain_text, {})[tail_text] = shape
+            first = None
+        if first is None:
+            self._shapes[domain_text] = shape
+        elif first.more is None:
+            first.more = {tail_text: shape}
+        else:
+            first.more[tail_text] = shape
         return shape
 
     def _careful_line_memoized(self, number: int, text: str, byte_offset: int | None) -> None:
