@@ -313,7 +313,8 @@ class Engine(CrossLineChecks):
                 found = more.get(tail_text)
                 if found is not None:
                     return found
-        shape = self._domain_info_as_written(domain_text).shape(tail_text)
+        info = first.info if first is not None else self._domain_info_as_written(domain_text)
+        shape = info.shape(tail_text)
         self._shape_count += 1
         if self._shape_count > _MEMO_LIMIT:
             # Only a cache: on a stream of ever new shapes, start it afresh (in place: the
@@ -391,30 +392,42 @@ class Engine(CrossLineChecks):
         """The memoized analysis of a stripped field-1 text."""
         info = self._domains.get(text)
         if info is None:
-            plain = self._plain
-            quick = plain.analyze(text) if plain is not None and text else None
-            if quick is not None:
-                analysis = quick
+            # A field 1 first met on a plain record line is remembered by its shape only.
+            first = self._shapes.get(text)
+            if first is not None and first.info.text == text:
+                info = first.info
             else:
-                analysis = analyze_ad_system(text) if text else _NO_DOMAIN
-            sellers: dict[str, _Remembered] = {}
-            normalized = analysis.normalized
-            if normalized is not None:
-                known = self._sellers.get(normalized)
-                if known is not None:
-                    sellers = known
-                elif self._reserve_memory():
-                    self._sellers[normalized] = sellers
-            info = self._domains[text] = _DomainInfo(text, analysis, sellers)
+                info = self._analyze_domain(text)
+            self._domains[text] = info
             if len(self._domains) > _MEMO_LIMIT:
                 # Only a cache: on a stream of ever new domains, start it afresh.
                 self._domains = {text: info}
         return info
 
+    def _analyze_domain(self, text: str) -> _DomainInfo:
+        """The analysis of a stripped field-1 text, not memoized here."""
+        plain = self._plain
+        analysis = plain.analyze(text) if plain is not None and text else None
+        if analysis is None:
+            analysis = analyze_ad_system(text) if text else _NO_DOMAIN
+        sellers: dict[str, _Remembered] = {}
+        normalized = analysis.normalized
+        if normalized is not None:
+            known = self._sellers.get(normalized)
+            if known is not None:
+                sellers = known
+            elif self._reserve_memory():
+                self._sellers[normalized] = sellers
+        return _DomainInfo(text, analysis, sellers)
+
     def _domain_info_as_written(self, raw: str) -> _DomainInfo:
+        """The analysis of field 1 as written for a new shape: the shape keeps it (most
+        field 1 texts of a file of distinct ad systems are never seen again)."""
         if len(raw) > _FAST_FIELD:
             return _DomainInfo("", _NO_DOMAIN, {})
-        return self._domain_info(raw.strip())
+        text = raw.strip()
+        info = self._domains.get(text)
+        return info if info is not None else self._analyze_domain(text)
 
     # -- the end -------------------------------------------------------------------------
 

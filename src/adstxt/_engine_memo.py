@@ -75,7 +75,7 @@ class _DomainInfo:
     def shape(self, raw: str) -> _Shape:
         """Read ``raw`` (all after the second comma) once: what a plain record line says."""
         if not self.fast or len(raw) > _FAST_FIELD:
-            return _not_plain(raw)
+            return _not_plain(self, raw)
         hash_at = raw.find("#")
         body = raw if hash_at < 0 else raw[:hash_at]
         parts = body.split(",")
@@ -88,10 +88,10 @@ class _DomainInfo:
             or len(parts) > 2
             or (len(parts) == 2 and (not cert or self.cert_findings(cert)))
         ):
-            return _not_plain(raw)
+            return _not_plain(self, raw)
         assert self.normalized is not None
         return _Shape(
-            self.normalized, self.sellers, self.google, relationship, cert, hash_at, raw, True
+            self, self.normalized, self.sellers, self.google, relationship, cert, hash_at, raw, True
         )
 
 
@@ -111,6 +111,7 @@ class _Shape:
         "domain",
         "google",
         "hash_at",
+        "info",
         "more",
         "plain",
         "relationship",
@@ -120,6 +121,7 @@ class _Shape:
 
     def __init__(
         self,
+        info: _DomainInfo,
         domain: str,
         sellers: dict[str, _Remembered],
         google: bool,
@@ -129,6 +131,9 @@ class _Shape:
         tail: str,
         plain: bool,
     ) -> None:
+        # field 1 as written, analysed (the checker's memo of field 1 for the careful path
+        # too: see Engine._domain_info)
+        self.info = info
         self.domain = domain
         self.sellers = sellers
         self.google = google
@@ -189,6 +194,6 @@ def _pack_first_record(line: int, relationship: Relationship, cert: bool) -> int
 _NO_SELLERS: Final[dict[str, _Remembered]] = {}
 
 
-def _not_plain(tail: str) -> _Shape:
+def _not_plain(info: _DomainInfo, tail: str) -> _Shape:
     """The shape of a line that is not a plain record, whose text after field 2 is ``tail``."""
-    return _Shape("", _NO_SELLERS, False, Relationship.DIRECT, None, -1, tail, False)
+    return _Shape(info, "", _NO_SELLERS, False, Relationship.DIRECT, None, -1, tail, False)
