@@ -412,7 +412,12 @@ class Engine(CrossLineChecks):
             analysis = analyze_ad_system(text) if text else _NO_DOMAIN
         sellers: dict[str, _Remembered] = {}
         normalized = analysis.normalized
-        if normalized is not None:
+        if normalized is None:
+            pass
+        elif self._memory_left < 0:
+            # Unbounded (see _reserve_memory): one look-up.
+            sellers = self._sellers.setdefault(normalized, sellers)
+        else:
             known = self._sellers.get(normalized)
             if known is not None:
                 sellers = known

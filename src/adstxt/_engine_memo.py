@@ -25,6 +25,14 @@ _RESELLER: Final = Relationship.RESELLER
 #: The text of each relationship (a dict look-up is cheaper than ``Enum.value``).
 _WRITTEN: Final = {relationship: text for text, relationship in _RELATIONSHIPS.items()}
 
+#: The text after field 2 of nearly every record line: a relationship alone, as the
+#: specification writes it (a look-up instead of reading it).
+_BARE_RELATIONSHIPS: Final = {
+    space + text: relationship
+    for text, relationship in _RELATIONSHIPS.items()
+    for space in ("", " ")
+}
+
 #: Longest field text the fast path takes (longer ones, however rare, go the careful way).
 _FAST_FIELD: Final = 256
 
@@ -76,6 +84,12 @@ class _DomainInfo:
         """Read ``raw`` (all after the second comma) once: what a plain record line says."""
         if not self.fast or len(raw) > _FAST_FIELD:
             return _not_plain(self, raw)
+        assert self.normalized is not None
+        relationship = _BARE_RELATIONSHIPS.get(raw)
+        if relationship is not None:
+            return _Shape(
+                self, self.normalized, self.sellers, self.google, relationship, None, -1, raw, True
+            )
         hash_at = raw.find("#")
         body = raw if hash_at < 0 else raw[:hash_at]
         parts = body.split(",")
@@ -89,7 +103,6 @@ class _DomainInfo:
             or (len(parts) == 2 and (not cert or self.cert_findings(cert)))
         ):
             return _not_plain(self, raw)
-        assert self.normalized is not None
         return _Shape(
             self, self.normalized, self.sellers, self.google, relationship, cert, hash_at, raw, True
         )
