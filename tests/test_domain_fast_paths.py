@@ -152,6 +152,40 @@ def test_distinct_domains_are_checked_like_repeated_ones() -> None:
     assert found == [("ADS206", 5_001), ("ADS202", 5_003)]
 
 
+@pytest.mark.parametrize(
+    "first",
+    [
+        "ex1-ads.com, 1, DIRECT",
+        "ex1-ads.com, 1, DIRECT # a comment",
+        " ex1-ads.com, 1, DIRECT",
+        "ex1-ads.com, 1, RESELLER, abc123",
+        "Ex1-Ads.com, 1, DIRECT",
+        "g00gle.com, 1, DIRECT",
+    ],
+)
+@pytest.mark.parametrize(
+    "later",
+    [
+        "ex1-ads.com, 2, direct",
+        "ex1-ads.com, 3, DIRECT, abc123; x=y",
+        "ex1-ads.com, , DIRECT",
+        "g00gle.com, 4, direct",
+        "Ex1-Ads.com, 5, Reseller",
+    ],
+)
+def test_a_domain_met_on_a_plain_line_is_checked_alike_on_a_careful_one(
+    first: str, later: str
+) -> None:
+    # The analysis of a field 1 first met on a plain record line is kept with that line's
+    # shape, and a later line the careful path takes must get the same findings from it.
+    def found(text: str, shift: int = 0) -> list[tuple[str, int, int, str]]:
+        return [(d.code, d.line + shift, d.column, d.message) for d in adstxt.check(text)]
+
+    together = found(f"{first}\n{later}\n")
+    apart = found(f"{first}\n") + found(f"{later}\n", shift=1)
+    assert sorted(together) == sorted(apart)
+
+
 def _ad_system_candidates() -> set[str]:
     """Field-1 texts around every branch of the ad-system checks."""
     systems = _known.ad_systems()

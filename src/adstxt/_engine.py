@@ -27,7 +27,6 @@ from adstxt._engine_domains import plain_ad_systems
 from adstxt._engine_lines import MAX_LINE, _RecordArgs, _VariableArgs
 from adstxt._engine_memo import (
     _FAST_FIELD,
-    _NOT_PLAIN,
     PLACEHOLDER_DOMAIN,
     _DomainInfo,
     _Remembered,
@@ -169,8 +168,8 @@ class Engine(CrossLineChecks):
         self._domains: dict[str, _DomainInfo] = {}
         # the quick field-1 analysis (held here: compiled code then calls it directly)
         self._plain = plain_ad_systems()
-        # field 1 as written -> all after field 2 as written -> shape
-        self._shapes: dict[str, dict[str, _Shape]] = {}
+        # field 1 as written -> its first shape (which holds the others: see _Shape)
+        self._shapes: dict[str, _Shape] = {}
         self._shape_count = 0
         self._line_memo: dict[str, _LineOutcome] = {}
         self._sniffed = False
@@ -212,7 +211,6 @@ class Engine(CrossLineChecks):
         # Whether new sellers are still remembered; checked per batch, so a bounded engine
         # overshoots its bound by at most one batch.
         remember = self._memory_left != 0
-        not_plain = _NOT_PLAIN
         fast = 0
         for text in lines:
             number += 1
@@ -227,11 +225,10 @@ class Engine(CrossLineChecks):
             parts = text.split(",", 2)
             if len(parts) == 3:
                 domain_text, account, tail_text = parts
-                tails = shapes.get(domain_text)
-                shape = tails.get(tail_text) if tails is not None else None
-                if shape is None:
-                    shape = self._new_shape(domain_text, tail_text)
-                if shape is not not_plain:
+                shape = shapes.get(domain_text)
+                if shape is None or shape.tail != tail_text:
+                    shape = self._other_shape(shape, domain_text, tail_text)
+                if shape.plain:
                     account = account.strip()
                     key: str | None
                     # All-zero IDs are placeholders: they take the careful path (ADS216).
@@ -307,15 +304,30 @@ class Engine(CrossLineChecks):
         if self._memory_left > 0:
             self._memory_left = max(0, self._memory_limit - self._remembered_count())
 
-    def _new_shape(self, domain_text: str, tail_text: str) -> _Shape:
-        shape = self._domain_info_as_written(domain_text).shape(tail_text)
+    def _other_shape(self, first: _Shape | None, domain_text: str, tail_text: str) -> _Shape:
+        """The shape of a line whose field 1 has no shape yet (``first`` None) or whose
+        text after field 2 is not that of its first shape."""
+        if first is not None:
+            more = first.more
+            if more is not None:
+                found = more.get(tail_text)
+                if found is not None:
+                    return found
+        info = first.info if first is not None else self._domain_info_as_written(domain_text)
+        shape = info.shape(tail_text)
         self._shape_count += 1
         if self._shape_count > _MEMO_LIMIT:
             # Only a cache: on a stream of ever new shapes, start it afresh (in place: the
             # line loop holds it).
             self._shapes.clear()
             self._shape_count = 1
-        self._shapes.setdefault(domain_text, {})[tail_text] = shape
+            first = None
+        if first is None:
+            self._shapes[domain_text] = shape
+        elif first.more is None:
+            first.more = {tail_text: shape}
+        else:
+            first.more[tail_text] = shape
         return shape
 
     def _careful_line_memoized(self, number: int, text: str, byte_offset: int | None) -> None:
@@ -380,30 +392,47 @@ class Engine(CrossLineChecks):
         """The memoized analysis of a stripped field-1 text."""
         info = self._domains.get(text)
         if info is None:
-            plain = self._plain
-            quick = plain.analyze(text) if plain is not None and text else None
-            if quick is not None:
-                analysis = quick
+            # A field 1 first met on a plain record line is remembered by its shape only.
+            first = self._shapes.get(text)
+            if first is not None and first.info.text == text:
+                info = first.info
             else:
-                analysis = analyze_ad_system(text) if text else _NO_DOMAIN
-            sellers: dict[str, _Remembered] = {}
-            normalized = analysis.normalized
-            if normalized is not None:
-                known = self._sellers.get(normalized)
-                if known is not None:
-                    sellers = known
-                elif self._reserve_memory():
-                    self._sellers[normalized] = sellers
-            info = self._domains[text] = _DomainInfo(text, analysis, sellers)
+                info = self._analyze_domain(text)
+            self._domains[text] = info
             if len(self._domains) > _MEMO_LIMIT:
                 # Only a cache: on a stream of ever new domains, start it afresh.
                 self._domains = {text: info}
         return info
 
+    def _analyze_domain(self, text: str) -> _DomainInfo:
+        """The analysis of a stripped field-1 text, not memoized here."""
+        plain = self._plain
+        analysis = plain.analyze(text) if plain is not None and text else None
+        if analysis is None:
+            analysis = analyze_ad_system(text) if text else _NO_DOMAIN
+        sellers: dict[str, _Remembered] = {}
+        normalized = analysis.normalized
+        if normalized is None:
+            pass
+        elif self._memory_left < 0:
+            # Unbounded (see _reserve_memory): one look-up.
+            sellers = self._sellers.setdefault(normalized, sellers)
+        else:
+            known = self._sellers.get(normalized)
+            if known is not None:
+                sellers = known
+            elif self._reserve_memory():
+                self._sellers[normalized] = sellers
+        return _DomainInfo(text, analysis, sellers)
+
     def _domain_info_as_written(self, raw: str) -> _DomainInfo:
+        """The analysis of field 1 as written for a new shape: the shape keeps it (most
+        field 1 texts of a file of distinct ad systems are never seen again)."""
         if len(raw) > _FAST_FIELD:
             return _DomainInfo("", _NO_DOMAIN, {})
-        return self._domain_info(raw.strip())
+        text = raw.strip()
+        info = self._domains.get(text)
+        return info if info is not None else self._analyze_domain(text)
 
     # -- the end -------------------------------------------------------------------------
 

@@ -25,6 +25,14 @@ _RESELLER: Final = Relationship.RESELLER
 #: The text of each relationship (a dict look-up is cheaper than ``Enum.value``).
 _WRITTEN: Final = {relationship: text for text, relationship in _RELATIONSHIPS.items()}
 
+#: The text after field 2 of nearly every record line: a relationship alone, as the
+#: specification writes it (a look-up instead of reading it).
+_BARE_RELATIONSHIPS: Final = {
+    space + text: relationship
+    for text, relationship in _RELATIONSHIPS.items()
+    for space in ("", " ")
+}
+
 #: Longest field text the fast path takes (longer ones, however rare, go the careful way).
 _FAST_FIELD: Final = 256
 
@@ -75,7 +83,13 @@ class _DomainInfo:
     def shape(self, raw: str) -> _Shape:
         """Read ``raw`` (all after the second comma) once: what a plain record line says."""
         if not self.fast or len(raw) > _FAST_FIELD:
-            return _NOT_PLAIN
+            return _not_plain(self, raw)
+        assert self.normalized is not None
+        relationship = _BARE_RELATIONSHIPS.get(raw)
+        if relationship is not None:
+            return _Shape(
+                self, self.normalized, self.sellers, self.google, relationship, None, -1, raw, True
+            )
         hash_at = raw.find("#")
         body = raw if hash_at < 0 else raw[:hash_at]
         parts = body.split(",")
@@ -88,16 +102,19 @@ class _DomainInfo:
             or len(parts) > 2
             or (len(parts) == 2 and (not cert or self.cert_findings(cert)))
         ):
-            return _NOT_PLAIN
-        assert self.normalized is not None
-        return _Shape(self.normalized, self.sellers, self.google, relationship, cert, hash_at)
+            return _not_plain(self, raw)
+        return _Shape(
+            self, self.normalized, self.sellers, self.google, relationship, cert, hash_at, raw, True
+        )
 
 
 class _Shape:
     """A plain record line but for its account ID: field 1 as written and all after field 2.
 
     Real files repeat a few dozen of these thousands of times, so each distinct one is read
-    once and the line loop only examines the account ID.
+    once and the line loop only examines the account ID. The first shape read for a field 1
+    holds the others (nearly always none: a dict per ad system would cost a file of distinct
+    ad systems as much as the rest of its memo).
     """
 
     __slots__ = (
@@ -107,19 +124,29 @@ class _Shape:
         "domain",
         "google",
         "hash_at",
+        "info",
+        "more",
+        "plain",
         "relationship",
         "sellers",
+        "tail",
     )
 
     def __init__(
         self,
+        info: _DomainInfo,
         domain: str,
         sellers: dict[str, _Remembered],
         google: bool,
         relationship: Relationship,
         cert: str | None,
         hash_at: int,
+        tail: str,
+        plain: bool,
     ) -> None:
+        # field 1 as written, analysed (the checker's memo of field 1 for the careful path
+        # too: see Engine._domain_info)
+        self.info = info
         self.domain = domain
         self.sellers = sellers
         self.google = google
@@ -130,6 +157,12 @@ class _Shape:
         self.bits = _pack_first_record(0, relationship, cert is not None)
         # True until this certification ID is known to be the ad system's first one
         self.cert_pending = cert is not None
+        # all after field 2 as written
+        self.tail = tail
+        # whether this is a plain record line (else the line takes the careful path)
+        self.plain = plain
+        # all after field 2 as written -> shape, for the other shapes of the same field 1
+        self.more: dict[str, _Shape] | None = None
 
 
 class _FirstRecord:
@@ -170,5 +203,10 @@ def _pack_first_record(line: int, relationship: Relationship, cert: bool) -> int
     return line << 2 | (2 if relationship is _RESELLER else 0) | (1 if cert else 0)
 
 
-#: The shape of every line that is not a plain record.
-_NOT_PLAIN: Final = _Shape("", {}, False, Relationship.DIRECT, None, -1)
+#: The sellers of a shape that is not a plain record: never read nor written.
+_NO_SELLERS: Final[dict[str, _Remembered]] = {}
+
+
+def _not_plain(info: _DomainInfo, tail: str) -> _Shape:
+    """The shape of a line that is not a plain record, whose text after field 2 is ``tail``."""
+    return _Shape(info, "", _NO_SELLERS, False, Relationship.DIRECT, None, -1, tail, False)
