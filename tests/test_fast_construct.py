@@ -10,7 +10,7 @@ import pytest
 
 from adstxt import Diagnostic, Fix, Record, Relationship, Severity
 from adstxt.diagnostics import fast_positional_diagnostic, fast_positional_fix
-from adstxt.model import _make_record
+from adstxt.model import Comment, _make_comment, _make_record
 
 
 def _same(quick: Any, slow: Any) -> None:
@@ -35,6 +35,13 @@ def test_record() -> None:
     assert quick.line == 7
     with pytest.raises(attrs.exceptions.FrozenInstanceError):
         quick.account_id = "1"  # type: ignore[misc]
+
+
+def test_comment() -> None:
+    quick = _make_comment(3, 28, " video")
+    _same(quick, Comment(line=3, column=28, text=" video"))
+    with pytest.raises(attrs.exceptions.FrozenInstanceError):
+        quick.text = "x"  # type: ignore[misc]
 
 
 def test_diagnostic_and_fix() -> None:

@@ -34,7 +34,7 @@ from adstxt._engine_memo import (
 )
 from adstxt._sniff import sniff
 from adstxt.diagnostics import Diagnostic, Fix, fast_positional_diagnostic, fast_positional_fix
-from adstxt.model import Comment, FileKind, Record, _make_record
+from adstxt.model import Comment, FileKind, Record, _make_comment, _make_record
 
 __all__ = ["MAX_LINE", "Engine"]
 
@@ -125,7 +125,7 @@ class _LineOutcome:
                 )
             )
         for c in self.comments:
-            engine.comments.append(Comment(number, c.column, c.text))
+            engine.comments.append(_make_comment(number, c.column, c.text))
         engine._data_lines += self.data_lines
         engine._prose_lines += self.prose_lines
         if isinstance(self.usable, _RecordArgs):
@@ -202,6 +202,7 @@ class Engine(CrossLineChecks):
         comments = self.comments
         on_record = self._on_record
         make_record = _make_record
+        make_comment = _make_comment
         id_chars = _ID_CHARS.match
         template = _TEMPLATE_WORDS.search
         reserved = _RESERVED_ACCOUNTS
@@ -278,7 +279,7 @@ class Engine(CrossLineChecks):
                         if keep:
                             if shape.hash_at >= 0:
                                 at = len(text) - len(tail_text) + shape.hash_at
-                                comments.append(Comment(number, at + 1, text[at + 1 :]))
+                                comments.append(make_comment(number, at + 1, text[at + 1 :]))
                             record = make_record(
                                 shape.domain,
                                 account,
@@ -294,7 +295,7 @@ class Engine(CrossLineChecks):
             # 4. Anything else: a comment line, or the careful path.
             if text[0] == "#":
                 if keep:
-                    comments.append(Comment(number, 1, text[1:]))
+                    comments.append(make_comment(number, 1, text[1:]))
                 continue
             self._careful_line_memoized(number, text, None)
         self.line_count = number
