@@ -33,7 +33,12 @@ from adstxt._engine_memo import (
     _Shape,
 )
 from adstxt._sniff import sniff
-from adstxt.diagnostics import Diagnostic, Fix, fast_positional_diagnostic, fast_positional_fix
+from adstxt.diagnostics import (
+    Diagnostic,
+    fast_positional_diagnostic,
+    fast_positional_fix,
+    fix_deleting_line,
+)
 from adstxt.model import Comment, FileKind, Record, _make_comment, _make_record
 
 __all__ = ["MAX_LINE", "Engine"]
@@ -514,14 +519,8 @@ class Engine(CrossLineChecks):
                         len(PLACEHOLDER_DOMAIN),
                         "the 'no authorized sellers' placeholder contradicts the real "
                         "records in this file",
-                        fix=Fix(
-                            replacement="",
-                            safe=False,
-                            description="delete the placeholder",
-                            line=line,
-                            column=1,
-                            end_line=line + 1,
-                            end_column=1,
+                        fix=fix_deleting_line(
+                            line, safe=False, description="delete the placeholder"
                         ),
                     )
             else:

@@ -13,7 +13,7 @@ from collections.abc import Callable
 from adstxt import _fields, _known
 from adstxt._engine_lines import LineChecks, _RecordArgs, _VariableArgs
 from adstxt._engine_memo import _WRITTEN, _FirstRecord, _pack_first_record, _Remembered, _Shape
-from adstxt.diagnostics import Fix
+from adstxt.diagnostics import fix_deleting_line
 from adstxt.model import FileKind, Record, Relationship, Variable
 
 
@@ -241,14 +241,8 @@ class CrossLineChecks(LineChecks):
             start,
             end,
             f"this record repeats line {first}",
-            fix=Fix(
-                replacement="",
-                safe=True,
-                description=f"delete this repeat of line {first}",
-                line=number,
-                column=1,
-                end_line=number + 1,
-                end_column=1,
+            fix=fix_deleting_line(
+                number, safe=True, description=f"delete this repeat of line {first}"
             ),
         )
 
@@ -320,14 +314,10 @@ class CrossLineChecks(LineChecks):
                 end,
                 message,
                 f"this line says more than line {first}",
-                Fix(
-                    replacement="",
+                fix_deleting_line(
+                    first,
                     safe=False,
                     description=f"delete line {first}, which this record completes",
-                    line=first,
-                    column=1,
-                    end_line=first + 1,
-                    end_column=1,
                 ),
             )
         else:
@@ -337,14 +327,8 @@ class CrossLineChecks(LineChecks):
                 start,
                 end,
                 message,
-                fix=Fix(
-                    replacement="",
-                    safe=False,
-                    description=f"delete this repeat of line {first}",
-                    line=number,
-                    column=1,
-                    end_line=number + 1,
-                    end_column=1,
+                fix=fix_deleting_line(
+                    number, safe=False, description=f"delete this repeat of line {first}"
                 ),
             )
 
@@ -383,14 +367,8 @@ class CrossLineChecks(LineChecks):
                 start,
                 end,
                 f"{name}={value} repeats line {first_line}",
-                fix=Fix(
-                    replacement="",
-                    safe=True,
-                    description=f"delete this repeat of line {first_line}",
-                    line=number,
-                    column=1,
-                    end_line=number + 1,
-                    end_column=1,
+                fix=fix_deleting_line(
+                    number, safe=True, description=f"delete this repeat of line {first_line}"
                 ),
             )
             return

@@ -25,6 +25,7 @@ from adstxt.diagnostics import (
     Severity,
     fast_positional_diagnostic,
     fast_positional_fix,
+    fix_replacing_character,
 )
 from adstxt.model import Comment, FileKind, Record, Relationship, Variable
 from adstxt.rules import RULES
@@ -291,36 +292,22 @@ class LineChecks:
         if kind == "lookalike":
             target = LOOKALIKES[char]
             message = f"{name} looks like '{target}' but is not a separator to consumers"
-            fix = Fix(
-                replacement=target,
+            fix = fix_replacing_character(
+                number,
+                at + 1,
+                target,
                 safe=char in SAFE_LOOKALIKES,
                 description=f"replace {name} with '{target}'",
-                line=number,
-                column=at + 1,
-                end_line=number,
-                end_column=at + 2,
             )
         elif kind == "whitespace":
             message = f"{name} is not a plain space"
-            fix = Fix(
-                replacement=" ",
-                safe=True,
-                description=f"replace {name} with a space",
-                line=number,
-                column=at + 1,
-                end_line=number,
-                end_column=at + 2,
+            fix = fix_replacing_character(
+                number, at + 1, " ", safe=True, description=f"replace {name} with a space"
             )
         elif kind == "invisible":
             message = f"invisible character {name} can hide or disguise text"
-            fix = Fix(
-                replacement="",
-                safe=False,
-                description=f"remove {name}",
-                line=number,
-                column=at + 1,
-                end_line=number,
-                end_column=at + 2,
+            fix = fix_replacing_character(
+                number, at + 1, "", safe=False, description=f"remove {name}"
             )
         elif kind == "control":
             message = f"control character {name} does not belong in a text file"

@@ -719,7 +719,7 @@ def _worker_process(
         crawl = asyncio.ensure_future(
             _crawl_share(args, _claims(groups, claimed), concurrency, totals.add)
         )
-        with contextlib.suppress(NotImplementedError):  # no signal handlers in this loop
+        if sys.platform != "win32":  # event loops take signal handlers on Unix only
             asyncio.get_running_loop().add_signal_handler(signal.SIGTERM, crawl.cancel)
         if stop["asked"]:
             crawl.cancel()

@@ -81,6 +81,34 @@ class Fix(_FixSlots):
     end_column: int
 
 
+def fix_deleting_line(line: int, *, safe: bool, description: str) -> Fix:
+    """A fix that deletes line ``line`` whole, its line ending included."""
+    return Fix(
+        replacement="",
+        safe=safe,
+        description=description,
+        line=line,
+        column=1,
+        end_line=line + 1,
+        end_column=1,
+    )
+
+
+def fix_replacing_character(
+    line: int, column: int, replacement: str, *, safe: bool, description: str
+) -> Fix:
+    """A fix that replaces the one character at (``line``, ``column``)."""
+    return Fix(
+        replacement=replacement,
+        safe=safe,
+        description=description,
+        line=line,
+        column=column,
+        end_line=line,
+        end_column=column + 1,
+    )
+
+
 class _DiagnosticSlots:
     """The storage of :class:`Diagnostic`; see :func:`fast_positional_diagnostic`."""
 
