@@ -1,0 +1,1 @@
+"""The crawl store: where crawls record what they fetched, and the shared work queue."""
