@@ -72,9 +72,11 @@ def _pid_alive(pid: int) -> bool:
 class PostgresServer:
     """One running server; :meth:`create_database` gives each test its own database."""
 
-    def __init__(self, *, start_timeout: float = 60.0) -> None:
+    def __init__(self, *, start_timeout: float = 60.0, durable: bool = False) -> None:
         self.binaries = server_binaries()
         self.start_timeout = start_timeout
+        # Tests need no crash safety from the server; a benchmark does, to count commits fairly.
+        self.durable = durable
         _stop_stale_servers()
         self.directory = Path(tempfile.mkdtemp(prefix=PREFIX))
         (self.directory / "owner.pid").write_text(str(os.getpid()))
@@ -112,9 +114,10 @@ class PostgresServer:
     def _pg_ctl_start(self) -> None:
         options = (
             f"-p {self.port} -c listen_addresses=127.0.0.1 "
-            f"-c unix_socket_directories={self.sockets} -c fsync=off "
-            "-c synchronous_commit=off -c full_page_writes=off -c max_connections=100"
+            f"-c unix_socket_directories={self.sockets} -c max_connections=100"
         )
+        if not self.durable:
+            options += " -c fsync=off -c synchronous_commit=off -c full_page_writes=off"
         log = self.directory / "server.log"
         result = self._pg_ctl(
             "start", "-w", "-t", str(int(self.start_timeout)), "-o", options, "-l", str(log),
