@@ -84,11 +84,15 @@ class _Session:
         from psycopg import OperationalError
 
         time.sleep(self._settings.reconnect_wait * failures)
+        self.close()
         try:
             self.queue = WorkQueue(self._connect())
         except OperationalError:
             return  # the next call fails again and counts as another try
         self.reconnects += 1
+
+    def close(self) -> None:
+        self.queue.connection.close()
 
 
 def work(
@@ -109,7 +113,11 @@ def work(
     """
     settings = settings or WorkSettings()
     session = _Session(connect, settings)
-    worker: Worker = session.call(lambda queue: queue.join(crawl, worker_name=worker_name))
+    try:
+        worker = session.call(lambda queue: queue.join(crawl, worker_name=worker_name))
+    except BaseException:
+        session.close()
+        raise
     batches = completed = refused = 0
     try:
         while not should_stop():
@@ -131,6 +139,7 @@ def work(
             refused += len(completion.refused)
     finally:
         _leave_quietly(session, worker)
+        session.close()
     return WorkSummary(worker.name, batches, completed, refused, session.reconnects)
 
 
