@@ -3,6 +3,7 @@ cleanly, reconnecting after the server cut the connection, and giving up with a 
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterator, Sequence
 from typing import Any
 
@@ -180,3 +181,51 @@ def test_a_server_that_stays_away(queue: WorkQueue, postgres_url: str) -> None:
 def test_joining_an_unknown_crawl(queue: WorkQueue, postgres_url: str) -> None:
     with pytest.raises(UnknownCrawlError, match="no crawl named 'missing'"):
         work(_connector(postgres_url, "loop"), "missing", _everything)
+
+
+def test_a_slow_batch_keeps_its_leases(queue: WorkQueue, postgres_url: str) -> None:
+    queue.enqueue("c", ["a.test", "b.test"])
+    rival = queue.join("c", worker_name="rival")
+    stolen: list[Claim] = []
+
+    def slow(claims: Sequence[Claim]) -> list[Outcome]:
+        deadline = time.monotonic() + 1.0  # more than three leases
+        while time.monotonic() < deadline:
+            stolen.extend(queue.claim(rival, 5, 30))
+            time.sleep(0.05)
+        return _everything(claims)
+
+    summary = work(
+        _connector(postgres_url, "slow"),
+        "c",
+        slow,
+        settings=WorkSettings(batch=5, lease=0.3),
+        record=_record,
+    )
+    assert stolen == []
+    assert (summary.completed, summary.refused) == (2, 0)
+
+
+def test_without_lease_keeping_a_slow_batch_is_taken_over(
+    queue: WorkQueue, postgres_url: str
+) -> None:
+    queue.enqueue("c", ["a.test", "b.test"])
+    rival = queue.join("c", worker_name="rival")
+    stolen: list[Claim] = []
+
+    def slow(claims: Sequence[Claim]) -> list[Outcome]:
+        time.sleep(0.4)
+        stolen.extend(queue.claim(rival, 5, 30))
+        queue.complete(rival, [Outcome.of(claim) for claim in stolen])
+        return _everything(claims)
+
+    summary = work(
+        _connector(postgres_url, "slow"),
+        "c",
+        slow,
+        settings=WorkSettings(batch=5, lease=0.2, keep_leases=False),
+        record=_record,
+    )
+    assert [claim.domain for claim in stolen] == ["a.test", "b.test"]
+    assert (summary.completed, summary.refused) == (0, 2)
+    assert _seen(queue) == []

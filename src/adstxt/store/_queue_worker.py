@@ -1,10 +1,11 @@
 """A worker's loop over a shared crawl: claim a batch, work on it, complete it, until done.
 
-The loop survives a lost connection: it reconnects (a few times, waiting longer each time)
-and carries on with the batch in hand; completing it is safe because the queue only accepts
-claims that are still this worker's. When it cannot reconnect it stops with
-:class:`QueueConnectionLostError`, and its claims return to the queue when their leases
-expire.
+While a batch is worked on, its leases are renewed from a thread of its own, so a batch
+slower than the lease is not taken over. The loop survives a lost connection: it
+reconnects (a few times, waiting longer each time) and carries on with the batch in hand;
+completing it is safe because the queue only accepts claims that are still this worker's.
+When it cannot reconnect it stops with :class:`QueueConnectionLostError`, and its claims
+return to the queue when their leases expire.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 import attrs
 
+from adstxt.store._lease_keeper import LeaseKeeper
 from adstxt.store._queue import Claim, Completion, Outcome, Worker, WorkQueue
 
 if TYPE_CHECKING:
@@ -40,6 +42,8 @@ class WorkSettings:
     reconnects: int = 3
     reconnect_wait: float = 0.5
     max_attempts: int = 5
+    #: Renew the batch's leases while it is worked on (see :mod:`adstxt.store._lease_keeper`).
+    keep_leases: bool = True
 
 
 @attrs.frozen
@@ -119,6 +123,7 @@ def work(
         session.close()
         raise
     batches = completed = refused = 0
+    keeper = LeaseKeeper(connect, worker, settings.lease) if settings.keep_leases else None
     try:
         while not should_stop():
             claims = session.call(
@@ -133,11 +138,18 @@ def work(
                 # Others hold the rest: wait for them to finish or for a lease to expire.
                 time.sleep(min(settings.poll, left.next_expiry or settings.poll) + 0.01)
                 continue
-            completion = _complete(session, worker, process(claims), record)
+            if keeper is None:
+                outcomes = process(claims)
+            else:
+                with keeper.holding(claims):
+                    outcomes = process(claims)
+            completion = _complete(session, worker, outcomes, record)
             batches += 1
             completed += len(completion.accepted)
             refused += len(completion.refused)
     finally:
+        if keeper is not None:
+            keeper.close()
         _leave_quietly(session, worker)
         session.close()
     return WorkSummary(worker.name, batches, completed, refused, session.reconnects)
