@@ -110,7 +110,7 @@ def _cut(queue: WorkQueue, name: str) -> None:
         "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = %s",
         (name,),
     ).fetchall()
-    assert rows == [(True,)]
+    assert rows and all(ok for (ok,) in rows)
 
 
 def test_reconnects_and_completes_the_batch_in_hand(queue: WorkQueue, postgres_url: str) -> None:
