@@ -222,3 +222,15 @@ def test_psycopg_missing_says_which_extra(monkeypatch: pytest.MonkeyPatch) -> No
 def test_store_urls() -> None:
     assert is_postgres_url("postgresql://u@h/db") and is_postgres_url("postgres://h/db")
     assert not is_postgres_url("crawl.sqlite")
+
+
+def test_forget_a_crawl(queue: WorkQueue) -> None:
+    queue.enqueue("old", ["a.test", "b.test"])
+    queue.enqueue("new", ["a.test"])
+    queue.join("old")
+    assert queue.forget("old") == 2
+    with pytest.raises(UnknownCrawlError):
+        queue.status("old")
+    assert queue.connection.execute("SELECT count(*) FROM queue_workers").fetchone() == (0,)
+    assert queue.status("new").waiting == 1
+    assert queue.enqueue("old", ["c.test"]).total == 1

@@ -419,6 +419,20 @@ class WorkQueue:
             )
         return released
 
+    def forget(self, name: str) -> int:
+        """Delete the crawl ``name`` with its domains and workers; the number of domains it had.
+
+        The queue's rows are bookkeeping: once a crawl is finished, the store holds its
+        results, and forgetting the crawl gives its space back.
+        """
+        crawl = self.crawl(name)
+        with self.connection.transaction():
+            count = self.connection.execute(
+                "SELECT count(*) FROM queue_domains WHERE crawl_id = %s", (crawl.id,)
+            ).fetchone()
+            self.connection.execute("DELETE FROM queue_crawls WHERE id = %s", (crawl.id,))
+        return _one(count)
+
     def open_work(self, crawl: Crawl) -> OpenWork:
         """What is left of ``crawl``: a worker with nothing to claim waits or stops by this."""
         row = self.connection.execute(
