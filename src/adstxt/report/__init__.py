@@ -8,8 +8,9 @@ result read), :mod:`._svg` (the charts), :mod:`._html` and :mod:`._page` (the pa
 
 from __future__ import annotations
 
+from adstxt.report._audit import AuditFormatError, read_audit
 from adstxt.report._check import check_paths, find_files
 from adstxt.report._html import render
 from adstxt.report._model import Report
 
-__all__ = ["Report", "check_paths", "find_files", "render"]
+__all__ = ["AuditFormatError", "Report", "check_paths", "find_files", "read_audit", "render"]

@@ -20,7 +20,7 @@ from adstxt.report._model import Report
 __all__ = ["main"]
 
 #: The finding rows a report lists unless told otherwise.
-DEFAULT_ROWS = 5000
+DEFAULT_ROWS = 2000
 
 
 def _rows(text: str) -> int:

@@ -16,6 +16,7 @@ STYLE = """
 :root { --error: #c62828; --warning: #b35c00; --info: #1565c0; --clean: #2e7d32;
   --unreadable: #6d6d6d; --line: #d0d4da; --soft: #f3f5f8; --text: #1d2329; }
 * { box-sizing: border-box; }
+[hidden] { display: none !important; }
 body { font: 14px/1.45 system-ui, -apple-system, "Segoe UI", Roboto, sans-serif;
   color: var(--text); margin: 0 auto; padding: 1.5rem 2rem 3rem; max-width: 1400px; }
 h1 { font-size: 1.6rem; margin: 0 0 .25rem; }
@@ -93,16 +94,19 @@ SCRIPT = """
     for (var i = 0; i < headers.length; i++) { headers[i].removeAttribute("aria-sort"); }
     header.setAttribute("aria-sort", ascending ? "ascending" : "descending");
     var body = table.tBodies[0];
-    var rows = Array.prototype.slice.call(body.rows);
-    rows.forEach(function (row, index) { row._order = index; });
-    rows.sort(function (a, b) {
-      var x = key(a.cells[column]), y = key(b.cells[column]);
-      var order = x < y ? -1 : x > y ? 1 : a._order - b._order;
-      return ascending ? order : -order;
+    // Each key is read once; the rows are then moved in one step, off the page.
+    var items = Array.prototype.map.call(body.rows, function (row, index) {
+      return { row: row, key: key(row.cells[column]), order: index };
+    });
+    items.sort(function (a, b) {
+      var order = a.key < b.key ? -1 : a.key > b.key ? 1 : 0;
+      return (ascending ? order : -order) || a.order - b.order;
     });
     var fragment = document.createDocumentFragment();
-    rows.forEach(function (row) { fragment.appendChild(row); });
+    items.forEach(function (item) { fragment.appendChild(item.row); });
+    table.removeChild(body);
     body.appendChild(fragment);
+    table.appendChild(body);
   }
   function filter(table, input, count) {
     var words = input.value.toLowerCase().split(/\\s+/).filter(Boolean);
