@@ -143,15 +143,16 @@ HOSTILE = (
 )
 
 
-def _hostile(tmp_path: Path) -> Path:
-    folder = tmp_path / "hostile.example"
+def hostile_site(tmp_path: Path) -> Path:
+    # The folder's name is shown too: it is as hostile as the file.
+    folder = tmp_path / 'hostile"><img src=x onerror="window.pwned=3">'
     folder.mkdir()
     (folder / "ads.txt").write_bytes(HOSTILE)
     return folder / "ads.txt"
 
 
 def test_hostile_file_content_is_text_on_the_page(tmp_path: Path) -> None:
-    path = _hostile(tmp_path)
+    path = hostile_site(tmp_path)
     page, text = report(path, tmp_path / "report.html")
     assert page.tags.count("script") == 1
     assert "img" not in page.tags and "b" not in page.tags
@@ -159,6 +160,7 @@ def test_hostile_file_content_is_text_on_the_page(tmp_path: Path) -> None:
     # Every finding row has its eight cells: no file text closed a cell, row or table.
     findings = page.rows["findings"]
     assert findings and all(len(row) == 8 for row in findings)
+    assert all(row[0] == str(path) for row in findings)
     shown = {row[6] for row in findings}
     assert "<script>window.pwned = 1; document.title = 'pwned'</script>" in shown
     assert "example.com, </td></tr></table><b>bold, DIRECT" in shown
@@ -389,3 +391,35 @@ def test_a_bad_configuration_file_is_status_2(tmp_path: Path) -> None:
     done = adstxt("report", str(folder), "-o", str(tmp_path / "r.html"))
     assert done.returncode == 2 and ".adstxt.toml" in done.stderr
     assert os.listdir(tmp_path) == ["site"]
+
+
+# Written by 'adstxt audit --output-format json' from the audit guide's example (a forward
+# audit of examples/audit and the reverse audit of exchange-one.com), version 1.
+WRITTEN = ROOT / "tests" / "data" / "report"
+
+
+@pytest.mark.parametrize("name", ["audit-expect.json", "audit-sellers.json"])
+def test_results_written_by_adstxt_audit_are_drawn_whole(tmp_path: Path, name: str) -> None:
+    document = json.loads((WRITTEN / name).read_text(encoding="utf-8"))
+    page, _ = report("--audit", WRITTEN / name, tmp_path / "report.html")
+    statuses = document["summary"]["statuses"]
+    what = "Publishers" if document["kind"] == "expect" else "Sellers"
+    assert page.marks[f"{what} by status"] == sum(1 for n in statuses.values() if n)
+    assert len(page.rows["problems"] if document["input_problems"] else []) == len(
+        document["input_problems"]
+    )
+    if document["kind"] == "expect":
+        assert page.marks["Coverage per expected line"] == sum(
+            1 for line in document["expected"] if line["coverage"] > 0
+        )
+        assert len(page.rows["expected"]) == len(document["expected"])
+        rows = {row[0]: row for row in page.rows["publishers"]}
+        assert len(rows) == len(document["publishers"])
+        # A publisher whose file was not compared says why.
+        for publisher in document["publishers"]:
+            if publisher["status"] in ("no-file", "invalid-file", "unusable"):
+                assert rows[publisher["publisher"]][5], publisher["publisher"]
+    else:
+        assert [row[0] for row in page.rows["sellers"]] == [
+            seller["seller_id"] for seller in document["sellers"]
+        ]

@@ -22,7 +22,7 @@ from adstxt.report._audit import read_audit
 from tests.chromium import Browser, require_chromium
 from tests.cli import adstxt
 from tests.conftest import ROOT
-from tests.test_report import HOSTILE
+from tests.test_report import hostile_site
 
 SCREENSHOT = ROOT / "docs" / "_static" / "report.png"
 _KEY = b"adstxt-report-sha256"
@@ -152,10 +152,7 @@ def test_the_report_prints_without_its_controls(tmp_path: Path) -> None:
 
 
 def test_hostile_file_content_runs_nothing_and_breaks_nothing(tmp_path: Path) -> None:
-    folder = tmp_path / "hostile.example"
-    folder.mkdir()
-    (folder / "ads.txt").write_bytes(HOSTILE)
-    url = _write(tmp_path, folder)
+    url = _write(tmp_path, hostile_site(tmp_path).parent)
     with Browser() as browser:
         browser.open(url)
         assert browser.evaluate("document.title") == "ads.txt report"

@@ -120,9 +120,10 @@ def _problems(document: Mapping[str, Any]) -> list[InputProblem]:
 
 
 def _forward(document: Mapping[str, Any], audit: AuditSection) -> None:
+    publishers = _text(_get(document, "publishers_file", str, "", None))
     texts: dict[int, str] = {}
     for at, item in _items(document, "expected", ""):
-        line = ExpectedLine(
+        expected = ExpectedLine(
             number=int(_get(item, "number", int, at)),
             text=_get(item, "text", str, at),
             type=_text(_get(item, "type", str, at, "")),
@@ -130,8 +131,8 @@ def _forward(document: Mapping[str, Any], audit: AuditSection) -> None:
             coverage=float(_get(item, "coverage", _NUMBER, at)),
             statuses=tuple(_counts(item, "statuses", at).items()),
         )
-        texts[line.number] = line.text
-        audit.expected.append(line)
+        texts[expected.number] = expected.text
+        audit.expected.append(expected)
     for at, item in _items(document, "publishers", ""):
         gaps = []
         for where, finding in _items(item, "findings", at):
@@ -144,15 +145,29 @@ def _forward(document: Mapping[str, Any], audit: AuditSection) -> None:
                 )
             )
         present = _get(item, "present", list, at, [])
+        line = int(_get(item, "line", int, at, 0))
+        file = _get(item, "file", dict, at, None) or {}
+        problem = _text(_get(file, "problem", str, f"{at}/file", None))
+        if not problem:
+            # A line that names no domain is told of among the problems of the inputs.
+            problem = next(
+                (
+                    p.message
+                    for p in audit.problems
+                    if p.line == line and p.file == publishers and p.severity == "error"
+                ),
+                "",
+            )
         audit.publishers.append(
             PublisherRow(
                 publisher=_get(item, "publisher", str, at),
-                line=int(_get(item, "line", int, at, 0)),
+                line=line,
                 status=_get(item, "status", str, at),
                 coverage=float(_get(item, "coverage", _NUMBER, at, 0)),
                 present=len(present),
                 gaps=tuple(gaps),
                 patch=_text(_get(item, "patch", str, at, None)),
+                problem=problem,
             )
         )
     audit.inputs += [

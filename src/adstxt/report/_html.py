@@ -341,6 +341,10 @@ def _others(statuses: Iterable[tuple[str, int]]) -> str:
     )
 
 
+def _problem(problem: str) -> str:
+    return f"<div>{cell(problem)}</div>" if problem else ""
+
+
 def _gap(gap: Gap) -> str:
     detail = f" ({cell(gap.message)})" if gap.message else ""
     return f"<div><code>{cell(gap.expected)}</code>: {cell(gap.status)}{detail}</div>"
@@ -356,7 +360,7 @@ def _forward_tables(audit: AuditSection) -> str:
     publisher_rows = (
         f"<tr><td>{cell(row.publisher)}</td>{_num(row.line)}{_status(row.status)}"
         f"{_num(row.present)}{_num(row.coverage, f'{row.coverage:.1f}%')}"
-        f"<td>{''.join(_gap(gap) for gap in row.gaps)}</td>"
+        f"<td>{_problem(row.problem)}{''.join(_gap(gap) for gap in row.gaps)}</td>"
         f"<td>{cell(row.patch)}</td></tr>"
         for row in audit.publishers
     )
@@ -386,7 +390,7 @@ def _forward_tables(audit: AuditSection) -> str:
                 ("Status", False),
                 ("Lines carried", True),
                 ("Coverage", True),
-                ("Not carried exactly", False),
+                ("Not carried exactly, or why not compared", False),
                 ("Patch", False),
             ],
             publisher_rows,

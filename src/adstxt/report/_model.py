@@ -138,6 +138,8 @@ class PublisherRow:
     present: int
     gaps: tuple[Gap, ...] = ()
     patch: str = ""
+    #: Why its file could not be compared (unreadable, or its line names no domain).
+    problem: str = ""
 
 
 @attrs.frozen

@@ -15,12 +15,12 @@ from adstxt.report._text import cell
 
 __all__ = ["Bar", "Segment", "bar_chart"]
 
-_LABEL_WIDTH = 200
-_BAR_WIDTH = 280
+_LABEL_WIDTH = 220
+_BAR_WIDTH = 260
 _VALUE_WIDTH = 90
 _ROW = 22
 _BAR_HEIGHT = 14
-_LABEL_CHARACTERS = 28
+_LABEL_CHARACTERS = 27
 
 
 @attrs.frozen
