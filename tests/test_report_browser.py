@@ -209,7 +209,7 @@ def test_the_docs_screenshot_shows_the_current_page(tmp_path: Path) -> None:
     if os.environ.get("ADSTXT_UPDATE_SCREENSHOT") == "1":
         html = tmp_path / "report.html"
         html.write_text(page, encoding="utf-8")
-        with Browser(width=1280, height=1500) as browser:
+        with Browser(width=1280, height=2700) as browser:
             browser.open(html.as_uri())
             png = browser.screenshot(tmp_path / "shot.png")
             assert browser.errors == []
@@ -224,4 +224,4 @@ def test_the_docs_screenshot_shows_the_current_page(tmp_path: Path) -> None:
         "ADSTXT_UPDATE_SCREENSHOT=1 pytest tests/test_report_browser.py -k screenshot"
     )
     width, height = struct.unpack(">II", _chunks(png)[0][1][:8])
-    assert (width, height) == (1280, 1500)
+    assert (width, height) == (1280, 2700)
