@@ -199,6 +199,24 @@ def test_the_finding_table_is_cut_at_the_row_limit_and_says_so(tmp_path: Path) -
     assert len(page.rows["findings"]) == total and 'id="cut"' not in text
 
 
+def test_the_files_table_lists_the_worst_files_past_the_row_limit(tmp_path: Path) -> None:
+    for n in range(6):
+        site = tmp_path / "sites" / f"site{n}.example"
+        site.mkdir(parents=True)
+        line = "example.com, 1, DIRCT\n" if n in (2, 4) else "example.com, 1, DIRECT\n"
+        (site / "ads.txt").write_text(line, encoding="utf-8")
+    page, text = report(tmp_path / "sites", "--max-rows", "3", tmp_path / "report.html")
+    assert page.figures["Files"] == "6"
+    assert [row[0].split("/")[-2] for row in page.rows["files"]] == [
+        "site2.example",
+        "site4.example",
+        "site0.example",
+    ]
+    assert "This table lists 3 of 6 files, those with errors first" in text
+    page, text = report(tmp_path / "sites", tmp_path / "all.html")
+    assert len(page.rows["files"]) == 6 and 'id="files-cut"' not in text
+
+
 def test_a_large_file_makes_a_page_of_bounded_size(tmp_path: Path) -> None:
     folder = _many_findings(tmp_path, 20_000)
     page, text = report(folder, tmp_path / "report.html")

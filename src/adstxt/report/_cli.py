@@ -71,8 +71,9 @@ def _parser(prog: str = "adstxt report") -> argparse.ArgumentParser:
         type=_rows,
         default=DEFAULT_ROWS,
         metavar="N",
-        help="list at most N findings in the per-line table, saying how many were left out "
-        "(figures and charts always count all); 0 lists every one (default: %(default)s)",
+        help="list at most N findings in the per-line table, and N files in the files table, "
+        "saying how many were left out (figures and charts always count all); 0 lists every "
+        "one (default: %(default)s)",
     )
     return parser
 

@@ -184,14 +184,25 @@ def _check_charts(check: CheckSection) -> str:
     return '<div class="charts">' + "".join(parts) + "</div>"
 
 
-def _files_table(check: CheckSection) -> str:
+def _files_table(check: CheckSection, limit: int) -> str:
     order = {verdict: index for index, verdict in enumerate(VERDICTS)}
+    files = check.files
+    note = ""
+    if limit and len(files) > limit:
+        # Past the limit, the files that need attention most are the ones worth listing.
+        files = sorted(files, key=lambda row: order[row.verdict])[:limit]
+        note = (
+            f'<p class="note" id="files-cut">This table lists {_number(limit)} of '
+            f"{_number(len(check.files))} files, those with errors first, then warnings; the "
+            f"figures and charts count all of them. Run the report again with "
+            f"<code>--max-rows 0</code> to list every file.</p>"
+        )
     rows = (
         f"<tr><td>{cell(row.path)}</td>{_num(row.lines)}{_num(row.records)}{_num(row.errors)}"
         f"{_num(row.warnings)}{_num(row.info)}"
         f'<td data-v="{order[row.verdict]}"><span class="badge {_verdict_css(row.verdict)}">'
         f"{cell(row.verdict)}</span>{(' ' + cell(row.problem)) if row.problem else ''}</td></tr>"
-        for row in check.files
+        for row in files
     )
     headers = [
         ("File", False),
@@ -202,7 +213,7 @@ def _files_table(check: CheckSection) -> str:
         ("Info", True),
         ("Verdict", False),
     ]
-    return _table("files", "Files", headers, rows, len(check.files))
+    return note + _table("files", "Files", headers, rows, len(files))
 
 
 def _rules_table(check: CheckSection, docs: str | None) -> str:
@@ -266,7 +277,7 @@ def _check_section(report: Report, check: CheckSection) -> str:
         + _figures(_check_figures(check))
         + _check_charts(check)
         + "<h3>Files</h3>"
-        + _files_table(check)
+        + _files_table(check, report.row_limit)
         + "<h3>Rules</h3>"
         + _rules_table(check, report.docs)
         + '<h3 id="findings-heading">Findings, line by line</h3>'
