@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 import os
 from collections.abc import Mapping
-from typing import Any, TypeVar
+from typing import Any
 
 from adstxt.report._model import (
     AuditSection,
@@ -24,8 +24,6 @@ from adstxt.report._model import (
 
 __all__ = ["AuditFormatError", "parse_audit", "read_audit"]
 
-_T = TypeVar("_T")
-
 
 class AuditFormatError(ValueError):
     """The document is not an audit result this reader understands."""
@@ -34,10 +32,15 @@ class AuditFormatError(ValueError):
 def _get(
     where: Mapping[str, Any],
     key: str,
-    kind: type[_T] | tuple[type, ...],
+    kind: type | tuple[type, ...],
     at: str,
     default: Any = ...,
 ) -> Any:
+    """Member ``key`` of the object at JSON pointer ``at``, checked to be of ``kind``.
+
+    Without ``default`` the member is required; with a default it may be absent, and with
+    ``None`` as default it may also be null.
+    """
     value = where.get(key, default)
     if value is ...:
         raise AuditFormatError(f"{at}/{key} is missing")
