@@ -17,7 +17,7 @@ import pytest
 
 from adstxt._lint import lint
 from adstxt.report._audit import AuditFormatError, parse_audit
-from tests.cli import adstxt
+from tests.cli import adstxt, run_process
 from tests.conftest import ROOT, SHARED
 
 SITES = ROOT / "examples" / "data" / "sites"
@@ -257,6 +257,15 @@ def test_the_report_replaces_its_file_whole_and_keeps_its_mode(tmp_path: Path) -
     assert stat.S_IMODE(out.stat().st_mode) == 0o640
     assert out.read_text(encoding="utf-8").startswith("<!DOCTYPE html>")
     assert [p.name for p in tmp_path.iterdir()] == ["report.html"]
+
+
+def test_the_command_runs_as_a_process(tmp_path: Path) -> None:
+    out = tmp_path / "report.html"
+    done = run_process("report", str(SITES), "--audit", str(AUDIT), "-o", str(out))
+    assert (done.returncode, done.stdout, done.stderr) == (0, "", "")
+    assert Page(out.read_text(encoding="utf-8")).figures["Publishers"] == "4"
+    done = run_process("report", str(tmp_path / "nowhere"), "-o", str(out))
+    assert done.returncode == 2 and done.stderr.count("\n") == 1
 
 
 def test_the_report_can_go_to_standard_output() -> None:
