@@ -72,6 +72,7 @@ LAYERS: dict[str, tuple[str, ...]] = {
         "adstxt.schain.*",
     ),
     "store": ("adstxt.store", "adstxt.store.*"),
+    "reports": ("adstxt.report", "adstxt.report.*"),
     # The rule pages run each rule's examples, supply chains included.
     "docs": ("adstxt._rulesdoc",),
     "cli": ("adstxt.cli", "adstxt.crawl", "adstxt._commands", "adstxt._clidoc", "adstxt.__main__"),

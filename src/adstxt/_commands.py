@@ -98,6 +98,12 @@ COMMANDS: Final[Mapping[str, Command]] = _registry(
         main="adstxt.schain._cli:main",
         parser="adstxt.schain._cli:_parser",
     ),
+    Command(
+        name="report",
+        summary="write one self-contained HTML report of a check or an audit",
+        main="adstxt.report._cli:main",
+        parser="adstxt.report._cli:_parser",
+    ),
 )
 
 #: What ``adstxt PATH ...``, with no command name, runs.
