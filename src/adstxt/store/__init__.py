@@ -1,0 +1,1 @@
+"""The crawl store: fetches, file versions and their history."""
