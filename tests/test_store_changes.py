@@ -287,7 +287,7 @@ def test_event_fields_and_names() -> None:
         "variable-changed",
     ]
     assert str(T.RECORD_ADDED) == "record-added"
-    assert record_key(SnapshotRecord(" A.com ", "Id", "DIRECT", None, 1)) == ("a.com", "Id")
+    assert record_key(SnapshotRecord("A.com", "Id", "DIRECT", None, 1)) == ("a.com", "Id")
     assert variable_slot(SnapshotVariable("contact", " x ", 1)) == ("CONTACT", "x")
 
 

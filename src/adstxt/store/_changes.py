@@ -80,7 +80,7 @@ class ChangeEvent:
 
 def record_key(record: SnapshotRecord) -> tuple[str, str]:
     """What identifies a record across copies: (ad system lower-cased, seller ID)."""
-    return (record.ad_system.strip().lower(), record.seller_id.strip())
+    return (record.ad_system.lower(), record.seller_id)
 
 
 #: Names with one value per slot, the first line winning.
@@ -122,29 +122,49 @@ def _certifications_text(certifications: set[str]) -> str | None:
     return ", ".join(sorted(certifications)) if certifications else None
 
 
-class _Seller:
-    """What one copy says about one key: its relationships, certification IDs, first line."""
-
-    __slots__ = ("certifications", "line", "relationships")
-
-    def __init__(self, line: int) -> None:
-        self.relationships: set[str] = set()
-        self.certifications: set[str] = set()
-        self.line = line
+_Key = tuple[str, str]
+_Pair = tuple[str, str | None]
 
 
-def _sellers(records: Iterable[SnapshotRecord]) -> dict[tuple[str, str], _Seller]:
-    sellers: dict[tuple[str, str], _Seller] = {}
+def _pairs(records: Iterable[SnapshotRecord]) -> set[tuple[str, str, str, str | None]]:
+    """Each record as (ad system, seller ID, relationship, certification ID), normalized as
+    they are compared: one flat tuple per record keeps this pass cheap."""
+    return {
+        (
+            r.ad_system.lower(),
+            r.seller_id,
+            r.relationship.upper(),
+            r.certification_id.lower() if r.certification_id else None,
+        )
+        for r in records
+    }
+
+
+def _gather(
+    records: Iterable[SnapshotRecord], touched: set[_Key]
+) -> tuple[dict[_Key, set[_Pair]], dict[_Key, int]]:
+    """The pairs and the first line of each touched key."""
+    pairs: dict[_Key, set[_Pair]] = {}
+    lines: dict[_Key, int] = {}
     for record in records:
-        key = record_key(record)
-        seller = sellers.get(key)
-        if seller is None:
-            seller = sellers[key] = _Seller(record.line)
-        seller.relationships.add(record.relationship.strip().upper())
-        certification = record.certification_id
-        if certification and (certification := certification.strip().lower()):
-            seller.certifications.add(certification)
-    return sellers
+        key = (record.ad_system.lower(), record.seller_id)
+        if key in touched:
+            if key not in lines:
+                lines[key] = record.line
+                pairs[key] = set()
+            certification = record.certification_id
+            pairs[key].add(
+                (record.relationship.upper(), certification.lower() if certification else None)
+            )
+    return pairs, lines
+
+
+def _relationships_of(pairs: set[_Pair]) -> str:
+    return _relationships_text({relationship for relationship, _ in pairs})
+
+
+def _certifications_of(pairs: set[_Pair]) -> str | None:
+    return _certifications_text({c for _, c in pairs if c is not None})
 
 
 def _slots(variables: Iterable[SnapshotVariable]) -> dict[tuple[str, str], SnapshotVariable]:
@@ -171,54 +191,51 @@ def _file_events(old: FileSnapshot | None, new: FileSnapshot | None) -> list[Cha
 
 
 def _record_events(
-    old: dict[tuple[str, str], _Seller], new: dict[tuple[str, str], _Seller]
+    old: tuple[SnapshotRecord, ...], new: tuple[SnapshotRecord, ...]
 ) -> list[ChangeEvent]:
+    # Most of two consecutive copies is the same: compare every record as a set in bulk,
+    # then look closer only at the keys whose records differ.
+    touched = {(system, seller) for system, seller, _, _ in _pairs(old) ^ _pairs(new)}
+    if not touched:
+        return []
+    old_pairs, old_lines = _gather(old, touched)
+    new_pairs, new_lines = _gather(new, touched)
     events = []
-    for key, before in old.items():
-        after = new.get(key)
+    for key in sorted(touched):
+        before, after = old_pairs.get(key), new_pairs.get(key)
         if after is None:
+            assert before is not None
             events.append(
                 ChangeEvent(
                     ChangeType.RECORD_REMOVED,
                     *key,
-                    old=_relationships_text(before.relationships),
-                    old_line=before.line,
+                    old=_relationships_of(before),
+                    old_line=old_lines[key],
                 )
             )
-            continue
-        if before.relationships != after.relationships:
-            events.append(
-                ChangeEvent(
-                    ChangeType.RELATIONSHIP_CHANGED,
-                    *key,
-                    old=_relationships_text(before.relationships),
-                    new=_relationships_text(after.relationships),
-                    old_line=before.line,
-                    new_line=after.line,
-                )
-            )
-        if before.certifications != after.certifications:
-            events.append(
-                ChangeEvent(
-                    ChangeType.CERTIFICATION_CHANGED,
-                    *key,
-                    old=_certifications_text(before.certifications),
-                    new=_certifications_text(after.certifications),
-                    old_line=before.line,
-                    new_line=after.line,
-                )
-            )
-    for key, after in new.items():
-        if key not in old:
+        elif before is None:
             events.append(
                 ChangeEvent(
                     ChangeType.RECORD_ADDED,
                     *key,
-                    new=_relationships_text(after.relationships),
-                    new_line=after.line,
+                    new=_relationships_of(after),
+                    new_line=new_lines[key],
                 )
             )
-    events.sort(key=lambda e: (e.ad_system, e.seller_id, _RANK[e.type]))
+        else:
+            lines = (old_lines[key], new_lines[key])
+            relationships = (_relationships_of(before), _relationships_of(after))
+            if relationships[0] != relationships[1]:
+                events.append(
+                    ChangeEvent(ChangeType.RELATIONSHIP_CHANGED, *key, None, *relationships, *lines)
+                )
+            certifications = (_certifications_of(before), _certifications_of(after))
+            if certifications[0] != certifications[1]:
+                events.append(
+                    ChangeEvent(
+                        ChangeType.CERTIFICATION_CHANGED, *key, None, *certifications, *lines
+                    )
+                )
     return events
 
 
@@ -260,10 +277,10 @@ def derive_changes(old: FileSnapshot | None, new: FileSnapshot | None) -> list[C
     events = _file_events(old, new)
     old_records = () if old is None else old.records
     new_records = () if new is None else new.records
-    if old_records != new_records:
-        events += _record_events(_sellers(old_records), _sellers(new_records))
+    if old_records is not new_records:
+        events += _record_events(old_records, new_records)
     old_variables = () if old is None else old.variables
     new_variables = () if new is None else new.variables
-    if old_variables != new_variables:
+    if old_variables is not new_variables:
         events += [e for _, e in _variable_events(_slots(old_variables), _slots(new_variables))]
     return events
