@@ -7,7 +7,8 @@ with both DIRECT and RESELLER lines, a few variables) are built: the new copy ha
 shuffled, 1% of records removed, 1% added and 1% with a new relationship. It measures, in
 CPU time of this process (best of ``--repeat``):
 
-* **derive**: ``derive_changes(old, new)``, and the same for a copy against itself;
+* **derive**: ``derive_changes(old, new)``, and for the old copy against an equal one built
+  anew (``same``: no events);
 * **export**: the new copy's records through ``export`` as CSV, JSON Lines and Parquet to a
   temporary directory.
 
@@ -102,35 +103,40 @@ def _rows(snapshot: FileSnapshot) -> Iterator[dict[str, object]]:
         }
 
 
+def _measure(size: int, repeat: int, directory: Path) -> tuple[int, float, float, list[float]]:
+    """Events, derive time, time against itself, and export times for one size."""
+    old, new = _snapshots(size, seed=size)
+    events = len(derive_changes(old, new))
+    derive = _best(lambda: derive_changes(old, new), repeat)
+    twin = _snapshots(size, seed=size)[0]  # equal to old, built anew as the store would
+    same = _best(lambda: derive_changes(old, twin), repeat)
+    exports = []
+    for output_format in ("csv", "jsonl", "parquet"):
+        target = directory / f"records.{output_format}"
+        start = time.process_time()
+        export("records", _rows(new), output_format, target)
+        exports.append(time.process_time() - start)
+    return events, derive, same, exports
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", type=int, nargs="+", default=[25_000, 50_000, 100_000, 200_000])
     parser.add_argument("--repeat", type=int, default=3)
     options = parser.parse_args()
-    print(f"{'records':>8} {'events':>7} {'derive s':>9} {'same s':>8} {'us/rec':>7} "
-          f"{'csv s':>7} {'jsonl s':>8} {'parquet s':>10}")  # fmt: skip
+    header = ("records", "events", "derive s", "same s", "us/rec", "csv s", "jsonl s", "parquet s")
+    print(" ".join(f"{name:>9}" for name in header))
     first: float | None = None
     with tempfile.TemporaryDirectory() as directory:
         for size in options.sizes:
-            old, new = _snapshots(size, seed=size)
-            events = len(derive_changes(old, new))
-            derive = _best(lambda: derive_changes(old, new), options.repeat)
-            same = _best(lambda: derive_changes(old, old), options.repeat)
+            events, derive, same, exports = _measure(size, options.repeat, Path(directory))
             per = derive / size * 1e6
             first = first or per
-            exports = [
-                _best(
-                    lambda f=output_format: export(  # type: ignore[misc]
-                        "records", _rows(new), f, Path(directory) / f"r.{f}"
-                    ),
-                    1,
-                )
-                for output_format in ("csv", "jsonl", "parquet")
-            ]
+            cells = [f"{size}", f"{events}", f"{derive:.3f}", f"{same:.3f}", f"{per:.2f}"]
+            cells += [f"{seconds:.2f}" for seconds in exports]
             print(
-                f"{size:>8} {events:>7} {derive:>9.3f} {same:>8.3f} {per:>7.2f} "
-                f"{exports[0]:>7.2f} {exports[1]:>8.2f} {exports[2]:>10.2f}"
-                f"   (time per record {per / first:.2f}x the smallest size's)"
+                " ".join(f"{cell:>9}" for cell in cells),
+                f"  (time per record {per / first:.2f}x the smallest size's)",
             )
 
 

@@ -23,7 +23,6 @@ from adstxt.store._changes import derive_changes
 from adstxt.store._export import (
     CHANGES,
     FETCHES,
-    RECORDS,
     TABLES,
     ExportError,
     change_fields,
