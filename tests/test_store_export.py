@@ -388,3 +388,29 @@ def test_a_kill_during_a_big_export_leaves_the_old_file_whole(
     # The next export removes what the killed one left behind.
     export("changes", change_rows(), output_format, target)
     assert sorted(p.name for p in tmp_path.iterdir()) == [target.name]
+
+
+def test_refusals_of_the_streamed_write_leave_files_alone(tmp_path: Path) -> None:
+    plain = tmp_path / "plain.csv"
+    plain.write_text("old")
+    with pytest.raises(ExportError, match="cannot be examined"):
+        export("records", record_rows(), "csv", plain / "below.csv")
+    if os.name == "posix":
+        plain.chmod(0o444)
+        with pytest.raises(ExportError, match="is read-only"):
+            export("records", record_rows(), "csv", plain)
+        assert plain.read_text() == "old"
+
+
+def test_a_read_error_mid_export_is_a_write_error_and_keeps_the_old_file(tmp_path: Path) -> None:
+    target = tmp_path / "records.csv"
+    target.write_text("old")
+
+    def rows() -> Iterator[dict[str, object]]:
+        yield from record_rows()
+        raise OSError(5, "Input/output error")
+
+    with pytest.raises(ExportError, match="cannot be written: Input/output error"):
+        export("records", rows(), "csv", target)
+    assert target.read_text() == "old"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["records.csv"]
