@@ -247,21 +247,31 @@ def _check(column: Column, value: object) -> object:
     return items
 
 
+#: The Python type that a column's usual value has exactly, for the quick path.
+_PLAIN_TYPES: Final[dict[str, type]] = {"text": str, "integer": int, "boolean": bool}
+
+
 def _checked_rows(table: Table, rows: Iterable[Mapping[str, object]]) -> Iterator[list[object]]:
     """Each row as a list of checked values in column order; ExportError on a bad row."""
-    names = set(table.names)
+    names = frozenset(table.names)
+    plan = [(column.name, _PLAIN_TYPES.get(column.type), column) for column in table.columns]
     for number, row in enumerate(rows, start=1):
-        unknown = row.keys() - names
-        if unknown:
-            raise ExportError(
-                f"{table.name} row {number}: no column named {', '.join(sorted(unknown))}"
-            )
-        values = []
-        for column in table.columns:
+        if not row.keys() <= names:
+            unknown = ", ".join(sorted(row.keys() - names))
+            raise ExportError(f"{table.name} row {number}: no column named {unknown}")
+        values: list[object] = []
+        get = row.get
+        for name, plain, column in plan:
+            value = get(name)
+            # Most values are ASCII text, ints and bools of exactly their type: no more to do.
+            if type(value) is plain and (not isinstance(value, str) or value.isascii()):
+                values.append(value)
+                continue
             try:
-                values.append(_check(column, row.get(column.name)))
+                checked = _check(column, value)
             except TypeError as error:
-                raise ExportError(f"{table.name} row {number}, {column.name}: {error}") from None
+                raise ExportError(f"{table.name} row {number}, {name}: {error}") from None
+            values.append(checked)
         yield values
 
 
@@ -272,19 +282,15 @@ def _checked_rows(table: Table, rows: Iterable[Mapping[str, object]]) -> Iterato
 _LINE_BREAKS = str.maketrans({"\x85": "\\u0085", "\u2028": "\\u2028", "\u2029": "\\u2029"})
 
 
-def _plain(value: object) -> object:
-    return _instant_text(value) if isinstance(value, dt.datetime) else value
-
-
 def _write_jsonl(table: Table, rows: Iterable[Mapping[str, object]], out: TextIO) -> int:
     count = 0
     names = table.names
+    times = [i for i, column in enumerate(table.columns) if column.type == "timestamp"]
+    encode = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
     for values in _checked_rows(table, rows):
-        text = json.dumps(
-            dict(zip(names, map(_plain, values), strict=True)),
-            ensure_ascii=False,
-            separators=(",", ":"),
-        )
+        for i in times:
+            values[i] = _instant_text(values[i])  # type: ignore[arg-type]
+        text = encode(dict(zip(names, values, strict=True)))
         out.write(text.translate(_LINE_BREAKS) if not text.isascii() else text)
         out.write("\n")
         count += 1
@@ -305,8 +311,14 @@ def _write_csv(table: Table, rows: Iterable[Mapping[str, object]], out: TextIO) 
     writer = csv.writer(out)
     writer.writerow(table.names)
     count = 0
+    # Only times, lists and booleans need writing out as text; the csv module does the rest.
+    special = [
+        i for i, column in enumerate(table.columns) if column.type not in ("text", "integer")
+    ]
     for values in _checked_rows(table, rows):
-        writer.writerow([_csv_value(value) for value in values])
+        for i in special:
+            values[i] = _csv_value(values[i])
+        writer.writerow(values)
         count += 1
     return count
 
