@@ -24,7 +24,9 @@ from adstxt.store._export import (
     CHANGES,
     FETCHES,
     TABLES,
+    Column,
     ExportError,
+    Table,
     change_fields,
     export,
 )
@@ -414,3 +416,18 @@ def test_a_read_error_mid_export_is_a_write_error_and_keeps_the_old_file(tmp_pat
         export("records", rows(), "csv", target)
     assert target.read_text() == "old"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["records.csv"]
+
+
+def test_a_nullable_time_may_be_null_in_every_format(tmp_path: Path) -> None:
+    table = Table("times", "one time", (Column("at", "timestamp", True, "When."),))
+    rows = [{"at": None}, {"at": AT}]
+    export(table, iter(rows), "jsonl", tmp_path / "t.jsonl")
+    lines = (tmp_path / "t.jsonl").read_text().splitlines()
+    assert [json.loads(line)["at"] for line in lines] == [None, "2026-12-06T22:49:50.123456Z"]
+    export(table, iter(rows), "csv", tmp_path / "t.csv")
+    assert (tmp_path / "t.csv").read_text().splitlines()[1:] == [
+        '""',
+        "2026-12-06T22:49:50.123456Z",
+    ]
+    export(table, iter(rows), "parquet", tmp_path / "t.parquet")
+    assert pq.read_table(tmp_path / "t.parquet").column("at").to_pylist() == [None, AT]

@@ -289,7 +289,8 @@ def _write_jsonl(table: Table, rows: Iterable[Mapping[str, object]], out: TextIO
     encode = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
     for values in _checked_rows(table, rows):
         for i in times:
-            values[i] = _instant_text(values[i])  # type: ignore[arg-type]
+            if isinstance(instant := values[i], dt.datetime):
+                values[i] = _instant_text(instant)
         text = encode(dict(zip(names, values, strict=True)))
         out.write(text.translate(_LINE_BREAKS) if not text.isascii() else text)
         out.write("\n")
