@@ -71,6 +71,7 @@ LAYERS: dict[str, tuple[str, ...]] = {
         "adstxt.schain",
         "adstxt.schain.*",
     ),
+    # The crawl store: fetches, file versions, change events, exports and the work queue.
     "store": ("adstxt.store", "adstxt.store.*"),
     "reports": ("adstxt.report", "adstxt.report.*"),
     # The rule pages run each rule's examples, supply chains included.

@@ -1,1 +1,1 @@
-"""The crawl store: where crawls record what they fetched, and the shared work queue."""
+"""The crawl store: fetches, file versions and their history, and the shared work queue."""
