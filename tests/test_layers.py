@@ -70,6 +70,8 @@ LAYERS: dict[str, tuple[str, ...]] = {
         "adstxt.authorization.*",
         "adstxt.schain",
         "adstxt.schain.*",
+        "adstxt.apps",
+        "adstxt.apps.*",
     ),
     # The rule pages run each rule's examples, supply chains included.
     "docs": ("adstxt._rulesdoc",),
