@@ -580,3 +580,50 @@ def test_schain_resolves_app_bundles(stores: LocalServers) -> None:
     data = json.loads(done.stdout)
     text_ = json.dumps(data)
     assert "example.com" in text_ and "app.bundle" in text_, text_
+
+
+def test_apple_bundle_id_without_seller_url_reads_the_listing(stores: LocalServers) -> None:
+    stores.routes["https://itunes.apple.com/lookup?bundleId=com.example.notes"] = page(
+        "apple_lookup_no_seller.json"
+    )
+    stores.routes["https://apps.apple.com/app/id2222222222"] = page("apple_listing.html")
+    [found] = resolver(stores).resolve(["apple:com.example.notes"])
+    assert found.outcome == "resolved" and found.domain == "example.net"
+    assert found.listing_url == "https://apps.apple.com/app/id2222222222"
+
+
+def test_apple_bundle_id_unknown_to_the_lookup_is_not_found(stores: LocalServers) -> None:
+    stores.routes["https://itunes.apple.com/lookup?bundleId=com.example.gone"] = page(
+        "apple_lookup_empty.json"
+    )
+    [found] = resolver(stores).resolve(["apple:com.example.gone"])
+    assert found.outcome == "not-found"
+    assert [s.host for s in stores.seen] == ["itunes.apple.com"]  # no ID to name a page by
+
+
+def test_listing_known_by_its_og_url_and_an_empty_meta_tag(stores: LocalServers) -> None:
+    stores.routes["https://channelstore.roku.com/details/plain"] = Reply(
+        200,
+        b'<html><head><meta property="og:url" content="https://channelstore.roku.com/'
+        b'details/plain/x"></head><body></body></html>',
+        {"Content-Type": HTML},
+    )
+    stores.routes["https://channelstore.roku.com/details/empty"] = Reply(
+        200,
+        b'<html><head><meta name="appstore:developer_url" content=" "></head></html>',
+        {"Content-Type": HTML},
+    )
+    plain, empty = resolver(stores).resolve(["roku:plain", "roku:empty"])
+    assert plain.outcome == "no-developer-url"
+    assert empty.outcome == "no-developer-url" and "empty" in empty.detail
+
+
+def test_developer_lookup_resolves_on_first_use(stores: LocalServers) -> None:
+    from adstxt.apps import DeveloperLookup
+
+    stores.routes[play_route("com.example.game")] = page("google_play.html")
+    lookup = DeveloperLookup(resolver(stores))
+    assert "com.example.game" in lookup and "com.example.removed" not in lookup
+    assert lookup["com.example.game"] == "https://www.example.com/games"
+    assert list(lookup) == ["com.example.game"] and len(lookup) == 1
+    assert len(stores.seen) == 2  # each asked once, however often it is looked up
