@@ -627,3 +627,43 @@ def test_developer_lookup_resolves_on_first_use(stores: LocalServers) -> None:
     assert lookup["com.example.game"] == "https://www.example.com/games"
     assert list(lookup) == ["com.example.game"] and len(lookup) == 1
     assert len(stores.seen) == 2  # each asked once, however often it is looked up
+
+
+def test_disk_cache_remembers_a_removed_app_for_a_day(stores: LocalServers, tmp_path: Path) -> None:
+    [first] = resolver(stores, cache_dir=tmp_path).resolve(["com.example.removed"])
+    [again] = resolver(stores, cache_dir=tmp_path).resolve(["com.example.removed"])
+    assert first.outcome == again.outcome == "not-found"
+    assert len(stores.seen) == 1
+
+
+def test_crawl_apps_records_a_change_of_developer_domain(
+    stores: LocalServers, tmp_path: Path
+) -> None:
+    listing = "http://play.google.com/store/apps/details?id=com.example.game&hl=en&gl=US"
+    stores.routes[listing] = page("google_play.html")
+    stores.routes["*://example.com/app-ads.txt"] = text(b"exchange.com, 1, DIRECT\n")
+    _crawl_apps(stores, tmp_path)
+    history = tmp_path / "mirror" / "apps-history.jsonl"
+    assert not history.exists()
+    moved = (
+        (DATA / "google_play.html")
+        .read_bytes()
+        .replace(b"https://www.example.com/games", b"https://www.example.org/")
+    )
+    stores.routes[listing] = Reply(200, moved, {"Content-Type": HTML})
+    stores.routes["*://example.org/app-ads.txt"] = text(b"exchange.com, 2, DIRECT\n")
+    _crawl_apps(stores, tmp_path)
+    [event] = [json.loads(line) for line in history.read_text().splitlines()]
+    assert (event["app"], event["from"], event["to"]) == (
+        "google-play:com.example.game",
+        "example.com",
+        "example.org",
+    )
+    # A store that cannot be read is no change: the last known domain stands.
+    stores.routes[listing] = Reply(503, b"", {})
+    _crawl_apps(stores, tmp_path)
+    assert len(history.read_text().splitlines()) == 1
+    records = [
+        json.loads(line) for line in (tmp_path / "mirror" / "apps.jsonl").read_text().splitlines()
+    ]
+    assert [r["domain"] for r in records if r["app_id"] == "com.example.game"] == ["example.org"]

@@ -267,12 +267,8 @@ def _resolve_apps(args: argparse.Namespace, lines: list[str]) -> list[str]:
             )
     args.apps_by_domain = by_host
     if args.mirror is not None:
-        from adstxt._atomic import write_atomically
-
-        body = "".join(json.dumps(r.to_json(), sort_keys=True) + "\n" for r in found)
         try:
-            args.mirror.mkdir(parents=True, exist_ok=True)
-            write_atomically(args.mirror / "apps.jsonl", body.encode("utf-8"), new_file_mode=0o644)
+            _mirror_apps(args.mirror, found)
         except OSError as exc:
             raise _OutputError.writing(args.mirror, exc) from exc
     resolved = sum(1 for r in found if r.resolved)
@@ -282,6 +278,49 @@ def _resolve_apps(args: argparse.Namespace, lines: list[str]) -> list[str]:
         file=sys.stderr,
     )
     return list(by_host)
+
+
+def _mirror_apps(mirror: Path, found: Sequence[Any]) -> None:
+    """Write ``DIR/apps.jsonl`` (every resolution) and append to ``DIR/apps-history.jsonl``
+    the apps whose developer domain changed since the last ``apps.jsonl``."""
+    from adstxt._atomic import write_atomically
+    from adstxt.apps import Resolution
+
+    mapping, history = mirror / "apps.jsonl", mirror / "apps-history.jsonl"
+    before: dict[str, Resolution] = {}
+    with contextlib.suppress(OSError):
+        for line in mapping.read_text(encoding="utf-8", errors="replace").splitlines():
+            with contextlib.suppress(ValueError, TypeError, AttributeError):
+                earlier = Resolution.from_json(json.loads(line))
+                before[earlier.key] = earlier
+    events = []
+    for now in found:
+        old = before.get(now.key)
+        # A store that could not be read says nothing new: the last known domain stands.
+        if old is None or now.outcome == "fetch-error" or old.domain == now.domain:
+            continue
+        events.append(
+            {
+                "app": now.key,
+                "from": old.domain,
+                "to": now.domain,
+                "from_outcome": old.outcome,
+                "to_outcome": now.outcome,
+                "at": now.resolved_at.isoformat(),
+            }
+        )
+    mirror.mkdir(parents=True, exist_ok=True)
+    kept = {r.key: r for r in found if r.outcome != "fetch-error" or r.key not in before}
+    # Apps not asked this time, or whose store failed, keep their earlier record.
+    records = [*(r for k, r in before.items() if k not in kept), *kept.values()]
+    body = "".join(json.dumps(r.to_json(), sort_keys=True) + "\n" for r in records)
+    write_atomically(mapping, body.encode("utf-8"), new_file_mode=0o644)
+    if events:
+        old_text = b""
+        with contextlib.suppress(FileNotFoundError):
+            old_text = history.read_bytes()
+        added = "".join(json.dumps(e, sort_keys=True) + "\n" for e in events).encode("utf-8")
+        write_atomically(history, old_text + added, new_file_mode=0o644)
 
 
 def _default_processes(concurrency: int, cpus: int) -> int:

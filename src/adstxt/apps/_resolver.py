@@ -37,6 +37,9 @@ __all__ = ["AppResolver", "DeveloperLookup"]
 
 _PAGE = "text/html,application/xhtml+xml;q=0.9,*/*;q=0.5"
 _JSON = "application/json,text/javascript;q=0.9,*/*;q=0.5"
+#: How long a store's "no such app" (404, 410) is believed, with a cache directory: a day,
+#: so that an app listed again is seen soon.
+GONE_LIFETIME = dt.timedelta(days=1)
 #: Listing pages are large (Google Play's run to about 1 MiB); far above that is not one.
 MAX_LISTING_BYTES = 8 * 1024 * 1024
 
@@ -225,6 +228,8 @@ class AppResolver:
             self._to_disk(url, resource.final_url or url, resource.body, resource.caching)
         elif resource.status in (404, 410):
             answer = _Answer(url, gone=True)
+            now = dt.datetime.now(dt.UTC)
+            self._to_disk(url, url, b"", None, gone_until=now + GONE_LIFETIME)
         else:
             errors = [d.message for d in resource.diagnostics if d.severity.value == "error"]
             answer = _Answer(url, problem="; ".join(errors[:2]) or f"{url}: {resource.outcome}")
@@ -232,29 +237,45 @@ class AppResolver:
         return answer
 
     @staticmethod
-    def _disk_key(url: str) -> str:
-        return hashlib.sha256(url.encode("utf-8")).hexdigest()[:40]
+    def _disk_key(url: str, gone: bool = False) -> str:
+        digest = hashlib.sha256(url.encode("utf-8")).hexdigest()[:40]
+        return f"gone-{digest}" if gone else digest
 
     def _from_disk(self, url: str) -> _Answer | None:
         if self._disk is None:
             return None
+        now = dt.datetime.now(dt.UTC)
         loaded = self._disk.load(self._disk_key(url))
-        if loaded is None or not loaded[0].is_fresh(dt.datetime.now(dt.UTC)):
-            return None
-        return _Answer(url, loaded[1])
+        if loaded is not None and loaded[0].is_fresh(now):
+            return _Answer(url, loaded[1])
+        gone = self._disk.peek(self._disk_key(url, gone=True))
+        if gone is not None and gone.is_fresh(now):
+            return _Answer(url, gone=True)
+        return None
 
-    def _to_disk(self, url: str, final: str, body: bytes, caching: Any) -> None:
+    def _to_disk(
+        self,
+        url: str,
+        final: str,
+        body: bytes,
+        caching: Any,
+        gone_until: dt.datetime | None = None,
+    ) -> None:
         if self._disk is None:
             return
         from adstxt.sellers._cache import Entry
 
         now = dt.datetime.now(dt.UTC)
-        fresh = caching.fresh_until if caching is not None else now + dt.timedelta(days=7)
+        if gone_until is not None:
+            fresh = gone_until
+        else:
+            fresh = caching.fresh_until if caching is not None else now + dt.timedelta(days=7)
         if fresh <= now:
             return  # no-store, no-cache or max-age=0: not kept
+        key = self._disk_key(url, gone=gone_until is not None)
         # A failed write costs only later runs their copy: this run has it.
         with contextlib.suppress(OSError):
-            self._disk.store(Entry(self._disk_key(url), final, now, fresh), body)
+            self._disk.store(Entry(key, final, now, fresh), body)
 
 
 def _key(ref: AppRef) -> str:
