@@ -12,8 +12,10 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from tests.cli import adstxt
+from tests.cli import adstxt, run_process
 from tests.httpserver import NAMES, LocalServers, Reply, redirect, text
 from tests.test_fetch_codes import closed_port
 
@@ -25,6 +27,7 @@ import itertools
 from adstxt.apps import AppResolver, Resolution, parse_app_id
 from adstxt.apps._developer import derive
 from adstxt.apps._ids import names_an_app
+from adstxt.apps._listing import read_listing, read_lookup
 
 DATA = Path(__file__).parent / "data" / "apps"
 STORE_HOSTS = (
@@ -667,3 +670,44 @@ def test_crawl_apps_records_a_change_of_developer_domain(
         json.loads(line) for line in (tmp_path / "mirror" / "apps.jsonl").read_text().splitlines()
     ]
     assert [r["domain"] for r in records if r["app_id"] == "com.example.game"] == ["example.org"]
+
+
+# ---- bad input never crashes -----------------------------------------------------------------
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text(max_size=80))
+def test_any_identifier_or_developer_url_gives_an_answer(value: str) -> None:
+    ref = parse_app_id(value)
+    assert (ref.app_id is not None and ref.problem is None) or ref.problem
+    assert derive(value).outcome in ("resolved", "shared-host", "invalid-developer-url")
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.binary(max_size=300), st.sampled_from(["google-play", "apple", "roku", "amazon"]))
+def test_any_store_answer_gives_a_finding(body: bytes, store: str) -> None:
+    assert read_listing(store, body).state in ("found", "no-developer-url", "layout-not-understood")
+    assert read_lookup(body).state in ("found", "not-found", "layout-not-understood", "listing")
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        {},
+        {"query": 1, "outcome": "resolved", "resolved_at": "2026-01-01T00:00:00+00:00"},
+        {"query": "x", "outcome": "resolved", "resolved_at": 5},
+        {"query": "x", "outcome": "resolved", "resolved_at": "2026-01-01", "app_ads_hosts": 5},
+    ],
+)
+def test_resolution_records_from_bad_json(data: dict[str, object]) -> None:
+    try:
+        found = Resolution.from_json(data)
+    except ValueError:
+        return
+    assert found.app_ads_hosts == ()
+
+
+def test_apps_resolve_in_a_real_process_never_shows_a_traceback(tmp_path: Path) -> None:
+    done = run_process("apps", "resolve", "samsung:x", "--store-base", "apple=notaurl")
+    assert done.returncode == 2 and "Traceback" not in done.stderr
+    assert "apple=notaurl" in done.stderr

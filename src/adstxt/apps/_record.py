@@ -102,7 +102,8 @@ class Resolution:
             value = data.get(name)
             return value if isinstance(value, str) else None
 
-        hosts = data.get("app_ads_hosts") or ()
+        hosts = data.get("app_ads_hosts")
+        hosts = hosts if isinstance(hosts, list) else []
         return cls(
             query=query,
             outcome=outcome,
