@@ -711,3 +711,33 @@ def test_apps_resolve_in_a_real_process_never_shows_a_traceback(tmp_path: Path) 
     done = run_process("apps", "resolve", "samsung:x", "--store-base", "apple=notaurl")
     assert done.returncode == 2 and "Traceback" not in done.stderr
     assert "apple=notaurl" in done.stderr
+
+
+def test_authorized_batch_resolves_apps(stores: LocalServers, tmp_path: Path) -> None:
+    stores.routes["http://play.google.com/store/apps/details?id=com.example.game&hl=en&gl=US"] = (
+        page("google_play.html")
+    )
+    stores.routes["*://example.com/app-ads.txt"] = text(b"exchange.com, 1234, DIRECT\n")
+    questions = tmp_path / "q.jsonl"
+    rows = [
+        {"publisher": "com.example.game", "ad_system": "exchange.com", "seller_id": "1234"},
+        {"publisher": "com.example.removed", "ad_system": "exchange.com", "seller_id": "1"},
+    ]
+    questions.write_text(
+        "".join(json.dumps({**r, "kind": "app-ads.txt"}) + "\n" for r in rows), encoding="utf-8"
+    )
+    done = adstxt(
+        "authorized",
+        "--fetch",
+        "--batch",
+        str(questions),
+        "--output-format",
+        "json",
+        *cli_options(stores),
+        "--connect-to",
+        f":443:127.0.0.1:{closed_port()}",
+        *http_bases(),
+    )
+    first, second = (json.loads(line) for line in done.stdout.splitlines())
+    assert first["app"]["domain"] == "example.com" and first["verdict"] == "authorized-direct"
+    assert "not-found" in second["error"] and done.returncode == 1

@@ -211,8 +211,8 @@ def _parser(prog: str = "adstxt authorized") -> argparse.ArgumentParser:
         metavar="FILE",
         help="answer every question in FILE ('-' for standard input): CSV rows "
         "publisher,ad_system,seller_id[,relationship] or JSONL objects with "
-        "those keys (and 'kind', 'inventory_partner'); one answer per line, "
-        "as each is known",
+        "those keys (and 'kind', 'inventory_partner'; with kind app-ads.txt, "
+        "publisher may be the app itself); one answer per line, as each is known",
     )
     parser.add_argument(
         "--output-format",
@@ -325,8 +325,13 @@ def _questions(stream: TextIO) -> Iterator[tuple[int, Question | str]]:
         yield number, Question(texts[0], texts[1], texts[2], relationship or None, kind, partner)
 
 
-def _batch(index: AuthorizationIndex, args: argparse.Namespace) -> int:
+def _batch(
+    index: AuthorizationIndex, args: argparse.Namespace, parser: argparse.ArgumentParser
+) -> int:
+    from adstxt.apps._ids import names_an_app
+
     status = 0
+    apps: Any = None  # the store resolver, made for the first app asked about
     # Closed in the finally below, unless it is standard input.
     stream = (
         sys.stdin if args.batch == "-" else open(args.batch, encoding="utf-8", errors="replace")  # noqa: SIM115
@@ -339,6 +344,24 @@ def _batch(index: AuthorizationIndex, args: argparse.Namespace) -> int:
                 out = {"line": number, "error": question}
                 text = f"line {number}: error: {question}"
             else:
+                app: dict[str, Any] | None = None
+                if question.kind == "app-ads.txt" and names_an_app(question.publisher):
+                    if apps is None:
+                        from adstxt.apps._options import make_resolver
+
+                        cache = args.cache_dir / "apps" if args.cache_dir is not None else None
+                        apps = make_resolver(args, parser, cache)
+                    resolution = apps.resolve_one(question.publisher)
+                    app = resolution.to_json()
+                    if resolution.resolved:
+                        question = question._replace(publisher=resolution.developer_url)
+                if app is not None and app["outcome"] != "resolved":
+                    status = 1
+                    why = f"app not resolved: {app['outcome']}: {app['detail']}"
+                    out = {"line": number, "app": app, "error": why}
+                    text = f"line {number}: error: {why}"
+                    print(json.dumps(out) if args.output_format == "json" else text, flush=True)
+                    continue
                 try:
                     answer = index.ask(question)
                 except ValueError as error:
@@ -348,7 +371,7 @@ def _batch(index: AuthorizationIndex, args: argparse.Namespace) -> int:
                 else:
                     if not _passes(answer, args.no_file_ok):
                         status = 1
-                    out = {"line": number, **answer.to_json()}
+                    out = {"line": number, **({"app": app} if app else {}), **answer.to_json()}
                     text = (
                         f"line {number}: {question.publisher} {question.ad_system} "
                         f"{question.seller_id}: {_text(answer)}"
@@ -384,7 +407,7 @@ def _main(argv: Sequence[str] | None, prog: str) -> int:
     try:
         if args.batch is not None:
             try:
-                return _batch(index, args)
+                return _batch(index, args, parser)
             except OSError as error:
                 print(f"{prog}: cannot read {args.batch}: {error.strerror}", file=sys.stderr)
                 return 2
