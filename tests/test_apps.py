@@ -154,11 +154,13 @@ def test_identifiers_that_name_no_app_say_why(text_: str, store: str | None) -> 
 
 
 def test_an_app_is_told_from_a_developer_domain() -> None:
-    assert names_an_app("com.example.game") and names_an_app("id123456")
-    assert not names_an_app("example.com") and not names_an_app("https://www.example.com/")
+    for app in ("com.example.game", "id123456", "tv.pluto.android", "io.voodoo", "B00EXAMPLE"):
+        assert names_an_app(app), app
+    for domain in ("example.com", "dev.com", "app.example.com", "https://www.example.com/"):
+        assert not names_an_app(domain), domain
     # The documented escapes for a name that could be either.
-    assert not names_an_app("https://app.example.com/")
-    assert names_an_app("google-play:example.com")
+    assert not names_an_app("https://shop.example.tv/")
+    assert names_an_app("google-play:dev.example.com")
 
 
 # ---- developer URL to domain -------------------------------------------------------------

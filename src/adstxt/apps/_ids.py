@@ -135,19 +135,26 @@ def _from_url(url: str, query: str) -> AppRef:
 
 def names_an_app(text: str) -> bool:
     """Whether ``text``, given where a developer domain or URL may also be, names an app:
-    a store URL, ``STORE:ID``, an App Store ID, an ASIN, or a package name whose first
-    label is a top-level domain (``com.example.game``, read backwards as package names
-    are). ``https://app.example.com/`` or ``google-play:app.example.com`` settle the rare
-    name that could be either."""
+    a store URL, ``STORE:ID``, an App Store ID, an ASIN, or a package name.
+
+    A dotted name is read as a package name (reverse DNS) when its first label is a
+    top-level domain and it does not read as a domain: it has three labels or more and does
+    not end in ``.com``, ``.net`` or ``.org`` (``com.example.game``, ``tv.pluto.android``),
+    or its last label is no public suffix (``io.voodoo``). ``dev.com`` and
+    ``app.example.com`` stay domains; ``https://shop.example.tv/`` or
+    ``google-play:dev.example.com`` settle a name that could be either.
+    """
     from adstxt._domains import analyze_host
 
     ref = parse_app_id(text)
     query = text.strip()
     if ref.store is None:
         return False
-    if "://" in query or ":" in query:
+    if "://" in query or ":" in query or ref.store != "google-play":
         return True
-    if ref.store != "google-play":
+    labels = query.lower().split(".")
+    if analyze_host(f"x.{labels[0]}").registrable is None:
+        return False
+    if analyze_host(f"x.{labels[-1]}").registrable is None:
         return True
-    first = query.split(".", 1)[0].lower()
-    return analyze_host(f"x.{first}").registrable is not None
+    return len(labels) >= 3 and labels[-1] not in ("com", "net", "org")
