@@ -553,23 +553,39 @@ def test_authorized_app_bundle(stores: LocalServers, tmp_path: Path) -> None:
     assert missing.returncode == 1 and "app not resolved: not-found" in missing.stdout
 
 
-def test_schain_resolves_app_bundles(stores: LocalServers) -> None:
+@pytest.mark.parametrize(
+    ("app", "origin"),
+    [
+        ({"bundle": "com.example.game"}, "app.bundle"),
+        (
+            {
+                "bundle": "unknown-bundle",
+                "storeurl": "https://play.google.com/store/apps/details?id=com.example.game",
+            },
+            "app.storeurl",
+        ),
+    ],
+)
+def test_schain_resolves_app_bundles(
+    stores: LocalServers, app: dict[str, str], origin: str
+) -> None:
     stores.routes["http://play.google.com/store/apps/details?id=com.example.game&hl=en&gl=US"] = (
         page("google_play.html")
     )
     stores.routes["*://example.com/app-ads.txt"] = text(b"exchange.com, 1234, DIRECT\n")
-    request = {
-        "app": {"bundle": "com.example.game"},
-        "source": {
-            "ext": {
-                "schain": {
-                    "ver": "1.0",
-                    "complete": 1,
-                    "nodes": [{"asi": "exchange.com", "sid": "1234", "hp": 1}],
-                }
-            }
-        },
+    sellers = {
+        "version": "1.0",
+        "sellers": [{"seller_id": "1234", "seller_type": "PUBLISHER", "domain": "example.com"}],
     }
+    stores.routes["*://exchange.com/sellers.json"] = text(
+        json.dumps(sellers).encode(), "application/json"
+    )
+    chain = {
+        "ver": "1.0",
+        "complete": 1,
+        "nodes": [{"asi": "exchange.com", "sid": "1234", "hp": 1}],
+    }
+    request = {"app": app, "source": {"ext": {"schain": chain}}}
     done = adstxt(
         "schain",
         json.dumps(request),
@@ -583,8 +599,14 @@ def test_schain_resolves_app_bundles(stores: LocalServers) -> None:
         *http_bases(),
     )
     data = json.loads(done.stdout)
-    text_ = json.dumps(data)
-    assert "example.com" in text_ and "app.bundle" in text_, text_
+    assert done.returncode == 0 and data["verdict"] == "valid", data
+    assert data["publisher"] == {
+        "domain": "https://www.example.com/games",
+        "kind": "app-ads.txt",
+        "inventory_partner": None,
+        "origin": origin,
+    }
+    assert data["nodes"][0]["ads_txt"]["evidence"]["file"] == "http://example.com/app-ads.txt"
 
 
 def test_apple_bundle_id_without_seller_url_reads_the_listing(stores: LocalServers) -> None:
