@@ -14,7 +14,7 @@ import contextlib
 import datetime as dt
 import hashlib
 import os
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -30,7 +30,7 @@ from adstxt.apps._stores import STORES, check_bases, listing_url, lookup_url
 if TYPE_CHECKING:
     import ssl
 
-    from adstxt.fetch import ConnectTo, Fetcher
+    from adstxt.fetch import Caching, ConnectTo, Fetcher
     from adstxt.sellers._cache import DiskCache
 
 __all__ = ["AppResolver", "DeveloperLookup"]
@@ -182,7 +182,7 @@ class AppResolver:
         why = first.detail or first.outcome
         return attrs.evolve(second, detail=f"{second.detail} (lookup API: {why})")
 
-    def _settle(self, ref: AppRef, answer: _Answer, read: Any) -> Resolution:
+    def _settle(self, ref: AppRef, answer: _Answer, read: Callable[[bytes], Finding]) -> Resolution:
         common: dict[str, Any] = {
             "query": ref.query,
             "store": ref.store,
@@ -195,7 +195,7 @@ class AppResolver:
             return Resolution(
                 outcome="not-found", detail="the store answers that there is no such app", **common
             )
-        finding: Finding = read(answer.body)
+        finding = read(answer.body)
         if finding.state == "listing":
             return Resolution(outcome="listing", detail=finding.detail, **common)
         if finding.state != "found" or finding.developer_url is None:
@@ -258,7 +258,7 @@ class AppResolver:
         url: str,
         final: str,
         body: bytes,
-        caching: Any,
+        caching: Caching | None,
         gone_until: dt.datetime | None = None,
     ) -> None:
         if self._disk is None:
