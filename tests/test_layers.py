@@ -70,6 +70,8 @@ LAYERS: dict[str, tuple[str, ...]] = {
         "adstxt.authorization.*",
         "adstxt.schain",
         "adstxt.schain.*",
+        "adstxt.apps",
+        "adstxt.apps.*",
     ),
     # The crawl store: fetches, file versions, change events, exports and the work queue.
     "store": ("adstxt.store", "adstxt.store.*"),

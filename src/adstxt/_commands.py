@@ -93,6 +93,12 @@ COMMANDS: Final[Mapping[str, Command]] = _registry(
         parser="adstxt.authorization._cli:_parser",
     ),
     Command(
+        name="apps",
+        summary="resolve apps to their developer's domain and app-ads.txt URL",
+        main="adstxt.apps._cli:main",
+        parser="adstxt.apps._cli:_parser",
+    ),
+    Command(
         name="schain",
         summary="validate a supply chain and verify it against ads.txt and sellers.json",
         main="adstxt.schain._cli:main",
