@@ -328,7 +328,7 @@ def test_a_resumed_crawl_keeps_its_records_csv_owner(tmp_path: Path) -> None:
 def test_the_sellers_cache_is_private_and_cleans_up_after_a_killed_run(tmp_path: Path) -> None:
     import datetime as dt
 
-    from adstxt.sellers._cache import DiskCache, Entry
+    from adstxt._diskcache import DiskCache, Entry
 
     cache = DiskCache(tmp_path)
     leftover = tmp_path / f".example.com.cache.adstxt-{_dead_pid()}-0123abcd.tmp"

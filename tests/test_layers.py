@@ -23,6 +23,7 @@ LAYERS: dict[str, tuple[str, ...]] = {
     "text": (
         "adstxt._version",
         "adstxt._atomic",
+        "adstxt._guard",
         "adstxt._chars",
         "adstxt._decode",
         "adstxt._engine_source",
@@ -55,6 +56,8 @@ LAYERS: dict[str, tuple[str, ...]] = {
         "adstxt._lint",
         "adstxt._fixer",
         "adstxt._config",
+        "adstxt._diskcache",
+        "adstxt._files",
         "adstxt.fetch",
         "adstxt.fetch.*",
         "adstxt.sellers",
@@ -72,6 +75,7 @@ LAYERS: dict[str, tuple[str, ...]] = {
         "adstxt.schain.*",
         "adstxt.apps",
         "adstxt.apps.*",
+        "adstxt._lookup_options",
     ),
     # The crawl store: fetches, file versions, change events, exports and the work queue.
     "store": ("adstxt.store", "adstxt.store.*"),

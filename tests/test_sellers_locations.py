@@ -13,8 +13,8 @@ from pathlib import Path
 import pytest
 
 import adstxt
+from adstxt._diskcache import DiskCache, Entry
 from adstxt.sellers import cross_check, known_locations, online_source, sellers_json_location
-from adstxt.sellers._cache import DiskCache, Entry
 from tests.cli import run
 from tests.conftest import ROOT
 from tests.httpserver import NAMES, LocalServers, Reply, redirect

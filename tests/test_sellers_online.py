@@ -314,7 +314,7 @@ def test_a_broken_cache_file_is_ignored_and_replaced(live: LocalServers, tmp_pat
 WRITER = """
 import sys
 from datetime import datetime, timedelta, timezone
-from adstxt.sellers._cache import DiskCache, Entry
+from adstxt._diskcache import DiskCache, Entry
 cache = DiskCache(sys.argv[1])
 now = datetime.now(timezone.utc)
 for n in range(40):
@@ -325,7 +325,7 @@ for n in range(40):
 
 
 def test_readers_never_see_a_half_written_copy(tmp_path: Path) -> None:
-    from adstxt.sellers._cache import DiskCache
+    from adstxt._diskcache import DiskCache
 
     writer = subprocess.Popen([sys.executable, "-c", WRITER, str(tmp_path)])
     cache = DiskCache(tmp_path)

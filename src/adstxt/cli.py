@@ -12,7 +12,7 @@ import argparse
 import logging
 import os
 import sys
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -26,6 +26,7 @@ from adstxt._config import (
     forget_found_configs,
     load_config,
 )
+from adstxt._files import STDIN, expand_paths, maybe_sellers_json
 from adstxt._report import (
     FileReport,
     Style,
@@ -46,10 +47,7 @@ if TYPE_CHECKING:
 
 __all__ = ["main"]
 
-_FILE_NAMES = frozenset(("ads.txt", "app-ads.txt", "sellers.json"))
-# Directories a search never enters: version control, virtual environments, caches.
-_SKIPPED_DIRECTORIES = frozenset(("node_modules", "__pycache__", "site-packages"))
-_STDIN = "-"
+_STDIN = STDIN
 
 
 class UsageError(Exception):
@@ -272,25 +270,6 @@ def _explain(selector: str) -> str:
     return render_rule(RULES[next(iter(codes))])
 
 
-def _walk(directory: Path) -> Iterator[Path]:
-    found: list[Path] = []
-    for root, subdirectories, files in os.walk(directory):
-        subdirectories[:] = sorted(
-            d for d in subdirectories if not d.startswith(".") and d not in _SKIPPED_DIRECTORIES
-        )
-        found.extend(Path(root, name) for name in files if name.lower() in _FILE_NAMES)
-    yield from sorted(found)
-
-
-def _expand(paths: Sequence[str]) -> Iterator[str]:
-    for path in paths:
-        if path != _STDIN and os.path.isdir(path):
-            for found in _walk(Path(path)):
-                yield str(found)
-        else:
-            yield path
-
-
 @attrs.frozen
 class _Options:
     """Command-line settings that override whatever a configuration file says."""
@@ -471,7 +450,7 @@ class _Run:
         settings = self.settings_for(path)
         filename = None if path == _STDIN else path
         name = "<stdin>" if path == _STDIN else path
-        if self.args.kind is None and _maybe_sellers_json(filename, data):
+        if self.args.kind is None and maybe_sellers_json(filename, data):
             from adstxt.sellers import parse as parse_sellers
 
             found = parse_sellers(data, filename=filename).diagnostics
@@ -507,7 +486,7 @@ class _Run:
         try:
             with open(path, "rb") as file:
                 head = file.read(65536)
-                if self.args.kind is None and _maybe_sellers_json(path, head):
+                if self.args.kind is None and maybe_sellers_json(path, head):
                     from adstxt.sellers import parse as parse_sellers
 
                     data = head + file.read()
@@ -634,19 +613,6 @@ class _Run:
         return result.after, result.remaining
 
 
-def _maybe_sellers_json(filename: str | None, data: bytes) -> bool:
-    """Whether a file is a sellers.json file; cheap for ads.txt files (no import at all)."""
-    name = (filename or "").lower()
-    if name.endswith(("ads.txt", ".txt")):
-        return False
-    start = data[:64].lstrip(b" \t\r\n\xef\xbb\xbf")
-    if not name.endswith(".json") and not start.startswith((b"{", b"\xff", b"\xfe", b"\x00")):
-        return False
-    from adstxt.sellers import is_sellers_json
-
-    return is_sellers_json(filename, head=data[:65536])
-
-
 def _style(choice: str, output_format: str) -> Style:
     if output_format not in ("concise", "full") or choice == "never":
         return Style(False)
@@ -676,7 +642,9 @@ def _main(argv: Sequence[str] | None, prog: str) -> int:
         remote = [run.options.domain or args.domain]
     if remote and (args.fix or args.diff):
         raise UsageError("--fix and --diff work on local files, not on what a site serves")
-    paths = list(_expand([p for p in args.paths if p not in remote] or ([] if remote else ["."])))
+    paths = list(
+        expand_paths([p for p in args.paths if p not in remote] or ([] if remote else ["."]))
+    )
     if not paths and not remote:
         searched = ", ".join(escape(p) for p in args.paths or ["."])
         print(

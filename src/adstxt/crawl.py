@@ -191,7 +191,7 @@ def _parser(prog: str = "adstxt-crawl") -> argparse.ArgumentParser:
         metavar="DIR",
         help="with --apps, keep the stores' answers in DIR between runs",
     )
-    from adstxt.apps._options import add_store_options
+    from adstxt._lookup_options import add_store_options
 
     add_store_options(parser)
     parser.add_argument(
@@ -241,7 +241,7 @@ def _arguments(argv: Sequence[str] | None, prog: str = "adstxt-crawl") -> argpar
 
 def _app_resolver(args: argparse.Namespace, parser: argparse.ArgumentParser) -> Any:
     """The store resolver of ``--apps``, from the store and connection options."""
-    from adstxt.apps._options import make_resolver
+    from adstxt._lookup_options import make_resolver
 
     return make_resolver(args, parser, args.apps_cache)
 
@@ -252,7 +252,7 @@ def _resolve_apps(args: argparse.Namespace, lines: list[str]) -> list[str]:
     Sets ``args.apps_by_domain`` (host to the apps it serves) for the JSON lines and, with
     ``--mirror``, writes every resolution to ``DIR/apps.jsonl``.
     """
-    from adstxt.apps._options import read_ids
+    from adstxt._lookup_options import read_ids
 
     resolver = args.__dict__.pop("resolver")  # not needed by (nor sent to) the workers
     found = resolver.resolve(read_ids(lines))

@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from adstxt.apps._options import add_store_options, make_resolver, read_ids
+from adstxt._lookup_options import add_store_options, make_resolver, read_ids
 
 if TYPE_CHECKING:
     from adstxt.apps._record import Resolution
@@ -144,7 +144,7 @@ def _stores_table() -> str:
 
 def main(argv: Sequence[str] | None = None, *, prog: str = "adstxt apps") -> int:
     """Run ``adstxt apps``; return the exit status."""
-    from adstxt.authorization._cli import guarded
+    from adstxt._guard import guarded
 
     return guarded(lambda: _main(argv, prog), prog)
 

@@ -30,8 +30,8 @@ from adstxt.apps._stores import STORES, check_bases, listing_url, lookup_url
 if TYPE_CHECKING:
     import ssl
 
+    from adstxt._diskcache import DiskCache
     from adstxt.fetch import Caching, ConnectTo, Fetcher
-    from adstxt.sellers._cache import DiskCache
 
 __all__ = ["AppResolver", "DeveloperLookup"]
 
@@ -93,7 +93,7 @@ class AppResolver:
             self._options["user_agent"] = user_agent
         self._disk: DiskCache | None = None
         if cache_dir is not None:
-            from adstxt.sellers._cache import DiskCache
+            from adstxt._diskcache import DiskCache
 
             self._disk = DiskCache(Path(cache_dir) / "apps")
         self._answers: dict[str, _Answer] = {}
@@ -263,7 +263,7 @@ class AppResolver:
     ) -> None:
         if self._disk is None:
             return
-        from adstxt.sellers._cache import Entry
+        from adstxt._diskcache import Entry
 
         now = dt.datetime.now(dt.UTC)
         if gone_until is not None:

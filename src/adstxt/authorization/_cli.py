@@ -1,7 +1,4 @@
-"""``adstxt authorized``: is this seller authorized to sell this publisher's inventory?
-
-The source options here are shared with ``adstxt schain``.
-"""
+"""``adstxt authorized``: is this seller authorized to sell this publisher's inventory?"""
 
 from __future__ import annotations
 
@@ -10,153 +7,16 @@ import csv
 import io
 import json
 import sys
-from collections.abc import Callable, Iterator, Sequence
-from pathlib import Path
+from collections.abc import Iterator, Sequence
 from typing import TYPE_CHECKING, Any, TextIO
 
+from adstxt._guard import UsageError, guarded
+from adstxt._lookup_options import add_source_options, close_index, open_index
+
 if TYPE_CHECKING:
-    from adstxt.authorization import Answer, AuthorizationIndex, Question, Source
+    from adstxt.authorization import Answer, AuthorizationIndex, Question
 
-__all__ = ["add_source_options", "guarded", "main", "open_index"]
-
-
-class UsageError(Exception):
-    """A mistake on the command line: exit status 2."""
-
-
-def guarded(work: Callable[[], int], prog: str) -> int:
-    """Run a command's ``work`` with the contract of every adstxt command: a closed pipe
-    ends it quietly, Ctrl-C is 130, and anything unexpected is one line and status 2."""
-    import contextlib
-    import os
-
-    reconfigure = getattr(sys.stdout, "reconfigure", None)
-    if reconfigure is not None:
-        # Values from bid requests may hold lone surrogates ("\ud800"): shown escaped
-        # rather than failing to print.
-        reconfigure(errors="backslashreplace")
-    try:
-        return work()
-    except BrokenPipeError:
-        # The reader went away ('adstxt schain - | head'): nothing more to say.
-        with contextlib.suppress(OSError):
-            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
-        return 1
-    except KeyboardInterrupt:
-        return 130
-    except Exception as error:  # the contract: a reason and status 2, never a traceback
-        print(f"{prog}: internal error: {error!r}; please report it", file=sys.stderr)
-        return 2
-
-
-def add_source_options(parser: argparse.ArgumentParser) -> None:
-    """The options that say where files come from: ``--source DIR`` or ``--fetch``."""
-    group = parser.add_argument_group(
-        "where the files come from",
-        "A mirror directory holds DIR/<domain>/ads.txt, DIR/<domain>/app-ads.txt and "
-        "DIR/<ad-system domain>/sellers.json, as 'adstxt crawl --mirror DIR' writes it. "
-        "--fetch reads the live sites instead (needs the fetch extra).",
-    )
-    where = group.add_mutually_exclusive_group()
-    where.add_argument(
-        "--source", metavar="DIR", type=Path, help="read the files from this mirror directory"
-    )
-    where.add_argument(
-        "--fetch",
-        action="store_true",
-        help="fetch the files from the sites, as crawlers do; each file once per run",
-    )
-    group.add_argument(
-        "--cache-dir",
-        metavar="DIR",
-        type=Path,
-        help="with --fetch, keep fetched files here between runs, for as long "
-        "as Cache-Control or Expires allow (7 days without them)",
-    )
-    group.add_argument(
-        "--sellers-location",
-        action="append",
-        default=[],
-        metavar="DOMAIN=URL",
-        help="the sellers.json of DOMAIN is at URL (repeatable; adds to the "
-        "shipped table of known locations)",
-    )
-    group.add_argument(
-        "--connect-to",
-        action="append",
-        default=[],
-        metavar="HOST1:PORT1:HOST2:PORT2",
-        help="with --fetch, connect to HOST2:PORT2 whenever HOST1:PORT1 is "
-        "asked for, as curl does (repeatable)",
-    )
-    group.add_argument(
-        "--allow-private-addresses",
-        action="store_true",
-        help="with --fetch, allow private, loopback and link-local addresses",
-    )
-    group.add_argument(
-        "--timeout",
-        type=float,
-        default=30.0,
-        metavar="SECONDS",
-        help="with --fetch, the time limit for one file (default: 30)",
-    )
-
-
-def open_source(args: argparse.Namespace) -> Source | None:
-    """The source the options name; None when neither --source nor --fetch was given."""
-    from adstxt.authorization import MirrorSource
-    from adstxt.sellers._locations import parse_location
-
-    locations = {}
-    for text in args.sellers_location:
-        try:
-            domain, url = parse_location(text)
-        except ValueError as error:
-            raise UsageError(f"--sellers-location: {error}") from None
-        locations[domain] = url
-    if args.source is not None:
-        if not args.source.is_dir():
-            raise UsageError(f"--source: {args.source} is not a directory")
-        return MirrorSource(args.source, locations)
-    if not args.fetch:
-        for flag, value in (("--cache-dir", args.cache_dir), ("--connect-to", args.connect_to)):
-            if value:
-                raise UsageError(f"{flag} needs --fetch")
-        return None
-    try:
-        from adstxt.authorization._fetching import FetchSource
-        from adstxt.fetch import parse_connect_to
-    except ImportError as error:
-        raise UsageError(str(error)) from None
-    try:
-        rules = [parse_connect_to(spec) for spec in args.connect_to]
-    except ValueError as error:
-        raise UsageError(f"--connect-to: {error}") from None
-    if not args.timeout > 0:
-        raise UsageError("--timeout must be a number of seconds above 0")
-    return FetchSource(
-        cache_dir=args.cache_dir,
-        connect_to=rules,
-        allow_private_addresses=args.allow_private_addresses,
-        timeout=args.timeout,
-        locations=locations,
-    )
-
-
-def open_index(args: argparse.Namespace) -> AuthorizationIndex | None:
-    """An index over the source the options name (None without one)."""
-    from adstxt.authorization import AuthorizationIndex
-
-    source = open_source(args)
-    return None if source is None else AuthorizationIndex(source)
-
-
-def close_index(index: AuthorizationIndex | None) -> None:
-    """Remove what a fetching source kept for the run only."""
-    close = getattr(index.source, "close", None) if index is not None else None
-    if close is not None:
-        close()
+__all__ = ["main"]
 
 
 def _parser(prog: str = "adstxt authorized") -> argparse.ArgumentParser:
@@ -227,7 +87,7 @@ def _parser(prog: str = "adstxt authorized") -> argparse.ArgumentParser:
         "no seller is unauthorized there)",
     )
     add_source_options(parser)
-    from adstxt.apps._options import add_store_options
+    from adstxt._lookup_options import add_store_options
 
     add_store_options(parser)
     return parser
@@ -243,7 +103,7 @@ def _developer_of(
 
     if not args.app or not names_an_app(args.publisher):
         return args.publisher, None
-    from adstxt.apps._options import make_resolver
+    from adstxt._lookup_options import make_resolver
 
     cache = args.cache_dir / "apps" if args.cache_dir is not None else None
     resolution = make_resolver(args, parser, cache).resolve_one(args.publisher)
@@ -347,7 +207,7 @@ def _batch(
                 app: dict[str, Any] | None = None
                 if question.kind == "app-ads.txt" and names_an_app(question.publisher):
                     if apps is None:
-                        from adstxt.apps._options import make_resolver
+                        from adstxt._lookup_options import make_resolver
 
                         cache = args.cache_dir / "apps" if args.cache_dir is not None else None
                         apps = make_resolver(args, parser, cache)

@@ -25,9 +25,9 @@ from adstxt.model import FileKind
 if TYPE_CHECKING:
     import ssl
 
+    from adstxt._diskcache import DiskCache
     from adstxt.fetch import ConnectTo, FetchResult
     from adstxt.sellers import OnlineSource
-    from adstxt.sellers._cache import DiskCache
 
 __all__ = ["FetchSource"]
 
@@ -51,8 +51,8 @@ class FetchSource:
         timeout: float = 30.0,
         locations: Mapping[str, str] | None = None,
     ) -> None:
+        from adstxt._diskcache import DiskCache
         from adstxt.sellers import online_source
-        from adstxt.sellers._cache import DiskCache
 
         self._temporary: str | None = None
         if cache_dir is None:
@@ -191,7 +191,7 @@ class FetchSource:
     def _store(self, host: str, kind: FileKind, result: FetchResult) -> None:
         if self._disk is None or result.body is None:
             return
-        from adstxt.sellers._cache import Entry
+        from adstxt._diskcache import Entry
 
         now = dt.datetime.now(dt.UTC)
         caching = result.caching

@@ -8,36 +8,23 @@ memory for its counts, not for a row per finding.
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 
 from adstxt._config import find_config
+from adstxt._files import expand_paths, maybe_sellers_json
 from adstxt._settings import Settings
 from adstxt._text import Text
 from adstxt.diagnostics import Diagnostic, Severity
 from adstxt.report._model import CheckSection, FileRow, FindingRow
 
-__all__ = ["FILE_NAMES", "check_paths", "find_files"]
-
-#: The files a folder is searched for, as ``adstxt check`` searches it.
-FILE_NAMES = frozenset(("ads.txt", "app-ads.txt", "sellers.json"))
-# Folders never entered: hidden ones (version control), environments and caches.
-_SKIPPED = frozenset(("node_modules", "__pycache__", "site-packages"))
+__all__ = ["check_paths", "find_files"]
 
 
 def find_files(paths: Sequence[str]) -> Iterator[str]:
     """The files named, and the ads.txt, app-ads.txt and sellers.json files under each
-    folder named, in name order."""
-    for path in paths:
-        if not os.path.isdir(path):
-            yield path
-            continue
-        found: list[Path] = []
-        for root, folders, files in os.walk(path):
-            folders[:] = sorted(f for f in folders if not f.startswith(".") and f not in _SKIPPED)
-            found.extend(Path(root, name) for name in files if name.lower() in FILE_NAMES)
-        yield from (str(file) for file in sorted(found))
+    folder named, in name order: as ``adstxt check`` finds them."""
+    return expand_paths(paths)
 
 
 def _settings(path: str) -> Settings:
@@ -51,13 +38,6 @@ def _fix_kind(d: Diagnostic) -> str:
     return "safe" if d.fix.safe else "unsafe"
 
 
-def _is_sellers_json(path: str, data: bytes) -> bool:
-    name = path.lower()
-    if name.endswith(".txt"):
-        return False
-    return name.endswith(".json") or data.lstrip()[:1] in (b"{", b"[")
-
-
 def _check_one(path: str, data: bytes) -> tuple[int, int, Text, Sequence[Diagnostic]]:
     """A file's line count, record count, text and findings."""
     from adstxt import parse
@@ -66,7 +46,7 @@ def _check_one(path: str, data: bytes) -> tuple[int, int, Text, Sequence[Diagnos
     settings = _settings(path)
     text = Text.from_bytes(data)
     lines = len(text.lines) - (1 if text.lines and text.lines[-1] == "" else 0)
-    if _is_sellers_json(path, data):
+    if maybe_sellers_json(path, data):
         from adstxt.sellers import parse as parse_sellers
 
         sellers = parse_sellers(data, filename=path)

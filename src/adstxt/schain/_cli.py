@@ -16,7 +16,7 @@ __all__ = ["main", "render_text"]
 
 
 def _parser(prog: str = "adstxt schain") -> argparse.ArgumentParser:
-    from adstxt.authorization._cli import add_source_options
+    from adstxt._lookup_options import add_source_options
 
     parser = argparse.ArgumentParser(
         prog=prog,
@@ -62,7 +62,7 @@ def _parser(prog: str = "adstxt schain") -> argparse.ArgumentParser:
         help="text (default) or json: one object per chain",
     )
     add_source_options(parser)
-    from adstxt.apps._options import add_store_options
+    from adstxt._lookup_options import add_store_options
 
     add_store_options(parser)
     return parser
@@ -139,13 +139,14 @@ _FILE_SUFFIXES = (".json", ".jsonl", ".ndjson", ".txt")
 
 def main(argv: Sequence[str] | None = None, *, prog: str = "adstxt schain") -> int:
     """Run ``adstxt schain``; return the exit status."""
-    from adstxt.authorization._cli import guarded
+    from adstxt._guard import guarded
 
     return guarded(lambda: _main(argv, prog), prog)
 
 
 def _main(argv: Sequence[str] | None, prog: str) -> int:
-    from adstxt.authorization._cli import UsageError, close_index, open_index
+    from adstxt._guard import UsageError
+    from adstxt._lookup_options import close_index, open_index
     from adstxt.schain._verify import Publisher, Verifier
 
     parser = _parser(prog)
@@ -167,7 +168,7 @@ def _main(argv: Sequence[str] | None, prog: str) -> int:
         parser.error(str(error))
     known: Mapping[str, str] = developers
     if args.resolve_apps:
-        from adstxt.apps._options import make_resolver
+        from adstxt._lookup_options import make_resolver
         from adstxt.apps._resolver import DeveloperLookup
 
         cache = args.cache_dir / "apps" if args.cache_dir is not None else None

@@ -20,9 +20,9 @@ from typing import TYPE_CHECKING, Any, Literal, TypeVar
 
 import attrs
 
+from adstxt._diskcache import DiskCache, Entry, default_cache_dir
 from adstxt._domains import analyze_host
 from adstxt.diagnostics import Diagnostic, Severity
-from adstxt.sellers._cache import DiskCache, Entry, default_cache_dir
 from adstxt.sellers._crosscheck import _candidates
 from adstxt.sellers._document import SellersResult, parse
 from adstxt.sellers._locations import SellersLocation, sellers_json_location

@@ -1,10 +1,12 @@
-"""A disk cache of fetched sellers.json files: one file per ad system, replaced atomically.
+"""A disk cache of fetched files (sellers.json, ads.txt, app-store answers), one file per key.
+
+Shared by the sellers.json source, the fetching authorization source and the app resolver.
 
 Each file holds a signature line, one line of JSON metadata (the URL, when it was fetched,
 until when it is fresh) and then the body exactly as served. A new copy is written to a
 temporary file in the same directory and renamed over the old one, so a process reading
 the cache while another writes it sees either the old file or the new one, never a mix;
-what a killed run leaves behind is removed by the next write of that ad system's copy.
+what a killed run leaves behind is removed by the next write of that key's copy.
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ import attrs
 
 __all__ = ["DiskCache", "Entry", "default_cache_dir"]
 
+# The wording predates the other uses; kept so that existing caches stay readable.
 _SIGNATURE = b"adstxt sellers.json cache 1\n"
 # The metadata line is small; a longer first line means the file is not one of ours.
 _MAX_HEADER = 64 * 1024

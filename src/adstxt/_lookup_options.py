@@ -1,0 +1,206 @@
+"""The options shared by the commands that look things up: where the files come from
+(``--source DIR`` or ``--fetch``, used by ``authorized`` and ``schain``) and how app stores
+are asked (used by those two, ``apps resolve`` and ``crawl --apps``)."""
+
+from __future__ import annotations
+
+import argparse
+from collections.abc import Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from adstxt._guard import UsageError
+
+if TYPE_CHECKING:
+    from adstxt.apps._resolver import AppResolver
+    from adstxt.authorization import AuthorizationIndex, Source
+
+__all__ = [
+    "add_source_options",
+    "add_store_options",
+    "close_index",
+    "make_resolver",
+    "open_index",
+    "open_source",
+    "read_ids",
+]
+
+
+def add_store_options(parser: argparse.ArgumentParser) -> None:
+    """The options of the app stores: their base URLs and the pause between requests."""
+    from adstxt.apps._stores import BASES
+
+    group = parser.add_argument_group(
+        "app stores",
+        "Apps are resolved through their store listing (see the guide 'Apps and their "
+        "app-ads.txt'). Names for --store-base: " + ", ".join(BASES) + ".",
+    )
+    group.add_argument(
+        "--store-base",
+        action="append",
+        default=[],
+        metavar="NAME=URL",
+        help="ask this base URL instead of the store's own, e.g. a mirror "
+        "(repeatable); its host must be a domain name: use --connect-to to "
+        "send it to a local address",
+    )
+    group.add_argument(
+        "--store-interval",
+        type=float,
+        default=1.0,
+        metavar="SECONDS",
+        help="pause between two requests to one store (default: 1)",
+    )
+
+
+def make_resolver(
+    args: argparse.Namespace, parser: argparse.ArgumentParser, cache: Path | None
+) -> AppResolver:
+    """The resolver the options describe (``--store-base``, ``--store-interval``,
+    ``--connect-to``, ``--allow-private-addresses``, ``--timeout``); usage errors exit."""
+    bases = {}
+    for text in args.store_base:
+        name, equals, url = text.partition("=")
+        if not equals or not name.strip() or not url.strip():
+            parser.error(f"--store-base: expected NAME=URL; found '{text}'")
+        bases[name.strip()] = url.strip()
+    if not args.store_interval >= 0:
+        parser.error("--store-interval must be a number of seconds, at least 0")
+    try:
+        from adstxt.apps._resolver import AppResolver
+        from adstxt.fetch import parse_connect_to
+
+        rules = [parse_connect_to(spec) for spec in args.connect_to]
+        return AppResolver(
+            bases=bases,
+            cache_dir=cache,
+            interval=args.store_interval,
+            connect_to=rules,
+            allow_private_addresses=args.allow_private_addresses,
+            timeout=args.timeout,
+        )
+    except (ImportError, ValueError) as error:
+        parser.error(str(error))
+
+
+def read_ids(lines: Sequence[str]) -> list[str]:
+    """Identifiers from a file's lines: one per line, '#' starts a comment (outside URLs,
+    where '#' is a fragment: only '#' at the start of a line or after a space counts)."""
+    found = []
+    for line in lines:
+        text = line.strip()
+        for mark in (" #", "\t#"):
+            text = text.split(mark, 1)[0]
+        if text and not text.startswith("#"):
+            found.append(text.strip())
+    return found
+
+
+def add_source_options(parser: argparse.ArgumentParser) -> None:
+    """The options that say where files come from: ``--source DIR`` or ``--fetch``."""
+    group = parser.add_argument_group(
+        "where the files come from",
+        "A mirror directory holds DIR/<domain>/ads.txt, DIR/<domain>/app-ads.txt and "
+        "DIR/<ad-system domain>/sellers.json, as 'adstxt crawl --mirror DIR' writes it. "
+        "--fetch reads the live sites instead (needs the fetch extra).",
+    )
+    where = group.add_mutually_exclusive_group()
+    where.add_argument(
+        "--source", metavar="DIR", type=Path, help="read the files from this mirror directory"
+    )
+    where.add_argument(
+        "--fetch",
+        action="store_true",
+        help="fetch the files from the sites, as crawlers do; each file once per run",
+    )
+    group.add_argument(
+        "--cache-dir",
+        metavar="DIR",
+        type=Path,
+        help="with --fetch, keep fetched files here between runs, for as long "
+        "as Cache-Control or Expires allow (7 days without them)",
+    )
+    group.add_argument(
+        "--sellers-location",
+        action="append",
+        default=[],
+        metavar="DOMAIN=URL",
+        help="the sellers.json of DOMAIN is at URL (repeatable; adds to the "
+        "shipped table of known locations)",
+    )
+    group.add_argument(
+        "--connect-to",
+        action="append",
+        default=[],
+        metavar="HOST1:PORT1:HOST2:PORT2",
+        help="with --fetch, connect to HOST2:PORT2 whenever HOST1:PORT1 is "
+        "asked for, as curl does (repeatable)",
+    )
+    group.add_argument(
+        "--allow-private-addresses",
+        action="store_true",
+        help="with --fetch, allow private, loopback and link-local addresses",
+    )
+    group.add_argument(
+        "--timeout",
+        type=float,
+        default=30.0,
+        metavar="SECONDS",
+        help="with --fetch, the time limit for one file (default: 30)",
+    )
+
+
+def open_source(args: argparse.Namespace) -> Source | None:
+    """The source the options name; None when neither --source nor --fetch was given."""
+    from adstxt.authorization import MirrorSource
+    from adstxt.sellers._locations import parse_location
+
+    locations = {}
+    for text in args.sellers_location:
+        try:
+            domain, url = parse_location(text)
+        except ValueError as error:
+            raise UsageError(f"--sellers-location: {error}") from None
+        locations[domain] = url
+    if args.source is not None:
+        if not args.source.is_dir():
+            raise UsageError(f"--source: {args.source} is not a directory")
+        return MirrorSource(args.source, locations)
+    if not args.fetch:
+        for flag, value in (("--cache-dir", args.cache_dir), ("--connect-to", args.connect_to)):
+            if value:
+                raise UsageError(f"{flag} needs --fetch")
+        return None
+    try:
+        from adstxt.authorization._fetching import FetchSource
+        from adstxt.fetch import parse_connect_to
+    except ImportError as error:
+        raise UsageError(str(error)) from None
+    try:
+        rules = [parse_connect_to(spec) for spec in args.connect_to]
+    except ValueError as error:
+        raise UsageError(f"--connect-to: {error}") from None
+    if not args.timeout > 0:
+        raise UsageError("--timeout must be a number of seconds above 0")
+    return FetchSource(
+        cache_dir=args.cache_dir,
+        connect_to=rules,
+        allow_private_addresses=args.allow_private_addresses,
+        timeout=args.timeout,
+        locations=locations,
+    )
+
+
+def open_index(args: argparse.Namespace) -> AuthorizationIndex | None:
+    """An index over the source the options name (None without one)."""
+    from adstxt.authorization import AuthorizationIndex
+
+    source = open_source(args)
+    return None if source is None else AuthorizationIndex(source)
+
+
+def close_index(index: AuthorizationIndex | None) -> None:
+    """Remove what a fetching source kept for the run only."""
+    close = getattr(index.source, "close", None) if index is not None else None
+    if close is not None:
+        close()
