@@ -46,6 +46,13 @@ def page(name: str, headers: dict[str, str] | None = None) -> Reply:
     return Reply(200, (DATA / name).read_bytes(), {"Content-Type": content_type, **(headers or {})})
 
 
+def play_page(package: str, headers: dict[str, str] | None = None) -> Reply:
+    """The Google Play fixture as the listing of ``package`` (its appstore:bundle_id and
+    appstore:store_id name the app)."""
+    body = (DATA / "google_play.html").read_bytes().replace(b"com.example.game", package.encode())
+    return Reply(200, body, {"Content-Type": HTML, **(headers or {})})
+
+
 def play_route(package: str) -> str:
     return f"https://play.google.com/store/apps/details?id={package}&hl=en&gl=US"
 
@@ -154,13 +161,34 @@ def test_identifiers_that_name_no_app_say_why(text_: str, store: str | None) -> 
 
 
 def test_an_app_is_told_from_a_developer_domain() -> None:
-    for app in ("com.example.game", "id123456", "tv.pluto.android", "io.voodoo", "B00EXAMPLE"):
+    apps = ("com.example.game", "org.example.app", "id123456", "io.voodoo", "B00EXAMPLE")
+    for app in apps:
         assert names_an_app(app), app
     for domain in ("example.com", "dev.com", "app.example.com", "https://www.example.com/"):
         assert not names_an_app(domain), domain
     # The documented escapes for a name that could be either.
     assert not names_an_app("https://shop.example.tv/")
     assert names_an_app("google-play:dev.example.com")
+    assert names_an_app("google-play:tv.pluto.android")
+
+
+@pytest.mark.parametrize(
+    "host",
+    [
+        "tv.example.co.uk",
+        "studio.example.co.uk",
+        "mobile.example.de",
+        "dev.example.io",
+        "games.example.io",
+        "app.example.io",
+        "blog.example.fr",
+        "tv.pluto.android",
+    ],
+)
+def test_a_host_under_a_public_suffix_stays_a_domain(host: str) -> None:
+    # Their first labels are top-level domains too (.tv, .app, .dev...): only the shape
+    # of a package name (com., org., net., io. ...) makes such a name an app.
+    assert not names_an_app(host)
 
 
 # ---- developer URL to domain -------------------------------------------------------------
@@ -359,7 +387,7 @@ def test_a_resolution_survives_json() -> None:
 
 def test_requests_to_one_store_are_spaced(stores: LocalServers) -> None:
     for name in ("a.one", "b.two", "c.three"):
-        stores.routes[play_route(f"com.{name}")] = page("google_play.html")
+        stores.routes[play_route(f"com.{name}")] = play_page(f"com.{name}")
     stores.routes["https://itunes.apple.com/lookup?id=1234567890"] = page("apple_lookup.json")
     apps = resolver(stores, interval=0.3)
     apps.resolve(["com.a.one", "com.b.two", "com.c.three", "1234567890"])
@@ -385,8 +413,8 @@ def test_disk_cache_honours_freshness(stores: LocalServers, tmp_path: Path) -> N
     stores.routes[play_route("com.example.game")] = page(
         "google_play.html", {"Cache-Control": "max-age=3600"}
     )
-    stores.routes[play_route("com.example.fresh")] = page(
-        "google_play.html", {"Cache-Control": "no-store"}
+    stores.routes[play_route("com.example.fresh")] = play_page(
+        "com.example.fresh", {"Cache-Control": "no-store"}
     )
     resolver(stores, cache_dir=tmp_path).resolve(["com.example.game", "com.example.fresh"])
     assert len(stores.seen) == 2

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import stat
 from html.parser import HTMLParser
 from pathlib import Path
@@ -249,6 +250,49 @@ def test_sellers_json_files_are_checked_too(tmp_path: Path) -> None:
     assert any(row[4].startswith("ADS6") for row in page.rows["findings"])
 
 
+@pytest.mark.parametrize(
+    "body",
+    [
+        b'\xef\xbb\xbf{"version": "1.0", "sellers": [{"seller_id": "1", "seller_type": "PUBLISHER"}]}',
+        '{"version": "1.0", "sellers": []}'.encode("utf-16"),
+    ],
+    ids=["utf-8-bom", "utf-16"],
+)
+def test_files_are_told_apart_as_adstxt_check_tells_them(tmp_path: Path, body: bytes) -> None:
+    # A sellers.json under another name, with a byte order mark or in UTF-16: the report
+    # checks it as sellers.json, with the very findings that adstxt check gives.
+    path = tmp_path / "sellers-export"
+    path.write_bytes(body)
+    checked = adstxt("check", "--output-format", "json", str(path))
+    expected = sorted({d["code"] for d in json.loads(checked.stdout)})
+    assert expected and all(code.startswith("ADS6") for code in expected), expected
+    page, _ = report(path, tmp_path / "report.html")
+    assert sorted({row[4].split()[0] for row in page.rows["findings"]}) == expected
+
+
+def test_folders_are_walked_as_adstxt_check_walks_them(tmp_path: Path) -> None:
+    for folder in ("site.example", ".hidden", "node_modules/x", "deep/er"):
+        (tmp_path / folder).mkdir(parents=True)
+        # A finding in every file, so that check's JSON names every file it checked.
+        (tmp_path / folder / "ads.txt").write_text("example.com, 1, DIRCT\n", encoding="utf-8")
+    (tmp_path / "deep" / "notes.txt").write_text("not looked at\n", encoding="utf-8")
+    checked = adstxt("check", "--output-format", "json", str(tmp_path))
+    files = sorted({finding["path"] for finding in json.loads(checked.stdout)})
+    page, _ = report(tmp_path, tmp_path / "report.html")
+    assert sorted(row[0] for row in page.rows["files"]) == files
+    assert len(files) == 2
+
+
+def test_chart_titles_say_one_file_and_one_error(tmp_path: Path) -> None:
+    path = tmp_path / "ads.txt"
+    path.write_text("example..com, 1, DIRECT\n", encoding="utf-8")
+    _, text = report(path, tmp_path / "report.html")
+    titles = set(re.findall(r"<title>([^<]*)</title>", text))
+    assert any(t.endswith(": 1 error") for t in titles), titles
+    assert "errors: 1 file" in titles, titles
+    assert not any(t.endswith((" 1 errors", " 1 files", " 1 warnings")) for t in titles)
+
+
 def test_the_report_replaces_its_file_whole_and_keeps_its_mode(tmp_path: Path) -> None:
     out = tmp_path / "report.html"
     out.write_text("old", encoding="utf-8")
@@ -371,9 +415,19 @@ def test_an_audit_result_that_is_not_one_is_refused_with_its_place(
     assert "Traceback" not in done.stderr and not (tmp_path / "r.html").exists()
 
 
-def test_a_later_version_with_more_keys_is_read() -> None:
-    document = {**REVERSE, "adstxt_audit": 2, "new_key": {"anything": [1]}}
+def test_more_keys_are_read_but_a_later_version_is_refused() -> None:
+    document = {**REVERSE, "adstxt_audit": 1, "new_key": {"anything": [1]}}
     assert len(parse_audit(json.dumps(document).encode()).sellers) == 3
+    for version in (2, 999):
+        # Without a kind too: the version is what is wrong, not the kind.
+        for later in ({**REVERSE, "adstxt_audit": version}, {"adstxt_audit": version}):
+            with pytest.raises(AuditFormatError, match=f"version {version}: .* version 1 only"):
+                parse_audit(json.dumps(later).encode())
+
+
+def test_deeply_nested_json_is_not_called_invalid() -> None:
+    with pytest.raises(AuditFormatError, match="nested too deeply"):
+        parse_audit(b"[" * 5000 + b"]" * 5000)
 
 
 # ---- usage errors -------------------------------------------------------------------------------

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 from adstxt._guard import UsageError
 
 if TYPE_CHECKING:
+    from adstxt.apps._record import AppSource
     from adstxt.apps._resolver import AppResolver
     from adstxt.authorization import AuthorizationIndex, Source
 
@@ -19,6 +20,7 @@ __all__ = [
     "add_source_options",
     "add_store_options",
     "close_index",
+    "make_app_source",
     "make_resolver",
     "open_index",
     "open_source",
@@ -81,6 +83,19 @@ def make_resolver(
         )
     except (ImportError, ValueError) as error:
         parser.error(str(error))
+
+
+def make_app_source(args: argparse.Namespace, parser: argparse.ArgumentParser) -> AppSource:
+    """Where apps are resolved for ``authorized`` and ``schain``: with ``--source DIR``, the
+    records of ``DIR/apps.jsonl`` only (an offline run asks no store); with ``--fetch``, the
+    stores, their answers kept under ``--cache-dir``."""
+    if args.source is not None:
+        from adstxt.apps._mirror import MirrorApps
+
+        return MirrorApps(args.source)
+    if not args.fetch:
+        parser.error("resolving apps needs --source DIR (its apps.jsonl) or --fetch (the stores)")
+    return make_resolver(args, parser, args.cache_dir)
 
 
 def read_ids(lines: Sequence[str]) -> list[str]:

@@ -24,6 +24,8 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 
+from adstxt._report import escape
+
 if TYPE_CHECKING:
     from multiprocessing.connection import Connection
     from multiprocessing.process import BaseProcess
@@ -83,8 +85,8 @@ def _parser(prog: str = "adstxt-crawl") -> argparse.ArgumentParser:
     parser.add_argument(
         "--kind",
         choices=("ads.txt", "app-ads.txt"),
-        default="ads.txt",
-        help="which file to fetch; for app-ads.txt give developer URLs",
+        help="which file to fetch (default: ads.txt; app-ads.txt with --apps); for "
+        "app-ads.txt give developer URLs",
     )
     parser.add_argument(
         "--concurrency", type=int, default=50, help="domains fetched at once (default 50)"
@@ -186,10 +188,10 @@ def _parser(prog: str = "adstxt-crawl") -> argparse.ArgumentParser:
         "with --mirror, into DIR/apps.jsonl",
     )
     parser.add_argument(
-        "--apps-cache",
+        "--cache-dir",
         type=Path,
         metavar="DIR",
-        help="with --apps, keep the stores' answers in DIR between runs",
+        help="with --apps, keep the stores' answers in DIR/apps/ between runs",
     )
     from adstxt._lookup_options import add_store_options
 
@@ -227,9 +229,13 @@ def _arguments(argv: Sequence[str] | None, prog: str = "adstxt-crawl") -> argpar
         parser.error("--max-bytes must be at least 1")
     if (args.domains is None) == (args.apps is None):
         parser.error("give a file of domains, or --apps FILE (not both)")
-    if args.apps is None and args.apps_cache is not None:
-        parser.error("--apps-cache needs --apps")
-    if args.apps is not None:
+    if args.apps is None and args.cache_dir is not None:
+        parser.error("--cache-dir needs --apps")
+    if args.apps is None:
+        args.kind = args.kind or "ads.txt"
+    else:
+        if args.kind not in (None, "app-ads.txt"):
+            parser.error(f"--apps crawls app-ads.txt: it cannot be used with --kind {args.kind}")
         args.kind = "app-ads.txt"
         args.resolver = _app_resolver(args, parser)
     if args.processes is None:
@@ -243,7 +249,7 @@ def _app_resolver(args: argparse.Namespace, parser: argparse.ArgumentParser) -> 
     """The store resolver of ``--apps``, from the store and connection options."""
     from adstxt._lookup_options import make_resolver
 
-    return make_resolver(args, parser, args.apps_cache)
+    return make_resolver(args, parser, args.cache_dir)
 
 
 def _resolve_apps(args: argparse.Namespace, lines: list[str]) -> list[str]:
@@ -255,14 +261,16 @@ def _resolve_apps(args: argparse.Namespace, lines: list[str]) -> list[str]:
     from adstxt._lookup_options import read_ids
 
     resolver = args.__dict__.pop("resolver")  # not needed by (nor sent to) the workers
-    found = resolver.resolve(read_ids(lines))
+    # One record per app, however many times and in whichever forms the file names it.
+    found = list({r.key: r for r in resolver.resolve(read_ids(lines))}.values())
     by_host: dict[str, list[str]] = {}
     for resolution in found:
         if resolution.resolved:
             by_host.setdefault(resolution.app_ads_hosts[0], []).append(resolution.key)
         else:
             print(
-                f"adstxt-crawl: {resolution.query}: {resolution.outcome}: {resolution.detail}",
+                "adstxt-crawl: "
+                + escape(f"{resolution.query}: {resolution.outcome}: {resolution.detail}"),
                 file=sys.stderr,
             )
     args.apps_by_domain = by_host
@@ -293,6 +301,7 @@ def _mirror_apps(mirror: Path, found: Sequence[Any]) -> None:
             with contextlib.suppress(ValueError, TypeError, AttributeError):
                 earlier = Resolution.from_json(json.loads(line))
                 before[earlier.key] = earlier
+    found = list({r.key: r for r in found}.values())
     events = []
     for now in found:
         old = before.get(now.key)

@@ -16,9 +16,15 @@ rate limited per store and cached) and returns a :class:`Resolution` per app, wh
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from adstxt.apps._ids import AppRef, parse_app_id
-from adstxt.apps._record import OUTCOMES, Resolution
+from adstxt.apps._mirror import MirrorApps
+from adstxt.apps._record import OUTCOMES, AppSource, Resolution
 from adstxt.apps._stores import BASES, STORES, Store
+
+if TYPE_CHECKING:
+    from adstxt.apps._resolver import AppResolver, DeveloperLookup
 
 __all__ = [
     "BASES",
@@ -26,7 +32,9 @@ __all__ = [
     "STORES",
     "AppRef",
     "AppResolver",
+    "AppSource",
     "DeveloperLookup",
+    "MirrorApps",
     "Resolution",
     "Store",
     "parse_app_id",

@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from adstxt._lookup_options import add_store_options, make_resolver, read_ids
+from adstxt._report import escape
 
 if TYPE_CHECKING:
     from adstxt.apps._record import Resolution
@@ -28,6 +29,7 @@ _CSV_FIELDS = (
     "source",
     "domain",
     "app_ads_url",
+    "app_ads_hosts",
     "detail",
     "resolved_at",
 )
@@ -72,10 +74,10 @@ def _resolve_options(parser: argparse.ArgumentParser) -> None:
         help="text (default), json (one object per line) or csv",
     )
     parser.add_argument(
-        "--cache",
+        "--cache-dir",
         metavar="DIR",
         type=Path,
-        help="keep the stores' answers in DIR between runs, for as long as their "
+        help="keep the stores' answers in DIR/apps/ between runs, for as long as their "
         "Cache-Control or Expires allow (7 days without them)",
     )
     parser.add_argument(
@@ -110,6 +112,8 @@ def render(found: Sequence[Resolution], output: str) -> str:
         writer.writerow(_CSV_FIELDS)
         for r in found:
             data: dict[str, Any] = r.to_json()
+            # The hosts to try, in order, in one cell: "tv.example.co.uk example.co.uk".
+            data["app_ads_hosts"] = " ".join(r.app_ads_hosts)
             writer.writerow(["" if data[f] is None else data[f] for f in _CSV_FIELDS])
         return out.getvalue()
     lines = []
@@ -129,7 +133,9 @@ def render(found: Sequence[Resolution], output: str) -> str:
                 lines.append(f"    then: https://{r.app_ads_hosts[1]}/app-ads.txt")
         if r.detail:
             lines.append(f"  {r.detail}")
-    return "".join(line + "\n" for line in lines)
+    # Store pages and input files are not trusted: no control or bidi character reaches
+    # the terminal as itself.
+    return "".join(escape(line) + "\n" for line in lines)
 
 
 def _stores_table() -> str:
@@ -168,11 +174,18 @@ def _main(argv: Sequence[str] | None, prog: str) -> int:
         except OSError as error:
             print(f"{prog}: cannot read {args.from_file}: {error.strerror}", file=sys.stderr)
             return 2
+    if not ids and args.from_file is not None:
+        print(
+            f"{prog} resolve: {escape(args.from_file)} holds no app IDs (one per line; "
+            "'#' starts a comment)",
+            file=sys.stderr,
+        )
+        return 2
     if not ids:
         parser.error("give the apps to resolve: ID... or --from FILE")
     if not args.timeout > 0:
         parser.error("--timeout must be a number of seconds above 0")
-    resolver = make_resolver(args, parser, args.cache)
+    resolver = make_resolver(args, parser, args.cache_dir)
     found = resolver.resolve(ids)
     sys.stdout.write(render(found, args.output_format))
     return 0 if all(r.resolved for r in found) else 1

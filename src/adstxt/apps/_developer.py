@@ -116,5 +116,5 @@ def derive(developer_url: str) -> Derived:
         "resolved",
         analysis.registrable,
         hosts,
-        f"app-ads.txt lives at https://{hosts[0]}/app-ads.txt",
+        f"{host} is on {analysis.registrable}, the developer's own domain",
     )

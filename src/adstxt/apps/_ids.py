@@ -21,7 +21,7 @@ import attrs
 
 from adstxt.apps._stores import STORES
 
-__all__ = ["AppRef", "names_an_app", "parse_app_id"]
+__all__ = ["PACKAGE_PREFIXES", "AppRef", "names_an_app", "parse_app_id"]
 
 _PACKAGE: Final = re.compile(r"[A-Za-z][A-Za-z0-9_]*(?:\.[A-Za-z0-9_]+)+\Z")
 _APPLE_ID: Final = re.compile(r"(?:id)?([0-9]{3,12})\Z", re.IGNORECASE)
@@ -133,16 +133,22 @@ def _from_url(url: str, query: str) -> AppRef:
     return AppRef(query, store, app_id)
 
 
+#: First labels that mark a reverse-DNS package name: the top-level domains that package
+#: names start with and that host names almost never do.
+PACKAGE_PREFIXES: Final = frozenset(("com", "net", "org", "edu", "gov", "mil", "int", "io"))
+
+
 def names_an_app(text: str) -> bool:
     """Whether ``text``, given where a developer domain or URL may also be, names an app:
     a store URL, ``STORE:ID``, an App Store ID, an ASIN, or a package name.
 
-    A dotted name is read as a package name (reverse DNS) when its first label is a
-    top-level domain and it does not read as a domain: it has three labels or more and does
-    not end in ``.com``, ``.net`` or ``.org`` (``com.example.game``, ``tv.pluto.android``),
-    or its last label is no public suffix (``io.voodoo``). ``dev.com`` and
-    ``app.example.com`` stay domains; ``https://shop.example.tv/`` or
-    ``google-play:dev.example.com`` settle a name that could be either.
+    A dotted name that is a valid host name under a public suffix (whole Public Suffix
+    List) stays a domain, unless it has the shape of a package name: three labels or more
+    starting with one of :data:`PACKAGE_PREFIXES` (``com.example.game``,
+    ``org.example.app``). A dotted name that is no host under a public suffix
+    (``io.voodoo``, ``my_app.example``) is a package name. So ``tv.example.co.uk``,
+    ``app.example.io`` and ``dev.com`` are domains; ``google-play:tv.pluto.android`` or a
+    store URL says that such a name is an app.
     """
     from adstxt._domains import analyze_host
 
@@ -153,8 +159,6 @@ def names_an_app(text: str) -> bool:
     if "://" in query or ":" in query or ref.store != "google-play":
         return True
     labels = query.lower().split(".")
-    if analyze_host(f"x.{labels[0]}").registrable is None:
-        return False
-    if analyze_host(f"x.{labels[-1]}").registrable is None:
+    if analyze_host(query.lower()).registrable is None:
         return True
-    return len(labels) >= 3 and labels[-1] not in ("com", "net", "org")
+    return len(labels) >= 3 and labels[0] in PACKAGE_PREFIXES

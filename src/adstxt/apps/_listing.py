@@ -7,6 +7,7 @@ or why there is none. The structures read are listed per store in ``docs/apps.md
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from typing import Any
 
 import attrs
@@ -19,8 +20,9 @@ __all__ = ["Finding", "read_listing", "read_lookup"]
 @attrs.frozen
 class Finding:
     """``found`` (with ``developer_url`` and ``source``), ``no-developer-url``,
-    ``not-found``, ``layout-not-understood`` or, for the lookup API only, ``listing``
-    (the answer names the app but not its developer URL: read the listing page)."""
+    ``not-found``, ``layout-not-understood``, ``wrong-app`` (the answer is about another
+    app) or, for the lookup API only, ``listing`` (the answer names the app but not its
+    developer URL: read the listing page)."""
 
     state: str
     developer_url: str | None = None
@@ -45,9 +47,28 @@ def _understood(page: Page, store: str) -> bool:
     return page.canonical is not None and _LISTING_PATHS[store] in page.canonical
 
 
-def read_listing(store: str, body: bytes) -> Finding:
-    """The developer URL on a listing page of ``store``."""
+def _other_app(app_id: str | None, named: Sequence[object]) -> Finding | None:
+    """``wrong-app`` when the answer names its app (app-ads.txt 1.0 section 7:
+    ``appstore:bundle_id``, ``appstore:store_id``; the lookup's ``bundleId``, ``trackId``)
+    and none of those names is ``app_id``; None when it matches or names none."""
+    ids = [str(n).strip() for n in named if isinstance(n, (str, int)) and str(n).strip()]
+    if app_id is None or not ids or app_id.lower() in (i.lower() for i in ids):
+        return None
+    return Finding(
+        "wrong-app",
+        detail=f"the store's answer is about the app {ids[0]!r}, not {app_id!r}",
+    )
+
+
+def read_listing(store: str, body: bytes, app_id: str | None = None) -> Finding:
+    """The developer URL on a listing page of ``store``; with ``app_id``, the page must
+    not name another app in its ``appstore:bundle_id``/``appstore:store_id``."""
     page = read_page(body)
+    other = _other_app(
+        app_id, [page.appstore.get("appstore:bundle_id"), page.appstore.get("appstore:store_id")]
+    )
+    if other is not None:
+        return other
     meta = page.appstore.get("appstore:developer_url")
     if meta:
         return Finding("found", meta, "meta:appstore:developer_url")
@@ -65,8 +86,9 @@ def read_listing(store: str, body: bytes) -> Finding:
     return Finding("no-developer-url", detail="the listing names no developer website")
 
 
-def read_lookup(body: bytes) -> Finding:
-    """The developer URL in an iTunes lookup API answer."""
+def read_lookup(body: bytes, app_id: str | None = None) -> Finding:
+    """The developer URL in an iTunes lookup API answer; with ``app_id`` (a number or a
+    bundle ID), the answer's app must be that one."""
     try:
         data: Any = json.loads(body)
     except (ValueError, UnicodeDecodeError):
@@ -79,6 +101,9 @@ def read_lookup(body: bytes) -> Finding:
     apps = [r for r in results if isinstance(r, dict)]
     if not apps:
         return Finding("not-found", detail="the lookup API has no such app (resultCount 0)")
+    other = _other_app(app_id, [apps[0].get("trackId"), apps[0].get("bundleId")])
+    if other is not None:
+        return other
     seller = apps[0].get("sellerUrl")
     if isinstance(seller, str) and seller.strip():
         return Finding("found", seller.strip(), "lookup:sellerUrl")

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping
-from typing import Any, Final
+from typing import Any, Final, Protocol
 
 import attrs
 
-__all__ = ["OUTCOMES", "Resolution"]
+__all__ = ["OUTCOMES", "AppSource", "Resolution"]
 
 #: Every outcome of a resolution, with what it means. Only ``resolved`` names a domain to
 #: crawl; the others say why there is none, and never guess one.
@@ -26,6 +26,10 @@ OUTCOMES: Final[Mapping[str, str]] = {
     "unsupported-store": "the app is on a store whose listings do not expose a developer "
     "URL that this version reads",
     "unrecognized": "the identifier is not one this version recognizes",
+    "wrong-app": "the page the store served is another app's listing: its "
+    "appstore:bundle_id or appstore:store_id names a different app",
+    "not-in-mirror": "the mirror directory's apps.jsonl has no record of the app, and an "
+    "offline lookup asks no store",
 }
 
 
@@ -117,3 +121,12 @@ class Resolution:
             detail=text("detail") or "",
             resolved_at=when if when.tzinfo else when.replace(tzinfo=dt.UTC),
         )
+
+
+class AppSource(Protocol):
+    """Where resolutions come from: the stores (:class:`adstxt.apps.AppResolver`) or a
+    mirror directory's records (:class:`adstxt.apps.MirrorApps`)."""
+
+    def resolve_one(self, query: str) -> Resolution:
+        """The resolution of one identifier."""
+        ...

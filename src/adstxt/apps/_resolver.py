@@ -24,7 +24,7 @@ from adstxt.apps._developer import derive
 from adstxt.apps._ids import AppRef, parse_app_id
 from adstxt.apps._listing import Finding, read_listing, read_lookup
 from adstxt.apps._ratelimit import StoreGate, StoreRequest
-from adstxt.apps._record import Resolution
+from adstxt.apps._record import AppSource, Resolution
 from adstxt.apps._stores import STORES, check_bases, listing_url, lookup_url
 
 if TYPE_CHECKING:
@@ -46,12 +46,19 @@ MAX_LISTING_BYTES = 8 * 1024 * 1024
 
 @attrs.frozen
 class _Answer:
-    """A store's answer: a body (2xx), ``gone`` (404 or 410), or a ``problem``."""
+    """A store's answer: a body (2xx), ``gone`` (404 or 410), or a ``problem``.
+
+    A body fetched now carries what the disk cache needs (``final``, ``caching``); it is
+    kept there only once read, and only when it was understood (see ``_keep``).
+    """
 
     url: str
     body: bytes | None = None
     gone: bool = False
     problem: str | None = None
+    final: str | None = None
+    caching: Caching | None = None
+    fetched: bool = False
 
 
 class AppResolver:
@@ -128,10 +135,16 @@ class AppResolver:
                 refs = [parse_app_id(query) for query in queries]
                 # One resolution per app, however often and in whichever form it is given.
                 unique = {_key(ref): ref for ref in reversed(refs)}
-                found = await asyncio.gather(*(self._resolve(fetcher, r) for r in unique.values()))
+                # App Store numbers last: a bundle ID's lookup names its number, and the
+                # same app asked both ways is then asked once.
+                bundles = any(r.store == "apple" and not _is_apple_number(r) for r in refs)
+                later = {k: r for k, r in unique.items() if bundles and _is_apple_number(r)}
+                first = [r for k, r in unique.items() if k not in later]
+                found = await asyncio.gather(*(self._resolve(fetcher, r) for r in first))
+                found += await asyncio.gather(*(self._resolve(fetcher, r) for r in later.values()))
         finally:
             self.gate.forget_loop()
-        by_key = dict(zip(unique, found, strict=True))
+        by_key = dict(zip([*(_key(r) for r in first), *later], found, strict=True))
         return [attrs.evolve(by_key[_key(ref)], query=ref.query) for ref in refs]
 
     # ---- one app -----------------------------------------------------------------------
@@ -155,17 +168,25 @@ class AppResolver:
         else:
             url = listing_url(self.bases, ref.store, ref.app_id)
             answer = await self._ask(fetcher, ref.store, url, _PAGE)
-            result = self._settle(ref, answer, lambda body: read_listing(ref.store or "", body))
+            result = self._settle(
+                ref, answer, lambda body: read_listing(ref.store or "", body, ref.app_id)
+            )
         self._done[key] = result
+        if result.key != key and result.app_id is not None:
+            self._done.setdefault(result.key, result)  # the App Store number of a bundle ID
         return result
 
     async def _apple(self, fetcher: Fetcher, ref: AppRef) -> Resolution:
         assert ref.app_id is not None
         lookup = await self._ask(fetcher, "apple", lookup_url(self.bases, ref.app_id), _JSON)
-        first = self._settle(ref, lookup, read_lookup)
-        if first.developer_url is not None:
-            return first
+        first = self._settle(ref, lookup, lambda body: read_lookup(body, ref.app_id))
         number = ref.app_id if ref.app_id.isdigit() else _track_id(lookup.body)
+        if number is not None and first.outcome != "wrong-app":
+            # One app, one key: a bundle ID's app is known by its App Store number.
+            first = attrs.evolve(first, app_id=number)
+            ref = attrs.evolve(ref, app_id=number)
+        if first.developer_url is not None or first.outcome == "wrong-app":
+            return first
         if number is None:
             # A bundle ID that the lookup does not know: no listing page can be named.
             return (
@@ -178,7 +199,7 @@ class AppResolver:
                 )
             )
         page = await self._ask(fetcher, "apple", listing_url(self.bases, "apple", number), _PAGE)
-        second = self._settle(ref, page, lambda body: read_listing("apple", body))
+        second = self._settle(ref, page, lambda body: read_listing("apple", body, number))
         why = first.detail or first.outcome
         return attrs.evolve(second, detail=f"{second.detail} (lookup API: {why})")
 
@@ -196,6 +217,7 @@ class AppResolver:
                 outcome="not-found", detail="the store answers that there is no such app", **common
             )
         finding = read(answer.body)
+        self._keep(answer, finding.state)
         if finding.state == "listing":
             return Resolution(outcome="listing", detail=finding.detail, **common)
         if finding.state != "found" or finding.developer_url is None:
@@ -224,8 +246,10 @@ class AppResolver:
         await self.gate.wait(store, url)
         resource = await fetcher.fetch_resource_at(url, accept=accept)
         if resource.ok and resource.body is not None:
-            answer = _Answer(url, resource.body)
-            self._to_disk(url, resource.final_url or url, resource.body, resource.caching)
+            final = resource.final_url or url
+            answer = _Answer(
+                url, resource.body, final=final, caching=resource.caching, fetched=True
+            )
         elif resource.status in (404, 410):
             answer = _Answer(url, gone=True)
             now = dt.datetime.now(dt.UTC)
@@ -235,6 +259,16 @@ class AppResolver:
             answer = _Answer(url, problem="; ".join(errors[:2]) or f"{url}: {resource.outcome}")
         self._answers[url] = answer
         return answer
+
+    def _keep(self, answer: _Answer, state: str) -> None:
+        """Keep a body fetched now on disk once it has been read, unless it was not
+        understood or was another app's: a consent page, an interstitial or a wrong
+        redirect is not believed for days."""
+        if not answer.fetched or answer.body is None or state in _NOT_KEPT:
+            return
+        if self._answers.get(answer.url) is answer:
+            self._answers[answer.url] = attrs.evolve(answer, fetched=False)  # kept once
+        self._to_disk(answer.url, answer.final or answer.url, answer.body, answer.caching)
 
     @staticmethod
     def _disk_key(url: str, gone: bool = False) -> str:
@@ -278,6 +312,14 @@ class AppResolver:
             self._disk.store(Entry(key, final, now, fresh), body)
 
 
+#: What a store answer read as is never kept on disk.
+_NOT_KEPT = frozenset(("layout-not-understood", "wrong-app"))
+
+
+def _is_apple_number(ref: AppRef) -> bool:
+    return ref.problem is None and ref.store == "apple" and (ref.app_id or "").isdigit()
+
+
 def _key(ref: AppRef) -> str:
     """What identifies an app: its store and ID (its query when it names none)."""
     return f"{ref.store}:{ref.app_id}" if ref.problem is None else f"?{ref.query}"
@@ -299,10 +341,11 @@ class DeveloperLookup(Mapping[str, str]):
     """App bundle or store URL to developer URL, resolved through the stores on first use.
 
     Made for :class:`adstxt.schain.Verifier`'s ``app_developers``: ``bundle in lookup``
-    asks the store once; an app that does not resolve is simply absent.
+    asks the store (or the mirror's records) once; an app that does not resolve is absent,
+    and :meth:`why_not` says why.
     """
 
-    def __init__(self, resolver: AppResolver) -> None:
+    def __init__(self, resolver: AppSource) -> None:
         self.resolver = resolver
         self.resolutions: dict[str, Resolution] = {}
 
@@ -318,6 +361,13 @@ class DeveloperLookup(Mapping[str, str]):
         if not found.resolved or found.developer_url is None:
             raise KeyError(key)
         return found.developer_url
+
+    def why_not(self, key: str) -> str | None:
+        """Why ``key``, already asked about, did not resolve (its outcome and detail)."""
+        found = self.resolutions.get(key)
+        if found is None or found.resolved:
+            return None
+        return f"{found.outcome}: {found.detail}" if found.detail else found.outcome
 
     def __iter__(self) -> Iterator[str]:
         return iter([k for k, r in self.resolutions.items() if r.resolved])

@@ -127,8 +127,24 @@ def check_bases(given: Mapping[str, str]) -> dict[str, str]:
             raise ValueError(
                 f"{name}={url}: a base is an http(s) URL with no query, such as {BASES[name]}"
             )
+        if not _on_a_domain(parts.hostname or ""):
+            # Store requests go to domains only (the fetcher's guard): say so now, not
+            # once per app.
+            raise ValueError(
+                f"{name}={url}: the host must be a domain name under a public suffix, not "
+                f"{parts.hostname}; use --connect-to to send it to a local address"
+            )
         bases[name] = url.strip().rstrip("/")
     return bases
+
+
+def _on_a_domain(host: str) -> bool:
+    from adstxt._domains import analyze_host
+
+    name = host.rstrip(".").lower()
+    if not name or name.replace(".", "").isdigit() or ":" in name:
+        return False  # an IPv4 or IPv6 address
+    return analyze_host(name).registrable is not None
 
 
 def listing_url(bases: Mapping[str, str], store: str, app_id: str) -> str:

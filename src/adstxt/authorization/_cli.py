@@ -12,8 +12,10 @@ from typing import TYPE_CHECKING, Any, TextIO
 
 from adstxt._guard import UsageError, guarded
 from adstxt._lookup_options import add_source_options, close_index, open_index
+from adstxt._report import escape
 
 if TYPE_CHECKING:
+    from adstxt.apps import AppSource
     from adstxt.authorization import Answer, AuthorizationIndex, Question
 
 __all__ = ["main"]
@@ -99,15 +101,32 @@ def _developer_of(
     """With --app and an app as PUBLISHER: the developer URL its store listing names, and
     the resolution (JSON); ``(None, resolution)`` when it did not resolve. Otherwise
     PUBLISHER as given, and no resolution."""
+    if not args.app:
+        return args.publisher, None
+    from adstxt._lookup_options import make_app_source
+
+    apps = make_app_source(args, parser)
+    if not _names_an_app(args.publisher, apps):
+        return args.publisher, None
+    resolution = apps.resolve_one(args.publisher)
+    return resolution.developer_url if resolution.resolved else None, resolution.to_json()
+
+
+def _names_an_app(publisher: str, apps: AppSource) -> bool:
+    """Whether PUBLISHER names an app rather than its developer's domain. A name that
+    reads as a domain stays one (see :func:`adstxt.apps._ids.names_an_app`), except in a
+    mirror that has no files for that domain but has resolved the app of that name."""
+    from adstxt.apps import MirrorApps
     from adstxt.apps._ids import names_an_app
 
-    if not args.app or not names_an_app(args.publisher):
-        return args.publisher, None
-    from adstxt._lookup_options import make_resolver
-
-    cache = args.cache_dir / "apps" if args.cache_dir is not None else None
-    resolution = make_resolver(args, parser, cache).resolve_one(args.publisher)
-    return resolution.developer_url if resolution.resolved else None, resolution.to_json()
+    if names_an_app(publisher):
+        return True
+    return (
+        isinstance(apps, MirrorApps)
+        and ":" not in publisher
+        and not apps.has_site(publisher)
+        and apps.knows(f"google-play:{publisher.strip()}")
+    )
 
 
 def _text(answer: Answer) -> str:
@@ -188,10 +207,8 @@ def _questions(stream: TextIO) -> Iterator[tuple[int, Question | str]]:
 def _batch(
     index: AuthorizationIndex, args: argparse.Namespace, parser: argparse.ArgumentParser
 ) -> int:
-    from adstxt.apps._ids import names_an_app
-
     status = 0
-    apps: Any = None  # the store resolver, made for the first app asked about
+    apps: AppSource | None = None  # made for the first app asked about
     # Closed in the finally below, unless it is standard input.
     stream = (
         sys.stdin if args.batch == "-" else open(args.batch, encoding="utf-8", errors="replace")  # noqa: SIM115
@@ -205,22 +222,26 @@ def _batch(
                 text = f"line {number}: error: {question}"
             else:
                 app: dict[str, Any] | None = None
-                if question.kind == "app-ads.txt" and names_an_app(question.publisher):
-                    if apps is None:
-                        from adstxt._lookup_options import make_resolver
+                if question.kind == "app-ads.txt" and apps is None:
+                    from adstxt._lookup_options import make_app_source
 
-                        cache = args.cache_dir / "apps" if args.cache_dir is not None else None
-                        apps = make_resolver(args, parser, cache)
+                    apps = make_app_source(args, parser)
+                if (
+                    question.kind == "app-ads.txt"
+                    and apps is not None
+                    and _names_an_app(question.publisher, apps)
+                ):
                     resolution = apps.resolve_one(question.publisher)
                     app = resolution.to_json()
-                    if resolution.resolved:
+                    if resolution.resolved and resolution.developer_url is not None:
                         question = question._replace(publisher=resolution.developer_url)
                 if app is not None and app["outcome"] != "resolved":
                     status = 1
                     why = f"app not resolved: {app['outcome']}: {app['detail']}"
                     out = {"line": number, "app": app, "error": why}
                     text = f"line {number}: error: {why}"
-                    print(json.dumps(out) if args.output_format == "json" else text, flush=True)
+                    shown = json.dumps(out) if args.output_format == "json" else escape(text)
+                    print(shown, flush=True)
                     continue
                 try:
                     answer = index.ask(question)
@@ -236,7 +257,7 @@ def _batch(
                         f"line {number}: {question.publisher} {question.ad_system} "
                         f"{question.seller_id}: {_text(answer)}"
                     )
-            print(json.dumps(out) if args.output_format == "json" else text, flush=True)
+            print(json.dumps(out) if args.output_format == "json" else escape(text), flush=True)
     finally:
         if stream is not sys.stdin:
             stream.close()
@@ -277,7 +298,8 @@ def _main(argv: Sequence[str] | None, prog: str) -> int:
             if args.output_format == "json":
                 print(json.dumps({"app": app, "verdict": None}, indent=2))
             else:
-                print(f"{args.publisher}: app not resolved: {app['outcome']}: {app['detail']}")
+                why = f"{args.publisher}: app not resolved: {app['outcome']}: {app['detail']}"
+                print(escape(why))
             return 1
         try:
             answer = index.lookup(
@@ -296,8 +318,10 @@ def _main(argv: Sequence[str] | None, prog: str) -> int:
         else:
             if app is not None:
                 print(
-                    f"{args.publisher}: developer URL {developer} "
-                    f"(from {app['listing_url']}), app-ads.txt at {app['app_ads_url']}"
+                    escape(
+                        f"{args.publisher}: developer URL {developer} "
+                        f"(from {app['listing_url']}), app-ads.txt at {app['app_ads_url']}"
+                    )
                 )
             print(_text(answer))
         return 0 if _passes(answer, args.no_file_ok) else 1

@@ -217,11 +217,18 @@ _FIGURES = {
 }
 
 
+#: The version of the audit result this module reads.
+AUDIT_VERSION = 1
+
+
 def parse_audit(data: bytes) -> AuditSection:
     """An audit's JSON document as the report shows it."""
     try:
         document = json.loads(data)
-    except (UnicodeDecodeError, ValueError, RecursionError) as error:
+    except RecursionError:
+        # Valid JSON, but nested deeper than any audit result is.
+        raise AuditFormatError("nested too deeply to be an audit result") from None
+    except (UnicodeDecodeError, ValueError) as error:
         where = ""
         if isinstance(error, json.JSONDecodeError):
             where = f" (line {error.lineno}, column {error.colno})"
@@ -232,6 +239,12 @@ def parse_audit(data: bytes) -> AuditSection:
     if isinstance(version, bool) or not isinstance(version, int) or version < 1:
         raise AuditFormatError(
             "not an 'adstxt audit --output-format json' result (no adstxt_audit version)"
+        )
+    if version != AUDIT_VERSION:
+        # A later version may mean something else by the same members: not guessed at.
+        raise AuditFormatError(
+            f"adstxt_audit version {version}: this version of adstxt reads version "
+            f"{AUDIT_VERSION} only"
         )
     kind = document.get("kind")
     if kind not in _FIGURES:

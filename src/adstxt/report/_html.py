@@ -32,11 +32,17 @@ CHART_RULES = 25
 #: The most expected lines the coverage chart draws; the table lists all of them.
 CHART_LINES = 60
 
-_SEVERITY_NAMES = {Severity.ERROR: "errors", Severity.WARNING: "warnings", Severity.INFO: "info"}
+_SEVERITY_NAMES = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "info"}
 
 
 def _number(value: int) -> str:
     return f"{value:,}"
+
+
+def _count(value: int, noun: str) -> str:
+    """``1 file``, ``2 files``: a count with its noun ("info" has no plural)."""
+    plural = noun if value == 1 or noun == "info" else noun + "s"
+    return f"{_number(value)} {plural}"
 
 
 def _percent(share: float) -> str:
@@ -136,7 +142,7 @@ def rule_bars(check: CheckSection) -> list[Bar]:
             Segment(
                 check.by_rule[code, severity],
                 f"sev-{severity.value}",
-                f"{code}: {_number(check.by_rule[code, severity])} {_SEVERITY_NAMES[severity]}",
+                f"{code}: {_count(check.by_rule[code, severity], _SEVERITY_NAMES[severity])}",
             )
             for severity in SEVERITIES
             if check.by_rule[code, severity]
@@ -150,7 +156,7 @@ def verdict_bars(check: CheckSection) -> list[Bar]:
     return [
         Bar(
             verdict,
-            (Segment(count, _verdict_css(verdict), f"{verdict}: {_number(count)} files"),),
+            (Segment(count, _verdict_css(verdict), f"{verdict}: {_count(count, 'file')}"),),
             _number(count),
         )
         for verdict, count in check.verdict_counts().items()
@@ -167,7 +173,7 @@ def _check_charts(check: CheckSection) -> str:
             f'<p class="note">The {len(rules)} rules with the most findings; '
             f"the rules table lists all {shown_rules}.</p>"
         )
-    legend = _legend((f"sev-{s.value}", _SEVERITY_NAMES[s]) for s in SEVERITIES)
+    legend = _legend((f"sev-{s.value}", _count(2, _SEVERITY_NAMES[s])[2:]) for s in SEVERITIES)
     parts = []
     if rules:
         parts.append(
@@ -303,11 +309,11 @@ def coverage_bars(audit: AuditSection) -> list[Bar]:
 
 def status_bars(audit: AuditSection) -> list[Bar]:
     """One bar per status that some publisher (or seller) has."""
-    what = "publishers" if audit.kind == "expect" else "sellers"
+    what = "publisher" if audit.kind == "expect" else "seller"
     return [
         Bar(
             status,
-            (Segment(count, _status_css(status), f"{status}: {_number(count)} {what}"),),
+            (Segment(count, _status_css(status), f"{status}: {_count(count, what)}"),),
             _number(count),
         )
         for status, count in audit.statuses.items()

@@ -168,11 +168,10 @@ def _main(argv: Sequence[str] | None, prog: str) -> int:
         parser.error(str(error))
     known: Mapping[str, str] = developers
     if args.resolve_apps:
-        from adstxt._lookup_options import make_resolver
-        from adstxt.apps._resolver import DeveloperLookup
+        from adstxt._lookup_options import make_app_source
+        from adstxt.apps import DeveloperLookup
 
-        cache = args.cache_dir / "apps" if args.cache_dir is not None else None
-        known = _Given(developers, DeveloperLookup(make_resolver(args, parser, cache)))
+        known = _Given(developers, DeveloperLookup(make_app_source(args, parser)))
     verifier = Verifier(index, app_developers=known)
     try:
         if args.chain == "-":

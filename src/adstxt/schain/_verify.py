@@ -175,16 +175,41 @@ def publisher_of(
         partner = app.get("inventorypartnerdomain")
         partner = partner if type(partner) is str else None
         bundle = app.get("bundle")
-        if app_developers is not None and type(bundle) is str and bundle in app_developers:
-            return Publisher(app_developers[bundle], "app-ads.txt", partner, "app.bundle")
         storeurl = app.get("storeurl")
-        if app_developers is not None and type(storeurl) is str and storeurl in app_developers:
-            return Publisher(app_developers[storeurl], "app-ads.txt", partner, "app.storeurl")
+        tried: list[tuple[str, str]] = []
+        if app_developers is not None:
+            for origin, key in _app_keys(bundle, storeurl, app_developers):
+                if key in app_developers:
+                    return Publisher(app_developers[key], "app-ads.txt", partner, origin)
+                tried.append((origin, key))
         owner = app.get("publisher")
         domain = owner.get("domain") if type(owner) is dict else None
         if type(domain) is str and domain:
             return Publisher(domain, "app-ads.txt", partner, "app.publisher.domain")
+        why_not = getattr(app_developers, "why_not", None)
+        reasons = [
+            f"{origin} {key!r} did not resolve ({why})"
+            for origin, key in tried
+            if why_not is not None and (why := why_not(key))
+        ]
+        if reasons:
+            # No domain, but the reason is worth more than "no publisher was named".
+            return Publisher("", "app-ads.txt", partner, "; ".join(reasons))
     return None
+
+
+def _app_keys(bundle: object, storeurl: object, known: Mapping[str, str]) -> list[tuple[str, str]]:
+    """The app's keys to look up, in order: ``app.bundle`` then ``app.storeurl``, except
+    that a store URL naming another store than Google Play goes first (an iOS bundle ID
+    reads like a Play package name), unless the bundle's developer was given outright."""
+    keys = [("app.bundle", bundle), ("app.storeurl", storeurl)]
+    found = [(origin, key) for origin, key in keys if type(key) is str and key]
+    if len(found) == 2 and found[0][1] not in getattr(known, "given", {}):
+        from adstxt.apps import parse_app_id
+
+        if parse_app_id(found[1][1]).store not in (None, "google-play"):
+            found.reverse()
+    return found
 
 
 class Verifier:
@@ -392,6 +417,14 @@ class Verifier:
     ) -> NodeResult:
         """The first node against the publisher's ads.txt (or app-ads.txt)."""
         assert self.index is not None
+        if publisher is not None and not publisher.domain:
+            return NodeResult(
+                0,
+                *_id(node),
+                "unverifiable" if verdict == "verified" else verdict,
+                (*reasons, f"no publisher: {publisher.origin}, so app-ads.txt was not checked"),
+                facts,
+            )
         if publisher is None:
             return NodeResult(
                 0,
