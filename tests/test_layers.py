@@ -217,3 +217,22 @@ def test_the_architecture_page_names_every_module() -> None:
     top_level = {".".join(module.split(".")[:2]) for module in MODULES if module != "adstxt"}
     missing = sorted(m for m in top_level if f"`{m.removeprefix('adstxt.')}`" not in page)
     assert not missing, f"docs/architecture.md does not describe {missing}"
+
+
+#: The modules that may import a command's module (``_cli``): the registry of commands.
+_COMMAND_REGISTRY = frozenset(("adstxt._commands", "adstxt._clidoc", "adstxt.__main__"))
+
+
+@pytest.mark.parametrize("module", sorted(MODULES))
+def test_no_module_uses_another_package_s_command_module(module: str) -> None:
+    # A command module is the edge of the program: what two commands share lives in a
+    # shared module (adstxt._guard, adstxt._lookup_options), not in one of the commands.
+    package = module.rpartition(".")[0] if module.count(".") > 1 else module
+    borrowed = sorted(
+        target
+        for target in GRAPH[module]
+        if target.endswith("._cli")
+        and not target.startswith(package + ".")
+        and module not in _COMMAND_REGISTRY
+    )
+    assert not borrowed, f"{module} imports {borrowed}"

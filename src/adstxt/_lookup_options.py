@@ -133,7 +133,8 @@ def add_source_options(parser: argparse.ArgumentParser) -> None:
         metavar="DIR",
         type=Path,
         help="with --fetch, keep fetched files here between runs, for as long "
-        "as Cache-Control or Expires allow (7 days without them)",
+        "as Cache-Control or Expires allow (7 days without them); store answers "
+        "go to DIR/apps/, as with 'adstxt apps resolve --cache-dir'",
     )
     group.add_argument(
         "--sellers-location",

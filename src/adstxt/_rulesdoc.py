@@ -152,7 +152,7 @@ def _severity(rule: Rule) -> str:
 def _output_section(rule: Rule) -> str:
     if rule.filename == SCHAIN_INPUT:
         # A real run of 'adstxt schain' on the example, validation only (no source).
-        from adstxt.schain._cli import render_text
+        from adstxt.schain import render_text
         from adstxt.schain._verify import Verifier
 
         shown = render_text(Verifier().verify(rule.bad), "chain.txt")

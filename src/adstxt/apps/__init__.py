@@ -18,7 +18,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from adstxt.apps._ids import AppRef, parse_app_id
+from adstxt.apps._ids import AppRef, names_an_app, parse_app_id
 from adstxt.apps._mirror import MirrorApps
 from adstxt.apps._record import OUTCOMES, AppSource, Resolution
 from adstxt.apps._stores import BASES, STORES, Store
@@ -37,6 +37,7 @@ __all__ = [
     "MirrorApps",
     "Resolution",
     "Store",
+    "names_an_app",
     "parse_app_id",
 ]
 

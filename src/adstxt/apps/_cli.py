@@ -52,7 +52,8 @@ def _parser(prog: str = "adstxt apps") -> argparse.ArgumentParser:
         "and app-ads.txt URL. Exit status: 0 when every app resolved, 1 when one did not, "
         "2 a usage error.",
         epilog="Outcomes: resolved, no-developer-url, not-found, layout-not-understood, "
-        "shared-host, invalid-developer-url, fetch-error, unsupported-store, unrecognized.",
+        "shared-host, invalid-developer-url, fetch-error, unsupported-store, unrecognized, "
+        "wrong-app.",
     )
     _resolve_options(resolve)
     commands.add_parser("stores", help="list the stores and how each one is read")

@@ -65,7 +65,8 @@ class AppResolver:
     """Resolves app identifiers to developer domains; make one per run and reuse it.
 
     ``bases`` replaces store base URLs (names as in :data:`adstxt.apps.BASES`);
-    ``cache_dir`` keeps store answers between runs; ``interval`` is the pause in seconds
+    ``cache_dir`` keeps store answers between runs (in ``cache_dir/apps/``, the layout
+    every command uses); ``interval`` is the pause in seconds
     between two requests to one store. The other arguments are those of
     :class:`adstxt.fetch.Fetcher`.
     """

@@ -60,7 +60,10 @@ def _parser(prog: str = "adstxt authorized") -> argparse.ArgumentParser:
         "--app",
         action="store_true",
         help="PUBLISHER is an app, or its developer's domain: read app-ads.txt; an "
-        "app is resolved through its store listing to its developer's domain first",
+        "app is resolved to its developer's domain first, through its store listing "
+        "(--fetch) or the mirror's apps.jsonl (--source DIR, offline). A name that is a "
+        "host under a public suffix is a domain unless it reads as a package name "
+        "(com.example.game); google-play:NAME names the app",
     )
     parser.add_argument(
         "--inventory-partner",
@@ -114,10 +117,9 @@ def _developer_of(
 
 def _names_an_app(publisher: str, apps: AppSource) -> bool:
     """Whether PUBLISHER names an app rather than its developer's domain. A name that
-    reads as a domain stays one (see :func:`adstxt.apps._ids.names_an_app`), except in a
+    reads as a domain stays one (see :func:`adstxt.apps.names_an_app`), except in a
     mirror that has no files for that domain but has resolved the app of that name."""
-    from adstxt.apps import MirrorApps
-    from adstxt.apps._ids import names_an_app
+    from adstxt.apps import MirrorApps, names_an_app
 
     if names_an_app(publisher):
         return True

@@ -25,6 +25,7 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from adstxt.schain._model import Node, SupplyChain
     from adstxt.schain._parse import CheckResult, check, parse_string, serialize
+    from adstxt.schain._text import render_text
     from adstxt.schain._verify import ChainResult, NodeResult, Publisher, Verifier
 
 __all__ = [
@@ -37,6 +38,7 @@ __all__ = [
     "Verifier",
     "check",
     "parse_string",
+    "render_text",
     "serialize",
 ]
 
@@ -51,6 +53,7 @@ _WHERE = {
     "NodeResult": "_verify",
     "Publisher": "_verify",
     "Verifier": "_verify",
+    "render_text": "_text",
 }
 
 

@@ -9,6 +9,8 @@ import sys
 from collections.abc import Iterator, Mapping, Sequence
 from typing import TYPE_CHECKING, BinaryIO
 
+from adstxt.schain._text import render_text
+
 if TYPE_CHECKING:
     from adstxt.schain._verify import ChainResult, Verifier
 
@@ -53,7 +55,8 @@ def _parser(prog: str = "adstxt schain") -> argparse.ArgumentParser:
         "--resolve-apps",
         action="store_true",
         help="find the developer domain of a bid request's app (app.bundle, else "
-        "app.storeurl) through its store listing, when --app-developer does not give it",
+        "app.storeurl) through its store listing (with --fetch) or the mirror's "
+        "apps.jsonl (with --source DIR), when --app-developer does not give it",
     )
     parser.add_argument(
         "--output-format",
@@ -66,27 +69,6 @@ def _parser(prog: str = "adstxt schain") -> argparse.ArgumentParser:
 
     add_store_options(parser)
     return parser
-
-
-def render_text(result: ChainResult, name: str = "chain") -> str:
-    """A chain's result as ``adstxt schain`` prints it: the verdict and its reasons, each
-    node's verdict and reasons, then every diagnostic at its place (line and column of a
-    JSON text, column of the string form, and the JSON pointer)."""
-    lines = [f"{name}: {result.verdict}"]
-    # A reason that only repeats a diagnostic is shown once, as the located diagnostic.
-    told = {d.code + " " + d.message for d in result.diagnostics}
-    lines.extend(
-        f"  {reason}" for reason in result.reasons if reason.split(" (at /", 1)[0] not in told
-    )
-    for node in result.nodes:
-        lines.append(f"  node {node.number} {node.asi} {node.sid}: {node.verdict}")
-        lines.extend(f"    {reason}" for reason in node.reasons)
-    for d in result.diagnostics:
-        where = f" (at {d.pointer})" if d.pointer else ""
-        lines.append(
-            f"  {name}:{d.line}:{d.column}: {d.code} [{d.severity.value}] {d.message}{where}"
-        )
-    return "\n".join(lines)
 
 
 def _print(result: ChainResult, name: str, output: str, line: int | None = None) -> None:
@@ -117,6 +99,11 @@ class _Given(Mapping[str, str]):
 
     def __getitem__(self, key: str) -> str:
         return self.given[key] if key in self.given else self.stores[key]
+
+    def why_not(self, key: str) -> str | None:
+        """Why the stores gave no developer for ``key`` (see ``DeveloperLookup.why_not``)."""
+        why_not = getattr(self.stores, "why_not", None)
+        return None if key in self.given or why_not is None else why_not(key)
 
     def __iter__(self) -> Iterator[str]:
         return iter({**dict.fromkeys(self.stores), **dict.fromkeys(self.given)})
