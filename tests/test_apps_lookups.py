@@ -465,3 +465,31 @@ def test_the_text_output_names_the_app_ads_txt_url_once(stores: LocalServers) ->
     done = adstxt("apps", "resolve", "com.example.game", *fetching(stores))
     assert done.stdout.count("https://example.com/app-ads.txt") == 1, done.stdout
     assert "www.example.com is on example.com, the developer's own domain" in done.stdout
+
+
+def test_mirror_records_survive_damaged_lines_and_say_what_is_missing(tmp_path: Path) -> None:
+    from adstxt.apps import MirrorApps, Resolution
+
+    absent = MirrorApps(tmp_path).resolve_one("com.example.game")
+    assert absent.outcome == "not-in-mirror" and "apps.jsonl does not exist" in absent.detail
+    good = Resolution(
+        "com.example.game",
+        "resolved",
+        "google-play",
+        "com.example.game",
+        developer_url="https://www.example.com/",
+        domain="example.com",
+        app_ads_hosts=("example.com",),
+    )
+    (tmp_path / "apps.jsonl").write_text(
+        "{not json\n" + json.dumps({"query": 1}) + "\n" + json.dumps(good.to_json()) + "\n",
+        encoding="utf-8",
+    )
+    mirror = MirrorApps(tmp_path)
+    found = mirror.resolve_one("google-play:com.example.game")
+    assert found.resolved and found.domain == "example.com"
+    assert found.query == "google-play:com.example.game"
+    assert mirror.resolve_one("samsung:x").outcome == "unsupported-store"
+    assert mirror.resolve_one("not an app").outcome == "unrecognized"
+    missing = mirror.resolve_one("id1234567890")
+    assert missing.outcome == "not-in-mirror" and "no record of apple:1234567890" in missing.detail
