@@ -71,6 +71,8 @@ LAYERS: dict[str, tuple[str, ...]] = {
         "adstxt.schain",
         "adstxt.schain.*",
     ),
+    # The crawl store: fetches, bodies, versions and change events, and the commands on it.
+    "store": ("adstxt.store", "adstxt.store.*"),
     # The rule pages run each rule's examples, supply chains included.
     "docs": ("adstxt._rulesdoc",),
     "cli": ("adstxt.cli", "adstxt.crawl", "adstxt._commands", "adstxt._clidoc", "adstxt.__main__"),
