@@ -16,8 +16,8 @@ from pathlib import Path
 
 from adstxt.store._dialect import POSTGRESQL, SQLITE, Dialect
 from adstxt.store._record import FetchRecord, records_of
-from adstxt.store._schema import MIGRATIONS, SCHEMA_VERSION, SchemaError, migrate
-from adstxt.store._sqlite import connect, explain
+from adstxt.store._schema import MIGRATIONS, SCHEMA_VERSION, SchemaError, migrate, refuse_newer
+from adstxt.store._sqlite import connect, explain, use_wal
 from adstxt.store._store import CrawlInfo, FileRow, Store, VersionRow
 
 __all__ = [
@@ -60,6 +60,8 @@ def open_store(location: str | Path, *, create: bool = True) -> Store:
     except (sqlite3.Error, OSError) as exc:
         raise StoreError(f"cannot open the store {path}: {explain(exc)}") from exc
     try:
+        refuse_newer(connection, SQLITE)  # before anything is written to it
+        use_wal(connection, path)
         migrate(connection, SQLITE)
     except SchemaError as exc:
         connection.close()

@@ -16,7 +16,15 @@ import attrs
 
 from adstxt.store._dialect import Dialect
 
-__all__ = ["MIGRATIONS", "SCHEMA_VERSION", "SchemaError", "Step", "migrate", "stored_version"]
+__all__ = [
+    "MIGRATIONS",
+    "SCHEMA_VERSION",
+    "SchemaError",
+    "Step",
+    "migrate",
+    "refuse_newer",
+    "stored_version",
+]
 
 #: A DB-API connection (sqlite3 or psycopg); typed loosely, as the two share no base class.
 Connection = Any
@@ -232,6 +240,21 @@ def stored_version(connection: Connection, dialect: Dialect) -> int:
         raise SchemaError(f"its schema version {row[0]!r} is not a number") from exc
 
 
+def _check_not_newer(version: int, target: int) -> None:
+    if version > target:
+        raise SchemaError(
+            f"its schema is version {version}, newer than version {target}, the newest "
+            "this adstxt knows; upgrade adstxt (pip install --upgrade adstxt) to use it"
+        )
+
+
+def refuse_newer(connection: Connection, dialect: Dialect, target: int = SCHEMA_VERSION) -> None:
+    """Raise :class:`SchemaError` for a store this adstxt cannot read, changing nothing."""
+    _check_not_newer(stored_version(connection, dialect), target)
+    if dialect.name != "sqlite":
+        connection.rollback()  # the read began a transaction
+
+
 def migrate(
     connection: Connection,
     dialect: Dialect,
@@ -250,11 +273,7 @@ def migrate(
         cursor.execute(dialect.begin)
     try:
         before = stored_version(connection, dialect)
-        if before > target:
-            raise SchemaError(
-                f"its schema is version {before}, newer than version {target}, the newest "
-                "this adstxt knows; upgrade adstxt (pip install --upgrade adstxt) to use it"
-            )
+        _check_not_newer(before, target)
         for step in steps:
             if before < step.version <= target:
                 for statement in step.statements:

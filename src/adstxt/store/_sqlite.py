@@ -7,7 +7,7 @@ import os
 import sqlite3
 from pathlib import Path
 
-__all__ = ["BUSY_TIMEOUT", "connect", "explain"]
+__all__ = ["BUSY_TIMEOUT", "connect", "explain", "use_wal"]
 
 #: How long a writer waits for another to finish (seconds): the workers of one crawl and a
 #: reader take turns at the write lock, each holding it for one batch.
@@ -33,14 +33,18 @@ def connect(path: Path, *, create: bool) -> sqlite3.Connection:
     )
     try:
         connection.execute(f"PRAGMA busy_timeout = {int(BUSY_TIMEOUT * 1000)}")
-        mode = connection.execute("PRAGMA journal_mode = WAL").fetchone()[0]
-        if str(mode).lower() != "wal" and os.access(path, os.W_OK):
-            raise sqlite3.OperationalError(f"cannot switch to WAL mode (it is in {mode} mode)")
-        connection.execute("PRAGMA synchronous = NORMAL")
     except BaseException:
         connection.close()
         raise
     return connection
+
+
+def use_wal(connection: sqlite3.Connection, path: Path) -> None:
+    """Switch to WAL mode (once the store is known to be ours: it rewrites the header)."""
+    mode = connection.execute("PRAGMA journal_mode = WAL").fetchone()[0]
+    if str(mode).lower() != "wal" and os.access(path, os.W_OK):
+        raise sqlite3.OperationalError(f"cannot switch to WAL mode (it is in {mode} mode)")
+    connection.execute("PRAGMA synchronous = NORMAL")
 
 
 def explain(error: BaseException) -> str:
