@@ -80,11 +80,11 @@ def _parser(prog: str = "adstxt-crawl") -> argparse.ArgumentParser:
         "--store",
         metavar="PATH",
         help="keep every fetch, body, version and change in this SQLite store (default: "
-        f"{_DEFAULT_STORE} in the working directory for 'adstxt crawl', none for "
-        "adstxt-crawl); re-crawls send conditional requests and skip fresh files",
+        f"{_DEFAULT_STORE} in the working directory when run as a subcommand of adstxt, "
+        "none for adstxt-crawl); re-crawls send conditional requests and skip fresh files",
     )
     parser.add_argument(
-        "--no-store", action="store_true", help="write no store ('adstxt crawl' writes one)"
+        "--no-store", action="store_true", help="write no store (the adstxt subcommand writes one)"
     )
     parser.add_argument(
         "--refresh",

@@ -1,7 +1,7 @@
 """What one fetch does to the current copy of a file: the stale-copy rules of the spec.
 
-``/work/shared/spec.md`` section 6.4 (and 8.1 for sellers.json), from ads.txt 1.1 section
-3.6, sellers.json 1.0 and Google's documented crawler behaviour:
+From ads.txt 1.1 section 3.6, sellers.json 1.0 ("on 404 or any error, keep the last
+good copy") and Google's documented crawler behaviour (5 days through soft 404s and 5xx):
 
 - a file served and read (outcome ``ok``) becomes the current copy; a 304 Not Modified
   confirms the current one;
