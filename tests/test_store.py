@@ -284,7 +284,10 @@ def test_bodies_are_stored_once_compressed_with_every_record(store: Store) -> No
     assert row is not None and row.sha256 is None
     (digest,) = {f["sha256"] for f in store.fetches("c.com")}
     parsed = adstxt.parse(html.decode())
-    stored = store._rows("SELECT COUNT(*) FROM body_records WHERE sha256 = ?", (digest,))
+    stored = store._rows(
+        "SELECT COUNT(*) FROM body_records r JOIN bodies b ON b.id = r.body_id WHERE b.sha256 = ?",
+        (digest,),
+    )
     assert stored[0][0] == len(parsed.records)
 
 

@@ -61,7 +61,8 @@ _VERSION_1 = (
     )""",
     # Every distinct body once, compressed; what the checker found in it beside it.
     """CREATE TABLE bodies (
-        sha256 TEXT PRIMARY KEY,
+        id {id},
+        sha256 TEXT NOT NULL UNIQUE,
         size {bigint} NOT NULL,
         compression TEXT NOT NULL,
         data {blob} NOT NULL,
@@ -70,31 +71,32 @@ _VERSION_1 = (
         variables {bigint} NOT NULL,
         errors {bigint} NOT NULL
     )""",
+    # Keyed by the body's number, not its 64-character hash: these tables hold most rows.
     """CREATE TABLE body_records (
-        sha256 TEXT NOT NULL,
+        body_id {bigint} NOT NULL,
         line {bigint} NOT NULL,
         ad_system TEXT NOT NULL,
         seller_id TEXT NOT NULL,
         relationship TEXT NOT NULL,
         certification_id TEXT,
-        PRIMARY KEY (sha256, line)
-    )""",
+        PRIMARY KEY (body_id, line)
+    ){clustered}""",
     """CREATE TABLE body_variables (
-        sha256 TEXT NOT NULL,
+        body_id {bigint} NOT NULL,
         line {bigint} NOT NULL,
         name TEXT NOT NULL,
         value TEXT NOT NULL,
-        PRIMARY KEY (sha256, line)
-    )""",
+        PRIMARY KEY (body_id, line)
+    ){clustered}""",
     """CREATE TABLE body_diagnostics (
-        sha256 TEXT NOT NULL,
+        body_id {bigint} NOT NULL,
         seq {bigint} NOT NULL,
         line {bigint},
         code TEXT NOT NULL,
         severity TEXT NOT NULL,
         message TEXT NOT NULL,
-        PRIMARY KEY (sha256, seq)
-    )""",
+        PRIMARY KEY (body_id, seq)
+    ){clustered}""",
     # One row per file fetched (a site's file, and each file its SUBDOMAIN= lines led to).
     """CREATE TABLE fetches (
         id {id},

@@ -295,25 +295,26 @@ class Store:
         """What a stored body holds, as change events compare it (``None``: no file)."""
         if digest is None:
             return None
-        verdict = self._rows("SELECT verdict FROM bodies WHERE sha256 = ?", (digest,))
-        if not verdict:
+        found = self._rows("SELECT id, verdict FROM bodies WHERE sha256 = ?", (digest,))
+        if not found:
             return None
+        body_id, verdict = found[0]
         records = tuple(
             SnapshotRecord(a, s, r, c, int(n))
             for n, a, s, r, c in self._rows(
                 "SELECT line, ad_system, seller_id, relationship, certification_id "
-                "FROM body_records WHERE sha256 = ? ORDER BY line",
-                (digest,),
+                "FROM body_records WHERE body_id = ? ORDER BY line",
+                (body_id,),
             )
         )
         variables = tuple(
             SnapshotVariable(name, value, int(n))
             for n, name, value in self._rows(
-                "SELECT line, name, value FROM body_variables WHERE sha256 = ? ORDER BY line",
-                (digest,),
+                "SELECT line, name, value FROM body_variables WHERE body_id = ? ORDER BY line",
+                (body_id,),
             )
         )
-        return FileSnapshot(records, variables, Verdict(verdict[0][0]))
+        return FileSnapshot(records, variables, Verdict(verdict))
 
     # ---- writing fetches ---------------------------------------------------------------
 
@@ -346,11 +347,12 @@ class Store:
         digest = sha256(body)
         if self._rows("SELECT 1 FROM bodies WHERE sha256 = ?", (digest,)):
             return digest
+        # What the store holds of a body is decided once, when it is first stored.
         snapshot = FileSnapshot.from_parse_result(parsed)
         errors = sum(1 for d in parsed.diagnostics if d.severity.value == "error")
-        self._run(
-            "INSERT INTO bodies (sha256, size, compression, data, verdict, records, variables, "
-            "errors) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+        body_id = self._insert(
+            "bodies",
+            ("sha256", "size", "compression", "data", "verdict", "records", "variables", "errors"),
             (
                 digest,
                 len(body),
@@ -365,13 +367,13 @@ class Store:
         cursor = self.connection.cursor()
         cursor.executemany(
             self.dialect.sql(
-                "INSERT INTO body_records (sha256, line, ad_system, seller_id, relationship, "
+                "INSERT INTO body_records (body_id, line, ad_system, seller_id, relationship, "
                 "certification_id) VALUES (?, ?, ?, ?, ?, ?) "
-                "ON CONFLICT (sha256, line) DO NOTHING"
+                "ON CONFLICT (body_id, line) DO NOTHING"
             ),
             [
                 (
-                    digest,
+                    body_id,
                     r.line,
                     r.domain,
                     r.account_id,
@@ -383,18 +385,18 @@ class Store:
         )
         cursor.executemany(
             self.dialect.sql(
-                "INSERT INTO body_variables (sha256, line, name, value) VALUES (?, ?, ?, ?) "
-                "ON CONFLICT (sha256, line) DO NOTHING"
+                "INSERT INTO body_variables (body_id, line, name, value) VALUES (?, ?, ?, ?) "
+                "ON CONFLICT (body_id, line) DO NOTHING"
             ),
-            [(digest, v.line, v.name, v.value) for v in parsed.variables],
+            [(body_id, v.line, v.name, v.value) for v in parsed.variables],
         )
         cursor.executemany(
             self.dialect.sql(
-                "INSERT INTO body_diagnostics (sha256, seq, line, code, severity, message) "
+                "INSERT INTO body_diagnostics (body_id, seq, line, code, severity, message) "
                 "VALUES (?, ?, ?, ?, ?, ?)"
             ),
             [
-                (digest, seq, d.line or None, d.code, d.severity.value, d.message)
+                (body_id, seq, d.line or None, d.code, d.severity.value, d.message)
                 for seq, d in enumerate(parsed.diagnostics)
             ],
         )
