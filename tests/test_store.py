@@ -312,3 +312,34 @@ def test_fresh_files_are_skipped(store: Store) -> None:
     assert store.pending(again) == ["b.com"]
     info = store.crawl(again)
     assert info is not None and info.done == 1 and info.domains == 2
+
+
+# ---- the store as a source of lookups ------------------------------------------------------
+
+
+def test_the_store_answers_authorization_lookups(store: Store) -> None:
+    from adstxt.authorization import AuthorizationIndex, Source
+    from adstxt.store._source import StoreSource
+
+    store.record(None, [("a.com", [fetched("a.com", FIRST, day(1))])])
+    store.record(None, [("b.com", [fetched("b.com", None, day(1), outcome="not-found")])])
+    store.record(None, [("c.com", [fetched("c.com", SECOND, day(1))])])
+    store.record(None, [("c.com", [fetched("c.com", None, day(2), outcome="server-error")])])
+    sellers = b'{"sellers": [{"seller_id": "1", "seller_type": "PUBLISHER", "domain": "a.com"}]}'
+    item = fetched("x.com", sellers, day(1), kind="sellers.json")
+    object.__setattr__(item, "parse_result", adstxt.parse(""))
+    store.record(None, [("x.com", [item])])
+    source = StoreSource(store, now=day(3))
+    assert isinstance(source, Source)
+    assert source.hosts("ads.txt") == ["a.com", "b.com", "c.com"]
+    index = AuthorizationIndex(source)
+    assert index.lookup("a.com", "x.com", "1").verdict.value == "authorized-direct"
+    assert index.lookup("a.com", "x.com", "9").verdict.value == "unauthorized"
+    assert source.ads_file("b.com", "ads.txt").state == "not-found"
+    stale = source.ads_file("c.com", "ads.txt")
+    assert (stale.state, stale.stale) == ("ok", True)
+    assert StoreSource(store, now=day(8)).ads_file("c.com", "ads.txt").state == "unavailable"
+    assert source.ads_file("nowhere.com", "ads.txt").state == "not-found"
+    found = source.sellers_file("X.com")
+    assert found.usable and found.where == "https://x.com/sellers.json"
+    assert not source.sellers_file("y.com").usable
