@@ -343,3 +343,15 @@ def test_the_store_answers_authorization_lookups(store: Store) -> None:
     found = source.sellers_file("X.com")
     assert found.usable and found.where == "https://x.com/sellers.json"
     assert not source.sellers_file("y.com").usable
+
+
+def test_validators_go_out_as_conditional_headers() -> None:
+    from adstxt.fetch import Validators
+
+    assert Validators('"abc"', "Tue, 01 Dec 2026 10:00:00 GMT").headers() == (
+        (b"If-None-Match", b'"abc"'),
+        (b"If-Modified-Since", b"Tue, 01 Dec 2026 10:00:00 GMT"),
+    )
+    # A value that cannot be sent as a header is left out, not sent broken.
+    assert Validators('"a"\r\nX-Evil: 1', "\u2603").headers() == ()
+    assert Validators().headers() == ()
