@@ -267,7 +267,7 @@ def test_a_hard_404_ends_the_file_and_a_new_copy_starts_it_again(store: Store) -
 
 
 def test_bodies_are_stored_once_compressed_with_every_record(store: Store) -> None:
-    html = b"<html><body>x.com, 1, DIRECT</body></html>\n"
+    html = b"<html><body>\nx.com, 1, DIRECT\ny.com, 2, RESELLER\n</body></html>\n"
     batch = [
         ("a.com", [fetched("a.com", FIRST, day(1))]),
         ("b.com", [fetched("b.com", FIRST, day(1))]),
@@ -288,7 +288,7 @@ def test_bodies_are_stored_once_compressed_with_every_record(store: Store) -> No
         "SELECT COUNT(*) FROM body_records r JOIN bodies b ON b.id = r.body_id WHERE b.sha256 = ?",
         (digest,),
     )
-    assert stored[0][0] == len(parsed.records)
+    assert stored[0][0] == len(parsed.records) == 2
 
 
 def test_a_batch_is_stored_whole_or_not_at_all(store: Store) -> None:

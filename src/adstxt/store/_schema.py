@@ -79,6 +79,7 @@ _VERSION_1 = (
         seller_id TEXT NOT NULL,
         relationship TEXT NOT NULL,
         certification_id TEXT,
+        extension TEXT,
         PRIMARY KEY (body_id, line)
     ){clustered}""",
     """CREATE TABLE body_variables (

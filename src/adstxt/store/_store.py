@@ -368,7 +368,7 @@ class Store:
         cursor.executemany(
             self.dialect.sql(
                 "INSERT INTO body_records (body_id, line, ad_system, seller_id, relationship, "
-                "certification_id) VALUES (?, ?, ?, ?, ?, ?) "
+                "certification_id, extension) VALUES (?, ?, ?, ?, ?, ?, ?) "
                 "ON CONFLICT (body_id, line) DO NOTHING"
             ),
             [
@@ -379,6 +379,7 @@ class Store:
                     r.account_id,
                     r.relationship.value,
                     r.certification_authority_id,
+                    r.extension,
                 )
                 for r in parsed.records
             ],
