@@ -225,7 +225,10 @@ def stored_version(connection: Connection, dialect: Dialect) -> int:
     if dialect.name == "sqlite":
         cursor.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'meta'")
     else:
-        cursor.execute("SELECT 1 FROM information_schema.tables WHERE table_name = 'meta'")
+        cursor.execute(
+            "SELECT 1 FROM information_schema.tables "
+            "WHERE table_name = 'meta' AND table_schema = current_schema()"
+        )
     if cursor.fetchone() is None:
         cursor.execute(
             "SELECT COUNT(*) FROM sqlite_master"
