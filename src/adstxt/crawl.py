@@ -1083,6 +1083,8 @@ def _crawl(args: argparse.Namespace, remaining: list[str], skipped: int, fresh: 
     # Also when stopped: the counts are those of the domains the files hold.
     try:
         _summary(totals.outcomes, totals.records, time.monotonic() - started, skipped, count, fresh)
+        if args.crawl_id is not None:
+            print(f"stored in {args.store} as crawl {args.crawl_id}")
         sys.stdout.flush()
     except OSError as exc:  # a full disk under a redirected stdout, say
         why = exc.strerror or str(exc)
