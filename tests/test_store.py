@@ -355,3 +355,15 @@ def test_validators_go_out_as_conditional_headers() -> None:
     # A value that cannot be sent as a header is left out, not sent broken.
     assert Validators('"a"\r\nX-Evil: 1', "\u2603").headers() == ()
     assert Validators().headers() == ()
+
+
+def test_only_the_latest_crawl_is_resumed(store: Store) -> None:
+    first = store.start_crawl("ads.txt", {}, ["a.com"])
+    store.finish_crawl(first, "interrupted", {})
+    unfinished = store.unfinished_crawl("ads.txt")
+    assert unfinished is not None and unfinished.id == first
+    assert store.unfinished_crawl("app-ads.txt") is None
+    second = store.start_crawl("ads.txt", {}, ["b.com"])
+    store.finish_crawl(second, "finished", {"ok": 1})
+    assert store.unfinished_crawl("ads.txt") is None
+    assert [c.state for c in store.crawls()] == ["interrupted", "finished"]

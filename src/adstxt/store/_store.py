@@ -184,12 +184,14 @@ class Store:
         return crawl_id
 
     def unfinished_crawl(self, kind: str) -> CrawlInfo | None:
-        """The latest crawl of ``kind`` that did not finish (killed or interrupted)."""
+        """The latest crawl of ``kind``, when it did not finish (killed or interrupted).
+
+        Only the latest: an older crawl left unfinished was given up when a newer one began.
+        """
         rows = self._rows(
-            "SELECT id FROM crawls WHERE kind = ? AND state <> ? ORDER BY id DESC LIMIT 1",
-            (kind, "finished"),
+            "SELECT id, state FROM crawls WHERE kind = ? ORDER BY id DESC LIMIT 1", (kind,)
         )
-        return self.crawl(rows[0][0]) if rows else None
+        return self.crawl(rows[0][0]) if rows and rows[0][1] != "finished" else None
 
     def crawl(self, crawl_id: int) -> CrawlInfo | None:
         rows = self._rows(
