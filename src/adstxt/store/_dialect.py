@@ -46,6 +46,9 @@ class Dialect:
 
     def upsert(self, table: str, columns: tuple[str, ...], key: tuple[str, ...]) -> str:
         """An insert that replaces the non-key columns of a row whose key exists."""
+        return _upsert(self, table, columns, key)
+
+    def _upsert(self, table: str, columns: tuple[str, ...], key: tuple[str, ...]) -> str:
         names = ", ".join(columns)
         marks = ", ".join("?" for _ in columns)
         updates = ", ".join(f"{c} = excluded.{c}" for c in columns if c not in key)
@@ -63,6 +66,11 @@ class Dialect:
             f"INSERT INTO {table} ({names}) VALUES ({marks}) "
             f"ON CONFLICT ({', '.join(key)}) DO NOTHING"
         )
+
+
+@functools.lru_cache(maxsize=64)
+def _upsert(dialect: Dialect, table: str, columns: tuple[str, ...], key: tuple[str, ...]) -> str:
+    return dialect._upsert(table, columns, key)
 
 
 @functools.lru_cache(maxsize=512)

@@ -124,6 +124,10 @@ class Store:
         self.connection = connection
         self.dialect = dialect
         self.where = where
+        # Bodies never change, so neither does what they hold: the snapshots of the bodies
+        # met last, for the change events of the next versions (the same file served to
+        # many sites, or a file compared with its previous version).
+        self._snapshots: dict[str, FileSnapshot] = {}
 
     # ---- plumbing ----------------------------------------------------------------------
 
@@ -297,6 +301,9 @@ class Store:
         """What a stored body holds, as change events compare it (``None``: no file)."""
         if digest is None:
             return None
+        cached = self._snapshots.get(digest)
+        if cached is not None:
+            return cached
         found = self._rows("SELECT id, verdict FROM bodies WHERE sha256 = ?", (digest,))
         if not found:
             return None
@@ -316,7 +323,13 @@ class Store:
                 (body_id,),
             )
         )
-        return FileSnapshot(records, variables, Verdict(verdict))
+        return self._remember(digest, FileSnapshot(records, variables, Verdict(verdict)))
+
+    def _remember(self, digest: str, snapshot: FileSnapshot) -> FileSnapshot:
+        if len(self._snapshots) >= 256:
+            del self._snapshots[next(iter(self._snapshots))]  # the oldest
+        self._snapshots[digest] = snapshot
+        return snapshot
 
     # ---- writing fetches ---------------------------------------------------------------
 
