@@ -69,7 +69,9 @@ def _parser(prog: str = "adstxt-crawl") -> argparse.ArgumentParser:
         description="Fetch and check the ads.txt or app-ads.txt of every domain in a file "
         "(one per line; '#' starts a comment).",
     )
-    parser.add_argument("domains", type=Path, help="file of domains ('-' for stdin)")
+    parser.add_argument(
+        "domains", type=Path, nargs="?", help="file of domains ('-' for stdin); or use --apps"
+    )
     parser.add_argument(
         "-o",
         "--output",
@@ -202,6 +204,25 @@ def _parser(prog: str = "adstxt-crawl") -> argparse.ArgumentParser:
     )
     parser.add_argument("--user-agent", help="User-Agent header to send")
     parser.add_argument(
+        "--apps",
+        type=Path,
+        metavar="FILE",
+        help="crawl the app-ads.txt of the apps in FILE instead of a file of domains "
+        "(one app per line: package name, App Store ID, STORE:ID or store URL; '-' for "
+        "stdin): each is resolved through its store listing to its developer's domain, "
+        "which is then crawled; the mapping goes into each JSON line ('apps') and, "
+        "with --mirror, into DIR/apps.jsonl",
+    )
+    parser.add_argument(
+        "--apps-cache",
+        type=Path,
+        metavar="DIR",
+        help="with --apps, keep the stores' answers in DIR between runs",
+    )
+    from adstxt.apps._options import add_store_options
+
+    add_store_options(parser)
+    parser.add_argument(
         "--progress",
         choices=("auto", "always", "never"),
         default="auto",
@@ -243,11 +264,102 @@ def _arguments(argv: Sequence[str] | None, prog: str = "adstxt-crawl") -> argpar
         parser.error("--retries must be at least 0")
     if args.max_bytes < 1:
         parser.error("--max-bytes must be at least 1")
+    if (args.domains is None) == (args.apps is None):
+        parser.error("give a file of domains, or --apps FILE (not both)")
+    if args.apps is None and args.apps_cache is not None:
+        parser.error("--apps-cache needs --apps")
+    if args.apps is not None:
+        args.kind = "app-ads.txt"
+        args.resolver = _app_resolver(args, parser)
     if args.processes is None:
         args.processes = _default_processes(args.concurrency, _usable_cpus())
     elif args.processes < 1:
         parser.error("--processes must be at least 1")
     return args
+
+
+def _app_resolver(args: argparse.Namespace, parser: argparse.ArgumentParser) -> Any:
+    """The store resolver of ``--apps``, from the store and connection options."""
+    from adstxt.apps._options import make_resolver
+
+    return make_resolver(args, parser, args.apps_cache)
+
+
+def _resolve_apps(args: argparse.Namespace, lines: list[str]) -> list[str]:
+    """Resolve the apps of ``--apps``; the developer hosts to crawl, in file order.
+
+    Sets ``args.apps_by_domain`` (host to the apps it serves) for the JSON lines and, with
+    ``--mirror``, writes every resolution to ``DIR/apps.jsonl``.
+    """
+    from adstxt.apps._options import read_ids
+
+    resolver = args.__dict__.pop("resolver")  # not needed by (nor sent to) the workers
+    found = resolver.resolve(read_ids(lines))
+    by_host: dict[str, list[str]] = {}
+    for resolution in found:
+        if resolution.resolved:
+            by_host.setdefault(resolution.app_ads_hosts[0], []).append(resolution.key)
+        else:
+            print(
+                f"adstxt-crawl: {resolution.query}: {resolution.outcome}: {resolution.detail}",
+                file=sys.stderr,
+            )
+    args.apps_by_domain = by_host
+    if args.mirror is not None:
+        try:
+            _mirror_apps(args.mirror, found)
+        except OSError as exc:
+            raise _OutputError.writing(args.mirror, exc) from exc
+    resolved = sum(1 for r in found if r.resolved)
+    print(
+        f"adstxt-crawl: {resolved} of {len(found)} apps resolved to "
+        f"{len(by_host)} developer domain{'' if len(by_host) == 1 else 's'}",
+        file=sys.stderr,
+    )
+    return list(by_host)
+
+
+def _mirror_apps(mirror: Path, found: Sequence[Any]) -> None:
+    """Write ``DIR/apps.jsonl`` (every resolution) and append to ``DIR/apps-history.jsonl``
+    the apps whose developer domain changed since the last ``apps.jsonl``."""
+    from adstxt._atomic import write_atomically
+    from adstxt.apps import Resolution
+
+    mapping, history = mirror / "apps.jsonl", mirror / "apps-history.jsonl"
+    before: dict[str, Resolution] = {}
+    with contextlib.suppress(OSError):
+        for line in mapping.read_text(encoding="utf-8", errors="replace").splitlines():
+            with contextlib.suppress(ValueError, TypeError, AttributeError):
+                earlier = Resolution.from_json(json.loads(line))
+                before[earlier.key] = earlier
+    events = []
+    for now in found:
+        old = before.get(now.key)
+        # A store that could not be read says nothing new: the last known domain stands.
+        if old is None or now.outcome == "fetch-error" or old.domain == now.domain:
+            continue
+        events.append(
+            {
+                "app": now.key,
+                "from": old.domain,
+                "to": now.domain,
+                "from_outcome": old.outcome,
+                "to_outcome": now.outcome,
+                "at": now.resolved_at.isoformat(),
+            }
+        )
+    mirror.mkdir(parents=True, exist_ok=True)
+    kept = {r.key: r for r in found if r.outcome != "fetch-error" or r.key not in before}
+    # Apps not asked this time, or whose store failed, keep their earlier record.
+    records = [*(r for k, r in before.items() if k not in kept), *kept.values()]
+    body = "".join(json.dumps(r.to_json(), sort_keys=True) + "\n" for r in records)
+    write_atomically(mapping, body.encode("utf-8"), new_file_mode=0o644)
+    if events:
+        old_text = b""
+        with contextlib.suppress(FileNotFoundError):
+            old_text = history.read_bytes()
+        added = "".join(json.dumps(e, sort_keys=True) + "\n" for e in events).encode("utf-8")
+        write_atomically(history, old_text + added, new_file_mode=0o644)
 
 
 def _default_processes(concurrency: int, cpus: int) -> int:
@@ -275,7 +387,7 @@ def _usable_cpus() -> int:
     return cpus
 
 
-def read_domains(source: TextIO) -> list[str]:
+def read_domains(source: Iterable[str]) -> list[str]:
     """Domains in file order, without comments, blank lines or repeats (ignoring case)."""
     seen: set[str] = set()
     domains = []
@@ -639,6 +751,9 @@ async def _crawl_share(
                     raise _OutputError.writing(args.mirror, exc) from exc
             files = _usable(result)
             entry = _entry(domain, result, tries, args.include_records, files)
+            apps = getattr(args, "apps_by_domain", None)
+            if apps is not None:
+                entry["apps"] = apps.get(domain, [])
             rows = _csv_rows(domain, files) if args.records_csv is not None else ""
             # No await from the write to the report: a stop (Ctrl-C, a failure elsewhere)
             # comes at an await, so the counts always match what the files hold.
@@ -1163,15 +1278,16 @@ def main(argv: Sequence[str] | None = None, *, prog: str = "adstxt-crawl") -> in
     except ValueError as exc:
         print(f"adstxt-crawl: {exc}", file=sys.stderr)
         return 2
+    listed = args.domains if args.apps is None else args.apps
     try:
-        if str(args.domains) == "-":
-            domains = read_domains(sys.stdin)
+        if str(listed) == "-":
+            lines = sys.stdin.read().splitlines()
         else:
-            with args.domains.open(encoding="utf-8", errors="replace") as source:
-                domains = read_domains(source)
+            lines = listed.read_text(encoding="utf-8", errors="replace").splitlines()
     except OSError as exc:
-        print(f"adstxt-crawl: cannot read {args.domains}: {exc.strerror}", file=sys.stderr)
+        print(f"adstxt-crawl: cannot read {listed}: {exc.strerror}", file=sys.stderr)
         return 2
+    domains = read_domains(lines) if args.apps is None else []
     for path in (args.output, args.records_csv):
         # Before anything is written: a bad second path must not cost the first file.
         problem = _unwritable(path) if path is not None else None
@@ -1191,6 +1307,9 @@ def main(argv: Sequence[str] | None = None, *, prog: str = "adstxt-crawl") -> in
         )
         return 2
     try:
+        if args.apps is not None:
+            # After the checks of the outputs: the stores are not asked for nothing.
+            domains = _resolve_apps(args, lines)
         done: set[str] = set()
         if args.resume and args.output is not None:
             done = _done_domains(args.output)
