@@ -15,6 +15,7 @@ import sqlite3
 from pathlib import Path
 
 from adstxt.store._dialect import POSTGRESQL, SQLITE, Dialect
+from adstxt.store._postgres import PostgresUnavailableError, is_postgres_url
 from adstxt.store._record import FetchRecord, records_of
 from adstxt.store._schema import MIGRATIONS, SCHEMA_VERSION, SchemaError, migrate, refuse_newer
 from adstxt.store._sqlite import connect, explain, use_wal
@@ -50,10 +51,8 @@ def open_store(location: str | Path, *, create: bool = True) -> Store:
     """Open the store at ``location`` (a SQLite file), creating it when ``create`` and
     bringing its schema up to date. Raises :class:`StoreError` with a one-line reason."""
     text = str(location)
-    if text.startswith(("postgresql://", "postgres://")):
-        raise StoreError(
-            f"cannot open {text}: this version of adstxt keeps stores in SQLite files only"
-        )
+    if is_postgres_url(text):
+        return _open_postgres(text)
     path = Path(location)
     try:
         connection = connect(path, create=create)
@@ -70,3 +69,41 @@ def open_store(location: str | Path, *, create: bool = True) -> Store:
         connection.close()
         raise StoreError(f"cannot use the store {path}: {explain(exc)}") from exc
     return Store(connection, SQLITE, str(path))
+
+
+def _open_postgres(url: str) -> Store:
+    """A store in the PostgreSQL database at ``url``: the same schema and code as a file."""
+    from adstxt.store._postgres import connect
+
+    where = _without_password(url)
+    try:
+        connection = connect(url)
+    except PostgresUnavailableError as exc:
+        raise StoreError(str(exc)) from exc
+    except Exception as exc:  # psycopg.Error, whose message names the server and why
+        reason = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        raise StoreError(f"cannot open the store {where}: {reason}") from exc
+    try:
+        refuse_newer(connection, POSTGRESQL)
+        migrate(connection, POSTGRESQL)
+    except SchemaError as exc:
+        connection.close()
+        raise StoreError(f"cannot use the store {where}: {exc}") from exc
+    except Exception as exc:
+        connection.close()
+        raise StoreError(f"cannot use the store {where}: {exc}") from exc
+    return Store(connection, POSTGRESQL, where)
+
+
+def _without_password(url: str) -> str:
+    """``url`` fit for messages: a password in it is replaced by ``***``."""
+    from urllib.parse import urlsplit, urlunsplit
+
+    try:
+        parts = urlsplit(url)
+        if parts.password is None:
+            return url
+        netloc = parts.netloc.replace(f":{parts.password}@", ":***@", 1)
+        return urlunsplit(parts._replace(netloc=netloc))
+    except ValueError:
+        return url

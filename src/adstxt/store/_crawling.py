@@ -4,13 +4,13 @@ behind a 304, and writing results a batch at a time."""
 from __future__ import annotations
 
 import datetime as dt
-import sqlite3
 import time
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 import attrs
 
+from adstxt.store._dialect import database_errors
 from adstxt.store._record import FetchRecord, records_of
 from adstxt.store._sqlite import explain
 from adstxt.store._store import Store
@@ -87,7 +87,7 @@ class BatchWriter:
         batch, self._batch = self._batch, []
         try:
             self.store.record(self.crawl_id, batch)
-        except (sqlite3.Error, OSError) as exc:
+        except database_errors() as exc:
             raise StoreWriteError(
                 f"cannot write the store {self.store.where}: {explain(exc)}"
             ) from exc

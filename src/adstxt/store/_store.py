@@ -151,14 +151,13 @@ class Store:
     @contextlib.contextmanager
     def transaction(self) -> Iterator[None]:
         """Everything inside is stored together, or nothing of it is."""
-        if self.dialect.begin is not None:
-            self.connection.cursor().execute(self.dialect.begin)
+        _begin(self.connection, self.dialect)
         try:
             yield
         except BaseException:
-            self.connection.rollback()
+            _end(self.connection, self.dialect, "ROLLBACK")
             raise
-        self.connection.commit()
+        _end(self.connection, self.dialect, "COMMIT")
 
     def _insert(self, table: str, columns: Sequence[str], values: Sequence[Any]) -> int:
         """Insert one row and return its new id."""
@@ -598,6 +597,23 @@ class Store:
         cursor = self._run(sql, params)
         while rows := cursor.fetchmany(size):
             yield from (tuple(row) for row in rows)
+
+
+def _begin(connection: Any, dialect: Dialect) -> None:
+    if dialect.begin is not None:
+        connection.cursor().execute(dialect.begin)
+
+
+def _end(connection: Any, dialect: Dialect, how: str) -> None:
+    """Commit or roll back. Connections in autocommit mode (both drivers, as the store
+    opens them) end the transaction the store began with a statement."""
+    if dialect.begin is None:
+        (connection.commit if how == "COMMIT" else connection.rollback)()
+    elif how == "COMMIT":
+        connection.cursor().execute("COMMIT")
+    else:
+        with contextlib.suppress(Exception):  # the failure being reported may have ended it
+            connection.cursor().execute("ROLLBACK")
 
 
 def _file_filter(domain: str, kind: str | None) -> tuple[str, tuple[str, ...]]:
