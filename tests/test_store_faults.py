@@ -185,7 +185,7 @@ def test_a_full_disk_stops_the_crawl_with_the_store_intact(
         text=True,
         timeout=120,
         check=False,
-        preexec_fn=lambda: _limit_file_size(160_000),
+        preexec_fn=lambda: _limit_file_size(260_000),
     )
     assert done.returncode == 2, done.stderr
     assert "Traceback" not in done.stderr

@@ -23,7 +23,6 @@ import math
 import os
 import random
 import signal
-import sqlite3
 import sys
 import time
 from collections import Counter
@@ -1114,6 +1113,7 @@ def _plan_with_store(
     has stored, and its crawl's domains that are not done are fetched.
     """
     from adstxt.store import StoreError, open_store
+    from adstxt.store._dialect import database_errors
 
     try:
         store = open_store(args.store)
@@ -1143,10 +1143,10 @@ def _plan_with_store(
         fresh = set() if args.refresh else set(store.skip_fresh(args.crawl_id, args.kind))
         remaining = [d for d in todo if d.lower() not in fresh]
         return remaining, len(domains) - len(todo), len(fresh)
-    except sqlite3.Error as exc:
+    except database_errors() as exc:
         from adstxt.store._sqlite import explain
 
-        raise _OutputError(f"cannot write the store {args.store}: {explain(exc)}") from exc
+        raise _OutputError(f"cannot write the store {store.where}: {explain(exc)}") from exc
     finally:
         store.close()
 
@@ -1154,11 +1154,14 @@ def _plan_with_store(
 def _finish_in_store(args: argparse.Namespace, state: str, counts: Counter[str]) -> str | None:
     """Record how the crawl ended; the reason it could not be, or None."""
     from adstxt.store import StoreError, open_store
+    from adstxt.store._dialect import database_errors
 
     try:
         with open_store(args.store, create=False) as store:
             store.finish_crawl(args.crawl_id, state, counts)
-    except (StoreError, sqlite3.Error) as exc:
+    except StoreError as exc:
+        return str(exc)
+    except database_errors() as exc:
         return str(exc)
     return None
 
@@ -1199,7 +1202,9 @@ def _crawl(args: argparse.Namespace, remaining: list[str], skipped: int, fresh: 
     try:
         _summary(totals.outcomes, totals.records, time.monotonic() - started, skipped, count, fresh)
         if args.crawl_id is not None:
-            print(f"stored in {args.store} as crawl {args.crawl_id}")
+            from adstxt.store import without_password
+
+            print(f"stored in {without_password(str(args.store))} as crawl {args.crawl_id}")
         sys.stdout.flush()
     except OSError as exc:  # a full disk under a redirected stdout, say
         why = exc.strerror or str(exc)

@@ -37,6 +37,7 @@ __all__ = [
     "VersionRow",
     "open_store",
     "records_of",
+    "without_password",
 ]
 
 #: The store ``adstxt crawl`` writes when no ``--store`` is given, in the working directory.
@@ -75,7 +76,7 @@ def _open_postgres(url: str) -> Store:
     """A store in the PostgreSQL database at ``url``: the same schema and code as a file."""
     from adstxt.store._postgres import connect
 
-    where = _without_password(url)
+    where = without_password(url)
     try:
         connection = connect(url)
     except PostgresUnavailableError as exc:
@@ -95,7 +96,7 @@ def _open_postgres(url: str) -> Store:
     return Store(connection, POSTGRESQL, where)
 
 
-def _without_password(url: str) -> str:
+def without_password(url: str) -> str:
     """``url`` fit for messages: a password in it is replaced by ``***``."""
     from urllib.parse import urlsplit, urlunsplit
 

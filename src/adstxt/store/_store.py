@@ -364,9 +364,11 @@ class Store:
         # What the store holds of a body is decided once, when it is first stored.
         snapshot = FileSnapshot.from_parse_result(parsed)
         errors = sum(1 for d in parsed.diagnostics if d.severity.value == "error")
-        body_id = self._insert(
-            "bodies",
-            ("sha256", "size", "compression", "data", "verdict", "records", "variables", "errors"),
+        # Two writers may meet the same new body at once (PostgreSQL runs their
+        # transactions side by side): the second waits for the first and stores nothing.
+        inserted = self._run(
+            "INSERT INTO bodies (sha256, size, compression, data, verdict, records, variables, "
+            "errors) VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (sha256) DO NOTHING RETURNING id",
             (
                 digest,
                 len(body),
@@ -377,7 +379,10 @@ class Store:
                 len(parsed.variables),
                 errors,
             ),
-        )
+        ).fetchone()
+        if inserted is None:
+            return digest
+        body_id = int(inserted[0])
         cursor = self.connection.cursor()
         cursor.executemany(
             self.dialect.sql(
