@@ -1,6 +1,7 @@
 """Crawl throughput: ``adstxt-crawl`` against a local server that adds latency to every answer.
 
     python benchmarks/crawl.py [--domains 2000] [--concurrency 200] [--latency 0.1] [--processes N]
+    python benchmarks/crawl.py --store-comparison [--domains 2000] ...
 
 The server runs in its own process (a plain selector loop) and answers every request
 ``--latency`` seconds after it arrived, with the same five-record file. HTTPS is pointed at
@@ -8,6 +9,12 @@ a closed port, so each domain costs what it costs in the field when a site has n
 refused connection, then the HTTP fetch. The bound set by concurrency and latency is
 ``concurrency / latency`` domains per second; the crawler's resident memory is sampled
 while it runs.
+
+``--store-comparison`` runs the crawl four times against the same server: JSON lines only,
+JSON lines and a new store, a re-crawl into that store (``--refresh``), in which every
+answer is a 304 to the conditional request, and a plain re-crawl, which skips every file as
+still fresh. It prints each rate and wall time, the store's share of the JSONL-only rate,
+the 304 re-crawl's speed-up and the bodies it added.
 """
 
 from __future__ import annotations
@@ -34,8 +41,13 @@ BODY = (
     b"rubiconproject.com, 17960, RESELLER, 0bfd66d529a55807\n"
     b"appnexus.com, 1908, RESELLER, f5ab79cb980f11d1\n"
 )
+ETAG = b'"bench-1"'
+NOT_MODIFIED = b"HTTP/1.1 304 Not Modified\r\nETag: " + ETAG + b"\r\nConnection: close\r\n\r\n"
 RESPONSE = (
     b"HTTP/1.1 200 OK\r\nContent-Type: text/plain; charset=utf-8\r\nConnection: close\r\n"
+    + b"ETag: "
+    + ETAG
+    + b"\r\n"
     + f"Content-Length: {len(BODY)}\r\n\r\n".encode()
     + BODY
 )
@@ -57,7 +69,7 @@ def _serve(port_file: Path, latency: float) -> None:
     selector = selectors.DefaultSelector()
     selector.register(listener, selectors.EVENT_READ)
     heads: dict[socket.socket, bytes] = {}
-    due: collections.deque[tuple[float, socket.socket]] = collections.deque()
+    due: collections.deque[tuple[float, socket.socket, bool]] = collections.deque()
     while True:
         timeout = max(0.0, due[0][0] - time.monotonic()) if due else None
         for key, _ in selector.select(timeout):
@@ -83,14 +95,16 @@ def _serve(port_file: Path, latency: float) -> None:
             selector.unregister(connection)
             del heads[connection]
             if data:
-                due.append((time.monotonic() + latency, connection))
+                # A request that sends the file's ETag back gets a 304 without the body.
+                unchanged = b"if-none-match: " + ETAG in head.lower()
+                due.append((time.monotonic() + latency, connection, unchanged))
             else:  # closed before asking: nothing to answer
                 connection.close()
         now = time.monotonic()
         while due and due[0][0] <= now:
-            _, connection = due.popleft()
+            _, connection, unchanged = due.popleft()
             with contextlib.suppress(OSError):  # the crawler may have given up already
-                connection.sendall(RESPONSE)
+                connection.sendall(NOT_MODIFIED if unchanged else RESPONSE)
             connection.close()
 
 
@@ -129,6 +143,11 @@ def main() -> None:
         type=int,
         help="crawler worker processes (adstxt-crawl --processes; default: adstxt-crawl's default)",
     )
+    parser.add_argument(
+        "--store-comparison",
+        action="store_true",
+        help="compare JSONL only, JSONL and a store, and an all-304 re-crawl into the store",
+    )
     parser.add_argument("--serve", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.serve:
@@ -166,6 +185,9 @@ def main() -> None:
             ]
             if args.processes is not None:
                 command += ["--processes", str(args.processes)]
+            if args.store_comparison:
+                _compare_store(command, work, args.domains)
+                return
             print(
                 f"Python {platform.python_version()}, {os.cpu_count()} CPUs, "
                 f"{args.domains} domains, concurrency {args.concurrency}, "
@@ -214,6 +236,71 @@ def main() -> None:
     print(
         f"server CPU {server_cpu:.2f} s (start-up included) = "
         f"{server_cpu / args.domains * 1e6:,.0f} us per domain"
+    )
+
+
+def _timed(command: list[str]) -> tuple[float, float, float, str]:
+    """Run one crawl; its rate from the summary (domains/s), its wall time, the CPU time
+    it used (start-up included) and its output."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    started = time.monotonic()
+    done = subprocess.run(command, capture_output=True, text=True, check=False)
+    elapsed = time.monotonic() - started
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+    if done.returncode != 0:
+        raise SystemExit(f"the crawl failed ({done.returncode}): {done.stderr}")
+    summary = next(x for x in done.stdout.splitlines() if "domains/s" in x)
+    rate = float(summary.split(" s, ")[1].split(" ")[0].replace(",", ""))
+    return rate, elapsed, cpu, done.stdout
+
+
+def _compare_store(command: list[str], work: Path, domains: int) -> None:
+    import sqlite3
+
+    store = work / "store.sqlite"
+    runs = [
+        ("JSONL only", [*command, "--overwrite"]),
+        ("JSONL + store", [*command, "--overwrite", "--store", str(store)]),
+        ("re-crawl, all 304", [*command, "--overwrite", "--store", str(store), "--refresh"]),
+        ("re-crawl, fresh", [*command, "--overwrite", "--store", str(store)]),
+    ]
+    rates = []
+    cpus = []
+    bodies = []
+    for name, run in runs:
+        rate, elapsed, cpu, output = _timed(run)
+        if "still fresh" in output:  # nothing was fetched: the rate is not comparable
+            print(
+                f"{name:<18} {'-':>8} (all {domains} still fresh)  wall {elapsed:6.2f} s  "
+                f"CPU {cpu:5.2f} s"
+            )
+            continue
+        rates.append(rate)
+        cpus.append(cpu)
+        if store.exists():
+            db = sqlite3.connect(store)
+            bodies.append(db.execute("SELECT COUNT(*) FROM bodies").fetchone()[0])
+            unchanged = db.execute("SELECT SUM(unchanged) FROM fetches").fetchone()[0]
+            db.close()
+        print(
+            f"{name:<18} {rate:8,.0f} domains/s  wall {elapsed:6.2f} s  CPU {cpu:5.2f} s "
+            f"= {cpu / domains * 1e6:,.0f} us per domain"
+        )
+    size = sum(p.stat().st_size for p in work.glob("store.sqlite*"))
+    # On a shared machine the crawl is CPU-bound and wall rates swing with the load: the
+    # ratios of CPU per domain say what the store costs.
+    print(
+        f"store / JSONL only: rate {rates[1] / rates[0]:.0%}, CPU-bound rate "
+        f"{cpus[0] / cpus[1]:.0%} (target at least 80%)"
+    )
+    print(
+        f"re-crawl / first crawl into the store: rate {rates[2] / rates[1]:.1f}x, CPU-bound "
+        f"{cpus[1] / cpus[2]:.1f}x (target 2x)"
+    )
+    print(
+        f"bodies after the first crawl {bodies[0]}, after the re-crawl {bodies[1]}; "
+        f"{unchanged} fetches answered 304 of {2 * domains}; store {size / 1e6:.1f} MB"
     )
 
 

@@ -51,6 +51,8 @@ def _crawl(live: LocalServers, tmp: Path, *extra: str) -> subprocess.CompletedPr
             "3",
             "--processes",
             "1",
+            # The mirror alone: a store would skip the re-crawl below as still fresh.
+            "--no-store",
             *extra,
         ],
         capture_output=True,

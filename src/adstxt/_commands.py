@@ -87,6 +87,30 @@ COMMANDS: Final[Mapping[str, Command]] = _registry(
         script="adstxt-crawl",
     ),
     Command(
+        name="history",
+        summary="show the fetches and versions of a domain's files in a crawl store",
+        main="adstxt.store._cli:history_main",
+        parser="adstxt.store._cli:history_parser",
+    ),
+    Command(
+        name="diff",
+        summary="show what changed in a domain's file between versions in a crawl store",
+        main="adstxt.store._cli:diff_main",
+        parser="adstxt.store._cli:diff_parser",
+    ),
+    Command(
+        name="changes",
+        summary="list the change events of a crawl store since a date, by ad system or seller",
+        main="adstxt.store._cli:changes_main",
+        parser="adstxt.store._cli:changes_parser",
+    ),
+    Command(
+        name="export",
+        summary="write the records, fetches or changes of a crawl store as CSV, JSONL or Parquet",
+        main="adstxt.store._cli:export_main",
+        parser="adstxt.store._cli:export_parser",
+    ),
+    Command(
         name="authorized",
         summary="say whether a seller is authorized by a publisher's ads.txt",
         main="adstxt.authorization._cli:main",

@@ -2,6 +2,11 @@
 
 One JSON line per domain goes to the output file as soon as the domain is done, so a crawl
 that is stopped can be resumed (``--resume``) without losing or repeating a domain.
+
+With a store (``--store``; ``adstxt crawl`` keeps one in ``adstxt.sqlite`` unless told
+``--no-store``), every fetch, body, version and change goes into it a batch at a time,
+re-crawls ask with the held copy's validators and skip files still fresh, and the store is
+what ``--resume`` trusts: a domain is done once its batch is committed.
 """
 
 from __future__ import annotations
@@ -10,6 +15,7 @@ import argparse
 import asyncio
 import contextlib
 import csv
+import datetime as dt
 import errno
 import io
 import json
@@ -31,8 +37,9 @@ if TYPE_CHECKING:
     from multiprocessing.process import BaseProcess
 
     from adstxt.diagnostics import Diagnostic
-    from adstxt.fetch import Fetcher, FetchResult
+    from adstxt.fetch import Fetcher, FetchResult, Validators
     from adstxt.model import ParseResult
+    from adstxt.store._crawling import BatchWriter
 
 __all__ = ["main"]
 
@@ -44,6 +51,8 @@ _STOP_GRACE = 5.0
 _RETRYABLE = frozenset({"timeout", "connection-error", "server-error"})
 # json.dumps with any option builds a new encoder per call; one line per domain reuses this.
 _JSON = json.JSONEncoder(ensure_ascii=False)
+#: The store ``adstxt crawl`` writes when told nothing (adstxt.store.DEFAULT_STORE).
+_DEFAULT_STORE = "adstxt.sqlite"
 _CSV_COLUMNS = (
     "source_domain",
     "file_url",
@@ -65,7 +74,25 @@ def _parser(prog: str = "adstxt-crawl") -> argparse.ArgumentParser:
         "domains", type=Path, nargs="?", help="file of domains ('-' for stdin); or use --apps"
     )
     parser.add_argument(
-        "-o", "--output", type=Path, required=True, help="JSON Lines file: one line per domain"
+        "-o",
+        "--output",
+        type=Path,
+        help="JSON Lines file: one line per domain (required by adstxt-crawl without --store)",
+    )
+    parser.add_argument(
+        "--store",
+        metavar="PATH",
+        help="keep every fetch, body, version and change in this SQLite store (default: "
+        f"{_DEFAULT_STORE} in the working directory when run as a subcommand of adstxt, "
+        "none for adstxt-crawl); re-crawls send conditional requests and skip fresh files",
+    )
+    parser.add_argument(
+        "--no-store", action="store_true", help="write no store (the adstxt subcommand writes one)"
+    )
+    parser.add_argument(
+        "--refresh",
+        action="store_true",
+        help="with a store, fetch files whose held copy is still fresh too",
     )
     parser.add_argument(
         "--overwrite", action="store_true", help="replace an output file that already holds results"
@@ -208,6 +235,17 @@ def _parser(prog: str = "adstxt-crawl") -> argparse.ArgumentParser:
 def _arguments(argv: Sequence[str] | None, prog: str = "adstxt-crawl") -> argparse.Namespace:
     parser = _parser(prog)
     args = parser.parse_args(argv)
+    # adstxt-crawl writes nothing its users did not ask for; the subcommand keeps a store.
+    if args.no_store:
+        if args.store is not None:
+            parser.error("--store and --no-store contradict each other")
+    elif args.store is None and prog.endswith(" crawl"):
+        args.store = _DEFAULT_STORE
+    if args.output is None and args.store is None:
+        parser.error("the following arguments are required: -o/--output")
+    if args.store is None and args.refresh:
+        parser.error("--refresh needs a store (--store)")
+    args.crawl_id = None
     if args.concurrency < 1:
         parser.error("--concurrency must be at least 1")
     for flag, seconds, least in (
@@ -521,12 +559,14 @@ class _Progress:
 
 
 async def _fetch_with_retries(
-    fetcher: Fetcher, domain: str, args: argparse.Namespace
+    fetcher: Fetcher, domain: str, args: argparse.Namespace, validators: Validators | None = None
 ) -> tuple[FetchResult, int]:
     tries = 0
     while True:
         tries += 1
-        result = await fetcher.fetch(domain, kind=args.kind, subdomains=not args.no_subdomains)
+        result = await fetcher.fetch(
+            domain, kind=args.kind, subdomains=not args.no_subdomains, validators=validators
+        )
         if result.outcome not in _RETRYABLE or tries > args.retries:
             return result, tries
         # Exponential backoff with jitter, so that retries to one struggling host spread out.
@@ -604,19 +644,22 @@ class _Outputs:
 
     def __init__(self, args: argparse.Namespace) -> None:
         self._files: list[tuple[Path, int]] = []
+        self._csv_first = args.records_csv is not None
         try:
             if args.records_csv is not None:  # first: the order the locks are taken in
                 self._files.append(
                     (args.records_csv, os.open(args.records_csv, os.O_WRONLY | os.O_APPEND))
                 )
-            self._files.append((args.output, os.open(args.output, os.O_WRONLY | os.O_APPEND)))
+            if args.output is not None:  # none when a store is the only output
+                self._files.append((args.output, os.open(args.output, os.O_WRONLY | os.O_APPEND)))
         except BaseException:
             self.close()
             raise
 
     def append(self, line: bytes, rows: bytes) -> None:
-        """Append ``rows`` to the records CSV (when there is one) and ``line`` to the JSONL."""
-        data = (rows, line) if len(self._files) == 2 else (line,)
+        """Append ``rows`` to the records CSV (when there is one) and ``line`` to the JSONL
+        (when there is one)."""
+        data = ((rows, line) if self._csv_first else (line,))[: len(self._files)]
         for _, fd in self._files:
             _lock(fd, True)
         try:
@@ -653,7 +696,7 @@ def _lock(fd: int, take: bool) -> None:
 
 def _prepare_outputs(args: argparse.Namespace) -> None:
     """Start the output afresh (unless resuming) and give a new records CSV its header."""
-    if not args.resume or not args.output.exists():
+    if args.output is not None and (not args.resume or not args.output.exists()):
         try:
             args.output.write_bytes(b"")
         except OSError as exc:
@@ -685,12 +728,28 @@ async def _crawl_share(
     ``report(outcome, records)`` for each domain written."""
     from adstxt.fetch import Fetcher
 
+    # Each process writes its own results to the store, a batch per transaction, rather
+    # than sending them to the parent to write: a result holds the body and its parse, which
+    # would cost more to pickle through a pipe than to store, and SQLite in WAL mode lets
+    # the workers take turns at the write lock (a batch holds it for milliseconds; the busy
+    # timeout covers the wait). It also keeps completion simple: a domain is done when its
+    # batch is committed, whichever process committed it.
+    writer = _open_writer(args)
     outputs = _Outputs(args)
     pending: Iterator[str] = iter(domains)
 
     async def worker() -> None:
+        from adstxt.store._crawling import restore_unchanged, validators_for
+
         for domain in pending:
-            result, tries = await _fetch_with_retries(fetcher, domain, args)
+            validators = None
+            if writer is not None:
+                validators = validators_for(writer.store, domain.lower(), args.kind)
+            started, clock = dt.datetime.now(dt.UTC), time.monotonic()
+            result, tries = await _fetch_with_retries(fetcher, domain, args, validators)
+            duration = time.monotonic() - clock
+            if writer is not None:
+                result = restore_unchanged(writer.store, domain.lower(), args.kind, result)
             if args.mirror is not None:
                 from adstxt.authorization._mirror import write_fetch
 
@@ -708,6 +767,10 @@ async def _crawl_share(
             # comes at an await, so the counts always match what the files hold.
             outputs.append((_JSON.encode(entry) + "\n").encode("utf-8"), rows.encode("utf-8"))
             report(entry["outcome"], entry["records"])
+            if writer is not None:
+                # After the JSON line: a kill between the two leaves a line that a resumed
+                # crawl removes, since the store, not the JSONL, says what is done.
+                _store_call(writer.add, domain, result, started, duration)
 
     try:
         async with Fetcher(**_fetcher_options(args)) as fetcher:
@@ -722,6 +785,35 @@ async def _crawl_share(
                 await asyncio.gather(*tasks, return_exceptions=True)
     finally:
         outputs.close()
+        if writer is not None:
+            try:
+                # Also when stopped: what the JSONL and the summary count is stored too.
+                _store_call(writer.flush)
+            finally:
+                writer.store.close()
+
+
+def _open_writer(args: argparse.Namespace) -> BatchWriter | None:
+    if args.store is None:
+        return None
+    from adstxt.store import StoreError, open_store
+    from adstxt.store._crawling import BatchWriter
+
+    try:
+        return BatchWriter(open_store(args.store), args.crawl_id)
+    except StoreError as exc:
+        raise _OutputError(str(exc)) from exc
+
+
+def _store_call(call: Callable[..., None], *arguments: Any) -> None:
+    from adstxt.store._crawling import StoreWriteError
+
+    try:
+        call(*arguments)
+    except StoreWriteError as exc:
+        raise _OutputError(
+            f"{exc}; every result stored so far is whole: run again with --resume to continue"
+        ) from exc
 
 
 def _run_here(
@@ -999,7 +1091,91 @@ def _exit_reason(code: int | None) -> str:
     return f"exit status {code}"
 
 
-def _crawl(args: argparse.Namespace, remaining: list[str], skipped: int) -> int:
+def _trim_jsonl(path: Path, done: set[str]) -> None:
+    """Keep only the JSON lines of domains the store has done: a line written just before
+    a kill, whose batch was never committed, goes, and its domain is crawled again."""
+    from adstxt._atomic import write_atomically
+
+    lines = _complete_lines(path)
+    kept = []
+    for raw in lines:
+        try:
+            entry = json.loads(raw)
+        except ValueError:
+            continue
+        if isinstance(entry, dict) and str(entry.get("domain", "")).lower() in done:
+            kept.append(raw)
+    if len(kept) < len(lines):
+        try:
+            write_atomically(path, b"".join(line + b"\n" for line in kept))
+        except OSError as exc:
+            raise _OutputError.writing(path, exc) from exc
+
+
+def _plan_with_store(
+    args: argparse.Namespace, domains: list[str], done: set[str]
+) -> tuple[list[str], int, int]:
+    """Start (or, with --resume, continue) the crawl in the store; return the domains to
+    fetch, how many were done before, and how many are skipped as still fresh.
+
+    Resuming trusts the store: the JSONL and the records CSV are cut back to the domains it
+    has stored, and its crawl's domains that are not done are fetched.
+    """
+    from adstxt.store import StoreError, open_store
+    from adstxt.store._dialect import database_errors
+
+    try:
+        store = open_store(args.store)
+    except StoreError as exc:
+        raise _OutputError(str(exc)) from exc
+    try:
+        unfinished = store.unfinished_crawl(args.kind) if args.resume else None
+        if unfinished is not None:
+            args.crawl_id = unfinished.id
+            stored = store.done(unfinished.id)
+            if args.output is not None:
+                _trim_jsonl(args.output, stored)
+            if args.records_csv is not None:
+                _trim_csv(args.records_csv, stored)
+            named = {domain.lower(): domain for domain in domains}
+            remaining = [named.get(d, d) for d in store.pending(unfinished.id)]
+            return remaining, len(stored), 0
+        if args.resume and args.records_csv is not None:
+            _trim_csv(args.records_csv, done)
+        todo = [d for d in domains if d.lower() not in done]
+        options = {
+            key: str(value) if isinstance(value, Path) else value
+            for key, value in sorted(vars(args).items())
+            if key != "crawl_id"
+        }
+        args.crawl_id = store.start_crawl(args.kind, options, todo)
+        fresh = set() if args.refresh else set(store.skip_fresh(args.crawl_id, args.kind))
+        remaining = [d for d in todo if d.lower() not in fresh]
+        return remaining, len(domains) - len(todo), len(fresh)
+    except database_errors() as exc:
+        from adstxt.store._sqlite import explain
+
+        raise _OutputError(f"cannot write the store {store.where}: {explain(exc)}") from exc
+    finally:
+        store.close()
+
+
+def _finish_in_store(args: argparse.Namespace, state: str, counts: Counter[str]) -> str | None:
+    """Record how the crawl ended; the reason it could not be, or None."""
+    from adstxt.store import StoreError, open_store
+    from adstxt.store._dialect import database_errors
+
+    try:
+        with open_store(args.store, create=False) as store:
+            store.finish_crawl(args.crawl_id, state, counts)
+    except StoreError as exc:
+        return str(exc)
+    except database_errors() as exc:
+        return str(exc)
+    return None
+
+
+def _crawl(args: argparse.Namespace, remaining: list[str], skipped: int, fresh: int = 0) -> int:
     _prepare_outputs(args)
     show = args.progress == "always" or (args.progress == "auto" and sys.stderr.isatty())
     progress = _Progress(len(remaining), sys.stderr, show)
@@ -1025,9 +1201,19 @@ def _crawl(args: argparse.Namespace, remaining: list[str], skipped: int) -> int:
         )
     except _OutputError as exc:
         stopped, status = str(exc), 2
+    if args.crawl_id is not None:
+        problem = _finish_in_store(
+            args, "finished" if stopped is None else "interrupted", totals.outcomes
+        )
+        if problem is not None and stopped is None:
+            stopped, status = f"{problem}; run again with --resume to finish the crawl", 2
     # Also when stopped: the counts are those of the domains the files hold.
     try:
-        _summary(totals.outcomes, totals.records, time.monotonic() - started, skipped, count)
+        _summary(totals.outcomes, totals.records, time.monotonic() - started, skipped, count, fresh)
+        if args.crawl_id is not None:
+            from adstxt.store import without_password
+
+            print(f"stored in {without_password(str(args.store))} as crawl {args.crawl_id}")
         sys.stdout.flush()
     except OSError as exc:  # a full disk under a redirected stdout, say
         why = exc.strerror or str(exc)
@@ -1071,6 +1257,7 @@ def _summary(
     elapsed: float,
     skipped: int,
     processes: int,
+    fresh: int = 0,
 ) -> None:
     total = sum(outcomes.values())
     print(f"{'outcome':<20} {'domains':>8} {'share':>7}")
@@ -1082,6 +1269,7 @@ def _summary(
         f"{elapsed:.1f} s, {rate:,.1f} domains/s, {records:,} record{'' if records == 1 else 's'}"
         + (f", {processes} worker processes" if processes > 1 else "")
         + (f", {skipped} already done" if skipped else "")
+        + (f", {fresh} still fresh (not fetched; --refresh fetches them)" if fresh else "")
     )
 
 
@@ -1120,7 +1308,12 @@ def main(argv: Sequence[str] | None = None, *, prog: str = "adstxt-crawl") -> in
         if problem is not None:
             print(f"adstxt-crawl: cannot write {path}: {problem}", file=sys.stderr)
             return 2
-    if not args.resume and not args.overwrite and _has_results(args.output):
+    if (
+        not args.resume
+        and not args.overwrite
+        and args.output is not None
+        and _has_results(args.output)
+    ):
         print(
             f"adstxt-crawl: {args.output} already holds results; use --resume to continue "
             "that crawl or --overwrite to start again",
@@ -1132,10 +1325,13 @@ def main(argv: Sequence[str] | None = None, *, prog: str = "adstxt-crawl") -> in
             # After the checks of the outputs: the stores are not asked for nothing.
             domains = _resolve_apps(args, lines)
         done: set[str] = set()
-        if args.resume:
+        if args.resume and args.output is not None:
             done = _done_domains(args.output)
-            if args.records_csv is not None:
-                _trim_csv(args.records_csv, done)
+        if args.store is not None:
+            remaining, skipped, fresh = _plan_with_store(args, domains, done)
+            return _crawl(args, remaining, skipped, fresh)
+        if args.resume and args.records_csv is not None:
+            _trim_csv(args.records_csv, done)
         remaining = [d for d in domains if d.lower() not in done]
         return _crawl(args, remaining, len(domains) - len(remaining))
     except _OutputError as exc:

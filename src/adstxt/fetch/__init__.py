@@ -24,7 +24,7 @@ try:
 except ImportError as exc:  # pragma: no cover - depends on the environment
     raise ImportError("adstxt.fetch needs the 'fetch' extra: pip install 'adstxt[fetch]'") from exc
 
-from adstxt.fetch._caching import DEFAULT_LIFETIME, Caching
+from adstxt.fetch._caching import DEFAULT_LIFETIME, Caching, Validators
 from adstxt.fetch._connect import ConnectTo, is_public_address, parse_connect_to
 from adstxt.fetch._fetcher import DEFAULT_USER_AGENT, MAX_BYTES, Fetcher
 from adstxt.fetch._result import OUTCOMES, FetchResult, Hop, Resource
@@ -42,6 +42,7 @@ __all__ = [
     "Fetcher",
     "Hop",
     "Resource",
+    "Validators",
     "app_ads_hosts",
     "fetch",
     "fetch_async",
@@ -54,11 +55,16 @@ __all__ = [
 
 
 async def fetch_async(
-    domain: str, *, kind: FileKind = "ads.txt", subdomains: bool = True, **options: Any
+    domain: str,
+    *,
+    kind: FileKind = "ads.txt",
+    subdomains: bool = True,
+    validators: Validators | None = None,
+    **options: Any,
 ) -> FetchResult:
     """Fetch one site's file; ``options`` are :class:`Fetcher`'s keyword arguments."""
     async with Fetcher(**options) as fetcher:
-        return await fetcher.fetch(domain, kind=kind, subdomains=subdomains)
+        return await fetcher.fetch(domain, kind=kind, subdomains=subdomains, validators=validators)
 
 
 async def fetch_url_async(url: str, *, kind: FileKind | None = None, **options: Any) -> FetchResult:

@@ -8,7 +8,7 @@ from email.utils import parsedate_to_datetime
 
 import attrs
 
-__all__ = ["DEFAULT_LIFETIME", "Caching", "caching_from_headers"]
+__all__ = ["DEFAULT_LIFETIME", "Caching", "Validators", "caching_from_headers"]
 
 #: ads.txt 1.1 section 3.6: with no caching directives a copy expires after seven days.
 DEFAULT_LIFETIME = dt.timedelta(days=7)
@@ -76,3 +76,31 @@ def caching_from_headers(
         when = _http_date(expires) or fetched_at
         return Caching(fetched_at, max(when, fetched_at), "expires", **common)
     return Caching(fetched_at, fetched_at + default, "default", **common)
+
+
+@attrs.frozen
+class Validators:
+    """The validators of a copy already held, sent back to ask "has it changed?".
+
+    A server that still has the same file answers 304 Not Modified without a body
+    (RFC 9110 section 13.1): ``etag`` goes out as If-None-Match and ``last_modified`` as
+    If-Modified-Since. Values are sent as they were served.
+    """
+
+    etag: str | None = None
+    last_modified: str | None = None
+
+    def headers(self) -> tuple[tuple[bytes, bytes], ...]:
+        """The request headers, encoded; none when there is nothing to validate with."""
+        found = []
+        for name, value in (
+            (b"If-None-Match", self.etag),
+            (b"If-Modified-Since", self.last_modified),
+        ):
+            # A value that cannot go on the wire (a line break, say) is not sent at all.
+            if value and value.isprintable():
+                try:
+                    found.append((name, value.encode("latin-1")))
+                except UnicodeEncodeError:
+                    continue
+        return tuple(found)

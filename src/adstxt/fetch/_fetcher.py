@@ -19,7 +19,7 @@ from adstxt._version import __version__
 from adstxt.diagnostics import Diagnostic, Severity
 from adstxt.fetch import _diag
 from adstxt.fetch._body import BodyError, read_body
-from adstxt.fetch._caching import DEFAULT_LIFETIME, caching_from_headers
+from adstxt.fetch._caching import DEFAULT_LIFETIME, Validators, caching_from_headers
 from adstxt.fetch._checks import check_body, status_findings
 from adstxt.fetch._client import ProtocolFailureError, open_response
 from adstxt.fetch._connect import BlockedAddressError, ConnectTo, Resolver, connect_to_rules
@@ -204,7 +204,13 @@ class Fetcher:
 
     # ---- one exchange ------------------------------------------------------------------
 
-    async def _request(self, url: str, want_body: bool, accept: str = "text/plain") -> _Response:
+    async def _request(
+        self,
+        url: str,
+        want_body: bool,
+        accept: str = "text/plain",
+        conditional: Sequence[tuple[bytes, bytes]] = (),
+    ) -> _Response:
         host = host_of(url)
         budget = _BUDGET.get() or _Budget(self._timeout)
         async with self._slots, self._gate(host):
@@ -220,7 +226,7 @@ class Fetcher:
             loop = asyncio.get_running_loop()
             started = loop.time()
             try:
-                return await self._exchange(url, want_body, accept, budget)
+                return await self._exchange(url, want_body, accept, budget, conditional)
             finally:
                 budget.left -= loop.time() - started
 
@@ -234,6 +240,7 @@ class Fetcher:
         want_body: bool,
         accept: str,
         budget: _Budget,
+        conditional: Sequence[tuple[bytes, bytes]] = (),
     ) -> _Response:
         parts = urlsplit(url)
         scheme = parts.scheme.lower()
@@ -253,6 +260,7 @@ class Fetcher:
             self._agent_header,
             _accept_header(accept),
             _ENCODINGS_HEADER,
+            *conditional,
         ]
         response = _Response(url)
         try:
@@ -310,7 +318,13 @@ class Fetcher:
 
     # ---- a redirect chain --------------------------------------------------------------
 
-    async def _follow(self, url: str, root: str, accept: str = "text/plain") -> _Chain:
+    async def _follow(
+        self,
+        url: str,
+        root: str,
+        accept: str = "text/plain",
+        conditional: Sequence[tuple[bytes, bytes]] = (),
+    ) -> _Chain:
         """Follow redirects from ``url`` under ads.txt 1.1 section 3.1 (``root`` is the
         registrable domain the chain started from)."""
         hops: list[Hop] = []
@@ -319,7 +333,9 @@ class Fetcher:
         left_root = False
         current = url
         while True:
-            response = await self._request(current, want_body=True, accept=accept)
+            response = await self._request(
+                current, want_body=True, accept=accept, conditional=conditional
+            )
             status = response.status
             if status not in _SPEC_REDIRECTS and status not in _EXTRA_REDIRECTS:
                 hops.append(Hop(current, status))
@@ -395,8 +411,15 @@ class Fetcher:
 
     # ---- a file ------------------------------------------------------------------------
 
-    async def _fetch_chain(self, url: str, root: str, kind: FileKind) -> FetchResult:
-        chain = await self._follow(url, root)
+    async def _fetch_chain(
+        self,
+        url: str,
+        root: str,
+        kind: FileKind,
+        validators: Validators | None = None,
+    ) -> FetchResult:
+        conditional = validators.headers() if validators is not None else ()
+        chain = await self._follow(url, root, conditional=conditional)
         found = list(chain.diagnostics)
         last = chain.last
         if not chain.followed:
@@ -412,9 +435,11 @@ class Fetcher:
             )
         status = last.status
         content_type = last.headers.get("content-type")
+        # A 304 answers the validators this fetch sent: the copy they came from is current.
+        unchanged = status == 304 and bool(conditional)
         if last.error is not None:
             found.append(last.error)
-        elif status is not None:
+        elif status is not None and not unchanged:
             found.extend(status_findings(last.url, status))
         parsed = None
         if last.body is not None and last.error is None:
@@ -435,7 +460,7 @@ class Fetcher:
                         )
                     )
         caching = None
-        if status is not None and 200 <= status < 300 and last.error is None:
+        if status is not None and (200 <= status < 300 or unchanged) and last.error is None:
             caching = caching_from_headers(last.headers, last.fetched_at, self._lifetime)
         return FetchResult(
             domain=host_of(url),
@@ -453,23 +478,29 @@ class Fetcher:
 
     # ---- a host: HTTPS, then HTTP ------------------------------------------------------
 
-    async def _fetch_host(self, host: str, kind: FileKind) -> FetchResult:
+    async def _fetch_host(
+        self, host: str, kind: FileKind, validators: Validators | None = None
+    ) -> FetchResult:
         token = self._budgeted()
         try:
-            return await self._fetch_schemes(host, kind)
+            return await self._fetch_schemes(host, kind, validators)
         finally:
             if token is not None:
                 _BUDGET.reset(token)
 
-    async def _fetch_schemes(self, host: str, kind: FileKind) -> FetchResult:
+    async def _fetch_schemes(
+        self, host: str, kind: FileKind, validators: Validators | None = None
+    ) -> FetchResult:
         root = root_domain(host) or host
-        secure = await self._fetch_chain(f"https://{host}/{kind}", root, kind)
-        if secure.status == 200 and secure.outcome == "ok":
+        secure = await self._fetch_chain(f"https://{host}/{kind}", root, kind, validators)
+        if secure.status in (200, 304) and secure.outcome == "ok":
             return await self._with_robots(attrs.evolve(secure, attempts=(secure.chain,)))
         if _spent():  # HTTPS used up the time limit: nothing is left to try HTTP with
             return attrs.evolve(secure, attempts=(secure.chain,))
-        plain = await self._fetch_chain(f"http://{host}/{kind}", root, kind)
+        plain = await self._fetch_chain(f"http://{host}/{kind}", root, kind, validators)
         attempts = (secure.chain, plain.chain)
+        if plain.status == 304 and plain.outcome == "ok":
+            return await self._with_robots(attrs.evolve(plain, attempts=attempts))
         if plain.status == 200 and plain.outcome == "ok":
             if urlsplit(plain.final_url or "").scheme == "http":
                 why = (
@@ -552,6 +583,7 @@ class Fetcher:
         *,
         kind: FileKind = "ads.txt",
         subdomains: bool = True,
+        validators: Validators | None = None,
     ) -> FetchResult:
         """Fetch a site's file the way crawlers do.
 
@@ -559,21 +591,28 @@ class Fetcher:
         and ``SUBDOMAIN=`` entries of the root file are fetched one level down (unless
         ``subdomains`` is false). For app-ads.txt, ``domain`` is the developer URL or host
         from the app store listing, and the app-ads.txt appendix's host rules apply.
+
+        ``validators`` (the ETag and Last-Modified of a copy already held) make the request
+        conditional: a server that answers 304 Not Modified gives a result with status 304,
+        outcome ``ok``, no body and no parse result, meaning the held copy is current. The
+        files of ``SUBDOMAIN=`` entries are followed only when a body came.
         """
         token = self._budgeted()
         try:
-            return await self._fetch(domain, kind, subdomains)
+            return await self._fetch(domain, kind, subdomains, validators)
         finally:
             if token is not None:
                 _BUDGET.reset(token)
 
-    async def _fetch(self, domain: str, kind: FileKind, subdomains: bool) -> FetchResult:
+    async def _fetch(
+        self, domain: str, kind: FileKind, subdomains: bool, validators: Validators | None
+    ) -> FetchResult:
         if kind == "app-ads.txt":
-            return await self._fetch_app_ads(domain)
+            return await self._fetch_app_ads(domain, validators)
         _, root = site_of(domain)
         if root is None:
             return _invalid(domain, kind)
-        result = await self._fetch_host(root, kind)
+        result = await self._fetch_host(root, kind, validators)
         governs = {root: result.final_url or result.url}
         if not subdomains or result.parse_result is None or result.outcome != "ok":
             return attrs.evolve(result, governs=governs)
@@ -621,14 +660,16 @@ class Fetcher:
         _BUDGET.set(_Budget(self._timeout))
         return await self._fetch_host(host, "ads.txt")
 
-    async def _fetch_app_ads(self, developer_url: str) -> FetchResult:
+    async def _fetch_app_ads(
+        self, developer_url: str, validators: Validators | None = None
+    ) -> FetchResult:
         hosts = app_ads_hosts(developer_url)
         if not hosts:
             return _invalid(developer_url, "app-ads.txt")
         attempts: tuple[tuple[Hop, ...], ...] = ()
         result = None
         for host in hosts:
-            result = await self._fetch_host(host, "app-ads.txt")
+            result = await self._fetch_host(host, "app-ads.txt", validators)
             attempts += result.attempts
             if result.outcome == "ok" or _spent():  # no time left: this failure is the one
                 break

@@ -1,1 +1,110 @@
-"""The crawl store: fetches, file versions and their history, and the shared work queue."""
+"""The crawl store: every fetch, each distinct body once, the versions of each file, and
+the change events between them, in a SQLite file (PostgreSQL next, through the same code).
+
+>>> import tempfile, pathlib
+>>> with open_store(pathlib.Path(tempfile.mkdtemp()) / "adstxt.sqlite") as store:
+...     store.crawls()
+[]
+
+``docs/store.md`` describes the schema and the rules for stale copies.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+from adstxt.store._dialect import POSTGRESQL, SQLITE, Dialect
+from adstxt.store._postgres import PostgresUnavailableError, is_postgres_url
+from adstxt.store._record import FetchRecord, records_of
+from adstxt.store._schema import MIGRATIONS, SCHEMA_VERSION, SchemaError, migrate, refuse_newer
+from adstxt.store._sqlite import connect, explain, use_wal
+from adstxt.store._store import CrawlInfo, FileRow, Store, VersionRow
+
+__all__ = [
+    "DEFAULT_STORE",
+    "MIGRATIONS",
+    "POSTGRESQL",
+    "SCHEMA_VERSION",
+    "SQLITE",
+    "CrawlInfo",
+    "Dialect",
+    "FetchRecord",
+    "FileRow",
+    "SchemaError",
+    "Store",
+    "StoreError",
+    "VersionRow",
+    "open_store",
+    "records_of",
+    "without_password",
+]
+
+#: The store ``adstxt crawl`` writes when no ``--store`` is given, in the working directory.
+DEFAULT_STORE = "adstxt.sqlite"
+
+
+class StoreError(Exception):
+    """A store cannot be opened, read or written; the message says which and why."""
+
+
+def open_store(location: str | Path, *, create: bool = True) -> Store:
+    """Open the store at ``location`` (a SQLite file), creating it when ``create`` and
+    bringing its schema up to date. Raises :class:`StoreError` with a one-line reason."""
+    text = str(location)
+    if is_postgres_url(text):
+        return _open_postgres(text)
+    path = Path(location)
+    try:
+        connection = connect(path, create=create)
+    except (sqlite3.Error, OSError) as exc:
+        raise StoreError(f"cannot open the store {path}: {explain(exc)}") from exc
+    try:
+        refuse_newer(connection, SQLITE)  # before anything is written to it
+        use_wal(connection, path)
+        migrate(connection, SQLITE)
+    except SchemaError as exc:
+        connection.close()
+        raise StoreError(f"cannot use the store {path}: {exc}") from exc
+    except sqlite3.Error as exc:
+        connection.close()
+        raise StoreError(f"cannot use the store {path}: {explain(exc)}") from exc
+    return Store(connection, SQLITE, str(path))
+
+
+def _open_postgres(url: str) -> Store:
+    """A store in the PostgreSQL database at ``url``: the same schema and code as a file."""
+    from adstxt.store._postgres import connect
+
+    where = without_password(url)
+    try:
+        connection = connect(url)
+    except PostgresUnavailableError as exc:
+        raise StoreError(str(exc)) from exc
+    except Exception as exc:  # psycopg.Error, whose message names the server and why
+        reason = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        raise StoreError(f"cannot open the store {where}: {reason}") from exc
+    try:
+        refuse_newer(connection, POSTGRESQL)
+        migrate(connection, POSTGRESQL)
+    except SchemaError as exc:
+        connection.close()
+        raise StoreError(f"cannot use the store {where}: {exc}") from exc
+    except Exception as exc:
+        connection.close()
+        raise StoreError(f"cannot use the store {where}: {exc}") from exc
+    return Store(connection, POSTGRESQL, where)
+
+
+def without_password(url: str) -> str:
+    """``url`` fit for messages: a password in it is replaced by ``***``."""
+    from urllib.parse import urlsplit, urlunsplit
+
+    try:
+        parts = urlsplit(url)
+        if parts.password is None:
+            return url
+        netloc = parts.netloc.replace(f":{parts.password}@", ":***@", 1)
+        return urlunsplit(parts._replace(netloc=netloc))
+    except ValueError:
+        return url

@@ -1,0 +1,93 @@
+"""What a crawl needs from the store: validators for conditional requests, the held copy
+behind a 304, and writing results a batch at a time."""
+
+from __future__ import annotations
+
+import datetime as dt
+import time
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
+import attrs
+
+from adstxt.store._dialect import database_errors
+from adstxt.store._record import FetchRecord, records_of
+from adstxt.store._sqlite import explain
+from adstxt.store._store import Store
+
+if TYPE_CHECKING:
+    from adstxt.fetch import FetchResult, Validators
+
+__all__ = ["BatchWriter", "StoreWriteError", "restore_unchanged", "validators_for"]
+
+
+class StoreWriteError(Exception):
+    """A batch could not be stored; every batch before it is whole."""
+
+
+def validators_for(store: Store, domain: str, kind: str) -> Validators | None:
+    """The ETag and Last-Modified of the copy held for ``domain``'s file, if any."""
+    from adstxt.fetch import Validators
+
+    row = store.file(domain, kind)
+    if row is None or row.sha256 is None or not (row.etag or row.last_modified):
+        return None
+    return Validators(row.etag, row.last_modified)
+
+
+def restore_unchanged(store: Store, domain: str, kind: str, result: FetchResult) -> FetchResult:
+    """A 304 answer with the held copy filled in, checked again as when it was served, so
+    that the crawl reports its records as for any other fetch. Any other result is returned
+    as it is. The files of the copy's ``SUBDOMAIN=`` lines are not fetched again.
+    """
+    if result.status != 304 or result.outcome != "ok":
+        return result
+    from adstxt.fetch._checks import check_body
+    from adstxt.fetch._urls import host_of
+
+    row = store.file(domain, kind)
+    good = store.fetch(row.good_fetch_id) if row and row.good_fetch_id else None
+    body = store.body(row.sha256) if row and row.sha256 else None
+    if good is None or body is None:
+        return result
+    found: list = []  # type: ignore[type-arg]
+    url = good["final_url"] or good["requested_url"]
+    parsed = check_body(
+        url, 200, body, good["content_type"], result.kind, found, site=host_of(result.url)
+    )
+    return attrs.evolve(result, parse_result=parsed, body=body, final_url=result.final_url or url)
+
+
+class BatchWriter:
+    """Collects each crawled domain's fetches and stores them ``size`` domains (or
+    ``seconds``) at a time, one transaction per batch.
+
+    A batch is the unit of completion: a domain counts as done for ``--resume`` once its
+    batch is committed, so a crawl killed mid-batch fetches that batch's domains again.
+    """
+
+    def __init__(self, store: Store, crawl_id: int | None, size: int = 50, seconds: float = 1.0):
+        self.store = store
+        self.crawl_id = crawl_id
+        self._size = size
+        self._seconds = seconds
+        self._batch: list[tuple[str, Sequence[FetchRecord]]] = []
+        self._last = time.monotonic()
+
+    def add(self, domain: str, result: FetchResult, started: dt.datetime, duration: float) -> None:
+        self._batch.append((domain, records_of(domain, result, started, duration)))
+        if len(self._batch) >= self._size or time.monotonic() - self._last >= self._seconds:
+            self.flush()
+
+    def flush(self) -> None:
+        """Store what was collected; raise :class:`StoreWriteError` when it cannot be."""
+        self._last = time.monotonic()
+        if not self._batch:
+            return
+        batch, self._batch = self._batch, []
+        try:
+            self.store.record(self.crawl_id, batch)
+        except database_errors() as exc:
+            raise StoreWriteError(
+                f"cannot write the store {self.store.where}: {explain(exc)}"
+            ) from exc

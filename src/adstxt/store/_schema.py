@@ -1,0 +1,312 @@
+"""The store's schema, as an ordered list of migration steps, and the code that applies them.
+
+Step N takes a store from version N - 1 to version N (version 0 is an empty database).
+Opening a store applies the missing steps in one transaction: a store is at one version or
+the next, never between. A store written by a newer adstxt (a version above
+:data:`SCHEMA_VERSION`) is refused rather than misread. Adding a version is adding one
+:class:`Step` at the end of :data:`MIGRATIONS`; ``docs/store.md`` describes every table.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Callable, Sequence
+from typing import Any
+
+import attrs
+
+from adstxt.store._dialect import Dialect
+
+__all__ = [
+    "MIGRATIONS",
+    "SCHEMA_VERSION",
+    "SchemaError",
+    "Step",
+    "migrate",
+    "refuse_newer",
+    "stored_version",
+]
+
+#: A DB-API connection (sqlite3 or psycopg); typed loosely, as the two share no base class.
+Connection = Any
+
+
+class SchemaError(Exception):
+    """The store's schema cannot be used by this version of adstxt."""
+
+
+@attrs.frozen
+class Step:
+    """One migration: the statements that take the schema to ``version``, then an optional
+    function that moves existing rows into the new shape."""
+
+    version: int
+    summary: str
+    statements: tuple[str, ...]
+    backfill: Callable[[Connection, Dialect], None] | None = None
+
+
+_VERSION_1 = (
+    # What the store is: its schema version, and when it was made.
+    "CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)",
+    # One row per run of the crawler.
+    """CREATE TABLE crawls (
+        id {id},
+        started_at TEXT NOT NULL,
+        finished_at TEXT,
+        state TEXT NOT NULL,
+        kind TEXT NOT NULL,
+        options TEXT NOT NULL,
+        domains {bigint} NOT NULL,
+        counts TEXT
+    )""",
+    # Every distinct body once, compressed; what the checker found in it beside it.
+    """CREATE TABLE bodies (
+        id {id},
+        sha256 TEXT NOT NULL UNIQUE,
+        size {bigint} NOT NULL,
+        compression TEXT NOT NULL,
+        data {blob} NOT NULL,
+        verdict TEXT NOT NULL,
+        records {bigint} NOT NULL,
+        variables {bigint} NOT NULL,
+        errors {bigint} NOT NULL
+    )""",
+    # Keyed by the body's number, not its 64-character hash: these tables hold most rows.
+    """CREATE TABLE body_records (
+        body_id {bigint} NOT NULL,
+        line {bigint} NOT NULL,
+        ad_system TEXT NOT NULL,
+        seller_id TEXT NOT NULL,
+        relationship TEXT NOT NULL,
+        certification_id TEXT,
+        extension TEXT,
+        PRIMARY KEY (body_id, line)
+    ){clustered}""",
+    """CREATE TABLE body_variables (
+        body_id {bigint} NOT NULL,
+        line {bigint} NOT NULL,
+        name TEXT NOT NULL,
+        value TEXT NOT NULL,
+        PRIMARY KEY (body_id, line)
+    ){clustered}""",
+    """CREATE TABLE body_diagnostics (
+        body_id {bigint} NOT NULL,
+        seq {bigint} NOT NULL,
+        line {bigint},
+        code TEXT NOT NULL,
+        severity TEXT NOT NULL,
+        message TEXT NOT NULL,
+        PRIMARY KEY (body_id, seq)
+    ){clustered}""",
+    # One row per file fetched (a site's file, and each file its SUBDOMAIN= lines led to).
+    """CREATE TABLE fetches (
+        id {id},
+        crawl_id {bigint},
+        domain TEXT NOT NULL,
+        kind TEXT NOT NULL,
+        requested_url TEXT NOT NULL,
+        chain TEXT NOT NULL,
+        final_url TEXT,
+        status {bigint},
+        etag TEXT,
+        last_modified TEXT,
+        cache_control TEXT,
+        expires TEXT,
+        content_type TEXT,
+        started_at TEXT NOT NULL,
+        duration_ms {bigint} NOT NULL,
+        outcome TEXT NOT NULL,
+        error TEXT,
+        sha256 TEXT,
+        unchanged {bigint} NOT NULL,
+        fresh_until TEXT
+    )""",
+    "CREATE INDEX fetches_by_file ON fetches (domain, kind, started_at)",
+    "CREATE INDEX fetches_by_crawl ON fetches (crawl_id)",
+    "CREATE INDEX fetches_by_time ON fetches (started_at)",
+    # The copies of each file over time: version n is the n-th time its current copy
+    # changed; a version without a body is a file that ended (a hard 404, an expired
+    # stale copy).
+    """CREATE TABLE versions (
+        domain TEXT NOT NULL,
+        kind TEXT NOT NULL,
+        version {bigint} NOT NULL,
+        sha256 TEXT,
+        fetch_id {bigint} NOT NULL,
+        since TEXT NOT NULL,
+        PRIMARY KEY (domain, kind, version)
+    )""",
+    # Where each file stands now: the current good copy and what the next crawl needs.
+    """CREATE TABLE files (
+        domain TEXT NOT NULL,
+        kind TEXT NOT NULL,
+        version {bigint} NOT NULL,
+        sha256 TEXT,
+        good_fetch_id {bigint},
+        last_fetch_id {bigint} NOT NULL,
+        last_outcome TEXT NOT NULL,
+        stale_since TEXT,
+        fresh_until TEXT,
+        etag TEXT,
+        last_modified TEXT,
+        PRIMARY KEY (domain, kind)
+    )""",
+    # The typed differences between consecutive versions of a file.
+    """CREATE TABLE changes (
+        id {id},
+        domain TEXT NOT NULL,
+        kind TEXT NOT NULL,
+        at TEXT NOT NULL,
+        fetch_id {bigint} NOT NULL,
+        from_version {bigint},
+        to_version {bigint} NOT NULL,
+        type TEXT NOT NULL,
+        ad_system TEXT,
+        seller_id TEXT,
+        variable TEXT,
+        old TEXT,
+        new TEXT,
+        old_line {bigint},
+        new_line {bigint}
+    )""",
+    "CREATE INDEX changes_by_file ON changes (domain, kind, at)",
+    "CREATE INDEX changes_by_time ON changes (at)",
+    "CREATE INDEX changes_by_seller ON changes (seller_id, at)",
+)
+
+_VERSION_2 = (
+    # The domains each crawl was given, and which are done: what a resumed crawl skips.
+    """CREATE TABLE crawl_domains (
+        crawl_id {bigint} NOT NULL,
+        position {bigint} NOT NULL,
+        domain TEXT NOT NULL,
+        done_fetch_id {bigint},
+        PRIMARY KEY (crawl_id, position)
+    )""",
+    "CREATE INDEX crawl_domains_open ON crawl_domains (crawl_id, done_fetch_id)",
+    # How a finished domain is marked done, one at a time among a crawl's thousands.
+    "CREATE INDEX crawl_domains_by_domain ON crawl_domains (crawl_id, domain)",
+)
+
+
+def _backfill_crawl_domains(connection: Connection, dialect: Dialect) -> None:
+    """Version 1 knew a crawl's domains only from its fetches: list those as done, in the
+    order they were fetched, so that a crawl started before the upgrade resumes correctly."""
+    cursor = connection.cursor()
+    cursor.execute(
+        dialect.sql(
+            "SELECT crawl_id, domain, MIN(id) FROM fetches WHERE crawl_id IS NOT NULL "
+            "AND domain = LOWER(domain) GROUP BY crawl_id, domain ORDER BY crawl_id, MIN(id)"
+        )
+    )
+    rows = cursor.fetchall()
+    positions: dict[int, int] = {}
+    insert = dialect.sql(
+        "INSERT INTO crawl_domains (crawl_id, position, domain, done_fetch_id) VALUES (?, ?, ?, ?)"
+    )
+    for crawl_id, domain, fetch_id in rows:
+        position = positions.get(crawl_id, 0)
+        positions[crawl_id] = position + 1
+        cursor.execute(insert, (crawl_id, position, domain, fetch_id))
+
+
+MIGRATIONS: Sequence[Step] = (
+    Step(1, "crawls, fetches, bodies and what they hold, versions, files, changes", _VERSION_1),
+    Step(2, "the domains of each crawl, for resuming", _VERSION_2, _backfill_crawl_domains),
+)
+
+#: The version this adstxt writes and reads.
+SCHEMA_VERSION = MIGRATIONS[-1].version
+
+
+def stored_version(connection: Connection, dialect: Dialect) -> int:
+    """The schema version of the store behind ``connection`` (0 when it is empty)."""
+    cursor = connection.cursor()
+    if dialect.name == "sqlite":
+        cursor.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'meta'")
+    else:
+        cursor.execute(
+            "SELECT 1 FROM information_schema.tables "
+            "WHERE table_name = 'meta' AND table_schema = current_schema()"
+        )
+    if cursor.fetchone() is None:
+        cursor.execute(
+            "SELECT COUNT(*) FROM sqlite_master"
+            if dialect.name == "sqlite"
+            else "SELECT COUNT(*) FROM information_schema.tables "
+            "WHERE table_schema = current_schema()"
+        )
+        (tables,) = cursor.fetchone()
+        if tables:
+            raise SchemaError("it is a database, but not an adstxt store (it has no meta table)")
+        return 0
+    cursor.execute(dialect.sql("SELECT value FROM meta WHERE key = ?"), ("schema_version",))
+    row = cursor.fetchone()
+    try:
+        return int(row[0]) if row is not None else 0
+    except ValueError as exc:
+        raise SchemaError(f"its schema version {row[0]!r} is not a number") from exc
+
+
+def _check_not_newer(version: int, target: int) -> None:
+    if version > target:
+        raise SchemaError(
+            f"its schema is version {version}, newer than version {target}, the newest "
+            "this adstxt knows; upgrade adstxt (pip install --upgrade adstxt) to use it"
+        )
+
+
+def refuse_newer(connection: Connection, dialect: Dialect, target: int = SCHEMA_VERSION) -> None:
+    """Raise :class:`SchemaError` for a store this adstxt cannot read, changing nothing."""
+    _check_not_newer(stored_version(connection, dialect), target)
+
+
+def migrate(
+    connection: Connection,
+    dialect: Dialect,
+    target: int = SCHEMA_VERSION,
+    steps: Sequence[Step] = MIGRATIONS,
+) -> tuple[int, int]:
+    """Bring the schema to ``target`` in one transaction; return (version before, after).
+
+    The connection is in autocommit mode (as :func:`adstxt.store.open_store` opens it):
+    the transaction is the statements ``dialect.begin`` and ``COMMIT``. Raises
+    :class:`SchemaError` for a store newer than ``target``.
+    """
+    cursor = connection.cursor()
+    if dialect.begin is not None:
+        # Taken before reading the version, so that two processes opening one new store
+        # do not both create it.
+        cursor.execute(dialect.begin)
+    try:
+        before = stored_version(connection, dialect)
+        _check_not_newer(before, target)
+        for step in steps:
+            if before < step.version <= target:
+                for statement in step.statements:
+                    cursor.execute(dialect.ddl(statement))
+                if step.backfill is not None:
+                    step.backfill(connection, dialect)
+        if before < target:
+            if before == 0:
+                cursor.execute(
+                    dialect.sql("INSERT INTO meta (key, value) VALUES (?, ?)"),
+                    ("created_by", "adstxt"),
+                )
+            cursor.execute(
+                dialect.upsert("meta", ("key", "value"), ("key",)),
+                ("schema_version", str(target)),
+            )
+    except BaseException:
+        if dialect.begin is None:
+            connection.rollback()
+        else:
+            with contextlib.suppress(Exception):  # the failure may have ended it already
+                cursor.execute("ROLLBACK")
+        raise
+    if dialect.begin is None:
+        connection.commit()
+    else:
+        cursor.execute("COMMIT")
+    return before, max(before, target)

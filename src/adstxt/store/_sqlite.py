@@ -1,0 +1,65 @@
+"""Opening a store kept in a SQLite file (the standard library's ``sqlite3``)."""
+
+from __future__ import annotations
+
+import errno
+import os
+import sqlite3
+from pathlib import Path
+
+__all__ = ["BUSY_TIMEOUT", "connect", "explain", "use_wal"]
+
+#: How long a writer waits for another to finish (seconds): the workers of one crawl and a
+#: reader take turns at the write lock, each holding it for one batch.
+BUSY_TIMEOUT = 60.0
+
+
+def connect(path: Path, *, create: bool) -> sqlite3.Connection:
+    """A connection in WAL mode: readers never wait for the writer, nor it for them.
+
+    ``synchronous=NORMAL`` in WAL mode loses no committed transaction when the process is
+    killed (only at a power cut can the last ones be lost), and commits without waiting for
+    the disk each time.
+    """
+    if not create and not path.exists():
+        raise FileNotFoundError(errno.ENOENT, "there is no such store", str(path))
+    uri = f"{path.resolve().as_uri()}{'' if create else '?mode=rw'}"
+    connection = sqlite3.connect(
+        uri,
+        uri=True,
+        timeout=BUSY_TIMEOUT,
+        isolation_level=None,  # transactions are begun explicitly (Dialect.begin)
+        check_same_thread=False,
+    )
+    try:
+        connection.execute(f"PRAGMA busy_timeout = {int(BUSY_TIMEOUT * 1000)}")
+    except BaseException:
+        connection.close()
+        raise
+    return connection
+
+
+def use_wal(connection: sqlite3.Connection, path: Path) -> None:
+    """Switch to WAL mode (once the store is known to be ours: it rewrites the header)."""
+    mode = connection.execute("PRAGMA journal_mode = WAL").fetchone()[0]
+    if str(mode).lower() != "wal" and os.access(path, os.W_OK):
+        raise sqlite3.OperationalError(f"cannot switch to WAL mode (it is in {mode} mode)")
+    connection.execute("PRAGMA synchronous = NORMAL")
+
+
+def explain(error: BaseException) -> str:
+    """A SQLite or file-system error in words, for a one-line message."""
+    if isinstance(error, OSError):
+        why = error.strerror or str(error)
+        return f"{why[:1].lower()}{why[1:]}"
+    text = str(error)
+    lowered = text.lower()
+    if "disk is full" in lowered or "disk i/o error" in lowered:
+        return f"{text} (no room left to write it?)"
+    if "unable to open" in lowered:
+        return "cannot open or create the file (check the directory and its permissions)"
+    if "readonly" in lowered or "read-only" in lowered:
+        return "it is read-only here (check the file's and its directory's permissions)"
+    if "not a database" in lowered:
+        return "it is not a SQLite database"
+    return text

@@ -1,0 +1,648 @@
+"""The crawl store: fetches, bodies, versions, current copies and change events.
+
+:class:`Store` is written against a DB-API connection and a :class:`Dialect`, never a
+particular driver, so that the same code keeps a SQLite file and a PostgreSQL database.
+Every write goes through :meth:`Store.transaction`: a batch of fetches is stored whole or
+not at all.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from typing import Any
+
+import attrs
+
+from adstxt.store._bodies import COMPRESSION, compress, decompress, sha256
+from adstxt.store._changes import ChangeEvent, derive_changes
+from adstxt.store._dialect import Dialect, timestamp
+from adstxt.store._policy import Action, decide
+from adstxt.store._record import FetchRecord
+from adstxt.store._snapshot import FileSnapshot, SnapshotRecord, SnapshotVariable, Verdict
+
+__all__ = ["CrawlInfo", "FileRow", "Store", "VersionRow"]
+
+_FETCH_COLUMNS = (
+    "crawl_id",
+    "domain",
+    "kind",
+    "requested_url",
+    "chain",
+    "final_url",
+    "status",
+    "etag",
+    "last_modified",
+    "cache_control",
+    "expires",
+    "content_type",
+    "started_at",
+    "duration_ms",
+    "outcome",
+    "error",
+    "sha256",
+    "unchanged",
+    "fresh_until",
+)
+_FILE_COLUMNS = (
+    "domain",
+    "kind",
+    "version",
+    "sha256",
+    "good_fetch_id",
+    "last_fetch_id",
+    "last_outcome",
+    "stale_since",
+    "fresh_until",
+    "etag",
+    "last_modified",
+)
+_CHANGE_COLUMNS = (
+    "domain",
+    "kind",
+    "at",
+    "fetch_id",
+    "from_version",
+    "to_version",
+    "type",
+    "ad_system",
+    "seller_id",
+    "variable",
+    "old",
+    "new",
+    "old_line",
+    "new_line",
+)
+
+
+@attrs.frozen
+class FileRow:
+    """Where one file stands: its current version and copy, and what the next fetch needs."""
+
+    domain: str
+    kind: str
+    version: int
+    sha256: str | None
+    good_fetch_id: int | None
+    last_fetch_id: int
+    last_outcome: str
+    stale_since: str | None
+    fresh_until: str | None
+    etag: str | None
+    last_modified: str | None
+
+
+@attrs.frozen
+class VersionRow:
+    """Version ``version`` of a file: its body (``None``: no file) from ``since`` on."""
+
+    domain: str
+    kind: str
+    version: int
+    sha256: str | None
+    fetch_id: int
+    since: str
+
+
+@attrs.frozen
+class CrawlInfo:
+    id: int
+    started_at: str
+    finished_at: str | None
+    state: str
+    kind: str
+    domains: int
+    done: int
+
+
+class Store:
+    """A crawl store on an open DB-API ``connection`` in ``dialect``; ``where`` names it
+    in messages. Open one with :func:`adstxt.store.open_store`."""
+
+    def __init__(self, connection: Any, dialect: Dialect, where: str) -> None:
+        self.connection = connection
+        self.dialect = dialect
+        self.where = where
+        # Bodies never change, so neither does what they hold: the snapshots of the bodies
+        # met last, for the change events of the next versions (the same file served to
+        # many sites, or a file compared with its previous version).
+        self._snapshots: dict[str, FileSnapshot] = {}
+
+    # ---- plumbing ----------------------------------------------------------------------
+
+    def close(self) -> None:
+        self.connection.close()
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def _run(self, sql: str, params: Sequence[Any] = ()) -> Any:
+        cursor = self.connection.cursor()
+        cursor.execute(self.dialect.sql(sql), tuple(params))
+        return cursor
+
+    def _rows(self, sql: str, params: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
+        return [tuple(row) for row in self._run(sql, params).fetchall()]
+
+    @contextlib.contextmanager
+    def transaction(self) -> Iterator[None]:
+        """Everything inside is stored together, or nothing of it is."""
+        _begin(self.connection, self.dialect)
+        try:
+            yield
+        except BaseException:
+            _end(self.connection, self.dialect, "ROLLBACK")
+            raise
+        _end(self.connection, self.dialect, "COMMIT")
+
+    def _insert(self, table: str, columns: Sequence[str], values: Sequence[Any]) -> int:
+        """Insert one row and return its new id."""
+        cursor = self._run(
+            f"INSERT INTO {table} ({', '.join(columns)}) "
+            f"VALUES ({', '.join('?' for _ in columns)}) RETURNING id",
+            values,
+        )
+        return int(cursor.fetchone()[0])
+
+    # ---- crawls ------------------------------------------------------------------------
+
+    def start_crawl(self, kind: str, options: Mapping[str, Any], domains: Sequence[str]) -> int:
+        """Register a crawl of ``domains`` (in order) and return its id."""
+        with self.transaction():
+            crawl_id = self._insert(
+                "crawls",
+                ("started_at", "state", "kind", "options", "domains"),
+                (timestamp(), "running", kind, json.dumps(options, sort_keys=True), len(domains)),
+            )
+            self.connection.cursor().executemany(
+                self.dialect.sql(
+                    "INSERT INTO crawl_domains (crawl_id, position, domain) VALUES (?, ?, ?)"
+                ),
+                [(crawl_id, i, d.lower()) for i, d in enumerate(domains)],
+            )
+        return crawl_id
+
+    def unfinished_crawl(self, kind: str) -> CrawlInfo | None:
+        """The latest crawl of ``kind``, when it did not finish (killed or interrupted).
+
+        Only the latest: an older crawl left unfinished was given up when a newer one began.
+        """
+        rows = self._rows(
+            "SELECT id, state FROM crawls WHERE kind = ? ORDER BY id DESC LIMIT 1", (kind,)
+        )
+        return self.crawl(rows[0][0]) if rows and rows[0][1] != "finished" else None
+
+    def crawl(self, crawl_id: int) -> CrawlInfo | None:
+        rows = self._rows(
+            "SELECT id, started_at, finished_at, state, kind, domains FROM crawls WHERE id = ?",
+            (crawl_id,),
+        )
+        if not rows:
+            return None
+        (done,) = self._rows(
+            "SELECT COUNT(*) FROM crawl_domains WHERE crawl_id = ? AND done_fetch_id IS NOT NULL",
+            (crawl_id,),
+        )[0]
+        crawl, started, finished, state, kind, domains = rows[0]
+        return CrawlInfo(crawl, started, finished, state, kind, int(domains), int(done))
+
+    def crawls(self) -> list[CrawlInfo]:
+        return [
+            info
+            for (crawl_id,) in self._rows("SELECT id FROM crawls ORDER BY id")
+            if (info := self.crawl(crawl_id)) is not None
+        ]
+
+    def pending(self, crawl_id: int) -> list[str]:
+        """The domains of a crawl that are not done yet, in order."""
+        return [
+            domain
+            for (domain,) in self._rows(
+                "SELECT domain FROM crawl_domains WHERE crawl_id = ? AND done_fetch_id IS NULL "
+                "ORDER BY position",
+                (crawl_id,),
+            )
+        ]
+
+    def done(self, crawl_id: int) -> set[str]:
+        return {
+            domain
+            for (domain,) in self._rows(
+                "SELECT domain FROM crawl_domains WHERE crawl_id = ? AND done_fetch_id IS NOT NULL",
+                (crawl_id,),
+            )
+        }
+
+    def finish_crawl(self, crawl_id: int, state: str, counts: Mapping[str, int]) -> None:
+        """Close a crawl as ``finished`` or ``interrupted``, with its outcome counts."""
+        with self.transaction():
+            self._run(
+                "UPDATE crawls SET finished_at = ?, state = ?, counts = ? WHERE id = ?",
+                (timestamp(), state, json.dumps(dict(counts), sort_keys=True), crawl_id),
+            )
+
+    def skip_fresh(self, crawl_id: int, kind: str, now: str | None = None) -> list[str]:
+        """Mark done the domains of a crawl whose current copy is still fresh at ``now``
+        (done by the fetch that gave it); return them."""
+        now = now or timestamp()
+        rows = self._rows(
+            "SELECT c.position, c.domain, f.last_fetch_id FROM crawl_domains c "
+            "JOIN files f ON f.domain = c.domain AND f.kind = ? "
+            "WHERE c.crawl_id = ? AND c.done_fetch_id IS NULL AND f.sha256 IS NOT NULL "
+            "AND f.stale_since IS NULL AND f.fresh_until > ?",
+            (kind, crawl_id, now),
+        )
+        with self.transaction():
+            self.connection.cursor().executemany(
+                self.dialect.sql(
+                    "UPDATE crawl_domains SET done_fetch_id = ? WHERE crawl_id = ? AND position = ?"
+                ),
+                [(fetch_id, crawl_id, position) for position, _, fetch_id in rows],
+            )
+        return [domain for _, domain, _ in rows]
+
+    # ---- files and bodies --------------------------------------------------------------
+
+    def file(self, domain: str, kind: str) -> FileRow | None:
+        rows = self._rows(
+            f"SELECT {', '.join(_FILE_COLUMNS)} FROM files WHERE domain = ? AND kind = ?",
+            (domain.lower(), kind),
+        )
+        return FileRow(*rows[0]) if rows else None
+
+    def files(self, domain: str) -> list[FileRow]:
+        return [
+            FileRow(*row)
+            for row in self._rows(
+                f"SELECT {', '.join(_FILE_COLUMNS)} FROM files WHERE domain = ? ORDER BY kind",
+                (domain.lower(),),
+            )
+        ]
+
+    def body(self, digest: str) -> bytes | None:
+        rows = self._rows("SELECT data, compression FROM bodies WHERE sha256 = ?", (digest,))
+        return decompress(rows[0][0], rows[0][1]) if rows else None
+
+    def good_fetch(self, fetch_id: int) -> Mapping[str, Any] | None:
+        return self.fetch(fetch_id)
+
+    def fetch(self, fetch_id: int) -> Mapping[str, Any] | None:
+        rows = self._rows(
+            f"SELECT id, {', '.join(_FETCH_COLUMNS)} FROM fetches WHERE id = ?", (fetch_id,)
+        )
+        return dict(zip(("id", *_FETCH_COLUMNS), rows[0], strict=True)) if rows else None
+
+    def snapshot(self, digest: str | None) -> FileSnapshot | None:
+        """What a stored body holds, as change events compare it (``None``: no file)."""
+        if digest is None:
+            return None
+        cached = self._snapshots.get(digest)
+        if cached is not None:
+            return cached
+        found = self._rows("SELECT id, verdict FROM bodies WHERE sha256 = ?", (digest,))
+        if not found:
+            return None
+        body_id, verdict = found[0]
+        records = tuple(
+            SnapshotRecord(a, s, r, c, int(n))
+            for n, a, s, r, c in self._rows(
+                "SELECT line, ad_system, seller_id, relationship, certification_id "
+                "FROM body_records WHERE body_id = ? ORDER BY line",
+                (body_id,),
+            )
+        )
+        variables = tuple(
+            SnapshotVariable(name, value, int(n))
+            for n, name, value in self._rows(
+                "SELECT line, name, value FROM body_variables WHERE body_id = ? ORDER BY line",
+                (body_id,),
+            )
+        )
+        return self._remember(digest, FileSnapshot(records, variables, Verdict(verdict)))
+
+    def _remember(self, digest: str, snapshot: FileSnapshot) -> FileSnapshot:
+        if len(self._snapshots) >= 256:
+            del self._snapshots[next(iter(self._snapshots))]  # the oldest
+        self._snapshots[digest] = snapshot
+        return snapshot
+
+    # ---- writing fetches ---------------------------------------------------------------
+
+    def record(
+        self,
+        crawl_id: int | None,
+        batch: Iterable[tuple[str, Sequence[FetchRecord]]],
+    ) -> list[int]:
+        """Store a batch in one transaction: for each crawled domain, its fetched files
+        (the site's first); mark the domain done in crawl ``crawl_id``. Returns the fetch
+        id of each domain's site file."""
+        ids = []
+        with self.transaction():
+            for domain, fetched in batch:
+                first = None
+                for item in fetched:
+                    fetch_id = self._record_one(crawl_id, item)
+                    first = fetch_id if first is None else first
+                if first is not None:
+                    ids.append(first)
+                    if crawl_id is not None:
+                        self._run(
+                            "UPDATE crawl_domains SET done_fetch_id = ? WHERE crawl_id = ? "
+                            "AND domain = ? AND done_fetch_id IS NULL",
+                            (first, crawl_id, domain.lower()),
+                        )
+        return ids
+
+    def _store_body(self, body: bytes, parsed: Any) -> str:
+        digest = sha256(body)
+        if self._rows("SELECT 1 FROM bodies WHERE sha256 = ?", (digest,)):
+            return digest
+        # What the store holds of a body is decided once, when it is first stored.
+        snapshot = FileSnapshot.from_parse_result(parsed)
+        errors = sum(1 for d in parsed.diagnostics if d.severity.value == "error")
+        # Two writers may meet the same new body at once (PostgreSQL runs their
+        # transactions side by side): the second waits for the first and stores nothing.
+        inserted = self._run(
+            "INSERT INTO bodies (sha256, size, compression, data, verdict, records, variables, "
+            "errors) VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (sha256) DO NOTHING RETURNING id",
+            (
+                digest,
+                len(body),
+                COMPRESSION,
+                compress(body),
+                str(snapshot.verdict.value),
+                len(parsed.records),
+                len(parsed.variables),
+                errors,
+            ),
+        ).fetchone()
+        if inserted is None:
+            return digest
+        body_id = int(inserted[0])
+        cursor = self.connection.cursor()
+        cursor.executemany(
+            self.dialect.sql(
+                "INSERT INTO body_records (body_id, line, ad_system, seller_id, relationship, "
+                "certification_id, extension) VALUES (?, ?, ?, ?, ?, ?, ?) "
+                "ON CONFLICT (body_id, line) DO NOTHING"
+            ),
+            [
+                (
+                    body_id,
+                    r.line,
+                    r.domain,
+                    r.account_id,
+                    r.relationship.value,
+                    r.certification_authority_id,
+                    r.extension,
+                )
+                for r in parsed.records
+            ],
+        )
+        cursor.executemany(
+            self.dialect.sql(
+                "INSERT INTO body_variables (body_id, line, name, value) VALUES (?, ?, ?, ?) "
+                "ON CONFLICT (body_id, line) DO NOTHING"
+            ),
+            [(body_id, v.line, v.name, v.value) for v in parsed.variables],
+        )
+        cursor.executemany(
+            self.dialect.sql(
+                "INSERT INTO body_diagnostics (body_id, seq, line, code, severity, message) "
+                "VALUES (?, ?, ?, ?, ?, ?)"
+            ),
+            [
+                (body_id, seq, d.line or None, d.code, d.severity.value, d.message)
+                for seq, d in enumerate(parsed.diagnostics)
+            ],
+        )
+        return digest
+
+    def _record_one(self, crawl_id: int | None, item: FetchRecord) -> int:
+        digest = None
+        if item.body is not None and item.parse_result is not None:
+            digest = self._store_body(item.body, item.parse_result)
+        current = self.file(item.domain, item.kind)
+        if item.unchanged and current is not None:
+            digest = current.sha256
+        fetch_id = self._insert(
+            "fetches",
+            _FETCH_COLUMNS,
+            (
+                crawl_id,
+                item.domain,
+                item.kind,
+                item.requested_url,
+                item.chain,
+                item.final_url,
+                item.status,
+                item.etag,
+                item.last_modified,
+                item.cache_control,
+                item.expires,
+                item.content_type,
+                item.started_at,
+                item.duration_ms,
+                item.outcome,
+                item.error,
+                digest,
+                1 if item.unchanged else 0,
+                item.fresh_until,
+            ),
+        )
+        has_copy = current is not None and current.sha256 is not None
+        decision = decide(
+            item.kind,
+            item.outcome,
+            has_body=digest is not None,
+            unchanged=item.unchanged,
+            has_copy=has_copy,
+            stale_since=current.stale_since if current is not None else None,
+            now=item.started_at,
+        )
+        version = current.version if current is not None else 0
+        row: dict[str, Any] = (
+            attrs.asdict(current)
+            if current is not None
+            else dict.fromkeys(_FILE_COLUMNS) | {"domain": item.domain, "kind": item.kind}
+        )
+        row.update(version=version, last_fetch_id=fetch_id, last_outcome=item.outcome)
+        if decision.action is Action.REPLACE:
+            old = current.sha256 if current is not None else None
+            if old != digest:
+                version = self._new_version(item, fetch_id, version, old, digest)
+            row.update(
+                version=version,
+                sha256=digest,
+                good_fetch_id=fetch_id,
+                stale_since=None,
+                fresh_until=item.fresh_until,
+                etag=item.etag,
+                last_modified=item.last_modified,
+            )
+        elif decision.action is Action.CONFIRM:
+            row.update(
+                stale_since=None,
+                fresh_until=item.fresh_until,
+                etag=item.etag or row["etag"],
+                last_modified=item.last_modified or row["last_modified"],
+            )
+        elif decision.action is Action.KEEP_STALE:
+            row.update(stale_since=decision.stale_since)
+        elif decision.action is Action.END:
+            assert current is not None
+            version = self._new_version(item, fetch_id, version, current.sha256, None)
+            row.update(
+                version=version,
+                sha256=None,
+                good_fetch_id=None,
+                stale_since=None,
+                fresh_until=None,
+                etag=None,
+                last_modified=None,
+            )
+        self._run(
+            self.dialect.upsert("files", _FILE_COLUMNS, ("domain", "kind")),
+            tuple(row[c] for c in _FILE_COLUMNS),
+        )
+        return fetch_id
+
+    def _new_version(
+        self,
+        item: FetchRecord,
+        fetch_id: int,
+        version: int,
+        old: str | None,
+        new: str | None,
+    ) -> int:
+        """Add the next version of a file and the change events from the one before."""
+        events = derive_changes(self.snapshot(old), self.snapshot(new))
+        self._run(
+            "INSERT INTO versions (domain, kind, version, sha256, fetch_id, since) "
+            "VALUES (?, ?, ?, ?, ?, ?)",
+            (item.domain, item.kind, version + 1, new, fetch_id, item.started_at),
+        )
+        self.connection.cursor().executemany(
+            self.dialect.sql(
+                f"INSERT INTO changes ({', '.join(_CHANGE_COLUMNS)}) "
+                f"VALUES ({', '.join('?' for _ in _CHANGE_COLUMNS)})"
+            ),
+            [
+                _change_row(item.domain, item.kind, item.started_at, fetch_id, version, event)
+                for event in events
+            ],
+        )
+        return version + 1
+
+    # ---- reading history ---------------------------------------------------------------
+
+    def fetches(self, domain: str, kind: str | None = None) -> list[Mapping[str, Any]]:
+        """The fetches of a domain's files, oldest first."""
+        where, params = _file_filter(domain, kind)
+        return [
+            dict(zip(("id", *_FETCH_COLUMNS), row, strict=True))
+            for row in self._rows(
+                f"SELECT id, {', '.join(_FETCH_COLUMNS)} FROM fetches WHERE {where} "
+                "ORDER BY started_at, id",
+                params,
+            )
+        ]
+
+    def versions(self, domain: str, kind: str | None = None) -> list[VersionRow]:
+        where, params = _file_filter(domain, kind)
+        return [
+            VersionRow(*row)
+            for row in self._rows(
+                "SELECT domain, kind, version, sha256, fetch_id, since FROM versions "
+                f"WHERE {where} ORDER BY kind, version",
+                params,
+            )
+        ]
+
+    def changes(
+        self,
+        *,
+        since: str | None = None,
+        domain: str | None = None,
+        kind: str | None = None,
+        ad_system: str | None = None,
+        seller_id: str | None = None,
+    ) -> list[Mapping[str, Any]]:
+        """Stored change events, oldest first, filtered by any of the arguments (an ad
+        system compares without case, a seller ID exactly)."""
+        clauses, params = [], []
+        for clause, value in (
+            ("at >= ?", since),
+            ("domain = ?", domain.lower() if domain else None),
+            ("kind = ?", kind),
+            ("LOWER(ad_system) = ?", ad_system.lower() if ad_system else None),
+            ("seller_id = ?", seller_id),
+        ):
+            if value is not None:
+                clauses.append(clause)
+                params.append(value)
+        where = " AND ".join(clauses) or "1 = 1"
+        return [
+            dict(zip(("id", *_CHANGE_COLUMNS), row, strict=True))
+            for row in self._rows(
+                f"SELECT id, {', '.join(_CHANGE_COLUMNS)} FROM changes WHERE {where} "
+                "ORDER BY at, id",
+                params,
+            )
+        ]
+
+    def iterate(
+        self, sql: str, params: Sequence[Any] = (), size: int = 1000
+    ) -> Iterator[tuple[Any, ...]]:
+        """Rows of a query, fetched ``size`` at a time (exports do not hold a table)."""
+        cursor = self._run(sql, params)
+        while rows := cursor.fetchmany(size):
+            yield from (tuple(row) for row in rows)
+
+
+def _begin(connection: Any, dialect: Dialect) -> None:
+    if dialect.begin is not None:
+        connection.cursor().execute(dialect.begin)
+
+
+def _end(connection: Any, dialect: Dialect, how: str) -> None:
+    """Commit or roll back. Connections in autocommit mode (both drivers, as the store
+    opens them) end the transaction the store began with a statement."""
+    if dialect.begin is None:
+        (connection.commit if how == "COMMIT" else connection.rollback)()
+    elif how == "COMMIT":
+        connection.cursor().execute("COMMIT")
+    else:
+        with contextlib.suppress(Exception):  # the failure being reported may have ended it
+            connection.cursor().execute("ROLLBACK")
+
+
+def _file_filter(domain: str, kind: str | None) -> tuple[str, tuple[str, ...]]:
+    if kind is None:
+        return "domain = ?", (domain.lower(),)
+    return "domain = ? AND kind = ?", (domain.lower(), kind)
+
+
+def _change_row(
+    domain: str, kind: str, at: str, fetch_id: int, version: int, event: ChangeEvent
+) -> tuple[Any, ...]:
+    return (
+        domain,
+        kind,
+        at,
+        fetch_id,
+        version or None,
+        version + 1,
+        str(event.type.value),
+        event.ad_system,
+        event.seller_id,
+        event.variable,
+        event.old,
+        event.new,
+        event.old_line,
+        event.new_line,
+    )

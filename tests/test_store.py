@@ -1,0 +1,398 @@
+"""The crawl store on real SQLite files: schema and migrations, the dialect, what a fetch
+does to a file's current copy, versions and change events."""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+import adstxt
+from adstxt.store import (
+    MIGRATIONS,
+    POSTGRESQL,
+    SCHEMA_VERSION,
+    SQLITE,
+    FetchRecord,
+    Store,
+    StoreError,
+    open_store,
+)
+from adstxt.store._bodies import decompress
+from adstxt.store._dialect import database_errors
+from adstxt.store._policy import Action, decide
+from adstxt.store._schema import migrate
+
+FIRST = b"x.com, 1, DIRECT\ny.com, 2, RESELLER\n"
+SECOND = b"x.com, 1, RESELLER\nz.com, 3, DIRECT\n"
+
+
+def fetched(
+    domain: str,
+    body: bytes | None,
+    at: str,
+    *,
+    outcome: str = "ok",
+    status: int = 200,
+    unchanged: bool = False,
+    kind: str = "ads.txt",
+    etag: str | None = '"e"',
+) -> FetchRecord:
+    parsed = adstxt.parse(body.decode()) if body is not None else None
+    return FetchRecord(
+        domain=domain,
+        kind=kind,
+        requested_url=f"https://{domain}/{kind}",
+        chain="[]",
+        final_url=f"https://{domain}/{kind}",
+        status=status,
+        etag=etag,
+        last_modified=None,
+        cache_control=None,
+        expires=None,
+        content_type="text/plain",
+        started_at=at,
+        duration_ms=3,
+        outcome=outcome,
+        error=None if outcome == "ok" else outcome,
+        body=body,
+        parse_result=parsed,
+        unchanged=unchanged,
+        fresh_until=at,
+    )
+
+
+def day(n: int) -> str:
+    return f"2026-01-{n:02d}T00:00:00.000000Z"
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Store]:
+    """The same store code and schema on a SQLite file and on a real PostgreSQL server
+    (skipped, saying how to install it, where the server cannot run)."""
+    if request.param == "sqlite":
+        opened = open_store(tmp_path / "s.sqlite")
+    else:
+        opened = open_store(request.getfixturevalue("postgres_url"))
+    yield opened
+    opened.close()
+
+
+# ---- the dialect ---------------------------------------------------------------------------
+
+
+def test_one_query_text_serves_both_databases() -> None:
+    query = "SELECT a FROM t WHERE b = ? AND c = ?"
+    assert SQLITE.sql(query) == query
+    assert POSTGRESQL.sql(query) == "SELECT a FROM t WHERE b = %s AND c = %s"
+    assert "BYTEA" in POSTGRESQL.ddl("CREATE TABLE t (id {id}, b {blob})")
+    assert "AUTOINCREMENT" in SQLITE.ddl("CREATE TABLE t (id {id}, b {blob})")
+    upsert = POSTGRESQL.upsert("files", ("domain", "kind", "v"), ("domain", "kind"))
+    assert upsert.endswith("ON CONFLICT (domain, kind) DO UPDATE SET v = excluded.v")
+    assert "%s, %s, %s" in upsert
+
+
+# ---- schema versions -----------------------------------------------------------------------
+
+
+def test_a_new_store_is_at_the_current_version_in_wal_mode(tmp_path: Path) -> None:
+    path = tmp_path / "s.sqlite"
+    open_store(path).close()
+    db = sqlite3.connect(path)
+    assert db.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone() == (
+        str(SCHEMA_VERSION),
+    )
+    assert db.execute("PRAGMA journal_mode").fetchone() == ("wal",)
+    assert SCHEMA_VERSION == MIGRATIONS[-1].version == len(MIGRATIONS)
+
+
+def test_a_version_1_store_is_migrated_with_its_data(tmp_path: Path) -> None:
+    path = tmp_path / "old.sqlite"
+    # A store as version 1 wrote it: its schema, a crawl and its fetches.
+    db = sqlite3.connect(path, isolation_level=None)
+    assert migrate(db, SQLITE, target=1) == (0, 1)
+    db.execute(
+        "INSERT INTO crawls (started_at, state, kind, options, domains) "
+        "VALUES ('2026-01-01T00:00:00.000000Z', 'running', 'ads.txt', '{}', 3)"
+    )
+    for domain in ("b.com", "a.com", "b.com"):
+        db.execute(
+            "INSERT INTO fetches (crawl_id, domain, kind, requested_url, chain, started_at, "
+            "duration_ms, outcome, unchanged) VALUES (1, ?, 'ads.txt', 'u', '[]', 't', 1, "
+            "'ok', 0)",
+            (domain,),
+        )
+    assert not db.execute("SELECT 1 FROM sqlite_master WHERE name = 'crawl_domains'").fetchall()
+    db.close()
+    with open_store(path) as store:
+        assert store.done(1) == {"a.com", "b.com"}
+        assert store.pending(1) == []
+        assert [f["domain"] for f in store.fetches("b.com")] == ["b.com", "b.com"]
+    db = sqlite3.connect(path)
+    assert db.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone() == ("2",)
+    assert db.execute("SELECT domain FROM crawl_domains ORDER BY position").fetchall() == [
+        ("b.com",),
+        ("a.com",),
+    ]
+
+
+def test_a_newer_store_is_refused_naming_both_versions(tmp_path: Path) -> None:
+    path = tmp_path / "new.sqlite"
+    open_store(path).close()
+    db = sqlite3.connect(path)
+    db.execute("UPDATE meta SET value = '99' WHERE key = 'schema_version'")
+    db.commit()
+    db.close()
+    with pytest.raises(StoreError) as caught:
+        open_store(path)
+    message = str(caught.value)
+    assert "version 99" in message and f"version {SCHEMA_VERSION}" in message
+    assert "pip install --upgrade adstxt" in message
+    # Refused without touching it.
+    assert sqlite3.connect(path).execute("SELECT value FROM meta").fetchall()
+
+
+@pytest.mark.parametrize(
+    ("content", "why"),
+    [(b"this is not a database at all" * 100, "not a SQLite database"), (None, "not an adstxt")],
+)
+def test_other_files_are_refused(tmp_path: Path, content: bytes | None, why: str) -> None:
+    path = tmp_path / "other.sqlite"
+    if content is None:
+        db = sqlite3.connect(path)
+        db.execute("CREATE TABLE mine (x)")
+        db.commit()
+        db.close()
+    else:
+        path.write_bytes(content)
+    with pytest.raises(StoreError, match=why):
+        open_store(path)
+
+
+def test_a_missing_store_is_not_created_for_reading(tmp_path: Path) -> None:
+    with pytest.raises(StoreError, match="no such store"):
+        open_store(tmp_path / "none.sqlite", create=False)
+    assert not (tmp_path / "none.sqlite").exists()
+
+
+# ---- the stale-copy rules ------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("kind", "outcome", "stale_since", "now", "action"),
+    [
+        ("ads.txt", "server-error", None, day(1), Action.KEEP_STALE),
+        ("ads.txt", "timeout", day(1), day(5), Action.KEEP_STALE),
+        ("ads.txt", "not-ads-txt", day(1), day(6), Action.END),  # a soft 404, 5 days on
+        ("ads.txt", "not-found", None, day(1), Action.END),  # a hard 404 at once
+        ("app-ads.txt", "not-found", None, day(1), Action.END),
+        ("sellers.json", "not-found", None, day(1), Action.KEEP_STALE),
+        ("sellers.json", "server-error", day(1), day(30), Action.KEEP_STALE),
+    ],
+)
+def test_failures_keep_or_end_the_copy(
+    kind: str, outcome: str, stale_since: str | None, now: str, action: Action
+) -> None:
+    decision = decide(
+        kind,
+        outcome,
+        has_body=False,
+        unchanged=False,
+        has_copy=True,
+        stale_since=stale_since,
+        now=now,
+    )
+    assert decision.action is action
+    if action is Action.KEEP_STALE:
+        assert decision.stale_since == (stale_since or now)
+
+
+def test_a_failure_without_a_copy_and_a_304_without_one_change_nothing() -> None:
+    common = {"has_body": False, "has_copy": False, "stale_since": None, "now": day(1)}
+    assert decide("ads.txt", "not-found", unchanged=False, **common).action is Action.NOTHING
+    assert decide("ads.txt", "ok", unchanged=True, **common).action is Action.NOTHING
+
+
+# ---- versions and changes ------------------------------------------------------------------
+
+
+def test_versions_and_changes_follow_the_copies(store: Store) -> None:
+    store.record(None, [("a.com", [fetched("a.com", FIRST, day(1))])])
+    store.record(None, [("a.com", [fetched("a.com", FIRST, day(2))])])  # same body
+    store.record(None, [("a.com", [fetched("a.com", SECOND, day(3))])])
+    assert [v.version for v in store.versions("a.com")] == [1, 2]
+    events = store.changes(domain="a.com")
+    first = [e["type"] for e in events if e["to_version"] == 1]
+    assert first.count("record-added") == 2 and "file-appeared" in first
+    second = {(e["type"], e["seller_id"]) for e in events if e["to_version"] == 2}
+    assert ("record-removed", "2") in second
+    assert ("record-added", "3") in second
+    assert ("relationship-changed", "1") in second
+    assert store.changes(since=day(3), seller_id="3")[0]["type"] == "record-added"
+    assert store.changes(since=day(3), ad_system="X.COM")[0]["seller_id"] == "1"
+    assert store.changes(since=day(4)) == []
+
+
+def test_a_5xx_keeps_the_copy_stale_until_the_limit(store: Store) -> None:
+    store.record(None, [("a.com", [fetched("a.com", FIRST, day(1))])])
+    good = store.file("a.com", "ads.txt")
+    assert good is not None and good.sha256 is not None
+    store.record(None, [("a.com", [fetched("a.com", None, day(2), outcome="server-error")])])
+    store.record(None, [("a.com", [fetched("a.com", None, day(4), outcome="timeout")])])
+    stale = store.file("a.com", "ads.txt")
+    assert stale is not None
+    assert (stale.sha256, stale.stale_since, stale.version) == (good.sha256, day(2), 1)
+    assert stale.last_outcome == "timeout"
+    store.record(None, [("a.com", [fetched("a.com", None, day(7), outcome="server-error")])])
+    ended = store.file("a.com", "ads.txt")
+    assert ended is not None and ended.sha256 is None and ended.version == 2
+    assert "file-disappeared" in {e["type"] for e in store.changes(since=day(7))}
+
+
+def test_a_recovery_clears_stale_and_a_304_confirms(store: Store) -> None:
+    store.record(None, [("a.com", [fetched("a.com", FIRST, day(1))])])
+    store.record(None, [("a.com", [fetched("a.com", None, day(2), outcome="server-error")])])
+    store.record(None, [("a.com", [fetched("a.com", None, day(3), status=304, unchanged=True)])])
+    row = store.file("a.com", "ads.txt")
+    assert row is not None and row.stale_since is None and row.version == 1
+    fetches = store.fetches("a.com")
+    assert fetches[-1]["unchanged"] == 1 and fetches[-1]["sha256"] == row.sha256
+    assert store.changes(since=day(2)) == []
+
+
+def test_a_hard_404_ends_the_file_and_a_new_copy_starts_it_again(store: Store) -> None:
+    store.record(None, [("a.com", [fetched("a.com", FIRST, day(1))])])
+    store.record(
+        None, [("a.com", [fetched("a.com", None, day(2), outcome="not-found", status=404)])]
+    )
+    store.record(None, [("a.com", [fetched("a.com", FIRST, day(3))])])
+    assert [v.sha256 is None for v in store.versions("a.com")] == [False, True, False]
+    types = [e["type"] for e in store.changes(since=day(2))]
+    assert types.count("file-disappeared") == 1 and types.count("file-appeared") == 1
+
+
+def test_bodies_are_stored_once_compressed_with_every_record(store: Store) -> None:
+    html = b"<html><body>\nx.com, 1, DIRECT\ny.com, 2, RESELLER\n</body></html>\n"
+    batch = [
+        ("a.com", [fetched("a.com", FIRST, day(1))]),
+        ("b.com", [fetched("b.com", FIRST, day(1))]),
+        ("c.com", [fetched("c.com", html, day(1), outcome="not-ads-txt")]),
+    ]
+    store.record(None, batch)
+    rows = store._rows("SELECT sha256, size, compression, data, records FROM bodies")
+    assert len(rows) == 2  # a.com and b.com serve the same body
+    for digest, size, method, data, _ in rows:
+        assert len(decompress(data, method)) == size
+        assert store.body(digest) == decompress(data, method)
+    # The HTML page is no ads.txt, and no copy of c.com, but what it held is kept.
+    row = store.file("c.com", "ads.txt")
+    assert row is not None and row.sha256 is None
+    (digest,) = {f["sha256"] for f in store.fetches("c.com")}
+    parsed = adstxt.parse(html.decode())
+    stored = store._rows(
+        "SELECT COUNT(*) FROM body_records r JOIN bodies b ON b.id = r.body_id WHERE b.sha256 = ?",
+        (digest,),
+    )
+    assert stored[0][0] == len(parsed.records) == 2
+
+
+def test_a_batch_is_stored_whole_or_not_at_all(store: Store) -> None:
+    crawl = store.start_crawl("ads.txt", {}, ["a.com", "b.com"])
+    broken = fetched("b.com", FIRST, day(1))
+    object.__setattr__(broken, "duration_ms", object())  # no database takes this
+    with pytest.raises(database_errors()):
+        store.record(crawl, [("a.com", [fetched("a.com", FIRST, day(1))]), ("b.com", [broken])])
+    assert store.fetches("a.com") == [] and store.pending(crawl) == ["a.com", "b.com"]
+    store.record(crawl, [("a.com", [fetched("a.com", FIRST, day(1))])])
+    assert store.pending(crawl) == ["b.com"]
+
+
+def test_fresh_files_are_skipped(store: Store) -> None:
+    crawl = store.start_crawl("ads.txt", {}, ["a.com"])
+    item = fetched("a.com", FIRST, day(1))
+    object.__setattr__(item, "fresh_until", "2999-01-01T00:00:00.000000Z")
+    store.record(crawl, [("a.com", [item])])
+    again = store.start_crawl("ads.txt", {}, ["a.com", "b.com"])
+    assert store.skip_fresh(again, "ads.txt") == ["a.com"]
+    assert store.pending(again) == ["b.com"]
+    info = store.crawl(again)
+    assert info is not None and info.done == 1 and info.domains == 2
+
+
+# ---- the store as a source of lookups ------------------------------------------------------
+
+
+def test_the_store_answers_authorization_lookups(store: Store) -> None:
+    from adstxt.authorization import AuthorizationIndex, Source
+    from adstxt.store._source import StoreSource
+
+    store.record(None, [("a.com", [fetched("a.com", FIRST, day(1))])])
+    store.record(None, [("b.com", [fetched("b.com", None, day(1), outcome="not-found")])])
+    store.record(None, [("c.com", [fetched("c.com", SECOND, day(1))])])
+    store.record(None, [("c.com", [fetched("c.com", None, day(2), outcome="server-error")])])
+    sellers = b'{"sellers": [{"seller_id": "1", "seller_type": "PUBLISHER", "domain": "a.com"}]}'
+    item = fetched("x.com", sellers, day(1), kind="sellers.json")
+    object.__setattr__(item, "parse_result", adstxt.parse(""))
+    store.record(None, [("x.com", [item])])
+    source = StoreSource(store, now=day(3))
+    assert isinstance(source, Source)
+    assert source.hosts("ads.txt") == ["a.com", "b.com", "c.com"]
+    index = AuthorizationIndex(source)
+    assert index.lookup("a.com", "x.com", "1").verdict.value == "authorized-direct"
+    assert index.lookup("a.com", "x.com", "9").verdict.value == "unauthorized"
+    assert source.ads_file("b.com", "ads.txt").state == "not-found"
+    stale = source.ads_file("c.com", "ads.txt")
+    assert (stale.state, stale.stale) == ("ok", True)
+    assert StoreSource(store, now=day(8)).ads_file("c.com", "ads.txt").state == "unavailable"
+    assert source.ads_file("nowhere.com", "ads.txt").state == "not-found"
+    found = source.sellers_file("X.com")
+    assert found.usable and found.where == "https://x.com/sellers.json"
+    assert not source.sellers_file("y.com").usable
+
+
+def test_validators_go_out_as_conditional_headers() -> None:
+    from adstxt.fetch import Validators
+
+    assert Validators('"abc"', "Tue, 01 Dec 2026 10:00:00 GMT").headers() == (
+        (b"If-None-Match", b'"abc"'),
+        (b"If-Modified-Since", b"Tue, 01 Dec 2026 10:00:00 GMT"),
+    )
+    # A value that cannot be sent as a header is left out, not sent broken.
+    assert Validators('"a"\r\nX-Evil: 1', "\u2603").headers() == ()
+    assert Validators().headers() == ()
+
+
+def test_only_the_latest_crawl_is_resumed(store: Store) -> None:
+    first = store.start_crawl("ads.txt", {}, ["a.com"])
+    store.finish_crawl(first, "interrupted", {})
+    unfinished = store.unfinished_crawl("ads.txt")
+    assert unfinished is not None and unfinished.id == first
+    assert store.unfinished_crawl("app-ads.txt") is None
+    second = store.start_crawl("ads.txt", {}, ["b.com"])
+    store.finish_crawl(second, "finished", {"ok": 1})
+    assert store.unfinished_crawl("ads.txt") is None
+    assert [c.state for c in store.crawls()] == ["interrupted", "finished"]
+
+
+def test_a_postgresql_store_is_versioned_like_a_file(postgres_url: str) -> None:
+    import psycopg
+
+    open_store(postgres_url).close()
+    with open_store(postgres_url) as store:  # opened again: nothing to migrate
+        assert store.crawls() == []
+    with psycopg.connect(postgres_url, autocommit=True) as db:
+        assert db.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone() == (
+            str(SCHEMA_VERSION),
+        )
+        db.execute("UPDATE meta SET value = '9' WHERE key = 'schema_version'")
+    with pytest.raises(StoreError, match=f"version 9, newer than version {SCHEMA_VERSION}"):
+        open_store(postgres_url)
+    from urllib.parse import urlsplit
+
+    server = urlsplit(postgres_url)
+    wrong = f"postgresql://nobody:secret@{server.hostname}:{server.port}/nodb"
+    with pytest.raises(StoreError) as caught:
+        open_store(wrong)
+    assert "secret" not in str(caught.value) and "cannot open the store" in str(caught.value)
