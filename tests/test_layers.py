@@ -23,6 +23,7 @@ LAYERS: dict[str, tuple[str, ...]] = {
     "text": (
         "adstxt._version",
         "adstxt._atomic",
+        "adstxt._progress",
         "adstxt._chars",
         "adstxt._decode",
         "adstxt._engine_source",
@@ -71,6 +72,7 @@ LAYERS: dict[str, tuple[str, ...]] = {
         "adstxt.schain",
         "adstxt.schain.*",
     ),
+    "audits": ("adstxt.audit", "adstxt.audit.*"),
     # The rule pages run each rule's examples, supply chains included.
     "docs": ("adstxt._rulesdoc",),
     "cli": ("adstxt.cli", "adstxt.crawl", "adstxt._commands", "adstxt._clidoc", "adstxt.__main__"),

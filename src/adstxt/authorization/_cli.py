@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any, TextIO
 if TYPE_CHECKING:
     from adstxt.authorization import Answer, AuthorizationIndex, Question, Source
 
-__all__ = ["add_source_options", "guarded", "main", "open_index"]
+__all__ = ["add_source_options", "close_index", "guarded", "main", "open_index", "open_source"]
 
 
 class UsageError(Exception):
@@ -103,8 +103,12 @@ def add_source_options(parser: argparse.ArgumentParser) -> None:
     )
 
 
-def open_source(args: argparse.Namespace) -> Source | None:
-    """The source the options name; None when neither --source nor --fetch was given."""
+def open_source(args: argparse.Namespace, *, keep_files: bool = True) -> Source | None:
+    """The source the options name; None when neither --source nor --fetch was given.
+
+    ``keep_files`` false makes a mirror read each ads.txt afresh rather than keep it, for
+    runs that read each file once.
+    """
     from adstxt.authorization import MirrorSource
     from adstxt.sellers._locations import parse_location
 
@@ -118,7 +122,7 @@ def open_source(args: argparse.Namespace) -> Source | None:
     if args.source is not None:
         if not args.source.is_dir():
             raise UsageError(f"--source: {args.source} is not a directory")
-        return MirrorSource(args.source, locations)
+        return MirrorSource(args.source, locations, keep=keep_files)
     if not args.fetch:
         for flag, value in (("--cache-dir", args.cache_dir), ("--connect-to", args.connect_to)):
             if value:
