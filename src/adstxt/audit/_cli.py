@@ -13,7 +13,6 @@ from typing import TYPE_CHECKING, TextIO
 from adstxt._progress import Progress
 
 if TYPE_CHECKING:
-    from adstxt.audit._forward import PublisherResult
     from adstxt.audit._publishers import InputProblem, PublisherLine
     from adstxt.authorization import Source
     from adstxt.model import FileKind
@@ -102,6 +101,13 @@ def _parser(prog: str = "adstxt audit") -> argparse.ArgumentParser:
         help="write the results to FILE (atomically) instead of standard output",
     )
     parser.add_argument(
+        "--processes",
+        type=_positive,
+        metavar="N",
+        help="forward audit: audit in N processes (default: one per CPU, at most 8, for a "
+        "mirror directory with 1,000 publishers or more; otherwise 1)",
+    )
+    parser.add_argument(
         "--progress",
         choices=("auto", "always", "never"),
         default="auto",
@@ -109,6 +115,16 @@ def _parser(prog: str = "adstxt audit") -> argparse.ArgumentParser:
     )
     add_source_options(parser)
     return parser
+
+
+def _positive(text: str) -> int:
+    try:
+        number = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"'{text}' is not a whole number") from None
+    if number < 1:
+        raise argparse.ArgumentTypeError("give 1 or more")
+    return number
 
 
 def main(argv: Sequence[str] | None = None, *, prog: str = "adstxt audit") -> int:
@@ -182,8 +198,8 @@ def _read_lines(path: str) -> list[str]:
 
 def _forward(args: argparse.Namespace, source: Source, out: TextIO, prog: str) -> int:
     from adstxt.audit._expected import read_expected
-    from adstxt.audit._forward import audit_publishers
     from adstxt.audit._publishers import read_publishers
+    from adstxt.audit._run import Job, run_forward
     from adstxt.audit._tally import ForwardTally
     from adstxt.audit._writers import ForwardWriter
 
@@ -232,40 +248,32 @@ def _forward(args: argparse.Namespace, source: Source, out: TextIO, prog: str) -
     }
     writer = ForwardWriter(out, args.output_format, header, expected.lines)
     tally = ForwardTally(expected.lines)
+    job = Job(expected.lines, source, kind, args.output_format, patches)
     progress = _progress(args, len(entries))
     try:
-        for result in audit_publishers(entries, expected.lines, source, kind):
-            if patches is not None:
-                _write_patch(patches, result, kind)
-            tally.add(result)
-            writer.publisher(result)
-            progress.advance(1)
+        for chunk in run_forward(job, entries, _processes(args, source, len(entries))):
+            for text, counts in chunk:
+                tally.add_counted(counts)
+                writer.rendered(text)
+            progress.advance(len(chunk))
+    except OSError as error:
+        raise _InputError(f"cannot write a patch: {error}") from None
     finally:
         progress.close()
     writer.finish(tally)
     return 0 if tally.passed else 1
 
 
-def _write_patch(directory: Path, result: PublisherResult, kind: FileKind) -> None:
-    from adstxt._atomic import write_atomically
-    from adstxt.audit._patch import patch_for
+def _processes(args: argparse.Namespace, source: Source, count: int) -> int:
+    """How many processes audit: the option's number, or by default one per CPU (at most
+    8) for a mirror with many publishers, and one otherwise."""
+    from adstxt.authorization import MirrorSource
 
-    path = directory / f"{result.publisher}.patch"
-    diff = patch_for(result, kind)
-    if diff is None:
-        # A patch left by an earlier run would now be wrong: the publisher needs none.
-        try:
-            path.unlink()
-        except FileNotFoundError:
-            pass
-        except OSError as error:
-            raise _InputError(f"cannot remove {path}: {error.strerror}") from None
-        return
-    try:
-        write_atomically(path, diff.encode("utf-8", "surrogateescape"), new_file_mode=0o644)
-    except OSError as error:
-        raise _InputError(f"cannot write {path}: {error}") from None
-    result.patch = os.fspath(path)
+    if args.processes is not None:
+        return int(args.processes)
+    if not isinstance(source, MirrorSource) or count < 1000:
+        return 1
+    return max(1, min(os.cpu_count() or 1, 8))
 
 
 def _tool() -> str:

@@ -8,10 +8,25 @@ from adstxt.audit._expected import ExpectedLine
 from adstxt.audit._forward import FILE_STATUSES, LINE_STATUSES, PublisherResult
 from adstxt.audit._reverse import SELLER_STATUSES, SellerResult
 
-__all__ = ["ForwardTally", "SellersTally", "percent"]
+__all__ = ["Counted", "ForwardTally", "SellersTally", "counted", "percent"]
+
+#: What the tally needs of one publisher: its status, the numbers of the expected lines
+#: present, each other line's number and status, and whether a patch was written. Small,
+#: so that worker processes send it rather than the whole result.
+Counted = tuple[str, tuple[int, ...], tuple[tuple[int, str], ...], bool]
 
 #: Every status of a publisher, in the order the summary counts them.
 PUBLISHER_STATUSES = ("complete", "incomplete", *FILE_STATUSES)
+
+
+def counted(result: PublisherResult) -> Counted:
+    """What :class:`ForwardTally` counts of ``result``."""
+    return (
+        result.status,
+        tuple(result.present),
+        tuple((f.expected.number, f.status) for f in result.findings),
+        result.patch is not None,
+    )
 
 
 def percent(part: int, whole: int) -> float:
@@ -31,18 +46,24 @@ class ForwardTally:
 
     def add(self, result: PublisherResult) -> None:
         """Count one publisher."""
-        self.publishers[result.status] += 1
-        if result.patch is not None:
+        self.add_counted(counted(result))
+
+    def add_counted(self, item: Counted) -> None:
+        """Count one publisher from what :func:`counted` kept of it."""
+        status, present, findings, patched = item
+        self.publishers[status] += 1
+        if patched:
             self.patches += 1
-        if result.file is None or result.file.state != "ok":
+        if status in FILE_STATUSES:
             for counts in self.lines:
-                counts[result.status] += 1
+                counts[status] += 1
             return
-        for number in result.present:
-            self.lines[number - 1]["present"] += 1
-        for finding in result.findings:
-            self.lines[finding.expected.number - 1][finding.status] += 1
-        self.pairs_present += len(result.present)
+        lines = self.lines
+        for number in present:
+            lines[number - 1]["present"] += 1
+        for number, line_status in findings:
+            lines[number - 1][line_status] += 1
+        self.pairs_present += len(present)
 
     @property
     def audited(self) -> int:

@@ -9,6 +9,7 @@ before ``expected`` and ``summary``, which need every result.
 from __future__ import annotations
 
 import csv
+import io
 import json
 from collections.abc import Sequence
 from typing import Any, TextIO
@@ -18,7 +19,7 @@ from adstxt.audit._forward import PublisherResult
 from adstxt.audit._reverse import SellerResult
 from adstxt.audit._tally import ForwardTally, SellersTally
 
-__all__ = ["VERSION", "ForwardWriter", "SellersWriter"]
+__all__ = ["VERSION", "ForwardWriter", "SellersWriter", "render_publisher"]
 
 #: The version of the JSON document, its ``adstxt_audit`` key.
 VERSION = 1
@@ -34,9 +35,10 @@ class _JsonStream:
         out.write(body[:-2] + f',\n  "{array}": [')
 
     def item(self, value: dict[str, object]) -> None:
-        self.out.write(
-            ("\n    " if self.first else ",\n    ") + json.dumps(value, ensure_ascii=False)
-        )
+        self.raw_item(json.dumps(value, ensure_ascii=False))
+
+    def raw_item(self, text: str) -> None:
+        self.out.write(("\n    " if self.first else ",\n    ") + text)
         self.first = False
 
     def finish(self, tail: dict[str, object]) -> None:
@@ -82,29 +84,14 @@ class ForwardWriter:
 
     def publisher(self, result: PublisherResult) -> None:
         """Write one publisher."""
-        if self._json is not None:
-            self._json.item(result.to_json(self.expected))
-        elif self._csv is not None:
-            self._write_csv(result)
-        else:
-            self.out.write(_text(result, self.expected))
+        self.rendered(render_publisher(result, self.form, self.lines))
 
-    def _write_csv(self, result: PublisherResult) -> None:
-        assert self._csv is not None
-        readable = result.file is not None and result.file.state == "ok"
-        by_number = {f.expected.number: f for f in result.findings}
-        rows: list[list[object]] = []
-        for line in self.lines:
-            head = [result.publisher, result.status, line.number, line.line, line.text]
-            finding = by_number.get(line.number)
-            if not readable:
-                rows.append([*head, result.status, "", result.problem or ""])
-            elif finding is None:
-                rows.append([*head, "present", "", ""])
-            else:
-                lines = ";".join(map(str, finding.lines))
-                rows.append([*head, finding.status, lines, ";".join(finding.found)])
-        self._csv.writerows(rows)
+    def rendered(self, text: str) -> None:
+        """Write one publisher that :func:`render_publisher` rendered (perhaps elsewhere)."""
+        if self._json is not None:
+            self._json.raw_item(text)
+        else:
+            self.out.write(text)
 
     def finish(self, tally: ForwardTally) -> None:
         """Write the coverage per expected line and the summary."""
@@ -112,6 +99,37 @@ class ForwardWriter:
             self._json.finish({"expected": tally.expected_json(), "summary": tally.summary_json()})
         elif self._csv is None:
             self.out.write(_text_summary(tally))
+
+
+def render_publisher(result: PublisherResult, form: str, expected: Sequence[ExpectedLine]) -> str:
+    """One publisher in an output format: a JSON object, CSV rows or text lines.
+
+    A pure function of the result, so that worker processes can render what they audit.
+    """
+    if form == "json":
+        return json.dumps(result.to_json(len(expected)), ensure_ascii=False)
+    if form == "csv":
+        return _csv_rows(result, expected)
+    return _text(result, len(expected))
+
+
+def _csv_rows(result: PublisherResult, expected: Sequence[ExpectedLine]) -> str:
+    out = io.StringIO()
+    readable = result.file is not None and result.file.state == "ok"
+    by_number = {f.expected.number: f for f in result.findings}
+    rows: list[list[object]] = []
+    for line in expected:
+        head = [result.publisher, result.status, line.number, line.line, line.text]
+        finding = by_number.get(line.number)
+        if not readable:
+            rows.append([*head, result.status, "", result.problem or ""])
+        elif finding is None:
+            rows.append([*head, "present", "", ""])
+        else:
+            lines = ";".join(map(str, finding.lines))
+            rows.append([*head, finding.status, lines, ";".join(finding.found)])
+    csv.writer(out, lineterminator="\n").writerows(rows)
+    return out.getvalue()
 
 
 def _text(result: PublisherResult, expected: int) -> str:
