@@ -5,10 +5,11 @@
 Generates (seeded) a mirror directory of ``--publishers`` ads.txt files over the 30 real
 ad systems of ``generate.py``, and an expected lines file of ``--expected`` records (plus
 a MANAGERDOMAIN line). Each publisher's file holds most expected lines (85%), some with
-another relationship, certification ID or seller ID, and 20 to 40 lines of its own; 4% of publishers have no file and 1% serve an HTML
-page. LF and CRLF files, with and without a final newline. Then it runs ``adstxt audit
---expect`` as a fresh process for each output format, ``--repeat`` times, and prints the
-wall time of each run (start-up and writing the results included), best, median and worst.
+another relationship, certification ID or seller ID, and 20 to 40 lines of its own; 4% of
+publishers have no file and 1% serve an HTML page. LF and CRLF files, with and without a
+final newline. Then it runs ``adstxt audit --expect`` as a fresh process for each output
+format, ``--repeat`` times, and prints the wall time of each run (start-up and writing the
+results included): best, median and worst.
 Target: under 60 s for 100,000 publishers x 50 expected lines.
 """
 
