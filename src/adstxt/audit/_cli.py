@@ -213,14 +213,14 @@ def _forward(args: argparse.Namespace, source: Source, out: TextIO, prog: str) -
             f"{args.expect}:{d.line}:{d.column}: {d.code} [{d.severity.value}] {d.message}",
             file=sys.stderr,
         )
+    if not expected.lines:
+        raise _InputError(f"{args.expect} holds no record and no variable to expect")
     if expected.errors:
         lines = sorted({d.line for d in expected.errors})
         raise _InputError(
             f"{args.expect}: expected line(s) {', '.join(map(str, lines))} cannot be used; "
             "fix them and run again"
         )
-    if not expected.lines:
-        raise _InputError(f"{args.expect} holds no record and no variable to expect")
     name = "<stdin>" if args.publishers == "-" else args.publishers
     entries: list[PublisherLine] = []
     problems: list[InputProblem] = []
