@@ -168,7 +168,9 @@ def audit_seller(
     expected = _EXPECTED[seller_type]
     shown = expected or "ANY"
     if entry.get("is_confidential") == 1:
-        return SellerResult(*base, None, "confidential", message="confidential: no domain to check")
+        return SellerResult(
+            *base, None, "confidential", message="is_confidential is 1: there is no domain to check"
+        )
     if not domain:
         return SellerResult(*base, None, "no-domain", message="the seller names no domain")
     if seller_type == "INTERMEDIARY" and not intermediaries:
