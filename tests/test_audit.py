@@ -546,3 +546,19 @@ def test_fetch_reads_each_publishers_site(live: LocalServers, tmp_path: Path) ->
     assert done.returncode == 1, done.stderr
     statuses = [p["status"] for p in json.loads(done.stdout)["publishers"]]
     assert statuses == ["complete", "incomplete", "invalid-file", "restricted", "no-file"]
+
+
+def test_a_mirror_that_keeps_nothing_reads_each_file_afresh(tmp_path: Path) -> None:
+    from adstxt.authorization import MirrorSource
+
+    (tmp_path / "example.com").mkdir()
+    path = tmp_path / "example.com" / "ads.txt"
+    path.write_text("exchange.com, 1, DIRECT\n")
+    keeping, fresh = MirrorSource(tmp_path), MirrorSource(tmp_path, keep=False)
+    assert keeping.ads_file("example.com", "ads.txt") is keeping.ads_file("example.com", "ads.txt")
+    first = fresh.ads_file("example.com", "ads.txt")
+    path.write_text("exchange.com, 2, DIRECT\n")
+    second = fresh.ads_file("example.com", "ads.txt")
+    assert first.parsed is not None and second.parsed is not None
+    assert [r.account_id for r in first.parsed.records] == ["1"]
+    assert [r.account_id for r in second.parsed.records] == ["2"]

@@ -106,8 +106,8 @@ def add_source_options(parser: argparse.ArgumentParser) -> None:
 def open_source(args: argparse.Namespace, *, keep_files: bool = True) -> Source | None:
     """The source the options name; None when neither --source nor --fetch was given.
 
-    ``keep_files`` false makes a mirror read each ads.txt afresh rather than keep it, for
-    runs that read each file once.
+    ``keep_files`` false makes the source keep no more than the site in use (a mirror reads
+    each ads.txt afresh), for runs that read each site's files once.
     """
     from adstxt.authorization import MirrorSource
     from adstxt.sellers._locations import parse_location
@@ -145,6 +145,7 @@ def open_source(args: argparse.Namespace, *, keep_files: bool = True) -> Source 
         allow_private_addresses=args.allow_private_addresses,
         timeout=args.timeout,
         locations=locations,
+        keep=keep_files,
     )
 
 
