@@ -212,6 +212,7 @@ def test_a_broken_sellers_json_is_reported_with_its_place(
         (["--sellers", "nosuch.com"], "no sellers.json for nosuch.com"),
         (["--sellers", "dir/none.json"], "no such file"),
         (["--sellers", "exchange-one.com", "--patches", "x"], "forward audit"),
+        (["--sellers", "exchange-one.com", "--processes", "2"], "forward audit"),
     ],
 )
 def test_usage_errors_exit_2(args: list[str], message: str) -> None:

@@ -146,6 +146,7 @@ def _main(argv: Sequence[str] | None, prog: str) -> int:
             ("PUBLISHERS", args.publishers is not None),
             ("--patches", args.patches is not None),
             ("--app", args.app),
+            ("--processes", args.processes is not None),
         ):
             if given:
                 parser.error(f"{flag} belongs to the forward audit (--expect), not --sellers")
