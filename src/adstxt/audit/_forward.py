@@ -116,33 +116,49 @@ def compare(
     parsed = file.parsed
     if file.state != "ok" or parsed is None:
         return unreadable(publisher, line, file, file.problem or file.state)
-    by_system, variables = _tables(parsed)
+    pairs, variables = _tables(parsed)
     result = PublisherResult(publisher, line, "complete", file)
+    present, findings, to_add = result.present, result.findings, result.to_add
+    by_system: dict[str, list[Record]] | None = None
     for wanted in expected:
-        finding = (
-            _record(wanted, by_system.get(wanted.ad_system))
-            if wanted.is_record
-            else _variable(wanted, variables.get(wanted.name))
-        )
-        if finding is None:
-            result.present.append(wanted.number)
+        if wanted.ad_system:
+            hits = pairs.get((wanted.ad_system, wanted.seller_id))
+            if hits is not None and len(hits) == 1:
+                # Nearly always: one line for the pair, with the relationship asked.
+                hit = hits[0]
+                certification = wanted.certification_id
+                if hit.relationship == wanted.relationship and (
+                    certification is None
+                    or (hit.certification_authority_id or "").lower() == certification.lower()
+                ):
+                    present.append(wanted.number)
+                    continue
+            if hits is None and by_system is None:
+                by_system = _by_system(parsed)
+            finding = _record(wanted, hits, by_system)
         else:
-            result.findings.append(finding)
-            result.to_add.append(wanted.text)
-    if result.findings:
+            finding = _variable(wanted, variables.get(wanted.name))
+        if finding is None:
+            present.append(wanted.number)
+        else:
+            findings.append(finding)
+            to_add.append(wanted.text)
+    if findings:
         result.status = "incomplete"
     return result
 
 
 def _tables(
     parsed: ParseResult,
-) -> tuple[dict[str, list[Record]], dict[str, list[tuple[int, str]]]]:
-    by_system: dict[str, list[Record]] = {}
+) -> tuple[dict[tuple[str, str], list[Record]], dict[str, list[tuple[int, str]]]]:
+    # The parser gives ad-system domains in lower case and seller IDs trimmed, as the
+    # authorization index reads them.
+    pairs: dict[tuple[str, str], list[Record]] = {}
     for record in parsed.records:
-        key = record.domain.lower()
-        found = by_system.get(key)
+        key = (record.domain, record.account_id)
+        found = pairs.get(key)
         if found is None:
-            by_system[key] = [record]
+            pairs[key] = [record]
         else:
             found.append(record)
     variables: dict[str, list[tuple[int, str]]] = {}
@@ -150,16 +166,28 @@ def _tables(
         variables.setdefault(variable.name.upper(), []).append(
             (variable.line, variable.value.strip())
         )
-    return by_system, variables
+    return pairs, variables
 
 
-def _record(wanted: ExpectedLine, listed: list[Record] | None) -> Finding | None:
-    if not listed:
-        return Finding(wanted, "missing", (), (), f"{wanted.ad_system} is not listed at all")
+def _by_system(parsed: ParseResult) -> dict[str, list[Record]]:
+    """The records by ad system, for the lines whose seller ID is not listed."""
+    by_system: dict[str, list[Record]] = {}
+    for record in parsed.records:
+        by_system.setdefault(record.domain, []).append(record)
+    return by_system
+
+
+def _record(
+    wanted: ExpectedLine,
+    same_id: list[Record] | None,
+    by_system: dict[str, list[Record]] | None,
+) -> Finding | None:
     seller = wanted.seller_id
-    same_id = [r for r in listed if r.account_id.strip() == seller]
-    if not same_id:
-        ids = sorted({r.account_id.strip() for r in listed})
+    if same_id is None:
+        listed = by_system.get(wanted.ad_system) if by_system is not None else None
+        if not listed:
+            return Finding(wanted, "missing", (), (), f"{wanted.ad_system} is not listed at all")
+        ids = sorted({r.account_id for r in listed})
         lines = tuple(r.line for r in listed)
         case = [i for i in ids if i.lower() == seller.lower()]
         shown = ", ".join(ids[:_MAX_IDS]) + (
@@ -171,7 +199,7 @@ def _record(wanted: ExpectedLine, listed: list[Record] | None) -> Finding | None
         return Finding(
             wanted, "seller-id-differs", lines[:_MAX_IDS], tuple(ids[:_MAX_IDS]), message
         )
-    same_relationship = [r for r in same_id if r.relationship.value == wanted.relationship]
+    same_relationship = [r for r in same_id if r.relationship == wanted.relationship]
     if not same_relationship:
         first = same_id[0]
         return Finding(
