@@ -12,6 +12,7 @@ import pytest
 
 if TYPE_CHECKING:
     from tests.httpserver import LocalServers
+    from tests.postgres import PostgresServer
 
 ROOT = Path(__file__).resolve().parents[1]
 SHARED = ROOT.parent / "shared"
@@ -101,3 +102,25 @@ def live(servers: LocalServers) -> LocalServers:
     servers.routes.clear()
     servers.seen.clear()
     return servers
+
+
+@pytest.fixture(scope="session")
+def postgres_server() -> Iterator[PostgresServer]:
+    """One real PostgreSQL server for the test session (skips when it cannot run here)."""
+    from tests.postgres import PSYCOPG_HINT, PostgresServer, PostgresUnavailableError
+
+    pytest.importorskip("psycopg", reason=PSYCOPG_HINT)
+    try:
+        server = PostgresServer()
+    except PostgresUnavailableError as exc:
+        pytest.skip(str(exc))
+    with server:
+        yield server
+
+
+@pytest.fixture
+def postgres_url(postgres_server: PostgresServer) -> Iterator[str]:
+    """A fresh, empty database on the session's server, dropped after the test."""
+    url = postgres_server.create_database()
+    yield url
+    postgres_server.drop_database(url)

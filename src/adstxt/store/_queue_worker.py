@@ -1,0 +1,177 @@
+"""A worker's loop over a shared crawl: claim a batch, work on it, complete it, until done.
+
+While a batch is worked on, its leases are renewed from a thread of its own, so a batch
+slower than the lease is not taken over. The loop survives a lost connection: it
+reconnects (a few times, waiting longer each time) and carries on with the batch in hand;
+completing it is safe because the queue only accepts claims that are still this worker's.
+When it cannot reconnect it stops with :class:`QueueConnectionLostError`, and its claims
+return to the queue when their leases expire.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import time
+from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING, Any, TypeVar
+
+import attrs
+
+from adstxt.store._lease_keeper import LeaseKeeper
+from adstxt.store._queue import Claim, Completion, Outcome, Worker, WorkQueue
+
+if TYPE_CHECKING:
+    import psycopg
+
+    Connection = psycopg.Connection[Any]
+
+_T = TypeVar("_T")
+
+
+class QueueConnectionLostError(RuntimeError):
+    """The store's server went away and did not come back within the reconnect attempts."""
+
+
+@attrs.frozen
+class WorkSettings:
+    """How a worker claims: batch size, lease length, polling and reconnecting."""
+
+    batch: int = 50
+    lease: float = 300.0
+    poll: float = 1.0
+    reconnects: int = 3
+    reconnect_wait: float = 0.5
+    max_attempts: int = 5
+    #: Renew the batch's leases while it is worked on (see :mod:`adstxt.store._lease_keeper`).
+    keep_leases: bool = True
+
+
+@attrs.frozen
+class WorkSummary:
+    """What one worker did: batches and domains it completed, outcomes refused as stale."""
+
+    worker: str
+    batches: int
+    completed: int
+    refused: int
+    reconnects: int
+
+
+class _Session:
+    """A queue over a connection that is replaced when the server drops it."""
+
+    def __init__(self, connect: Callable[[], Connection], settings: WorkSettings) -> None:
+        self._connect = connect
+        self._settings = settings
+        self.reconnects = 0
+        self.queue = WorkQueue(connect())
+
+    def call(self, operation: Callable[[WorkQueue], _T]) -> _T:
+        from psycopg import OperationalError
+
+        failures = 0
+        while True:
+            try:
+                return operation(self.queue)
+            except OperationalError as exc:
+                if not self.queue.connection.broken and not self.queue.connection.closed:
+                    raise
+                failures += 1
+                if failures > self._settings.reconnects:
+                    raise QueueConnectionLostError(
+                        f"lost the connection to the store and could not reconnect "
+                        f"({self._settings.reconnects} tries): {_first_line(exc)}"
+                    ) from exc
+                self._reconnect(failures)
+
+    def _reconnect(self, failures: int) -> None:
+        from psycopg import OperationalError
+
+        time.sleep(self._settings.reconnect_wait * failures)
+        self.close()
+        try:
+            self.queue = WorkQueue(self._connect())
+        except OperationalError:
+            return  # the next call fails again and counts as another try
+        self.reconnects += 1
+
+    def close(self) -> None:
+        self.queue.connection.close()
+
+
+def work(
+    connect: Callable[[], Connection],
+    crawl: str,
+    process: Callable[[Sequence[Claim]], Sequence[Outcome]],
+    *,
+    settings: WorkSettings | None = None,
+    record: Callable[[Connection, Sequence[Outcome]], None] | None = None,
+    worker_name: str | None = None,
+    should_stop: Callable[[], bool] = lambda: False,
+) -> WorkSummary:
+    """Join ``crawl`` and work on it until no domain is waiting or claimed.
+
+    ``process`` turns a batch of claims into outcomes; ``record`` stores their results in
+    the transaction that completes the batch. ``should_stop`` ends the loop between batches
+    (a clean stop: the worker's claims are released at once).
+    """
+    settings = settings or WorkSettings()
+    session = _Session(connect, settings)
+    try:
+        worker = session.call(lambda queue: queue.join(crawl, worker_name=worker_name))
+    except BaseException:
+        session.close()
+        raise
+    batches = completed = refused = 0
+    keeper = LeaseKeeper(connect, worker, settings.lease) if settings.keep_leases else None
+    try:
+        while not should_stop():
+            claims = session.call(
+                lambda queue: queue.claim(
+                    worker, settings.batch, settings.lease, max_attempts=settings.max_attempts
+                )
+            )
+            if not claims:
+                left = session.call(lambda queue: queue.open_work(worker.crawl))
+                if left.finished:
+                    break
+                # Others hold the rest: wait for them to finish or for a lease to expire.
+                time.sleep(min(settings.poll, left.next_expiry or settings.poll) + 0.01)
+                continue
+            if keeper is None:
+                outcomes = process(claims)
+            else:
+                with keeper.holding(claims):
+                    outcomes = process(claims)
+            completion = _complete(session, worker, outcomes, record)
+            batches += 1
+            completed += len(completion.accepted)
+            refused += len(completion.refused)
+    finally:
+        if keeper is not None:
+            keeper.close()
+        _leave_quietly(session, worker)
+        session.close()
+    return WorkSummary(worker.name, batches, completed, refused, session.reconnects)
+
+
+def _complete(
+    session: _Session,
+    worker: Worker,
+    outcomes: Sequence[Outcome],
+    record: Callable[[Connection, Sequence[Outcome]], None] | None,
+) -> Completion:
+    return session.call(lambda queue: queue.complete(worker, outcomes, record=record))
+
+
+def _leave_quietly(session: _Session, worker: Worker) -> None:
+    """Release claims on the way out; when the server is gone the leases expire instead."""
+    from psycopg import Error
+
+    with contextlib.suppress(Error):
+        session.queue.leave(worker)
+
+
+def _first_line(exc: BaseException) -> str:
+    text = str(exc).strip()
+    return text.splitlines()[0] if text else type(exc).__name__
