@@ -75,7 +75,14 @@ LAYERS: dict[str, tuple[str, ...]] = {
     "store": ("adstxt.store", "adstxt.store.*"),
     # The rule pages run each rule's examples, supply chains included.
     "docs": ("adstxt._rulesdoc",),
-    "cli": ("adstxt.cli", "adstxt.crawl", "adstxt._commands", "adstxt._clidoc", "adstxt.__main__"),
+    "cli": (
+        "adstxt.cli",
+        "adstxt.crawl",
+        "adstxt._crawl_shared",
+        "adstxt._commands",
+        "adstxt._clidoc",
+        "adstxt.__main__",
+    ),
 }
 
 

@@ -1,5 +1,5 @@
 """The crawl store: every fetch, each distinct body once, the versions of each file, and
-the change events between them, in a SQLite file (PostgreSQL next, through the same code).
+the change events between them, in a SQLite file or a PostgreSQL database, through the same code.
 
 >>> import tempfile, pathlib
 >>> with open_store(pathlib.Path(tempfile.mkdtemp()) / "adstxt.sqlite") as store:
@@ -15,6 +15,7 @@ import sqlite3
 from pathlib import Path
 
 from adstxt.store._dialect import POSTGRESQL, SQLITE, Dialect
+from adstxt.store._postgres import PostgresUnavailableError, is_postgres_url
 from adstxt.store._record import FetchRecord, records_of
 from adstxt.store._schema import MIGRATIONS, SCHEMA_VERSION, SchemaError, migrate, refuse_newer
 from adstxt.store._sqlite import connect, explain, use_wal
@@ -47,13 +48,12 @@ class StoreError(Exception):
 
 
 def open_store(location: str | Path, *, create: bool = True) -> Store:
-    """Open the store at ``location`` (a SQLite file), creating it when ``create`` and
-    bringing its schema up to date. Raises :class:`StoreError` with a one-line reason."""
+    """Open the store at ``location`` (a SQLite file or a ``postgresql://`` URL), creating
+    it when ``create`` and bringing its schema up to date. Raises :class:`StoreError` with
+    a one-line reason."""
     text = str(location)
-    if text.startswith(("postgresql://", "postgres://")):
-        raise StoreError(
-            f"cannot open {text}: this version of adstxt keeps stores in SQLite files only"
-        )
+    if is_postgres_url(text):
+        return _open_postgres(text, create=create)
     path = Path(location)
     try:
         connection = connect(path, create=create)
@@ -70,3 +70,16 @@ def open_store(location: str | Path, *, create: bool = True) -> Store:
         connection.close()
         raise StoreError(f"cannot use the store {path}: {explain(exc)}") from exc
     return Store(connection, SQLITE, str(path))
+
+
+def _open_postgres(url: str, *, create: bool) -> Store:
+    from adstxt.store._pgstore import database_errors, describe, open_postgres_store, redact
+
+    try:
+        return open_postgres_store(url, create=create)
+    except PostgresUnavailableError as exc:
+        raise StoreError(f"cannot open the store {redact(url)}: {exc}") from exc
+    except SchemaError as exc:
+        raise StoreError(f"cannot use the store {redact(url)}: {exc}") from exc
+    except database_errors() as exc:
+        raise StoreError(f"cannot open the store {redact(url)}: {describe(exc)}") from exc

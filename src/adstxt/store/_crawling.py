@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 
 import attrs
 
+from adstxt.store._pgstore import database_errors, describe
 from adstxt.store._record import FetchRecord, records_of
 from adstxt.store._sqlite import explain
 from adstxt.store._store import Store
@@ -18,7 +19,13 @@ from adstxt.store._store import Store
 if TYPE_CHECKING:
     from adstxt.fetch import FetchResult, Validators
 
-__all__ = ["BatchWriter", "StoreWriteError", "restore_unchanged", "validators_for"]
+__all__ = [
+    "BatchWriter",
+    "StoreWriteError",
+    "explain_any",
+    "restore_unchanged",
+    "validators_for",
+]
 
 
 class StoreWriteError(Exception):
@@ -87,7 +94,14 @@ class BatchWriter:
         batch, self._batch = self._batch, []
         try:
             self.store.record(self.crawl_id, batch)
-        except (sqlite3.Error, OSError) as exc:
+        except (sqlite3.Error, OSError, *database_errors()) as exc:  # type: ignore[misc]
             raise StoreWriteError(
-                f"cannot write the store {self.store.where}: {explain(exc)}"
+                f"cannot write the store {self.store.where}: {explain_any(exc)}"
             ) from exc
+
+
+def explain_any(error: BaseException) -> str:
+    """A SQLite, PostgreSQL or file-system error in words, for a one-line message."""
+    if isinstance(error, (sqlite3.Error, OSError)):
+        return explain(error)
+    return describe(error)
