@@ -166,3 +166,28 @@ def test_audit_domains_against_real_local_sites(tmp_path: Path) -> None:
     assert rows["example.com"]["records"] == "1" and "ADS210" in rows["example.com"]["codes"]
     assert rows["example.org"]["outcome"] != "ok" and "ADS516" in rows["example.org"]["codes"]
     assert rows["example.net"]["outcome"] == "not-found"
+
+
+def test_site_report_writes_one_page_with_the_check_and_the_audit(tmp_path: Path) -> None:
+    page = tmp_path / "report.html"
+    result = run(
+        "site_report.py",
+        DATA / "sites",
+        "--audit",
+        DATA / "audit-result.json",
+        "--output",
+        page,
+    )
+    assert result.returncode == 1, result.stderr  # exampleshop.com has errors
+    assert result.stdout.strip() == f"3 files, 5 findings, 1 failing. Report: {page}"
+    text = page.read_text(encoding="utf-8")
+    assert text.startswith("<!DOCTYPE html>") and "Our sites&#x27; ads.txt files" in text
+    assert 'id="findings"' in text and 'id="publishers"' in text
+
+
+def test_site_report_refuses_a_result_that_is_no_audit(tmp_path: Path) -> None:
+    bad = tmp_path / "bad.json"
+    bad.write_text("[]", encoding="utf-8")
+    result = run("site_report.py", DATA / "sites", "--audit", bad, "--output", tmp_path / "r")
+    assert result.returncode == 2
+    assert result.stderr.strip() == f"site_report: {bad}: expected a JSON object, found an array"

@@ -70,9 +70,12 @@ LAYERS: dict[str, tuple[str, ...]] = {
         "adstxt.authorization.*",
         "adstxt.schain",
         "adstxt.schain.*",
+        "adstxt.apps",
+        "adstxt.apps.*",
     ),
-    # The crawl store: fetches, bodies, versions and change events, and the commands on it.
+    # The crawl store: fetches, file versions, change events, exports and the work queue.
     "store": ("adstxt.store", "adstxt.store.*"),
+    "reports": ("adstxt.report", "adstxt.report.*"),
     # The rule pages run each rule's examples, supply chains included.
     "docs": ("adstxt._rulesdoc",),
     "cli": (

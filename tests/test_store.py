@@ -4,6 +4,7 @@ does to a file's current copy, versions and change events."""
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -20,6 +21,7 @@ from adstxt.store import (
     open_store,
 )
 from adstxt.store._bodies import decompress
+from adstxt.store._dialect import database_errors
 from adstxt.store._policy import Action, decide
 from adstxt.store._schema import migrate
 
@@ -66,9 +68,14 @@ def day(n: int) -> str:
     return f"2026-01-{n:02d}T00:00:00.000000Z"
 
 
-@pytest.fixture
-def store(tmp_path: Path) -> Store:
-    opened = open_store(tmp_path / "s.sqlite")
+@pytest.fixture(params=["sqlite", "postgresql"])
+def store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Store]:
+    """The same store code and schema on a SQLite file and on a real PostgreSQL server
+    (skipped, saying how to install it, where the server cannot run)."""
+    if request.param == "sqlite":
+        opened = open_store(tmp_path / "s.sqlite")
+    else:
+        opened = open_store(request.getfixturevalue("postgres_url"))
     yield opened
     opened.close()
 
@@ -124,7 +131,9 @@ def test_a_version_1_store_is_migrated_with_its_data(tmp_path: Path) -> None:
         assert store.pending(1) == []
         assert [f["domain"] for f in store.fetches("b.com")] == ["b.com", "b.com"]
     db = sqlite3.connect(path)
-    assert db.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone() == ("2",)
+    assert db.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone() == (
+        str(SCHEMA_VERSION),
+    )
     assert db.execute("SELECT domain FROM crawl_domains ORDER BY position").fetchall() == [
         ("b.com",),
         ("a.com",),
@@ -295,7 +304,7 @@ def test_a_batch_is_stored_whole_or_not_at_all(store: Store) -> None:
     crawl = store.start_crawl("ads.txt", {}, ["a.com", "b.com"])
     broken = fetched("b.com", FIRST, day(1))
     object.__setattr__(broken, "duration_ms", object())  # no database takes this
-    with pytest.raises(sqlite3.Error):
+    with pytest.raises(database_errors()):
         store.record(crawl, [("a.com", [fetched("a.com", FIRST, day(1))]), ("b.com", [broken])])
     assert store.fetches("a.com") == [] and store.pending(crawl) == ["a.com", "b.com"]
     store.record(crawl, [("a.com", [fetched("a.com", FIRST, day(1))])])
@@ -367,3 +376,25 @@ def test_only_the_latest_crawl_is_resumed(store: Store) -> None:
     store.finish_crawl(second, "finished", {"ok": 1})
     assert store.unfinished_crawl("ads.txt") is None
     assert [c.state for c in store.crawls()] == ["interrupted", "finished"]
+
+
+def test_a_postgresql_store_is_versioned_like_a_file(postgres_url: str) -> None:
+    import psycopg
+
+    open_store(postgres_url).close()
+    with open_store(postgres_url) as store:  # opened again: nothing to migrate
+        assert store.crawls() == []
+    with psycopg.connect(postgres_url, autocommit=True) as db:
+        assert db.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone() == (
+            str(SCHEMA_VERSION),
+        )
+        db.execute("UPDATE meta SET value = '9' WHERE key = 'schema_version'")
+    with pytest.raises(StoreError, match=f"version 9, newer than version {SCHEMA_VERSION}"):
+        open_store(postgres_url)
+    from urllib.parse import urlsplit
+
+    server = urlsplit(postgres_url)
+    wrong = f"postgresql://nobody:secret@{server.hostname}:{server.port}/nodb"
+    with pytest.raises(StoreError) as caught:
+        open_store(wrong)
+    assert "secret" not in str(caught.value) and "cannot open the store" in str(caught.value)

@@ -120,3 +120,35 @@ def test_changes_filter_by_ad_system_and_seller(folder: Path) -> None:
     text = adstxt("changes", "--since", "2026-01-05", cwd=folder)
     assert "b.com ads.txt" in text.stdout and "file-disappeared" in text.stdout
     assert "a.com" not in text.stdout
+
+
+def test_export_writes_each_table_in_each_format(folder: Path) -> None:
+    html = b"<html><body>\nq.com, 7, DIRECT\n</body></html>\n"
+    with open_store(folder / "adstxt.sqlite") as store:
+        store.record(None, [("c.com", [fetched("c.com", html, day(6), outcome="not-ads-txt")])])
+    records = adstxt("export", "records", cwd=folder)
+    assert records.returncode == 0, records.stderr
+    rows = list(csv.DictReader(io.StringIO(records.stdout)))
+    # a.com's two versions, b.com's one, and the page c.com served instead of its file.
+    assert {(r["domain"], r["seller_id"]) for r in rows} >= {("a.com", "3"), ("c.com", "7")}
+    current = {(r["seller_id"], r["current"]) for r in rows if r["domain"] == "a.com"}
+    assert ("3", "true") in current and ("2", "false") in current
+    assert {r["verdict"] for r in rows if r["domain"] == "c.com"} == {"not-ads-txt"}
+    fetches = adstxt("export", "fetches", "--output-format", "jsonl", cwd=folder)
+    lines = [json.loads(line) for line in fetches.stdout.splitlines()]
+    assert [f["fetch_id"] for f in lines] == list(range(1, 7))
+    assert [f["unchanged"] for f in lines if f["domain"] == "a.com"] == [False, False, True]
+    target = folder / "changes.parquet"
+    done = adstxt("export", "changes", "--output-format", "parquet", "-o", str(target), cwd=folder)
+    assert done.returncode == 0, done.stderr
+    assert "rows to" in done.stderr
+    import pyarrow.parquet as pq
+
+    table = pq.read_table(target)
+    every = json.loads(
+        adstxt("changes", "--since", "2000-01-01", "--output-format", "json", cwd=folder).stdout
+    )
+    assert table.num_rows == len(every)
+    assert set(table.column("type").to_pylist()) == {e["type"] for e in every}
+    refused = adstxt("export", "changes", "--output-format", "parquet", cwd=folder)
+    assert refused.returncode == 2 and "standard output" in refused.stderr

@@ -290,3 +290,32 @@ def test_worker_processes_share_the_store(
         assert (info.state, info.done, info.domains) == ("finished", SITES, SITES)
     lines = (tmp_path / "out.jsonl").read_text().splitlines()
     assert len(lines) == SITES == _summary_total(done.stdout)
+
+
+def test_a_crawl_into_postgresql_keeps_the_same_history(
+    sites: tuple[LocalServers, dict[int, Site]], tmp_path: Path, postgres_url: str
+) -> None:
+    servers, table = sites
+    _domains(tmp_path, 20)
+    command = [
+        sys.executable, "-m", "adstxt", "crawl", "domains.txt", "--store", postgres_url,
+        "--processes", "2", "--concurrency", "4", *_options(servers),
+    ]  # fmt: skip
+    first = subprocess.run(command, cwd=tmp_path, capture_output=True, text=True, timeout=120)
+    assert first.returncode == 0, first.stderr
+    table[5].version = 2
+    again = subprocess.run(command, cwd=tmp_path, capture_output=True, text=True, timeout=120)
+    assert again.returncode == 0, again.stderr
+    assert not (tmp_path / "adstxt.sqlite").exists()
+    with open_store(postgres_url) as store:
+        assert [c.state for c in store.crawls()] == ["finished", "finished"]
+        unchanged = store._rows("SELECT COUNT(*) FROM fetches WHERE unchanged = 1")[0][0]
+        assert unchanged == len([i for i in table if i < 20]) - 1
+        (added,) = store.changes(since="2000-01-01", seller_id="5-2")
+        assert (added["domain"], added["type"], added["to_version"]) == (
+            "site5.com",
+            "record-added",
+            2,
+        )
+    diff = adstxt("diff", "site5.com", "--store", postgres_url, "--text", cwd=tmp_path)
+    assert diff.returncode == 0 and "+other.com, 5-2, DIRECT" in diff.stdout

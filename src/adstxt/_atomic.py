@@ -21,12 +21,14 @@ import re
 import secrets
 import stat
 import time
+from collections.abc import Iterator
 from pathlib import Path
+from typing import BinaryIO
 
 if os.name == "posix":
     import fcntl
 
-__all__ = ["WriteError", "clean_up_after", "write_atomically"]
+__all__ = ["WriteError", "clean_up_after", "open_atomically", "write_atomically"]
 
 _JOURNAL_SIGNATURE = b"adstxt in-place rewrite 1\n"
 # A file whose lock is free but whose process ID names a live process is left alone for a
@@ -366,3 +368,61 @@ def write_atomically(
             os.close(fd)
     _sync_directory(target.parent)
     return target
+
+
+@contextlib.contextmanager
+def open_atomically(
+    path: str | os.PathLike[str], *, new_file_mode: int = 0o666
+) -> Iterator[BinaryIO]:
+    """A binary file to stream a new version of ``path`` into; it replaces ``path`` whole
+    when the ``with`` block ends without an exception, and never otherwise.
+
+    The same guarantees as :func:`write_atomically` without holding the data in memory: the
+    bytes go to a locked temporary file beside the target, which is flushed, given the old
+    file's owner, group, mode and extended attributes, and renamed into place. A killed run
+    leaves the old file whole (and its temporary file for the next write to remove). Where a
+    rename would lose the file's identity (other hard links, an owner this process cannot
+    give), the finished temporary file is read back and rewritten in place behind a journal,
+    as :func:`write_atomically` does. A missing file is created with ``new_file_mode``.
+    """
+    target = Path(os.path.realpath(path))
+    clean_up_after(target)
+    status: os.stat_result | None
+    try:
+        status = os.stat(target)
+    except FileNotFoundError:
+        status = None
+    except OSError as error:
+        raise WriteError(path, f"cannot be examined: {error.strerror}") from None
+    if status is not None:
+        if not stat.S_ISREG(status.st_mode):
+            raise WriteError(path, "is not a regular file")
+        refusal = _writable(target, status)
+        if refusal is not None:
+            raise WriteError(path, refusal)
+    temporary, fd = _create(target, "tmp", 0o600 if status is not None else new_file_mode)
+    try:
+        with os.fdopen(fd, "w+b", closefd=False) as stream:
+            yield stream
+        os.fsync(fd)
+        in_place = status is not None and status.st_nlink > 1
+        if status is not None and not in_place:
+            try:
+                _take_identity(fd, temporary, target, status)
+            except PermissionError:
+                in_place = True
+        if in_place:
+            data = _read_all(fd)
+            os.unlink(temporary)
+            _rewrite_in_place(target, data)
+            return
+        os.replace(temporary, target)
+    except BaseException as error:
+        with contextlib.suppress(OSError):
+            os.unlink(temporary)
+        if isinstance(error, OSError) and not isinstance(error, WriteError):
+            raise WriteError(path, f"cannot be written: {error.strerror or error}") from None
+        raise
+    finally:
+        os.close(fd)
+    _sync_directory(target.parent)

@@ -124,6 +124,19 @@ def _also(name: str) -> str:
     return ""
 
 
+def _nested(name: str, action: argparse._SubParsersAction[argparse.ArgumentParser]) -> list[str]:
+    """The options of a command's own subcommands (``adstxt apps resolve``), which have no
+    page of their own: each as a section of the command's page, its headings one level down."""
+    sections = []
+    for choice, subparser in action.choices.items():
+        if _page(choice) is not None:
+            continue
+        page = render_command(f"{name} {choice}", subparser).split("\n", 3)[-1]
+        lines = [f"#{line}" if line.startswith("#") else line for line in page.splitlines()]
+        sections.append(f"\n## `{name} {choice}`\n\n" + "\n".join(lines).strip() + "\n")
+    return sections
+
+
 def render_command(name: str, parser: argparse.ArgumentParser) -> str:
     """The Markdown reference page of one command."""
     usage = _usage(name, parser)
@@ -141,6 +154,7 @@ def render_command(name: str, parser: argparse.ArgumentParser) -> str:
         title = (group.title or "options").capitalize()
         if isinstance(subcommands := actions[0], argparse._SubParsersAction):
             parts.append(f"\n## {title}\n\n{_commands_table(subcommands)}")
+            parts.extend(_nested(name, subcommands))
             continue
         rows = [f"| {_invocation(a)} | {_help(a, parser)} |" for a in actions]
         parts.append(f"\n## {title}\n\n| Option | Meaning |\n|---|---|\n" + "\n".join(rows) + "\n")

@@ -105,16 +105,34 @@ COMMANDS: Final[Mapping[str, Command]] = _registry(
         parser="adstxt.store._cli:changes_parser",
     ),
     Command(
+        name="export",
+        summary="write the records, fetches or changes of a crawl store as CSV, JSONL or Parquet",
+        main="adstxt.store._cli:export_main",
+        parser="adstxt.store._cli:export_parser",
+    ),
+    Command(
         name="authorized",
         summary="say whether a seller is authorized by a publisher's ads.txt",
         main="adstxt.authorization._cli:main",
         parser="adstxt.authorization._cli:_parser",
     ),
     Command(
+        name="apps",
+        summary="resolve apps to their developer's domain and app-ads.txt URL",
+        main="adstxt.apps._cli:main",
+        parser="adstxt.apps._cli:_parser",
+    ),
+    Command(
         name="schain",
         summary="validate a supply chain and verify it against ads.txt and sellers.json",
         main="adstxt.schain._cli:main",
         parser="adstxt.schain._cli:_parser",
+    ),
+    Command(
+        name="report",
+        summary="write one self-contained HTML report of a check or an audit",
+        main="adstxt.report._cli:main",
+        parser="adstxt.report._cli:_parser",
     ),
 )
 

@@ -35,13 +35,12 @@ def run_shared(
     read_domains: Callable[[TextIO], list[str]],
 ) -> int:
     """Run the shared-crawl mode ``args`` asks for; the exit status (0: the crawl is done)."""
-    from adstxt.store._pgstore import database_errors, describe, redact
-    from adstxt.store._postgres import PostgresUnavailableError
+    from adstxt.store import StoreError, without_password
+    from adstxt.store._dialect import database_errors
     from adstxt.store._queue import UnknownCrawlError
     from adstxt.store._queue_worker import QueueConnectionLostError
-    from adstxt.store._schema import SchemaError
 
-    where = redact(args.store)
+    where = without_password(args.store)
     try:
         if args.status is not None:
             return _status(args)
@@ -50,17 +49,24 @@ def run_shared(
             if status:
                 return status
         return _work(args, fetcher_options, fetch_with_retries)
-    except (UnknownCrawlError, QueueConnectionLostError, PostgresUnavailableError) as exc:
+    except StoreError as exc:
+        print(f"{_ERROR}: {exc}", file=sys.stderr)
+    except (UnknownCrawlError, QueueConnectionLostError) as exc:
         message = str(exc.args[0]) if isinstance(exc, UnknownCrawlError) else str(exc)
         print(f"{_ERROR}: {message} ({where})", file=sys.stderr)
-    except SchemaError as exc:
-        print(f"{_ERROR}: cannot use the store {where}: {exc}", file=sys.stderr)
     except database_errors() as exc:
         print(f"{_ERROR}: the store {where} failed: {describe(exc)}", file=sys.stderr)
     except KeyboardInterrupt:
         print(f"{_ERROR}: interrupted; run the same command again to continue", file=sys.stderr)
         return 130
     return 2
+
+
+def describe(error: BaseException) -> str:
+    """A database error as one line: its first, without libpq's prefix."""
+    text = str(error).strip()
+    line = text.splitlines()[0] if text else type(error).__name__
+    return line.removeprefix("connection failed: ")
 
 
 def _status(args: argparse.Namespace) -> int:

@@ -27,9 +27,11 @@ from adstxt.rules import RULES, Rule
 __all__ = [
     "FileReport",
     "Style",
+    "docs_base",
     "escape",
     "render",
     "render_statistics",
+    "rule_page",
     "summary_line",
 ]
 
@@ -247,7 +249,7 @@ _URI_CHARACTERS = frozenset(
 )
 
 
-def _docs_base() -> str | None:
+def docs_base() -> str | None:
     """The documentation base URL from ``ADSTXT_DOCS_URL``, ending in ``/``; else ``None``.
 
     No documentation site is known to be published, so there is no default: a link to a site
@@ -279,6 +281,12 @@ def _docs_base() -> str | None:
 _SARIF_LEVELS = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "note"}
 
 
+def rule_page(code: str, base: str | None) -> str | None:
+    """The URL of rule ``code``'s page under the documentation ``base`` (see
+    :func:`docs_base`), or ``None`` when no site is known."""
+    return None if base is None else f"{base}rules/{code}.html"
+
+
 def _sarif_rule(rule: Rule, base: str | None) -> dict[str, Any]:
     """A rule's SARIF descriptor: its one-line summary and where its page is, nothing run."""
     # The installed command always has the page, so the help names it; a site is linked
@@ -294,8 +302,8 @@ def _sarif_rule(rule: Rule, base: str | None) -> dict[str, Any]:
         "defaultConfiguration": {"level": _SARIF_LEVELS[rule.severity]},
         "properties": {"tags": [rule.category], "fix": rule.fix},
     }
-    if base is not None:
-        uri = f"{base}rules/{rule.code}.html"
+    uri = rule_page(rule.code, base)
+    if uri is not None:
         # Code scanning shows help but not helpUri, so the link is in the help as well.
         descriptor["help"]["markdown"] = (
             f"{rule.summary}\n\n[{rule.code} {rule.name}]({uri}) or {explain}: {what}."
@@ -365,7 +373,7 @@ def _sarif_frame(fired: Iterable[str]) -> tuple[str, str, dict[str, int]]:
     fired = set(fired)
     codes = [code for code in RULES if code in fired]
     index = {code: number for number, code in enumerate(codes)}
-    base = _docs_base() if codes else None  # read (and warned about) only when a rule links
+    base = docs_base() if codes else None  # read (and warned about) only when a rule links
     rules = [_sarif_rule(RULES[code], base) for code in codes]
     document = {
         "$schema": "https://json.schemastore.org/sarif-2.1.0.json",

@@ -23,7 +23,6 @@ import math
 import os
 import random
 import signal
-import sqlite3
 import sys
 import time
 from collections import Counter
@@ -73,7 +72,7 @@ def _parser(prog: str = "adstxt-crawl") -> argparse.ArgumentParser:
         "domains",
         type=Path,
         nargs="?",
-        help="file of domains ('-' for stdin); not with --join or --status",
+        help="file of domains ('-' for stdin); or use --apps; not with --join or --status",
     )
     parser.add_argument(
         "-o",
@@ -209,6 +208,25 @@ def _parser(prog: str = "adstxt-crawl") -> argparse.ArgumentParser:
     parser.add_argument("--user-agent", help="User-Agent header to send")
     _shared_options(parser)
     parser.add_argument(
+        "--apps",
+        type=Path,
+        metavar="FILE",
+        help="crawl the app-ads.txt of the apps in FILE instead of a file of domains "
+        "(one app per line: package name, App Store ID, STORE:ID or store URL; '-' for "
+        "stdin): each is resolved through its store listing to its developer's domain, "
+        "which is then crawled; the mapping goes into each JSON line ('apps') and, "
+        "with --mirror, into DIR/apps.jsonl",
+    )
+    parser.add_argument(
+        "--apps-cache",
+        type=Path,
+        metavar="DIR",
+        help="with --apps, keep the stores' answers in DIR between runs",
+    )
+    from adstxt.apps._options import add_store_options
+
+    add_store_options(parser)
+    parser.add_argument(
         "--progress",
         choices=("auto", "always", "never"),
         default="auto",
@@ -258,8 +276,6 @@ def _check_shared(parser: argparse.ArgumentParser, args: argparse.Namespace, giv
     modes = [flag for flag, value in (("--crawl", args.crawl_name), ("--join", args.join),
              ("--status", args.status)) if value is not None]  # fmt: skip
     if not modes:
-        if args.domains is None:
-            parser.error("the following arguments are required: domains")
         return
     if len(modes) > 1:
         parser.error(f"{' and '.join(modes)} cannot be used together")
@@ -272,6 +288,7 @@ def _check_shared(parser: argparse.ArgumentParser, args: argparse.Namespace, giv
             else f"{modes[0]} takes no file of domains"
         )
     for flag, value in (("-o", args.output), ("--records-csv", args.records_csv),
+                        ("--apps", args.apps),
                         ("--mirror", args.mirror), ("--resume", args.resume or None),
                         ("--processes", given or None)):  # fmt: skip
         if value is not None:
@@ -319,11 +336,103 @@ def _arguments(argv: Sequence[str] | None, prog: str = "adstxt-crawl") -> argpar
         parser.error("--retries must be at least 0")
     if args.max_bytes < 1:
         parser.error("--max-bytes must be at least 1")
+    shared = args.crawl_name or args.join or args.status
+    if (args.domains is None) == (args.apps is None) and not shared:
+        parser.error("give a file of domains, or --apps FILE (not both)")
+    if args.apps is None and args.apps_cache is not None:
+        parser.error("--apps-cache needs --apps")
+    if args.apps is not None:
+        args.kind = "app-ads.txt"
+        args.resolver = _app_resolver(args, parser)
     if args.processes is None:
         args.processes = _default_processes(args.concurrency, _usable_cpus())
     elif args.processes < 1:
         parser.error("--processes must be at least 1")
     return args
+
+
+def _app_resolver(args: argparse.Namespace, parser: argparse.ArgumentParser) -> Any:
+    """The store resolver of ``--apps``, from the store and connection options."""
+    from adstxt.apps._options import make_resolver
+
+    return make_resolver(args, parser, args.apps_cache)
+
+
+def _resolve_apps(args: argparse.Namespace, lines: list[str]) -> list[str]:
+    """Resolve the apps of ``--apps``; the developer hosts to crawl, in file order.
+
+    Sets ``args.apps_by_domain`` (host to the apps it serves) for the JSON lines and, with
+    ``--mirror``, writes every resolution to ``DIR/apps.jsonl``.
+    """
+    from adstxt.apps._options import read_ids
+
+    resolver = args.__dict__.pop("resolver")  # not needed by (nor sent to) the workers
+    found = resolver.resolve(read_ids(lines))
+    by_host: dict[str, list[str]] = {}
+    for resolution in found:
+        if resolution.resolved:
+            by_host.setdefault(resolution.app_ads_hosts[0], []).append(resolution.key)
+        else:
+            print(
+                f"adstxt-crawl: {resolution.query}: {resolution.outcome}: {resolution.detail}",
+                file=sys.stderr,
+            )
+    args.apps_by_domain = by_host
+    if args.mirror is not None:
+        try:
+            _mirror_apps(args.mirror, found)
+        except OSError as exc:
+            raise _OutputError.writing(args.mirror, exc) from exc
+    resolved = sum(1 for r in found if r.resolved)
+    print(
+        f"adstxt-crawl: {resolved} of {len(found)} apps resolved to "
+        f"{len(by_host)} developer domain{'' if len(by_host) == 1 else 's'}",
+        file=sys.stderr,
+    )
+    return list(by_host)
+
+
+def _mirror_apps(mirror: Path, found: Sequence[Any]) -> None:
+    """Write ``DIR/apps.jsonl`` (every resolution) and append to ``DIR/apps-history.jsonl``
+    the apps whose developer domain changed since the last ``apps.jsonl``."""
+    from adstxt._atomic import write_atomically
+    from adstxt.apps import Resolution
+
+    mapping, history = mirror / "apps.jsonl", mirror / "apps-history.jsonl"
+    before: dict[str, Resolution] = {}
+    with contextlib.suppress(OSError):
+        for line in mapping.read_text(encoding="utf-8", errors="replace").splitlines():
+            with contextlib.suppress(ValueError, TypeError, AttributeError):
+                earlier = Resolution.from_json(json.loads(line))
+                before[earlier.key] = earlier
+    events = []
+    for now in found:
+        old = before.get(now.key)
+        # A store that could not be read says nothing new: the last known domain stands.
+        if old is None or now.outcome == "fetch-error" or old.domain == now.domain:
+            continue
+        events.append(
+            {
+                "app": now.key,
+                "from": old.domain,
+                "to": now.domain,
+                "from_outcome": old.outcome,
+                "to_outcome": now.outcome,
+                "at": now.resolved_at.isoformat(),
+            }
+        )
+    mirror.mkdir(parents=True, exist_ok=True)
+    kept = {r.key: r for r in found if r.outcome != "fetch-error" or r.key not in before}
+    # Apps not asked this time, or whose store failed, keep their earlier record.
+    records = [*(r for k, r in before.items() if k not in kept), *kept.values()]
+    body = "".join(json.dumps(r.to_json(), sort_keys=True) + "\n" for r in records)
+    write_atomically(mapping, body.encode("utf-8"), new_file_mode=0o644)
+    if events:
+        old_text = b""
+        with contextlib.suppress(FileNotFoundError):
+            old_text = history.read_bytes()
+        added = "".join(json.dumps(e, sort_keys=True) + "\n" for e in events).encode("utf-8")
+        write_atomically(history, old_text + added, new_file_mode=0o644)
 
 
 def _default_processes(concurrency: int, cpus: int) -> int:
@@ -351,7 +460,7 @@ def _usable_cpus() -> int:
     return cpus
 
 
-def read_domains(source: TextIO) -> list[str]:
+def read_domains(source: Iterable[str]) -> list[str]:
     """Domains in file order, without comments, blank lines or repeats (ignoring case)."""
     seen: set[str] = set()
     domains = []
@@ -715,6 +824,9 @@ async def _crawl_share(
                     raise _OutputError.writing(args.mirror, exc) from exc
             files = _usable(result)
             entry = _entry(domain, result, tries, args.include_records, files)
+            apps = getattr(args, "apps_by_domain", None)
+            if apps is not None:
+                entry["apps"] = apps.get(domain, [])
             rows = _csv_rows(domain, files) if args.records_csv is not None else ""
             # No await from the write to the report: a stop (Ctrl-C, a failure elsewhere)
             # comes at an await, so the counts always match what the files hold.
@@ -1075,6 +1187,7 @@ def _plan_with_store(
     has stored, and its crawl's domains that are not done are fetched.
     """
     from adstxt.store import StoreError, open_store
+    from adstxt.store._dialect import database_errors
 
     try:
         store = open_store(args.store)
@@ -1104,10 +1217,10 @@ def _plan_with_store(
         fresh = set() if args.refresh else set(store.skip_fresh(args.crawl_id, args.kind))
         remaining = [d for d in todo if d.lower() not in fresh]
         return remaining, len(domains) - len(todo), len(fresh)
-    except sqlite3.Error as exc:
+    except database_errors() as exc:
         from adstxt.store._sqlite import explain
 
-        raise _OutputError(f"cannot write the store {args.store}: {explain(exc)}") from exc
+        raise _OutputError(f"cannot write the store {store.where}: {explain(exc)}") from exc
     finally:
         store.close()
 
@@ -1115,11 +1228,14 @@ def _plan_with_store(
 def _finish_in_store(args: argparse.Namespace, state: str, counts: Counter[str]) -> str | None:
     """Record how the crawl ended; the reason it could not be, or None."""
     from adstxt.store import StoreError, open_store
+    from adstxt.store._dialect import database_errors
 
     try:
         with open_store(args.store, create=False) as store:
             store.finish_crawl(args.crawl_id, state, counts)
-    except (StoreError, sqlite3.Error) as exc:
+    except StoreError as exc:
+        return str(exc)
+    except database_errors() as exc:
         return str(exc)
     return None
 
@@ -1160,7 +1276,9 @@ def _crawl(args: argparse.Namespace, remaining: list[str], skipped: int, fresh: 
     try:
         _summary(totals.outcomes, totals.records, time.monotonic() - started, skipped, count, fresh)
         if args.crawl_id is not None:
-            print(f"stored in {args.store} as crawl {args.crawl_id}")
+            from adstxt.store import without_password
+
+            print(f"stored in {without_password(str(args.store))} as crawl {args.crawl_id}")
         sys.stdout.flush()
     except OSError as exc:  # a full disk under a redirected stdout, say
         why = exc.strerror or str(exc)
@@ -1243,15 +1361,16 @@ def main(argv: Sequence[str] | None = None, *, prog: str = "adstxt-crawl") -> in
     except ValueError as exc:
         print(f"adstxt-crawl: {exc}", file=sys.stderr)
         return 2
+    listed = args.domains if args.apps is None else args.apps
     try:
-        if str(args.domains) == "-":
-            domains = read_domains(sys.stdin)
+        if str(listed) == "-":
+            lines = sys.stdin.read().splitlines()
         else:
-            with args.domains.open(encoding="utf-8", errors="replace") as source:
-                domains = read_domains(source)
+            lines = listed.read_text(encoding="utf-8", errors="replace").splitlines()
     except OSError as exc:
-        print(f"adstxt-crawl: cannot read {args.domains}: {exc.strerror}", file=sys.stderr)
+        print(f"adstxt-crawl: cannot read {listed}: {exc.strerror}", file=sys.stderr)
         return 2
+    domains = read_domains(lines) if args.apps is None else []
     for path in (args.output, args.records_csv):
         # Before anything is written: a bad second path must not cost the first file.
         problem = _unwritable(path) if path is not None else None
@@ -1271,6 +1390,9 @@ def main(argv: Sequence[str] | None = None, *, prog: str = "adstxt-crawl") -> in
         )
         return 2
     try:
+        if args.apps is not None:
+            # After the checks of the outputs: the stores are not asked for nothing.
+            domains = _resolve_apps(args, lines)
         done: set[str] = set()
         if args.resume and args.output is not None:
             done = _done_domains(args.output)

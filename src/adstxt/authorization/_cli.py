@@ -173,7 +173,8 @@ def _parser(prog: str = "adstxt authorized") -> argparse.ArgumentParser:
         "publisher",
         nargs="?",
         metavar="PUBLISHER",
-        help="the publisher's domain (for --app, the developer's domain or URL)",
+        help="the publisher's domain (for --app, the developer's domain or URL, or the "
+        "app itself: package name, App Store ID, STORE:ID or store URL)",
     )
     parser.add_argument(
         "ad_system",
@@ -196,7 +197,8 @@ def _parser(prog: str = "adstxt authorized") -> argparse.ArgumentParser:
     parser.add_argument(
         "--app",
         action="store_true",
-        help="PUBLISHER is an app's developer domain: read app-ads.txt",
+        help="PUBLISHER is an app, or its developer's domain: read app-ads.txt; an "
+        "app is resolved through its store listing to its developer's domain first",
     )
     parser.add_argument(
         "--inventory-partner",
@@ -209,8 +211,8 @@ def _parser(prog: str = "adstxt authorized") -> argparse.ArgumentParser:
         metavar="FILE",
         help="answer every question in FILE ('-' for standard input): CSV rows "
         "publisher,ad_system,seller_id[,relationship] or JSONL objects with "
-        "those keys (and 'kind', 'inventory_partner'); one answer per line, "
-        "as each is known",
+        "those keys (and 'kind', 'inventory_partner'; with kind app-ads.txt, "
+        "publisher may be the app itself); one answer per line, as each is known",
     )
     parser.add_argument(
         "--output-format",
@@ -225,7 +227,27 @@ def _parser(prog: str = "adstxt authorized") -> argparse.ArgumentParser:
         "no seller is unauthorized there)",
     )
     add_source_options(parser)
+    from adstxt.apps._options import add_store_options
+
+    add_store_options(parser)
     return parser
+
+
+def _developer_of(
+    args: argparse.Namespace, parser: argparse.ArgumentParser
+) -> tuple[str | None, dict[str, Any] | None]:
+    """With --app and an app as PUBLISHER: the developer URL its store listing names, and
+    the resolution (JSON); ``(None, resolution)`` when it did not resolve. Otherwise
+    PUBLISHER as given, and no resolution."""
+    from adstxt.apps._ids import names_an_app
+
+    if not args.app or not names_an_app(args.publisher):
+        return args.publisher, None
+    from adstxt.apps._options import make_resolver
+
+    cache = args.cache_dir / "apps" if args.cache_dir is not None else None
+    resolution = make_resolver(args, parser, cache).resolve_one(args.publisher)
+    return resolution.developer_url if resolution.resolved else None, resolution.to_json()
 
 
 def _text(answer: Answer) -> str:
@@ -303,8 +325,13 @@ def _questions(stream: TextIO) -> Iterator[tuple[int, Question | str]]:
         yield number, Question(texts[0], texts[1], texts[2], relationship or None, kind, partner)
 
 
-def _batch(index: AuthorizationIndex, args: argparse.Namespace) -> int:
+def _batch(
+    index: AuthorizationIndex, args: argparse.Namespace, parser: argparse.ArgumentParser
+) -> int:
+    from adstxt.apps._ids import names_an_app
+
     status = 0
+    apps: Any = None  # the store resolver, made for the first app asked about
     # Closed in the finally below, unless it is standard input.
     stream = (
         sys.stdin if args.batch == "-" else open(args.batch, encoding="utf-8", errors="replace")  # noqa: SIM115
@@ -317,6 +344,24 @@ def _batch(index: AuthorizationIndex, args: argparse.Namespace) -> int:
                 out = {"line": number, "error": question}
                 text = f"line {number}: error: {question}"
             else:
+                app: dict[str, Any] | None = None
+                if question.kind == "app-ads.txt" and names_an_app(question.publisher):
+                    if apps is None:
+                        from adstxt.apps._options import make_resolver
+
+                        cache = args.cache_dir / "apps" if args.cache_dir is not None else None
+                        apps = make_resolver(args, parser, cache)
+                    resolution = apps.resolve_one(question.publisher)
+                    app = resolution.to_json()
+                    if resolution.resolved:
+                        question = question._replace(publisher=resolution.developer_url)
+                if app is not None and app["outcome"] != "resolved":
+                    status = 1
+                    why = f"app not resolved: {app['outcome']}: {app['detail']}"
+                    out = {"line": number, "app": app, "error": why}
+                    text = f"line {number}: error: {why}"
+                    print(json.dumps(out) if args.output_format == "json" else text, flush=True)
+                    continue
                 try:
                     answer = index.ask(question)
                 except ValueError as error:
@@ -326,7 +371,7 @@ def _batch(index: AuthorizationIndex, args: argparse.Namespace) -> int:
                 else:
                     if not _passes(answer, args.no_file_ok):
                         status = 1
-                    out = {"line": number, **answer.to_json()}
+                    out = {"line": number, **({"app": app} if app else {}), **answer.to_json()}
                     text = (
                         f"line {number}: {question.publisher} {question.ad_system} "
                         f"{question.seller_id}: {_text(answer)}"
@@ -362,13 +407,21 @@ def _main(argv: Sequence[str] | None, prog: str) -> int:
     try:
         if args.batch is not None:
             try:
-                return _batch(index, args)
+                return _batch(index, args, parser)
             except OSError as error:
                 print(f"{prog}: cannot read {args.batch}: {error.strerror}", file=sys.stderr)
                 return 2
+        developer, app = _developer_of(args, parser)
+        if developer is None:
+            assert app is not None
+            if args.output_format == "json":
+                print(json.dumps({"app": app, "verdict": None}, indent=2))
+            else:
+                print(f"{args.publisher}: app not resolved: {app['outcome']}: {app['detail']}")
+            return 1
         try:
             answer = index.lookup(
-                args.publisher,
+                developer,
                 args.ad_system,
                 args.seller_id,
                 args.relationship,
@@ -378,8 +431,14 @@ def _main(argv: Sequence[str] | None, prog: str) -> int:
         except ValueError as error:
             parser.error(str(error))
         if args.output_format == "json":
-            print(json.dumps(answer.to_json(), indent=2))
+            data = answer.to_json()
+            print(json.dumps(data if app is None else {"app": app, **data}, indent=2))
         else:
+            if app is not None:
+                print(
+                    f"{args.publisher}: developer URL {developer} "
+                    f"(from {app['listing_url']}), app-ads.txt at {app['app_ads_url']}"
+                )
             print(_text(answer))
         return 0 if _passes(answer, args.no_file_ok) else 1
     finally:

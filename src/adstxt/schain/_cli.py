@@ -6,7 +6,7 @@ import argparse
 import json
 import os
 import sys
-from collections.abc import Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from typing import TYPE_CHECKING, BinaryIO
 
 if TYPE_CHECKING:
@@ -50,12 +50,21 @@ def _parser(prog: str = "adstxt schain") -> argparse.ArgumentParser:
         "for bid requests with app.bundle (repeatable)",
     )
     parser.add_argument(
+        "--resolve-apps",
+        action="store_true",
+        help="find the developer domain of a bid request's app (app.bundle, else "
+        "app.storeurl) through its store listing, when --app-developer does not give it",
+    )
+    parser.add_argument(
         "--output-format",
         choices=("text", "json"),
         default="text",
         help="text (default) or json: one object per chain",
     )
     add_source_options(parser)
+    from adstxt.apps._options import add_store_options
+
+    add_store_options(parser)
     return parser
 
 
@@ -99,6 +108,23 @@ def _stream(verifier: Verifier, publisher: object, output: str, stream: BinaryIO
     return status
 
 
+class _Given(Mapping[str, str]):
+    """The developers given with --app-developer first, then those the stores name."""
+
+    def __init__(self, given: Mapping[str, str], stores: Mapping[str, str]) -> None:
+        self.given = given
+        self.stores = stores
+
+    def __getitem__(self, key: str) -> str:
+        return self.given[key] if key in self.given else self.stores[key]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter({**dict.fromkeys(self.stores), **dict.fromkeys(self.given)})
+
+    def __len__(self) -> int:
+        return len(set(self.given) | set(self.stores))
+
+
 def _names_a_file(chain: str) -> bool:
     """Whether CHAIN, not being a file, can only have meant one: a string form always has
     ``ver,complete`` (a ``,``, or ``%2C`` once more encoded) and JSON starts with ``{``."""
@@ -139,7 +165,14 @@ def _main(argv: Sequence[str] | None, prog: str) -> int:
         index = open_index(args)
     except UsageError as error:
         parser.error(str(error))
-    verifier = Verifier(index, app_developers=developers)
+    known: Mapping[str, str] = developers
+    if args.resolve_apps:
+        from adstxt.apps._options import make_resolver
+        from adstxt.apps._resolver import DeveloperLookup
+
+        cache = args.cache_dir / "apps" if args.cache_dir is not None else None
+        known = _Given(developers, DeveloperLookup(make_resolver(args, parser, cache)))
+    verifier = Verifier(index, app_developers=known)
     try:
         if args.chain == "-":
             return _stream(verifier, publisher, args.output_format, sys.stdin.buffer)

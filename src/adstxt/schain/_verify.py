@@ -175,8 +175,11 @@ def publisher_of(
         partner = app.get("inventorypartnerdomain")
         partner = partner if type(partner) is str else None
         bundle = app.get("bundle")
-        if app_developers and type(bundle) is str and bundle in app_developers:
+        if app_developers is not None and type(bundle) is str and bundle in app_developers:
             return Publisher(app_developers[bundle], "app-ads.txt", partner, "app.bundle")
+        storeurl = app.get("storeurl")
+        if app_developers is not None and type(storeurl) is str and storeurl in app_developers:
+            return Publisher(app_developers[storeurl], "app-ads.txt", partner, "app.storeurl")
         owner = app.get("publisher")
         domain = owner.get("domain") if type(owner) is dict else None
         if type(domain) is str and domain:
@@ -195,7 +198,10 @@ class Verifier:
         app_developers: Mapping[str, str] | None = None,
     ) -> None:
         self.index = index
-        self.app_developers = dict(app_developers or {})
+        # Kept as given: a mapping may resolve bundles on first use (adstxt.apps).
+        self.app_developers: Mapping[str, str] = (
+            app_developers if app_developers is not None else {}
+        )
         self._memo: dict[tuple[Any, ...], NodeResult] = {}
 
     # ---- entry points ------------------------------------------------------------------

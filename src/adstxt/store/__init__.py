@@ -1,5 +1,5 @@
 """The crawl store: every fetch, each distinct body once, the versions of each file, and
-the change events between them, in a SQLite file or a PostgreSQL database, through the same code.
+the change events between them, in a SQLite file (PostgreSQL next, through the same code).
 
 >>> import tempfile, pathlib
 >>> with open_store(pathlib.Path(tempfile.mkdtemp()) / "adstxt.sqlite") as store:
@@ -17,7 +17,14 @@ from pathlib import Path
 from adstxt.store._dialect import POSTGRESQL, SQLITE, Dialect
 from adstxt.store._postgres import PostgresUnavailableError, is_postgres_url
 from adstxt.store._record import FetchRecord, records_of
-from adstxt.store._schema import MIGRATIONS, SCHEMA_VERSION, SchemaError, migrate, refuse_newer
+from adstxt.store._schema import (
+    MIGRATIONS,
+    SCHEMA_VERSION,
+    SchemaError,
+    migrate,
+    refuse_newer,
+    stored_version,
+)
 from adstxt.store._sqlite import connect, explain, use_wal
 from adstxt.store._store import CrawlInfo, FileRow, Store, VersionRow
 
@@ -37,6 +44,7 @@ __all__ = [
     "VersionRow",
     "open_store",
     "records_of",
+    "without_password",
 ]
 
 #: The store ``adstxt crawl`` writes when no ``--store`` is given, in the working directory.
@@ -48,9 +56,8 @@ class StoreError(Exception):
 
 
 def open_store(location: str | Path, *, create: bool = True) -> Store:
-    """Open the store at ``location`` (a SQLite file or a ``postgresql://`` URL), creating
-    it when ``create`` and bringing its schema up to date. Raises :class:`StoreError` with
-    a one-line reason."""
+    """Open the store at ``location`` (a SQLite file), creating it when ``create`` and
+    bringing its schema up to date. Raises :class:`StoreError` with a one-line reason."""
     text = str(location)
     if is_postgres_url(text):
         return _open_postgres(text, create=create)
@@ -72,14 +79,51 @@ def open_store(location: str | Path, *, create: bool = True) -> Store:
     return Store(connection, SQLITE, str(path))
 
 
-def _open_postgres(url: str, *, create: bool) -> Store:
-    from adstxt.store._pgstore import database_errors, describe, open_postgres_store, redact
+#: The advisory lock that lets one process at a time create or upgrade a PostgreSQL store:
+#: the workers of a shared crawl may all start at once on a new database.
+_SCHEMA_LOCK = 0x616473747874
+
+
+def _open_postgres(url: str, *, create: bool = True) -> Store:
+    """A store in the PostgreSQL database at ``url``: the same schema and code as a file.
+    Without ``create``, a database that holds no store yet is refused."""
+    from adstxt.store._postgres import connect
+
+    where = without_password(url)
+    try:
+        connection = connect(url)
+    except PostgresUnavailableError as exc:
+        raise StoreError(str(exc)) from exc
+    except Exception as exc:  # psycopg.Error, whose message names the server and why
+        reason = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        raise StoreError(f"cannot open the store {where}: {reason}") from exc
+    try:
+        if not create and stored_version(connection, POSTGRESQL) == 0:
+            raise SchemaError("the database holds no store yet (a crawl into it makes one)")
+        connection.execute("SELECT pg_advisory_lock(%s)", (_SCHEMA_LOCK,))
+        try:
+            refuse_newer(connection, POSTGRESQL)
+            migrate(connection, POSTGRESQL)
+        finally:
+            connection.execute("SELECT pg_advisory_unlock(%s)", (_SCHEMA_LOCK,))
+    except SchemaError as exc:
+        connection.close()
+        raise StoreError(f"cannot use the store {where}: {exc}") from exc
+    except Exception as exc:
+        connection.close()
+        raise StoreError(f"cannot use the store {where}: {exc}") from exc
+    return Store(connection, POSTGRESQL, where)
+
+
+def without_password(url: str) -> str:
+    """``url`` fit for messages: a password in it is replaced by ``***``."""
+    from urllib.parse import urlsplit, urlunsplit
 
     try:
-        return open_postgres_store(url, create=create)
-    except PostgresUnavailableError as exc:
-        raise StoreError(f"cannot open the store {redact(url)}: {exc}") from exc
-    except SchemaError as exc:
-        raise StoreError(f"cannot use the store {redact(url)}: {exc}") from exc
-    except database_errors() as exc:
-        raise StoreError(f"cannot open the store {redact(url)}: {describe(exc)}") from exc
+        parts = urlsplit(url)
+        if parts.password is None:
+            return url
+        netloc = parts.netloc.replace(f":{parts.password}@", ":***@", 1)
+        return urlunsplit(parts._replace(netloc=netloc))
+    except ValueError:
+        return url

@@ -4,14 +4,13 @@ behind a 304, and writing results a batch at a time."""
 from __future__ import annotations
 
 import datetime as dt
-import sqlite3
 import time
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 import attrs
 
-from adstxt.store._pgstore import database_errors, describe
+from adstxt.store._dialect import database_errors
 from adstxt.store._record import FetchRecord, records_of
 from adstxt.store._sqlite import explain
 from adstxt.store._store import Store
@@ -19,13 +18,7 @@ from adstxt.store._store import Store
 if TYPE_CHECKING:
     from adstxt.fetch import FetchResult, Validators
 
-__all__ = [
-    "BatchWriter",
-    "StoreWriteError",
-    "explain_any",
-    "restore_unchanged",
-    "validators_for",
-]
+__all__ = ["BatchWriter", "StoreWriteError", "restore_unchanged", "validators_for"]
 
 
 class StoreWriteError(Exception):
@@ -94,14 +87,7 @@ class BatchWriter:
         batch, self._batch = self._batch, []
         try:
             self.store.record(self.crawl_id, batch)
-        except (sqlite3.Error, OSError, *database_errors()) as exc:  # type: ignore[misc]
+        except database_errors() as exc:
             raise StoreWriteError(
-                f"cannot write the store {self.store.where}: {explain_any(exc)}"
+                f"cannot write the store {self.store.where}: {explain(exc)}"
             ) from exc
-
-
-def explain_any(error: BaseException) -> str:
-    """A SQLite, PostgreSQL or file-system error in words, for a one-line message."""
-    if isinstance(error, (sqlite3.Error, OSError)):
-        return explain(error)
-    return describe(error)

@@ -14,7 +14,7 @@ import functools
 
 import attrs
 
-__all__ = ["POSTGRESQL", "SQLITE", "Dialect", "timestamp"]
+__all__ = ["POSTGRESQL", "SQLITE", "Dialect", "database_errors", "timestamp"]
 
 
 @attrs.frozen
@@ -98,7 +98,7 @@ POSTGRESQL = Dialect(
     blob="BYTEA",
     bigint="BIGINT",
     clustered="",
-    begin=None,
+    begin="BEGIN",
 )
 
 
@@ -108,3 +108,18 @@ def timestamp(when: dt.datetime | None = None) -> str:
     databases."""
     when = dt.datetime.now(dt.UTC) if when is None else when.astimezone(dt.UTC)
     return when.strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+
+
+def database_errors() -> tuple[type[Exception], ...]:
+    """The exceptions a database driver raises for a failed statement or connection (the
+    drivers share no base class): sqlite3's, and psycopg's when it is installed."""
+    import sqlite3
+
+    found: list[type[Exception]] = [sqlite3.Error, OSError]
+    try:
+        import psycopg
+    except ImportError:
+        pass
+    else:
+        found.append(psycopg.Error)
+    return tuple(found)

@@ -23,7 +23,6 @@ import attrs
 
 from adstxt.store._crawling import restore_unchanged, validators_for
 from adstxt.store._dialect import POSTGRESQL, timestamp
-from adstxt.store._pgstore import open_postgres_store
 from adstxt.store._postgres import connect
 from adstxt.store._queue import Claim, CrawlStatus, Enqueued, Outcome, WorkQueue
 from adstxt.store._queue_worker import WorkSettings, WorkSummary, work
@@ -85,7 +84,7 @@ def enqueue(
     transaction: a crawl is in the store and in the queue, or in neither.
     """
     unique = list(dict.fromkeys(domain.lower() for domain in domains))
-    with open_postgres_store(url) as store:
+    with _open(url) as store:
         queue = WorkQueue(store.connection)
         with store.transaction():
             enqueued = queue.enqueue(name, unique)
@@ -107,6 +106,12 @@ def enqueue(
                     (enqueued.crawl.id, fresh),
                 )
     return enqueued, len(fresh)
+
+
+def _open(url: str, *, create: bool = True) -> Store:
+    from adstxt.store import open_store
+
+    return open_store(url, create=create)
 
 
 def _store_crawl_id(connection: Connection, queue_crawl: int) -> int | None:
@@ -139,14 +144,14 @@ def _add_to_store_crawl(store: Store, crawl_id: int, queue_crawl: int) -> None:
 
 def crawl_status(url: str, name: str) -> CrawlStatus:
     """Progress of the crawl ``name``; :class:`UnknownCrawlError` when there is none."""
-    with open_postgres_store(url, create=False) as store:
+    with _open(url, create=False) as store:
         return WorkQueue(store.connection).status(name)
 
 
 def finish(url: str, name: str) -> None:
     """Close the store's crawl once the queue has no domain left (the last worker out does),
     with the number of domains in each state."""
-    with open_postgres_store(url, create=False) as store, store.transaction():
+    with _open(url, create=False) as store, store.transaction():
         queue = WorkQueue(store.connection)
         crawl = queue.crawl(name)
         crawl_id = _store_crawl_id(store.connection, crawl.id)
@@ -174,7 +179,7 @@ class _Reader:
     def __init__(self, url: str, settings: WorkSettings) -> None:
         self._url = url
         self._settings = settings
-        self.store = open_postgres_store(url)
+        self.store = _open(url)
 
     def call(self, read: Callable[[Store], Any]) -> Any:
         from psycopg import OperationalError
@@ -190,7 +195,7 @@ class _Reader:
                 time.sleep(self._settings.reconnect_wait * failures)
                 with contextlib.suppress(OperationalError):
                     self.store.close()
-                    self.store = open_postgres_store(self._url)
+                    self.store = _open(self._url)
 
     def close(self) -> None:
         self.store.close()

@@ -9,6 +9,7 @@ the next, never between. A store written by a newer adstxt (a version above
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Callable, Sequence
 from typing import Any
 
@@ -274,8 +275,6 @@ def _check_not_newer(version: int, target: int) -> None:
 def refuse_newer(connection: Connection, dialect: Dialect, target: int = SCHEMA_VERSION) -> None:
     """Raise :class:`SchemaError` for a store this adstxt cannot read, changing nothing."""
     _check_not_newer(stored_version(connection, dialect), target)
-    if dialect.name != "sqlite":
-        connection.rollback()  # the read began a transaction
 
 
 def migrate(
@@ -286,8 +285,9 @@ def migrate(
 ) -> tuple[int, int]:
     """Bring the schema to ``target`` in one transaction; return (version before, after).
 
-    The caller's connection must not be inside a transaction. Raises :class:`SchemaError`
-    for a store newer than ``target``.
+    The connection is in autocommit mode (as :func:`adstxt.store.open_store` opens it):
+    the transaction is the statements ``dialect.begin`` and ``COMMIT``. Raises
+    :class:`SchemaError` for a store newer than ``target``.
     """
     cursor = connection.cursor()
     if dialect.begin is not None:
@@ -314,7 +314,14 @@ def migrate(
                 ("schema_version", str(target)),
             )
     except BaseException:
-        connection.rollback()
+        if dialect.begin is None:
+            connection.rollback()
+        else:
+            with contextlib.suppress(Exception):  # the failure may have ended it already
+                cursor.execute("ROLLBACK")
         raise
-    connection.commit()
+    if dialect.begin is None:
+        connection.commit()
+    else:
+        cursor.execute("COMMIT")
     return before, max(before, target)

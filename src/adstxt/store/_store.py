@@ -152,19 +152,18 @@ class Store:
     def transaction(self) -> Iterator[None]:
         """Everything inside is stored together, or nothing of it is."""
         if self.dialect is POSTGRESQL:
-            # psycopg (autocommit): a transaction block, or a savepoint when inside one, so
-            # that a batch can be recorded within the transaction that completes its claims.
+            # psycopg: a transaction block, or a savepoint when inside one, so that a batch
+            # can be recorded within the transaction that completes its claims in the queue.
             with self.connection.transaction():
                 yield
             return
-        if self.dialect.begin is not None:
-            self.connection.cursor().execute(self.dialect.begin)
+        _begin(self.connection, self.dialect)
         try:
             yield
         except BaseException:
-            self.connection.rollback()
+            _end(self.connection, self.dialect, "ROLLBACK")
             raise
-        self.connection.commit()
+        _end(self.connection, self.dialect, "COMMIT")
 
     def _insert(self, table: str, columns: Sequence[str], values: Sequence[Any]) -> int:
         """Insert one row and return its new id."""
@@ -371,9 +370,11 @@ class Store:
         # What the store holds of a body is decided once, when it is first stored.
         snapshot = FileSnapshot.from_parse_result(parsed)
         errors = sum(1 for d in parsed.diagnostics if d.severity.value == "error")
-        body_id = self._insert(
-            "bodies",
-            ("sha256", "size", "compression", "data", "verdict", "records", "variables", "errors"),
+        # Two writers may meet the same new body at once (PostgreSQL runs their
+        # transactions side by side): the second waits for the first and stores nothing.
+        inserted = self._run(
+            "INSERT INTO bodies (sha256, size, compression, data, verdict, records, variables, "
+            "errors) VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (sha256) DO NOTHING RETURNING id",
             (
                 digest,
                 len(body),
@@ -384,7 +385,10 @@ class Store:
                 len(parsed.variables),
                 errors,
             ),
-        )
+        ).fetchone()
+        if inserted is None:
+            return digest
+        body_id = int(inserted[0])
         cursor = self.connection.cursor()
         cursor.executemany(
             self.dialect.sql(
@@ -604,6 +608,23 @@ class Store:
         cursor = self._run(sql, params)
         while rows := cursor.fetchmany(size):
             yield from (tuple(row) for row in rows)
+
+
+def _begin(connection: Any, dialect: Dialect) -> None:
+    if dialect.begin is not None:
+        connection.cursor().execute(dialect.begin)
+
+
+def _end(connection: Any, dialect: Dialect, how: str) -> None:
+    """Commit or roll back. Connections in autocommit mode (both drivers, as the store
+    opens them) end the transaction the store began with a statement."""
+    if dialect.begin is None:
+        (connection.commit if how == "COMMIT" else connection.rollback)()
+    elif how == "COMMIT":
+        connection.cursor().execute("COMMIT")
+    else:
+        with contextlib.suppress(Exception):  # the failure being reported may have ended it
+            connection.cursor().execute("ROLLBACK")
 
 
 def _file_filter(domain: str, kind: str | None) -> tuple[str, tuple[str, ...]]:

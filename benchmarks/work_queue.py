@@ -1,6 +1,6 @@
 """The shared crawl queue: database time per claimed domain and claims per second.
 
-    python benchmarks/queue.py [--domains 20000] [--workers 1 2 4] [--batch 100]
+    python benchmarks/work_queue.py [--domains 20000] [--workers 1 2 4] [--batch 100]
 
 Starts its own PostgreSQL server (``initdb`` + ``pg_ctl`` in a temporary directory, as the
 tests do; as ``nobody`` when run as root; with fsync on, unlike the tests, unless
@@ -27,11 +27,8 @@ from pathlib import Path
 from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
-# Run as a script, this file's directory comes first on sys.path, where this file would stand
-# in for the standard library's ``queue`` (which psycopg imports).
-sys.path[:] = [str(ROOT / "src"), str(ROOT)] + [
-    entry for entry in sys.path if Path(entry or ".").resolve() != Path(__file__).resolve().parent
-]
+# The benchmark runs from a checkout: the package's sources and the tests' server helper.
+sys.path[:0] = [str(ROOT / "src"), str(ROOT)]
 
 RESULTS_DDL = "CREATE TABLE IF NOT EXISTS results (domain TEXT NOT NULL, worker TEXT NOT NULL)"
 
