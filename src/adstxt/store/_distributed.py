@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, Any
 
 import attrs
 
-from adstxt.store._crawling import restore_unchanged, validators_for
+from adstxt.store._crawling import restore_unchanged
 from adstxt.store._dialect import POSTGRESQL, timestamp
 from adstxt.store._postgres import connect
 from adstxt.store._queue import Claim, CrawlStatus, Enqueued, Outcome, WorkQueue
@@ -36,7 +36,15 @@ if TYPE_CHECKING:
 
     Connection = psycopg.Connection[Any]
 
-__all__ = ["FetchOne", "SharedWork", "WorkReport", "crawl_status", "enqueue", "work_on"]
+__all__ = [
+    "FetchOne",
+    "SharedWork",
+    "WorkReport",
+    "crawl_status",
+    "enqueue",
+    "validators_of",
+    "work_on",
+]
 
 #: Fetches one domain (with the crawl's retries): its result and the number of tries.
 FetchOne = Callable[["Fetcher", str, "Validators | None"], Awaitable[tuple["FetchResult", int]]]
@@ -263,15 +271,18 @@ def work_on(
         crawl_id = _store_crawl_id(reader.store.connection, queue.crawl(shared.name).id)
         loop.run_until_complete(fetcher.__aenter__())
 
+        held: dict[str, Validators] = {}
+
         async def one(domain: str) -> None:
-            validators = reader.call(lambda store: validators_for(store, domain, shared.kind))
+            validators = held.get(domain)
             await turns.wait(domain)
             begun, clock = dt.datetime.now(dt.UTC), time.monotonic()
             result, _ = await fetch_one(fetcher, domain, validators)
             duration = time.monotonic() - clock
-            result = reader.call(
-                lambda store: restore_unchanged(store, domain, shared.kind, result)
-            )
+            if result.status == 304:
+                result = reader.call(
+                    lambda store: restore_unchanged(store, domain, shared.kind, result)
+                )
             records = sum(
                 len(part.parse_result.records)
                 for part in (result, *result.subdomains)
@@ -290,6 +301,12 @@ def work_on(
 
         def process(claims: Sequence[Claim]) -> Sequence[Outcome]:
             crawled.clear()
+            held.clear()
+            held.update(
+                reader.call(
+                    lambda store: validators_of(store, [c.domain for c in claims], shared.kind)
+                )
+            )
             loop.run_until_complete(batch(claims))
             return [
                 Outcome.of(claim, crawled[claim.domain][0] if _failed(claim, crawled) else None)
@@ -305,7 +322,10 @@ def work_on(
             if store is None:
                 stores.clear()
                 store = stores[id(connection)] = Store(connection, POSTGRESQL, reader.store.where)
-            store.record(crawl_id, [(o.domain, crawled[o.domain][1]) for o in accepted])
+            # Pipelined: statements whose answers the store does not read go out without
+            # waiting for the ones before, which on a network is most of a batch's time.
+            with connection.pipeline():
+                store.record(crawl_id, [(o.domain, crawled[o.domain][1]) for o in accepted])
             for outcome in accepted:
                 outcome_class, _, records = crawled[outcome.domain]
                 outcomes[outcome_class] += 1
@@ -330,6 +350,19 @@ def work_on(
     if not stopped:
         finish(shared.url, shared.name)
     return WorkReport(summary, dict(outcomes), records_total, time.monotonic() - started, stopped)
+
+
+def validators_of(store: Store, domains: Sequence[str], kind: str) -> dict[str, Validators]:
+    """The validators of the copies held for ``domains``' files (as
+    :func:`~adstxt.store._crawling.validators_for` gives them), asked in one query."""
+    from adstxt.fetch import Validators
+
+    rows = store.connection.execute(
+        "SELECT domain, etag, last_modified FROM files WHERE kind = %s AND domain = ANY(%s) "
+        "AND sha256 IS NOT NULL AND (etag IS NOT NULL OR last_modified IS NOT NULL)",
+        (kind, list(domains)),
+    ).fetchall()
+    return {str(domain): Validators(etag, modified) for domain, etag, modified in rows}
 
 
 def _failed(claim: Claim, crawled: Mapping[str, tuple[str, Sequence[FetchRecord], int]]) -> bool:
