@@ -308,3 +308,28 @@ def test_usage_errors(args: tuple[str, ...], message: str) -> None:
     result = adstxt("crawl", *args)
     assert result.returncode == 2
     assert message in result.stderr
+
+
+def test_the_queue_is_schema_version_3_on_postgresql_only(
+    tmp_path: Path, postgres_url: str
+) -> None:
+    import sqlite3
+
+    from adstxt.store import MIGRATIONS
+
+    assert [step.version for step in MIGRATIONS if step.dialects == ("postgresql",)] == [3]
+    open_store(postgres_url).close()
+    tables = {
+        row[0]
+        for row in _query(
+            postgres_url,
+            "SELECT table_name FROM information_schema.tables WHERE table_schema = 'public'",
+        )
+    }
+    assert {"queue_crawls", "queue_domains", "queue_workers", "queue_hosts", "files"} <= tables
+    assert _query(postgres_url, "SELECT value FROM meta WHERE key = 'schema_version'") == [("3",)]
+    open_store(tmp_path / "s.sqlite").close()
+    db = sqlite3.connect(tmp_path / "s.sqlite")
+    assert db.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone() == ("3",)
+    assert not db.execute("SELECT name FROM sqlite_master WHERE name LIKE 'queue_%'").fetchall()
+    db.close()
