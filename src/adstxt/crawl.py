@@ -236,14 +236,12 @@ def _parser(prog: str = "adstxt-crawl") -> argparse.ArgumentParser:
 
 
 def _shared_options(parser: argparse.ArgumentParser) -> None:
-    group = parser.add_argument_group(
-        "crawls shared by many workers (a PostgreSQL store; see docs/postgres.md)"
-    )
+    group = parser.add_argument_group("crawls shared by many workers")
     group.add_argument(
         "--crawl",
         dest="crawl_name",
         metavar="NAME",
-        help="enqueue the domains as the crawl NAME in the --store database, then work on it",
+        help="enqueue the domains as the crawl NAME in the PostgreSQL --store, then work on it",
     )
     group.add_argument(
         "--join", metavar="NAME", help="work on the crawl NAME until no domain is left"
@@ -261,7 +259,11 @@ def _shared_options(parser: argparse.ArgumentParser) -> None:
         help="how long a claimed batch stays this worker's without news from it (default 300)",
     )
     group.add_argument(
-        "--batch", type=int, default=50, help="domains claimed at a time (default 50)"
+        "--batch",
+        type=int,
+        default=50,
+        metavar="N",
+        help="domains a worker claims at a time (default 50)",
     )
     group.add_argument(
         "--output-format",
