@@ -20,7 +20,7 @@ import pytest
 from adstxt.store import open_store
 from tests.cli import adstxt
 from tests.conftest import ROOT
-from tests.httpserver import GOOD, TEXT, LocalServers, Reply
+from tests.httpserver import GOOD, TEXT, LocalServers, Reply, Seen
 from tests.test_fetch_codes import closed_port
 
 SITES = 1500
@@ -333,3 +333,32 @@ def test_the_queue_is_schema_version_3_on_postgresql_only(
     assert db.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone() == ("3",)
     assert not db.execute("SELECT name FROM sqlite_master WHERE name LIKE 'queue_%'").fetchall()
     db.close()
+
+
+def test_host_delay_holds_across_workers_of_two_crawls(
+    sites: LocalServers, tmp_path: Path, postgres_url: str
+) -> None:
+    hits: dict[str, list[float]] = {}
+
+    def timed(seen: Seen) -> Reply:
+        hits.setdefault(seen.host, []).append(time.monotonic())
+        return Reply(200, GOOD, {"Content-Type": TEXT})
+
+    for i in range(1, 7):
+        sites.routes[f"*://site{i}.com/ads.txt"] = timed
+    from adstxt.store._distributed import enqueue
+
+    domains = [f"site{i}.com" for i in range(1, 7)]
+    for name in ("a", "b"):
+        enqueue(postgres_url, name, "ads.txt", domains, {})
+    options = [*_options(sites), "--host-delay", "1.5"]
+    # Two processes, each on its own crawl of the same sites: only the database orders them.
+    workers = [_start(postgres_url, "--join", name, *options) for name in ("a", "b")]
+    for worker in workers:
+        status, _, err = _finish(worker)
+        assert status == 0, err
+    assert sorted(hits) == sorted(domains)
+    for host, times in hits.items():
+        assert len(times) == 2, host
+        # Granted 1.5 s apart by the database; the requests' own delays blur that a little.
+        assert times[1] - times[0] >= 1.2, (host, times)
