@@ -129,7 +129,7 @@ def _work(
         kind=args.kind,
         concurrency=min(args.concurrency, args.batch),
         host_delay=args.host_delay,
-        settings=WorkSettings(batch=args.batch, lease=args.lease),
+        settings=WorkSettings(batch=args.batch, lease=args.lease, overlap=True),
     )
     stop = _StopFlag()
 

@@ -300,7 +300,6 @@ def work_on(
             await asyncio.gather(*(lane() for _ in range(min(shared.concurrency, len(claims)))))
 
         def process(claims: Sequence[Claim]) -> Sequence[Outcome]:
-            crawled.clear()
             held.clear()
             held.update(
                 reader.call(
@@ -327,7 +326,7 @@ def work_on(
             with connection.pipeline():
                 store.record(crawl_id, [(o.domain, crawled[o.domain][1]) for o in accepted])
             for outcome in accepted:
-                outcome_class, _, records = crawled[outcome.domain]
+                outcome_class, _, records = crawled.pop(outcome.domain)
                 outcomes[outcome_class] += 1
                 records_total += records
                 report(outcome_class, records)
