@@ -362,3 +362,31 @@ def test_host_delay_holds_across_workers_of_two_crawls(
         assert len(times) == 2, host
         # Granted 1.5 s apart by the database; the requests' own delays blur that a little.
         assert times[1] - times[0] >= 1.2, (host, times)
+
+
+def test_ctrl_c_stores_the_batch_in_hand_and_a_join_finishes_the_crawl(
+    sites: LocalServers, tmp_path: Path, postgres_url: str
+) -> None:
+    slow = Reply(200, GOOD, {"Content-Type": TEXT}, delay=0.05)
+    for i in range(120):
+        sites.routes[f"*://site{i}.com/ads.txt"] = slow
+    options = [*_options(sites), "--batch", "10", "--concurrency", "10"]
+    worker = _start(postgres_url, "--crawl", "stop", str(_domains(tmp_path, 0, 120)), *options)
+    _wait_for(postgres_url, "SELECT count(*) FILTER (WHERE state = 'done') > 20 FROM queue_domains")
+    worker.send_signal(signal.SIGINT)
+    status, out, err = _finish(worker)
+    assert status == 130, err
+    assert "interrupted" in err and "--join stop" in err and "Traceback" not in err
+    assert "this worker" in out
+    (left,) = _query(
+        postgres_url,
+        "SELECT count(*) FILTER (WHERE state = 'claimed'), count(*) FILTER (WHERE state = 'done') "
+        "FROM queue_domains",
+    )
+    assert left[0] == 0 and 0 < left[1] < 120  # nothing held, something left to do
+    status, _, err = _finish(_start(postgres_url, "--join", "stop", *options))
+    assert status == 0, err
+    assert _query(postgres_url, "SELECT count(*), count(DISTINCT domain) FROM fetches") == [
+        (120, 120)
+    ]
+    assert _query(postgres_url, "SELECT state FROM crawls") == [("finished",)]
