@@ -416,7 +416,29 @@ def _compare_postgres(command: list[str], work: Path, args: argparse.Namespace) 
                 f"database {size / stored / 1024:.1f} KiB per domain "
                 f"(queue {queue / stored / 1024:.2f} KiB)"
             )
-            server.drop_database(url)
+            if workers != args.workers[-1]:
+                server.drop_database(url)
+        # What a daily re-crawl adds: the last database crawled again (every file unchanged,
+        # answered 304 to the conditional request), one worker.
+        with psycopg.connect(url, autocommit=True) as db:
+            before_size = db.execute("SELECT pg_database_size(current_database())").fetchone()[0]
+        again = subprocess.run(
+            [*shared, "--crawl", "bench-again", domains, "--refresh"],
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+        if again.returncode != 0:
+            raise SystemExit(f"the re-crawl failed: {again.stderr}")
+        with psycopg.connect(url, autocommit=True) as db:
+            db.execute("VACUUM")
+            after_size = db.execute("SELECT pg_database_size(current_database())").fetchone()[0]
+            unchanged = db.execute("SELECT sum(unchanged) FROM fetches").fetchone()[0]
+        print(
+            f"re-crawl, all 304 ({unchanged} unchanged): the database grew by "
+            f"{(after_size - before_size) / args.domains / 1024:.2f} KiB per domain"
+        )
+        server.drop_database(url)
 
 
 if __name__ == "__main__":
