@@ -432,6 +432,8 @@ def _crawl_apps(
         "--mirror",
         str(tmp_path / "mirror"),
         "--no-mirror-sellers",
+        "--store",
+        str(tmp_path / "adstxt.sqlite"),
         *cli_options(stores),
         "--connect-to",
         f":443:127.0.0.1:{closed_port()}",
