@@ -201,8 +201,10 @@ def test_three_workers_one_killed_store_each_domain_once(
         # Every domain stored once, by one worker or another.
         (fetched,) = _query(url, "SELECT count(*), count(DISTINCT domain) FROM fetches")
         assert fetched == (SITES, SITES)
-        (crawl,) = _query(url, "SELECT state, domains FROM crawls")
-        assert crawl == ("finished", SITES)
+        (crawl,) = _query(url, "SELECT state, domains, counts FROM crawls")
+        assert crawl[:2] == ("finished", SITES)
+        not_found = len(range(0, SITES, 9))
+        assert json.loads(crawl[2]) == {"ok": SITES - not_found, "not-found": not_found}
         assert _query(url, "SELECT count(*) FROM crawl_domains WHERE done_fetch_id IS NULL") == [
             (0,)
         ]

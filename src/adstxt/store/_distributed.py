@@ -158,7 +158,7 @@ def crawl_status(url: str, name: str) -> CrawlStatus:
 
 def finish(url: str, name: str) -> None:
     """Close the store's crawl once the queue has no domain left (the last worker out does),
-    with the number of domains in each state."""
+    with the number of its domains by outcome."""
     with _open(url, create=False) as store, store.transaction():
         queue = WorkQueue(store.connection)
         crawl = queue.crawl(name)
@@ -168,16 +168,18 @@ def finish(url: str, name: str) -> None:
         store.connection.execute(
             "UPDATE crawls SET finished_at = %s, state = 'finished', counts = %s "
             "WHERE id = %s AND state <> 'finished'",
-            (timestamp(), _counts(store, crawl.id), crawl_id),
+            (timestamp(), _counts(store, crawl_id), crawl_id),
         )
 
 
-def _counts(store: Store, queue_crawl: int) -> str:
+def _counts(store: Store, crawl_id: int) -> str:
+    """The crawl's domains by outcome, as every crawl records them."""
     rows = store.connection.execute(
-        "SELECT state, count(*) FROM queue_domains WHERE crawl_id = %s GROUP BY state",
-        (queue_crawl,),
+        "SELECT f.outcome, count(*) FROM crawl_domains c JOIN fetches f ON f.id = c.done_fetch_id "
+        "WHERE c.crawl_id = %s GROUP BY f.outcome",
+        (crawl_id,),
     ).fetchall()
-    return json.dumps({str(state): int(count) for state, count in rows}, sort_keys=True)
+    return json.dumps({str(outcome): int(count) for outcome, count in rows}, sort_keys=True)
 
 
 class _Reader:
