@@ -11,7 +11,7 @@ import subprocess
 import sys
 import time
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -392,3 +392,29 @@ def test_ctrl_c_stores_the_batch_in_hand_and_a_join_finishes_the_crawl(
         (120, 120)
     ]
     assert _query(postgres_url, "SELECT state FROM crawls") == [("finished",)]
+
+
+def test_a_slow_site_holds_its_own_lane_not_the_batches_after_it(
+    sites: LocalServers, tmp_path: Path, postgres_url: str
+) -> None:
+    hits: dict[str, float] = {}
+
+    def timed(delay: float) -> Callable[[Seen], Reply]:
+        def reply(seen: Seen) -> Reply:
+            hits[seen.host] = time.monotonic()
+            return Reply(200, GOOD, {"Content-Type": TEXT}, delay=delay)
+
+        return reply
+
+    sites.routes["*://site0.com/ads.txt"] = timed(4.0)
+    for i in range(1, 80):
+        sites.routes[f"*://site{i}.com/ads.txt"] = timed(0.0)
+    options = [*_options(sites), "--batch", "10", "--concurrency", "20"]
+    worker = _start(postgres_url, "--crawl", "slow", str(_domains(tmp_path, 0, 80)), *options)
+    status, _, err = _finish(worker)
+    assert status == 0, err
+    # Every other site was fetched while the slow one, in the first batch, was answering.
+    assert max(hits.values()) - hits["site0.com"] < 3.0, hits
+    assert _query(postgres_url, "SELECT count(*), count(DISTINCT domain) FROM fetches") == [
+        (80, 80)
+    ]

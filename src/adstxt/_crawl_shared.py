@@ -127,7 +127,7 @@ def _work(
         url=args.store,
         name=name,
         kind=args.kind,
-        concurrency=min(args.concurrency, args.batch),
+        concurrency=args.concurrency,
         host_delay=args.host_delay,
         settings=WorkSettings(batch=args.batch, lease=args.lease, overlap=True),
     )

@@ -261,9 +261,10 @@ def _shared_options(parser: argparse.ArgumentParser) -> None:
     group.add_argument(
         "--batch",
         type=int,
-        default=50,
+        default=20,
         metavar="N",
-        help="domains a worker claims at a time (default 50)",
+        help="domains a worker claims at a time, when that many of its --concurrency "
+        "are free (default 20)",
     )
     group.add_argument(
         "--output-format",

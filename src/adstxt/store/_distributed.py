@@ -267,20 +267,28 @@ def work_on(
     outcomes: Counter[str] = Counter()
     records_total = 0
     crawled: dict[str, tuple[str, Sequence[FetchRecord], int]] = {}
+    inflight: dict[str, tuple[Claim, asyncio.Task[None]]] = {}
     started = time.monotonic()
     try:
         queue = WorkQueue(reader.store.connection)
         crawl_id = _store_crawl_id(reader.store.connection, queue.crawl(shared.name).id)
         loop.run_until_complete(fetcher.__aenter__())
 
-        held: dict[str, Validators] = {}
+        known: dict[str, Validators] = {}
+        # ``inflight``: the claims being fetched, some carried over from an earlier batch: a
+        # slow site holds its own lane, never the batch it came with.
+        gate = asyncio.Semaphore(shared.concurrency)
+        # A batch is handed back for completion once this few of its domains (and earlier
+        # ones) are left, so that the next batch's claims fill the lanes freed.
+        allowance = max(0, shared.concurrency - shared.settings.batch)
 
         async def one(domain: str) -> None:
-            validators = held.get(domain)
-            await turns.wait(domain)
-            begun, clock = dt.datetime.now(dt.UTC), time.monotonic()
-            result, _ = await fetch_one(fetcher, domain, validators)
-            duration = time.monotonic() - clock
+            async with gate:
+                validators = known.pop(domain, None)
+                await turns.wait(domain)
+                begun, clock = dt.datetime.now(dt.UTC), time.monotonic()
+                result, _ = await fetch_one(fetcher, domain, validators)
+                duration = time.monotonic() - clock
             if result.status == 304:
                 result = reader.call(
                     lambda store: restore_unchanged(store, domain, shared.kind, result)
@@ -292,27 +300,36 @@ def work_on(
             )
             crawled[domain] = (result.outcome, records_of(domain, result, begun, duration), records)
 
-        async def batch(claims: Sequence[Claim]) -> None:
-            pending = iter(claims)
-
-            async def lane() -> None:
-                for claim in pending:
-                    await one(claim.domain)
-
-            await asyncio.gather(*(lane() for _ in range(min(shared.concurrency, len(claims)))))
+        async def advance(claims: Sequence[Claim]) -> None:
+            for claim in claims:
+                inflight[claim.domain] = (claim, asyncio.ensure_future(one(claim.domain)))
+            # With no new claims, everything in hand is finished.
+            left = allowance if claims else 0
+            while True:
+                running = [task for _, task in inflight.values() if not task.done()]
+                if len(running) <= left:
+                    return
+                await asyncio.wait(running, return_when=asyncio.FIRST_COMPLETED)
 
         def process(claims: Sequence[Claim]) -> Sequence[Outcome]:
-            held.clear()
-            held.update(
+            known.update(
                 reader.call(
                     lambda store: validators_of(store, [c.domain for c in claims], shared.kind)
                 )
             )
-            loop.run_until_complete(batch(claims))
-            return [
-                Outcome.of(claim, crawled[claim.domain][0] if _failed(claim, crawled) else None)
-                for claim in claims
-            ]
+            loop.run_until_complete(advance(claims))
+            finished = [(c, t) for c, t in inflight.values() if t.done()]
+            outcomes = []
+            for claim, task in finished:
+                del inflight[claim.domain]
+                task.result()  # a failure of the crawl itself stops the worker
+                outcomes.append(
+                    Outcome.of(claim, crawled[claim.domain][0] if _failed(claim, crawled) else None)
+                )
+            return outcomes
+
+        def in_hand() -> Sequence[Claim]:
+            return [claim for claim, _ in inflight.values()]
 
         stores: dict[int, Store] = {}
 
@@ -340,8 +357,16 @@ def work_on(
             settings=shared.settings,
             record=record,
             should_stop=should_stop,
+            held=in_hand,
         )
     finally:
+        # Stopped with sites still being fetched: their claims went back to the queue.
+        for _, task in inflight.values():
+            task.cancel()
+        with contextlib.suppress(Exception):
+            loop.run_until_complete(
+                asyncio.gather(*(task for _, task in inflight.values()), return_exceptions=True)
+            )
         with contextlib.suppress(Exception):
             loop.run_until_complete(fetcher.__aexit__(None, None, None))
         loop.close()

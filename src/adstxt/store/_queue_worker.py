@@ -112,12 +112,17 @@ def work(
     record: Callable[[Connection, Sequence[Outcome]], None] | None = None,
     worker_name: str | None = None,
     should_stop: Callable[[], bool] = lambda: False,
+    held: Callable[[], Sequence[Claim]] = lambda: (),
 ) -> WorkSummary:
     """Join ``crawl`` and work on it until no domain is waiting or claimed.
 
     ``process`` turns a batch of claims into outcomes; ``record`` stores their results in
     the transaction that completes the batch. ``should_stop`` ends the loop between batches
     (a clean stop: the worker's claims are released at once).
+
+    ``process`` may also leave some claims unfinished (a slow site) and give their outcomes
+    with a later batch; ``held`` then names them, so that their leases are kept and, when
+    nothing more can be claimed, ``process`` is called with no new claims to finish them.
     """
     settings = settings or WorkSettings()
     session = _Session(connect, settings)
@@ -152,7 +157,9 @@ def work(
                     worker, settings.batch, settings.lease, max_attempts=settings.max_attempts
                 )
             )
-            if not claims:
+            if not claims and held():
+                claims = []  # nothing new: finish the claims still in hand
+            elif not claims:
                 settle()  # this worker's own last batch may be all that is left
                 left = session.call(lambda queue: queue.open_work(worker.crawl))
                 if left.finished:
@@ -163,9 +170,11 @@ def work(
             if keeper is None:
                 outcomes = process(claims)
             else:
-                with keeper.holding(claims):
+                with keeper.holding([*claims, *held()]):
                     outcomes = process(claims)
             settle()
+            if not outcomes:
+                continue  # every site of the batch is still being fetched
             if executor is not None and completer is not None:
                 finishing = executor.submit(_complete, completer, worker, outcomes, record)
             else:
