@@ -72,7 +72,10 @@ def _parser(prog: str = "adstxt-crawl") -> argparse.ArgumentParser:
         "(one per line; '#' starts a comment).",
     )
     parser.add_argument(
-        "domains", type=Path, nargs="?", help="file of domains ('-' for stdin); or use --apps"
+        "domains",
+        type=Path,
+        nargs="?",
+        help="file of domains ('-' for stdin); or use --apps; not with --join or --status",
     )
     parser.add_argument(
         "-o",
@@ -82,8 +85,9 @@ def _parser(prog: str = "adstxt-crawl") -> argparse.ArgumentParser:
     )
     parser.add_argument(
         "--store",
-        metavar="PATH",
-        help="keep every fetch, body, version and change in this SQLite store (default: "
+        metavar="PATH|URL",
+        help="keep every fetch, body, version and change in this SQLite store, or in the "
+        "PostgreSQL database at a postgresql:// URL (default: "
         f"{_DEFAULT_STORE} in the working directory when run as a subcommand of adstxt, "
         "none for adstxt-crawl); re-crawls send conditional requests and skip fresh files",
     )
@@ -205,6 +209,7 @@ def _parser(prog: str = "adstxt-crawl") -> argparse.ArgumentParser:
         help="with --mirror, do not fetch the ad systems' sellers.json files",
     )
     parser.add_argument("--user-agent", help="User-Agent header to send")
+    _shared_options(parser)
     parser.add_argument(
         "--apps",
         type=Path,
@@ -233,9 +238,80 @@ def _parser(prog: str = "adstxt-crawl") -> argparse.ArgumentParser:
     return parser
 
 
+def _shared_options(parser: argparse.ArgumentParser) -> None:
+    group = parser.add_argument_group("crawls shared by many workers")
+    group.add_argument(
+        "--crawl",
+        dest="crawl_name",
+        metavar="NAME",
+        help="enqueue the domains as the crawl NAME in the PostgreSQL --store, then work on it",
+    )
+    group.add_argument(
+        "--join", metavar="NAME", help="work on the crawl NAME until no domain is left"
+    )
+    group.add_argument(
+        "--status",
+        metavar="NAME",
+        help="show the crawl NAME: domains done, claimed, waiting, failed; each worker's rate",
+    )
+    group.add_argument(
+        "--lease",
+        type=float,
+        default=300.0,
+        metavar="SECONDS",
+        help="how long a claimed batch stays this worker's without news from it (default 300)",
+    )
+    group.add_argument(
+        "--batch",
+        type=int,
+        default=20,
+        metavar="N",
+        help="domains a worker claims at a time, when that many of its --concurrency "
+        "are free (default 20)",
+    )
+    group.add_argument(
+        "--output-format",
+        choices=("text", "json"),
+        default="text",
+        help="of --status (default text)",
+    )
+
+
+def _check_shared(parser: argparse.ArgumentParser, args: argparse.Namespace, given: bool) -> None:
+    """Usage errors of --crawl, --join and --status; ``given``: --processes was given."""
+    modes = [flag for flag, value in (("--crawl", args.crawl_name), ("--join", args.join),
+             ("--status", args.status)) if value is not None]  # fmt: skip
+    if not modes:
+        return
+    if len(modes) > 1:
+        parser.error(f"{' and '.join(modes)} cannot be used together")
+    if args.store is None or not args.store.startswith(("postgresql://", "postgres://")):
+        parser.error(f"{modes[0]} needs a PostgreSQL store: --store postgresql://USER@HOST/DB")
+    if (args.domains is None) == (args.crawl_name is not None):
+        parser.error(
+            "--crawl needs the file of domains"
+            if args.crawl_name is not None
+            else f"{modes[0]} takes no file of domains"
+        )
+    for flag, value in (("-o", args.output), ("--records-csv", args.records_csv),
+                        ("--apps", args.apps),
+                        ("--mirror", args.mirror), ("--resume", args.resume or None),
+                        ("--processes", given or None)):  # fmt: skip
+        if value is not None:
+            parser.error(
+                f"{flag} cannot be used with {modes[0]}: a shared crawl keeps its results in "
+                "the store (and runs one worker per command: start more with --join)"
+            )
+    if not math.isfinite(args.lease) or args.lease <= 0:
+        parser.error(f"--lease must be a number of seconds above 0, not {args.lease:g}")
+    if args.batch < 1:
+        parser.error("--batch must be at least 1")
+
+
 def _arguments(argv: Sequence[str] | None, prog: str = "adstxt-crawl") -> argparse.Namespace:
     parser = _parser(prog)
     args = parser.parse_args(argv)
+    _check_shared(parser, args, args.processes is not None)
     # adstxt-crawl writes nothing its users did not ask for; the subcommand keeps a store.
     if args.no_store:
         if args.store is not None:
@@ -266,7 +342,8 @@ def _arguments(argv: Sequence[str] | None, prog: str = "adstxt-crawl") -> argpar
         parser.error("--retries must be at least 0")
     if args.max_bytes < 1:
         parser.error("--max-bytes must be at least 1")
-    if (args.domains is None) == (args.apps is None):
+    shared = args.crawl_name or args.join or args.status
+    if (args.domains is None) == (args.apps is None) and not shared:
         parser.error("give a file of domains, or --apps FILE (not both)")
     if args.apps is None and args.cache_dir is not None:
         parser.error("--cache-dir needs --apps")
@@ -1253,6 +1330,10 @@ def main(argv: Sequence[str] | None = None, *, prog: str = "adstxt-crawl") -> in
     ``prog`` names the command in usage and help only (``adstxt crawl`` runs it too).
     """
     args = _arguments(argv, prog)
+    if args.crawl_name or args.join or args.status:
+        from adstxt._crawl_shared import run_shared
+
+        return run_shared(args, _fetcher_options, _fetch_with_retries, read_domains)
     try:
         from adstxt.fetch import parse_connect_to
 

@@ -16,6 +16,7 @@ from typing import Any
 import attrs
 
 from adstxt.store._dialect import Dialect
+from adstxt.store._queue_schema import queue_schema_statements
 
 __all__ = [
     "MIGRATIONS",
@@ -44,6 +45,12 @@ class Step:
     summary: str
     statements: tuple[str, ...]
     backfill: Callable[[Connection, Dialect], None] | None = None
+    #: The databases the statements are for (``None``: all); elsewhere only the version
+    #: number advances, so that both kinds of store count versions alike.
+    dialects: tuple[str, ...] | None = None
+
+    def applies_to(self, dialect: Dialect) -> bool:
+        return self.dialects is None or dialect.name in self.dialects
 
 
 _VERSION_1 = (
@@ -214,6 +221,14 @@ def _backfill_crawl_domains(connection: Connection, dialect: Dialect) -> None:
 MIGRATIONS: Sequence[Step] = (
     Step(1, "crawls, fetches, bodies and what they hold, versions, files, changes", _VERSION_1),
     Step(2, "the domains of each crawl, for resuming", _VERSION_2, _backfill_crawl_domains),
+    # Workers on many machines share a crawl through a database server; a SQLite file is
+    # one machine's, and its crawls share work between local processes instead.
+    Step(
+        3,
+        "the work queue of crawls shared by many workers (PostgreSQL only)",
+        queue_schema_statements(),
+        dialects=("postgresql",),
+    ),
 )
 
 #: The version this adstxt writes and reads.
@@ -283,7 +298,7 @@ def migrate(
         before = stored_version(connection, dialect)
         _check_not_newer(before, target)
         for step in steps:
-            if before < step.version <= target:
+            if before < step.version <= target and step.applies_to(dialect):
                 for statement in step.statements:
                     cursor.execute(dialect.ddl(statement))
                 if step.backfill is not None:

@@ -17,7 +17,7 @@ import attrs
 
 from adstxt.store._bodies import COMPRESSION, compress, decompress, sha256
 from adstxt.store._changes import ChangeEvent, derive_changes
-from adstxt.store._dialect import Dialect, timestamp
+from adstxt.store._dialect import POSTGRESQL, Dialect, timestamp
 from adstxt.store._policy import Action, decide
 from adstxt.store._record import FetchRecord
 from adstxt.store._snapshot import FileSnapshot, SnapshotRecord, SnapshotVariable, Verdict
@@ -151,6 +151,12 @@ class Store:
     @contextlib.contextmanager
     def transaction(self) -> Iterator[None]:
         """Everything inside is stored together, or nothing of it is."""
+        if self.dialect is POSTGRESQL:
+            # psycopg: a transaction block, or a savepoint when inside one, so that a batch
+            # can be recorded within the transaction that completes its claims in the queue.
+            with self.connection.transaction():
+                yield
+            return
         _begin(self.connection, self.dialect)
         try:
             yield
