@@ -9,7 +9,7 @@ import datetime as dt
 import functools
 import math
 import ssl
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING
 from urllib.parse import quote, urljoin, urlsplit
 
@@ -499,9 +499,8 @@ class Fetcher:
             return attrs.evolve(secure, attempts=(secure.chain,))
         plain = await self._fetch_chain(f"http://{host}/{kind}", root, kind, validators)
         attempts = (secure.chain, plain.chain)
-        if plain.status == 304 and plain.outcome == "ok":
-            return await self._with_robots(attrs.evolve(plain, attempts=attempts))
-        if plain.status == 200 and plain.outcome == "ok":
+        # A 304 confirms a copy over HTTP only just as a 200 serves one: the same warning.
+        if plain.status in (200, 304) and plain.outcome == "ok":
             if urlsplit(plain.final_url or "").scheme == "http":
                 why = (
                     secure.fetch_diagnostics[-1].message
@@ -522,6 +521,8 @@ class Fetcher:
                         ),
                     )
                 )
+            if plain.status == 304:
+                return await self._with_robots(attrs.evolve(plain, attempts=attempts))
             chosen = plain
         elif not _answered(secure.chain) and not _answered(plain.chain):
             # No answer either way: HTTP's failure, the last, is the outcome, and names the
@@ -618,11 +619,27 @@ class Fetcher:
             return attrs.evolve(result, governs=governs)
         return await self._follow_subdomains(result, root, governs)
 
+    async def follow_subdomains(
+        self,
+        domain: str,
+        result: FetchResult,
+        validators: Callable[[str], Validators | None] | None = None,
+    ) -> FetchResult:
+        """Fetch the files of the ``SUBDOMAIN=`` lines of ``result``, the site file of
+        ``domain`` whose body the caller filled in (a 304 answer and the copy it confirms),
+        each with the validators ``validators(host)`` gives for the copy held of it."""
+        _, root = site_of(domain)
+        governs = {**result.governs}
+        if root is None or result.parse_result is None or result.outcome != "ok":
+            return result
+        return await self._follow_subdomains(result, root, governs, validators)
+
     async def _follow_subdomains(
         self,
         result: FetchResult,
         root: str,
         governs: dict[str, str],
+        validators: Callable[[str], Validators | None] | None = None,
     ) -> FetchResult:
         assert result.parse_result is not None
         wanted: list[str] = []
@@ -634,7 +651,12 @@ class Fetcher:
         if not wanted:  # most files: no referral to follow, nothing to gather
             return attrs.evolve(result, governs=governs)
         # SUBDOMAIN entries inside these files are not followed: referrals go one level down.
-        found = await asyncio.gather(*(self._fetch_file(name) for name in wanted))
+        found = await asyncio.gather(
+            *(
+                self._fetch_file(name, validators(name) if validators is not None else None)
+                for name in wanted
+            )
+        )
         notes = []
         for name, sub in zip(wanted, found, strict=True):
             if sub.outcome == "ok":
@@ -655,10 +677,10 @@ class Fetcher:
             fetch_diagnostics=(*result.fetch_diagnostics, *notes),
         )
 
-    async def _fetch_file(self, host: str) -> FetchResult:
+    async def _fetch_file(self, host: str, validators: Validators | None = None) -> FetchResult:
         """A SUBDOMAIN file, in a task of its own: with a time limit of its own."""
         _BUDGET.set(_Budget(self._timeout))
-        return await self._fetch_host(host, "ads.txt")
+        return await self._fetch_host(host, "ads.txt", validators)
 
     async def _fetch_app_ads(
         self, developer_url: str, validators: Validators | None = None

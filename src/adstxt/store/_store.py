@@ -18,8 +18,15 @@ import attrs
 from adstxt.store._bodies import COMPRESSION, compress, decompress, sha256
 from adstxt.store._changes import ChangeEvent, derive_changes
 from adstxt.store._dialect import Dialect, timestamp
+from adstxt.store._findings import encode_findings
 from adstxt.store._policy import Action, decide
 from adstxt.store._record import FetchRecord
+from adstxt.store._sellers_changes import (
+    SellersSnapshot,
+    derive_sellers_changes,
+    sellers_snapshot,
+    sellers_verdict,
+)
 from adstxt.store._snapshot import FileSnapshot, SnapshotRecord, SnapshotVariable, Verdict
 
 __all__ = ["CrawlInfo", "FileRow", "Store", "VersionRow"]
@@ -426,6 +433,8 @@ class Store:
         digest = None
         if item.body is not None and item.parse_result is not None:
             digest = self._store_body(item.body, item.parse_result)
+        elif item.body is not None and item.kind == "sellers.json":
+            digest = self._store_sellers_body(item.body)
         current = self.file(item.domain, item.kind)
         if item.unchanged and current is not None:
             digest = current.sha256
@@ -505,11 +514,48 @@ class Store:
                 etag=None,
                 last_modified=None,
             )
-        self._run(
-            self.dialect.upsert("files", _FILE_COLUMNS, ("domain", "kind")),
-            tuple(row[c] for c in _FILE_COLUMNS),
-        )
+        columns: tuple[str, ...] = _FILE_COLUMNS
+        values = [row[c] for c in _FILE_COLUMNS]
+        if decision.action is Action.REPLACE and item.parse_result is not None:
+            # The findings for this site, so that a 304 reports the copy without a parse.
+            columns = (*columns, "findings")
+            values.append(encode_findings(item.parse_result.diagnostics))
+        elif decision.action is Action.END:
+            columns = (*columns, "findings")
+            values.append(None)
+        self._run(self.dialect.upsert("files", columns, ("domain", "kind")), values)
         return fetch_id
+
+    def _store_sellers_body(self, body: bytes) -> str:
+        """Keep a sellers.json body once per SHA-256 (compressed only when new); the
+        verdict and the number of sellers beside it."""
+        digest = sha256(body)
+        if self._rows("SELECT 1 FROM bodies WHERE sha256 = ?", (digest,)):
+            return digest
+        from adstxt.sellers import parse
+
+        result = parse(body)
+        errors = sum(1 for d in result.diagnostics if d.severity.value == "error")
+        self._run(
+            "INSERT INTO bodies (sha256, size, compression, data, verdict, records, variables, "
+            "errors) VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (sha256) DO NOTHING",
+            (
+                digest,
+                len(body),
+                COMPRESSION,
+                compress(body),
+                sellers_verdict(result),
+                len(result),
+                0,
+                errors,
+            ),
+        )
+        return digest
+
+    def sellers_snapshot(self, digest: str | None) -> SellersSnapshot | None:
+        """What a stored sellers.json body declares, as its change events compare it."""
+        body = self.body(digest) if digest is not None else None
+        return sellers_snapshot(body) if body is not None else None
 
     def _new_version(
         self,
@@ -520,7 +566,12 @@ class Store:
         new: str | None,
     ) -> int:
         """Add the next version of a file and the change events from the one before."""
-        events = derive_changes(self.snapshot(old), self.snapshot(new))
+        if item.kind == "sellers.json":
+            events = derive_sellers_changes(
+                item.domain, self.sellers_snapshot(old), self.sellers_snapshot(new)
+            )
+        else:
+            events = derive_changes(self.snapshot(old), self.snapshot(new))
         self._run(
             "INSERT INTO versions (domain, kind, version, sha256, fetch_id, since) "
             "VALUES (?, ?, ?, ?, ?, ?)",
