@@ -30,30 +30,63 @@ def restore_unchanged(store: Store, domain: str, kind: str, result: FetchResult)
     if result.status != 304 or result.outcome != "ok":
         return result
     rows = store._rows(
-        "SELECT f.findings, g.final_url, g.requested_url, g.content_type, b.id, b.data, "
+        "SELECT f.findings, g.final_url, g.requested_url, g.content_type, b.id, b.sha256, b.data, "
         "b.compression FROM files f JOIN fetches g ON g.id = f.good_fetch_id "
         "JOIN bodies b ON b.sha256 = f.sha256 WHERE f.domain = ? AND f.kind = ?",
         (domain.lower(), kind),
     )
     if not rows:
         return result
-    findings, final_url, requested_url, content_type, body_id, data, compression = rows[0]
+    findings, final_url, requested_url, content_type, body_id, digest, data, compression = rows[0]
     body = decompress(data, compression)
     url = final_url or requested_url
     diagnostics = decode_findings(findings)
     parsed = (
         _parsed_again(url, body, content_type, result)
         if diagnostics is None
-        else _read_back(store, body_id, body, diagnostics, result)
+        else _read_back(store, body_id, digest, body, diagnostics, result)
     )
     if parsed is None:
         return result
     return attrs.evolve(result, parse_result=parsed, body=body, final_url=result.final_url or url)
 
 
+#: What the bodies met last hold (records, variables), by SHA-256: a body's records never
+#: change, whichever store holds it, and one body is often served by many sites (a hosting
+#: platform's default file).
+_HELD: dict[str, tuple[tuple[Record, ...], tuple[Variable, ...]] | None] = {}
+_HELD_MOST = 256
+
+
 def _read_back(
-    store: Store, body_id: int, body: bytes, diagnostics: tuple[object, ...], result: FetchResult
+    store: Store,
+    body_id: int,
+    key: str,
+    body: bytes,
+    diagnostics: tuple[object, ...],
+    result: FetchResult,
 ) -> ParseResult | None:
+    if key not in _HELD:
+        if len(_HELD) >= _HELD_MOST:
+            del _HELD[next(iter(_HELD))]  # the oldest
+        _HELD[key] = _held(store, body_id)
+    held = _HELD[key]
+    if held is None:
+        return None
+    records, variables = held
+    return ParseResult(
+        records=records,
+        variables=variables,
+        comments=(),
+        diagnostics=diagnostics,  # type: ignore[arg-type]
+        kind=result.kind,
+        encoding="utf-8",
+        text=body.decode("utf-8", "replace"),
+    )
+
+
+def _held(store: Store, body_id: int) -> tuple[tuple[Record, ...], tuple[Variable, ...]] | None:
+    """The records and variables stored for a body; None when one cannot be read back."""
     records = []
     for line, system, seller, relationship, certification, extension in store._rows(
         "SELECT line, ad_system, seller_id, relationship, certification_id, extension "
@@ -72,15 +105,7 @@ def _read_back(
             (body_id,),
         )
     )
-    return ParseResult(
-        records=tuple(records),
-        variables=variables,
-        comments=(),
-        diagnostics=diagnostics,  # type: ignore[arg-type]
-        kind=result.kind,
-        encoding="utf-8",
-        text=body.decode("utf-8", "replace"),
-    )
+    return tuple(records), variables
 
 
 def _parsed_again(
