@@ -232,3 +232,19 @@ def test_seller_events_compare_ids_not_order() -> None:
     events = derive_sellers_changes("x.com", a, broken)
     assert events[0].type.value == "file-became-invalid" and len(events) == 5  # 4 removed
     assert [e.type.value for e in derive_sellers_changes("x.com", a, None)] == ["file-disappeared"]
+
+
+def test_the_sellers_phase_writes_a_postgresql_store_too(
+    servers: tuple[LocalServers, SellersFile], tmp_path: Path, postgres_url: str
+) -> None:
+    local, sellers = servers
+    status, stdout, stderr = _crawl(local, tmp_path, "--store", postgres_url)
+    assert status == 0, stderr
+    sellers.body = SECOND
+    status, stdout, stderr = _crawl(local, tmp_path, "--store", postgres_url)
+    assert status == 0, stderr
+    assert "ssp-a.com (4 sellers): 20 records on 4 sites checked; 2 seller IDs" in stdout
+    with open_store(postgres_url) as store:
+        assert [c["sellers_domain"] for c in stored_checks(store, 2)] == ["ssp-a.com", "ssp-b.com"]
+        types = [e["type"] for e in store.changes(kind="sellers.json")]
+        assert types == ["file-appeared", "seller-removed", "seller-added", "seller-changed"]
