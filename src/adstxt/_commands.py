@@ -123,6 +123,12 @@ COMMANDS: Final[Mapping[str, Command]] = _registry(
         parser="adstxt.apps._cli:_parser",
     ),
     Command(
+        name="audit",
+        summary="audit many publishers: expected lines, or sellers listed back",
+        main="adstxt.audit._cli:main",
+        parser="adstxt.audit._cli:_parser",
+    ),
+    Command(
         name="schain",
         summary="validate a supply chain and verify it against ads.txt and sellers.json",
         main="adstxt.schain._cli:main",

@@ -166,8 +166,12 @@ def add_source_options(parser: argparse.ArgumentParser) -> None:
     )
 
 
-def open_source(args: argparse.Namespace) -> Source | None:
-    """The source the options name; None when neither --source nor --fetch was given."""
+def open_source(args: argparse.Namespace, *, keep_files: bool = True) -> Source | None:
+    """The source the options name; None when neither --source nor --fetch was given.
+
+    ``keep_files`` false makes the source keep no more than the site in use (a mirror reads
+    each ads.txt afresh), for runs that read each site's files once.
+    """
     from adstxt.authorization import MirrorSource
     from adstxt.sellers._locations import parse_location
 
@@ -181,7 +185,7 @@ def open_source(args: argparse.Namespace) -> Source | None:
     if args.source is not None:
         if not args.source.is_dir():
             raise UsageError(f"--source: {args.source} is not a directory")
-        return MirrorSource(args.source, locations)
+        return MirrorSource(args.source, locations, keep=keep_files)
     if not args.fetch:
         for flag, value in (("--cache-dir", args.cache_dir), ("--connect-to", args.connect_to)):
             if value:
@@ -204,6 +208,7 @@ def open_source(args: argparse.Namespace) -> Source | None:
         allow_private_addresses=args.allow_private_addresses,
         timeout=args.timeout,
         locations=locations,
+        keep=keep_files,
     )
 
 
