@@ -4,6 +4,7 @@ events, and the crawl's records checked against it once per sellers.json."""
 
 from __future__ import annotations
 
+import hashlib
 import json
 import sqlite3
 from collections.abc import Iterator
@@ -56,7 +57,10 @@ class SellersFile:
     def __call__(self, seen: Seen) -> Reply:
         if self.status != 200:
             return Reply(self.status, b"", {"Content-Type": "text/html"})
-        return Reply(200, self.body, {"Content-Type": "application/json"})
+        etag = f'"{hashlib.sha256(self.body).hexdigest()[:16]}"'
+        if seen.headers.get("if-none-match") == etag:
+            return Reply(304, b"", {"ETag": etag})
+        return Reply(200, self.body, {"Content-Type": "application/json", "ETag": etag})
 
 
 @pytest.fixture
@@ -70,13 +74,15 @@ def servers() -> Iterator[tuple[LocalServers, SellersFile]]:
         yield local, sellers
 
 
-def _crawl(local: LocalServers, folder: Path, *extra: str) -> tuple[int, str, str]:
+def _crawl(
+    local: LocalServers, folder: Path, *extra: str, refresh: bool = True
+) -> tuple[int, str, str]:
     (folder / "domains.txt").write_text("".join(f"site{i}.com\n" for i in range(SITES)))
     done = adstxt(
         "crawl",
         "domains.txt",
         "--sellers",
-        "--refresh",
+        *(["--refresh"] if refresh else []),
         "--connect-to",
         f":443:127.0.0.1:{closed_port()}",
         "--connect-to",
@@ -248,3 +254,28 @@ def test_the_sellers_phase_writes_a_postgresql_store_too(
         assert [c["sellers_domain"] for c in stored_checks(store, 2)] == ["ssp-a.com", "ssp-b.com"]
         types = [e["type"] for e in store.changes(kind="sellers.json")]
         assert types == ["file-appeared", "seller-removed", "seller-added", "seller-changed"]
+
+
+def test_an_unchanged_sellers_json_answers_304_and_a_fresh_one_is_not_asked_for(
+    servers: tuple[LocalServers, SellersFile], tmp_path: Path
+) -> None:
+    local, _ = servers
+    assert _crawl(local, tmp_path)[0] == 0
+    asked = len(local.seen)
+    status, stdout, _ = _crawl(local, tmp_path)  # --refresh: asked again, conditionally
+    assert status == 0
+    (again,) = [s for s in local.seen[asked:] if s.host == "ssp-a.com"]
+    assert again.headers.get("if-none-match")
+    assert "ssp-a.com (4 sellers): 20 records on 4 sites checked; 1 seller IDs" in stdout
+    with open_store(tmp_path / "adstxt.sqlite") as store:
+        first, second = store.fetches("ssp-a.com", "sellers.json")
+        assert (second["status"], second["unchanged"]) == (304, 1)
+        assert second["sha256"] == first["sha256"]
+        assert [v.version for v in store.versions("ssp-a.com", "sellers.json")] == [1]
+    asked = len(local.seen)
+    status, stdout, _ = _crawl(local, tmp_path, refresh=False)
+    assert status == 0
+    # The sites' files and ssp-a's sellers.json are still fresh (7 days): none is asked
+    # for; ssp-b has no copy to be fresh, and is asked again.
+    assert [(s.host, s.path) for s in local.seen[asked:]] == [("ssp-b.com", "/sellers.json")]
+    assert "ssp-a.com (4 sellers, still fresh: not fetched): 20 records" in stdout

@@ -1255,7 +1255,9 @@ def _check_sellers(args: argparse.Namespace) -> int:
 
     try:
         with open_store(args.store) as store:
-            checks = crawl_sellers(store, args.crawl_id, args.kind, _fetcher_options(args))
+            checks = crawl_sellers(
+                store, args.crawl_id, args.kind, _fetcher_options(args), refresh=args.refresh
+            )
     except StoreError as exc:
         print(f"adstxt-crawl: {exc}", file=sys.stderr)
         return 2

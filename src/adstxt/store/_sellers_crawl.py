@@ -27,7 +27,7 @@ from adstxt.store._record import FetchRecord
 from adstxt.store._store import Store
 
 if TYPE_CHECKING:
-    from adstxt.fetch import Resource
+    from adstxt.fetch import Resource, Validators
     from adstxt.sellers import SellersLocation, SellersResult
 
 __all__ = ["SELLERS_MAX_BYTES", "SellersCheck", "crawl_sellers", "stored_checks"]
@@ -130,7 +130,10 @@ class SellersCheck:
         if self.checked_against == "none":
             return f"{systems}: {what} not checked: no sellers.json at {self.url} ({self.outcome})"
         held = f"{self.sellers:,} sellers" if self.sellers is not None else "no sellers array"
-        source = "" if self.checked_against == "fetched" else f", {self.outcome}: last good copy"
+        source = {
+            "fetched": "",
+            "held copy, still fresh": ", still fresh: not fetched",
+        }.get(self.checked_against, f", {self.outcome}: last good copy")
         found = [
             f"{self.not_listed_count:,} seller IDs not listed",
             f"{self.wrong_case_count:,} in the wrong case",
@@ -146,10 +149,19 @@ def crawl_sellers(
     kind: str,
     fetcher_options: Mapping[str, Any],
     locations: Mapping[str, str] | None = None,
+    *,
+    refresh: bool = False,
 ) -> list[SellersCheck]:
     """Fetch, store and check the sellers.json of every ad system of crawl ``crawl_id``;
-    return the checks, the most records first. Store errors are raised as they come."""
+    return the checks, the most records first. Store errors are raised as they come.
+
+    A held copy still fresh (by its Cache-Control or Expires, or the spec's 7 days) is
+    checked against without a fetch unless ``refresh``; any other is asked for with its
+    validators, so that an unchanged file answers 304 and is not downloaded again.
+    """
     from adstxt.sellers import sellers_json_location
+    from adstxt.store._crawling import validators_for
+    from adstxt.store._dialect import timestamp
 
     pairs: dict[str, list[tuple[str, str, int]]] = {}
     for system, seller_id, relationship, count in store._rows(_PAIRS, (kind, crawl_id, crawl_id)):
@@ -163,21 +175,41 @@ def crawl_sellers(
         if location is not None:
             groups.setdefault(location.key, (location, []))[1].append(system)
     checks: list[SellersCheck] = []
+    now = timestamp()
+    fresh: list[SellersLocation] = []
+    stale: list[SellersLocation] = []
+    for location, _ in groups.values():
+        held = store.file(location.key, "sellers.json")
+        still_fresh = (
+            held is not None
+            and held.sha256 is not None
+            and held.stale_since is None
+            and (held.fresh_until or "") > now
+        )
+        (fresh if still_fresh and not refresh else stale).append(location)
 
     def settle(location: SellersLocation, resource: Resource, started: str, took: float) -> None:
         systems = groups[location.key][1]
         record = _fetch_record(location.key, resource, started, took)
         store.record(crawl_id, [(location.key, [record])])
-        check = _check(store, location, resource, record.outcome, systems, pairs, sites)
+        url = resource.final_url or resource.url
+        check = _check(store, location, url, record.outcome, systems, pairs, sites)
         _keep_check(store, crawl_id, check)
         checks.append(check)
 
-    asyncio.run(_fetch_all([g[0] for g in groups.values()], fetcher_options, settle))
+    for location in fresh:
+        systems = groups[location.key][1]
+        check = _check(store, location, location.url, "fresh", systems, pairs, sites)
+        _keep_check(store, crawl_id, check)
+        checks.append(check)
+    validators = {loc.key: validators_for(store, loc.key, "sellers.json") for loc in stale}
+    asyncio.run(_fetch_all(stale, validators, fetcher_options, settle))
     return sorted(checks, key=lambda c: (-c.records, c.sellers_domain))
 
 
 async def _fetch_all(
     locations: Sequence[SellersLocation],
+    validators: Mapping[str, Validators | None],
     options: Mapping[str, Any],
     settle: Callable[[SellersLocation, Resource, str, float], None],
 ) -> None:
@@ -192,10 +224,15 @@ async def _fetch_all(
             started, clock = dt.datetime.now(dt.UTC), time.monotonic()
             if location.origin == "default":
                 resource = await fetcher.fetch_resource(
-                    location.key, "/sellers.json", accept="application/json"
+                    location.key,
+                    "/sellers.json",
+                    accept="application/json",
+                    validators=validators.get(location.key),
                 )
             else:
-                resource = await fetcher.fetch_resource_at(location.url, accept="application/json")
+                resource = await fetcher.fetch_resource_at(
+                    location.url, accept="application/json", validators=validators.get(location.key)
+                )
             settle(location, resource, _stamp(started), time.monotonic() - clock)
 
     async with Fetcher(**{**options, "max_bytes": SELLERS_MAX_BYTES}) as fetcher:
@@ -215,7 +252,11 @@ def _fetch_record(domain: str, resource: Resource, started: str, took: float) ->
     errors = [d.message for d in resource.diagnostics if d.severity.value == "error"]
     if errors:
         error = errors[0]
-    if outcome == "ok" and (body is None or not is_sellers_json(None, head=body[:4096])):
+    if (
+        outcome == "ok"
+        and not resource.unchanged
+        and (body is None or not is_sellers_json(None, head=body[:4096]))
+    ):
         outcome, body = "not-sellers-json", None
         error = f"{resource.final_url or resource.url} does not hold a sellers.json document"
     caching = resource.caching
@@ -237,7 +278,7 @@ def _fetch_record(domain: str, resource: Resource, started: str, took: float) ->
         error=error,
         body=body if outcome == "ok" else None,
         parse_result=None,
-        unchanged=False,
+        unchanged=resource.unchanged,
         fresh_until=_stamp(caching.fresh_until) if caching else None,
     )
 
@@ -257,7 +298,7 @@ def _current(store: Store, domain: str) -> tuple[SellersResult | None, bool]:
 def _check(
     store: Store,
     location: SellersLocation,
-    resource: Resource,
+    url: str,
     outcome: str,
     systems: Sequence[str],
     pairs: Mapping[str, list[tuple[str, str, int]]],
@@ -268,7 +309,7 @@ def _check(
     base: dict[str, Any] = {
         "sellers_domain": location.key,
         "ad_systems": tuple(systems),
-        "url": resource.final_url or resource.url,
+        "url": url,
         "outcome": outcome,
         "records": sum(count for _, _, count in wanted),
         "sites": sum(sites.get(system, 0) for system in systems),
@@ -309,7 +350,13 @@ def _check(
     most = sorted(not_listed, key=lambda item: (-item[1], item[0]))
     return SellersCheck(
         **base,
-        checked_against="last good copy" if stale or outcome != "ok" else "fetched",
+        checked_against=(
+            "held copy, still fresh"
+            if outcome == "fresh"
+            else "last good copy"
+            if stale or outcome != "ok"
+            else "fetched"
+        ),
         sellers=len(result),
         not_listed_count=len(not_listed),
         wrong_case_count=len(wrong_case),
