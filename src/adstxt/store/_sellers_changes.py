@@ -48,11 +48,13 @@ def sellers_verdict(result: object) -> str:
     return "valid" if result.ok else "errors"
 
 
-def sellers_snapshot(body: bytes) -> SellersSnapshot:
-    """Read a sellers.json body into what change events compare."""
-    from adstxt.sellers import parse
+def sellers_snapshot(source: bytes | object) -> SellersSnapshot:
+    """What change events compare in a sellers.json: its body, or the body parsed (a
+    :class:`adstxt.sellers.SellersResult`)."""
+    from adstxt.sellers import SellersResult, parse
 
-    result = parse(body)
+    result = parse(source) if isinstance(source, bytes) else source
+    assert isinstance(result, SellersResult)
     sellers: dict[str, _Entry] = {}
     for seller in result:
         sellers.setdefault(

@@ -286,13 +286,11 @@ def _fetch_record(domain: str, resource: Resource, started: str, took: float) ->
 def _current(store: Store, domain: str) -> tuple[SellersResult | None, bool]:
     """The current copy of the sellers.json filed under ``domain``, parsed, and whether it
     is stale (the last fetch failed)."""
-    from adstxt.sellers import parse
-
     row = store.file(domain, "sellers.json")
-    body = store.body(row.sha256) if row is not None and row.sha256 else None
-    if row is None or body is None:
+    result = store.sellers_result(row.sha256) if row is not None else None
+    if row is None or result is None:
         return None, False
-    return parse(body), row.stale_since is not None
+    return result, row.stale_since is not None
 
 
 def _check(

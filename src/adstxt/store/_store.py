@@ -135,6 +135,9 @@ class Store:
         # met last, for the change events of the next versions (the same file served to
         # many sites, or a file compared with its previous version).
         self._snapshots: dict[str, FileSnapshot] = {}
+        # The sellers.json read last, by SHA-256: storing a new one, its change events and
+        # the crawl's check against it all read the same file, which may be 100 MB.
+        self._sellers_read: tuple[str, Any] | None = None
 
     # ---- plumbing ----------------------------------------------------------------------
 
@@ -532,9 +535,7 @@ class Store:
         digest = sha256(body)
         if self._rows("SELECT 1 FROM bodies WHERE sha256 = ?", (digest,)):
             return digest
-        from adstxt.sellers import parse
-
-        result = parse(body)
+        result = self._sellers_parsed(digest, body)
         errors = sum(1 for d in result.diagnostics if d.severity.value == "error")
         self._run(
             "INSERT INTO bodies (sha256, size, compression, data, verdict, records, variables, "
@@ -554,8 +555,32 @@ class Store:
 
     def sellers_snapshot(self, digest: str | None) -> SellersSnapshot | None:
         """What a stored sellers.json body declares, as its change events compare it."""
-        body = self.body(digest) if digest is not None else None
+        if digest is None:
+            return None
+        if self._sellers_read is not None and self._sellers_read[0] == digest:
+            return sellers_snapshot(self._sellers_read[1])
+        # Another copy (the one before, for change events): read without displacing the
+        # one kept, which the crawl's check reads next.
+        body = self.body(digest)
         return sellers_snapshot(body) if body is not None else None
+
+    def sellers_result(self, digest: str | None) -> Any:
+        """A stored sellers.json body, parsed (a :class:`adstxt.sellers.SellersResult`);
+        None when there is no such body."""
+        if digest is None:
+            return None
+        if self._sellers_read is not None and self._sellers_read[0] == digest:
+            return self._sellers_read[1]
+        body = self.body(digest)
+        return self._sellers_parsed(digest, body) if body is not None else None
+
+    def _sellers_parsed(self, digest: str, body: bytes) -> Any:
+        from adstxt.sellers import parse
+
+        if self._sellers_read is None or self._sellers_read[0] != digest:
+            self._sellers_read = None  # let the one before go before reading the next
+            self._sellers_read = (digest, parse(body))
+        return self._sellers_read[1]
 
     def _new_version(
         self,
