@@ -15,7 +15,7 @@ import pytest
 from adstxt.store import open_store
 from adstxt.store._sellers_changes import derive_sellers_changes, sellers_snapshot
 from adstxt.store._sellers_crawl import crawl_sellers, stored_checks
-from tests.cli import adstxt
+from tests.cli import adstxt, crawl
 from tests.httpserver import TEXT, LocalServers, Reply, Seen, text
 from tests.test_fetch_codes import closed_port
 
@@ -279,3 +279,28 @@ def test_an_unchanged_sellers_json_answers_304_and_a_fresh_one_is_not_asked_for(
     # for; ssp-b has no copy to be fresh, and is asked again.
     assert [(s.host, s.path) for s in local.seen[asked:]] == [("ssp-b.com", "/sellers.json")]
     assert "ssp-a.com (4 sellers, still fresh: not fetched): 20 records" in stdout
+
+
+def test_the_checks_go_to_a_json_lines_report_when_asked(
+    servers: tuple[LocalServers, SellersFile], tmp_path: Path
+) -> None:
+    local, _ = servers
+    status, _, stderr = _crawl(local, tmp_path, "--sellers-report", "report.jsonl")
+    assert status == 0, stderr
+    lines = [json.loads(x) for x in (tmp_path / "report.jsonl").read_text().splitlines()]
+    assert [x["sellers_domain"] for x in lines] == ["ssp-a.com", "ssp-b.com"]
+    assert lines[0]["not_listed"] == {"count": 1, "listed": [["999", 4]]}
+    assert lines[0]["records"] == 20 and lines[0]["ad_systems"] == ["ssp-a.com"]
+    (tmp_path / "folder").mkdir()
+    status, _, stderr = _crawl(local, tmp_path, "--sellers-report", "folder")
+    assert status == 2 and "cannot write folder" in stderr and "in the store" in stderr
+    assert "Traceback" not in stderr
+
+
+def test_sellers_options_need_a_store_and_each_other(tmp_path: Path) -> None:
+    (tmp_path / "domains.txt").write_text("site0.com\n")
+
+    done = crawl("domains.txt", "-o", "out.jsonl", "--sellers", cwd=tmp_path)
+    assert done.returncode == 2 and "--sellers needs a store" in done.stderr
+    done = adstxt("crawl", "domains.txt", "--sellers-report", "r.jsonl", cwd=tmp_path)
+    assert done.returncode == 2 and "--sellers-report needs --sellers" in done.stderr

@@ -214,6 +214,14 @@ def _parser(prog: str = "adstxt-crawl") -> argparse.ArgumentParser:
         "files name (once each), keep it in the store with its history, and check the "
         "crawl's records against it, one report per sellers.json",
     )
+    parser.add_argument(
+        "--sellers-report",
+        type=Path,
+        metavar="FILE",
+        help="with --sellers, also write the checks as JSON Lines to FILE: one line per "
+        "sellers.json, with the seller IDs found not listed, in another case, with the "
+        "wrong seller type or confidential",
+    )
     parser.add_argument("--user-agent", help="User-Agent header to send")
     parser.add_argument(
         "--apps",
@@ -258,6 +266,8 @@ def _arguments(argv: Sequence[str] | None, prog: str = "adstxt-crawl") -> argpar
         parser.error("--refresh needs a store (--store)")
     if args.store is None and args.sellers:
         parser.error("--sellers needs a store (--store)")
+    if args.sellers_report is not None and not args.sellers:
+        parser.error("--sellers-report needs --sellers")
     args.crawl_id = None
     if args.concurrency < 1:
         parser.error("--concurrency must be at least 1")
@@ -1276,6 +1286,20 @@ def _check_sellers(args: argparse.Namespace) -> int:
         print(f"  {escape(check.summary())}")
     if len(checks) > _SELLERS_SHOWN:
         print(f"  and {len(checks) - _SELLERS_SHOWN} more (all in the store: sellers_checks)")
+    if args.sellers_report is not None:
+        from adstxt._atomic import write_atomically
+
+        lines = "".join(_JSON.encode(check.to_json()) + "\n" for check in checks)
+        try:
+            write_atomically(args.sellers_report, lines.encode("utf-8"), new_file_mode=0o644)
+        except OSError as exc:
+            why = exc.strerror or str(exc)
+            print(
+                f"adstxt-crawl: cannot write {args.sellers_report}: {why[:1].lower()}{why[1:]}; "
+                "the checks are in the store",
+                file=sys.stderr,
+            )
+            return 2
     return 0
 
 
