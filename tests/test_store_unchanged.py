@@ -102,3 +102,31 @@ def test_a_store_without_kept_findings_parses_the_held_copy_again(tmp_path: Path
         again = _crawl(local, tmp_path)
     assert again["status"] == 304
     assert again["diagnostics"] == first["diagnostics"] and again["records"] == first["records"]
+
+
+def test_a_record_the_store_cannot_read_back_makes_the_copy_parsed_again(
+    tmp_path: Path,
+) -> None:
+    with LocalServers() as local:
+        local.routes["*://site0.com/ads.txt"] = Tagged(ROOT.replace(b"pub-1", b"pub-77"))
+        first = _crawl(local, tmp_path)
+        db = sqlite3.connect(tmp_path / "adstxt.sqlite")
+        db.execute("UPDATE body_records SET relationship = 'SOMETIMES'")
+        db.commit()
+        db.close()
+        again = _crawl(local, tmp_path)
+    assert again["status"] == 304 and again["record_list"] == first["record_list"]
+
+
+def test_findings_round_trip_and_damaged_ones_are_not_trusted() -> None:
+    from adstxt.diagnostics import Diagnostic, Severity
+    from adstxt.store._findings import decode_findings, encode_findings
+
+    found = (
+        Diagnostic("ADS101", Severity.ERROR, 3, 1, 9, "bad ‘line’", hint="fix it"),
+        Diagnostic("ADS527", Severity.WARNING, 0, 0, 0, "http only"),
+    )
+    assert decode_findings(encode_findings(found)) == found
+    assert decode_findings(None) is None
+    assert decode_findings("[[1, 2]]") is None and decode_findings("{not json") is None
+    assert decode_findings('[[1, 1, 2, "ADS101", "fatal", "m", null]]') is None

@@ -41,13 +41,11 @@ def restore_unchanged(store: Store, domain: str, kind: str, result: FetchResult)
     body = decompress(data, compression)
     url = final_url or requested_url
     diagnostics = decode_findings(findings)
-    parsed = (
-        _parsed_again(url, body, content_type, result)
-        if diagnostics is None
-        else _read_back(store, body_id, digest, body, diagnostics, result)
-    )
+    parsed = None
+    if diagnostics is not None:
+        parsed = _read_back(store, body_id, digest, body, diagnostics, result)
     if parsed is None:
-        return result
+        parsed = _parsed_again(url, body, content_type, result)
     return attrs.evolve(result, parse_result=parsed, body=body, final_url=result.final_url or url)
 
 
