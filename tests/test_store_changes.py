@@ -285,6 +285,9 @@ def test_event_fields_and_names() -> None:
         "variable-removed",
         "variable-added",
         "variable-changed",
+        "seller-removed",
+        "seller-added",
+        "seller-changed",
     ]
     assert str(T.RECORD_ADDED) == "record-added"
     assert record_key(SnapshotRecord("A.com", "Id", "DIRECT", None, 1)) == ("a.com", "Id")

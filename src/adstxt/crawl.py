@@ -30,6 +30,8 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+import attrs
+
 from adstxt._progress import Progress as _Progress
 from adstxt._report import escape
 
@@ -40,6 +42,7 @@ if TYPE_CHECKING:
     from adstxt.diagnostics import Diagnostic
     from adstxt.fetch import Fetcher, FetchResult, Validators
     from adstxt.model import ParseResult
+    from adstxt.store import Store
     from adstxt.store._crawling import BatchWriter
 
 __all__ = ["main"]
@@ -208,6 +211,21 @@ def _parser(prog: str = "adstxt-crawl") -> argparse.ArgumentParser:
         action="store_true",
         help="with --mirror, do not fetch the ad systems' sellers.json files",
     )
+    parser.add_argument(
+        "--sellers",
+        action="store_true",
+        help="with a store, then fetch the sellers.json of every ad system the crawled "
+        "files name (once each), keep it in the store with its history, and check the "
+        "crawl's records against it, one report per sellers.json",
+    )
+    parser.add_argument(
+        "--sellers-report",
+        type=Path,
+        metavar="FILE",
+        help="with --sellers, also write the checks as JSON Lines to FILE: one line per "
+        "sellers.json, with the seller IDs found not listed, in another case, with the "
+        "wrong seller type or confidential",
+    )
     parser.add_argument("--user-agent", help="User-Agent header to send")
     _shared_options(parser)
     parser.add_argument(
@@ -322,6 +340,10 @@ def _arguments(argv: Sequence[str] | None, prog: str = "adstxt-crawl") -> argpar
         parser.error("the following arguments are required: -o/--output")
     if args.store is None and args.refresh:
         parser.error("--refresh needs a store (--store)")
+    if args.store is None and args.sellers:
+        parser.error("--sellers needs a store (--store)")
+    if args.sellers_report is not None and not args.sellers:
+        parser.error("--sellers-report needs --sellers")
     args.crawl_id = None
     if args.concurrency < 1:
         parser.error("--concurrency must be at least 1")
@@ -788,7 +810,7 @@ async def _crawl_share(
     pending: Iterator[str] = iter(domains)
 
     async def worker() -> None:
-        from adstxt.store._crawling import restore_unchanged, validators_for
+        from adstxt.store._crawling import validators_for
 
         for domain in pending:
             validators = None
@@ -798,7 +820,7 @@ async def _crawl_share(
             result, tries = await _fetch_with_retries(fetcher, domain, args, validators)
             duration = time.monotonic() - clock
             if writer is not None:
-                result = restore_unchanged(writer.store, domain.lower(), args.kind, result)
+                result = await _restore(fetcher, writer.store, domain, args, result)
             if args.mirror is not None:
                 from adstxt.authorization._mirror import write_fetch
 
@@ -840,6 +862,30 @@ async def _crawl_share(
                 _store_call(writer.flush)
             finally:
                 writer.store.close()
+
+
+async def _restore(
+    fetcher: Fetcher, store: Store, domain: str, args: argparse.Namespace, result: FetchResult
+) -> FetchResult:
+    """A 304 with the held copy filled in; the files of its ``SUBDOMAIN=`` lines are
+    fetched again (conditionally: each with its own held copy's validators), as they would
+    be after a 200."""
+    from adstxt.store._crawling import restore_unchanged, validators_for
+
+    if result.status != 304:
+        return result
+    result = restore_unchanged(store, domain.lower(), args.kind, result)
+    if args.no_subdomains or args.kind != "ads.txt" or result.parse_result is None:
+        return result
+    if not any(v.name == "SUBDOMAIN" for v in result.parse_result.variables):
+        return result
+    result = await fetcher.follow_subdomains(
+        domain, result, lambda host: validators_for(store, host, "ads.txt")
+    )
+    subdomains = tuple(
+        restore_unchanged(store, part.domain.lower(), "ads.txt", part) for part in result.subdomains
+    )
+    return attrs.evolve(result, subdomains=subdomains)
 
 
 def _open_writer(args: argparse.Namespace) -> BatchWriter | None:
@@ -1275,9 +1321,63 @@ def _crawl(args: argparse.Namespace, remaining: list[str], skipped: int, fresh: 
         status = status or 2
     if stopped is None and args.mirror is not None and not args.no_mirror_sellers:
         status = _mirror_sellers(args) or status
+    if stopped is None and args.sellers:
+        status = _check_sellers(args) or status
     if stopped is not None:
         print(f"adstxt-crawl: {stopped}", file=sys.stderr)
     return status
+
+
+#: sellers.json checks shown in the summary; the store holds them all.
+_SELLERS_SHOWN = 20
+
+
+def _check_sellers(args: argparse.Namespace) -> int:
+    """The sellers.json phase (``--sellers``), once every worker is done; 2 when the store
+    cannot be written."""
+    from adstxt.store import StoreError, open_store, without_password
+    from adstxt.store._dialect import database_errors
+    from adstxt.store._sellers_crawl import crawl_sellers
+    from adstxt.store._sqlite import explain
+
+    try:
+        with open_store(args.store) as store:
+            checks = crawl_sellers(
+                store, args.crawl_id, args.kind, _fetcher_options(args), refresh=args.refresh
+            )
+    except StoreError as exc:
+        print(f"adstxt-crawl: {exc}", file=sys.stderr)
+        return 2
+    except database_errors() as exc:
+        where = without_password(str(args.store))
+        print(f"adstxt-crawl: cannot write the store {where}: {explain(exc)}", file=sys.stderr)
+        return 2
+    unchecked = sum(1 for c in checks if c.checked_against == "none")
+    systems = sum(len(c.ad_systems) for c in checks)
+    print(
+        f"sellers.json: {len(checks)} file{'' if len(checks) == 1 else 's'} for {systems} "
+        f"ad system{'' if systems == 1 else 's'}"
+        + (f", {unchecked} without a usable copy" if unchecked else "")
+    )
+    for check in checks[:_SELLERS_SHOWN]:
+        print(f"  {escape(check.summary())}")
+    if len(checks) > _SELLERS_SHOWN:
+        print(f"  and {len(checks) - _SELLERS_SHOWN} more (all in the store: sellers_checks)")
+    if args.sellers_report is not None:
+        from adstxt._atomic import write_atomically
+
+        lines = "".join(_JSON.encode(check.to_json()) + "\n" for check in checks)
+        try:
+            write_atomically(args.sellers_report, lines.encode("utf-8"), new_file_mode=0o644)
+        except OSError as exc:
+            why = exc.strerror or str(exc)
+            print(
+                f"adstxt-crawl: cannot write {args.sellers_report}: {why[:1].lower()}{why[1:]}; "
+                "the checks are in the store",
+                file=sys.stderr,
+            )
+            return 2
+    return 0
 
 
 def _mirror_sellers(args: argparse.Namespace) -> int:

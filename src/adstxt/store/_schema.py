@@ -218,6 +218,29 @@ def _backfill_crawl_domains(connection: Connection, dialect: Dialect) -> None:
         cursor.execute(insert, (crawl_id, position, domain, fetch_id))
 
 
+_VERSION_4 = (
+    # What the check of each file's current copy found for its own site (JSON), so that a
+    # 304 reports the copy without parsing it again: a body's findings depend on the site.
+    "ALTER TABLE files ADD COLUMN findings TEXT",
+    # The sellers.json cross-check of a crawl, one row per sellers.json (ad system).
+    """CREATE TABLE sellers_checks (
+        crawl_id {bigint} NOT NULL,
+        sellers_domain TEXT NOT NULL,
+        ad_systems TEXT NOT NULL,
+        fetch_id {bigint},
+        outcome TEXT NOT NULL,
+        sellers {bigint},
+        records {bigint} NOT NULL,
+        sites {bigint} NOT NULL,
+        not_listed {bigint} NOT NULL,
+        wrong_case {bigint} NOT NULL,
+        wrong_type {bigint} NOT NULL,
+        confidential {bigint} NOT NULL,
+        details TEXT NOT NULL,
+        PRIMARY KEY (crawl_id, sellers_domain)
+    )""",
+)
+
 MIGRATIONS: Sequence[Step] = (
     Step(1, "crawls, fetches, bodies and what they hold, versions, files, changes", _VERSION_1),
     Step(2, "the domains of each crawl, for resuming", _VERSION_2, _backfill_crawl_domains),
@@ -229,6 +252,7 @@ MIGRATIONS: Sequence[Step] = (
         queue_schema_statements(),
         dialects=("postgresql",),
     ),
+    Step(4, "the findings of each current copy; the sellers.json checks of crawls", _VERSION_4),
 )
 
 #: The version this adstxt writes and reads.
