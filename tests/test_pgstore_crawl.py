@@ -317,7 +317,7 @@ def test_the_queue_is_schema_version_3_on_postgresql_only(
 ) -> None:
     import sqlite3
 
-    from adstxt.store import MIGRATIONS
+    from adstxt.store import MIGRATIONS, SCHEMA_VERSION
 
     assert [step.version for step in MIGRATIONS if step.dialects == ("postgresql",)] == [3]
     open_store(postgres_url).close()
@@ -329,10 +329,14 @@ def test_the_queue_is_schema_version_3_on_postgresql_only(
         )
     }
     assert {"queue_crawls", "queue_domains", "queue_workers", "queue_hosts", "files"} <= tables
-    assert _query(postgres_url, "SELECT value FROM meta WHERE key = 'schema_version'") == [("3",)]
+    assert _query(postgres_url, "SELECT value FROM meta WHERE key = 'schema_version'") == [
+        (str(SCHEMA_VERSION),)
+    ]
     open_store(tmp_path / "s.sqlite").close()
     db = sqlite3.connect(tmp_path / "s.sqlite")
-    assert db.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone() == ("3",)
+    assert db.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone() == (
+        str(SCHEMA_VERSION),
+    )
     assert not db.execute("SELECT name FROM sqlite_master WHERE name LIKE 'queue_%'").fetchall()
     db.close()
 
