@@ -303,9 +303,19 @@ def test_a_seller_neither_file_lists_is_said_to_be_in_neither() -> None:
 
 
 def test_both_files_read_with_different_outcomes_give_both_reasons() -> None:
-    # pub.com has no app-ads.txt: the ads.txt answer decides, and the other is named too.
-    entry = {"seller_id": "2", "seller_type": "PUBLISHER", "domain": "pub.com"}
-    result = audit_seller(entry, "/sellers/0", "exchange.com", SOURCE)
+    source = MemorySource(
+        {
+            ("two.com", "ads.txt"): "exchange.com, 2, RESELLER\n",
+            ("two.com", "app-ads.txt"): "other.com, 2, DIRECT\n",
+        }
+    )
+    entry = {"seller_id": "2", "seller_type": "PUBLISHER", "domain": "two.com"}
+    result = audit_seller(entry, "/sellers/0", "exchange.com", source)
     assert result.status == "relationship-differs"
     first, _, second = result.message.partition("; ")
-    assert "RESELLER" in first and "app-ads.txt" in second, result.message
+    assert "two.com/ads.txt" in first and "RESELLER" in first, result.message
+    assert "two.com/app-ads.txt" in second, result.message
+    # A file that is not there is not named: pub.com has no app-ads.txt.
+    alone = {"seller_id": "2", "seller_type": "PUBLISHER", "domain": "pub.com"}
+    message = audit_seller(alone, "/sellers/0", "exchange.com", SOURCE).message
+    assert "app-ads.txt" not in message and "pub.com/ads.txt" in message

@@ -227,5 +227,10 @@ def _both_files(
     files = [answer.evidence.file for _, answer in read]
     if all(s == "not-listed" for s, _ in read) and all(files):
         return f"neither {files[0]} nor {files[1]} lists {ad_system} seller '{seller_id}'"
-    others = [answer.reason for s, answer in read if answer.reason and answer.reason != best]
+    # A file that is not there was not read: the message need not name it.
+    others = [
+        answer.reason
+        for s, answer in read
+        if s != "no-file" and answer.reason and answer.reason != best
+    ]
     return "; ".join([best, *others])
