@@ -67,7 +67,8 @@ def _parser(prog: str = "adstxt audit") -> argparse.ArgumentParser:
         metavar="DIR",
         type=Path,
         help="forward audit: write DIR/<publisher>.patch, a unified diff that appends "
-        "the expected lines the publisher lacks (git apply or patch -p1)",
+        "the expected lines the publisher lacks and changes a differing OWNERDOMAIN or "
+        "MANAGERDOMAIN (git apply or patch -p1)",
     )
     parser.add_argument(
         "--ad-system",
