@@ -221,3 +221,20 @@ def test_a_change_far_from_the_end_makes_a_second_hunk(tmp_path: Path, tool: str
     )
     status, out, err = _audit(tmp_path, mirror, expected, ["p4.com"])
     assert status == 0, out + err
+
+
+def test_a_source_keeps_the_bytes_only_of_files_whose_text_would_not_give_them_back() -> None:
+    from adstxt.authorization import MemorySource
+
+    source = MemorySource(
+        {
+            ("plain.com", "ads.txt"): b"a.com, 1, DIRECT\r\n",
+            ("bom.com", "ads.txt"): b"\xef\xbb\xbfa.com, 1, DIRECT\n",
+            ("latin.com", "ads.txt"): b"# caf\xe9\na.com, 1, DIRECT\n",
+            ("text.com", "ads.txt"): "a.com, 1, DIRECT\n",
+        }
+    )
+    assert source.ads_file("plain.com", "ads.txt").raw is None
+    assert source.ads_file("text.com", "ads.txt").raw is None
+    assert source.ads_file("bom.com", "ads.txt").raw == b"\xef\xbb\xbfa.com, 1, DIRECT\n"
+    assert source.ads_file("latin.com", "ads.txt").raw == b"# caf\xe9\na.com, 1, DIRECT\n"
