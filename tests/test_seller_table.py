@@ -4,14 +4,17 @@ from __future__ import annotations
 
 import importlib.util
 import io
+import json
 import random
 from pathlib import Path
 
 import pytest
 
 import adstxt
+from adstxt._api import STREAM_SELLERS
 from adstxt._engine_choice import Engine
 from adstxt._engine_sellers import SellerTable
+from tests.cli import run
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -107,12 +110,12 @@ def test_the_string_keyed_memory_stays_bounded() -> None:
     ]
 
 
-def _generated(lines: int) -> bytes:
+def _generated(lines: int, pool: int = 200_000) -> bytes:
     spec = importlib.util.spec_from_file_location("generate", ROOT / "benchmarks" / "generate.py")
     assert spec is not None and spec.loader is not None
     generate = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(generate)
-    data: bytes = generate.generate(lines)
+    data: bytes = generate.generate(lines, pool=pool)
     return data
 
 
@@ -126,3 +129,17 @@ def test_streamed_check_reports_every_repeat_past_the_bound() -> None:
     assert sorted(streamed, key=adstxt.Diagnostic.sort_key) == sorted(  # type: ignore[arg-type]
         whole, key=adstxt.Diagnostic.sort_key
     )
+
+
+def test_adstxt_check_of_a_big_file_reports_every_repeat(tmp_path: Path) -> None:
+    # adstxt-check streams a local file: past the sellers it keeps in dicts, the table.
+    data = _generated(60_000, pool=1_000)  # 30 ad systems: 30,000 sellers at most
+    path = tmp_path / "ads.txt"
+    path.write_bytes(data)
+    whole = adstxt.check(data)
+    assert len({d.line for d in whole if d.code.startswith("ADS40")}) > 1_000
+    assert len(set(data.split(b"\n"))) > 2 * STREAM_SELLERS
+    reported = json.loads(run(str(path), "--output-format", "json").stdout)
+    assert [(r["line"], r["column"], r["code"], r["message"]) for r in reported] == [
+        (d.line, d.column, d.code, d.message) for d in whole
+    ]
