@@ -42,6 +42,16 @@ def test_table_grows_and_keeps_every_seller() -> None:
     assert table.get("d0.com", "not remembered") == -1
 
 
+def test_a_table_sized_ahead_grows_past_its_size() -> None:
+    table = SellerTable()
+    table.expect(5_000)  # sized when the first entry comes
+    sellers = [f"{n}" for n in range(1, 20_001)]
+    for key in sellers:
+        assert table.setdefault("a.com", key, int(key) << 2) == int(key) << 2
+    assert all(table.get("a.com", key) == int(key) << 2 for key in sellers)
+    assert len(table) == 20_000
+
+
 def test_table_keeps_records_past_line_two_billion() -> None:
     # They do not fit beside the second hash; a dict holds them.
     far = (3 << 31) << 2 | 3

@@ -270,6 +270,7 @@ def iter_parse(
         keep_records=records,
         max_sellers=STREAM_SELLERS,
     )
+    engine.expect_sellers(_decode.expected_sellers(stream))
     pending: list[Diagnostic] = _encoding_diagnostics(encoding, bool(skip))
     endings = {"\n": 0, "\r\n": 0, "\r": 0}
     first_odd: tuple[int, str] | None = None

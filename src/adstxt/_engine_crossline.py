@@ -54,6 +54,11 @@ class CrossLineChecks(LineChecks):
         self._managers: dict[str | None, tuple[str, int]] = {}
         self._variable_values: dict[tuple[str, str], int] = {}
 
+    def expect_sellers(self, sellers: int) -> None:
+        """Say about how many distinct sellers the file may have (an upper estimate), so
+        that the compact memory is sized once if the file outgrows the bound."""
+        self._table.expect(sellers)
+
     def _remembered_count(self) -> int:
         """How many things the cross-line checks remember: sellers, ad systems, values."""
         return (

@@ -44,6 +44,8 @@ _CHUNK_BITS: Final = 15
 _CHUNK_MASK: Final = (1 << _CHUNK_BITS) - 1
 #: Slots of a new table; the index doubles when two thirds of its slots are taken.
 _FIRST_SLOTS: Final = 1 << 10
+#: The most slots :meth:`SellerTable.expect` makes at once (16 MiB).
+_MOST_SLOTS: Final = 1 << 22
 
 
 class SellerTable:
@@ -58,11 +60,19 @@ class SellerTable:
         self._firsts: list[array[int]] = []
         self._values: list[array[int]] = []
         self._count = 0
+        self._expected = 0
         # sellers whose record does not fit in an entry (past line 2**31), by their pair
         self._far: dict[str, int] = {}
 
     def __len__(self) -> int:
         return self._count
+
+    def expect(self, sellers: int) -> None:
+        """Size the index for about ``sellers`` entries (at most :data:`_MOST_SLOTS` slots),
+        so that a big file's table is not placed again at every doubling; the index is
+        made when the first entry comes, so a file whose sellers all fit in the engine's
+        dicts never makes it."""
+        self._expected = sellers
 
     def setdefault(self, domain: str, key: str, packed: int) -> int:
         """The packed record remembered for this seller, else ``packed``, now remembered."""
@@ -115,6 +125,9 @@ class SellerTable:
             stored = _FAR
         position = self._count
         if position & _CHUNK_MASK == 0:
+            if position == 0 and self._expected > _FIRST_SLOTS:
+                self._presize()
+                return self._find(domain, key, packed, replace)
             self._firsts.append(_zeros("I", 1 << _CHUNK_BITS))
             self._values.append(_zeros("q", 1 << _CHUNK_BITS))
         self._firsts[position >> _CHUNK_BITS][position & _CHUNK_MASK] = first
@@ -150,6 +163,15 @@ class SellerTable:
                 index[slot] = position
         self._index = index
         self._mask = mask
+
+    def _presize(self) -> None:
+        """Make the empty index as big as :meth:`expect` asked."""
+        slots = _FIRST_SLOTS
+        while 3 * self._expected > 2 * slots and slots < _MOST_SLOTS:
+            slots *= 2
+        self._expected = 0
+        self._index = _zeros("i", slots)
+        self._mask = slots - 1
 
 
 def _zeros(typecode: str, length: int) -> array[int]:
