@@ -56,7 +56,7 @@ class SellerTable:
         self._index = _zeros("i", _FIRST_SLOTS)
         self._mask = _FIRST_SLOTS - 1
         # per entry, in chunks of a fixed size (growing never copies nor holds them twice):
-        # the first hash, and the second hash above the packed record
+        # the low 32 bits of the hash, and its next 30 bits above the packed record
         self._firsts: list[array[int]] = []
         self._values: list[array[int]] = []
         self._count = 0
