@@ -1245,6 +1245,26 @@ def _summary(
     )
 
 
+def _names_the_store(args: argparse.Namespace) -> str | None:
+    """Why an output would overwrite the store (its file or the journals beside it), or
+    None: writing there would destroy every crawl it holds."""
+    if args.store is None:
+        return None
+    from adstxt.store._postgres import is_postgres_url
+    from adstxt.store._sqlite import is_store_file
+
+    if is_postgres_url(str(args.store)):
+        return None
+    for flag, path in (
+        ("-o", args.output),
+        ("--records-csv", args.records_csv),
+        ("--mirror", args.mirror),
+    ):
+        if path is not None and is_store_file(path, args.store):
+            return f"{flag} {path} is the store {args.store} itself; name another file"
+    return None
+
+
 def main(argv: Sequence[str] | None = None, *, prog: str = "adstxt-crawl") -> int:
     """Run the crawler; exit 0 when every domain was crawled, 2 on bad usage or input, an
     unwritable output (a full disk, say) or a failed worker process, 130 when interrupted;
@@ -1274,6 +1294,10 @@ def main(argv: Sequence[str] | None = None, *, prog: str = "adstxt-crawl") -> in
         print(f"adstxt-crawl: cannot read {listed}: {exc.strerror}", file=sys.stderr)
         return 2
     domains = read_domains(lines) if args.apps is None else []
+    clash = _names_the_store(args)
+    if clash is not None:
+        print(f"adstxt-crawl: {clash}", file=sys.stderr)
+        return 2
     for path in (args.output, args.records_csv):
         # Before anything is written: a bad second path must not cost the first file.
         problem = _unwritable(path) if path is not None else None
