@@ -309,8 +309,6 @@ def _write_jsonl(
     array (the ``json`` format, as ``adstxt diff`` and ``changes`` write), still streamed."""
     count = 0
     separator = ",\n" if array else "\n"
-    if array:
-        out.write("[\n")
     names = table.names
     times = [i for i, column in enumerate(table.columns) if column.type == "timestamp"]
     encode = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
@@ -319,14 +317,14 @@ def _write_jsonl(
             if isinstance(instant := values[i], dt.datetime):
                 values[i] = _instant_text(instant)
         text = encode(dict(zip(names, values, strict=True)))
-        if array and count:
-            out.write(separator)
+        if array:
+            out.write(separator if count else "[\n")
         out.write(text.translate(_LINE_BREAKS) if not text.isascii() else text)
         if not array:
             out.write(separator)
         count += 1
     if array:
-        out.write("\n]\n" if count else "]\n")
+        out.write("\n]\n" if count else "[]\n")
     return count
 
 
