@@ -154,7 +154,8 @@ def test_resume_keeps_the_rows_of_finished_domains_only(
     assert first.returncode == 0, first.stderr
     header = rows.read_text(encoding="utf-8").splitlines()[0]
     assert header == (
-        "source_domain,file_url,line,domain,account_id,relationship,certification_authority_id"
+        "source_domain,file_url,line,domain,account_id,relationship,certification_authority_id,"
+        "outcome,verdict"
     )
     # As a killed crawl leaves them: two.com's rows written, its JSON line not, and the last
     # JSON line cut short.

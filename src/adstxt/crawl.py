@@ -30,6 +30,8 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+import attrs
+
 from adstxt._progress import Progress as _Progress
 from adstxt._report import escape
 
@@ -62,6 +64,8 @@ _CSV_COLUMNS = (
     "account_id",
     "relationship",
     "certification_authority_id",
+    "outcome",
+    "verdict",
 )
 
 
@@ -452,21 +456,36 @@ def _trim_csv(path: Path, done: set[str]) -> None:
             raise _OutputError.writing(path, exc) from exc
 
 
-def _usable(result: FetchResult) -> list[tuple[str, ParseResult]]:
-    """The files whose records a crawl reports, with their URLs: the site's file and the
-    files its SUBDOMAIN= entries led to, each only when it was usable (outcome ``ok``).
+@attrs.frozen
+class _FileRead:
+    """One file of a site whose body was read: its URL, the fetch's outcome, the body's
+    verdict (as the store classes it) and its parse."""
+
+    url: str
+    outcome: str
+    verdict: str
+    parsed: ParseResult
+
+
+def _files_read(result: FetchResult) -> list[_FileRead]:
+    """The files whose records a crawl reports: the site's file and the files its
+    SUBDOMAIN= entries led to, each that had a body read, usable or not.
 
     The spec has the content of a file served wrongly (a soft 404, another Content-Type)
-    ignored, so its records are none. The JSON line, the records CSV and the summary all
-    count from this one list, so that they never disagree.
+    ignored; its records are still reported, as the store keeps them, with the outcome and
+    verdict that let a reader leave them out. The JSON line, the records CSV, the summary
+    and the store all count from the same files, so that they never disagree.
     """
-    files: dict[str, ParseResult] = {}
+    from adstxt.store._snapshot import verdict_of
+
+    files: dict[str, _FileRead] = {}
     for part in (result, *result.subdomains):
         # A subdomain whose file redirects to the root's file has no records of its own.
         url = part.final_url or part.url
-        if part.parse_result is not None and part.outcome == "ok" and url not in files:
-            files[url] = part.parse_result
-    return list(files.items())
+        if part.parse_result is not None and url not in files:
+            verdict = str(verdict_of(part.parse_result.diagnostics))
+            files[url] = _FileRead(url, part.outcome, verdict, part.parse_result)
+    return list(files.values())
 
 
 def _entry(
@@ -474,7 +493,7 @@ def _entry(
     result: FetchResult,
     tries: int,
     records: bool,
-    files: list[tuple[str, ParseResult]],
+    files: list[_FileRead],
 ) -> dict[str, Any]:
     # The findings of every file fetched for the site, as adstxt-check --domain reports
     # them: a SUBDOMAIN file served as an HTML page counts, though it has no records.
@@ -493,9 +512,12 @@ def _entry(
         "final_url": result.final_url,
         "status": result.status,
         "content_type": result.content_type,
-        "records": sum(len(parsed.records) for _, parsed in files),
-        "variables": sum(len(parsed.variables) for _, parsed in files),
-        "files": {url: len(parsed.records) for url, parsed in files},
+        "records": sum(len(f.parsed.records) for f in files),
+        "variables": sum(len(f.parsed.variables) for f in files),
+        "files": {f.url: len(f.parsed.records) for f in files},
+        # Records of files the spec has ignored (served wrongly): counted in "records".
+        "ignored_records": sum(len(f.parsed.records) for f in files if f.outcome != "ok"),
+        "verdicts": {f.url: f.verdict for f in files},
         "diagnostics": dict(sorted(counts.items())),
         "errors": sum(1 for d in diagnostics if d.severity.value == "error"),
         "tries": tries,
@@ -505,26 +527,28 @@ def _entry(
     if records:
         entry["record_list"] = [
             [r.domain, r.account_id, r.relationship.value, r.certification_authority_id]
-            for _, parsed in files
-            for r in parsed.records
+            for f in files
+            for r in f.parsed.records
         ]
     return entry
 
 
-def _csv_rows(domain: str, files: list[tuple[str, ParseResult]]) -> str:
+def _csv_rows(domain: str, files: list[_FileRead]) -> str:
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
-    for url, parsed in files:
-        for r in parsed.records:
+    for f in files:
+        for r in f.parsed.records:
             writer.writerow(
                 (
                     domain,
-                    url,
+                    f.url,
                     r.line,
                     r.domain,
                     r.account_id,
                     r.relationship.value,
                     r.certification_authority_id or "",
+                    f.outcome,
+                    f.verdict,
                 )
             )
     return out.getvalue()
@@ -729,7 +753,7 @@ async def _crawl_share(
                     write_fetch(args.mirror, result)
                 except OSError as exc:
                     raise _OutputError.writing(args.mirror, exc) from exc
-            files = _usable(result)
+            files = _files_read(result)
             entry = _entry(domain, result, tries, args.include_records, files)
             apps = getattr(args, "apps_by_domain", None)
             if apps is not None:
