@@ -100,7 +100,8 @@ def test_domains_from_standard_input_with_comments_and_repeats(
     assert done.returncode == 0, done.stderr
     assert done.stderr == ""
     entries = _entries(tmp_path / "out.jsonl")
-    assert sorted(entries) == ["TWO.com", "one.com"]  # each once, spelled as first listed
+    # Each once, named by the host fetched for it, as the store keys it.
+    assert sorted(entries) == ["one.com", "two.com"]
     one = entries["one.com"]
     assert one["outcome"] == "ok"
     # The SUBDOMAIN file counts as one of the site's files.

@@ -400,16 +400,37 @@ def _usable_cpus() -> int:
     return cpus
 
 
-def read_domains(source: Iterable[str]) -> list[str]:
-    """Domains in file order, without comments, blank lines or repeats (ignoring case)."""
-    seen: set[str] = set()
+def read_domains(
+    source: Iterable[str],
+    kind: str = "ads.txt",
+    warn: Callable[[str], None] | None = None,
+) -> list[str]:
+    """The sites to crawl in file order, each as the host whose file is fetched for it
+    (``fetched_host``: a URL, a ``www.`` name or a trailing dot name the same file as the
+    bare domain), without comments, blank lines or repeats.
+
+    The store keys a file by that host, so two lines for one file would give it two
+    histories: a later line naming a file already listed is left out, and ``warn`` is told
+    which line repeats which. A line that names no valid domain is kept, lower-cased, to be
+    reported as such.
+    """
+    from adstxt.fetch._urls import fetched_host
+
+    first: dict[str, tuple[int, str]] = {}
     domains = []
-    for line in source:
-        domain = line.split("#", 1)[0].strip()
-        key = domain.lower()
-        if domain and key not in seen:
-            seen.add(key)
-            domains.append(domain)
+    for number, line in enumerate(source, start=1):
+        text = line.split("#", 1)[0].strip()
+        if not text:
+            continue
+        key = fetched_host(text, kind) or text.lower()
+        if key in first:
+            # A plain repeat needs no word; another spelling of the same file does.
+            line_of, spelling = first[key]
+            if warn is not None and text.lower() != spelling:
+                warn(f"line {number}: {text} is the file of line {line_of} ({key}): crawled once")
+            continue
+        first[key] = (number, text.lower())
+        domains.append(key)
     return domains
 
 
@@ -1269,6 +1290,10 @@ def _summary(
     )
 
 
+def _warn(message: str) -> None:
+    print(f"adstxt-crawl: warning: {message}", file=sys.stderr)
+
+
 def _names_the_store(args: argparse.Namespace) -> str | None:
     """Why an output would overwrite the store (its file or the journals beside it), or
     None: writing there would destroy every crawl it holds."""
@@ -1317,7 +1342,7 @@ def main(argv: Sequence[str] | None = None, *, prog: str = "adstxt-crawl") -> in
     except OSError as exc:
         print(f"adstxt-crawl: cannot read {listed}: {exc.strerror}", file=sys.stderr)
         return 2
-    domains = read_domains(lines) if args.apps is None else []
+    domains = read_domains(lines, args.kind, _warn) if args.apps is None else []
     clash = _names_the_store(args)
     if clash is not None:
         print(f"adstxt-crawl: {clash}", file=sys.stderr)

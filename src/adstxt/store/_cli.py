@@ -263,8 +263,16 @@ def _event_line(event: Mapping[str, Any]) -> str:
     return "  ".join(parts)
 
 
+def _keyed(domain: str) -> str:
+    """The domain as the store keys files: a URL or a trailing dot names the same host."""
+    from adstxt.fetch._urls import written_host
+
+    return written_host(domain)
+
+
 def history_main(argv: Sequence[str] | None = None, *, prog: str = "adstxt history") -> int:
     args = history_parser(prog).parse_args(argv)
+    args.domain = _keyed(args.domain)
     store = _open(args, prog)
     if store is None:
         return 2
@@ -326,6 +334,7 @@ def _as_dict(row: Any) -> dict[str, Any]:
 def diff_main(argv: Sequence[str] | None = None, *, prog: str = "adstxt diff") -> int:
     parser = diff_parser(prog)
     args = parser.parse_args(argv)
+    args.domain = _keyed(args.domain)
     if args.since is not None and (args.old is not None or args.new is not None):
         parser.error("--since and --from/--to contradict each other")
     if args.since is not None and args.text:
