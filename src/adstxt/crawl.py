@@ -752,13 +752,29 @@ async def _crawl_share(
     # timeout covers the wait). It also keeps completion simple: a domain is done when its
     # batch is committed, whichever process committed it.
     writer = _open_writer(args)
+    fresh: dict[str, str | None] = getattr(args, "fresh_domains", None) or {}
     outputs = _Outputs(args)
     pending: Iterator[str] = iter(domains)
 
     async def worker() -> None:
-        from adstxt.store._crawling import restore_unchanged, validators_for
+        from adstxt.store._crawling import held_copy, restore_unchanged, validators_for
 
         for domain in pending:
+            if writer is not None and domain in fresh:
+                held = held_copy(writer.store, domain, args.kind)
+                if held is not None:
+                    # Not fetched: its line reports the copy held, and the store is not
+                    # written (the crawl already counts the domain done).
+                    files = _files_read(held)
+                    entry = _entry(domain, held, 0, args.include_records, files)
+                    entry["fresh"] = True
+                    entry["fresh_until"] = fresh[domain]
+                    rows = _csv_rows(domain, files) if args.records_csv is not None else ""
+                    outputs.append(
+                        (_JSON.encode(entry) + "\n").encode("utf-8"), rows.encode("utf-8")
+                    )
+                    report(entry["outcome"], entry["records"])
+                    continue
             validators = None
             if writer is not None:
                 validators = validators_for(writer.store, domain.lower(), args.kind)
@@ -1148,6 +1164,7 @@ def _plan_with_store(
     try:
         unfinished = store.unfinished_crawl(args.kind) if args.resume else None
         if unfinished is not None:
+            _refuse_another_list(args, store, unfinished.id, domains)
             args.crawl_id = unfinished.id
             stored = store.done(unfinished.id)
             if args.output is not None:
@@ -1167,8 +1184,10 @@ def _plan_with_store(
         }
         args.crawl_id = store.start_crawl(args.kind, options, todo)
         fresh = set() if args.refresh else set(store.skip_fresh(args.crawl_id, args.kind))
-        remaining = [d for d in todo if d.lower() not in fresh]
-        return remaining, len(domains) - len(todo), len(fresh)
+        # Fresh files are not fetched, but their JSON lines and CSV rows are written from
+        # the copy held, so that every output counts every domain listed.
+        args.fresh_domains = {d: _fresh_until(store, d, args.kind) for d in fresh}
+        return todo, len(domains) - len(todo), len(fresh)
     except database_errors() as exc:
         from adstxt.store._sqlite import explain
 
@@ -1177,14 +1196,42 @@ def _plan_with_store(
         store.close()
 
 
-def _finish_in_store(args: argparse.Namespace, state: str, counts: Counter[str]) -> str | None:
+def _refuse_another_list(
+    args: argparse.Namespace, store: Any, crawl_id: int, domains: list[str]
+) -> None:
+    """Raise when the domains given are not those of the crawl --resume would continue:
+    it would crawl its own list and silently ignore the one given."""
+    if args.apps is not None:
+        return  # the apps' domains are resolved afresh each time: the list is the crawl's
+    planned = set(store.pending(crawl_id)) | store.done(crawl_id)
+    given = {d.lower() for d in domains}
+    if given == planned:
+        return
+    extra, missing = len(given - planned), len(planned - given)
+    raise _OutputError(
+        f"--resume continues the unfinished crawl {crawl_id} of {len(planned)} domains, but "
+        f"{args.domains} lists others ({extra} not in it, {missing} of it not listed); give "
+        "its list to resume it, or leave out --resume to start a new crawl"
+    )
+
+
+def _fresh_until(store: Any, domain: str, kind: str) -> str | None:
+    row = store.file(domain, kind)
+    if row is None or row.fresh_until is None:
+        return None
+    # As a fetched domain's line gives it.
+    return dt.datetime.fromisoformat(row.fresh_until).isoformat()
+
+
+def _finish_in_store(args: argparse.Namespace, state: str) -> str | None:
     """Record how the crawl ended; the reason it could not be, or None."""
     from adstxt.store import StoreError, open_store
     from adstxt.store._dialect import database_errors
 
     try:
         with open_store(args.store, create=False) as store:
-            store.finish_crawl(args.crawl_id, state, counts)
+            # Counted from the store: a resumed crawl's earlier runs count too.
+            store.finish_crawl(args.crawl_id, state)
     except StoreError as exc:
         return str(exc)
     except database_errors() as exc:
@@ -1219,9 +1266,7 @@ def _crawl(args: argparse.Namespace, remaining: list[str], skipped: int, fresh: 
     except _OutputError as exc:
         stopped, status = str(exc), 2
     if args.crawl_id is not None:
-        problem = _finish_in_store(
-            args, "finished" if stopped is None else "interrupted", totals.outcomes
-        )
+        problem = _finish_in_store(args, "finished" if stopped is None else "interrupted")
         if problem is not None and stopped is None:
             stopped, status = f"{problem}; run again with --resume to finish the crawl", 2
     # Also when stopped: the counts are those of the domains the files hold.

@@ -499,9 +499,8 @@ class Fetcher:
             return attrs.evolve(secure, attempts=(secure.chain,))
         plain = await self._fetch_chain(f"http://{host}/{kind}", root, kind, validators)
         attempts = (secure.chain, plain.chain)
-        if plain.status == 304 and plain.outcome == "ok":
-            return await self._with_robots(attrs.evolve(plain, attempts=attempts))
-        if plain.status == 200 and plain.outcome == "ok":
+        if plain.status in (200, 304) and plain.outcome == "ok":
+            # A 304 over HTTP only is served as insecurely as the 200 before it was.
             if urlsplit(plain.final_url or "").scheme == "http":
                 why = (
                     secure.fetch_diagnostics[-1].message
@@ -522,6 +521,8 @@ class Fetcher:
                         ),
                     )
                 )
+            if plain.status == 304:
+                return await self._with_robots(attrs.evolve(plain, attempts=attempts))
             chosen = plain
         elif not _answered(secure.chain) and not _answered(plain.chain):
             # No answer either way: HTTP's failure, the last, is the outcome, and names the
