@@ -88,7 +88,8 @@ def _rows(snapshot: FileSnapshot) -> Iterator[dict[str, object]]:
         yield {
             "domain": "example.com",
             "kind": "ads.txt",
-            "version_id": 1,
+            "version": 1,
+            "body_id": 1,
             "current": True,
             "fetched_at": at,
             "url": "https://example.com/ads.txt",

@@ -158,12 +158,23 @@ def test_the_host_delay_holds_across_worker_processes(tmp_path: Path) -> None:
             domains.append(f"s{i}.shared.com")
     (tmp_path / "domains.txt").write_text("\n".join(domains) + "\n", encoding="utf-8")
     with LocalServers() as servers:
-        servers.routes["*://shared.com/ads.txt"] = shared_site
+        # Six listed hosts, one file host: app-ads.txt falls back from s<i>.shared.com (404)
+        # to shared.com. (For ads.txt they would be one file, crawled once.)
+        servers.routes["*://shared.com/app-ads.txt"] = shared_site
         for i in range(60):  # slow: both workers are busy all along
-            servers.routes[f"*://site{i}.com/ads.txt"] = Reply(delay=0.05)
+            servers.routes[f"*://site{i}.com/app-ads.txt"] = Reply(delay=0.05)
         done = subprocess.run(
             _command(
-                servers, tmp_path, "--processes", "2", "--concurrency", "4", "--host-delay", "0.2"
+                servers,
+                tmp_path,
+                "--processes",
+                "2",
+                "--concurrency",
+                "4",
+                "--host-delay",
+                "0.2",
+                "--kind",
+                "app-ads.txt",
             ),
             capture_output=True,
             text=True,

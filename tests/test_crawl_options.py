@@ -100,7 +100,8 @@ def test_domains_from_standard_input_with_comments_and_repeats(
     assert done.returncode == 0, done.stderr
     assert done.stderr == ""
     entries = _entries(tmp_path / "out.jsonl")
-    assert sorted(entries) == ["TWO.com", "one.com"]  # each once, spelled as first listed
+    # Each once, named by the host fetched for it, as the store keys it.
+    assert sorted(entries) == ["one.com", "two.com"]
     one = entries["one.com"]
     assert one["outcome"] == "ok"
     # The SUBDOMAIN file counts as one of the site's files.
@@ -154,7 +155,8 @@ def test_resume_keeps_the_rows_of_finished_domains_only(
     assert first.returncode == 0, first.stderr
     header = rows.read_text(encoding="utf-8").splitlines()[0]
     assert header == (
-        "source_domain,file_url,line,domain,account_id,relationship,certification_authority_id"
+        "source_domain,file_url,line,domain,account_id,relationship,certification_authority_id,"
+        "outcome,verdict"
     )
     # As a killed crawl leaves them: two.com's rows written, its JSON line not, and the last
     # JSON line cut short.

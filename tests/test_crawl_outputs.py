@@ -154,17 +154,27 @@ def test_records_csv_jsonl_and_summary_agree(
         ["examplessp2.com", "1-2", "RESELLER", None],
         ["examplessp1.com", "2-1", "RESELLER", None],
     ]
-    for ignored, outcome in (
-        ("soft404.com", "not-ads-txt"),
-        ("html.com", "wrong-content-type"),
-        ("missing.com", "not-found"),
+    # Files the spec has ignored still report their records, as the store keeps them, with
+    # the outcome and verdict that let a reader leave them out.
+    for ignored, outcome, count, verdict in (
+        ("soft404.com", "not-ads-txt", 2, "not-ads-txt"),
+        ("html.com", "wrong-content-type", 1, "valid"),
+        ("missing.com", "not-found", 0, None),
     ):
         entry = by_domain[ignored]
         assert entry["outcome"] == outcome
-        assert entry["records"] == 0 and entry["files"] == {} and entry["record_list"] == []
+        assert entry["records"] == entry["ignored_records"] == len(entry["record_list"]) == count
+        url = f"http://{ignored}/ads.txt"
+        assert entry["verdicts"] == ({url: verdict} if verdict else {})
+        rows = [r for r in _rows(tmp_path / "records.csv") if r["source_domain"] == ignored]
+        assert {(r["outcome"], r["verdict"]) for r in rows} == (
+            {(outcome, verdict)} if verdict else set()
+        )
+    assert subs["ignored_records"] == 0
+    assert set(subs["verdicts"].values()) == {"valid"}
     assert by_domain["plain.com"]["records"] == 1 and by_domain["site1.com"]["records"] == 4
     _, records = _summary_counts(done.stdout)
-    assert records == 9
+    assert records == 12
 
 
 # ---- a write that fails keeps every file whole ---------------------------------------------

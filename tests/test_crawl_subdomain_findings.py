@@ -31,7 +31,10 @@ def test_a_broken_subdomain_file_shows_in_the_counts(tmp_path: Path) -> None:
     assert re.search(r", 1 record$", done.stdout, re.MULTILINE), done.stdout
     (entry,) = [json.loads(line) for line in (tmp_path / "out.jsonl").read_text().splitlines()]
     assert entry["outcome"] == "ok"
-    assert entry["records"] == 1 and list(entry["files"]) == ["http://example.com/ads.txt"]
+    assert entry["records"] == 1
+    # The page was read, so it is listed, with its verdict and no records.
+    assert entry["files"] == {"http://example.com/ads.txt": 1, "http://shop.example.com/ads.txt": 0}
+    assert entry["verdicts"]["http://shop.example.com/ads.txt"] == "not-ads-txt"
     # The site's own file is clean but for HTTP only (ADS527); the subdomain's is a web page.
     assert entry["diagnostics"]["ADS004"] == 1, entry
     assert entry["errors"] >= 1

@@ -66,7 +66,8 @@ def fetch_row(fetch_id: int, error: str | None = None) -> dict[str, object]:
         "unchanged": False,
         "sha256": "0" * 64,
         "body_size": 1234,
-        "version_id": 7,
+        "version": 3,
+        "body_id": 7,
     }
 
 
@@ -76,7 +77,8 @@ def record_rows() -> Iterator[dict[str, object]]:
         yield {
             "domain": "example.com",
             "kind": "ads.txt",
-            "version_id": 7,
+            "version": 3,
+            "body_id": 7,
             "current": True,
             "fetched_at": AT,
             "url": "https://example.com/ads.txt",
@@ -102,8 +104,10 @@ def change_rows() -> Iterator[dict[str, object]]:
             "at": AT,
             "old_fetch_id": 1,
             "new_fetch_id": 2,
-            "old_version_id": 1,
-            "new_version_id": 2,
+            "old_version": 1,
+            "new_version": 2,
+            "old_body_id": 1,
+            "new_body_id": 2,
             **change_fields(event),
         }
 
@@ -235,7 +239,7 @@ def test_csv_and_jsonl_go_to_standard_output_with_a_dash() -> None:
     assert json.loads(out.getvalue().splitlines()[0])["ad_system"] == "google.com"
     out = io.StringIO()
     export("records", record_rows(), "csv", "-", stdout=out)
-    assert out.getvalue().startswith("domain,kind,version_id,")
+    assert out.getvalue().startswith("domain,kind,version,body_id,")
 
 
 def test_standard_output_of_a_real_process() -> None:
@@ -243,7 +247,7 @@ def test_standard_output_of_a_real_process() -> None:
         """
         from adstxt.store._export import export
         rows = [{"change_id": 1, "domain": "a\\u202e.com", "kind": "ads.txt",
-                 "at": 0, "type": "file-appeared", "new": "valid"}]
+                 "at": 0, "new_version": 1, "type": "file-appeared", "new": "valid"}]
         export("changes", iter(rows), "csv", "-")
         """
     )
@@ -354,7 +358,7 @@ def rows():
             print("half way", flush=True)
             time.sleep(120)
         yield {"change_id": number, "domain": f"site{number}.com", "kind": "ads.txt",
-               "at": 1765000000 + number, "type": "record-added",
+               "at": 1765000000 + number, "new_version": 1, "type": "record-added",
                "ad_system": "google.com", "seller_id": f"pub-{number:016d}",
                "new": "DIRECT", "new_line": number}
 

@@ -65,6 +65,8 @@ _CSV_COLUMNS = (
     "account_id",
     "relationship",
     "certification_authority_id",
+    "outcome",
+    "verdict",
 )
 
 
@@ -495,16 +497,37 @@ def _usable_cpus() -> int:
     return cpus
 
 
-def read_domains(source: Iterable[str]) -> list[str]:
-    """Domains in file order, without comments, blank lines or repeats (ignoring case)."""
-    seen: set[str] = set()
+def read_domains(
+    source: Iterable[str],
+    kind: str = "ads.txt",
+    warn: Callable[[str], None] | None = None,
+) -> list[str]:
+    """The sites to crawl in file order, each as the host whose file is fetched for it
+    (``fetched_host``: a URL, a ``www.`` name or a trailing dot name the same file as the
+    bare domain), without comments, blank lines or repeats.
+
+    The store keys a file by that host, so two lines for one file would give it two
+    histories: a later line naming a file already listed is left out, and ``warn`` is told
+    which line repeats which. A line that names no valid domain is kept, lower-cased, to be
+    reported as such.
+    """
+    from adstxt.fetch._urls import fetched_host
+
+    first: dict[str, tuple[int, str]] = {}
     domains = []
-    for line in source:
-        domain = line.split("#", 1)[0].strip()
-        key = domain.lower()
-        if domain and key not in seen:
-            seen.add(key)
-            domains.append(domain)
+    for number, line in enumerate(source, start=1):
+        text = line.split("#", 1)[0].strip()
+        if not text:
+            continue
+        key = fetched_host(text, kind) or text.lower()
+        if key in first:
+            # A plain repeat needs no word; another spelling of the same file does.
+            line_of, spelling = first[key]
+            if warn is not None and text.lower() != spelling:
+                warn(f"line {number}: {text} is the file of line {line_of} ({key}): crawled once")
+            continue
+        first[key] = (number, text.lower())
+        domains.append(key)
     return domains
 
 
@@ -551,21 +574,36 @@ def _trim_csv(path: Path, done: set[str]) -> None:
             raise _OutputError.writing(path, exc) from exc
 
 
-def _usable(result: FetchResult) -> list[tuple[str, ParseResult]]:
-    """The files whose records a crawl reports, with their URLs: the site's file and the
-    files its SUBDOMAIN= entries led to, each only when it was usable (outcome ``ok``).
+@attrs.frozen
+class _FileRead:
+    """One file of a site whose body was read: its URL, the fetch's outcome, the body's
+    verdict (as the store classes it) and its parse."""
+
+    url: str
+    outcome: str
+    verdict: str
+    parsed: ParseResult
+
+
+def _files_read(result: FetchResult) -> list[_FileRead]:
+    """The files whose records a crawl reports: the site's file and the files its
+    SUBDOMAIN= entries led to, each that had a body read, usable or not.
 
     The spec has the content of a file served wrongly (a soft 404, another Content-Type)
-    ignored, so its records are none. The JSON line, the records CSV and the summary all
-    count from this one list, so that they never disagree.
+    ignored; its records are still reported, as the store keeps them, with the outcome and
+    verdict that let a reader leave them out. The JSON line, the records CSV, the summary
+    and the store all count from the same files, so that they never disagree.
     """
-    files: dict[str, ParseResult] = {}
+    from adstxt.store._snapshot import verdict_of
+
+    files: dict[str, _FileRead] = {}
     for part in (result, *result.subdomains):
         # A subdomain whose file redirects to the root's file has no records of its own.
         url = part.final_url or part.url
-        if part.parse_result is not None and part.outcome == "ok" and url not in files:
-            files[url] = part.parse_result
-    return list(files.items())
+        if part.parse_result is not None and url not in files:
+            verdict = str(verdict_of(part.parse_result.diagnostics))
+            files[url] = _FileRead(url, part.outcome, verdict, part.parse_result)
+    return list(files.values())
 
 
 def _entry(
@@ -573,7 +611,7 @@ def _entry(
     result: FetchResult,
     tries: int,
     records: bool,
-    files: list[tuple[str, ParseResult]],
+    files: list[_FileRead],
 ) -> dict[str, Any]:
     # The findings of every file fetched for the site, as adstxt-check --domain reports
     # them: a SUBDOMAIN file served as an HTML page counts, though it has no records.
@@ -592,9 +630,12 @@ def _entry(
         "final_url": result.final_url,
         "status": result.status,
         "content_type": result.content_type,
-        "records": sum(len(parsed.records) for _, parsed in files),
-        "variables": sum(len(parsed.variables) for _, parsed in files),
-        "files": {url: len(parsed.records) for url, parsed in files},
+        "records": sum(len(f.parsed.records) for f in files),
+        "variables": sum(len(f.parsed.variables) for f in files),
+        "files": {f.url: len(f.parsed.records) for f in files},
+        # Records of files the spec has ignored (served wrongly): counted in "records".
+        "ignored_records": sum(len(f.parsed.records) for f in files if f.outcome != "ok"),
+        "verdicts": {f.url: f.verdict for f in files},
         "diagnostics": dict(sorted(counts.items())),
         "errors": sum(1 for d in diagnostics if d.severity.value == "error"),
         "tries": tries,
@@ -604,26 +645,28 @@ def _entry(
     if records:
         entry["record_list"] = [
             [r.domain, r.account_id, r.relationship.value, r.certification_authority_id]
-            for _, parsed in files
-            for r in parsed.records
+            for f in files
+            for r in f.parsed.records
         ]
     return entry
 
 
-def _csv_rows(domain: str, files: list[tuple[str, ParseResult]]) -> str:
+def _csv_rows(domain: str, files: list[_FileRead]) -> str:
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
-    for url, parsed in files:
-        for r in parsed.records:
+    for f in files:
+        for r in f.parsed.records:
             writer.writerow(
                 (
                     domain,
-                    url,
+                    f.url,
                     r.line,
                     r.domain,
                     r.account_id,
                     r.relationship.value,
                     r.certification_authority_id or "",
+                    f.outcome,
+                    f.verdict,
                 )
             )
     return out.getvalue()
@@ -806,13 +849,29 @@ async def _crawl_share(
     # timeout covers the wait). It also keeps completion simple: a domain is done when its
     # batch is committed, whichever process committed it.
     writer = _open_writer(args)
+    fresh: dict[str, str | None] = getattr(args, "fresh_domains", None) or {}
     outputs = _Outputs(args)
     pending: Iterator[str] = iter(domains)
 
     async def worker() -> None:
-        from adstxt.store._crawling import validators_for
+        from adstxt.store._crawling import held_copy, validators_for
 
         for domain in pending:
+            if writer is not None and domain in fresh:
+                held = held_copy(writer.store, domain, args.kind)
+                if held is not None:
+                    # Not fetched: its line reports the copy held, and the store is not
+                    # written (the crawl already counts the domain done).
+                    files = _files_read(held)
+                    entry = _entry(domain, held, 0, args.include_records, files)
+                    entry["fresh"] = True
+                    entry["fresh_until"] = fresh[domain]
+                    rows = _csv_rows(domain, files) if args.records_csv is not None else ""
+                    outputs.append(
+                        (_JSON.encode(entry) + "\n").encode("utf-8"), rows.encode("utf-8")
+                    )
+                    report(entry["outcome"], entry["records"])
+                    continue
             validators = None
             if writer is not None:
                 validators = validators_for(writer.store, domain.lower(), args.kind)
@@ -828,7 +887,7 @@ async def _crawl_share(
                     write_fetch(args.mirror, result)
                 except OSError as exc:
                     raise _OutputError.writing(args.mirror, exc) from exc
-            files = _usable(result)
+            files = _files_read(result)
             entry = _entry(domain, result, tries, args.include_records, files)
             apps = getattr(args, "apps_by_domain", None)
             if apps is not None:
@@ -1226,6 +1285,7 @@ def _plan_with_store(
     try:
         unfinished = store.unfinished_crawl(args.kind) if args.resume else None
         if unfinished is not None:
+            _refuse_another_list(args, store, unfinished.id, domains)
             args.crawl_id = unfinished.id
             stored = store.done(unfinished.id)
             if args.output is not None:
@@ -1245,8 +1305,10 @@ def _plan_with_store(
         }
         args.crawl_id = store.start_crawl(args.kind, options, todo)
         fresh = set() if args.refresh else set(store.skip_fresh(args.crawl_id, args.kind))
-        remaining = [d for d in todo if d.lower() not in fresh]
-        return remaining, len(domains) - len(todo), len(fresh)
+        # Fresh files are not fetched, but their JSON lines and CSV rows are written from
+        # the copy held, so that every output counts every domain listed.
+        args.fresh_domains = {d: _fresh_until(store, d, args.kind) for d in fresh}
+        return todo, len(domains) - len(todo), len(fresh)
     except database_errors() as exc:
         from adstxt.store._sqlite import explain
 
@@ -1255,14 +1317,42 @@ def _plan_with_store(
         store.close()
 
 
-def _finish_in_store(args: argparse.Namespace, state: str, counts: Counter[str]) -> str | None:
+def _refuse_another_list(
+    args: argparse.Namespace, store: Any, crawl_id: int, domains: list[str]
+) -> None:
+    """Raise when the domains given are not those of the crawl --resume would continue:
+    it would crawl its own list and silently ignore the one given."""
+    if args.apps is not None:
+        return  # the apps' domains are resolved afresh each time: the list is the crawl's
+    planned = set(store.pending(crawl_id)) | store.done(crawl_id)
+    given = {d.lower() for d in domains}
+    if given == planned:
+        return
+    extra, missing = len(given - planned), len(planned - given)
+    raise _OutputError(
+        f"--resume continues the unfinished crawl {crawl_id} of {len(planned)} domains, but "
+        f"{args.domains} lists others ({extra} not in it, {missing} of it not listed); give "
+        "its list to resume it, or leave out --resume to start a new crawl"
+    )
+
+
+def _fresh_until(store: Any, domain: str, kind: str) -> str | None:
+    row = store.file(domain, kind)
+    if row is None or row.fresh_until is None:
+        return None
+    # As a fetched domain's line gives it.
+    return dt.datetime.fromisoformat(row.fresh_until).isoformat()
+
+
+def _finish_in_store(args: argparse.Namespace, state: str) -> str | None:
     """Record how the crawl ended; the reason it could not be, or None."""
     from adstxt.store import StoreError, open_store
     from adstxt.store._dialect import database_errors
 
     try:
         with open_store(args.store, create=False) as store:
-            store.finish_crawl(args.crawl_id, state, counts)
+            # Counted from the store: a resumed crawl's earlier runs count too.
+            store.finish_crawl(args.crawl_id, state)
     except StoreError as exc:
         return str(exc)
     except database_errors() as exc:
@@ -1297,9 +1387,7 @@ def _crawl(args: argparse.Namespace, remaining: list[str], skipped: int, fresh: 
     except _OutputError as exc:
         stopped, status = str(exc), 2
     if args.crawl_id is not None:
-        problem = _finish_in_store(
-            args, "finished" if stopped is None else "interrupted", totals.outcomes
-        )
+        problem = _finish_in_store(args, "finished" if stopped is None else "interrupted")
         if problem is not None and stopped is None:
             stopped, status = f"{problem}; run again with --resume to finish the crawl", 2
     # Also when stopped: the counts are those of the domains the files hold.
@@ -1422,6 +1510,30 @@ def _summary(
     )
 
 
+def _warn(message: str) -> None:
+    print(f"adstxt-crawl: warning: {message}", file=sys.stderr)
+
+
+def _names_the_store(args: argparse.Namespace) -> str | None:
+    """Why an output would overwrite the store (its file or the journals beside it), or
+    None: writing there would destroy every crawl it holds."""
+    if args.store is None:
+        return None
+    from adstxt.store._postgres import is_postgres_url
+    from adstxt.store._sqlite import is_store_file
+
+    if is_postgres_url(str(args.store)):
+        return None
+    for flag, path in (
+        ("-o", args.output),
+        ("--records-csv", args.records_csv),
+        ("--mirror", args.mirror),
+    ):
+        if path is not None and is_store_file(path, args.store):
+            return f"{flag} {path} is the store {args.store} itself; name another file"
+    return None
+
+
 def main(argv: Sequence[str] | None = None, *, prog: str = "adstxt-crawl") -> int:
     """Run the crawler; exit 0 when every domain was crawled, 2 on bad usage or input, an
     unwritable output (a full disk, say) or a failed worker process, 130 when interrupted;
@@ -1454,7 +1566,11 @@ def main(argv: Sequence[str] | None = None, *, prog: str = "adstxt-crawl") -> in
     except OSError as exc:
         print(f"adstxt-crawl: cannot read {listed}: {exc.strerror}", file=sys.stderr)
         return 2
-    domains = read_domains(lines) if args.apps is None else []
+    domains = read_domains(lines, args.kind, _warn) if args.apps is None else []
+    clash = _names_the_store(args)
+    if clash is not None:
+        print(f"adstxt-crawl: {clash}", file=sys.stderr)
+        return 2
     for path in (args.output, args.records_csv):
         # Before anything is written: a bad second path must not cost the first file.
         problem = _unwritable(path) if path is not None else None

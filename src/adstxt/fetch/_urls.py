@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import contextlib
 import functools
 from urllib.parse import urlsplit
 
 from adstxt._domains import analyze_host
 
-__all__ = ["app_ads_hosts", "host_of", "root_domain", "site_of"]
+__all__ = ["app_ads_hosts", "fetched_host", "host_of", "root_domain", "site_of", "written_host"]
 
 
 def root_domain(host: str) -> str | None:
@@ -37,6 +38,37 @@ def site_of(domain: str) -> tuple[str, str | None]:
     text = domain.strip()
     host = host_of(text if "//" in text else "//" + text)
     return host, root_domain(host) if host else None
+
+
+def fetched_host(domain: str, kind: str = "ads.txt") -> str | None:
+    """The host whose file the fetcher fetches for ``domain`` (a bare host or a URL), as
+    it fetches it: lower-case, no trailing dot, IDNA-encoded; ``None`` for no valid domain.
+
+    For ads.txt that is the root domain (``SUBDOMAIN=`` files are found from its file); for
+    app-ads.txt, the first host the app-ads.txt appendix has tried.
+
+    >>> [fetched_host(d) for d in ("https://WWW.Example.com/", "example.com.", "Bücher.de")]
+    ['example.com', 'example.com', 'xn--bcher-kva.de']
+    """
+    if kind == "app-ads.txt":
+        hosts = app_ads_hosts(domain)
+        return hosts[0] if hosts else None
+    return site_of(domain)[1]
+
+
+def written_host(text: str) -> str:
+    """The host ``text`` (a bare host or a URL) names, as the store keys a file: lower-case,
+    no trailing dot, IDNA-encoded when it can be; the text itself, stripped and lower-cased,
+    when it names none.
+
+    >>> written_host("https://News.Example.com./ads.txt")
+    'news.example.com'
+    """
+    host = site_of(text)[0] or text.strip().lower()
+    if not host.isascii():
+        with contextlib.suppress(UnicodeError):  # not IDNA: kept as written
+            host = host.encode("idna").decode("ascii")
+    return host
 
 
 def app_ads_hosts(developer_url: str) -> tuple[str, ...]:

@@ -25,7 +25,7 @@ from adstxt.store._schema import (
     refuse_newer,
     stored_version,
 )
-from adstxt.store._sqlite import connect, explain, use_wal
+from adstxt.store._sqlite import connect, connect_read_only, explain, use_wal
 from adstxt.store._store import CrawlInfo, FileRow, Store, VersionRow
 
 __all__ = [
@@ -55,13 +55,19 @@ class StoreError(Exception):
     """A store cannot be opened, read or written; the message says which and why."""
 
 
-def open_store(location: str | Path, *, create: bool = True) -> Store:
+def open_store(location: str | Path, *, create: bool = True, read_only: bool = False) -> Store:
     """Open the store at ``location`` (a SQLite file), creating it when ``create`` and
-    bringing its schema up to date. Raises :class:`StoreError` with a one-line reason."""
+    bringing its schema up to date. Raises :class:`StoreError` with a one-line reason.
+
+    ``read_only`` opens it for queries only: nothing is created, migrated or locked, and a
+    store whose schema is older than this adstxt's is refused with what to run.
+    """
     text = str(location)
     if is_postgres_url(text):
-        return _open_postgres(text, create=create)
+        return _open_postgres(text, create=create, read_only=read_only)
     path = Path(location)
+    if read_only:
+        return _open_sqlite_read_only(path)
     try:
         connection = connect(path, create=create)
     except (sqlite3.Error, OSError) as exc:
@@ -79,14 +85,48 @@ def open_store(location: str | Path, *, create: bool = True) -> Store:
     return Store(connection, SQLITE, str(path))
 
 
+def _open_sqlite_read_only(path: Path) -> Store:
+    if path.is_file() and path.stat().st_size == 0:
+        # Read as an empty database, it would pass for a store with nothing in it.
+        raise StoreError(f"cannot use the store {path}: it is not a crawl store (it is empty)")
+    try:
+        connection = connect_read_only(path)
+    except (sqlite3.Error, OSError) as exc:
+        raise StoreError(f"cannot open the store {path}: {explain(exc)}") from exc
+    try:
+        check_readable(connection, SQLITE)
+    except SchemaError as exc:
+        connection.close()
+        raise StoreError(f"cannot use the store {path}: {exc}") from exc
+    except sqlite3.Error as exc:
+        connection.close()
+        raise StoreError(f"cannot use the store {path}: {explain(exc)}") from exc
+    return Store(connection, SQLITE, str(path))
+
+
+def check_readable(connection: object, dialect: Dialect) -> None:
+    """Raise :class:`SchemaError` unless the store's schema is the one this adstxt reads,
+    changing nothing: a reader neither creates nor migrates a store."""
+    version = stored_version(connection, dialect)
+    if version == 0:
+        raise SchemaError("it is not a crawl store (it holds no adstxt schema)")
+    refuse_newer(connection, dialect)
+    if version < SCHEMA_VERSION:
+        raise SchemaError(
+            f"its schema is version {version}, older than version {SCHEMA_VERSION}; a "
+            "command that writes the store migrates it (run 'adstxt crawl' with this --store)"
+        )
+
+
 #: The advisory lock that lets one process at a time create or upgrade a PostgreSQL store:
 #: the workers of a shared crawl may all start at once on a new database.
 _SCHEMA_LOCK = 0x616473747874
 
 
-def _open_postgres(url: str, *, create: bool = True) -> Store:
+def _open_postgres(url: str, *, create: bool = True, read_only: bool = False) -> Store:
     """A store in the PostgreSQL database at ``url``: the same schema and code as a file.
-    Without ``create``, a database that holds no store yet is refused."""
+    Without ``create``, a database that holds no store yet is refused; ``read_only`` only
+    checks that the schema is the one this adstxt reads."""
     from adstxt.store._postgres import connect
 
     where = without_password(url)
@@ -98,6 +138,9 @@ def _open_postgres(url: str, *, create: bool = True) -> Store:
         reason = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
         raise StoreError(f"cannot open the store {where}: {reason}") from exc
     try:
+        if read_only:
+            check_readable(connection, POSTGRESQL)
+            return Store(connection, POSTGRESQL, where)
         if not create and stored_version(connection, POSTGRESQL) == 0:
             raise SchemaError("the database holds no store yet (a crawl into it makes one)")
         connection.execute("SELECT pg_advisory_lock(%s)", (_SCHEMA_LOCK,))

@@ -90,7 +90,7 @@ def history_parser(prog: str = "adstxt history") -> argparse.ArgumentParser:
         prog=prog,
         description="Show what a crawl store holds for one domain: where each of its files "
         "stands, its versions, and every fetch. Exit status: 0, or 2 when the store cannot "
-        "be read.",
+        "be read or holds nothing of the domain.",
     )
     parser.add_argument("domain", metavar="DOMAIN", help="the domain, as it was crawled")
     _kind_option(parser)
@@ -116,7 +116,7 @@ def diff_parser(prog: str = "adstxt diff") -> argparse.ArgumentParser:
         "--text",
         action="store_true",
         help="also print a unified diff of the two versions' text (with --from/--to or "
-        "the default versions)",
+        "the default versions; text output only)",
     )
     _common(parser)
     return parser
@@ -147,7 +147,8 @@ def export_parser(prog: str = "adstxt export") -> argparse.ArgumentParser:
         description="Write a table of a crawl store for analysis: records (every record "
         "line of every distinct body fetched for each file, files classed not-ads-txt "
         "included), fetches (one row per fetch) or changes (one row per change event), as "
-        "CSV, JSON Lines or Parquet (Parquet needs 'pip install adstxt[parquet]'). A file is "
+        "CSV, JSON Lines (jsonl: one object a line), one JSON array (json) or Parquet "
+        "(Parquet needs 'pip install adstxt[parquet]'). A file is "
         "replaced whole or not at all. Exit status: 0, or 2 when the store cannot be read "
         "or the output cannot be written.",
     )
@@ -160,16 +161,17 @@ def export_parser(prog: str = "adstxt export") -> argparse.ArgumentParser:
     )
     parser.add_argument(
         "--output-format",
-        choices=("csv", "jsonl", "parquet"),
+        choices=("csv", "jsonl", "json", "parquet"),
         default="csv",
-        help="csv (default), jsonl or parquet",
+        help="csv (default), jsonl (JSON Lines), json (one array) or parquet",
     )
     parser.add_argument(
         "-o",
         "--output",
         default="-",
         metavar="FILE",
-        help="the file to write (default '-': standard output, for csv and jsonl)",
+        help="the file to write (default '-': standard output, for csv, jsonl and json); "
+        "never the store itself",
     )
     return parser
 
@@ -177,6 +179,19 @@ def export_parser(prog: str = "adstxt export") -> argparse.ArgumentParser:
 def export_main(argv: Sequence[str] | None = None, *, prog: str = "adstxt export") -> int:
     args = export_parser(prog).parse_args(argv)
     from adstxt.store._export import ExportError, export
+    from adstxt.store._postgres import is_postgres_url
+    from adstxt.store._sqlite import is_store_file
+
+    if (
+        args.output != "-"
+        and not is_postgres_url(args.store)
+        and is_store_file(args.output, args.store)
+    ):
+        print(
+            f"{prog}: -o {args.output} is the store {args.store} itself; name another file",
+            file=sys.stderr,
+        )
+        return 2
     from adstxt.store._tables import change_rows, fetch_rows, record_rows
 
     store = _open(args, prog)
@@ -198,7 +213,7 @@ def _open(args: argparse.Namespace, prog: str) -> Any:
     from adstxt.store import StoreError, open_store
 
     try:
-        return open_store(args.store, create=False)
+        return open_store(args.store, read_only=True)
     except StoreError as exc:
         print(f"{prog}: {exc}", file=sys.stderr)
         return None
@@ -209,8 +224,17 @@ def _csv(rows: Sequence[Mapping[str, Any]], columns: Sequence[str]) -> str:
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(columns)
     for row in rows:
-        writer.writerow(["" if row.get(c) is None else row.get(c) for c in columns])
+        writer.writerow([_csv_value(row.get(c)) for c in columns])
     return out.getvalue()
+
+
+def _csv_value(value: object) -> object:
+    """A CSV field as the exports write it: null empty, booleans ``true``/``false``."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return value
 
 
 def _emit(text: str) -> None:
@@ -239,8 +263,16 @@ def _event_line(event: Mapping[str, Any]) -> str:
     return "  ".join(parts)
 
 
+def _keyed(domain: str) -> str:
+    """The domain as the store keys files: a URL or a trailing dot names the same host."""
+    from adstxt.fetch._urls import written_host
+
+    return written_host(domain)
+
+
 def history_main(argv: Sequence[str] | None = None, *, prog: str = "adstxt history") -> int:
     args = history_parser(prog).parse_args(argv)
+    args.domain = _keyed(args.domain)
     store = _open(args, prog)
     if store is None:
         return 2
@@ -248,6 +280,13 @@ def history_main(argv: Sequence[str] | None = None, *, prog: str = "adstxt histo
         files = [f for f in store.files(args.domain) if args.kind in (None, f.kind)]
         versions = store.versions(args.domain, args.kind)
         fetches = store.fetches(args.domain, args.kind)
+    if not fetches and not files:
+        # As diff: a domain the store does not hold is an error, not an empty answer.
+        what = f"{args.domain}'s {args.kind}" if args.kind else args.domain
+        print(f"{prog}: {args.store} holds nothing of {what}", file=sys.stderr)
+        return 2
+    # Booleans as the exports write them: true/false.
+    fetches = [{**f, "unchanged": bool(f["unchanged"])} for f in fetches]
     if args.output_format == "json":
         json.dump(
             {
@@ -263,9 +302,6 @@ def history_main(argv: Sequence[str] | None = None, *, prog: str = "adstxt histo
         return 0
     if args.output_format == "csv":
         _emit(_csv(fetches, _FETCH_COLUMNS))
-        return 0
-    if not fetches:
-        _emit(f"{args.domain}: nothing in {args.store}")
         return 0
     out = []
     for f in files:
@@ -298,10 +334,17 @@ def _as_dict(row: Any) -> dict[str, Any]:
 def diff_main(argv: Sequence[str] | None = None, *, prog: str = "adstxt diff") -> int:
     parser = diff_parser(prog)
     args = parser.parse_args(argv)
+    args.domain = _keyed(args.domain)
     if args.since is not None and (args.old is not None or args.new is not None):
         parser.error("--since and --from/--to contradict each other")
     if args.since is not None and args.text:
         parser.error("--text needs two versions: use --from and --to, or neither")
+    if args.text and args.output_format != "text":
+        # The diff is text: after a JSON document or CSV rows it would make them unreadable.
+        parser.error(
+            f"--text prints a unified diff, which cannot go in --output-format "
+            f"{args.output_format}: leave out --text, or use --output-format text"
+        )
     store = _open(args, prog)
     if store is None:
         return 2

@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import time
 from collections.abc import Sequence
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, cast
 
 from adstxt.store._dialect import database_errors
 from adstxt.store._record import FetchRecord, records_of
@@ -16,8 +16,15 @@ from adstxt.store._unchanged import restore_unchanged
 
 if TYPE_CHECKING:
     from adstxt.fetch import FetchResult, Validators
+    from adstxt.model import FileKind
 
-__all__ = ["BatchWriter", "StoreWriteError", "restore_unchanged", "validators_for"]
+__all__ = [
+    "BatchWriter",
+    "StoreWriteError",
+    "held_copy",
+    "restore_unchanged",
+    "validators_for",
+]
 
 
 class StoreWriteError(Exception):
@@ -32,6 +39,40 @@ def validators_for(store: Store, domain: str, kind: str) -> Validators | None:
     if row is None or row.sha256 is None or not (row.etag or row.last_modified):
         return None
     return Validators(row.etag, row.last_modified)
+
+
+def held_copy(store: Store, domain: str, kind: str) -> FetchResult | None:
+    """The current copy of ``domain``'s file as the fetch that gave it served it, checked
+    again, for a file not fetched because it is still fresh; ``None`` when none is held.
+    The findings of that fetch's redirects and scheme are not kept, so only the body's and
+    its Content-Type's are reported again."""
+    from adstxt.fetch import FetchResult
+    from adstxt.fetch._checks import check_body
+    from adstxt.fetch._urls import host_of
+
+    row = store.file(domain, kind)
+    good = store.fetch(row.good_fetch_id) if row and row.good_fetch_id else None
+    body = store.body(row.sha256) if row and row.sha256 else None
+    if row is None or good is None or body is None:
+        return None
+    found: list = []  # type: ignore[type-arg]
+    url = good["final_url"] or good["requested_url"]
+    file_kind = cast("FileKind", kind)
+    parsed = check_body(
+        url, 200, body, good["content_type"], file_kind, found, site=host_of(good["requested_url"])
+    )
+    return FetchResult(
+        domain=domain,
+        kind=file_kind,
+        url=good["requested_url"],
+        final_url=good["final_url"],
+        status=good["status"],
+        content_type=good["content_type"],
+        chain=(),
+        fetch_diagnostics=tuple(found),
+        parse_result=parsed,
+        body=body,
+    )
 
 
 class BatchWriter:

@@ -4,7 +4,7 @@ Each table has an explicit schema (:class:`Table`, :class:`Column`): the docs li
 Parquet gets real types from it. Rows arrive as an iterator of mappings from column name to
 value and are written as they come (Parquet in row groups), so an export of millions of rows
 never holds them all. A file is replaced whole or not at all (see
-:func:`adstxt._atomic.open_atomically`); ``-`` writes CSV or JSON Lines to standard output.
+:func:`adstxt._atomic.open_atomically`); ``-`` writes CSV, JSON Lines or JSON to standard output.
 
 Value conventions, the same in every format:
 
@@ -53,8 +53,8 @@ __all__ = [
 ]
 
 ColumnType = Literal["text", "integer", "boolean", "timestamp", "text-list"]
-ExportFormat = Literal["csv", "jsonl", "parquet"]
-FORMATS: Final[tuple[ExportFormat, ...]] = ("csv", "jsonl", "parquet")
+ExportFormat = Literal["csv", "jsonl", "json", "parquet"]
+FORMATS: Final[tuple[ExportFormat, ...]] = ("csv", "jsonl", "json", "parquet")
 
 #: Rows per Parquet row group: big enough for good compression and fast scans, small
 #: enough that one group's columns stay a few tens of megabytes.
@@ -92,6 +92,10 @@ def _c(name: str, type: ColumnType, nullable: bool, description: str) -> Column:
     return Column(name, type, nullable, description)
 
 
+_VERSION = (
+    "The file's version number, as `adstxt history` lists it and `adstxt diff --from/--to` take it"
+)
+
 _FILE_COLUMNS = (
     _c("domain", "text", False, "The domain whose file this is, as crawled."),
     _c("kind", "text", False, "`ads.txt`, `app-ads.txt` or `sellers.json`."),
@@ -103,7 +107,14 @@ RECORDS: Final = Table(
     "`not-ads-txt` are included",
     (
         *_FILE_COLUMNS,
-        _c("version_id", "integer", False, "The stored version (distinct body) of the file."),
+        _c(
+            "version",
+            "integer",
+            True,
+            f"{_VERSION} (the latest with this body); null for a body that never became "
+            "the file's copy, such as an HTML page.",
+        ),
+        _c("body_id", "integer", False, "The body's number in the store (one distinct body)."),
         _c("current", "boolean", False, "Whether this version is the file's current copy."),
         _c("fetched_at", "timestamp", False, "When this version was last fetched."),
         _c("url", "text", False, "The final URL this version was fetched from."),
@@ -140,7 +151,14 @@ FETCHES: Final = Table(
         _c("unchanged", "boolean", False, "True for a 304 answer to a conditional request."),
         _c("sha256", "text", True, "SHA-256 of the body received, lower-case hex."),
         _c("body_size", "integer", True, "The body's size in bytes."),
-        _c("version_id", "integer", True, "The stored version this fetch delivered."),
+        _c(
+            "version",
+            "integer",
+            True,
+            f"{_VERSION}: the one this fetch delivered (for a 304, the copy held); null when "
+            "it delivered none.",
+        ),
+        _c("body_id", "integer", True, "The body's number in the store, when one came."),
     ),
 )
 
@@ -153,8 +171,10 @@ CHANGES: Final = Table(
         _c("at", "timestamp", False, "When the change was seen: the new copy's fetch time."),
         _c("old_fetch_id", "integer", True, "The fetch that delivered the old copy."),
         _c("new_fetch_id", "integer", True, "The fetch that delivered the new copy."),
-        _c("old_version_id", "integer", True, "The old copy's version; null if none."),
-        _c("new_version_id", "integer", True, "The new copy's version; null if none."),
+        _c("old_version", "integer", True, f"{_VERSION}, before; null when there was none."),
+        _c("new_version", "integer", False, f"{_VERSION}, after."),
+        _c("old_body_id", "integer", True, "The old copy's body number; null if none."),
+        _c("new_body_id", "integer", True, "The new copy's body number; null if none."),
         _c("type", "text", False, "The event type, such as `record-removed` or `seller-added`."),
         _c(
             "ad_system",
@@ -292,8 +312,13 @@ def _checked_rows(table: Table, rows: Iterable[Mapping[str, object]]) -> Iterato
 _LINE_BREAKS = str.maketrans({"\x85": "\\u0085", "\u2028": "\\u2028", "\u2029": "\\u2029"})
 
 
-def _write_jsonl(table: Table, rows: Iterable[Mapping[str, object]], out: TextIO) -> int:
+def _write_jsonl(
+    table: Table, rows: Iterable[Mapping[str, object]], out: TextIO, *, array: bool = False
+) -> int:
+    """One JSON object per row, a row a line; with ``array``, the same lines as one JSON
+    array (the ``json`` format, as ``adstxt diff`` and ``changes`` write), still streamed."""
     count = 0
+    separator = ",\n" if array else "\n"
     names = table.names
     times = [i for i, column in enumerate(table.columns) if column.type == "timestamp"]
     encode = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
@@ -302,10 +327,19 @@ def _write_jsonl(table: Table, rows: Iterable[Mapping[str, object]], out: TextIO
             if isinstance(instant := values[i], dt.datetime):
                 values[i] = _instant_text(instant)
         text = encode(dict(zip(names, values, strict=True)))
+        if array:
+            out.write(separator if count else "[\n")
         out.write(text.translate(_LINE_BREAKS) if not text.isascii() else text)
-        out.write("\n")
+        if not array:
+            out.write(separator)
         count += 1
+    if array:
+        out.write("\n]\n" if count else "[]\n")
     return count
+
+
+def _write_json(table: Table, rows: Iterable[Mapping[str, object]], out: TextIO) -> int:
+    return _write_jsonl(table, rows, out, array=True)
 
 
 def _csv_value(value: object) -> object:
@@ -443,7 +477,10 @@ def export(
         if to_stdout:
             raise ExportError("Parquet cannot go to standard output; name a file with -o")
         _pyarrow()  # before anything is written, so a missing extra leaves no file behind
-    text_format = _write_csv if output_format == "csv" else _write_jsonl
+    text_format: Callable[[Table, Iterable[Mapping[str, object]], TextIO], int] = {
+        "csv": _write_csv,
+        "json": _write_json,
+    }.get(output_format, _write_jsonl)
     if to_stdout:
         out = sys.stdout if stdout is None else stdout
         count = text_format(table, rows, out)

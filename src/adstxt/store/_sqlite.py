@@ -7,7 +7,14 @@ import os
 import sqlite3
 from pathlib import Path
 
-__all__ = ["BUSY_TIMEOUT", "connect", "explain", "use_wal"]
+__all__ = [
+    "BUSY_TIMEOUT",
+    "connect",
+    "connect_read_only",
+    "explain",
+    "is_store_file",
+    "use_wal",
+]
 
 #: How long a writer waits for another to finish (seconds): the workers of one crawl and a
 #: reader take turns at the write lock, each holding it for one batch.
@@ -37,6 +44,61 @@ def connect(path: Path, *, create: bool) -> sqlite3.Connection:
         connection.close()
         raise
     return connection
+
+
+def connect_read_only(path: Path) -> sqlite3.Connection:
+    """A connection that only reads: it never takes the write lock, never creates the file
+    and never changes it, so it answers while a crawl writes and reads a store on read-only
+    media or in a file it may not write.
+
+    When even the shared-memory index beside a WAL store cannot be made (a read-only
+    directory), the file is read as immutable: nothing can be writing it there.
+    """
+    if not path.exists():
+        raise FileNotFoundError(errno.ENOENT, "there is no such store", str(path))
+    uri = path.resolve().as_uri()
+    try:
+        return _probe(f"{uri}?mode=ro")
+    except sqlite3.OperationalError as exc:
+        lowered = str(exc).lower()
+        if os.access(path, os.W_OK) or not ("unable to open" in lowered or "readonly" in lowered):
+            raise
+    return _probe(f"{uri}?mode=ro&immutable=1")
+
+
+def _probe(uri: str) -> sqlite3.Connection:
+    """A connection to ``uri`` that has read the schema (opening alone reads nothing)."""
+    connection = sqlite3.connect(
+        uri, uri=True, timeout=BUSY_TIMEOUT, isolation_level=None, check_same_thread=False
+    )
+    try:
+        connection.execute("PRAGMA query_only = ON")
+        connection.execute("SELECT COUNT(*) FROM sqlite_master").fetchone()
+    except BaseException:
+        connection.close()
+        raise
+    return connection
+
+
+def is_store_file(path: str | os.PathLike[str], store: str | os.PathLike[str]) -> bool:
+    """Whether writing ``path`` would overwrite the SQLite store ``store`` or the journal
+    files beside it (``-wal``, ``-shm``, ``-journal``): by name, through links, or as the
+    same file under another name."""
+    try:
+        target = Path(path).resolve()
+        base = Path(store).resolve()
+    except (OSError, RuntimeError):
+        return False
+    names = [base, *(base.with_name(base.name + end) for end in ("-wal", "-shm", "-journal"))]
+    if target in names:
+        return True
+    for name in names:
+        try:
+            if os.path.samefile(target, name):
+                return True
+        except OSError:  # either is missing: not the same file
+            continue
+    return False
 
 
 def use_wal(connection: sqlite3.Connection, path: Path) -> None:

@@ -253,8 +253,24 @@ class Store:
             )
         }
 
-    def finish_crawl(self, crawl_id: int, state: str, counts: Mapping[str, int]) -> None:
-        """Close a crawl as ``finished`` or ``interrupted``, with its outcome counts."""
+    def outcomes(self, crawl_id: int) -> dict[str, int]:
+        """Domains per outcome over every domain of a crawl done so far, by whichever run
+        (a crawl and the runs that resumed it); a domain skipped as fresh counts with the
+        outcome of the fetch that gave its copy."""
+        rows = self._rows(
+            "SELECT f.outcome, COUNT(*) FROM crawl_domains c JOIN fetches f "
+            "ON f.id = c.done_fetch_id WHERE c.crawl_id = ? GROUP BY f.outcome",
+            (crawl_id,),
+        )
+        return {str(outcome): int(count) for outcome, count in rows}
+
+    def finish_crawl(
+        self, crawl_id: int, state: str, counts: Mapping[str, int] | None = None
+    ) -> None:
+        """Close a crawl as ``finished`` or ``interrupted``, with its outcome counts
+        (by default :meth:`outcomes`: all its domains, also those of earlier runs)."""
+        if counts is None:
+            counts = self.outcomes(crawl_id)
         with self.transaction():
             self._run(
                 "UPDATE crawls SET finished_at = ?, state = ?, counts = ? WHERE id = ?",

@@ -1,0 +1,176 @@
+"""Re-crawls into a store report every listed domain the same way whatever happened to it:
+a file still fresh has its line and rows, a 304 keeps the serving findings of the copy, a
+resumed crawl counts all its domains, and --resume refuses another list. End to end against
+loopback sites, with real store files and real processes."""
+
+from __future__ import annotations
+
+import csv
+import json
+import re
+import sqlite3
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+pytest.importorskip("h11")
+
+from tests.cli import adstxt
+from tests.httpserver import GOOD, TEXT, LocalServers, Reply, Seen
+from tests.test_fetch_codes import closed_port
+from tests.test_store_crawl import Site
+
+
+def _options(servers: LocalServers) -> list[str]:
+    return [
+        "--connect-to",
+        f":443:127.0.0.1:{closed_port()}",
+        "--connect-to",
+        f":80:127.0.0.1:{servers.http_port}",
+        "--retries",
+        "0",
+        "--timeout",
+        "5",
+    ]
+
+
+def _entries(path: Path) -> dict[str, dict[str, object]]:
+    lines = path.read_text(encoding="utf-8").splitlines()
+    return {str(e["domain"]): e for e in map(json.loads, lines)}
+
+
+def _summary_total(stdout: str) -> int:
+    found = re.search(r"^total\s+(\d+)$", stdout, re.MULTILINE)
+    assert found, stdout
+    return int(found[1])
+
+
+def test_fresh_domains_are_in_every_output(tmp_path: Path) -> None:
+    with LocalServers() as servers:
+        for i in range(5):
+            servers.routes[f"*://site{i}.com/ads.txt"] = Site(i, max_age=None if i < 2 else 0)
+        (tmp_path / "d.txt").write_text("".join(f"site{i}.com\n" for i in range(5)))
+        options = [*_options(servers), "--records-csv"]
+        first = adstxt("crawl", "d.txt", "-o", "1.jsonl", *options, "1.csv", cwd=tmp_path)
+        assert first.returncode == 0, first.stderr
+        start = len(servers.seen)
+        again = adstxt("crawl", "d.txt", "-o", "2.jsonl", *options, "2.csv", cwd=tmp_path)
+        assert again.returncode == 0, again.stderr
+        fetched = {s.host for s in servers.seen[start:]}
+    assert fetched == {"site2.com", "site3.com", "site4.com"}  # the fresh two were not
+    assert _summary_total(again.stdout) == 5 and "2 still fresh" in again.stdout
+    one, two = _entries(tmp_path / "1.jsonl"), _entries(tmp_path / "2.jsonl")
+    assert sorted(two) == sorted(one)
+    for domain in ("site0.com", "site1.com"):
+        assert two[domain]["fresh"] is True and two[domain]["outcome"] == "ok"
+        assert two[domain]["records"] == one[domain]["records"] != 0
+        assert two[domain]["fresh_until"] is not None
+    assert "fresh" not in two["site2.com"]
+
+    def rows(name: str) -> list[tuple[str, ...]]:
+        with (tmp_path / name).open(encoding="utf-8", newline="") as handle:
+            return sorted(tuple(r.values()) for r in csv.DictReader(handle))
+
+    assert rows("2.csv") == rows("1.csv")
+    # Nothing was fetched for them, so nothing new is stored.
+    with sqlite3.connect(tmp_path / "adstxt.sqlite") as db:
+        counts = db.execute(
+            "SELECT domain, COUNT(*) FROM fetches GROUP BY domain ORDER BY domain"
+        ).fetchall()
+    assert counts == [("site0.com", 1), ("site1.com", 1)] + [(f"site{i}.com", 2) for i in (2, 3, 4)]
+
+
+def test_a_304_over_http_only_keeps_the_http_only_finding(tmp_path: Path) -> None:
+    def served(seen: Seen) -> Reply:
+        if seen.headers.get("if-none-match") == '"v1"':
+            return Reply(304, b"", {"ETag": '"v1"'})
+        return Reply(200, GOOD, {"Content-Type": TEXT, "ETag": '"v1"'})
+
+    with LocalServers() as servers:
+        servers.routes["*://b-pub.com/ads.txt"] = served
+        (tmp_path / "b.txt").write_text("b-pub.com\n")
+        options = [*_options(servers), "--refresh"]
+        assert adstxt("crawl", "b.txt", "-o", "p1.jsonl", *options, cwd=tmp_path).returncode == 0
+        assert adstxt("crawl", "b.txt", "-o", "p2.jsonl", *options, cwd=tmp_path).returncode == 0
+    p1, p2 = _entries(tmp_path / "p1.jsonl"), _entries(tmp_path / "p2.jsonl")
+    assert p1["b-pub.com"]["status"] == 200 and p2["b-pub.com"]["status"] == 304
+    assert p2["b-pub.com"]["diagnostics"] == p1["b-pub.com"]["diagnostics"]
+    assert "ADS527" in p2["b-pub.com"]["diagnostics"]  # type: ignore[operator]
+
+
+def _slow_sites(servers: LocalServers, count: int) -> None:
+    for i in range(count):
+        servers.routes[f"*://site{i}.com/ads.txt"] = Reply(
+            200, GOOD, {"Content-Type": TEXT}, delay=0.15
+        )
+
+
+def _crawl_process(servers: LocalServers, folder: Path, listed: str) -> list[str]:
+    return [
+        sys.executable,
+        "-m",
+        "adstxt",
+        "crawl",
+        listed,
+        "-o",
+        "out.jsonl",
+        "--concurrency",
+        "2",
+        "--processes",
+        "1",
+        *_options(servers),
+    ]
+
+
+def _kill_midway(servers: LocalServers, folder: Path, listed: str) -> None:
+    process = subprocess.Popen(
+        _crawl_process(servers, folder, listed),
+        cwd=folder,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        env={"PYTHONPATH": str(Path(__file__).resolve().parents[1] / "src"), "PATH": "/usr/bin"},
+    )
+    store = folder / "adstxt.sqlite"
+    deadline = time.monotonic() + 30
+    try:
+        while time.monotonic() < deadline:
+            time.sleep(0.1)
+            if not store.exists():
+                continue
+            try:
+                with sqlite3.connect(store) as db:
+                    (done,) = db.execute(
+                        "SELECT COUNT(*) FROM crawl_domains WHERE done_fetch_id IS NOT NULL"
+                    ).fetchone()
+            except sqlite3.Error:
+                continue
+            if done >= 4:
+                break
+    finally:
+        process.kill()
+        process.wait(timeout=30)
+
+
+def test_a_resumed_crawl_counts_all_its_domains_and_refuses_another_list(
+    tmp_path: Path,
+) -> None:
+    with LocalServers() as servers:
+        _slow_sites(servers, 30)
+        (tmp_path / "many.txt").write_text("".join(f"site{i}.com\n" for i in range(30)))
+        _kill_midway(servers, tmp_path, "many.txt")
+        (tmp_path / "other.txt").write_text("a-pub.com\nb-pub.com\n")
+        other = adstxt("crawl", "other.txt", "-o", "out.jsonl", "--resume", cwd=tmp_path)
+        assert other.returncode == 2
+        assert "other.txt" in other.stderr and "--resume" in other.stderr
+        assert len(other.stderr.strip().splitlines()) == 1
+        resumed = adstxt(
+            "crawl", "many.txt", "-o", "out.jsonl", "--resume", *_options(servers), cwd=tmp_path
+        )
+        assert resumed.returncode == 0, resumed.stderr
+    assert len(_entries(tmp_path / "out.jsonl")) == 30
+    with sqlite3.connect(tmp_path / "adstxt.sqlite") as db:
+        rows = db.execute("SELECT domains, counts FROM crawls").fetchall()
+    assert [(domains, json.loads(counts)) for domains, counts in rows] == [(30, {"ok": 30})]
