@@ -98,7 +98,7 @@ def test_diff_between_versions(folder: Folder) -> None:
         (["diff", "a.com", "--since", "2026-01-01", "--text"], "--text needs two versions"),
         (["changes", "--since", "yesterday"], "is not a date"),
         (["history", "a.com", "--store", "missing.sqlite"], "no such store"),
-        (["history", "z.com"], "adstxt.sqlite holds nothing of z.com"),
+        (["history", "z.com"], "holds nothing of z.com"),
         (["history", "bad domain", "--output-format", "json"], "holds nothing of bad domain"),
         (["diff", "a.com", "--text", "--output-format", "json"], "cannot go in --output-format"),
         (["diff", "a.com", "--text", "--output-format", "csv"], "cannot go in --output-format"),
