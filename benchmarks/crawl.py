@@ -5,7 +5,8 @@
     python benchmarks/crawl.py --postgres [--domains 4000] [--workers 1 2 4] [--batch 100] ...
 
 The server runs in its own process (a plain selector loop) and answers every request
-``--latency`` seconds after it arrived, with the same five-record file. HTTPS is pointed at
+``--latency`` seconds after it arrived, with the site's own file of ``--body-lines``
+records (5 by default) and an ETag of its own. HTTPS is pointed at
 a closed port, so each domain costs what it costs in the field when a site has no HTTPS: a
 refused connection, then the HTTP fetch. The bound set by concurrency and latency is
 ``concurrency / latency`` domains per second; the crawler's resident memory is sampled
@@ -39,6 +40,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import zlib
 from pathlib import Path
 
 # Run as a script, this file's directory comes first on sys.path, where benchmarks/queue.py
@@ -47,27 +49,45 @@ sys.path[:] = [
     entry for entry in sys.path if Path(entry or ".").resolve() != Path(__file__).resolve().parent
 ]
 
-BODY = (
-    b"# benchmark file\nOWNERDOMAIN=example.com\n"
-    b"google.com, pub-1234567890123456, DIRECT, f08c47fec0942fa0\n"
-    b"pubmatic.com, 156439, RESELLER, 5d62403b186f2ace\n"
-    b"openx.com, 537149485, RESELLER, 6a698e2ec38604c6\n"
-    b"rubiconproject.com, 17960, RESELLER, 0bfd66d529a55807\n"
-    b"appnexus.com, 1908, RESELLER, f5ab79cb980f11d1\n"
-)
-ETAG = b'"bench-1"'
-NOT_MODIFIED = b"HTTP/1.1 304 Not Modified\r\nETag: " + ETAG + b"\r\nConnection: close\r\n\r\n"
-RESPONSE = (
-    b"HTTP/1.1 200 OK\r\nContent-Type: text/plain; charset=utf-8\r\nConnection: close\r\n"
-    + b"ETag: "
-    + ETAG
-    + b"\r\n"
-    + f"Content-Length: {len(BODY)}\r\n\r\n".encode()
-    + BODY
+_SYSTEMS = (
+    b"google.com, pub-%d, DIRECT, f08c47fec0942fa0",
+    b"pubmatic.com, %d, RESELLER, 5d62403b186f2ace",
+    b"openx.com, %d, RESELLER, 6a698e2ec38604c6",
+    b"rubiconproject.com, %d, RESELLER, 0bfd66d529a55807",
+    b"appnexus.com, %d, RESELLER, f5ab79cb980f11d1",
 )
 
 
-def _serve(port_file: Path, latency: float) -> None:
+def _body(host: bytes, records: int) -> bytes:
+    """The file a site serves: its own OWNERDOMAIN line and ``records`` records whose seller
+    IDs derive from the site's name, so that every site's file is a distinct body."""
+    seed = sum(host) * 7919
+    lines = [b"# benchmark file", b"OWNERDOMAIN=" + host]
+    lines += [_SYSTEMS[i % 5] % (seed + i) for i in range(records)]
+    return b"\n".join(lines) + b"\n"
+
+
+def _answer(head: bytes, records: int) -> bytes:
+    """The answer to one request: 304 when it sends back the site's ETag, else the file."""
+    host = b"unknown"
+    for line in head.split(b"\r\n")[1:]:
+        name, _, value = line.partition(b":")
+        if name.strip().lower() == b"host":
+            host = value.strip().split(b":")[0].lower()
+    etag = b'"%08x"' % zlib.crc32(host)
+    if b"if-none-match: " + etag in head.lower():
+        return b"HTTP/1.1 304 Not Modified\r\nETag: " + etag + b"\r\nConnection: close\r\n\r\n"
+    body = _body(host, records)
+    return (
+        b"HTTP/1.1 200 OK\r\nContent-Type: text/plain; charset=utf-8\r\nConnection: close\r\n"
+        + b"ETag: "
+        + etag
+        + f"\r\nContent-Length: {len(body)}\r\n\r\n".encode()
+        + body
+    )
+
+
+def _serve(port_file: Path, latency: float, records: int) -> None:
     """Answer every request ``latency`` seconds after its head arrived, then close.
 
     A plain selector loop: it shares the two cores with the crawler, and asyncio's server
@@ -83,7 +103,7 @@ def _serve(port_file: Path, latency: float) -> None:
     selector = selectors.DefaultSelector()
     selector.register(listener, selectors.EVENT_READ)
     heads: dict[socket.socket, bytes] = {}
-    due: collections.deque[tuple[float, socket.socket, bool]] = collections.deque()
+    due: collections.deque[tuple[float, socket.socket, bytes]] = collections.deque()
     while True:
         timeout = max(0.0, due[0][0] - time.monotonic()) if due else None
         for key, _ in selector.select(timeout):
@@ -109,16 +129,14 @@ def _serve(port_file: Path, latency: float) -> None:
             selector.unregister(connection)
             del heads[connection]
             if data:
-                # A request that sends the file's ETag back gets a 304 without the body.
-                unchanged = b"if-none-match: " + ETAG in head.lower()
-                due.append((time.monotonic() + latency, connection, unchanged))
+                due.append((time.monotonic() + latency, connection, _answer(head, records)))
             else:  # closed before asking: nothing to answer
                 connection.close()
         now = time.monotonic()
         while due and due[0][0] <= now:
-            _, connection, unchanged = due.popleft()
+            _, connection, answer = due.popleft()
             with contextlib.suppress(OSError):  # the crawler may have given up already
-                connection.sendall(NOT_MODIFIED if unchanged else RESPONSE)
+                connection.sendall(answer)
             connection.close()
 
 
@@ -153,6 +171,13 @@ def main() -> None:
     parser.add_argument("--concurrency", type=int, default=200)
     parser.add_argument("--latency", type=float, default=0.1)
     parser.add_argument(
+        "--body-lines",
+        type=int,
+        default=5,
+        help="records in each site's file (each site serves its own; the real corpus's "
+        "median file has 85 lines)",
+    )
+    parser.add_argument(
         "--processes",
         type=int,
         help="crawler worker processes (adstxt-crawl --processes; default: adstxt-crawl's default)",
@@ -172,13 +197,22 @@ def main() -> None:
     parser.add_argument("--serve", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.serve:
-        _serve(args.serve, args.latency)
+        _serve(args.serve, args.latency, args.body_lines)
         return
     with tempfile.TemporaryDirectory() as tmp:
         work = Path(tmp)
         port_file = work / "port"
         server = subprocess.Popen(
-            [sys.executable, __file__, "--serve", str(port_file), "--latency", str(args.latency)]
+            [
+                sys.executable,
+                __file__,
+                "--serve",
+                str(port_file),
+                "--latency",
+                str(args.latency),
+                "--body-lines",
+                str(args.body_lines),
+            ]
         )
         try:
             while not port_file.exists() or not port_file.read_text():
