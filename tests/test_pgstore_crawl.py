@@ -23,7 +23,7 @@ from tests.conftest import ROOT
 from tests.httpserver import GOOD, TEXT, LocalServers, Reply, Seen
 from tests.test_fetch_codes import closed_port
 
-SITES = 1500
+SITES = 2500
 
 
 def _site(i: int) -> Reply:
