@@ -82,7 +82,14 @@ LAYERS: dict[str, tuple[str, ...]] = {
     "reports": ("adstxt.report", "adstxt.report.*"),
     # The rule pages run each rule's examples, supply chains included.
     "docs": ("adstxt._rulesdoc",),
-    "cli": ("adstxt.cli", "adstxt.crawl", "adstxt._commands", "adstxt._clidoc", "adstxt.__main__"),
+    "cli": (
+        "adstxt.cli",
+        "adstxt.crawl",
+        "adstxt._store_lookups",
+        "adstxt._commands",
+        "adstxt._clidoc",
+        "adstxt.__main__",
+    ),
 }
 
 

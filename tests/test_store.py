@@ -131,7 +131,9 @@ def test_a_version_1_store_is_migrated_with_its_data(tmp_path: Path) -> None:
         assert store.pending(1) == []
         assert [f["domain"] for f in store.fetches("b.com")] == ["b.com", "b.com"]
     db = sqlite3.connect(path)
-    assert db.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone() == ("2",)
+    assert db.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone() == (
+        str(SCHEMA_VERSION),
+    )
     assert db.execute("SELECT domain FROM crawl_domains ORDER BY position").fetchall() == [
         ("b.com",),
         ("a.com",),

@@ -50,6 +50,8 @@ class ChangeType(str, enum.Enum):
     VARIABLE_REMOVED = "variable-removed"
     VARIABLE_ADDED = "variable-added"
     VARIABLE_CHANGED = "variable-changed"
+    #: An app's store listing now leads to another developer domain (kind ``app``).
+    APP_DOMAIN_CHANGED = "app-domain-changed"
 
     def __str__(self) -> str:
         return self.value

@@ -190,6 +190,30 @@ _VERSION_2 = (
 )
 
 
+_VERSION_3 = (
+    # Every resolution of an app to its developer's domain, oldest first: the history of
+    # the mapping that 'adstxt crawl --apps' follows (app is the store:app_id key).
+    """CREATE TABLE app_resolutions (
+        id {id},
+        app TEXT NOT NULL,
+        store TEXT,
+        app_id TEXT,
+        query TEXT NOT NULL,
+        outcome TEXT NOT NULL,
+        listing_url TEXT,
+        developer_url TEXT,
+        source TEXT,
+        domain TEXT,
+        app_ads_hosts TEXT NOT NULL,
+        detail TEXT NOT NULL,
+        resolved_at TEXT NOT NULL,
+        crawl_id {bigint}
+    )""",
+    "CREATE INDEX app_resolutions_by_app ON app_resolutions (app, id)",
+    "CREATE INDEX app_resolutions_by_domain ON app_resolutions (domain)",
+)
+
+
 def _backfill_crawl_domains(connection: Connection, dialect: Dialect) -> None:
     """Version 1 knew a crawl's domains only from its fetches: list those as done, in the
     order they were fetched, so that a crawl started before the upgrade resumes correctly."""
@@ -214,6 +238,7 @@ def _backfill_crawl_domains(connection: Connection, dialect: Dialect) -> None:
 MIGRATIONS: Sequence[Step] = (
     Step(1, "crawls, fetches, bodies and what they hold, versions, files, changes", _VERSION_1),
     Step(2, "the domains of each crawl, for resuming", _VERSION_2, _backfill_crawl_domains),
+    Step(3, "the resolutions of apps to their developer's domain", _VERSION_3),
 )
 
 #: The version this adstxt writes and reads.
