@@ -38,7 +38,6 @@ _COLUMNS = (
     "app_ads_hosts",
     "detail",
     "resolved_at",
-    "crawl_id",
 )
 # An outcome that says the store could not be asked: the last known domain stands.
 _UNKNOWN = "fetch-error"
@@ -60,9 +59,7 @@ def _latest_known(store: Store, app: str) -> tuple[int, str | None, str] | None:
     return (int(rows[0][0]), rows[0][1], str(rows[0][2])) if rows else None
 
 
-def record_resolutions(
-    store: Store, found: Iterable[Resolution], crawl_id: int | None = None
-) -> list[Mapping[str, Any]]:
+def record_resolutions(store: Store, found: Iterable[Resolution]) -> list[Mapping[str, Any]]:
     """Store each resolution (one transaction) and return the change events it made."""
     events: list[Mapping[str, Any]] = []
     with store.transaction():
@@ -86,7 +83,6 @@ def record_resolutions(
                     json.dumps(list(resolution.app_ads_hosts)),
                     resolution.detail,
                     at,
-                    crawl_id,
                 ),
             )
             if before is None or resolution.outcome == _UNKNOWN or before[1] == resolution.domain:
@@ -117,10 +113,10 @@ def resolutions(store: Store, app: str) -> list[Resolution]:
     """Every stored resolution of ``app`` (``store:app_id``), oldest first."""
     found = []
     for row in store._rows(
-        f"SELECT {', '.join(_COLUMNS[1:-1])} FROM app_resolutions WHERE app = ? ORDER BY id",
+        f"SELECT {', '.join(_COLUMNS[1:])} FROM app_resolutions WHERE app = ? ORDER BY id",
         (app,),
     ):
-        data = dict(zip(_COLUMNS[1:-1], row, strict=True))
+        data = dict(zip(_COLUMNS[1:], row, strict=True))
         data["app_ads_hosts"] = json.loads(data["app_ads_hosts"])
         data["resolved_at"] = data["resolved_at"].replace("Z", "+00:00")
         found.append(Resolution.from_json(data))

@@ -206,8 +206,7 @@ _VERSION_3 = (
         domain TEXT,
         app_ads_hosts TEXT NOT NULL,
         detail TEXT NOT NULL,
-        resolved_at TEXT NOT NULL,
-        crawl_id {bigint}
+        resolved_at TEXT NOT NULL
     )""",
     "CREATE INDEX app_resolutions_by_app ON app_resolutions (app, id)",
     "CREATE INDEX app_resolutions_by_domain ON app_resolutions (domain)",

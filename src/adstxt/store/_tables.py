@@ -38,8 +38,10 @@ FROM fetches f LEFT JOIN bodies b ON b.sha256 = f.sha256
 ORDER BY f.id
 """
 
+# An app's event (kind 'app') points at resolutions, not fetches: it has no fetch to export.
 _CHANGES = """
-SELECT c.id, c.domain, c.kind, c.at, ov.fetch_id, c.fetch_id, ob.id, nb.id, c.type,
+SELECT c.id, c.domain, c.kind, c.at, ov.fetch_id,
+       CASE WHEN c.kind = 'app' THEN NULL ELSE c.fetch_id END, ob.id, nb.id, c.type,
        c.ad_system, c.seller_id, c.variable, c.old, c.new, c.old_line, c.new_line
 FROM changes c
 LEFT JOIN versions ov ON ov.domain = c.domain AND ov.kind = c.kind
