@@ -39,6 +39,17 @@ def _address_host(address: object) -> object:
     return address[0] if isinstance(address, tuple) and address else address
 
 
+@pytest.fixture(autouse=True, scope="session")
+def _no_store_in_the_checkout() -> Iterator[None]:
+    """No test leaves a crawl store where ``adstxt crawl`` puts one by default: a store there
+    would make a later run's files fresh, so that test would pass once and fail after."""
+    default = Path.cwd() / "adstxt.sqlite"
+    before = default.exists()
+    yield
+    if default.exists() and not before:
+        pytest.fail(f"a test wrote {default}: give 'adstxt crawl' a --store in tmp_path")
+
+
 @pytest.fixture(autouse=True)
 def _no_network(monkeypatch: pytest.MonkeyPatch) -> None:
     """Fail any test that connects beyond loopback: local test servers are all it may reach."""

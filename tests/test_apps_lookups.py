@@ -66,6 +66,8 @@ def crawl_apps(stores: LocalServers, tmp_path: Path, ids: str, *extra: str) -> t
         "--mirror",
         str(mirror),
         "--no-mirror-sellers",
+        "--store",
+        str(tmp_path / "adstxt.sqlite"),
         *fetching(stores),
         *extra,
     )

@@ -371,7 +371,7 @@ def test_version_is_adstxt_check_version(how: str) -> None:
             ["zzz"],
             b"adstxt: 'zzz' is not an adstxt command, nor a file or directory; the "
             b"commands are check, crawl, history, diff, changes, export, authorized, apps, "
-            b"schain, report and help\n",
+            b"audit, schain, report and help\n",
         ),
         (["help", "chekc"], b"adstxt: 'chekc' is not an adstxt command; did you mean 'check'?\n"),
         (

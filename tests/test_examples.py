@@ -191,3 +191,58 @@ def test_site_report_refuses_a_result_that_is_no_audit(tmp_path: Path) -> None:
     result = run("site_report.py", DATA / "sites", "--audit", bad, "--output", tmp_path / "r")
     assert result.returncode == 2
     assert result.stderr.strip() == f"site_report: {bad}: expected a JSON object, found an array"
+
+
+def _console_blocks(text: str) -> list[tuple[str, list[str]]]:
+    """Each ``$ command`` of the console blocks of a README, with the lines shown after it."""
+    found: list[tuple[str, list[str]]] = []
+    for block in text.split("```console\n")[1:]:
+        for line in block.split("\n```", 1)[0].splitlines():
+            if line.startswith("$ "):
+                found.append((line[2:], []))
+            elif found:
+                found[-1][1].append(line)
+    return found
+
+
+def test_audit_readme_shows_what_the_commands_print(tmp_path: Path) -> None:
+    import shlex
+    import shutil
+
+    from tests.cli import run_process
+
+    folder = tmp_path / "audit"
+    shutil.copytree(EXAMPLES / "audit", folder)
+    readme = (folder / "README.md").read_text(encoding="utf-8")
+    commands = _console_blocks(readme)
+    assert len(commands) == 4
+    for command, shown in commands:
+        words = shlex.split(command.split(" < ")[0])
+        if words[0] == "adstxt":
+            done = run_process(*words[1:], cwd=folder)
+            assert done.returncode == 1, done.stderr
+            assert done.stdout.splitlines() == shown, command
+        elif words[0] == "cat":
+            assert (folder / words[1]).read_text().splitlines() == shown
+        else:  # cd DIR && patch -p1 < PATCH: apply the patch as the README says
+            directory = folder / words[1]
+            patch = (directory / command.split(" < ")[1]).resolve()
+            if shutil.which("patch") is None:
+                continue
+            applied = subprocess.run(
+                ["patch", "-p1", "-i", str(patch)], cwd=directory, capture_output=True, text=True
+            )
+            assert applied.stdout.splitlines() == shown
+    # The standard error of the forward audit, as the README's text block shows it.
+    shown_errors = readme.split("```text\n", 1)[1].split("```", 1)[0].splitlines()
+    again = run_process(
+        "audit", "--expect", "expected.txt", "--source", "mirror", "publishers.txt", cwd=folder
+    )
+    assert again.stderr.splitlines() == shown_errors
+    # After the patch, example-shop.com carries every line.
+    listing = folder / "shop.txt"
+    listing.write_text("example-shop.com\n")
+    after = run_process(
+        "audit", "--expect", "expected.txt", "--source", "mirror", "shop.txt", cwd=folder
+    )
+    assert after.returncode == 0, after.stdout

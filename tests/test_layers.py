@@ -24,6 +24,7 @@ LAYERS: dict[str, tuple[str, ...]] = {
         "adstxt._version",
         "adstxt._atomic",
         "adstxt._guard",
+        "adstxt._progress",
         "adstxt._chars",
         "adstxt._decode",
         "adstxt._engine_source",
@@ -79,6 +80,7 @@ LAYERS: dict[str, tuple[str, ...]] = {
     ),
     # The crawl store: fetches, file versions, change events, exports and the work queue.
     "store": ("adstxt.store", "adstxt.store.*"),
+    "audits": ("adstxt.audit", "adstxt.audit.*"),
     "reports": ("adstxt.report", "adstxt.report.*"),
     # The rule pages run each rule's examples, supply chains included.
     "docs": ("adstxt._rulesdoc",),

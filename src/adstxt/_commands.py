@@ -135,6 +135,13 @@ COMMANDS: Final[Mapping[str, Command]] = _registry(
         parser="adstxt.apps._cli:_parser",
     ),
     Command(
+        name="audit",
+        summary="audit many publishers: expected lines, or sellers listed back",
+        main="adstxt.audit._cli:main",
+        parser="adstxt.audit._cli:_parser",
+        store_access="adstxt._store_lookups:CrawlStoreAccess",
+    ),
+    Command(
         name="schain",
         summary="validate a supply chain and verify it against ads.txt and sellers.json",
         main="adstxt.schain._cli:main",

@@ -25,6 +25,7 @@ __all__ = [
     "add_source_options",
     "add_store_options",
     "close_index",
+    "close_source",
     "make_app_source",
     "make_resolver",
     "open_index",
@@ -38,8 +39,8 @@ class StoreAccess(Protocol):
     as the source of app resolutions. Each raises ``UsageError`` when the store cannot be
     opened; ``close`` ends what either opened."""
 
-    def source(self, location: str, locations: Mapping[str, str]) -> Source:
-        """The store's files, as a lookup source."""
+    def source(self, location: str, locations: Mapping[str, str], *, keep: bool) -> Source:
+        """The store's files, as a lookup source (``keep``: as for ``open_source``)."""
         ...
 
     def apps(self, location: str) -> AppSource:
@@ -217,8 +218,13 @@ def add_source_options(
     )
 
 
-def open_source(args: argparse.Namespace) -> Source | None:
-    """The source the options name; None when neither --source nor --fetch was given."""
+def open_source(args: argparse.Namespace, *, keep_files: bool = True) -> Source | None:
+    """The source the options name; None when none of --source, --store (for a command
+    given a :class:`StoreAccess`) and --fetch was given.
+
+    ``keep_files`` false makes the source keep no more than the site in use (a mirror reads
+    each ads.txt afresh), for runs that read each site's files once.
+    """
     from adstxt.authorization import MirrorSource
     from adstxt.sellers._locations import parse_location
 
@@ -232,13 +238,13 @@ def open_source(args: argparse.Namespace) -> Source | None:
     if args.source is not None:
         if not args.source.is_dir():
             raise UsageError(f"--source: {args.source} is not a directory")
-        return MirrorSource(args.source, locations)
+        return MirrorSource(args.source, locations, keep=keep_files)
     access: StoreAccess | None = getattr(args, "store_access", None)
     if access is not None and getattr(args, "store", None) is not None:
         for flag, value in (("--cache-dir", args.cache_dir), ("--connect-to", args.connect_to)):
             if value:
                 raise UsageError(f"{flag} needs --fetch; --store reads no site")
-        return access.source(args.store, locations)
+        return access.source(args.store, locations, keep=keep_files)
     if not args.fetch:
         for flag, value in (("--cache-dir", args.cache_dir), ("--connect-to", args.connect_to)):
             if value:
@@ -261,6 +267,7 @@ def open_source(args: argparse.Namespace) -> Source | None:
         allow_private_addresses=args.allow_private_addresses,
         timeout=args.timeout,
         locations=locations,
+        keep=keep_files,
     )
 
 
@@ -275,7 +282,13 @@ def open_index(args: argparse.Namespace) -> AuthorizationIndex | None:
 def close_index(index: AuthorizationIndex | None, args: argparse.Namespace | None = None) -> None:
     """Remove what a fetching source kept for the run only, and close a store ``args``
     opened."""
-    close = getattr(index.source, "close", None) if index is not None else None
+    close_source(index.source if index is not None else None, args)
+
+
+def close_source(source: Source | None, args: argparse.Namespace | None = None) -> None:
+    """Remove what a fetching source kept for the run only, and close a store ``args``
+    opened."""
+    close = getattr(source, "close", None)
     if close is not None:
         close()
     access: StoreAccess | None = getattr(args, "store_access", None)

@@ -1,9 +1,9 @@
-"""``--store S`` for ``adstxt authorized`` and ``adstxt schain``: the lookups answered from
-a crawl store, offline.
+"""``--store S`` for ``adstxt authorized``, ``adstxt schain`` and ``adstxt audit``: the
+lookups answered from a crawl store, offline.
 
-The two commands live with their lookups, below the store; the command table
-(``adstxt._commands``) hands them this :class:`adstxt._lookup_options.StoreAccess`, which
-opens the store they are told to read."""
+The lookup commands live below the store; the command table (``adstxt._commands``) hands
+them this :class:`adstxt._lookup_options.StoreAccess`, which opens the store they are told
+to read."""
 
 from __future__ import annotations
 
@@ -36,11 +36,11 @@ class CrawlStoreAccess:
                 raise UsageError(f"--store: {error}") from None
         return self._store
 
-    def source(self, location: str, locations: Mapping[str, str]) -> Source:
+    def source(self, location: str, locations: Mapping[str, str], *, keep: bool) -> Source:
         """The store's current copies, as a lookup source."""
         from adstxt.store._source import StoreSource
 
-        return StoreSource(self._open(location), locations=locations)
+        return StoreSource(self._open(location), locations=locations, keep=keep)
 
     def apps(self, location: str) -> AppSource:
         """The store's app resolutions."""

@@ -28,8 +28,9 @@ import time
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, TextIO
+from typing import TYPE_CHECKING, Any
 
+from adstxt._progress import Progress as _Progress
 from adstxt._report import escape
 
 if TYPE_CHECKING:
@@ -554,35 +555,6 @@ def _csv_rows(domain: str, files: list[tuple[str, ParseResult]]) -> str:
                 )
             )
     return out.getvalue()
-
-
-class _Progress:
-    """A one-line progress bar with rate and ETA, redrawn at most five times a second."""
-
-    def __init__(self, total: int, stream: TextIO, enabled: bool) -> None:
-        self.total, self.done, self._stream, self._enabled = total, 0, stream, enabled
-        self._start = time.monotonic()
-        self._drawn = 0.0
-
-    def advance(self, count: int) -> None:
-        self.done += count
-        now = time.monotonic()
-        if self._enabled and (now - self._drawn >= 0.2 or self.done >= self.total):
-            self._drawn = now
-            rate = self.done / max(now - self._start, 1e-9)
-            eta = (self.total - self.done) / rate if rate else 0.0
-            width = 30
-            filled = width * self.done // max(self.total, 1)
-            self._stream.write(
-                f"\r[{'#' * filled}{'.' * (width - filled)}] {self.done}/{self.total} "
-                f"{rate:,.0f}/s ETA {eta:,.0f}s "
-            )
-            self._stream.flush()
-
-    def close(self) -> None:
-        if self._enabled:
-            self._stream.write("\n")
-            self._stream.flush()
 
 
 async def _fetch_with_retries(

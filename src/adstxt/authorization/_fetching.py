@@ -50,6 +50,7 @@ class FetchSource:
         verify: bool | ssl.SSLContext = True,
         timeout: float = 30.0,
         locations: Mapping[str, str] | None = None,
+        keep: bool = True,
     ) -> None:
         from adstxt._diskcache import DiskCache
         from adstxt.sellers import online_source
@@ -81,6 +82,10 @@ class FetchSource:
         )
         self._ads: dict[tuple[str, FileKind], AdsFile] = {}
         self._sellers: dict[str, SellersFile] = {}
+        # Without ``keep``, only the files of the latest site are kept (its root file and
+        # the SUBDOMAIN= files fetched with it): a run that visits each site once, such as
+        # an audit of many publishers, then holds one site's files, not every one.
+        self.keep = keep
 
     def close(self) -> None:
         """Remove the run's temporary copies (a given cache directory stays)."""
@@ -114,10 +119,14 @@ class FetchSource:
         if key in self._ads:
             return self._ads[key]
         if kind == "app-ads.txt":
+            if not self.keep:
+                self._ads.clear()
             self._ads[key] = self._obtain(host, kind)
             return self._ads[key]
         root = root_domain(host) or host
         if (root, kind) not in self._ads:
+            if not self.keep:
+                self._ads.clear()
             self._ads[(root, kind)] = self._obtain(root, kind)
         if key not in self._ads:
             self._ads[key] = AdsFile(

@@ -160,12 +160,21 @@ class MirrorSource:
     A sellers.json is looked for under the ad system's own name, then under the domain the
     known locations table files it under (``google.com`` for ``realtimebidding.google.com``),
     then under its root domain.
+
+    With ``keep`` false, an ads.txt or app-ads.txt is read afresh on every request and not
+    kept: a run that reads each file once (an audit of many publishers) then holds only the
+    file in use.
     """
 
     def __init__(
-        self, directory: str | os.PathLike[str], locations: Mapping[str, str] | None = None
+        self,
+        directory: str | os.PathLike[str],
+        locations: Mapping[str, str] | None = None,
+        *,
+        keep: bool = True,
     ) -> None:
         self.directory = Path(directory)
+        self.keep = keep
         self._locations = dict(locations or {})
         self._names: dict[str, Path] | None = None
         self._ads: dict[tuple[str, FileKind], AdsFile] = {}
@@ -194,6 +203,8 @@ class MirrorSource:
     def ads_file(self, host: str, kind: FileKind) -> AdsFile:
         """What the mirror holds for ``host``'s ``kind`` file."""
         key = (_normal(host), kind)
+        if not self.keep:
+            return self._read_ads(*key)
         found = self._ads.get(key)
         if found is None:
             found = self._ads[key] = self._read_ads(*key)
