@@ -2,7 +2,8 @@
 --store`` answer offline from a real store (a SQLite file, and a PostgreSQL database where
 one can run), and ``crawl --apps`` keeps the app-to-domain mapping in the store with its
 history (``app-domain-changed`` events, ``history`` of an app), which ``--app`` and
-``--resolve-apps`` then read without asking any app store."""
+``--resolve-apps`` then read without asking any app store; ``audit --store`` gives the
+same results as from the mirror the store was filled from."""
 
 from __future__ import annotations
 
@@ -338,3 +339,78 @@ def test_crawl_apps_records_the_mapping_and_lookups_read_it_offline(tmp_path: Pa
     assert after.stdout.splitlines()[-1].startswith(
         "authorized-reseller: http://example.org/app-ads.txt"
     )
+
+
+# ---- adstxt audit --store ----------------------------------------------------------------------
+
+AUDIT = Path(__file__).parents[1] / "examples" / "audit"
+
+
+def _store_of_mirror(where: str) -> None:
+    """A store holding what the example mirror holds, as a crawl would have stored it."""
+    with open_store(where) as store:
+        for folder in sorted((AUDIT / "mirror").iterdir()):
+            for path in sorted(folder.iterdir()):
+                body = path.read_bytes()
+                item = fetched(folder.name, body, day(1), kind=path.name)
+                if path.name == "sellers.json":
+                    object.__setattr__(item, "parse_result", adstxt.parse(""))
+                store.record(None, [(folder.name, [item])])
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def audit_store(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    where = (
+        str(tmp_path / "s.sqlite")
+        if request.param == "sqlite"
+        else str(request.getfixturevalue("postgres_url"))
+    )
+    _store_of_mirror(where)
+    return where
+
+
+def _statuses(done_stdout: str, *columns: str) -> list[tuple[str, ...]]:
+    """The ``columns`` of each CSV row (not the file paths, which name each source)."""
+    return [tuple(row[c] for c in columns) for row in csv.DictReader(io.StringIO(done_stdout))]
+
+
+PUBLISHER = ("publisher", "publisher_status", "expected_line", "status")
+
+
+def test_the_forward_audit_reads_the_store_as_the_mirror(audit_store: str) -> None:
+    expect = ["audit", "--expect", str(AUDIT / "expected.txt")]
+    publishers = str(AUDIT / "publishers.txt")
+    mirror = run(*expect, "--source", str(AUDIT / "mirror"), publishers, "--output-format", "csv")
+    stored = run(*expect, "--store", audit_store, publishers, "--output-format", "csv")
+    assert stored.returncode == mirror.returncode == 1, stored.stderr
+    assert _statuses(stored.stdout, *PUBLISHER) == _statuses(mirror.stdout, *PUBLISHER)
+    statuses = {row[:2] for row in _statuses(stored.stdout, *PUBLISHER)}
+    assert {("example-news.com", "complete"), ("example-video.com", "invalid-file")} <= statuses
+    assert ("example-radio.com", "no-file") in statuses
+    document = json.loads(
+        run(*expect, "--store", audit_store, publishers, "--output-format", "json").stdout
+    )
+    assert document["source"].startswith("store ")
+
+
+def test_the_reverse_audit_reads_sellers_json_from_the_store(audit_store: str) -> None:
+    args = ["--sellers", "exchange-one.com", "--output-format", "csv"]
+    mirror = run("audit", *args, "--source", str(AUDIT / "mirror"))
+    stored = run("audit", *args, "--store", audit_store)
+    assert stored.returncode == mirror.returncode == 1, stored.stderr
+    columns = ("seller_id", "domain", "expected", "status", "failure", "lines")
+    rows = _statuses(stored.stdout, *columns)
+    assert rows == _statuses(mirror.stdout, *columns)
+    assert ("1001", "example-news.com", "DIRECT", "listed", "no", "3") in rows
+
+
+def test_an_audit_from_a_store_runs_in_one_process(tmp_path: Path) -> None:
+    where = tmp_path / "s.sqlite"
+    open_store(where).close()
+    done = run(
+        "audit", "--expect", str(AUDIT / "expected.txt"), "--store", str(where),
+        str(AUDIT / "publishers.txt"), "--processes", "2",
+    )  # fmt: skip
+    assert done.returncode == 2 and "a crawl store (--store) is read by one process" in done.stderr
+    none = run("audit", "--expect", str(AUDIT / "expected.txt"), str(AUDIT / "publishers.txt"))
+    assert none.returncode == 2 and "--source DIR, --store S or --fetch" in none.stderr
