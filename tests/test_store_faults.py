@@ -18,6 +18,7 @@ from pathlib import Path
 
 import pytest
 
+from adstxt.store import SCHEMA_VERSION
 from tests.httpserver import GOOD, LocalServers, Reply, text
 from tests.test_fetch_codes import closed_port
 
@@ -235,7 +236,7 @@ def test_a_store_of_a_newer_schema_is_refused(slow_sites: LocalServers, tmp_path
         _command(slow_sites, tmp_path), capture_output=True, text=True, timeout=60, check=False
     )
     assert done.returncode == 2
-    assert "schema is version 7, newer than version 2" in done.stderr
+    assert f"schema is version 7, newer than version {SCHEMA_VERSION}" in done.stderr
     assert "upgrade adstxt" in done.stderr
     assert store.read_bytes() == before
     history = subprocess.run(
@@ -245,7 +246,7 @@ def test_a_store_of_a_newer_schema_is_refused(slow_sites: LocalServers, tmp_path
         timeout=60,
         check=False,
     )
-    assert history.returncode == 2 and "newer than version 2" in history.stderr
+    assert history.returncode == 2 and f"newer than version {SCHEMA_VERSION}" in history.stderr
 
 
 def test_readers_query_while_a_crawl_writes(slow_sites: LocalServers, tmp_path: Path) -> None:
