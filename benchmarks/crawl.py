@@ -2,6 +2,7 @@
 
     python benchmarks/crawl.py [--domains 2000] [--concurrency 200] [--latency 0.1] [--processes N]
     python benchmarks/crawl.py --store-comparison [--domains 2000] ...
+    python benchmarks/crawl.py --postgres [--domains 4000] [--workers 1 2 4] [--batch 100] ...
 
 The server runs in its own process (a plain selector loop) and answers every request
 ``--latency`` seconds after it arrived, with the same five-record file. HTTPS is pointed at
@@ -15,6 +16,13 @@ JSON lines and a new store, a re-crawl into that store (``--refresh``), in which
 answer is a 304 to the conditional request, and a plain re-crawl, which skips every file as
 still fresh. It prints each rate and wall time, the store's share of the JSONL-only rate,
 the 304 re-crawl's speed-up and the bodies it added.
+
+``--postgres`` starts its own PostgreSQL server (as the tests do, with fsync on) and crawls
+the same domains into a SQLite store with one process, then into a fresh PostgreSQL
+database with 1, 2 and 4 worker processes sharing one named crawl (``--crawl`` and
+``--join``). Per run it prints the rate (domains over the wall time from the first worker's
+start to the last one's exit), the database server's CPU time per domain (its processes'
+user and system time, exited backends included) and the database's size per domain.
 """
 
 from __future__ import annotations
@@ -32,6 +40,12 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+
+# Run as a script, this file's directory comes first on sys.path, where benchmarks/queue.py
+# would stand in for the standard library's ``queue`` (which psycopg imports).
+sys.path[:] = [
+    entry for entry in sys.path if Path(entry or ".").resolve() != Path(__file__).resolve().parent
+]
 
 BODY = (
     b"# benchmark file\nOWNERDOMAIN=example.com\n"
@@ -148,6 +162,13 @@ def main() -> None:
         action="store_true",
         help="compare JSONL only, JSONL and a store, and an all-304 re-crawl into the store",
     )
+    parser.add_argument(
+        "--postgres",
+        action="store_true",
+        help="compare one SQLite crawl with 1, 2 and 4 workers sharing a PostgreSQL store",
+    )
+    parser.add_argument("--workers", type=int, nargs="+", default=[1, 2, 4])
+    parser.add_argument("--batch", type=int, default=100, help="--batch of the shared crawls")
     parser.add_argument("--serve", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.serve:
@@ -187,6 +208,9 @@ def main() -> None:
                 command += ["--processes", str(args.processes)]
             if args.store_comparison:
                 _compare_store(command, work, args.domains)
+                return
+            if args.postgres:
+                _compare_postgres(command, work, args)
                 return
             print(
                 f"Python {platform.python_version()}, {os.cpu_count()} CPUs, "
@@ -302,6 +326,119 @@ def _compare_store(command: list[str], work: Path, domains: int) -> None:
         f"bodies after the first crawl {bodies[0]}, after the re-crawl {bodies[1]}; "
         f"{unchanged} fetches answered 304 of {2 * domains}; store {size / 1e6:.1f} MB"
     )
+
+
+def _server_cpu(data: Path) -> float:
+    """CPU seconds used so far by a PostgreSQL server: its postmaster, the children it
+    reaped (backends that ended) and those still running."""
+    postmaster = int((data / "postmaster.pid").read_text().split()[0])
+    ticks = os.sysconf("SC_CLK_TCK")
+    total = 0.0
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        pid, parent = int(stat.parent.name), int(fields[1])
+        if pid == postmaster:
+            total += sum(int(x) for x in fields[11:15]) / ticks  # utime stime cutime cstime
+        elif parent == postmaster:
+            total += sum(int(x) for x in fields[11:13]) / ticks
+    return total
+
+
+def _compare_postgres(command: list[str], work: Path, args: argparse.Namespace) -> None:
+    """One SQLite process, then 1, 2 and 4 workers on one PostgreSQL crawl."""
+    sys.path[:0] = [str(Path(__file__).resolve().parents[1])]
+    import psycopg
+    from tests.postgres import PostgresServer
+
+    # The crawl options without the JSONL output (a shared crawl keeps its results in the
+    # store); the subcommand's name is adstxt crawl, which --crawl and --join belong to.
+    base = [sys.executable, "-m", "adstxt", "crawl", *command[4:]]
+    for flag in ("-o", "--processes"):
+        if flag in base:
+            del base[base.index(flag) : base.index(flag) + 2]
+    domains = str(work / "domains.txt")
+    sqlite = [*base, domains, "--store", str(work / "store.sqlite"), "--processes", "1"]
+    rate, elapsed, cpu, _ = _timed(sqlite)
+    domain_count = args.domains
+    size = sum(p.stat().st_size for p in work.glob("store.sqlite*"))
+    print(
+        f"Python {platform.python_version()}, {os.cpu_count()} CPUs, {args.domains} domains, "
+        f"latency {args.latency * 1000:.0f} ms, concurrency {args.concurrency} per process"
+    )
+    print(
+        f"{'SQLite, 1 process':<22} {args.domains / elapsed:8,.0f} domains/s (wall, start-up "
+        f"included; {rate:,.0f}/s by its summary)  crawler CPU "
+        f"{cpu / domain_count * 1e6:,.0f} us per domain  store "
+        f"{size / domain_count / 1024:.1f} KiB per domain"
+    )
+    with PostgresServer(durable=True) as server:
+        for workers in args.workers:
+            url = server.create_database()
+            shared = [*base, "--store", url, "--batch", str(args.batch)]
+            before = _server_cpu(server.data)
+            children = resource.getrusage(resource.RUSAGE_CHILDREN)
+            started = time.monotonic()
+            first = subprocess.Popen(
+                [*shared, "--crawl", "bench", domains], stdout=subprocess.PIPE, text=True
+            )
+            with psycopg.connect(url, autocommit=True) as db:
+                while True:  # the others join once the first has enqueued the crawl
+                    with contextlib.suppress(psycopg.Error):
+                        if db.execute("SELECT count(*) FROM queue_workers").fetchone()[0]:
+                            break
+                    time.sleep(0.02)
+                others = [
+                    subprocess.Popen([*shared, "--join", "bench"], stdout=subprocess.PIPE)
+                    for _ in range(workers - 1)
+                ]
+                for process in [first, *others]:
+                    process.communicate()
+                    if process.returncode != 0:
+                        raise SystemExit(f"a worker failed ({process.returncode})")
+                elapsed = time.monotonic() - started
+                after = resource.getrusage(resource.RUSAGE_CHILDREN)
+                crawler_cpu = (after.ru_utime + after.ru_stime) - (
+                    children.ru_utime + children.ru_stime
+                )
+                time.sleep(0.3)  # the backends of the closed connections are reaped
+                database_cpu = _server_cpu(server.data) - before
+                stored = db.execute("SELECT count(*) FROM fetches").fetchone()[0]
+                size = db.execute("SELECT pg_database_size(current_database())").fetchone()[0]
+                queue = db.execute("SELECT pg_total_relation_size('queue_domains')").fetchone()[0]
+            print(
+                f"{f'PostgreSQL, {workers} worker(s)':<22} {stored / elapsed:8,.0f} domains/s "
+                f"(wall, start-up included)  crawler CPU "
+                f"{crawler_cpu / stored * 1e6:,.0f} us per domain  database CPU "
+                f"{database_cpu / stored * 1e6:,.0f} us per domain  "
+                f"database {size / stored / 1024:.1f} KiB per domain "
+                f"(queue {queue / stored / 1024:.2f} KiB)"
+            )
+            if workers != args.workers[-1]:
+                server.drop_database(url)
+        # What a daily re-crawl adds: the last database crawled again (every file unchanged,
+        # answered 304 to the conditional request), one worker.
+        with psycopg.connect(url, autocommit=True) as db:
+            before_size = db.execute("SELECT pg_database_size(current_database())").fetchone()[0]
+        again = subprocess.run(
+            [*shared, "--crawl", "bench-again", domains, "--refresh"],
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+        if again.returncode != 0:
+            raise SystemExit(f"the re-crawl failed: {again.stderr}")
+        with psycopg.connect(url, autocommit=True) as db:
+            db.execute("VACUUM")
+            after_size = db.execute("SELECT pg_database_size(current_database())").fetchone()[0]
+            unchanged = db.execute("SELECT sum(unchanged) FROM fetches").fetchone()[0]
+        print(
+            f"re-crawl, all 304 ({unchanged} unchanged): the database grew by "
+            f"{(after_size - before_size) / args.domains / 1024:.2f} KiB per domain"
+        )
+        server.drop_database(url)
 
 
 if __name__ == "__main__":

@@ -316,7 +316,7 @@ def big_stream(lines: int, tmp: Path) -> None:
     """A streamed check of a generated file of ``lines`` lines, and of a quarter of it."""
     print(
         f"\nStreamed check of big files (child process, file on disk, "
-        f"at most {adstxt._api.STREAM_SELLERS:,} sellers remembered):"
+        f"sellers past the first {adstxt._api.STREAM_SELLERS:,} in the compact table):"
     )
     for size in (lines // 4, lines):
         path = tmp / f"stream-{size}.txt"

@@ -135,3 +135,13 @@ def postgres_url(postgres_server: PostgresServer) -> Iterator[str]:
     url = postgres_server.create_database()
     yield url
     postgres_server.drop_database(url)
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def store_location(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    """Where a store test keeps its store: a SQLite file, then a fresh PostgreSQL database
+    (skipped, saying how to install the server, where it cannot run), so that every store
+    test runs on both."""
+    if request.param == "sqlite":
+        return str(tmp_path / "adstxt.sqlite")
+    return str(request.getfixturevalue("postgres_url"))

@@ -471,13 +471,11 @@ def test_a_patch_refuses_a_file_changed_since_the_audit(tmp_path: Path) -> None:
 
 
 def test_appending_diff_of_a_file_shorter_than_the_context() -> None:
-    from adstxt import parse
-
-    diff = appending_diff(parse("a.com, 1, DIRECT"), "ads.txt", ["b.com, 2, DIRECT"])
+    diff = appending_diff(b"a.com, 1, DIRECT", "ads.txt", ["b.com, 2, DIRECT"])
     assert diff == (
-        "--- a/ads.txt\n+++ b/ads.txt\n@@ -1,1 +1,2 @@\n-a.com, 1, DIRECT\n"
-        "\\ No newline at end of file\n+a.com, 1, DIRECT\n+b.com, 2, DIRECT\n"
-        "\\ No newline at end of file\n"
+        b"--- a/ads.txt\n+++ b/ads.txt\n@@ -1,1 +1,2 @@\n-a.com, 1, DIRECT\n"
+        b"\\ No newline at end of file\n+a.com, 1, DIRECT\n+b.com, 2, DIRECT\n"
+        b"\\ No newline at end of file\n"
     )
 
 

@@ -146,11 +146,11 @@ def test_example_json_and_csv_from_a_file() -> None:
     )
     rows = list(csv.DictReader(io.StringIO(table.stdout)))
     assert [(r["seller_id"], r["status"], r["failure"]) for r in rows] == [
-        ("1001", "listed", "no"),
-        ("1002", "not-listed", "yes"),
-        ("2001", "no-file", "yes"),
-        ("3001", "confidential", "no"),
-        ("3002", "no-domain", "no"),
+        ("1001", "listed", "false"),
+        ("1002", "not-listed", "true"),
+        ("2001", "no-file", "true"),
+        ("3001", "confidential", "false"),
+        ("3002", "no-domain", "false"),
     ]
 
 
@@ -258,3 +258,64 @@ def test_sellers_json_fetched_from_the_ad_systems_domain(live: LocalServers) -> 
     assert document["sellers_file"].endswith("exchange.com/sellers.json")
     assert [s["status"] for s in document["sellers"]] == ["listed", "relationship-differs"]
     assert any(seen.host == "exchange.com" and seen.path == "/sellers.json" for seen in live.seen)
+
+
+@pytest.mark.parametrize(
+    ("entry", "shown"),
+    [
+        ({"seller_id": "26", "domain": "pub.com"}, "seller_type is missing, not PUBLISHER"),
+        (
+            {"seller_id": "26", "seller_type": None, "domain": "pub.com"},
+            "seller_type is missing, not PUBLISHER",
+        ),
+        (
+            {"seller_id": "26", "seller_type": " ", "domain": "pub.com"},
+            "seller_type is empty, not PUBLISHER",
+        ),
+        (
+            {"seller_id": "26", "seller_type": 3, "domain": "pub.com"},
+            "seller_type is 3 (not a string), not PUBLISHER",
+        ),
+        (
+            {"seller_id": "26", "seller_type": "AGENCY", "domain": "pub.com"},
+            "seller_type is 'AGENCY', not PUBLISHER",
+        ),
+    ],
+)
+def test_a_missing_or_odd_seller_type_is_named_in_words(entry: object, shown: str) -> None:
+    result = audit_seller(entry, "/sellers/0", "exchange.com", SOURCE)
+    assert result.status == "other-type"
+    assert result.message.startswith(shown), result.message
+    assert "None" not in result.message
+
+
+def test_a_seller_neither_file_lists_is_said_to_be_in_neither() -> None:
+    entry = {"seller_id": "22", "seller_type": "BOTH", "domain": "apps.com"}
+    result = audit_seller(entry, "/sellers/0", "exchange.com", SOURCE)
+    assert result.status == "not-listed"
+    assert result.message == (
+        "neither apps.com/ads.txt nor apps.com/app-ads.txt lists exchange.com seller '22'"
+    )
+    # Reading one file only, the message names that file alone.
+    one = audit_seller(entry, "/sellers/0", "exchange.com", SOURCE, files="ads.txt")
+    assert "neither" not in one.message and "apps.com/ads.txt" in one.message
+    assert "app-ads.txt" not in one.message
+
+
+def test_both_files_read_with_different_outcomes_give_both_reasons() -> None:
+    source = MemorySource(
+        {
+            ("two.com", "ads.txt"): "exchange.com, 2, RESELLER\n",
+            ("two.com", "app-ads.txt"): "other.com, 2, DIRECT\n",
+        }
+    )
+    entry = {"seller_id": "2", "seller_type": "PUBLISHER", "domain": "two.com"}
+    result = audit_seller(entry, "/sellers/0", "exchange.com", source)
+    assert result.status == "relationship-differs"
+    first, _, second = result.message.partition("; ")
+    assert "two.com/ads.txt" in first and "RESELLER" in first, result.message
+    assert "two.com/app-ads.txt" in second, result.message
+    # A file that is not there is not named: pub.com has no app-ads.txt.
+    alone = {"seller_id": "2", "seller_type": "PUBLISHER", "domain": "pub.com"}
+    message = audit_seller(alone, "/sellers/0", "exchange.com", SOURCE).message
+    assert "app-ads.txt" not in message and "pub.com/ads.txt" in message

@@ -87,6 +87,7 @@ LAYERS: dict[str, tuple[str, ...]] = {
     "cli": (
         "adstxt.cli",
         "adstxt.crawl",
+        "adstxt._crawl_shared",
         "adstxt._store_lookups",
         "adstxt._commands",
         "adstxt._clidoc",

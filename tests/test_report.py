@@ -327,11 +327,15 @@ def test_a_forward_audit_has_coverage_per_line_and_per_publisher(tmp_path: Path)
     assert page.marks["Publishers by status"] == 3  # complete, incomplete, no-file
     assert [row[4] for row in page.rows["expected"]] == ["25.0%", "50.0%", "50.0%"]
     publishers = {row[0]: row for row in page.rows["publishers"]}
-    assert publishers["examplegames.com"][2] == "incomplete"
+    assert publishers["examplenews.com"][2] == "complete"
+    assert publishers["exampleshop.com"][2] == "incomplete"
     assert (
-        "pubmatic.com, 156439, RESELLER, 5d62403b186f2ace: relationship-differs"
-        in (publishers["examplegames.com"][5])
+        "google.com, pub-1234567890123456, DIRECT, f08c47fec0942fa0: missing"
+        in (publishers["exampleshop.com"][5])
     )
+    # examplegames.com has an app-ads.txt only: this ads.txt audit finds no file.
+    assert publishers["examplegames.com"][2] == "no-file"
+    assert publishers["www.exampleblog.com"][2] == "no-file"
     assert page.rows["problems"][0][1] == "4"
     assert "Files" not in page.figures  # no check without paths
 

@@ -285,6 +285,9 @@ def test_event_fields_and_names() -> None:
         "variable-removed",
         "variable-added",
         "variable-changed",
+        "seller-removed",
+        "seller-added",
+        "seller-changed",
         "app-domain-changed",  # an app's event (adstxt.store._apps), added after the files'
     ]
     assert str(T.RECORD_ADDED) == "record-added"

@@ -401,7 +401,7 @@ def test_the_reverse_audit_reads_sellers_json_from_the_store(audit_store: str) -
     columns = ("seller_id", "domain", "expected", "status", "failure", "lines")
     rows = _statuses(stored.stdout, *columns)
     assert rows == _statuses(mirror.stdout, *columns)
-    assert ("1001", "example-news.com", "DIRECT", "listed", "no", "3") in rows
+    assert ("1001", "example-news.com", "DIRECT", "listed", "false", "3") in rows
 
 
 def test_an_audit_from_a_store_runs_in_one_process(tmp_path: Path) -> None:

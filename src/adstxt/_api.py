@@ -28,8 +28,11 @@ __all__ = [
 ]
 
 
-#: How many distinct sellers :func:`iter_parse` remembers for the cross-line checks.
-STREAM_SELLERS: Final = 250_000
+#: How many distinct sellers (with ad systems and variable values) :func:`iter_parse` keeps
+#: in string-keyed dicts for the cross-line checks; the sellers and values after that are
+#: kept in a compact table (:mod:`adstxt._engine_sellers`), about 20 bytes each instead of
+#: about 115, so that a stream's memory stays small and every repeat is still reported.
+STREAM_SELLERS: Final = 10_000
 #: :meth:`Diagnostic.sort_key` as one C call per diagnostic (a large file has tens of
 #: thousands to sort).
 _REPORT_ORDER: Final = operator.attrgetter("line", "column", "code")
@@ -252,13 +255,12 @@ def iter_parse(
 ) -> Iterator[Record | Variable | Diagnostic]:
     """Check a binary stream of any size, yielding records, variables and diagnostics.
 
-    Memory stays bounded by the chunk size, the longest line (capped at 64 KiB) and the
-    number of distinct sellers remembered for duplicate detection, not by the file size:
-    the first :data:`STREAM_SELLERS` distinct (ad system, account ID) pairs are remembered
-    (a few tens of MB), and records after that are still checked against them but not
-    remembered themselves. Files with fewer distinct sellers, which is every real file,
-    get exactly the diagnostics of :func:`parse`. Items come in line order; whole-file
-    diagnostics come last. With ``records=False`` only diagnostics are yielded.
+    Memory is bounded by the chunk size and the longest line (capped at 64 KiB), and
+    grows with the number of distinct sellers remembered for duplicate detection by about
+    20 bytes each (see :data:`STREAM_SELLERS`), not with the rest of the file: about
+    45 MB for 2 million distinct sellers. The diagnostics are those of :func:`parse`.
+    Items come in line order; whole-file diagnostics come last. With ``records=False``
+    only diagnostics are yielded.
     """
     head = stream.read(_decode.SNIFF_BYTES)
     encoding, skip = _decode.sniff_encoding(head)
@@ -268,6 +270,7 @@ def iter_parse(
         keep_records=records,
         max_sellers=STREAM_SELLERS,
     )
+    engine.expect_sellers(_decode.expected_sellers(stream))
     pending: list[Diagnostic] = _encoding_diagnostics(encoding, bool(skip))
     endings = {"\n": 0, "\r\n": 0, "\r": 0}
     first_odd: tuple[int, str] | None = None

@@ -8,6 +8,7 @@ then show as U+FFFD. Nothing here raises on any input.
 from __future__ import annotations
 
 import codecs
+import os
 import re
 from collections.abc import Iterator
 from typing import BinaryIO, Final
@@ -54,6 +55,21 @@ class Decoded:
     encoding: str
     bom: bool
     invalid: bool
+
+
+#: Bytes per distinct seller assumed when sizing a stream's seller memory from its size:
+#: a record line takes about 40 to 60 bytes, and not every line is a new seller.
+BYTES_PER_SELLER: Final = 48
+
+
+def expected_sellers(stream: BinaryIO) -> int:
+    """About how many distinct sellers a file stream may name, from its size (0: unknown,
+    as for a pipe)."""
+    try:
+        size = os.fstat(stream.fileno()).st_size
+    except (AttributeError, OSError, ValueError):  # no file behind it (io.BytesIO, a socket)
+        return 0
+    return size // BYTES_PER_SELLER
 
 
 def sniff_encoding(head: bytes) -> tuple[str, int]:

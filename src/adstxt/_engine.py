@@ -142,10 +142,11 @@ class _LineOutcome:
 class Engine(CrossLineChecks):
     """Checks one file, line by line. Feed it lines in order, then call :meth:`finish`.
 
-    ``max_sellers`` bounds how many distinct (ad system, account ID) pairs are remembered
-    for the duplicate and conflict checks (None: no bound). Past it, later first-seen
-    records are checked against the remembered ones but not remembered themselves, which
-    keeps the memory of a streamed check bounded on files of any size.
+    ``max_sellers`` bounds how many distinct (ad system, account ID) pairs, ad systems and
+    variable values are remembered in string-keyed dicts for the cross-line checks (None:
+    no bound). Past it, sellers and variable values are remembered in a compact table
+    (:class:`adstxt._engine_sellers.SellerTable`, about 20 bytes each), so the findings
+    are the same and the memory of a streamed check stays small on files of any size.
 
     The checks within one line are :class:`adstxt._engine_lines.LineChecks`, those across
     lines :class:`adstxt._engine_crossline.CrossLineChecks`; this class is the line loop
@@ -214,9 +215,7 @@ class Engine(CrossLineChecks):
         google_id = _GOOGLE_ID.match
         all_zero = _ALL_ZERO.match
         zeros = "0" * 16
-        # Whether new sellers are still remembered; checked per batch, so a bounded engine
-        # overshoots its bound by at most one batch.
-        remember = self._memory_left != 0
+        table = self._table
         fast = 0
         for text in lines:
             number += 1
@@ -261,22 +260,36 @@ class Engine(CrossLineChecks):
                     if key is not None and (
                         not shape.cert_pending or self._cert_is_first(shape, number)
                     ):
+                        # Whether new sellers still go to the string-keyed memory (the
+                        # bound is counted per batch, so it may overshoot by one batch).
+                        remember = self._memory_left != 0
                         if key == account:
                             packed = number << 2 | shape.bits
-                            found = (
-                                shape.sellers.setdefault(key, packed)
-                                if remember
-                                else shape.sellers.get(key, packed)
-                            )
+                            if remember:
+                                found = shape.sellers.setdefault(key, packed)
+                            else:
+                                found = shape.sellers.get(key, packed)
+                                if found == packed:
+                                    # Past the bound: the compact memory.
+                                    earlier = table.setdefault(shape.domain, key, packed)
+                                    if earlier != packed:
+                                        if earlier == 0:  # a record kept whole
+                                            self._careful_line_memoized(number, text, None)
+                                            continue
+                                        self._report_packed_repeat(
+                                            number, domain_text, account, earlier, shape, True
+                                        )
                             if found != packed:  # not "is not": compiled code unboxes ints
                                 if type(found) is not int:
                                     self._careful_line_memoized(number, text, None)
                                     continue
                                 # A repeat of a record written canonically both times.
                                 self._report_packed_repeat(
-                                    number, domain_text, account, found, shape
+                                    number, domain_text, account, found, shape, False
                                 )
-                        elif not self._remember_new_seller(number, key, account, shape, remember):
+                        elif not (
+                            remember and self._remember_new_seller(number, key, account, shape)
+                        ):
                             self._careful_line_memoized(number, text, None)
                             continue
                         # 3. Commit: the line is a clean record.

@@ -3,18 +3,26 @@
 :class:`CrossLineChecks` remembers the first record of every seller (ad system and
 account ID), each ad system's first certification ID and each variable value, and reports
 a record or variable that repeats or contradicts an earlier one. What it remembers is
-compact (see :mod:`adstxt._engine_memo`) and, in an engine with ``max_sellers``, bounded.
+compact (see :mod:`adstxt._engine_memo`). In an engine with ``max_sellers`` the
+string-keyed memory is bounded, and the sellers past the bound go to a compact
+:class:`adstxt._engine_sellers.SellerTable`, so that no repeat goes unreported.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Final
 
 from adstxt import _fields, _known
 from adstxt._engine_lines import LineChecks, _RecordArgs, _VariableArgs
 from adstxt._engine_memo import _WRITTEN, _FirstRecord, _pack_first_record, _Remembered, _Shape
+from adstxt._engine_sellers import SellerTable
 from adstxt.diagnostics import fix_deleting_line
 from adstxt.model import FileKind, Record, Relationship, Variable
+
+#: How many ad systems' first certification IDs are kept past the bound of an engine with
+#: bounded memory (about 150 bytes each).
+_CERT_ROOM: Final = 100_000
 
 
 class CrossLineChecks(LineChecks):
@@ -35,10 +43,21 @@ class CrossLineChecks(LineChecks):
         self._sellers: dict[str, dict[str, _Remembered]] = {}
         self._memory_limit = max_sellers if max_sellers is not None else -1
         self._memory_left = self._memory_limit
+        # the sellers remembered past the bound: canonically written ones packed in the
+        # table, others whole in the dict (by "domain\nkey"), marked 0 in the table
+        self._table = SellerTable()
+        self._odd_sellers: dict[str, _FirstRecord] = {}
+        # the variable values remembered past the bound (name, value key -> line << 2)
+        self._value_table = SellerTable()
         self._first_cert: dict[str, tuple[str, int]] = {}
         self._owner: tuple[str, int] | None = None
         self._managers: dict[str | None, tuple[str, int]] = {}
         self._variable_values: dict[tuple[str, str], int] = {}
+
+    def expect_sellers(self, sellers: int) -> None:
+        """Say about how many distinct sellers the file may have (an upper estimate), so
+        that the compact memory is sized once if the file outgrows the bound."""
+        self._table.expect(sellers)
 
     def _remembered_count(self) -> int:
         """How many things the cross-line checks remember: sellers, ad systems, values."""
@@ -57,6 +76,15 @@ class CrossLineChecks(LineChecks):
             self._memory_left -= 1
         return True
 
+    def _keep_first_cert(self, domain: str, cert: str, number: int) -> bool:
+        """Remember an ad system's first certification ID, if there is room: within the
+        bound, or past it for up to :data:`_CERT_ROOM` ad systems (ADS404 needs the text,
+        which no compact memory keeps; no real file names that many ad systems)."""
+        if self._reserve_memory() or len(self._first_cert) < _CERT_ROOM:
+            self._first_cert[domain] = (cert, number)
+            return True
+        return False
+
     def _cert_is_first(self, shape: _Shape, number: int) -> bool:
         """Whether the certification ID of ``shape`` is its ad system's first one.
 
@@ -66,33 +94,32 @@ class CrossLineChecks(LineChecks):
         assert shape.cert is not None
         first = self._first_cert.get(shape.domain)
         if first is None:
-            if not self._reserve_memory():
+            if not self._keep_first_cert(shape.domain, shape.cert, number):
                 return False
-            self._first_cert[shape.domain] = (shape.cert, number)
         elif first[0] != shape.cert:
             return False
         shape.cert_pending = False
         return True
 
     @staticmethod
-    def _remember_new_seller(
-        number: int, key: str, account: str, shape: _Shape, remember: bool
-    ) -> bool:
+    def _remember_new_seller(number: int, key: str, account: str, shape: _Shape) -> bool:
         """Whether the seller of a record whose account ID differs from its key (its
-        lower-cased form) is new; if so, remember the record as written (``remember``)."""
+        lower-cased form) is new; if so, remember the record as written."""
         if key in shape.sellers:
             return False
-        if remember:
-            written = (shape.domain, shape.relationship.value, shape.cert)
-            shape.sellers[key] = _FirstRecord(
-                number, account, shape.relationship, shape.cert, written
-            )
+        written = (shape.domain, shape.relationship.value, shape.cert)
+        shape.sellers[key] = _FirstRecord(number, account, shape.relationship, shape.cert, written)
         return True
 
     def _first_record(self, domain: str, key: str) -> _FirstRecord | None:
         """The first record remembered for this seller, if any."""
         sellers = self._sellers.get(domain)
         found = sellers.get(key) if sellers is not None else None
+        if found is None and self._memory_left >= 0:
+            packed = self._table.get(domain, key)
+            if packed == 0:
+                return self._odd_sellers[domain + "\n" + key]
+            found = packed if packed > 0 else None
         if found is None or isinstance(found, _FirstRecord):
             return found
         relationship = Relationship.RESELLER if found & 2 else Relationship.DIRECT
@@ -114,8 +141,6 @@ class CrossLineChecks(LineChecks):
         """Remember the record kept for a seller; ``replace`` puts a fuller repeat in the
         place of the remembered one (no more memory, so no bound applies)."""
         sellers = self._sellers.get(domain)
-        if sellers is None or (not replace and not self._reserve_memory()):
-            return  # past the bound of an engine with bounded memory
         lowered = cert.lower() if cert else None
         first = self._first_cert.get(domain)
         canonical = (
@@ -124,11 +149,21 @@ class CrossLineChecks(LineChecks):
             and written == (domain, relationship.value, lowered)
             and (lowered is None or (first is not None and first[0] == lowered))
         )
-        sellers[key] = (
+        remembered: _Remembered = (
             _pack_first_record(number, relationship, lowered is not None)
             if canonical
             else _FirstRecord(number, account, relationship, lowered, written, extension)
         )
+        if sellers is not None and (key in sellers if replace else self._reserve_memory()):
+            sellers[key] = remembered
+        elif self._memory_left != 0:
+            pass  # a record with no domain to remember it by
+        elif isinstance(remembered, _FirstRecord):
+            # past the bound of an engine with bounded memory, written unusually
+            self._odd_sellers[domain + "\n" + key] = remembered
+            self._table.put(domain, key, 0)
+        else:
+            self._table.put(domain, key, remembered)
 
     def _commit_record(self, number: int, args: _RecordArgs) -> None:
         """The cross-line part of a usable record line, and keeping it."""
@@ -205,8 +240,7 @@ class CrossLineChecks(LineChecks):
             lowered = _fields.comparable_cert(cert)
             earlier = self._first_cert.get(domain)
             if earlier is None:
-                if self._reserve_memory():
-                    self._first_cert[domain] = (lowered, number)
+                self._keep_first_cert(domain, lowered, number)
             elif earlier[0] != lowered and earlier[1] != number:
                 accepted = _known.certification_ids().accepted.get(domain, frozenset())
                 if not (lowered in accepted and earlier[0] in accepted):
@@ -247,9 +281,10 @@ class CrossLineChecks(LineChecks):
         )
 
     def _report_packed_repeat(
-        self, number: int, raw: str, account: str, found: int, tail: _Shape
+        self, number: int, raw: str, account: str, found: int, tail: _Shape, in_table: bool
     ) -> None:
-        """What :meth:`_check_against_earlier` says of a canonical record whose seller is packed.
+        """What :meth:`_check_against_earlier` says of a canonical record whose seller is packed
+        (in the compact memory when ``in_table``).
 
         Both records are written canonically, so they can differ only in the relationship
         (ADS403) or in having a certification ID (ADS402); else it is an exact repeat.
@@ -279,7 +314,9 @@ class CrossLineChecks(LineChecks):
                 later_adds,
                 not later_adds,
             )
-            if later_adds:
+            if later_adds and in_table:
+                self._table.put(domain, account, number << 2 | tail.bits)
+            elif later_adds:
                 tail.sellers[account] = number << 2 | tail.bits
 
     def _report_near_repeat(
@@ -360,6 +397,9 @@ class CrossLineChecks(LineChecks):
         key_value = value if name == "CONTACT" else value.lower()
         end = start + len(value)
         first_line = self._variable_values.get((name, key_value))
+        if first_line is None and self._memory_left == 0:
+            packed = self._value_table.get(name, key_value)
+            first_line = packed >> 2 if packed > 0 else None
         if first_line is not None:
             self._diag(
                 "ADS308",
@@ -374,6 +414,8 @@ class CrossLineChecks(LineChecks):
             return
         if self._reserve_memory():
             self._variable_values[(name, key_value)] = number
+        else:  # past the bound: the compact memory, as for sellers
+            self._value_table.put(name, key_value, number << 2)
         if name == "OWNERDOMAIN":
             if self._owner is None:
                 self._owner = (value, number)

@@ -16,6 +16,7 @@ from pathlib import Path
 #: (``_engine`` as ``_engine_native``). Each imports the ones before it.
 ENGINE_MODULES = (
     "_engine_domains",
+    "_engine_sellers",
     "_engine_memo",
     "_engine_lines",
     "_engine_crossline",

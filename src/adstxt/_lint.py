@@ -194,6 +194,7 @@ def lint_stream(
         keep_records=False,
         max_sellers=STREAM_SELLERS,
     )
+    engine.expect_sellers(_decode.expected_sellers(stream))
     endings = {"\n": 0, "\r\n": 0, "\r": 0}
     first_odd: tuple[int, str, str] | None = None
     usual: str | None = None

@@ -575,7 +575,7 @@ class Spooled:
     """
 
     #: How many findings are kept in memory before they go to disk.
-    HOLD = 20_000
+    HOLD = 5_000
 
     def __init__(self) -> None:
         self._file: IO[bytes] | None = None

@@ -30,6 +30,8 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+import attrs
+
 from adstxt._progress import Progress as _Progress
 from adstxt._report import escape
 
@@ -40,6 +42,7 @@ if TYPE_CHECKING:
     from adstxt.diagnostics import Diagnostic
     from adstxt.fetch import Fetcher, FetchResult, Validators
     from adstxt.model import ParseResult
+    from adstxt.store import Store
     from adstxt.store._crawling import BatchWriter
 
 __all__ = ["main"]
@@ -72,7 +75,10 @@ def _parser(prog: str = "adstxt-crawl") -> argparse.ArgumentParser:
         "(one per line; '#' starts a comment).",
     )
     parser.add_argument(
-        "domains", type=Path, nargs="?", help="file of domains ('-' for stdin); or use --apps"
+        "domains",
+        type=Path,
+        nargs="?",
+        help="file of domains ('-' for stdin); or use --apps; not with --join or --status",
     )
     parser.add_argument(
         "-o",
@@ -82,8 +88,9 @@ def _parser(prog: str = "adstxt-crawl") -> argparse.ArgumentParser:
     )
     parser.add_argument(
         "--store",
-        metavar="PATH",
-        help="keep every fetch, body, version and change in this SQLite store (default: "
+        metavar="PATH|URL",
+        help="keep every fetch, body, version and change in this SQLite store, or in the "
+        "PostgreSQL database at a postgresql:// URL (default: "
         f"{_DEFAULT_STORE} in the working directory when run as a subcommand of adstxt, "
         "none for adstxt-crawl); re-crawls send conditional requests and skip fresh files",
     )
@@ -204,7 +211,23 @@ def _parser(prog: str = "adstxt-crawl") -> argparse.ArgumentParser:
         action="store_true",
         help="with --mirror, do not fetch the ad systems' sellers.json files",
     )
+    parser.add_argument(
+        "--sellers",
+        action="store_true",
+        help="with a store, then fetch the sellers.json of every ad system the crawled "
+        "files name (once each), keep it in the store with its history, and check the "
+        "crawl's records against it, one report per sellers.json",
+    )
+    parser.add_argument(
+        "--sellers-report",
+        type=Path,
+        metavar="FILE",
+        help="with --sellers, also write the checks as JSON Lines to FILE: one line per "
+        "sellers.json, with the seller IDs found not listed, in another case, with the "
+        "wrong seller type or confidential",
+    )
     parser.add_argument("--user-agent", help="User-Agent header to send")
+    _shared_options(parser)
     parser.add_argument(
         "--apps",
         type=Path,
@@ -233,9 +256,80 @@ def _parser(prog: str = "adstxt-crawl") -> argparse.ArgumentParser:
     return parser
 
 
+def _shared_options(parser: argparse.ArgumentParser) -> None:
+    group = parser.add_argument_group("crawls shared by many workers")
+    group.add_argument(
+        "--crawl",
+        dest="crawl_name",
+        metavar="NAME",
+        help="enqueue the domains as the crawl NAME in the PostgreSQL --store, then work on it",
+    )
+    group.add_argument(
+        "--join", metavar="NAME", help="work on the crawl NAME until no domain is left"
+    )
+    group.add_argument(
+        "--status",
+        metavar="NAME",
+        help="show the crawl NAME: domains done, claimed, waiting, failed; each worker's rate",
+    )
+    group.add_argument(
+        "--lease",
+        type=float,
+        default=300.0,
+        metavar="SECONDS",
+        help="how long a claimed batch stays this worker's without news from it (default 300)",
+    )
+    group.add_argument(
+        "--batch",
+        type=int,
+        default=20,
+        metavar="N",
+        help="domains a worker claims at a time, when that many of its --concurrency "
+        "are free (default 20)",
+    )
+    group.add_argument(
+        "--output-format",
+        choices=("text", "json"),
+        default="text",
+        help="of --status (default text)",
+    )
+
+
+def _check_shared(parser: argparse.ArgumentParser, args: argparse.Namespace, given: bool) -> None:
+    """Usage errors of --crawl, --join and --status; ``given``: --processes was given."""
+    modes = [flag for flag, value in (("--crawl", args.crawl_name), ("--join", args.join),
+             ("--status", args.status)) if value is not None]  # fmt: skip
+    if not modes:
+        return
+    if len(modes) > 1:
+        parser.error(f"{' and '.join(modes)} cannot be used together")
+    if args.store is None or not args.store.startswith(("postgresql://", "postgres://")):
+        parser.error(f"{modes[0]} needs a PostgreSQL store: --store postgresql://USER@HOST/DB")
+    if (args.domains is None) == (args.crawl_name is not None):
+        parser.error(
+            "--crawl needs the file of domains"
+            if args.crawl_name is not None
+            else f"{modes[0]} takes no file of domains"
+        )
+    for flag, value in (("-o", args.output), ("--records-csv", args.records_csv),
+                        ("--apps", args.apps),
+                        ("--mirror", args.mirror), ("--resume", args.resume or None),
+                        ("--processes", given or None)):  # fmt: skip
+        if value is not None:
+            parser.error(
+                f"{flag} cannot be used with {modes[0]}: a shared crawl keeps its results in "
+                "the store (and runs one worker per command: start more with --join)"
+            )
+    if not math.isfinite(args.lease) or args.lease <= 0:
+        parser.error(f"--lease must be a number of seconds above 0, not {args.lease:g}")
+    if args.batch < 1:
+        parser.error("--batch must be at least 1")
+
+
 def _arguments(argv: Sequence[str] | None, prog: str = "adstxt-crawl") -> argparse.Namespace:
     parser = _parser(prog)
     args = parser.parse_args(argv)
+    _check_shared(parser, args, args.processes is not None)
     # adstxt-crawl writes nothing its users did not ask for; the subcommand keeps a store.
     if args.no_store:
         if args.store is not None:
@@ -246,6 +340,10 @@ def _arguments(argv: Sequence[str] | None, prog: str = "adstxt-crawl") -> argpar
         parser.error("the following arguments are required: -o/--output")
     if args.store is None and args.refresh:
         parser.error("--refresh needs a store (--store)")
+    if args.store is None and args.sellers:
+        parser.error("--sellers needs a store (--store)")
+    if args.sellers_report is not None and not args.sellers:
+        parser.error("--sellers-report needs --sellers")
     args.crawl_id = None
     if args.concurrency < 1:
         parser.error("--concurrency must be at least 1")
@@ -266,7 +364,8 @@ def _arguments(argv: Sequence[str] | None, prog: str = "adstxt-crawl") -> argpar
         parser.error("--retries must be at least 0")
     if args.max_bytes < 1:
         parser.error("--max-bytes must be at least 1")
-    if (args.domains is None) == (args.apps is None):
+    shared = args.crawl_name or args.join or args.status
+    if (args.domains is None) == (args.apps is None) and not shared:
         parser.error("give a file of domains, or --apps FILE (not both)")
     if args.apps is None and args.cache_dir is not None:
         parser.error("--cache-dir needs --apps")
@@ -738,7 +837,7 @@ async def _crawl_share(
     pending: Iterator[str] = iter(domains)
 
     async def worker() -> None:
-        from adstxt.store._crawling import restore_unchanged, validators_for
+        from adstxt.store._crawling import validators_for
 
         for domain in pending:
             validators = None
@@ -748,7 +847,7 @@ async def _crawl_share(
             result, tries = await _fetch_with_retries(fetcher, domain, args, validators)
             duration = time.monotonic() - clock
             if writer is not None:
-                result = restore_unchanged(writer.store, domain.lower(), args.kind, result)
+                result = await _restore(fetcher, writer.store, domain, args, result)
             if args.mirror is not None:
                 from adstxt.authorization._mirror import write_fetch
 
@@ -790,6 +889,30 @@ async def _crawl_share(
                 _store_call(writer.flush)
             finally:
                 writer.store.close()
+
+
+async def _restore(
+    fetcher: Fetcher, store: Store, domain: str, args: argparse.Namespace, result: FetchResult
+) -> FetchResult:
+    """A 304 with the held copy filled in; the files of its ``SUBDOMAIN=`` lines are
+    fetched again (conditionally: each with its own held copy's validators), as they would
+    be after a 200."""
+    from adstxt.store._crawling import restore_unchanged, validators_for
+
+    if result.status != 304:
+        return result
+    result = restore_unchanged(store, domain.lower(), args.kind, result)
+    if args.no_subdomains or args.kind != "ads.txt" or result.parse_result is None:
+        return result
+    if not any(v.name == "SUBDOMAIN" for v in result.parse_result.variables):
+        return result
+    result = await fetcher.follow_subdomains(
+        domain, result, lambda host: validators_for(store, host, "ads.txt")
+    )
+    subdomains = tuple(
+        restore_unchanged(store, part.domain.lower(), "ads.txt", part) for part in result.subdomains
+    )
+    return attrs.evolve(result, subdomains=subdomains)
 
 
 def _open_writer(args: argparse.Namespace) -> BatchWriter | None:
@@ -1225,9 +1348,63 @@ def _crawl(args: argparse.Namespace, remaining: list[str], skipped: int, fresh: 
         status = status or 2
     if stopped is None and args.mirror is not None and not args.no_mirror_sellers:
         status = _mirror_sellers(args) or status
+    if stopped is None and args.sellers:
+        status = _check_sellers(args) or status
     if stopped is not None:
         print(f"adstxt-crawl: {stopped}", file=sys.stderr)
     return status
+
+
+#: sellers.json checks shown in the summary; the store holds them all.
+_SELLERS_SHOWN = 20
+
+
+def _check_sellers(args: argparse.Namespace) -> int:
+    """The sellers.json phase (``--sellers``), once every worker is done; 2 when the store
+    cannot be written."""
+    from adstxt.store import StoreError, open_store, without_password
+    from adstxt.store._dialect import database_errors
+    from adstxt.store._sellers_crawl import crawl_sellers
+    from adstxt.store._sqlite import explain
+
+    try:
+        with open_store(args.store) as store:
+            checks = crawl_sellers(
+                store, args.crawl_id, args.kind, _fetcher_options(args), refresh=args.refresh
+            )
+    except StoreError as exc:
+        print(f"adstxt-crawl: {exc}", file=sys.stderr)
+        return 2
+    except database_errors() as exc:
+        where = without_password(str(args.store))
+        print(f"adstxt-crawl: cannot write the store {where}: {explain(exc)}", file=sys.stderr)
+        return 2
+    unchecked = sum(1 for c in checks if c.checked_against == "none")
+    systems = sum(len(c.ad_systems) for c in checks)
+    print(
+        f"sellers.json: {len(checks)} file{'' if len(checks) == 1 else 's'} for {systems} "
+        f"ad system{'' if systems == 1 else 's'}"
+        + (f", {unchecked} without a usable copy" if unchecked else "")
+    )
+    for check in checks[:_SELLERS_SHOWN]:
+        print(f"  {escape(check.summary())}")
+    if len(checks) > _SELLERS_SHOWN:
+        print(f"  and {len(checks) - _SELLERS_SHOWN} more (all in the store: sellers_checks)")
+    if args.sellers_report is not None:
+        from adstxt._atomic import write_atomically
+
+        lines = "".join(_JSON.encode(check.to_json()) + "\n" for check in checks)
+        try:
+            write_atomically(args.sellers_report, lines.encode("utf-8"), new_file_mode=0o644)
+        except OSError as exc:
+            why = exc.strerror or str(exc)
+            print(
+                f"adstxt-crawl: cannot write {args.sellers_report}: {why[:1].lower()}{why[1:]}; "
+                "the checks are in the store",
+                file=sys.stderr,
+            )
+            return 2
+    return 0
 
 
 def _mirror_sellers(args: argparse.Namespace) -> int:
@@ -1280,6 +1457,10 @@ def main(argv: Sequence[str] | None = None, *, prog: str = "adstxt-crawl") -> in
     ``prog`` names the command in usage and help only (``adstxt crawl`` runs it too).
     """
     args = _arguments(argv, prog)
+    if args.crawl_name or args.join or args.status:
+        from adstxt._crawl_shared import run_shared
+
+        return run_shared(args, _fetcher_options, _fetch_with_retries, read_domains)
     try:
         from adstxt.fetch import parse_connect_to
 

@@ -71,7 +71,8 @@ def _parser(
         metavar="DIR",
         type=Path,
         help="forward audit: write DIR/<publisher>.patch, a unified diff that appends "
-        "the expected lines the publisher lacks (git apply or patch -p1)",
+        "the expected lines the publisher lacks and changes a differing OWNERDOMAIN or "
+        "MANAGERDOMAIN (git apply or patch -p1)",
     )
     parser.add_argument(
         "--ad-system",
@@ -226,6 +227,8 @@ def _forward(args: argparse.Namespace, source: Source, out: TextIO, prog: str) -
             f"{args.expect}:{d.line}:{d.column}: {d.code} [{d.severity.value}] {d.message}",
             file=sys.stderr,
         )
+    for repeat in expected.repeats:
+        print(repeat, file=sys.stderr)
     if not expected.lines:
         raise _InputError(f"{args.expect} holds no record and no variable to expect")
     if expected.errors:
@@ -236,7 +239,7 @@ def _forward(args: argparse.Namespace, source: Source, out: TextIO, prog: str) -
         )
     name = "<stdin>" if args.publishers == "-" else args.publishers
     entries: list[PublisherLine] = []
-    problems: list[InputProblem] = []
+    problems: list[InputProblem] = list(expected.repeats)
     for entry, problem in read_publishers(_read_lines(args.publishers), name):
         if entry is not None:
             entries.append(entry)

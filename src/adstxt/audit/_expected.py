@@ -6,10 +6,15 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
+from adstxt.audit._publishers import InputProblem
 from adstxt.diagnostics import Diagnostic, Severity
 from adstxt.model import FileKind
 
 __all__ = ["ExpectedLine", "ExpectedLines", "read_expected"]
+
+#: The checker's findings for a record that repeats an earlier one (exactly, or but for
+#: letter case and extension).
+_REPEAT_CODES = frozenset({"ADS401", "ADS402"})
 
 
 @dataclass(frozen=True)
@@ -39,11 +44,17 @@ class ExpectedLine:
 
 @dataclass(frozen=True)
 class ExpectedLines:
-    """The usable expected lines and what the checker said of the file."""
+    """The usable expected lines and what the checker said of the file.
+
+    ``repeats`` names each line that repeats an earlier one (same ad system, seller ID and
+    relationship, or the same variable and value): it is audited and added once, as the
+    earlier line.
+    """
 
     path: str
     lines: tuple[ExpectedLine, ...]
     diagnostics: tuple[Diagnostic, ...]
+    repeats: tuple[InputProblem, ...] = ()
 
     @property
     def errors(self) -> tuple[Diagnostic, ...]:
@@ -88,6 +99,24 @@ def read_expected(path: str | os.PathLike[str], kind: FileKind = "ads.txt") -> E
             )
         )
     found.sort(key=lambda pair: pair[0])
+    first: dict[tuple[str, ...], ExpectedLine] = {}
+    repeats: list[InputProblem] = []
+    kept: list[tuple[int, ExpectedLine]] = []
+    for number, line in found:
+        earlier = first.setdefault(_identity(line), line)
+        if earlier is line:
+            kept.append((number, line))
+            continue
+        repeats.append(
+            InputProblem(
+                os.fspath(path),
+                line.line,
+                "warning",
+                f"expected line {line.line} ({line.text}) repeats line {earlier.line} "
+                f"({earlier.text}): it is audited and added once",
+            )
+        )
+    found = kept
     lines = tuple(
         ExpectedLine(
             number,
@@ -102,4 +131,17 @@ def read_expected(path: str | os.PathLike[str], kind: FileKind = "ads.txt") -> E
         )
         for number, (_, line) in enumerate(found, start=1)
     )
-    return ExpectedLines(os.fspath(path), lines, parsed.diagnostics)
+    # The checker's own "repeats line N" findings would report the same repeat twice.
+    repeated = {problem.line for problem in repeats}
+    diagnostics = tuple(
+        d for d in parsed.diagnostics if not (d.line in repeated and d.code in _REPEAT_CODES)
+    )
+    return ExpectedLines(os.fspath(path), lines, diagnostics, tuple(repeats))
+
+
+def _identity(line: ExpectedLine) -> tuple[str, ...]:
+    """What makes two expected lines the same line to carry."""
+    if line.is_record:
+        return ("record", line.ad_system, line.seller_id, line.relationship)
+    value = ",".join(part.strip().rstrip(".") for part in line.value.lower().split(","))
+    return ("variable", line.name.upper(), value)

@@ -42,13 +42,19 @@ _MAX_IDS = 10
 
 @dataclass(frozen=True)
 class Finding:
-    """An expected line that is not present exactly, and what the file has instead."""
+    """An expected line that is not present exactly, and what the file has instead.
+
+    ``replaces`` is the line that must be changed to the expected one, for a variable the
+    file may declare once (OWNERDOMAIN, MANAGERDOMAIN for one country): adding a second
+    declaration would change nothing.
+    """
 
     expected: ExpectedLine
     status: str
     lines: tuple[int, ...]
     found: tuple[str, ...]
     message: str
+    replaces: int | None = None
 
     def to_json(self) -> dict[str, object]:
         """The finding as the audit document writes it."""
@@ -58,12 +64,17 @@ class Finding:
             "lines": list(self.lines),
             "found": list(self.found),
             "message": self.message,
+            "replaces": self.replaces,
         }
 
 
 @dataclass
 class PublisherResult:
-    """One publisher's audit: its status, the expected lines present and the others."""
+    """One publisher's audit: its status, the expected lines present and the others.
+
+    ``to_add`` holds the lines to append; ``to_replace`` the lines to change, as (line
+    number in the file, new text).
+    """
 
     publisher: str
     line: int
@@ -72,6 +83,7 @@ class PublisherResult:
     present: list[int] = field(default_factory=list)
     findings: list[Finding] = field(default_factory=list)
     to_add: list[str] = field(default_factory=list)
+    to_replace: list[tuple[int, str]] = field(default_factory=list)
     problem: str | None = None
     patch: str | None = None
 
@@ -99,6 +111,7 @@ class PublisherResult:
             "findings": [finding.to_json() for finding in self.findings],
             "coverage": self.coverage(expected),
             "to_add": self.to_add,
+            "to_replace": [{"line": line, "text": text} for line, text in self.to_replace],
             "patch": self.patch,
         }
 
@@ -142,7 +155,10 @@ def compare(
             present.append(wanted.number)
         else:
             findings.append(finding)
-            to_add.append(wanted.text)
+            if finding.replaces is None:
+                to_add.append(wanted.text)
+            else:
+                result.to_replace.append((finding.replaces, wanted.text))
     if findings:
         result.status = "incomplete"
     return result
@@ -232,19 +248,40 @@ def _record(
 def _variable(wanted: ExpectedLine, declared: list[tuple[int, str]] | None) -> Finding | None:
     if not declared:
         return Finding(wanted, "missing", (), (), f"{wanted.name} is not declared")
+    replaces: int | None = None
     if wanted.name == "OWNERDOMAIN":
         # ads.txt 1.1 section 3.5.1: only the first OWNERDOMAIN counts.
         declared = declared[:1]
-    value = wanted.value.lower().rstrip(".")
-    if any(v.lower().rstrip(".") == value for _, v in declared):
+        replaces = declared[0][0]
+    value = _variable_value(wanted.value)
+    if any(_variable_value(v) == value for _, v in declared):
         return None
+    if wanted.name == "MANAGERDOMAIN":
+        # One MANAGERDOMAIN per country (none: the global one); a second for the same
+        # country makes readers ignore both (Implementation Guidance, section 5).
+        country = _manager_country(wanted.value)
+        replaces = next((line for line, v in declared if _manager_country(v) == country), None)
     return Finding(
         wanted,
         "value-differs",
         tuple(line for line, _ in declared),
         tuple(f"{wanted.name}={v}" for _, v in declared),
-        f"line {declared[0][0]} declares {wanted.name}={declared[0][1]}, not {wanted.value}",
+        f"line {declared[0][0]} declares {wanted.name}={declared[0][1]}, not {wanted.value}"
+        + (f"; line {replaces} must be changed" if replaces is not None else ""),
+        replaces,
     )
+
+
+def _variable_value(value: str) -> str:
+    """A variable's value as compared: lower case, no spaces around commas, no final dot."""
+    parts = [part.strip().rstrip(".") for part in value.lower().split(",")]
+    return ",".join(parts)
+
+
+def _manager_country(value: str) -> str:
+    """The country of a MANAGERDOMAIN value, upper case; empty for the global one."""
+    _, _, country = value.partition(",")
+    return country.strip().upper()
 
 
 def audit_publishers(

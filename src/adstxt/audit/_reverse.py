@@ -8,6 +8,7 @@ found and matched exactly as ``adstxt authorized`` does it.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any, Literal
@@ -163,7 +164,8 @@ def audit_seller(
             *base,
             None,
             "other-type",
-            message=f"seller_type is {kind!r}, not PUBLISHER, INTERMEDIARY or BOTH",
+            message=f"seller_type is {_shown(entry, 'seller_type')}, "
+            "not PUBLISHER, INTERMEDIARY or BOTH",
         )
     expected = _EXPECTED[seller_type]
     shown = expected or "ANY"
@@ -177,6 +179,7 @@ def audit_seller(
         return SellerResult(*base, None, "skipped", message="intermediaries are not checked")
     kinds: tuple[FileKind, ...] = ("ads.txt", "app-ads.txt") if files == "either" else (files,)
     best: tuple[str, FileKind, Answer] | None = None
+    read: list[tuple[str, Answer]] = []
     # A fresh index per seller: nothing of one seller's files is kept for the next.
     index = AuthorizationIndex(source)
     for file_kind in kinds:
@@ -185,6 +188,7 @@ def audit_seller(
         except ValueError as error:
             return SellerResult(*base, shown, "invalid-domain", message=str(error))
         status = _VERDICT_STATUS[answer.verdict]
+        read.append((status, answer))
         if best is None or _RANK[status] < _RANK[best[0]]:
             best = (status, file_kind, answer)
         if status == "listed":
@@ -192,6 +196,9 @@ def audit_seller(
     assert best is not None
     status, file_kind, answer = best
     evidence = answer.evidence
+    message = answer.reason or ""
+    if status != "listed" and len(read) > 1:
+        message = _both_files(read, status, ad_system, seller_id, message)
     return SellerResult(
         *base,
         shown,
@@ -199,5 +206,31 @@ def audit_seller(
         evidence.file,
         file_kind if evidence.file else None,
         evidence.lines,
-        answer.reason or "",
+        message,
     )
+
+
+def _shown(entry: dict[str, Any], key: str) -> str:
+    """A field's value as a message shows it: "missing" when the entry lacks it."""
+    if key not in entry or entry[key] is None:
+        return "missing"
+    value = entry[key]
+    if isinstance(value, str):
+        return f"'{value}'" if value.strip() else "empty"
+    return f"{json.dumps(value)} (not a string)"
+
+
+def _both_files(
+    read: list[tuple[str, Answer]], status: str, ad_system: str, seller_id: str, best: str
+) -> str:
+    """The message when both ads.txt and app-ads.txt were read and neither lists the seller."""
+    files = [answer.evidence.file for _, answer in read]
+    if all(s == "not-listed" for s, _ in read) and all(files):
+        return f"neither {files[0]} nor {files[1]} lists {ad_system} seller '{seller_id}'"
+    # A file that is not there was not read: the message need not name it.
+    others = [
+        answer.reason
+        for s, answer in read
+        if s != "no-file" and answer.reason and answer.reason != best
+    ]
+    return "; ".join([best, *others])

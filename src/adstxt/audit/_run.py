@@ -13,7 +13,7 @@ from pathlib import Path
 
 from adstxt.audit._expected import ExpectedLine
 from adstxt.audit._forward import PublisherResult, audit_publishers
-from adstxt.audit._patch import patch_for
+from adstxt.audit._patch import patch_for, unpatchable
 from adstxt.audit._publishers import PublisherLine
 from adstxt.audit._tally import Counted, counted
 from adstxt.audit._writers import render_publisher
@@ -61,10 +61,13 @@ def write_patch(directory: Path, result: PublisherResult, kind: FileKind) -> Non
     path = directory / f"{result.publisher}.patch"
     diff = patch_for(result, kind)
     if diff is None:
-        # A patch left by an earlier run would now be wrong: the publisher needs none.
+        # A patch left by an earlier run would now be wrong: the publisher needs none, or
+        # none can be written.
         path.unlink(missing_ok=True)
+        if result.status == "incomplete":
+            result.problem = unpatchable(result.file)
         return
-    write_atomically(path, diff.encode("utf-8", "surrogateescape"), new_file_mode=0o644)
+    write_atomically(path, diff, new_file_mode=0o644)
     result.patch = os.fspath(path)
 
 

@@ -145,8 +145,12 @@ def _text(result: PublisherResult, expected: int) -> str:
             f"  expected line {finding.expected.line} ({finding.expected.text}): "
             f"{finding.status}: {finding.message}"
         )
+    for number, text in result.to_replace:
+        lines.append(f"  change line {number} to: {text}")
     if result.patch is not None:
         lines.append(f"  patch: {result.patch}")
+    elif result.problem is not None:
+        lines.append(f"  patch: none: {result.problem}")
     return "\n".join(lines) + "\n"
 
 
@@ -212,7 +216,7 @@ class SellersWriter:
                     result.domain or "",
                     result.expected or "",
                     result.status,
-                    "yes" if result.failure else "no",
+                    "true" if result.failure else "false",
                     result.file or "",
                     ";".join(map(str, result.lines)),
                     result.message,

@@ -19,7 +19,13 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from adstxt.authorization._sources import _DEFINITIVE, AdsFile, SellersFile, classify
+from adstxt.authorization._sources import (
+    _DEFINITIVE,
+    AdsFile,
+    SellersFile,
+    classify,
+    raw_bytes,
+)
 from adstxt.model import FileKind
 
 if TYPE_CHECKING:
@@ -181,7 +187,7 @@ class FetchSource:
             ignored = next((d for d in parsed.diagnostics if d.code in ("ADS004", "ADS005")), None)
             if ignored is not None:
                 return AdsFile(host, kind, "invalid", where, parsed, f"{where}: {ignored.message}")
-            return AdsFile(host, kind, "ok", where, parsed)
+            return AdsFile(host, kind, "ok", where, parsed, raw=raw_bytes(result.body, parsed))
         errors = [d.message for d in result.fetch_diagnostics if d.severity.value == "error"]
         why = f"{where or host}: " + ("; ".join(errors[:2]) if errors else outcome)
         state = _DEFINITIVE.get(outcome)

@@ -31,6 +31,7 @@ __all__ = [
     "SellersFile",
     "Source",
     "classify",
+    "raw_bytes",
     "status_path",
 ]
 
@@ -63,7 +64,9 @@ class AdsFile:
 
     ``where`` is the file's path or URL; ``parsed`` is set when ``state`` is ``ok``;
     ``problem`` says in words what went wrong otherwise; ``stale`` marks a last good copy
-    used because the latest fetch failed.
+    used because the latest fetch failed. ``raw`` holds the file's bytes when they are not
+    its decoded text in UTF-8 (a byte-order mark, bytes that are no UTF-8, UTF-16): what a
+    patch to the file must match. It is None for the usual file, to keep no second copy.
     """
 
     host: str
@@ -73,6 +76,7 @@ class AdsFile:
     parsed: ParseResult | None = None
     problem: str | None = None
     stale: bool = False
+    raw: bytes | None = None
 
 
 @attrs.frozen
@@ -120,6 +124,7 @@ def classify(
         return AdsFile(
             host, kind, "invalid", where, parsed, f"{where or host}: {ignored.message}", stale
         )
+    raw = raw_bytes(data, parsed)
     if not parsed.records and not parsed.variables:
         # Too short to be told apart as prose or a page (ADS004), yet not one line of it is a
         # record or a variable: it is no ads.txt either.
@@ -127,8 +132,15 @@ def classify(
         if unreadable is not None:
             reason = f"{where or host}: no line is a record or a variable (line {unreadable.line}: "
             reason += f"{unreadable.message[0].lower()}{unreadable.message[1:]})"
-            return AdsFile(host, kind, "invalid", where, parsed, reason, stale)
-    return AdsFile(host, kind, "ok", where, parsed, None, stale)
+            return AdsFile(host, kind, "invalid", where, parsed, reason, stale, raw)
+    return AdsFile(host, kind, "ok", where, parsed, None, stale, raw)
+
+
+def raw_bytes(data: bytes | str, parsed: ParseResult) -> bytes | None:
+    """The file's bytes when its decoded text, encoded in UTF-8, would not give them back."""
+    if isinstance(data, str):
+        return None
+    return None if data == parsed.text.encode("utf-8", "surrogatepass") else data
 
 
 def status_path(path: Path) -> Path:

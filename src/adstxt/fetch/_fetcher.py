@@ -9,7 +9,7 @@ import datetime as dt
 import functools
 import math
 import ssl
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING
 from urllib.parse import quote, urljoin, urlsplit
 
@@ -499,9 +499,8 @@ class Fetcher:
             return attrs.evolve(secure, attempts=(secure.chain,))
         plain = await self._fetch_chain(f"http://{host}/{kind}", root, kind, validators)
         attempts = (secure.chain, plain.chain)
-        if plain.status == 304 and plain.outcome == "ok":
-            return await self._with_robots(attrs.evolve(plain, attempts=attempts))
-        if plain.status == 200 and plain.outcome == "ok":
+        # A 304 confirms a copy over HTTP only just as a 200 serves one: the same warning.
+        if plain.status in (200, 304) and plain.outcome == "ok":
             if urlsplit(plain.final_url or "").scheme == "http":
                 why = (
                     secure.fetch_diagnostics[-1].message
@@ -522,6 +521,8 @@ class Fetcher:
                         ),
                     )
                 )
+            if plain.status == 304:
+                return await self._with_robots(attrs.evolve(plain, attempts=attempts))
             chosen = plain
         elif not _answered(secure.chain) and not _answered(plain.chain):
             # No answer either way: HTTP's failure, the last, is the outcome, and names the
@@ -618,11 +619,27 @@ class Fetcher:
             return attrs.evolve(result, governs=governs)
         return await self._follow_subdomains(result, root, governs)
 
+    async def follow_subdomains(
+        self,
+        domain: str,
+        result: FetchResult,
+        validators: Callable[[str], Validators | None] | None = None,
+    ) -> FetchResult:
+        """Fetch the files of the ``SUBDOMAIN=`` lines of ``result``, the site file of
+        ``domain`` whose body the caller filled in (a 304 answer and the copy it confirms),
+        each with the validators ``validators(host)`` gives for the copy held of it."""
+        _, root = site_of(domain)
+        governs = {**result.governs}
+        if root is None or result.parse_result is None or result.outcome != "ok":
+            return result
+        return await self._follow_subdomains(result, root, governs, validators)
+
     async def _follow_subdomains(
         self,
         result: FetchResult,
         root: str,
         governs: dict[str, str],
+        validators: Callable[[str], Validators | None] | None = None,
     ) -> FetchResult:
         assert result.parse_result is not None
         wanted: list[str] = []
@@ -634,7 +651,12 @@ class Fetcher:
         if not wanted:  # most files: no referral to follow, nothing to gather
             return attrs.evolve(result, governs=governs)
         # SUBDOMAIN entries inside these files are not followed: referrals go one level down.
-        found = await asyncio.gather(*(self._fetch_file(name) for name in wanted))
+        found = await asyncio.gather(
+            *(
+                self._fetch_file(name, validators(name) if validators is not None else None)
+                for name in wanted
+            )
+        )
         notes = []
         for name, sub in zip(wanted, found, strict=True):
             if sub.outcome == "ok":
@@ -655,10 +677,10 @@ class Fetcher:
             fetch_diagnostics=(*result.fetch_diagnostics, *notes),
         )
 
-    async def _fetch_file(self, host: str) -> FetchResult:
+    async def _fetch_file(self, host: str, validators: Validators | None = None) -> FetchResult:
         """A SUBDOMAIN file, in a task of its own: with a time limit of its own."""
         _BUDGET.set(_Budget(self._timeout))
-        return await self._fetch_host(host, "ads.txt")
+        return await self._fetch_host(host, "ads.txt", validators)
 
     async def _fetch_app_ads(
         self, developer_url: str, validators: Validators | None = None
@@ -704,12 +726,16 @@ class Fetcher:
                 _BUDGET.reset(token)
         return attrs.evolve(result, governs={host: result.final_url or result.url})
 
-    async def fetch_resource(self, domain: str, path: str, *, accept: str) -> Resource:
+    async def fetch_resource(
+        self, domain: str, path: str, *, accept: str, validators: Validators | None = None
+    ) -> Resource:
         """Fetch ``path`` (such as ``/sellers.json``) on the root domain of ``domain``.
 
         The crawling rules of ads.txt apply: HTTPS first, then HTTP, redirects under the
         spec's rules, the body capped at ``max_bytes`` as it streams in. ``accept`` is the
         Accept header. What the body says, and its Content-Type, are left to the caller.
+        ``validators`` (those of a copy already held) make the request conditional: a 304
+        answer (:attr:`Resource.unchanged`) confirms that copy.
         """
         _, root = site_of(domain)
         if root is None:
@@ -717,14 +743,14 @@ class Fetcher:
             return Resource("", None, None, {}, None, (), invalid.fetch_diagnostics)
         token = self._budgeted()
         try:
-            secure = await self._resource(f"https://{root}{path}", root, accept)
-            if secure.ok or _spent():
+            secure = await self._resource(f"https://{root}{path}", root, accept, validators)
+            if secure.ok or secure.unchanged or _spent():
                 return secure
-            plain = await self._resource(f"http://{root}{path}", root, accept)
+            plain = await self._resource(f"http://{root}{path}", root, accept, validators)
         finally:
             if token is not None:
                 _BUDGET.reset(token)
-        if plain.ok:
+        if plain.ok or plain.unchanged:
             return plain
         if not _answered(secure.chain) and not _answered(plain.chain):
             # No answer either way: HTTP's failure is the outcome and names the HTTPS one.
@@ -734,7 +760,9 @@ class Fetcher:
         # HTTPS gave no response at all: what HTTP answered is the one to act on.
         return attrs.evolve(plain, diagnostics=(*plain.diagnostics, *secure.diagnostics))
 
-    async def fetch_resource_at(self, url: str, *, accept: str) -> Resource:
+    async def fetch_resource_at(
+        self, url: str, *, accept: str, validators: Validators | None = None
+    ) -> Resource:
         """Fetch exactly ``url`` (an ad system's sellers.json published off its root).
 
         As :meth:`fetch_resource`, but with no HTTP fallback: the URL says its scheme. The
@@ -746,19 +774,26 @@ class Fetcher:
                 url, "ads.txt", f"{url!r} is not an http(s) URL on a domain under a public suffix"
             )
             return Resource(url, None, None, {}, None, (), invalid.fetch_diagnostics)
-        return await self._resource(url, root, accept)
+        return await self._resource(url, root, accept, validators)
 
-    async def _resource(self, url: str, root: str, accept: str) -> Resource:
-        chain = await self._follow(url, root, accept)
+    async def _resource(
+        self, url: str, root: str, accept: str, validators: Validators | None = None
+    ) -> Resource:
+        conditional = validators.headers() if validators is not None else ()
+        chain = await self._follow(url, root, accept, conditional)
         found = list(chain.diagnostics)
         last = chain.last
         if not chain.followed:
             return Resource(url, None, None, {}, None, tuple(chain.hops), tuple(found))
+        # A 304 answers the validators this fetch sent: the copy they came from is current.
+        unchanged = last.status == 304 and bool(conditional) and last.error is None
         if last.error is not None:
             found.append(last.error)
-        elif last.status is not None:
+        elif last.status is not None and not unchanged:
             found.extend(status_findings(last.url, last.status))
-        served = last.status is not None and 200 <= last.status < 300 and last.error is None
+        served = (
+            last.status is not None and 200 <= last.status < 300 and last.error is None
+        ) or unchanged
         caching = (
             caching_from_headers(last.headers, last.fetched_at, self._lifetime) if served else None
         )
@@ -767,7 +802,7 @@ class Fetcher:
             last.url,
             last.status,
             dict(last.headers),
-            last.body if served else None,
+            last.body if served and not unchanged else None,
             tuple(chain.hops),
             tuple(found),
             caching,

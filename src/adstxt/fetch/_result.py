@@ -128,3 +128,8 @@ class Resource:
     def ok(self) -> bool:
         """True when a body was served and nothing on the way was an error."""
         return self.body is not None and self.outcome == "ok"
+
+    @property
+    def unchanged(self) -> bool:
+        """True for a 304 answer to a conditional request: the copy held is current."""
+        return self.status == 304 and self.outcome == "ok"

@@ -52,6 +52,9 @@ svg .track { fill: var(--soft); stroke: var(--line); }
 .ch-variable-removed { fill: #795548; background: #795548; }
 .ch-variable-added { fill: #1e88e5; background: #1e88e5; }
 .ch-variable-changed { fill: #5e35b1; background: #5e35b1; }
+.ch-seller-removed { fill: #d81b60; background: #d81b60; }
+.ch-seller-added { fill: #26a69a; background: #26a69a; }
+.ch-seller-changed { fill: #8e24aa; background: #8e24aa; }
 .ch-app-domain-changed { fill: #00838f; background: #00838f; }
 .legend { list-style: none; display: flex; flex-wrap: wrap; gap: .4rem 1rem; padding: 0;
   margin: .4rem 0 0; font-size: .85rem; }

@@ -17,7 +17,14 @@ from pathlib import Path
 from adstxt.store._dialect import POSTGRESQL, SQLITE, Dialect
 from adstxt.store._postgres import PostgresUnavailableError, is_postgres_url
 from adstxt.store._record import FetchRecord, records_of
-from adstxt.store._schema import MIGRATIONS, SCHEMA_VERSION, SchemaError, migrate, refuse_newer
+from adstxt.store._schema import (
+    MIGRATIONS,
+    SCHEMA_VERSION,
+    SchemaError,
+    migrate,
+    refuse_newer,
+    stored_version,
+)
 from adstxt.store._sqlite import connect, explain, use_wal
 from adstxt.store._store import CrawlInfo, FileRow, Store, VersionRow
 
@@ -53,7 +60,7 @@ def open_store(location: str | Path, *, create: bool = True) -> Store:
     bringing its schema up to date. Raises :class:`StoreError` with a one-line reason."""
     text = str(location)
     if is_postgres_url(text):
-        return _open_postgres(text)
+        return _open_postgres(text, create=create)
     path = Path(location)
     try:
         connection = connect(path, create=create)
@@ -72,8 +79,14 @@ def open_store(location: str | Path, *, create: bool = True) -> Store:
     return Store(connection, SQLITE, str(path))
 
 
-def _open_postgres(url: str) -> Store:
-    """A store in the PostgreSQL database at ``url``: the same schema and code as a file."""
+#: The advisory lock that lets one process at a time create or upgrade a PostgreSQL store:
+#: the workers of a shared crawl may all start at once on a new database.
+_SCHEMA_LOCK = 0x616473747874
+
+
+def _open_postgres(url: str, *, create: bool = True) -> Store:
+    """A store in the PostgreSQL database at ``url``: the same schema and code as a file.
+    Without ``create``, a database that holds no store yet is refused."""
     from adstxt.store._postgres import connect
 
     where = without_password(url)
@@ -85,8 +98,14 @@ def _open_postgres(url: str) -> Store:
         reason = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
         raise StoreError(f"cannot open the store {where}: {reason}") from exc
     try:
-        refuse_newer(connection, POSTGRESQL)
-        migrate(connection, POSTGRESQL)
+        if not create and stored_version(connection, POSTGRESQL) == 0:
+            raise SchemaError("the database holds no store yet (a crawl into it makes one)")
+        connection.execute("SELECT pg_advisory_lock(%s)", (_SCHEMA_LOCK,))
+        try:
+            refuse_newer(connection, POSTGRESQL)
+            migrate(connection, POSTGRESQL)
+        finally:
+            connection.execute("SELECT pg_advisory_unlock(%s)", (_SCHEMA_LOCK,))
     except SchemaError as exc:
         connection.close()
         raise StoreError(f"cannot use the store {where}: {exc}") from exc

@@ -50,6 +50,12 @@ class ChangeType(str, enum.Enum):
     VARIABLE_REMOVED = "variable-removed"
     VARIABLE_ADDED = "variable-added"
     VARIABLE_CHANGED = "variable-changed"
+    #: sellers.json events: a seller ID listed, no longer listed, or with another value in
+    #: one of its fields (``variable`` names the field: seller_type, name, domain,
+    #: is_confidential).
+    SELLER_REMOVED = "seller-removed"
+    SELLER_ADDED = "seller-added"
+    SELLER_CHANGED = "seller-changed"
     #: An app's store listing now leads to another developer domain (kind ``app``).
     APP_DOMAIN_CHANGED = "app-domain-changed"
 

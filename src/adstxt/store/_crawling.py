@@ -8,12 +8,11 @@ import time
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
-import attrs
-
 from adstxt.store._dialect import database_errors
 from adstxt.store._record import FetchRecord, records_of
 from adstxt.store._sqlite import explain
 from adstxt.store._store import Store
+from adstxt.store._unchanged import restore_unchanged
 
 if TYPE_CHECKING:
     from adstxt.fetch import FetchResult, Validators
@@ -33,29 +32,6 @@ def validators_for(store: Store, domain: str, kind: str) -> Validators | None:
     if row is None or row.sha256 is None or not (row.etag or row.last_modified):
         return None
     return Validators(row.etag, row.last_modified)
-
-
-def restore_unchanged(store: Store, domain: str, kind: str, result: FetchResult) -> FetchResult:
-    """A 304 answer with the held copy filled in, checked again as when it was served, so
-    that the crawl reports its records as for any other fetch. Any other result is returned
-    as it is. The files of the copy's ``SUBDOMAIN=`` lines are not fetched again.
-    """
-    if result.status != 304 or result.outcome != "ok":
-        return result
-    from adstxt.fetch._checks import check_body
-    from adstxt.fetch._urls import host_of
-
-    row = store.file(domain, kind)
-    good = store.fetch(row.good_fetch_id) if row and row.good_fetch_id else None
-    body = store.body(row.sha256) if row and row.sha256 else None
-    if good is None or body is None:
-        return result
-    found: list = []  # type: ignore[type-arg]
-    url = good["final_url"] or good["requested_url"]
-    parsed = check_body(
-        url, 200, body, good["content_type"], result.kind, found, site=host_of(result.url)
-    )
-    return attrs.evolve(result, parse_result=parsed, body=body, final_url=result.final_url or url)
 
 
 class BatchWriter:

@@ -16,6 +16,8 @@ _STATEMENTS: tuple[str, ...] = (
     CREATE TABLE IF NOT EXISTS queue_crawls (
         id BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
         name TEXT NOT NULL UNIQUE,
+        -- The store's crawl (crawls.id) its results are recorded under, when it has one.
+        store_crawl_id BIGINT,
         created_at TIMESTAMPTZ NOT NULL DEFAULT clock_timestamp()
     )
     """,

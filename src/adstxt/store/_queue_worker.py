@@ -13,6 +13,7 @@ from __future__ import annotations
 import contextlib
 import time
 from collections.abc import Callable, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
 from typing import TYPE_CHECKING, Any, TypeVar
 
 import attrs
@@ -44,6 +45,9 @@ class WorkSettings:
     max_attempts: int = 5
     #: Renew the batch's leases while it is worked on (see :mod:`adstxt.store._lease_keeper`).
     keep_leases: bool = True
+    #: Complete each batch (and record its results) over a second connection while the next
+    #: batch is worked on, so that the work never waits for the database.
+    overlap: bool = False
 
 
 @attrs.frozen
@@ -108,12 +112,17 @@ def work(
     record: Callable[[Connection, Sequence[Outcome]], None] | None = None,
     worker_name: str | None = None,
     should_stop: Callable[[], bool] = lambda: False,
+    held: Callable[[], Sequence[Claim]] = lambda: (),
 ) -> WorkSummary:
     """Join ``crawl`` and work on it until no domain is waiting or claimed.
 
     ``process`` turns a batch of claims into outcomes; ``record`` stores their results in
     the transaction that completes the batch. ``should_stop`` ends the loop between batches
     (a clean stop: the worker's claims are released at once).
+
+    ``process`` may also leave some claims unfinished (a slow site) and give their outcomes
+    with a later batch; ``held`` then names them, so that their leases are kept and, when
+    nothing more can be claimed, ``process`` is called with no new claims to finish them.
     """
     settings = settings or WorkSettings()
     session = _Session(connect, settings)
@@ -124,6 +133,23 @@ def work(
         raise
     batches = completed = refused = 0
     keeper = LeaseKeeper(connect, worker, settings.lease) if settings.keep_leases else None
+    completer = _Session(connect, settings) if settings.overlap else None
+    executor = ThreadPoolExecutor(1, "adstxt-completer") if settings.overlap else None
+    finishing: Future[Completion] | None = None
+
+    def count(completion: Completion) -> None:
+        nonlocal batches, completed, refused
+        batches += 1
+        completed += len(completion.accepted)
+        refused += len(completion.refused)
+
+    def settle() -> None:
+        """Wait for the batch being completed, if any (its errors are raised here)."""
+        nonlocal finishing
+        if finishing is not None:
+            pending, finishing = finishing, None
+            count(pending.result())
+
     try:
         while not should_stop():
             claims = session.call(
@@ -131,7 +157,10 @@ def work(
                     worker, settings.batch, settings.lease, max_attempts=settings.max_attempts
                 )
             )
-            if not claims:
+            if not claims and held():
+                claims = []  # nothing new: finish the claims still in hand
+            elif not claims:
+                settle()  # this worker's own last batch may be all that is left
                 left = session.call(lambda queue: queue.open_work(worker.crawl))
                 if left.finished:
                     break
@@ -141,18 +170,30 @@ def work(
             if keeper is None:
                 outcomes = process(claims)
             else:
-                with keeper.holding(claims):
+                with keeper.holding([*claims, *held()]):
                     outcomes = process(claims)
-            completion = _complete(session, worker, outcomes, record)
-            batches += 1
-            completed += len(completion.accepted)
-            refused += len(completion.refused)
+            settle()
+            if not outcomes:
+                continue  # every site of the batch is still being fetched
+            if executor is not None and completer is not None:
+                finishing = executor.submit(_complete, completer, worker, outcomes, record)
+            else:
+                count(_complete(session, worker, outcomes, record))
+        settle()
     finally:
+        if finishing is not None:  # leaving on an error: the batch in hand is stored if it can be
+            with contextlib.suppress(Exception):
+                finishing.result()
+        if executor is not None:
+            executor.shutdown(wait=True)
         if keeper is not None:
             keeper.close()
         _leave_quietly(session, worker)
         session.close()
-    return WorkSummary(worker.name, batches, completed, refused, session.reconnects)
+        if completer is not None:
+            completer.close()
+    reconnects = session.reconnects + (completer.reconnects if completer is not None else 0)
+    return WorkSummary(worker.name, batches, completed, refused, reconnects)
 
 
 def _complete(

@@ -16,6 +16,7 @@ from typing import Any
 import attrs
 
 from adstxt.store._dialect import Dialect
+from adstxt.store._queue_schema import queue_schema_statements
 
 __all__ = [
     "MIGRATIONS",
@@ -44,6 +45,12 @@ class Step:
     summary: str
     statements: tuple[str, ...]
     backfill: Callable[[Connection, Dialect], None] | None = None
+    #: The databases the statements are for (``None``: all); elsewhere only the version
+    #: number advances, so that both kinds of store count versions alike.
+    dialects: tuple[str, ...] | None = None
+
+    def applies_to(self, dialect: Dialect) -> bool:
+        return self.dialects is None or dialect.name in self.dialects
 
 
 _VERSION_1 = (
@@ -190,29 +197,6 @@ _VERSION_2 = (
 )
 
 
-_VERSION_3 = (
-    # Every resolution of an app to its developer's domain, oldest first: the history of
-    # the mapping that 'adstxt crawl --apps' follows (app is the store:app_id key).
-    """CREATE TABLE app_resolutions (
-        id {id},
-        app TEXT NOT NULL,
-        store TEXT,
-        app_id TEXT,
-        query TEXT NOT NULL,
-        outcome TEXT NOT NULL,
-        listing_url TEXT,
-        developer_url TEXT,
-        source TEXT,
-        domain TEXT,
-        app_ads_hosts TEXT NOT NULL,
-        detail TEXT NOT NULL,
-        resolved_at TEXT NOT NULL
-    )""",
-    "CREATE INDEX app_resolutions_by_app ON app_resolutions (app, id)",
-    "CREATE INDEX app_resolutions_by_domain ON app_resolutions (domain)",
-)
-
-
 def _backfill_crawl_domains(connection: Connection, dialect: Dialect) -> None:
     """Version 1 knew a crawl's domains only from its fetches: list those as done, in the
     order they were fetched, so that a crawl started before the upgrade resumes correctly."""
@@ -234,10 +218,64 @@ def _backfill_crawl_domains(connection: Connection, dialect: Dialect) -> None:
         cursor.execute(insert, (crawl_id, position, domain, fetch_id))
 
 
+_VERSION_4 = (
+    # What the check of each file's current copy found for its own site (JSON), so that a
+    # 304 reports the copy without parsing it again: a body's findings depend on the site.
+    "ALTER TABLE files ADD COLUMN findings TEXT",
+    # The sellers.json cross-check of a crawl, one row per sellers.json (ad system).
+    """CREATE TABLE sellers_checks (
+        crawl_id {bigint} NOT NULL,
+        sellers_domain TEXT NOT NULL,
+        ad_systems TEXT NOT NULL,
+        fetch_id {bigint},
+        outcome TEXT NOT NULL,
+        sellers {bigint},
+        records {bigint} NOT NULL,
+        sites {bigint} NOT NULL,
+        not_listed {bigint} NOT NULL,
+        wrong_case {bigint} NOT NULL,
+        wrong_type {bigint} NOT NULL,
+        confidential {bigint} NOT NULL,
+        details TEXT NOT NULL,
+        PRIMARY KEY (crawl_id, sellers_domain)
+    )""",
+)
+
+_VERSION_5 = (
+    # Every resolution of an app to its developer's domain, oldest first: the history of
+    # the mapping that 'adstxt crawl --apps' follows (app is the store:app_id key).
+    """CREATE TABLE app_resolutions (
+        id {id},
+        app TEXT NOT NULL,
+        store TEXT,
+        app_id TEXT,
+        query TEXT NOT NULL,
+        outcome TEXT NOT NULL,
+        listing_url TEXT,
+        developer_url TEXT,
+        source TEXT,
+        domain TEXT,
+        app_ads_hosts TEXT NOT NULL,
+        detail TEXT NOT NULL,
+        resolved_at TEXT NOT NULL
+    )""",
+    "CREATE INDEX app_resolutions_by_app ON app_resolutions (app, id)",
+    "CREATE INDEX app_resolutions_by_domain ON app_resolutions (domain)",
+)
+
 MIGRATIONS: Sequence[Step] = (
     Step(1, "crawls, fetches, bodies and what they hold, versions, files, changes", _VERSION_1),
     Step(2, "the domains of each crawl, for resuming", _VERSION_2, _backfill_crawl_domains),
-    Step(3, "the resolutions of apps to their developer's domain", _VERSION_3),
+    # Workers on many machines share a crawl through a database server; a SQLite file is
+    # one machine's, and its crawls share work between local processes instead.
+    Step(
+        3,
+        "the work queue of crawls shared by many workers (PostgreSQL only)",
+        queue_schema_statements(),
+        dialects=("postgresql",),
+    ),
+    Step(4, "the findings of each current copy; the sellers.json checks of crawls", _VERSION_4),
+    Step(5, "the resolutions of apps to their developer's domain", _VERSION_5),
 )
 
 #: The version this adstxt writes and reads.
@@ -307,7 +345,7 @@ def migrate(
         before = stored_version(connection, dialect)
         _check_not_newer(before, target)
         for step in steps:
-            if before < step.version <= target:
+            if before < step.version <= target and step.applies_to(dialect):
                 for statement in step.statements:
                     cursor.execute(dialect.ddl(statement))
                 if step.backfill is not None:

@@ -17,9 +17,16 @@ import attrs
 
 from adstxt.store._bodies import COMPRESSION, compress, decompress, sha256
 from adstxt.store._changes import ChangeEvent, derive_changes
-from adstxt.store._dialect import Dialect, timestamp
+from adstxt.store._dialect import POSTGRESQL, Dialect, timestamp
+from adstxt.store._findings import encode_findings
 from adstxt.store._policy import Action, decide
 from adstxt.store._record import FetchRecord
+from adstxt.store._sellers_changes import (
+    SellersSnapshot,
+    derive_sellers_changes,
+    sellers_snapshot,
+    sellers_verdict,
+)
 from adstxt.store._snapshot import FileSnapshot, SnapshotRecord, SnapshotVariable, Verdict
 
 __all__ = ["CrawlInfo", "FileRow", "Store", "VersionRow"]
@@ -128,6 +135,9 @@ class Store:
         # met last, for the change events of the next versions (the same file served to
         # many sites, or a file compared with its previous version).
         self._snapshots: dict[str, FileSnapshot] = {}
+        # The sellers.json read last, by SHA-256: storing a new one, its change events and
+        # the crawl's check against it all read the same file, which may be 100 MB.
+        self._sellers_read: tuple[str, Any] | None = None
 
     # ---- plumbing ----------------------------------------------------------------------
 
@@ -151,6 +161,12 @@ class Store:
     @contextlib.contextmanager
     def transaction(self) -> Iterator[None]:
         """Everything inside is stored together, or nothing of it is."""
+        if self.dialect is POSTGRESQL:
+            # psycopg: a transaction block, or a savepoint when inside one, so that a batch
+            # can be recorded within the transaction that completes its claims in the queue.
+            with self.connection.transaction():
+                yield
+            return
         _begin(self.connection, self.dialect)
         try:
             yield
@@ -426,6 +442,8 @@ class Store:
         digest = None
         if item.body is not None and item.parse_result is not None:
             digest = self._store_body(item.body, item.parse_result)
+        elif item.body is not None and item.kind == "sellers.json":
+            digest = self._store_sellers_body(item.body)
         current = self.file(item.domain, item.kind)
         if item.unchanged and current is not None:
             digest = current.sha256
@@ -505,11 +523,70 @@ class Store:
                 etag=None,
                 last_modified=None,
             )
-        self._run(
-            self.dialect.upsert("files", _FILE_COLUMNS, ("domain", "kind")),
-            tuple(row[c] for c in _FILE_COLUMNS),
-        )
+        columns: tuple[str, ...] = _FILE_COLUMNS
+        values = [row[c] for c in _FILE_COLUMNS]
+        if decision.action is Action.REPLACE and item.parse_result is not None:
+            # The findings for this site, so that a 304 reports the copy without a parse.
+            columns = (*columns, "findings")
+            values.append(encode_findings(item.parse_result.diagnostics))
+        elif decision.action is Action.END:
+            columns = (*columns, "findings")
+            values.append(None)
+        self._run(self.dialect.upsert("files", columns, ("domain", "kind")), values)
         return fetch_id
+
+    def _store_sellers_body(self, body: bytes) -> str:
+        """Keep a sellers.json body once per SHA-256 (compressed only when new); the
+        verdict and the number of sellers beside it."""
+        digest = sha256(body)
+        if self._rows("SELECT 1 FROM bodies WHERE sha256 = ?", (digest,)):
+            return digest
+        result = self._sellers_parsed(digest, body)
+        errors = sum(1 for d in result.diagnostics if d.severity.value == "error")
+        self._run(
+            "INSERT INTO bodies (sha256, size, compression, data, verdict, records, variables, "
+            "errors) VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (sha256) DO NOTHING",
+            (
+                digest,
+                len(body),
+                COMPRESSION,
+                compress(body),
+                sellers_verdict(result),
+                len(result),
+                0,
+                errors,
+            ),
+        )
+        return digest
+
+    def sellers_snapshot(self, digest: str | None) -> SellersSnapshot | None:
+        """What a stored sellers.json body declares, as its change events compare it."""
+        if digest is None:
+            return None
+        if self._sellers_read is not None and self._sellers_read[0] == digest:
+            return sellers_snapshot(self._sellers_read[1])
+        # Another copy (the one before, for change events): read without displacing the
+        # one kept, which the crawl's check reads next.
+        body = self.body(digest)
+        return sellers_snapshot(body) if body is not None else None
+
+    def sellers_result(self, digest: str | None) -> Any:
+        """A stored sellers.json body, parsed (a :class:`adstxt.sellers.SellersResult`);
+        None when there is no such body."""
+        if digest is None:
+            return None
+        if self._sellers_read is not None and self._sellers_read[0] == digest:
+            return self._sellers_read[1]
+        body = self.body(digest)
+        return self._sellers_parsed(digest, body) if body is not None else None
+
+    def _sellers_parsed(self, digest: str, body: bytes) -> Any:
+        from adstxt.sellers import parse
+
+        if self._sellers_read is None or self._sellers_read[0] != digest:
+            self._sellers_read = None  # let the one before go before reading the next
+            self._sellers_read = (digest, parse(body))
+        return self._sellers_read[1]
 
     def _new_version(
         self,
@@ -520,7 +597,12 @@ class Store:
         new: str | None,
     ) -> int:
         """Add the next version of a file and the change events from the one before."""
-        events = derive_changes(self.snapshot(old), self.snapshot(new))
+        if item.kind == "sellers.json":
+            events = derive_sellers_changes(
+                item.domain, self.sellers_snapshot(old), self.sellers_snapshot(new)
+            )
+        else:
+            events = derive_changes(self.snapshot(old), self.snapshot(new))
         self._run(
             "INSERT INTO versions (domain, kind, version, sha256, fetch_id, since) "
             "VALUES (?, ?, ?, ?, ?, ?)",
