@@ -361,7 +361,7 @@ def test_expected_warnings_are_shown_and_the_audit_goes_on(tmp_path: Path) -> No
             ["--expect", "{expected}", "--source", "{mirror}", "{tmp}/empty.txt"],
             "names no publisher",
         ),
-        (["--expect", "{expected}", "{publishers}"], "--source DIR or --fetch"),
+        (["--expect", "{expected}", "{publishers}"], "--source DIR, --store S or --fetch"),
         (["--expect", "{expected}", "--source", "{mirror}"], "needs PUBLISHERS"),
         (["--expect", "{expected}", "--source", "{tmp}/none", "{publishers}"], "not a directory"),
         (["--sellers", "x.com", "--source", "{mirror}", "{publishers}"], "forward audit"),

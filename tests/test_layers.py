@@ -88,6 +88,7 @@ LAYERS: dict[str, tuple[str, ...]] = {
         "adstxt.cli",
         "adstxt.crawl",
         "adstxt._crawl_shared",
+        "adstxt._store_lookups",
         "adstxt._commands",
         "adstxt._clidoc",
         "adstxt.__main__",

@@ -440,7 +440,7 @@ def test_deeply_nested_json_is_not_called_invalid() -> None:
 @pytest.mark.parametrize(
     ("args", "message"),
     [
-        ([], "give files or folders to check, --audit RESULT.json, or both"),
+        ([], "give files or folders to check, --audit RESULT.json, --store S"),
         (["nowhere/ads.txt"], "nowhere/ads.txt: no such file or folder"),
         (["docs/reference"], "no ads.txt, app-ads.txt or sellers.json file found under"),
         (["--audit", "nowhere.json"], "--audit: cannot read nowhere.json: No such file"),

@@ -288,6 +288,7 @@ def test_event_fields_and_names() -> None:
         "seller-removed",
         "seller-added",
         "seller-changed",
+        "app-domain-changed",  # an app's event (adstxt.store._apps), added after the files'
     ]
     assert str(T.RECORD_ADDED) == "record-added"
     assert record_key(SnapshotRecord("A.com", "Id", "DIRECT", None, 1)) == ("a.com", "Id")

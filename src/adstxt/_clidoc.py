@@ -31,6 +31,9 @@ _WIDTH = 88
 
 
 def _load(target: str) -> argparse.ArgumentParser:
+    for command in _SUBCOMMANDS.values():
+        if command.parser == target and command.store_access is not None:
+            return command.build_parser()  # with what it is handed: --store among its options
     module, _, function = target.partition(":")
     build: Callable[[], argparse.ArgumentParser] = getattr(
         importlib.import_module(module), function

@@ -26,7 +26,9 @@ __all__ = ["COMMANDS", "Command", "main"]
 
 
 class _Main(Protocol):
-    def __call__(self, argv: Sequence[str] | None = None, *, prog: str) -> int: ...
+    def __call__(
+        self, argv: Sequence[str] | None = None, *, prog: str, **extras: object
+    ) -> int: ...
 
 
 @dataclass(frozen=True)
@@ -43,6 +45,9 @@ class Command:
     parser: str
     #: The stand-alone console script that runs the same thing, if there is one.
     script: str | None = None
+    #: ``module:class`` of the crawl-store access a lookup command gets for ``--store``
+    #: (the lookups sit below the store, so the command table hands it to them).
+    store_access: str | None = None
 
     @property
     def prog(self) -> str:
@@ -52,12 +57,18 @@ class Command:
     def run(self, argv: Sequence[str], prog: str | None = None) -> int:
         """Run the command with ``argv`` (the arguments after its name)."""
         run = cast(_Main, _load(self.main))
-        return run(list(argv), prog=prog or self.prog)
+        return run(list(argv), prog=prog or self.prog, **self._extras())
 
     def build_parser(self, prog: str | None = None) -> argparse.ArgumentParser:
         """The command's argument parser, named ``prog`` (by default ``adstxt NAME``)."""
-        build = cast(Callable[[str], argparse.ArgumentParser], _load(self.parser))
-        return build(prog or self.prog)
+        build = cast(Callable[..., argparse.ArgumentParser], _load(self.parser))
+        return build(prog or self.prog, **self._extras())
+
+    def _extras(self) -> dict[str, object]:
+        """What the command's functions take besides their arguments: a store access."""
+        if self.store_access is None:
+            return {}
+        return {"store": cast(Callable[[], object], _load(self.store_access))()}
 
 
 def _load(target: str) -> object:
@@ -115,6 +126,7 @@ COMMANDS: Final[Mapping[str, Command]] = _registry(
         summary="say whether a seller is authorized by a publisher's ads.txt",
         main="adstxt.authorization._cli:main",
         parser="adstxt.authorization._cli:_parser",
+        store_access="adstxt._store_lookups:CrawlStoreAccess",
     ),
     Command(
         name="apps",
@@ -127,12 +139,14 @@ COMMANDS: Final[Mapping[str, Command]] = _registry(
         summary="audit many publishers: expected lines, or sellers listed back",
         main="adstxt.audit._cli:main",
         parser="adstxt.audit._cli:_parser",
+        store_access="adstxt._store_lookups:CrawlStoreAccess",
     ),
     Command(
         name="schain",
         summary="validate a supply chain and verify it against ads.txt and sellers.json",
         main="adstxt.schain._cli:main",
         parser="adstxt.schain._cli:_parser",
+        store_access="adstxt._store_lookups:CrawlStoreAccess",
     ),
     Command(
         name="report",

@@ -1,13 +1,17 @@
 """The options shared by the commands that look things up: where the files come from
-(``--source DIR`` or ``--fetch``, used by ``authorized`` and ``schain``) and how app stores
-are asked (used by those two, ``apps resolve`` and ``crawl --apps``)."""
+(``--source DIR``, ``--store S`` or ``--fetch``, used by ``authorized`` and ``schain``) and
+how app stores are asked (used by those two, ``apps resolve`` and ``crawl --apps``).
+
+The crawl store lives in a layer above the lookups, so this module does not open one: a
+command that offers ``--store`` passes a :class:`StoreAccess` (``adstxt._store_lookups``
+has the one over :mod:`adstxt.store`) and the options call it."""
 
 from __future__ import annotations
 
 import argparse
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Protocol
 
 from adstxt._guard import UsageError
 
@@ -17,15 +21,35 @@ if TYPE_CHECKING:
     from adstxt.authorization import AuthorizationIndex, Source
 
 __all__ = [
+    "StoreAccess",
     "add_source_options",
     "add_store_options",
     "close_index",
+    "close_source",
     "make_app_source",
     "make_resolver",
     "open_index",
     "open_source",
     "read_ids",
 ]
+
+
+class StoreAccess(Protocol):
+    """How the commands read a crawl store named by ``--store``: as the source of files and
+    as the source of app resolutions. Each raises ``UsageError`` when the store cannot be
+    opened; ``close`` ends what either opened."""
+
+    def source(self, location: str, locations: Mapping[str, str], *, keep: bool) -> Source:
+        """The store's files, as a lookup source (``keep``: as for ``open_source``)."""
+        ...
+
+    def apps(self, location: str) -> AppSource:
+        """The store's app resolutions (offline, as a mirror's apps.jsonl)."""
+        ...
+
+    def close(self) -> None:
+        """Close the store, if it was opened."""
+        ...
 
 
 def add_store_options(parser: argparse.ArgumentParser) -> None:
@@ -87,14 +111,24 @@ def make_resolver(
 
 def make_app_source(args: argparse.Namespace, parser: argparse.ArgumentParser) -> AppSource:
     """Where apps are resolved for ``authorized`` and ``schain``: with ``--source DIR``, the
-    records of ``DIR/apps.jsonl`` only (an offline run asks no store); with ``--fetch``, the
-    stores, their answers kept under ``--cache-dir``."""
+    records of ``DIR/apps.jsonl`` only (an offline run asks no store); with ``--store S``,
+    the resolutions the crawl store holds (offline too); with ``--fetch``, the stores, their
+    answers kept under ``--cache-dir``."""
+    access: StoreAccess | None = getattr(args, "store_access", None)
+    if access is not None and getattr(args, "store", None) is not None:
+        try:
+            return access.apps(args.store)
+        except UsageError as error:
+            parser.error(str(error))
     if args.source is not None:
         from adstxt.apps._mirror import MirrorApps
 
         return MirrorApps(args.source)
     if not args.fetch:
-        parser.error("resolving apps needs --source DIR (its apps.jsonl) or --fetch (the stores)")
+        parser.error(
+            "resolving apps needs --source DIR (its apps.jsonl), --store S (its app "
+            "resolutions) or --fetch (the stores)"
+        )
     return make_resolver(args, parser, args.cache_dir)
 
 
@@ -111,18 +145,36 @@ def read_ids(lines: Sequence[str]) -> list[str]:
     return found
 
 
-def add_source_options(parser: argparse.ArgumentParser) -> None:
-    """The options that say where files come from: ``--source DIR`` or ``--fetch``."""
-    group = parser.add_argument_group(
-        "where the files come from",
+def add_source_options(
+    parser: argparse.ArgumentParser, *, store: StoreAccess | None = None
+) -> None:
+    """The options that say where files come from: ``--source DIR`` or ``--fetch``, and
+    ``--store S`` when ``store`` says how to read a crawl store."""
+    about = (
         "A mirror directory holds DIR/<domain>/ads.txt, DIR/<domain>/app-ads.txt and "
         "DIR/<ad-system domain>/sellers.json, as 'adstxt crawl --mirror DIR' writes it. "
-        "--fetch reads the live sites instead (needs the fetch extra).",
+    )
+    if store is not None:
+        about += (
+            "A crawl store (--store) holds each file's current copy, as 'adstxt crawl' keeps it. "
+        )
+    group = parser.add_argument_group(
+        "where the files come from",
+        about + "--fetch reads the live sites instead (needs the fetch extra).",
     )
     where = group.add_mutually_exclusive_group()
     where.add_argument(
         "--source", metavar="DIR", type=Path, help="read the files from this mirror directory"
     )
+    if store is not None:
+        where.add_argument(
+            "--store",
+            metavar="S",
+            help="read the files, and the apps' developer domains, from this crawl store "
+            "(a SQLite file or a postgresql:// URL): no network; a copy kept stale after "
+            "failed fetches counts for as long as the spec keeps it",
+        )
+        parser.set_defaults(store_access=store)
     where.add_argument(
         "--fetch",
         action="store_true",
@@ -167,7 +219,8 @@ def add_source_options(parser: argparse.ArgumentParser) -> None:
 
 
 def open_source(args: argparse.Namespace, *, keep_files: bool = True) -> Source | None:
-    """The source the options name; None when neither --source nor --fetch was given.
+    """The source the options name; None when none of --source, --store (for a command
+    given a :class:`StoreAccess`) and --fetch was given.
 
     ``keep_files`` false makes the source keep no more than the site in use (a mirror reads
     each ads.txt afresh), for runs that read each site's files once.
@@ -186,6 +239,12 @@ def open_source(args: argparse.Namespace, *, keep_files: bool = True) -> Source 
         if not args.source.is_dir():
             raise UsageError(f"--source: {args.source} is not a directory")
         return MirrorSource(args.source, locations, keep=keep_files)
+    access: StoreAccess | None = getattr(args, "store_access", None)
+    if access is not None and getattr(args, "store", None) is not None:
+        for flag, value in (("--cache-dir", args.cache_dir), ("--connect-to", args.connect_to)):
+            if value:
+                raise UsageError(f"{flag} needs --fetch; --store reads no site")
+        return access.source(args.store, locations, keep=keep_files)
     if not args.fetch:
         for flag, value in (("--cache-dir", args.cache_dir), ("--connect-to", args.connect_to)):
             if value:
@@ -220,8 +279,18 @@ def open_index(args: argparse.Namespace) -> AuthorizationIndex | None:
     return None if source is None else AuthorizationIndex(source)
 
 
-def close_index(index: AuthorizationIndex | None) -> None:
-    """Remove what a fetching source kept for the run only."""
-    close = getattr(index.source, "close", None) if index is not None else None
+def close_index(index: AuthorizationIndex | None, args: argparse.Namespace | None = None) -> None:
+    """Remove what a fetching source kept for the run only, and close a store ``args``
+    opened."""
+    close_source(index.source if index is not None else None, args)
+
+
+def close_source(source: Source | None, args: argparse.Namespace | None = None) -> None:
+    """Remove what a fetching source kept for the run only, and close a store ``args``
+    opened."""
+    close = getattr(source, "close", None)
     if close is not None:
         close()
+    access: StoreAccess | None = getattr(args, "store_access", None)
+    if access is not None:
+        access.close()

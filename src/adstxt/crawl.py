@@ -237,8 +237,8 @@ def _parser(prog: str = "adstxt-crawl") -> argparse.ArgumentParser:
         help="crawl the app-ads.txt of the apps in FILE instead of a file of domains "
         "(one app per line: package name, App Store ID, STORE:ID or store URL; '-' for "
         "stdin): each is resolved through its store listing to its developer's domain, "
-        "which is then crawled; the mapping goes into each JSON line ('apps') and, "
-        "with --mirror, into DIR/apps.jsonl",
+        "which is then crawled; the mapping goes into each JSON line ('apps'), into "
+        "the store with its history, and, with --mirror, into DIR/apps.jsonl",
     )
     parser.add_argument(
         "--cache-dir",
@@ -419,6 +419,8 @@ def _resolve_apps(args: argparse.Namespace, lines: list[str]) -> list[str]:
             _mirror_apps(args.mirror, found)
         except OSError as exc:
             raise _OutputError.writing(args.mirror, exc) from exc
+    if args.store is not None:
+        _store_apps(args.store, found)
     resolved = sum(1 for r in found if r.resolved)
     print(
         f"adstxt-crawl: {resolved} of {len(found)} apps resolved to "
@@ -426,6 +428,31 @@ def _resolve_apps(args: argparse.Namespace, lines: list[str]) -> list[str]:
         file=sys.stderr,
     )
     return list(by_host)
+
+
+def _store_apps(location: str, found: Sequence[Any]) -> None:
+    """Record every resolution in the store, with a change event for each app whose
+    developer domain changed since its previous resolution."""
+    from adstxt.store import StoreError, open_store
+    from adstxt.store._apps import record_resolutions
+    from adstxt.store._dialect import database_errors
+
+    try:
+        with open_store(location) as store:
+            events = record_resolutions(store, found)
+    except StoreError as exc:
+        raise _OutputError(str(exc)) from exc
+    except database_errors() as exc:
+        raise _OutputError(f"cannot record the apps in the store {location}: {exc}") from exc
+    for event in events:
+        print(
+            "adstxt-crawl: "
+            + escape(
+                f"{event['domain']}: developer domain changed from "
+                f"{event['old'] or '(none)'} to {event['new'] or '(none)'}"
+            ),
+            file=sys.stderr,
+        )
 
 
 def _mirror_apps(mirror: Path, found: Sequence[Any]) -> None:

@@ -28,7 +28,8 @@ OUTCOMES: Final[Mapping[str, str]] = {
     "unrecognized": "the identifier is not one this version recognizes",
     "wrong-app": "the page the store served is another app's listing: its "
     "appstore:bundle_id or appstore:store_id names a different app",
-    "not-in-mirror": "the mirror directory's apps.jsonl has no record of the app, and an "
+    "not-in-mirror": "the mirror directory's apps.jsonl (or the crawl store) has no record "
+    "of the app, and an "
     "offline lookup asks no store",
 }
 

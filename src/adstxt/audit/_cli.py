@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, TextIO
 from adstxt._progress import Progress
 
 if TYPE_CHECKING:
+    from adstxt._lookup_options import StoreAccess
     from adstxt.audit._publishers import InputProblem, PublisherLine
     from adstxt.authorization import Source
     from adstxt.model import FileKind
@@ -24,7 +25,10 @@ class _InputError(Exception):
     """An input that stops the audit: exit status 2, after the reasons are printed."""
 
 
-def _parser(prog: str = "adstxt audit") -> argparse.ArgumentParser:
+def _parser(
+    prog: str = "adstxt audit", store: StoreAccess | None = None
+) -> argparse.ArgumentParser:
+    """The command's options; ``--store S`` among the sources when ``store`` reads one."""
     from adstxt._lookup_options import add_source_options
 
     parser = argparse.ArgumentParser(
@@ -106,7 +110,8 @@ def _parser(prog: str = "adstxt audit") -> argparse.ArgumentParser:
         type=_positive,
         metavar="N",
         help="forward audit: audit in N processes (default: one per CPU, at most 8, for a "
-        "mirror directory with 1,000 publishers or more; otherwise 1)",
+        "mirror directory with 1,000 publishers or more; otherwise 1; a crawl store is "
+        "read by one)",
     )
     parser.add_argument(
         "--progress",
@@ -114,7 +119,7 @@ def _parser(prog: str = "adstxt audit") -> argparse.ArgumentParser:
         default="auto",
         help="progress bar on stderr (auto: only on a terminal)",
     )
-    add_source_options(parser)
+    add_source_options(parser, store=store)
     return parser
 
 
@@ -128,18 +133,23 @@ def _positive(text: str) -> int:
     return number
 
 
-def main(argv: Sequence[str] | None = None, *, prog: str = "adstxt audit") -> int:
-    """Run ``adstxt audit``; return the exit status."""
+def main(
+    argv: Sequence[str] | None = None,
+    *,
+    prog: str = "adstxt audit",
+    store: StoreAccess | None = None,
+) -> int:
+    """Run ``adstxt audit``; return the exit status. ``store`` reads ``--store S``."""
     from adstxt._guard import guarded
 
-    return guarded(lambda: _main(argv, prog), prog)
+    return guarded(lambda: _main(argv, prog, store), prog)
 
 
-def _main(argv: Sequence[str] | None, prog: str) -> int:
+def _main(argv: Sequence[str] | None, prog: str, store: StoreAccess | None) -> int:
     from adstxt._guard import UsageError
-    from adstxt._lookup_options import open_source
+    from adstxt._lookup_options import close_source, open_source
 
-    parser = _parser(prog)
+    parser = _parser(prog, store)
     args = parser.parse_args(argv)
     if args.expect is not None and args.publishers is None:
         parser.error("--expect needs PUBLISHERS, the file of publishers to audit")
@@ -152,12 +162,15 @@ def _main(argv: Sequence[str] | None, prog: str) -> int:
         ):
             if given:
                 parser.error(f"{flag} belongs to the forward audit (--expect), not --sellers")
+    if getattr(args, "store", None) is not None and (args.processes or 1) > 1:
+        parser.error("--processes: a crawl store (--store) is read by one process")
     try:
         source = open_source(args, keep_files=False)
     except UsageError as error:
         parser.error(str(error))
     if source is None:
-        parser.error("say where the publishers' files come from: --source DIR or --fetch")
+        where = "--source DIR, --store S or --fetch" if store else "--source DIR or --fetch"
+        parser.error(f"say where the publishers' files come from: {where}")
     out: TextIO = io.StringIO() if args.output is not None else sys.stdout
     try:
         if args.expect is not None:
@@ -168,10 +181,8 @@ def _main(argv: Sequence[str] | None, prog: str) -> int:
         print(f"{prog}: {error}", file=sys.stderr)
         return 2
     finally:
-        # A fetching source removes what it kept for this run only.
-        close = getattr(source, "close", None)
-        if close is not None:
-            close()
+        # A fetching source removes what it kept for this run only; a store is closed.
+        close_source(source, args)
     if args.output is not None:
         assert isinstance(out, io.StringIO)
         from adstxt._atomic import write_atomically
@@ -291,6 +302,9 @@ def _describe(source: Source) -> str:
     directory = getattr(source, "directory", None)
     if directory is not None:
         return f"mirror {os.fspath(directory)}"
+    store = getattr(source, "store", None)
+    if store is not None:
+        return f"store {store.where}"
     return "fetch" if type(source).__name__ == "FetchSource" else type(source).__name__
 
 

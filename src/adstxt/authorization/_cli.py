@@ -15,13 +15,17 @@ from adstxt._lookup_options import add_source_options, close_index, open_index
 from adstxt._report import escape
 
 if TYPE_CHECKING:
+    from adstxt._lookup_options import StoreAccess
     from adstxt.apps import AppSource
     from adstxt.authorization import Answer, AuthorizationIndex, Question
 
 __all__ = ["main"]
 
 
-def _parser(prog: str = "adstxt authorized") -> argparse.ArgumentParser:
+def _parser(
+    prog: str = "adstxt authorized", store: StoreAccess | None = None
+) -> argparse.ArgumentParser:
+    """The command's options; ``--store S`` among the sources when ``store`` reads one."""
     parser = argparse.ArgumentParser(
         prog=prog,
         description="Say whether SELLER_ID on AD_SYSTEM is authorized to sell PUBLISHER's "
@@ -61,7 +65,8 @@ def _parser(prog: str = "adstxt authorized") -> argparse.ArgumentParser:
         action="store_true",
         help="PUBLISHER is an app, or its developer's domain: read app-ads.txt; an "
         "app is resolved to its developer's domain first, through its store listing "
-        "(--fetch) or the mirror's apps.jsonl (--source DIR, offline). A name that is a "
+        "(--fetch), the mirror's apps.jsonl (--source DIR, offline) or the crawl store's "
+        "resolutions (--store S, offline). A name that is a "
         "host under a public suffix is a domain unless it reads as a package name "
         "(com.example.game); google-play:NAME names the app",
     )
@@ -91,7 +96,7 @@ def _parser(prog: str = "adstxt authorized") -> argparse.ArgumentParser:
         help="exit 0 for a publisher without a file too (no-file: by the spec "
         "no seller is unauthorized there)",
     )
-    add_source_options(parser)
+    add_source_options(parser, store=store)
     from adstxt._lookup_options import add_store_options
 
     add_store_options(parser)
@@ -118,16 +123,20 @@ def _developer_of(
 def _names_an_app(publisher: str, apps: AppSource) -> bool:
     """Whether PUBLISHER names an app rather than its developer's domain. A name that
     reads as a domain stays one (see :func:`adstxt.apps.names_an_app`), except in a
-    mirror that has no files for that domain but has resolved the app of that name."""
-    from adstxt.apps import MirrorApps, names_an_app
+    mirror or crawl store that has no files for that domain but has resolved the app of
+    that name."""
+    from adstxt.apps import names_an_app
 
     if names_an_app(publisher):
         return True
+    # Offline sources (a mirror, a crawl store) can tell what they hold.
+    knows, has_site = getattr(apps, "knows", None), getattr(apps, "has_site", None)
     return (
-        isinstance(apps, MirrorApps)
+        knows is not None
+        and has_site is not None
         and ":" not in publisher
-        and not apps.has_site(publisher)
-        and apps.knows(f"google-play:{publisher.strip()}")
+        and not has_site(publisher)
+        and bool(knows(f"google-play:{publisher.strip()}"))
     )
 
 
@@ -266,13 +275,18 @@ def _batch(
     return status
 
 
-def main(argv: Sequence[str] | None = None, *, prog: str = "adstxt authorized") -> int:
-    """Run ``adstxt authorized``; return the exit status."""
-    return guarded(lambda: _main(argv, prog), prog)
+def main(
+    argv: Sequence[str] | None = None,
+    *,
+    prog: str = "adstxt authorized",
+    store: StoreAccess | None = None,
+) -> int:
+    """Run ``adstxt authorized``; return the exit status. ``store`` reads ``--store S``."""
+    return guarded(lambda: _main(argv, prog, store), prog)
 
 
-def _main(argv: Sequence[str] | None, prog: str) -> int:
-    parser = _parser(prog)
+def _main(argv: Sequence[str] | None, prog: str, store: StoreAccess | None) -> int:
+    parser = _parser(prog, store)
     args = parser.parse_args(argv)
     given = [v for v in (args.publisher, args.ad_system, args.seller_id) if v is not None]
     if args.batch is None and len(given) != 3:
@@ -284,7 +298,8 @@ def _main(argv: Sequence[str] | None, prog: str) -> int:
     try:
         index = open_index(args)
         if index is None:
-            raise UsageError("say where the files come from: --source DIR or --fetch")
+            where = "--source DIR, --store S or --fetch" if store else "--source DIR or --fetch"
+            raise UsageError(f"say where the files come from: {where}")
     except UsageError as error:
         parser.error(str(error))
     try:
@@ -328,4 +343,4 @@ def _main(argv: Sequence[str] | None, prog: str) -> int:
             print(_text(answer))
         return 0 if _passes(answer, args.no_file_ok) else 1
     finally:
-        close_index(index)
+        close_index(index, args)

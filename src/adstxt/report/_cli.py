@@ -1,9 +1,10 @@
-"""``adstxt report``: one self-contained HTML page from a check of files and folders, or an
-audit's JSON result.
+"""``adstxt report``: one self-contained HTML page from a check of files and folders, an
+audit's JSON result, or a crawl store.
 
 Exit status: 0 when the report was written; 2 for a usage error, an input that is not there
-or cannot be used (a folder with no file to check, an audit result that is not one), a bad
-configuration file or a report that cannot be written, with the reason on standard error.
+or cannot be used (a folder with no file to check, an audit result that is not one, a store
+that cannot be opened), a bad configuration file or a report that cannot be written, with
+the reason on standard error.
 A file that cannot be read is not a usage error: the report lists it as unreadable.
 """
 
@@ -38,8 +39,8 @@ def _parser(prog: str = "adstxt report") -> argparse.ArgumentParser:
         prog=prog,
         description="Write one self-contained HTML report (summary figures, charts and "
         "sortable, filterable tables down to each finding) from a check of files and "
-        "folders, from an audit's JSON result, or both. The page fetches nothing, works "
-        "offline, prints, and is readable with JavaScript off.",
+        "folders, an audit's JSON result, a crawl store, or any of them together. The page "
+        "fetches nothing, works offline, prints, and is readable with JavaScript off.",
         epilog="Rule codes link to their pages when ADSTXT_DOCS_URL names the documentation "
         "site, as in SARIF output. Exit status: 0 written, 2 a usage or input error.",
     )
@@ -64,6 +65,13 @@ def _parser(prog: str = "adstxt report") -> argparse.ArgumentParser:
         "line and per publisher",
     )
     parser.add_argument(
+        "--store",
+        metavar="S",
+        help="add a section on this crawl store (a SQLite file or a postgresql:// URL, as "
+        "'adstxt crawl' keeps it): files by verdict, outcomes of the latest fetches, change "
+        "events per day by type, the crawls and the latest changes",
+    )
+    parser.add_argument(
         "--title", default="ads.txt report", help="the page's title (default: %(default)s)"
     )
     parser.add_argument(
@@ -71,9 +79,9 @@ def _parser(prog: str = "adstxt report") -> argparse.ArgumentParser:
         type=_rows,
         default=DEFAULT_ROWS,
         metavar="N",
-        help="list at most N findings in the per-line table, and N files in the files table, "
-        "saying how many were left out (figures and charts always count all); 0 lists every "
-        "one (default: %(default)s)",
+        help="list at most N findings in the per-line table, N files in the files table "
+        "and N events in the store's table of changes, saying how many were left out "
+        "(figures and charts always count all); 0 lists every one (default: %(default)s)",
     )
     return parser
 
@@ -118,6 +126,18 @@ def _build(args: argparse.Namespace) -> tuple[Report, list[str]]:
             ) from None
         except AuditFormatError as error:
             raise _InputError(f"--audit: {escape(args.audit)}: {error}") from None
+    if args.store is not None:
+        from adstxt.store import StoreError, open_store
+        from adstxt.store._dialect import database_errors
+        from adstxt.store._summary import summarize
+
+        try:
+            with open_store(args.store, create=False) as store:
+                report.store = summarize(store, latest=args.max_rows or None)
+        except StoreError as error:
+            raise _InputError(f"--store: {escape(str(error))}") from None
+        except database_errors() as error:
+            raise _InputError(f"--store: cannot read {escape(args.store)}: {error}") from None
     return report, warnings
 
 
@@ -126,9 +146,11 @@ def main(argv: Sequence[str] | None = None, *, prog: str = "adstxt report") -> i
     from adstxt.report._html import render
 
     args = _parser(prog).parse_args(argv)
-    if not args.paths and args.audit is None:
+    if not args.paths and args.audit is None and args.store is None:
         print(
-            f"{prog}: give files or folders to check, --audit RESULT.json, or both", file=sys.stderr
+            f"{prog}: give files or folders to check, --audit RESULT.json, --store S, or "
+            "any of them together",
+            file=sys.stderr,
         )
         return 2
     try:

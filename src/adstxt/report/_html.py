@@ -24,13 +24,24 @@ from adstxt.report._page import CSP, SCRIPT, STYLE
 from adstxt.report._svg import Bar, Segment, bar_chart
 from adstxt.report._text import cell
 from adstxt.rules import RULES
+from adstxt.store._changes import ChangeType
+from adstxt.store._summary import NO_COPY, StoreSummary
 
-__all__ = ["CHART_RULES", "render"]
+__all__ = [
+    "CHART_DAYS",
+    "CHART_RULES",
+    "change_bars",
+    "outcome_bars",
+    "render",
+    "store_verdict_bars",
+]
 
 #: The most rules the findings chart draws; the rules table lists all of them.
 CHART_RULES = 25
 #: The most expected lines the coverage chart draws; the table lists all of them.
 CHART_LINES = 60
+#: The days the chart of change events draws: the last ones, up to the latest event.
+CHART_DAYS = 60
 
 _SEVERITY_NAMES = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "info"}
 
@@ -477,6 +488,235 @@ def _audit_section(audit: AuditSection) -> str:
     )
 
 
+# ---- the crawl store ------------------------------------------------------------------------
+
+#: The verdicts of a stored file's current copy, in the order the chart lists them.
+_STORE_VERDICTS = {
+    "valid": "v-clean",
+    "errors": "v-errors",
+    "not-ads-txt": "v-warnings",
+    NO_COPY: "v-unreadable",
+}
+# Outcomes that are the server's own answer, not a failure to get one.
+_ANSWERS = frozenset(("not-found", "restricted", "invalid-domain"))
+
+
+def _change_css(kind: str) -> str:
+    return "ch-" + kind
+
+
+def store_verdict_bars(summary: StoreSummary) -> list[Bar]:
+    """One bar per verdict that some stored ads.txt or app-ads.txt file's copy has."""
+    known = list(_STORE_VERDICTS) + sorted(set(summary.verdicts) - set(_STORE_VERDICTS))
+    return [
+        Bar(
+            verdict,
+            (
+                Segment(
+                    summary.verdicts[verdict],
+                    _STORE_VERDICTS.get(verdict, "v-unreadable"),
+                    f"{verdict}: {_count(summary.verdicts[verdict], 'file')}",
+                ),
+            ),
+            _number(summary.verdicts[verdict]),
+        )
+        for verdict in known
+        if summary.verdicts.get(verdict)
+    ]
+
+
+def outcome_bars(summary: StoreSummary) -> list[Bar]:
+    """One bar per outcome of the files' latest fetches, the most common first."""
+    bars = []
+    for outcome, count in summary.outcomes.items():
+        css = (
+            "v-clean" if outcome == "ok" else "v-unreadable" if outcome in _ANSWERS else "v-errors"
+        )
+        bars.append(
+            Bar(
+                outcome,
+                (Segment(count, css, f"{outcome}: {_count(count, 'file')}"),),
+                _number(count),
+            )
+        )
+    return bars
+
+
+def _days(summary: StoreSummary) -> list[str]:
+    """Every calendar day of the chart: the last :data:`CHART_DAYS` up to the latest event's."""
+    import datetime as dt
+
+    if not summary.daily:
+        return []
+    first = dt.date.fromisoformat(summary.daily[0][0])
+    last = dt.date.fromisoformat(summary.daily[-1][0])
+    start = max(first, last - dt.timedelta(days=CHART_DAYS - 1))
+    return [(start + dt.timedelta(days=n)).isoformat() for n in range((last - start).days + 1)]
+
+
+def change_bars(summary: StoreSummary) -> list[Bar]:
+    """One bar per day of the chart (days without events included, as empty rows), a
+    segment per type of event seen that day, in the order of the types."""
+    by_day = dict(summary.daily)
+    bars = []
+    for day in _days(summary):
+        counts = by_day.get(day, {})
+        segments = tuple(
+            Segment(
+                counts[kind.value],
+                _change_css(kind.value),
+                f"{day}: {kind.value}: {_count(counts[kind.value], 'event')}",
+            )
+            for kind in ChangeType
+            if counts.get(kind.value)
+        )
+        bars.append(Bar(day, segments, _number(sum(counts.values()))))
+    return bars
+
+
+def _store_figures(summary: StoreSummary) -> list[tuple[str, str]]:
+    return [
+        ("Domains", _number(summary.domains)),
+        ("Files", _number(summary.files)),
+        ("Fetches", _number(summary.fetches)),
+        ("Distinct bodies", _number(summary.bodies)),
+        ("Versions", _number(summary.versions)),
+        ("Change events", _number(summary.events)),
+        ("Stale copies", _number(summary.stale)),
+        ("sellers.json files", _number(summary.sellers)),
+        ("Apps resolved", _number(summary.apps)),
+        ("Crawls", _number(len(summary.crawls))),
+    ]
+
+
+def _store_charts(summary: StoreSummary) -> str:
+    verdicts = store_verdict_bars(summary)
+    outcomes = outcome_bars(summary)
+    days = change_bars(summary)
+    parts = [
+        _figure(
+            "Files by verdict of their current copy",
+            bar_chart(verdicts, title="Files by verdict of their current copy")
+            if verdicts
+            else "<p>No ads.txt or app-ads.txt file.</p>",
+        ),
+        _figure(
+            "Files by outcome of their latest fetch",
+            bar_chart(outcomes, title="Files by outcome of their latest fetch")
+            if outcomes
+            else "<p>No file.</p>",
+        ),
+    ]
+    if days:
+        seen = {kind for _, counts in summary.daily for kind in counts}
+        legend = _legend((_change_css(k.value), k.value) for k in ChangeType if k.value in seen)
+        more = ""
+        if summary.daily[0][0] < _days(summary)[0]:  # events older than the chart's days
+            more = (
+                f'<p class="note">The last {CHART_DAYS} days up to the latest event; the '
+                "table of changes and <code>adstxt changes</code> go further back.</p>"
+            )
+        parts.append(
+            _figure(
+                "Change events per day, by type",
+                bar_chart(days, title="Change events per day, by type"),
+                legend + more,
+            )
+        )
+    else:
+        parts.append(_figure("Change events per day, by type", "<p>No change events.</p>"))
+    return '<div class="charts">' + "".join(parts) + "</div>"
+
+
+def _when(stamp: str | None) -> str:
+    """A store time as people read it: ``2026-12-01 08:00:00`` (UTC, to the second)."""
+    return cell(stamp[:19].replace("T", " ")) if stamp else ""
+
+
+def _outcome_text(counts: dict[str, int] | None) -> str:
+    if not counts:
+        return ""
+    return ", ".join(
+        f"{name}: {count:,}" for name, count in sorted(counts.items(), key=lambda i: (-i[1], i[0]))
+    )
+
+
+def _crawls_table(summary: StoreSummary) -> str:
+    rows = (
+        f"<tr>{_num(crawl.id)}<td>{_when(crawl.started_at)}</td>"
+        f"<td>{_when(crawl.finished_at)}</td><td>{cell(crawl.state)}</td>"
+        f"<td>{cell(crawl.kind)}</td>{_num(crawl.domains)}{_num(crawl.done)}"
+        f"<td>{cell(_outcome_text(dict(summary.crawl_outcomes.get(crawl.id, {}))))}</td></tr>"
+        for crawl in summary.crawls
+    )
+    headers = [
+        ("Crawl", True),
+        ("Started (UTC)", False),
+        ("Finished (UTC)", False),
+        ("State", False),
+        ("Kind", False),
+        ("Domains", True),
+        ("Done", True),
+        ("Fetches by outcome", False),
+    ]
+    return _table("crawls", "Crawls", headers, rows, len(summary.crawls))
+
+
+def _changes_table(summary: StoreSummary) -> str:
+    def text(value: object) -> str:
+        return "" if value is None else cell(str(value))
+
+    rows = []
+    for event in summary.latest:
+        lines = ""
+        if event["old_line"] is not None or event["new_line"] is not None:
+            lines = f"{text(event['old_line']) or '-'} \u2192 {text(event['new_line']) or '-'}"
+        rows.append(
+            f"<tr><td>{_when(str(event['at']))}</td><td>{text(event['domain'])}</td><td>{text(event['kind'])}</td>"
+            f'<td><span class="badge {_change_css(str(event["type"]))}">'
+            f"{text(event['type'])}</span></td>"
+            f"<td>{text(event['ad_system'])}</td><td>{text(event['seller_id'])}</td>"
+            f"<td>{text(event['variable'])}</td><td>{text(event['old'])}</td><td>{text(event['new'])}</td>"
+            f"<td>{lines}</td></tr>"
+        )
+    headers = [
+        ("At (UTC)", False),
+        ("Domain", False),
+        ("Kind", False),
+        ("Type", False),
+        ("Ad system", False),
+        ("Seller ID", False),
+        ("Variable", False),
+        ("Old", False),
+        ("New", False),
+        ("Lines", False),
+    ]
+    note = ""
+    if summary.events > len(summary.latest):
+        note = (
+            '<p class="note" id="changes-cut">This table lists the latest '
+            f"{_number(len(summary.latest))} of {_number(summary.events)} change events; "
+            "the figures and charts count all of them. Run the report again with "
+            "<code>--max-rows 0</code> to list every one, or see them with "
+            "<code>adstxt changes --since DATE</code>.</p>"
+        )
+    return note + _table("changes", "Latest changes", headers, rows, len(rows))
+
+
+def _store_section(summary: StoreSummary) -> str:
+    return (
+        '<section id="store"><h2>Crawl store</h2>'
+        + f'<dl class="inputs"><div><dt>Store</dt><dd>{cell(summary.where)}</dd></div></dl>'
+        + _figures(_store_figures(summary))
+        + _store_charts(summary)
+        + "<h3>Crawls</h3>"
+        + _crawls_table(summary)
+        + "<h3>Latest changes</h3>"
+        + _changes_table(summary)
+        + "</section>"
+    )
+
+
 # ---- the page -------------------------------------------------------------------------------
 
 
@@ -487,6 +727,8 @@ def render(report: Report) -> str:
         sections.append(_check_section(report, report.check))
     if report.audit is not None:
         sections.append(_audit_section(report.audit))
+    if report.store is not None:
+        sections.append(_store_section(report.store))
     return (
         '<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">'
         '<meta name="viewport" content="width=device-width, initial-scale=1">'

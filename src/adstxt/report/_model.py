@@ -11,6 +11,7 @@ from collections import Counter
 import attrs
 
 from adstxt.diagnostics import Severity
+from adstxt.store._summary import StoreSummary
 
 __all__ = [
     "SEVERITIES",
@@ -192,6 +193,8 @@ class Report:
     title: str
     check: CheckSection | None = None
     audit: AuditSection | None = None
+    #: A crawl store in figures (``adstxt report --store S``).
+    store: StoreSummary | None = None
     #: The most finding rows the page lists; 0 for no limit.
     row_limit: int = 0
     #: The documentation site that rule codes link to (``None``: no links).

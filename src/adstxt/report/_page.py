@@ -41,6 +41,21 @@ svg .track { fill: var(--soft); stroke: var(--line); }
 .sev-info, .v-info-only { fill: var(--info); background: var(--info); }
 .v-clean, .covered { fill: var(--clean); background: var(--clean); }
 .v-unreadable { fill: var(--unreadable); background: var(--unreadable); }
+.ch-file-appeared { fill: #1b5e20; background: #1b5e20; }
+.ch-file-disappeared { fill: #7f0000; background: #7f0000; }
+.ch-file-became-invalid { fill: #ad1457; background: #ad1457; }
+.ch-file-recovered { fill: #00695c; background: #00695c; }
+.ch-record-removed { fill: #e53935; background: #e53935; }
+.ch-record-added { fill: #43a047; background: #43a047; }
+.ch-relationship-changed { fill: #ef6c00; background: #ef6c00; }
+.ch-certification-changed { fill: #9e7c00; background: #9e7c00; }
+.ch-variable-removed { fill: #795548; background: #795548; }
+.ch-variable-added { fill: #1e88e5; background: #1e88e5; }
+.ch-variable-changed { fill: #5e35b1; background: #5e35b1; }
+.ch-seller-removed { fill: #d81b60; background: #d81b60; }
+.ch-seller-added { fill: #26a69a; background: #26a69a; }
+.ch-seller-changed { fill: #8e24aa; background: #8e24aa; }
+.ch-app-domain-changed { fill: #00838f; background: #00838f; }
 .legend { list-style: none; display: flex; flex-wrap: wrap; gap: .4rem 1rem; padding: 0;
   margin: .4rem 0 0; font-size: .85rem; }
 .legend span { display: inline-block; width: .8rem; height: .8rem; border-radius: 2px;
@@ -66,7 +81,8 @@ th[aria-sort=descending] button::after { content: " \\2193"; color: var(--text);
 td.num, th.num { text-align: right; font-variant-numeric: tabular-nums; }
 td code { white-space: pre-wrap; word-break: break-all; background: var(--soft);
   padding: 0 .2rem; }
-.badge { color: #fff; border-radius: 3px; padding: 0 .35rem; font-size: .8rem; }
+.badge { color: #fff; border-radius: 3px; padding: 0 .35rem; font-size: .8rem;
+  white-space: nowrap; }
 tr:hover td { background: #fafbfc; }
 @media print {
   body { padding: 0; max-width: none; font-size: 10pt; }

@@ -12,17 +12,23 @@ from typing import TYPE_CHECKING, BinaryIO
 from adstxt.schain._text import render_text
 
 if TYPE_CHECKING:
+    from adstxt._lookup_options import StoreAccess
     from adstxt.schain._verify import ChainResult, Verifier
 
 __all__ = ["main", "render_text"]
 
 
-def _parser(prog: str = "adstxt schain") -> argparse.ArgumentParser:
+def _parser(
+    prog: str = "adstxt schain", store: StoreAccess | None = None
+) -> argparse.ArgumentParser:
+    """The command's options; ``--store S`` among the sources when ``store`` reads one."""
     from adstxt._lookup_options import add_source_options
 
     parser = argparse.ArgumentParser(
         prog=prog,
-        description="Validate an OpenRTB supply chain (schain) and, with --source or --fetch, "
+        description="Validate an OpenRTB supply chain (schain) and, with --source"
+        + (", --store" if store else "")
+        + " or --fetch, "
         "verify each node against its ad system's sellers.json and the first node against "
         "the publisher's ads.txt. Exit status: 0 valid, 1 incomplete or invalid, 2 a usage "
         "error.",
@@ -55,8 +61,9 @@ def _parser(prog: str = "adstxt schain") -> argparse.ArgumentParser:
         "--resolve-apps",
         action="store_true",
         help="find the developer domain of a bid request's app (app.bundle, else "
-        "app.storeurl) through its store listing (with --fetch) or the mirror's "
-        "apps.jsonl (with --source DIR), when --app-developer does not give it",
+        "app.storeurl) through its store listing (with --fetch), the mirror's "
+        "apps.jsonl (with --source DIR) or the crawl store's resolutions (with "
+        "--store S), when --app-developer does not give it",
     )
     parser.add_argument(
         "--output-format",
@@ -64,7 +71,7 @@ def _parser(prog: str = "adstxt schain") -> argparse.ArgumentParser:
         default="text",
         help="text (default) or json: one object per chain",
     )
-    add_source_options(parser)
+    add_source_options(parser, store=store)
     from adstxt._lookup_options import add_store_options
 
     add_store_options(parser)
@@ -124,19 +131,24 @@ def _names_a_file(chain: str) -> bool:
 _FILE_SUFFIXES = (".json", ".jsonl", ".ndjson", ".txt")
 
 
-def main(argv: Sequence[str] | None = None, *, prog: str = "adstxt schain") -> int:
-    """Run ``adstxt schain``; return the exit status."""
+def main(
+    argv: Sequence[str] | None = None,
+    *,
+    prog: str = "adstxt schain",
+    store: StoreAccess | None = None,
+) -> int:
+    """Run ``adstxt schain``; return the exit status. ``store`` reads ``--store S``."""
     from adstxt._guard import guarded
 
-    return guarded(lambda: _main(argv, prog), prog)
+    return guarded(lambda: _main(argv, prog, store), prog)
 
 
-def _main(argv: Sequence[str] | None, prog: str) -> int:
+def _main(argv: Sequence[str] | None, prog: str, store: StoreAccess | None) -> int:
     from adstxt._guard import UsageError
     from adstxt._lookup_options import close_index, open_index
     from adstxt.schain._verify import Publisher, Verifier
 
-    parser = _parser(prog)
+    parser = _parser(prog, store)
     args = parser.parse_args(argv)
     developers = {}
     for text in args.app_developer:
@@ -191,4 +203,4 @@ def _main(argv: Sequence[str] | None, prog: str) -> int:
         _print(result, name, args.output_format)
         return 0 if result.ok else 1
     finally:
-        close_index(index)
+        close_index(index, args)

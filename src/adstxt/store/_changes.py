@@ -56,6 +56,8 @@ class ChangeType(str, enum.Enum):
     SELLER_REMOVED = "seller-removed"
     SELLER_ADDED = "seller-added"
     SELLER_CHANGED = "seller-changed"
+    #: An app's store listing now leads to another developer domain (kind ``app``).
+    APP_DOMAIN_CHANGED = "app-domain-changed"
 
     def __str__(self) -> str:
         return self.value

@@ -89,10 +89,16 @@ def history_parser(prog: str = "adstxt history") -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog=prog,
         description="Show what a crawl store holds for one domain: where each of its files "
-        "stands, its versions, and every fetch. Exit status: 0, or 2 when the store cannot "
-        "be read or holds nothing of the domain.",
+        "stands, its versions, and every fetch; for an app ('adstxt crawl --apps'), every "
+        "resolution of it to its developer's domain. Exit status: 0, or 2 when the store "
+        "cannot be read or holds nothing of the domain or app.",
     )
-    parser.add_argument("domain", metavar="DOMAIN", help="the domain, as it was crawled")
+    parser.add_argument(
+        "domain",
+        metavar="DOMAIN",
+        help="the domain, as it was crawled, or an app (package name, App Store ID, "
+        "STORE:ID or store URL)",
+    )
     _kind_option(parser)
     _common(parser)
     return parser
@@ -276,11 +282,15 @@ def history_main(argv: Sequence[str] | None = None, *, prog: str = "adstxt histo
     store = _open(args, prog)
     if store is None:
         return 2
+    from adstxt.store._apps import app_key, resolutions
+
     with store:
         files = [f for f in store.files(args.domain) if args.kind in (None, f.kind)]
         versions = store.versions(args.domain, args.kind)
         fetches = store.fetches(args.domain, args.kind)
-    if not fetches and not files:
+        key = app_key(args.domain) if args.kind is None else None
+        apps = [r.to_json() for r in resolutions(store, key)] if key else []
+    if not fetches and not files and not apps:
         # As diff: a domain the store does not hold is an error, not an empty answer.
         what = f"{args.domain}'s {args.kind}" if args.kind else args.domain
         print(f"{prog}: {args.store} holds nothing of {what}", file=sys.stderr)
@@ -294,6 +304,7 @@ def history_main(argv: Sequence[str] | None = None, *, prog: str = "adstxt histo
                 "files": [_as_dict(f) for f in files],
                 "versions": [_as_dict(v) for v in versions],
                 "fetches": [{**f, "chain": json.loads(f["chain"])} for f in fetches],
+                "app_resolutions": apps,
             },
             sys.stdout,
             indent=2,
@@ -301,8 +312,17 @@ def history_main(argv: Sequence[str] | None = None, *, prog: str = "adstxt histo
         sys.stdout.write("\n")
         return 0
     if args.output_format == "csv":
-        _emit(_csv(fetches, _FETCH_COLUMNS))
+        # An app's history is its resolutions; a domain's, its fetches.
+        _emit(
+            _csv(apps, _RESOLUTION_COLUMNS)
+            if apps and not fetches
+            else _csv(fetches, _FETCH_COLUMNS)
+        )
         return 0
+    if apps:
+        _emit("\n".join([f"{key}: {len(apps)} resolutions", *map(_resolution_line, apps)]))
+        if not fetches:
+            return 0
     out = []
     for f in files:
         state = "no current copy" if f.sha256 is None else f"current copy {f.sha256[:12]}"
@@ -323,6 +343,30 @@ def history_main(argv: Sequence[str] | None = None, *, prog: str = "adstxt histo
         )
     _emit("\n".join(out))
     return 0
+
+
+_RESOLUTION_COLUMNS = (
+    "resolved_at",
+    "query",
+    "store",
+    "app_id",
+    "outcome",
+    "listing_url",
+    "developer_url",
+    "domain",
+    "app_ads_url",
+    "detail",
+)
+
+
+def _resolution_line(resolution: Mapping[str, Any]) -> str:
+    """One resolution in words: when, the outcome, the domain and where it was found."""
+    where = resolution["developer_url"] or resolution["detail"] or "-"
+    domain = resolution["domain"] or "(no domain)"
+    return (
+        f"  {resolution['resolved_at'][:19].replace('T', ' ')}  {resolution['outcome']}  "
+        f"{domain}  {where}  (from {resolution['listing_url'] or '-'})"
+    )
 
 
 def _as_dict(row: Any) -> dict[str, Any]:

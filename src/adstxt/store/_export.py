@@ -167,12 +167,40 @@ CHANGES: Final = Table(
     "one change event between two consecutive good copies of a file",
     (
         _c("change_id", "integer", False, "The event's ID in the store."),
-        *_FILE_COLUMNS,
-        _c("at", "timestamp", False, "When the change was seen: the new copy's fetch time."),
+        _c(
+            "domain",
+            "text",
+            False,
+            "The domain whose file this is, as crawled; for an app's event, the app as "
+            "`store:app_id`.",
+        ),
+        _c(
+            "kind",
+            "text",
+            False,
+            "`ads.txt`, `app-ads.txt` or `sellers.json`; `app` for an app's event.",
+        ),
+        _c(
+            "at",
+            "timestamp",
+            False,
+            "When the change was seen: the new copy's fetch time (for an app, when its "
+            "store was asked).",
+        ),
         _c("old_fetch_id", "integer", True, "The fetch that delivered the old copy."),
-        _c("new_fetch_id", "integer", True, "The fetch that delivered the new copy."),
-        _c("old_version", "integer", True, f"{_VERSION}, before; null when there was none."),
-        _c("new_version", "integer", False, f"{_VERSION}, after."),
+        _c(
+            "new_fetch_id",
+            "integer",
+            True,
+            "The fetch that delivered the new copy; null for an app's event.",
+        ),
+        _c(
+            "old_version",
+            "integer",
+            True,
+            f"{_VERSION}, before; null when there was none, and for an app's event.",
+        ),
+        _c("new_version", "integer", True, f"{_VERSION}, after; null for an app's event."),
         _c("old_body_id", "integer", True, "The old copy's body number; null if none."),
         _c("new_body_id", "integer", True, "The new copy's body number; null if none."),
         _c("type", "text", False, "The event type, such as `record-removed` or `seller-added`."),

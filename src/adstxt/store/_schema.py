@@ -241,6 +241,28 @@ _VERSION_4 = (
     )""",
 )
 
+_VERSION_5 = (
+    # Every resolution of an app to its developer's domain, oldest first: the history of
+    # the mapping that 'adstxt crawl --apps' follows (app is the store:app_id key).
+    """CREATE TABLE app_resolutions (
+        id {id},
+        app TEXT NOT NULL,
+        store TEXT,
+        app_id TEXT,
+        query TEXT NOT NULL,
+        outcome TEXT NOT NULL,
+        listing_url TEXT,
+        developer_url TEXT,
+        source TEXT,
+        domain TEXT,
+        app_ads_hosts TEXT NOT NULL,
+        detail TEXT NOT NULL,
+        resolved_at TEXT NOT NULL
+    )""",
+    "CREATE INDEX app_resolutions_by_app ON app_resolutions (app, id)",
+    "CREATE INDEX app_resolutions_by_domain ON app_resolutions (domain)",
+)
+
 MIGRATIONS: Sequence[Step] = (
     Step(1, "crawls, fetches, bodies and what they hold, versions, files, changes", _VERSION_1),
     Step(2, "the domains of each crawl, for resuming", _VERSION_2, _backfill_crawl_domains),
@@ -253,6 +275,7 @@ MIGRATIONS: Sequence[Step] = (
         dialects=("postgresql",),
     ),
     Step(4, "the findings of each current copy; the sellers.json checks of crawls", _VERSION_4),
+    Step(5, "the resolutions of apps to their developer's domain", _VERSION_5),
 )
 
 #: The version this adstxt writes and reads.

@@ -28,7 +28,10 @@ _DEFINITIVE: Mapping[str, FileState] = {
 class StoreSource:
     """Lookups answered from ``store``: a file's current copy (stale while the spec keeps
     it), or why there is none. ``now`` (a store timestamp) is when a stale copy is judged;
-    ``locations`` is the sellers.json locations table, as for a mirror."""
+    ``locations`` is the sellers.json locations table, as for a mirror. With ``keep``
+    false, an ads.txt or app-ads.txt is read afresh on every request and not kept: a run
+    that reads each file once (an audit of many publishers) then holds only the file in
+    use."""
 
     def __init__(
         self,
@@ -36,8 +39,10 @@ class StoreSource:
         *,
         now: str | None = None,
         locations: Mapping[str, str] | None = None,
+        keep: bool = True,
     ) -> None:
         self.store = store
+        self.keep = keep
         self._now = now
         self._locations = dict(locations or {})
         self._ads: dict[tuple[str, FileKind], AdsFile] = {}
@@ -55,6 +60,8 @@ class StoreSource:
     def ads_file(self, host: str, kind: FileKind) -> AdsFile:
         """The current copy of ``host``'s file, read and parsed once."""
         key = (host.strip().lower().rstrip("."), kind)
+        if not self.keep:
+            return self._read(*key)
         if key not in self._ads:
             self._ads[key] = self._read(*key)
         return self._ads[key]

@@ -48,10 +48,13 @@ FROM fetches f LEFT JOIN bodies b ON b.sha256 = f.sha256
 ORDER BY f.id
 """
 
+# An app's event (kind 'app') points at resolutions, not fetches: it has no fetch to export.
 _CHANGES = """
-SELECT c.id, c.domain, c.kind, c.at, ov.fetch_id, c.fetch_id, ob.id, nb.id, c.type,
+SELECT c.id, c.domain, c.kind, c.at, ov.fetch_id,
+       CASE WHEN c.kind = 'app' THEN NULL ELSE c.fetch_id END, ob.id, nb.id, c.type,
        c.ad_system, c.seller_id, c.variable, c.old, c.new, c.old_line, c.new_line,
-       c.from_version, c.to_version
+       CASE WHEN c.kind = 'app' THEN NULL ELSE c.from_version END,
+       CASE WHEN c.kind = 'app' THEN NULL ELSE c.to_version END
 FROM changes c
 LEFT JOIN versions ov ON ov.domain = c.domain AND ov.kind = c.kind
      AND ov.version = c.from_version
@@ -143,7 +146,7 @@ def change_rows(store: Store) -> Iterator[Mapping[str, object]]:
             "old_fetch_id": None if old_fetch is None else int(old_fetch),
             "new_fetch_id": None if new_fetch is None else int(new_fetch),
             "old_version": None if not from_version else int(from_version),
-            "new_version": int(to_version),
+            "new_version": None if to_version is None else int(to_version),
             "old_body_id": None if old_body is None else int(old_body),
             "new_body_id": None if new_body is None else int(new_body),
             "type": kind_of,
