@@ -20,7 +20,7 @@ from adstxt.store import (
     StoreError,
     open_store,
 )
-from adstxt.store._bodies import decompress
+from adstxt.store._bodies import decompress, sha256
 from adstxt.store._dialect import database_errors
 from adstxt.store._policy import Action, decide
 from adstxt.store._schema import migrate
@@ -298,6 +298,27 @@ def test_bodies_are_stored_once_compressed_with_every_record(store: Store) -> No
         (digest,),
     )
     assert stored[0][0] == len(parsed.records) == 2
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        b"OWNERDOMAIN=a.com\nX.com, Ab1, direct, F08C47FEC0942FA0\nx.com, Ab1, RESELLER\n"
+        b"y.com, 2, DIRCT\nCONTACT=ops@a.com\nz.com, 3, DIRECT, , ext\n",
+        b"<html><body>\nx.com, 1, DIRECT\n</body></html>\n",
+    ],
+)
+def test_the_snapshot_kept_of_a_new_body_is_the_one_its_rows_give(
+    store: Store, body: bytes
+) -> None:
+    # A new body's change events use the snapshot built from its parse, not a read-back of
+    # the rows just written: the two must be the same.
+    store.record(None, [("a.com", [fetched("a.com", body, day(1))])])
+    digest = sha256(body)
+    kept = store._snapshots[digest]
+    store._snapshots.clear()
+    assert store.snapshot(digest) == kept
+    assert kept.records
 
 
 def test_a_batch_is_stored_whole_or_not_at_all(store: Store) -> None:
