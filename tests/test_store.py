@@ -24,6 +24,7 @@ from adstxt.store._bodies import decompress, sha256
 from adstxt.store._dialect import database_errors
 from adstxt.store._policy import Action, decide
 from adstxt.store._schema import migrate
+from adstxt.store._sqlite import CACHE_KIB
 
 FIRST = b"x.com, 1, DIRECT\ny.com, 2, RESELLER\n"
 SECOND = b"x.com, 1, RESELLER\nz.com, 3, DIRECT\n"
@@ -99,7 +100,8 @@ def test_one_query_text_serves_both_databases() -> None:
 
 def test_a_new_store_is_at_the_current_version_in_wal_mode(tmp_path: Path) -> None:
     path = tmp_path / "s.sqlite"
-    open_store(path).close()
+    with open_store(path) as writer:  # a page cache that holds the indexes a crawl updates
+        assert writer._rows("PRAGMA cache_size") == [(-CACHE_KIB,)]
     db = sqlite3.connect(path)
     assert db.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone() == (
         str(SCHEMA_VERSION),
