@@ -20,10 +20,11 @@ from adstxt.store import (
     StoreError,
     open_store,
 )
-from adstxt.store._bodies import decompress
+from adstxt.store._bodies import decompress, sha256
 from adstxt.store._dialect import database_errors
 from adstxt.store._policy import Action, decide
 from adstxt.store._schema import migrate
+from adstxt.store._sqlite import CACHE_KIB
 
 FIRST = b"x.com, 1, DIRECT\ny.com, 2, RESELLER\n"
 SECOND = b"x.com, 1, RESELLER\nz.com, 3, DIRECT\n"
@@ -99,7 +100,8 @@ def test_one_query_text_serves_both_databases() -> None:
 
 def test_a_new_store_is_at_the_current_version_in_wal_mode(tmp_path: Path) -> None:
     path = tmp_path / "s.sqlite"
-    open_store(path).close()
+    with open_store(path) as writer:  # a page cache that holds the indexes a crawl updates
+        assert writer._rows("PRAGMA cache_size") == [(-CACHE_KIB,)]
     db = sqlite3.connect(path)
     assert db.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone() == (
         str(SCHEMA_VERSION),
@@ -298,6 +300,27 @@ def test_bodies_are_stored_once_compressed_with_every_record(store: Store) -> No
         (digest,),
     )
     assert stored[0][0] == len(parsed.records) == 2
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        b"OWNERDOMAIN=a.com\nX.com, Ab1, direct, F08C47FEC0942FA0\nx.com, Ab1, RESELLER\n"
+        b"y.com, 2, DIRCT\nCONTACT=ops@a.com\nz.com, 3, DIRECT, , ext\n",
+        b"<html><body>\nx.com, 1, DIRECT\n</body></html>\n",
+    ],
+)
+def test_the_snapshot_kept_of_a_new_body_is_the_one_its_rows_give(
+    store: Store, body: bytes
+) -> None:
+    # A new body's change events use the snapshot built from its parse, not a read-back of
+    # the rows just written: the two must be the same.
+    store.record(None, [("a.com", [fetched("a.com", body, day(1))])])
+    digest = sha256(body)
+    kept = store._snapshots[digest]
+    store._snapshots.clear()
+    assert store.snapshot(digest) == kept
+    assert kept.records
 
 
 def test_a_batch_is_stored_whole_or_not_at_all(store: Store) -> None:

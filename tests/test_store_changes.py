@@ -403,6 +403,25 @@ def test_applying_the_events_of_a_to_b_to_a_gives_b(
     assert len(verdict_events) == (usable[0] != usable[1])
 
 
+@SETTINGS
+@given(_files)
+def test_a_first_copy_adds_what_a_comparison_with_another_copy_would(
+    spec: tuple[list[tuple[str, str, str, str | None]], list[tuple[str, str, str]], bool],
+) -> None:
+    # A first copy takes a shortcut (every key is new): its record events must be those the
+    # general comparison finds against a copy holding only a record the new one lacks.
+    new = snap("\n".join(_lines(spec)) + "\n")
+    other = SnapshotRecord("elsewhere.invalid", "0", "DIRECT", None, 1)
+    compared = derive_changes(FileSnapshot((other,), (), Verdict.VALID), new)
+    records = (T.RECORD_ADDED, T.RELATIONSHIP_CHANGED, T.CERTIFICATION_CHANGED)
+    appeared = derive_changes(None, new)
+    assert [e for e in appeared if e.type in records] == [e for e in compared if e.type in records]
+    assert [e for e in compared if e.type is T.RECORD_REMOVED] == [
+        E(T.RECORD_REMOVED, "elsewhere.invalid", "0", old="DIRECT", old_line=1)
+    ]
+    assert appeared[0] == E(T.FILE_APPEARED, new=new.verdict.value)
+
+
 # -- real files ----------------------------------------------------------------------------
 
 _REAL = SHARED / "corpus" / "real"

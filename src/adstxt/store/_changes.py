@@ -149,14 +149,14 @@ def _pairs(records: Iterable[SnapshotRecord]) -> set[tuple[str, str, str, str | 
 
 
 def _gather(
-    records: Iterable[SnapshotRecord], touched: set[_Key]
+    records: Iterable[SnapshotRecord], touched: set[_Key] | None
 ) -> tuple[dict[_Key, set[_Pair]], dict[_Key, int]]:
-    """The pairs and the first line of each touched key."""
+    """The pairs and the first line of each touched key (``None``: every key)."""
     pairs: dict[_Key, set[_Pair]] = {}
     lines: dict[_Key, int] = {}
     for record in records:
         key = (record.ad_system.lower(), record.seller_id)
-        if key in touched:
+        if touched is None or key in touched:
             if key not in lines:
                 lines[key] = record.line
                 pairs[key] = set()
@@ -168,6 +168,8 @@ def _gather(
 
 
 def _relationships_of(pairs: set[_Pair]) -> str:
+    if len(pairs) == 1:  # most keys have one line: nothing to sort
+        return next(iter(pairs))[0]
     return _relationships_text({relationship for relationship, _ in pairs})
 
 
@@ -201,6 +203,18 @@ def _file_events(old: FileSnapshot | None, new: FileSnapshot | None) -> list[Cha
 def _record_events(
     old: tuple[SnapshotRecord, ...], new: tuple[SnapshotRecord, ...]
 ) -> list[ChangeEvent]:
+    if not old:
+        # A file's first copy (the commonest new version in a crawl): every key is added.
+        added, first_lines = _gather(new, None)
+        return [
+            ChangeEvent(
+                ChangeType.RECORD_ADDED,
+                *key,
+                new=_relationships_of(added[key]),
+                new_line=first_lines[key],
+            )
+            for key in sorted(added)
+        ]
     # Most of two consecutive copies is the same: compare every record as a set in bulk,
     # then look closer only at the keys whose records differ.
     touched = {(system, seller) for system, seller, _, _ in _pairs(old) ^ _pairs(new)}

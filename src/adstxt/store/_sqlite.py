@@ -20,6 +20,9 @@ __all__ = [
 #: reader take turns at the write lock, each holding it for one batch.
 BUSY_TIMEOUT = 60.0
 
+#: The page cache of a connection that writes, in KiB.
+CACHE_KIB = 16384
+
 
 def connect(path: Path, *, create: bool) -> sqlite3.Connection:
     """A connection in WAL mode: readers never wait for the writer, nor it for them.
@@ -107,6 +110,12 @@ def use_wal(connection: sqlite3.Connection, path: Path) -> None:
     if str(mode).lower() != "wal" and os.access(path, os.W_OK):
         raise sqlite3.OperationalError(f"cannot switch to WAL mode (it is in {mode} mode)")
     connection.execute("PRAGMA synchronous = NORMAL")
+    # A page cache of 16 MiB rather than SQLite's 2 MiB: a crawl adds a body's records and
+    # a change event per record, and the change events' indexes take their rows in no
+    # particular order, so with the small cache many inserts read an index page back from
+    # the file (measured on a crawl of 2,000 sites serving 85-record files: a quarter to a
+    # third less system time).
+    connection.execute(f"PRAGMA cache_size = -{CACHE_KIB}")
 
 
 def explain(error: BaseException) -> str:

@@ -415,6 +415,9 @@ class Store:
         if inserted is None:
             return digest
         body_id = int(inserted[0])
+        # The rows below hold exactly this snapshot: the new version's change events take
+        # it from here rather than reading back what was just written.
+        self._remember(digest, snapshot)
         cursor = self.connection.cursor()
         cursor.executemany(
             self.dialect.sql(
@@ -629,10 +632,7 @@ class Store:
                 f"INSERT INTO changes ({', '.join(_CHANGE_COLUMNS)}) "
                 f"VALUES ({', '.join('?' for _ in _CHANGE_COLUMNS)})"
             ),
-            [
-                _change_row(item.domain, item.kind, item.started_at, fetch_id, version, event)
-                for event in events
-            ],
+            _change_rows(item.domain, item.kind, item.started_at, fetch_id, version, events),
         )
         return version + 1
 
@@ -725,22 +725,23 @@ def _file_filter(domain: str, kind: str | None) -> tuple[str, tuple[str, ...]]:
     return "domain = ? AND kind = ?", (domain.lower(), kind)
 
 
-def _change_row(
-    domain: str, kind: str, at: str, fetch_id: int, version: int, event: ChangeEvent
-) -> tuple[Any, ...]:
-    return (
-        domain,
-        kind,
-        at,
-        fetch_id,
-        version or None,
-        version + 1,
-        str(event.type.value),
-        event.ad_system,
-        event.seller_id,
-        event.variable,
-        event.old,
-        event.new,
-        event.old_line,
-        event.new_line,
-    )
+def _change_rows(
+    domain: str, kind: str, at: str, fetch_id: int, version: int, events: Iterable[ChangeEvent]
+) -> list[tuple[Any, ...]]:
+    """The ``changes`` rows of the events from ``version`` to the next (a first copy brings
+    one per record: what every row shares is worked out once)."""
+    head = (domain, kind, at, fetch_id, version or None, version + 1)
+    return [
+        (
+            *head,
+            event.type.value,
+            event.ad_system,
+            event.seller_id,
+            event.variable,
+            event.old,
+            event.new,
+            event.old_line,
+            event.new_line,
+        )
+        for event in events
+    ]
