@@ -24,8 +24,9 @@ from tests.test_store import FIRST, SECOND, day, fetched
 
 #: The (day, types) of the events :func:`fill` makes: one mark per type per day.
 EVENT_DAYS = {
-    "2026-01-01": {"file-appeared": 2, "record-added": 4},
-    "2026-01-02": {"file-appeared": 1, "record-added": 2},
+    # A file's first copy is its baseline: it appeared, and no record counts as added.
+    "2026-01-01": {"file-appeared": 2},
+    "2026-01-02": {"file-appeared": 1},
     "2026-01-03": {"record-removed": 1, "record-added": 1, "relationship-changed": 1},
     "2026-01-05": {"file-disappeared": 1, "record-removed": 2},
     "2026-01-06": {"app-domain-changed": 1},
@@ -78,7 +79,7 @@ def store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Store]:
 def test_the_summary_counts_the_store(store: Store) -> None:
     summary = summarize(store, latest=3)
     assert (summary.domains, summary.files, summary.fetches) == (3, 3, 6)
-    assert summary.events == sum(sum(t.values()) for t in EVENT_DAYS.values()) == 16
+    assert summary.events == sum(sum(t.values()) for t in EVENT_DAYS.values()) == 10
     assert dict(summary.verdicts) == {"valid": 2, NO_COPY: 1}
     assert summary.stale == 1 and summary.apps == 1 and summary.sellers == 0
     assert dict(summary.outcomes) == {"not-found": 1, "ok": 1, "timeout": 1}
@@ -94,7 +95,7 @@ def test_the_summary_counts_the_store(store: Store) -> None:
         "record-removed",
         "record-removed",
     ]
-    assert len(summarize(store, latest=None).latest) == 16
+    assert len(summarize(store, latest=None).latest) == 10
 
 
 def test_the_charts_have_a_mark_per_count(store: Store) -> None:
@@ -104,7 +105,7 @@ def test_the_charts_have_a_mark_per_count(store: Store) -> None:
     days = change_bars(summary)
     # Every day from the first event to the last, the quiet 4th included.
     assert [bar.label for bar in days] == [f"2026-01-0{n}" for n in range(1, 7)]
-    assert [len(bar.segments) for bar in days] == [2, 2, 3, 0, 2, 1]
+    assert [len(bar.segments) for bar in days] == [1, 1, 3, 0, 2, 1]
     assert days[2].segments[0].title == "2026-01-03: record-removed: 1 event"
 
 
@@ -124,11 +125,11 @@ def test_the_command_writes_the_store_section(tmp_path: Path) -> None:
     _, out = _make(tmp_path)
     page = out.read_text(encoding="utf-8")
     assert '<section id="store">' in page and '<section id="check">' not in page
-    assert page.count('class="mark ch-') == 10
+    assert page.count('class="mark ch-') == 8
     assert "changes-cut" not in page
     _, cut = _make(tmp_path / "cut", "--max-rows", "4")
     shown = cut.read_text(encoding="utf-8")
-    assert "This table lists the latest 4 of 16 change events" in shown
+    assert "This table lists the latest 4 of 10 change events" in shown
     rows = re.search(r'<table class="data" id="changes">.*?</table>', shown, re.S)
     assert rows is not None and rows.group(0).count("<tr>") == 5  # the header and 4
 
@@ -181,7 +182,7 @@ def test_the_store_report_in_chromium(tmp_path: Path) -> None:
         browser.open(out.as_uri())
         assert _marks(browser, "Files by verdict of their current copy") == 2
         assert _marks(browser, "Files by outcome of their latest fetch") == 3
-        assert _marks(browser, "Change events per day, by type") == 10
+        assert _marks(browser, "Change events per day, by type") == 8
         rows = browser.evaluate(
             "document.querySelectorAll('svg[aria-label=\"Change events per day, by type\"] g.row')"
             ".length"
@@ -222,5 +223,5 @@ def test_the_store_report_with_javascript_off(tmp_path: Path) -> None:
             "Object.fromEntries(Array.from(document.querySelectorAll('table.data'))"
             ".map(t => [t.id, t.tBodies[0].rows.length]))"
         )
-        assert rows == {"crawls": 2, "changes": 16}
-        assert _marks(browser, "Change events per day, by type") == 10
+        assert rows == {"crawls": 2, "changes": 10}
+        assert _marks(browser, "Change events per day, by type") == 8

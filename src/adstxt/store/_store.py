@@ -16,7 +16,7 @@ from typing import Any
 import attrs
 
 from adstxt.store._bodies import COMPRESSION, compress, decompress, sha256
-from adstxt.store._changes import ChangeEvent, derive_changes
+from adstxt.store._changes import ChangeEvent, ChangeType, derive_changes
 from adstxt.store._dialect import POSTGRESQL, Dialect, timestamp
 from adstxt.store._findings import encode_findings
 from adstxt.store._policy import Action, decide
@@ -620,6 +620,11 @@ class Store:
             events = derive_sellers_changes(
                 item.domain, self.sellers_snapshot(old), self.sellers_snapshot(new)
             )
+        elif old is None and version == 0 and (first := self.snapshot(new)) is not None:
+            # The first copy the store ever holds of a file is its baseline, not a change:
+            # one file-appeared, so that a first crawl does not list every record of every
+            # site as added. A file back after a hard 404 (version > 0) lists them.
+            events = [ChangeEvent(ChangeType.FILE_APPEARED, new=first.verdict.value)]
         else:
             events = derive_changes(self.snapshot(old), self.snapshot(new))
         self._run(
