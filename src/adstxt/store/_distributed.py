@@ -113,6 +113,10 @@ def enqueue(
                     "WHERE crawl_id = %s AND domain = ANY(%s) AND state = 'waiting'",
                     (enqueued.crawl.id, fresh),
                 )
+        if enqueued.added:
+            # Fresh statistics: without them the planner takes the few rows it last saw for
+            # the whole crawl and marks each finished domain done by scanning every open one.
+            store.connection.execute("ANALYZE crawl_domains, queue_domains")
     return enqueued, len(fresh)
 
 
