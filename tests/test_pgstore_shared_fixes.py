@@ -3,9 +3,15 @@ per-domain update, refused options, and output cut short."""
 
 from __future__ import annotations
 
-import psycopg
+import json
 
+import pytest
+
+import adstxt
+from adstxt.store import open_store
 from adstxt.store._distributed import enqueue
+from tests.cli import adstxt as run
+from tests.test_store import day, fetched
 
 _MARK_DONE = (
     "EXPLAIN UPDATE crawl_domains SET done_fetch_id = 1 "
@@ -18,6 +24,7 @@ def test_a_large_enqueue_leaves_statistics_that_mark_a_domain_done_by_its_index(
 ) -> None:
     domains = [f"site{i}.example" for i in range(30_000)]
     enqueue(postgres_url, "big", "ads.txt", domains, {})
+    psycopg = pytest.importorskip("psycopg")
     with psycopg.connect(postgres_url, autocommit=True) as connection:
         row = connection.execute("SELECT store_crawl_id FROM queue_crawls WHERE name = 'big'")
         crawl_id = row.fetchone()
@@ -32,3 +39,59 @@ def test_a_large_enqueue_leaves_statistics_that_mark_a_domain_done_by_its_index(
     # Without statistics the planner scans every open domain of the crawl for each one.
     assert "crawl_domains_by_domain" in plan, plan
     assert estimate is not None and estimate[0] >= 29_000
+
+
+def _two_sellers_versions(where: str) -> None:
+    first = {
+        "sellers": [
+            {"seller_id": "1", "seller_type": "PUBLISHER", "domain": "a.com"},
+            {"seller_id": "2", "seller_type": "PUBLISHER", "domain": "b.com"},
+        ]
+    }
+    second = {
+        "sellers": [
+            {"seller_id": "2", "seller_type": "INTERMEDIARY", "domain": "b.com"},
+            {"seller_id": "3", "seller_type": "PUBLISHER", "domain": "c.com"},
+        ]
+    }
+    with open_store(where) as store:
+        for day_number, body in ((1, first), (2, second)):
+            item = fetched("x.com", json.dumps(body).encode(), day(day_number), kind="sellers.json")
+            object.__setattr__(item, "parse_result", adstxt.parse(""))
+            store.record(None, [("x.com", [item])])
+
+
+_SELLER_EVENTS = [
+    ("seller-removed", "1", None, "PUBLISHER", None),
+    ("seller-added", "3", None, None, "PUBLISHER"),
+    ("seller-changed", "2", "seller_type", "PUBLISHER", "INTERMEDIARY"),
+]
+
+
+@pytest.mark.parametrize("versions", [(), ("--from", "1", "--to", "2")])
+def test_diff_of_a_sellers_json_lists_its_seller_events(
+    store_location: str, versions: tuple[str, ...]
+) -> None:
+    _two_sellers_versions(store_location)
+    args = ["x.com", "--store", store_location, "--kind", "sellers.json", *versions]
+    result = run("diff", *args, "--output-format", "json")
+    assert result.returncode == 0, result.stderr
+    events = json.loads(result.stdout)
+    found = [(e["type"], e["seller_id"], e["variable"], e["old"], e["new"]) for e in events]
+    assert found == _SELLER_EVENTS
+    assert {e["ad_system"] for e in events} == {"x.com"}
+    # The same events as the store derived while recording, which `changes` lists.
+    listed = run("changes", "--since", "2020-01-01", "--store", store_location)
+    listed_json = run(
+        "changes", "--since", "2020-01-01", "--store", store_location, "--output-format", "json"
+    )
+    assert listed.returncode == 0
+    stored = [
+        (e["type"], e["seller_id"], e["variable"], e["old"], e["new"])
+        for e in json.loads(listed_json.stdout)
+        if e["to_version"] == 2
+    ]
+    assert sorted(stored) == sorted(_SELLER_EVENTS)
+    text = run("diff", *args)
+    assert "no changes" not in text.stdout
+    assert "seller" in text.stdout

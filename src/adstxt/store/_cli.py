@@ -414,8 +414,6 @@ def diff_main(argv: Sequence[str] | None = None, *, prog: str = "adstxt diff") -
                     file=sys.stderr,
                 )
                 return 2
-        from adstxt.store._changes import derive_changes
-
         old_sha = versions[old].sha256 if old else None
         new_sha = versions[new].sha256
         at = versions[new].since
@@ -435,12 +433,27 @@ def diff_main(argv: Sequence[str] | None = None, *, prog: str = "adstxt diff") -
                 "old_line": e.old_line,
                 "new_line": e.new_line,
             }
-            for e in derive_changes(store.snapshot(old_sha), store.snapshot(new_sha))
+            for e in _version_changes(store, args.domain.lower(), args.kind, old_sha, new_sha)
         ]
         status = _print_events(args, events)
         if args.text:
             _emit(_text_diff(store, args, old, versions, new))
         return status
+
+
+def _version_changes(
+    store: Any, domain: str, kind: str, old_sha: str | None, new_sha: str | None
+) -> list[Any]:
+    """The change events between two stored copies, derived as the store derives them for
+    that kind of file: records for ads.txt and app-ads.txt, sellers for sellers.json."""
+    from adstxt.store._changes import derive_changes
+    from adstxt.store._sellers_changes import derive_sellers_changes
+
+    if kind == "sellers.json":
+        return derive_sellers_changes(
+            domain, store.sellers_snapshot(old_sha), store.sellers_snapshot(new_sha)
+        )
+    return derive_changes(store.snapshot(old_sha), store.snapshot(new_sha))
 
 
 def _text_diff(store: Any, args: argparse.Namespace, old: int, versions: Any, new: int) -> str:
