@@ -4,6 +4,9 @@ per-domain update, refused options, and output cut short."""
 from __future__ import annotations
 
 import json
+import os
+import subprocess
+import sys
 
 import pytest
 
@@ -11,6 +14,7 @@ import adstxt
 from adstxt.store import open_store
 from adstxt.store._distributed import enqueue
 from tests.cli import adstxt as run
+from tests.conftest import ROOT
 from tests.test_store import day, fetched
 
 _MARK_DONE = (
@@ -95,3 +99,30 @@ def test_diff_of_a_sellers_json_lists_its_seller_events(
     text = run("diff", *args)
     assert "no changes" not in text.stdout
     assert "seller" in text.stdout
+
+
+@pytest.mark.parametrize(
+    ("table", "output_format"),
+    [("records", "csv"), ("fetches", "json"), ("records", "jsonl")],
+)
+def test_export_into_a_pipe_closed_early_ends_quietly(
+    store_location: str, table: str, output_format: str
+) -> None:
+    body = "".join(f"ssp{i}.com, pub-{i}, DIRECT\n" for i in range(4000)).encode()
+    with open_store(store_location) as store:
+        for i in range(3):
+            store.record(None, [(f"site{i}.com", [fetched(f"site{i}.com", body, day(1))])])
+    command = [sys.executable, "-m", "adstxt", "export", table, "--store", store_location]
+    command += ["--output-format", output_format]
+    environment = {**os.environ, "PYTHONPATH": f"{ROOT / 'src'}{os.pathsep}{ROOT}"}
+    with subprocess.Popen(
+        command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, cwd=ROOT, env=environment
+    ) as process:
+        assert process.stdout is not None and process.stderr is not None
+        assert process.stdout.read(10)  # what `head -c 10` reads, then it goes away
+        process.stdout.close()
+        stderr = process.stderr.read().decode()
+        status = process.wait(timeout=120)
+    assert "Traceback" not in stderr and "BrokenPipeError" not in stderr, stderr
+    assert stderr == ""
+    assert status in (0, 1)

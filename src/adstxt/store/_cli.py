@@ -183,6 +183,12 @@ def export_parser(prog: str = "adstxt export") -> argparse.ArgumentParser:
 
 
 def export_main(argv: Sequence[str] | None = None, *, prog: str = "adstxt export") -> int:
+    from adstxt._guard import guarded
+
+    return guarded(lambda: _export(argv, prog), prog)
+
+
+def _export(argv: Sequence[str] | None, prog: str) -> int:
     args = export_parser(prog).parse_args(argv)
     from adstxt.store._export import ExportError, export
     from adstxt.store._postgres import is_postgres_url
@@ -277,6 +283,12 @@ def _keyed(domain: str) -> str:
 
 
 def history_main(argv: Sequence[str] | None = None, *, prog: str = "adstxt history") -> int:
+    from adstxt._guard import guarded
+
+    return guarded(lambda: _history(argv, prog), prog)
+
+
+def _history(argv: Sequence[str] | None, prog: str) -> int:
     args = history_parser(prog).parse_args(argv)
     args.domain = _keyed(args.domain)
     store = _open(args, prog)
@@ -376,6 +388,12 @@ def _as_dict(row: Any) -> dict[str, Any]:
 
 
 def diff_main(argv: Sequence[str] | None = None, *, prog: str = "adstxt diff") -> int:
+    from adstxt._guard import guarded
+
+    return guarded(lambda: _diff(argv, prog), prog)
+
+
+def _diff(argv: Sequence[str] | None, prog: str) -> int:
     parser = diff_parser(prog)
     args = parser.parse_args(argv)
     args.domain = _keyed(args.domain)
@@ -485,6 +503,12 @@ def _print_events(args: argparse.Namespace, events: Sequence[Mapping[str, Any]])
 
 
 def changes_main(argv: Sequence[str] | None = None, *, prog: str = "adstxt changes") -> int:
+    from adstxt._guard import guarded
+
+    return guarded(lambda: _changes(argv, prog), prog)
+
+
+def _changes(argv: Sequence[str] | None, prog: str) -> int:
     args = changes_parser(prog).parse_args(argv)
     store = _open(args, prog)
     if store is None:
