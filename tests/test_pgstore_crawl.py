@@ -304,6 +304,16 @@ def test_errors_are_one_line(tmp_path: Path, postgres_url: str) -> None:
         (("--store", "postgresql://h/db", "--join", "x", "-o", "o.jsonl"), "-o cannot be used"),
         (("--store", "postgresql://h/db", "--join", "x", "--lease", "0"), "--lease must be"),
         (("--store", "postgresql://h/db", "--join", "x", "--batch", "0"), "--batch must be"),
+        (("--store", "postgresql://h/db", "--crawl", "x", "d.txt", "--sellers"), "--sellers c"),
+        (("--store", "postgresql://h/db", "--join", "x", "--sellers"), "--sellers cannot"),
+        (
+            ("--store", "postgresql://h/db", "--join", "x", "--sellers-report", "s.jsonl"),
+            "--sellers-report cannot",
+        ),
+        (("--store", "postgresql://h/db", "--join", "x", "--include-records"), "--include-rec"),
+        (("--store", "postgresql://h/db", "--crawl", "", "d.txt"), "--crawl needs a name"),
+        (("--store", "postgresql://h/db", "--join", ""), "--join needs a name"),
+        (("--store", "postgresql://h/db", "--status", ""), "--status needs a name"),
     ],
 )
 def test_usage_errors(args: tuple[str, ...], message: str) -> None:
