@@ -380,8 +380,13 @@ def test_host_delay_holds_across_workers_of_two_crawls(
         assert times[1] - times[0] >= 1.2, (host, times)
 
 
-def test_ctrl_c_stores_the_batch_in_hand_and_a_join_finishes_the_crawl(
-    sites: LocalServers, tmp_path: Path, postgres_url: str
+@pytest.mark.parametrize(("stop", "status_code"), [(signal.SIGINT, 130), (signal.SIGTERM, 143)])
+def test_ctrl_c_or_sigterm_stores_the_batch_in_hand_and_a_join_finishes_the_crawl(
+    sites: LocalServers,
+    tmp_path: Path,
+    postgres_url: str,
+    stop: signal.Signals,
+    status_code: int,
 ) -> None:
     slow = Reply(200, GOOD, {"Content-Type": TEXT}, delay=0.05)
     for i in range(120):
@@ -389,11 +394,14 @@ def test_ctrl_c_stores_the_batch_in_hand_and_a_join_finishes_the_crawl(
     options = [*_options(sites), "--batch", "10", "--concurrency", "10"]
     worker = _start(postgres_url, "--crawl", "stop", str(_domains(tmp_path, 0, 120)), *options)
     _wait_for(postgres_url, "SELECT count(*) FILTER (WHERE state = 'done') > 20 FROM queue_domains")
-    worker.send_signal(signal.SIGINT)
+    worker.send_signal(stop)
     status, out, err = _finish(worker)
-    assert status == 130, err
+    assert status == status_code, err
     assert "interrupted" in err and "--join stop" in err and "Traceback" not in err
     assert "this worker" in out
+    assert _query(postgres_url, "SELECT count(*) FROM queue_workers WHERE stopped_at IS NULL") == [
+        (0,)
+    ]
     (left,) = _query(
         postgres_url,
         "SELECT count(*) FILTER (WHERE state = 'claimed'), count(*) FILTER (WHERE state = 'done') "

@@ -147,7 +147,7 @@ def _work(
             f"queue: run --join {name} to continue",
             file=sys.stderr,
         )
-        return 130
+        return stop.status
     return 0
 
 
@@ -169,10 +169,12 @@ def _summary(name: str, report: WorkReport) -> None:
 
 
 class _StopFlag:
-    """Ctrl-C asks the worker to stop after the batch in hand; a second one stops at once."""
+    """Ctrl-C (or SIGTERM, as service managers and ``timeout`` stop a process) asks the
+    worker to stop after the batch in hand; a second one stops at once."""
 
     def __init__(self) -> None:
         self.asked = False
+        self.signal = signal.SIGINT
 
     def __call__(self) -> bool:
         return self.asked
@@ -181,6 +183,13 @@ class _StopFlag:
         if self.asked:
             raise KeyboardInterrupt
         self.asked = True
+        self.signal = signal.Signals(signum)
+
+    @property
+    def status(self) -> int:
+        """The exit status of a worker so stopped: 128 plus the signal's number, as a shell
+        reports a process the signal ended (130 for Ctrl-C, 143 for SIGTERM)."""
+        return 128 + int(self.signal)
 
     def installed(self) -> _Installed:
         return _Installed(self)
@@ -189,12 +198,13 @@ class _StopFlag:
 class _Installed:
     def __init__(self, flag: _StopFlag) -> None:
         self._flag = flag
-        self._previous: Any = None
+        self._previous: dict[signal.Signals, Any] = {}
 
     def __enter__(self) -> None:
         if threading.current_thread() is threading.main_thread():
-            self._previous = signal.signal(signal.SIGINT, self._flag._handle)
+            for number in (signal.SIGINT, signal.SIGTERM):
+                self._previous[number] = signal.signal(number, self._flag._handle)
 
     def __exit__(self, *exc: object) -> None:
-        if self._previous is not None:
-            signal.signal(signal.SIGINT, self._previous)
+        for number, previous in self._previous.items():
+            signal.signal(number, previous)
