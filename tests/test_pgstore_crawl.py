@@ -440,3 +440,27 @@ def test_a_slow_site_holds_its_own_lane_not_the_batches_after_it(
     assert _query(postgres_url, "SELECT count(*), count(DISTINCT domain) FROM fetches") == [
         (80, 80)
     ]
+
+
+def test_a_worker_takes_the_crawls_kind_and_a_different_kind_is_refused(
+    sites: LocalServers, tmp_path: Path, postgres_url: str
+) -> None:
+    domains = str(_domains(tmp_path, 0, 5))
+    options = _options(sites)
+    status, _, err = _finish(
+        _start(postgres_url, "--crawl", "apps", domains, "--kind", "app-ads.txt", *options)
+    )
+    assert status == 0, err
+    for refused in (("--join", "apps", "--kind", "ads.txt"), ("--crawl", "apps", domains)):
+        if "--crawl" in refused:
+            refused = (*refused, "--kind", "ads.txt")
+        status, _, err = _finish(_start(postgres_url, *refused, *options))
+        assert status == 2, err
+        assert "the crawl apps fetches app-ads.txt, not ads.txt" in err
+        assert "Traceback" not in err
+    # Without --kind, the worker fetches what the crawl fetches: two more domains here.
+    more = str(_domains(tmp_path, 0, 7))
+    status, _, err = _finish(_start(postgres_url, "--crawl", "apps", more, *options))
+    assert status == 0, err
+    assert _query(postgres_url, "SELECT DISTINCT kind FROM fetches") == [("app-ads.txt",)]
+    assert _query(postgres_url, "SELECT count(*) FROM fetches") == [(7,)]

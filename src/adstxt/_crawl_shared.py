@@ -44,6 +44,8 @@ def run_shared(
     try:
         if args.status is not None:
             return _status(args)
+        if not _agree_on_kind(args):
+            return 2
         if args.crawl_name is not None:
             status = _enqueue(args, read_domains)
             if status:
@@ -67,6 +69,26 @@ def describe(error: BaseException) -> str:
     text = str(error).strip()
     line = text.splitlines()[0] if text else type(error).__name__
     return line.removeprefix("connection failed: ")
+
+
+def _agree_on_kind(args: argparse.Namespace) -> bool:
+    """Take the named crawl's kind of file, or refuse a --kind that differs from it: one
+    crawl fetches one kind, and a domain done for one is not fetched for the other."""
+    from adstxt.store._distributed import crawl_kind
+
+    name = args.crawl_name or args.join
+    kind = crawl_kind(args.store, name, create=args.crawl_name is not None)
+    if kind is None:
+        return True
+    if getattr(args, "kind_given", True) and args.kind != kind:
+        print(
+            f"{_ERROR}: the crawl {name} fetches {kind}, not {args.kind}: leave out --kind, "
+            f"or start a crawl of another name for {args.kind}",
+            file=sys.stderr,
+        )
+        return False
+    args.kind = kind
+    return True
 
 
 def _status(args: argparse.Namespace) -> int:

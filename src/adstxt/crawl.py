@@ -376,6 +376,8 @@ def _arguments(argv: Sequence[str] | None, prog: str = "adstxt-crawl") -> argpar
         parser.error("give a file of domains, or --apps FILE (not both)")
     if args.apps is None and args.cache_dir is not None:
         parser.error("--cache-dir needs --apps")
+    # A shared crawl's workers take its kind unless told one (which must then agree).
+    args.kind_given = args.kind is not None
     if args.apps is None:
         args.kind = args.kind or "ads.txt"
     else:
