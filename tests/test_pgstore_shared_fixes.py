@@ -7,6 +7,7 @@ import json
 import os
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
@@ -126,3 +127,14 @@ def test_export_into_a_pipe_closed_early_ends_quietly(
     assert "Traceback" not in stderr and "BrokenPipeError" not in stderr, stderr
     assert stderr == ""
     assert status in (0, 1)
+
+
+def test_the_report_of_a_store_names_its_shared_crawls(postgres_url: str, tmp_path: Path) -> None:
+    enqueue(postgres_url, "daily-eu", "ads.txt", ["a.example", "b.example"], {})
+    out = tmp_path / "report.html"
+    result = run("report", "--store", postgres_url, "-o", str(out))
+    assert result.returncode == 0, result.stderr
+    page = out.read_text("utf-8")
+    crawls = page[page.index("<h3>Crawls</h3>") :] if "<h3>Crawls</h3>" in page else page
+    assert ">Name<" in page
+    assert "<td>daily-eu</td>" in crawls
