@@ -7,6 +7,7 @@ import json
 import os
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -16,6 +17,7 @@ from adstxt.store import open_store
 from adstxt.store._distributed import enqueue
 from tests.cli import adstxt as run
 from tests.conftest import ROOT
+from tests.test_fetch_codes import closed_port
 from tests.test_store import day, fetched
 
 _MARK_DONE = (
@@ -138,3 +140,27 @@ def test_the_report_of_a_store_names_its_shared_crawls(postgres_url: str, tmp_pa
     crawls = page[page.index("<h3>Crawls</h3>") :] if "<h3>Crawls</h3>" in page else page
     assert ">Name<" in page
     assert "<td>daily-eu</td>" in crawls
+
+
+def test_an_ordinary_crawl_into_postgresql_refreshes_the_statistics_of_its_domains(
+    postgres_url: str, tmp_path: Path
+) -> None:
+    psycopg = pytest.importorskip("psycopg")
+    domains = tmp_path / "domains.txt"
+    domains.write_text("".join(f"site{i}.example\n" for i in range(3)), "utf-8")
+    refused = f"::127.0.0.1:{closed_port()}"
+    result = run(
+        "crawl", "--store", postgres_url, str(domains), "--connect-to", refused,
+        "--allow-private-addresses", "--retries", "0", "-o", str(tmp_path / "out.jsonl"),
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    deadline = time.monotonic() + 10
+    analyzed = None
+    with psycopg.connect(postgres_url, autocommit=True) as connection:
+        while analyzed is None and time.monotonic() < deadline:
+            row = connection.execute(
+                "SELECT last_analyze FROM pg_stat_user_tables WHERE relname = 'crawl_domains'"
+            ).fetchone()
+            analyzed = None if row is None else row[0]
+            time.sleep(0.2)
+    assert analyzed is not None

@@ -1338,6 +1338,9 @@ def _plan_with_store(
             if key != "crawl_id"
         }
         args.crawl_id = store.start_crawl(args.kind, options, todo)
+        from adstxt.store._crawling import analyze_crawl_domains
+
+        analyze_crawl_domains(store)
         fresh = set() if args.refresh else set(store.skip_fresh(args.crawl_id, args.kind))
         # Fresh files are not fetched, but their JSON lines and CSV rows are written from
         # the copy held, so that every output counts every domain listed.

@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, Any
 
 import attrs
 
-from adstxt.store._crawling import restore_unchanged
+from adstxt.store._crawling import analyze_crawl_domains, restore_unchanged
 from adstxt.store._dialect import POSTGRESQL, timestamp
 from adstxt.store._postgres import connect
 from adstxt.store._queue import (
@@ -123,7 +123,8 @@ def enqueue(
         if enqueued.added:
             # Fresh statistics: without them the planner takes the few rows it last saw for
             # the whole crawl and marks each finished domain done by scanning every open one.
-            store.connection.execute("ANALYZE crawl_domains, queue_domains")
+            store.connection.execute("ANALYZE queue_domains")
+            analyze_crawl_domains(store)
     return enqueued, len(fresh)
 
 
