@@ -77,7 +77,7 @@ def _agree_on_kind(args: argparse.Namespace) -> bool:
     from adstxt.store._distributed import crawl_kind
 
     name = args.crawl_name or args.join
-    kind = crawl_kind(args.store, name, create=args.crawl_name is not None)
+    kind = crawl_kind(args.store, name)
     if kind is None:
         return True
     if getattr(args, "kind_given", True) and args.kind != kind:

@@ -162,9 +162,9 @@ def _add_to_store_crawl(store: Store, crawl_id: int, queue_crawl: int) -> None:
     )
 
 
-def crawl_kind(url: str, name: str, *, create: bool) -> str | None:
+def crawl_kind(url: str, name: str) -> str | None:
     """The kind of file the crawl ``name`` fetches; None when there is no such crawl yet."""
-    with _open(url, create=create) as store:
+    with _open(url) as store:
         try:
             crawl = WorkQueue(store.connection).crawl(name)
         except UnknownCrawlError:
