@@ -304,6 +304,16 @@ def test_errors_are_one_line(tmp_path: Path, postgres_url: str) -> None:
         (("--store", "postgresql://h/db", "--join", "x", "-o", "o.jsonl"), "-o cannot be used"),
         (("--store", "postgresql://h/db", "--join", "x", "--lease", "0"), "--lease must be"),
         (("--store", "postgresql://h/db", "--join", "x", "--batch", "0"), "--batch must be"),
+        (("--store", "postgresql://h/db", "--crawl", "x", "d.txt", "--sellers"), "--sellers c"),
+        (("--store", "postgresql://h/db", "--join", "x", "--sellers"), "--sellers cannot"),
+        (
+            ("--store", "postgresql://h/db", "--join", "x", "--sellers-report", "s.jsonl"),
+            "--sellers-report cannot",
+        ),
+        (("--store", "postgresql://h/db", "--join", "x", "--include-records"), "--include-rec"),
+        (("--store", "postgresql://h/db", "--crawl", "", "d.txt"), "--crawl needs a name"),
+        (("--store", "postgresql://h/db", "--join", ""), "--join needs a name"),
+        (("--store", "postgresql://h/db", "--status", ""), "--status needs a name"),
     ],
 )
 def test_usage_errors(args: tuple[str, ...], message: str) -> None:
@@ -370,8 +380,13 @@ def test_host_delay_holds_across_workers_of_two_crawls(
         assert times[1] - times[0] >= 1.2, (host, times)
 
 
-def test_ctrl_c_stores_the_batch_in_hand_and_a_join_finishes_the_crawl(
-    sites: LocalServers, tmp_path: Path, postgres_url: str
+@pytest.mark.parametrize(("stop", "status_code"), [(signal.SIGINT, 130), (signal.SIGTERM, 143)])
+def test_ctrl_c_or_sigterm_stores_the_batch_in_hand_and_a_join_finishes_the_crawl(
+    sites: LocalServers,
+    tmp_path: Path,
+    postgres_url: str,
+    stop: signal.Signals,
+    status_code: int,
 ) -> None:
     slow = Reply(200, GOOD, {"Content-Type": TEXT}, delay=0.05)
     for i in range(120):
@@ -379,11 +394,14 @@ def test_ctrl_c_stores_the_batch_in_hand_and_a_join_finishes_the_crawl(
     options = [*_options(sites), "--batch", "10", "--concurrency", "10"]
     worker = _start(postgres_url, "--crawl", "stop", str(_domains(tmp_path, 0, 120)), *options)
     _wait_for(postgres_url, "SELECT count(*) FILTER (WHERE state = 'done') > 20 FROM queue_domains")
-    worker.send_signal(signal.SIGINT)
+    worker.send_signal(stop)
     status, out, err = _finish(worker)
-    assert status == 130, err
+    assert status == status_code, err
     assert "interrupted" in err and "--join stop" in err and "Traceback" not in err
     assert "this worker" in out
+    assert _query(postgres_url, "SELECT count(*) FROM queue_workers WHERE stopped_at IS NULL") == [
+        (0,)
+    ]
     (left,) = _query(
         postgres_url,
         "SELECT count(*) FILTER (WHERE state = 'claimed'), count(*) FILTER (WHERE state = 'done') "
@@ -422,3 +440,27 @@ def test_a_slow_site_holds_its_own_lane_not_the_batches_after_it(
     assert _query(postgres_url, "SELECT count(*), count(DISTINCT domain) FROM fetches") == [
         (80, 80)
     ]
+
+
+def test_a_worker_takes_the_crawls_kind_and_a_different_kind_is_refused(
+    sites: LocalServers, tmp_path: Path, postgres_url: str
+) -> None:
+    domains = str(_domains(tmp_path, 0, 5))
+    options = _options(sites)
+    status, _, err = _finish(
+        _start(postgres_url, "--crawl", "apps", domains, "--kind", "app-ads.txt", *options)
+    )
+    assert status == 0, err
+    for refused in (("--join", "apps", "--kind", "ads.txt"), ("--crawl", "apps", domains)):
+        if "--crawl" in refused:
+            refused = (*refused, "--kind", "ads.txt")
+        status, _, err = _finish(_start(postgres_url, *refused, *options))
+        assert status == 2, err
+        assert "the crawl apps fetches app-ads.txt, not ads.txt" in err
+        assert "Traceback" not in err
+    # Without --kind, the worker fetches what the crawl fetches: two more domains here.
+    more = str(_domains(tmp_path, 0, 7))
+    status, _, err = _finish(_start(postgres_url, "--crawl", "apps", more, *options))
+    assert status == 0, err
+    assert _query(postgres_url, "SELECT DISTINCT kind FROM fetches") == [("app-ads.txt",)]
+    assert _query(postgres_url, "SELECT count(*) FROM fetches") == [(7,)]

@@ -234,3 +234,36 @@ def test_forget_a_crawl(queue: WorkQueue) -> None:
     assert queue.connection.execute("SELECT count(*) FROM queue_workers").fetchone() == (0,)
     assert queue.status("new").waiting == 1
     assert queue.enqueue("old", ["c.test"]).total == 1
+
+
+def test_status_counts_each_workers_failed_apart_and_calls_a_silent_one_gone(
+    queue: WorkQueue,
+) -> None:
+    queue.enqueue("g", [f"d{i}.test" for i in range(6)])
+    silent = queue.join("g", worker_name="silent")
+    held = queue.claim(silent, 2, 0.3)  # then it dies: no renewal, no news
+    busy = queue.join("g", worker_name="busy")
+    claims = queue.claim(busy, 3, 60)
+    queue.complete(
+        busy, [Outcome.of(claims[0]), Outcome.of(claims[1]), Outcome.of(claims[2], "timeout")]
+    )
+    time.sleep(0.6)
+    status = queue.status("g")
+    assert (status.done, status.failed, status.claimed, status.waiting) == (2, 1, 2, 1)
+    workers = {worker.name: worker for worker in status.workers}
+    assert workers["busy"].state == "working"
+    assert (workers["busy"].domains_done, workers["busy"].domains_failed) == (2, 1)
+    assert workers["silent"].state == "gone" and len(held) == 2
+    text = status.to_text()
+    assert "busy (" in text and "working, 2 done, 1 failed, 0 claimed" in text
+    assert "silent (" in text and "gone (no news since " in text
+    silent_line = next(line for line in text.splitlines() if "silent (" in line)
+    assert "domains/s" not in silent_line
+    assert status.to_json()["workers"][0]["state"] == "gone"
+    # The crawl finishes without the silent worker ever saying it stopped: still gone.
+    rest = queue.claim(busy, 10, 60)
+    queue.complete(busy, [Outcome.of(claim) for claim in rest])
+    finished = {worker.name: worker.state for worker in queue.status("g").workers}
+    assert finished == {"silent": "gone", "busy": "gone"}
+    queue.leave(busy)
+    assert {w.name: w.state for w in queue.status("g").workers}["busy"] == "stopped"

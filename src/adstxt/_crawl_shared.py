@@ -44,6 +44,8 @@ def run_shared(
     try:
         if args.status is not None:
             return _status(args)
+        if not _agree_on_kind(args):
+            return 2
         if args.crawl_name is not None:
             status = _enqueue(args, read_domains)
             if status:
@@ -67,6 +69,26 @@ def describe(error: BaseException) -> str:
     text = str(error).strip()
     line = text.splitlines()[0] if text else type(error).__name__
     return line.removeprefix("connection failed: ")
+
+
+def _agree_on_kind(args: argparse.Namespace) -> bool:
+    """Take the named crawl's kind of file, or refuse a --kind that differs from it: one
+    crawl fetches one kind, and a domain done for one is not fetched for the other."""
+    from adstxt.store._distributed import crawl_kind
+
+    name = args.crawl_name or args.join
+    kind = crawl_kind(args.store, name)
+    if kind is None:
+        return True
+    if getattr(args, "kind_given", True) and args.kind != kind:
+        print(
+            f"{_ERROR}: the crawl {name} fetches {kind}, not {args.kind}: leave out --kind, "
+            f"or start a crawl of another name for {args.kind}",
+            file=sys.stderr,
+        )
+        return False
+    args.kind = kind
+    return True
 
 
 def _status(args: argparse.Namespace) -> int:
@@ -147,7 +169,7 @@ def _work(
             f"queue: run --join {name} to continue",
             file=sys.stderr,
         )
-        return 130
+        return stop.status
     return 0
 
 
@@ -169,10 +191,12 @@ def _summary(name: str, report: WorkReport) -> None:
 
 
 class _StopFlag:
-    """Ctrl-C asks the worker to stop after the batch in hand; a second one stops at once."""
+    """Ctrl-C (or SIGTERM, as service managers and ``timeout`` stop a process) asks the
+    worker to stop after the batch in hand; a second one stops at once."""
 
     def __init__(self) -> None:
         self.asked = False
+        self.signal = signal.SIGINT
 
     def __call__(self) -> bool:
         return self.asked
@@ -181,6 +205,13 @@ class _StopFlag:
         if self.asked:
             raise KeyboardInterrupt
         self.asked = True
+        self.signal = signal.Signals(signum)
+
+    @property
+    def status(self) -> int:
+        """The exit status of a worker so stopped: 128 plus the signal's number, as a shell
+        reports a process the signal ended (130 for Ctrl-C, 143 for SIGTERM)."""
+        return 128 + int(self.signal)
 
     def installed(self) -> _Installed:
         return _Installed(self)
@@ -189,12 +220,13 @@ class _StopFlag:
 class _Installed:
     def __init__(self, flag: _StopFlag) -> None:
         self._flag = flag
-        self._previous: Any = None
+        self._previous: dict[signal.Signals, Any] = {}
 
     def __enter__(self) -> None:
         if threading.current_thread() is threading.main_thread():
-            self._previous = signal.signal(signal.SIGINT, self._flag._handle)
+            for number in (signal.SIGINT, signal.SIGTERM):
+                self._previous[number] = signal.signal(number, self._flag._handle)
 
     def __exit__(self, *exc: object) -> None:
-        if self._previous is not None:
-            signal.signal(signal.SIGINT, self._previous)
+        for number, previous in self._previous.items():
+            signal.signal(number, previous)

@@ -305,6 +305,8 @@ def _check_shared(parser: argparse.ArgumentParser, args: argparse.Namespace, giv
         return
     if len(modes) > 1:
         parser.error(f"{' and '.join(modes)} cannot be used together")
+    if not (args.crawl_name or args.join or args.status):
+        parser.error(f"{modes[0]} needs a name: the name of the shared crawl")
     if args.store is None or not args.store.startswith(("postgresql://", "postgres://")):
         parser.error(f"{modes[0]} needs a PostgreSQL store: --store postgresql://USER@HOST/DB")
     if (args.domains is None) == (args.crawl_name is not None):
@@ -316,7 +318,10 @@ def _check_shared(parser: argparse.ArgumentParser, args: argparse.Namespace, giv
     for flag, value in (("-o", args.output), ("--records-csv", args.records_csv),
                         ("--apps", args.apps),
                         ("--mirror", args.mirror), ("--resume", args.resume or None),
-                        ("--processes", given or None)):  # fmt: skip
+                        ("--processes", given or None),
+                        ("--include-records", args.include_records or None),
+                        ("--sellers", args.sellers or None),
+                        ("--sellers-report", args.sellers_report)):  # fmt: skip
         if value is not None:
             parser.error(
                 f"{flag} cannot be used with {modes[0]}: a shared crawl keeps its results in "
@@ -371,6 +376,8 @@ def _arguments(argv: Sequence[str] | None, prog: str = "adstxt-crawl") -> argpar
         parser.error("give a file of domains, or --apps FILE (not both)")
     if args.apps is None and args.cache_dir is not None:
         parser.error("--cache-dir needs --apps")
+    # A shared crawl's workers take its kind unless told one (which must then agree).
+    args.kind_given = args.kind is not None
     if args.apps is None:
         args.kind = args.kind or "ads.txt"
     else:
@@ -1331,6 +1338,9 @@ def _plan_with_store(
             if key != "crawl_id"
         }
         args.crawl_id = store.start_crawl(args.kind, options, todo)
+        from adstxt.store._crawling import analyze_crawl_domains
+
+        analyze_crawl_domains(store)
         fresh = set() if args.refresh else set(store.skip_fresh(args.crawl_id, args.kind))
         # Fresh files are not fetched, but their JSON lines and CSV rows are written from
         # the copy held, so that every output counts every domain listed.

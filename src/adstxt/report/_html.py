@@ -642,8 +642,12 @@ def _outcome_text(counts: dict[str, int] | None) -> str:
 
 
 def _crawls_table(summary: StoreSummary) -> str:
+    # Shared crawls are known by the name --status takes: shown when a crawl has one.
+    named = bool(summary.crawl_names)
     rows = (
-        f"<tr>{_num(crawl.id)}<td>{_when(crawl.started_at)}</td>"
+        f"<tr>{_num(crawl.id)}"
+        + (f"<td>{cell(summary.crawl_names.get(crawl.id, ''))}</td>" if named else "")
+        + f"<td>{_when(crawl.started_at)}</td>"
         f"<td>{_when(crawl.finished_at)}</td><td>{cell(crawl.state)}</td>"
         f"<td>{cell(crawl.kind)}</td>{_num(crawl.domains)}{_num(crawl.done)}"
         f"<td>{cell(_outcome_text(dict(summary.crawl_outcomes.get(crawl.id, {}))))}</td></tr>"
@@ -651,6 +655,7 @@ def _crawls_table(summary: StoreSummary) -> str:
     )
     headers = [
         ("Crawl", True),
+        *([("Name", False)] if named else []),
         ("Started (UTC)", False),
         ("Finished (UTC)", False),
         ("State", False),

@@ -183,6 +183,12 @@ def export_parser(prog: str = "adstxt export") -> argparse.ArgumentParser:
 
 
 def export_main(argv: Sequence[str] | None = None, *, prog: str = "adstxt export") -> int:
+    from adstxt._guard import guarded
+
+    return guarded(lambda: _export(argv, prog), prog)
+
+
+def _export(argv: Sequence[str] | None, prog: str) -> int:
     args = export_parser(prog).parse_args(argv)
     from adstxt.store._export import ExportError, export
     from adstxt.store._postgres import is_postgres_url
@@ -277,6 +283,12 @@ def _keyed(domain: str) -> str:
 
 
 def history_main(argv: Sequence[str] | None = None, *, prog: str = "adstxt history") -> int:
+    from adstxt._guard import guarded
+
+    return guarded(lambda: _history(argv, prog), prog)
+
+
+def _history(argv: Sequence[str] | None, prog: str) -> int:
     args = history_parser(prog).parse_args(argv)
     args.domain = _keyed(args.domain)
     store = _open(args, prog)
@@ -376,6 +388,12 @@ def _as_dict(row: Any) -> dict[str, Any]:
 
 
 def diff_main(argv: Sequence[str] | None = None, *, prog: str = "adstxt diff") -> int:
+    from adstxt._guard import guarded
+
+    return guarded(lambda: _diff(argv, prog), prog)
+
+
+def _diff(argv: Sequence[str] | None, prog: str) -> int:
     parser = diff_parser(prog)
     args = parser.parse_args(argv)
     args.domain = _keyed(args.domain)
@@ -414,8 +432,6 @@ def diff_main(argv: Sequence[str] | None = None, *, prog: str = "adstxt diff") -
                     file=sys.stderr,
                 )
                 return 2
-        from adstxt.store._changes import derive_changes
-
         old_sha = versions[old].sha256 if old else None
         new_sha = versions[new].sha256
         at = versions[new].since
@@ -435,12 +451,27 @@ def diff_main(argv: Sequence[str] | None = None, *, prog: str = "adstxt diff") -
                 "old_line": e.old_line,
                 "new_line": e.new_line,
             }
-            for e in derive_changes(store.snapshot(old_sha), store.snapshot(new_sha))
+            for e in _version_changes(store, args.domain.lower(), args.kind, old_sha, new_sha)
         ]
         status = _print_events(args, events)
         if args.text:
             _emit(_text_diff(store, args, old, versions, new))
         return status
+
+
+def _version_changes(
+    store: Any, domain: str, kind: str, old_sha: str | None, new_sha: str | None
+) -> list[Any]:
+    """The change events between two stored copies, derived as the store derives them for
+    that kind of file: records for ads.txt and app-ads.txt, sellers for sellers.json."""
+    from adstxt.store._changes import derive_changes
+    from adstxt.store._sellers_changes import derive_sellers_changes
+
+    if kind == "sellers.json":
+        return derive_sellers_changes(
+            domain, store.sellers_snapshot(old_sha), store.sellers_snapshot(new_sha)
+        )
+    return derive_changes(store.snapshot(old_sha), store.snapshot(new_sha))
 
 
 def _text_diff(store: Any, args: argparse.Namespace, old: int, versions: Any, new: int) -> str:
@@ -472,6 +503,12 @@ def _print_events(args: argparse.Namespace, events: Sequence[Mapping[str, Any]])
 
 
 def changes_main(argv: Sequence[str] | None = None, *, prog: str = "adstxt changes") -> int:
+    from adstxt._guard import guarded
+
+    return guarded(lambda: _changes(argv, prog), prog)
+
+
+def _changes(argv: Sequence[str] | None, prog: str) -> int:
     args = changes_parser(prog).parse_args(argv)
     store = _open(args, prog)
     if store is None:

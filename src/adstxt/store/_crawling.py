@@ -8,7 +8,7 @@ import time
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, cast
 
-from adstxt.store._dialect import database_errors
+from adstxt.store._dialect import POSTGRESQL, database_errors
 from adstxt.store._record import FetchRecord, records_of
 from adstxt.store._sqlite import explain
 from adstxt.store._store import Store
@@ -21,6 +21,7 @@ if TYPE_CHECKING:
 __all__ = [
     "BatchWriter",
     "StoreWriteError",
+    "analyze_crawl_domains",
     "held_copy",
     "restore_unchanged",
     "validators_for",
@@ -29,6 +30,15 @@ __all__ = [
 
 class StoreWriteError(Exception):
     """A batch could not be stored; every batch before it is whole."""
+
+
+def analyze_crawl_domains(store: Store) -> None:
+    """Give PostgreSQL fresh statistics of the crawls' domains once a crawl has listed its
+    own: without them the planner marks each finished domain done by scanning every open
+    domain of the crawl (milliseconds each at 100,000 domains) instead of by its index.
+    SQLite plans these statements by their indexes whatever its statistics."""
+    if store.dialect is POSTGRESQL:
+        store.connection.execute("ANALYZE crawl_domains")
 
 
 def validators_for(store: Store, domain: str, kind: str) -> Validators | None:

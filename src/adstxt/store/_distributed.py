@@ -21,10 +21,17 @@ from typing import TYPE_CHECKING, Any
 
 import attrs
 
-from adstxt.store._crawling import restore_unchanged
+from adstxt.store._crawling import analyze_crawl_domains, restore_unchanged
 from adstxt.store._dialect import POSTGRESQL, timestamp
 from adstxt.store._postgres import connect
-from adstxt.store._queue import Claim, CrawlStatus, Enqueued, Outcome, WorkQueue
+from adstxt.store._queue import (
+    Claim,
+    CrawlStatus,
+    Enqueued,
+    Outcome,
+    UnknownCrawlError,
+    WorkQueue,
+)
 from adstxt.store._queue_worker import WorkSettings, WorkSummary, work
 from adstxt.store._record import FetchRecord, records_of
 from adstxt.store._store import Store
@@ -113,6 +120,11 @@ def enqueue(
                     "WHERE crawl_id = %s AND domain = ANY(%s) AND state = 'waiting'",
                     (enqueued.crawl.id, fresh),
                 )
+        if enqueued.added:
+            # Fresh statistics: without them the planner takes the few rows it last saw for
+            # the whole crawl and marks each finished domain done by scanning every open one.
+            store.connection.execute("ANALYZE queue_domains")
+            analyze_crawl_domains(store)
     return enqueued, len(fresh)
 
 
@@ -148,6 +160,22 @@ def _add_to_store_crawl(store: Store, crawl_id: int, queue_crawl: int) -> None:
         "WHERE id = %s",
         (crawl_id, crawl_id),
     )
+
+
+def crawl_kind(url: str, name: str) -> str | None:
+    """The kind of file the crawl ``name`` fetches; None when there is no such crawl yet."""
+    with _open(url) as store:
+        try:
+            crawl = WorkQueue(store.connection).crawl(name)
+        except UnknownCrawlError:
+            return None
+        crawl_id = _store_crawl_id(store.connection, crawl.id)
+        if crawl_id is None:
+            return None
+        row = store.connection.execute(
+            "SELECT kind FROM crawls WHERE id = %s", (crawl_id,)
+        ).fetchone()
+    return None if row is None else str(row[0])
 
 
 def crawl_status(url: str, name: str) -> CrawlStatus:

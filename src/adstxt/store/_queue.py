@@ -146,6 +146,19 @@ class WorkerStatus:
     domains_done: int
     claimed: int
     rate: float
+    #: Domains this worker stored as failed (``domains_done`` counts the others, as the
+    #: crawl's own counts do).
+    domains_failed: int = 0
+    #: False when the worker never said it stopped but gave no news for longer than its
+    #: leases (killed, or cut off from the database), or the crawl finished without it.
+    alive: bool = True
+
+    @property
+    def state(self) -> str:
+        """``working``, ``stopped`` (it left cleanly) or ``gone`` (no news: it died)."""
+        if self.stopped is not None:
+            return "stopped"
+        return "working" if self.alive else "gone"
 
     def to_json(self) -> dict[str, Any]:
         """A JSON-ready mapping."""
@@ -153,13 +166,24 @@ class WorkerStatus:
             "name": self.name,
             "host": self.host,
             "pid": self.pid,
+            "state": self.state,
             "started": self.started.isoformat(),
             "heartbeat": self.heartbeat.isoformat(),
             "stopped": None if self.stopped is None else self.stopped.isoformat(),
             "domains_done": self.domains_done,
+            "domains_failed": self.domains_failed,
             "claimed": self.claimed,
             "rate_per_second": round(self.rate, 3),
         }
+
+    def to_text(self) -> str:
+        """One line for a terminal: a gone worker's rate is not current, so not shown."""
+        who = f"{self.name} ({self.host}, pid {self.pid})"
+        counts = f"{self.domains_done} done, {self.domains_failed} failed, {self.claimed} claimed"
+        if self.state == "gone":
+            news = self.heartbeat.astimezone(datetime.UTC).strftime("%Y-%m-%d %H:%M:%S UTC")
+            return f"{who}: gone (no news since {news}), {counts}"
+        return f"{who}: {self.state}, {counts}, {self.rate:.1f} domains/s"
 
 
 @attrs.frozen
@@ -205,13 +229,7 @@ class CrawlStatus:
             f"{self.waiting} waiting, {self.failed} failed of {self.total}"
             + (f" ({self.expired} claimed with an expired lease)" if self.expired else "")
         ]
-        for worker in self.workers:
-            state = "stopped" if worker.stopped is not None else "working"
-            lines.append(
-                f"  {worker.name} ({worker.host}, pid {worker.pid}): {state}, "
-                f"{worker.domains_done} done, {worker.claimed} claimed, "
-                f"{worker.rate:.1f} domains/s"
-            )
+        lines.extend(f"  {worker.to_text()}" for worker in self.workers)
         return "\n".join(lines)
 
 
@@ -471,12 +489,31 @@ class WorkQueue:
                    (SELECT count(*) FROM queue_domains AS d
                     WHERE d.crawl_id = w.crawl_id AND d.state = 'claimed'
                       AND d.lease_owner = w.id),
-                   extract(epoch FROM coalesce(w.stopped_at, w.heartbeat_at) - w.started_at)
+                   extract(epoch FROM coalesce(w.stopped_at, w.heartbeat_at) - w.started_at),
+                   (SELECT count(*) FROM queue_domains AS d
+                    WHERE d.crawl_id = w.crawl_id AND d.state = 'claimed'
+                      AND d.lease_owner = w.id AND d.lease_expires >= clock_timestamp()),
+                   w.id
             FROM queue_workers AS w WHERE w.crawl_id = %s ORDER BY w.id
             """,
             (crawl.id,),
         ).fetchall()
+        # A finished domain keeps the worker that finished it as its lease owner.
+        finished_by = {
+            int(row[0]): (int(row[1]), int(row[2]))
+            for row in self.connection.execute(
+                """
+                SELECT lease_owner, count(*) FILTER (WHERE state = 'done'),
+                       count(*) FILTER (WHERE state = 'failed')
+                FROM queue_domains
+                WHERE crawl_id = %s AND state IN ('done', 'failed') AND lease_owner IS NOT NULL
+                GROUP BY lease_owner
+                """,
+                (crawl.id,),
+            )
+        }
         done, claimed, waiting, failed, expired = (int(count) for count in counts)
+        crawl_open = waiting + claimed > 0
         return CrawlStatus(
             name,
             done,
@@ -492,9 +529,13 @@ class WorkQueue:
                     started=row[3],
                     heartbeat=row[4],
                     stopped=row[5],
-                    domains_done=int(row[6]),
+                    domains_done=finished_by.get(int(row[10]), (0, 0))[0],
                     claimed=int(row[7]),
                     rate=int(row[6]) / float(row[8]) if row[8] and float(row[8]) > 0 else 0.0,
+                    domains_failed=finished_by.get(int(row[10]), (0, 0))[1],
+                    # A live worker renews its leases every third of a lease and leaves
+                    # as soon as the crawl is finished.
+                    alive=crawl_open and (int(row[7]) == 0 or int(row[9]) > 0),
                 )
                 for row in workers
             ),

@@ -65,10 +65,27 @@ class StoreSummary:
     apps: int
     #: Each crawl's fetches per outcome, by crawl id.
     crawl_outcomes: Mapping[int, Mapping[str, int]] = attrs.field(factory=dict)
+    #: The names of shared crawls (``adstxt crawl --crawl NAME``), by crawl id.
+    crawl_names: Mapping[int, str] = attrs.field(factory=dict)
 
 
 def _count(store: Store, sql: str) -> int:
     return int(store._rows(sql)[0][0] or 0)
+
+
+def _crawl_names(store: Store) -> dict[int, str]:
+    """The name each shared crawl was given, kept in its options as ``shared``."""
+    import json
+
+    names: dict[int, str] = {}
+    for crawl_id, options in store._rows("SELECT id, options FROM crawls"):
+        try:
+            name = json.loads(options).get("shared")
+        except (TypeError, ValueError, AttributeError):
+            continue  # options written by another tool: no name to show
+        if isinstance(name, str) and name:
+            names[int(crawl_id)] = name
+    return names
 
 
 def summarize(store: Store, *, latest: int | None = 100) -> StoreSummary:
@@ -124,4 +141,5 @@ def summarize(store: Store, *, latest: int | None = 100) -> StoreSummary:
         latest=tuple(dict(zip(_EVENT_COLUMNS, row, strict=True)) for row in rows),
         apps=_count(store, "SELECT COUNT(DISTINCT app) FROM app_resolutions"),
         crawl_outcomes=by_crawl,
+        crawl_names=_crawl_names(store),
     )
