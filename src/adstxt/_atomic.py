@@ -302,6 +302,29 @@ def _rewrite_in_place(target: Path, data: bytes) -> None:
         os.close(fd)
 
 
+def _examine(
+    path: str | os.PathLike[str], target: Path, *, may_be_new: bool
+) -> os.stat_result | None:
+    """The status of the file a write replaces (``None``: it does not exist yet), after
+    removing what a killed write left beside it; a :class:`WriteError` when it cannot be
+    replaced (not a regular file, read-only) or must exist and does not."""
+    clean_up_after(target)
+    try:
+        status = os.stat(target)
+    except FileNotFoundError:
+        if not may_be_new:
+            raise WriteError(path, "does not exist") from None
+        return None
+    except OSError as error:
+        raise WriteError(path, f"cannot be examined: {error.strerror}") from None
+    if not stat.S_ISREG(status.st_mode):
+        raise WriteError(path, "is not a regular file")
+    refusal = _writable(target, status)
+    if refusal is not None:
+        raise WriteError(path, refusal)
+    return status
+
+
 def write_atomically(
     path: str | os.PathLike[str], data: bytes, *, new_file_mode: int | None = None
 ) -> Path:
@@ -321,25 +344,10 @@ def write_atomically(
     when the file is read-only, not a regular file, or no temporary file can be created.
     """
     target = Path(os.path.realpath(path))
-    clean_up_after(target)
-    status: os.stat_result | None
-    try:
-        status = os.stat(target)
-    except FileNotFoundError:
-        if new_file_mode is None:
-            raise WriteError(path, "does not exist") from None
-        status = None
-    except OSError as error:
-        raise WriteError(path, f"cannot be examined: {error.strerror}") from None
-    if status is not None:
-        if not stat.S_ISREG(status.st_mode):
-            raise WriteError(path, "is not a regular file")
-        refusal = _writable(target, status)
-        if refusal is not None:
-            raise WriteError(path, refusal)
-        if status.st_nlink > 1:
-            _rewrite_in_place(target, data)
-            return target
+    status = _examine(path, target, may_be_new=new_file_mode is not None)
+    if status is not None and status.st_nlink > 1:
+        _rewrite_in_place(target, data)
+        return target
     mode = 0o600 if status is not None or new_file_mode is None else new_file_mode
     temporary, fd = _create(target, "tmp", mode)
     try:
@@ -386,20 +394,7 @@ def open_atomically(
     as :func:`write_atomically` does. A missing file is created with ``new_file_mode``.
     """
     target = Path(os.path.realpath(path))
-    clean_up_after(target)
-    status: os.stat_result | None
-    try:
-        status = os.stat(target)
-    except FileNotFoundError:
-        status = None
-    except OSError as error:
-        raise WriteError(path, f"cannot be examined: {error.strerror}") from None
-    if status is not None:
-        if not stat.S_ISREG(status.st_mode):
-            raise WriteError(path, "is not a regular file")
-        refusal = _writable(target, status)
-        if refusal is not None:
-            raise WriteError(path, refusal)
+    status = _examine(path, target, may_be_new=True)
     temporary, fd = _create(target, "tmp", 0o600 if status is not None else new_file_mode)
     try:
         with os.fdopen(fd, "w+b", closefd=False) as stream:
