@@ -1331,13 +1331,13 @@ def _plan_with_store(
             return remaining, len(stored), 0
         if args.resume and args.records_csv is not None:
             _trim_csv(args.records_csv, done)
-        todo = [d for d in domains if d.lower() not in done]
+        to_crawl = [d for d in domains if d.lower() not in done]
         options = {
             key: str(value) if isinstance(value, Path) else value
             for key, value in sorted(vars(args).items())
             if key != "crawl_id"
         }
-        args.crawl_id = store.start_crawl(args.kind, options, todo)
+        args.crawl_id = store.start_crawl(args.kind, options, to_crawl)
         from adstxt.store._crawling import analyze_crawl_domains
 
         analyze_crawl_domains(store)
@@ -1345,7 +1345,7 @@ def _plan_with_store(
         # Fresh files are not fetched, but their JSON lines and CSV rows are written from
         # the copy held, so that every output counts every domain listed.
         args.fresh_domains = {d: _fresh_until(store, d, args.kind) for d in fresh}
-        return todo, len(domains) - len(todo), len(fresh)
+        return to_crawl, len(domains) - len(to_crawl), len(fresh)
     except database_errors() as exc:
         from adstxt.store._sqlite import explain
 
