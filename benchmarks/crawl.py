@@ -1,7 +1,7 @@
 """Crawl throughput: ``adstxt-crawl`` against a local server that adds latency to every answer.
 
     python benchmarks/crawl.py [--domains 2000] [--concurrency 200] [--latency 0.1] [--processes N]
-    python benchmarks/crawl.py --store-comparison [--domains 2000] ...
+    python benchmarks/crawl.py --store-comparison [--domains 2000] [--repeat 3] ...
     python benchmarks/crawl.py --postgres [--domains 4000] [--workers 1 2 4] [--batch 100] ...
 
 The server runs in its own process (a plain selector loop) and answers every request
@@ -16,7 +16,8 @@ while it runs.
 JSON lines and a new store, a re-crawl into that store (``--refresh``), in which every
 answer is a 304 to the conditional request, and a plain re-crawl, which skips every file as
 still fresh. It prints each rate and wall time, the store's share of the JSONL-only rate,
-the 304 re-crawl's speed-up and the bodies it added.
+the 304 re-crawl's speed-up and the bodies it added; ``--repeat N`` runs the four crawls N
+times (a new store each time) and ends with the spread of the two ratios.
 
 ``--postgres`` starts its own PostgreSQL server (as the tests do, with fsync on) and crawls
 the same domains into a SQLite store with one process, then into a fresh PostgreSQL
@@ -36,6 +37,7 @@ import platform
 import resource
 import selectors
 import socket
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -192,6 +194,12 @@ def main() -> None:
         action="store_true",
         help="compare one SQLite crawl with 1, 2 and 4 workers sharing a PostgreSQL store",
     )
+    parser.add_argument(
+        "--repeat",
+        type=int,
+        default=1,
+        help="with --store-comparison: rounds of the four crawls, then the spread of the ratios",
+    )
     parser.add_argument("--workers", type=int, nargs="+", default=[1, 2, 4])
     parser.add_argument("--batch", type=int, default=100, help="--batch of the shared crawls")
     parser.add_argument("--serve", type=Path, help=argparse.SUPPRESS)
@@ -241,7 +249,7 @@ def main() -> None:
             if args.processes is not None:
                 command += ["--processes", str(args.processes)]
             if args.store_comparison:
-                _compare_store(command, work, args.domains)
+                _compare_store(command, work, args.domains, args.repeat)
                 return
             if args.postgres:
                 _compare_postgres(command, work, args)
@@ -313,10 +321,36 @@ def _timed(command: list[str]) -> tuple[float, float, float, str]:
     return rate, elapsed, cpu, done.stdout
 
 
-def _compare_store(command: list[str], work: Path, domains: int) -> None:
+def _compare_store(command: list[str], work: Path, domains: int, repeat: int) -> None:
+    """The four crawls ``repeat`` times over (each round a new store), then the spread of
+    the two ratios the targets name."""
+    shares: list[float] = []
+    speedups: list[float] = []
+    walls: list[float] = []
+    for round_number in range(1, repeat + 1):
+        if repeat > 1:
+            print(f"round {round_number} of {repeat}")
+        share, speedup, wall = _compare_store_once(command, work, domains)
+        shares.append(share)
+        speedups.append(speedup)
+        walls.append(wall)
+    if repeat > 1:
+        print(
+            f"over {repeat} rounds (min / median / max): store / JSONL only, CPU-bound "
+            f"{min(shares):.0%} / {statistics.median(shares):.0%} / {max(shares):.0%} "
+            "(target at least 80%); all-304 re-crawl / first crawl, CPU-bound "
+            f"{min(speedups):.2f}x / {statistics.median(speedups):.2f}x / {max(speedups):.2f}x, "
+            f"wall {min(walls):.2f}x / {statistics.median(walls):.2f}x / {max(walls):.2f}x "
+            "(target 2x)"
+        )
+
+
+def _compare_store_once(command: list[str], work: Path, domains: int) -> tuple[float, float, float]:
     import sqlite3
 
     store = work / "store.sqlite"
+    for old in work.glob("store.sqlite*"):
+        old.unlink()
     runs = [
         ("JSONL only", [*command, "--overwrite"]),
         ("JSONL + store", [*command, "--overwrite", "--store", str(store)]),
@@ -360,6 +394,7 @@ def _compare_store(command: list[str], work: Path, domains: int) -> None:
         f"bodies after the first crawl {bodies[0]}, after the re-crawl {bodies[1]}; "
         f"{unchanged} fetches answered 304 of {2 * domains}; store {size / 1e6:.1f} MB"
     )
+    return cpus[0] / cpus[1], cpus[1] / cpus[2], rates[2] / rates[1]
 
 
 def _server_cpu(data: Path) -> float:

@@ -4,8 +4,10 @@ does to a file's current copy, versions and change events."""
 from __future__ import annotations
 
 import sqlite3
+import zlib
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -20,7 +22,7 @@ from adstxt.store import (
     StoreError,
     open_store,
 )
-from adstxt.store._bodies import decompress, sha256
+from adstxt.store._bodies import compress, decompress, sha256
 from adstxt.store._dialect import database_errors
 from adstxt.store._policy import Action, decide
 from adstxt.store._schema import migrate
@@ -321,10 +323,28 @@ def test_the_snapshot_kept_of_a_new_body_is_the_one_its_rows_give(
     # the rows just written: the two must be the same.
     store.record(None, [("a.com", [fetched("a.com", body, day(1))])])
     digest = sha256(body)
-    kept = store._snapshots[digest]
+    # Held as its parse (the last stored only) until a change event asks for the snapshot.
+    assert store._stored is not None and store._stored[0] == digest
+    assert digest not in store._snapshots
+    kept = store.snapshot(digest)
+    assert kept is not None and kept.records
+    assert store._verdict(digest) == kept.verdict.value
     store._snapshots.clear()
+    store._stored = None
     assert store.snapshot(digest) == kept
-    assert kept.records
+    assert store._verdict(digest) == kept.verdict.value
+
+
+@pytest.mark.parametrize("size", [0, 1, 511, 512, 4340, 32767, 32768, 200_000])
+def test_bodies_of_every_size_come_back_whole(size: int) -> None:
+    # Small bodies get a window of their own size, big ones zlib's full window.
+    line = b"example.com, 1234567, DIRECT, f08c47fec0942fa0\n"
+    body = (line * (size // len(line) + 1))[:size]
+    packed = compress(body)
+    assert decompress(packed, "zlib") == body
+    assert zlib.decompress(packed) == body
+    if size >= 4340:
+        assert len(packed) < size / 10
 
 
 def test_a_batch_is_stored_whole_or_not_at_all(store: Store) -> None:
@@ -425,3 +445,79 @@ def test_a_postgresql_store_is_versioned_like_a_file(postgres_url: str) -> None:
     with pytest.raises(StoreError) as caught:
         open_store(wrong)
     assert "secret" not in str(caught.value) and "cannot open the store" in str(caught.value)
+
+
+def test_a_version_5_store_keeps_what_its_bodies_hold(store_location: str) -> None:
+    # Version 6 keeps a body's records and diagnostics in one row; the rows a version 5
+    # store has are moved there, and the views of the old tables give them back.
+
+    dialect = POSTGRESQL if store_location.startswith("postgresql") else SQLITE
+    if dialect is SQLITE:
+        db: Any = sqlite3.connect(store_location, isolation_level=None)
+    else:
+        import psycopg
+
+        db = psycopg.connect(store_location, autocommit=True)
+    assert migrate(db, dialect, target=5) == (0, 5)
+    body = b"x.com, 1, DIRECT\ny.com, pub-2, RESELLER, abc; ext\n"
+    records = [
+        (1, "x.com", "1", "DIRECT", None, None),
+        (2, "y.com", "pub-2", "RESELLER", "abc", "ext"),
+    ]
+    diagnostics = [(1, "ADS217", "warning", "m1"), (None, "ADS013", "info", "whole file")]
+
+    def run(sql: str, params: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
+        cursor = db.cursor()
+        cursor.execute(dialect.sql(sql), params)
+        return [tuple(row) for row in cursor.fetchall()] if cursor.description else []
+
+    for number, digest in ((1, "a" * 64), (2, "b" * 64)):
+        run(
+            "INSERT INTO bodies (sha256, size, compression, data, verdict, records, "
+            "variables, errors) VALUES (?, ?, 'zlib', ?, 'valid', ?, 0, 0)",
+            (digest, len(body), compress(body), 2 if number == 1 else 0),
+        )
+    for row in records:
+        run(
+            "INSERT INTO body_records (body_id, line, ad_system, seller_id, relationship, "
+            "certification_id, extension) VALUES (1, ?, ?, ?, ?, ?, ?)",
+            row,
+        )
+    for seq, (line, code, severity, message) in enumerate(diagnostics):
+        run(
+            "INSERT INTO body_diagnostics (body_id, seq, line, code, severity, message) "
+            "VALUES (1, ?, ?, ?, ?, ?)",
+            (seq, line, code, severity, message),
+        )
+    db.close()
+    with open_store(store_location) as store:
+        assert (
+            store._rows(
+                "SELECT line, ad_system, seller_id, relationship, certification_id, extension "
+                "FROM body_records WHERE body_id = 1 ORDER BY line"
+            )
+            == records
+        )
+        assert store._rows(
+            "SELECT seq, line, code, severity, message FROM body_diagnostics "
+            "WHERE body_id = 1 ORDER BY seq"
+        ) == [(seq, *d) for seq, d in enumerate(diagnostics)]
+        assert store._rows("SELECT COUNT(*) FROM body_records WHERE body_id = 2") == [(0,)]
+        snapshot = store.snapshot("a" * 64)
+        assert snapshot is not None
+        assert [(r.line, r.ad_system, r.seller_id) for r in snapshot.records] == [
+            (1, "x.com", "1"),
+            (2, "y.com", "pub-2"),
+        ]
+        # A body stored now reads back through the same views.
+        store.record(None, [("c.com", [fetched("c.com", FIRST, day(1))])])
+        parsed = adstxt.parse(FIRST.decode())
+        (new_body,) = store._rows("SELECT id FROM bodies WHERE sha256 = ?", (sha256(FIRST),))
+        assert store._rows(
+            "SELECT line, ad_system, seller_id, relationship FROM body_records "
+            "WHERE body_id = ? ORDER BY line",
+            new_body,
+        ) == [(r.line, r.domain, r.account_id, r.relationship.value) for r in parsed.records]
+        assert store._rows("SELECT COUNT(*) FROM body_diagnostics WHERE body_id = ?", new_body) == [
+            (len(parsed.diagnostics),)
+        ]

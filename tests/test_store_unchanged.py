@@ -35,7 +35,7 @@ class Tagged:
         return Reply(200, self.body, {"Content-Type": TEXT, "ETag": etag})
 
 
-def _crawl(local: LocalServers, folder: Path) -> dict[str, object]:
+def _crawl(local: LocalServers, folder: Path, *, records: bool = True) -> dict[str, object]:
     (folder / "domains.txt").write_text("site0.com\n")
     done = adstxt(
         "crawl",
@@ -44,7 +44,7 @@ def _crawl(local: LocalServers, folder: Path) -> dict[str, object]:
         "out.jsonl",
         "--overwrite",
         "--refresh",
-        "--include-records",
+        *(["--include-records"] if records else []),
         "--connect-to",
         f":443:127.0.0.1:{closed_port()}",
         "--connect-to",
@@ -91,6 +91,33 @@ def test_a_304_reports_as_the_first_crawl_did_and_subdomain_files_are_fetched_ag
         assert [f["unchanged"] for f in store.fetches("site0.com")] == [0, 1, 1]
 
 
+def test_a_304_reported_without_its_records_counts_them_as_the_first_crawl_did(
+    tmp_path: Path,
+) -> None:
+    # Without --include-records or a records CSV the held records are not read back: the
+    # JSON line counts them from the store, the root's and the subdomains' alike.
+    with LocalServers() as local:
+        local.routes["*://site0.com/ads.txt"] = Tagged(ROOT + b"openx.com, 5, DIRECT\n")
+        local.routes["*://news.site0.com/ads.txt"] = Tagged(
+            b"appnexus.com, 7, RESELLER\nopenx.com, 8, DIRECT\n"
+        )
+        local.routes["*://shop.site0.com/ads.txt"] = Reply(
+            200, b"<html><body>shop</body></html>\n", {"Content-Type": "text/html"}
+        )
+        first = _crawl(local, tmp_path, records=False)
+        again = _crawl(local, tmp_path, records=False)
+        listed = _crawl(local, tmp_path, records=True)
+    assert again["status"] == 304 and "record_list" not in again
+    files = first["files"]
+    assert isinstance(files, dict) and sorted(files.values()) == [0, 1, 2]
+    for key in ("records", "variables", "files", "ignored_records", "diagnostics", "errors"):
+        assert again[key] == first[key] == listed[key], key
+    assert (
+        isinstance(listed["record_list"], list)
+        and len(listed["record_list"]) == 3 == again["records"]
+    )
+
+
 def test_a_store_without_kept_findings_parses_the_held_copy_again(tmp_path: Path) -> None:
     with LocalServers() as local:
         local.routes["*://site0.com/ads.txt"] = Tagged(ROOT)
@@ -111,7 +138,9 @@ def test_a_record_the_store_cannot_read_back_makes_the_copy_parsed_again(
         local.routes["*://site0.com/ads.txt"] = Tagged(ROOT.replace(b"pub-1", b"pub-77"))
         first = _crawl(local, tmp_path)
         db = sqlite3.connect(tmp_path / "adstxt.sqlite")
-        db.execute("UPDATE body_records SET relationship = 'SOMETIMES'")
+        db.execute(
+            "UPDATE body_parsed SET records = replace(records, '\"DIRECT\"', '\"SOMETIMES\"')"
+        )
         db.commit()
         db.close()
         again = _crawl(local, tmp_path)

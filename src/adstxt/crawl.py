@@ -26,7 +26,7 @@ import signal
 import sys
 import time
 from collections import Counter
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -611,22 +611,25 @@ def _trim_csv(path: Path, done: set[str]) -> None:
 @attrs.frozen
 class _FileRead:
     """One file of a site whose body was read: its URL, the fetch's outcome, the body's
-    verdict (as the store classes it) and its parse."""
+    verdict (as the store classes it), its parse and its number of records (a copy held
+    in the store may come back without its records when only their number is reported)."""
 
     url: str
     outcome: str
     verdict: str
     parsed: ParseResult
+    records: int
 
 
-def _files_read(result: FetchResult) -> list[_FileRead]:
+def _files_read(result: FetchResult, counts: Mapping[str, int] | None = None) -> list[_FileRead]:
     """The files whose records a crawl reports: the site's file and the files its
     SUBDOMAIN= entries led to, each that had a body read, usable or not.
 
     The spec has the content of a file served wrongly (a soft 404, another Content-Type)
     ignored; its records are still reported, as the store keeps them, with the outcome and
     verdict that let a reader leave them out. The JSON line, the records CSV, the summary
-    and the store all count from the same files, so that they never disagree.
+    and the store all count from the same files, so that they never disagree. ``counts``:
+    the number of records of each held copy restored without them, by URL.
     """
     from adstxt.store._snapshot import verdict_of
 
@@ -635,8 +638,16 @@ def _files_read(result: FetchResult) -> list[_FileRead]:
         # A subdomain whose file redirects to the root's file has no records of its own.
         url = part.final_url or part.url
         if part.parse_result is not None and url not in files:
-            verdict = str(verdict_of(part.parse_result.diagnostics))
-            files[url] = _FileRead(url, part.outcome, verdict, part.parse_result)
+            parsed = part.parse_result
+            verdict = str(verdict_of(parsed.diagnostics))
+            records = counts.get(url) if counts else None
+            files[url] = _FileRead(
+                url,
+                part.outcome,
+                verdict,
+                parsed,
+                len(parsed.records) if records is None else records,
+            )
     return list(files.values())
 
 
@@ -664,11 +675,11 @@ def _entry(
         "final_url": result.final_url,
         "status": result.status,
         "content_type": result.content_type,
-        "records": sum(len(f.parsed.records) for f in files),
+        "records": sum(f.records for f in files),
         "variables": sum(len(f.parsed.variables) for f in files),
-        "files": {f.url: len(f.parsed.records) for f in files},
+        "files": {f.url: f.records for f in files},
         # Records of files the spec has ignored (served wrongly): counted in "records".
-        "ignored_records": sum(len(f.parsed.records) for f in files if f.outcome != "ok"),
+        "ignored_records": sum(f.records for f in files if f.outcome != "ok"),
         "verdicts": {f.url: f.verdict for f in files},
         "diagnostics": dict(sorted(counts.items())),
         "errors": sum(1 for d in diagnostics if d.severity.value == "error"),
@@ -912,8 +923,9 @@ async def _crawl_share(
             started, clock = dt.datetime.now(dt.UTC), time.monotonic()
             result, tries = await _fetch_with_retries(fetcher, domain, args, validators)
             duration = time.monotonic() - clock
+            counts: dict[str, int] = {}
             if writer is not None:
-                result = await _restore(fetcher, writer.store, domain, args, result)
+                result = await _restore(fetcher, writer.store, domain, args, result, counts)
             if args.mirror is not None:
                 from adstxt.authorization._mirror import write_fetch
 
@@ -921,7 +933,7 @@ async def _crawl_share(
                     write_fetch(args.mirror, result)
                 except OSError as exc:
                     raise _OutputError.writing(args.mirror, exc) from exc
-            files = _files_read(result)
+            files = _files_read(result, counts)
             entry = _entry(domain, result, tries, args.include_records, files)
             apps = getattr(args, "apps_by_domain", None)
             if apps is not None:
@@ -958,16 +970,31 @@ async def _crawl_share(
 
 
 async def _restore(
-    fetcher: Fetcher, store: Store, domain: str, args: argparse.Namespace, result: FetchResult
+    fetcher: Fetcher,
+    store: Store,
+    domain: str,
+    args: argparse.Namespace,
+    result: FetchResult,
+    counts: dict[str, int],
 ) -> FetchResult:
     """A 304 with the held copy filled in; the files of its ``SUBDOMAIN=`` lines are
     fetched again (conditionally: each with its own held copy's validators), as they would
-    be after a 200."""
+    be after a 200. The records are read back only when the crawl writes them out (the JSON
+    line with ``--include-records``, the records CSV); otherwise ``counts`` gets the number
+    of records of each copy restored without them, by URL."""
     from adstxt.store._crawling import restore_unchanged, validators_for
 
     if result.status != 304:
         return result
-    result = restore_unchanged(store, domain.lower(), args.kind, result)
+    wanted = bool(args.include_records or args.records_csv is not None)
+
+    def restored(host: str, kind: str, part: FetchResult) -> FetchResult:
+        part, unread = restore_unchanged(store, host, kind, part, records=wanted)
+        if unread is not None:
+            counts[part.final_url or part.url] = unread
+        return part
+
+    result = restored(domain.lower(), args.kind, result)
     if args.no_subdomains or args.kind != "ads.txt" or result.parse_result is None:
         return result
     if not any(v.name == "SUBDOMAIN" for v in result.parse_result.variables):
@@ -975,9 +1002,7 @@ async def _restore(
     result = await fetcher.follow_subdomains(
         domain, result, lambda host: validators_for(store, host, "ads.txt")
     )
-    subdomains = tuple(
-        restore_unchanged(store, part.domain.lower(), "ads.txt", part) for part in result.subdomains
-    )
+    subdomains = tuple(restored(part.domain.lower(), "ads.txt", part) for part in result.subdomains)
     return attrs.evolve(result, subdomains=subdomains)
 
 

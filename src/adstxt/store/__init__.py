@@ -26,7 +26,7 @@ from adstxt.store._schema import (
     stored_version,
 )
 from adstxt.store._sqlite import connect, connect_read_only, explain, use_wal
-from adstxt.store._store import CrawlInfo, FileRow, Store, VersionRow
+from adstxt.store._store import CrawlInfo, FileRow, Store, StoreError, VersionRow
 
 __all__ = [
     "DEFAULT_STORE",
@@ -49,10 +49,6 @@ __all__ = [
 
 #: The store ``adstxt crawl`` writes when no ``--store`` is given, in the working directory.
 DEFAULT_STORE = "adstxt.sqlite"
-
-
-class StoreError(Exception):
-    """A store cannot be opened, read or written; the message says which and why."""
 
 
 def open_store(location: str | Path, *, create: bool = True, read_only: bool = False) -> Store:

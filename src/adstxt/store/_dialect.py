@@ -17,7 +17,7 @@ import attrs
 __all__ = ["POSTGRESQL", "SQLITE", "Dialect", "database_errors", "timestamp"]
 
 
-@attrs.frozen
+@attrs.frozen(cache_hash=True)  # a key of the caches below, hashed on every statement
 class Dialect:
     """How one database spells what the store's SQL needs.
 
@@ -38,6 +38,8 @@ class Dialect:
     def sql(self, text: str) -> str:
         """``text`` with this database's placeholders (the store's SQL has no ``?`` in
         string literals, so every ``?`` is one)."""
+        if self.placeholder == "?":
+            return text
         return _translate(self, text)
 
     def ddl(self, text: str) -> str:
@@ -75,7 +77,7 @@ def _upsert(dialect: Dialect, table: str, columns: tuple[str, ...], key: tuple[s
 
 @functools.lru_cache(maxsize=512)
 def _translate(dialect: Dialect, text: str) -> str:
-    return text if dialect.placeholder == "?" else text.replace("?", dialect.placeholder)
+    return text.replace("?", dialect.placeholder)
 
 
 SQLITE = Dialect(

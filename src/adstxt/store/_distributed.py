@@ -317,15 +317,19 @@ def work_on(
                 begun, clock = dt.datetime.now(dt.UTC), time.monotonic()
                 result, _ = await fetch_one(fetcher, domain, validators)
                 duration = time.monotonic() - clock
+            unread = None
             if result.status == 304:
-                result = reader.call(
-                    lambda store: restore_unchanged(store, domain, shared.kind, result)
+                # Only the number of records is reported: they are not read back.
+                result, unread = reader.call(
+                    lambda store: restore_unchanged(
+                        store, domain, shared.kind, result, records=False
+                    )
                 )
             records = sum(
                 len(part.parse_result.records)
                 for part in (result, *result.subdomains)
                 if part.parse_result is not None and part.outcome == "ok"
-            )
+            ) + (unread or 0)
             crawled[domain] = (result.outcome, records_of(domain, result, begun, duration), records)
 
         async def advance(claims: Sequence[Claim]) -> None:

@@ -1,9 +1,10 @@
-"""The findings of a file's current copy, kept beside it as compact JSON.
+"""What a body holds and what its check found, kept as compact JSON.
 
-A body is stored once whatever the site serving it, but some of its findings depend on the
-site (an OWNERDOMAIN or SUBDOMAIN value is checked against it), so the findings of each
-file's current copy are kept in its ``files`` row: a 304 then reports the copy as it was
-checked, without parsing it again.
+A body's records and diagnostics are one row of ``body_parsed`` (two JSON arrays), written
+once when the body is first stored. A body is stored once whatever the site serving it,
+but some of its findings depend on the site (an OWNERDOMAIN or SUBDOMAIN value is checked
+against it), so the findings of each file's current copy are also kept in its ``files``
+row: a 304 then reports the copy as it was checked, without parsing it again.
 """
 
 from __future__ import annotations
@@ -11,16 +12,58 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable, Sequence
 
-from adstxt.diagnostics import Diagnostic, Severity
+from adstxt.diagnostics import Diagnostic, Severity, fast_positional_diagnostic
+from adstxt.model import Record
 
-__all__ = ["decode_findings", "encode_findings"]
+__all__ = ["decode_findings", "encode_findings", "encode_records", "record_rows"]
+
+#: One record as ``body_parsed.records`` holds it: line, ad system, seller ID,
+#: relationship, certification ID, extension.
+RecordRow = tuple[int, str, str, str, "str | None", "str | None"]
+
+
+def encode_records(records: Iterable[Record]) -> str:
+    """``[[line, ad_system, seller_id, relationship, certification_id, extension], ...]``
+    as JSON, in line order."""
+    return json.dumps(
+        [
+            # ``_value_``: the plain attribute behind ``.value`` (a descriptor call otherwise)
+            [
+                r.line,
+                r.domain,
+                r.account_id,
+                r.relationship._value_,
+                r.certification_authority_id,
+                r.extension,
+            ]
+            for r in records
+        ],
+        ensure_ascii=False,
+        separators=(",", ":"),
+    )
+
+
+def record_rows(text: str) -> list[RecordRow] | None:
+    """The records :func:`encode_records` wrote; None when the text is not such a list."""
+    try:
+        rows = json.loads(text)
+        found: list[RecordRow] = []
+        for line, system, seller, kind, certification, extension in rows:
+            if not all(isinstance(v, str) for v in (system, seller, kind)) or not all(
+                v is None or isinstance(v, str) for v in (certification, extension)
+            ):
+                return None
+            found.append((int(line), system, seller, kind, certification, extension))
+    except (ValueError, TypeError):
+        return None
+    return found
 
 
 def encode_findings(diagnostics: Iterable[Diagnostic]) -> str:
     """``[[line, column, end_column, code, severity, message, hint], ...]`` as JSON."""
     return json.dumps(
         [
-            [d.line, d.column, d.end_column, d.code, d.severity.value, d.message, d.hint]
+            [d.line, d.column, d.end_column, d.code, d.severity._value_, d.message, d.hint]
             for d in diagnostics
         ],
         ensure_ascii=False,
@@ -34,17 +77,23 @@ def decode_findings(text: str | None) -> tuple[Diagnostic, ...] | None:
         return None
     try:
         rows: Sequence[Sequence[object]] = json.loads(text)
+        # A 304 reads these back for every site: built quickly, the severities looked up
+        # by their text (an unknown one is a KeyError, so the copy is parsed again).
         return tuple(
-            Diagnostic(
-                code=str(code),
-                severity=Severity(severity),
-                line=int(line),  # type: ignore[call-overload]
-                column=int(column),  # type: ignore[call-overload]
-                end_column=int(end),  # type: ignore[call-overload]
-                message=str(message),
-                hint=None if hint is None else str(hint),
+            fast_positional_diagnostic(
+                str(code),
+                _SEVERITIES[severity],  # type: ignore[index]
+                int(line),  # type: ignore[call-overload]
+                int(column),  # type: ignore[call-overload]
+                int(end),  # type: ignore[call-overload]
+                str(message),
+                None if hint is None else str(hint),
             )
             for line, column, end, code, severity, message, hint in rows
         )
-    except (ValueError, TypeError):
+    except (ValueError, TypeError, KeyError):
         return None
+
+
+#: The severities by their text.
+_SEVERITIES: dict[str, Severity] = {s.value: s for s in Severity}

@@ -15,10 +15,12 @@ from typing import Any
 
 import attrs
 
+from adstxt.diagnostics import Severity
+from adstxt.model import ParseResult
 from adstxt.store._bodies import COMPRESSION, compress, decompress, sha256
 from adstxt.store._changes import ChangeEvent, ChangeType, derive_changes
 from adstxt.store._dialect import POSTGRESQL, Dialect, timestamp
-from adstxt.store._findings import encode_findings
+from adstxt.store._findings import encode_findings, encode_records, record_rows
 from adstxt.store._policy import Action, decide
 from adstxt.store._record import FetchRecord
 from adstxt.store._sellers_changes import (
@@ -27,7 +29,13 @@ from adstxt.store._sellers_changes import (
     sellers_snapshot,
     sellers_verdict,
 )
-from adstxt.store._snapshot import FileSnapshot, SnapshotRecord, SnapshotVariable, Verdict
+from adstxt.store._snapshot import (
+    FileSnapshot,
+    SnapshotRecord,
+    SnapshotVariable,
+    Verdict,
+    verdict_of,
+)
 
 __all__ = ["CrawlInfo", "FileRow", "Store", "VersionRow"]
 
@@ -123,6 +131,10 @@ class CrawlInfo:
     done: int
 
 
+class StoreError(Exception):
+    """A store cannot be opened, read or written; the message says which and why."""
+
+
 class Store:
     """A crawl store on an open DB-API ``connection`` in ``dialect``; ``where`` names it
     in messages. Open one with :func:`adstxt.store.open_store`."""
@@ -135,6 +147,11 @@ class Store:
         # met last, for the change events of the next versions (the same file served to
         # many sites, or a file compared with its previous version).
         self._snapshots: dict[str, FileSnapshot] = {}
+        # The body stored last, as its parse: its version's change events are derived
+        # right after it is stored, and a file's first copy (its baseline) needs no
+        # snapshot at all. Only the last is held: a crawl's parses are freed as soon as
+        # they are stored instead of living on for the collector to traverse.
+        self._stored: tuple[str, ParseResult] | None = None
         # The sellers.json read last, by SHA-256: storing a new one, its change events and
         # the crawl's check against it all read the same file, which may be 100 MB.
         self._sellers_read: tuple[str, Any] | None = None
@@ -332,6 +349,8 @@ class Store:
         """What a stored body holds, as change events compare it (``None``: no file)."""
         if digest is None:
             return None
+        if self._stored is not None and self._stored[0] == digest:
+            return self._remember(digest, FileSnapshot.from_parse_result(self._stored[1]))
         cached = self._snapshots.get(digest)
         if cached is not None:
             return cached
@@ -339,14 +358,11 @@ class Store:
         if not found:
             return None
         body_id, verdict = found[0]
-        records = tuple(
-            SnapshotRecord(a, s, r, c, int(n))
-            for n, a, s, r, c in self._rows(
-                "SELECT line, ad_system, seller_id, relationship, certification_id "
-                "FROM body_records WHERE body_id = ? ORDER BY line",
-                (body_id,),
-            )
-        )
+        packed = self._rows("SELECT records FROM body_parsed WHERE body_id = ?", (body_id,))
+        rows = record_rows(packed[0][0]) if packed else []
+        if rows is None:
+            raise StoreError(f"the records of body {digest} in {self.where} are damaged")
+        records = tuple(SnapshotRecord(a, s, r, c, n) for n, a, s, r, c, _ in rows)
         variables = tuple(
             SnapshotVariable(name, value, int(n))
             for n, name, value in self._rows(
@@ -356,8 +372,18 @@ class Store:
         )
         return self._remember(digest, FileSnapshot(records, variables, Verdict(verdict)))
 
+    def _verdict(self, digest: str) -> str | None:
+        """The verdict stored for a body (``None``: no such body)."""
+        if self._stored is not None and self._stored[0] == digest:
+            return verdict_of(self._stored[1].diagnostics).value
+        cached = self._snapshots.get(digest)
+        if cached is not None:
+            return cached.verdict.value
+        found = self._rows("SELECT verdict FROM bodies WHERE sha256 = ?", (digest,))
+        return str(found[0][0]) if found else None
+
     def _remember(self, digest: str, snapshot: FileSnapshot) -> FileSnapshot:
-        if len(self._snapshots) >= 256:
+        if digest not in self._snapshots and len(self._snapshots) >= 256:
             del self._snapshots[next(iter(self._snapshots))]  # the oldest
         self._snapshots[digest] = snapshot
         return snapshot
@@ -389,13 +415,15 @@ class Store:
                         )
         return ids
 
-    def _store_body(self, body: bytes, parsed: Any) -> str:
+    def _store_body(self, body: bytes, parsed: Any, findings: str) -> str:
+        """Store a new body once, with what the checker read in it; ``findings`` is its
+        diagnostics as :func:`encode_findings` writes them."""
         digest = sha256(body)
         if self._rows("SELECT 1 FROM bodies WHERE sha256 = ?", (digest,)):
             return digest
         # What the store holds of a body is decided once, when it is first stored.
-        snapshot = FileSnapshot.from_parse_result(parsed)
-        errors = sum(1 for d in parsed.diagnostics if d.severity.value == "error")
+        diagnostics = parsed.diagnostics
+        verdict = verdict_of(diagnostics)
         # Two writers may meet the same new body at once (PostgreSQL runs their
         # transactions side by side): the second waits for the first and stores nothing.
         inserted = self._run(
@@ -406,61 +434,40 @@ class Store:
                 len(body),
                 COMPRESSION,
                 compress(body),
-                str(snapshot.verdict.value),
+                verdict.value,
                 len(parsed.records),
                 len(parsed.variables),
-                errors,
+                sum(1 for d in diagnostics if d.severity is Severity.ERROR),
             ),
         ).fetchone()
         if inserted is None:
             return digest
         body_id = int(inserted[0])
-        # The rows below hold exactly this snapshot: the new version's change events take
-        # it from here rather than reading back what was just written.
-        self._remember(digest, snapshot)
-        cursor = self.connection.cursor()
-        cursor.executemany(
-            self.dialect.sql(
-                "INSERT INTO body_records (body_id, line, ad_system, seller_id, relationship, "
-                "certification_id, extension) VALUES (?, ?, ?, ?, ?, ?, ?) "
-                "ON CONFLICT (body_id, line) DO NOTHING"
-            ),
-            [
-                (
-                    body_id,
-                    r.line,
-                    r.domain,
-                    r.account_id,
-                    r.relationship.value,
-                    r.certification_authority_id,
-                    r.extension,
-                )
-                for r in parsed.records
-            ],
+        # The rows below hold exactly this parse: the new version's change events take it
+        # from here rather than reading back what was just written.
+        self._stored = (digest, parsed)
+        self._run(
+            "INSERT INTO body_parsed (body_id, records, diagnostics) VALUES (?, ?, ?)",
+            (body_id, encode_records(parsed.records), findings),
         )
-        cursor.executemany(
-            self.dialect.sql(
-                "INSERT INTO body_variables (body_id, line, name, value) VALUES (?, ?, ?, ?) "
-                "ON CONFLICT (body_id, line) DO NOTHING"
-            ),
-            [(body_id, v.line, v.name, v.value) for v in parsed.variables],
-        )
-        cursor.executemany(
-            self.dialect.sql(
-                "INSERT INTO body_diagnostics (body_id, seq, line, code, severity, message) "
-                "VALUES (?, ?, ?, ?, ?, ?)"
-            ),
-            [
-                (body_id, seq, d.line or None, d.code, d.severity.value, d.message)
-                for seq, d in enumerate(parsed.diagnostics)
-            ],
-        )
+        if parsed.variables:
+            self.connection.cursor().executemany(
+                self.dialect.sql(
+                    "INSERT INTO body_variables (body_id, line, name, value) "
+                    "VALUES (?, ?, ?, ?) ON CONFLICT (body_id, line) DO NOTHING"
+                ),
+                [(body_id, v.line, v.name, v.value) for v in parsed.variables],
+            )
         return digest
 
     def _record_one(self, crawl_id: int | None, item: FetchRecord) -> int:
         digest = None
+        findings = None
         if item.body is not None and item.parse_result is not None:
-            digest = self._store_body(item.body, item.parse_result)
+            # The body's diagnostics and this site's findings are one list (whichever site
+            # first served a body gave its diagnostics): encoded once for both.
+            findings = encode_findings(item.parse_result.diagnostics)
+            digest = self._store_body(item.body, item.parse_result, findings)
         elif item.body is not None and item.kind == "sellers.json":
             digest = self._store_sellers_body(item.body)
         current = self.file(item.domain, item.kind)
@@ -544,10 +551,10 @@ class Store:
             )
         columns: tuple[str, ...] = _FILE_COLUMNS
         values = [row[c] for c in _FILE_COLUMNS]
-        if decision.action is Action.REPLACE and item.parse_result is not None:
+        if decision.action is Action.REPLACE and findings is not None:
             # The findings for this site, so that a 304 reports the copy without a parse.
             columns = (*columns, "findings")
-            values.append(encode_findings(item.parse_result.diagnostics))
+            values.append(findings)
         elif decision.action is Action.END:
             columns = (*columns, "findings")
             values.append(None)
@@ -620,11 +627,11 @@ class Store:
             events = derive_sellers_changes(
                 item.domain, self.sellers_snapshot(old), self.sellers_snapshot(new)
             )
-        elif old is None and version == 0 and (first := self.snapshot(new)) is not None:
+        elif old is None and version == 0 and new is not None and (seen := self._verdict(new)):
             # The first copy the store ever holds of a file is its baseline, not a change:
             # one file-appeared, so that a first crawl does not list every record of every
             # site as added. A file back after a hard 404 (version > 0) lists them.
-            events = [ChangeEvent(ChangeType.FILE_APPEARED, new=first.verdict.value)]
+            events = [ChangeEvent(ChangeType.FILE_APPEARED, new=seen)]
         else:
             events = derive_changes(self.snapshot(old), self.snapshot(new))
         self._run(

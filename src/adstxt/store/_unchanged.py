@@ -12,9 +12,9 @@ from typing import TYPE_CHECKING
 
 import attrs
 
-from adstxt.model import ParseResult, Record, Relationship, Variable
+from adstxt.model import ParseResult, Record, Relationship, Variable, _make_record
 from adstxt.store._bodies import decompress
-from adstxt.store._findings import decode_findings
+from adstxt.store._findings import decode_findings, record_rows
 from adstxt.store._store import Store
 
 if TYPE_CHECKING:
@@ -23,30 +23,53 @@ if TYPE_CHECKING:
 __all__ = ["restore_unchanged"]
 
 
-def restore_unchanged(store: Store, domain: str, kind: str, result: FetchResult) -> FetchResult:
+def restore_unchanged(
+    store: Store, domain: str, kind: str, result: FetchResult, *, records: bool = True
+) -> tuple[FetchResult, int | None]:
     """A 304 answer with the held copy filled in, with the records and findings it had
     when it was served, so that the crawl reports it as for any other fetch. Any other
-    result is returned as it is."""
+    result is returned as it is.
+
+    With ``records=False`` the records are not read back (a crawl that reports only their
+    number needs none): the restored parse holds none, and the number of records the copy
+    has comes second; it is ``None`` whenever the parse holds them all.
+    """
     if result.status != 304 or result.outcome != "ok":
-        return result
+        return result, None
     rows = store._rows(
         "SELECT f.findings, g.final_url, g.requested_url, g.content_type, b.id, b.sha256, b.data, "
-        "b.compression FROM files f JOIN fetches g ON g.id = f.good_fetch_id "
+        "b.compression, b.records FROM files f JOIN fetches g ON g.id = f.good_fetch_id "
         "JOIN bodies b ON b.sha256 = f.sha256 WHERE f.domain = ? AND f.kind = ?",
         (domain.lower(), kind),
     )
     if not rows:
-        return result
-    findings, final_url, requested_url, content_type, body_id, digest, data, compression = rows[0]
+        return result, None
+    (
+        findings,
+        final_url,
+        requested_url,
+        content_type,
+        body_id,
+        digest,
+        data,
+        compression,
+        count,
+    ) = rows[0]
     body = decompress(data, compression)
     url = final_url or requested_url
     diagnostics = decode_findings(findings)
     parsed = None
+    unread = None
     if diagnostics is not None:
-        parsed = _read_back(store, body_id, digest, body, diagnostics, result)
+        parsed = _read_back(store, body_id, digest, body, diagnostics, result, records)
+        if parsed is not None and not records:
+            unread = int(count)
     if parsed is None:
         parsed = _parsed_again(url, body, content_type, result)
-    return attrs.evolve(result, parse_result=parsed, body=body, final_url=result.final_url or url)
+    restored = attrs.evolve(
+        result, parse_result=parsed, body=body, final_url=result.final_url or url
+    )
+    return restored, unread
 
 
 #: What the bodies met last hold (records, variables), by SHA-256: a body's records never
@@ -63,15 +86,21 @@ def _read_back(
     body: bytes,
     diagnostics: tuple[object, ...],
     result: FetchResult,
+    with_records: bool,
 ) -> ParseResult | None:
-    if key not in _HELD:
+    if key in _HELD:
+        held = _HELD[key]
+    elif with_records:
         if len(_HELD) >= _HELD_MOST:
             del _HELD[next(iter(_HELD))]  # the oldest
-        _HELD[key] = _held(store, body_id)
-    held = _HELD[key]
+        held = _HELD[key] = _held(store, body_id)
+    else:
+        held = (), _variables(store, body_id)
     if held is None:
         return None
     records, variables = held
+    if not with_records:
+        records = ()
     return ParseResult(
         records=records,
         variables=variables,
@@ -83,27 +112,34 @@ def _read_back(
     )
 
 
+#: The relationships by their stored text (a dict look-up: calling the enum costs more).
+_RELATIONSHIPS: dict[str, Relationship] = {r.value: r for r in Relationship}
+
+
 def _held(store: Store, body_id: int) -> tuple[tuple[Record, ...], tuple[Variable, ...]] | None:
     """The records and variables stored for a body; None when one cannot be read back."""
+    packed = store._rows("SELECT records FROM body_parsed WHERE body_id = ?", (body_id,))
+    rows = record_rows(packed[0][0]) if packed else None
+    if rows is None:  # damaged, or not there: parse the copy instead
+        return None
     records = []
-    for line, system, seller, relationship, certification, extension in store._rows(
-        "SELECT line, ad_system, seller_id, relationship, certification_id, extension "
-        "FROM body_records WHERE body_id = ? ORDER BY line",
-        (body_id,),
-    ):
-        try:
-            kind = Relationship(relationship)
-        except ValueError:  # not a record this adstxt reads: parse the copy instead
+    relationships = _RELATIONSHIPS
+    for line, system, seller, relationship, certification, extension in rows:
+        kind = relationships.get(relationship)
+        if kind is None:  # not a record this adstxt reads: parse the copy instead
             return None
-        records.append(Record(system, seller, kind, certification, extension, int(line)))
-    variables = tuple(
+        records.append(_make_record(system, seller, kind, certification, extension, line))
+    return tuple(records), _variables(store, body_id)
+
+
+def _variables(store: Store, body_id: int) -> tuple[Variable, ...]:
+    return tuple(
         Variable(name, value, int(line))
         for line, name, value in store._rows(
             "SELECT line, name, value FROM body_variables WHERE body_id = ? ORDER BY line",
             (body_id,),
         )
     )
-    return tuple(records), variables
 
 
 def _parsed_again(
