@@ -4,7 +4,6 @@ does to a file's current copy, versions and change events."""
 from __future__ import annotations
 
 import sqlite3
-import zlib
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -333,18 +332,6 @@ def test_the_snapshot_kept_of_a_new_body_is_the_one_its_rows_give(
     store._stored = None
     assert store.snapshot(digest) == kept
     assert store._verdict(digest) == kept.verdict.value
-
-
-@pytest.mark.parametrize("size", [0, 1, 511, 512, 4340, 32767, 32768, 200_000])
-def test_bodies_of_every_size_come_back_whole(size: int) -> None:
-    # Small bodies get a window of their own size, big ones zlib's full window.
-    line = b"example.com, 1234567, DIRECT, f08c47fec0942fa0\n"
-    body = (line * (size // len(line) + 1))[:size]
-    packed = compress(body)
-    assert decompress(packed, "zlib") == body
-    assert zlib.decompress(packed) == body
-    if size >= 4340:
-        assert len(packed) < size / 10
 
 
 def test_a_batch_is_stored_whole_or_not_at_all(store: Store) -> None:
