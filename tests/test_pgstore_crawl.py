@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import signal
 import subprocess
 import sys
@@ -464,3 +465,47 @@ def test_a_worker_takes_the_crawls_kind_and_a_different_kind_is_refused(
     assert status == 0, err
     assert _query(postgres_url, "SELECT DISTINCT kind FROM fetches") == [("app-ads.txt",)]
     assert _query(postgres_url, "SELECT count(*) FROM fetches") == [(7,)]
+
+
+def test_a_shared_re_crawl_of_304s_counts_and_fetches_as_the_first(
+    tmp_path: Path, postgres_url: str
+) -> None:
+    # A site answering 304 in a shared crawl still has its SUBDOMAIN= files fetched again
+    # (conditionally), and the worker counts the records of every file, read or not.
+    def tagged(body: bytes, tag: str) -> Callable[[Seen], Reply]:
+        def serve(seen: Seen) -> Reply:
+            if seen.headers.get("if-none-match") == tag:
+                return Reply(304, b"", {"ETag": tag})
+            return Reply(200, body, {"Content-Type": TEXT, "ETag": tag})
+
+        return serve
+
+    with LocalServers() as servers:
+        root = b"SUBDOMAIN=news.site0.com\n" + GOOD
+        servers.routes["*://site0.com/ads.txt"] = tagged(root, '"r"')
+        servers.routes["*://news.site0.com/ads.txt"] = tagged(b"openx.com, 8, DIRECT\n", '"n"')
+        servers.routes["*://site1.com/ads.txt"] = tagged(GOOD, '"s"')
+        domains = tmp_path / "d.txt"
+        domains.write_text("site0.com\nsite1.com\n")
+        options = [*_options(servers), "--refresh"]
+        runs = []
+        for name in ("first", "again"):
+            asked = len(servers.seen)
+            done = adstxt("crawl", "--store", postgres_url, "--crawl", name, str(domains), *options)
+            assert done.returncode == 0, done.stderr
+            runs.append(
+                (
+                    done.stdout,
+                    {s.host: s.headers.get("if-none-match") for s in servers.seen[asked:]},
+                )
+            )
+    (first, _), (again, asked_again) = runs
+    assert asked_again == {"site0.com": '"r"', "news.site0.com": '"n"', "site1.com": '"s"'}
+    counted = [re.search(r"([\d,]+) records", out) for out in (first, again)]
+    assert all(counted) and counted[0][1] == counted[1][1] != "0"  # type: ignore[index]
+    statuses = _query(
+        postgres_url,
+        "SELECT domain, status FROM fetches WHERE crawl_id = "
+        "(SELECT MAX(crawl_id) FROM fetches) ORDER BY domain",
+    )
+    assert statuses == [("news.site0.com", 304), ("site0.com", 304), ("site1.com", 304)]

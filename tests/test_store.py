@@ -490,6 +490,9 @@ def test_a_version_5_store_keeps_what_its_bodies_hold(store_location: str) -> No
             "WHERE body_id = 1 ORDER BY seq"
         ) == [(seq, *d) for seq, d in enumerate(diagnostics)]
         assert store._rows("SELECT COUNT(*) FROM body_records WHERE body_id = 2") == [(0,)]
+        # Only the bodies of ads.txt files get a row (the second has none, as a sellers.json
+        # body has none): an upgraded store holds what a new one would.
+        assert store._rows("SELECT body_id FROM body_parsed") == [(1,)]
         snapshot = store.snapshot("a" * 64)
         assert snapshot is not None
         assert [(r.line, r.ad_system, r.seller_id) for r in snapshot.records] == [
@@ -508,3 +511,71 @@ def test_a_version_5_store_keeps_what_its_bodies_hold(store_location: str) -> No
         assert store._rows("SELECT COUNT(*) FROM body_diagnostics WHERE body_id = ?", new_body) == [
             (len(parsed.diagnostics),)
         ]
+
+
+def test_a_sqlite_without_json_functions_is_refused_in_words(tmp_path: Path) -> None:
+    from adstxt.store._sqlite import require_json
+
+    db = sqlite3.connect(tmp_path / "s.sqlite")
+    require_json(db)  # this build has them
+
+    def missing(_: object) -> None:
+        raise RuntimeError("no such function")
+
+    db.create_function("json_valid", 1, missing)  # stands in for a build without them
+    with pytest.raises(sqlite3.NotSupportedError, match="has no JSON functions"):
+        require_json(db)
+
+
+def test_what_a_body_holds_is_only_ever_valid_json(store: Store) -> None:
+    # The views read every row: a row that is not JSON would break them all, so the
+    # column refuses one (a CHECK on SQLite, the json type on PostgreSQL).
+    store.record(None, [("a.com", [fetched("a.com", FIRST, day(1))])])
+    with pytest.raises(database_errors()), store.transaction():
+        store._run("UPDATE body_parsed SET records = ?", ("[[1, 'x.com'",))
+    assert store._rows("SELECT COUNT(*) FROM body_records") == [(2,)]
+
+
+def test_records_that_do_not_read_back_are_read_from_the_body_again(store: Store) -> None:
+    # Valid JSON, but not records as adstxt writes them (edited by another program): the
+    # change events of the next copy come from the stored body, read again.
+    store.record(None, [("a.com", [fetched("a.com", FIRST, day(1))])])
+    with store.transaction():
+        store._run("UPDATE body_parsed SET records = ?", ('{"not": "records"}',))
+    store._snapshots.clear()
+    store._stored = None
+    store.record(None, [("a.com", [fetched("a.com", SECOND, day(2))])])
+    events = {(e["type"], e["ad_system"], e["seller_id"]) for e in store.changes(domain="a.com")}
+    assert ("record-removed", "y.com", "2") in events
+    assert ("record-added", "z.com", "3") in events
+    assert ("relationship-changed", "x.com", "1") in events
+
+
+def test_a_304_restored_without_its_records_counts_them(store: Store) -> None:
+    from adstxt.fetch import FetchResult
+    from adstxt.store._unchanged import restore_unchanged
+
+    body = b"OWNERDOMAIN=a.com\n" + FIRST
+    store.record(None, [("a.com", [fetched("a.com", body, day(1))])])
+    answer = FetchResult(
+        domain="a.com",
+        kind="ads.txt",
+        url="https://a.com/ads.txt",
+        final_url="https://a.com/ads.txt",
+        status=304,
+        content_type=None,
+        chain=(),
+        fetch_diagnostics=(),
+        parse_result=None,
+        body=None,
+    )
+    whole, unread = restore_unchanged(store, "a.com", "ads.txt", answer)
+    assert unread is None and whole.parse_result is not None
+    assert [r.account_id for r in whole.parse_result.records] == ["1", "2"]
+    counted, unread = restore_unchanged(store, "a.com", "ads.txt", answer, records=False)
+    assert counted.parse_result is not None and counted.parse_result.records == ()
+    assert unread == 2
+    # Everything else is restored alike: the findings, the variables and the body.
+    assert counted.parse_result.diagnostics == whole.parse_result.diagnostics
+    assert counted.parse_result.variables == whole.parse_result.variables != ()
+    assert counted.body == whole.body == body

@@ -174,3 +174,53 @@ def test_a_resumed_crawl_counts_all_its_domains_and_refuses_another_list(
     with sqlite3.connect(tmp_path / "adstxt.sqlite") as db:
         rows = db.execute("SELECT domains, counts FROM crawls").fetchall()
     assert [(domains, json.loads(counts)) for domains, counts in rows] == [(30, {"ok": 30})]
+
+
+def test_a_fresh_site_counts_the_held_files_of_its_subdomain_lines(tmp_path: Path) -> None:
+    # Not fetched again, a site's line still counts the files its SUBDOMAIN= lines led to,
+    # as the crawl that fetched them did; so do the summary and the records CSV.
+    root = b"SUBDOMAIN=news.site0.com\nSUBDOMAIN=gone.site0.com\n" + GOOD
+    with LocalServers() as servers:
+        servers.routes["*://site0.com/ads.txt"] = Reply(200, root, {"Content-Type": TEXT})
+        servers.routes["*://news.site0.com/ads.txt"] = Reply(
+            200, b"appnexus.com, 7, RESELLER\nopenx.com, 8, DIRECT\n", {"Content-Type": TEXT}
+        )
+        (tmp_path / "d.txt").write_text("site0.com\n")
+        options = [*_options(servers), "--records-csv"]
+        first = adstxt("crawl", "d.txt", "-o", "1.jsonl", *options, "1.csv", cwd=tmp_path)
+        assert first.returncode == 0, first.stderr
+        asked = len(servers.seen)
+        again = adstxt("crawl", "d.txt", "-o", "2.jsonl", *options, "2.csv", cwd=tmp_path)
+        assert again.returncode == 0, again.stderr
+        assert len(servers.seen) == asked  # nothing fetched: all still fresh
+    one, two = _entries(tmp_path / "1.jsonl"), _entries(tmp_path / "2.jsonl")
+    assert two["site0.com"]["fresh"] is True
+    files = one["site0.com"]["files"]
+    assert isinstance(files, dict) and len(files) == 2  # the root and news (gone is a 404)
+    for key in ("records", "files", "variables"):
+        assert two["site0.com"][key] == one["site0.com"][key], key
+    assert _summary_total(again.stdout) == 1
+    assert "records" in again.stdout and str(one["site0.com"]["records"]) in again.stdout
+
+    def rows(name: str) -> list[tuple[str, ...]]:
+        with (tmp_path / name).open(encoding="utf-8", newline="") as handle:
+            return sorted(tuple(r.values()) for r in csv.DictReader(handle))
+
+    assert rows("2.csv") == rows("1.csv") and len(rows("1.csv")) == one["site0.com"]["records"]
+
+
+def test_a_304_with_only_a_records_csv_writes_the_same_rows(tmp_path: Path) -> None:
+    with LocalServers() as servers:
+        servers.routes["*://site0.com/ads.txt"] = Site(0)
+        (tmp_path / "d.txt").write_text("site0.com\n")
+        options = [*_options(servers), "--refresh", "--records-csv"]
+        first = adstxt("crawl", "d.txt", "-o", "1.jsonl", *options, "1.csv", cwd=tmp_path)
+        again = adstxt("crawl", "d.txt", "-o", "2.jsonl", *options, "2.csv", cwd=tmp_path)
+    assert first.returncode == again.returncode == 0, again.stderr
+    assert _entries(tmp_path / "2.jsonl")["site0.com"]["status"] == 304
+
+    def rows(name: str) -> list[tuple[str, ...]]:
+        with (tmp_path / name).open(encoding="utf-8", newline="") as handle:
+            return [tuple(r.values()) for r in csv.DictReader(handle)]
+
+    assert rows("2.csv") == rows("1.csv") != []

@@ -152,6 +152,7 @@ def _work(
         concurrency=args.concurrency,
         host_delay=args.host_delay,
         settings=WorkSettings(batch=args.batch, lease=args.lease, overlap=True),
+        subdomains=not args.no_subdomains,
     )
     stop = _StopFlag()
 

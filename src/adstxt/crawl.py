@@ -905,6 +905,7 @@ async def _crawl_share(
             if writer is not None and domain in fresh:
                 held = held_copy(writer.store, domain, args.kind)
                 if held is not None:
+                    held = _with_held_subdomains(writer.store, domain, held, args)
                     # Not fetched: its line reports the copy held, and the store is not
                     # written (the crawl already counts the domain done).
                     files = _files_read(held)
@@ -969,6 +970,26 @@ async def _crawl_share(
                 writer.store.close()
 
 
+def _with_held_subdomains(
+    store: Store, domain: str, held: FetchResult, args: argparse.Namespace
+) -> FetchResult:
+    """A still-fresh site's held copy with the held copies of the files its ``SUBDOMAIN=``
+    lines lead to, so that its line counts what the crawl that fetched them counted."""
+    from adstxt.fetch._fetcher import subdomain_hosts
+    from adstxt.fetch._urls import site_of
+    from adstxt.store._crawling import held_copy
+
+    _, root = site_of(domain)
+    if args.no_subdomains or args.kind != "ads.txt" or held.parse_result is None or not root:
+        return held
+    parts = [
+        copy
+        for host in subdomain_hosts(held.parse_result.variables, root)
+        if (copy := held_copy(store, host, "ads.txt")) is not None
+    ]
+    return attrs.evolve(held, subdomains=tuple(parts)) if parts else held
+
+
 async def _restore(
     fetcher: Fetcher,
     store: Store,
@@ -977,33 +998,22 @@ async def _restore(
     result: FetchResult,
     counts: dict[str, int],
 ) -> FetchResult:
-    """A 304 with the held copy filled in; the files of its ``SUBDOMAIN=`` lines are
-    fetched again (conditionally: each with its own held copy's validators), as they would
-    be after a 200. The records are read back only when the crawl writes them out (the JSON
-    line with ``--include-records``, the records CSV); otherwise ``counts`` gets the number
-    of records of each copy restored without them, by URL."""
-    from adstxt.store._crawling import restore_unchanged, validators_for
+    """A 304 with the held copy filled in and its ``SUBDOMAIN=`` files fetched again (see
+    :func:`adstxt.store._unchanged.restore_site`). The records are read back only when the
+    crawl writes them out (the JSON line with ``--include-records``, the records CSV);
+    otherwise ``counts`` gets their number, by URL."""
+    from adstxt.store._revisit import restore_site
 
-    if result.status != 304:
-        return result
-    wanted = bool(args.include_records or args.records_csv is not None)
-
-    def restored(host: str, kind: str, part: FetchResult) -> FetchResult:
-        part, unread = restore_unchanged(store, host, kind, part, records=wanted)
-        if unread is not None:
-            counts[part.final_url or part.url] = unread
-        return part
-
-    result = restored(domain.lower(), args.kind, result)
-    if args.no_subdomains or args.kind != "ads.txt" or result.parse_result is None:
-        return result
-    if not any(v.name == "SUBDOMAIN" for v in result.parse_result.variables):
-        return result
-    result = await fetcher.follow_subdomains(
-        domain, result, lambda host: validators_for(store, host, "ads.txt")
+    return await restore_site(
+        fetcher,
+        lambda read: read(store),
+        domain,
+        args.kind,
+        result,
+        records=bool(args.include_records or args.records_csv is not None),
+        subdomains=not args.no_subdomains,
+        counts=counts,
     )
-    subdomains = tuple(restored(part.domain.lower(), "ads.txt", part) for part in result.subdomains)
-    return attrs.evolve(result, subdomains=subdomains)
 
 
 def _open_writer(args: argparse.Namespace) -> BatchWriter | None:

@@ -9,7 +9,7 @@ import datetime as dt
 import functools
 import math
 import ssl
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from typing import TYPE_CHECKING
 from urllib.parse import quote, urljoin, urlsplit
 
@@ -29,7 +29,7 @@ from adstxt.fetch._result import FetchResult, Hop, Resource
 from adstxt.fetch._robots import blocked_agents
 from adstxt.fetch._turns import Turns
 from adstxt.fetch._urls import app_ads_hosts, host_of, root_domain, site_of
-from adstxt.model import FileKind
+from adstxt.model import FileKind, Variable
 
 if TYPE_CHECKING:
     from types import TracebackType
@@ -642,12 +642,7 @@ class Fetcher:
         validators: Callable[[str], Validators | None] | None = None,
     ) -> FetchResult:
         assert result.parse_result is not None
-        wanted: list[str] = []
-        for variable in result.parse_result.variables:
-            name = variable.value.strip().lower().rstrip(".")
-            if variable.name == "SUBDOMAIN" and name.endswith("." + root) and name not in wanted:
-                wanted.append(name)
-        wanted = wanted[: self._max_subdomains]
+        wanted = subdomain_hosts(result.parse_result.variables, root, self._max_subdomains)
         if not wanted:  # most files: no referral to follow, nothing to gather
             return attrs.evolve(result, governs=governs)
         # SUBDOMAIN entries inside these files are not followed: referrals go one level down.
@@ -867,3 +862,15 @@ def _require_number(name: str, value: object, *, minimum: float, inclusive: bool
 def _answered(chain: Sequence[Hop]) -> bool:
     """Whether any server answered during a fetch (a redirect error still is an answer)."""
     return any(hop.status is not None for hop in chain)
+
+
+def subdomain_hosts(variables: Iterable[Variable], root: str, most: int = 50) -> list[str]:
+    """The hosts of the ``SUBDOMAIN=`` lines a crawler follows from the file of ``root``:
+    each under ``root`` (the spec has a file refer only to its own subdomains), once, in the
+    order written, at most ``most`` of them."""
+    wanted: list[str] = []
+    for variable in variables:
+        name = variable.value.strip().lower().rstrip(".")
+        if variable.name == "SUBDOMAIN" and name.endswith("." + root) and name not in wanted:
+            wanted.append(name)
+    return wanted[:most]

@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, Any
 
 import attrs
 
-from adstxt.store._crawling import analyze_crawl_domains, restore_unchanged
+from adstxt.store._crawling import analyze_crawl_domains
 from adstxt.store._dialect import POSTGRESQL, timestamp
 from adstxt.store._postgres import connect
 from adstxt.store._queue import (
@@ -34,6 +34,7 @@ from adstxt.store._queue import (
 )
 from adstxt.store._queue_worker import WorkSettings, WorkSummary, work
 from adstxt.store._record import FetchRecord, records_of
+from adstxt.store._revisit import restore_site
 from adstxt.store._store import Store
 
 if TYPE_CHECKING:
@@ -70,6 +71,8 @@ class SharedWork:
     concurrency: int = 50
     host_delay: float = 0.0
     settings: WorkSettings = attrs.field(factory=WorkSettings)
+    #: Whether the files of a site's ``SUBDOMAIN=`` lines are fetched too.
+    subdomains: bool = True
 
 
 @attrs.frozen
@@ -317,19 +320,23 @@ def work_on(
                 begun, clock = dt.datetime.now(dt.UTC), time.monotonic()
                 result, _ = await fetch_one(fetcher, domain, validators)
                 duration = time.monotonic() - clock
-            unread = None
-            if result.status == 304:
-                # Only the number of records is reported: they are not read back.
-                result, unread = reader.call(
-                    lambda store: restore_unchanged(
-                        store, domain, shared.kind, result, records=False
-                    )
-                )
+            # Only the number of records is reported: a 304's are not read back.
+            unread: dict[str, int] = {}
+            result = await restore_site(
+                fetcher,
+                reader.call,
+                domain,
+                shared.kind,
+                result,
+                records=False,
+                subdomains=shared.subdomains,
+                counts=unread,
+            )
             records = sum(
-                len(part.parse_result.records)
+                unread.get(part.final_url or part.url, len(part.parse_result.records))
                 for part in (result, *result.subdomains)
                 if part.parse_result is not None and part.outcome == "ok"
-            ) + (unread or 0)
+            )
             crawled[domain] = (result.outcome, records_of(domain, result, begun, duration), records)
 
         async def advance(claims: Sequence[Claim]) -> None:

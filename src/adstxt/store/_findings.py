@@ -43,10 +43,13 @@ def encode_records(records: Iterable[Record]) -> str:
     )
 
 
-def record_rows(text: str) -> list[RecordRow] | None:
-    """The records :func:`encode_records` wrote; None when the text is not such a list."""
+def record_rows(stored: object) -> list[RecordRow] | None:
+    """The records :func:`encode_records` wrote (the text, or the list PostgreSQL's driver
+    decodes it to); None when they are not such a list."""
     try:
-        rows = json.loads(text)
+        rows = json.loads(stored) if isinstance(stored, str) else stored
+        if not isinstance(rows, list):
+            return None
         found: list[RecordRow] = []
         for line, system, seller, kind, certification, extension in rows:
             if not all(isinstance(v, str) for v in (system, seller, kind)) or not all(

@@ -263,33 +263,18 @@ _VERSION_5 = (
     "CREATE INDEX app_resolutions_by_domain ON app_resolutions (domain)",
 )
 
-_VERSION_6 = (
-    # What the checker read in each body, one row per body: its records and its
-    # diagnostics as JSON arrays (see docs/store.md). A row per record cost a crawl more
-    # than a tenth of its time; the views below give the old tables' rows back.
-    """CREATE TABLE body_parsed (
-        body_id {bigint} PRIMARY KEY,
-        records TEXT NOT NULL,
-        diagnostics TEXT NOT NULL
-    )""",
-)
-
-#: Per database: the statement that fills ``body_parsed`` from the tables of versions 1 to
-#: 5 (a diagnostic's column and hint were not kept then: they stay empty), and the views
-#: that give those tables' rows back, with their columns.
-_PACK_BODIES = {
+#: Version 6, by database: what the checker read in each body, one row per body, its
+#: records and its diagnostics as JSON arrays (see docs/store.md): a row per record cost a
+#: crawl more than a tenth of its time. The columns only take valid JSON (SQLite checks
+#: it, PostgreSQL's ``json`` type refuses anything else), so that no row can break the
+#: views that give the old tables' rows back, with their columns.
+_BODY_PARSED = {
     "sqlite": (
-        """INSERT INTO body_parsed (body_id, records, diagnostics)
-        SELECT b.id,
-               (SELECT json_group_array(json_array(r.line, r.ad_system, r.seller_id,
-                       r.relationship, r.certification_id, r.extension))
-                FROM body_records AS r WHERE r.body_id = b.id),
-               (SELECT json_group_array(json_array(COALESCE(d.line, 0), NULL, NULL, d.code,
-                       d.severity, d.message, NULL))
-                FROM body_diagnostics AS d WHERE d.body_id = b.id)
-        FROM bodies AS b""",
-        "DROP TABLE body_records",
-        "DROP TABLE body_diagnostics",
+        """CREATE TABLE body_parsed (
+            body_id INTEGER PRIMARY KEY,
+            records TEXT NOT NULL CHECK (json_valid(records)),
+            diagnostics TEXT NOT NULL CHECK (json_valid(diagnostics))
+        )""",
         """CREATE VIEW body_records AS
         SELECT p.body_id AS body_id, json_extract(r.value, '$[0]') AS line,
                json_extract(r.value, '$[1]') AS ad_system,
@@ -307,42 +292,92 @@ _PACK_BODIES = {
         FROM body_parsed AS p, json_each(p.diagnostics) AS d""",
     ),
     "postgresql": (
-        """INSERT INTO body_parsed (body_id, records, diagnostics)
-        SELECT b.id,
-               COALESCE((SELECT json_agg(json_build_array(r.line, r.ad_system, r.seller_id,
-                       r.relationship, r.certification_id, r.extension) ORDER BY r.line)::text
-                FROM body_records AS r WHERE r.body_id = b.id), '[]'),
-               COALESCE((SELECT json_agg(json_build_array(COALESCE(d.line, 0), NULL, NULL,
-                       d.code, d.severity, d.message, NULL) ORDER BY d.seq)::text
-                FROM body_diagnostics AS d WHERE d.body_id = b.id), '[]')
-        FROM bodies AS b""",
-        "DROP TABLE body_records",
-        "DROP TABLE body_diagnostics",
+        """CREATE TABLE body_parsed (
+            body_id bigint PRIMARY KEY,
+            records json NOT NULL,
+            diagnostics json NOT NULL
+        )""",
         """CREATE VIEW body_records AS
         SELECT p.body_id AS body_id, (r.value ->> 0)::bigint AS line,
                r.value ->> 1 AS ad_system, r.value ->> 2 AS seller_id,
                r.value ->> 3 AS relationship, r.value ->> 4 AS certification_id,
                r.value ->> 5 AS extension
-        FROM body_parsed AS p
-        CROSS JOIN LATERAL json_array_elements(p.records::json) AS r(value)""",
+        FROM body_parsed AS p CROSS JOIN LATERAL json_array_elements(p.records) AS r(value)""",
         """CREATE VIEW body_diagnostics AS
         SELECT p.body_id AS body_id, d.n - 1 AS seq,
                NULLIF((d.value ->> 0)::bigint, 0) AS line, d.value ->> 3 AS code,
                d.value ->> 4 AS severity, d.value ->> 5 AS message
         FROM body_parsed AS p
-        CROSS JOIN LATERAL json_array_elements(p.diagnostics::json)
-            WITH ORDINALITY AS d(value, n)""",
+        CROSS JOIN LATERAL json_array_elements(p.diagnostics) WITH ORDINALITY AS d(value, n)""",
     ),
 }
 
+#: The bodies of ads.txt and app-ads.txt files: those with a row in one of the tables
+#: (a sellers.json body has none; an ads.txt body has a record, a variable or a finding).
+_PARSED_BODIES = (
+    "SELECT id FROM bodies WHERE id IN (SELECT body_id FROM body_records UNION "
+    "SELECT body_id FROM body_diagnostics UNION SELECT body_id FROM body_variables)"
+)
+
+#: Filling ``body_parsed`` from the tables of versions 1 to 5 on PostgreSQL, in line and
+#: report order (a diagnostic's column and hint were not kept then: they stay empty).
+_PACK_POSTGRESQL = f"""INSERT INTO body_parsed (body_id, records, diagnostics)
+SELECT b.id,
+       COALESCE((SELECT json_agg(json_build_array(r.line, r.ad_system, r.seller_id,
+               r.relationship, r.certification_id, r.extension) ORDER BY r.line)
+        FROM body_records AS r WHERE r.body_id = b.id), '[]'),
+       COALESCE((SELECT json_agg(json_build_array(COALESCE(d.line, 0), NULL, NULL,
+               d.code, d.severity, d.message, NULL) ORDER BY d.seq)
+        FROM body_diagnostics AS d WHERE d.body_id = b.id), '[]')
+FROM bodies AS b WHERE b.id IN ({_PARSED_BODIES})"""
+
 
 def _pack_body_rows(connection: Connection, dialect: Dialect) -> None:
-    """Move each body's record and diagnostic rows into its ``body_parsed`` row, in line
-    and report order, and put the views in the tables' place (all in SQL: a big store's
-    rows never pass through Python)."""
+    """Make ``body_parsed``, move each body's record and diagnostic rows into its row (in
+    line and report order), and put the views in the old tables' place."""
+    create_table, *views = _BODY_PARSED[dialect.name]
     cursor = connection.cursor()
-    for statement in _PACK_BODIES[dialect.name]:
-        cursor.execute(statement)
+    cursor.execute(create_table)
+    if dialect.name == "postgresql":
+        cursor.execute(_PACK_POSTGRESQL)
+    else:
+        _pack_sqlite(connection)
+    cursor.execute("DROP TABLE body_records")
+    cursor.execute("DROP TABLE body_diagnostics")
+    for view in views:
+        cursor.execute(view)
+
+
+def _pack_sqlite(connection: Connection) -> None:
+    """The SQLite half of :func:`_pack_body_rows`: body by body, each read by its key in
+    an explicit order (SQLite before 3.44 cannot order an aggregate's input)."""
+    import json
+
+    def packed(rows: list[list[Any]]) -> str:
+        return json.dumps(rows, ensure_ascii=False, separators=(",", ":"))
+
+    bodies = [int(row[0]) for row in connection.execute(_PARSED_BODIES + " ORDER BY id")]
+    for body in bodies:
+        records = [
+            list(row)
+            for row in connection.execute(
+                "SELECT line, ad_system, seller_id, relationship, certification_id, extension "
+                "FROM body_records WHERE body_id = ? ORDER BY line",
+                (body,),
+            )
+        ]
+        diagnostics = [
+            [line or 0, None, None, code, severity, message, None]
+            for line, code, severity, message in connection.execute(
+                "SELECT line, code, severity, message FROM body_diagnostics "
+                "WHERE body_id = ? ORDER BY seq",
+                (body,),
+            )
+        ]
+        connection.execute(
+            "INSERT INTO body_parsed (body_id, records, diagnostics) VALUES (?, ?, ?)",
+            (body, packed(records), packed(diagnostics)),
+        )
 
 
 MIGRATIONS: Sequence[Step] = (
@@ -358,7 +393,7 @@ MIGRATIONS: Sequence[Step] = (
     ),
     Step(4, "the findings of each current copy; the sellers.json checks of crawls", _VERSION_4),
     Step(5, "the resolutions of apps to their developer's domain", _VERSION_5),
-    Step(6, "what a body holds in one row per body", _VERSION_6, _pack_body_rows),
+    Step(6, "what a body holds in one row per body", (), _pack_body_rows),
 )
 
 #: The version this adstxt writes and reads.

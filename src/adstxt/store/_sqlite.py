@@ -43,10 +43,24 @@ def connect(path: Path, *, create: bool) -> sqlite3.Connection:
     )
     try:
         connection.execute(f"PRAGMA busy_timeout = {int(BUSY_TIMEOUT * 1000)}")
+        require_json(connection)
     except BaseException:
         connection.close()
         raise
     return connection
+
+
+def require_json(connection: sqlite3.Connection) -> None:
+    """Refuse a SQLite library without JSON functions: the store keeps what a body holds
+    as JSON, and its views read it with them (built in from SQLite 3.38; most builds of
+    older ones have them too)."""
+    try:
+        connection.execute("SELECT json_valid('[]')").fetchone()
+    except sqlite3.Error as exc:
+        raise sqlite3.NotSupportedError(
+            f"this SQLite library ({sqlite3.sqlite_version}) has no JSON functions, which "
+            "the store needs (SQLite 3.38 and later have them built in)"
+        ) from exc
 
 
 def connect_read_only(path: Path) -> sqlite3.Connection:
@@ -77,6 +91,7 @@ def _probe(uri: str) -> sqlite3.Connection:
     try:
         connection.execute("PRAGMA query_only = ON")
         connection.execute("SELECT COUNT(*) FROM sqlite_master").fetchone()
+        require_json(connection)
     except BaseException:
         connection.close()
         raise

@@ -361,7 +361,14 @@ class Store:
         packed = self._rows("SELECT records FROM body_parsed WHERE body_id = ?", (body_id,))
         rows = record_rows(packed[0][0]) if packed else []
         if rows is None:
-            raise StoreError(f"the records of body {digest} in {self.where} are damaged")
+            # Not records as this adstxt writes them (edited by hand, or by another
+            # program): the body, stored beside them, is read again instead. Its records do
+            # not depend on the site or the kind of file it was served as.
+            from adstxt._api import parse
+
+            body = self.body(digest)
+            reread = FileSnapshot.from_parse_result(parse(body or b""))
+            return self._remember(digest, attrs.evolve(reread, verdict=Verdict(verdict)))
         records = tuple(SnapshotRecord(a, s, r, c, n) for n, a, s, r, c, _ in rows)
         variables = tuple(
             SnapshotVariable(name, value, int(n))
