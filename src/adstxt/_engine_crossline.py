@@ -16,7 +16,7 @@ from typing import Final
 from adstxt import _fields, _known
 from adstxt._engine_lines import LineChecks, _RecordArgs, _VariableArgs
 from adstxt._engine_memo import _WRITTEN, _FirstRecord, _pack_first_record, _Remembered, _Shape
-from adstxt._engine_sellers import SellerTable
+from adstxt._engine_sellers import SellerMemory, new_table
 from adstxt.diagnostics import fix_deleting_line
 from adstxt.model import FileKind, Record, Relationship, Variable
 
@@ -45,10 +45,10 @@ class CrossLineChecks(LineChecks):
         self._memory_left = self._memory_limit
         # the sellers remembered past the bound: canonically written ones packed in the
         # table, others whole in the dict (by "domain\nkey"), marked 0 in the table
-        self._table = SellerTable()
+        self._table: SellerMemory = new_table()
         self._odd_sellers: dict[str, _FirstRecord] = {}
         # the variable values remembered past the bound (name, value key -> line << 2)
-        self._value_table = SellerTable()
+        self._value_table: SellerMemory = new_table()
         self._first_cert: dict[str, tuple[str, int]] = {}
         self._owner: tuple[str, int] | None = None
         self._managers: dict[str | None, tuple[str, int]] = {}
