@@ -98,6 +98,11 @@ class EngineBuildHook(BuildHookInterface):  # type: ignore[type-arg]
                 "adstxt: the C seller table was not built (pip install -v shows why): the "
                 "compiled checker keeps the sellers of big files in the slower Python table"
             )
+            if editable:  # one left by an earlier install is stale
+                for path in package.glob(f"{source.C_TABLE_MODULE}.*"):
+                    if path.suffix in (".so", ".pyd"):
+                        with contextlib.suppress(OSError):
+                            path.unlink()
         if editable:
             # An editable install imports the package from src/: the modules go there
             # (ignored by git, left out of the sdist), each replaced in one step so that a

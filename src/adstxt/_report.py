@@ -603,11 +603,16 @@ class Spooled:
         import pickle
         import tempfile
 
+        from adstxt._api import _collector_paused
+
         if self._file is None:
             self._file = tempfile.TemporaryFile()  # noqa: SIM115  # closed by close()
         for number, batch in enumerate(self._batches):
             if batch is not None:
-                rows = [(*_row(d), line) for d, line in batch]
+                # Rows are tuples, which form no cycles: the collector would only traverse
+                # the list as it grows.
+                with _collector_paused():
+                    rows = [(*_row(d), line) for d, line in batch]
                 pickle.dump(rows, self._file, pickle.HIGHEST_PROTOCOL)
                 self._batches[number] = None
         self._held = 0
@@ -628,14 +633,19 @@ class Spooled:
         import heapq
         import pickle
 
+        from adstxt._api import _collector_paused
+
         if self._file is not None:
             self._file.seek(0)
         late = self._late
         for held, end in zip(self._batches, self._ends, strict=True):
             if held is None:
                 assert self._file is not None
-                rows = pickle.load(self._file)  # written by this process
-                batch = [(_diagnostic(row), row[-1]) for row in rows]
+                # Findings form no cycles: the collector would only traverse the batch as
+                # it is built.
+                with _collector_paused():
+                    rows = pickle.load(self._file)  # written by this process
+                    batch = [(_diagnostic(row), row[-1]) for row in rows]
             else:
                 batch = held
             if late and _key(late[0]) <= end:
