@@ -31,6 +31,7 @@ from adstxt._engine_memo import (
     _DomainInfo,
     _Remembered,
     _Shape,
+    new_seller_dict,
 )
 from adstxt._sniff import sniff
 from adstxt.diagnostics import (
@@ -429,8 +430,8 @@ class Engine(CrossLineChecks):
         analysis = plain.analyze(text) if plain is not None and text else None
         if analysis is None:
             analysis = analyze_ad_system(text) if text else _NO_DOMAIN
-        sellers: dict[str, _Remembered] = {}
         normalized = analysis.normalized
+        sellers: dict[str, _Remembered] = {} if normalized is None else new_seller_dict()
         if normalized is None:
             pass
         elif self._memory_left < 0:

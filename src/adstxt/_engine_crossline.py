@@ -61,9 +61,10 @@ class CrossLineChecks(LineChecks):
 
     def _remembered_count(self) -> int:
         """How many things the cross-line checks remember: sellers, ad systems, values."""
+        # Each ad system's dict of sellers counts it too, by its one key that is no
+        # seller (see adstxt._engine_memo.new_seller_dict).
         return (
             sum(map(len, self._sellers.values()))
-            + len(self._sellers)
             + len(self._first_cert)
             + len(self._variable_values)
         )
