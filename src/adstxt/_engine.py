@@ -323,6 +323,8 @@ class Engine(CrossLineChecks):
         self.record_count += fast
         if self._memory_left > 0:
             self._memory_left = max(0, self._memory_limit - self._remembered_count())
+        if self._memory_left == 0 and not self._sellers_moved:
+            self._move_sellers_to_table()
 
     def _other_shape(self, first: _Shape | None, domain_text: str, tail_text: str) -> _Shape:
         """The shape of a line whose field 1 has no shape yet (``first`` None) or whose

@@ -15,7 +15,14 @@ from typing import Final
 
 from adstxt import _fields, _known
 from adstxt._engine_lines import LineChecks, _RecordArgs, _VariableArgs
-from adstxt._engine_memo import _WRITTEN, _FirstRecord, _pack_first_record, _Remembered, _Shape
+from adstxt._engine_memo import (
+    _WRITTEN,
+    _FirstRecord,
+    _pack_first_record,
+    _Remembered,
+    _Shape,
+    new_seller_dict,
+)
 from adstxt._engine_sellers import SellerMemory, new_table
 from adstxt.diagnostics import fix_deleting_line
 from adstxt.model import FileKind, Record, Relationship, Variable
@@ -47,6 +54,7 @@ class CrossLineChecks(LineChecks):
         # table, others whole in the dict (by "domain\nkey"), marked 0 in the table
         self._table: SellerMemory = new_table()
         self._odd_sellers: dict[str, _FirstRecord] = {}
+        self._sellers_moved = False
         # the variable values remembered past the bound (name, value key -> line << 2)
         self._value_table: SellerMemory = new_table()
         self._first_cert: dict[str, tuple[str, int]] = {}
@@ -68,6 +76,27 @@ class CrossLineChecks(LineChecks):
             + len(self._first_cert)
             + len(self._variable_values)
         )
+
+    def _move_sellers_to_table(self) -> None:
+        """Once the bound is reached, move the sellers the dicts remember to the compact
+        memory, as they would have gone there past the bound: from then on a new seller is
+        looked up there only (in a dict as well, that cost a read of memory on every
+        line). The dicts stay, emptied: the shapes hold them."""
+        self._sellers_moved = True
+        table = self._table
+        for domain, sellers in self._sellers.items():
+            # Their keys are the account ID keys and one that is no string (new_seller_dict).
+            keyed: dict[object, _Remembered] = sellers  # type: ignore[assignment]
+            for key, remembered in keyed.items():
+                if not isinstance(key, str):
+                    continue
+                if isinstance(remembered, _FirstRecord):
+                    self._odd_sellers[domain + "\n" + key] = remembered
+                    table.put(domain, key, 0)
+                else:
+                    table.put(domain, key, remembered)
+            sellers.clear()
+            keyed.update(new_seller_dict())
 
     def _reserve_memory(self) -> bool:
         """Whether one more thing may be remembered, counting it if so."""
