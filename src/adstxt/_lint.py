@@ -42,6 +42,8 @@ def _replaced_text(line: Callable[[int], str], fix: Fix) -> str:
     end of the file)."""
     if fix.line == fix.end_line:
         return line(fix.line)[fix.column - 1 : fix.end_column - 1]
+    if fix.column == 1 and fix.end_column == 1 and fix.end_line == fix.line + 1:
+        return line(fix.line) + "\n"  # a whole line deleted: the usual fix, made quickly
     parts = [line(fix.line)[fix.column - 1 :]]
     parts.extend(line(n) for n in range(fix.line + 1, fix.end_line))
     parts.append(line(fix.end_line)[: fix.end_column - 1])
