@@ -28,6 +28,7 @@ import adstxt
 from adstxt import _api, _engine, _engine_choice, _engine_source
 from adstxt._engine_source import (
     BUILD_NOTE,
+    C_TABLE_MODULE,
     ENGINE_MODULES,
     engine_crc,
     native_name,
@@ -198,6 +199,7 @@ def _engine_of_copy(tmp_path: Path) -> str:
         ("_engine_lines.py", True),
         ("_domains.py", True),
         ("sellers/_fields.py", True),
+        ("_engine_sellers.c", True),  # the C seller table is built with the checker
         ("data/SOURCES.md", False),
     ],
 )
@@ -242,6 +244,55 @@ def test_compiled_twins_are_used_only_while_current(tmp_path: Path) -> None:
         source.write("\n# an edit made after the build\n")
     stale = _run_copy(tmp_path, "-c", probe)
     assert stale.stdout.split("\n")[:3] == [STALE, "adstxt._engine", "1"]
+
+
+def test_the_c_seller_table_is_used_only_while_current(tmp_path: Path) -> None:
+    package = _copy_package(tmp_path)
+    crc = engine_crc(package)
+    _add_twins(package, crc)
+    probe = (
+        "import adstxt._engine_choice as c; print(c.SELLER_TABLE);"
+        "print(type(c.Engine(max_sellers=0)._table).__module__)"
+    )
+    # Not built (no C compiler, say): the compiled checker keeps the Python table.
+    without = _run_copy(tmp_path, "-c", probe)
+    assert without.stdout.split("\n")[:2] == [
+        "Python (the C table was not built)",
+        "adstxt._engine_sellers_native",
+    ]
+    # A stand-in for the built module, recording the fingerprint it was built from.
+    stand_in = package / f"{C_TABLE_MODULE}.py"
+    stand_in.write_text(
+        "from adstxt._engine_sellers import SellerTable as _Table\n"
+        f"class SellerTable(_Table): pass\nSOURCE_CRC = {crc}\n"
+    )
+    assert _run_copy(tmp_path, "-c", probe).stdout.split("\n")[:2] == [
+        "C",
+        f"adstxt.{C_TABLE_MODULE}",
+    ]
+    stand_in.write_text(stand_in.read_text().replace(str(crc), str(crc ^ 1)))
+    assert _run_copy(tmp_path, "-c", probe).stdout.split("\n")[:2] == [
+        "Python (the C table was built from other sources)",
+        "adstxt._engine_sellers_native",
+    ]
+    # The interpreted checker never uses it.
+    env = {**os.environ, "PYTHONPATH": str(tmp_path), "ADSTXT_PURE_PYTHON": "1"}
+    pure = subprocess.run(
+        [sys.executable, "-c", probe], env=env, capture_output=True, text=True, check=True
+    )
+    assert pure.stdout.split("\n")[:2] == [
+        "Python (the checker is interpreted)",
+        "adstxt._engine_sellers",
+    ]
+
+
+@needs_compiled
+def test_this_compiled_install_uses_the_c_seller_table() -> None:
+    # Built with the compiled checker; only a build without a C compiler for it lacks it
+    # (and then the compiled checker could not have been built either).
+    assert _engine_choice.SELLER_TABLE == "C"
+    engine = _engine_choice.Engine(max_sellers=0)
+    assert type(engine._table).__module__ == f"adstxt.{C_TABLE_MODULE}"
 
 
 def test_a_stale_compiled_checker_says_so_once(tmp_path: Path) -> None:

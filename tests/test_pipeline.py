@@ -205,6 +205,11 @@ def test_the_suppression_pre_check_is_cheap_and_still_case_blind() -> None:
     assert not might_suppress("a.com, 1, DIRECT # quality")
     assert might_suppress(b"a.com # NOQA")
     assert might_suppress("# x\n".encode("utf-16-le"))  # NUL bytes: decoded to be sure
+    # Bytes: no q at all answers at once; any spelling of the word is still found.
+    assert not might_suppress(b"a.com, 1, DIRECT # no suppression here\n")
+    assert might_suppress(b"a.com, 1, DIRECT # nOqA\n")
+    assert might_suppress(b"a.com, 1, DIRECT # NoQA: ADS101\n")
+    assert not might_suppress(b"a.com, 1, DIRECT # quality noq a\n")
 
 
 def _streamed(

@@ -13,14 +13,37 @@ import pytest
 import adstxt
 from adstxt._api import STREAM_SELLERS
 from adstxt._engine_choice import Engine
-from adstxt._engine_sellers import SellerTable
+from adstxt._engine_sellers import SellerMemory, SellerTable
 from tests.cli import run
 
 ROOT = Path(__file__).resolve().parents[1]
 
 
-def test_table_remembers_the_first_record_of_each_seller() -> None:
-    table = SellerTable()
+def _c_table() -> type[SellerMemory] | None:
+    """The seller table written in C, when this install built it."""
+    if importlib.util.find_spec("adstxt._engine_sellers_c") is None:
+        return None
+    c_table: type[SellerMemory] = importlib.import_module("adstxt._engine_sellers_c").SellerTable
+    return c_table
+
+
+C_TABLE = _c_table()
+
+
+@pytest.fixture(params=["Python", "C"])
+def table_class(request: pytest.FixtureRequest) -> type[SellerMemory]:
+    """Each table: the one written in Python and, when built, the one written in C."""
+    if request.param == "Python":
+        return SellerTable
+    if C_TABLE is None:
+        pytest.skip("the C seller table is not built in this install")
+    return C_TABLE
+
+
+def test_table_remembers_the_first_record_of_each_seller(
+    table_class: type[SellerMemory],
+) -> None:
+    table = table_class()
     assert table.get("a.com", "1") == -1
     assert table.setdefault("a.com", "1", 4) == 4
     assert table.setdefault("a.com", "1", 8) == 4
@@ -31,8 +54,8 @@ def test_table_remembers_the_first_record_of_each_seller() -> None:
     assert len(table) == 2
 
 
-def test_table_grows_and_keeps_every_seller() -> None:
-    table = SellerTable()
+def test_table_grows_and_keeps_every_seller(table_class: type[SellerMemory]) -> None:
+    table = table_class()
     sellers = [(f"d{n % 7}.com", f"{n:x}") for n in range(50_000)]
     for number, (domain, key) in enumerate(sellers, start=1):
         assert table.setdefault(domain, key, number << 2) == number << 2
@@ -42,8 +65,8 @@ def test_table_grows_and_keeps_every_seller() -> None:
     assert table.get("d0.com", "not remembered") == -1
 
 
-def test_a_table_sized_ahead_grows_past_its_size() -> None:
-    table = SellerTable()
+def test_a_table_sized_ahead_grows_past_its_size(table_class: type[SellerMemory]) -> None:
+    table = table_class()
     table.expect(5_000)  # sized when the first entry comes
     sellers = [f"{n}" for n in range(1, 20_001)]
     for key in sellers:
@@ -52,10 +75,10 @@ def test_a_table_sized_ahead_grows_past_its_size() -> None:
     assert len(table) == 20_000
 
 
-def test_table_keeps_records_past_line_two_billion() -> None:
+def test_table_keeps_records_past_line_two_billion(table_class: type[SellerMemory]) -> None:
     # They do not fit beside the second hash; a dict holds them.
     far = (3 << 31) << 2 | 3
-    table = SellerTable()
+    table = table_class()
     assert table.setdefault("a.com", "1", far) == far
     assert table.get("a.com", "1") == far
     assert table.setdefault("a.com", "2", 8) == 8
@@ -64,6 +87,50 @@ def test_table_keeps_records_past_line_two_billion() -> None:
     table.put("a.com", "1", 20)
     assert table.get("a.com", "1") == 20
     assert len(table) == 2
+
+
+@pytest.mark.skipif(C_TABLE is None, reason="the C seller table is not built in this install")
+@pytest.mark.parametrize("expected", [0, 40_000])
+def test_the_c_table_answers_as_the_python_table_does(expected: int) -> None:
+    # The same operations on both, with repeats, replacements, look-ups of unknown sellers
+    # and records past line 2**31, through growth of the index (or sized ahead).
+    assert C_TABLE is not None
+    rng = random.Random(expected)
+    python, c = SellerTable(), C_TABLE()
+    python.expect(expected)
+    c.expect(expected)
+    domains = [f"d{n}.com" for n in range(20)]
+    for number in range(1, 150_001):
+        domain, key = rng.choice(domains), f"{rng.randrange(40_000):x}"
+        packed = number << 2 | rng.randrange(4)
+        if rng.random() < 0.02:
+            packed = rng.choice([0, (3 << 31) << 2 | 1, number << 2])
+        operation = rng.random()
+        if operation < 0.6:
+            assert c.setdefault(domain, key, packed) == python.setdefault(domain, key, packed)
+        elif operation < 0.8:
+            assert c.get(domain, key) == python.get(domain, key)
+        else:
+            c.put(domain, key, packed)
+            python.put(domain, key, packed)
+    assert len(c) == len(python) > 100_000
+
+
+@pytest.mark.skipif(C_TABLE is None, reason="the C seller table is not built in this install")
+def test_the_c_table_refuses_bad_arguments() -> None:
+    assert C_TABLE is not None
+    table: object = C_TABLE()
+    with pytest.raises(TypeError):
+        table.setdefault("a.com", "1")  # type: ignore[attr-defined]
+    with pytest.raises(TypeError):
+        table.setdefault("a.com", "1", "4")  # type: ignore[attr-defined]
+    with pytest.raises(TypeError):
+        table.get(["unhashable"], "1")  # type: ignore[attr-defined]
+    with pytest.raises(ValueError, match="not negative"):
+        table.put("a.com", "1", -4)  # type: ignore[attr-defined]
+    with pytest.raises(TypeError):
+        C_TABLE(1)  # type: ignore[call-arg]
+    assert len(table) == 0  # type: ignore[arg-type]
 
 
 def _mixed_lines(count: int, seed: int) -> list[str]:

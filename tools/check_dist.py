@@ -31,17 +31,20 @@ from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
 PACKAGE = ROOT / "src" / "adstxt"
-NATIVE = re.compile(r"adstxt/(_engine\w*_native(?:__mypyc)?)(?:\.[^/]*)?\.(so|pyd)$")
+NATIVE = re.compile(
+    r"adstxt/(_engine\w*_native(?:__mypyc)?|_engine_sellers_c)(?:\.[^/]*)?\.(so|pyd)$"
+)
 
 
 def _twins() -> set[str]:
-    """The compiled modules a compiled wheel carries (see adstxt._engine_source)."""
+    """The compiled modules a compiled wheel carries (see adstxt._engine_source): the
+    twins, their shared library and the seller table in C."""
     spec = importlib.util.spec_from_file_location("_engine_source", PACKAGE / "_engine_source.py")
     assert spec is not None and spec.loader is not None
     source = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(source)
     twins = {source.native_name(module) for module in source.ENGINE_MODULES}
-    return twins | {"_engine_native__mypyc"}
+    return twins | {"_engine_native__mypyc", source.C_TABLE_MODULE}
 
 
 class DistError(Exception):
@@ -238,6 +241,18 @@ def _check_install(path: Path, compiled: bool) -> None:
         _expect(
             any(line.startswith(f"checker: {engine}") for line in shown.splitlines()),
             f"{path.name}: installed, --version says:\n{shown}",
+        )
+        table = subprocess.run(
+            [scripts / "python", "-c", "import adstxt._engine_choice as c; print(c.SELLER_TABLE)"],
+            capture_output=True,
+            text=True,
+            env=environment,
+            cwd=work,
+            check=True,
+        ).stdout.strip()
+        _expect(
+            (table == "C") == compiled,
+            f"{path.name}: installed, the checker's seller table is {table}",
         )
         crawl = subprocess.run(
             [scripts / "adstxt-crawl", "--help"],

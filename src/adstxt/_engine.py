@@ -31,6 +31,7 @@ from adstxt._engine_memo import (
     _DomainInfo,
     _Remembered,
     _Shape,
+    new_seller_dict,
 )
 from adstxt._sniff import sniff
 from adstxt.diagnostics import (
@@ -322,6 +323,8 @@ class Engine(CrossLineChecks):
         self.record_count += fast
         if self._memory_left > 0:
             self._memory_left = max(0, self._memory_limit - self._remembered_count())
+        if self._memory_left == 0 and not self._sellers_moved:
+            self._move_sellers_to_table()
 
     def _other_shape(self, first: _Shape | None, domain_text: str, tail_text: str) -> _Shape:
         """The shape of a line whose field 1 has no shape yet (``first`` None) or whose
@@ -429,8 +432,8 @@ class Engine(CrossLineChecks):
         analysis = plain.analyze(text) if plain is not None and text else None
         if analysis is None:
             analysis = analyze_ad_system(text) if text else _NO_DOMAIN
-        sellers: dict[str, _Remembered] = {}
         normalized = analysis.normalized
+        sellers: dict[str, _Remembered] = {} if normalized is None else new_seller_dict()
         if normalized is None:
             pass
         elif self._memory_left < 0:

@@ -9,6 +9,11 @@ the package); it is used only while that matches the installed sources, so an ed
 engine in an editable install runs as edited, and a warning says once that the compiled
 one is stale and how to rebuild it. ``ADSTXT_PURE_PYTHON=1`` in the environment selects
 the interpreted engine.
+
+The compiled engine keeps the sellers of big streams in the C seller table
+(``adstxt._engine_sellers_c``) when the build made it from the same sources (it records
+the same fingerprint), else in the table written in Python (:data:`SELLER_TABLE` says
+which). The interpreted engine always uses the Python one.
 """
 
 from __future__ import annotations
@@ -22,6 +27,7 @@ from typing import TYPE_CHECKING
 
 from adstxt._engine_source import (
     BUILD_NOTE,
+    C_TABLE_MODULE,
     ENGINE_MODULES,
     REBUILD,
     engine_crc,
@@ -29,7 +35,7 @@ from adstxt._engine_source import (
     pure_python_requested,
 )
 
-__all__ = ["ENGINE", "MAX_LINE", "Engine", "StaleCheckerWarning"]
+__all__ = ["ENGINE", "MAX_LINE", "SELLER_TABLE", "Engine", "StaleCheckerWarning"]
 
 #: Said by ``--version`` when the compiled engine runs.
 COMPILED = "compiled (mypyc)"
@@ -83,11 +89,28 @@ def _choose() -> tuple[ModuleType, str]:
             stacklevel=2,
         )
         return _interpreted(f"the compiled checker is stale: run '{REBUILD}' to rebuild it")
+    global SELLER_TABLE
+    SELLER_TABLE = _use_c_table(natives[ENGINE_MODULES.index("_engine_sellers")], crc)
     return natives[-1], COMPILED
+
+
+def _use_c_table(sellers: ModuleType, crc: int | None) -> str:
+    """Have the compiled engine (its module ``sellers``) use the C seller table when it
+    was built from these sources; say which table it uses."""
+    try:
+        table = importlib.import_module(f"adstxt.{C_TABLE_MODULE}")
+    except ImportError:
+        return "Python (the C table was not built)"
+    if crc is not None and getattr(table, "SOURCE_CRC", None) != crc:
+        return "Python (the C table was built from other sources)"
+    sellers.use_table(table.SellerTable)
+    return "C"
 
 
 #: How the checker runs: "compiled (mypyc)" or "interpreted (why)".
 ENGINE: str
+#: Which seller table the checker uses: "C", or "Python" and why not the C one.
+SELLER_TABLE = "Python (the checker is interpreted)"
 
 if TYPE_CHECKING:
     from adstxt._engine import MAX_LINE, Engine

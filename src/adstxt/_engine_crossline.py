@@ -15,8 +15,15 @@ from typing import Final
 
 from adstxt import _fields, _known
 from adstxt._engine_lines import LineChecks, _RecordArgs, _VariableArgs
-from adstxt._engine_memo import _WRITTEN, _FirstRecord, _pack_first_record, _Remembered, _Shape
-from adstxt._engine_sellers import SellerTable
+from adstxt._engine_memo import (
+    _WRITTEN,
+    _FirstRecord,
+    _pack_first_record,
+    _Remembered,
+    _Shape,
+    new_seller_dict,
+)
+from adstxt._engine_sellers import SellerMemory, new_table
 from adstxt.diagnostics import fix_deleting_line
 from adstxt.model import FileKind, Record, Relationship, Variable
 
@@ -45,10 +52,11 @@ class CrossLineChecks(LineChecks):
         self._memory_left = self._memory_limit
         # the sellers remembered past the bound: canonically written ones packed in the
         # table, others whole in the dict (by "domain\nkey"), marked 0 in the table
-        self._table = SellerTable()
+        self._table: SellerMemory = new_table()
         self._odd_sellers: dict[str, _FirstRecord] = {}
+        self._sellers_moved = False
         # the variable values remembered past the bound (name, value key -> line << 2)
-        self._value_table = SellerTable()
+        self._value_table: SellerMemory = new_table()
         self._first_cert: dict[str, tuple[str, int]] = {}
         self._owner: tuple[str, int] | None = None
         self._managers: dict[str | None, tuple[str, int]] = {}
@@ -61,12 +69,34 @@ class CrossLineChecks(LineChecks):
 
     def _remembered_count(self) -> int:
         """How many things the cross-line checks remember: sellers, ad systems, values."""
+        # Each ad system's dict of sellers counts it too, by its one key that is no
+        # seller (see adstxt._engine_memo.new_seller_dict).
         return (
             sum(map(len, self._sellers.values()))
-            + len(self._sellers)
             + len(self._first_cert)
             + len(self._variable_values)
         )
+
+    def _move_sellers_to_table(self) -> None:
+        """Once the bound is reached, move the sellers the dicts remember to the compact
+        memory, as they would have gone there past the bound: from then on a new seller is
+        looked up there only (in a dict as well, that cost a read of memory on every
+        line). The dicts stay, emptied: the shapes hold them."""
+        self._sellers_moved = True
+        table = self._table
+        for domain, sellers in self._sellers.items():
+            # Their keys are the account ID keys and one that is no string (new_seller_dict).
+            keyed: dict[object, _Remembered] = sellers  # type: ignore[assignment]
+            for key, remembered in keyed.items():
+                if not isinstance(key, str):
+                    continue
+                if isinstance(remembered, _FirstRecord):
+                    self._odd_sellers[domain + "\n" + key] = remembered
+                    table.put(domain, key, 0)
+                else:
+                    table.put(domain, key, remembered)
+            sellers.clear()
+            keyed.update(new_seller_dict())
 
     def _reserve_memory(self) -> bool:
         """Whether one more thing may be remembered, counting it if so."""

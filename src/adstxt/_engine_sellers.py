@@ -18,12 +18,18 @@ process, so no file can be written to make it happen). What is remembered of a s
 what a whole-file check keeps of a canonically written one: ``line << 2 | relationship bit
 | certification bit`` (see :func:`adstxt._engine_memo._pack_first_record`); the engine
 stores 0 for a seller whose first record it keeps whole elsewhere.
+
+The compiled checker uses the same table written in C (``_engine_sellers.c``, built with
+it as ``adstxt._engine_sellers_c``) when the build made it: compiled code reads an
+``array.array`` only through generic calls that box every index and item. The engine asks
+:func:`new_table` for its tables; :mod:`adstxt._engine_choice` says which class that makes.
 """
 
 from __future__ import annotations
 
 from array import array
-from typing import Final
+from collections.abc import Callable
+from typing import Final, Protocol
 
 #: The bits of the two hashes used (a non-negative short int in compiled code).
 _HASH_MASK: Final = (1 << 62) - 1
@@ -46,6 +52,20 @@ _CHUNK_MASK: Final = (1 << _CHUNK_BITS) - 1
 _FIRST_SLOTS: Final = 1 << 10
 #: The most slots :meth:`SellerTable.expect` makes at once (16 MiB).
 _MOST_SLOTS: Final = 1 << 22
+
+
+class SellerMemory(Protocol):
+    """What the engine needs of a seller table: :class:`SellerTable` or the C one."""
+
+    def __len__(self) -> int: ...
+
+    def expect(self, sellers: int) -> None: ...
+
+    def setdefault(self, domain: str, key: str, packed: int) -> int: ...
+
+    def get(self, domain: str, key: str) -> int: ...
+
+    def put(self, domain: str, key: str, packed: int) -> None: ...
 
 
 class SellerTable:
@@ -177,3 +197,20 @@ class SellerTable:
 def _zeros(typecode: str, length: int) -> array[int]:
     """An array of ``length`` zeros, made without a temporary of the same size."""
     return array(typecode, [0]) * length
+
+
+#: What :func:`new_table` makes (see :func:`use_table`).
+_make_table: Callable[[], SellerMemory] = SellerTable
+
+
+def new_table() -> SellerMemory:
+    """An empty seller table, of the class :func:`use_table` chose (:class:`SellerTable`
+    unless it was called)."""
+    return _make_table()
+
+
+def use_table(make: Callable[[], SellerMemory]) -> None:
+    """Have :func:`new_table` make its tables with ``make`` from now on: the compiled
+    checker's choice calls it with the C table's class, whose tables behave the same."""
+    global _make_table
+    _make_table = make

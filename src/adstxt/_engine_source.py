@@ -22,6 +22,11 @@ ENGINE_MODULES = (
     "_engine_crossline",
     "_engine",
 )
+#: The seller table in C (:mod:`adstxt._engine_sellers`), built with the compiled checker
+#: from this file of the package as the extension module :data:`C_TABLE_MODULE`; the
+#: compiled checker runs without it (with the table in Python) when it could not be built.
+C_TABLE_SOURCE = "_engine_sellers.c"
+C_TABLE_MODULE = "_engine_sellers_c"
 #: The suffix of the compiled twin of each module of :data:`ENGINE_MODULES`.
 NATIVE_SUFFIX = "_native"
 #: A file the build leaves in the package when it installed no compiled checker: why not.
@@ -36,18 +41,20 @@ def native_name(module: str) -> str:
 
 
 def engine_crc(package: Path) -> int:
-    """CRC-32 of every Python module of the package, with its path.
+    """CRC-32 of every Python module of the package and of the C table, with their paths.
 
     mypyc builds facts about the modules the engine uses into the compiled engine (the
     fields of a named tuple, constants), and those can come from any module, imported at
     the top, inside a function or through another one. So an edit to any module of the
-    package makes a compiled engine stale.
+    package (or to the C table, built with them) makes a compiled engine stale.
     """
     crc = 0
-    # The Python text of a compiled twin is never installed; were it there, it would not
-    # be a source of the checker.
+    # The Python text of a compiled twin (or of the C table) is never installed; were it
+    # there, it would not be a source of the checker.
     twins = {f"{native_name(module)}.py" for module in ENGINE_MODULES}
-    for path in sorted(package.rglob("*.py")):
+    twins.add(f"{C_TABLE_MODULE}.py")
+    sources = [*package.rglob("*.py"), package / C_TABLE_SOURCE]
+    for path in sorted(p for p in sources if p.exists()):
         if "__pycache__" in path.parts or path.name in twins:
             continue
         crc = zlib.crc32(path.relative_to(package).as_posix().encode(), crc)

@@ -323,36 +323,37 @@ def _sarif_uri(name: str) -> str:
 
 def _sarif_result(uri: str, d: Diagnostic, index: dict[str, int]) -> str:
     """One result, indented as an item of the run's results (laid out as ``json.dumps``
-    with an indent does, written directly for speed: see :func:`_json`)."""
+    with an indent does, written directly for speed: see :func:`_json`). ``uri`` is the
+    file's URI encoded as a JSON string already: the same in every result."""
     end = (
         f',\n{_SARIF_INDENT}          "endColumn": {d.end_column}'
         if (d.end_column > d.column)
         else ""
     )
     text = escape(d.message) + (f" (hint: {escape(d.hint)})" if d.hint else "")
-    pad = _SARIF_INDENT
+    # The indent (_SARIF_INDENT) is part of the text: only the values are formatted.
     return (
-        f"{pad}{{\n"
-        f'{pad}  "ruleId": {_encode_string(d.code)},\n'
-        f'{pad}  "ruleIndex": {index[d.code]},\n'
-        f'{pad}  "level": "{_SARIF_LEVELS[d.severity]}",\n'
-        f'{pad}  "message": {{\n'
-        f'{pad}    "text": {_encode_string(text)}\n'
-        f"{pad}  }},\n"
-        f'{pad}  "locations": [\n'
-        f"{pad}    {{\n"
-        f'{pad}      "physicalLocation": {{\n'
-        f'{pad}        "artifactLocation": {{\n'
-        f'{pad}          "uri": {_encode_string(uri)}\n'
-        f"{pad}        }},\n"
-        f'{pad}        "region": {{\n'
-        f'{pad}          "startLine": {d.line},\n'
-        f'{pad}          "startColumn": {d.column}{end}\n'
-        f"{pad}        }}\n"
-        f"{pad}      }}\n"
-        f"{pad}    }}\n"
-        f"{pad}  ]\n"
-        f"{pad}}}"
+        f"        {{\n"
+        f'          "ruleId": {_encode_string(d.code)},\n'
+        f'          "ruleIndex": {index[d.code]},\n'
+        f'          "level": "{_SARIF_LEVELS[d.severity]}",\n'
+        f'          "message": {{\n'
+        f'            "text": {_encode_string(text)}\n'
+        f"          }},\n"
+        f'          "locations": [\n'
+        f"            {{\n"
+        f'              "physicalLocation": {{\n'
+        f'                "artifactLocation": {{\n'
+        f'                  "uri": {uri}\n'
+        f"                }},\n"
+        f'                "region": {{\n'
+        f'                  "startLine": {d.line},\n'
+        f'                  "startColumn": {d.column}{end}\n'
+        f"                }}\n"
+        f"              }}\n"
+        f"            }}\n"
+        f"          ]\n"
+        f"        }}"
     )
 
 
@@ -446,15 +447,13 @@ class Writer:
                 write(_github(path, d))
         elif self.format == "json":
             for d, _ in items:
-                write(",\n" if self._count else "[\n")
+                write((",\n" if self._count else "[\n") + _json(name, d))
                 self._count += 1
-                write(_json(name, d))
         else:
-            uri = _sarif_uri(name)
+            uri = _encode_string(_sarif_uri(name))
             for d, _ in items:
-                write(",\n" if self._count else "\n")
+                write((",\n" if self._count else "\n") + _sarif_result(uri, d, self._index))
                 self._count += 1
-                write(_sarif_result(uri, d, self._index))
 
     def close(self) -> None:
         """Write what follows the last finding."""
@@ -603,11 +602,16 @@ class Spooled:
         import pickle
         import tempfile
 
+        from adstxt._api import _collector_paused
+
         if self._file is None:
             self._file = tempfile.TemporaryFile()  # noqa: SIM115  # closed by close()
         for number, batch in enumerate(self._batches):
             if batch is not None:
-                rows = [(*_row(d), line) for d, line in batch]
+                # Rows are tuples, which form no cycles: the collector would only traverse
+                # the list as it grows.
+                with _collector_paused():
+                    rows = [(*_row(d), line) for d, line in batch]
                 pickle.dump(rows, self._file, pickle.HIGHEST_PROTOCOL)
                 self._batches[number] = None
         self._held = 0
@@ -628,14 +632,19 @@ class Spooled:
         import heapq
         import pickle
 
+        from adstxt._api import _collector_paused
+
         if self._file is not None:
             self._file.seek(0)
         late = self._late
         for held, end in zip(self._batches, self._ends, strict=True):
             if held is None:
                 assert self._file is not None
-                rows = pickle.load(self._file)  # written by this process
-                batch = [(_diagnostic(row), row[-1]) for row in rows]
+                # Findings form no cycles: the collector would only traverse the batch as
+                # it is built.
+                with _collector_paused():
+                    rows = pickle.load(self._file)  # written by this process
+                    batch = [(_diagnostic(row), row[-1]) for row in rows]
             else:
                 batch = held
             if late and _key(late[0]) <= end:

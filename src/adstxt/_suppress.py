@@ -56,6 +56,8 @@ def might_suppress(data: bytes | str) -> bool:
     Substring tests cost a few milliseconds on a large file where a case-insensitive
     search costs ten times as much, so the usual answers come from them: a comment is
     needed, the word is usually written "noqa", and without a ``q`` there is no word.
+    A single byte is found fastest (``memchr``, about 2 ms for 40 MB, where "noqa" takes
+    20-30 ms), so bytes without a ``q`` or ``Q`` are answered first.
     """
     if isinstance(data, str):
         if "#" not in data:
@@ -65,10 +67,12 @@ def might_suppress(data: bytes | str) -> bool:
         if "q" not in data and "Q" not in data:
             return False
         return _ANY_NOQA_TEXT.search(data) is not None
-    if b"noqa" in data or b"NOQA" in data:
-        return True
-    # A NUL byte means UTF-16 or UTF-32, where the ASCII search below would miss the word.
+    # A NUL byte means UTF-16 or UTF-32, where the ASCII searches would miss the word.
     if b"\x00" in data:
+        return True
+    if b"q" not in data and b"Q" not in data:
+        return False
+    if b"noqa" in data or b"NOQA" in data:
         return True
     return b"#" in data and b"noqa" in data.lower()
 
