@@ -42,6 +42,13 @@ def _entries(path: Path) -> dict[str, dict[str, object]]:
     return {str(e["domain"]): e for e in map(json.loads, lines)}
 
 
+def _rows(path: Path, *, sort: bool = True) -> list[tuple[str, ...]]:
+    """The rows of a records CSV, sorted (``sort=False``: as written)."""
+    with path.open(encoding="utf-8", newline="") as handle:
+        found = [tuple(r.values()) for r in csv.DictReader(handle)]
+    return sorted(found) if sort else found
+
+
 def _summary_total(stdout: str) -> int:
     found = re.search(r"^total\s+(\d+)$", stdout, re.MULTILINE)
     assert found, stdout
@@ -70,11 +77,7 @@ def test_fresh_domains_are_in_every_output(tmp_path: Path) -> None:
         assert two[domain]["fresh_until"] is not None
     assert "fresh" not in two["site2.com"]
 
-    def rows(name: str) -> list[tuple[str, ...]]:
-        with (tmp_path / name).open(encoding="utf-8", newline="") as handle:
-            return sorted(tuple(r.values()) for r in csv.DictReader(handle))
-
-    assert rows("2.csv") == rows("1.csv")
+    assert _rows(tmp_path / "2.csv") == _rows(tmp_path / "1.csv")
     # Nothing was fetched for them, so nothing new is stored.
     with sqlite3.connect(tmp_path / "adstxt.sqlite") as db:
         counts = db.execute(
@@ -202,11 +205,9 @@ def test_a_fresh_site_counts_the_held_files_of_its_subdomain_lines(tmp_path: Pat
     assert _summary_total(again.stdout) == 1
     assert "records" in again.stdout and str(one["site0.com"]["records"]) in again.stdout
 
-    def rows(name: str) -> list[tuple[str, ...]]:
-        with (tmp_path / name).open(encoding="utf-8", newline="") as handle:
-            return sorted(tuple(r.values()) for r in csv.DictReader(handle))
-
-    assert rows("2.csv") == rows("1.csv") and len(rows("1.csv")) == one["site0.com"]["records"]
+    first_rows = _rows(tmp_path / "1.csv")
+    assert _rows(tmp_path / "2.csv") == first_rows
+    assert len(first_rows) == one["site0.com"]["records"]
 
 
 def test_a_304_with_only_a_records_csv_writes_the_same_rows(tmp_path: Path) -> None:
@@ -219,8 +220,4 @@ def test_a_304_with_only_a_records_csv_writes_the_same_rows(tmp_path: Path) -> N
     assert first.returncode == again.returncode == 0, again.stderr
     assert _entries(tmp_path / "2.jsonl")["site0.com"]["status"] == 304
 
-    def rows(name: str) -> list[tuple[str, ...]]:
-        with (tmp_path / name).open(encoding="utf-8", newline="") as handle:
-            return [tuple(r.values()) for r in csv.DictReader(handle)]
-
-    assert rows("2.csv") == rows("1.csv") != []
+    assert _rows(tmp_path / "2.csv", sort=False) == _rows(tmp_path / "1.csv", sort=False) != []
