@@ -17,8 +17,7 @@ from urllib.parse import urljoin, urlsplit
 
 from adstxt.diagnostics import Diagnostic
 from adstxt.fetch import ConnectTo, fetch, fetch_url
-from tests.httpserver import GOOD, LocalServers, Reply, text
-from tests.test_fetch_codes import closed_port
+from tests.httpserver import GOOD, LocalServers, Reply, closed_port, text
 
 _SERVERS: list[LocalServers] = []
 

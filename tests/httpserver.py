@@ -66,6 +66,13 @@ class Seen:
     headers: dict[str, str]
 
 
+def closed_port() -> int:
+    """A loopback port with nothing listening on it."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
 class LocalServers:
     """An HTTP and an HTTPS server sharing one route table; start with ``with``."""
 
@@ -81,6 +88,20 @@ class LocalServers:
         self.http_port = 0
         self.https_port = 0
         self._servers: list[asyncio.base_events.Server] = []
+
+    def crawl_options(self, timeout: int = 5) -> list[str]:
+        """``adstxt crawl`` options that send every site's HTTP to these servers and its
+        HTTPS to a closed port (a site without HTTPS), with no retries."""
+        return [
+            "--connect-to",
+            f":443:127.0.0.1:{closed_port()}",
+            "--connect-to",
+            f":80:127.0.0.1:{self.http_port}",
+            "--retries",
+            "0",
+            "--timeout",
+            str(timeout),
+        ]
 
     def __enter__(self) -> LocalServers:
         self._thread.start()

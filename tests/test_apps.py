@@ -16,8 +16,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from tests.cli import adstxt, run_process
-from tests.httpserver import NAMES, LocalServers, Reply, redirect, text
-from tests.test_fetch_codes import closed_port
+from tests.httpserver import NAMES, LocalServers, Reply, closed_port, redirect, text
 
 pytest.importorskip("h11")
 pytest.importorskip("selectolax")

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from tests.cli import adstxt
-from tests.httpserver import LocalServers, Reply, text
+from tests.httpserver import LocalServers, Reply, closed_port, text
 from tests.test_apps import (
     DATA,
     HTML,
@@ -25,7 +25,6 @@ from tests.test_apps import (
     stores,
     stores_servers,
 )
-from tests.test_fetch_codes import closed_port
 
 pytest.importorskip("h11")
 pytest.importorskip("selectolax")

@@ -23,8 +23,7 @@ from adstxt.authorization import MemorySource
 from tests.cli import adstxt as run
 from tests.cli import run_process
 from tests.conftest import ROOT
-from tests.httpserver import LocalServers, Reply, text
-from tests.test_fetch_codes import closed_port
+from tests.httpserver import LocalServers, Reply, closed_port, text
 
 EXAMPLE = ROOT / "examples" / "audit"
 MIRROR = EXAMPLE / "mirror"

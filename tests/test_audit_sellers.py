@@ -15,8 +15,7 @@ from adstxt.authorization import MemorySource
 from tests.cli import adstxt as run
 from tests.cli import run_process
 from tests.conftest import ROOT
-from tests.httpserver import LocalServers, text
-from tests.test_fetch_codes import closed_port
+from tests.httpserver import LocalServers, closed_port, text
 
 MIRROR = ROOT / "examples" / "audit" / "mirror"
 

@@ -16,8 +16,7 @@ from adstxt.authorization import (
     Verdict,
 )
 from tests.cli import adstxt as run
-from tests.httpserver import LocalServers, Reply, text
-from tests.test_fetch_codes import closed_port
+from tests.httpserver import LocalServers, Reply, closed_port, text
 
 ADS = (
     "# example.com\n"

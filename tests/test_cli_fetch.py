@@ -14,8 +14,7 @@ import pytest
 pytest.importorskip("h11")
 
 from tests.cli import run
-from tests.httpserver import GOOD, LocalServers, redirect, text
-from tests.test_fetch_codes import closed_port
+from tests.httpserver import GOOD, LocalServers, closed_port, redirect, text
 
 
 @pytest.fixture

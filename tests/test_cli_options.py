@@ -156,8 +156,7 @@ def test_library_warnings_are_the_commands_own_and_never_repeated(
     # The handler main() adds is taken away again after this test.
     logger = logging.getLogger("adstxt")
     monkeypatch.setattr(logger, "handlers", list(logger.handlers))
-    from tests.httpserver import LocalServers, text
-    from tests.test_fetch_codes import closed_port
+    from tests.httpserver import LocalServers, closed_port, text
 
     sellers = {
         "version": "1.0",

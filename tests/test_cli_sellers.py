@@ -118,8 +118,7 @@ def test_a_sellers_json_file_is_validated(tmp_path: Path) -> None:
 
 def test_fetch_sellers_end_to_end_with_a_disk_cache(tmp_path: Path) -> None:
     pytest.importorskip("h11")
-    from tests.httpserver import LocalServers, text
-    from tests.test_fetch_codes import closed_port
+    from tests.httpserver import LocalServers, closed_port, text
 
     _, ads = _site(tmp_path)
     cache = tmp_path / "cache"
@@ -152,8 +151,7 @@ def test_fetch_sellers_end_to_end_with_a_disk_cache(tmp_path: Path) -> None:
 
 def test_an_unwritable_sellers_cache_is_a_prefixed_warning(tmp_path: Path) -> None:
     pytest.importorskip("h11")
-    from tests.httpserver import LocalServers, text
-    from tests.test_fetch_codes import closed_port
+    from tests.httpserver import LocalServers, closed_port, text
 
     _, ads = _site(tmp_path)
     blocker = tmp_path / "not-a-directory"

@@ -27,8 +27,7 @@ from adstxt import _clidoc, _commands
 from adstxt._commands import COMMANDS, Command, main
 from tests.cli import run_main_bytes
 from tests.conftest import ROOT
-from tests.httpserver import GOOD, LocalServers, text
-from tests.test_fetch_codes import closed_port
+from tests.httpserver import GOOD, LocalServers, closed_port, text
 
 SCRIPTS: dict[str, str] = tomllib.loads((ROOT / "pyproject.toml").read_text("utf-8"))["project"][
     "scripts"

@@ -25,8 +25,7 @@ import pytest
 from adstxt.crawl import _by_site, _claims, _default_processes
 from adstxt.fetch._turns import Turns
 from tests.cli import crawl
-from tests.httpserver import GOOD, LocalServers, Reply, Seen, redirect, text
-from tests.test_fetch_codes import closed_port
+from tests.httpserver import GOOD, LocalServers, Reply, Seen, closed_port, redirect, text
 
 SITES = 300
 CRAWL = [sys.executable, "-m", "adstxt.crawl"]

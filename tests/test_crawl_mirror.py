@@ -10,8 +10,7 @@ from pathlib import Path
 
 from tests.cli import adstxt as run
 from tests.conftest import ROOT
-from tests.httpserver import LocalServers, Reply, text
-from tests.test_fetch_codes import closed_port
+from tests.httpserver import LocalServers, Reply, closed_port, text
 
 SELLERS = json.dumps(
     {

@@ -14,8 +14,7 @@ import pytest
 pytest.importorskip("h11")
 
 from tests.cli import crawl
-from tests.httpserver import GOOD, LocalServers, Seen, text
-from tests.test_fetch_codes import closed_port
+from tests.httpserver import GOOD, LocalServers, Seen, closed_port, text
 
 
 @pytest.fixture

@@ -24,8 +24,7 @@ import pytest
 pytest.importorskip("h11")
 
 from tests.cli import crawl
-from tests.httpserver import GOOD, LocalServers, text
-from tests.test_fetch_codes import closed_port
+from tests.httpserver import GOOD, LocalServers, closed_port, text
 
 CRAWL = [sys.executable, "-m", "adstxt.crawl"]
 SITES = 120

@@ -13,8 +13,7 @@ import pytest
 
 pytest.importorskip("h11")
 
-from tests.httpserver import GOOD, LocalServers, text
-from tests.test_fetch_codes import closed_port
+from tests.httpserver import GOOD, LocalServers, closed_port, text
 
 
 def test_a_broken_subdomain_file_shows_in_the_counts(tmp_path: Path) -> None:

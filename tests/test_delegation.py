@@ -18,8 +18,7 @@ pytest.importorskip("h11")
 import adstxt
 from adstxt.fetch import fetch, fetch_url
 from tests.cli import crawl, run
-from tests.httpserver import GOOD, LocalServers, redirect, text
-from tests.test_fetch_codes import closed_port
+from tests.httpserver import GOOD, LocalServers, closed_port, redirect, text
 
 #: The file a publisher keeps at its ad-ops vendor, for the site example.com.
 DELEGATED = GOOD + b"SUBDOMAIN=shop.example.com\nOWNERDOMAIN=example.com\n"

@@ -137,8 +137,7 @@ def test_merge_twice_adds_nothing_more(tmp_path: Path) -> None:
 
 def test_audit_domains_against_real_local_sites(tmp_path: Path) -> None:
     pytest.importorskip("h11")
-    from tests.httpserver import GOOD, LocalServers, text
-    from tests.test_fetch_codes import closed_port
+    from tests.httpserver import GOOD, LocalServers, closed_port, text
 
     domains = tmp_path / "domains.txt"
     domains.write_text("# our sites\nexample.com\nexample.org  # the shop\n\nexample.net\n")

@@ -26,8 +26,7 @@ from adstxt.fetch import (
 )
 from adstxt.fetch._caching import caching_from_headers
 from adstxt.fetch._connect import is_public_address
-from tests.httpserver import GOOD, LocalServers, Reply, redirect, text
-from tests.test_fetch_codes import closed_port
+from tests.httpserver import GOOD, LocalServers, Reply, closed_port, redirect, text
 
 
 def codes(result: object) -> list[str]:

@@ -4,23 +4,15 @@ rule's documentation describes, and fetching it yields the code."""
 from __future__ import annotations
 
 import gzip
-import socket
 from collections.abc import Callable
 
 import pytest
 
 from adstxt.fetch import ConnectTo, FetchResult, fetch, fetch_url
 from adstxt.rules import RULES
-from tests.httpserver import GOOD, LocalServers, Reply, redirect, text
+from tests.httpserver import GOOD, LocalServers, Reply, closed_port, redirect, text
 
 Scenario = Callable[[LocalServers], FetchResult]
-
-
-def closed_port() -> int:
-    """A loopback port with nothing listening on it."""
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
 
 
 def _site(s: LocalServers, reply: Reply, **options: object) -> FetchResult:

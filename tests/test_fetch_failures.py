@@ -17,8 +17,7 @@ pytest.importorskip("h11")
 from adstxt.fetch import ConnectTo, Fetcher, fetch, fetch_url
 from adstxt.fetch._failures import os_failure
 from tests.cli import crawl, run
-from tests.httpserver import GOOD, LocalServers, Reply, redirect, text
-from tests.test_fetch_codes import closed_port
+from tests.httpserver import GOOD, LocalServers, Reply, closed_port, redirect, text
 
 #: What the machine's insides say, which a finding must never pass on as it is.
 _JARGON = (

@@ -7,8 +7,7 @@ import pytest
 pytest.importorskip("h11")
 
 from adstxt.fetch import fetch
-from tests.httpserver import GOOD, LocalServers, Reply, text
-from tests.test_fetch_codes import closed_port
+from tests.httpserver import GOOD, LocalServers, Reply, closed_port, text
 
 
 def test_body_limit_messages_continue_the_url() -> None:

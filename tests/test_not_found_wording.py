@@ -9,8 +9,7 @@ import pytest
 pytest.importorskip("h11")
 
 from tests.cli import run
-from tests.httpserver import LocalServers
-from tests.test_fetch_codes import closed_port
+from tests.httpserver import LocalServers, closed_port
 
 
 @pytest.fixture

@@ -21,8 +21,7 @@ import pytest
 from adstxt.store import open_store
 from tests.cli import adstxt
 from tests.conftest import ROOT
-from tests.httpserver import GOOD, TEXT, LocalServers, Reply, Seen
-from tests.test_fetch_codes import closed_port
+from tests.httpserver import GOOD, TEXT, LocalServers, Reply, Seen, closed_port
 
 SITES = 2500
 
@@ -41,19 +40,6 @@ def sites() -> Iterator[LocalServers]:
             reply = _site(i)
             servers.routes[f"*://site{i}.com/ads.txt"] = lambda seen, reply=reply: reply
         yield servers
-
-
-def _options(servers: LocalServers) -> list[str]:
-    return [
-        "--connect-to",
-        f":443:127.0.0.1:{closed_port()}",
-        "--connect-to",
-        f":80:127.0.0.1:{servers.http_port}",
-        "--retries",
-        "0",
-        "--timeout",
-        "5",
-    ]
 
 
 def _domains(folder: Path, first: int = 0, count: int = SITES) -> Path:
@@ -144,14 +130,20 @@ def test_three_workers_one_killed_store_each_domain_once(
     sites: LocalServers, tmp_path: Path, postgres_server: Any
 ) -> None:
     domains = _domains(tmp_path)
-    options = [*_options(sites), "--batch", "40", "--lease", "2", "--concurrency", "40"]
+    options = [*sites.crawl_options(), "--batch", "40", "--lease", "2", "--concurrency", "40"]
     url = postgres_server.create_database()
     solo_url = postgres_server.create_database()
     try:
         # The same sites crawled by one worker alone, at the same time, tell their requests
         # apart by the User-Agent.
         solo = _start(
-            solo_url, "--crawl", "solo", str(domains), *_options(sites), "--user-agent", "solo"
+            solo_url,
+            "--crawl",
+            "solo",
+            str(domains),
+            *sites.crawl_options(),
+            "--user-agent",
+            "solo",
         )
         first = _start(url, "--crawl", "big", str(domains), *options)
         _wait_for(url, "SELECT count(*) > 0 FROM queue_workers")
@@ -226,7 +218,7 @@ def test_three_workers_one_killed_store_each_domain_once(
 def test_two_crawls_in_one_database_do_not_interfere(
     sites: LocalServers, tmp_path: Path, postgres_url: str
 ) -> None:
-    options = [*_options(sites), "--batch", "10"]
+    options = [*sites.crawl_options(), "--batch", "10"]
     one = _start(postgres_url, "--crawl", "one", str(_domains(tmp_path, 0, 120)), *options)
     two = _start(postgres_url, "--crawl", "two", str(_domains(tmp_path, 100, 120)), *options)
     for process in (one, two):
@@ -262,7 +254,7 @@ def test_a_worker_whose_connections_are_cut_reconnects_and_finishes(
     for i in range(200):
         sites.routes[f"*://site{i}.com/ads.txt"] = slow
     worker = _start(
-        postgres_url, "--crawl", "cut", str(_domains(tmp_path, 0, 200)), *_options(sites),
+        postgres_url, "--crawl", "cut", str(_domains(tmp_path, 0, 200)), *sites.crawl_options(),
         "--batch", "20", "--concurrency", "10",
     )  # fmt: skip
     _wait_for(postgres_url, "SELECT count(*) FILTER (WHERE state = 'done') > 40 FROM queue_domains")
@@ -368,7 +360,7 @@ def test_host_delay_holds_across_workers_of_two_crawls(
     domains = [f"site{i}.com" for i in range(1, 7)]
     for name in ("a", "b"):
         enqueue(postgres_url, name, "ads.txt", domains, {})
-    options = [*_options(sites), "--host-delay", "1.5"]
+    options = [*sites.crawl_options(), "--host-delay", "1.5"]
     # Two processes, each on its own crawl of the same sites: only the database orders them.
     workers = [_start(postgres_url, "--join", name, *options) for name in ("a", "b")]
     for worker in workers:
@@ -392,7 +384,7 @@ def test_ctrl_c_or_sigterm_stores_the_batch_in_hand_and_a_join_finishes_the_craw
     slow = Reply(200, GOOD, {"Content-Type": TEXT}, delay=0.05)
     for i in range(120):
         sites.routes[f"*://site{i}.com/ads.txt"] = slow
-    options = [*_options(sites), "--batch", "10", "--concurrency", "10"]
+    options = [*sites.crawl_options(), "--batch", "10", "--concurrency", "10"]
     worker = _start(postgres_url, "--crawl", "stop", str(_domains(tmp_path, 0, 120)), *options)
     _wait_for(postgres_url, "SELECT count(*) FILTER (WHERE state = 'done') > 20 FROM queue_domains")
     worker.send_signal(stop)
@@ -432,7 +424,7 @@ def test_a_slow_site_holds_its_own_lane_not_the_batches_after_it(
     sites.routes["*://site0.com/ads.txt"] = timed(4.0)
     for i in range(1, 80):
         sites.routes[f"*://site{i}.com/ads.txt"] = timed(0.0)
-    options = [*_options(sites), "--batch", "10", "--concurrency", "20"]
+    options = [*sites.crawl_options(), "--batch", "10", "--concurrency", "20"]
     worker = _start(postgres_url, "--crawl", "slow", str(_domains(tmp_path, 0, 80)), *options)
     status, _, err = _finish(worker)
     assert status == 0, err
@@ -447,7 +439,7 @@ def test_a_worker_takes_the_crawls_kind_and_a_different_kind_is_refused(
     sites: LocalServers, tmp_path: Path, postgres_url: str
 ) -> None:
     domains = str(_domains(tmp_path, 0, 5))
-    options = _options(sites)
+    options = sites.crawl_options()
     status, _, err = _finish(
         _start(postgres_url, "--crawl", "apps", domains, "--kind", "app-ads.txt", *options)
     )
@@ -487,7 +479,7 @@ def test_a_shared_re_crawl_of_304s_counts_and_fetches_as_the_first(
         servers.routes["*://site1.com/ads.txt"] = tagged(GOOD, '"s"')
         domains = tmp_path / "d.txt"
         domains.write_text("site0.com\nsite1.com\n")
-        options = [*_options(servers), "--refresh"]
+        options = [*servers.crawl_options(), "--refresh"]
         runs = []
         for name in ("first", "again"):
             asked = len(servers.seen)

@@ -17,7 +17,7 @@ from adstxt.store import open_store
 from adstxt.store._distributed import enqueue
 from tests.cli import adstxt as run
 from tests.conftest import ROOT
-from tests.test_fetch_codes import closed_port
+from tests.httpserver import closed_port
 from tests.test_store import day, fetched
 
 _MARK_DONE = (

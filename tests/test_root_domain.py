@@ -107,7 +107,7 @@ def test_fetch_reads_the_private_suffix_sites_own_file(github_site: LocalServers
 
 
 def test_cli_domain_fetches_the_private_suffix_sites_own_file(github_site: LocalServers) -> None:
-    from tests.test_fetch_codes import closed_port
+    from tests.httpserver import closed_port
 
     result = run(
         "--domain",

@@ -12,8 +12,7 @@ from adstxt import schain
 from adstxt.authorization import AuthorizationIndex, MemorySource
 from adstxt.schain import Verifier
 from tests.cli import adstxt as run
-from tests.httpserver import LocalServers, text
-from tests.test_fetch_codes import closed_port
+from tests.httpserver import LocalServers, closed_port, text
 
 SELLERS = {
     "exchange.com": json.dumps(

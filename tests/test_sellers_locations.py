@@ -171,7 +171,7 @@ def test_a_404_uses_the_last_good_copy_and_says_so(
 
 
 def _cli_site(tmp_path: Path) -> tuple[Path, list[str], LocalServers]:
-    from tests.test_fetch_codes import closed_port
+    from tests.httpserver import closed_port
 
     ads = tmp_path / "ads.txt"
     ads.write_text("example.org, 7, DIRECT\nexample.org, 8, DIRECT\n")

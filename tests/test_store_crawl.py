@@ -18,7 +18,6 @@ import pytest
 from adstxt.store import open_store
 from tests.cli import adstxt, crawl
 from tests.httpserver import GOOD, TEXT, LocalServers, Reply, Seen, text
-from tests.test_fetch_codes import closed_port
 
 SITES = 60
 
@@ -66,19 +65,6 @@ def sites() -> Iterator[tuple[LocalServers, dict[int, Site]]]:
         yield servers, table
 
 
-def _options(servers: LocalServers) -> list[str]:
-    return [
-        "--connect-to",
-        f":443:127.0.0.1:{closed_port()}",
-        "--connect-to",
-        f":80:127.0.0.1:{servers.http_port}",
-        "--retries",
-        "0",
-        "--timeout",
-        "2",
-    ]
-
-
 def _domains(folder: Path, count: int = SITES) -> None:
     (folder / "domains.txt").write_text(
         "".join(f"site{i}.com\n" for i in range(count)), encoding="utf-8"
@@ -117,7 +103,7 @@ def test_a_crawl_fills_the_store_and_every_output_agrees(
         "out.jsonl",
         "--records-csv",
         "records.csv",
-        *_options(servers),
+        *servers.crawl_options(timeout=2),
         cwd=tmp_path,
     )
     assert done.returncode == 0, done.stderr
@@ -162,13 +148,17 @@ def test_a_recrawl_asks_conditionally_and_stores_no_new_body(
 ) -> None:
     servers, table = sites
     _domains(tmp_path)
-    first = adstxt("crawl", "domains.txt", "-o", "1.jsonl", *_options(servers), cwd=tmp_path)
+    first = adstxt(
+        "crawl", "domains.txt", "-o", "1.jsonl", *servers.crawl_options(timeout=2), cwd=tmp_path
+    )
     assert first.returncode == 0, first.stderr
     store = tmp_path / "adstxt.sqlite"
     bodies = sqlite3.connect(store).execute("SELECT COUNT(*) FROM bodies").fetchone()[0]
     table[5].version = 2  # one site changes its file
     start = len(servers.seen)
-    again = adstxt("crawl", "domains.txt", "-o", "2.jsonl", *_options(servers), cwd=tmp_path)
+    again = adstxt(
+        "crawl", "domains.txt", "-o", "2.jsonl", *servers.crawl_options(timeout=2), cwd=tmp_path
+    )
     assert again.returncode == 0, again.stderr
     asked = [s for s in _requests(servers, start) if s.host.startswith("site")]
     conditional = [s for s in asked if "if-none-match" in s.headers]
@@ -205,14 +195,16 @@ def test_fresh_files_are_skipped_unless_refreshed(tmp_path: Path) -> None:
         for i in range(5):
             servers.routes[f"*://site{i}.com/ads.txt"] = Site(i, max_age=None)  # 7 days
         _domains(tmp_path, 5)
-        first = adstxt("crawl", "domains.txt", *_options(servers), cwd=tmp_path)
+        first = adstxt("crawl", "domains.txt", *servers.crawl_options(timeout=2), cwd=tmp_path)
         assert first.returncode == 0, first.stderr
         start = len(servers.seen)
-        second = adstxt("crawl", "domains.txt", *_options(servers), cwd=tmp_path)
+        second = adstxt("crawl", "domains.txt", *servers.crawl_options(timeout=2), cwd=tmp_path)
         assert second.returncode == 0, second.stderr
         assert len(servers.seen) == start  # nothing fetched
         assert "5 still fresh" in second.stdout
-        third = adstxt("crawl", "domains.txt", "--refresh", *_options(servers), cwd=tmp_path)
+        third = adstxt(
+            "crawl", "domains.txt", "--refresh", *servers.crawl_options(timeout=2), cwd=tmp_path
+        )
         assert third.returncode == 0, third.stderr
         assert len(servers.seen) == start + 5
         assert all("if-none-match" in s.headers for s in servers.seen[start:])
@@ -224,9 +216,15 @@ def test_failures_keep_a_stale_copy_and_a_404_ends_it(
 ) -> None:
     servers, table = sites
     _domains(tmp_path, 10)
-    assert adstxt("crawl", "domains.txt", *_options(servers), cwd=tmp_path).returncode == 0
+    assert (
+        adstxt("crawl", "domains.txt", *servers.crawl_options(timeout=2), cwd=tmp_path).returncode
+        == 0
+    )
     table[2].status, table[3].status = 503, 404
-    assert adstxt("crawl", "domains.txt", *_options(servers), cwd=tmp_path).returncode == 0
+    assert (
+        adstxt("crawl", "domains.txt", *servers.crawl_options(timeout=2), cwd=tmp_path).returncode
+        == 0
+    )
     with open_store(tmp_path / "adstxt.sqlite") as store:
         kept = store.file("site2.com", "ads.txt")
         ended = store.file("site3.com", "ads.txt")
@@ -242,15 +240,23 @@ def test_adstxt_crawl_writes_no_store_unless_asked(
 ) -> None:
     servers, _ = sites
     _domains(tmp_path, 5)
-    done = crawl("domains.txt", "-o", "out.jsonl", *_options(servers), cwd=tmp_path)
+    done = crawl("domains.txt", "-o", "out.jsonl", *servers.crawl_options(timeout=2), cwd=tmp_path)
     assert done.returncode == 0, done.stderr
     assert sorted(p.name for p in tmp_path.iterdir()) == ["domains.txt", "out.jsonl"]
-    stored = crawl("domains.txt", "--store", "mine.sqlite", *_options(servers), cwd=tmp_path)
+    stored = crawl(
+        "domains.txt", "--store", "mine.sqlite", *servers.crawl_options(timeout=2), cwd=tmp_path
+    )
     assert stored.returncode == 0, stored.stderr
     with open_store(tmp_path / "mine.sqlite") as store:
         assert len(store.crawls()) == 1
     none = adstxt(
-        "crawl", "domains.txt", "-o", "b.jsonl", "--no-store", *_options(servers), cwd=tmp_path
+        "crawl",
+        "domains.txt",
+        "-o",
+        "b.jsonl",
+        "--no-store",
+        *servers.crawl_options(timeout=2),
+        cwd=tmp_path,
     )
     assert none.returncode == 0 and not (tmp_path / "adstxt.sqlite").exists()
     usage = crawl("domains.txt", cwd=tmp_path)
@@ -275,7 +281,7 @@ def test_worker_processes_share_the_store(
             "2",
             "--concurrency",
             "8",
-            *_options(servers),
+            *servers.crawl_options(timeout=2),
         ],
         cwd=tmp_path,
         capture_output=True,
@@ -299,7 +305,7 @@ def test_a_crawl_into_postgresql_keeps_the_same_history(
     _domains(tmp_path, 20)
     command = [
         sys.executable, "-m", "adstxt", "crawl", "domains.txt", "--store", postgres_url,
-        "--processes", "2", "--concurrency", "4", *_options(servers),
+        "--processes", "2", "--concurrency", "4", *servers.crawl_options(timeout=2),
     ]  # fmt: skip
     first = subprocess.run(command, cwd=tmp_path, capture_output=True, text=True, timeout=120)
     assert first.returncode == 0, first.stderr

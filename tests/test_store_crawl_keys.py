@@ -15,7 +15,6 @@ pytest.importorskip("h11")
 
 from tests.cli import adstxt, crawl
 from tests.httpserver import GOOD, TEXT, LocalServers, Reply, Seen
-from tests.test_fetch_codes import closed_port
 
 
 @pytest.fixture
@@ -32,17 +31,7 @@ def servers() -> Iterator[LocalServers]:
 
 
 def _options(servers: LocalServers) -> list[str]:
-    return [
-        "--connect-to",
-        f":443:127.0.0.1:{closed_port()}",
-        "--connect-to",
-        f":80:127.0.0.1:{servers.http_port}",
-        "--retries",
-        "0",
-        "--timeout",
-        "5",
-        "--refresh",
-    ]
+    return [*servers.crawl_options(), "--refresh"]
 
 
 def _query(path: Path, sql: str) -> list[tuple[object, ...]]:

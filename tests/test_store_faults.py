@@ -19,8 +19,7 @@ from pathlib import Path
 import pytest
 
 from adstxt.store import SCHEMA_VERSION
-from tests.httpserver import GOOD, LocalServers, Reply, text
-from tests.test_fetch_codes import closed_port
+from tests.httpserver import GOOD, LocalServers, Reply, closed_port, text
 
 SITES = 150
 

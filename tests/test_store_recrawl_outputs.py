@@ -20,21 +20,7 @@ pytest.importorskip("h11")
 
 from tests.cli import adstxt
 from tests.httpserver import GOOD, TEXT, LocalServers, Reply, Seen
-from tests.test_fetch_codes import closed_port
 from tests.test_store_crawl import Site
-
-
-def _options(servers: LocalServers) -> list[str]:
-    return [
-        "--connect-to",
-        f":443:127.0.0.1:{closed_port()}",
-        "--connect-to",
-        f":80:127.0.0.1:{servers.http_port}",
-        "--retries",
-        "0",
-        "--timeout",
-        "5",
-    ]
 
 
 def _entries(path: Path) -> dict[str, dict[str, object]]:
@@ -60,7 +46,7 @@ def test_fresh_domains_are_in_every_output(tmp_path: Path) -> None:
         for i in range(5):
             servers.routes[f"*://site{i}.com/ads.txt"] = Site(i, max_age=None if i < 2 else 0)
         (tmp_path / "d.txt").write_text("".join(f"site{i}.com\n" for i in range(5)))
-        options = [*_options(servers), "--records-csv"]
+        options = [*servers.crawl_options(), "--records-csv"]
         first = adstxt("crawl", "d.txt", "-o", "1.jsonl", *options, "1.csv", cwd=tmp_path)
         assert first.returncode == 0, first.stderr
         start = len(servers.seen)
@@ -95,7 +81,7 @@ def test_a_304_over_http_only_keeps_the_http_only_finding(tmp_path: Path) -> Non
     with LocalServers() as servers:
         servers.routes["*://b-pub.com/ads.txt"] = served
         (tmp_path / "b.txt").write_text("b-pub.com\n")
-        options = [*_options(servers), "--refresh"]
+        options = [*servers.crawl_options(), "--refresh"]
         assert adstxt("crawl", "b.txt", "-o", "p1.jsonl", *options, cwd=tmp_path).returncode == 0
         assert adstxt("crawl", "b.txt", "-o", "p2.jsonl", *options, cwd=tmp_path).returncode == 0
     p1, p2 = _entries(tmp_path / "p1.jsonl"), _entries(tmp_path / "p2.jsonl")
@@ -124,7 +110,7 @@ def _crawl_process(servers: LocalServers, folder: Path, listed: str) -> list[str
         "2",
         "--processes",
         "1",
-        *_options(servers),
+        *servers.crawl_options(),
     ]
 
 
@@ -170,7 +156,13 @@ def test_a_resumed_crawl_counts_all_its_domains_and_refuses_another_list(
         assert "other.txt" in other.stderr and "--resume" in other.stderr
         assert len(other.stderr.strip().splitlines()) == 1
         resumed = adstxt(
-            "crawl", "many.txt", "-o", "out.jsonl", "--resume", *_options(servers), cwd=tmp_path
+            "crawl",
+            "many.txt",
+            "-o",
+            "out.jsonl",
+            "--resume",
+            *servers.crawl_options(),
+            cwd=tmp_path,
         )
         assert resumed.returncode == 0, resumed.stderr
     assert len(_entries(tmp_path / "out.jsonl")) == 30
@@ -189,7 +181,7 @@ def test_a_fresh_site_counts_the_held_files_of_its_subdomain_lines(tmp_path: Pat
             200, b"appnexus.com, 7, RESELLER\nopenx.com, 8, DIRECT\n", {"Content-Type": TEXT}
         )
         (tmp_path / "d.txt").write_text("site0.com\n")
-        options = [*_options(servers), "--records-csv"]
+        options = [*servers.crawl_options(), "--records-csv"]
         first = adstxt("crawl", "d.txt", "-o", "1.jsonl", *options, "1.csv", cwd=tmp_path)
         assert first.returncode == 0, first.stderr
         asked = len(servers.seen)
@@ -214,7 +206,7 @@ def test_a_304_with_only_a_records_csv_writes_the_same_rows(tmp_path: Path) -> N
     with LocalServers() as servers:
         servers.routes["*://site0.com/ads.txt"] = Site(0)
         (tmp_path / "d.txt").write_text("site0.com\n")
-        options = [*_options(servers), "--refresh", "--records-csv"]
+        options = [*servers.crawl_options(), "--refresh", "--records-csv"]
         first = adstxt("crawl", "d.txt", "-o", "1.jsonl", *options, "1.csv", cwd=tmp_path)
         again = adstxt("crawl", "d.txt", "-o", "2.jsonl", *options, "2.csv", cwd=tmp_path)
     assert first.returncode == again.returncode == 0, again.stderr

@@ -16,8 +16,7 @@ from adstxt.store import open_store
 from adstxt.store._sellers_changes import derive_sellers_changes, sellers_snapshot
 from adstxt.store._sellers_crawl import crawl_sellers, stored_checks
 from tests.cli import adstxt, crawl
-from tests.httpserver import TEXT, LocalServers, Reply, Seen, text
-from tests.test_fetch_codes import closed_port
+from tests.httpserver import TEXT, LocalServers, Reply, Seen, closed_port, text
 
 SITES = 4
 ADS_TXT = (

@@ -10,8 +10,7 @@ from pathlib import Path
 
 from adstxt.store import open_store
 from tests.cli import adstxt
-from tests.httpserver import TEXT, LocalServers, Reply, Seen
-from tests.test_fetch_codes import closed_port
+from tests.httpserver import TEXT, LocalServers, Reply, Seen, closed_port
 
 ROOT = (
     b"OWNERDOMAIN=other-owner.com\n"

@@ -15,7 +15,14 @@ from collections.abc import Iterable, Sequence
 from adstxt.diagnostics import Diagnostic, Severity, fast_positional_diagnostic
 from adstxt.model import Record
 
-__all__ = ["decode_findings", "encode_findings", "encode_records", "record_rows"]
+__all__ = ["compact_json", "decode_findings", "encode_findings", "encode_records", "record_rows"]
+
+
+def compact_json(value: object) -> str:
+    """``value`` as JSON without spaces, non-ASCII text as it is: how the store keeps
+    what a body holds and what its check found."""
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+
 
 #: One record as ``body_parsed.records`` holds it: line, ad system, seller ID,
 #: relationship, certification ID, extension.
@@ -25,7 +32,7 @@ RecordRow = tuple[int, str, str, str, "str | None", "str | None"]
 def encode_records(records: Iterable[Record]) -> str:
     """``[[line, ad_system, seller_id, relationship, certification_id, extension], ...]``
     as JSON, in line order."""
-    return json.dumps(
+    return compact_json(
         [
             # ``_value_``: the plain attribute behind ``.value`` (a descriptor call otherwise)
             [
@@ -37,9 +44,7 @@ def encode_records(records: Iterable[Record]) -> str:
                 r.extension,
             ]
             for r in records
-        ],
-        ensure_ascii=False,
-        separators=(",", ":"),
+        ]
     )
 
 
@@ -64,13 +69,11 @@ def record_rows(stored: object) -> list[RecordRow] | None:
 
 def encode_findings(diagnostics: Iterable[Diagnostic]) -> str:
     """``[[line, column, end_column, code, severity, message, hint], ...]`` as JSON."""
-    return json.dumps(
+    return compact_json(
         [
             [d.line, d.column, d.end_column, d.code, d.severity._value_, d.message, d.hint]
             for d in diagnostics
-        ],
-        ensure_ascii=False,
-        separators=(",", ":"),
+        ]
     )
 
 

@@ -351,10 +351,7 @@ def _pack_body_rows(connection: Connection, dialect: Dialect) -> None:
 def _pack_sqlite(connection: Connection) -> None:
     """The SQLite half of :func:`_pack_body_rows`: body by body, each read by its key in
     an explicit order (SQLite before 3.44 cannot order an aggregate's input)."""
-    import json
-
-    def packed(rows: list[list[Any]]) -> str:
-        return json.dumps(rows, ensure_ascii=False, separators=(",", ":"))
+    from adstxt.store._findings import compact_json
 
     bodies = [int(row[0]) for row in connection.execute(_PARSED_BODIES + " ORDER BY id")]
     for body in bodies:
@@ -376,7 +373,7 @@ def _pack_sqlite(connection: Connection) -> None:
         ]
         connection.execute(
             "INSERT INTO body_parsed (body_id, records, diagnostics) VALUES (?, ?, ?)",
-            (body, packed(records), packed(diagnostics)),
+            (body, compact_json(records), compact_json(diagnostics)),
         )
 
 
