@@ -579,3 +579,67 @@ def test_a_304_restored_without_its_records_counts_them(store: Store) -> None:
     assert counted.parse_result.diagnostics == whole.parse_result.diagnostics
     assert counted.parse_result.variables == whole.parse_result.variables != ()
     assert counted.body == whole.body == body
+
+
+def test_a_304_restored_without_its_body_still_says_what_the_copy_held(store: Store) -> None:
+    from adstxt.fetch import FetchResult
+    from adstxt.store._unchanged import restore_unchanged
+
+    with_variables = b"OWNERDOMAIN=a.com\n" + FIRST
+    store.record(None, [("a.com", [fetched("a.com", with_variables, day(1))])])
+    store.record(None, [("b.com", [fetched("b.com", FIRST, day(1))])])
+    for domain, body in (("a.com", with_variables), ("b.com", FIRST)):
+        answer = FetchResult(
+            domain=domain,
+            kind="ads.txt",
+            url=f"https://{domain}/ads.txt",
+            final_url=f"https://{domain}/ads.txt",
+            status=304,
+            content_type=None,
+            chain=(),
+            fetch_diagnostics=(),
+        )
+        whole, _ = restore_unchanged(store, domain, "ads.txt", answer)
+        bare, unread = restore_unchanged(
+            store, domain, "ads.txt", answer, records=False, body=False
+        )
+        assert whole.body == body and bare.body is None
+        assert whole.parse_result is not None and bare.parse_result is not None
+        assert bare.parse_result.text == "" and whole.parse_result.text == body.decode()
+        assert unread == len(whole.parse_result.records) == 2
+        assert bare.parse_result.diagnostics == whole.parse_result.diagnostics
+        assert bare.parse_result.variables == whole.parse_result.variables
+        assert bool(bare.parse_result.variables) is (domain == "a.com")
+
+
+def test_a_held_copy_whose_variables_cannot_be_read_with_it_reads_them_again(
+    store: Store,
+) -> None:
+    import attrs
+
+    from adstxt.fetch import FetchResult
+    from adstxt.store._unchanged import held_row, restore_held
+
+    store.record(None, [("a.com", [fetched("a.com", b"OWNERDOMAIN=a.com\n" + FIRST, day(1))])])
+    row = held_row(store, "a.com", "ads.txt", body=False)
+    assert row is not None and row.variables == 1 and row.data is None
+    answer = FetchResult(
+        domain="a.com",
+        kind="ads.txt",
+        url="https://a.com/ads.txt",
+        final_url="https://a.com/ads.txt",
+        status=304,
+        content_type=None,
+        chain=(),
+        fetch_diagnostics=(),
+    )
+    for damaged in (
+        row,
+        attrs.evolve(row, variable_rows="[[1, 2"),
+        attrs.evolve(row, variable_rows=[[1, 2, 3]]),
+    ):
+        restored, _ = restore_held(store, damaged, "a.com", "ads.txt", answer, records=False)
+        assert restored.parse_result is not None
+        assert [(v.name, v.value, v.line) for v in restored.parse_result.variables] == [
+            ("OWNERDOMAIN", "a.com", 1)
+        ]

@@ -90,6 +90,26 @@ def test_a_304_over_http_only_keeps_the_http_only_finding(tmp_path: Path) -> Non
     assert "ADS527" in p2["b-pub.com"]["diagnostics"]  # type: ignore[operator]
 
 
+def test_a_304_mirrored_writes_the_held_copy(tmp_path: Path) -> None:
+    """A 304 reads the held body back only for a mirror, which writes it."""
+
+    def served(seen: Seen) -> Reply:
+        if seen.headers.get("if-none-match") == '"v1"':
+            return Reply(304, b"", {"ETag": '"v1"'})
+        return Reply(200, GOOD, {"Content-Type": TEXT, "ETag": '"v1"'})
+
+    with LocalServers() as servers:
+        servers.routes["*://b-pub.com/ads.txt"] = served
+        (tmp_path / "b.txt").write_text("b-pub.com\n")
+        options = [*servers.crawl_options(), "--refresh"]
+        first = adstxt("crawl", "b.txt", "-o", "p1.jsonl", *options, cwd=tmp_path)
+        assert first.returncode == 0, first.stderr
+        again = adstxt("crawl", "b.txt", "-o", "p2.jsonl", *options, "--mirror", "m", cwd=tmp_path)
+        assert again.returncode == 0, again.stderr
+    assert _entries(tmp_path / "p2.jsonl")["b-pub.com"]["status"] == 304
+    assert (tmp_path / "m" / "b-pub.com" / "ads.txt").read_bytes() == GOOD
+
+
 def _slow_sites(servers: LocalServers, count: int) -> None:
     for i in range(count):
         servers.routes[f"*://site{i}.com/ads.txt"] = Reply(

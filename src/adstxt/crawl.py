@@ -17,6 +17,7 @@ import contextlib
 import csv
 import datetime as dt
 import errno
+import functools
 import io
 import json
 import math
@@ -36,6 +37,7 @@ from adstxt._progress import Progress as _Progress
 from adstxt._report import escape
 
 if TYPE_CHECKING:
+    import ssl
     from multiprocessing.connection import Connection
     from multiprocessing.process import BaseProcess
 
@@ -44,6 +46,7 @@ if TYPE_CHECKING:
     from adstxt.model import ParseResult
     from adstxt.store import Store
     from adstxt.store._crawling import BatchWriter
+    from adstxt.store._unchanged import HeldRow
 
 __all__ = ["main"]
 
@@ -666,7 +669,10 @@ def _entry(
         url = part.final_url or part.url
         if url not in seen:
             seen.add(url)
-            diagnostics.extend(part.diagnostics)  # sorted on every access: read once
+            # Only counted: taken unsorted (``part.diagnostics`` sorts them on every access).
+            diagnostics.extend(part.fetch_diagnostics)
+            if part.parse_result is not None:
+                diagnostics.extend(part.parse_result.diagnostics)
     counts = Counter(d.code for d in diagnostics)
     entry: dict[str, Any] = {
         "domain": domain,
@@ -732,10 +738,20 @@ async def _fetch_with_retries(
         await asyncio.sleep(args.backoff * 2 ** (tries - 1) * random.uniform(0.5, 1.5))
 
 
+@functools.cache
+def _tls_context() -> ssl.SSLContext:
+    """The verifying TLS context of this process's fetchers. Made once (about 30 ms of CPU,
+    mostly reading the system's CA certificates), before the workers fork: they share it."""
+    import ssl
+
+    return ssl.create_default_context()
+
+
 def _fetcher_options(args: argparse.Namespace) -> dict[str, Any]:
     from adstxt.fetch import parse_connect_to
 
     options: dict[str, Any] = {
+        "verify": _tls_context(),
         "connect_to": [parse_connect_to(spec) for spec in args.connect_to],
         "allow_private_addresses": args.allow_private_addresses,
         "connect_timeout": args.connect_timeout,
@@ -899,7 +915,8 @@ async def _crawl_share(
     pending: Iterator[str] = iter(domains)
 
     async def worker() -> None:
-        from adstxt.store._crawling import held_copy, validators_for
+        from adstxt.store._crawling import held_copy
+        from adstxt.store._unchanged import held_row
 
         for domain in pending:
             if writer is not None and domain in fresh:
@@ -918,15 +935,19 @@ async def _crawl_share(
                     )
                     report(entry["outcome"], entry["records"])
                     continue
-            validators = None
+            row = None
             if writer is not None:
-                validators = validators_for(writer.store, domain.lower(), args.kind)
+                # Read once, for the request's validators and for what a 304 restores.
+                row = held_row(
+                    writer.store, domain.lower(), args.kind, body=args.mirror is not None
+                )
+            validators = row.validators if row is not None else None
             started, clock = dt.datetime.now(dt.UTC), time.monotonic()
             result, tries = await _fetch_with_retries(fetcher, domain, args, validators)
             duration = time.monotonic() - clock
             counts: dict[str, int] = {}
             if writer is not None:
-                result = await _restore(fetcher, writer.store, domain, args, result, counts)
+                result = await _restore(fetcher, writer.store, domain, args, result, counts, row)
             if args.mirror is not None:
                 from adstxt.authorization._mirror import write_fetch
 
@@ -997,11 +1018,14 @@ async def _restore(
     args: argparse.Namespace,
     result: FetchResult,
     counts: dict[str, int],
+    held: HeldRow | None,
 ) -> FetchResult:
     """A 304 with the held copy filled in and its ``SUBDOMAIN=`` files fetched again (see
-    :func:`adstxt.store._unchanged.restore_site`). The records are read back only when the
+    :func:`adstxt.store._revisit.restore_site`). The records are read back only when the
     crawl writes them out (the JSON line with ``--include-records``, the records CSV);
-    otherwise ``counts`` gets their number, by URL."""
+    otherwise ``counts`` gets their number, by URL. The held body is read back only for
+    ``--mirror``, which writes it. ``held``: the site's file as the store held it before
+    the request."""
     from adstxt.store._revisit import restore_site
 
     return await restore_site(
@@ -1011,8 +1035,10 @@ async def _restore(
         args.kind,
         result,
         records=bool(args.include_records or args.records_csv is not None),
+        body=args.mirror is not None,
         subdomains=not args.no_subdomains,
         counts=counts,
+        held=held,
     )
 
 
@@ -1204,6 +1230,7 @@ def _run_processes(
     # Elsewhere, where forking is unsafe or unavailable, workers start afresh.
     if sys.platform.startswith("linux"):
         context: ForkContext | SpawnContext = multiprocessing.get_context("fork")
+        _tls_context()
     else:
         context = multiprocessing.get_context("spawn")
     groups = _by_site(remaining)

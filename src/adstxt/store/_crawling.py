@@ -45,10 +45,14 @@ def validators_for(store: Store, domain: str, kind: str) -> Validators | None:
     """The ETag and Last-Modified of the copy held for ``domain``'s file, if any."""
     from adstxt.fetch import Validators
 
-    row = store.file(domain, kind)
-    if row is None or row.sha256 is None or not (row.etag or row.last_modified):
+    rows = store._rows(
+        "SELECT etag, last_modified FROM files WHERE domain = ? AND kind = ? "
+        "AND sha256 IS NOT NULL",
+        (domain.lower(), kind),
+    )
+    if not rows or not (rows[0][0] or rows[0][1]):
         return None
-    return Validators(row.etag, row.last_modified)
+    return Validators(rows[0][0], rows[0][1])
 
 
 def held_copy(store: Store, domain: str, kind: str) -> FetchResult | None:

@@ -329,6 +329,7 @@ def work_on(
                 shared.kind,
                 result,
                 records=False,
+                body=False,
                 subdomains=shared.subdomains,
                 counts=unread,
             )
@@ -402,10 +403,13 @@ def work_on(
         # Stopped with sites still being fetched: their claims went back to the queue.
         for _, task in inflight.values():
             task.cancel()
-        with contextlib.suppress(Exception):
-            loop.run_until_complete(
-                asyncio.gather(*(task for _, task in inflight.values()), return_exceptions=True)
-            )
+        # Gathered only when there are some: gather() of nothing outside a running loop
+        # would make (and leak) a loop of its own.
+        if inflight:
+            with contextlib.suppress(Exception):
+                loop.run_until_complete(
+                    asyncio.gather(*(task for _, task in inflight.values()), return_exceptions=True)
+                )
         with contextlib.suppress(Exception):
             loop.run_until_complete(fetcher.__aexit__(None, None, None))
         loop.close()

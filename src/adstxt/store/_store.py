@@ -9,6 +9,7 @@ not at all.
 from __future__ import annotations
 
 import contextlib
+import functools
 import json
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from typing import Any
@@ -192,13 +193,9 @@ class Store:
             raise
         _end(self.connection, self.dialect, "COMMIT")
 
-    def _insert(self, table: str, columns: Sequence[str], values: Sequence[Any]) -> int:
+    def _insert(self, table: str, columns: tuple[str, ...], values: Sequence[Any]) -> int:
         """Insert one row and return its new id."""
-        cursor = self._run(
-            f"INSERT INTO {table} ({', '.join(columns)}) "
-            f"VALUES ({', '.join('?' for _ in columns)}) RETURNING id",
-            values,
-        )
+        cursor = self._run(_insert_returning_id(table, columns), values)
         return int(cursor.fetchone()[0])
 
     # ---- crawls ------------------------------------------------------------------------
@@ -406,6 +403,7 @@ class Store:
         (the site's first); mark the domain done in crawl ``crawl_id``. Returns the fetch
         id of each domain's site file."""
         ids = []
+        done = []
         with self.transaction():
             for domain, fetched in batch:
                 first = None
@@ -414,12 +412,15 @@ class Store:
                     first = fetch_id if first is None else first
                 if first is not None:
                     ids.append(first)
-                    if crawl_id is not None:
-                        self._run(
-                            "UPDATE crawl_domains SET done_fetch_id = ? WHERE crawl_id = ? "
-                            "AND domain = ? AND done_fetch_id IS NULL",
-                            (first, crawl_id, domain.lower()),
-                        )
+                    done.append((first, crawl_id, domain.lower()))
+            if crawl_id is not None and done:
+                self.connection.cursor().executemany(
+                    self.dialect.sql(
+                        "UPDATE crawl_domains SET done_fetch_id = ? WHERE crawl_id = ? "
+                        "AND domain = ? AND done_fetch_id IS NULL"
+                    ),
+                    done,
+                )
         return ids
 
     def _store_body(self, body: bytes, parsed: Any, findings: str) -> str:
@@ -515,6 +516,24 @@ class Store:
             stale_since=current.stale_since if current is not None else None,
             now=item.started_at,
         )
+        if decision.action is Action.CONFIRM and current is not None:
+            # The usual answer of a re-crawl (a 304, or the same body again): the file's
+            # copy stays, so only what the fetch confirmed changes, without rewriting the
+            # row's every column.
+            self._run(
+                "UPDATE files SET last_fetch_id = ?, last_outcome = ?, stale_since = NULL, "
+                "fresh_until = ?, etag = ?, last_modified = ? WHERE domain = ? AND kind = ?",
+                (
+                    fetch_id,
+                    item.outcome,
+                    item.fresh_until,
+                    item.etag or current.etag,
+                    item.last_modified or current.last_modified,
+                    current.domain,
+                    current.kind,
+                ),
+            )
+            return fetch_id
         version = current.version if current is not None else 0
         row: dict[str, Any] = (
             attrs.asdict(current)
@@ -719,6 +738,14 @@ class Store:
         cursor = self._run(sql, params)
         while rows := cursor.fetchmany(size):
             yield from (tuple(row) for row in rows)
+
+
+@functools.lru_cache(maxsize=32)
+def _insert_returning_id(table: str, columns: tuple[str, ...]) -> str:
+    return (
+        f"INSERT INTO {table} ({', '.join(columns)}) "
+        f"VALUES ({', '.join('?' for _ in columns)}) RETURNING id"
+    )
 
 
 def _begin(connection: Any, dialect: Dialect) -> None:

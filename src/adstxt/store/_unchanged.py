@@ -2,29 +2,113 @@
 
 A re-crawl in which nothing changed spends most of its time on what a 304 does not need:
 the copy was checked when it was served, and the store kept its records, its variables and
-the findings for this very site. They are read back with three keyed queries; a store that
-has no findings for the copy (written before they were kept) parses it again.
+the findings for this very site. They are read back with one keyed query, and with one
+more each for its records and its variables when the crawl needs them; a store that has no
+findings for the copy (written before they were kept) parses it again.
 """
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+import enum
+import json
+from typing import TYPE_CHECKING, Final
 
 import attrs
 
 from adstxt.model import ParseResult, Record, Relationship, Variable, _make_record
 from adstxt.store._bodies import decompress
+from adstxt.store._dialect import POSTGRESQL
 from adstxt.store._findings import decode_findings, record_rows
 from adstxt.store._store import Store
 
 if TYPE_CHECKING:
-    from adstxt.fetch import FetchResult
+    from adstxt.fetch import FetchResult, Validators
 
-__all__ = ["restore_unchanged"]
+__all__ = ["UNREAD", "HeldRow", "Unread", "held_row", "restore_held", "restore_unchanged"]
+
+
+@attrs.frozen
+class HeldRow:
+    """What the store holds of a file's current copy, read in one query: the validators
+    of a conditional request for it, and what a 304 answer to that request restores."""
+
+    etag: str | None
+    last_modified: str | None
+    findings: str | None
+    final_url: str | None
+    requested_url: str
+    content_type: str | None
+    body_id: int
+    sha256: str
+    data: bytes | None  # None when the body was not asked for
+    compression: str
+    records: int
+    variables: int
+    #: The copy's variables as ``[[line, name, value], ...]`` (JSON text, or what the driver
+    #: decoded it to); None when it has none.
+    variable_rows: object
+
+    @property
+    def validators(self) -> Validators | None:
+        """The ETag and Last-Modified to send, if the copy was served with either."""
+        from adstxt.fetch import Validators
+
+        if not (self.etag or self.last_modified):
+            return None
+        return Validators(self.etag, self.last_modified)
+
+
+class Unread(enum.Enum):
+    """Says that a file's :class:`HeldRow` was not read yet (None: read, and none held)."""
+
+    UNREAD = "unread"
+
+
+UNREAD: Final = Unread.UNREAD
+
+
+def held_row(store: Store, domain: str, kind: str, *, body: bool = True) -> HeldRow | None:
+    """The current copy held for ``domain``'s file, with its body unless ``body=False``;
+    None when none is held."""
+    rows = store._rows(_HELD_ROW[store.dialect is POSTGRESQL, body], (domain.lower(), kind))
+    return HeldRow(*rows[0]) if rows else None
+
+
+def _held_row_query(postgresql: bool, body: bool) -> str:
+    # The copy's variables come in the same query, as one JSON array in line order (one
+    # statement fewer for every 304 of a file that has any).
+    variables = (
+        "(SELECT json_agg(json_build_array(v.line, v.name, v.value) ORDER BY v.line) "
+        "FROM body_variables v WHERE v.body_id = b.id)"
+        if postgresql
+        else "(SELECT json_group_array(json_array(line, name, value)) FROM (SELECT line, "
+        "name, value FROM body_variables v WHERE v.body_id = b.id ORDER BY line))"
+    )
+    return (
+        "SELECT f.etag, f.last_modified, f.findings, g.final_url, g.requested_url, "
+        f"g.content_type, b.id, b.sha256, {'b.data' if body else 'NULL'}, b.compression, "
+        f"b.records, b.variables, CASE WHEN b.variables > 0 THEN {variables} END "
+        "FROM files f JOIN fetches g ON g.id = f.good_fetch_id "
+        "JOIN bodies b ON b.sha256 = f.sha256 WHERE f.domain = ? AND f.kind = ?"
+    )
+
+
+#: The query of :func:`held_row`, by (PostgreSQL or not, body or not).
+_HELD_ROW: Final = {
+    (postgresql, body): _held_row_query(postgresql, body)
+    for postgresql in (False, True)
+    for body in (False, True)
+}
 
 
 def restore_unchanged(
-    store: Store, domain: str, kind: str, result: FetchResult, *, records: bool = True
+    store: Store,
+    domain: str,
+    kind: str,
+    result: FetchResult,
+    *,
+    records: bool = True,
+    body: bool = True,
 ) -> tuple[FetchResult, int | None]:
     """A 304 answer with the held copy filled in, with the records and findings it had
     when it was served, so that the crawl reports it as for any other fetch. Any other
@@ -32,40 +116,46 @@ def restore_unchanged(
 
     With ``records=False`` the records are not read back (a crawl that reports only their
     number needs none): the restored parse holds none, and the number of records the copy
-    has comes second; it is ``None`` whenever the parse holds them all.
+    has comes second; it is ``None`` whenever the parse holds them all. With ``body=False``
+    the held body is not read either (nor is the parse's text): the result says what the
+    copy held without it. A copy whose findings cannot be read back is parsed again, and
+    then both are there.
     """
     if result.status != 304 or result.outcome != "ok":
         return result, None
-    rows = store._rows(
-        "SELECT f.findings, g.final_url, g.requested_url, g.content_type, b.id, b.sha256, b.data, "
-        "b.compression, b.records FROM files f JOIN fetches g ON g.id = f.good_fetch_id "
-        "JOIN bodies b ON b.sha256 = f.sha256 WHERE f.domain = ? AND f.kind = ?",
-        (domain.lower(), kind),
-    )
-    if not rows:
+    held = held_row(store, domain, kind, body=body)
+    return restore_held(store, held, domain, kind, result, records=records)
+
+
+def restore_held(
+    store: Store,
+    held: HeldRow | None,
+    domain: str,
+    kind: str,
+    result: FetchResult,
+    *,
+    records: bool = True,
+) -> tuple[FetchResult, int | None]:
+    """:func:`restore_unchanged` with the file's :class:`HeldRow` already read (by the
+    crawl, which read it for the request's validators); its body is read back when the
+    row holds it."""
+    if result.status != 304 or result.outcome != "ok" or held is None:
         return result, None
-    (
-        findings,
-        final_url,
-        requested_url,
-        content_type,
-        body_id,
-        digest,
-        data,
-        compression,
-        count,
-    ) = rows[0]
-    body = decompress(data, compression)
-    url = final_url or requested_url
-    diagnostics = decode_findings(findings)
+    body = None if held.data is None else decompress(held.data, held.compression)
+    url = held.final_url or held.requested_url
+    diagnostics = decode_findings(held.findings)
     parsed = None
     unread = None
     if diagnostics is not None:
-        parsed = _read_back(store, body_id, digest, body, diagnostics, result, records)
+        parsed = _read_back(
+            store, held.body_id, held.sha256, body, diagnostics, result, records, held
+        )
         if parsed is not None and not records:
-            unread = int(count)
+            unread = int(held.records)
     if parsed is None:
-        parsed = _parsed_again(url, body, content_type, result)
+        if body is None:  # parsed again below, which needs the body
+            return restore_unchanged(store, domain, kind, result)
+        parsed = _parsed_again(url, body, held.content_type, result)
     restored = attrs.evolve(
         result, parse_result=parsed, body=body, final_url=result.final_url or url
     )
@@ -83,10 +173,11 @@ def _read_back(
     store: Store,
     body_id: int,
     key: str,
-    body: bytes,
+    body: bytes | None,
     diagnostics: tuple[object, ...],
     result: FetchResult,
     with_records: bool,
+    row: HeldRow,
 ) -> ParseResult | None:
     if key in _HELD:
         held = _HELD[key]
@@ -95,7 +186,7 @@ def _read_back(
             del _HELD[next(iter(_HELD))]  # the oldest
         held = _HELD[key] = _held(store, body_id)
     else:
-        held = (), _variables(store, body_id)
+        held = (), _variables_of(store, row) if row.variables else ()
     if held is None:
         return None
     records, variables = held
@@ -108,7 +199,7 @@ def _read_back(
         diagnostics=diagnostics,  # type: ignore[arg-type]
         kind=result.kind,
         encoding="utf-8",
-        text=body.decode("utf-8", "replace"),
+        text="" if body is None else body.decode("utf-8", "replace"),
     )
 
 
@@ -140,6 +231,21 @@ def _variables(store: Store, body_id: int) -> tuple[Variable, ...]:
             (body_id,),
         )
     )
+
+
+def _variables_of(store: Store, row: HeldRow) -> tuple[Variable, ...]:
+    """The variables :func:`held_row` read with the copy; read again, row by row, when
+    what it read is not such a list."""
+    try:
+        found = row.variable_rows
+        rows = json.loads(found) if isinstance(found, str) else found
+        if isinstance(rows, list) and all(
+            isinstance(name, str) and isinstance(value, str) for _, name, value in rows
+        ):
+            return tuple(Variable(name, value, int(line)) for line, name, value in rows)
+    except (ValueError, TypeError):
+        pass
+    return _variables(store, row.body_id)
 
 
 def _parsed_again(
