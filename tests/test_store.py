@@ -643,3 +643,36 @@ def test_a_held_copy_whose_variables_cannot_be_read_with_it_reads_them_again(
         assert [(v.name, v.value, v.line) for v in restored.parse_result.variables] == [
             ("OWNERDOMAIN", "a.com", 1)
         ]
+
+
+def test_a_fresh_copy_is_read_back_as_stored_and_checked_again_when_it_cannot_be(
+    store: Store,
+) -> None:
+    from adstxt.store._crawling import held_copy
+
+    body = b"OWNERDOMAIN=a.com\n" + FIRST
+    store.record(None, [("a.com", [fetched("a.com", body, day(1))])])
+    assert held_copy(store, "b.com", "ads.txt") is None
+    whole = held_copy(store, "a.com", "ads.txt")
+    counted = held_copy(store, "a.com", "ads.txt", records=False, body=False)
+    assert whole is not None and counted is not None
+    (full, none), (bare, unread) = whole, counted
+    assert none is None and unread == 2
+    assert full.parse_result is not None and bare.parse_result is not None
+    assert [r.account_id for r in full.parse_result.records] == ["1", "2"]
+    assert bare.parse_result.records == () and bare.body is None and full.body == body
+    assert bare.parse_result.diagnostics == full.parse_result.diagnostics
+    assert bare.parse_result.variables == full.parse_result.variables != ()
+    # Served as text/plain without a charset: the Content-Type's finding is reported again.
+    assert (
+        [d.code for d in bare.fetch_diagnostics]
+        == ["ADS517"]
+        == [d.code for d in full.fetch_diagnostics]
+    )
+    # Findings that cannot be read back: the copy is checked again, whole.
+    store._run("UPDATE files SET findings = ? WHERE domain = ?", ("not json", "a.com"))
+    again = held_copy(store, "a.com", "ads.txt", records=False, body=False)
+    assert again is not None and again[1] is None and again[0].body == body
+    assert again[0].parse_result is not None
+    assert again[0].parse_result.records == full.parse_result.records
+    assert [d.code for d in again[0].fetch_diagnostics] == ["ADS517"]

@@ -72,6 +72,36 @@ def test_fresh_domains_are_in_every_output(tmp_path: Path) -> None:
     assert counts == [("site0.com", 1), ("site1.com", 1)] + [(f"site{i}.com", 2) for i in (2, 3, 4)]
 
 
+def test_a_fresh_line_says_what_the_fetched_line_said(tmp_path: Path) -> None:
+    """A file still fresh is read back from the store, not parsed again: its line has the
+    same findings (its Content-Type's among them, not its scheme's), verdicts, variables
+    and records."""
+    body = b"OWNERDOMAIN=site0.com\nCONTACT=ops@site0.com\n" + GOOD + b"bad line\n"
+    with LocalServers() as servers:
+        servers.routes["*://site0.com/ads.txt"] = Reply(200, body, {"Content-Type": "text/plain"})
+        (tmp_path / "d.txt").write_text("site0.com\n")
+        for records in ((), ("--include-records",)):
+            for name in ("1.jsonl", "2.jsonl"):
+                done = adstxt(
+                    "crawl", "d.txt", "-o", name, "--overwrite", *records,
+                    *servers.crawl_options(), cwd=tmp_path,
+                )  # fmt: skip
+                assert done.returncode == 0, done.stderr
+            one, two = _entries(tmp_path / "1.jsonl"), _entries(tmp_path / "2.jsonl")
+            first, fresh = one["site0.com"], two["site0.com"]
+            assert fresh.pop("fresh") is True and "fresh" not in first
+            assert "ADS517" in first["diagnostics"]  # type: ignore[operator]
+            assert first["variables"] == 2 and first["records"] != 0 and first["errors"] != 0
+            if records:
+                assert fresh["record_list"] == first["record_list"] != []
+            # The findings of the fetch's scheme are not kept (the HTTPS failure's reason is
+            # not stored): HTTP only (ADS527) is the one finding a fresh line leaves out.
+            assert first["diagnostics"].pop("ADS527") == 1  # type: ignore[attr-defined]
+            for same in ("diagnostics", "errors", "verdicts", "variables", "records", "files"):
+                assert fresh[same] == first[same], same
+            (tmp_path / "adstxt.sqlite").unlink()
+
+
 def test_a_304_over_http_only_keeps_the_http_only_finding(tmp_path: Path) -> None:
     def served(seen: Seen) -> Reply:
         if seen.headers.get("if-none-match") == '"v1"':

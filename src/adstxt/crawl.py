@@ -915,17 +915,17 @@ async def _crawl_share(
     pending: Iterator[str] = iter(domains)
 
     async def worker() -> None:
-        from adstxt.store._crawling import held_copy
         from adstxt.store._unchanged import held_row
 
         for domain in pending:
             if writer is not None and domain in fresh:
-                held = held_copy(writer.store, domain, args.kind)
+                unread: dict[str, int] = {}
+                held = _held_copy(writer.store, domain, args.kind, args, unread)
                 if held is not None:
-                    held = _with_held_subdomains(writer.store, domain, held, args)
+                    held = _with_held_subdomains(writer.store, domain, held, args, unread)
                     # Not fetched: its line reports the copy held, and the store is not
                     # written (the crawl already counts the domain done).
-                    files = _files_read(held)
+                    files = _files_read(held, unread)
                     entry = _entry(domain, held, 0, args.include_records, files)
                     entry["fresh"] = True
                     entry["fresh_until"] = fresh[domain]
@@ -991,14 +991,35 @@ async def _crawl_share(
                 writer.store.close()
 
 
+def _held_copy(
+    store: Store, host: str, kind: str, args: argparse.Namespace, unread: dict[str, int]
+) -> FetchResult | None:
+    """The copy held for ``host``'s file (see :func:`adstxt.store._crawling.held_copy`),
+    its records read back only when the crawl writes them out; ``unread`` gets their number
+    otherwise, by URL."""
+    from adstxt.store._crawling import held_copy
+
+    records = bool(args.include_records or args.records_csv is not None)
+    found = held_copy(store, host, kind, records=records, body=False)
+    if found is None:
+        return None
+    held, count = found
+    if count is not None:
+        unread[held.final_url or held.url] = count
+    return held
+
+
 def _with_held_subdomains(
-    store: Store, domain: str, held: FetchResult, args: argparse.Namespace
+    store: Store,
+    domain: str,
+    held: FetchResult,
+    args: argparse.Namespace,
+    unread: dict[str, int],
 ) -> FetchResult:
     """A still-fresh site's held copy with the held copies of the files its ``SUBDOMAIN=``
     lines lead to, so that its line counts what the crawl that fetched them counted."""
     from adstxt.fetch._fetcher import subdomain_hosts
     from adstxt.fetch._urls import site_of
-    from adstxt.store._crawling import held_copy
 
     _, root = site_of(domain)
     if args.no_subdomains or args.kind != "ads.txt" or held.parse_result is None or not root:
@@ -1006,7 +1027,7 @@ def _with_held_subdomains(
     parts = [
         copy
         for host in subdomain_hosts(held.parse_result.variables, root)
-        if (copy := held_copy(store, host, "ads.txt")) is not None
+        if (copy := _held_copy(store, host, "ads.txt", args, unread)) is not None
     ]
     return attrs.evolve(held, subdomains=tuple(parts)) if parts else held
 

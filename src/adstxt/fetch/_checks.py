@@ -4,6 +4,8 @@ and whether its body is an ads.txt file at all."""
 from __future__ import annotations
 
 import codecs
+import contextlib
+from collections.abc import Iterable
 
 from adstxt._api import parse
 from adstxt.diagnostics import Diagnostic
@@ -11,7 +13,7 @@ from adstxt.fetch import _diag
 from adstxt.fetch._urls import host_of
 from adstxt.model import FileKind, ParseResult
 
-__all__ = ["check_body", "status_findings"]
+__all__ = ["check_body", "check_content_type", "check_parsed", "status_findings"]
 
 _UTF8_NAMES = frozenset({"utf-8", "utf8", "us-ascii", "ascii"})
 
@@ -87,6 +89,21 @@ def check_body(
     not the host of ``url``.
     """
     body = body or b""
+    charset = check_content_type(url, content_type, found)
+    source: str | bytes = body
+    if charset is not None and charset.lower() not in _UTF8_NAMES:
+        with contextlib.suppress(LookupError):
+            codec = codecs.lookup(charset)
+            if codec.name not in ("utf-16", "utf-32"):  # those the parser detects itself
+                source = body.decode(codec.name, "replace")
+    parsed = parse(source, kind=kind, domain=site or host_of(url) or None)
+    check_parsed(url, status, kind, parsed.diagnostics, found)
+    return parsed
+
+
+def check_content_type(url: str, content_type: str | None, found: list[Diagnostic]) -> str | None:
+    """The findings of serving a file with ``content_type`` go to ``found``; returns the
+    charset it declares, if any."""
     media, charset = _media_type(content_type or "")
     if not content_type:
         found.append(
@@ -109,10 +126,9 @@ def check_body(
         found.append(
             _diag.make("ADS517", f"{url} is text/plain without a charset", "add '; charset=utf-8'")
         )
-    source: str | bytes = body
     if charset is not None and charset.lower() not in _UTF8_NAMES:
         try:
-            codec = codecs.lookup(charset)
+            codecs.lookup(charset)
         except LookupError:
             found.append(
                 _diag.make(
@@ -129,10 +145,19 @@ def check_body(
                     "save the file as UTF-8 and serve charset=utf-8",
                 )
             )
-            if codec.name not in ("utf-16", "utf-32"):  # those the parser detects itself
-                source = body.decode(codec.name, "replace")
-    parsed = parse(source, kind=kind, domain=site or host_of(url) or None)
-    if any(d.code == "ADS004" for d in parsed.diagnostics):
+    return charset
+
+
+def check_parsed(
+    url: str,
+    status: int | None,
+    kind: FileKind,
+    diagnostics: Iterable[Diagnostic],
+    found: list[Diagnostic],
+) -> None:
+    """What the body's own findings say of its serving goes to ``found``: a body that is
+    not an ads.txt file is a soft 404 or a challenge page."""
+    if any(d.code == "ADS004" for d in diagnostics):
         found.append(
             _diag.make(
                 "ADS525",
@@ -141,4 +166,3 @@ def check_body(
                 "file as missing",
             )
         )
-    return parsed

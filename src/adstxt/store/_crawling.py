@@ -8,13 +8,16 @@ import time
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, cast
 
+import attrs
+
 from adstxt.store._dialect import POSTGRESQL, database_errors
 from adstxt.store._record import FetchRecord, records_of
 from adstxt.store._sqlite import explain
 from adstxt.store._store import Store
-from adstxt.store._unchanged import restore_unchanged
+from adstxt.store._unchanged import held_row, read_back_held, restore_unchanged
 
 if TYPE_CHECKING:
+    from adstxt.diagnostics import Diagnostic
     from adstxt.fetch import FetchResult, Validators
     from adstxt.model import FileKind
 
@@ -55,38 +58,56 @@ def validators_for(store: Store, domain: str, kind: str) -> Validators | None:
     return Validators(rows[0][0], rows[0][1])
 
 
-def held_copy(store: Store, domain: str, kind: str) -> FetchResult | None:
-    """The current copy of ``domain``'s file as the fetch that gave it served it, checked
-    again, for a file not fetched because it is still fresh; ``None`` when none is held.
-    The findings of that fetch's redirects and scheme are not kept, so only the body's and
-    its Content-Type's are reported again."""
+def held_copy(
+    store: Store, domain: str, kind: str, *, records: bool = True, body: bool = True
+) -> tuple[FetchResult, int | None] | None:
+    """The current copy of ``domain``'s file as the fetch that gave it served it, for a
+    file not fetched because it is still fresh; ``None`` when none is held. The findings of
+    that fetch's redirects and scheme are not kept, so only the body's and its
+    Content-Type's are reported again.
+
+    What the copy holds is read back as the store kept it when it can be, as for a 304
+    (:func:`~adstxt.store._unchanged.read_back_held`: without its records with
+    ``records=False``, whose number then comes second, without its body with
+    ``body=False``); otherwise the copy is checked again.
+    """
     from adstxt.fetch import FetchResult
-    from adstxt.fetch._checks import check_body
+    from adstxt.fetch._checks import check_body, check_content_type, check_parsed
     from adstxt.fetch._urls import host_of
 
-    row = store.file(domain, kind)
-    good = store.fetch(row.good_fetch_id) if row and row.good_fetch_id else None
-    body = store.body(row.sha256) if row and row.sha256 else None
-    if row is None or good is None or body is None:
+    row = held_row(store, domain, kind, body=body)
+    if row is None:
         return None
-    found: list = []  # type: ignore[type-arg]
-    url = good["final_url"] or good["requested_url"]
+    url = row.final_url or row.requested_url
     file_kind = cast("FileKind", kind)
-    parsed = check_body(
-        url, 200, body, good["content_type"], file_kind, found, site=host_of(good["requested_url"])
-    )
-    return FetchResult(
+    found: list[Diagnostic] = []
+    check_content_type(url, row.content_type, found)
+    served = FetchResult(
         domain=domain,
         kind=file_kind,
-        url=good["requested_url"],
-        final_url=good["final_url"],
-        status=good["status"],
-        content_type=good["content_type"],
+        url=row.requested_url,
+        final_url=row.final_url,
+        status=row.status,
+        content_type=row.content_type,
         chain=(),
-        fetch_diagnostics=tuple(found),
-        parse_result=parsed,
-        body=body,
+        fetch_diagnostics=(),
     )
+    filled = read_back_held(store, row, served, records=records)
+    if filled is not None:
+        result, unread = filled
+        assert result.parse_result is not None
+        check_parsed(url, 200, file_kind, result.parse_result.diagnostics, found)
+        return attrs.evolve(result, fetch_diagnostics=tuple(found)), unread
+    data = store.body(row.sha256)
+    if data is None:
+        return None
+    found = []
+    parsed = check_body(
+        url, 200, data, row.content_type, file_kind, found, site=host_of(row.requested_url)
+    )
+    return attrs.evolve(
+        served, fetch_diagnostics=tuple(found), parse_result=parsed, body=data
+    ), None
 
 
 class BatchWriter:

@@ -12,7 +12,7 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable, Sequence
 
-from adstxt.diagnostics import Diagnostic, Severity, fast_positional_diagnostic
+from adstxt.diagnostics import Diagnostic, Severity, diagnostics_from_rows
 from adstxt.model import Record
 
 __all__ = ["compact_json", "decode_findings", "encode_findings", "encode_records", "record_rows"]
@@ -83,23 +83,12 @@ def decode_findings(text: str | None) -> tuple[Diagnostic, ...] | None:
         return None
     try:
         rows: Sequence[Sequence[object]] = json.loads(text)
-        # A 304 reads these back for every site: built quickly, the severities looked up
-        # by their text (an unknown one is a KeyError, so the copy is parsed again).
-        return tuple(
-            fast_positional_diagnostic(
-                str(code),
-                _SEVERITIES[severity],  # type: ignore[index]
-                int(line),  # type: ignore[call-overload]
-                int(column),  # type: ignore[call-overload]
-                int(end),  # type: ignore[call-overload]
-                str(message),
-                None if hint is None else str(hint),
-            )
-            for line, column, end, code, severity, message, hint in rows
-        )
-    except (ValueError, TypeError, KeyError):
+        # A 304 reads these back for every site: built quickly; a row that is not one
+        # has the copy parsed again.
+        return diagnostics_from_rows(rows, _SEVERITIES)
+    except (ValueError, TypeError):
         return None
 
 
 #: The severities by their text.
-_SEVERITIES: dict[str, Severity] = {s.value: s for s in Severity}
+_SEVERITIES: dict[object, Severity] = {s.value: s for s in Severity}

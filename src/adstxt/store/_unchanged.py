@@ -24,7 +24,15 @@ from adstxt.store._store import Store
 if TYPE_CHECKING:
     from adstxt.fetch import FetchResult, Validators
 
-__all__ = ["UNREAD", "HeldRow", "Unread", "held_row", "restore_held", "restore_unchanged"]
+__all__ = [
+    "UNREAD",
+    "HeldRow",
+    "Unread",
+    "held_row",
+    "read_back_held",
+    "restore_held",
+    "restore_unchanged",
+]
 
 
 @attrs.frozen
@@ -38,6 +46,7 @@ class HeldRow:
     final_url: str | None
     requested_url: str
     content_type: str | None
+    status: int | None  # of the fetch that served the copy
     body_id: int
     sha256: str
     data: bytes | None  # None when the body was not asked for
@@ -86,7 +95,8 @@ def _held_row_query(postgresql: bool, body: bool) -> str:
     )
     return (
         "SELECT f.etag, f.last_modified, f.findings, g.final_url, g.requested_url, "
-        f"g.content_type, b.id, b.sha256, {'b.data' if body else 'NULL'}, b.compression, "
+        f"g.content_type, g.status, b.id, b.sha256, {'b.data' if body else 'NULL'}, "
+        "b.compression, "
         f"b.records, b.variables, CASE WHEN b.variables > 0 THEN {variables} END "
         "FROM files f JOIN fetches g ON g.id = f.good_fetch_id "
         "JOIN bodies b ON b.sha256 = f.sha256 WHERE f.domain = ? AND f.kind = ?"
@@ -141,25 +151,39 @@ def restore_held(
     row holds it."""
     if result.status != 304 or result.outcome != "ok" or held is None:
         return result, None
-    body = None if held.data is None else decompress(held.data, held.compression)
+    filled = read_back_held(store, held, result, records=records)
+    if filled is not None:
+        return filled
+    if held.data is None:  # parsed again below, which needs the body
+        return restore_unchanged(store, domain, kind, result)
+    body = decompress(held.data, held.compression)
     url = held.final_url or held.requested_url
-    diagnostics = decode_findings(held.findings)
-    parsed = None
-    unread = None
-    if diagnostics is not None:
-        parsed = _read_back(
-            store, held.body_id, held.sha256, body, diagnostics, result, records, held
-        )
-        if parsed is not None and not records:
-            unread = int(held.records)
-    if parsed is None:
-        if body is None:  # parsed again below, which needs the body
-            return restore_unchanged(store, domain, kind, result)
-        parsed = _parsed_again(url, body, held.content_type, result)
+    parsed = _parsed_again(url, body, held.content_type, result)
     restored = attrs.evolve(
         result, parse_result=parsed, body=body, final_url=result.final_url or url
     )
-    return restored, unread
+    return restored, None
+
+
+def read_back_held(
+    store: Store, held: HeldRow, result: FetchResult, *, records: bool
+) -> tuple[FetchResult, int | None] | None:
+    """``result`` with the parse of the held copy as the store kept it (its findings for
+    this site, its variables, its records unless ``records=False``) and its body when
+    ``held`` holds it; the number of records comes second when they were not read. None
+    when what the store kept cannot be read back (the copy is then parsed again)."""
+    diagnostics = decode_findings(held.findings)
+    if diagnostics is None:
+        return None
+    body = None if held.data is None else decompress(held.data, held.compression)
+    parsed = _read_back(store, held.body_id, held.sha256, body, diagnostics, result, records, held)
+    if parsed is None:
+        return None
+    url = held.final_url or held.requested_url
+    restored = attrs.evolve(
+        result, parse_result=parsed, body=body, final_url=result.final_url or url
+    )
+    return restored, None if records else int(held.records)
 
 
 #: What the bodies met last hold (records, variables), by SHA-256: a body's records never
