@@ -618,7 +618,7 @@ def test_a_held_copy_whose_variables_cannot_be_read_with_it_reads_them_again(
     import attrs
 
     from adstxt.fetch import FetchResult
-    from adstxt.store._unchanged import held_row, restore_held
+    from adstxt.store._unchanged import _variables_of, held_row, restore_held
 
     store.record(None, [("a.com", [fetched("a.com", b"OWNERDOMAIN=a.com\n" + FIRST, day(1))])])
     row = held_row(store, "a.com", "ads.txt", body=False)
@@ -633,12 +633,18 @@ def test_a_held_copy_whose_variables_cannot_be_read_with_it_reads_them_again(
         chain=(),
         fetch_diagnostics=(),
     )
+    # Read in line order, whatever order the database aggregated them in.
+    shuffled = attrs.evolve(
+        row, variables=2, variable_rows='[[3, "CONTACT", "x"], [1, "OWNERDOMAIN", "a.com"]]'
+    )
+    assert [v.line for v in _variables_of(store, shuffled) or ()] == [1, 3]
     for damaged in (
         row,
         attrs.evolve(row, variable_rows="[[1, 2"),
         attrs.evolve(row, variable_rows=[[1, 2, 3]]),
+        attrs.evolve(row, variable_rows=[["1", "OWNERDOMAIN", "a.com"]]),
     ):
-        restored, _ = restore_held(store, damaged, "a.com", "ads.txt", answer, records=False)
+        restored, _ = restore_held(store, damaged, answer, records=False)
         assert restored.parse_result is not None
         assert [(v.name, v.value, v.line) for v in restored.parse_result.variables] == [
             ("OWNERDOMAIN", "a.com", 1)

@@ -740,8 +740,9 @@ async def _fetch_with_retries(
 
 @functools.cache
 def _tls_context() -> ssl.SSLContext:
-    """The verifying TLS context of this process's fetchers. Made once (about 30 ms of CPU,
-    mostly reading the system's CA certificates), before the workers fork: they share it."""
+    """The verifying TLS context of this run's fetchers. Made once per run (about 30 ms of
+    CPU, mostly reading the system's CA certificates), before the workers fork: they share
+    it."""
     import ssl
 
     return ssl.create_default_context()
@@ -937,10 +938,9 @@ async def _crawl_share(
                     continue
             row = None
             if writer is not None:
-                # Read once, for the request's validators and for what a 304 restores.
-                row = held_row(
-                    writer.store, domain.lower(), args.kind, body=args.mirror is not None
-                )
+                # Read once, for the request's validators and for what a 304 restores (the
+                # body, which only --mirror needs, is read after a 304 only).
+                row = held_row(writer.store, domain.lower(), args.kind, body=False)
             validators = row.validators if row is not None else None
             started, clock = dt.datetime.now(dt.UTC), time.monotonic()
             result, tries = await _fetch_with_retries(fetcher, domain, args, validators)
@@ -1662,6 +1662,9 @@ def main(argv: Sequence[str] | None = None, *, prog: str = "adstxt-crawl") -> in
     ``prog`` names the command in usage and help only (``adstxt crawl`` runs it too).
     """
     args = _arguments(argv, prog)
+    # A run's own TLS context: the CA certificates are read again for each run in one
+    # process (a library caller's, a test's), as a new process would read them.
+    _tls_context.cache_clear()
     if args.crawl_name or args.join or args.status:
         from adstxt._crawl_shared import run_shared
 

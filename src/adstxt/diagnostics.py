@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import enum
-from collections.abc import Iterable, Mapping, Sequence
 
 import attrs
 
@@ -220,40 +219,3 @@ def fast_positional_diagnostic(
     diagnostic.pointer = None
     diagnostic.__class__ = Diagnostic  # type: ignore[assignment]
     return diagnostic  # type: ignore[return-value]
-
-
-def diagnostics_from_rows(
-    rows: Iterable[Sequence[object]], severities: Mapping[object, Severity]
-) -> tuple[Diagnostic, ...] | None:
-    """Diagnostics from ``[line, column, end_column, code, severity, message, hint]`` rows
-    as JSON decodes them (the severity by its text, looked up in ``severities``), built as
-    :func:`fast_positional_diagnostic` builds one, without a call per row (a store reads
-    back a file's findings for every 304); None when a row is not such a row."""
-    found: list[Diagnostic] = []
-    append = found.append
-    builder = _DiagnosticBuilder
-    final = Diagnostic
-    for line, column, end_column, code, severity, message, hint in rows:
-        if not (
-            type(line) is int
-            and type(column) is int
-            and type(end_column) is int
-            and type(code) is str
-            and type(message) is str
-            and (hint is None or type(hint) is str)
-            and severity in severities
-        ):
-            return None
-        diagnostic = builder()
-        diagnostic.code = code
-        diagnostic.severity = severities[severity]
-        diagnostic.line = line
-        diagnostic.column = column
-        diagnostic.end_column = end_column
-        diagnostic.message = message
-        diagnostic.hint = hint
-        diagnostic.fix = None
-        diagnostic.pointer = None
-        diagnostic.__class__ = final  # type: ignore[assignment]
-        append(diagnostic)  # type: ignore[arg-type]
-    return tuple(found)

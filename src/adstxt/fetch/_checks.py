@@ -4,7 +4,8 @@ and whether its body is an ads.txt file at all."""
 from __future__ import annotations
 
 import codecs
-import contextlib
+import functools
+import warnings
 from collections.abc import Iterable
 
 from adstxt._api import parse
@@ -92,10 +93,9 @@ def check_body(
     charset = check_content_type(url, content_type, found)
     source: str | bytes = body
     if charset is not None and charset.lower() not in _UTF8_NAMES:
-        with contextlib.suppress(LookupError):
-            codec = codecs.lookup(charset)
-            if codec.name not in ("utf-16", "utf-32"):  # those the parser detects itself
-                source = body.decode(codec.name, "replace")
+        codec = _text_codec(charset)
+        if codec is not None and codec not in ("utf-16", "utf-32"):  # the parser detects those
+            source = _decoded(body, codec)
     parsed = parse(source, kind=kind, domain=site or host_of(url) or None)
     check_parsed(url, status, kind, parsed.diagnostics, found)
     return parsed
@@ -127,9 +127,7 @@ def check_content_type(url: str, content_type: str | None, found: list[Diagnosti
             _diag.make("ADS517", f"{url} is text/plain without a charset", "add '; charset=utf-8'")
         )
     if charset is not None and charset.lower() not in _UTF8_NAMES:
-        try:
-            codecs.lookup(charset)
-        except LookupError:
+        if _text_codec(charset) is None:
             found.append(
                 _diag.make(
                     "ADS519",
@@ -146,6 +144,38 @@ def check_content_type(url: str, content_type: str | None, found: list[Diagnosti
                 )
             )
     return charset
+
+
+#: Every byte value: what a codec must turn into text (bad bytes replaced) to be usable.
+_PROBE = bytes(range(256))
+
+
+@functools.lru_cache(maxsize=64)
+def _text_codec(charset: str) -> str | None:
+    """The name of the codec that reads a body declared in ``charset``; None when Python
+    has none that turns any bytes into text: an unknown name, a codec from bytes to bytes
+    (``base64``), or one that fails on arbitrary bytes (``idna``, ``undefined``). Decided by
+    the name alone, so that a copy read back from the store gets the finding its fetch got.
+    """
+    try:
+        name = codecs.lookup(charset).name
+        with warnings.catch_warnings():  # unicode-escape warns of bad escapes
+            warnings.simplefilter("ignore")
+            _PROBE.decode(name, "replace")
+    except (LookupError, ValueError):  # UnicodeError is a ValueError
+        return None
+    return name
+
+
+def _decoded(body: bytes, codec: str) -> str | bytes:
+    """``body`` read with ``codec`` (bad bytes replaced); the bytes themselves, read as
+    UTF-8 by the parser, should the codec still fail on them."""
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            return body.decode(codec, "replace")
+    except (LookupError, ValueError):
+        return body
 
 
 def check_parsed(

@@ -346,7 +346,8 @@ RULES = [
         summary="The declared charset is not a known encoding.",
         explanation=(
             "A misspelt charset such as 'utf8mb4' or 'none' leaves each client to guess; the "
-            "body is read as UTF-8."
+            "body is read as UTF-8. So is a body declared in a codec that is no text "
+            "encoding ('base64') or that cannot read arbitrary bytes ('idna')."
         ),
         spec="ads.txt 1.1 section 3.1",
         bad=_get(

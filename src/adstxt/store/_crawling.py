@@ -8,16 +8,13 @@ import time
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, cast
 
-import attrs
-
 from adstxt.store._dialect import POSTGRESQL, database_errors
 from adstxt.store._record import FetchRecord, records_of
 from adstxt.store._sqlite import explain
 from adstxt.store._store import Store
-from adstxt.store._unchanged import held_row, read_back_held, restore_unchanged
+from adstxt.store._unchanged import held_row, restore_copy, restore_unchanged
 
 if TYPE_CHECKING:
-    from adstxt.diagnostics import Diagnostic
     from adstxt.fetch import FetchResult, Validators
     from adstxt.model import FileKind
 
@@ -66,25 +63,19 @@ def held_copy(
     that fetch's redirects and scheme are not kept, so only the body's and its
     Content-Type's are reported again.
 
-    What the copy holds is read back as the store kept it when it can be, as for a 304
-    (:func:`~adstxt.store._unchanged.read_back_held`: without its records with
-    ``records=False``, whose number then comes second, without its body with
-    ``body=False``); otherwise the copy is checked again.
+    What the copy holds is read back as the store kept it, as for a 304
+    (:func:`~adstxt.store._unchanged.restore_copy`: without its records with
+    ``records=False``, whose number then comes second, and without its body with
+    ``body=False``); a copy that cannot be read back is checked again.
     """
     from adstxt.fetch import FetchResult
-    from adstxt.fetch._checks import check_body, check_content_type, check_parsed
-    from adstxt.fetch._urls import host_of
 
     row = held_row(store, domain, kind, body=body)
     if row is None:
         return None
-    url = row.final_url or row.requested_url
-    file_kind = cast("FileKind", kind)
-    found: list[Diagnostic] = []
-    check_content_type(url, row.content_type, found)
     served = FetchResult(
         domain=domain,
-        kind=file_kind,
+        kind=cast("FileKind", kind),
         url=row.requested_url,
         final_url=row.final_url,
         status=row.status,
@@ -92,22 +83,7 @@ def held_copy(
         chain=(),
         fetch_diagnostics=(),
     )
-    filled = read_back_held(store, row, served, records=records)
-    if filled is not None:
-        result, unread = filled
-        assert result.parse_result is not None
-        check_parsed(url, 200, file_kind, result.parse_result.diagnostics, found)
-        return attrs.evolve(result, fetch_diagnostics=tuple(found)), unread
-    data = store.body(row.sha256)
-    if data is None:
-        return None
-    found = []
-    parsed = check_body(
-        url, 200, data, row.content_type, file_kind, found, site=host_of(row.requested_url)
-    )
-    return attrs.evolve(
-        served, fetch_diagnostics=tuple(found), parse_result=parsed, body=data
-    ), None
+    return restore_copy(store, row, served, records=records, body=body)
 
 
 class BatchWriter:

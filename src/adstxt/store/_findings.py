@@ -12,7 +12,7 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable, Sequence
 
-from adstxt.diagnostics import Diagnostic, Severity, diagnostics_from_rows
+from adstxt.diagnostics import Diagnostic, Severity, _DiagnosticBuilder
 from adstxt.model import Record
 
 __all__ = ["compact_json", "decode_findings", "encode_findings", "encode_records", "record_rows"]
@@ -83,11 +83,45 @@ def decode_findings(text: str | None) -> tuple[Diagnostic, ...] | None:
         return None
     try:
         rows: Sequence[Sequence[object]] = json.loads(text)
-        # A 304 reads these back for every site: built quickly; a row that is not one
-        # has the copy parsed again.
-        return diagnostics_from_rows(rows, _SEVERITIES)
+        return _diagnostics(rows)
     except (ValueError, TypeError):
         return None
+
+
+def _diagnostics(rows: Iterable[Sequence[object]]) -> tuple[Diagnostic, ...] | None:
+    """The diagnostics of ``[line, column, end_column, code, severity, message, hint]``
+    rows; None when a row is not one. A 304 reads these back for every site: each is built
+    as :func:`adstxt.diagnostics.fast_positional_diagnostic` builds one, without a call per
+    row, each value's type checked as JSON gives it."""
+    found: list[Diagnostic] = []
+    append = found.append
+    builder = _DiagnosticBuilder
+    final = Diagnostic
+    severities = _SEVERITIES
+    for line, column, end_column, code, severity, message, hint in rows:
+        if not (
+            type(line) is int
+            and type(column) is int
+            and type(end_column) is int
+            and type(code) is str
+            and type(message) is str
+            and (hint is None or type(hint) is str)
+            and severity in severities
+        ):
+            return None
+        diagnostic = builder()
+        diagnostic.code = code
+        diagnostic.severity = severities[severity]
+        diagnostic.line = line
+        diagnostic.column = column
+        diagnostic.end_column = end_column
+        diagnostic.message = message
+        diagnostic.hint = hint
+        diagnostic.fix = None
+        diagnostic.pointer = None
+        diagnostic.__class__ = final  # type: ignore[assignment]
+        append(diagnostic)  # type: ignore[arg-type]
+    return tuple(found)
 
 
 #: The severities by their text.

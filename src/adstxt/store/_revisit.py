@@ -52,7 +52,7 @@ async def restore_site(
         def restore(store: Store) -> tuple[FetchResult, int | None]:
             if known is UNREAD:
                 return restore_unchanged(store, host, file_kind, part, records=records, body=body)
-            return restore_held(store, known, host, file_kind, part, records=records)
+            return restore_held(store, known, part, records=records, body=body)
 
         part, unread = read(restore)
         if unread is not None:

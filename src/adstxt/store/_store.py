@@ -517,9 +517,8 @@ class Store:
             now=item.started_at,
         )
         if decision.action is Action.CONFIRM and current is not None:
-            # The usual answer of a re-crawl (a 304, or the same body again): the file's
-            # copy stays, so only what the fetch confirmed changes, without rewriting the
-            # row's every column.
+            # A 304, the usual answer of a re-crawl: the file's copy stays, so only what
+            # the fetch confirmed changes, without rewriting the row's every column.
             self._run(
                 "UPDATE files SET last_fetch_id = ?, last_outcome = ?, stale_since = NULL, "
                 "fresh_until = ?, etag = ?, last_modified = ? WHERE domain = ? AND kind = ?",

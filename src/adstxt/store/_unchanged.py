@@ -22,14 +22,16 @@ from adstxt.store._findings import decode_findings, record_rows
 from adstxt.store._store import Store
 
 if TYPE_CHECKING:
+    from adstxt.diagnostics import Diagnostic
     from adstxt.fetch import FetchResult, Validators
+    from adstxt.model import FileKind
 
 __all__ = [
     "UNREAD",
     "HeldRow",
     "Unread",
     "held_row",
-    "read_back_held",
+    "restore_copy",
     "restore_held",
     "restore_unchanged",
 ]
@@ -90,8 +92,10 @@ def _held_row_query(postgresql: bool, body: bool) -> str:
         "(SELECT json_agg(json_build_array(v.line, v.name, v.value) ORDER BY v.line) "
         "FROM body_variables v WHERE v.body_id = b.id)"
         if postgresql
-        else "(SELECT json_group_array(json_array(line, name, value)) FROM (SELECT line, "
-        "name, value FROM body_variables v WHERE v.body_id = b.id ORDER BY line))"
+        # As text: json_array() refuses a BLOB, which a damaged row might hold (the list
+        # is then not one of variables, and they are read again).
+        else "(SELECT json_group_array(json_array(line, CAST(name AS TEXT), CAST(value AS "
+        "TEXT))) FROM body_variables v WHERE v.body_id = b.id)"
     )
     return (
         "SELECT f.etag, f.last_modified, f.findings, g.final_url, g.requested_url, "
@@ -121,69 +125,108 @@ def restore_unchanged(
     body: bool = True,
 ) -> tuple[FetchResult, int | None]:
     """A 304 answer with the held copy filled in, with the records and findings it had
-    when it was served, so that the crawl reports it as for any other fetch. Any other
-    result is returned as it is.
+    when it was served (its Content-Type's among them), so that the crawl reports it as for
+    any other fetch. Any other result is returned as it is.
 
     With ``records=False`` the records are not read back (a crawl that reports only their
     number needs none): the restored parse holds none, and the number of records the copy
     has comes second; it is ``None`` whenever the parse holds them all. With ``body=False``
-    the held body is not read either (nor is the parse's text): the result says what the
-    copy held without it. A copy whose findings cannot be read back is parsed again, and
-    then both are there.
+    the held body is not read either, nor is the parse's text (it is empty). A copy whose
+    findings, records or variables cannot be read back is parsed again, and then all of it
+    is there.
     """
     if result.status != 304 or result.outcome != "ok":
         return result, None
     held = held_row(store, domain, kind, body=body)
-    return restore_held(store, held, domain, kind, result, records=records)
+    return restore_held(store, held, result, records=records, body=body)
 
 
 def restore_held(
     store: Store,
     held: HeldRow | None,
-    domain: str,
-    kind: str,
     result: FetchResult,
     *,
     records: bool = True,
+    body: bool = True,
 ) -> tuple[FetchResult, int | None]:
     """:func:`restore_unchanged` with the file's :class:`HeldRow` already read (by the
-    crawl, which read it for the request's validators); its body is read back when the
-    row holds it."""
+    crawl, which read it for the request's validators)."""
     if result.status != 304 or result.outcome != "ok" or held is None:
         return result, None
-    filled = read_back_held(store, held, result, records=records)
+    return restore_copy(store, held, result, records=records, body=body)
+
+
+def restore_copy(
+    store: Store, held: HeldRow, result: FetchResult, *, records: bool, body: bool
+) -> tuple[FetchResult, int | None]:
+    """``result`` with the held copy filled in as :func:`restore_unchanged` fills it in,
+    whatever the result's status (a file still fresh has no new fetch at all)."""
+    data = _body_of(store, held) if body else None
+    filled = _read_back_held(store, held, result, records=records, body=data)
     if filled is not None:
         return filled
-    if held.data is None:  # parsed again below, which needs the body
-        return restore_unchanged(store, domain, kind, result)
-    body = decompress(held.data, held.compression)
-    url = held.final_url or held.requested_url
-    parsed = _parsed_again(url, body, held.content_type, result)
-    restored = attrs.evolve(
-        result, parse_result=parsed, body=body, final_url=result.final_url or url
-    )
-    return restored, None
+    return _parsed_again(store, held, result, data)
 
 
-def read_back_held(
-    store: Store, held: HeldRow, result: FetchResult, *, records: bool
+def _read_back_held(
+    store: Store, held: HeldRow, result: FetchResult, *, records: bool, body: bytes | None
 ) -> tuple[FetchResult, int | None] | None:
-    """``result`` with the parse of the held copy as the store kept it (its findings for
-    this site, its variables, its records unless ``records=False``) and its body when
-    ``held`` holds it; the number of records comes second when they were not read. None
-    when what the store kept cannot be read back (the copy is then parsed again)."""
+    """``result`` with the held copy as the store kept it: its parse (its findings for this
+    site, its variables, its records unless ``records=False``), ``body``, and its
+    Content-Type's findings added to the result's own; the number of records comes second
+    when they were not read. None when what the store kept cannot be read back."""
+    from adstxt.fetch._checks import check_content_type, check_parsed
+
     diagnostics = decode_findings(held.findings)
     if diagnostics is None:
         return None
-    body = None if held.data is None else decompress(held.data, held.compression)
-    parsed = _read_back(store, held.body_id, held.sha256, body, diagnostics, result, records, held)
+    parsed = _read_back(store, held, body, diagnostics, result.kind, records)
     if parsed is None:
         return None
     url = held.final_url or held.requested_url
+    found = list(result.fetch_diagnostics)
+    check_content_type(url, held.content_type, found)
+    check_parsed(url, held.status, result.kind, parsed.diagnostics, found)
     restored = attrs.evolve(
-        result, parse_result=parsed, body=body, final_url=result.final_url or url
+        result,
+        parse_result=parsed,
+        body=body,
+        final_url=result.final_url or url,
+        fetch_diagnostics=tuple(found),
     )
     return restored, None if records else int(held.records)
+
+
+def _body_of(store: Store, held: HeldRow) -> bytes | None:
+    """The held copy's body, from the row when it was read with it."""
+    if held.data is not None:
+        return decompress(held.data, held.compression)
+    return store.body(held.sha256)
+
+
+def _parsed_again(
+    store: Store, held: HeldRow, result: FetchResult, body: bytes | None
+) -> tuple[FetchResult, int | None]:
+    """``result`` with the held copy checked again, as when it was served."""
+    from adstxt.fetch._checks import check_body
+    from adstxt.fetch._urls import host_of
+
+    data = body if body is not None else store.body(held.sha256)
+    if data is None:  # no body to check (it cannot be: a file's copy is one of them)
+        return result, None
+    url = held.final_url or held.requested_url
+    found = list(result.fetch_diagnostics)
+    parsed = check_body(
+        url, held.status, data, held.content_type, result.kind, found, site=host_of(result.url)
+    )
+    restored = attrs.evolve(
+        result,
+        parse_result=parsed,
+        body=data,
+        final_url=result.final_url or url,
+        fetch_diagnostics=tuple(found),
+    )
+    return restored, None
 
 
 #: What the bodies met last hold (records, variables), by SHA-256: a body's records never
@@ -195,22 +238,22 @@ _HELD_MOST = 256
 
 def _read_back(
     store: Store,
-    body_id: int,
-    key: str,
-    body: bytes | None,
-    diagnostics: tuple[object, ...],
-    result: FetchResult,
-    with_records: bool,
     row: HeldRow,
+    body: bytes | None,
+    diagnostics: tuple[Diagnostic, ...],
+    kind: FileKind,
+    with_records: bool,
 ) -> ParseResult | None:
+    key = row.sha256
     if key in _HELD:
         held = _HELD[key]
     elif with_records:
         if len(_HELD) >= _HELD_MOST:
             del _HELD[next(iter(_HELD))]  # the oldest
-        held = _HELD[key] = _held(store, body_id)
+        held = _HELD[key] = _held(store, row)
     else:
-        held = (), _variables_of(store, row) if row.variables else ()
+        variables = _variables_of(store, row)
+        held = None if variables is None else ((), variables)
     if held is None:
         return None
     records, variables = held
@@ -220,8 +263,8 @@ def _read_back(
         records=records,
         variables=variables,
         comments=(),
-        diagnostics=diagnostics,  # type: ignore[arg-type]
-        kind=result.kind,
+        diagnostics=diagnostics,
+        kind=kind,
         encoding="utf-8",
         text="" if body is None else body.decode("utf-8", "replace"),
     )
@@ -231,11 +274,12 @@ def _read_back(
 _RELATIONSHIPS: dict[str, Relationship] = {r.value: r for r in Relationship}
 
 
-def _held(store: Store, body_id: int) -> tuple[tuple[Record, ...], tuple[Variable, ...]] | None:
+def _held(store: Store, row: HeldRow) -> tuple[tuple[Record, ...], tuple[Variable, ...]] | None:
     """The records and variables stored for a body; None when one cannot be read back."""
-    packed = store._rows("SELECT records FROM body_parsed WHERE body_id = ?", (body_id,))
+    packed = store._rows("SELECT records FROM body_parsed WHERE body_id = ?", (row.body_id,))
     rows = record_rows(packed[0][0]) if packed else None
-    if rows is None:  # damaged, or not there: parse the copy instead
+    variables = _variables_of(store, row)
+    if rows is None or variables is None:  # damaged, or not there: parse the copy instead
         return None
     records = []
     relationships = _RELATIONSHIPS
@@ -244,40 +288,48 @@ def _held(store: Store, body_id: int) -> tuple[tuple[Record, ...], tuple[Variabl
         if kind is None:  # not a record this adstxt reads: parse the copy instead
             return None
         records.append(_make_record(system, seller, kind, certification, extension, line))
-    return tuple(records), _variables(store, body_id)
+    return tuple(records), variables
 
 
-def _variables(store: Store, body_id: int) -> tuple[Variable, ...]:
-    return tuple(
-        Variable(name, value, int(line))
-        for line, name, value in store._rows(
-            "SELECT line, name, value FROM body_variables WHERE body_id = ? ORDER BY line",
-            (body_id,),
-        )
-    )
-
-
-def _variables_of(store: Store, row: HeldRow) -> tuple[Variable, ...]:
-    """The variables :func:`held_row` read with the copy; read again, row by row, when
-    what it read is not such a list."""
+def _variables_of(store: Store, row: HeldRow) -> tuple[Variable, ...] | None:
+    """The variables :func:`held_row` read with the copy, in line order; read again, row
+    by row, when what it read is not such a list; None when they cannot be read back."""
+    if not row.variables:
+        return ()
+    found = row.variable_rows
     try:
-        found = row.variable_rows
         rows = json.loads(found) if isinstance(found, str) else found
-        if isinstance(rows, list) and all(
-            isinstance(name, str) and isinstance(value, str) for _, name, value in rows
-        ):
-            return tuple(Variable(name, value, int(line)) for line, name, value in rows)
-    except (ValueError, TypeError):
-        pass
-    return _variables(store, row.body_id)
+    except ValueError:
+        rows = None
+    variables = _variable_rows(rows)
+    if variables is None:
+        variables = _variable_rows(
+            store._rows(
+                "SELECT line, name, value FROM body_variables WHERE body_id = ? ORDER BY line",
+                (row.body_id,),
+            )
+        )
+    return variables
 
 
-def _parsed_again(
-    url: str, body: bytes, content_type: str | None, result: FetchResult
-) -> ParseResult:
-    from adstxt.diagnostics import Diagnostic
-    from adstxt.fetch._checks import check_body
-    from adstxt.fetch._urls import host_of
+def _variable_rows(rows: object) -> tuple[Variable, ...] | None:
+    """``[[line, name, value], ...]`` as variables in line order; None when it is not that."""
+    if not isinstance(rows, list | tuple):
+        return None
+    found = []
+    for row in rows:
+        if not (isinstance(row, list | tuple) and len(row) == 3):
+            return None
+        line, name, value = row
+        if type(line) is not int or not isinstance(name, str) or not isinstance(value, str):
+            return None
+        found.append(Variable(name, value, line))
+    found.sort(key=_LINE)  # SQLite does not promise an aggregate the order of its input
+    return tuple(found)
 
-    found: list[Diagnostic] = []
-    return check_body(url, 200, body, content_type, result.kind, found, site=host_of(result.url))
+
+def _line(variable: Variable) -> int:
+    return variable.line
+
+
+_LINE: Final = _line

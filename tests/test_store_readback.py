@@ -1,0 +1,90 @@
+"""Re-crawls read a held copy back from the store: a damaged store has the copy parsed
+again (never a traceback), a 304's line says what the first crawl's said, and a charset
+Python cannot read text with is a finding, never a crash. Real crawls of loopback sites
+into a real SQLite file."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from pathlib import Path
+
+import pytest
+
+pytest.importorskip("h11")
+
+from adstxt.diagnostics import Diagnostic
+from adstxt.fetch._checks import check_body
+from tests.cli import adstxt
+from tests.httpserver import GOOD, LocalServers, Reply, Seen
+
+TEXT = "text/plain; charset=utf-8"
+
+
+def _served(body: bytes, content_type: str) -> object:
+    def served(seen: Seen) -> Reply:
+        if seen.headers.get("if-none-match") == '"v1"':
+            return Reply(304, b"", {"ETag": '"v1"'})
+        return Reply(200, body, {"Content-Type": content_type, "ETag": '"v1"'})
+
+    return served
+
+
+def _crawls(tmp_path: Path, body: bytes, content_type: str, damage: str | None) -> list[dict]:
+    """A first crawl, then (after ``damage``) a --refresh one (304) and a plain one (fresh)."""
+    lines = []
+    with LocalServers() as servers:
+        servers.routes["*://site.com/ads.txt"] = _served(body, content_type)  # type: ignore[assignment]
+        (tmp_path / "d.txt").write_text("site.com\n")
+        for name, extra in (("1", ()), ("2", ("--refresh",)), ("3", ())):
+            if name == "2" and damage:
+                with sqlite3.connect(tmp_path / "adstxt.sqlite") as db:
+                    db.execute(damage)
+            done = adstxt(
+                "crawl", "d.txt", "-o", f"{name}.jsonl", *extra, *servers.crawl_options(),
+                cwd=tmp_path,
+            )  # fmt: skip
+            assert "Traceback" not in done.stderr, done.stderr[-2000:]
+            assert done.returncode == 0, done.stderr
+            lines.append(json.loads((tmp_path / f"{name}.jsonl").read_text()))
+    return lines
+
+
+def test_a_variable_whose_line_is_not_a_number_has_the_copy_parsed_again(tmp_path: Path) -> None:
+    body = b"CONTACT=ops@site.com\n" + GOOD
+    first, again, fresh = _crawls(
+        tmp_path, body, TEXT, "UPDATE body_variables SET line = 'x' || line"
+    )
+    assert again["variables"] == fresh["variables"] == first["variables"] == 1
+
+
+def test_a_variable_value_stored_as_a_blob_does_not_stop_the_crawl(tmp_path: Path) -> None:
+    # SQLite's json_array() refuses a BLOB: the query that reads the held copy must not.
+    body = b"CONTACT=ops@site.com\n" + GOOD
+    first, again, fresh = _crawls(tmp_path, body, TEXT, "UPDATE body_variables SET value = X'41'")
+    assert again["records"] == fresh["records"] == first["records"] == 1
+
+
+def test_a_304_line_keeps_the_content_type_findings_a_fresh_line_has(tmp_path: Path) -> None:
+    first, again, fresh = _crawls(tmp_path, GOOD, "text/plain", None)
+    assert "ADS517" in first["diagnostics"] and "ADS517" in fresh["diagnostics"]
+    assert again["status"] == 304
+    assert again["diagnostics"] == first["diagnostics"]
+
+
+@pytest.mark.parametrize("charset", ["undefined", "idna"])
+def test_a_charset_whose_codec_cannot_decode_is_a_finding_not_a_crash(charset: str) -> None:
+    # Known names whose codecs fail on arbitrary bytes: read as UTF-8, with ADS519.
+    found: list[Diagnostic] = []
+    parsed = check_body(
+        "http://a.com/ads.txt", 200, GOOD, f"text/plain; charset={charset}", "ads.txt", found
+    )
+    assert len(parsed.records) == 1
+    assert [d.code for d in found] == ["ADS519"]
+
+
+def test_a_charset_that_is_no_text_encoding_is_not_called_a_known_one() -> None:
+    # charset=base64 names a codec from bytes to bytes, not a text encoding.
+    found: list[Diagnostic] = []
+    check_body("http://a.com/ads.txt", 200, GOOD, "text/plain; charset=base64", "ads.txt", found)
+    assert [d.code for d in found] == ["ADS519"]
