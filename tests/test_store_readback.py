@@ -5,6 +5,7 @@ into a real SQLite file."""
 
 from __future__ import annotations
 
+import codecs
 import json
 import sqlite3
 from pathlib import Path
@@ -88,3 +89,43 @@ def test_a_charset_that_is_no_text_encoding_is_not_called_a_known_one() -> None:
     found: list[Diagnostic] = []
     check_body("http://a.com/ads.txt", 200, GOOD, "text/plain; charset=base64", "ads.txt", found)
     assert [d.code for d in found] == ["ADS519"]
+
+
+@pytest.mark.parametrize("charset", ["utf_8", "U8", "cp65001", "646"])
+def test_another_name_of_utf8_or_ascii_is_no_finding(charset: str) -> None:
+    found: list[Diagnostic] = []
+    parsed = check_body(
+        "http://a.com/ads.txt", 200, GOOD, f"text/plain; charset={charset}", "ads.txt", found
+    )
+    assert found == [] and len(parsed.records) == 1
+
+
+def _flaky_search(name: str) -> codecs.CodecInfo | None:
+    """A text codec that reads any bytes (as Latin-1) but fails on one word."""
+    if name != "adstxt_flaky":
+        return None
+
+    def decode(data: bytes, errors: str = "strict") -> tuple[str, int]:
+        if b"boom" in data:
+            raise UnicodeError("this codec fails on 'boom'")
+        return bytes(data).decode("latin-1"), len(data)
+
+    return codecs.CodecInfo(
+        encode=lambda text, errors="strict": (text.encode("latin-1"), len(text)),
+        decode=decode,
+        name="adstxt_flaky",
+    )
+
+
+def test_a_codec_that_fails_on_the_body_has_it_read_as_utf8() -> None:
+    codecs.register(_flaky_search)
+    try:
+        found: list[Diagnostic] = []
+        body = GOOD + b"# boom\n"
+        parsed = check_body(
+            "http://a.com/ads.txt", 200, body, "text/plain; charset=adstxt_flaky", "ads.txt", found
+        )
+    finally:
+        codecs.unregister(_flaky_search)
+    assert [d.code for d in found] == ["ADS518"]  # a known encoding, which this body defeats
+    assert len(parsed.records) == 1 and parsed.text == body.decode()

@@ -17,6 +17,8 @@ from adstxt.model import FileKind, ParseResult
 __all__ = ["check_body", "check_content_type", "check_parsed", "status_findings"]
 
 _UTF8_NAMES = frozenset({"utf-8", "utf8", "us-ascii", "ascii"})
+#: The codecs (by their names in :mod:`codecs`) of those charsets.
+_UTF8_CODECS = frozenset({"utf-8", "ascii"})
 
 
 def _media_type(content_type: str) -> tuple[str, str | None]:
@@ -94,7 +96,8 @@ def check_body(
     source: str | bytes = body
     if charset is not None and charset.lower() not in _UTF8_NAMES:
         codec = _text_codec(charset)
-        if codec is not None and codec not in ("utf-16", "utf-32"):  # the parser detects those
+        # The parser reads UTF-8 itself, and detects UTF-16 and UTF-32 by their BOM.
+        if codec is not None and codec not in _UTF8_CODECS | {"utf-16", "utf-32"}:
             source = _decoded(body, codec)
     parsed = parse(source, kind=kind, domain=site or host_of(url) or None)
     check_parsed(url, status, kind, parsed.diagnostics, found)
@@ -127,7 +130,10 @@ def check_content_type(url: str, content_type: str | None, found: list[Diagnosti
             _diag.make("ADS517", f"{url} is text/plain without a charset", "add '; charset=utf-8'")
         )
     if charset is not None and charset.lower() not in _UTF8_NAMES:
-        if _text_codec(charset) is None:
+        codec = _text_codec(charset)
+        if codec in _UTF8_CODECS:  # another name of UTF-8 ("utf_8", "U8") or of ASCII
+            return charset
+        if codec is None:
             found.append(
                 _diag.make(
                     "ADS519",

@@ -12,7 +12,7 @@ from adstxt.store._dialect import POSTGRESQL, database_errors
 from adstxt.store._record import FetchRecord, records_of
 from adstxt.store._sqlite import explain
 from adstxt.store._store import Store
-from adstxt.store._unchanged import held_row, restore_copy, restore_unchanged
+from adstxt.store._unchanged import held_row, restore_copy
 
 if TYPE_CHECKING:
     from adstxt.fetch import FetchResult, Validators
@@ -23,7 +23,6 @@ __all__ = [
     "StoreWriteError",
     "analyze_crawl_domains",
     "held_copy",
-    "restore_unchanged",
     "validators_for",
 ]
 

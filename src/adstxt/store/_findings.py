@@ -82,8 +82,9 @@ def decode_findings(text: str | None) -> tuple[Diagnostic, ...] | None:
     if text is None:
         return None
     try:
-        rows: Sequence[Sequence[object]] = json.loads(text)
-        return _diagnostics(rows)
+        rows = json.loads(text)
+        # Anything but a list is no list of findings ('{}' would iterate as none).
+        return _diagnostics(rows) if isinstance(rows, list) else None
     except (ValueError, TypeError):
         return None
 

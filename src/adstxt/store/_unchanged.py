@@ -2,15 +2,17 @@
 
 A re-crawl in which nothing changed spends most of its time on what a 304 does not need:
 the copy was checked when it was served, and the store kept its records, its variables and
-the findings for this very site. They are read back with one keyed query, and with one
-more each for its records and its variables when the crawl needs them; a store that has no
-findings for the copy (written before they were kept) parses it again.
+the findings for this very site. They are read back with one keyed query (its variables
+folded in), and one more for its records when the crawl writes them out. A copy whose
+findings, records or variables cannot be read back as written (a store written before the
+findings were kept, or edited by another program) is parsed again.
 """
 
 from __future__ import annotations
 
 import enum
 import json
+from operator import attrgetter
 from typing import TYPE_CHECKING, Final
 
 import attrs
@@ -175,26 +177,41 @@ def _read_back_held(
     site, its variables, its records unless ``records=False``), ``body``, and its
     Content-Type's findings added to the result's own; the number of records comes second
     when they were not read. None when what the store kept cannot be read back."""
-    from adstxt.fetch._checks import check_content_type, check_parsed
-
     diagnostics = decode_findings(held.findings)
     if diagnostics is None:
+        return None
+    count = held.records
+    if not records and type(count) is not int:  # a count to trust, or the copy is parsed
         return None
     parsed = _read_back(store, held, body, diagnostics, result.kind, records)
     if parsed is None:
         return None
     url = held.final_url or held.requested_url
-    found = list(result.fetch_diagnostics)
-    check_content_type(url, held.content_type, found)
-    check_parsed(url, held.status, result.kind, parsed.diagnostics, found)
     restored = attrs.evolve(
         result,
         parse_result=parsed,
         body=body,
         final_url=result.final_url or url,
-        fetch_diagnostics=tuple(found),
+        fetch_diagnostics=(*result.fetch_diagnostics, *_served(held, result, parsed.diagnostics)),
     )
-    return restored, None if records else int(held.records)
+    return restored, None if records else count
+
+
+def _served(
+    held: HeldRow, result: FetchResult, diagnostics: tuple[Diagnostic, ...]
+) -> list[Diagnostic]:
+    """The findings of how the held copy was served that its parse and its stored
+    Content-Type tell again: warnings only. The copy was taken as good, so an error here
+    (a header the store lost, say) would contradict the store, and it would turn the fetch
+    that confirmed the copy into a failed one."""
+    from adstxt.diagnostics import Severity
+    from adstxt.fetch._checks import check_content_type, check_parsed
+
+    url = held.final_url or held.requested_url
+    found: list[Diagnostic] = []
+    check_content_type(url, held.content_type, found)
+    check_parsed(url, held.status, result.kind, diagnostics, found)
+    return [d for d in found if d.severity is not Severity.ERROR]
 
 
 def _body_of(store: Store, held: HeldRow) -> bytes | None:
@@ -215,7 +232,7 @@ def _parsed_again(
     if data is None:  # no body to check (it cannot be: a file's copy is one of them)
         return result, None
     url = held.final_url or held.requested_url
-    found = list(result.fetch_diagnostics)
+    found: list[Diagnostic] = []
     parsed = check_body(
         url, held.status, data, held.content_type, result.kind, found, site=host_of(result.url)
     )
@@ -224,7 +241,7 @@ def _parsed_again(
         parse_result=parsed,
         body=data,
         final_url=result.final_url or url,
-        fetch_diagnostics=tuple(found),
+        fetch_diagnostics=(*result.fetch_diagnostics, *_served(held, result, parsed.diagnostics)),
     )
     return restored, None
 
@@ -232,7 +249,7 @@ def _parsed_again(
 #: What the bodies met last hold (records, variables), by SHA-256: a body's records never
 #: change, whichever store holds it, and one body is often served by many sites (a hosting
 #: platform's default file).
-_HELD: dict[str, tuple[tuple[Record, ...], tuple[Variable, ...]] | None] = {}
+_HELD: dict[str, tuple[tuple[Record, ...], tuple[Variable, ...]]] = {}
 _HELD_MOST = 256
 
 
@@ -244,13 +261,18 @@ def _read_back(
     kind: FileKind,
     with_records: bool,
 ) -> ParseResult | None:
+    """The held copy's parse as the store kept it: its variables, its records when
+    ``with_records``; None when they cannot be read back."""
     key = row.sha256
+    held: tuple[tuple[Record, ...], tuple[Variable, ...]] | None
     if key in _HELD:
         held = _HELD[key]
     elif with_records:
-        if len(_HELD) >= _HELD_MOST:
-            del _HELD[next(iter(_HELD))]  # the oldest
-        held = _HELD[key] = _held(store, row)
+        held = _held(store, row)
+        if held is not None:  # what a damaged store gave is not remembered
+            if len(_HELD) >= _HELD_MOST:
+                del _HELD[next(iter(_HELD))]  # the oldest
+            _HELD[key] = held
     else:
         variables = _variables_of(store, row)
         held = None if variables is None else ((), variables)
@@ -293,8 +315,9 @@ def _held(store: Store, row: HeldRow) -> tuple[tuple[Record, ...], tuple[Variabl
 
 def _variables_of(store: Store, row: HeldRow) -> tuple[Variable, ...] | None:
     """The variables :func:`held_row` read with the copy, in line order; read again, row
-    by row, when what it read is not such a list; None when they cannot be read back."""
-    if not row.variables:
+    by row, when what it read is not as many as the body has; None when they cannot be
+    read back."""
+    if row.variables == 0:
         return ()
     found = row.variable_rows
     try:
@@ -302,14 +325,15 @@ def _variables_of(store: Store, row: HeldRow) -> tuple[Variable, ...] | None:
     except ValueError:
         rows = None
     variables = _variable_rows(rows)
-    if variables is None:
+    if variables is None or len(variables) != row.variables:
         variables = _variable_rows(
             store._rows(
                 "SELECT line, name, value FROM body_variables WHERE body_id = ? ORDER BY line",
                 (row.body_id,),
             )
         )
-    return variables
+    # As many as the body has (a missing SUBDOMAIN= line would lose the files it leads to).
+    return variables if variables is not None and len(variables) == row.variables else None
 
 
 def _variable_rows(rows: object) -> tuple[Variable, ...] | None:
@@ -324,12 +348,5 @@ def _variable_rows(rows: object) -> tuple[Variable, ...] | None:
         if type(line) is not int or not isinstance(name, str) or not isinstance(value, str):
             return None
         found.append(Variable(name, value, line))
-    found.sort(key=_LINE)  # SQLite does not promise an aggregate the order of its input
+    found.sort(key=attrgetter("line"))  # SQLite promises no order to an aggregate's input
     return tuple(found)
-
-
-def _line(variable: Variable) -> int:
-    return variable.line
-
-
-_LINE: Final = _line
