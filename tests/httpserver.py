@@ -58,6 +58,17 @@ def text(body: bytes, content_type: str | None = TEXT, status: int = 200) -> Rep
     return Reply(status, body, {"Content-Type": content_type} if content_type else {})
 
 
+def etagged(body: bytes, etag: str = '"v1"', content_type: str = TEXT) -> Callable[[Seen], Reply]:
+    """A file served with ``etag``, answering 304 to a request that sends it back."""
+
+    def served(seen: Seen) -> Reply:
+        if seen.headers.get("if-none-match") == etag:
+            return Reply(304, b"", {"ETag": etag})
+        return Reply(200, body, {"Content-Type": content_type, "ETag": etag})
+
+    return served
+
+
 @dataclass
 class Seen:
     scheme: str

@@ -21,7 +21,7 @@ import pytest
 from adstxt.store import open_store
 from tests.cli import adstxt
 from tests.conftest import ROOT
-from tests.httpserver import GOOD, TEXT, LocalServers, Reply, Seen, closed_port
+from tests.httpserver import GOOD, TEXT, LocalServers, Reply, Seen, closed_port, etagged
 
 SITES = 2500
 
@@ -464,19 +464,11 @@ def test_a_shared_re_crawl_of_304s_counts_and_fetches_as_the_first(
 ) -> None:
     # A site answering 304 in a shared crawl still has its SUBDOMAIN= files fetched again
     # (conditionally), and the worker counts the records of every file, read or not.
-    def tagged(body: bytes, tag: str) -> Callable[[Seen], Reply]:
-        def serve(seen: Seen) -> Reply:
-            if seen.headers.get("if-none-match") == tag:
-                return Reply(304, b"", {"ETag": tag})
-            return Reply(200, body, {"Content-Type": TEXT, "ETag": tag})
-
-        return serve
-
     with LocalServers() as servers:
         root = b"SUBDOMAIN=news.site0.com\n" + GOOD
-        servers.routes["*://site0.com/ads.txt"] = tagged(root, '"r"')
-        servers.routes["*://news.site0.com/ads.txt"] = tagged(b"openx.com, 8, DIRECT\n", '"n"')
-        servers.routes["*://site1.com/ads.txt"] = tagged(GOOD, '"s"')
+        servers.routes["*://site0.com/ads.txt"] = etagged(root, '"r"')
+        servers.routes["*://news.site0.com/ads.txt"] = etagged(b"openx.com, 8, DIRECT\n", '"n"')
+        servers.routes["*://site1.com/ads.txt"] = etagged(GOOD, '"s"')
         domains = tmp_path / "d.txt"
         domains.write_text("site0.com\nsite1.com\n")
         options = [*servers.crawl_options(), "--refresh"]

@@ -6,7 +6,7 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pytest
 
@@ -26,6 +26,9 @@ from adstxt.store._dialect import database_errors
 from adstxt.store._policy import Action, decide
 from adstxt.store._schema import migrate
 from adstxt.store._sqlite import CACHE_KIB
+
+if TYPE_CHECKING:
+    from adstxt.fetch import FetchResult
 
 FIRST = b"x.com, 1, DIRECT\ny.com, 2, RESELLER\n"
 SECOND = b"x.com, 1, RESELLER\nz.com, 3, DIRECT\n"
@@ -63,6 +66,22 @@ def fetched(
         parse_result=parsed,
         unchanged=unchanged,
         fresh_until=at,
+    )
+
+
+def _not_modified(domain: str) -> FetchResult:
+    """What the fetcher returns for ``domain``'s file when the server answers 304."""
+    from adstxt.fetch import FetchResult
+
+    return FetchResult(
+        domain=domain,
+        kind="ads.txt",
+        url=f"https://{domain}/ads.txt",
+        final_url=f"https://{domain}/ads.txt",
+        status=304,
+        content_type=None,
+        chain=(),
+        fetch_diagnostics=(),
     )
 
 
@@ -552,23 +571,11 @@ def test_records_that_do_not_read_back_are_read_from_the_body_again(store: Store
 
 
 def test_a_304_restored_without_its_records_counts_them(store: Store) -> None:
-    from adstxt.fetch import FetchResult
     from adstxt.store._unchanged import restore_unchanged
 
     body = b"OWNERDOMAIN=a.com\n" + FIRST
     store.record(None, [("a.com", [fetched("a.com", body, day(1))])])
-    answer = FetchResult(
-        domain="a.com",
-        kind="ads.txt",
-        url="https://a.com/ads.txt",
-        final_url="https://a.com/ads.txt",
-        status=304,
-        content_type=None,
-        chain=(),
-        fetch_diagnostics=(),
-        parse_result=None,
-        body=None,
-    )
+    answer = _not_modified("a.com")
     whole, unread = restore_unchanged(store, "a.com", "ads.txt", answer)
     assert unread is None and whole.parse_result is not None
     assert [r.account_id for r in whole.parse_result.records] == ["1", "2"]
@@ -582,23 +589,13 @@ def test_a_304_restored_without_its_records_counts_them(store: Store) -> None:
 
 
 def test_a_304_restored_without_its_body_still_says_what_the_copy_held(store: Store) -> None:
-    from adstxt.fetch import FetchResult
     from adstxt.store._unchanged import restore_unchanged
 
     with_variables = b"OWNERDOMAIN=a.com\n" + FIRST
     store.record(None, [("a.com", [fetched("a.com", with_variables, day(1))])])
     store.record(None, [("b.com", [fetched("b.com", FIRST, day(1))])])
     for domain, body in (("a.com", with_variables), ("b.com", FIRST)):
-        answer = FetchResult(
-            domain=domain,
-            kind="ads.txt",
-            url=f"https://{domain}/ads.txt",
-            final_url=f"https://{domain}/ads.txt",
-            status=304,
-            content_type=None,
-            chain=(),
-            fetch_diagnostics=(),
-        )
+        answer = _not_modified(domain)
         whole, _ = restore_unchanged(store, domain, "ads.txt", answer)
         bare, unread = restore_unchanged(
             store, domain, "ads.txt", answer, records=False, body=False
@@ -617,22 +614,12 @@ def test_a_held_copy_whose_variables_cannot_be_read_with_it_reads_them_again(
 ) -> None:
     import attrs
 
-    from adstxt.fetch import FetchResult
     from adstxt.store._unchanged import _variables_of, held_row, restore_held
 
     store.record(None, [("a.com", [fetched("a.com", b"OWNERDOMAIN=a.com\n" + FIRST, day(1))])])
     row = held_row(store, "a.com", "ads.txt", body=False)
     assert row is not None and row.variables == 1 and row.data is None
-    answer = FetchResult(
-        domain="a.com",
-        kind="ads.txt",
-        url="https://a.com/ads.txt",
-        final_url="https://a.com/ads.txt",
-        status=304,
-        content_type=None,
-        chain=(),
-        fetch_diagnostics=(),
-    )
+    answer = _not_modified("a.com")
     # Read in line order, whatever order the database aggregated them in.
     shuffled = attrs.evolve(
         row, variables=2, variable_rows='[[3, "CONTACT", "x"], [1, "OWNERDOMAIN", "a.com"]]'

@@ -14,19 +14,13 @@ import pytest
 pytest.importorskip("h11")
 
 from tests.cli import adstxt, crawl
-from tests.httpserver import GOOD, TEXT, LocalServers, Reply, Seen
+from tests.httpserver import GOOD, LocalServers, etagged
 
 
 @pytest.fixture
 def servers() -> Iterator[LocalServers]:
     with LocalServers() as running:
-
-        def served(seen: Seen) -> Reply:
-            if seen.headers.get("if-none-match") == '"v1"':
-                return Reply(304, b"", {"ETag": '"v1"'})
-            return Reply(200, GOOD, {"Content-Type": TEXT, "ETag": '"v1"'})
-
-        running.routes["*://f-pub.com/ads.txt"] = served
+        running.routes["*://f-pub.com/ads.txt"] = etagged(GOOD)
         yield running
 
 

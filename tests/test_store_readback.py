@@ -17,25 +17,16 @@ pytest.importorskip("h11")
 from adstxt.diagnostics import Diagnostic
 from adstxt.fetch._checks import check_body
 from tests.cli import adstxt
-from tests.httpserver import GOOD, LocalServers, Reply, Seen
+from tests.httpserver import GOOD, LocalServers, etagged
 
 TEXT = "text/plain; charset=utf-8"
-
-
-def _served(body: bytes, content_type: str) -> object:
-    def served(seen: Seen) -> Reply:
-        if seen.headers.get("if-none-match") == '"v1"':
-            return Reply(304, b"", {"ETag": '"v1"'})
-        return Reply(200, body, {"Content-Type": content_type, "ETag": '"v1"'})
-
-    return served
 
 
 def _crawls(tmp_path: Path, body: bytes, content_type: str, damage: str | None) -> list[dict]:
     """A first crawl, then (after ``damage``) a --refresh one (304) and a plain one (fresh)."""
     lines = []
     with LocalServers() as servers:
-        servers.routes["*://site.com/ads.txt"] = _served(body, content_type)  # type: ignore[assignment]
+        servers.routes["*://site.com/ads.txt"] = etagged(body, content_type=content_type)
         (tmp_path / "d.txt").write_text("site.com\n")
         for name, extra in (("1", ()), ("2", ("--refresh",)), ("3", ())):
             if name == "2" and damage:

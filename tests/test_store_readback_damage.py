@@ -16,20 +16,11 @@ import pytest
 pytest.importorskip("h11")
 
 from tests.cli import adstxt
-from tests.httpserver import GOOD, TEXT, LocalServers, Reply, Seen
+from tests.httpserver import GOOD, LocalServers, Reply, Seen, etagged
 
 _NO_CONTENT_TYPE = (
     "UPDATE fetches SET content_type = NULL WHERE id IN (SELECT good_fetch_id FROM files)"
 )
-
-
-def _tagged(body: bytes, tag: str) -> Callable[[Seen], Reply]:
-    def served(seen: Seen) -> Reply:
-        if seen.headers.get("if-none-match") == tag:
-            return Reply(304, b"", {"ETag": tag})
-        return Reply(200, body, {"Content-Type": TEXT, "ETag": tag})
-
-    return served
 
 
 def _first_and_304(
@@ -59,7 +50,7 @@ def test_a_304_confirms_a_copy_whose_stored_content_type_is_lost(tmp_path: Path)
     # it. Its Content-Type's findings made again from a NULL header must not turn the 304
     # into a failed fetch: that marks the file stale and, after STALE_LIMIT, drops it.
     first, again = _first_and_304(
-        tmp_path, {"*://site.com/ads.txt": _tagged(GOOD, '"v1"')}, _NO_CONTENT_TYPE
+        tmp_path, {"*://site.com/ads.txt": etagged(GOOD, '"v1"')}, _NO_CONTENT_TYPE
     )
     assert again["status"] == 304
     assert again["outcome"] == first["outcome"] == "ok"
@@ -75,7 +66,7 @@ def test_a_shared_crawls_304_confirms_a_copy_whose_stored_content_type_is_lost(
 ) -> None:
     psycopg = pytest.importorskip("psycopg")
     with LocalServers() as servers:
-        servers.routes["*://site.com/ads.txt"] = _tagged(GOOD, '"v1"')
+        servers.routes["*://site.com/ads.txt"] = etagged(GOOD, '"v1"')
         (tmp_path / "d.txt").write_text("site.com\n")
         options = [*servers.crawl_options(), "--refresh"]
         for name in ("first", "again"):
@@ -100,7 +91,7 @@ def test_a_records_count_that_is_no_number_is_no_traceback(tmp_path: Path) -> No
     # Without --records-csv or --include-records the number of records comes from
     # bodies.records; SQLite keeps a text there as text.
     first, again = _first_and_304(
-        tmp_path, {"*://site.com/ads.txt": _tagged(GOOD, '"v1"')}, "UPDATE bodies SET records = 'x'"
+        tmp_path, {"*://site.com/ads.txt": etagged(GOOD, '"v1"')}, "UPDATE bodies SET records = 'x'"
     )
     assert again["status"] == 304
     assert again["records"] == first["records"] == 1
@@ -121,8 +112,8 @@ def test_variable_rows_that_disagree_with_the_body_have_it_parsed_again(
     # (A body of its own per case: what a body holds is kept in memory by its SHA-256.)
     root = b"# " + damage.encode() + b"\nSUBDOMAIN=news.site.com\n" + GOOD
     routes = {
-        "*://site.com/ads.txt": _tagged(root, '"r"'),
-        "*://news.site.com/ads.txt": _tagged(b"openx.com, 8, DIRECT\n", '"n"'),
+        "*://site.com/ads.txt": etagged(root, '"r"'),
+        "*://news.site.com/ads.txt": etagged(b"openx.com, 8, DIRECT\n", '"n"'),
     }
     first, again = _first_and_304(tmp_path, routes, damage, "--include-records")
     assert again["status"] == 304
@@ -135,7 +126,7 @@ def test_findings_that_are_no_list_of_rows_are_not_taken_for_none(tmp_path: Path
     body = GOOD + b"this is not a record\n"
     first, again = _first_and_304(
         tmp_path,
-        {"*://site.com/ads.txt": _tagged(body, '"v1"')},
+        {"*://site.com/ads.txt": etagged(body, '"v1"')},
         "UPDATE files SET findings = '{}'",
     )
     assert first["errors"] != 0

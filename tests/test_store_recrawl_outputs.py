@@ -19,7 +19,7 @@ import pytest
 pytest.importorskip("h11")
 
 from tests.cli import adstxt
-from tests.httpserver import GOOD, TEXT, LocalServers, Reply, Seen
+from tests.httpserver import GOOD, TEXT, LocalServers, Reply, etagged
 from tests.test_store_crawl import Site
 
 
@@ -103,13 +103,8 @@ def test_a_fresh_line_says_what_the_fetched_line_said(tmp_path: Path) -> None:
 
 
 def test_a_304_over_http_only_keeps_the_http_only_finding(tmp_path: Path) -> None:
-    def served(seen: Seen) -> Reply:
-        if seen.headers.get("if-none-match") == '"v1"':
-            return Reply(304, b"", {"ETag": '"v1"'})
-        return Reply(200, GOOD, {"Content-Type": TEXT, "ETag": '"v1"'})
-
     with LocalServers() as servers:
-        servers.routes["*://b-pub.com/ads.txt"] = served
+        servers.routes["*://b-pub.com/ads.txt"] = etagged(GOOD)
         (tmp_path / "b.txt").write_text("b-pub.com\n")
         options = [*servers.crawl_options(), "--refresh"]
         assert adstxt("crawl", "b.txt", "-o", "p1.jsonl", *options, cwd=tmp_path).returncode == 0
@@ -123,13 +118,8 @@ def test_a_304_over_http_only_keeps_the_http_only_finding(tmp_path: Path) -> Non
 def test_a_304_mirrored_writes_the_held_copy(tmp_path: Path) -> None:
     """A 304 reads the held body back only for a mirror, which writes it."""
 
-    def served(seen: Seen) -> Reply:
-        if seen.headers.get("if-none-match") == '"v1"':
-            return Reply(304, b"", {"ETag": '"v1"'})
-        return Reply(200, GOOD, {"Content-Type": TEXT, "ETag": '"v1"'})
-
     with LocalServers() as servers:
-        servers.routes["*://b-pub.com/ads.txt"] = served
+        servers.routes["*://b-pub.com/ads.txt"] = etagged(GOOD)
         (tmp_path / "b.txt").write_text("b-pub.com\n")
         options = [*servers.crawl_options(), "--refresh"]
         first = adstxt("crawl", "b.txt", "-o", "p1.jsonl", *options, cwd=tmp_path)

@@ -186,15 +186,21 @@ def _read_back_held(
     parsed = _read_back(store, held, body, diagnostics, result.kind, records)
     if parsed is None:
         return None
-    url = held.final_url or held.requested_url
-    restored = attrs.evolve(
+    return _filled(held, result, parsed, body), None if records else count
+
+
+def _filled(
+    held: HeldRow, result: FetchResult, parsed: ParseResult, body: bytes | None
+) -> FetchResult:
+    """``result`` with the held copy: its parse, its body, its URL when the result has
+    none, and the findings of how it was served (:func:`_served`)."""
+    return attrs.evolve(
         result,
         parse_result=parsed,
         body=body,
-        final_url=result.final_url or url,
+        final_url=result.final_url or held.final_url or held.requested_url,
         fetch_diagnostics=(*result.fetch_diagnostics, *_served(held, result, parsed.diagnostics)),
     )
-    return restored, None if records else count
 
 
 def _served(
@@ -232,18 +238,12 @@ def _parsed_again(
     if data is None:  # no body to check (it cannot be: a file's copy is one of them)
         return result, None
     url = held.final_url or held.requested_url
-    found: list[Diagnostic] = []
+    # Its serving findings as :func:`_filled` tells them (warnings only), not as here.
+    unused: list[Diagnostic] = []
     parsed = check_body(
-        url, held.status, data, held.content_type, result.kind, found, site=host_of(result.url)
+        url, held.status, data, held.content_type, result.kind, unused, site=host_of(result.url)
     )
-    restored = attrs.evolve(
-        result,
-        parse_result=parsed,
-        body=data,
-        final_url=result.final_url or url,
-        fetch_diagnostics=(*result.fetch_diagnostics, *_served(held, result, parsed.diagnostics)),
-    )
-    return restored, None
+    return _filled(held, result, parsed, data), None
 
 
 #: What the bodies met last hold (records, variables), by SHA-256: a body's records never
