@@ -19,7 +19,7 @@ import pytest
 pytest.importorskip("h11")
 
 from tests.cli import adstxt
-from tests.httpserver import GOOD, TEXT, LocalServers, Reply, etagged
+from tests.httpserver import GOOD, TEXT, LocalServers, Reply, Seen, etagged
 from tests.test_store_crawl import Site
 
 
@@ -41,18 +41,27 @@ def _summary_total(stdout: str) -> int:
     return int(found[1])
 
 
+def _crawl_twice(
+    servers: LocalServers, folder: Path
+) -> tuple[subprocess.CompletedProcess[str], list[Seen]]:
+    """Crawl ``folder``/d.txt into 1.jsonl and 1.csv, then again into 2.jsonl and 2.csv;
+    the second crawl and the requests it made."""
+    options = [*servers.crawl_options(), "--records-csv"]
+    first = adstxt("crawl", "d.txt", "-o", "1.jsonl", *options, "1.csv", cwd=folder)
+    assert first.returncode == 0, first.stderr
+    start = len(servers.seen)
+    again = adstxt("crawl", "d.txt", "-o", "2.jsonl", *options, "2.csv", cwd=folder)
+    assert again.returncode == 0, again.stderr
+    return again, servers.seen[start:]
+
+
 def test_fresh_domains_are_in_every_output(tmp_path: Path) -> None:
     with LocalServers() as servers:
         for i in range(5):
             servers.routes[f"*://site{i}.com/ads.txt"] = Site(i, max_age=None if i < 2 else 0)
         (tmp_path / "d.txt").write_text("".join(f"site{i}.com\n" for i in range(5)))
-        options = [*servers.crawl_options(), "--records-csv"]
-        first = adstxt("crawl", "d.txt", "-o", "1.jsonl", *options, "1.csv", cwd=tmp_path)
-        assert first.returncode == 0, first.stderr
-        start = len(servers.seen)
-        again = adstxt("crawl", "d.txt", "-o", "2.jsonl", *options, "2.csv", cwd=tmp_path)
-        assert again.returncode == 0, again.stderr
-        fetched = {s.host for s in servers.seen[start:]}
+        again, asked = _crawl_twice(servers, tmp_path)
+        fetched = {s.host for s in asked}
     assert fetched == {"site2.com", "site3.com", "site4.com"}  # the fresh two were not
     assert _summary_total(again.stdout) == 5 and "2 still fresh" in again.stdout
     one, two = _entries(tmp_path / "1.jsonl"), _entries(tmp_path / "2.jsonl")
@@ -221,13 +230,8 @@ def test_a_fresh_site_counts_the_held_files_of_its_subdomain_lines(tmp_path: Pat
             200, b"appnexus.com, 7, RESELLER\nopenx.com, 8, DIRECT\n", {"Content-Type": TEXT}
         )
         (tmp_path / "d.txt").write_text("site0.com\n")
-        options = [*servers.crawl_options(), "--records-csv"]
-        first = adstxt("crawl", "d.txt", "-o", "1.jsonl", *options, "1.csv", cwd=tmp_path)
-        assert first.returncode == 0, first.stderr
-        asked = len(servers.seen)
-        again = adstxt("crawl", "d.txt", "-o", "2.jsonl", *options, "2.csv", cwd=tmp_path)
-        assert again.returncode == 0, again.stderr
-        assert len(servers.seen) == asked  # nothing fetched: all still fresh
+        again, asked = _crawl_twice(servers, tmp_path)
+        assert asked == []  # nothing fetched: all still fresh
     one, two = _entries(tmp_path / "1.jsonl"), _entries(tmp_path / "2.jsonl")
     assert two["site0.com"]["fresh"] is True
     files = one["site0.com"]["files"]

@@ -272,23 +272,15 @@ def iter_parse(
     )
     engine.expect_sellers(_decode.expected_sellers(stream))
     pending: list[Diagnostic] = _encoding_diagnostics(encoding, bool(skip))
-    endings = {"\n": 0, "\r\n": 0, "\r": 0}
-    first_odd: tuple[int, str] | None = None
-    usual: str | None = None
-    number = 0
+    endings = _decode.EndingTally()
+    base = 0
     for lines, offsets, line_endings in _decode.iter_decoded_lines(
         stream, head[skip:], encoding, MAX_LINE, chunk_size, skip
     ):
         # The offsets already count from the start of the file, byte-order mark included.
         engine.feed(lines, offsets if encoding == "utf-8" else None)
-        for ending in line_endings:
-            number += 1
-            if ending:
-                endings[ending] += 1
-                if usual is None:
-                    usual = ending
-                elif ending != usual and first_odd is None:
-                    first_odd = (number, ending)
+        endings.add(line_endings, base)
+        base += len(line_endings)
         produced: list[Record | Variable | Diagnostic] = [*pending]
         pending = []
         produced.extend(engine.records)
@@ -303,8 +295,8 @@ def iter_parse(
         yield from produced
     engine.finish()
     yield from pending
-    if first_odd is not None and usual is not None:
-        yield _mixed_endings_diagnostic(first_odd[0], first_odd[1], usual, endings)
+    if endings.odd is not None and endings.usual is not None:
+        yield _mixed_endings_diagnostic(*endings.odd, endings.usual, endings.counts)
     yield from sorted(engine.diagnostics, key=_REPORT_ORDER)
 
 

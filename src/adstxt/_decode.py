@@ -17,6 +17,7 @@ import attrs
 
 __all__ = [
     "Decoded",
+    "EndingTally",
     "clean_surrogates",
     "decode",
     "is_plain",
@@ -158,6 +159,39 @@ def line_ending_counts(text: str) -> tuple[int, int, int]:
 
 def _byte_length(text: str, errors: str) -> int:
     return len(text) if text.isascii() else len(text.encode("utf-8", errors))
+
+
+class EndingTally:
+    """How the lines of a file read in batches end: how many end with each line break, the
+    first break met (the file's usual one) and the first line ending with another."""
+
+    __slots__ = ("counts", "odd", "usual")
+
+    def __init__(self) -> None:
+        self.counts = {"\n": 0, "\r\n": 0, "\r": 0}
+        self.usual: str | None = None
+        #: The number and the break of the first line that ends otherwise than the usual.
+        self.odd: tuple[int, str] | None = None
+
+    def add(self, line_endings: list[str], base: int) -> bool:
+        """Count a batch whose first line is line ``base + 1``; True when the first line
+        that ends otherwise is in it."""
+        counts = self.counts
+        usual = self.usual
+        if usual == "\n" and "\r\n" not in line_endings and "\r" not in line_endings:
+            # The usual batch: only LF, and perhaps the file's last line with none.
+            counts["\n"] += len(line_endings) - (line_endings[-1] == "")
+            return False
+        found = False
+        for number, ending in enumerate(line_endings, start=base + 1):
+            if ending:
+                counts[ending] += 1
+                if usual is None:
+                    usual = self.usual = ending
+                elif ending != usual and self.odd is None:
+                    self.odd = (number, ending)
+                    found = True
+        return found
 
 
 def iter_decoded_lines(

@@ -202,9 +202,7 @@ def lint_stream(
         max_sellers=STREAM_SELLERS,
     )
     engine.expect_sellers(_decode.expected_sellers(stream))
-    endings = {"\n": 0, "\r\n": 0, "\r": 0}
-    first_odd: tuple[int, str, str] | None = None
-    usual: str | None = None
+    endings = _decode.EndingTally()
     damaged = False
     kept: dict[int, str] = {}  # the lines the late findings may need
     previous: tuple[int, list[str]] = (0, [])
@@ -223,18 +221,10 @@ def lint_stream(
                 kept[1] = batch_lines[0]
             if not utf8 and not damaged:
                 damaged = any("\ufffd" in line for line in batch_lines)
-            if usual == "\n" and "\r\n" not in line_endings and "\r" not in line_endings:
-                endings["\n"] += len(line_endings) - (line_endings[-1] == "")
-            else:
-                number = base
-                for ending in line_endings:
-                    number += 1
-                    if ending:
-                        endings[ending] += 1
-                        if usual is None:
-                            usual = ending
-                        elif ending != usual and first_odd is None:
-                            first_odd = (number, ending, batch_lines[number - base - 1])
+            if endings.add(line_endings, base):
+                assert endings.odd is not None
+                odd = endings.odd[0]
+                kept[odd] = batch_lines[odd - base - 1]  # its finding comes late
             found = engine.diagnostics[:]
             _forget(engine)
             if lengths:
@@ -248,9 +238,8 @@ def lint_stream(
         base += len(batch_lines)
     engine.finish()
     late = _encoding_diagnostics(encoding, bool(skip), damaged) + engine.diagnostics
-    if first_odd is not None and usual is not None:
-        late.append(_mixed_endings_diagnostic(first_odd[0], first_odd[1], usual, endings))
-        kept[first_odd[0]] = first_odd[2]
+    if endings.odd is not None and endings.usual is not None:
+        late.append(_mixed_endings_diagnostic(*endings.odd, endings.usual, endings.counts))
     batch = _lines_of(base, [], previous)
     items = _settle(late, settings, silencer, lambda n: kept.get(n) or batch(n))
     items += settings.apply(silencer.unused(settings.enabled_codes()))

@@ -40,6 +40,8 @@ __all__ = ["DEFAULT_USER_AGENT", "MAX_BYTES", "Fetcher"]
 DEFAULT_USER_AGENT = f"adstxt/{__version__} (ads.txt and app-ads.txt checker)"
 #: The default body size cap: far above any real file (the largest are a few MiB).
 MAX_BYTES = 10 * 1024 * 1024
+#: How many ``SUBDOMAIN=`` files of one site are followed at most, by default.
+MAX_SUBDOMAINS = 50
 _SPEC_REDIRECTS = frozenset({301, 302, 307})
 _EXTRA_REDIRECTS = frozenset({303, 308})
 # Bodies of error responses are never used; reading a little of them is not needed either.
@@ -146,7 +148,7 @@ class Fetcher:
         max_connections: int = 100,
         host_delay: float = 0.0,
         lifetime: dt.timedelta = DEFAULT_LIFETIME,
-        max_subdomains: int = 50,
+        max_subdomains: int = MAX_SUBDOMAINS,
     ) -> None:
         # Checked here, so that a wrong argument fails at the call that gave it rather than
         # deep inside the first connection.
@@ -864,7 +866,9 @@ def _answered(chain: Sequence[Hop]) -> bool:
     return any(hop.status is not None for hop in chain)
 
 
-def subdomain_hosts(variables: Iterable[Variable], root: str, most: int = 50) -> list[str]:
+def subdomain_hosts(
+    variables: Iterable[Variable], root: str, most: int = MAX_SUBDOMAINS
+) -> list[str]:
     """The hosts of the ``SUBDOMAIN=`` lines a crawler follows from the file of ``root``:
     each under ``root`` (the spec has a file refer only to its own subdomains), once, in the
     order written, at most ``most`` of them."""

@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Final
 
 import attrs
 
+from adstxt.diagnostics import Severity
 from adstxt.model import ParseResult, Record, Relationship, Variable, _make_record
 from adstxt.store._bodies import decompress
 from adstxt.store._dialect import POSTGRESQL
@@ -210,7 +211,6 @@ def _served(
     Content-Type tell again: warnings only. The copy was taken as good, so an error here
     (a header the store lost, say) would contradict the store, and it would turn the fetch
     that confirmed the copy into a failed one."""
-    from adstxt.diagnostics import Severity
     from adstxt.fetch._checks import check_content_type, check_parsed
 
     url = held.final_url or held.requested_url
