@@ -1218,11 +1218,16 @@ def _worker_process(
             failure.append(str(exc))
         finally:
             ticker.cancel()
+            # Closing the loop restores the default SIGTERM action, which would end the
+            # process before it has reported: a stop asked for from here on waits, blocked,
+            # until SIGTERM is ignored below.
+            _block_stop(True)
 
-    asyncio.run(run())
-    # Closing the loop restored the default SIGTERM action, which would end the process
-    # before it has reported.
-    signal.signal(signal.SIGTERM, signal.SIG_IGN)
+    try:
+        asyncio.run(run())
+        signal.signal(signal.SIGTERM, signal.SIG_IGN)
+    finally:
+        _block_stop(False)
     flush()
     if failure:
         sender.send(("failed", failure[0]))
