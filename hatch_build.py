@@ -2,11 +2,12 @@
 
 The modules named in ``adstxt._engine_source.ENGINE_MODULES`` are compiled together, each
 as its ``<name>_native`` twin (``adstxt._engine_native`` and so on), from copies that
-record the fingerprint of the sources they came from. The seller table written in C
-(``src/adstxt/_engine_sellers.c``) is built with them as ``adstxt._engine_sellers_c``,
-recording the same fingerprint; when it alone cannot be built, the compiled checker is
-installed without it (it then keeps big files' sellers in the table written in Python)
-and the build says so. ``adstxt._engine_choice`` uses them
+record the fingerprint of the sources they came from. The modules written in C
+(``adstxt._engine_source.C_MODULES``: the seller table, ``src/adstxt/_engine_sellers.c``,
+and the record builders, ``src/adstxt/_engine_builders.c``) are built with them, each
+recording the same fingerprint; when one cannot be built, the compiled checker is
+installed without it (it then uses the Python code that module stands in for) and the
+build says so. ``adstxt._engine_choice`` uses them
 only while that matches the installed sources, so an edited engine in an editable install
 is never shadowed by an older build: it runs interpreted, with a warning, until the next
 install.
@@ -93,13 +94,15 @@ class EngineBuildHook(BuildHookInterface):  # type: ignore[type-arg]
                 build_data["force_include"][str(note)] = f"adstxt/{source.BUILD_NOTE}"
             return
         self.app.display_info(f"adstxt: compiled checker built: {', '.join(p.name for p in built)}")
-        if not any(p.name.startswith(f"{source.C_TABLE_MODULE}.") for p in built):
+        for module, c_source in source.C_MODULES:
+            if any(p.name.startswith(f"{module}.") for p in built):
+                continue
             self.app.display_warning(
-                "adstxt: the C seller table was not built (pip install -v shows why): the "
-                "compiled checker keeps the sellers of big files in the slower Python table"
+                f"adstxt: {c_source} was not built (pip install -v shows why): the compiled "
+                "checker uses the slower Python code it stands in for"
             )
             if editable:  # one left by an earlier install is stale
-                for path in package.glob(f"{source.C_TABLE_MODULE}.*"):
+                for path in package.glob(f"{module}.*"):
                     if path.suffix in (".so", ".pyd"):
                         with contextlib.suppress(OSError):
                             path.unlink()
@@ -169,9 +172,10 @@ def _note(package: Path, build: Path, why_not: str, editable: bool) -> Path:
 
 
 def _native_pattern(package: Path) -> re.Pattern[str]:
-    """The file names of the compiled modules: the mypyc twins, their library, the C table."""
+    """The file names of the compiled modules: the mypyc twins, their library, the C ones."""
     source = _engine_source(package)
-    names = [source.native_name(m) for m in source.ENGINE_MODULES] + [source.C_TABLE_MODULE]
+    names = [source.native_name(m) for m in source.ENGINE_MODULES]
+    names += [module for module, _ in source.C_MODULES]
     alternatives = "|".join(re.escape(name) for name in names)
     return re.compile(rf"(?:{alternatives})(?:__mypyc)?\..*(?:\.so|\.pyd)\Z")
 
@@ -210,14 +214,14 @@ setup(
 )
 """
 
-#: The C build of the seller table: the module, its source and the fingerprint it records.
-_SETUP_C_TABLE = """\
+#: The C build of one module written in C: its name, its source and the fingerprint it records.
+_SETUP_C_MODULE = """\
 import sys
 from setuptools import Extension, setup
 
 module, source, crc = sys.argv[1:]
 setup(
-    name="adstxt-seller-table",
+    name="adstxt-c-module",
     ext_modules=[Extension(module, [source], define_macros=[("SOURCE_CRC", crc + "UL")])],
     script_args=["build_ext", "--inplace"],
 )
@@ -259,7 +263,8 @@ def compile_engine(package: Path, cache: Path) -> list[Path]:
         modules = sorted(p for p in tree.glob(f"*{suffix}") if pattern.match(p.name))
         if len(modules) <= len(natives):
             raise OSError(f"mypyc produced {[p.name for p in modules]}, not every module")
-        modules += _build_c_table(package, Path(work), crc, suffix)
+        for module, c_source in _engine_source(package).C_MODULES:
+            modules += _build_c_module(package, Path(work), crc, suffix, module, c_source)
         # Filled beside the cache, then renamed: a build that stops half-way leaves no
         # partial entry.
         cache.mkdir(parents=True, exist_ok=True)
@@ -274,28 +279,29 @@ def compile_engine(package: Path, cache: Path) -> list[Path]:
     return sorted(p for p in target.glob(f"*{suffix}") if pattern.match(p.name))
 
 
-def _build_c_table(package: Path, work: Path, crc: int, suffix: str) -> list[Path]:
-    """The C seller table built in ``work`` (a copy of the package in ``work/adstxt``), or
-    nothing when it cannot be built: the compiled checker works without it. With
-    ``ADSTXT_COMPILE`` set a failure fails the build, as a failure of mypyc does."""
+def _build_c_module(
+    package: Path, work: Path, crc: int, suffix: str, module: str, c_source: str
+) -> list[Path]:
+    """The C module ``module`` built from ``c_source`` in ``work`` (a copy of the package in
+    ``work/adstxt``), or nothing when it cannot be built: the compiled checker works without
+    it. With ``ADSTXT_COMPILE`` set a failure fails the build, as a failure of mypyc does."""
     source = _engine_source(package)
-    module = f"adstxt.{source.C_TABLE_MODULE}"
-    (work / "setup_c_table.py").write_text(_SETUP_C_TABLE, encoding="utf-8")
+    (work / "setup_c_module.py").write_text(_SETUP_C_MODULE, encoding="utf-8")
     run = subprocess.run(
-        [sys.executable, "setup_c_table.py", module, f"adstxt/{source.C_TABLE_SOURCE}", str(crc)],
+        [sys.executable, "setup_c_module.py", f"adstxt.{module}", f"adstxt/{c_source}", str(crc)],
         cwd=work,
         check=False,
         text=True,
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
     )
-    built = sorted((work / "adstxt").glob(f"{source.C_TABLE_MODULE}{suffix}"))
+    built = sorted((work / "adstxt").glob(f"{module}{suffix}"))
     if run.returncode == 0 and built:
         return built
     if source.compile_required():
         raise subprocess.CalledProcessError(run.returncode or 1, run.args, run.stdout)
-    # Shown by pip install -v; the hook warns that the table is missing.
-    print(f"adstxt: the C seller table was not built:\n{run.stdout[-2000:]}")
+    # Shown by pip install -v; the hook warns that the module is missing.
+    print(f"adstxt: {c_source} was not built:\n{run.stdout[-2000:]}")
     return []
 
 

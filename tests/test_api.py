@@ -224,10 +224,10 @@ def test_streamed_byte_offsets_count_the_byte_order_mark_once(chunk_size: int) -
 
 
 def test_reports_are_ordered_by_the_documented_sort_key() -> None:
-    from adstxt._api import _REPORT_ORDER
+    from adstxt.diagnostics import REPORT_ORDER
 
     data = (Path(__file__).resolve().parents[1] / "examples" / "broken-ads.txt").read_bytes()
     diagnostics = adstxt.check(data)
     assert len(diagnostics) > 5
-    assert all(_REPORT_ORDER(d) == d.sort_key() for d in diagnostics)
+    assert all(REPORT_ORDER(d) == d.sort_key() for d in diagnostics)
     assert list(diagnostics) == sorted(diagnostics, key=adstxt.Diagnostic.sort_key)

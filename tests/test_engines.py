@@ -28,6 +28,7 @@ import adstxt
 from adstxt import _api, _engine, _engine_choice, _engine_source
 from adstxt._engine_source import (
     BUILD_NOTE,
+    C_BUILDERS_MODULE,
     C_TABLE_MODULE,
     ENGINE_MODULES,
     engine_crc,
@@ -200,6 +201,7 @@ def _engine_of_copy(tmp_path: Path) -> str:
         ("_domains.py", True),
         ("sellers/_fields.py", True),
         ("_engine_sellers.c", True),  # the C seller table is built with the checker
+        ("_engine_builders.c", True),  # and so are the C builders
         ("data/SOURCES.md", False),
     ],
 )
@@ -284,6 +286,56 @@ def test_the_c_seller_table_is_used_only_while_current(tmp_path: Path) -> None:
         "Python (the checker is interpreted)",
         "adstxt._engine_sellers",
     ]
+
+
+def test_the_c_builders_are_used_only_while_current(tmp_path: Path) -> None:
+    package = _copy_package(tmp_path)
+    crc = engine_crc(package)
+    _add_twins(package, crc)
+    # What builds a record of a plain line, a comment and a diagnostic with its fix.
+    probe = (
+        "import adstxt, adstxt._engine_choice as c; print(c.BUILDERS);"
+        "r = adstxt.parse('a.com, 1, DIRECT # x\\na.com, 1, DIRECT\\n');"
+        "print(r.records[0], r.comments[0], r.diagnostics[0].fix.description)"
+    )
+    built = (
+        "Record(domain='a.com', account_id='1', relationship=<Relationship.DIRECT: 'DIRECT'>, "
+        "certification_authority_id=None, extension=None) Comment(line=1, column=18, text=' x') "
+        "delete this repeat of line 1"
+    )
+    # Not built: the compiled checker builds them in Python.
+    without = _run_copy(tmp_path, "-c", probe)
+    assert without.stdout.split("\n")[:2] == ["Python (the C builders were not built)", built]
+    # A stand-in for the built module that counts what it builds, recording a fingerprint.
+    stand_in = package / f"{C_BUILDERS_MODULE}.py"
+    stand_in.write_text(
+        "import collections\n"
+        "BUILT = collections.Counter()\n"
+        "class SlotBuilder:\n"
+        "    def __init__(self, cls, names, required=None):\n"
+        "        self.cls, self.names = cls, names\n"
+        "    def __call__(self, *args):\n"
+        "        BUILT[self.cls.__name__] += 1\n"
+        "        made = object.__new__(self.cls)\n"
+        "        for name, value in zip(self.names, args + (None,) * len(self.names)):\n"
+        "            object.__setattr__(made, name, value)\n"
+        "        return made\n"
+        f"SOURCE_CRC = {crc}\n"
+    )
+    counted = probe + f";import adstxt.{C_BUILDERS_MODULE} as b; print(sorted(b.BUILT.items()))"
+    used = _run_copy(tmp_path, "-c", counted).stdout.split("\n")[:3]
+    assert used[:2] == ["C", built]
+    assert used[2] == "[('Comment', 1), ('Diagnostic', 1), ('Fix', 1), ('Record', 2)]"
+    stand_in.write_text(stand_in.read_text().replace(str(crc), str(crc ^ 1)))
+    assert _run_copy(tmp_path, "-c", probe).stdout.split("\n")[:2] == [
+        "Python (the C builders were built from other sources)",
+        built,
+    ]
+
+
+@needs_compiled
+def test_this_compiled_install_uses_the_c_builders() -> None:
+    assert _engine_choice.BUILDERS == "C"
 
 
 @needs_compiled

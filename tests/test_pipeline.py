@@ -16,7 +16,7 @@ from adstxt import _decode
 from adstxt._diff import _shown, unified_diff
 from adstxt._engine_choice import MAX_LINE
 from adstxt._lint import lint, lint_stream, scan_suppressions
-from adstxt._report import FileReport, Spooled, Style, Writer, render
+from adstxt._report import FileReport, Spooled, Style, Writer, render, renderer
 from adstxt._suppress import might_suppress
 from adstxt._text import Text
 from adstxt.cli import main
@@ -374,3 +374,43 @@ def test_a_file_that_cannot_be_read_twice_is_checked_whole(tmp_path: Path, capsy
     thread.join()
     assert status == 0
     assert f"{fifo}:1:19: ADS211" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize("hold", [3, Spooled.HOLD])
+@pytest.mark.parametrize("output_format", ["concise", "full", "json", "github", "sarif"])
+def test_late_findings_are_placed_among_spooled_batches_by_position(
+    output_format: str,
+    hold: int,
+    monkeypatch,  # type: ignore[no-untyped-def]
+) -> None:
+    """Findings known only at the end of a file land where their position puts them: before
+    the first batch, inside a batch kept on disk (rendered or not), between two batches."""
+    monkeypatch.setattr(Spooled, "HOLD", hold)
+    rng = random.Random(11)
+    data = _random_file(rng, 120)
+    found = lint(data)
+    report = FileReport("site/ads.txt", found, data)
+    expected = render([report], output_format, Style())
+    items = [(d, report.line(d.line)) for d in found]
+    late = items[::7]  # every seventh finding arrives last; the rest in batches of four
+    early = [item for item in items if item not in late]
+    assert late and len(early) > 3 * 4
+    style = Style()
+    spool = Spooled(renderer(output_format, style, "site/ads.txt"))
+    for start in range(0, len(early), 4):
+        spool.add(early[start : start + 4])
+    spool.finish(late)
+    assert len(spool) == len(found)
+    out = io.StringIO()
+    fired = {d.code for d in found}
+    writer = Writer(out, output_format, style, fired)
+    spool.write_to(writer, "site/ads.txt")
+    writer.close()
+    spool.close()
+    assert out.getvalue() == expected
+
+
+def test_a_spool_of_rendered_findings_does_not_give_them_back() -> None:
+    spool = Spooled(renderer("concise", Style(), "ads.txt"))
+    with pytest.raises(TypeError, match="cannot give them back"):
+        list(spool)

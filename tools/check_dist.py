@@ -32,19 +32,20 @@ from typing import Any
 ROOT = Path(__file__).resolve().parents[1]
 PACKAGE = ROOT / "src" / "adstxt"
 NATIVE = re.compile(
-    r"adstxt/(_engine\w*_native(?:__mypyc)?|_engine_sellers_c)(?:\.[^/]*)?\.(so|pyd)$"
+    r"adstxt/(_engine\w*_native(?:__mypyc)?|_engine_sellers_c|_engine_builders_c)"
+    r"(?:\.[^/]*)?\.(so|pyd)$"
 )
 
 
 def _twins() -> set[str]:
     """The compiled modules a compiled wheel carries (see adstxt._engine_source): the
-    twins, their shared library and the seller table in C."""
+    twins, their shared library and the modules written in C."""
     spec = importlib.util.spec_from_file_location("_engine_source", PACKAGE / "_engine_source.py")
     assert spec is not None and spec.loader is not None
     source = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(source)
     twins = {source.native_name(module) for module in source.ENGINE_MODULES}
-    return twins | {"_engine_native__mypyc", source.C_TABLE_MODULE}
+    return twins | {"_engine_native__mypyc"} | {module for module, _ in source.C_MODULES}
 
 
 class DistError(Exception):
@@ -242,17 +243,22 @@ def _check_install(path: Path, compiled: bool) -> None:
             any(line.startswith(f"checker: {engine}") for line in shown.splitlines()),
             f"{path.name}: installed, --version says:\n{shown}",
         )
-        table = subprocess.run(
-            [scripts / "python", "-c", "import adstxt._engine_choice as c; print(c.SELLER_TABLE)"],
+        probe = "import adstxt._engine_choice as c; print(c.SELLER_TABLE); print(c.BUILDERS)"
+        table, builders = subprocess.run(
+            [scripts / "python", "-c", probe],
             capture_output=True,
             text=True,
             env=environment,
             cwd=work,
             check=True,
-        ).stdout.strip()
+        ).stdout.splitlines()
         _expect(
             (table == "C") == compiled,
             f"{path.name}: installed, the checker's seller table is {table}",
+        )
+        _expect(
+            (builders == "C") == compiled,
+            f"{path.name}: installed, the checker's builders are {builders}",
         )
         crawl = subprocess.run(
             [scripts / "adstxt-crawl", "--help"],

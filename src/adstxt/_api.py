@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import contextlib
 import gc
-import operator
 import os
 from collections.abc import Iterable, Iterator
 from typing import BinaryIO, Final
@@ -12,7 +11,7 @@ from typing import BinaryIO, Final
 from adstxt import _decode, _serialize, model
 from adstxt._engine_choice import MAX_LINE, Engine
 from adstxt._text import Text, as_text
-from adstxt.diagnostics import Diagnostic, Fix, Severity
+from adstxt.diagnostics import REPORT_ORDER, Diagnostic, Fix, Severity
 from adstxt.errors import AdsTxtError
 from adstxt.model import AdsTxt, FileKind, ParseResult, Record, Variable
 
@@ -33,9 +32,6 @@ __all__ = [
 #: kept in a compact table (:mod:`adstxt._engine_sellers`), about 20 bytes each instead of
 #: about 115, so that a stream's memory stays small and every repeat is still reported.
 STREAM_SELLERS: Final = 10_000
-#: :meth:`Diagnostic.sort_key` as one C call per diagnostic (a large file has tens of
-#: thousands to sort).
-_REPORT_ORDER: Final = operator.attrgetter("line", "column", "code")
 
 
 def kind_for(filename: str | os.PathLike[str] | None) -> FileKind:
@@ -224,7 +220,7 @@ def parse(
             records=tuple(engine.records),
             variables=tuple(engine.variables),
             comments=tuple(engine.comments),
-            diagnostics=tuple(sorted(engine.diagnostics, key=_REPORT_ORDER)),
+            diagnostics=tuple(sorted(engine.diagnostics, key=REPORT_ORDER)),
             kind=engine.kind,
             encoding=text.encoding,
             text=_decode.clean_surrogates(text.body) if text.invalid else text.body,
@@ -241,7 +237,7 @@ def check(
     """Only the diagnostics of :func:`parse`, without building record objects (faster)."""
     with _collector_paused(_size(source)):
         engine, _ = _run(source, filename, kind, domain, keep_records=False)
-        return tuple(sorted(engine.diagnostics, key=_REPORT_ORDER))
+        return tuple(sorted(engine.diagnostics, key=REPORT_ORDER))
 
 
 def iter_parse(
@@ -297,7 +293,7 @@ def iter_parse(
     yield from pending
     if endings.odd is not None and endings.usual is not None:
         yield _mixed_endings_diagnostic(*endings.odd, endings.usual, endings.counts)
-    yield from sorted(engine.diagnostics, key=_REPORT_ORDER)
+    yield from sorted(engine.diagnostics, key=REPORT_ORDER)
 
 
 #: Whole-file findings: they sit at line 1 but say less than a line's own error.

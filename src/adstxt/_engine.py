@@ -24,7 +24,15 @@ from adstxt._decode import is_plain
 from adstxt._domains import DomainAnalysis, analyze_ad_system
 from adstxt._engine_crossline import CrossLineChecks
 from adstxt._engine_domains import plain_ad_systems
-from adstxt._engine_lines import MAX_LINE, _RecordArgs, _VariableArgs
+from adstxt._engine_lines import (
+    MAX_LINE,
+    _RecordArgs,
+    _VariableArgs,
+    line_deletion,
+    new_diagnostic,
+    new_fix,
+    use_diagnostic_builders,
+)
 from adstxt._engine_memo import (
     _FAST_FIELD,
     PLACEHOLDER_DOMAIN,
@@ -34,13 +42,8 @@ from adstxt._engine_memo import (
     new_seller_dict,
 )
 from adstxt._sniff import sniff
-from adstxt.diagnostics import (
-    Diagnostic,
-    fast_positional_diagnostic,
-    fast_positional_fix,
-    fix_deleting_line,
-)
-from adstxt.model import Comment, FileKind, Record, _make_comment, _make_record
+from adstxt.diagnostics import Diagnostic, Fix, Severity
+from adstxt.model import Comment, FileKind, Record, Relationship, _make_comment, _make_record
 
 __all__ = ["MAX_LINE", "Engine"]
 
@@ -68,6 +71,29 @@ _GOOGLE_ID: Final = re.compile(r"pub-[0-9]{16}\Z")
 
 #: Account IDs whose digits are all zero (placeholders; :func:`adstxt._fields.account_findings`).
 _ALL_ZERO: Final = re.compile(r"(?:pub-)?0+(?:[-_.]0+)*\Z")
+
+#: What the line loop builds its records and comments with: the Python builders of
+#: :mod:`adstxt.model`, or the same objects built in C once :func:`use_builders` is called.
+_build_record: Callable[[str, str, Relationship, str | None, str | None, int], Record] = (
+    _make_record
+)
+_build_comment: Callable[[int, int, str], Comment] = _make_comment
+
+
+def use_builders(
+    record: Callable[[str, str, Relationship, str | None, str | None, int], Record],
+    comment: Callable[[int, int, str], Comment],
+    diagnostic: Callable[[str, Severity, int, int, int, str, str | None, Fix | None], Diagnostic],
+    fix: Callable[[str, bool, str, int, int, int, int], Fix],
+) -> None:
+    """Have the checker build records, comments, diagnostics and fixes with these from
+    now on: the compiled checker's choice calls it with the C builders
+    (``adstxt._engine_builders_c.SlotBuilder``), which make the very same objects."""
+    global _build_record, _build_comment
+    _build_record = record
+    _build_comment = comment
+    use_diagnostic_builders(diagnostic, fix)
+
 
 #: Bound on each per-file memo (domains as written, unusable lines replayed).
 _MEMO_LIMIT: Final = 4096
@@ -109,7 +135,7 @@ class _LineOutcome:
         for d in self.diagnostics:
             fix = d.fix
             if fix is not None:
-                fix = fast_positional_fix(
+                fix = new_fix(
                     fix.replacement,
                     fix.safe,
                     fix.description,
@@ -119,7 +145,7 @@ class _LineOutcome:
                     fix.end_column,
                 )
             engine.diagnostics.append(
-                fast_positional_diagnostic(
+                new_diagnostic(
                     d.code,
                     d.severity,
                     d.line + shift,
@@ -131,7 +157,7 @@ class _LineOutcome:
                 )
             )
         for c in self.comments:
-            engine.comments.append(_make_comment(number, c.column, c.text))
+            engine.comments.append(_build_comment(number, c.column, c.text))
         engine._data_lines += self.data_lines
         engine._prose_lines += self.prose_lines
         if isinstance(self.usable, _RecordArgs):
@@ -208,8 +234,8 @@ class Engine(CrossLineChecks):
         records = self.records
         comments = self.comments
         on_record = self._on_record
-        make_record = _make_record
-        make_comment = _make_comment
+        make_record = _build_record
+        make_comment = _build_comment
         id_chars = _ID_CHARS.match
         template = _TEMPLATE_WORDS.search
         reserved = _RESERVED_ACCOUNTS
@@ -266,11 +292,13 @@ class Engine(CrossLineChecks):
                         remember = self._memory_left != 0
                         if key == account:
                             packed = number << 2 | shape.bits
+                            found: _Remembered | None
                             if remember:
                                 found = shape.sellers.setdefault(key, packed)
                             else:
-                                found = shape.sellers.get(key, packed)
-                                if found == packed:
+                                # No default: compiled code would make an int object for it.
+                                found = shape.sellers.get(key)
+                                if found is None:
                                     # Past the bound: the compact memory.
                                     earlier = table.setdefault(shape.domain, key, packed)
                                     if earlier != packed:
@@ -280,14 +308,17 @@ class Engine(CrossLineChecks):
                                         self._report_packed_repeat(
                                             number, domain_text, account, earlier, shape, True
                                         )
-                            if found != packed:  # not "is not": compiled code unboxes ints
-                                if type(found) is not int:
+                            if found is not None:
+                                if type(found) is not int:  # a record kept whole
                                     self._careful_line_memoized(number, text, None)
                                     continue
-                                # A repeat of a record written canonically both times.
-                                self._report_packed_repeat(
-                                    number, domain_text, account, found, shape, False
-                                )
+                                # Narrowed to int, compiled code compares it unboxed; a
+                                # seller just remembered is this line's own.
+                                if found != packed:
+                                    # A repeat of a record written canonically both times.
+                                    self._report_packed_repeat(
+                                        number, domain_text, account, found, shape, False
+                                    )
                         elif not (
                             remember and self._remember_new_seller(number, key, account, shape)
                         ):
@@ -535,9 +566,7 @@ class Engine(CrossLineChecks):
                         len(PLACEHOLDER_DOMAIN),
                         "the 'no authorized sellers' placeholder contradicts the real "
                         "records in this file",
-                        fix=fix_deleting_line(
-                            line, safe=False, description="delete the placeholder"
-                        ),
+                        fix=line_deletion(line, False, "delete the placeholder"),
                     )
             else:
                 self._diag(

@@ -13,7 +13,10 @@ the interpreted engine.
 The compiled engine keeps the sellers of big streams in the C seller table
 (``adstxt._engine_sellers_c``) when the build made it from the same sources (it records
 the same fingerprint), else in the table written in Python (:data:`SELLER_TABLE` says
-which). The interpreted engine always uses the Python one.
+which). Likewise it builds records, comments, diagnostics and fixes with the C builders
+(``adstxt._engine_builders_c``) when they are current, else with the Python ones of
+:mod:`adstxt.model` (:data:`BUILDERS` says which). The interpreted engine always uses the
+Python code.
 """
 
 from __future__ import annotations
@@ -27,6 +30,7 @@ from typing import TYPE_CHECKING
 
 from adstxt._engine_source import (
     BUILD_NOTE,
+    C_BUILDERS_MODULE,
     C_TABLE_MODULE,
     ENGINE_MODULES,
     REBUILD,
@@ -35,7 +39,7 @@ from adstxt._engine_source import (
     pure_python_requested,
 )
 
-__all__ = ["ENGINE", "MAX_LINE", "SELLER_TABLE", "Engine", "StaleCheckerWarning"]
+__all__ = ["BUILDERS", "ENGINE", "MAX_LINE", "SELLER_TABLE", "Engine", "StaleCheckerWarning"]
 
 #: Said by ``--version`` when the compiled engine runs.
 COMPILED = "compiled (mypyc)"
@@ -89,21 +93,55 @@ def _choose() -> tuple[ModuleType, str]:
             stacklevel=2,
         )
         return _interpreted(f"the compiled checker is stale: run '{REBUILD}' to rebuild it")
-    global SELLER_TABLE
+    global SELLER_TABLE, BUILDERS
     SELLER_TABLE = _use_c_table(natives[ENGINE_MODULES.index("_engine_sellers")], crc)
+    BUILDERS = _use_c_builders(natives[-1], crc)
     return natives[-1], COMPILED
+
+
+def _current_c_module(name: str, crc: int | None) -> ModuleType | str:
+    """The C module ``adstxt.<name>`` when it was built from these sources, else why not."""
+    try:
+        module = importlib.import_module(f"adstxt.{name}")
+    except ImportError:
+        return "not built"
+    if crc is not None and getattr(module, "SOURCE_CRC", None) != crc:
+        return "built from other sources"
+    return module
 
 
 def _use_c_table(sellers: ModuleType, crc: int | None) -> str:
     """Have the compiled engine (its module ``sellers``) use the C seller table when it
     was built from these sources; say which table it uses."""
-    try:
-        table = importlib.import_module(f"adstxt.{C_TABLE_MODULE}")
-    except ImportError:
-        return "Python (the C table was not built)"
-    if crc is not None and getattr(table, "SOURCE_CRC", None) != crc:
-        return "Python (the C table was built from other sources)"
+    table = _current_c_module(C_TABLE_MODULE, crc)
+    if isinstance(table, str):
+        return f"Python (the C table was {table})"
     sellers.use_table(table.SellerTable)
+    return "C"
+
+
+def _use_c_builders(engine: ModuleType, crc: int | None) -> str:
+    """Have the compiled engine build records, comments, diagnostics and fixes in C when
+    the builders were built from these sources; say which builders it uses."""
+    builders = _current_c_module(C_BUILDERS_MODULE, crc)
+    if isinstance(builders, str):
+        return f"Python (the C builders were {builders})"
+    from adstxt.diagnostics import (
+        _DIAGNOSTIC_ARGUMENTS,
+        _DIAGNOSTIC_REQUIRED,
+        _FIX_ARGUMENTS,
+        Diagnostic,
+        Fix,
+    )
+    from adstxt.model import _COMMENT_ARGUMENTS, _RECORD_ARGUMENTS, Comment, Record
+
+    make = builders.SlotBuilder
+    engine.use_builders(
+        make(Record, _RECORD_ARGUMENTS),
+        make(Comment, _COMMENT_ARGUMENTS),
+        make(Diagnostic, _DIAGNOSTIC_ARGUMENTS, _DIAGNOSTIC_REQUIRED),
+        make(Fix, _FIX_ARGUMENTS),
+    )
     return "C"
 
 
@@ -111,6 +149,9 @@ def _use_c_table(sellers: ModuleType, crc: int | None) -> str:
 ENGINE: str
 #: Which seller table the checker uses: "C", or "Python" and why not the C one.
 SELLER_TABLE = "Python (the checker is interpreted)"
+#: What builds records, comments, diagnostics and fixes: "C", or "Python" and why not
+#: the C builders.
+BUILDERS = "Python (the checker is interpreted)"
 
 if TYPE_CHECKING:
     from adstxt._engine import MAX_LINE, Engine

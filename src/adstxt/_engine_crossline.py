@@ -14,7 +14,7 @@ from collections.abc import Callable
 from typing import Final
 
 from adstxt import _fields, _known
-from adstxt._engine_lines import LineChecks, _RecordArgs, _VariableArgs
+from adstxt._engine_lines import LineChecks, _RecordArgs, _VariableArgs, line_deletion
 from adstxt._engine_memo import (
     _WRITTEN,
     _FirstRecord,
@@ -24,7 +24,6 @@ from adstxt._engine_memo import (
     new_seller_dict,
 )
 from adstxt._engine_sellers import SellerMemory, new_table
-from adstxt.diagnostics import fix_deleting_line
 from adstxt.model import FileKind, Record, Relationship, Variable
 
 #: How many ad systems' first certification IDs are kept past the bound of an engine with
@@ -304,10 +303,8 @@ class CrossLineChecks(LineChecks):
             number,
             start,
             end,
-            f"this record repeats line {first}",
-            fix=fix_deleting_line(
-                number, safe=True, description=f"delete this repeat of line {first}"
-            ),
+            f"This record repeats line {first}",
+            fix=line_deletion(number, True, f"delete this repeat of line {first}"),
         )
 
     def _report_packed_repeat(
@@ -363,7 +360,7 @@ class CrossLineChecks(LineChecks):
         adds. The fix keeps the record that says more (a certification ID, an extension),
         else the first; when each says something the other does not, there is no fix."""
         verb = "differ" if " and " in difference else "differs"
-        message = f"this record repeats line {first}; only {difference} {verb}"
+        message = f"This record repeats line {first}; only {difference} {verb}"
         if later_adds and earlier_adds:
             self._diag(
                 "ADS402",
@@ -381,10 +378,10 @@ class CrossLineChecks(LineChecks):
                 end,
                 message,
                 f"this line says more than line {first}",
-                fix_deleting_line(
+                line_deletion(
                     first,
-                    safe=False,
-                    description=f"delete line {first}, which this record completes",
+                    False,
+                    f"delete line {first}, which this record completes",
                 ),
             )
         else:
@@ -394,9 +391,7 @@ class CrossLineChecks(LineChecks):
                 start,
                 end,
                 message,
-                fix=fix_deleting_line(
-                    number, safe=False, description=f"delete this repeat of line {first}"
-                ),
+                fix=line_deletion(number, False, f"delete this repeat of line {first}"),
             )
 
     def _report_conflict(
@@ -437,9 +432,7 @@ class CrossLineChecks(LineChecks):
                 start,
                 end,
                 f"{name}={value} repeats line {first_line}",
-                fix=fix_deleting_line(
-                    number, safe=True, description=f"delete this repeat of line {first_line}"
-                ),
+                fix=line_deletion(number, True, f"delete this repeat of line {first_line}"),
             )
             return
         if self._reserve_memory():

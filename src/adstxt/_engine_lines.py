@@ -33,6 +33,58 @@ from adstxt.rules import RULES
 #: Lines longer than this many characters are reported and not parsed field by field.
 MAX_LINE: Final = 65536
 
+#: What builds the checker's diagnostics and fixes: the Python builders of
+#: :mod:`adstxt.diagnostics`, or the same objects built in C once
+#: :func:`use_diagnostic_builders` is called (see :func:`adstxt._engine.use_builders`).
+_build_diagnostic: Callable[
+    [str, Severity, int, int, int, str, str | None, Fix | None], Diagnostic
+] = fast_positional_diagnostic
+_build_fix: Callable[[str, bool, str, int, int, int, int], Fix] = fast_positional_fix
+
+
+def use_diagnostic_builders(
+    diagnostic: Callable[[str, Severity, int, int, int, str, str | None, Fix | None], Diagnostic],
+    fix: Callable[[str, bool, str, int, int, int, int], Fix],
+) -> None:
+    """Have the checker build diagnostics and fixes with these from now on."""
+    global _build_diagnostic, _build_fix
+    _build_diagnostic = diagnostic
+    _build_fix = fix
+
+
+def new_diagnostic(
+    code: str,
+    severity: Severity,
+    line: int,
+    column: int,
+    end_column: int,
+    message: str,
+    hint: str | None,
+    fix: Fix | None,
+) -> Diagnostic:
+    """``Diagnostic(...)`` with its fields by position (and no pointer), by the chosen builder."""
+    return _build_diagnostic(code, severity, line, column, end_column, message, hint, fix)
+
+
+def new_fix(
+    replacement: str,
+    safe: bool,
+    description: str,
+    line: int,
+    column: int,
+    end_line: int,
+    end_column: int,
+) -> Fix:
+    """``Fix(...)`` with its fields by position, by the chosen builder."""
+    return _build_fix(replacement, safe, description, line, column, end_line, end_column)
+
+
+def line_deletion(line: int, safe: bool, description: str) -> Fix:
+    """The fix that deletes line ``line`` whole, line ending included (what
+    :func:`adstxt.diagnostics.fix_deleting_line` makes), by the chosen builder."""
+    return _build_fix("", safe, description, line, 1, line + 1, 1)
+
+
 #: At most this many character diagnostics of one code are reported for one line.
 _CHAR_REPORT_LIMIT: Final = 20
 
@@ -141,7 +193,7 @@ class LineChecks:
         fix: Fix | None = None,
         severity: Severity | None = None,
     ) -> Diagnostic:
-        diagnostic = fast_positional_diagnostic(
+        diagnostic = _build_diagnostic(
             code,
             severity or RULES[code].severity,
             line,
@@ -157,7 +209,7 @@ class LineChecks:
     def _finding(self, line: int, offset: int, found: Finding) -> Diagnostic:
         fix = None
         if found.replacement is not None:
-            fix = fast_positional_fix(
+            fix = _build_fix(
                 found.replacement,
                 found.safe,
                 found.fix_description or "apply the suggestion",
@@ -776,8 +828,13 @@ def _split_fields(text: str, separator: str) -> list[tuple[str, int, int]]:
 
 def _sentence(message: str) -> str:
     """Capitalize a message, unless it starts with quoted text or a domain name."""
-    first = message.split(" ", 1)[0]
-    return message[:1].upper() + message[1:] if first.isalpha() else message
+    head = message[:1]
+    upper = head.upper()
+    if upper == head:
+        return message  # a capital already, a quote, a digit: nothing to change
+    space = message.find(" ")
+    first = message if space < 0 else message[:space]
+    return upper + message[1:] if first.isalpha() else message
 
 
 def _split_runs(text: str, separator: str) -> list[tuple[str, int, int]]:

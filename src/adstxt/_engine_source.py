@@ -27,6 +27,13 @@ ENGINE_MODULES = (
 #: compiled checker runs without it (with the table in Python) when it could not be built.
 C_TABLE_SOURCE = "_engine_sellers.c"
 C_TABLE_MODULE = "_engine_sellers_c"
+#: The builders of records and comments in C (see :func:`adstxt._engine.use_builders`),
+#: built the same way as :data:`C_BUILDERS_MODULE`; without them the line loop builds
+#: records with the Python builders of :mod:`adstxt.model`.
+C_BUILDERS_SOURCE = "_engine_builders.c"
+C_BUILDERS_MODULE = "_engine_builders_c"
+#: Every extension module written in C, with its source: each is optional.
+C_MODULES = ((C_TABLE_MODULE, C_TABLE_SOURCE), (C_BUILDERS_MODULE, C_BUILDERS_SOURCE))
 #: The suffix of the compiled twin of each module of :data:`ENGINE_MODULES`.
 NATIVE_SUFFIX = "_native"
 #: A file the build leaves in the package when it installed no compiled checker: why not.
@@ -41,7 +48,7 @@ def native_name(module: str) -> str:
 
 
 def engine_crc(package: Path) -> int:
-    """CRC-32 of every Python module of the package and of the C table, with their paths.
+    """CRC-32 of every Python module of the package and of the C sources, with their paths.
 
     mypyc builds facts about the modules the engine uses into the compiled engine (the
     fields of a named tuple, constants), and those can come from any module, imported at
@@ -49,11 +56,11 @@ def engine_crc(package: Path) -> int:
     package (or to the C table, built with them) makes a compiled engine stale.
     """
     crc = 0
-    # The Python text of a compiled twin (or of the C table) is never installed; were it
+    # The Python text of a compiled twin (or of a C module) is never installed; were it
     # there, it would not be a source of the checker.
     twins = {f"{native_name(module)}.py" for module in ENGINE_MODULES}
-    twins.add(f"{C_TABLE_MODULE}.py")
-    sources = [*package.rglob("*.py"), package / C_TABLE_SOURCE]
+    twins.update(f"{module}.py" for module, _ in C_MODULES)
+    sources = [*package.rglob("*.py"), *(package / source for _, source in C_MODULES)]
     for path in sorted(p for p in sources if p.exists()):
         if "__pycache__" in path.parts or path.name in twins:
             continue

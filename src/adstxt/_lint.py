@@ -20,7 +20,7 @@ from adstxt._suppress import (
     might_suppress,
 )
 from adstxt._text import Text, as_text
-from adstxt.diagnostics import Diagnostic, Fix
+from adstxt.diagnostics import REPORT_ORDER, Diagnostic, Fix
 from adstxt.model import FileKind, Variable
 
 if TYPE_CHECKING:
@@ -55,18 +55,18 @@ def _protect_comments(
 ) -> list[Diagnostic]:
     """A fix that would delete a comment or an extension is not safe: they are someone's
     words, which no consumer needs but their author may."""
-    if not any(d.fix is not None and d.fix.safe and d.code != _UNUSED_NOQA for d in diagnostics):
-        return diagnostics
-    out = []
-    for d in diagnostics:
+    out = diagnostics  # copied only when a fix is changed: the usual case changes none
+    for index, d in enumerate(diagnostics):
         fix = d.fix
-        if fix is not None and fix.safe and d.code != _UNUSED_NOQA:
-            replaced = _replaced_text(line, fix)
-            if ("#" in replaced and "#" not in fix.replacement) or (
-                ";" in replaced and ";" not in fix.replacement
-            ):
-                d = attrs.evolve(d, fix=attrs.evolve(fix, safe=False))
-        out.append(d)
+        if fix is None or not fix.safe or d.code == _UNUSED_NOQA:
+            continue
+        replaced = _replaced_text(line, fix)
+        if ("#" in replaced and "#" not in fix.replacement) or (
+            ";" in replaced and ";" not in fix.replacement
+        ):
+            if out is diagnostics:
+                out = list(diagnostics)
+            out[index] = attrs.evolve(d, fix=attrs.evolve(fix, safe=False))
     return out
 
 
@@ -113,7 +113,7 @@ def lint(
             )
         ]
     diagnostics = suppress(text, diagnostics, settings)
-    return sorted(_protect_comments(text.line, diagnostics), key=Diagnostic.sort_key)
+    return sorted(_protect_comments(text.line, diagnostics), key=REPORT_ORDER)
 
 
 def suppress(text: Text, diagnostics: list[Diagnostic], settings: Settings) -> list[Diagnostic]:
@@ -243,7 +243,7 @@ def lint_stream(
     batch = _lines_of(base, [], previous)
     items = _settle(late, settings, silencer, lambda n: kept.get(n) or batch(n))
     items += settings.apply(silencer.unused(settings.enabled_codes()))
-    items.sort(key=Diagnostic.sort_key)
+    items.sort(key=REPORT_ORDER)
     if not lines:
         yield True, [(d, "") for d in items]
         return
@@ -318,4 +318,4 @@ def _settle(
 ) -> list[Diagnostic]:
     """What :func:`lint` does to a batch of the checker's findings, in report order."""
     kept = silencer.keep(settings.apply(found))
-    return sorted(_protect_comments(line, kept), key=Diagnostic.sort_key)
+    return sorted(_protect_comments(line, kept), key=REPORT_ORDER)

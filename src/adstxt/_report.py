@@ -7,9 +7,11 @@ sequences or forged line breaks to a terminal, a CI log or a code-scanning repor
 
 from __future__ import annotations
 
+import bisect
 import unicodedata
+from array import array
 from collections import Counter
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from json.encoder import encode_basestring_ascii as _encode_string
 from typing import IO, Any, TextIO
 
@@ -87,7 +89,10 @@ class Style:
 
     def severity(self, text: str, severity: Severity) -> str:
         """``text`` in the colour of a severity."""
-        return self.paint(text, {"error": "1;31", "warning": "1;33", "info": "1;36"}[severity])
+        return self.paint(text, _SEVERITY_COLOURS[severity])
+
+
+_SEVERITY_COLOURS = {Severity.ERROR: "1;31", Severity.WARNING: "1;33", Severity.INFO: "1;36"}
 
 
 @attrs.define
@@ -113,7 +118,11 @@ def _fix_note(diagnostic: Diagnostic) -> str:
 
 
 def _concise(path: str, d: Diagnostic, style: Style) -> str:
-    return f"{path}:{d.line}:{d.column}: {style.severity(d.code, d.severity)} {escape(d.message)}\n"
+    message = d.message
+    if not (message.isascii() and message.isprintable()):  # escape()'s own test, inlined
+        message = escape(message)
+    code = style.severity(d.code, d.severity) if style.enabled else d.code
+    return f"{path}:{d.line}:{d.column}: {code} {message}\n"
 
 
 def _caret_line(line: str, diagnostic: Diagnostic) -> tuple[str, str]:
@@ -431,29 +440,30 @@ class Writer:
 
     def file(self, name: str, items: Iterable[Item]) -> None:
         """Write one file's findings (in the order given)."""
-        write = self.out.write
-        style = self.style
-        if self.format == "concise":
-            path = style.paint(escape(name), "1")
-            for d, _ in items:
-                write(_concise(path, d, style))
-        elif self.format == "full":
-            path = escape(name)
-            for d, line in items:
-                write(_full(path, d, line, style))
-        elif self.format == "github":
-            path = _github_property(name)
-            for d, _ in items:
-                write(_github(path, d))
-        elif self.format == "json":
-            for d, _ in items:
-                write((",\n" if self._count else "[\n") + _json(name, d))
-                self._count += 1
+        render = renderer(self.format, self.style, name, self._index)
+        if render is None:
+            return
+        batch: list[Item] = []
+        for item in items:
+            batch.append(item)
+            if len(batch) == _WRITTEN_AT_ONCE:
+                self.rendered(render(batch))
+                batch = []
+        self.rendered(render(batch))
+
+    def rendered(self, texts: list[str]) -> None:
+        """Write findings already rendered by this format's :func:`renderer`, in order."""
+        if not texts:
+            return
+        if self.format == "json":
+            lead = ",\n" if self._count else "[\n"
+            self.out.write(lead + ",\n".join(texts))
+        elif self.format == "sarif":
+            lead = ",\n" if self._count else "\n"
+            self.out.write(lead + ",\n".join(texts))
         else:
-            uri = _encode_string(_sarif_uri(name))
-            for d, _ in items:
-                write((",\n" if self._count else "\n") + _sarif_result(uri, d, self._index))
-                self._count += 1
+            self.out.write("".join(texts))
+        self._count += len(texts)
 
     def close(self) -> None:
         """Write what follows the last finding."""
@@ -463,10 +473,35 @@ class Writer:
             self.out.write(("\n      " if self._count else "") + self._tail)
 
 
+#: Findings rendered and written in one piece: one write per finding would make a system
+#: call each when the output is unbuffered (``PYTHONUNBUFFERED``, a pipe to a pager).
+_WRITTEN_AT_ONCE = 1000
+
+
+def renderer(
+    output_format: str, style: Style, name: str, index: dict[str, int] | None = None
+) -> Callable[[Sequence[Item]], list[str]] | None:
+    """What renders a batch of one file's findings in ``output_format``, one text per
+    finding, to be written by :meth:`Writer.rendered`; None for a SARIF log without its
+    rule ``index`` (a result names its rule by position in the log's list of rules)."""
+    if output_format == "concise":
+        path = style.paint(escape(name), "1")
+        return lambda items: [_concise(path, d, style) for d, _ in items]
+    if output_format == "full":
+        shown = escape(name)
+        return lambda items: [_full(shown, d, line, style) for d, line in items]
+    if output_format == "github":
+        prop = _github_property(name)
+        return lambda items: [_github(prop, d) for d, _ in items]
+    if output_format == "json":
+        return lambda items: [_json(name, d) for d, _ in items]
+    if index is None:
+        return None
+    uri = _encode_string(_sarif_uri(name))
+    return lambda items: [_sarif_result(uri, d, index) for d, _ in items]
+
+
 def _items(report: FileReport) -> Iterator[Item]:
-    if isinstance(report.diagnostics, Spooled):
-        yield from report.diagnostics.items()
-        return
     for d in report.diagnostics:
         yield d, report.line(d.line)
 
@@ -479,7 +514,10 @@ def write(out: TextIO, reports: Sequence[FileReport], output_format: str, style:
             fired.update(tally(report).codes)
     writer = Writer(out, output_format, style, fired)
     for report in reports:
-        writer.file(report.path, _items(report))
+        if isinstance(report.diagnostics, Spooled):
+            report.diagnostics.write_to(writer, report.path)
+        else:
+            writer.file(report.path, _items(report))
     writer.close()
 
 
@@ -507,12 +545,13 @@ class Tally:
 
     def add(self, diagnostics: Iterable[Diagnostic]) -> None:
         """Count more findings."""
-        for d in diagnostics:
-            self.severities[d.severity] += 1
-            self.codes[d.code] += 1
-            if d.fix is not None and d.fix.safe:
-                self.fixable += 1
-                self.fixable_codes.add(d.code)
+        found = list(diagnostics)
+        # Counted by Counter.update, which counts a list in C.
+        self.severities.update([d.severity for d in found])
+        self.codes.update([d.code for d in found])
+        fixable = [d.code for d in found if d.fix is not None and d.fix.safe]
+        self.fixable += len(fixable)
+        self.fixable_codes.update(fixable)
 
     def worst(self) -> int:
         """The highest severity rank counted (-1 when there is none)."""
@@ -568,15 +607,21 @@ class Spooled:
 
     A large file's findings can take more memory than the rest of its check: past
     :data:`HOLD` of them, they are written batch by batch to a temporary file, and read
-    back one batch at a time when they are reported. Findings found only at the end of the
-    file (whole-file findings, unused suppressions) are few; they are kept in memory and
-    merged in by position.
+    back one batch at a time when they are reported. Given the ``render`` of the output
+    format (see :func:`renderer`), a batch is written to disk as its rendered text, with
+    only the positions and codes needed to place other findings among it: each finding is
+    then rendered once and never rebuilt. Without it (a SARIF log, whose results depend on
+    every rule that fired), the findings themselves are written and rebuilt.
+
+    Findings found only at the end of the file (whole-file findings, unused suppressions)
+    are few; they are kept in memory and merged in by position.
     """
 
     #: How many findings are kept in memory before they go to disk.
     HOLD = 5_000
 
-    def __init__(self) -> None:
+    def __init__(self, render: Callable[[Sequence[Item]], list[str]] | None = None) -> None:
+        self._render = render
         self._file: IO[bytes] | None = None
         #: Each batch, or None for one written to the file; and its last sort key, for
         #: placing the late findings.
@@ -607,13 +652,22 @@ class Spooled:
         if self._file is None:
             self._file = tempfile.TemporaryFile()  # noqa: SIM115  # closed by close()
         for number, batch in enumerate(self._batches):
-            if batch is not None:
-                # Rows are tuples, which form no cycles: the collector would only traverse
-                # the list as it grows.
-                with _collector_paused():
-                    rows = [(*_row(d), line) for d, line in batch]
-                pickle.dump(rows, self._file, pickle.HIGHEST_PROTOCOL)
-                self._batches[number] = None
+            if batch is None:
+                continue
+            # What is built here forms no cycles: the collector would only traverse it.
+            with _collector_paused():
+                spilled: object
+                if self._render is None:
+                    spilled = [(*_row(d), line) for d, line in batch]
+                else:
+                    spilled = (
+                        array("q", [d.line for d, _ in batch]),
+                        array("q", [d.column for d, _ in batch]),
+                        [d.code for d, _ in batch],
+                        self._render(batch),
+                    )
+            pickle.dump(spilled, self._file, pickle.HIGHEST_PROTOCOL)
+            self._batches[number] = None
         self._held = 0
 
     def finish(self, late: Sequence[Item]) -> None:
@@ -628,25 +682,14 @@ class Spooled:
         return (d for d, _ in self.items())
 
     def items(self) -> Iterator[Item]:
-        """Every finding with its line, in report order."""
+        """Every finding with its line, in report order (only without ``render``)."""
         import heapq
-        import pickle
 
-        from adstxt._api import _collector_paused
-
-        if self._file is not None:
-            self._file.seek(0)
+        if self._render is not None:
+            raise TypeError("a spool of rendered findings cannot give them back")
         late = self._late
-        for held, end in zip(self._batches, self._ends, strict=True):
-            if held is None:
-                assert self._file is not None
-                # Findings form no cycles: the collector would only traverse the batch as
-                # it is built.
-                with _collector_paused():
-                    rows = pickle.load(self._file)  # written by this process
-                    batch = [(_diagnostic(row), row[-1]) for row in rows]
-            else:
-                batch = held
+        for held, end in zip(self._read_back(), self._ends, strict=True):
+            batch: list[Item] = held
             if late and _key(late[0]) <= end:
                 here = [item for item in late if _key(item) <= end]
                 late = late[len(here) :]
@@ -655,10 +698,77 @@ class Spooled:
                 yield from batch
         yield from late
 
+    def write_to(self, writer: Writer, name: str) -> None:
+        """Write every finding, in report order, through ``writer`` (whose format is the
+        one ``render`` renders)."""
+        render = self._render
+        if render is None:
+            writer.file(name, self.items())
+            return
+        late = self._late
+        for held, end in zip(self._read_back(), self._ends, strict=True):
+            if isinstance(held, list):
+                texts = render(held)
+                keys = [_key(item) for item in held] if late and _key(late[0]) <= end else []
+            else:
+                lines, columns, codes, texts = held
+                keys = (
+                    list(zip(lines, columns, codes, strict=True))
+                    if late and _key(late[0]) <= end
+                    else []
+                )
+            if keys:
+                here = [item for item in late if _key(item) <= end]
+                late = late[len(here) :]
+                texts = _merged(keys, texts, [_key(item) for item in here], render(here))
+            writer.rendered(texts)
+        writer.rendered(render(late))
+
+    def _read_back(self) -> Iterator[Any]:
+        """Each batch: held in memory as it came, or read back from the file (rows without
+        ``render``, else positions, codes and texts)."""
+        import pickle
+
+        from adstxt._api import _collector_paused
+
+        if self._file is not None:
+            self._file.seek(0)
+        for held in self._batches:
+            if held is not None:
+                yield held
+                continue
+            assert self._file is not None
+            # Findings form no cycles: the collector would only traverse the batch as it
+            # is built.
+            with _collector_paused():
+                spilled = pickle.load(self._file)  # written by this process
+                if self._render is None:
+                    spilled = [(_diagnostic(row), row[-1]) for row in spilled]
+            yield spilled
+
     def close(self) -> None:
         """Delete the temporary file, if there is one."""
         if self._file is not None:
             self._file.close()
+
+
+def _merged(
+    keys: list[tuple[int, int, str]],
+    texts: list[str],
+    late_keys: list[tuple[int, int, str]],
+    late_texts: list[str],
+) -> list[str]:
+    """Two runs of rendered findings, each in report order, as one in report order (a late
+    finding goes after the batch's findings at the same position, as in :func:`heapq.merge`)."""
+    merged: list[str] = []
+    start = 0
+    for key, text in zip(late_keys, late_texts, strict=True):
+        cut = bisect.bisect_right(keys, key, start)
+        merged += texts[start:cut]
+        merged.append(text)
+        start = cut
+    merged += texts[start:]
+    return merged
 
 
 def _key(item: Item) -> tuple[int, int, str]:

@@ -137,6 +137,8 @@ class Settings:
         """Keep the enabled diagnostics, with their severity overridden where configured."""
         enabled = self.enabled_codes()
         overrides = self.severities()
+        if not overrides:
+            return [d for d in diagnostics if d.code in enabled]
         kept = []
         for diagnostic in diagnostics:
             if diagnostic.code not in enabled:

@@ -478,11 +478,17 @@ class _Run:
     def check_streamed(self, path: str, output_format: str) -> tuple[FileReport, Settings] | None:
         """Check a file read in chunks, its findings kept on disk: memory stays bounded
         whatever the file's size (see :func:`adstxt._lint.lint_stream`)."""
+        from adstxt._api import _collector_paused
         from adstxt._lint import lint_stream, scan_suppressions
-        from adstxt._report import Spooled
+        from adstxt._report import Spooled, renderer
 
         settings = self.settings_for(path)
-        spool = Spooled()
+        # The findings go to disk rendered in the output format (but a SARIF log's: see
+        # Spooled); with --statistics they are only counted.
+        render = None
+        if not self.args.statistics:
+            render = renderer(output_format, _style(self.args.color, output_format), path)
+        spool = Spooled(render)
         try:
             with open(path, "rb") as file:
                 head = file.read(65536)
@@ -497,19 +503,23 @@ class _Run:
                 suppressions = scan_suppressions(file)
                 file.seek(0)
                 full = output_format == "full"
-                for late, items in lint_stream(
-                    file,
-                    filename=path,
-                    kind=self.args.kind,
-                    settings=settings,
-                    suppressions=suppressions,
-                    lines=full,
-                    reread=(lambda: open(path, "rb")) if full else None,  # noqa: SIM115
-                ):
-                    if late:
-                        spool.finish(items)
-                    else:
-                        spool.add(items)
+                # Neither the check nor the spool makes reference cycles: paused for the
+                # whole file, the collector is not run at the end of every batch only to
+                # traverse what the batch built.
+                with _collector_paused():
+                    for late, items in lint_stream(
+                        file,
+                        filename=path,
+                        kind=self.args.kind,
+                        settings=settings,
+                        suppressions=suppressions,
+                        lines=full,
+                        reread=(lambda: open(path, "rb")) if full else None,  # noqa: SIM115
+                    ):
+                        if late:
+                            spool.finish(items)
+                        else:
+                            spool.add(items)
         except OSError as error:
             spool.close()
             reason = error.strerror or str(error)

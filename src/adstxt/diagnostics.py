@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import enum
+import operator
+from typing import Final
 
 import attrs
 
@@ -23,6 +25,11 @@ class Severity(str, enum.Enum):
 
     def __str__(self) -> str:
         return self.value
+
+    # A severity equals its value ("error"), so it hashes as its value too: Enum's own
+    # hash (of the member's name) broke that rule, and ran in Python for every finding
+    # counted.
+    __hash__ = str.__hash__
 
 
 _RANKS = {Severity.INFO: 1, Severity.WARNING: 2, Severity.ERROR: 3}
@@ -164,6 +171,11 @@ class Diagnostic(_DiagnosticSlots):
         return (self.line, self.column, self.code)
 
 
+#: :meth:`Diagnostic.sort_key` as one C call per diagnostic, for the sorts of the check's
+#: own hot path (a large file has tens of thousands of findings to sort).
+REPORT_ORDER: Final = operator.attrgetter("line", "column", "code")
+
+
 # The checker builds tens of thousands of diagnostics on a large file. The attrs __init__ of
 # a frozen class sets each field through ``object.__setattr__``; filling a mutable object of
 # the same layout with plain stores and then giving it its final class builds the very same
@@ -172,6 +184,25 @@ class Diagnostic(_DiagnosticSlots):
 # classes that differ in no slot. The two constructors below take their arguments by
 # position, in field order, because they sit on the engine's hot path; everywhere else,
 # build Fix and Diagnostic with keywords.
+
+
+#: The fields :func:`fast_positional_fix` takes, in order (the C builders fill the same
+#: slots).
+_FIX_ARGUMENTS = ("replacement", "safe", "description", "line", "column", "end_line", "end_column")
+#: The fields of a :class:`Diagnostic` in order: :func:`fast_positional_diagnostic` takes
+#: the first :data:`_DIAGNOSTIC_REQUIRED` and may take the next two; the rest are None.
+_DIAGNOSTIC_ARGUMENTS = (
+    "code",
+    "severity",
+    "line",
+    "column",
+    "end_column",
+    "message",
+    "hint",
+    "fix",
+    "pointer",
+)
+_DIAGNOSTIC_REQUIRED = 6
 
 
 def fast_positional_fix(

@@ -109,6 +109,17 @@ def _parser_not_installed(text: str) -> Record:
 parse_record_line: Callable[[str], Record] = _parser_not_installed
 
 
+#: The fields :func:`_make_record` takes, in order (the C builders fill the same slots).
+_RECORD_ARGUMENTS = (
+    "domain",
+    "account_id",
+    "relationship",
+    "certification_authority_id",
+    "extension",
+    "line",
+)
+
+
 def _make_record(
     domain: str,
     account_id: str,
@@ -169,6 +180,10 @@ class Comment(_CommentSlots):
     line: int
     column: int
     text: str
+
+
+#: The fields :func:`_make_comment` takes, in order.
+_COMMENT_ARGUMENTS = ("line", "column", "text")
 
 
 def _make_comment(line: int, column: int, text: str) -> Comment:

@@ -1,0 +1,158 @@
+"""The C builders of records, comments, diagnostics and fixes (``adstxt._engine_builders_c``).
+
+The compiled checker builds its objects with them when the install built them: each must
+make exactly what the class itself makes, and refuse what it cannot build safely.
+"""
+
+from __future__ import annotations
+
+import gc
+import importlib
+import importlib.util
+import sys
+import weakref
+from typing import Any
+
+import attrs
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from adstxt.diagnostics import (
+    _DIAGNOSTIC_ARGUMENTS,
+    _DIAGNOSTIC_REQUIRED,
+    _FIX_ARGUMENTS,
+    Diagnostic,
+    Fix,
+    Severity,
+    fast_positional_diagnostic,
+    fast_positional_fix,
+)
+from adstxt.model import (
+    _COMMENT_ARGUMENTS,
+    _RECORD_ARGUMENTS,
+    Comment,
+    Record,
+    Relationship,
+    _make_comment,
+    _make_record,
+)
+
+if importlib.util.find_spec("adstxt._engine_builders_c") is None:
+    pytest.skip("the C builders are not built in this install", allow_module_level=True)
+SlotBuilder: Any = importlib.import_module("adstxt._engine_builders_c").SlotBuilder
+
+make_record = SlotBuilder(Record, _RECORD_ARGUMENTS)
+make_comment = SlotBuilder(Comment, _COMMENT_ARGUMENTS)
+make_diagnostic = SlotBuilder(Diagnostic, _DIAGNOSTIC_ARGUMENTS, _DIAGNOSTIC_REQUIRED)
+make_fix = SlotBuilder(Fix, _FIX_ARGUMENTS)
+
+text = st.text(max_size=20)
+maybe_text = st.none() | text
+
+
+def _same(built: object, expected: object) -> None:
+    assert type(built) is type(expected)
+    assert built == expected
+    assert repr(built) == repr(expected)
+    assert hash(built) == hash(expected)
+    assert attrs.asdict(built) == attrs.asdict(expected)  # type: ignore[arg-type]
+
+
+@given(text, text, st.sampled_from(Relationship), maybe_text, maybe_text, st.integers(0, 10**9))
+def test_a_built_record_is_the_record_the_class_makes(
+    domain: str,
+    account: str,
+    relationship: Relationship,
+    cert: str | None,
+    extension: str | None,
+    line: int,
+) -> None:
+    built = make_record(domain, account, relationship, cert, extension, line)
+    _same(built, Record(domain, account, relationship, cert, extension, line))
+    _same(built, _make_record(domain, account, relationship, cert, extension, line))
+    assert built.line == line  # not part of equality, so compared on its own
+
+
+@given(st.integers(1, 10**6), st.integers(1, 10**4), text)
+def test_a_built_comment_is_the_comment_the_class_makes(line: int, column: int, said: str) -> None:
+    _same(make_comment(line, column, said), Comment(line, column, said))
+    _same(make_comment(line, column, said), _make_comment(line, column, said))
+
+
+@given(text, st.booleans(), text, st.integers(1, 10**6), st.integers(1, 100))
+def test_a_built_fix_and_diagnostic_are_what_their_classes_make(
+    replacement: str, safe: bool, description: str, line: int, column: int
+) -> None:
+    fix = make_fix(replacement, safe, description, line, column, line + 1, 1)
+    _same(fix, Fix(replacement, safe, description, line, column, line + 1, 1))
+    _same(fix, fast_positional_fix(replacement, safe, description, line, column, line + 1, 1))
+    # Six arguments at least; hint and fix may follow; the pointer is always None.
+    bare = make_diagnostic("ADS401", Severity.WARNING, line, column, column + 3, description)
+    _same(bare, Diagnostic("ADS401", Severity.WARNING, line, column, column + 3, description))
+    full = make_diagnostic(
+        "ADS401", Severity.WARNING, line, column, column + 3, description, replacement, fix
+    )
+    expected = fast_positional_diagnostic(
+        "ADS401", Severity.WARNING, line, column, column + 3, description, replacement, fix
+    )
+    _same(full, expected)
+    assert full.pointer is None and full.fix is fix
+
+
+def test_a_built_object_behaves_as_any_other() -> None:
+    record = make_record("a.com", "1", Relationship.DIRECT, None, None, 3)
+    with pytest.raises(attrs.exceptions.FrozenInstanceError):
+        record.domain = "b.com"  # type: ignore[misc]
+    assert attrs.evolve(record, account_id="2").account_id == "2"
+    assert weakref.ref(record)() is record
+    assert gc.is_tracked(record)  # as the class's own instances are
+    assert {record: 1}[Record("a.com", "1", Relationship.DIRECT)] == 1
+
+
+def test_building_keeps_the_reference_counts_right() -> None:
+    account = "".join(["seller", "-", "42"])  # a string of its own, not shared
+    before = sys.getrefcount(account)
+    records = [make_record("a.com", account, Relationship.DIRECT, None, None, n) for n in range(50)]
+    assert sys.getrefcount(account) == before + 50
+    del records
+    gc.collect()
+    assert sys.getrefcount(account) == before
+
+
+class _Borrowed:
+    """A class that names another class's slot descriptor as its own attribute."""
+
+    domain = Record.__dict__.get("domain") or Record.__mro__[1].__dict__["domain"]
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        ((Record, ("domain", "nope")), "'nope'"),
+        ((Record, ("domain", "to_line")), "is not a slot of"),  # a method, not a slot
+        ((Record, ("domain", "domain")), "named twice"),
+        ((Record, ("domain",) * 13), "at most 12 slots"),
+        ((Record, ("domain",), 2), "required is between"),
+        ((Record, ("domain",), -2), "required is between"),
+        ((Record, (1,)), "slot names are str"),
+        (("Record", ("domain",)), "must be type"),
+        ((Record, ["domain"]), "must be tuple"),
+        ((tuple, ()), "not a class of fixed-size instances"),
+        ((_Borrowed, ("domain",)), "is not a slot of"),  # another class's slot
+    ],
+)
+def test_a_builder_is_only_made_for_slots_it_can_fill(args: tuple[Any, ...], message: str) -> None:
+    with pytest.raises((TypeError, ValueError, AttributeError), match=message):
+        SlotBuilder(*args)
+
+
+def test_a_builder_takes_its_arguments_by_position_only() -> None:
+    with pytest.raises(TypeError, match="takes 6 to 6 positional arguments, not 5"):
+        make_record("a.com", "1", Relationship.DIRECT, None, None)
+    with pytest.raises(TypeError, match="takes 6 to 9 positional arguments, not 10"):
+        make_diagnostic(*range(10))
+    with pytest.raises(TypeError, match="positional arguments"):
+        make_comment(1, 1, text="x")
+    with pytest.raises(TypeError, match="takes no keywords"):
+        SlotBuilder(Record, ("domain",), required=1)
