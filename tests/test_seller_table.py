@@ -117,6 +117,36 @@ def test_the_c_table_answers_as_the_python_table_does(expected: int) -> None:
 
 
 @pytest.mark.skipif(C_TABLE is None, reason="the C seller table is not built in this install")
+@pytest.mark.parametrize("expected", [0, 300_000])
+def test_the_c_table_finds_sellers_it_has_not_placed_yet(expected: int) -> None:
+    # New sellers (the usual case) are added without a look at the index and placed in it
+    # later, all together: a repeat, a look-up, a replacement or the growth of the index
+    # that comes meanwhile must still see every one of them.
+    assert C_TABLE is not None
+    rng = random.Random(5)
+    python, c = SellerTable(), C_TABLE()
+    python.expect(expected)
+    c.expect(expected)
+    far = (3 << 31) << 2
+    for number in range(1, 200_001):
+        key = f"{number:x}"
+        packed = (far if number % 997 == 0 else number << 2) | 1
+        assert c.setdefault("a.com", key, packed) == packed
+        python.setdefault("a.com", key, packed)
+        if number % 1000 == 0:  # now and then, a repeat of an earlier seller, unplaced or not
+            earlier = f"{rng.randrange(1, number + 1):x}"
+            assert c.setdefault("a.com", earlier, 8) == python.setdefault("a.com", earlier, 8)
+            assert c.get("b.com", earlier) == -1
+        if number % 1500 == 0:
+            c.put("a.com", key, 12)
+            python.put("a.com", key, 12)
+    assert len(c) == len(python) == 200_000
+    for number in range(1, 200_001, 7):
+        key = f"{number:x}"
+        assert c.get("a.com", key) == python.get("a.com", key) != -1
+
+
+@pytest.mark.skipif(C_TABLE is None, reason="the C seller table is not built in this install")
 def test_the_c_table_refuses_bad_arguments() -> None:
     assert C_TABLE is not None
     table: object = C_TABLE()
