@@ -29,8 +29,7 @@ from adstxt._engine_lines import (
     _RecordArgs,
     _VariableArgs,
     line_deletion,
-    new_diagnostic,
-    new_fix,
+    moved,
     use_diagnostic_builders,
 )
 from adstxt._engine_memo import (
@@ -133,29 +132,7 @@ class _LineOutcome:
     def apply(self, engine: Engine, number: int) -> None:
         shift = number - self.line
         for d in self.diagnostics:
-            fix = d.fix
-            if fix is not None:
-                fix = new_fix(
-                    fix.replacement,
-                    fix.safe,
-                    fix.description,
-                    fix.line + shift,
-                    fix.column,
-                    fix.end_line + shift,
-                    fix.end_column,
-                )
-            engine.diagnostics.append(
-                new_diagnostic(
-                    d.code,
-                    d.severity,
-                    d.line + shift,
-                    d.column,
-                    d.end_column,
-                    d.message,
-                    d.hint,
-                    fix,
-                )
-            )
+            engine.diagnostics.append(moved(d, shift))
         for c in self.comments:
             engine.comments.append(_build_comment(number, c.column, c.text))
         engine._data_lines += self.data_lines

@@ -52,31 +52,23 @@ def use_diagnostic_builders(
     _build_fix = fix
 
 
-def new_diagnostic(
-    code: str,
-    severity: Severity,
-    line: int,
-    column: int,
-    end_column: int,
-    message: str,
-    hint: str | None,
-    fix: Fix | None,
-) -> Diagnostic:
-    """``Diagnostic(...)`` with its fields by position (and no pointer), by the chosen builder."""
-    return _build_diagnostic(code, severity, line, column, end_column, message, hint, fix)
-
-
-def new_fix(
-    replacement: str,
-    safe: bool,
-    description: str,
-    line: int,
-    column: int,
-    end_line: int,
-    end_column: int,
-) -> Fix:
-    """``Fix(...)`` with its fields by position, by the chosen builder."""
-    return _build_fix(replacement, safe, description, line, column, end_line, end_column)
+def moved(d: Diagnostic, shift: int) -> Diagnostic:
+    """``d`` (and its fix) ``shift`` lines further down, by the chosen builders: a repeat of
+    a line's text gets the findings of its first occurrence."""
+    fix = d.fix
+    if fix is not None:
+        fix = _build_fix(
+            fix.replacement,
+            fix.safe,
+            fix.description,
+            fix.line + shift,
+            fix.column,
+            fix.end_line + shift,
+            fix.end_column,
+        )
+    return _build_diagnostic(
+        d.code, d.severity, d.line + shift, d.column, d.end_column, d.message, d.hint, fix
+    )
 
 
 def line_deletion(line: int, safe: bool, description: str) -> Fix:
