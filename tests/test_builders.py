@@ -126,6 +126,17 @@ class _Borrowed:
     domain = Record.__dict__.get("domain") or Record.__mro__[1].__dict__["domain"]
 
 
+class _SlottedDict(dict):  # type: ignore[type-arg]
+    __slots__ = ("extra",)
+
+
+class _OwnNew:
+    __slots__ = ("extra",)
+
+    def __new__(cls) -> _OwnNew:
+        return super().__new__(cls)
+
+
 @pytest.mark.parametrize(
     ("args", "message"),
     [
@@ -140,6 +151,8 @@ class _Borrowed:
         ((Record, ["domain"]), "must be tuple"),
         ((tuple, ()), "not a class of fixed-size instances"),
         ((_Borrowed, ("domain",)), "is not a slot of"),  # another class's slot
+        ((_SlottedDict, ("extra",)), "a __new__ of its own"),  # a dict needs dict.__new__
+        ((_OwnNew, ("extra",)), "a __new__ of its own"),
     ],
 )
 def test_a_builder_is_only_made_for_slots_it_can_fill(args: tuple[Any, ...], message: str) -> None:
@@ -152,7 +165,19 @@ def test_a_builder_takes_its_arguments_by_position_only() -> None:
         make_record("a.com", "1", Relationship.DIRECT, None, None)
     with pytest.raises(TypeError, match="takes 6 to 9 positional arguments, not 10"):
         make_diagnostic(*range(10))
-    with pytest.raises(TypeError, match="positional arguments"):
+    with pytest.raises(TypeError, match="takes no keyword arguments"):
         make_comment(1, 1, text="x")
     with pytest.raises(TypeError, match="takes no keywords"):
         SlotBuilder(Record, ("domain",), required=1)
+
+
+def test_a_builder_kept_on_its_own_class_is_collected() -> None:
+    class Kept:
+        __slots__ = ("__weakref__", "value")
+
+    Kept.build = SlotBuilder(Kept, ("value",))  # type: ignore[attr-defined]
+    assert Kept.build(3).value == 3  # type: ignore[attr-defined]
+    gone = weakref.ref(Kept)
+    del Kept
+    gc.collect()
+    assert gone() is None

@@ -204,6 +204,36 @@ def test_a_bounded_engine_reports_what_an_unbounded_one_does(max_sellers: int) -
         assert _diagnostics(lines, max_sellers, batch) == whole
 
 
+def test_account_ids_in_capitals_past_the_bound_are_remembered_quickly(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # Past the bound, a new seller whose account ID is not in lower case is remembered by
+    # the line loop itself, as before the bound, not by re-reading its line with the careful
+    # path (ten times the work on a file of such IDs); repeats of it are still reported.
+    from adstxt import _engine
+
+    lines = [f"criteo.com, Ab{n}C, DIRECT" for n in range(400)]
+    lines += [f"criteo.com, ab{n}c, DIRECT" for n in range(0, 400, 37)]  # the case differs
+    lines += ["criteo.com, Ab5C, RESELLER", "criteo.com, Ab399C, DIRECT"]
+    careful: list[int] = []
+    plain_careful = _engine.Engine._careful_line
+
+    def counted(self: _engine.Engine, number: int, text: str, at: int | None) -> None:
+        careful.append(number)
+        plain_careful(self, number, text, at)
+
+    monkeypatch.setattr(_engine.Engine, "_careful_line", counted)
+    engine = _engine.Engine(keep_records=False, max_sellers=10)
+    for start in range(0, len(lines), 50):
+        engine.feed(lines[start : start + 50])
+    engine.finish()
+    assert careful == list(range(401, len(lines) + 1))  # only the repeats
+    found = sorted(engine.diagnostics, key=adstxt.Diagnostic.sort_key)
+    assert found == _diagnostics(lines, None, len(lines))
+    assert [d.code for d in found].count("ADS403") == 1
+    assert [d.code for d in found].count("ADS401") == 1
+
+
 def test_the_string_keyed_memory_stays_bounded() -> None:
     engine = Engine(keep_records=False, max_sellers=100)
     for start in range(1, 20_001, 1_000):

@@ -296,9 +296,7 @@ class Engine(CrossLineChecks):
                                     self._report_packed_repeat(
                                         number, domain_text, account, found, shape, False
                                     )
-                        elif not (
-                            remember and self._remember_new_seller(number, key, account, shape)
-                        ):
+                        elif not self._remember_new_seller(number, key, account, shape, remember):
                             self._careful_line_memoized(number, text, None)
                             continue
                         # 3. Commit: the line is a clean record.

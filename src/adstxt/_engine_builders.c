@@ -39,8 +39,16 @@ static PyObject *
 builder_call(SlotBuilder *self, PyObject *const *args, size_t nargsf, PyObject *kwnames)
 {
     Py_ssize_t nargs = PyVectorcall_NARGS(nargsf);
-    if (nargs < self->required || nargs > self->count
-        || (kwnames != NULL && PyTuple_GET_SIZE(kwnames) != 0)) {
+    if (self->cls == NULL) {
+        PyErr_SetString(PyExc_TypeError, "this builder was cleared");
+        return NULL;
+    }
+    if (kwnames != NULL && PyTuple_GET_SIZE(kwnames) != 0) {
+        PyErr_Format(PyExc_TypeError, "a %s builder takes no keyword arguments",
+                     self->cls->tp_name);
+        return NULL;
+    }
+    if (nargs < self->required || nargs > self->count) {
         PyErr_Format(PyExc_TypeError,
                      "a %s builder takes %zd to %zd positional arguments, not %zd",
                      self->cls->tp_name, self->required, self->count, nargs);
@@ -123,6 +131,13 @@ builder_new(PyTypeObject *subtype, PyObject *args, PyObject *kwargs)
                      type->tp_name);
         return NULL;
     }
+    /* Only what object.__new__ makes: an instance of a subclass of dict, say, or of a
+     * class with a __new__ of its own, needs more than zeroed memory to be whole. */
+    if (type->tp_new != PyBaseObject_Type.tp_new) {
+        PyErr_Format(PyExc_TypeError, "%s makes its instances with a __new__ of its own",
+                     type->tp_name);
+        return NULL;
+    }
     SlotBuilder *self = (SlotBuilder *)subtype->tp_alloc(subtype, 0);
     if (self == NULL) {
         return NULL;
@@ -149,10 +164,25 @@ builder_new(PyTypeObject *subtype, PyObject *args, PyObject *kwargs)
     return (PyObject *)self;
 }
 
+static int
+builder_traverse(SlotBuilder *self, visitproc visit, void *arg)
+{
+    Py_VISIT(self->cls);
+    return 0;
+}
+
+static int
+builder_clear(SlotBuilder *self)
+{
+    Py_CLEAR(self->cls);
+    return 0;
+}
+
 static void
 builder_dealloc(SlotBuilder *self)
 {
-    Py_XDECREF(self->cls);
+    PyObject_GC_UnTrack(self);
+    builder_clear(self);
     Py_TYPE(self)->tp_free((PyObject *)self);
 }
 
@@ -163,7 +193,10 @@ static PyTypeObject SlotBuilderType = {
               "slotted class from one positional argument per named slot (at least "
               "`required` of them; None for the rest), without calling __init__.",
     .tp_basicsize = sizeof(SlotBuilder),
-    .tp_flags = Py_TPFLAGS_DEFAULT | Py_TPFLAGS_HAVE_VECTORCALL,
+    /* Collected: a builder kept on its own class makes a cycle. */
+    .tp_flags = Py_TPFLAGS_DEFAULT | Py_TPFLAGS_HAVE_VECTORCALL | Py_TPFLAGS_HAVE_GC,
+    .tp_traverse = (traverseproc)builder_traverse,
+    .tp_clear = (inquiry)builder_clear,
     .tp_vectorcall_offset = offsetof(SlotBuilder, vectorcall),
     .tp_call = PyVectorcall_Call,
     .tp_new = builder_new,

@@ -130,14 +130,24 @@ class CrossLineChecks(LineChecks):
         shape.cert_pending = False
         return True
 
-    @staticmethod
-    def _remember_new_seller(number: int, key: str, account: str, shape: _Shape) -> bool:
+    def _remember_new_seller(
+        self, number: int, key: str, account: str, shape: _Shape, remember: bool
+    ) -> bool:
         """Whether the seller of a record whose account ID differs from its key (its
-        lower-cased form) is new; if so, remember the record as written."""
+        lower-cased form) is new; if so, remember the record as written: in its ad
+        system's dict, or (not ``remember``: past the bound of an engine with bounded
+        memory) where :meth:`_remember_seller` keeps such a record past the bound."""
         if key in shape.sellers:
             return False
         written = (shape.domain, shape.relationship.value, shape.cert)
-        shape.sellers[key] = _FirstRecord(number, account, shape.relationship, shape.cert, written)
+        first = _FirstRecord(number, account, shape.relationship, shape.cert, written)
+        if remember:
+            shape.sellers[key] = first
+            return True
+        if self._table.get(shape.domain, key) != -1:
+            return False
+        self._odd_sellers[shape.domain + "\n" + key] = first
+        self._table.put(shape.domain, key, 0)
         return True
 
     def _first_record(self, domain: str, key: str) -> _FirstRecord | None:

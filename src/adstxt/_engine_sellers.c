@@ -121,6 +121,24 @@ bloom_add(SellerTable *self, uint64_t mixed)
     }
 }
 
+/* Free everything the table holds and make it empty (the index NULL until made again). */
+static void
+table_release(SellerTable *self)
+{
+    PyMem_RawFree(self->index);
+    PyMem_RawFree(self->bloom);
+    for (Py_ssize_t i = 0; i < self->chunk_count; i++) {
+        PyMem_RawFree(self->chunks[i]);
+    }
+    PyMem_RawFree(self->chunks);
+    Py_CLEAR(self->far);
+    self->index = NULL;
+    self->bloom = NULL;
+    self->chunks = NULL;
+    self->chunk_count = self->chunk_room = 0;
+    self->count = self->placed = 0;
+}
+
 static int
 table_init(SellerTable *self, PyObject *args, PyObject *kwargs)
 {
@@ -128,9 +146,11 @@ table_init(SellerTable *self, PyObject *args, PyObject *kwargs)
         PyErr_SetString(PyExc_TypeError, "SellerTable() takes no arguments");
         return -1;
     }
-    if (self->index != NULL) {
+    if (self->index != NULL && self->bloom != NULL) {
         return 0; /* __init__ called again: the table stays as it is */
     }
+    /* The first call, or one after an allocation failed: start afresh, leaking nothing. */
+    table_release(self);
     self->index = PyMem_RawCalloc(FIRST_SLOTS, sizeof(uint32_t));
     self->bloom = PyMem_RawCalloc(FIRST_SLOTS / SLOTS_PER_BLOCK * BLOCK_WORDS, sizeof(uint64_t));
     self->far = PyDict_New();
@@ -147,13 +167,7 @@ table_init(SellerTable *self, PyObject *args, PyObject *kwargs)
 static void
 table_dealloc(SellerTable *self)
 {
-    PyMem_RawFree(self->index);
-    PyMem_RawFree(self->bloom);
-    for (Py_ssize_t i = 0; i < self->chunk_count; i++) {
-        PyMem_RawFree(self->chunks[i]);
-    }
-    PyMem_RawFree(self->chunks);
-    Py_XDECREF(self->far);
+    table_release(self);
     Py_TYPE(self)->tp_free((PyObject *)self);
 }
 
