@@ -72,8 +72,8 @@ def moved(d: Diagnostic, shift: int) -> Diagnostic:
 
 
 def line_deletion(line: int, safe: bool, description: str) -> Fix:
-    """The fix that deletes line ``line`` whole, line ending included (what
-    :func:`adstxt.diagnostics.fix_deleting_line` makes), by the chosen builder."""
+    """The fix that deletes line ``line`` whole, line ending included (the fix of every
+    repeated record), by the chosen builder."""
     return _build_fix("", safe, description, line, 1, line + 1, 1)
 
 

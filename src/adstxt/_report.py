@@ -441,8 +441,7 @@ class Writer:
     def file(self, name: str, items: Iterable[Item]) -> None:
         """Write one file's findings (in the order given)."""
         render = renderer(self.format, self.style, name, self._index)
-        if render is None:
-            return
+        assert render is not None  # a writer always has the SARIF rule index
         batch: list[Item] = []
         for item in items:
             batch.append(item)
@@ -455,11 +454,8 @@ class Writer:
         """Write findings already rendered by this format's :func:`renderer`, in order."""
         if not texts:
             return
-        if self.format == "json":
-            lead = ",\n" if self._count else "[\n"
-            self.out.write(lead + ",\n".join(texts))
-        elif self.format == "sarif":
-            lead = ",\n" if self._count else "\n"
+        if self.format in ("json", "sarif"):  # items of a JSON list
+            lead = ",\n" if self._count else ("[\n" if self.format == "json" else "\n")
             self.out.write(lead + ",\n".join(texts))
         else:
             self.out.write("".join(texts))
@@ -709,15 +705,14 @@ class Spooled:
         for held, end in zip(self._read_back(), self._ends, strict=True):
             if isinstance(held, list):
                 texts = render(held)
-                keys = [_key(item) for item in held] if late and _key(late[0]) <= end else []
             else:
                 lines, columns, codes, texts = held
+            if late and _key(late[0]) <= end:
                 keys = (
-                    list(zip(lines, columns, codes, strict=True))
-                    if late and _key(late[0]) <= end
-                    else []
+                    [_key(item) for item in held]
+                    if isinstance(held, list)
+                    else list(zip(lines, columns, codes, strict=True))
                 )
-            if keys:
                 here = [item for item in late if _key(item) <= end]
                 late = late[len(here) :]
                 texts = _merged(keys, texts, [_key(item) for item in here], render(here))

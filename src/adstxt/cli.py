@@ -436,14 +436,16 @@ class _Run:
             self.failed_inputs = True
             return None
 
-    def check(self, path: str, output_format: str) -> tuple[FileReport, Settings] | None:
+    def check(
+        self, path: str, output_format: str, style: Style
+    ) -> tuple[FileReport, Settings] | None:
         if (
             path != _STDIN
             and not (self.args.fix or self.args.diff)
             and self.sellers is None
             and os.path.isfile(path)  # read twice: a pipe or a FIFO is read whole
         ):
-            return self.check_streamed(path, output_format)
+            return self.check_streamed(path, output_format, style)
         data = self.read(path)
         if data is None:
             return None
@@ -475,7 +477,9 @@ class _Run:
             )
         return FileReport(name, known, text), settings
 
-    def check_streamed(self, path: str, output_format: str) -> tuple[FileReport, Settings] | None:
+    def check_streamed(
+        self, path: str, output_format: str, style: Style
+    ) -> tuple[FileReport, Settings] | None:
         """Check a file read in chunks, its findings kept on disk: memory stays bounded
         whatever the file's size (see :func:`adstxt._lint.lint_stream`)."""
         from adstxt._api import _collector_paused
@@ -487,7 +491,7 @@ class _Run:
         # Spooled); with --statistics they are only counted.
         render = None
         if not self.args.statistics:
-            render = renderer(output_format, _style(self.args.color, output_format), path)
+            render = renderer(output_format, style, path)
         spool = Spooled(render)
         try:
             with open(path, "rb") as file:
@@ -667,6 +671,8 @@ def _main(argv: Sequence[str] | None, prog: str) -> int:
             f"--statistics prints a text table; it cannot be used with the {output_format} "
             "output format"
         )
+    # One style for the whole run: a big file's findings are rendered as it is checked.
+    style = _style(args.color, output_format)
     reports: list[FileReport] = []
     failing = False
     for target in remote:
@@ -675,7 +681,7 @@ def _main(argv: Sequence[str] | None, prog: str) -> int:
             rank = run.settings_for(_STDIN).failing_rank()
             failing = failing or tally(report).worst() >= rank
     for path in paths:
-        checked = run.check(path, output_format)
+        checked = run.check(path, output_format, style)
         if checked is None:
             continue
         report, settings = checked
@@ -686,7 +692,7 @@ def _main(argv: Sequence[str] | None, prog: str) -> int:
     if args.statistics:
         out.write(render_statistics(reports))
     elif not args.diff:
-        write(out, reports, output_format, _style(args.color, output_format))
+        write(out, reports, output_format, style)
     for spool in run.spools:
         spool.close()
     if args.diff:

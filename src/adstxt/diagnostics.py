@@ -88,12 +88,6 @@ class Fix(_FixSlots):
     end_column: int
 
 
-def fix_deleting_line(line: int, *, safe: bool, description: str) -> Fix:
-    """A fix that deletes line ``line`` whole, its line ending included."""
-    # The fix of every repeated record: on the engine's hot path (see fast_positional_fix).
-    return fast_positional_fix("", safe, description, line, 1, line + 1, 1)
-
-
 def fix_replacing_character(
     line: int, column: int, replacement: str, *, safe: bool, description: str
 ) -> Fix:
