@@ -1,7 +1,10 @@
-"""The C builders of records, comments, diagnostics and fixes (``adstxt._engine_builders_c``).
+"""The C builders of records, comments, diagnostics and fixes (``adstxt._engine_builders_c``),
+and its writer of their slots as JSON rows.
 
 The compiled checker builds its objects with them when the install built them: each must
-make exactly what the class itself makes, and refuse what it cannot build safely.
+make exactly what the class itself makes, and refuse what it cannot build safely. The row
+writer must write exactly what :mod:`json` writes for the same lists, and refuse what it
+would write otherwise.
 """
 
 from __future__ import annotations
@@ -9,6 +12,7 @@ from __future__ import annotations
 import gc
 import importlib
 import importlib.util
+import json
 import sys
 import weakref
 from typing import Any
@@ -41,6 +45,7 @@ from adstxt.model import (
 if importlib.util.find_spec("adstxt._engine_builders_c") is None:
     pytest.skip("the C builders are not built in this install", allow_module_level=True)
 SlotBuilder: Any = importlib.import_module("adstxt._engine_builders_c").SlotBuilder
+SlotRows: Any = importlib.import_module("adstxt._engine_builders_c").SlotRows
 
 make_record = SlotBuilder(Record, _RECORD_ARGUMENTS)
 make_comment = SlotBuilder(Comment, _COMMENT_ARGUMENTS)
@@ -181,3 +186,106 @@ def test_a_builder_kept_on_its_own_class_is_collected() -> None:
     del Kept
     gc.collect()
     assert gone() is None
+
+
+# ---- the row writer ---------------------------------------------------------------------
+
+_RECORD_FIELDS = (
+    "line",
+    "domain",
+    "account_id",
+    "relationship",
+    "certification_authority_id",
+    "extension",
+)
+write_records = SlotRows(Record, _RECORD_FIELDS)
+write_findings = SlotRows(
+    Diagnostic, ("line", "column", "end_column", "code", "severity", "message", "hint")
+)
+
+
+def _as_json(rows: list[list[object]]) -> str:
+    return json.dumps(rows, ensure_ascii=False, separators=(",", ":"))
+
+
+# Any text a str can hold but a lone surrogate (which the writer refuses; see below):
+# quotes, backslashes, every control character, non-ASCII up to the astral planes.
+any_text = st.text(st.characters(exclude_categories=("Cs",)), max_size=30)
+
+
+@given(
+    st.lists(
+        st.tuples(
+            any_text,
+            any_text,
+            st.sampled_from(Relationship),
+            st.none() | any_text,
+            st.none() | any_text,
+            st.integers(-(2**63), 2**63 - 1),
+        ),
+        max_size=8,
+    )
+)
+def test_rows_are_written_as_json_writes_them(fields: list[tuple[Any, ...]]) -> None:
+    records = [make_record(*values) for values in fields]
+    expected = _as_json([[getattr(r, name) for name in _RECORD_FIELDS] for r in records])
+    written = write_records(records)
+    assert written == expected
+    assert json.loads(written) == json.loads(expected)
+    assert write_records(tuple(records)) == expected  # any sequence
+
+
+@given(any_text, any_text, st.none() | any_text, st.integers(0, 10**6))
+def test_findings_are_written_as_json_writes_them(
+    code: str, message: str, hint: str | None, line: int
+) -> None:
+    finding = make_diagnostic(code, Severity.ERROR, line, 1, 4, message, hint)
+    assert write_findings([finding]) == _as_json([[line, 1, 4, code, "error", message, hint]])
+
+
+def test_every_control_character_is_escaped_as_json_escapes_it() -> None:
+    tricky = "".join(chr(c) for c in range(0x20)) + '"\\/\x7f\u2028é😀'
+    record = make_record(tricky, tricky, Relationship.RESELLER, tricky, None, 1)
+    assert write_records([record]) == _as_json([[1, tricky, tricky, "RESELLER", tricky, None]])
+
+
+@pytest.mark.parametrize(
+    ("value", "error"),
+    [
+        (True, TypeError),  # json writes true, not 1
+        (1.5, TypeError),
+        (2**63, OverflowError),
+        ("\ud800", UnicodeEncodeError),  # json would write the lone surrogate as it is
+    ],
+)
+def test_a_value_not_written_as_json_writes_it_raises(value: object, error: type) -> None:
+    record = make_record("a.com", "1", Relationship.DIRECT, None, None, 1)
+    odd = attrs.evolve(record, extension=value) if not isinstance(value, int) else None
+    if odd is None:
+        odd = make_record("a.com", "1", Relationship.DIRECT, None, None, value)
+    with pytest.raises(error):
+        write_records([record, odd])
+
+
+def test_the_writer_takes_only_instances_of_its_class() -> None:
+    record = make_record("a.com", "1", Relationship.DIRECT, None, None, 1)
+    with pytest.raises(TypeError, match="was given a Comment"):
+        write_records([record, make_comment(1, 1, "x")])
+    with pytest.raises(TypeError, match="one sequence"):
+        write_records([record], [record])
+    with pytest.raises(TypeError, match="sequence of instances"):
+        write_records(5)
+    assert write_records([]) == "[]"
+    with pytest.raises((TypeError, ValueError, AttributeError), match="'nope'"):
+        SlotRows(Record, ("nope",))
+    with pytest.raises(ValueError, match="1 to 12"):
+        SlotRows(Record, ())
+
+
+def test_writing_keeps_the_reference_counts_right() -> None:
+    account = "".join(["seller", "-", "43"])
+    records = [make_record("a.com", account, Relationship.DIRECT, None, None, n) for n in range(9)]
+    before = sys.getrefcount(account)
+    for _ in range(100):
+        write_records(records)
+    assert sys.getrefcount(account) == before

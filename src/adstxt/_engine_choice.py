@@ -15,8 +15,9 @@ The compiled engine keeps the sellers of big streams in the C seller table
 the same fingerprint), else in the table written in Python (:data:`SELLER_TABLE` says
 which). Likewise it builds records, comments, diagnostics and fixes with the C builders
 (``adstxt._engine_builders_c``) when they are current, else with the Python ones of
-:mod:`adstxt.model` (:data:`BUILDERS` says which). The interpreted engine always uses the
-Python code.
+:mod:`adstxt.model` (:data:`BUILDERS` says which); the same module's row writer then
+writes the records and findings the store keeps as JSON (:func:`row_writer`). The
+interpreted engine always uses the Python code.
 """
 
 from __future__ import annotations
@@ -24,9 +25,10 @@ from __future__ import annotations
 import importlib
 import importlib.util
 import warnings
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from types import ModuleType
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from adstxt._engine_source import (
     BUILD_NOTE,
@@ -39,7 +41,15 @@ from adstxt._engine_source import (
     pure_python_requested,
 )
 
-__all__ = ["BUILDERS", "ENGINE", "MAX_LINE", "SELLER_TABLE", "Engine", "StaleCheckerWarning"]
+__all__ = [
+    "BUILDERS",
+    "ENGINE",
+    "MAX_LINE",
+    "SELLER_TABLE",
+    "Engine",
+    "StaleCheckerWarning",
+    "row_writer",
+]
 
 #: Said by ``--version`` when the compiled engine runs.
 COMPILED = "compiled (mypyc)"
@@ -135,6 +145,8 @@ def _use_c_builders(engine: ModuleType, crc: int | None) -> str:
     )
     from adstxt.model import _COMMENT_ARGUMENTS, _RECORD_ARGUMENTS, Comment, Record
 
+    global _C_BUILDERS
+    _C_BUILDERS = builders
     make = builders.SlotBuilder
     engine.use_builders(
         make(Record, _RECORD_ARGUMENTS),
@@ -144,6 +156,21 @@ def _use_c_builders(engine: ModuleType, crc: int | None) -> str:
     )
     return "C"
 
+
+def row_writer(cls: type, names: tuple[str, ...]) -> Callable[[Sequence[Any]], str] | None:
+    """A function that writes a sequence of ``cls`` instances as the JSON text of
+    ``[[<name 1>, <name 2>, ...], ...]`` (what ``json.dumps(..., ensure_ascii=False,
+    separators=(",", ":"))`` writes) with the C builders' module, when the checker uses
+    it; ``None`` otherwise. The function raises on a value it does not write (anything but
+    an int, a str or None), so that the caller writes those rows with :mod:`json`."""
+    if _C_BUILDERS is None:
+        return None
+    writer: Callable[[Sequence[Any]], str] = _C_BUILDERS.SlotRows(cls, names)
+    return writer
+
+
+#: The C builders' module when the checker uses it (see :func:`row_writer`).
+_C_BUILDERS: ModuleType | None = None
 
 #: How the checker runs: "compiled (mypyc)" or "interpreted (why)".
 ENGINE: str

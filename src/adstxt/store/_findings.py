@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable, Sequence
 
+from adstxt._engine_choice import row_writer
 from adstxt.diagnostics import Diagnostic, Severity, _DiagnosticBuilder
 from adstxt.model import Record
 
@@ -29,9 +30,34 @@ def compact_json(value: object) -> str:
 RecordRow = tuple[int, str, str, str, "str | None", "str | None"]
 
 
-def encode_records(records: Iterable[Record]) -> str:
+#: The fields of a record in ``body_parsed.records``, and of a finding in the findings
+#: text, in order.
+_RECORD_FIELDS = (
+    "line",
+    "domain",
+    "account_id",
+    "relationship",
+    "certification_authority_id",
+    "extension",
+)
+_FINDING_FIELDS = ("line", "column", "end_column", "code", "severity", "message", "hint")
+#: The same JSON written in C from the objects' slots, with the compiled checker: a crawl
+#: writes every new body's records and findings, and json's encoder spends most of its
+#: time on the lists it is given (a third of what storing a new body cost).
+_WRITE_RECORDS = row_writer(Record, _RECORD_FIELDS)
+_WRITE_FINDINGS = row_writer(Diagnostic, _FINDING_FIELDS)
+#: What the C writer raises on a value it does not write the way json does.
+_UNWRITTEN = (TypeError, ValueError, OverflowError, AttributeError)
+
+
+def encode_records(records: Sequence[Record]) -> str:
     """``[[line, ad_system, seller_id, relationship, certification_id, extension], ...]``
     as JSON, in line order."""
+    if _WRITE_RECORDS is not None:
+        try:
+            return _WRITE_RECORDS(records)
+        except _UNWRITTEN:
+            pass
     return compact_json(
         [
             # ``_value_``: the plain attribute behind ``.value`` (a descriptor call otherwise)
@@ -67,8 +93,13 @@ def record_rows(stored: object) -> list[RecordRow] | None:
     return found
 
 
-def encode_findings(diagnostics: Iterable[Diagnostic]) -> str:
+def encode_findings(diagnostics: Sequence[Diagnostic]) -> str:
     """``[[line, column, end_column, code, severity, message, hint], ...]`` as JSON."""
+    if _WRITE_FINDINGS is not None:
+        try:
+            return _WRITE_FINDINGS(diagnostics)
+        except _UNWRITTEN:
+            pass
     return compact_json(
         [
             [d.line, d.column, d.end_column, d.code, d.severity._value_, d.message, d.hint]
