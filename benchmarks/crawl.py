@@ -12,6 +12,9 @@ refused connection, then the HTTP fetch. The bound set by concurrency and latenc
 ``concurrency / latency`` domains per second; the crawler's resident memory is sampled
 while it runs.
 
+Before anything is timed, the installed package is byte-compiled, as pip leaves an
+installed one, so that no crawl spends its start compiling modules again.
+
 ``--store-comparison`` runs the crawl four times against the same server: JSON lines only,
 JSON lines and a new store, a re-crawl into that store (``--refresh``), in which every
 answer is a 304 to the conditional request, and a plain re-crawl, which skips every file as
@@ -142,6 +145,19 @@ def _serve(port_file: Path, latency: float, records: int) -> None:
             connection.close()
 
 
+def _byte_compile() -> None:
+    """Byte-compile the installed package, as pip does for an installed one, so that every
+    crawl starts as a user's would. An editable install run with PYTHONDONTWRITEBYTECODE
+    set would otherwise compile every module again at each start: about 0.6 billion
+    instructions, a third of a crawl process's start-up, counted in each crawl's CPU."""
+    import compileall
+    import importlib.util
+
+    spec = importlib.util.find_spec("adstxt")
+    if spec is not None and spec.origin is not None:
+        compileall.compile_dir(Path(spec.origin).parent, quiet=2)
+
+
 def _rss_kib(pid: int) -> int | None:
     """Resident memory of a process and its descendants (worker processes), in KiB."""
     total = 0
@@ -207,6 +223,7 @@ def main() -> None:
     if args.serve:
         _serve(args.serve, args.latency, args.body_lines)
         return
+    _byte_compile()
     with tempfile.TemporaryDirectory() as tmp:
         work = Path(tmp)
         port_file = work / "port"
