@@ -41,6 +41,7 @@ from adstxt.model import (
     _make_comment,
     _make_record,
 )
+from adstxt.store._findings import _FINDING_FIELDS, _RECORD_FIELDS
 
 if importlib.util.find_spec("adstxt._engine_builders_c") is None:
     pytest.skip("the C builders are not built in this install", allow_module_level=True)
@@ -190,18 +191,8 @@ def test_a_builder_kept_on_its_own_class_is_collected() -> None:
 
 # ---- the row writer ---------------------------------------------------------------------
 
-_RECORD_FIELDS = (
-    "line",
-    "domain",
-    "account_id",
-    "relationship",
-    "certification_authority_id",
-    "extension",
-)
 write_records = SlotRows(Record, _RECORD_FIELDS)
-write_findings = SlotRows(
-    Diagnostic, ("line", "column", "end_column", "code", "severity", "message", "hint")
-)
+write_findings = SlotRows(Diagnostic, _FINDING_FIELDS)
 
 
 def _as_json(rows: list[list[object]]) -> str:
