@@ -8,6 +8,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+import attrs
 import pytest
 
 import adstxt
@@ -23,9 +24,11 @@ from adstxt.store import (
 )
 from adstxt.store._bodies import compress, decompress, sha256
 from adstxt.store._dialect import database_errors
+from adstxt.store._findings import decode_findings
 from adstxt.store._policy import Action, decide
 from adstxt.store._schema import migrate
 from adstxt.store._sqlite import CACHE_KIB
+from adstxt.store._unchanged import held_row
 
 if TYPE_CHECKING:
     from adstxt.fetch import FetchResult
@@ -324,6 +327,25 @@ def test_bodies_are_stored_once_compressed_with_every_record(store: Store) -> No
         (digest,),
     )
     assert stored[0][0] == len(parsed.records) == 2
+
+
+def test_findings_that_are_the_bodys_own_are_kept_once(store: Store) -> None:
+    # news.a.com is under a.com only: b.com, serving the same body, has a finding of its own.
+    body = b"SUBDOMAIN=news.a.com\nx.com, 1, DIRECT\n"
+
+    def served_to(domain: str) -> FetchRecord:
+        parsed = adstxt.parse(body, domain=domain)
+        return attrs.evolve(fetched(domain, body, day(1)), parse_result=parsed)
+
+    store.record(None, [("a.com", [served_to("a.com")]), ("b.com", [served_to("b.com")])])
+    kept = dict(store._rows("SELECT domain, findings FROM files"))
+    assert kept["a.com"] is None  # the body's own diagnostics, stored once, with the body
+    assert kept["b.com"] is not None and "ADS304" in kept["b.com"]
+    for domain in ("a.com", "b.com"):
+        held = held_row(store, domain, "ads.txt", body=False)
+        assert held is not None
+        expected = adstxt.parse(body, domain=domain).diagnostics
+        assert decode_findings(held.findings) == expected
 
 
 @pytest.mark.parametrize(

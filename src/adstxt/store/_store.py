@@ -577,9 +577,13 @@ class Store:
         columns: tuple[str, ...] = _FILE_COLUMNS
         values = [row[c] for c in _FILE_COLUMNS]
         if decision.action is Action.REPLACE and findings is not None:
-            # The findings for this site, so that a 304 reports the copy without a parse.
+            # The findings for this site, so that a 304 reports the copy without a parse:
+            # NULL when they are the diagnostics just stored with the body (the first site
+            # to serve a body gives it its diagnostics), which the store then keeps once.
+            stored = self._stored
+            own = stored is not None and stored[1] is item.parse_result and stored[0] == digest
             columns = (*columns, "findings")
-            values.append(findings)
+            values.append(None if own else findings)
         elif decision.action is Action.END:
             columns = (*columns, "findings")
             values.append(None)

@@ -100,8 +100,16 @@ def _held_row_query(postgresql: bool, body: bool) -> str:
         else "(SELECT json_group_array(json_array(line, CAST(name AS TEXT), CAST(value AS "
         "TEXT))) FROM body_variables v WHERE v.body_id = b.id)"
     )
+    # A file's findings are kept in its row only when they differ from its body's own
+    # diagnostics (another site serving the same body): NULL says "the body's".
+    body_findings = (
+        "(SELECT p.diagnostics::text FROM body_parsed p WHERE p.body_id = b.id)"
+        if postgresql
+        else "(SELECT p.diagnostics FROM body_parsed p WHERE p.body_id = b.id)"
+    )
     return (
-        "SELECT f.etag, f.last_modified, f.findings, g.final_url, g.requested_url, "
+        f"SELECT f.etag, f.last_modified, COALESCE(f.findings, {body_findings}), "
+        "g.final_url, g.requested_url, "
         f"g.content_type, g.status, b.id, b.sha256, {'b.data' if body else 'NULL'}, "
         "b.compression, "
         f"b.records, b.variables, CASE WHEN b.variables > 0 THEN {variables} END "
