@@ -240,6 +240,13 @@ def test_every_control_character_is_escaped_as_json_escapes_it() -> None:
     assert write_records([record]) == _as_json([[1, tricky, tricky, "RESELLER", tricky, None]])
 
 
+def test_a_long_text_is_written_whole_with_its_escapes() -> None:
+    long = ('a"b\\c\x01\u00e9\n' * 50_000) + "end"
+    record = make_record(long, "1", Relationship.DIRECT, None, long, 7)
+    expected = _as_json([[7, long, "1", "DIRECT", None, long]])
+    assert write_records([record] * 3) == "[" + ",".join([expected[1:-1]] * 3) + "]"
+
+
 @pytest.mark.parametrize(
     ("value", "error"),
     [
@@ -264,8 +271,10 @@ def test_the_writer_takes_only_instances_of_its_class() -> None:
         write_records([record, make_comment(1, 1, "x")])
     with pytest.raises(TypeError, match="one sequence"):
         write_records([record], [record])
-    with pytest.raises(TypeError, match="sequence of instances"):
+    with pytest.raises(TypeError, match="a list or a tuple"):
         write_records(5)
+    with pytest.raises(TypeError, match="a list or a tuple"):  # not used up before json
+        write_records(r for r in [record])
     assert write_records([]) == "[]"
     with pytest.raises((TypeError, ValueError, AttributeError), match="'nope'"):
         SlotRows(Record, ("nope",))

@@ -24,7 +24,7 @@ from adstxt.store import (
 )
 from adstxt.store._bodies import compress, decompress, sha256
 from adstxt.store._dialect import database_errors
-from adstxt.store._findings import decode_findings
+from adstxt.store._findings import BODY_FINDINGS, decode_findings
 from adstxt.store._policy import Action, decide
 from adstxt.store._schema import migrate
 from adstxt.store._sqlite import CACHE_KIB
@@ -339,13 +339,32 @@ def test_findings_that_are_the_bodys_own_are_kept_once(store: Store) -> None:
 
     store.record(None, [("a.com", [served_to("a.com")]), ("b.com", [served_to("b.com")])])
     kept = dict(store._rows("SELECT domain, findings FROM files"))
-    assert kept["a.com"] is None  # the body's own diagnostics, stored once, with the body
+    assert kept["a.com"] == BODY_FINDINGS  # the body's own diagnostics, kept with the body
     assert kept["b.com"] is not None and "ADS304" in kept["b.com"]
     for domain in ("a.com", "b.com"):
         held = held_row(store, domain, "ads.txt", body=False)
         assert held is not None
         expected = adstxt.parse(body, domain=domain).diagnostics
         assert decode_findings(held.findings) == expected
+    # The same body served again (no validators, so a 200): the findings stay kept once.
+    store.record(None, [("a.com", [served_to("a.com")]), ("b.com", [served_to("b.com")])])
+    again = dict(store._rows("SELECT domain, findings FROM files"))
+    assert again["a.com"] == BODY_FINDINGS and again["b.com"] == kept["b.com"]
+
+
+def test_a_copy_kept_without_findings_is_not_given_its_bodys(store: Store) -> None:
+    # Copies stored before version 4 have no findings (NULL): those of the body's first
+    # site are not theirs, so the copy is parsed again rather than reported with them.
+    body = b"SUBDOMAIN=news.a.com\nx.com, 1, DIRECT\n"
+    for domain in ("a.com", "b.com"):
+        parsed = adstxt.parse(body, domain=domain)
+        store.record(
+            None, [(domain, [attrs.evolve(fetched(domain, body, day(1)), parse_result=parsed)])]
+        )
+    store._run("UPDATE files SET findings = NULL WHERE domain = ?", ("b.com",))
+    held = held_row(store, "b.com", "ads.txt", body=False)
+    assert held is not None and held.findings is None
+    assert decode_findings(held.findings) is None  # and so the copy is parsed again
 
 
 @pytest.mark.parametrize(

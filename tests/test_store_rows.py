@@ -87,6 +87,8 @@ def test_what_the_c_writer_refuses_is_written_with_json(monkeypatch: pytest.Monk
     monkeypatch.setattr(_findings, "_WRITE_RECORDS", refuses)
     monkeypatch.setattr(_findings, "_WRITE_FINDINGS", refuses)
     assert _written(result) == expected
+    # An iterator the writer refuses (it takes lists and tuples) is left whole for json.
+    assert _findings.encode_records(iter(result.records)) == expected[0]  # type: ignore[arg-type]
     monkeypatch.setattr(_findings, "_WRITE_RECORDS", None)
     monkeypatch.setattr(_findings, "_WRITE_FINDINGS", None)
     assert _written(result) == expected

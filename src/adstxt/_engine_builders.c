@@ -277,8 +277,19 @@ put_string(Buffer *buffer, PyObject *text)
     if (!PyUnicode_IS_ASCII(text)) {
         buffer->ascii = 0;
     }
-    /* At most six bytes for each byte, and the quotes. */
-    if (length > (PY_SSIZE_T_MAX - 2) / 6 || buffer_reserve(buffer, 6 * length + 2) < 0) {
+    /* Room for exactly what is written: a long text is mostly copied as it is. */
+    Py_ssize_t escaped = 0;
+    for (Py_ssize_t i = 0; i < length; i++) {
+        unsigned char c = (unsigned char)bytes[i];
+        if (c < 0x20) {
+            escaped += (c == '\n' || c == '\r' || c == '\t' || c == '\b' || c == '\f') ? 1 : 5;
+        }
+        else if (c == '"' || c == '\\') {
+            escaped += 1;
+        }
+    }
+    if (length > PY_SSIZE_T_MAX - 2 - escaped
+        || buffer_reserve(buffer, length + escaped + 2) < 0) {
         if (!PyErr_Occurred()) {
             PyErr_NoMemory();
         }
@@ -363,7 +374,13 @@ rows_call(SlotRows *self, PyObject *const *args, size_t nargsf, PyObject *kwname
         PyErr_SetString(PyExc_TypeError, "a row writer takes one sequence of instances");
         return NULL;
     }
-    PyObject *items = PySequence_Fast(args[0], "a row writer takes a sequence of instances");
+    /* A list or a tuple only: an iterator it used up would leave nothing for the caller's
+     * json to write when a value is refused. */
+    if (!PyList_Check(args[0]) && !PyTuple_Check(args[0])) {
+        PyErr_SetString(PyExc_TypeError, "a row writer takes a list or a tuple of instances");
+        return NULL;
+    }
+    PyObject *items = PySequence_Fast(args[0], "a row writer takes a list or a tuple");
     if (items == NULL) {
         return NULL;
     }

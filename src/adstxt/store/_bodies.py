@@ -1,11 +1,11 @@
 """How bodies are kept: once per SHA-256, compressed with zlib.
 
-Measured on the 179 real files of the test corpus (5.05 MB): zlib at level 1 keeps 26.8% of
-the size and compresses at 132 MB/s, level 6 keeps 22.7% at 65 MB/s, and lzma (preset 6)
-keeps 17.4% at 3.5 MB/s. A crawl writes every new body, and a body is a small part of what
-the store holds of it (its records and findings are kept as text beside it), so zlib at
-level 1 it is; the ``compression`` column leaves room for another method later, and any
-level decompresses alike.
+Measured on the 178 real files of the test corpus (5.01 MB, best of three runs): zlib at
+level 1 keeps 26.8% of the size and compresses at 133 MB/s, level 6 keeps 22.7% at 66 MB/s,
+and lzma (preset 6) keeps 17.3% at 4.9 MB/s. A crawl writes every new body, and a body is a
+small part of what the store holds of it (its records and findings are kept as text beside
+it), so zlib at level 1 it is; the ``compression`` column leaves room for another method
+later, and any level decompresses alike.
 """
 
 from __future__ import annotations

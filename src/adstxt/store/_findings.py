@@ -11,12 +11,20 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable, Sequence
+from typing import Final
 
 from adstxt._engine_choice import row_writer
 from adstxt.diagnostics import Diagnostic, Severity, _DiagnosticBuilder
 from adstxt.model import Record
 
-__all__ = ["compact_json", "decode_findings", "encode_findings", "encode_records", "record_rows"]
+__all__ = [
+    "BODY_FINDINGS",
+    "compact_json",
+    "decode_findings",
+    "encode_findings",
+    "encode_records",
+    "record_rows",
+]
 
 
 def compact_json(value: object) -> str:
@@ -29,6 +37,13 @@ def compact_json(value: object) -> str:
 #: relationship, certification ID, extension.
 RecordRow = tuple[int, str, str, str, "str | None", "str | None"]
 
+
+#: What a ``files`` row holds in ``findings`` when the file's findings are its body's own
+#: diagnostics (``body_parsed.diagnostics``): the findings are then kept once, with the body.
+#: Not NULL, which says that no findings were kept (a copy stored before version 4), nor
+#: JSON: an adstxt from before this reads it as findings it cannot trust, and parses the
+#: copy again.
+BODY_FINDINGS: Final = ""
 
 #: The fields of a record in ``body_parsed.records``, and of a finding in the findings
 #: text, in order.

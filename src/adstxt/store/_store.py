@@ -21,7 +21,7 @@ from adstxt.model import ParseResult
 from adstxt.store._bodies import COMPRESSION, compress, decompress, sha256
 from adstxt.store._changes import ChangeEvent, ChangeType, derive_changes
 from adstxt.store._dialect import POSTGRESQL, Dialect, timestamp
-from adstxt.store._findings import encode_findings, encode_records, record_rows
+from adstxt.store._findings import BODY_FINDINGS, encode_findings, encode_records, record_rows
 from adstxt.store._policy import Action, decide
 from adstxt.store._record import FetchRecord
 from adstxt.store._sellers_changes import (
@@ -577,18 +577,32 @@ class Store:
         columns: tuple[str, ...] = _FILE_COLUMNS
         values = [row[c] for c in _FILE_COLUMNS]
         if decision.action is Action.REPLACE and findings is not None:
-            # The findings for this site, so that a 304 reports the copy without a parse:
-            # NULL when they are the diagnostics just stored with the body (the first site
-            # to serve a body gives it its diagnostics), which the store then keeps once.
-            stored = self._stored
-            own = stored is not None and stored[1] is item.parse_result and stored[0] == digest
+            # The findings for this site, so that a 304 reports the copy without a parse;
+            # only a mark when they are the body's own diagnostics (those of the first site
+            # to serve it, as a rule the only one), which the body's row keeps.
+            assert digest is not None
             columns = (*columns, "findings")
-            values.append(None if own else findings)
+            values.append(
+                BODY_FINDINGS if self._body_findings(digest, item, findings) else findings
+            )
         elif decision.action is Action.END:
             columns = (*columns, "findings")
             values.append(None)
         self._run(self.dialect.upsert("files", columns, ("domain", "kind")), values)
         return fetch_id
+
+    def _body_findings(self, digest: str, item: FetchRecord, findings: str) -> bool:
+        """Whether ``findings`` (``item``'s, encoded) are the diagnostics kept with its
+        body: certainly when the body was just stored from this very parse, else as read."""
+        stored = self._stored
+        if stored is not None and stored[0] == digest and stored[1] is item.parse_result:
+            return True
+        kept = self._rows(
+            f"SELECT p.diagnostics{'::text' if self.dialect is POSTGRESQL else ''} "
+            "FROM body_parsed p JOIN bodies b ON b.id = p.body_id WHERE b.sha256 = ?",
+            (digest,),
+        )
+        return bool(kept) and kept[0][0] == findings
 
     def _store_sellers_body(self, body: bytes) -> str:
         """Keep a sellers.json body once per SHA-256 (compressed only when new); the

@@ -21,7 +21,7 @@ from adstxt.diagnostics import Severity
 from adstxt.model import ParseResult, Record, Relationship, Variable, _make_record
 from adstxt.store._bodies import decompress
 from adstxt.store._dialect import POSTGRESQL
-from adstxt.store._findings import decode_findings, record_rows
+from adstxt.store._findings import BODY_FINDINGS, decode_findings, record_rows
 from adstxt.store._store import Store
 
 if TYPE_CHECKING:
@@ -100,16 +100,15 @@ def _held_row_query(postgresql: bool, body: bool) -> str:
         else "(SELECT json_group_array(json_array(line, CAST(name AS TEXT), CAST(value AS "
         "TEXT))) FROM body_variables v WHERE v.body_id = b.id)"
     )
-    # A file's findings are kept in its row only when they differ from its body's own
-    # diagnostics (another site serving the same body): NULL says "the body's".
+    # A file whose findings are its body's own diagnostics keeps them with the body only.
     body_findings = (
         "(SELECT p.diagnostics::text FROM body_parsed p WHERE p.body_id = b.id)"
         if postgresql
         else "(SELECT p.diagnostics FROM body_parsed p WHERE p.body_id = b.id)"
     )
     return (
-        f"SELECT f.etag, f.last_modified, COALESCE(f.findings, {body_findings}), "
-        "g.final_url, g.requested_url, "
+        f"SELECT f.etag, f.last_modified, CASE WHEN f.findings = '{BODY_FINDINGS}' "
+        f"THEN {body_findings} ELSE f.findings END, g.final_url, g.requested_url, "
         f"g.content_type, g.status, b.id, b.sha256, {'b.data' if body else 'NULL'}, "
         "b.compression, "
         f"b.records, b.variables, CASE WHEN b.variables > 0 THEN {variables} END "
