@@ -149,7 +149,9 @@ def _byte_compile() -> None:
     """Byte-compile the installed package, as pip does for an installed one, so that every
     crawl starts as a user's would. An editable install run with PYTHONDONTWRITEBYTECODE
     set would otherwise compile every module again at each start: about 0.6 billion
-    instructions, a third of a crawl process's start-up, counted in each crawl's CPU."""
+    instructions, a third of a crawl process's start-up, counted in each crawl's CPU. The
+    ``.pyc`` files go where Python puts them (``__pycache__`` beside the sources, in the
+    checkout for an editable install); a package that cannot be written is left as it is."""
     import compileall
     import importlib.util
 
