@@ -35,10 +35,38 @@
 /* Diagnostic has nine fields; room to spare, checked when a builder is made. */
 #define MOST_SLOTS 12
 
+/* What a builder and a row writer both start with: how they are called, and the class whose
+ * slots they fill or read (cleared, and so NULL, only while the collector breaks a cycle). */
 typedef struct {
     PyObject_HEAD
     vectorcallfunc vectorcall;
     PyTypeObject *cls;
+} SlotUser;
+
+static int
+slot_user_traverse(SlotUser *self, visitproc visit, void *arg)
+{
+    Py_VISIT(self->cls);
+    return 0;
+}
+
+static int
+slot_user_clear(SlotUser *self)
+{
+    Py_CLEAR(self->cls);
+    return 0;
+}
+
+static void
+slot_user_dealloc(SlotUser *self)
+{
+    PyObject_GC_UnTrack(self);
+    slot_user_clear(self);
+    Py_TYPE(self)->tp_free((PyObject *)self);
+}
+
+typedef struct {
+    SlotUser base;
     Py_ssize_t count;    /* slots filled */
     Py_ssize_t required; /* arguments at least; the slots after the arguments get None */
     Py_ssize_t offsets[MOST_SLOTS];
@@ -48,24 +76,24 @@ static PyObject *
 builder_call(SlotBuilder *self, PyObject *const *args, size_t nargsf, PyObject *kwnames)
 {
     Py_ssize_t nargs = PyVectorcall_NARGS(nargsf);
-    if (self->cls == NULL) {
+    if (self->base.cls == NULL) {
         PyErr_SetString(PyExc_TypeError, "this builder was cleared");
         return NULL;
     }
     if (kwnames != NULL && PyTuple_GET_SIZE(kwnames) != 0) {
         PyErr_Format(PyExc_TypeError, "a %s builder takes no keyword arguments",
-                     self->cls->tp_name);
+                     self->base.cls->tp_name);
         return NULL;
     }
     if (nargs < self->required || nargs > self->count) {
         PyErr_Format(PyExc_TypeError,
                      "a %s builder takes %zd to %zd positional arguments, not %zd",
-                     self->cls->tp_name, self->required, self->count, nargs);
+                     self->base.cls->tp_name, self->required, self->count, nargs);
         return NULL;
     }
     /* Zeroed, and tracked by the collector when the class is; nothing here can run the
      * collector before every slot is set. */
-    PyObject *made = self->cls->tp_alloc(self->cls, 0);
+    PyObject *made = self->base.cls->tp_alloc(self->base.cls, 0);
     if (made == NULL) {
         return NULL;
     }
@@ -166,33 +194,11 @@ builder_new(PyTypeObject *subtype, PyObject *args, PyObject *kwargs)
         }
         self->offsets[i] = offset;
     }
-    self->cls = (PyTypeObject *)Py_NewRef(cls);
+    self->base.cls = (PyTypeObject *)Py_NewRef(cls);
     self->count = count;
     self->required = required;
-    self->vectorcall = (vectorcallfunc)builder_call;
+    self->base.vectorcall = (vectorcallfunc)builder_call;
     return (PyObject *)self;
-}
-
-static int
-builder_traverse(SlotBuilder *self, visitproc visit, void *arg)
-{
-    Py_VISIT(self->cls);
-    return 0;
-}
-
-static int
-builder_clear(SlotBuilder *self)
-{
-    Py_CLEAR(self->cls);
-    return 0;
-}
-
-static void
-builder_dealloc(SlotBuilder *self)
-{
-    PyObject_GC_UnTrack(self);
-    builder_clear(self);
-    Py_TYPE(self)->tp_free((PyObject *)self);
 }
 
 static PyTypeObject SlotBuilderType = {
@@ -204,20 +210,18 @@ static PyTypeObject SlotBuilderType = {
     .tp_basicsize = sizeof(SlotBuilder),
     /* Collected: a builder kept on its own class makes a cycle. */
     .tp_flags = Py_TPFLAGS_DEFAULT | Py_TPFLAGS_HAVE_VECTORCALL | Py_TPFLAGS_HAVE_GC,
-    .tp_traverse = (traverseproc)builder_traverse,
-    .tp_clear = (inquiry)builder_clear,
-    .tp_vectorcall_offset = offsetof(SlotBuilder, vectorcall),
+    .tp_traverse = (traverseproc)slot_user_traverse,
+    .tp_clear = (inquiry)slot_user_clear,
+    .tp_vectorcall_offset = offsetof(SlotUser, vectorcall),
     .tp_call = PyVectorcall_Call,
     .tp_new = builder_new,
-    .tp_dealloc = (destructor)builder_dealloc,
+    .tp_dealloc = (destructor)slot_user_dealloc,
 };
 
 /* ---- SlotRows ------------------------------------------------------------------------ */
 
 typedef struct {
-    PyObject_HEAD
-    vectorcallfunc vectorcall;
-    PyTypeObject *cls;
+    SlotUser base;
     Py_ssize_t count;
     Py_ssize_t offsets[MOST_SLOTS];
 } SlotRows;
@@ -366,7 +370,7 @@ put_value(Buffer *buffer, PyObject *value)
 static PyObject *
 rows_call(SlotRows *self, PyObject *const *args, size_t nargsf, PyObject *kwnames)
 {
-    if (self->cls == NULL) {
+    if (self->base.cls == NULL) {
         PyErr_SetString(PyExc_TypeError, "this writer was cleared");
         return NULL;
     }
@@ -392,9 +396,9 @@ rows_call(SlotRows *self, PyObject *const *args, size_t nargsf, PyObject *kwname
     }
     for (Py_ssize_t i = 0; i < n; i++) {
         PyObject *item = PySequence_Fast_GET_ITEM(items, i);
-        if (!Py_IS_TYPE(item, self->cls)) {
+        if (!Py_IS_TYPE(item, self->base.cls)) {
             PyErr_Format(PyExc_TypeError, "a %s row writer was given a %s",
-                         self->cls->tp_name, Py_TYPE(item)->tp_name);
+                         self->base.cls->tp_name, Py_TYPE(item)->tp_name);
             goto done;
         }
         if (buffer_put(&buffer, i ? ",[" : "[", i ? 2 : 1) < 0) {
@@ -404,7 +408,7 @@ rows_call(SlotRows *self, PyObject *const *args, size_t nargsf, PyObject *kwname
             PyObject *value = *(PyObject **)((char *)item + self->offsets[j]);
             if (value == NULL) {
                 PyErr_Format(PyExc_AttributeError, "a %s has a slot not set",
-                             self->cls->tp_name);
+                             self->base.cls->tp_name);
                 goto done;
             }
             if ((j && buffer_put(&buffer, ",", 1) < 0) || put_value(&buffer, value) < 0) {
@@ -462,32 +466,10 @@ rows_new(PyTypeObject *subtype, PyObject *args, PyObject *kwargs)
         }
         self->offsets[i] = offset;
     }
-    self->cls = (PyTypeObject *)Py_NewRef(cls);
+    self->base.cls = (PyTypeObject *)Py_NewRef(cls);
     self->count = count;
-    self->vectorcall = (vectorcallfunc)rows_call;
+    self->base.vectorcall = (vectorcallfunc)rows_call;
     return (PyObject *)self;
-}
-
-static int
-rows_traverse(SlotRows *self, visitproc visit, void *arg)
-{
-    Py_VISIT(self->cls);
-    return 0;
-}
-
-static int
-rows_clear(SlotRows *self)
-{
-    Py_CLEAR(self->cls);
-    return 0;
-}
-
-static void
-rows_dealloc(SlotRows *self)
-{
-    PyObject_GC_UnTrack(self);
-    rows_clear(self);
-    Py_TYPE(self)->tp_free((PyObject *)self);
 }
 
 static PyTypeObject SlotRowsType = {
@@ -497,12 +479,12 @@ static PyTypeObject SlotRowsType = {
               "slotted class as the JSON text of a list of lists of the named slots' values.",
     .tp_basicsize = sizeof(SlotRows),
     .tp_flags = Py_TPFLAGS_DEFAULT | Py_TPFLAGS_HAVE_VECTORCALL | Py_TPFLAGS_HAVE_GC,
-    .tp_traverse = (traverseproc)rows_traverse,
-    .tp_clear = (inquiry)rows_clear,
-    .tp_vectorcall_offset = offsetof(SlotRows, vectorcall),
+    .tp_traverse = (traverseproc)slot_user_traverse,
+    .tp_clear = (inquiry)slot_user_clear,
+    .tp_vectorcall_offset = offsetof(SlotUser, vectorcall),
     .tp_call = PyVectorcall_Call,
     .tp_new = rows_new,
-    .tp_dealloc = (destructor)rows_dealloc,
+    .tp_dealloc = (destructor)slot_user_dealloc,
 };
 
 static struct PyModuleDef module = {

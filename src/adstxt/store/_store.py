@@ -423,12 +423,18 @@ class Store:
                 )
         return ids
 
-    def _store_body(self, body: bytes, parsed: Any, findings: str) -> str:
+    def _store_body(self, body: bytes, parsed: Any, findings: str) -> tuple[str, str | None]:
         """Store a new body once, with what the checker read in it; ``findings`` is its
-        diagnostics as :func:`encode_findings` writes them."""
+        diagnostics as :func:`encode_findings` writes them. Returns the body's SHA-256 and
+        the diagnostics kept with it (``findings`` when it is stored now; None when unknown)."""
         digest = sha256(body)
-        if self._rows("SELECT 1 FROM bodies WHERE sha256 = ?", (digest,)):
-            return digest
+        known = self._rows(
+            f"SELECT p.diagnostics{'::text' if self.dialect is POSTGRESQL else ''} FROM bodies b "
+            "LEFT JOIN body_parsed p ON p.body_id = b.id WHERE b.sha256 = ?",
+            (digest,),
+        )
+        if known:
+            return digest, known[0][0]
         # What the store holds of a body is decided once, when it is first stored.
         diagnostics = parsed.diagnostics
         verdict = verdict_of(diagnostics)
@@ -449,7 +455,7 @@ class Store:
             ),
         ).fetchone()
         if inserted is None:
-            return digest
+            return digest, None
         body_id = int(inserted[0])
         # The rows below hold exactly this parse: the new version's change events take it
         # from here rather than reading back what was just written.
@@ -466,16 +472,17 @@ class Store:
                 ),
                 [(body_id, v.line, v.name, v.value) for v in parsed.variables],
             )
-        return digest
+        return digest, findings
 
     def _record_one(self, crawl_id: int | None, item: FetchRecord) -> int:
         digest = None
         findings = None
+        kept = None  # the diagnostics kept with the body
         if item.body is not None and item.parse_result is not None:
             # The body's diagnostics and this site's findings are one list (whichever site
             # first served a body gave its diagnostics): encoded once for both.
             findings = encode_findings(item.parse_result.diagnostics)
-            digest = self._store_body(item.body, item.parse_result, findings)
+            digest, kept = self._store_body(item.body, item.parse_result, findings)
         elif item.body is not None and item.kind == "sellers.json":
             digest = self._store_sellers_body(item.body)
         current = self.file(item.domain, item.kind)
@@ -580,29 +587,13 @@ class Store:
             # The findings for this site, so that a 304 reports the copy without a parse;
             # only a mark when they are the body's own diagnostics (those of the first site
             # to serve it, as a rule the only one), which the body's row keeps.
-            assert digest is not None
             columns = (*columns, "findings")
-            values.append(
-                BODY_FINDINGS if self._body_findings(digest, item, findings) else findings
-            )
+            values.append(BODY_FINDINGS if kept == findings else findings)
         elif decision.action is Action.END:
             columns = (*columns, "findings")
             values.append(None)
         self._run(self.dialect.upsert("files", columns, ("domain", "kind")), values)
         return fetch_id
-
-    def _body_findings(self, digest: str, item: FetchRecord, findings: str) -> bool:
-        """Whether ``findings`` (``item``'s, encoded) are the diagnostics kept with its
-        body: certainly when the body was just stored from this very parse, else as read."""
-        stored = self._stored
-        if stored is not None and stored[0] == digest and stored[1] is item.parse_result:
-            return True
-        kept = self._rows(
-            f"SELECT p.diagnostics{'::text' if self.dialect is POSTGRESQL else ''} "
-            "FROM body_parsed p JOIN bodies b ON b.id = p.body_id WHERE b.sha256 = ?",
-            (digest,),
-        )
-        return bool(kept) and kept[0][0] == findings
 
     def _store_sellers_body(self, body: bytes) -> str:
         """Keep a sellers.json body once per SHA-256 (compressed only when new); the
