@@ -178,18 +178,31 @@ class Resolver:
         self.connect_to = tuple(connect_to)
         self.allow_private = allow_private
 
+    def known(self, host: str, port: int) -> list[tuple[str, int]] | None:
+        """:meth:`resolve`'s answer when it needs no name lookup (an override or an address
+        literal), checked the same way; None when a lookup is needed. A connection to such
+        a target needs no time limit of its own until it dials."""
+        for rule in self.connect_to:
+            if rule.matches(host, port):
+                literal = _literal(rule.address or host)
+                return None if literal is None else [(literal, rule.target_port or port)]
+        literal = _literal(host)
+        return None if literal is None else self._allowed(host, port, [literal])
+
     async def resolve(self, host: str, port: int) -> list[tuple[str, int]]:
         """The ``(address, port)`` pairs to try, in order; raises OSError when there are none."""
+        known = self.known(host, port)
+        if known is not None:
+            return known
         for rule in self.connect_to:
             if rule.matches(host, port):
                 target = rule.address or host
                 target_port = rule.target_port or port
-                literal = _literal(target)
-                if literal is not None:
-                    return [(literal, target_port)]
                 return [(a, target_port) for a in await self._lookup(target, target_port)]
-        literal = _literal(host)
-        found = [literal] if literal is not None else await self._lookup(host, port)
+        return self._allowed(host, port, await self._lookup(host, port))
+
+    def _allowed(self, host: str, port: int, found: list[str]) -> list[tuple[str, int]]:
+        """The addresses of ``found`` that the policy allows; BlockedAddressError if none."""
         allowed = found if self.allow_private else [a for a in found if is_public_address(a)]
         if not allowed:
             raise BlockedAddressError(host, found[0])
