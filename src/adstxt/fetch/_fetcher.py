@@ -28,7 +28,7 @@ from adstxt.fetch._gate import HostGate
 from adstxt.fetch._result import FetchResult, Hop, Resource
 from adstxt.fetch._robots import blocked_agents
 from adstxt.fetch._turns import Turns
-from adstxt.fetch._urls import app_ads_hosts, host_of, root_domain, site_of
+from adstxt.fetch._urls import app_ads_hosts, host_of, root_domain, simple_url, site_of
 from adstxt.model import FileKind, Variable
 
 if TYPE_CHECKING:
@@ -244,19 +244,25 @@ class Fetcher:
         budget: _Budget,
         conditional: Sequence[tuple[bytes, bytes]] = (),
     ) -> _Response:
-        parts = urlsplit(url)
-        scheme = parts.scheme.lower()
-        port = parts.port or (443 if scheme == "https" else 80)
-        host = parts.hostname or ""
-        default = (scheme, port) in (("https", 443), ("http", 80))
-        host = host if host.isascii() else host.encode("idna").decode("ascii")
-        name = f"[{host}]" if ":" in host else host  # an IPv6 literal is bracketed
-        authority = name if default else f"{name}:{port}"
-        # Non-ASCII in a redirect's path or query is sent percent-encoded, as browsers do.
-        target = quote(
-            (parts.path or "/") + (f"?{parts.query}" if parts.query else ""),
-            safe="/?&=%:;@!$'()*+,~[]-._",
-        )
+        simple = simple_url(url)
+        if simple is not None:  # the URLs the fetcher builds: nothing to escape or encode
+            scheme, host, target = simple
+            port = 443 if scheme == "https" else 80
+            authority = host
+        else:
+            parts = urlsplit(url)
+            scheme = parts.scheme.lower()
+            port = parts.port or (443 if scheme == "https" else 80)
+            host = parts.hostname or ""
+            default = (scheme, port) in (("https", 443), ("http", 80))
+            host = host if host.isascii() else host.encode("idna").decode("ascii")
+            name = f"[{host}]" if ":" in host else host  # an IPv6 literal is bracketed
+            authority = name if default else f"{name}:{port}"
+            # Non-ASCII in a redirect's path or query is sent percent-encoded, as browsers do.
+            target = quote(
+                (parts.path or "/") + (f"?{parts.query}" if parts.query else ""),
+                safe="/?&=%:;@!$'()*+,~[]-._",
+            )
         headers = [
             (b"Host", authority.encode("ascii")),
             self._agent_header,
@@ -503,7 +509,8 @@ class Fetcher:
         attempts = (secure.chain, plain.chain)
         # A 304 confirms a copy over HTTP only just as a 200 serves one: the same warning.
         if plain.status in (200, 304) and plain.outcome == "ok":
-            if urlsplit(plain.final_url or "").scheme == "http":
+            # A final URL is one fetched: http or https, its scheme lower-cased.
+            if (plain.final_url or "").startswith("http:"):
                 why = (
                     secure.fetch_diagnostics[-1].message
                     if secure.fetch_diagnostics

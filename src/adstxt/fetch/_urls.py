@@ -4,11 +4,42 @@ from __future__ import annotations
 
 import contextlib
 import functools
+import re
 from urllib.parse import urlsplit
 
 from adstxt._domains import analyze_host
 
-__all__ = ["app_ads_hosts", "fetched_host", "host_of", "root_domain", "site_of", "written_host"]
+__all__ = [
+    "app_ads_hosts",
+    "fetched_host",
+    "host_of",
+    "root_domain",
+    "simple_url",
+    "site_of",
+    "written_host",
+]
+
+#: A URL in its simplest form, as the fetcher builds them: an optional http or https
+#: scheme, a host of lower-case letters, digits and hyphens in dot-separated labels, no
+#: port, no user, and a path (if any) of characters that never need escaping. For such a
+#: URL, ``urlsplit`` (whose own cache is no help: every site's URLs are new) would find
+#: these same parts.
+_SIMPLE_URL = re.compile(r"(?:(https?):)?//([a-z0-9-]+(?:\.[a-z0-9-]+)*)(/[A-Za-z0-9._~/-]*)?")
+
+
+def simple_url(url: str) -> tuple[str, str, str] | None:
+    """The scheme, host and path (``/`` when empty) of an absolute ``http`` or ``https``
+    URL in its simplest form (see ``_SIMPLE_URL``); None for any other URL.
+
+    >>> simple_url("https://example.com/ads.txt")
+    ('https', 'example.com', '/ads.txt')
+    >>> simple_url("https://Example.com/ads.txt") is None  # urlsplit lowers the host
+    True
+    """
+    found = _SIMPLE_URL.fullmatch(url)
+    if found is None or found[1] is None:
+        return None
+    return found[1], found[2], found[3] or "/"
 
 
 def root_domain(host: str) -> str | None:
@@ -23,6 +54,9 @@ def root_domain(host: str) -> str | None:
 @functools.lru_cache(maxsize=4096)  # each URL's host is asked for several times per fetch
 def host_of(url: str) -> str:
     """The lower-case host of a URL, or ``''`` when it has none."""
+    found = _SIMPLE_URL.fullmatch(url)
+    if found is not None:
+        return found[2]
     try:
         return (urlsplit(url).hostname or "").rstrip(".")
     except ValueError:
