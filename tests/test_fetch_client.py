@@ -7,6 +7,7 @@ from __future__ import annotations
 import asyncio
 import os
 import socket
+import threading
 from collections.abc import Iterator
 
 import pytest
@@ -57,7 +58,9 @@ def stalled_port() -> Iterator[int]:
 async def _get(stream: _Stream, host: str) -> bytes:
     """Send a plain GET of /ads.txt on ``stream`` and read the answer to its end."""
     await stream.send(
-        f"GET /ads.txt HTTP/1.1\r\nHost: {host}\r\nConnection: close\r\n\r\n".encode()
+        f"GET /ads.txt HTTP/1.1\r\nHost: {host}\r\nConnection: close\r\n\r\n".encode(),
+        2.0,
+        "write timeout",
     )
     answer = b""
     while chunk := await stream.read(2.0, "read timeout"):
@@ -198,3 +201,134 @@ def test_no_connection_is_left_open(
             outcomes.append(fetch(domain, **{**options, "connect_to": rules}).outcome)
     assert outcomes[:4] == ["ok", "connection-error", "timeout", "timeout"]
     assert _open_descriptors() == before
+
+
+def test_the_fetch_cost_benchmark_runs_both_clients_to_a_304() -> None:
+    """``benchmarks/fetch_cost.py`` (whose figures the benchmark notes quote) runs: its
+    server answers, and both clients get every site's 304 (either exits otherwise)."""
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    script = Path(__file__).resolve().parent.parent / "benchmarks" / "fetch_cost.py"
+    done = subprocess.run(
+        [sys.executable, str(script), "--repeat", "1", "--domains", "20", "--concurrency", "5"],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    lines = done.stdout.splitlines()
+    assert lines[0].startswith("Python ") and "20 sites" in lines[0]
+    assert [line.split()[0] for line in lines[1:3]] == ["fetcher", "bare"]
+    assert "the fetcher's own part" in lines[3]
+
+
+def test_a_tls_connection_stopped_as_its_handshake_ends_lets_its_socket_go(
+    live: LocalServers, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A stop (Ctrl-C, a crawl winding down, the time limit) that lands as the TLS handshake
+    completes: asyncio closes that connection politely, its socket still watched by the
+    event loop. The socket must be let go, or the next connection given the same
+    descriptor number fails on that loop."""
+    live.routes["http://example.com/ads.txt"] = text(GOOD)
+    secure = Resolver([ConnectTo(None, None, "127.0.0.1", live.https_port)])
+    plain = Resolver([ConnectTo(None, None, "127.0.0.1", live.http_port)])
+    made = _Pipe.connection_made
+
+    async def run() -> list[bytes]:
+        task = asyncio.current_task()
+        assert task is not None
+
+        def stop_at_handshake_end(self: _Pipe, transport: asyncio.BaseTransport) -> None:
+            made(self, transport)
+            task.cancel()
+
+        with monkeypatch.context() as patched:
+            patched.setattr(_Pipe, "connection_made", stop_at_handshake_end)
+            with pytest.raises(asyncio.CancelledError):
+                await _dial(secure, "https", "example.com", 443, live.client_context, 2, 2, "c")
+        task.uncancel()
+        answers = []
+        for lean in (True, False):  # each reuses the descriptor number just freed
+            stream = await _dial(
+                plain, "http", "example.com", 80, live.client_context, 2, 2, "c", lean=lean
+            )
+            answers.append(await _get(stream, "example.com"))
+        return answers
+
+    for answer in asyncio.run(run()):
+        assert answer.startswith(b"HTTP/1.1 200 ") and answer.endswith(GOOD)
+
+
+def test_a_scoped_ipv6_address_keeps_its_zone() -> None:
+    from adstxt.fetch._client import _socket_address
+
+    loopback = socket.if_nameindex()[0]
+    assert _socket_address(f"fe80::1%{loopback[1]}", 80) == ("fe80::1", 80, 0, loopback[0])
+    assert _socket_address("fe80::1%7", 443) == ("fe80::1", 443, 0, 7)
+    assert _socket_address("::1", 80) == ("::1", 80)
+    assert _socket_address("127.0.0.1", 80) == ("127.0.0.1", 80)
+    with pytest.raises(OSError, match="no interface"):  # said as a failure to connect
+        _socket_address("fe80::1%no-such-interface", 80)
+
+
+@pytest.fixture
+def resetting_server() -> Iterator[tuple[int, threading.Event]]:
+    """A loopback port whose server resets each connection it accepts once told to."""
+    import struct
+
+    listener = socket.socket()
+    listener.bind(("127.0.0.1", 0))
+    listener.listen(16)
+    told = threading.Event()
+
+    def serve() -> None:
+        while True:
+            try:
+                accepted, _ = listener.accept()
+            except OSError:
+                return
+            told.wait(5)
+            accepted.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+            accepted.close()
+
+    threading.Thread(target=serve, daemon=True).start()
+    try:
+        yield int(listener.getsockname()[1]), told
+    finally:
+        told.set()
+        listener.close()
+
+
+@pytest.mark.parametrize("lean", [True, False])
+def test_a_reset_before_the_request_is_reported_by_the_read(
+    live: LocalServers, resetting_server: tuple[int, threading.Event], lean: bool
+) -> None:
+    """The server resets the connection before the request goes out: the read that
+    follows says so (as a reset during the answer), on the socket as through a transport."""
+    port, reset = resetting_server
+
+    async def run() -> None:
+        stream = await _dial(
+            Resolver([ConnectTo(None, None, "127.0.0.1", port)]),
+            "http",
+            "example.com",
+            80,
+            live.client_context,
+            2,
+            2,
+            "connect",
+            lean=lean,
+        )
+        reset.set()
+        await asyncio.sleep(0.2)  # the reset has arrived
+        await stream.send(b"GET /ads.txt HTTP/1.1\r\nHost: example.com\r\n\r\n", 1, "write")
+        try:
+            with pytest.raises(ConnectionError):
+                await stream.read(1, "read")
+        finally:
+            stream.close()
+
+    asyncio.run(run())

@@ -3,6 +3,7 @@ it accepts, and leaves every other URL to ``urlsplit``."""
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
 import pytest
@@ -10,6 +11,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from adstxt.fetch._urls import host_of, simple_url
+
+if TYPE_CHECKING:
+    from tests.httpserver import LocalServers
 
 _PIECES = st.sampled_from(
     [
@@ -107,3 +111,18 @@ def test_the_urls_the_fetcher_builds_are_read_quickly(
 )
 def test_any_other_url_is_left_to_urlsplit(url: str) -> None:
     assert simple_url(url) is None
+
+
+def test_a_file_reached_over_http_in_upper_case_is_still_http_only(live: LocalServers) -> None:
+    """A redirect may name its target's scheme in upper case (urljoin keeps it): the file
+    reached over HTTP still gets the HTTP-only warning."""
+    pytest.importorskip("h11")
+    from adstxt.fetch import fetch
+    from tests.httpserver import GOOD, redirect, text
+
+    live.routes["http://example.com/ads.txt"] = redirect("https://example.com/moved.txt")
+    live.routes["https://example.com/moved.txt"] = redirect("HTTP://example.com/ads2.txt")
+    live.routes["http://example.com/ads2.txt"] = text(GOOD)
+    result = fetch("example.com", **live.options)
+    assert result.final_url == "HTTP://example.com/ads2.txt"
+    assert "ADS527" in [d.code for d in result.fetch_diagnostics]

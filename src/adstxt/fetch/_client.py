@@ -17,7 +17,6 @@ loops that cannot watch a socket (the proactor loop of Windows) use transports f
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import errno
 import os
 import re
@@ -76,7 +75,7 @@ class _Clock:
 class _Stream(Protocol):
     """A connection to the server: what :class:`_Pipe` and :class:`_Plain` both offer."""
 
-    async def send(self, data: bytes) -> None: ...
+    async def send(self, data: bytes, seconds: float, what: str) -> None: ...
 
     async def read(self, seconds: float, what: str) -> bytes: ...
 
@@ -119,28 +118,34 @@ class _Plain:
     read only when asked, so a server that sends faster than the body is checked waits in
     the socket's buffers."""
 
-    __slots__ = ("_sock",)
+    __slots__ = ("_error", "_sock")
 
     def __init__(self, sock: socket.socket) -> None:
         self._sock = sock
+        self._error: ConnectionError | None = None
 
-    async def send(self, data: bytes) -> None:
-        """Send all of ``data`` (a request fits the socket's buffer: one call). A server
-        that reset the connection is not reported here: the read that follows says so, as
-        it does for a reset during the answer."""
-        try:
-            sent = self._sock.send(data)
-        except (BlockingIOError, InterruptedError):
-            sent = 0
-        except ConnectionError:
-            return
-        if sent < len(data):
-            with contextlib.suppress(ConnectionError):
-                await asyncio.get_running_loop().sock_sendall(self._sock, data[sent:])
+    async def send(self, data: bytes, seconds: float, what: str) -> None:
+        """Send all of ``data`` (a request fits the socket's buffer: one call), waiting up
+        to ``seconds`` each time the socket takes no more (then :class:`TimeoutError`
+        saying ``what``). A reset is raised by the read that follows, as a reset during the
+        answer is: the request is sent before anything is read, as with a transport."""
+        view = memoryview(data)
+        while view:
+            try:
+                sent = self._sock.send(view)
+            except (BlockingIOError, InterruptedError):
+                await _ready(self._sock, False, seconds, what)
+                continue
+            except ConnectionError as exc:  # the socket's pending error: kept, or lost
+                self._error = exc
+                return
+            view = view[sent:]
 
     async def read(self, seconds: float, what: str) -> bytes:
         """Up to 64 KiB of what has arrived, waiting up to ``seconds`` for something (then
         :class:`TimeoutError` saying ``what``); ``b""`` once the server has closed."""
+        if self._error is not None:
+            raise self._error
         sock = self._sock
         while True:
             try:
@@ -223,8 +228,9 @@ class _Pipe(asyncio.Protocol):
         if self._waiter is not None:
             _expire(self._waiter, what)
 
-    async def send(self, data: bytes) -> None:
-        """Hand ``data`` to the transport, which sends it as the socket takes it."""
+    async def send(self, data: bytes, seconds: float, what: str) -> None:
+        """Hand ``data`` to the transport, which sends it as the socket takes it (the
+        reads that follow wait for it within their own time limits)."""
         assert self.transport is not None
         self.transport.write(data)
 
@@ -324,20 +330,31 @@ def _cut_short(what: str, state: object, started: bool) -> str:
     return f"{what} before sending a complete response"
 
 
+def _socket_address(address: str, port: int) -> tuple[str, int] | tuple[str, int, int, int]:
+    """The address to dial ``address`` at: a scoped IPv6 address (``fe80::1%eth0``) keeps
+    its zone as the scope id, which a two-item address would drop (and a link-local
+    address without its zone cannot be dialled). An unknown zone raises OSError."""
+    host, scoped, zone = address.partition("%")
+    if not scoped:
+        return address, port
+    return host, port, 0, int(zone) if zone.isdigit() else socket.if_nametoindex(zone)
+
+
 async def _connect(address: str, port: int, lean: bool, seconds: float, what: str) -> socket.socket:
     """A non-blocking socket connected to ``address``:``port``, within ``seconds`` (then
     :class:`TimeoutError` saying ``what``). ``lean``: the event loop can watch sockets."""
     sock = socket.socket(socket.AF_INET6 if ":" in address else socket.AF_INET)
     try:
         sock.setblocking(False)
+        where = _socket_address(address, port)
         if not lean:
             try:
                 async with asyncio.timeout(seconds):
-                    await asyncio.get_running_loop().sock_connect(sock, (address, port))
+                    await asyncio.get_running_loop().sock_connect(sock, where)
             except TimeoutError:
                 raise TimeoutError(what) from None
             return sock
-        code = sock.connect_ex((address, port))
+        code = sock.connect_ex(where)
         if code in _IN_PROGRESS:
             await _ready(sock, False, seconds, what)
             code = sock.getsockopt(socket.SOL_SOCKET, socket.SO_ERROR)
@@ -386,19 +403,9 @@ async def _dial(
             sock = await _connect(address, target_port, lean, deadline - loop.time(), what)
             if scheme != "https" and lean:
                 return _Plain(sock)
-            try:
-                async with asyncio.timeout_at(deadline):
-                    _, pipe = await loop.create_connection(
-                        _Pipe,
-                        sock=sock,
-                        ssl=context if scheme == "https" else None,
-                        server_hostname=host if scheme == "https" else None,
-                        ssl_handshake_timeout=timeout if scheme == "https" else None,
-                    )
-            except BaseException:
-                sock.close()  # closed already when the transport was made
-                raise
-            return pipe
+            return await _over_transport(
+                sock, host if scheme == "https" else None, context, timeout, deadline
+            )
         except ssl.SSLError:
             raise
         except TimeoutError as exc:
@@ -409,6 +416,42 @@ async def _dial(
             error, why = exc, _cannot_connect(address, target_port, exc)
     assert error is not None  # the resolver never returns an empty list
     raise OSError(why) from error
+
+
+async def _over_transport(
+    sock: socket.socket,
+    tls_host: str | None,
+    context: ssl.SSLContext,
+    timeout: float,
+    deadline: float,
+) -> _Pipe:
+    """The connected ``sock`` through an asyncio transport: TLS for ``tls_host`` (its
+    handshake within ``timeout`` and before ``deadline``), or plain when it is None."""
+    made: list[_Pipe] = []
+
+    def pipe_made() -> _Pipe:
+        made.append(_Pipe())
+        return made[-1]
+
+    try:
+        async with asyncio.timeout_at(deadline):
+            _, pipe = await asyncio.get_running_loop().create_connection(
+                pipe_made,
+                sock=sock,
+                ssl=context if tls_host is not None else None,
+                server_hostname=tls_host,
+                ssl_handshake_timeout=timeout if tls_host is not None else None,
+            )
+    except BaseException:
+        # A TLS connection cut short once its handshake was done is closed politely by
+        # asyncio, its socket still watched by the loop: abort it, so that the socket is
+        # let go before it is closed here (its number may be reused at once, by the next
+        # connection).
+        if made and made[0].transport is not None:
+            made[0].transport.abort()
+        sock.close()
+        raise
+    return pipe
 
 
 def _cannot_connect(address: str, port: int, exc: OSError) -> str:
@@ -471,7 +514,10 @@ class _Exchange:
         try:
             connection = h11.Connection(h11.CLIENT, max_incomplete_event_size=_CHUNK)
             request = h11.Request(method="GET", target=target, headers=list(headers))
-            await stream.send(connection.send(request) + connection.send(h11.EndOfMessage()))
+            await stream.send(
+                connection.send(request) + connection.send(h11.EndOfMessage()),
+                *clock.limit(read_timeout, "write"),
+            )
             while True:
                 event = await _next_event(connection, stream, clock)
                 if isinstance(event, h11.Response):

@@ -509,8 +509,9 @@ class Fetcher:
         attempts = (secure.chain, plain.chain)
         # A 304 confirms a copy over HTTP only just as a 200 serves one: the same warning.
         if plain.status in (200, 304) and plain.outcome == "ok":
-            # A final URL is one fetched: http or https, its scheme lower-cased.
-            if (plain.final_url or "").startswith("http:"):
+            # A final URL is one fetched, absolute and http or https (its scheme as the
+            # redirect wrote it: HTTP:// stays in upper case).
+            if (plain.final_url or "")[:5].lower() == "http:":
                 why = (
                     secure.fetch_diagnostics[-1].message
                     if secure.fetch_diagnostics
