@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import importlib.util
 import socket
 import statistics
 import subprocess
@@ -32,11 +33,21 @@ import tempfile
 import time
 import zlib
 from pathlib import Path
+from typing import Any
 
 _HERE = Path(__file__).resolve().parent
 # Run as a script, this file's directory comes first on sys.path, where benchmarks/queue.py
 # would stand in for the standard library's ``queue``.
 sys.path[:] = [entry for entry in sys.path if Path(entry or ".").resolve() != _HERE]
+
+
+def _crawl_benchmark() -> Any:
+    """``benchmarks/crawl.py``, whose server and closed port this benchmark uses too."""
+    spec = importlib.util.spec_from_file_location("crawl_benchmark", _HERE / "crawl.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
 
 
 def _etag(host: str) -> str:
@@ -136,12 +147,6 @@ def _only(client: str, domains: int, concurrency: int, closed: int, port: int) -
     return (time.process_time() - started) / domains * 1e6
 
 
-def _closed_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--domains", type=int, default=2000)
@@ -165,7 +170,7 @@ def main() -> None:
             while not port_file.exists() or not port_file.read_text():
                 time.sleep(0.05)
             port = int(port_file.read_text())
-        closed = args.closed or _closed_port()
+        closed = args.closed or _crawl_benchmark()._closed_port()
         try:
             if args.only:
                 cost = _only(args.only, args.domains, args.concurrency, closed, port)

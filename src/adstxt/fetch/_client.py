@@ -136,7 +136,7 @@ class _Plain:
             except (BlockingIOError, InterruptedError):
                 await _ready(self._sock, False, seconds, what)
                 continue
-            except ConnectionError as exc:  # the socket's pending error: kept, or lost
+            except ConnectionError as exc:  # kept for the read: a recv would not see it again
                 self._error = exc
                 return
             view = view[sent:]
