@@ -94,7 +94,10 @@ def _run(target: str, seconds: int, jobs: int) -> int:
             flush=True,
         )
     if result.returncode != 0:
-        sys.stdout.write(output.decode("utf-8", "replace")[-6000:])
+        # atheris prints the failing check's traceback on stdout and libFuzzer its long
+        # progress log on stderr: the traceback whole, then only the log's end.
+        sys.stdout.write(result.stdout.decode("utf-8", "replace")[-20000:])
+        sys.stdout.write(result.stderr.decode("utf-8", "replace")[-3000:])
         print(f"{target}: FAILED (exit {result.returncode}); the input is in {crashes}/")
     return result.returncode
 
