@@ -30,6 +30,7 @@ import h11
 
 from adstxt.fetch._connect import Resolver
 from adstxt.fetch._failures import os_failure
+from adstxt.fetch._watch import watcher_for
 
 __all__ = ["HTTPResponse", "ProtocolFailureError", "open_response"]
 
@@ -97,6 +98,16 @@ async def _ready(sock: socket.socket, reading: bool, seconds: float, what: str) 
     ``what`` after ``seconds``. One timer on one future: this runs for every connection."""
     loop = asyncio.get_running_loop()
     fd = sock.fileno()
+    watcher = watcher_for(loop)
+    if watcher is not None:
+        waiter = watcher.wait(fd, reading)
+        timer = loop.call_later(seconds, _expire, waiter, what)
+        try:
+            await waiter
+        finally:
+            timer.cancel()
+            watcher.forget(fd, waiter)
+        return
     waiter = loop.create_future()
     if reading:
         loop.add_reader(fd, _set_ready, waiter)
