@@ -129,11 +129,12 @@ class _Plain:
     read only when asked, so a server that sends faster than the body is checked waits in
     the socket's buffers."""
 
-    __slots__ = ("_error", "_sock")
+    __slots__ = ("_error", "_sent", "_sock")
 
     def __init__(self, sock: socket.socket) -> None:
         self._sock = sock
         self._error: ConnectionError | None = None
+        self._sent = False  # a request went out and nothing was read since
 
     async def send(self, data: bytes, seconds: float, what: str) -> None:
         """Send all of ``data`` (a request fits the socket's buffer: one call), waiting up
@@ -151,6 +152,7 @@ class _Plain:
                 self._error = exc
                 return
             view = view[sent:]
+        self._sent = True
 
     async def read(self, seconds: float, what: str) -> bytes:
         """Up to 64 KiB of what has arrived, waiting up to ``seconds`` for something (then
@@ -158,6 +160,10 @@ class _Plain:
         if self._error is not None:
             raise self._error
         sock = self._sock
+        if self._sent:
+            # No answer can be there yet: wait first, rather than try a read that fails.
+            self._sent = False
+            await _ready(sock, True, seconds, what)
         while True:
             try:
                 return sock.recv(_CHUNK)
