@@ -12,7 +12,9 @@ tests/fuzz_regressions/ and the test suite replays it from then on. atheris inst
 from __future__ import annotations
 
 import argparse
+import os
 import re
+import shlex
 import shutil
 import subprocess
 import sys
@@ -27,7 +29,8 @@ SEEDS = [
     ROOT / "tests" / "data",
     ROOT / "tests" / "fuzz_regressions",
 ]
-_STATS = re.compile(rb"#(\d+)\s+DONE\s+cov: (\d+) ft: (\d+)")
+# The final line of one process ("#N DONE cov: ..."), or the progress lines of -fork=N.
+_STATS = re.compile(rb"#(\d+):?\s+(?:DONE\s+)?cov: (\d+) ft: (\d+)")
 
 
 def _seed(directory: Path) -> int:
@@ -56,7 +59,10 @@ def _fuzz_one(target: str) -> None:
     def one_input(data: bytes) -> None:
         check(data)
 
-    atheris.Setup(sys.argv[:1] + sys.argv[3:], one_input)
+    # With -fork=N libFuzzer starts its workers by running argv[0] with its own flags: the
+    # wrapper _run wrote runs this file's child mode for the same target.
+    program = os.environ.get("ADSTXT_FUZZ_CHILD", sys.argv[0])
+    atheris.Setup([program, *sys.argv[3:]], one_input)
     atheris.Fuzz()
 
 
@@ -78,12 +84,22 @@ def _run(target: str, seconds: int, jobs: int) -> int:
             "-print_final_stats=1",
             corpus,
         ]
+        env = {**_env(), "PYTHONPATH": str(HERE)}
         if jobs > 1:
             command[5:5] = [f"-fork={jobs}"]
+            child = Path(corpus).parent / f"adstxt-fuzz-{target}-child"
+            child.write_text(
+                f"#!/bin/sh\nexec {shlex.quote(sys.executable)} {shlex.quote(__file__)} "
+                f'--child {target} "$@"\n'
+            )
+            child.chmod(0o700)
+            env["ADSTXT_FUZZ_CHILD"] = str(child)
         print(f"fuzzing {target} for {seconds} s from {seeded} seed files", flush=True)
-        result = subprocess.run(
-            command, capture_output=True, check=False, env={**_env(), "PYTHONPATH": str(HERE)}
-        )
+        try:
+            result = subprocess.run(command, capture_output=True, check=False, env=env)
+        finally:
+            if "ADSTXT_FUZZ_CHILD" in env:
+                Path(env["ADSTXT_FUZZ_CHILD"]).unlink(missing_ok=True)
     output = result.stdout + result.stderr
     stats = _STATS.findall(output)
     if stats:
@@ -95,16 +111,15 @@ def _run(target: str, seconds: int, jobs: int) -> int:
         )
     if result.returncode != 0:
         # atheris prints the failing check's traceback on stdout and libFuzzer its long
-        # progress log on stderr: the traceback whole, then only the log's end.
+        # progress log on stderr: the traceback whole, then only the log's end (with -fork,
+        # where the workers' output, traceback included, is in that log, more of it).
         sys.stdout.write(result.stdout.decode("utf-8", "replace")[-20000:])
-        sys.stdout.write(result.stderr.decode("utf-8", "replace")[-3000:])
+        sys.stdout.write(result.stderr.decode("utf-8", "replace")[-3000 if jobs == 1 else -20000 :])
         print(f"{target}: FAILED (exit {result.returncode}); the input is in {crashes}/")
     return result.returncode
 
 
 def _env() -> dict[str, str]:
-    import os
-
     return dict(os.environ)
 
 

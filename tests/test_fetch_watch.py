@@ -211,3 +211,99 @@ def test_a_loop_closed_while_waiting_leaves_no_watcher_behind() -> None:
     abandoned.get_coro().close()
     ours.close()
     theirs.close()
+
+
+def _errors_logged(loop: asyncio.AbstractEventLoop) -> list[dict[str, object]]:
+    errors: list[dict[str, object]] = []
+    loop.set_exception_handler(lambda _loop, context: errors.append(context))
+    return errors
+
+
+def test_a_wait_that_ends_as_the_watcher_closes_is_forgotten_quietly() -> None:
+    """A wait is dispatched in the turn in which the watcher went idle, so the watcher
+    closes before that wait's owner forgets it: forgetting must not schedule another close
+    of a closed watcher (which raised in a loop callback)."""
+
+    async def main() -> None:
+        loop = asyncio.get_running_loop()
+        errors = _errors_logged(loop)
+        first, first_peer = socket.socketpair()
+        second, second_peer = socket.socketpair()
+        with first, first_peer, second, second_peer:
+            watcher = watcher_for(loop)
+            assert watcher is not None
+            waiter = watcher.wait(first.fileno(), True)
+            watcher.forget(first.fileno(), waiter)  # idle: closes at the next turn
+            writable = watcher.wait(second.fileno(), False)  # ready at once
+            watcher._dispatch()  # what the loop does in this turn: idle again
+            await _turn()
+            assert watcher._epoll.closed and loop not in _watch._WATCHERS
+            watcher.forget(second.fileno(), writable)  # its owner, one turn later
+            for _ in range(3):
+                await _turn()
+        assert errors == []
+
+    asyncio.run(main())
+
+
+def test_a_wait_that_cannot_register_leaves_no_watcher_open() -> None:
+    async def main() -> None:
+        loop = asyncio.get_running_loop()
+        before = _descriptors()
+        ours, theirs = socket.socketpair()
+        with ours, theirs:
+            waiting = asyncio.ensure_future(_ready(ours, True, 5.0, "read"))
+            await _turn()
+            # The same socket waited on twice: the second registration is refused.
+            with pytest.raises(FileExistsError):
+                await _ready(ours, True, 5.0, "read")
+            waiting.cancel()
+            await asyncio.gather(waiting, return_exceptions=True)
+        closed = socket.socket()
+        closed.close()  # its descriptor is -1
+        with pytest.raises(ValueError, match="negative"):
+            await _ready(closed, True, 5.0, "read")
+        await _turn()
+        assert loop not in _watch._WATCHERS
+        assert _descriptors() == before
+
+    asyncio.run(main())
+
+
+def test_loops_in_many_threads_share_the_watchers_safely() -> None:
+    """Each thread runs loops one after another, some closed with a wait still pending;
+    making and dropping watchers at once in all of them raises nothing."""
+    import sys
+    import threading
+
+    failures: list[BaseException] = []
+
+    def one_thread() -> None:
+        try:
+            for round_number in range(15):
+                ours, theirs = socket.socketpair()
+                with ours, theirs:
+                    ours.setblocking(False)
+                    if round_number % 3 == 0:
+                        loop = asyncio.new_event_loop()
+                        task = loop.create_task(_ready(ours, True, 60.0, "read"))
+                        loop.run_until_complete(asyncio.sleep(0))
+                        loop.close()  # the wait still pending
+                        task.get_coro().close()
+                        continue
+                    theirs.send(b"x")
+                    asyncio.run(_ready(ours, True, 5.0, "read"))
+        except BaseException as exc:  # reported by the assertion below
+            failures.append(exc)
+
+    interval = sys.getswitchinterval()
+    sys.setswitchinterval(1e-6)  # switch threads as often as possible
+    try:
+        threads = [threading.Thread(target=one_thread) for _ in range(16)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+    finally:
+        sys.setswitchinterval(interval)
+    assert failures == []

@@ -16,6 +16,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import select
+import threading
 from asyncio.selector_events import BaseSelectorEventLoop
 from typing import Final
 
@@ -28,16 +29,17 @@ _WRITE: Final = getattr(select, "EPOLLOUT", 0)
 
 # A watcher holds its loop (and its waiters' futures do too), so an entry goes when its
 # watcher closes, or, for a loop closed while sockets were still waited on, when the next
-# watcher is made.
+# watcher is made. Loops in several threads share the table: changes take the lock.
 _WATCHERS: dict[asyncio.AbstractEventLoop, SocketWatcher] = {}
+_WATCHERS_LOCK: Final = threading.Lock()
 
 
 class SocketWatcher:
     """The sockets one event loop's fetches are waiting on, and their waiters.
 
     It lives while any socket is waited on: once none is, it closes itself at the loop's
-    next turn (a wait that starts before then keeps it), so that no descriptor outlives
-    the fetches that needed it.
+    next turn (a wait that starts before then keeps it). A loop closed while sockets were
+    still waited on keeps its watcher's descriptor until the next watcher is made.
     """
 
     __slots__ = ("_closing", "_epoll", "_loop", "_waiters")
@@ -55,7 +57,11 @@ class SocketWatcher:
 
         The caller must :meth:`forget` it once it stops waiting, done or not."""
         waiter = self._loop.create_future()
-        self._epoll.register(fd, _READ if reading else _WRITE)
+        try:
+            self._epoll.register(fd, _READ if reading else _WRITE)
+        except BaseException:  # a closed socket, or one already waited on
+            self._close_soon()
+            raise
         self._waiters[fd] = waiter
         return waiter
 
@@ -63,12 +69,22 @@ class SocketWatcher:
         """Stop watching ``fd`` for ``waiter`` (a no-op when that wait already ended)."""
         if self._waiters.get(fd) is waiter:
             del self._waiters[fd]
-            # A socket closed while waited on has left the epoll set by itself already; a
-            # wait abandoned with its loop ends after the epoll instance was closed.
+            # A wait abandoned with its loop ends after the epoll instance was closed; a
+            # socket closed while waited on (not the fetcher's way) has left the set
+            # already, unless another descriptor shares it.
             if not self._epoll.closed:
                 with contextlib.suppress(OSError):
                     self._epoll.unregister(fd)
-        if not self._waiters and self._closing is None and not self._loop.is_closed():
+        self._close_soon()
+
+    def _close_soon(self) -> None:
+        """Close at the loop's next turn if nothing is waited on by then."""
+        if (
+            not self._waiters
+            and self._closing is None
+            and not self._epoll.closed
+            and not self._loop.is_closed()
+        ):
             self._closing = self._loop.call_soon(self._close_if_idle)
 
     def _dispatch(self) -> None:
@@ -78,16 +94,18 @@ class SocketWatcher:
             waiter = self._waiters.pop(fd, None)
             if waiter is None:
                 continue
-            self._epoll.unregister(fd)
+            with contextlib.suppress(OSError):  # see forget
+                self._epoll.unregister(fd)
             if not waiter.done():
                 waiter.set_result(None)
 
     def _close_if_idle(self) -> None:
         self._closing = None
-        if self._waiters:
+        if self._waiters or self._epoll.closed:
             return
-        if _WATCHERS.get(self._loop) is self:
-            del _WATCHERS[self._loop]
+        with _WATCHERS_LOCK:
+            if _WATCHERS.get(self._loop) is self:
+                del _WATCHERS[self._loop]
         self._loop.remove_reader(self._epoll.fileno())
         self._epoll.close()
 
@@ -96,9 +114,11 @@ def watcher_for(loop: asyncio.AbstractEventLoop) -> SocketWatcher | None:
     """The running loop's :class:`SocketWatcher`, made when none is open; None where
     sockets are waited on through the loop itself."""
     watcher = _WATCHERS.get(loop)
-    if watcher is None:
-        if _EPOLL is None or not isinstance(loop, BaseSelectorEventLoop):
-            return None
+    if watcher is not None:
+        return watcher
+    if _EPOLL is None or not isinstance(loop, BaseSelectorEventLoop):
+        return None
+    with _WATCHERS_LOCK:
         for closed in [other for other in _WATCHERS if other.is_closed()]:
             _WATCHERS.pop(closed)._epoll.close()
         watcher = _WATCHERS[loop] = SocketWatcher(loop)
