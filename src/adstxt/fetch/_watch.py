@@ -69,12 +69,12 @@ class SocketWatcher:
         """Stop watching ``fd`` for ``waiter`` (a no-op when that wait already ended)."""
         if self._waiters.get(fd) is waiter:
             del self._waiters[fd]
-            # A wait abandoned with its loop ends after the epoll instance was closed; a
-            # socket closed while waited on (not the fetcher's way) has left the set
-            # already, unless another descriptor shares it.
-            if not self._epoll.closed:
-                with contextlib.suppress(OSError):
-                    self._epoll.unregister(fd)
+            # A wait abandoned with its loop may end after the epoll instance was closed,
+            # by another thread's watcher_for too (ValueError); a socket closed while
+            # waited on (not the fetcher's way) has left the set already, unless another
+            # descriptor shares it (OSError).
+            with contextlib.suppress(OSError, ValueError):
+                self._epoll.unregister(fd)
         self._close_soon()
 
     def _close_soon(self) -> None:
