@@ -72,6 +72,11 @@ def _body(host: bytes, records: int) -> bytes:
     return b"\n".join(lines) + b"\n"
 
 
+def _etag(host: bytes) -> bytes:
+    """The ETag the server gives ``host``'s file."""
+    return b'"%08x"' % zlib.crc32(host)
+
+
 def _answer(head: bytes, records: int) -> bytes:
     """The answer to one request: 304 when it sends back the site's ETag, else the file."""
     host = b"unknown"
@@ -79,7 +84,7 @@ def _answer(head: bytes, records: int) -> bytes:
         name, _, value = line.partition(b":")
         if name.strip().lower() == b"host":
             host = value.strip().split(b":")[0].lower()
-    etag = b'"%08x"' % zlib.crc32(host)
+    etag = _etag(host)
     if b"if-none-match: " + etag in head.lower():
         return b"HTTP/1.1 304 Not Modified\r\nETag: " + etag + b"\r\nConnection: close\r\n\r\n"
     body = _body(host, records)
@@ -90,6 +95,23 @@ def _answer(head: bytes, records: int) -> bytes:
         + f"\r\nContent-Length: {len(body)}\r\n\r\n".encode()
         + body
     )
+
+
+def _start_server(
+    port_file: Path, latency: float, records: int
+) -> tuple[subprocess.Popen[bytes], int]:
+    """The server (:func:`_serve`) in a process of its own, and the port it listens on."""
+    server = subprocess.Popen(
+        [
+            sys.executable,
+            __file__,
+            *("--serve", str(port_file), "--latency", str(latency)),
+            *("--body-lines", str(records)),
+        ]
+    )
+    while not port_file.exists() or not port_file.read_text():
+        time.sleep(0.05)
+    return server, int(port_file.read_text())
 
 
 def _serve(port_file: Path, latency: float, records: int) -> None:
@@ -228,23 +250,8 @@ def main() -> None:
     _byte_compile()
     with tempfile.TemporaryDirectory() as tmp:
         work = Path(tmp)
-        port_file = work / "port"
-        server = subprocess.Popen(
-            [
-                sys.executable,
-                __file__,
-                "--serve",
-                str(port_file),
-                "--latency",
-                str(args.latency),
-                "--body-lines",
-                str(args.body_lines),
-            ]
-        )
+        server, port = _start_server(work / "port", args.latency, args.body_lines)
         try:
-            while not port_file.exists() or not port_file.read_text():
-                time.sleep(0.05)
-            port = int(port_file.read_text())
             (work / "domains.txt").write_text(
                 "".join(f"site{i}.com\n" for i in range(args.domains))
             )

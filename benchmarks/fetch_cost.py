@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import functools
 import importlib.util
 import socket
 import statistics
@@ -31,7 +32,6 @@ import subprocess
 import sys
 import tempfile
 import time
-import zlib
 from pathlib import Path
 from typing import Any
 
@@ -41,6 +41,7 @@ _HERE = Path(__file__).resolve().parent
 sys.path[:] = [entry for entry in sys.path if Path(entry or ".").resolve() != _HERE]
 
 
+@functools.cache
 def _crawl_benchmark() -> Any:
     """``benchmarks/crawl.py``, whose server and closed port this benchmark uses too."""
     spec = importlib.util.spec_from_file_location("crawl_benchmark", _HERE / "crawl.py")
@@ -52,7 +53,7 @@ def _crawl_benchmark() -> Any:
 
 def _etag(host: str) -> str:
     """The ETag the benchmark server gives ``host``'s file."""
-    return f'"{zlib.crc32(host.encode()):08x}"'
+    return str(_crawl_benchmark()._etag(host.encode()).decode("ascii"))
 
 
 async def _fetcher_run(hosts: list[str], concurrency: int, closed: int, port: int) -> None:
@@ -142,6 +143,7 @@ def _only(client: str, domains: int, concurrency: int, closed: int, port: int) -
     """Run one client over ``domains`` sites in this process; its loop's CPU per site (us)."""
     hosts = [f"site{i}.com" for i in range(domains)]
     run = _fetcher_run if client == "fetcher" else _bare_run
+    _crawl_benchmark()  # loaded before the clock starts: both clients take ETags from it
     started = time.process_time()
     asyncio.run(run(hosts, concurrency, closed, port))
     return (time.process_time() - started) / domains * 1e6
@@ -159,17 +161,7 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         port, server = args.port, None
         if port is None:
-            port_file = Path(tmp) / "port"
-            server = subprocess.Popen(
-                [
-                    sys.executable,
-                    str(_HERE / "crawl.py"),
-                    *("--serve", str(port_file), "--latency", "0.1", "--body-lines", "85"),
-                ]
-            )
-            while not port_file.exists() or not port_file.read_text():
-                time.sleep(0.05)
-            port = int(port_file.read_text())
+            server, port = _crawl_benchmark()._start_server(Path(tmp) / "port", 0.1, 85)
         closed = args.closed or _crawl_benchmark()._closed_port()
         try:
             if args.only:

@@ -85,6 +85,7 @@ def _run(target: str, seconds: int, jobs: int) -> int:
             corpus,
         ]
         env = {**_env(), "PYTHONPATH": str(HERE)}
+        child = None
         if jobs > 1:
             command[5:5] = [f"-fork={jobs}"]
             child = Path(corpus).parent / f"adstxt-fuzz-{target}-child"
@@ -98,8 +99,8 @@ def _run(target: str, seconds: int, jobs: int) -> int:
         try:
             result = subprocess.run(command, capture_output=True, check=False, env=env)
         finally:
-            if "ADSTXT_FUZZ_CHILD" in env:
-                Path(env["ADSTXT_FUZZ_CHILD"]).unlink(missing_ok=True)
+            if child is not None:
+                child.unlink(missing_ok=True)
     output = result.stdout + result.stderr
     stats = _STATS.findall(output)
     if stats:

@@ -208,9 +208,10 @@ def test_the_fetch_cost_benchmark_runs_both_clients_to_a_304() -> None:
     server answers, and both clients get every site's 304 (either exits otherwise)."""
     import subprocess
     import sys
-    from pathlib import Path
 
-    script = Path(__file__).resolve().parent.parent / "benchmarks" / "fetch_cost.py"
+    from tests.conftest import ROOT
+
+    script = ROOT / "benchmarks" / "fetch_cost.py"
     done = subprocess.run(
         [sys.executable, str(script), "--repeat", "1", "--domains", "20", "--concurrency", "5"],
         capture_output=True,

@@ -6,10 +6,11 @@ read the body chunk by chunk. h11, the HTTP/1.1 engine beneath httpx, does the p
 work; this module only moves bytes. Measured on the crawl benchmark, a pooled client cost
 about 2.4 ms of CPU per site against about 0.5 ms here.
 
-A plain HTTP connection is a non-blocking socket that is read when the event loop says it
-is readable (:class:`_Plain`): an asyncio transport and protocol around it cost a crawl
-about as much CPU again as the socket's own system calls (a task wake-up for the
-connection, another for the protocol, the transport's address look-ups). TLS goes through
+A plain HTTP connection is a non-blocking socket that is read once it is readable
+(:class:`_Plain`; on Linux :mod:`adstxt.fetch._watch` says when): an asyncio transport
+and protocol around it cost a crawl about as much CPU again as the socket's own system
+calls (a task wake-up for the connection, another for the protocol, the transport's
+address look-ups). TLS goes through
 asyncio's TLS transport (:class:`_Pipe`), over a socket connected the same way. Event
 loops that cannot watch a socket (the proactor loop of Windows) use transports for both.
 """
@@ -98,27 +99,20 @@ async def _ready(sock: socket.socket, reading: bool, seconds: float, what: str) 
     ``what`` after ``seconds``. One timer on one future: this runs for every connection."""
     loop = asyncio.get_running_loop()
     fd = sock.fileno()
-    watcher = watcher_for(loop)
+    watcher = watcher_for(loop)  # None: a selector loop without epoll watches it itself
     if watcher is not None:
         waiter = watcher.wait(fd, reading)
-        timer = loop.call_later(seconds, _expire, waiter, what)
-        try:
-            await waiter
-        finally:
-            timer.cancel()
-            watcher.forget(fd, waiter)
-        return
-    waiter = loop.create_future()
-    if reading:
-        loop.add_reader(fd, _set_ready, waiter)
     else:
-        loop.add_writer(fd, _set_ready, waiter)
+        waiter = loop.create_future()
+        (loop.add_reader if reading else loop.add_writer)(fd, _set_ready, waiter)
     timer = loop.call_later(seconds, _expire, waiter, what)
     try:
         await waiter
     finally:
         timer.cancel()
-        if reading:
+        if watcher is not None:
+            watcher.forget(fd, waiter)
+        elif reading:
             loop.remove_reader(fd)
         else:
             loop.remove_writer(fd)
