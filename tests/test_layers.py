@@ -25,6 +25,7 @@ LAYERS: dict[str, tuple[str, ...]] = {
         "adstxt._atomic",
         "adstxt._guard",
         "adstxt._progress",
+        "adstxt._crawl_collector",
         "adstxt._chars",
         "adstxt._decode",
         "adstxt._engine_source",

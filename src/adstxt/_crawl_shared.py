@@ -134,6 +134,7 @@ def _work(
         Awaitable[tuple[FetchResult, int]],
     ],
 ) -> int:
+    from adstxt._crawl_collector import collector_for_crawling
     from adstxt.fetch import parse_connect_to
     from adstxt.store._distributed import SharedWork, work_on
     from adstxt.store._queue_worker import WorkSettings
@@ -161,7 +162,7 @@ def _work(
     ) -> tuple[FetchResult, int]:
         return await fetch_with_retries(fetcher, domain, args, validators)
 
-    with stop.installed():
+    with stop.installed(), collector_for_crawling():
         report = work_on(shared, fetcher_options(args), fetch_one, should_stop=stop)
     _summary(name, report)
     if report.stopped:

@@ -33,6 +33,7 @@ from typing import TYPE_CHECKING, Any
 
 import attrs
 
+from adstxt._crawl_collector import collector_for_crawling
 from adstxt._progress import Progress as _Progress
 from adstxt._report import escape
 
@@ -1495,10 +1496,11 @@ def _crawl(args: argparse.Namespace, remaining: list[str], skipped: int, fresh: 
     stopped, status = None, 0
     try:
         try:
-            if count > 1:
-                _run_processes(args, remaining, count, progress, totals)
-            else:
-                _run_here(args, remaining, progress, totals)
+            with collector_for_crawling():
+                if count > 1:
+                    _run_processes(args, remaining, count, progress, totals)
+                else:
+                    _run_here(args, remaining, progress, totals)
         finally:
             progress.close()
     except KeyboardInterrupt:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from email.utils import parsedate_to_datetime
 
 import attrs
 
@@ -38,6 +37,9 @@ class Caching:
 def _http_date(value: str | None) -> dt.datetime | None:
     if not value:
         return None
+    # Imported here: the email package is a large import that only an Expires header needs.
+    from email.utils import parsedate_to_datetime
+
     try:
         parsed = parsedate_to_datetime(value)
     except (TypeError, ValueError, IndexError):

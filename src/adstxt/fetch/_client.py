@@ -52,16 +52,18 @@ class _Clock:
     first request): a fetch with a redirect or a second scheme spends one limit across them.
     """
 
-    __slots__ = ("_budget", "_deadline", "_read_timeout")
+    __slots__ = ("_budget", "_deadline", "_loop", "_read_timeout")
 
     def __init__(self, read_timeout: float, total: float, budget: float) -> None:
         self._read_timeout = read_timeout
         self._budget = budget
-        self._deadline = asyncio.get_running_loop().time() + total
+        # Kept: asking asyncio for the running loop makes a getpid() system call each time.
+        self._loop = asyncio.get_running_loop()
+        self._deadline = self._loop.time() + total
 
     def limit(self, seconds: float, what: str) -> tuple[float, str]:
         """``seconds`` for ``what``, or what is left of the whole fetch if less."""
-        left = self._deadline - asyncio.get_running_loop().time()
+        left = self._deadline - self._loop.time()
         if left < seconds:
             message = f"the fetch's time limit of {self._budget:g} s ran out"
             if left <= 0:
@@ -426,7 +428,12 @@ async def _dial(
         except OSError as exc:
             error, why = exc, _cannot_connect(address, target_port, exc)
     assert error is not None  # the resolver never returns an empty list
-    raise OSError(why) from error
+    try:
+        raise OSError(why) from error
+    finally:
+        # The error's traceback holds this frame, which held the error: a cycle that only
+        # the garbage collector would free, one per refused connection.
+        del error
 
 
 async def _over_transport(
