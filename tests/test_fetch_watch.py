@@ -232,9 +232,9 @@ def test_a_wait_that_ends_as_the_watcher_closes_is_forgotten_quietly() -> None:
         with first, first_peer, second, second_peer:
             watcher = watcher_for(loop)
             assert watcher is not None
-            waiter = watcher.wait(first.fileno(), True)
+            waiter = watcher.wait(first.fileno(), True, 5.0, "read")
             watcher.forget(first.fileno(), waiter)  # idle: closes at the next turn
-            writable = watcher.wait(second.fileno(), False)  # ready at once
+            writable = watcher.wait(second.fileno(), False, 5.0, "write")  # ready at once
             watcher._dispatch()  # what the loop does in this turn: idle again
             await _turn()
             assert watcher._epoll.closed and loop not in _watch._WATCHERS
@@ -307,3 +307,88 @@ def test_loops_in_many_threads_share_the_watchers_safely() -> None:
     finally:
         sys.setswitchinterval(interval)
     assert failures == []
+
+
+def test_each_wait_times_out_at_its_own_deadline() -> None:
+    """A long wait first, then shorter ones: the alarm moves to the earliest deadline, and
+    a wait whose time is up ends while the others go on."""
+
+    async def main() -> None:
+        loop = asyncio.get_running_loop()
+        pairs = [socket.socketpair() for _ in range(3)]
+        try:
+            for ours, _theirs in pairs:
+                ours.setblocking(False)
+            long = asyncio.ensure_future(_ready(pairs[0][0], True, 30.0, "long"))
+            await _turn()
+            started = loop.time()
+            short = asyncio.ensure_future(_ready(pairs[1][0], True, 0.05, "short"))
+            shorter = asyncio.ensure_future(_ready(pairs[2][0], True, 0.02, "shorter"))
+            with pytest.raises(TimeoutError, match=r"^shorter$"):
+                await shorter
+            assert not short.done()
+            with pytest.raises(TimeoutError, match=r"^short$"):
+                await short
+            assert loop.time() - started < 5.0  # long before the long wait's 30 s
+            assert not long.done()
+            pairs[0][1].send(b"x")  # the long wait still ends as a socket wait does
+            await asyncio.wait_for(long, 5.0)
+        finally:
+            for ours, theirs in pairs:
+                ours.close()
+                theirs.close()
+
+    asyncio.run(main())
+
+
+def test_ended_waits_leave_no_pile_of_deadlines_and_a_closed_watcher_no_alarm() -> None:
+    async def main() -> None:
+        loop = asyncio.get_running_loop()
+        ours, theirs = socket.socketpair()
+        idle, idle_peer = socket.socketpair()
+        with ours, theirs, idle, idle_peer:
+            ours.setblocking(False)
+            idle.setblocking(False)
+            # One wait stays on throughout, so that the watcher stays open.
+            staying = asyncio.ensure_future(_ready(idle, True, 60.0, "read"))
+            await _turn()
+            watcher = watcher_for(loop)
+            assert watcher is not None
+            for _ in range(3 * _watch._ENDED_KEPT):
+                theirs.send(b"x")
+                await _ready(ours, True, 60.0, "read")
+                assert ours.recv(1) == b"x"
+            # Ended waits' deadlines are dropped once they outnumber the live ones enough.
+            assert len(watcher._deadlines) <= 1 + _watch._ENDED_KEPT + 1
+            staying.cancel()
+            await asyncio.gather(staying, return_exceptions=True)
+            await _turn()
+            assert watcher._epoll.closed
+            assert watcher._alarm is None and watcher._deadlines == []
+
+    asyncio.run(main())
+
+
+def test_a_wait_forgotten_before_it_ends_is_never_failed() -> None:
+    """Its owner stopped waiting: when its deadline comes, nothing is set on its future (a
+    failed future that nobody reads is logged as an error)."""
+
+    async def main() -> None:
+        loop = asyncio.get_running_loop()
+        errors = _errors_logged(loop)
+        ours, theirs = socket.socketpair()
+        idle, idle_peer = socket.socketpair()
+        with ours, theirs, idle, idle_peer:
+            staying = asyncio.ensure_future(_ready(idle, True, 60.0, "read"))
+            await _turn()
+            watcher = watcher_for(loop)
+            assert watcher is not None
+            waiter = watcher.wait(ours.fileno(), True, 0.02, "read")
+            watcher.forget(ours.fileno(), waiter)
+            await asyncio.sleep(0.1)
+            assert not waiter.done()
+            staying.cancel()
+            await asyncio.gather(staying, return_exceptions=True)
+        assert errors == []
+
+    asyncio.run(main())

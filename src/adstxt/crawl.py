@@ -1099,7 +1099,8 @@ def _run_here(
 
     concurrency = max(1, min(args.concurrency, len(remaining)))
     # On Ctrl-C, asyncio.run cancels the crawl at an await, then raises KeyboardInterrupt.
-    asyncio.run(_crawl_share(args, remaining, concurrency, report))
+    with collector_for_crawling():
+        asyncio.run(_crawl_share(args, remaining, concurrency, report))
 
 
 class _Totals:
@@ -1258,6 +1259,8 @@ def _run_processes(
     if sys.platform.startswith("linux"):
         context: ForkContext | SpawnContext = multiprocessing.get_context("fork")
         _tls_context()
+        if args.robots:  # imported once here rather than by each worker
+            import urllib.robotparser  # noqa: F401
     else:
         context = multiprocessing.get_context("spawn")
     groups = _by_site(remaining)
@@ -1295,7 +1298,10 @@ def _run_processes(
         stop_workers()
 
     previous = signal.signal(signal.SIGINT, on_interrupt)
+    collector = contextlib.ExitStack()
     try:
+        # Right before the workers fork: they inherit what it sets and freezes.
+        collector.enter_context(collector_for_crawling())
         for _ in range(count):
             receiver, sender = context.Pipe(duplex=False)
             receivers.append(receiver)
@@ -1348,6 +1354,7 @@ def _run_processes(
             worker.join()
         for receiver in receivers:
             receiver.close()
+        collector.close()
     if failures:
         raise _OutputError(failures[0])
     failed = dead or [p for p in workers if p.exitcode]
@@ -1496,11 +1503,10 @@ def _crawl(args: argparse.Namespace, remaining: list[str], skipped: int, fresh: 
     stopped, status = None, 0
     try:
         try:
-            with collector_for_crawling():
-                if count > 1:
-                    _run_processes(args, remaining, count, progress, totals)
-                else:
-                    _run_here(args, remaining, progress, totals)
+            if count > 1:
+                _run_processes(args, remaining, count, progress, totals)
+            else:
+                _run_here(args, remaining, progress, totals)
         finally:
             progress.close()
     except KeyboardInterrupt:

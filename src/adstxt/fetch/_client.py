@@ -57,7 +57,8 @@ class _Clock:
     def __init__(self, read_timeout: float, total: float, budget: float) -> None:
         self._read_timeout = read_timeout
         self._budget = budget
-        # Kept: asking asyncio for the running loop makes a getpid() system call each time.
+        # Kept: on Python 3.11, asking asyncio for the running loop makes a getpid() system
+        # call each time.
         self._loop = asyncio.get_running_loop()
         self._deadline = self._loop.time() + total
 
@@ -98,26 +99,33 @@ def _expire(waiter: asyncio.Future[None], what: str) -> None:
 
 async def _ready(sock: socket.socket, reading: bool, seconds: float, what: str) -> None:
     """Wait until ``sock`` is readable (or writable), or :class:`TimeoutError` saying
-    ``what`` after ``seconds``. One timer on one future: this runs for every connection."""
+    ``what`` after ``seconds``. One future, and its deadline with the watcher's (or one
+    timer where the loop watches the socket itself): this runs for every connection."""
     loop = asyncio.get_running_loop()
     fd = sock.fileno()
     watcher = watcher_for(loop)  # None: a selector loop without epoll watches it itself
     if watcher is not None:
-        waiter = watcher.wait(fd, reading)
-    else:
-        waiter = loop.create_future()
-        (loop.add_reader if reading else loop.add_writer)(fd, _set_ready, waiter)
+        waiter = watcher.wait(fd, reading, seconds, what)
+        try:
+            await waiter
+        finally:
+            watcher.forget(fd, waiter)
+            # A timed-out waiter holds its error, whose traceback holds this frame: a
+            # reference cycle unless the frame lets go of it.
+            del waiter
+        return
+    waiter = loop.create_future()
+    (loop.add_reader if reading else loop.add_writer)(fd, _set_ready, waiter)
     timer = loop.call_later(seconds, _expire, waiter, what)
     try:
         await waiter
     finally:
         timer.cancel()
-        if watcher is not None:
-            watcher.forget(fd, waiter)
-        elif reading:
+        if reading:
             loop.remove_reader(fd)
         else:
             loop.remove_writer(fd)
+        del waiter  # as above
 
 
 class _Plain:
@@ -154,7 +162,10 @@ class _Plain:
         """Up to 64 KiB of what has arrived, waiting up to ``seconds`` for something (then
         :class:`TimeoutError` saying ``what``); ``b""`` once the server has closed."""
         if self._error is not None:
-            raise self._error
+            # Raised once and let go of: kept, it would hold its own traceback, which holds
+            # this frame, which holds the connection (a reference cycle).
+            error, self._error = self._error, None
+            raise error
         sock = self._sock
         if self._sent:
             # No answer can be there yet: wait first, rather than try a read that fails.
@@ -234,7 +245,8 @@ class _Pipe(asyncio.Protocol):
                 self.transport.resume_reading()
             return data
         if self._error is not None:
-            raise self._error
+            error, self._error = self._error, None  # raised once, as in _Plain.read
+            raise error
         return b""
 
     def _time_out(self, what: str) -> None:
@@ -285,7 +297,7 @@ async def _next_event(connection: h11.Connection, pipe: _Stream, clock: _Clock) 
         try:
             event = connection.next_event()
         except h11.RemoteProtocolError as exc:
-            raise _broken(exc, state, connection) from exc
+            raise _broken(exc, state, connection) from _without_cycle(exc)
         if event is not h11.NEED_DATA:
             return event
         try:
@@ -300,7 +312,14 @@ async def _next_event(connection: h11.Connection, pipe: _Stream, clock: _Clock) 
         try:
             connection.receive_data(data)
         except h11.RemoteProtocolError as exc:
-            raise _broken(exc, state, connection) from exc
+            raise _broken(exc, state, connection) from _without_cycle(exc)
+
+
+def _without_cycle(exc: h11.RemoteProtocolError) -> h11.RemoteProtocolError:
+    """``exc`` without its traceback: h11 raises a remote protocol error again as itself,
+    from a frame that holds it, so its traceback would hold the error (a reference cycle
+    left to the garbage collector). What it says is kept."""
+    return exc.with_traceback(None)
 
 
 def _limit_head(buffered: bytes, data: bytes) -> None:
@@ -411,29 +430,30 @@ async def _dial(
         lean = isinstance(loop, BaseSelectorEventLoop)
     error: OSError | None = None
     why = ""
-    for address, target_port in targets:
-        try:
-            sock = await _connect(address, target_port, lean, deadline - loop.time(), what)
-            if scheme != "https" and lean:
-                return _Plain(sock)
-            return await _over_transport(
-                sock, host if scheme == "https" else None, context, timeout, deadline
-            )
-        except ssl.SSLError:
-            raise
-        except TimeoutError as exc:
-            if exc.errno is None:  # the time limit, not the system's ETIMEDOUT
-                raise TimeoutError(what) from None
-            error, why = exc, _cannot_connect(address, target_port, exc)
-        except OSError as exc:
-            error, why = exc, _cannot_connect(address, target_port, exc)
-    assert error is not None  # the resolver never returns an empty list
     try:
+        for address, target_port in targets:
+            try:
+                sock = await _connect(address, target_port, lean, deadline - loop.time(), what)
+                if scheme != "https" and lean:
+                    return _Plain(sock)
+                return await _over_transport(
+                    sock, host if scheme == "https" else None, context, timeout, deadline
+                )
+            except ssl.SSLError:
+                raise
+            except TimeoutError as exc:
+                if exc.errno is None:  # the time limit, not the system's ETIMEDOUT
+                    raise TimeoutError(what) from None
+                error, why = exc, _cannot_connect(address, target_port, exc)
+            except OSError as exc:
+                error, why = exc, _cannot_connect(address, target_port, exc)
+        assert error is not None  # the resolver never returns an empty list
         raise OSError(why) from error
     finally:
-        # The error's traceback holds this frame, which held the error: a cycle that only
-        # the garbage collector would free, one per refused connection.
-        del error
+        # An address's error has a traceback that holds this frame, which holds the error:
+        # a cycle that only the garbage collector would free (one per refused connection),
+        # whether another address then answered or not.
+        error = None
 
 
 async def _over_transport(
@@ -460,15 +480,19 @@ async def _over_transport(
                 server_hostname=tls_host,
                 ssl_handshake_timeout=timeout if tls_host is not None else None,
             )
-    except BaseException:
+    except BaseException as exc:
         # A TLS connection cut short once its handshake was done is closed politely by
         # asyncio, its socket still watched by the loop: abort it, so that the socket is
         # let go before it is closed here (its number may be reused at once, by the next
         # connection).
         if made and made[0].transport is not None:
             made[0].transport.abort()
+        made.clear()
         sock.close()
-        raise
+        # Raised without the frames below: our protocol and asyncio's handshake future
+        # hold this error, and its traceback holds the frames that hold them (reference
+        # cycles left to the garbage collector, one per failed handshake).
+        raise exc.with_traceback(None)  # noqa: B904 - the same error, raised again
     return pipe
 
 

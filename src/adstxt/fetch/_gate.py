@@ -12,7 +12,10 @@ class _Slot:
     __slots__ = ("last", "lock", "users")
 
     def __init__(self) -> None:
-        self.lock = asyncio.Lock()
+        # Made only when a second request comes for the host while the first holds it
+        # (most hosts never see two at once, and a lock costs a crawl a few microseconds
+        # per request to make, take and give back).
+        self.lock: asyncio.Lock | None = None
         self.users = 0
         self.last = -float("inf")
 
@@ -36,11 +39,20 @@ class HostGate:
         if slot is None:
             slot = self._slots[host] = _Slot()
         slot.users += 1
-        try:
-            await slot.lock.acquire()
-        except BaseException:
-            self._release(host, slot, locked=False)
-            raise
+        if slot.users > 1 or slot.lock is not None:
+            if slot.lock is None:
+                # Another request holds the host without a lock: the lock is made taken,
+                # on its behalf (an untaken lock is taken without yielding to the loop),
+                # and that request gives it back when it leaves.
+                slot.lock = asyncio.Lock()
+                await slot.lock.acquire()
+            try:
+                await slot.lock.acquire()
+            except BaseException:
+                self._release(host, slot, locked=False)
+                raise
+        if self._delay <= 0:
+            return
         wait = slot.last + self._delay - time.monotonic()
         if wait > 0:
             try:
@@ -54,8 +66,10 @@ class HostGate:
 
     def _release(self, host: str, slot: _Slot, locked: bool) -> None:
         if locked:
-            slot.last = time.monotonic()
-            slot.lock.release()
+            if self._delay > 0:
+                slot.last = time.monotonic()
+            if slot.lock is not None:
+                slot.lock.release()
         slot.users -= 1
         if slot.users == 0:
             if self._delay <= 0:
