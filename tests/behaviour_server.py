@@ -1,11 +1,12 @@
 """The test servers of :mod:`tests.httpserver` in a process of their own, for tests that
 must see only what the client side does in theirs (the garbage it leaves, say).
 
-``python -m tests.behaviour_server`` prints the HTTP and the HTTPS port on one line and
-serves until its standard input closes. A host names what its file does: ``BEHAVIOUR-N.com``
-(``ok``, ``hang``, ``reset``, ``close``, ``cut-head``, ``trickle``; ``ok`` files carry the
-ETag ``"N"`` and answer 304 to a request that sends it back). The certificate is for the
-``example`` names only, so that every HTTPS handshake with these hosts fails.
+``python -m tests.behaviour_server CA_FILE`` writes its certificate authority to
+``CA_FILE``, prints the HTTP and the HTTPS port on one line and serves until its standard
+input closes. A host names what its file does: ``BEHAVIOUR-N.com`` (``ok``, ``hang``,
+``reset``, ``close``, ``cut-head``, ``trickle``; ``ok`` files carry the ETag ``"N"`` and
+answer 304 to a request that sends it back). The certificate is for ``tls-BEHAVIOUR-N.com``
+(N below :data:`HOSTS`) only, so that an HTTPS handshake with any other host fails.
 """
 
 from __future__ import annotations
@@ -15,13 +16,15 @@ import sys
 from tests.httpserver import GOOD, LocalServers, Reply, Seen
 
 BEHAVIOURS = ("ok", "hang", "reset", "close", "cut-head", "trickle")
+#: How many hosts of each behaviour the certificate names.
+HOSTS = 20
 
 
 class BehaviourServers(LocalServers):
     """Every host's file as its name says."""
 
     def _route(self, seen: Seen) -> Reply:
-        behaviour, _, number = seen.host.partition(".")[0].rpartition("-")
+        behaviour, _, number = seen.host.partition(".")[0].removeprefix("tls-").rpartition("-")
         if seen.path != "/ads.txt" or behaviour not in BEHAVIOURS:
             return super()._route(seen)
         if behaviour != "ok":
@@ -34,7 +37,9 @@ class BehaviourServers(LocalServers):
 
 
 def main() -> None:
-    with BehaviourServers() as servers:
+    names = tuple(f"tls-{b}-{n}.com" for b in BEHAVIOURS for n in range(HOSTS))
+    with BehaviourServers(names) as servers:
+        servers.ca.cert_pem.write_to_path(sys.argv[1])
         print(servers.http_port, servers.https_port, flush=True)
         sys.stdin.read()
 

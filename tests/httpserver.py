@@ -90,10 +90,10 @@ class LocalServers:
     def __init__(self, names: tuple[str, ...] = NAMES) -> None:
         self.routes: dict[str, Reply | Callable[[Seen], Reply]] = {}
         self.seen: list[Seen] = []
-        self._ca = trustme.CA()
-        self._cert = self._ca.issue_cert(*names)
+        self.ca = trustme.CA()
+        self._cert = self.ca.issue_cert(*names)
         self.client_context = ssl.create_default_context()
-        self._ca.configure_trust(self.client_context)
+        self.ca.configure_trust(self.client_context)
         self._loop = asyncio.new_event_loop()
         self._thread = threading.Thread(target=self._loop.run_forever, daemon=True)
         self.http_port = 0

@@ -33,11 +33,15 @@ SITES = 20
 
 
 @pytest.fixture(scope="module")
-def behaviour_servers() -> Iterator[tuple[int, int]]:
+def behaviour_servers(
+    tmp_path_factory: pytest.TempPathFactory,
+) -> Iterator[tuple[int, int, ssl.SSLContext]]:
     """The HTTP and HTTPS ports of :mod:`tests.behaviour_server`, run in a process of its
-    own: whatever the garbage collector finds in this one is the client side's."""
+    own (whatever the garbage collector finds in this one is the client side's), and a
+    TLS context that trusts its certificate."""
+    authority = tmp_path_factory.mktemp("behaviour") / "ca.pem"
     process = subprocess.Popen(
-        [sys.executable, "-m", "tests.behaviour_server"],
+        [sys.executable, "-m", "tests.behaviour_server", str(authority)],
         cwd=ROOT,
         stdin=subprocess.PIPE,
         stdout=subprocess.PIPE,
@@ -46,7 +50,7 @@ def behaviour_servers() -> Iterator[tuple[int, int]]:
     assert process.stdin is not None and process.stdout is not None
     try:
         http_port, https_port = map(int, process.stdout.readline().split())
-        yield http_port, https_port
+        yield http_port, https_port, ssl.create_default_context(cafile=str(authority))
     finally:
         process.stdin.close()
         process.wait(10)
@@ -107,25 +111,31 @@ def _leaks(garbage: list[object]) -> list[str]:
     )
 
 
-#: Each case: the file's behaviour, whether HTTPS reaches the TLS server (whose
-#: certificate these hosts fail) rather than a closed port, whether the request is
-#: conditional, and the outcome every fetch must have.
+#: Each case: the host's name before its number (what its file does, and ``tls-`` for a
+#: host the TLS server's certificate names), whether HTTPS reaches the TLS server rather
+#: than a closed port, whether the request is conditional, and the outcome every fetch
+#: must have.
 CASES = {
     "refused HTTPS, then 200": ("ok", False, False, "ok"),
     "refused HTTPS, then 304": ("ok", False, True, "ok"),
     "failed TLS handshake, then 200": ("ok", True, False, "ok"),
+    "200 over TLS": ("tls-ok", True, False, "ok"),
     "read timeout": ("hang", False, False, "timeout"),
     "body that never ends": ("trickle", False, False, "timeout"),
     "reset": ("reset", False, False, "connection-error"),
+    "reset over TLS": ("tls-reset", True, False, "connection-error"),
     "closed without an answer": ("close", False, False, "connection-error"),
+    "closed without an answer over TLS": ("tls-close", True, False, "connection-error"),
     "head cut short": ("cut-head", False, False, "connection-error"),
 }
 
 
 @pytest.mark.parametrize("case", CASES)
-def test_a_fetch_leaves_no_reference_cycles(behaviour_servers: tuple[int, int], case: str) -> None:
+def test_a_fetch_leaves_no_reference_cycles(
+    behaviour_servers: tuple[int, int, ssl.SSLContext], case: str
+) -> None:
     behaviour, tls, conditional, outcome = CASES[case]
-    http_port, https_port = behaviour_servers
+    http_port, https_port, trusted = behaviour_servers
     rules = (
         ConnectTo(None, 443, "127.0.0.1", https_port if tls else closed_port()),
         ConnectTo(None, 80, "127.0.0.1", http_port),
@@ -133,7 +143,11 @@ def test_a_fetch_leaves_no_reference_cycles(behaviour_servers: tuple[int, int], 
 
     async def fetch_all() -> list[tuple[str, int | None]]:
         async with Fetcher(
-            connect_to=rules, allow_private_addresses=True, read_timeout=0.3, timeout=2.0
+            connect_to=rules,
+            allow_private_addresses=True,
+            verify=trusted,
+            read_timeout=0.3,
+            timeout=2.0,
         ) as fetcher:
             results = await asyncio.gather(
                 *(
@@ -166,7 +180,7 @@ class _TwoAddresses(Resolver):
 
 
 def test_an_address_refused_before_one_that_answers_leaves_no_cycle(
-    behaviour_servers: tuple[int, int],
+    behaviour_servers: tuple[int, int, ssl.SSLContext],
 ) -> None:
     resolver = _TwoAddresses(behaviour_servers[0])
     context = ssl.create_default_context()
@@ -185,7 +199,7 @@ def test_an_address_refused_before_one_that_answers_leaves_no_cycle(
 
 
 def test_a_crawl_into_the_store_and_its_all_304_recrawl_leave_no_cycles(
-    behaviour_servers: tuple[int, int], tmp_path: Path
+    behaviour_servers: tuple[int, int, ssl.SSLContext], tmp_path: Path
 ) -> None:
     domains = tmp_path / "domains.txt"
     domains.write_text("".join(f"ok-{i}.com\n" for i in range(SITES)), "utf-8")

@@ -111,3 +111,29 @@ def test_requests_to_one_host_are_spaced_by_the_delay(together: int) -> None:
     assert len(entered) == 3
     gaps = [later - earlier for earlier, later in itertools.pairwise(entered)]
     assert all(gap >= 0.09 for gap in gaps), gaps
+
+
+def test_a_hosts_lock_made_for_two_requests_serves_the_rounds_after() -> None:
+    """Two requests meet (the lock is made), then more rounds come while the host is
+    still remembered for its delay: each round takes turns through the same lock."""
+
+    async def main() -> tuple[list[float], dict[str, int]]:
+        gate = HostGate(0.05)
+        inside: dict[str, int] = {}
+        most: dict[str, int] = {}
+        entered: list[float] = []
+
+        async def visit() -> None:
+            async with gate("a.com"):
+                entered.append(time.monotonic())
+            await _visit(gate, "a.com", inside, most, 0.0)
+
+        for _ in range(3):
+            await asyncio.wait_for(asyncio.gather(visit(), visit()), 10.0)
+        return entered, most
+
+    entered, most = asyncio.run(main())
+    assert most == {"a.com": 1}
+    assert len(entered) == 6
+    gaps = [later - earlier for earlier, later in itertools.pairwise(entered)]
+    assert all(gap >= 0.045 for gap in gaps), gaps

@@ -324,11 +324,12 @@ def test_each_wait_times_out_at_its_own_deadline() -> None:
             started = loop.time()
             short = asyncio.ensure_future(_ready(pairs[1][0], True, 0.05, "short"))
             shorter = asyncio.ensure_future(_ready(pairs[2][0], True, 0.02, "shorter"))
+            # Bounded: a lost alarm fails the test rather than hanging it.
             with pytest.raises(TimeoutError, match=r"^shorter$"):
-                await shorter
+                await asyncio.wait_for(shorter, 5.0)
             assert not short.done()
             with pytest.raises(TimeoutError, match=r"^short$"):
-                await short
+                await asyncio.wait_for(short, 5.0)
             assert loop.time() - started < 5.0  # long before the long wait's 30 s
             assert not long.done()
             pairs[0][1].send(b"x")  # the long wait still ends as a socket wait does

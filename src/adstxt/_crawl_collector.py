@@ -47,7 +47,7 @@ def collector_for_crawling() -> Iterator[None]:
             threshold = gc.get_threshold()
             freeze = gc.get_freeze_count() == 0
             if freeze:
-                gc.collect(1)  # what the young generations hold: collected, not frozen
+                gc.collect(1)  # the young generations' garbage is freed, not frozen
                 gc.freeze()
             if threshold[0]:
                 gc.set_threshold(max(threshold[0], YOUNG_COLLECTION_EVERY), *threshold[1:])

@@ -1226,7 +1226,10 @@ def _worker_process(
             _block_stop(True)
 
     try:
-        asyncio.run(run())
+        # A forked worker inherits the parent's setting (this only counts it); a worker
+        # started afresh, where processes are spawned, makes its own.
+        with collector_for_crawling():
+            asyncio.run(run())
         signal.signal(signal.SIGTERM, signal.SIG_IGN)
     finally:
         _block_stop(False)
@@ -1345,6 +1348,8 @@ def _run_processes(
                 totals.records += records
                 progress.advance(sum(delta.values()))
     finally:
+        # First: nothing below may leave this process's collector set for crawling.
+        collector.close()
         signal.signal(signal.SIGINT, previous)
         if listening:  # an error, or a worker that did not stop in time
             for worker in workers:
@@ -1354,7 +1359,6 @@ def _run_processes(
             worker.join()
         for receiver in receivers:
             receiver.close()
-        collector.close()
     if failures:
         raise _OutputError(failures[0])
     failed = dead or [p for p in workers if p.exitcode]

@@ -162,10 +162,13 @@ class _Plain:
         """Up to 64 KiB of what has arrived, waiting up to ``seconds`` for something (then
         :class:`TimeoutError` saying ``what``); ``b""`` once the server has closed."""
         if self._error is not None:
-            # Raised once and let go of: kept, it would hold its own traceback, which holds
-            # this frame, which holds the connection (a reference cycle).
+            # Raised once and let go of, by the connection and by this frame: either would
+            # hold the error, whose traceback holds this frame (a reference cycle).
             error, self._error = self._error, None
-            raise error
+            try:
+                raise error
+            finally:
+                del error
         sock = self._sock
         if self._sent:
             # No answer can be there yet: wait first, rather than try a read that fails.
@@ -246,7 +249,10 @@ class _Pipe(asyncio.Protocol):
             return data
         if self._error is not None:
             error, self._error = self._error, None  # raised once, as in _Plain.read
-            raise error
+            try:
+                raise error
+            finally:
+                del error
         return b""
 
     def _time_out(self, what: str) -> None:
@@ -487,12 +493,13 @@ async def _over_transport(
         # connection).
         if made and made[0].transport is not None:
             made[0].transport.abort()
-        made.clear()
         sock.close()
-        # Raised without the frames below: our protocol and asyncio's handshake future
-        # hold this error, and its traceback holds the frames that hold them (reference
-        # cycles left to the garbage collector, one per failed handshake).
-        raise exc.with_traceback(None)  # noqa: B904 - the same error, raised again
+        if isinstance(exc, OSError):  # TLS failures and timeouts among them
+            # Raised without the frames below: asyncio's handshake future holds this
+            # error, and its traceback holds the frame that holds that future (a reference
+            # cycle left to the garbage collector, one per failed handshake).
+            raise exc.with_traceback(None)  # noqa: B904 - the same error, raised again
+        raise
     return pipe
 
 
