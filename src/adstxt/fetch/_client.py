@@ -10,9 +10,9 @@ A plain HTTP connection is a non-blocking socket that is read once it is readabl
 (:class:`_Plain`; on Linux :mod:`adstxt.fetch._watch` says when): an asyncio transport
 and protocol around it cost a crawl about as much CPU again as the socket's own system
 calls (a task wake-up for the connection, another for the protocol, the transport's
-address look-ups). TLS goes through
-asyncio's TLS transport (:class:`_Pipe`), over a socket connected the same way. Event
-loops that cannot watch a socket (the proactor loop of Windows) use transports for both.
+address look-ups). TLS goes through asyncio's TLS transport (:class:`_Pipe`), over a
+socket connected the same way. Event loops that cannot watch a socket (the proactor loop
+of Windows) use transports for both.
 """
 
 from __future__ import annotations
