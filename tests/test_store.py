@@ -121,6 +121,18 @@ def test_one_query_text_serves_both_databases() -> None:
 # ---- schema versions -----------------------------------------------------------------------
 
 
+def test_times_are_written_in_utc_at_a_fixed_width() -> None:
+    import datetime as dt
+
+    from adstxt.store._dialect import timestamp
+
+    eastern = dt.timezone(dt.timedelta(hours=-5))
+    assert timestamp(dt.datetime(2026, 1, 2, 20, 4, 5, 6, eastern)) == "2026-01-03T01:04:05.000006Z"
+    assert timestamp(dt.datetime(2026, 1, 2, tzinfo=dt.UTC)) == "2026-01-02T00:00:00.000000Z"
+    assert timestamp(dt.datetime(999, 1, 2, tzinfo=dt.UTC)) == "0999-01-02T00:00:00.000000Z"
+    assert len(timestamp()) == len("2026-01-02T00:00:00.000000Z")
+
+
 def test_a_new_store_is_at_the_current_version_in_wal_mode(tmp_path: Path) -> None:
     path = tmp_path / "s.sqlite"
     with open_store(path) as writer:  # a page cache that holds the indexes a crawl updates
@@ -288,6 +300,62 @@ def test_a_recovery_clears_stale_and_a_304_confirms(store: Store) -> None:
     fetches = store.fetches("a.com")
     assert fetches[-1]["unchanged"] == 1 and fetches[-1]["sha256"] == row.sha256
     assert store.changes(since=day(2)) == []
+
+
+@pytest.mark.parametrize("etag", ['"new"', None, ""])
+def test_a_304_stores_its_fetch_and_confirms_the_copy_it_names(
+    store: Store, etag: str | None
+) -> None:
+    # SQLite stores a 304 of a held copy in two statements, PostgreSQL by the general path:
+    # the same rows either way.
+    store.record(None, [("a.com", [fetched("a.com", FIRST, day(1))])])
+    store.record(None, [("a.com", [fetched("a.com", None, day(2), outcome="server-error")])])
+    held = store.file("a.com", "ads.txt")
+    assert held is not None and held.stale_since == day(2)
+    crawl = store.start_crawl("ads.txt", {}, ["A.com"])
+    confirmed = attrs.evolve(
+        fetched("a.com", None, day(3), status=304, unchanged=True, etag=etag),
+        last_modified="Tue, 01 Jan 2026 00:00:00 GMT" if etag == "" else None,
+        fresh_until=day(10),
+    )
+    [fetch_id] = store.record(crawl, [("A.com", [confirmed])])
+    row = store.fetches("a.com")[-1]
+    assert row["id"] == fetch_id and row["crawl_id"] == crawl
+    assert row["sha256"] == held.sha256 and row["unchanged"] == 1
+    given = "domain kind requested_url chain final_url status etag last_modified content_type"
+    given += " started_at duration_ms outcome error fresh_until"
+    expected = {name: getattr(confirmed, name) for name in given.split()}
+    assert {name: row[name] for name in expected} == expected
+    after = store.file("a.com", "ads.txt")
+    assert after is not None
+    assert (after.last_fetch_id, after.last_outcome, after.stale_since) == (fetch_id, "ok", None)
+    assert (after.sha256, after.version, after.good_fetch_id) == (
+        held.sha256,
+        held.version,
+        held.good_fetch_id,
+    )
+    assert after.fresh_until == day(10)
+    # A validator the 304 did not send (or sent empty) keeps the one held.
+    assert after.etag == (etag or held.etag)
+    assert after.last_modified == ("Tue, 01 Jan 2026 00:00:00 GMT" if etag == "" else None)
+    assert store.changes(since=day(3)) == []
+    assert store.pending(crawl) == []
+
+
+def test_a_304_without_a_held_copy_confirms_nothing(store: Store) -> None:
+    store.record(None, [("a.com", [fetched("a.com", FIRST, day(1))])])
+    store.record(
+        None, [("a.com", [fetched("a.com", None, day(2), outcome="not-found", status=404)])]
+    )
+    ended = store.file("a.com", "ads.txt")
+    assert ended is not None and ended.sha256 is None
+    store.record(None, [("a.com", [fetched("a.com", None, day(3), status=304, unchanged=True)])])
+    row = store.fetches("a.com")[-1]
+    assert row["sha256"] is None and row["unchanged"] == 1
+    after = store.file("a.com", "ads.txt")
+    assert after is not None and after.sha256 is None and after.version == ended.version
+    store.record(None, [("b.com", [fetched("b.com", None, day(3), status=304, unchanged=True)])])
+    assert store.fetches("b.com")[-1]["sha256"] is None
 
 
 def test_a_hard_404_ends_the_file_and_a_new_copy_starts_it_again(store: Store) -> None:

@@ -36,6 +36,7 @@ import attrs
 from adstxt._crawl_collector import collector_for_crawling
 from adstxt._progress import Progress as _Progress
 from adstxt._report import escape
+from adstxt.diagnostics import Severity
 
 if TYPE_CHECKING:
     import ssl
@@ -674,7 +675,11 @@ def _entry(
             diagnostics.extend(part.fetch_diagnostics)
             if part.parse_result is not None:
                 diagnostics.extend(part.parse_result.diagnostics)
-    counts = Counter(d.code for d in diagnostics)
+    counts: dict[str, int] = {}
+    errors = 0
+    for diagnostic in diagnostics:
+        counts[diagnostic.code] = counts.get(diagnostic.code, 0) + 1
+        errors += diagnostic.severity is Severity.ERROR
     entry: dict[str, Any] = {
         "domain": domain,
         "outcome": result.outcome,
@@ -689,7 +694,7 @@ def _entry(
         "ignored_records": sum(f.records for f in files if f.outcome != "ok"),
         "verdicts": {f.url: f.verdict for f in files},
         "diagnostics": dict(sorted(counts.items())),
-        "errors": sum(1 for d in diagnostics if d.severity.value == "error"),
+        "errors": errors,
         "tries": tries,
         "fresh_until": result.caching.fresh_until.isoformat() if result.caching else None,
         "governs": dict(result.governs),

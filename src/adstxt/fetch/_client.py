@@ -54,12 +54,14 @@ class _Clock:
 
     __slots__ = ("_budget", "_deadline", "_loop", "_read_timeout")
 
-    def __init__(self, read_timeout: float, total: float, budget: float) -> None:
+    def __init__(
+        self, loop: asyncio.AbstractEventLoop, read_timeout: float, total: float, budget: float
+    ) -> None:
         self._read_timeout = read_timeout
         self._budget = budget
-        # Kept: on Python 3.11, asking asyncio for the running loop makes a getpid() system
-        # call each time.
-        self._loop = asyncio.get_running_loop()
+        # Kept, and handed on to what waits: on Python 3.11, asking asyncio for the running
+        # loop makes a getpid() system call each time.
+        self._loop = loop
         self._deadline = self._loop.time() + total
 
     def limit(self, seconds: float, what: str) -> tuple[float, str]:
@@ -97,11 +99,20 @@ def _expire(waiter: asyncio.Future[None], what: str) -> None:
         waiter.set_exception(TimeoutError(what))
 
 
-async def _ready(sock: socket.socket, reading: bool, seconds: float, what: str) -> None:
+async def _ready(
+    sock: socket.socket,
+    reading: bool,
+    seconds: float,
+    what: str,
+    loop: asyncio.AbstractEventLoop | None = None,
+) -> None:
     """Wait until ``sock`` is readable (or writable), or :class:`TimeoutError` saying
     ``what`` after ``seconds``. One future, and its deadline with the watcher's (or one
-    timer where the loop watches the socket itself): this runs for every connection."""
-    loop = asyncio.get_running_loop()
+    timer where the loop watches the socket itself): this runs for every connection.
+    ``loop``: the running loop, when the caller has it (asking costs a system call on
+    Python 3.11, see :class:`_Clock`)."""
+    if loop is None:
+        loop = asyncio.get_running_loop()
     fd = sock.fileno()
     watcher = watcher_for(loop)  # None: a selector loop without epoll watches it itself
     if watcher is not None:
@@ -133,10 +144,11 @@ class _Plain:
     read only when asked, so a server that sends faster than the body is checked waits in
     the socket's buffers."""
 
-    __slots__ = ("_error", "_sent", "_sock")
+    __slots__ = ("_error", "_loop", "_sent", "_sock")
 
-    def __init__(self, sock: socket.socket) -> None:
+    def __init__(self, sock: socket.socket, loop: asyncio.AbstractEventLoop) -> None:
         self._sock = sock
+        self._loop = loop
         self._error: ConnectionError | None = None
         self._sent = False  # a request went out and nothing was read since
 
@@ -150,7 +162,7 @@ class _Plain:
             try:
                 sent = self._sock.send(view)
             except (BlockingIOError, InterruptedError):
-                await _ready(self._sock, False, seconds, what)
+                await _ready(self._sock, False, seconds, what, self._loop)
                 continue
             except ConnectionError as exc:  # kept for the read: a recv would not see it again
                 self._error = exc
@@ -173,12 +185,12 @@ class _Plain:
         if self._sent:
             # No answer can be there yet: wait first, rather than try a read that fails.
             self._sent = False
-            await _ready(sock, True, seconds, what)
+            await _ready(sock, True, seconds, what, self._loop)
         while True:
             try:
                 return sock.recv(_CHUNK)
             except (BlockingIOError, InterruptedError):
-                await _ready(sock, True, seconds, what)
+                await _ready(sock, True, seconds, what, self._loop)
 
     def close(self) -> None:
         self._sock.close()
@@ -378,9 +390,17 @@ def _socket_address(address: str, port: int) -> tuple[str, int] | tuple[str, int
     return host, port, 0, int(zone) if zone.isdigit() else socket.if_nametoindex(zone)
 
 
-async def _connect(address: str, port: int, lean: bool, seconds: float, what: str) -> socket.socket:
+async def _connect(
+    loop: asyncio.AbstractEventLoop,
+    address: str,
+    port: int,
+    lean: bool,
+    seconds: float,
+    what: str,
+) -> socket.socket:
     """A non-blocking socket connected to ``address``:``port``, within ``seconds`` (then
-    :class:`TimeoutError` saying ``what``). ``lean``: the event loop can watch sockets."""
+    :class:`TimeoutError` saying ``what``), on the running ``loop``. ``lean``: the event
+    loop can watch sockets."""
     sock = socket.socket(socket.AF_INET6 if ":" in address else socket.AF_INET)
     try:
         sock.setblocking(False)
@@ -388,13 +408,13 @@ async def _connect(address: str, port: int, lean: bool, seconds: float, what: st
         if not lean:
             try:
                 async with asyncio.timeout(seconds):
-                    await asyncio.get_running_loop().sock_connect(sock, where)
+                    await loop.sock_connect(sock, where)
             except TimeoutError:
                 raise TimeoutError(what) from None
             return sock
         code = sock.connect_ex(where)
         if code in _IN_PROGRESS:
-            await _ready(sock, False, seconds, what)
+            await _ready(sock, False, seconds, what, loop)
             code = sock.getsockopt(socket.SOL_SOCKET, socket.SO_ERROR)
         if code:
             raise OSError(code, os.strerror(code))
@@ -415,13 +435,16 @@ async def _dial(
     what: str,
     *,
     lean: bool | None = None,
+    loop: asyncio.AbstractEventLoop | None = None,
 ) -> _Stream:
     """A connection to ``host``:``port`` (TLS for https), trying each address the resolver
     gives in turn. Resolving, connecting and the TLS handshake share ``seconds``
     (:class:`TimeoutError` saying ``what``); ``timeout`` also bounds the handshake.
     ``lean``: plain HTTP on the socket itself (the default wherever the event loop can
-    watch sockets) rather than through a transport."""
-    loop = asyncio.get_running_loop()
+    watch sockets) rather than through a transport. ``loop``: the running loop, when the
+    caller has it."""
+    if loop is None:
+        loop = asyncio.get_running_loop()
     deadline = loop.time() + seconds
     targets = resolver.known(host, port)
     if targets is None:
@@ -439,9 +462,11 @@ async def _dial(
     try:
         for address, target_port in targets:
             try:
-                sock = await _connect(address, target_port, lean, deadline - loop.time(), what)
+                sock = await _connect(
+                    loop, address, target_port, lean, deadline - loop.time(), what
+                )
                 if scheme != "https" and lean:
-                    return _Plain(sock)
+                    return _Plain(sock, loop)
                 return await _over_transport(
                     sock, host if scheme == "https" else None, context, timeout, deadline
                 )
@@ -556,9 +581,12 @@ class _Exchange:
             total,
             budget,
         ) = self._args
-        clock = _Clock(read_timeout, total, budget)
+        loop = asyncio.get_running_loop()
+        clock = _Clock(loop, read_timeout, total, budget)
         seconds, what = clock.limit(connect_timeout, "connect")
-        stream = await _dial(resolver, scheme, host, port, context, connect_timeout, seconds, what)
+        stream = await _dial(
+            resolver, scheme, host, port, context, connect_timeout, seconds, what, loop=loop
+        )
         self._stream = stream
         try:
             connection = h11.Connection(h11.CLIENT, max_incomplete_event_size=_CHUNK)

@@ -109,7 +109,9 @@ def timestamp(when: dt.datetime | None = None) -> str:
     and a ``Z``, a fixed width, so that comparing the text compares the times in both
     databases."""
     when = dt.datetime.now(dt.UTC) if when is None else when.astimezone(dt.UTC)
-    return when.strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+    # strftime("%Y-%m-%dT%H:%M:%S.%fZ") in half the time (two per fetch stored), and
+    # a year before 1000 keeps four digits.
+    return f"{when.isoformat(timespec='microseconds')[:-6]}Z"
 
 
 def database_errors() -> tuple[type[Exception], ...]:

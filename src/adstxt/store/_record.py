@@ -10,6 +10,7 @@ import attrs
 
 from adstxt.diagnostics import Severity
 from adstxt.model import ParseResult
+from adstxt.store._dialect import timestamp
 
 if TYPE_CHECKING:
     from adstxt.fetch import FetchResult
@@ -46,10 +47,6 @@ class FetchRecord:
     fresh_until: str | None
 
 
-def _stamp(when: dt.datetime) -> str:
-    return when.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
-
-
 def _one(domain: str, result: FetchResult, started_at: str, duration_ms: int) -> FetchRecord:
     caching = result.caching
     errors = [d.message for d in result.fetch_diagnostics if d.severity is Severity.ERROR]
@@ -75,7 +72,7 @@ def _one(domain: str, result: FetchResult, started_at: str, duration_ms: int) ->
         body=body,
         parse_result=result.parse_result if body is not None else None,
         unchanged=unchanged,
-        fresh_until=_stamp(caching.fresh_until) if caching else None,
+        fresh_until=timestamp(caching.fresh_until) if caching else None,
     )
 
 
@@ -87,7 +84,7 @@ def records_of(
 
     A subdomain file that redirects to one already listed is the same file: it is kept once.
     """
-    started_at = _stamp(started)
+    started_at = timestamp(started)
     milliseconds = max(0, round(duration * 1000))
     found = [_one(domain.lower(), result, started_at, milliseconds)]
     seen = {result.final_url or result.url}

@@ -423,6 +423,60 @@ class Store:
                 )
         return ids
 
+    def _confirm_held(self, crawl_id: int | None, item: FetchRecord) -> int | None:
+        """A 304 that confirms the copy held, stored in two statements: the fetch, with the
+        copy's hash taken from the file's row, and what the fetch confirmed in that row.
+        None, with nothing written, when no copy is held (the general path decides then).
+
+        It is what :func:`decide` makes of an unchanged fetch of a held copy (``CONFIRM``)
+        without reading the file's row first: a re-crawl in which nothing changed stores
+        one of these per site. SQLite only: PostgreSQL would type the values of an INSERT
+        from a SELECT as text, so the general path serves it.
+        """
+        fetched = self._run(
+            _CONFIRM_FETCH,
+            (
+                crawl_id,
+                item.domain,
+                item.kind,
+                item.requested_url,
+                item.chain,
+                item.final_url,
+                item.status,
+                item.etag,
+                item.last_modified,
+                item.cache_control,
+                item.expires,
+                item.content_type,
+                item.started_at,
+                item.duration_ms,
+                item.outcome,
+                item.error,
+                item.fresh_until,
+                item.domain.lower(),
+                item.kind,
+            ),
+        ).fetchone()
+        if fetched is None:
+            return None
+        fetch_id = int(fetched[0])
+        self._run(
+            "UPDATE files SET last_fetch_id = ?, last_outcome = ?, stale_since = NULL, "
+            # An empty header keeps the old value, as ``or`` does on the general path.
+            "fresh_until = ?, etag = COALESCE(NULLIF(?, ''), etag), last_modified = "
+            "COALESCE(NULLIF(?, ''), last_modified) WHERE domain = ? AND kind = ?",
+            (
+                fetch_id,
+                item.outcome,
+                item.fresh_until,
+                item.etag,
+                item.last_modified,
+                item.domain.lower(),
+                item.kind,
+            ),
+        )
+        return fetch_id
+
     def _store_body(self, body: bytes, parsed: Any, findings: str) -> tuple[str, str | None]:
         """Store a new body once, with what the checker read in it; ``findings`` is its
         diagnostics as :func:`encode_findings` writes them. Returns the body's SHA-256 and
@@ -475,6 +529,15 @@ class Store:
         return digest, findings
 
     def _record_one(self, crawl_id: int | None, item: FetchRecord) -> int:
+        if (
+            item.unchanged
+            and item.outcome == "ok"
+            and item.body is None
+            and self.dialect is not POSTGRESQL
+        ):
+            confirmed = self._confirm_held(crawl_id, item)
+            if confirmed is not None:
+                return confirmed
         digest = None
         findings = None
         kept = None  # the diagnostics kept with the body
@@ -746,6 +809,18 @@ class Store:
         cursor = self._run(sql, params)
         while rows := cursor.fetchmany(size):
             yield from (tuple(row) for row in rows)
+
+
+#: The fetch row of a 304 that confirms a held copy (:meth:`Store._confirm_held`): the
+#: copy's hash comes from the file's row, and no row is inserted when no copy is held.
+_CONFIRM_FETCH = (
+    f"INSERT INTO fetches ({', '.join(_FETCH_COLUMNS)}) SELECT "
+    + ", ".join(
+        "f.sha256" if column == "sha256" else "1" if column == "unchanged" else "?"
+        for column in _FETCH_COLUMNS
+    )
+    + " FROM files f WHERE f.domain = ? AND f.kind = ? AND f.sha256 IS NOT NULL RETURNING id"
+)
 
 
 @functools.lru_cache(maxsize=32)
