@@ -26,6 +26,7 @@ LAYERS: dict[str, tuple[str, ...]] = {
         "adstxt._guard",
         "adstxt._progress",
         "adstxt._crawl_collector",
+        "adstxt._process_exit",
         "adstxt._chars",
         "adstxt._decode",
         "adstxt._engine_source",

@@ -89,3 +89,48 @@ def test_check_does_not_import_tldextract() -> None:
     )
     run = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True)
     assert run.stdout.split() == ["['ADS203',", "'ADS202']", "False", "False"]
+
+
+def test_the_trie_grows_by_top_level_domain_as_hosts_are_asked_about() -> None:
+    reader = _domains._SuffixList.from_snapshot(())
+    assert reader is not None
+    assert reader._root == {}  # nothing is put together before a question
+    assert reader("www.example.co.uk") == ("www", "example", "co.uk")
+    assert set(reader._root) == {"uk"}
+    assert reader("a.b.c.ck") == ("a", "b", "c.ck")  # under a wildcard rule
+    assert reader("www.ck") == ("", "www", "ck")  # its exception
+    assert reader("example.notasuffix") == ("example", "notasuffix", "")
+    assert set(reader._root) == {"uk", "ck"}
+
+
+def test_threads_asking_at_once_get_the_answers_of_a_whole_trie() -> None:
+    import random
+    import threading
+
+    public, private = _rules()
+    hosts = [h for rule in public + private for h in _hosts(rule)]
+    whole = _domains._SuffixList.from_snapshot(())
+    assert whole is not None
+    expected = {host: whole(host) for host in hosts}
+    assert not whole._unbuilt  # every group was asked about: the whole trie
+    fresh = _domains._SuffixList.from_snapshot(())
+    assert fresh is not None
+    differ: list[tuple[str, tuple[str, str, str]]] = []
+
+    def ask(seed: int) -> None:
+        order = hosts[:]
+        random.Random(seed).shuffle(order)
+        differ.extend((host, got) for host in order if (got := fresh(host)) != expected[host])
+
+    threads = [threading.Thread(target=ask, args=(seed,)) for seed in range(6)]
+    interval = sys.getswitchinterval()
+    sys.setswitchinterval(1e-6)  # switch threads as often as possible
+    try:
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+    finally:
+        sys.setswitchinterval(interval)
+    assert differ == []
+    assert fresh._root == whole._root

@@ -22,6 +22,8 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Final, Protocol, cast
 
+from adstxt._process_exit import skip_final_collection
+
 __all__ = ["COMMANDS", "Command", "main"]
 
 
@@ -250,8 +252,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Run ``adstxt``; return the exit status.
 
     ``argv`` defaults to the process's arguments. A command's argument errors and ``--help``
-    return their status (2 and 0) here rather than raising :class:`SystemExit`.
+    return their status (2 and 0) here rather than raising :class:`SystemExit`. Without
+    ``argv`` the run is the whole of the process (see :mod:`adstxt._process_exit`).
     """
+    if argv is None:
+        skip_final_collection()
     try:
         return _dispatch(list(sys.argv[1:] if argv is None else argv))
     except SystemExit as stop:

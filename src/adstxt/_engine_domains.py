@@ -31,6 +31,7 @@ class PlainAdSystems:
     checks: it answers only when they would find nothing to report."""
 
     __slots__ = (
+        "built",
         "end",
         "glued",
         "heads",
@@ -44,6 +45,8 @@ class PlainAdSystems:
 
     def __init__(self, reader: SuffixList, steps: tuple[tuple[str, str], ...]) -> None:
         self.root: dict[str, Any] = reader._root
+        # The list's rules under a last label go into the trie when first asked about.
+        self.built: Callable[[str], dict[str, Any] | None] = reader._built
         self.end: str = SuffixList._END
         systems = _known.ad_systems()
         self.systems = systems
@@ -87,6 +90,8 @@ class PlainAdSystems:
         ):
             return None
         node = self.root.get(suffix)
+        if node is None:
+            node = self.built(suffix)
         if node is None or self.end not in node or "*" in node or name in node:
             return None
         verdict = self.verdicts.get(text)
@@ -121,7 +126,7 @@ class PlainAdSystems:
 def plain_ad_systems() -> PlainAdSystems | None:
     """The quick path, or None where the suffix list is tldextract's own (no trie to read)
     or look-alikes are not plain replacements."""
-    reader = _suffixes()
+    reader = _suffixes(())  # the reader the thorough checks ask, whose trie they grow
     steps = _lookalikes.ascii_steps()
     if not isinstance(reader, SuffixList) or steps is None:
         return None

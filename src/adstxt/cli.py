@@ -27,6 +27,7 @@ from adstxt._config import (
     load_config,
 )
 from adstxt._files import STDIN, expand_paths, maybe_sellers_json
+from adstxt._process_exit import skip_final_collection
 from adstxt._report import (
     FileReport,
     Style,
@@ -738,8 +739,12 @@ def main(argv: Sequence[str] | None = None, *, prog: str = "adstxt-check") -> in
     """Run ``adstxt-check``; return the exit status.
 
     ``prog`` names the command in usage and help only (``adstxt check`` runs it too); the
-    messages keep the ``adstxt-check:`` prefix that scripts may match.
+    messages keep the ``adstxt-check:`` prefix that scripts may match. Without ``argv``, the
+    process's own arguments, the run is the whole of the process (see
+    :mod:`adstxt._process_exit`).
     """
+    if argv is None:
+        skip_final_collection()
     _log_to_stderr()
     # Configuration files are looked up once per directory within a run; a later run in the
     # same process (``main`` called again) reads them as they are then.

@@ -34,6 +34,7 @@ from typing import TYPE_CHECKING, Any
 import attrs
 
 from adstxt._crawl_collector import collector_for_crawling
+from adstxt._process_exit import skip_final_collection
 from adstxt._progress import Progress as _Progress
 from adstxt._report import escape
 from adstxt.diagnostics import Severity
@@ -1682,7 +1683,11 @@ def main(argv: Sequence[str] | None = None, *, prog: str = "adstxt-crawl") -> in
     the summary is printed in every case where domains were crawled.
 
     ``prog`` names the command in usage and help only (``adstxt crawl`` runs it too).
+    Without ``argv``, the process's own arguments, the run is the whole of the process
+    (see :mod:`adstxt._process_exit`).
     """
+    if argv is None:
+        skip_final_collection()
     args = _arguments(argv, prog)
     # A run's own TLS context: the CA certificates are read again for each run in one
     # process (a library caller's, a test's), as a new process would read them.
