@@ -118,9 +118,6 @@ def test_one_query_text_serves_both_databases() -> None:
     assert "%s, %s, %s" in upsert
 
 
-# ---- schema versions -----------------------------------------------------------------------
-
-
 def test_times_are_written_in_utc_at_a_fixed_width() -> None:
     import datetime as dt
 
@@ -131,6 +128,9 @@ def test_times_are_written_in_utc_at_a_fixed_width() -> None:
     assert timestamp(dt.datetime(2026, 1, 2, tzinfo=dt.UTC)) == "2026-01-02T00:00:00.000000Z"
     assert timestamp(dt.datetime(999, 1, 2, tzinfo=dt.UTC)) == "0999-01-02T00:00:00.000000Z"
     assert len(timestamp()) == len("2026-01-02T00:00:00.000000Z")
+
+
+# ---- schema versions -----------------------------------------------------------------------
 
 
 def test_a_new_store_is_at_the_current_version_in_wal_mode(tmp_path: Path) -> None:
@@ -302,20 +302,28 @@ def test_a_recovery_clears_stale_and_a_304_confirms(store: Store) -> None:
     assert store.changes(since=day(2)) == []
 
 
-@pytest.mark.parametrize("etag", ['"new"', None, ""])
+HELD_SINCE = "Mon, 01 Dec 2025 00:00:00 GMT"
+
+
+@pytest.mark.parametrize(
+    ("etag", "last_modified"),
+    [('"new"', "Tue, 01 Jan 2026 00:00:00 GMT"), (None, None), ("", ""), ('"new"', None)],
+)
 def test_a_304_stores_its_fetch_and_confirms_the_copy_it_names(
-    store: Store, etag: str | None
+    store: Store, etag: str | None, last_modified: str | None
 ) -> None:
-    # SQLite stores a 304 of a held copy in two statements, PostgreSQL by the general path:
-    # the same rows either way.
-    store.record(None, [("a.com", [fetched("a.com", FIRST, day(1))])])
+    # A 304 of a held copy is stored in two statements, without reading the file's row:
+    # the rows the general path (decide's CONFIRM) leaves.
+    first = attrs.evolve(fetched("a.com", FIRST, day(1)), last_modified=HELD_SINCE)
+    store.record(None, [("a.com", [first])])
     store.record(None, [("a.com", [fetched("a.com", None, day(2), outcome="server-error")])])
     held = store.file("a.com", "ads.txt")
     assert held is not None and held.stale_since == day(2)
+    assert (held.etag, held.last_modified) == ('"e"', HELD_SINCE)
     crawl = store.start_crawl("ads.txt", {}, ["A.com"])
     confirmed = attrs.evolve(
         fetched("a.com", None, day(3), status=304, unchanged=True, etag=etag),
-        last_modified="Tue, 01 Jan 2026 00:00:00 GMT" if etag == "" else None,
+        last_modified=last_modified,
         fresh_until=day(10),
     )
     [fetch_id] = store.record(crawl, [("A.com", [confirmed])])
@@ -336,10 +344,13 @@ def test_a_304_stores_its_fetch_and_confirms_the_copy_it_names(
     )
     assert after.fresh_until == day(10)
     # A validator the 304 did not send (or sent empty) keeps the one held.
-    assert after.etag == (etag or held.etag)
-    assert after.last_modified == ("Tue, 01 Jan 2026 00:00:00 GMT" if etag == "" else None)
+    assert (after.etag, after.last_modified) == (etag or held.etag, last_modified or HELD_SINCE)
     assert store.changes(since=day(3)) == []
     assert store.pending(crawl) == []
+    # The two statements stored it, on either database: they answer for a held copy.
+    with store.transaction():
+        again = store._confirm_held(None, attrs.evolve(confirmed, started_at=day(4)))
+    assert again is not None and store.fetches("a.com")[-1]["id"] == again
 
 
 def test_a_304_without_a_held_copy_confirms_nothing(store: Store) -> None:
@@ -349,7 +360,11 @@ def test_a_304_without_a_held_copy_confirms_nothing(store: Store) -> None:
     )
     ended = store.file("a.com", "ads.txt")
     assert ended is not None and ended.sha256 is None
-    store.record(None, [("a.com", [fetched("a.com", None, day(3), status=304, unchanged=True)])])
+    unchanged = fetched("a.com", None, day(3), status=304, unchanged=True)
+    with store.transaction():
+        assert store._confirm_held(None, unchanged) is None  # nothing written
+    assert len(store.fetches("a.com")) == 2
+    store.record(None, [("a.com", [unchanged])])
     row = store.fetches("a.com")[-1]
     assert row["sha256"] is None and row["unchanged"] == 1
     after = store.file("a.com", "ads.txt")

@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING, Any
 
 import attrs
 
+from adstxt.store._dialect import timestamp
 from adstxt.store._record import FetchRecord
 from adstxt.store._store import Store
 
@@ -233,14 +234,10 @@ async def _fetch_all(
                 resource = await fetcher.fetch_resource_at(
                     location.url, accept="application/json", validators=validators.get(location.key)
                 )
-            settle(location, resource, _stamp(started), time.monotonic() - clock)
+            settle(location, resource, timestamp(started), time.monotonic() - clock)
 
     async with Fetcher(**{**options, "max_bytes": SELLERS_MAX_BYTES}) as fetcher:
         await asyncio.gather(*(one(location) for location in locations))
-
-
-def _stamp(when: dt.datetime) -> str:
-    return when.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
 
 
 def _fetch_record(domain: str, resource: Resource, started: str, took: float) -> FetchRecord:
@@ -279,7 +276,7 @@ def _fetch_record(domain: str, resource: Resource, started: str, took: float) ->
         body=body if outcome == "ok" else None,
         parse_result=None,
         unchanged=resource.unchanged,
-        fresh_until=_stamp(caching.fresh_until) if caching else None,
+        fresh_until=timestamp(caching.fresh_until) if caching else None,
     )
 
 

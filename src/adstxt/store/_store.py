@@ -430,8 +430,8 @@ class Store:
 
         It is what :func:`decide` makes of an unchanged fetch of a held copy (``CONFIRM``)
         without reading the file's row first: a re-crawl in which nothing changed stores
-        one of these per site. SQLite only: PostgreSQL would type the values of an INSERT
-        from a SELECT as text, so the general path serves it.
+        one of these per site. (PostgreSQL gives the untyped values of an INSERT's SELECT
+        list the types of the columns they go to, as it does for VALUES.)
         """
         fetched = self._run(
             _CONFIRM_FETCH,
@@ -529,12 +529,7 @@ class Store:
         return digest, findings
 
     def _record_one(self, crawl_id: int | None, item: FetchRecord) -> int:
-        if (
-            item.unchanged
-            and item.outcome == "ok"
-            and item.body is None
-            and self.dialect is not POSTGRESQL
-        ):
+        if item.unchanged and item.outcome == "ok" and item.body is None:
             confirmed = self._confirm_held(crawl_id, item)
             if confirmed is not None:
                 return confirmed
