@@ -435,27 +435,7 @@ class Store:
         """
         fetched = self._run(
             _CONFIRM_FETCH,
-            (
-                crawl_id,
-                item.domain,
-                item.kind,
-                item.requested_url,
-                item.chain,
-                item.final_url,
-                item.status,
-                item.etag,
-                item.last_modified,
-                item.cache_control,
-                item.expires,
-                item.content_type,
-                item.started_at,
-                item.duration_ms,
-                item.outcome,
-                item.error,
-                item.fresh_until,
-                item.domain.lower(),
-                item.kind,
-            ),
+            (*_fetch_values(crawl_id, item), item.fresh_until, item.domain.lower(), item.kind),
         ).fetchone()
         if fetched is None:
             return None
@@ -549,27 +529,7 @@ class Store:
         fetch_id = self._insert(
             "fetches",
             _FETCH_COLUMNS,
-            (
-                crawl_id,
-                item.domain,
-                item.kind,
-                item.requested_url,
-                item.chain,
-                item.final_url,
-                item.status,
-                item.etag,
-                item.last_modified,
-                item.cache_control,
-                item.expires,
-                item.content_type,
-                item.started_at,
-                item.duration_ms,
-                item.outcome,
-                item.error,
-                digest,
-                1 if item.unchanged else 0,
-                item.fresh_until,
-            ),
+            (*_fetch_values(crawl_id, item), digest, 1 if item.unchanged else 0, item.fresh_until),
         )
         has_copy = current is not None and current.sha256 is not None
         decision = decide(
@@ -804,6 +764,29 @@ class Store:
         cursor = self._run(sql, params)
         while rows := cursor.fetchmany(size):
             yield from (tuple(row) for row in rows)
+
+
+def _fetch_values(crawl_id: int | None, item: FetchRecord) -> tuple[Any, ...]:
+    """A fetch row's values up to its error, in the order of :data:`_FETCH_COLUMNS` (the
+    hash, the 304 flag and the freshness follow)."""
+    return (
+        crawl_id,
+        item.domain,
+        item.kind,
+        item.requested_url,
+        item.chain,
+        item.final_url,
+        item.status,
+        item.etag,
+        item.last_modified,
+        item.cache_control,
+        item.expires,
+        item.content_type,
+        item.started_at,
+        item.duration_ms,
+        item.outcome,
+        item.error,
+    )
 
 
 #: The fetch row of a 304 that confirms a held copy (:meth:`Store._confirm_held`): the
