@@ -440,9 +440,16 @@ class Store:
         if fetched is None:
             return None
         fetch_id = int(fetched[0])
+        self._confirm_file(fetch_id, item)
+        return fetch_id
+
+    def _confirm_file(self, fetch_id: int, item: FetchRecord) -> None:
+        """What a fetch that confirmed a file's held copy changes in the file's row: the
+        copy stays, so only the last fetch, freshness and validators, without rewriting the
+        row's every column. A validator the answer left out (or sent empty) keeps the one
+        held."""
         self._run(
             "UPDATE files SET last_fetch_id = ?, last_outcome = ?, stale_since = NULL, "
-            # An empty header keeps the old value, as ``or`` does on the general path.
             "fresh_until = ?, etag = COALESCE(NULLIF(?, ''), etag), last_modified = "
             "COALESCE(NULLIF(?, ''), last_modified) WHERE domain = ? AND kind = ?",
             (
@@ -455,7 +462,6 @@ class Store:
                 item.kind,
             ),
         )
-        return fetch_id
 
     def _store_body(self, body: bytes, parsed: Any, findings: str) -> tuple[str, str | None]:
         """Store a new body once, with what the checker read in it; ``findings`` is its
@@ -541,22 +547,10 @@ class Store:
             stale_since=current.stale_since if current is not None else None,
             now=item.started_at,
         )
-        if decision.action is Action.CONFIRM and current is not None:
-            # A 304, the usual answer of a re-crawl: the file's copy stays, so only what
-            # the fetch confirmed changes, without rewriting the row's every column.
-            self._run(
-                "UPDATE files SET last_fetch_id = ?, last_outcome = ?, stale_since = NULL, "
-                "fresh_until = ?, etag = ?, last_modified = ? WHERE domain = ? AND kind = ?",
-                (
-                    fetch_id,
-                    item.outcome,
-                    item.fresh_until,
-                    item.etag or current.etag,
-                    item.last_modified or current.last_modified,
-                    current.domain,
-                    current.kind,
-                ),
-            )
+        if decision.action is Action.CONFIRM:
+            # A 304 that came with a body (a held copy's is confirmed in two statements,
+            # by _confirm_held).
+            self._confirm_file(fetch_id, item)
             return fetch_id
         version = current.version if current is not None else 0
         row: dict[str, Any] = (
@@ -577,13 +571,6 @@ class Store:
                 fresh_until=item.fresh_until,
                 etag=item.etag,
                 last_modified=item.last_modified,
-            )
-        elif decision.action is Action.CONFIRM:
-            row.update(
-                stale_since=None,
-                fresh_until=item.fresh_until,
-                etag=item.etag or row["etag"],
-                last_modified=item.last_modified or row["last_modified"],
             )
         elif decision.action is Action.KEEP_STALE:
             row.update(stale_since=decision.stale_since)
