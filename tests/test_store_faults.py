@@ -227,7 +227,8 @@ def test_a_store_of_a_newer_schema_is_refused(slow_sites: LocalServers, tmp_path
     store = tmp_path / "store.sqlite"
     db = sqlite3.connect(store)
     db.execute("CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)")
-    db.execute("INSERT INTO meta VALUES ('schema_version', '7')")
+    newer = SCHEMA_VERSION + 1
+    db.execute("INSERT INTO meta VALUES ('schema_version', ?)", (str(newer),))
     db.commit()
     db.close()
     before = store.read_bytes()
@@ -235,7 +236,7 @@ def test_a_store_of_a_newer_schema_is_refused(slow_sites: LocalServers, tmp_path
         _command(slow_sites, tmp_path), capture_output=True, text=True, timeout=60, check=False
     )
     assert done.returncode == 2
-    assert f"schema is version 7, newer than version {SCHEMA_VERSION}" in done.stderr
+    assert f"schema is version {newer}, newer than version {SCHEMA_VERSION}" in done.stderr
     assert "upgrade adstxt" in done.stderr
     assert store.read_bytes() == before
     history = subprocess.run(

@@ -33,6 +33,9 @@ from typing import TYPE_CHECKING, Any
 
 import attrs
 
+if sys.platform != "win32":
+    import fcntl
+
 from adstxt._crawl_collector import collector_for_crawling
 from adstxt._process_exit import skip_final_collection
 from adstxt._progress import Progress as _Progress
@@ -46,10 +49,10 @@ if TYPE_CHECKING:
 
     from adstxt.diagnostics import Diagnostic
     from adstxt.fetch import Fetcher, FetchResult, Validators
-    from adstxt.model import ParseResult
+    from adstxt.model import Record
     from adstxt.store import Store
     from adstxt.store._crawling import BatchWriter
-    from adstxt.store._unchanged import HeldRow
+    from adstxt.store._unchanged import HeldRow, HeldTally
 
 __all__ = ["main"]
 
@@ -617,14 +620,15 @@ def _trim_csv(path: Path, done: set[str]) -> None:
 @attrs.frozen
 class _FileRead:
     """One file of a site whose body was read: its URL, the fetch's outcome, the body's
-    verdict (as the store classes it), its parse and its number of records (a copy held
-    in the store may come back without its records when only their number is reported)."""
+    verdict (as the store classes it), its number of records and of variables, and the
+    records read (none when a copy held in the store is reported by their number only)."""
 
     url: str
     outcome: str
     verdict: str
-    parsed: ParseResult
     records: int
+    variables: int
+    listed: Sequence[Record] = ()
 
 
 def _files_read(result: FetchResult, counts: Mapping[str, int] | None = None) -> list[_FileRead]:
@@ -651,8 +655,9 @@ def _files_read(result: FetchResult, counts: Mapping[str, int] | None = None) ->
                 url,
                 part.outcome,
                 verdict,
-                parsed,
                 len(parsed.records) if records is None else records,
+                len(parsed.variables),
+                parsed.records,
             )
     return list(files.values())
 
@@ -666,21 +671,51 @@ def _entry(
 ) -> dict[str, Any]:
     # The findings of every file fetched for the site, as adstxt-check --domain reports
     # them: a SUBDOMAIN file served as an HTML page counts, though it has no records.
-    diagnostics: list[Diagnostic] = []
+    counts: dict[str, int] = {}
     seen: set[str] = set()
+    errors = 0
     for part in (result, *result.subdomains):
         url = part.final_url or part.url
         if url not in seen:
             seen.add(url)
             # Only counted: taken unsorted (``part.diagnostics`` sorts them on every access).
-            diagnostics.extend(part.fetch_diagnostics)
+            errors += _count(part.fetch_diagnostics, counts)
             if part.parse_result is not None:
-                diagnostics.extend(part.parse_result.diagnostics)
-    counts: dict[str, int] = {}
+                errors += _count(part.parse_result.diagnostics, counts)
+    return _line(domain, result, tries, records, files, counts, errors)
+
+
+def _count(diagnostics: Iterable[Diagnostic], counts: dict[str, int]) -> int:
+    """Count ``diagnostics`` by code into ``counts``; returns how many are errors."""
     errors = 0
     for diagnostic in diagnostics:
         counts[diagnostic.code] = counts.get(diagnostic.code, 0) + 1
         errors += diagnostic.severity is Severity.ERROR
+    return errors
+
+
+def _confirmed_entry(
+    domain: str, result: FetchResult, tries: int, tally: HeldTally
+) -> tuple[dict[str, Any], list[_FileRead]]:
+    """The line of a site whose 304 (``result``) confirmed the copy held, from the copy's
+    :class:`~adstxt.store._unchanged.HeldTally`: what :func:`_entry` makes of the restored
+    result when the records are not written out, without restoring it."""
+    counts = dict(tally.codes)
+    errors = tally.errors + _count(result.fetch_diagnostics, counts)
+    files = [_FileRead(tally.url, result.outcome, tally.verdict, tally.records, tally.variables)]
+    return _line(domain, result, tries, False, files, counts, errors), files
+
+
+def _line(
+    domain: str,
+    result: FetchResult,
+    tries: int,
+    records: bool,
+    files: list[_FileRead],
+    counts: dict[str, int],
+    errors: int,
+) -> dict[str, Any]:
+    """A site's JSON line: ``counts`` has its findings by code, ``errors`` of them errors."""
     entry: dict[str, Any] = {
         "domain": domain,
         "outcome": result.outcome,
@@ -689,7 +724,7 @@ def _entry(
         "status": result.status,
         "content_type": result.content_type,
         "records": sum(f.records for f in files),
-        "variables": sum(len(f.parsed.variables) for f in files),
+        "variables": sum(f.variables for f in files),
         "files": {f.url: f.records for f in files},
         # Records of files the spec has ignored (served wrongly): counted in "records".
         "ignored_records": sum(f.records for f in files if f.outcome != "ok"),
@@ -704,7 +739,7 @@ def _entry(
         entry["record_list"] = [
             [r.domain, r.account_id, r.relationship.value, r.certification_authority_id]
             for f in files
-            for r in f.parsed.records
+            for r in f.listed
         ]
     return entry
 
@@ -713,7 +748,7 @@ def _csv_rows(domain: str, files: list[_FileRead]) -> str:
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
     for f in files:
-        for r in f.parsed.records:
+        for r in f.listed:
             writer.writerow(
                 (
                     domain,
@@ -870,9 +905,7 @@ class _Outputs:
 
 
 def _lock(fd: int, take: bool) -> None:
-    try:
-        import fcntl
-    except ImportError:  # no advisory locks here: one process per crawl writes anyway
+    if sys.platform == "win32":  # no advisory locks here: one process per crawl writes anyway
         return
     fcntl.flock(fd, fcntl.LOCK_EX if take else fcntl.LOCK_UN)
 
@@ -922,8 +955,14 @@ async def _crawl_share(
     outputs = _Outputs(args)
     pending: Iterator[str] = iter(domains)
 
+    # A 304's line is made from the counts the store holds of the copy when neither its
+    # records nor its body are written out (see tally_held).
+    counted_only = not (
+        args.include_records or args.records_csv is not None or args.mirror is not None
+    )
+
     async def worker() -> None:
-        from adstxt.store._unchanged import held_row
+        from adstxt.store._unchanged import held_row, tally_held
 
         for domain in pending:
             if writer is not None and domain in fresh:
@@ -952,18 +991,27 @@ async def _crawl_share(
             started, clock = dt.datetime.now(dt.UTC), time.monotonic()
             result, tries = await _fetch_with_retries(fetcher, domain, args, validators)
             duration = time.monotonic() - clock
-            counts: dict[str, int] = {}
-            if writer is not None:
-                result = await _restore(fetcher, writer.store, domain, args, result, counts, row)
-            if args.mirror is not None:
-                from adstxt.authorization._mirror import write_fetch
+            tally = None
+            if row is not None and counted_only:
+                tally = tally_held(row, result, subdomains=not args.no_subdomains)
+            if tally is not None:
+                # The copy held is current and only its counts are written out.
+                entry, files = _confirmed_entry(domain, result, tries, tally)
+            else:
+                counts: dict[str, int] = {}
+                if writer is not None:
+                    result = await _restore(
+                        fetcher, writer.store, domain, args, result, counts, row
+                    )
+                if args.mirror is not None:
+                    from adstxt.authorization._mirror import write_fetch
 
-                try:
-                    write_fetch(args.mirror, result)
-                except OSError as exc:
-                    raise _OutputError.writing(args.mirror, exc) from exc
-            files = _files_read(result, counts)
-            entry = _entry(domain, result, tries, args.include_records, files)
+                    try:
+                        write_fetch(args.mirror, result)
+                    except OSError as exc:
+                        raise _OutputError.writing(args.mirror, exc) from exc
+                files = _files_read(result, counts)
+                entry = _entry(domain, result, tries, args.include_records, files)
             apps = getattr(args, "apps_by_domain", None)
             if apps is not None:
                 entry["apps"] = apps.get(domain, [])
@@ -1083,14 +1131,17 @@ def _open_writer(args: argparse.Namespace) -> BatchWriter | None:
 
 
 def _store_call(call: Callable[..., None], *arguments: Any) -> None:
-    from adstxt.store._crawling import StoreWriteError
-
     try:
         call(*arguments)
-    except StoreWriteError as exc:
-        raise _OutputError(
-            f"{exc}; every result stored so far is whole: run again with --resume to continue"
-        ) from exc
+    except Exception as exc:
+        # Imported here, once it is needed: this runs for every domain.
+        from adstxt.store._crawling import StoreWriteError
+
+        if isinstance(exc, StoreWriteError):
+            raise _OutputError(
+                f"{exc}; every result stored so far is whole: run again with --resume to continue"
+            ) from exc
+        raise
 
 
 def _run_here(

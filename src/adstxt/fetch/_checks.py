@@ -100,7 +100,7 @@ def check_body(
         if codec is not None and codec not in _UTF8_CODECS | {"utf-16", "utf-32"}:
             source = _decoded(body, codec)
     parsed = parse(source, kind=kind, domain=site or host_of(url) or None)
-    check_parsed(url, status, kind, parsed.diagnostics, found)
+    check_parsed(url, status, kind, (d.code for d in parsed.diagnostics), found)
     return parsed
 
 
@@ -188,12 +188,12 @@ def check_parsed(
     url: str,
     status: int | None,
     kind: FileKind,
-    diagnostics: Iterable[Diagnostic],
+    codes: Iterable[str],
     found: list[Diagnostic],
 ) -> None:
-    """What the body's own findings say of its serving goes to ``found``: a body that is
-    not an ads.txt file is a soft 404 or a challenge page."""
-    if any(d.code == "ADS004" for d in diagnostics):
+    """What the body's own findings (``codes``, theirs) say of its serving goes to
+    ``found``: a body that is not an ads.txt file is a soft 404 or a challenge page."""
+    if any(code == "ADS004" for code in codes):
         found.append(
             _diag.make(
                 "ADS525",

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable, Sequence
-from typing import Final
+from typing import Final, TypeGuard
 
 from adstxt._engine_choice import row_writer
 from adstxt.diagnostics import Diagnostic, Severity, _DiagnosticBuilder
@@ -21,16 +21,24 @@ __all__ = [
     "BODY_FINDINGS",
     "compact_json",
     "decode_findings",
+    "decode_tally",
     "encode_findings",
     "encode_records",
+    "encode_tally",
     "record_rows",
+    "tally_findings",
 ]
 
 
 def compact_json(value: object) -> str:
     """``value`` as JSON without spaces, non-ASCII text as it is: how the store keeps
     what a body holds and what its check found."""
-    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+    return _COMPACT.encode(value)
+
+
+#: The encoder of :func:`compact_json`, made once (``json.dumps`` with options makes one per
+#: call).
+_COMPACT: Final = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"))
 
 
 #: One record as ``body_parsed.records`` holds it: line, ad system, seller ID,
@@ -145,17 +153,10 @@ def _diagnostics(rows: Iterable[Sequence[object]]) -> tuple[Diagnostic, ...] | N
     builder = _DiagnosticBuilder
     final = Diagnostic
     severities = _SEVERITIES
-    for line, column, end_column, code, severity, message, hint in rows:
-        if not (
-            type(line) is int
-            and type(column) is int
-            and type(end_column) is int
-            and type(code) is str
-            and type(message) is str
-            and (hint is None or type(hint) is str)
-            and severity in severities
-        ):
+    for row in rows:
+        if not _is_finding(row):
             return None
+        line, column, end_column, code, severity, message, hint = row
         diagnostic = builder()
         diagnostic.code = code
         diagnostic.severity = severities[severity]
@@ -171,5 +172,75 @@ def _diagnostics(rows: Iterable[Sequence[object]]) -> tuple[Diagnostic, ...] | N
     return tuple(found)
 
 
+def tally_findings(text: str | None) -> tuple[dict[str, int], int] | None:
+    """The findings :func:`encode_findings` wrote, counted by code, and how many are
+    errors, without building them; None whenever :func:`decode_findings` gives None."""
+    if text is None:
+        return None
+    try:
+        rows = json.loads(text)
+        if not isinstance(rows, list):
+            return None
+        counts: dict[str, int] = {}
+        errors = 0
+        for row in rows:
+            if not _is_finding(row):
+                return None
+            code = row[3]
+            counts[code] = counts.get(code, 0) + 1
+            errors += row[4] == _ERROR
+    except (ValueError, TypeError):
+        return None
+    return counts, errors
+
+
+#: One finding as the findings text holds it (a JSON array, read as a list): line, column,
+#: end column, code, severity, message, hint.
+_FindingRow = tuple[int, int, int, str, str, str, "str | None"]
+
+
+def encode_tally(diagnostics: Iterable[Diagnostic]) -> str:
+    """The findings counted: ``[errors, {code: count, ...}]`` as JSON, the codes in order."""
+    counts: dict[str, int] = {}
+    errors = 0
+    for diagnostic in diagnostics:
+        counts[diagnostic.code] = counts.get(diagnostic.code, 0) + 1
+        errors += diagnostic.severity is Severity.ERROR
+    return compact_json([errors, dict(sorted(counts.items()))])
+
+
+def decode_tally(text: str | None) -> tuple[dict[str, int], int] | None:
+    """The counts :func:`encode_tally` wrote, as :func:`tally_findings` gives them; None
+    when there are none to trust."""
+    if not text:
+        return None
+    try:
+        errors, counts = json.loads(text)
+    except (ValueError, TypeError):
+        return None
+    if type(errors) is not int or not isinstance(counts, dict):
+        return None
+    if not all(type(n) is int and n > 0 for n in counts.values()):
+        return None
+    return (counts, errors) if 0 <= errors <= sum(counts.values()) else None
+
+
+def _is_finding(row: Sequence[object]) -> TypeGuard[_FindingRow]:
+    """Whether one row of the findings text is a finding, each value of the type JSON
+    gives it. (A row of another length, or no sequence at all, raises ValueError or
+    TypeError: the findings are then not read.)"""
+    line, column, end_column, code, severity, message, hint = row
+    return (
+        type(line) is int
+        and type(column) is int
+        and type(end_column) is int
+        and type(code) is str
+        and type(message) is str
+        and (hint is None or type(hint) is str)
+        and severity in _SEVERITIES
+    )
+
+
 #: The severities by their text.
 _SEVERITIES: dict[object, Severity] = {s.value: s for s in Severity}
+_ERROR: Final = Severity.ERROR.value

@@ -377,6 +377,13 @@ def _pack_sqlite(connection: Connection) -> None:
         )
 
 
+_VERSION_7 = (
+    # The findings of each file's current copy for its site, counted: all that the line of
+    # a 304 reports of them, read without decoding the findings themselves.
+    "ALTER TABLE files ADD COLUMN tally TEXT",
+)
+
+
 MIGRATIONS: Sequence[Step] = (
     Step(1, "crawls, fetches, bodies and what they hold, versions, files, changes", _VERSION_1),
     Step(2, "the domains of each crawl, for resuming", _VERSION_2, _backfill_crawl_domains),
@@ -391,6 +398,7 @@ MIGRATIONS: Sequence[Step] = (
     Step(4, "the findings of each current copy; the sellers.json checks of crawls", _VERSION_4),
     Step(5, "the resolutions of apps to their developer's domain", _VERSION_5),
     Step(6, "what a body holds in one row per body", (), _pack_body_rows),
+    Step(7, "the findings of each current copy counted by code", _VERSION_7),
 )
 
 #: The version this adstxt writes and reads.

@@ -22,6 +22,7 @@ __all__ = [
     "SnapshotVariable",
     "Verdict",
     "verdict_of",
+    "verdict_of_counts",
 ]
 
 #: The rules that say a body is no ads.txt at all: another format (ADS004), or nothing a
@@ -55,6 +56,13 @@ def verdict_of(diagnostics: Iterable[Diagnostic]) -> Verdict:
             return Verdict.NOT_ADS_TXT
         if diagnostic.severity is Severity.ERROR:
             errors = True
+    return Verdict.ERRORS if errors else Verdict.VALID
+
+
+def verdict_of_counts(codes: Iterable[str], errors: int) -> Verdict:
+    """:func:`verdict_of` for diagnostics given as their codes and how many are errors."""
+    if not NOT_ADS_TXT_CODES.isdisjoint(codes):
+        return Verdict.NOT_ADS_TXT
     return Verdict.ERRORS if errors else Verdict.VALID
 
 

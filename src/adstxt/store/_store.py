@@ -21,7 +21,13 @@ from adstxt.model import ParseResult
 from adstxt.store._bodies import COMPRESSION, compress, decompress, sha256
 from adstxt.store._changes import ChangeEvent, ChangeType, derive_changes
 from adstxt.store._dialect import POSTGRESQL, Dialect, timestamp
-from adstxt.store._findings import BODY_FINDINGS, encode_findings, encode_records, record_rows
+from adstxt.store._findings import (
+    BODY_FINDINGS,
+    encode_findings,
+    encode_records,
+    encode_tally,
+    record_rows,
+)
 from adstxt.store._policy import Action, decide
 from adstxt.store._record import FetchRecord
 from adstxt.store._sellers_changes import (
@@ -520,12 +526,13 @@ class Store:
             if confirmed is not None:
                 return confirmed
         digest = None
-        findings = None
+        findings = tally = None
         kept = None  # the diagnostics kept with the body
         if item.body is not None and item.parse_result is not None:
             # The body's diagnostics and this site's findings are one list (whichever site
             # first served a body gave its diagnostics): encoded once for both.
             findings = encode_findings(item.parse_result.diagnostics)
+            tally = encode_tally(item.parse_result.diagnostics)
             digest, kept = self._store_body(item.body, item.parse_result, findings)
         elif item.body is not None and item.kind == "sellers.json":
             digest = self._store_sellers_body(item.body)
@@ -592,11 +599,11 @@ class Store:
             # The findings for this site, so that a 304 reports the copy without a parse;
             # only a mark when they are the body's own diagnostics (those of the first site
             # to serve it, as a rule the only one), which the body's row keeps.
-            columns = (*columns, "findings")
-            values.append(BODY_FINDINGS if kept == findings else findings)
+            columns = (*columns, "findings", "tally")
+            values += (BODY_FINDINGS if kept == findings else findings, tally)
         elif decision.action is Action.END:
-            columns = (*columns, "findings")
-            values.append(None)
+            columns = (*columns, "findings", "tally")
+            values += (None, None)
         self._run(self.dialect.upsert("files", columns, ("domain", "kind")), values)
         return fetch_id
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import enum
 import json
+from collections.abc import Iterable
 from operator import attrgetter
 from typing import TYPE_CHECKING, Final
 
@@ -21,7 +22,14 @@ from adstxt.diagnostics import Severity
 from adstxt.model import ParseResult, Record, Relationship, Variable, _make_record
 from adstxt.store._bodies import decompress
 from adstxt.store._dialect import POSTGRESQL
-from adstxt.store._findings import BODY_FINDINGS, decode_findings, record_rows
+from adstxt.store._findings import (
+    BODY_FINDINGS,
+    decode_findings,
+    decode_tally,
+    record_rows,
+    tally_findings,
+)
+from adstxt.store._snapshot import verdict_of_counts
 from adstxt.store._store import Store
 
 if TYPE_CHECKING:
@@ -32,11 +40,13 @@ if TYPE_CHECKING:
 __all__ = [
     "UNREAD",
     "HeldRow",
+    "HeldTally",
     "Unread",
     "held_row",
     "restore_copy",
     "restore_held",
     "restore_unchanged",
+    "tally_held",
 ]
 
 
@@ -61,6 +71,21 @@ class HeldRow:
     #: The copy's variables as ``[[line, name, value], ...]`` (JSON text, or what the driver
     #: decoded it to); None when it has none.
     variable_rows: object
+    #: The findings counted (see :func:`~adstxt.store._findings.encode_tally`); None for a
+    #: copy stored before they were.
+    tally: str | None = None
+    #: 1 when the findings are the file's own (``files.findings``), 0 when they are the
+    #: body's (kept with it, from the site that first served it).
+    own_findings: int = 0
+
+    @property
+    def variables_kept(self) -> bool:
+        """Whether the variables the body's rows hold are this file's. They are those of
+        the site that first served the body, and a ``SUBDOMAIN=`` line can be taken for one
+        site and refused for another (not under its root): the findings of the two sites
+        then differ. A file whose findings are its own has its variables read by parsing
+        the copy again."""
+        return not self.own_findings
 
     @property
     def validators(self) -> Validators | None:
@@ -111,7 +136,8 @@ def _held_row_query(postgresql: bool, body: bool) -> str:
         f"THEN {body_findings} ELSE f.findings END, g.final_url, g.requested_url, "
         f"g.content_type, g.status, b.id, b.sha256, {'b.data' if body else 'NULL'}, "
         "b.compression, "
-        f"b.records, b.variables, CASE WHEN b.variables > 0 THEN {variables} END "
+        f"b.records, b.variables, CASE WHEN b.variables > 0 THEN {variables} END, f.tally, "
+        f"CASE WHEN f.findings = '{BODY_FINDINGS}' THEN 0 ELSE 1 END "
         "FROM files f JOIN fetches g ON g.id = f.good_fetch_id "
         "JOIN bodies b ON b.sha256 = f.sha256 WHERE f.domain = ? AND f.kind = ?"
     )
@@ -186,7 +212,7 @@ def _read_back_held(
     Content-Type's findings added to the result's own; the number of records comes second
     when they were not read. None when what the store kept cannot be read back."""
     diagnostics = decode_findings(held.findings)
-    if diagnostics is None:
+    if diagnostics is None or not held.variables_kept:
         return None
     count = held.records
     if not records and type(count) is not int:  # a count to trust, or the copy is parsed
@@ -207,24 +233,71 @@ def _filled(
         parse_result=parsed,
         body=body,
         final_url=result.final_url or held.final_url or held.requested_url,
-        fetch_diagnostics=(*result.fetch_diagnostics, *_served(held, result, parsed.diagnostics)),
+        fetch_diagnostics=(
+            *result.fetch_diagnostics,
+            *_served(held, result, (d.code for d in parsed.diagnostics)),
+        ),
     )
 
 
-def _served(
-    held: HeldRow, result: FetchResult, diagnostics: tuple[Diagnostic, ...]
-) -> list[Diagnostic]:
-    """The findings of how the held copy was served that its parse and its stored
-    Content-Type tell again: warnings only. The copy was taken as good, so an error here
-    (a header the store lost, say) would contradict the store, and it would turn the fetch
-    that confirmed the copy into a failed one."""
+def _served(held: HeldRow, result: FetchResult, codes: Iterable[str]) -> list[Diagnostic]:
+    """The findings of how the held copy was served that its parse (the codes of its
+    findings) and its stored Content-Type tell again: warnings only. The copy was taken as
+    good, so an error here (a header the store lost, say) would contradict the store, and
+    it would turn the fetch that confirmed the copy into a failed one."""
     from adstxt.fetch._checks import check_content_type, check_parsed
 
     url = held.final_url or held.requested_url
     found: list[Diagnostic] = []
     check_content_type(url, held.content_type, found)
-    check_parsed(url, held.status, result.kind, diagnostics, found)
+    check_parsed(url, held.status, result.kind, codes, found)
     return [d for d in found if d.severity is not Severity.ERROR]
+
+
+@attrs.frozen
+class HeldTally:
+    """What a crawl's line reports of the copy a 304 confirmed, counted from the file's
+    held row: the copy's URL (as the restored result has it), its verdict, its records and
+    variables, and the findings of the copy and of how it was served, by code, with how
+    many of them are errors."""
+
+    url: str
+    verdict: str
+    records: int
+    variables: int
+    codes: dict[str, int]
+    errors: int
+
+
+def tally_held(held: HeldRow, result: FetchResult, *, subdomains: bool) -> HeldTally | None:
+    """The :class:`HeldTally` of the copy that ``result``, a 304, confirmed: what
+    :func:`restore_held` would fill in without its records, counted rather than built (a
+    re-crawl in which nothing changed reports every site this way). None when only the
+    restore can tell: ``result`` confirmed no copy, what the store kept cannot be read back
+    (the restore then parses the copy again), or the copy has ``SUBDOMAIN=`` lines whose
+    files are fetched again (``subdomains``)."""
+    if (
+        result.status != 304
+        or result.outcome != "ok"
+        or result.final_url is None
+        or type(held.records) is not int
+        or not held.variables_kept
+    ):
+        return None
+    tally = decode_tally(held.tally) or tally_findings(held.findings)
+    if tally is None:
+        return None
+    variables = _variables_of_row(held)
+    if variables is None or (
+        subdomains and result.kind == "ads.txt" and any(v.name == "SUBDOMAIN" for v in variables)
+    ):
+        return None
+    codes, errors = tally
+    verdict = verdict_of_counts(codes, errors)
+    for diagnostic in _served(held, result, codes):
+        codes[diagnostic.code] = codes.get(diagnostic.code, 0) + 1
+        errors += diagnostic.severity is Severity.ERROR
+    return HeldTally(result.final_url, str(verdict), held.records, len(variables), codes, errors)
 
 
 def _body_of(store: Store, held: HeldRow) -> bytes | None:
@@ -253,10 +326,11 @@ def _parsed_again(
     return _filled(held, result, parsed, data), None
 
 
-#: What the bodies met last hold (records, variables), by SHA-256: a body's records never
-#: change, whichever store holds it, and one body is often served by many sites (a hosting
-#: platform's default file).
-_HELD: dict[str, tuple[tuple[Record, ...], tuple[Variable, ...]]] = {}
+#: The records of the bodies met last, by SHA-256: a body's records never change, whichever
+#: store holds it, and one body is often served by many sites (a hosting platform's default
+#: file). Its variables are not among them: a store keeps those of the site that first
+#: served the body, which another store may have met first with other variables.
+_HELD: dict[str, tuple[Record, ...]] = {}
 _HELD_MOST = 256
 
 
@@ -270,24 +344,20 @@ def _read_back(
 ) -> ParseResult | None:
     """The held copy's parse as the store kept it: its variables, its records when
     ``with_records``; None when they cannot be read back."""
-    key = row.sha256
-    held: tuple[tuple[Record, ...], tuple[Variable, ...]] | None
-    if key in _HELD:
-        held = _HELD[key]
-    elif with_records:
-        held = _held(store, row)
-        if held is not None:  # what a damaged store gave is not remembered
+    variables = _variables_of(store, row)
+    if variables is None:
+        return None
+    records: tuple[Record, ...] = ()
+    if with_records:
+        key = row.sha256
+        found = _HELD.get(key) or _records_of(store, row)
+        if found is None:  # damaged, or not there: parse the copy instead
+            return None
+        if key not in _HELD:
             if len(_HELD) >= _HELD_MOST:
                 del _HELD[next(iter(_HELD))]  # the oldest
-            _HELD[key] = held
-    else:
-        variables = _variables_of(store, row)
-        held = None if variables is None else ((), variables)
-    if held is None:
-        return None
-    records, variables = held
-    if not with_records:
-        records = ()
+            _HELD[key] = found
+        records = found
     return ParseResult(
         records=records,
         variables=variables,
@@ -303,21 +373,20 @@ def _read_back(
 _RELATIONSHIPS: dict[str, Relationship] = {r.value: r for r in Relationship}
 
 
-def _held(store: Store, row: HeldRow) -> tuple[tuple[Record, ...], tuple[Variable, ...]] | None:
-    """The records and variables stored for a body; None when one cannot be read back."""
+def _records_of(store: Store, row: HeldRow) -> tuple[Record, ...] | None:
+    """The records stored for a body; None when one cannot be read back."""
     packed = store._rows("SELECT records FROM body_parsed WHERE body_id = ?", (row.body_id,))
     rows = record_rows(packed[0][0]) if packed else None
-    variables = _variables_of(store, row)
-    if rows is None or variables is None:  # damaged, or not there: parse the copy instead
+    if rows is None:
         return None
     records = []
     relationships = _RELATIONSHIPS
     for line, system, seller, relationship, certification, extension in rows:
         kind = relationships.get(relationship)
-        if kind is None:  # not a record this adstxt reads: parse the copy instead
+        if kind is None:  # not a record this adstxt reads
             return None
         records.append(_make_record(system, seller, kind, certification, extension, line))
-    return tuple(records), variables
+    return tuple(records)
 
 
 def _variables_of(store: Store, row: HeldRow) -> tuple[Variable, ...] | None:
@@ -326,13 +395,8 @@ def _variables_of(store: Store, row: HeldRow) -> tuple[Variable, ...] | None:
     read back."""
     if row.variables == 0:
         return ()
-    found = row.variable_rows
-    try:
-        rows = json.loads(found) if isinstance(found, str) else found
-    except ValueError:
-        rows = None
-    variables = _variable_rows(rows)
-    if variables is None or len(variables) != row.variables:
+    variables = _variables_of_row(row)
+    if variables is None:
         variables = _variable_rows(
             store._rows(
                 "SELECT line, name, value FROM body_variables WHERE body_id = ? ORDER BY line",
@@ -340,6 +404,20 @@ def _variables_of(store: Store, row: HeldRow) -> tuple[Variable, ...] | None:
             )
         )
     # As many as the body has (a missing SUBDOMAIN= line would lose the files it leads to).
+    return variables if variables is not None and len(variables) == row.variables else None
+
+
+def _variables_of_row(row: HeldRow) -> tuple[Variable, ...] | None:
+    """The variables :func:`held_row` read with the copy, in line order; None when they
+    are not as many as the body has (or cannot be read)."""
+    if row.variables == 0:
+        return ()
+    found = row.variable_rows
+    try:
+        rows = json.loads(found) if isinstance(found, str) else found
+    except ValueError:
+        rows = None
+    variables = _variable_rows(rows)
     return variables if variables is not None and len(variables) == row.variables else None
 
 

@@ -1,0 +1,274 @@
+"""A re-crawl reports a 304 from the counts the store holds of the copy (``files.tally``)
+when it writes out neither records nor bodies: its lines are those of the full read-back
+(``--include-records``), for every kind of held copy, and a copy whose counts are missing
+or damaged falls back to its findings, then to a parse. End to end against loopback sites,
+with real store files and real processes; the reading itself on rows of a real store."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from pathlib import Path
+
+import pytest
+
+pytest.importorskip("h11")
+
+from adstxt.diagnostics import Diagnostic, Severity
+from adstxt.fetch import FetchResult, Hop
+from adstxt.store import MIGRATIONS, migrate, open_store
+from adstxt.store._dialect import SQLITE
+from adstxt.store._findings import decode_tally, encode_tally
+from adstxt.store._unchanged import held_row, tally_held
+from tests.cli import adstxt
+from tests.httpserver import GOOD, LocalServers, etagged
+
+#: What each site serves (the body, then its Content-Type).
+SITES = {
+    # Errors, and a variable.
+    "a.com": (b"OWNERDOMAIN=a.com\n" + GOOD + b"bad line without fields\nx.com, 1, SOMETIMES\n",),
+    # Served as text/plain without a charset: the copy's serving finding (ADS517) is counted.
+    "b.com": (GOOD, "text/plain"),
+    # One body served by two sites: its SUBDOMAIN is under one and not the other, so the
+    # findings of one of them are kept with the body and the other's in its file row.
+    "c.com": (b"SUBDOMAIN=sub.c.com\n" + GOOD,),
+    "d.com": (b"SUBDOMAIN=sub.c.com\n" + GOOD,),
+    "sub.c.com": (b"openx.com, 9, DIRECT\n",),
+}
+
+
+def _serve(servers: LocalServers) -> None:
+    for host, (body, *content_type) in SITES.items():
+        servers.routes[f"*://{host}/ads.txt"] = etagged(body, '"1"', *content_type)
+
+
+def _crawl(servers: LocalServers, folder: Path, store: str, out: str, *extra: str) -> None:
+    done = adstxt(
+        "crawl",
+        "d.txt",
+        "--store",
+        store,
+        "-o",
+        out,
+        "--overwrite",
+        *servers.crawl_options(),
+        *extra,
+        cwd=folder,
+    )
+    assert done.returncode == 0, done.stderr
+
+
+def _lines(path: Path) -> dict[str, dict[str, object]]:
+    """A crawl's lines by domain, without what differs from one run to the next."""
+    found = {}
+    for entry in map(json.loads, path.read_text().splitlines()):
+        entry.pop("fresh_until")
+        entry.pop("record_list", None)
+        found[entry.pop("domain")] = entry
+    return found
+
+
+def _copy(source: Path, target: Path) -> None:
+    with sqlite3.connect(source) as old, sqlite3.connect(target) as new:
+        old.backup(new)
+    new.close()
+    old.close()
+
+
+def _run_sql(path: Path, sql: str) -> None:
+    db = sqlite3.connect(path)
+    db.execute(sql)
+    db.commit()
+    db.close()
+
+
+@pytest.mark.parametrize("subdomains", [True, False], ids=["subdomains", "no-subdomains"])
+def test_a_304_counted_from_the_store_reports_what_the_read_back_reports(
+    tmp_path: Path, subdomains: bool
+) -> None:
+    # Followed, the SUBDOMAIN= files of c.com are fetched again and its copy is read back;
+    # not followed, every copy is counted, those with findings of their own site too.
+    options = [] if subdomains else ["--no-subdomains"]
+    (tmp_path / "d.txt").write_text("".join(f"{d}\n" for d in SITES if d != "sub.c.com"))
+    with LocalServers() as servers:
+        _serve(servers)
+        _crawl(servers, tmp_path, "s.sqlite", "first.jsonl", *options)
+        db = sqlite3.connect(tmp_path / "s.sqlite")
+        kept = dict(db.execute("SELECT domain, findings FROM files WHERE kind = 'ads.txt'"))
+        db.close()
+        # The case of a body whose findings differ from site to site is there.
+        assert sorted(kept[d] == "" for d in ("c.com", "d.com")) == [False, True]
+        stores = {
+            name: tmp_path / f"{name}.sqlite" for name in ("counted", "listed", "old", "damaged")
+        }
+        for path in stores.values():
+            _copy(tmp_path / "s.sqlite", path)
+        # Copies stored before version 7 have no counts; damaged ones are not trusted.
+        _run_sql(stores["old"], "UPDATE files SET tally = NULL")
+        _run_sql(stores["damaged"], "UPDATE files SET tally = '[99,{\"ADS001\":1}]'")
+        for name, path in stores.items():
+            extra = ["--include-records"] if name == "listed" else []
+            _crawl(servers, tmp_path, str(path), f"{name}.jsonl", "--refresh", *options, *extra)
+    first = _lines(tmp_path / "first.jsonl")
+    listed = _lines(tmp_path / "listed.jsonl")
+    assert all(entry["status"] == 304 for entry in listed.values())
+    for name in ("counted", "old", "damaged"):
+        assert _lines(tmp_path / f"{name}.jsonl") == listed, name
+    for domain, entry in listed.items():
+        for key in ("records", "variables", "files", "verdicts", "diagnostics", "errors"):
+            assert entry[key] == first[domain][key], (domain, key)
+    assert listed["b.com"]["diagnostics"] == {"ADS517": 1, "ADS527": 1}
+    assert listed["a.com"]["errors"] == 2 and listed["a.com"]["verdicts"] == {
+        "http://a.com/ads.txt": "errors"
+    }
+
+
+def _confirmed(domain: str) -> FetchResult:
+    """A 304 that confirmed ``domain``'s copy over HTTP."""
+    url = f"http://{domain}/ads.txt"
+    return FetchResult(
+        domain=domain,
+        kind="ads.txt",
+        url=url,
+        final_url=url,
+        status=304,
+        content_type=None,
+        chain=(Hop(url, 304),),
+        fetch_diagnostics=(),
+    )
+
+
+def test_the_counts_of_a_held_row_and_when_there_are_none(tmp_path: Path) -> None:
+    (tmp_path / "d.txt").write_text("a.com\nb.com\nc.com\n")
+    with LocalServers() as servers:
+        _serve(servers)
+        _crawl(servers, tmp_path, "s.sqlite", "first.jsonl")
+    first = _lines(tmp_path / "first.jsonl")
+    with open_store(tmp_path / "s.sqlite") as store:
+        rows = {d: held_row(store, d, "ads.txt", body=False) for d in ("a.com", "b.com", "c.com")}
+    a, b, c = (rows[d] for d in ("a.com", "b.com", "c.com"))
+    assert a is not None and b is not None and c is not None
+    tally = tally_held(a, _confirmed("a.com"), subdomains=True)
+    assert tally is not None
+    assert (tally.url, tally.verdict, tally.records, tally.variables) == (
+        "http://a.com/ads.txt",
+        "errors",
+        1,
+        1,
+    )
+    # The line adds the 304's own findings (ADS527, over HTTP only) to these.
+    assert {**tally.codes, "ADS527": 1} == first["a.com"]["diagnostics"]
+    assert tally.errors == first["a.com"]["errors"]
+    served = tally_held(b, _confirmed("b.com"), subdomains=True)
+    assert served is not None and served.codes == {"ADS517": 1} and served.errors == 0
+    # A copy whose SUBDOMAIN= files are fetched again is read back, unless they are not.
+    assert tally_held(c, _confirmed("c.com"), subdomains=True) is None
+    assert tally_held(c, _confirmed("c.com"), subdomains=False) is not None
+    # Only a 304 that confirmed the copy is counted.
+    fetched = FetchResult(**{**_fields(_confirmed("a.com")), "status": 200})
+    assert tally_held(a, fetched, subdomains=True) is None
+    failed = _confirmed("a.com")
+    failed = FetchResult(
+        **{
+            **_fields(failed),
+            "fetch_diagnostics": (Diagnostic("ADS501", Severity.ERROR, 1, 1, 1, "refused"),),
+        }
+    )
+    assert tally_held(a, failed, subdomains=True) is None
+
+
+def _fields(result: FetchResult) -> dict[str, object]:
+    import attrs
+
+    return attrs.asdict(result, recurse=False)
+
+
+def test_damaged_counts_fall_back_to_the_findings_and_damaged_findings_to_none(
+    tmp_path: Path,
+) -> None:
+    (tmp_path / "d.txt").write_text("a.com\n")
+    with LocalServers() as servers:
+        _serve(servers)
+        _crawl(servers, tmp_path, "s.sqlite", "first.jsonl")
+    path = tmp_path / "s.sqlite"
+    with open_store(path) as store:
+        row = held_row(store, "a.com", "ads.txt", body=False)
+    assert row is not None
+    whole = tally_held(row, _confirmed("a.com"), subdomains=True)
+    _run_sql(path, "UPDATE files SET tally = 'not json'")
+    with open_store(path) as store:
+        row = held_row(store, "a.com", "ads.txt", body=False)
+    assert row is not None and row.tally == "not json"
+    assert tally_held(row, _confirmed("a.com"), subdomains=True) == whole
+    _run_sql(path, "UPDATE files SET findings = '[[1, 2]]'")
+    _run_sql(path, "UPDATE body_parsed SET diagnostics = '[[1, 2]]'")
+    with open_store(path) as store:
+        row = held_row(store, "a.com", "ads.txt", body=False)
+    assert row is not None
+    assert tally_held(row, _confirmed("a.com"), subdomains=True) is None
+
+
+def test_counts_round_trip_and_damaged_ones_are_not_trusted() -> None:
+    found = (
+        Diagnostic("ADS217", Severity.ERROR, 3, 1, 9, "bad"),
+        Diagnostic("ADS101", Severity.WARNING, 4, 1, 9, "odd"),
+        Diagnostic("ADS217", Severity.ERROR, 5, 1, 9, "bad"),
+    )
+    assert encode_tally(found) == '[2,{"ADS101":1,"ADS217":2}]'
+    assert decode_tally(encode_tally(found)) == ({"ADS101": 1, "ADS217": 2}, 2)
+    assert decode_tally(encode_tally(())) == ({}, 0)
+    for damaged in (
+        None,
+        "",
+        "not json",
+        "{}",
+        "[1]",
+        '[1, {"A": 1}, 3]',
+        '[2, {"A": 1}]',  # more errors than findings
+        '[-1, {"A": 1}]',
+        '[0, {"A": 0}]',
+        '[0, {"A": true}]',
+        '[0, {"A": 1.0}]',
+        '[true, {"A": 1}]',
+        '[0, ["A"]]',
+    ):
+        assert decode_tally(damaged) is None, damaged
+
+
+def test_a_version_6_store_gets_the_column(tmp_path: Path) -> None:
+    path = tmp_path / "old.sqlite"
+    db = sqlite3.connect(path, isolation_level=None)
+    assert migrate(db, SQLITE, target=6) == (0, 6)
+    assert "tally" not in {row[1] for row in db.execute("PRAGMA table_info(files)")}
+    db.close()
+    assert MIGRATIONS[6].version == 7
+    with open_store(path):
+        pass
+    db = sqlite3.connect(path)
+    assert "tally" in {row[1] for row in db.execute("PRAGMA table_info(files)")}
+    assert db.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone() == ("7",)
+    db.close()
+
+
+def test_a_body_first_served_by_different_sites_in_two_stores_keeps_each_stores_variables(
+    tmp_path: Path,
+) -> None:
+    # The same body's SUBDOMAIN= line is a variable for c.com and refused for d.com. A store
+    # that met it at d.com first keeps no variable with it; one that met it at c.com keeps
+    # one. Read back in one process, one after the other, each reports its own site's.
+    from adstxt.store._unchanged import restore_held
+
+    with LocalServers() as servers:
+        _serve(servers)
+        for site in ("d.com", "c.com"):
+            (tmp_path / "d.txt").write_text(f"{site}\n")
+            _crawl(servers, tmp_path, f"{site}.sqlite", "first.jsonl", "--no-subdomains")
+    variables = {}
+    for site in ("d.com", "c.com"):
+        with open_store(tmp_path / f"{site}.sqlite") as store:
+            row = held_row(store, site, "ads.txt", body=False)
+            assert row is not None
+            restored, _ = restore_held(store, row, _confirmed(site), records=True, body=False)
+        assert restored.parse_result is not None and len(restored.parse_result.records) == 1
+        variables[site] = [v.name for v in restored.parse_result.variables]
+    assert variables == {"d.com": [], "c.com": ["SUBDOMAIN"]}
