@@ -13,12 +13,15 @@ import json
 from collections.abc import Iterable, Sequence
 from typing import Final, TypeGuard
 
+import attrs
+
 from adstxt._engine_choice import row_writer
 from adstxt.diagnostics import Diagnostic, Severity, _DiagnosticBuilder
-from adstxt.model import Record
+from adstxt.model import Record, Variable
 
 __all__ = [
     "BODY_FINDINGS",
+    "Tally",
     "compact_json",
     "decode_findings",
     "decode_tally",
@@ -172,9 +175,55 @@ def _diagnostics(rows: Iterable[Sequence[object]]) -> tuple[Diagnostic, ...] | N
     return tuple(found)
 
 
-def tally_findings(text: str | None) -> tuple[dict[str, int], int] | None:
-    """The findings :func:`encode_findings` wrote, counted by code, and how many are
-    errors, without building them; None whenever :func:`decode_findings` gives None."""
+@attrs.frozen
+class Tally:
+    """A file's findings for its site counted (``codes``: how many of each; ``errors``: how
+    many are errors), and its variables as ``[line, name, value]`` rows when they are not
+    those kept with its body (None when they are, or are not known)."""
+
+    codes: dict[str, int]
+    errors: int
+    variables: list[object] | None = None
+
+
+def encode_tally(
+    sha256: str, diagnostics: Iterable[Diagnostic], variables: Iterable[Variable] | None = None
+) -> str:
+    """What ``files.tally`` keeps of the copy with body ``sha256``: ``[sha256, errors,
+    {code: count, ...}, variables]`` as JSON, the codes in order; ``variables`` (the file's
+    own, as ``[line, name, value]`` rows) only when they differ from those kept with the
+    body, else null. The hash ties the counts to the copy they were made for."""
+    counts: dict[str, int] = {}
+    errors = 0
+    for diagnostic in diagnostics:
+        counts[diagnostic.code] = counts.get(diagnostic.code, 0) + 1
+        errors += diagnostic.severity is Severity.ERROR
+    rows = None if variables is None else [[v.line, v.name, v.value] for v in variables]
+    return compact_json([sha256, errors, dict(sorted(counts.items())), rows])
+
+
+def decode_tally(text: str | None, sha256: str) -> Tally | None:
+    """The :class:`Tally` :func:`encode_tally` wrote for the copy with body ``sha256``;
+    None when there is none to trust: none kept, damaged, or made for another copy (an
+    adstxt from before version 7 that replaced the copy left the counts as they were)."""
+    if not text:
+        return None
+    try:
+        digest, errors, counts, variables = json.loads(text)
+    except (ValueError, TypeError):
+        return None
+    if digest != sha256 or type(errors) is not int or not isinstance(counts, dict):
+        return None
+    if not (variables is None or isinstance(variables, list)):
+        return None
+    if not all(type(n) is int and n > 0 for n in counts.values()):
+        return None
+    return Tally(counts, errors, variables) if 0 <= errors <= sum(counts.values()) else None
+
+
+def tally_findings(text: str | None) -> Tally | None:
+    """The findings :func:`encode_findings` wrote, counted (a :class:`Tally` without
+    variables) rather than built; None whenever :func:`decode_findings` gives None."""
     if text is None:
         return None
     try:
@@ -191,38 +240,12 @@ def tally_findings(text: str | None) -> tuple[dict[str, int], int] | None:
             errors += row[4] == _ERROR
     except (ValueError, TypeError):
         return None
-    return counts, errors
+    return Tally(counts, errors)
 
 
 #: One finding as the findings text holds it (a JSON array, read as a list): line, column,
 #: end column, code, severity, message, hint.
 _FindingRow = tuple[int, int, int, str, str, str, "str | None"]
-
-
-def encode_tally(diagnostics: Iterable[Diagnostic]) -> str:
-    """The findings counted: ``[errors, {code: count, ...}]`` as JSON, the codes in order."""
-    counts: dict[str, int] = {}
-    errors = 0
-    for diagnostic in diagnostics:
-        counts[diagnostic.code] = counts.get(diagnostic.code, 0) + 1
-        errors += diagnostic.severity is Severity.ERROR
-    return compact_json([errors, dict(sorted(counts.items()))])
-
-
-def decode_tally(text: str | None) -> tuple[dict[str, int], int] | None:
-    """The counts :func:`encode_tally` wrote, as :func:`tally_findings` gives them; None
-    when there are none to trust."""
-    if not text:
-        return None
-    try:
-        errors, counts = json.loads(text)
-    except (ValueError, TypeError):
-        return None
-    if type(errors) is not int or not isinstance(counts, dict):
-        return None
-    if not all(type(n) is int and n > 0 for n in counts.values()):
-        return None
-    return (counts, errors) if 0 <= errors <= sum(counts.values()) else None
 
 
 def _is_finding(row: Sequence[object]) -> TypeGuard[_FindingRow]:

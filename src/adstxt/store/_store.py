@@ -17,7 +17,7 @@ from typing import Any
 import attrs
 
 from adstxt.diagnostics import Severity
-from adstxt.model import ParseResult
+from adstxt.model import ParseResult, Variable
 from adstxt.store._bodies import COMPRESSION, compress, decompress, sha256
 from adstxt.store._changes import ChangeEvent, ChangeType, derive_changes
 from adstxt.store._dialect import POSTGRESQL, Dialect, timestamp
@@ -526,13 +526,12 @@ class Store:
             if confirmed is not None:
                 return confirmed
         digest = None
-        findings = tally = None
+        findings = None
         kept = None  # the diagnostics kept with the body
         if item.body is not None and item.parse_result is not None:
             # The body's diagnostics and this site's findings are one list (whichever site
             # first served a body gave its diagnostics): encoded once for both.
             findings = encode_findings(item.parse_result.diagnostics)
-            tally = encode_tally(item.parse_result.diagnostics)
             digest, kept = self._store_body(item.body, item.parse_result, findings)
         elif item.body is not None and item.kind == "sellers.json":
             digest = self._store_sellers_body(item.body)
@@ -600,12 +599,32 @@ class Store:
             # only a mark when they are the body's own diagnostics (those of the first site
             # to serve it, as a rule the only one), which the body's row keeps.
             columns = (*columns, "findings", "tally")
-            values += (BODY_FINDINGS if kept == findings else findings, tally)
+            assert item.parse_result is not None and digest is not None  # set with findings
+            parsed = item.parse_result
+            if kept == findings:
+                values += (BODY_FINDINGS, encode_tally(digest, parsed.diagnostics))
+            else:
+                variables = self._own_variables(digest, parsed.variables)
+                values += (findings, encode_tally(digest, parsed.diagnostics, variables))
         elif decision.action is Action.END:
             columns = (*columns, "findings", "tally")
             values += (None, None)
         self._run(self.dialect.upsert("files", columns, ("domain", "kind")), values)
         return fetch_id
+
+    def _own_variables(
+        self, digest: str, variables: Sequence[Variable]
+    ) -> Sequence[Variable] | None:
+        """``variables``, a file's, when they are not those kept with body ``digest`` (its
+        first site's: a ``SUBDOMAIN=`` line taken for one site can be refused for another);
+        None when they are."""
+        kept = self._rows(
+            "SELECT v.line, v.name, v.value FROM body_variables v JOIN bodies b "
+            "ON b.id = v.body_id WHERE b.sha256 = ? ORDER BY v.line",
+            (digest,),
+        )
+        same = [tuple(row) for row in kept] == [(v.line, v.name, v.value) for v in variables]
+        return None if same else variables
 
     def _store_sellers_body(self, body: bytes) -> str:
         """Keep a sellers.json body once per SHA-256 (compressed only when new); the

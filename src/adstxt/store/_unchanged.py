@@ -24,6 +24,7 @@ from adstxt.store._bodies import decompress
 from adstxt.store._dialect import POSTGRESQL
 from adstxt.store._findings import (
     BODY_FINDINGS,
+    Tally,
     decode_findings,
     decode_tally,
     record_rows,
@@ -71,21 +72,14 @@ class HeldRow:
     #: The copy's variables as ``[[line, name, value], ...]`` (JSON text, or what the driver
     #: decoded it to); None when it has none.
     variable_rows: object
-    #: The findings counted (see :func:`~adstxt.store._findings.encode_tally`); None for a
-    #: copy stored before they were.
-    tally: str | None = None
-    #: 1 when the findings are the file's own (``files.findings``), 0 when they are the
-    #: body's (kept with it, from the site that first served it).
-    own_findings: int = 0
+    #: The findings counted, and the file's variables when they are not its body's (see
+    #: :func:`~adstxt.store._findings.encode_tally`); None for a copy stored before them.
+    tally: str | None
 
     @property
-    def variables_kept(self) -> bool:
-        """Whether the variables the body's rows hold are this file's. They are those of
-        the site that first served the body, and a ``SUBDOMAIN=`` line can be taken for one
-        site and refused for another (not under its root): the findings of the two sites
-        then differ. A file whose findings are its own has its variables read by parsing
-        the copy again."""
-        return not self.own_findings
+    def counted(self) -> Tally | None:
+        """What the store counted of the copy (:attr:`tally`), when it is to be trusted."""
+        return decode_tally(self.tally, self.sha256)
 
     @property
     def validators(self) -> Validators | None:
@@ -136,8 +130,7 @@ def _held_row_query(postgresql: bool, body: bool) -> str:
         f"THEN {body_findings} ELSE f.findings END, g.final_url, g.requested_url, "
         f"g.content_type, g.status, b.id, b.sha256, {'b.data' if body else 'NULL'}, "
         "b.compression, "
-        f"b.records, b.variables, CASE WHEN b.variables > 0 THEN {variables} END, f.tally, "
-        f"CASE WHEN f.findings = '{BODY_FINDINGS}' THEN 0 ELSE 1 END "
+        f"b.records, b.variables, CASE WHEN b.variables > 0 THEN {variables} END, f.tally "
         "FROM files f JOIN fetches g ON g.id = f.good_fetch_id "
         "JOIN bodies b ON b.sha256 = f.sha256 WHERE f.domain = ? AND f.kind = ?"
     )
@@ -212,7 +205,7 @@ def _read_back_held(
     Content-Type's findings added to the result's own; the number of records comes second
     when they were not read. None when what the store kept cannot be read back."""
     diagnostics = decode_findings(held.findings)
-    if diagnostics is None or not held.variables_kept:
+    if diagnostics is None:
         return None
     count = held.records
     if not records and type(count) is not int:  # a count to trust, or the copy is parsed
@@ -281,18 +274,18 @@ def tally_held(held: HeldRow, result: FetchResult, *, subdomains: bool) -> HeldT
         or result.outcome != "ok"
         or result.final_url is None
         or type(held.records) is not int
-        or not held.variables_kept
     ):
         return None
-    tally = decode_tally(held.tally) or tally_findings(held.findings)
+    counted = held.counted
+    tally = counted or tally_findings(held.findings)
     if tally is None:
         return None
-    variables = _variables_of_row(held)
+    variables = _variables_of_row(held, counted)
     if variables is None or (
         subdomains and result.kind == "ads.txt" and any(v.name == "SUBDOMAIN" for v in variables)
     ):
         return None
-    codes, errors = tally
+    codes, errors = dict(tally.codes), tally.errors
     verdict = verdict_of_counts(codes, errors)
     for diagnostic in _served(held, result, codes):
         codes[diagnostic.code] = codes.get(diagnostic.code, 0) + 1
@@ -350,10 +343,11 @@ def _read_back(
     records: tuple[Record, ...] = ()
     if with_records:
         key = row.sha256
-        found = _HELD.get(key) or _records_of(store, row)
-        if found is None:  # damaged, or not there: parse the copy instead
-            return None
-        if key not in _HELD:
+        found = _HELD.get(key)
+        if found is None:
+            found = _records_of(store, row)
+            if found is None:  # damaged, or not there: parse the copy instead
+                return None
             if len(_HELD) >= _HELD_MOST:
                 del _HELD[next(iter(_HELD))]  # the oldest
             _HELD[key] = found
@@ -390,12 +384,15 @@ def _records_of(store: Store, row: HeldRow) -> tuple[Record, ...] | None:
 
 
 def _variables_of(store: Store, row: HeldRow) -> tuple[Variable, ...] | None:
-    """The variables :func:`held_row` read with the copy, in line order; read again, row
-    by row, when what it read is not as many as the body has; None when they cannot be
-    read back."""
+    """The file's variables: its own when the store counted them apart from its body's,
+    else those :func:`held_row` read with the copy, in line order, read again row by row
+    when what it read is not as many as the body has; None when they cannot be read back."""
+    counted = row.counted
+    if counted is not None and counted.variables is not None:
+        return _variable_rows(counted.variables)
     if row.variables == 0:
         return ()
-    variables = _variables_of_row(row)
+    variables = _variables_of_row(row, None)
     if variables is None:
         variables = _variable_rows(
             store._rows(
@@ -407,9 +404,13 @@ def _variables_of(store: Store, row: HeldRow) -> tuple[Variable, ...] | None:
     return variables if variables is not None and len(variables) == row.variables else None
 
 
-def _variables_of_row(row: HeldRow) -> tuple[Variable, ...] | None:
-    """The variables :func:`held_row` read with the copy, in line order; None when they
-    are not as many as the body has (or cannot be read)."""
+def _variables_of_row(row: HeldRow, counted: Tally | None) -> tuple[Variable, ...] | None:
+    """The file's variables as :func:`held_row` read them (``counted``: its
+    :attr:`HeldRow.counted`), in line order: its own when the store counted them apart
+    from its body's, else its body's; None when those are not as many as the body has (or
+    cannot be read)."""
+    if counted is not None and counted.variables is not None:
+        return _variable_rows(counted.variables)
     if row.variables == 0:
         return ()
     found = row.variable_rows
