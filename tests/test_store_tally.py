@@ -19,8 +19,8 @@ from adstxt.fetch import FetchResult, Hop
 from adstxt.model import Variable
 from adstxt.store import MIGRATIONS, migrate, open_store
 from adstxt.store._dialect import SQLITE
-from adstxt.store._findings import Tally, decode_tally, encode_tally
-from adstxt.store._unchanged import held_row, tally_held
+from adstxt.store._findings import DAMAGED, Tally, decode_tally, encode_tally
+from adstxt.store._unchanged import HeldTally, held_row, tally_held
 from tests.cli import adstxt
 from tests.httpserver import GOOD, LocalServers, etagged
 
@@ -99,26 +99,37 @@ def test_a_304_counted_from_the_store_reports_what_the_read_back_reports(
         db.close()
         # The case of a body whose findings differ from site to site is there.
         assert sorted(kept[d] == "" for d in ("c.com", "d.com")) == [False, True]
-        stores = {
-            name: tmp_path / f"{name}.sqlite" for name in ("counted", "listed", "old", "damaged")
+        # A copy stored before version 7 has no counts; one an adstxt from before stored
+        # again has counts made for an earlier copy; damaged ones cannot be read. Each store
+        # is re-crawled twice: counted (lines alone) and read back (--include-records).
+        changes = {
+            "intact": None,
+            "old": "UPDATE files SET tally = NULL",
+            "stale": "UPDATE files SET tally = json_set(tally, '$[0]', -1)",
+            "damaged": "UPDATE files SET tally = '[1, 2]'",
         }
-        for path in stores.values():
-            _copy(tmp_path / "s.sqlite", path)
-        # Copies stored before version 7 have no counts; damaged ones are not trusted.
-        _run_sql(stores["old"], "UPDATE files SET tally = NULL")
-        _run_sql(stores["damaged"], "UPDATE files SET tally = '[99,{\"ADS001\":1}]'")
-        for name, path in stores.items():
-            extra = ["--include-records"] if name == "listed" else []
-            _crawl(servers, tmp_path, str(path), f"{name}.jsonl", "--refresh", *options, *extra)
+        for name, change in changes.items():
+            for read_back in (False, True):
+                path = tmp_path / f"{name}{'-listed' if read_back else ''}.sqlite"
+                _copy(tmp_path / "s.sqlite", path)
+                if change is not None:
+                    _run_sql(path, change)
+                extra = ["--include-records"] if read_back else []
+                out = f"{path.stem}.jsonl"
+                _crawl(servers, tmp_path, str(path), out, "--refresh", *options, *extra)
     first = _lines(tmp_path / "first.jsonl")
-    listed = _lines(tmp_path / "listed.jsonl")
+    listed = _lines(tmp_path / "intact-listed.jsonl")
     assert all(entry["status"] == 304 for entry in listed.values())
-    assert _lines(tmp_path / "counted.jsonl") == listed
-    # Without counts to trust, a copy is reported as before version 7: the same line, but
-    # with the variables kept with its body, which are those of the site that first served
-    # it; so only the sites whose findings are their body's are compared.
+    # Counted or read back, every line is the same.
+    for name in changes:
+        assert _lines(tmp_path / f"{name}.jsonl") == _lines(tmp_path / f"{name}-listed.jsonl")
+    # Damaged counts make the copy parsed again: the lines of intact ones.
+    assert _lines(tmp_path / "intact.jsonl") == _lines(tmp_path / "damaged.jsonl") == listed
+    # Without counts for the copy, it is reported as before version 7: with the variables
+    # kept with its body, those of the site that first served it. So the lines are those of
+    # intact counts for the sites whose findings are their body's.
     body_findings = {d for d, text in kept.items() if text == "" and d in listed}
-    for name in ("old", "damaged"):
+    for name in ("old", "stale"):
         found = _lines(tmp_path / f"{name}.jsonl")
         assert {d: found[d] for d in body_findings} == {d: listed[d] for d in body_findings}
     for domain, entry in listed.items():
@@ -190,7 +201,7 @@ def _fields(result: FetchResult) -> dict[str, object]:
     return attrs.asdict(result, recurse=False)
 
 
-def test_damaged_counts_fall_back_to_the_findings_and_damaged_findings_to_none(
+def test_counts_of_an_earlier_copy_fall_back_to_the_findings_and_damaged_ones_to_a_parse(
     tmp_path: Path,
 ) -> None:
     (tmp_path / "d.txt").write_text("a.com\n")
@@ -198,21 +209,29 @@ def test_damaged_counts_fall_back_to_the_findings_and_damaged_findings_to_none(
         _serve(servers)
         _crawl(servers, tmp_path, "s.sqlite", "first.jsonl")
     path = tmp_path / "s.sqlite"
-    with open_store(path) as store:
-        row = held_row(store, "a.com", "ads.txt", body=False)
-    assert row is not None
-    whole = tally_held(row, _confirmed("a.com"), subdomains=True)
-    _run_sql(path, "UPDATE files SET tally = 'not json'")
-    with open_store(path) as store:
-        row = held_row(store, "a.com", "ads.txt", body=False)
-    assert row is not None and row.tally == "not json"
-    assert tally_held(row, _confirmed("a.com"), subdomains=True) == whole
-    _run_sql(path, "UPDATE files SET findings = '[[1, 2]]'")
+
+    def counted() -> HeldTally | None:
+        with open_store(path) as store:
+            row = held_row(store, "a.com", "ads.txt", body=False)
+        assert row is not None
+        return tally_held(row, _confirmed("a.com"), subdomains=True)
+
+    whole = counted()
+    assert whole is not None
+    _run_sql(path, "UPDATE files SET tally = json_set(tally, '$[0]', good_fetch_id + 1)")
+    assert counted() == whole  # counted from the findings instead
+    for damaged in ("not json", "[1, 2]", "[1, 1, {}, null]", '[1, 0, {"A": 1}, "x"]'):
+        _run_sql(path, f"UPDATE files SET tally = '{damaged}'")
+        # Made for this very copy: its fetch is the one that served it.
+        _run_sql(
+            path,
+            "UPDATE files SET tally = CASE WHEN json_valid(tally) "
+            "THEN json_set(tally, '$[0]', good_fetch_id) ELSE tally END",
+        )
+        assert counted() is None, damaged
+    _run_sql(path, "UPDATE files SET tally = NULL, findings = '[[1, 2]]'")
     _run_sql(path, "UPDATE body_parsed SET diagnostics = '[[1, 2]]'")
-    with open_store(path) as store:
-        row = held_row(store, "a.com", "ads.txt", body=False)
-    assert row is not None
-    assert tally_held(row, _confirmed("a.com"), subdomains=True) is None
+    assert counted() is None
 
 
 def test_counts_round_trip_and_damaged_ones_are_not_trusted() -> None:
@@ -221,32 +240,31 @@ def test_counts_round_trip_and_damaged_ones_are_not_trusted() -> None:
         Diagnostic("ADS101", Severity.WARNING, 4, 1, 9, "odd"),
         Diagnostic("ADS217", Severity.ERROR, 5, 1, 9, "bad"),
     )
-    assert encode_tally("ab", found) == '["ab",2,{"ADS101":1,"ADS217":2},null]'
-    assert decode_tally(encode_tally("ab", found), "ab") == Tally({"ADS101": 1, "ADS217": 2}, 2)
-    assert decode_tally(encode_tally("ab", ()), "ab") == Tally({}, 0)
+    assert encode_tally(7, found) == '[7,2,{"ADS101":1,"ADS217":2},null]'
+    assert decode_tally(encode_tally(7, found), 7) == Tally({"ADS101": 1, "ADS217": 2}, 2)
+    assert decode_tally(encode_tally(7, ()), 7) == Tally({}, 0)
     own = (Variable("SUBDOMAIN", "sub.c.com", 1),)
-    assert decode_tally(encode_tally("ab", found, own), "ab") == Tally(
-        {"ADS101": 1, "ADS217": 2}, 2, [[1, "SUBDOMAIN", "sub.c.com"]]
-    )
-    # Made for another copy (left by an adstxt that replaced the copy without counting it).
-    assert decode_tally(encode_tally("ab", found), "cd") is None
+    assert decode_tally(encode_tally(7, found, own), 7) == Tally({"ADS101": 1, "ADS217": 2}, 2, own)
+    # None kept, or kept for an earlier copy (an adstxt from before stored this one).
+    assert decode_tally(None, 7) is None and decode_tally("", 7) is None
+    assert decode_tally(encode_tally(6, found), 7) is None
     for damaged in (
-        None,
-        "",
         "not json",
         "{}",
-        '["ab", 1]',
-        '["ab", 1, {"A": 1}]',
-        '["ab", 2, {"A": 1}, null]',  # more errors than findings
-        '["ab", -1, {"A": 1}, null]',
-        '["ab", 0, {"A": 0}, null]',
-        '["ab", 0, {"A": true}, null]',
-        '["ab", 0, {"A": 1.0}, null]',
-        '["ab", true, {"A": 1}, null]',
-        '["ab", 0, ["A"], null]',
-        '["ab", 0, {"A": 1}, "SUBDOMAIN"]',
+        "[7, 1]",
+        '[7, 1, {"A": 1}]',
+        '["7", 0, {}, null]',
+        '[7, 2, {"A": 1}, null]',  # more errors than findings
+        '[7, -1, {"A": 1}, null]',
+        '[7, 0, {"A": 0}, null]',
+        '[7, 0, {"A": true}, null]',
+        '[7, 0, {"A": 1.0}, null]',
+        '[7, true, {"A": 1}, null]',
+        '[7, 0, ["A"], null]',
+        '[7, 0, {"A": 1}, "SUBDOMAIN"]',
+        '[7, 0, {"A": 1}, [[1, "SUBDOMAIN"]]]',
     ):
-        assert decode_tally(damaged, "ab") is None, damaged
+        assert decode_tally(damaged, 7) is DAMAGED, damaged
 
 
 def test_a_version_6_store_gets_the_column(tmp_path: Path) -> None:

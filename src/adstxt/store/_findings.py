@@ -9,8 +9,10 @@ row: a 304 then reports the copy as it was checked, without parsing it again.
 
 from __future__ import annotations
 
+import enum
 import json
 from collections.abc import Iterable, Sequence
+from operator import attrgetter
 from typing import Final, TypeGuard
 
 import attrs
@@ -21,6 +23,8 @@ from adstxt.model import Record, Variable
 
 __all__ = [
     "BODY_FINDINGS",
+    "DAMAGED",
+    "Damaged",
     "Tally",
     "compact_json",
     "decode_findings",
@@ -30,6 +34,7 @@ __all__ = [
     "encode_tally",
     "record_rows",
     "tally_findings",
+    "variable_rows",
 ]
 
 
@@ -178,47 +183,81 @@ def _diagnostics(rows: Iterable[Sequence[object]]) -> tuple[Diagnostic, ...] | N
 @attrs.frozen
 class Tally:
     """A file's findings for its site counted (``codes``: how many of each; ``errors``: how
-    many are errors), and its variables as ``[line, name, value]`` rows when they are not
-    those kept with its body (None when they are, or are not known)."""
+    many are errors), and its variables when they are not those kept with its body (None
+    when they are, or are not known)."""
 
     codes: dict[str, int]
     errors: int
-    variables: list[object] | None = None
+    variables: tuple[Variable, ...] | None = None
+
+
+class Damaged(enum.Enum):
+    """Says that counts were kept for the copy but cannot be read."""
+
+    DAMAGED = "damaged"
+
+
+DAMAGED: Final = Damaged.DAMAGED
 
 
 def encode_tally(
-    sha256: str, diagnostics: Iterable[Diagnostic], variables: Iterable[Variable] | None = None
+    fetch_id: int, diagnostics: Iterable[Diagnostic], variables: Iterable[Variable] | None = None
 ) -> str:
-    """What ``files.tally`` keeps of the copy with body ``sha256``: ``[sha256, errors,
-    {code: count, ...}, variables]`` as JSON, the codes in order; ``variables`` (the file's
-    own, as ``[line, name, value]`` rows) only when they differ from those kept with the
-    body, else null. The hash ties the counts to the copy they were made for."""
+    """What ``files.tally`` keeps of the copy that fetch ``fetch_id`` served: ``[fetch_id,
+    errors, {code: count, ...}, variables]`` as JSON, the codes in order; ``variables`` (the
+    file's own, as ``[line, name, value]`` rows) only when they differ from those kept with
+    the body, else null. The fetch ties the counts to the copy they were made for: every new
+    copy of the file is another fetch."""
     counts: dict[str, int] = {}
     errors = 0
     for diagnostic in diagnostics:
         counts[diagnostic.code] = counts.get(diagnostic.code, 0) + 1
         errors += diagnostic.severity is Severity.ERROR
     rows = None if variables is None else [[v.line, v.name, v.value] for v in variables]
-    return compact_json([sha256, errors, dict(sorted(counts.items())), rows])
+    return compact_json([fetch_id, errors, dict(sorted(counts.items())), rows])
 
 
-def decode_tally(text: str | None, sha256: str) -> Tally | None:
-    """The :class:`Tally` :func:`encode_tally` wrote for the copy with body ``sha256``;
-    None when there is none to trust: none kept, damaged, or made for another copy (an
-    adstxt from before version 7 that replaced the copy left the counts as they were)."""
+def decode_tally(text: str | None, fetch_id: int | None) -> Tally | Damaged | None:
+    """The :class:`Tally` :func:`encode_tally` wrote for the copy that fetch ``fetch_id``
+    served. None when none was kept for it: none at all (a copy stored before version 7),
+    or counts made for an earlier copy (an adstxt from before version 7 stored this one
+    without counting it). :data:`DAMAGED` when what was kept is not counts."""
     if not text:
         return None
     try:
-        digest, errors, counts, variables = json.loads(text)
+        kept_for, errors, counts, rows = json.loads(text)
     except (ValueError, TypeError):
+        return DAMAGED
+    if type(kept_for) is not int:
+        return DAMAGED
+    if kept_for != fetch_id:
         return None
-    if digest != sha256 or type(errors) is not int or not isinstance(counts, dict):
-        return None
-    if not (variables is None or isinstance(variables, list)):
-        return None
+    if type(errors) is not int or not isinstance(counts, dict):
+        return DAMAGED
     if not all(type(n) is int and n > 0 for n in counts.values()):
+        return DAMAGED
+    if not 0 <= errors <= sum(counts.values()):
+        return DAMAGED
+    if rows is None:
+        return Tally(counts, errors)
+    variables = variable_rows(rows)
+    return DAMAGED if variables is None else Tally(counts, errors, variables)
+
+
+def variable_rows(rows: object) -> tuple[Variable, ...] | None:
+    """``[[line, name, value], ...]`` as variables in line order; None when it is not that."""
+    if not isinstance(rows, list | tuple):
         return None
-    return Tally(counts, errors, variables) if 0 <= errors <= sum(counts.values()) else None
+    found = []
+    for row in rows:
+        if not (isinstance(row, list | tuple) and len(row) == 3):
+            return None
+        line, name, value = row
+        if type(line) is not int or not isinstance(name, str) or not isinstance(value, str):
+            return None
+        found.append(Variable(name, value, line))
+    found.sort(key=attrgetter("line"))  # SQLite promises no order to an aggregate's input
+    return tuple(found)
 
 
 def tally_findings(text: str | None) -> Tally | None:

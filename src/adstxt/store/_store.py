@@ -602,10 +602,10 @@ class Store:
             assert item.parse_result is not None and digest is not None  # set with findings
             parsed = item.parse_result
             if kept == findings:
-                values += (BODY_FINDINGS, encode_tally(digest, parsed.diagnostics))
+                values += (BODY_FINDINGS, encode_tally(fetch_id, parsed.diagnostics))
             else:
                 variables = self._own_variables(digest, parsed.variables)
-                values += (findings, encode_tally(digest, parsed.diagnostics, variables))
+                values += (findings, encode_tally(fetch_id, parsed.diagnostics, variables))
         elif decision.action is Action.END:
             columns = (*columns, "findings", "tally")
             values += (None, None)

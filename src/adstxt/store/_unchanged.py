@@ -13,7 +13,6 @@ from __future__ import annotations
 import enum
 import json
 from collections.abc import Iterable
-from operator import attrgetter
 from typing import TYPE_CHECKING, Final
 
 import attrs
@@ -24,11 +23,14 @@ from adstxt.store._bodies import decompress
 from adstxt.store._dialect import POSTGRESQL
 from adstxt.store._findings import (
     BODY_FINDINGS,
+    DAMAGED,
+    Damaged,
     Tally,
     decode_findings,
     decode_tally,
     record_rows,
     tally_findings,
+    variable_rows,
 )
 from adstxt.store._snapshot import verdict_of_counts
 from adstxt.store._store import Store
@@ -75,11 +77,14 @@ class HeldRow:
     #: The findings counted, and the file's variables when they are not its body's (see
     #: :func:`~adstxt.store._findings.encode_tally`); None for a copy stored before them.
     tally: str | None
+    good_fetch_id: int  # the fetch that served the copy
 
     @property
-    def counted(self) -> Tally | None:
-        """What the store counted of the copy (:attr:`tally`), when it is to be trusted."""
-        return decode_tally(self.tally, self.sha256)
+    def counted(self) -> Tally | Damaged | None:
+        """What the store counted of the copy (:attr:`tally`): None when it counted
+        nothing for it, :data:`~adstxt.store._findings.DAMAGED` when the counts cannot be
+        read (the copy is then parsed again)."""
+        return decode_tally(self.tally, self.good_fetch_id)
 
     @property
     def validators(self) -> Validators | None:
@@ -130,7 +135,8 @@ def _held_row_query(postgresql: bool, body: bool) -> str:
         f"THEN {body_findings} ELSE f.findings END, g.final_url, g.requested_url, "
         f"g.content_type, g.status, b.id, b.sha256, {'b.data' if body else 'NULL'}, "
         "b.compression, "
-        f"b.records, b.variables, CASE WHEN b.variables > 0 THEN {variables} END, f.tally "
+        f"b.records, b.variables, CASE WHEN b.variables > 0 THEN {variables} END, f.tally, "
+        "f.good_fetch_id "
         "FROM files f JOIN fetches g ON g.id = f.good_fetch_id "
         "JOIN bodies b ON b.sha256 = f.sha256 WHERE f.domain = ? AND f.kind = ?"
     )
@@ -277,6 +283,8 @@ def tally_held(held: HeldRow, result: FetchResult, *, subdomains: bool) -> HeldT
     ):
         return None
     counted = held.counted
+    if counted is DAMAGED:
+        return None
     tally = counted or tally_findings(held.findings)
     if tally is None:
         return None
@@ -388,13 +396,15 @@ def _variables_of(store: Store, row: HeldRow) -> tuple[Variable, ...] | None:
     else those :func:`held_row` read with the copy, in line order, read again row by row
     when what it read is not as many as the body has; None when they cannot be read back."""
     counted = row.counted
+    if counted is DAMAGED:
+        return None
     if counted is not None and counted.variables is not None:
-        return _variable_rows(counted.variables)
+        return counted.variables
     if row.variables == 0:
         return ()
     variables = _variables_of_row(row, None)
     if variables is None:
-        variables = _variable_rows(
+        variables = variable_rows(
             store._rows(
                 "SELECT line, name, value FROM body_variables WHERE body_id = ? ORDER BY line",
                 (row.body_id,),
@@ -406,11 +416,11 @@ def _variables_of(store: Store, row: HeldRow) -> tuple[Variable, ...] | None:
 
 def _variables_of_row(row: HeldRow, counted: Tally | None) -> tuple[Variable, ...] | None:
     """The file's variables as :func:`held_row` read them (``counted``: its
-    :attr:`HeldRow.counted`), in line order: its own when the store counted them apart
-    from its body's, else its body's; None when those are not as many as the body has (or
-    cannot be read)."""
+    :attr:`HeldRow.counted`, read), in line order: its own when the store counted them
+    apart from its body's, else its body's; None when those are not as many as the body
+    has (or cannot be read)."""
     if counted is not None and counted.variables is not None:
-        return _variable_rows(counted.variables)
+        return counted.variables
     if row.variables == 0:
         return ()
     found = row.variable_rows
@@ -418,21 +428,5 @@ def _variables_of_row(row: HeldRow, counted: Tally | None) -> tuple[Variable, ..
         rows = json.loads(found) if isinstance(found, str) else found
     except ValueError:
         rows = None
-    variables = _variable_rows(rows)
+    variables = variable_rows(rows)
     return variables if variables is not None and len(variables) == row.variables else None
-
-
-def _variable_rows(rows: object) -> tuple[Variable, ...] | None:
-    """``[[line, name, value], ...]`` as variables in line order; None when it is not that."""
-    if not isinstance(rows, list | tuple):
-        return None
-    found = []
-    for row in rows:
-        if not (isinstance(row, list | tuple) and len(row) == 3):
-            return None
-        line, name, value = row
-        if type(line) is not int or not isinstance(name, str) or not isinstance(value, str):
-            return None
-        found.append(Variable(name, value, line))
-    found.sort(key=attrgetter("line"))  # SQLite promises no order to an aggregate's input
-    return tuple(found)
