@@ -16,6 +16,7 @@ from adstxt.fetch import _watch
 from adstxt.fetch._client import _ready
 from adstxt.fetch._watch import watcher_for
 from tests.httpserver import closed_port
+from tests.threads import run_switching_often
 
 pytestmark = pytest.mark.skipif(
     not hasattr(select, "epoll") or not os.path.isdir("/proc/self/fd"),
@@ -273,7 +274,6 @@ def test_a_wait_that_cannot_register_leaves_no_watcher_open() -> None:
 def test_loops_in_many_threads_share_the_watchers_safely() -> None:
     """Each thread runs loops one after another, some closed with a wait still pending;
     making and dropping watchers at once in all of them raises nothing."""
-    import sys
     import threading
 
     failures: list[BaseException] = []
@@ -296,16 +296,7 @@ def test_loops_in_many_threads_share_the_watchers_safely() -> None:
         except BaseException as exc:  # reported by the assertion below
             failures.append(exc)
 
-    interval = sys.getswitchinterval()
-    sys.setswitchinterval(1e-6)  # switch threads as often as possible
-    try:
-        threads = [threading.Thread(target=one_thread) for _ in range(16)]
-        for thread in threads:
-            thread.start()
-        for thread in threads:
-            thread.join()
-    finally:
-        sys.setswitchinterval(interval)
+    run_switching_often([threading.Thread(target=one_thread) for _ in range(16)])
     assert failures == []
 
 

@@ -8,6 +8,7 @@ import sys
 import pytest
 
 from adstxt import _domains
+from tests.threads import run_switching_often
 
 
 def _rules() -> tuple[list[str], list[str]]:
@@ -122,15 +123,6 @@ def test_threads_asking_at_once_get_the_answers_of_a_whole_trie() -> None:
         random.Random(seed).shuffle(order)
         differ.extend((host, got) for host in order if (got := fresh(host)) != expected[host])
 
-    threads = [threading.Thread(target=ask, args=(seed,)) for seed in range(6)]
-    interval = sys.getswitchinterval()
-    sys.setswitchinterval(1e-6)  # switch threads as often as possible
-    try:
-        for thread in threads:
-            thread.start()
-        for thread in threads:
-            thread.join()
-    finally:
-        sys.setswitchinterval(interval)
+    run_switching_often([threading.Thread(target=ask, args=(seed,)) for seed in range(6)])
     assert differ == []
     assert fresh._root == whole._root

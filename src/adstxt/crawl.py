@@ -40,14 +40,13 @@ from adstxt._crawl_collector import collector_for_crawling
 from adstxt._process_exit import skip_final_collection
 from adstxt._progress import Progress as _Progress
 from adstxt._report import escape
-from adstxt.diagnostics import Severity
+from adstxt.diagnostics import count_by_code
 
 if TYPE_CHECKING:
     import ssl
     from multiprocessing.connection import Connection
     from multiprocessing.process import BaseProcess
 
-    from adstxt.diagnostics import Diagnostic
     from adstxt.fetch import Fetcher, FetchResult, Validators
     from adstxt.model import Record
     from adstxt.store import Store
@@ -679,19 +678,10 @@ def _entry(
         if url not in seen:
             seen.add(url)
             # Only counted: taken unsorted (``part.diagnostics`` sorts them on every access).
-            errors += _count(part.fetch_diagnostics, counts)
+            errors += count_by_code(part.fetch_diagnostics, counts)
             if part.parse_result is not None:
-                errors += _count(part.parse_result.diagnostics, counts)
+                errors += count_by_code(part.parse_result.diagnostics, counts)
     return _line(domain, result, tries, records, files, counts, errors)
-
-
-def _count(diagnostics: Iterable[Diagnostic], counts: dict[str, int]) -> int:
-    """Count ``diagnostics`` by code into ``counts``; returns how many are errors."""
-    errors = 0
-    for diagnostic in diagnostics:
-        counts[diagnostic.code] = counts.get(diagnostic.code, 0) + 1
-        errors += diagnostic.severity is Severity.ERROR
-    return errors
 
 
 def _confirmed_entry(
@@ -701,7 +691,7 @@ def _confirmed_entry(
     :class:`~adstxt.store._unchanged.HeldTally`: what :func:`_entry` makes of the restored
     result when the records are not written out, without restoring it."""
     counts = dict(tally.codes)
-    errors = tally.errors + _count(result.fetch_diagnostics, counts)
+    errors = tally.errors + count_by_code(result.fetch_diagnostics, counts)
     files = [_FileRead(tally.url, result.outcome, tally.verdict, tally.records, tally.variables)]
     return _line(domain, result, tries, False, files, counts, errors), files
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import enum
 import operator
+from collections.abc import Iterable
 from typing import Final
 
 import attrs
@@ -168,6 +169,16 @@ class Diagnostic(_DiagnosticSlots):
 #: :meth:`Diagnostic.sort_key` as one C call per diagnostic, for the sorts of the check's
 #: own hot path (a large file has tens of thousands of findings to sort).
 REPORT_ORDER: Final = operator.attrgetter("line", "column", "code")
+
+
+def count_by_code(diagnostics: Iterable[Diagnostic], counts: dict[str, int]) -> int:
+    """Add ``diagnostics`` to ``counts`` (how many there are of each code); returns how
+    many of them are errors."""
+    errors = 0
+    for diagnostic in diagnostics:
+        counts[diagnostic.code] = counts.get(diagnostic.code, 0) + 1
+        errors += diagnostic.severity is Severity.ERROR
+    return errors
 
 
 # The checker builds tens of thousands of diagnostics on a large file. The attrs __init__ of

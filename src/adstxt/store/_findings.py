@@ -18,7 +18,7 @@ from typing import Final, TypeGuard
 import attrs
 
 from adstxt._engine_choice import row_writer
-from adstxt.diagnostics import Diagnostic, Severity, _DiagnosticBuilder
+from adstxt.diagnostics import Diagnostic, Severity, _DiagnosticBuilder, count_by_code
 from adstxt.model import Record, Variable
 
 __all__ = [
@@ -209,15 +209,12 @@ def encode_tally(
     the body, else null. The fetch ties the counts to the copy they were made for: every new
     copy of the file is another fetch."""
     counts: dict[str, int] = {}
-    errors = 0
-    for diagnostic in diagnostics:
-        counts[diagnostic.code] = counts.get(diagnostic.code, 0) + 1
-        errors += diagnostic.severity is Severity.ERROR
+    errors = count_by_code(diagnostics, counts)
     rows = None if variables is None else [[v.line, v.name, v.value] for v in variables]
     return compact_json([fetch_id, errors, dict(sorted(counts.items())), rows])
 
 
-def decode_tally(text: str | None, fetch_id: int | None) -> Tally | Damaged | None:
+def decode_tally(text: str | None, fetch_id: int) -> Tally | Damaged | None:
     """The :class:`Tally` :func:`encode_tally` wrote for the copy that fetch ``fetch_id``
     served. None when none was kept for it: none at all (a copy stored before version 7),
     or counts made for an earlier copy (an adstxt from before version 7 stored this one

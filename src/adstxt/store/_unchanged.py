@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Final
 
 import attrs
 
-from adstxt.diagnostics import Severity
+from adstxt.diagnostics import Severity, count_by_code
 from adstxt.model import ParseResult, Record, Relationship, Variable, _make_record
 from adstxt.store._bodies import decompress
 from adstxt.store._dialect import POSTGRESQL
@@ -295,9 +295,7 @@ def tally_held(held: HeldRow, result: FetchResult, *, subdomains: bool) -> HeldT
         return None
     codes, errors = dict(tally.codes), tally.errors
     verdict = verdict_of_counts(codes, errors)
-    for diagnostic in _served(held, result, codes):
-        codes[diagnostic.code] = codes.get(diagnostic.code, 0) + 1
-        errors += diagnostic.severity is Severity.ERROR
+    errors += count_by_code(_served(held, result, codes), codes)
     return HeldTally(result.final_url, str(verdict), held.records, len(variables), codes, errors)
 
 
@@ -398,18 +396,15 @@ def _variables_of(store: Store, row: HeldRow) -> tuple[Variable, ...] | None:
     counted = row.counted
     if counted is DAMAGED:
         return None
-    if counted is not None and counted.variables is not None:
-        return counted.variables
-    if row.variables == 0:
-        return ()
-    variables = _variables_of_row(row, None)
-    if variables is None:
-        variables = variable_rows(
-            store._rows(
-                "SELECT line, name, value FROM body_variables WHERE body_id = ? ORDER BY line",
-                (row.body_id,),
-            )
+    variables = _variables_of_row(row, counted)
+    if variables is not None:
+        return variables
+    variables = variable_rows(
+        store._rows(
+            "SELECT line, name, value FROM body_variables WHERE body_id = ? ORDER BY line",
+            (row.body_id,),
         )
+    )
     # As many as the body has (a missing SUBDOMAIN= line would lose the files it leads to).
     return variables if variables is not None and len(variables) == row.variables else None
 
