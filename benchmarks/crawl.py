@@ -19,8 +19,12 @@ installed one, so that no crawl spends its start compiling modules again.
 JSON lines and a new store, a re-crawl into that store (``--refresh``), in which every
 answer is a 304 to the conditional request, and a plain re-crawl, which skips every file as
 still fresh. It prints each rate and wall time, the store's share of the JSONL-only rate,
-the 304 re-crawl's speed-up and the bodies it added; ``--repeat N`` runs the four crawls N
-times (a new store each time) and ends with the spread of the two ratios.
+the 304 re-crawl's speed-up and the bodies it added. It also times the first crawl and
+the all-304 re-crawl of 8 sites, whose CPU time is the crawls' start-up (imports, the
+store, the worker processes), the same whatever the number of sites, and gives the
+re-crawl's speed-up beyond it. ``--repeat N`` runs the four crawls N times (a new store
+each time) and ends with the spread of the two ratios and the ratios of the crawls'
+median CPU times.
 
 ``--postgres`` starts its own PostgreSQL server (as the tests do, with fsync on) and crawls
 the same domains into a SQLite store with one process, then into a fresh PostgreSQL
@@ -47,6 +51,7 @@ import tempfile
 import time
 import zlib
 from pathlib import Path
+from typing import NamedTuple
 
 # Run as a script, this file's directory comes first on sys.path, where benchmarks/queue.py
 # would stand in for the standard library's ``queue`` (which psycopg imports).
@@ -347,31 +352,61 @@ def _timed(command: list[str]) -> tuple[float, float, float, str]:
     return rate, elapsed, cpu, done.stdout
 
 
+#: Sites of the crawls that measure start-up: as many as a crawl's worker processes could
+#: be, so that each of them starts, and few enough that their fetches cost next to nothing.
+_STARTUP_DOMAINS = 8
+
+
+def _spread(values: list[float], form: str) -> str:
+    return " / ".join(
+        format(v, form) for v in (min(values), statistics.median(values), max(values))
+    )
+
+
 def _compare_store(command: list[str], work: Path, domains: int, repeat: int) -> None:
     """The four crawls ``repeat`` times over (each round a new store), then the spread of
     the two ratios the targets name."""
-    shares: list[float] = []
-    speedups: list[float] = []
-    walls: list[float] = []
+    rounds: list[_Round] = []
     for round_number in range(1, repeat + 1):
         if repeat > 1:
             print(f"round {round_number} of {repeat}")
-        share, speedup, wall = _compare_store_once(command, work, domains)
-        shares.append(share)
-        speedups.append(speedup)
-        walls.append(wall)
+        rounds.append(_compare_store_once(command, work, domains))
     if repeat > 1:
+        shares = [r.jsonl / r.first for r in rounds]
+        speedups = [r.first / r.recrawl for r in rounds]
+        beyond = [(r.first - r.first_startup) / (r.recrawl - r.recrawl_startup) for r in rounds]
+        walls = [r.wall_speedup for r in rounds]
+
+        def median(field: str) -> float:
+            return statistics.median(getattr(r, field) for r in rounds)
+
         print(
             f"over {repeat} rounds (min / median / max): store / JSONL only, CPU-bound "
-            f"{min(shares):.0%} / {statistics.median(shares):.0%} / {max(shares):.0%} "
-            "(target at least 80%); all-304 re-crawl / first crawl, CPU-bound "
-            f"{min(speedups):.2f}x / {statistics.median(speedups):.2f}x / {max(speedups):.2f}x, "
-            f"wall {min(walls):.2f}x / {statistics.median(walls):.2f}x / {max(walls):.2f}x "
+            f"{_spread(shares, '.0%')} (target at least 80%); all-304 re-crawl / first "
+            f"crawl, CPU-bound {_spread(speedups, '.2f')}x, wall {_spread(walls, '.2f')}x "
             "(target 2x)"
+        )
+        print(
+            "medians of each crawl's CPU time over the rounds: store / JSONL only "
+            f"{median('jsonl') / median('first'):.0%}, all-304 re-crawl / first crawl "
+            f"{median('first') / median('recrawl'):.2f}x; beyond start-up (each crawl's CPU "
+            f"less that of the same crawl of {_STARTUP_DOMAINS} sites) "
+            f"{_spread(beyond, '.2f')}x"
         )
 
 
-def _compare_store_once(command: list[str], work: Path, domains: int) -> tuple[float, float, float]:
+class _Round(NamedTuple):
+    """The CPU seconds of one round's crawls, and the all-304 re-crawl's wall speed-up."""
+
+    jsonl: float
+    first: float
+    recrawl: float
+    first_startup: float
+    recrawl_startup: float
+    wall_speedup: float
+
+
+def _compare_store_once(command: list[str], work: Path, domains: int) -> _Round:
     import sqlite3
 
     store = work / "store.sqlite"
@@ -405,6 +440,7 @@ def _compare_store_once(command: list[str], work: Path, domains: int) -> tuple[f
             f"{name:<18} {rate:8,.0f} domains/s  wall {elapsed:6.2f} s  CPU {cpu:5.2f} s "
             f"= {cpu / domains * 1e6:,.0f} us per domain"
         )
+    first_startup, recrawl_startup = _startup(command, work)
     size = sum(p.stat().st_size for p in work.glob("store.sqlite*"))
     # On a shared machine the crawl is CPU-bound and wall rates swing with the load: the
     # ratios of CPU per domain say what the store costs.
@@ -414,13 +450,28 @@ def _compare_store_once(command: list[str], work: Path, domains: int) -> tuple[f
     )
     print(
         f"re-crawl / first crawl into the store: rate {rates[2] / rates[1]:.1f}x, CPU-bound "
-        f"{cpus[1] / cpus[2]:.1f}x (target 2x)"
+        f"{cpus[1] / cpus[2]:.2f}x (target 2x); start-up (a crawl of {_STARTUP_DOMAINS} "
+        f"sites) {first_startup:.2f} s and {recrawl_startup:.2f} s of CPU, beyond it "
+        f"{(cpus[1] - first_startup) / (cpus[2] - recrawl_startup):.2f}x"
     )
     print(
         f"bodies after the first crawl {bodies[0]}, after the re-crawl {bodies[1]}; "
         f"{unchanged} fetches answered 304 of {2 * domains}; store {size / 1e6:.1f} MB"
     )
-    return cpus[0] / cpus[1], cpus[1] / cpus[2], rates[2] / rates[1]
+    return _Round(cpus[0], cpus[1], cpus[2], first_startup, recrawl_startup, rates[2] / rates[1])
+
+
+def _startup(command: list[str], work: Path) -> tuple[float, float]:
+    """The CPU time of a first crawl into a new store and of its all-304 re-crawl, of
+    :data:`_STARTUP_DOMAINS` sites: what a crawl costs before and after its domains."""
+    listed = work / "startup.txt"
+    listed.write_text("".join(f"site{i}.com\n" for i in range(_STARTUP_DOMAINS)))
+    store = work / "startup.sqlite"
+    for old in work.glob("startup.sqlite*"):
+        old.unlink()
+    small = [str(listed) if part == str(work / "domains.txt") else part for part in command]
+    small += ["--overwrite", "--store", str(store)]
+    return _timed(small)[2], _timed([*small, "--refresh"])[2]
 
 
 def _server_cpu(data: Path) -> float:

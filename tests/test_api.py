@@ -231,3 +231,40 @@ def test_reports_are_ordered_by_the_documented_sort_key() -> None:
     assert len(diagnostics) > 5
     assert all(REPORT_ORDER(d) == d.sort_key() for d in diagnostics)
     assert list(diagnostics) == sorted(diagnostics, key=adstxt.Diagnostic.sort_key)
+
+
+def test_importing_the_package_loads_the_checker_only_when_it_is_used() -> None:
+    """``import adstxt`` (and any of its modules, such as the crawler's) does not choose and
+    load the checker; its functions are there all the same, and ``Record.from_line``, which
+    the model cannot import the checker for, loads it at its first call."""
+    script = textwrap.dedent(
+        """
+        import sys
+        import adstxt, adstxt.crawl
+        from adstxt.model import Record
+
+        loaded = lambda: sorted(
+            m for m in ("adstxt._api", "adstxt._engine_choice", "adstxt._lint") if m in sys.modules
+        )
+        assert loaded() == [], loaded()
+        assert {"parse", "check", "lint", "apply_fixes", "FixResult"} <= set(dir(adstxt))
+        record = Record.from_line("mgid.com, 749656, DIRECT, d4c29acad76ce94f")
+        assert (record.domain, record.account_id) == ("mgid.com", "749656"), record
+        assert loaded() == ["adstxt._api", "adstxt._engine_choice"], loaded()
+        from adstxt import lint, parse
+
+        assert parse(b"mgid.com, 749656, DIRECT\\n").ok and lint is adstxt.lint
+        try:
+            adstxt.no_such_name
+        except AttributeError as exc:
+            assert "no_such_name" in str(exc)
+        else:
+            raise AssertionError("no AttributeError")
+        print("ok")
+        """
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, check=False, timeout=60
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout == "ok\n"

@@ -53,8 +53,9 @@ def _samples() -> list[bytes]:
 
 def test_the_c_writer_is_used_exactly_when_the_c_builders_are() -> None:
     uses_c = _engine_choice.BUILDERS == "C"
-    assert (_findings._WRITE_RECORDS is not None) is uses_c
-    assert (_findings._WRITE_FINDINGS is not None) is uses_c
+    records, findings = _findings._writers()
+    assert (records is not None) is uses_c
+    assert (findings is not None) is uses_c
 
 
 @pytest.mark.parametrize("body", _samples())
@@ -84,11 +85,9 @@ def test_what_the_c_writer_refuses_is_written_with_json(monkeypatch: pytest.Monk
 
     result = adstxt.parse(_samples()[0])
     expected = _by_json(result)
-    monkeypatch.setattr(_findings, "_WRITE_RECORDS", refuses)
-    monkeypatch.setattr(_findings, "_WRITE_FINDINGS", refuses)
+    monkeypatch.setattr(_findings, "_writers", lambda: (refuses, refuses))
     assert _written(result) == expected
     # An iterator the writer refuses (it takes lists and tuples) is left whole for json.
     assert _findings.encode_records(iter(result.records)) == expected[0]  # type: ignore[arg-type]
-    monkeypatch.setattr(_findings, "_WRITE_RECORDS", None)
-    monkeypatch.setattr(_findings, "_WRITE_FINDINGS", None)
+    monkeypatch.setattr(_findings, "_writers", lambda: (None, None))
     assert _written(result) == expected

@@ -20,7 +20,7 @@ from adstxt.model import Variable
 from adstxt.store import MIGRATIONS, migrate, open_store
 from adstxt.store._dialect import SQLITE
 from adstxt.store._findings import DAMAGED, Tally, decode_tally, encode_tally
-from adstxt.store._unchanged import HeldTally, held_row, tally_held
+from adstxt.store._unchanged import HeldTally, findings_of, held_row, tally_held
 from tests.cli import adstxt
 from tests.httpserver import GOOD, LocalServers, etagged
 
@@ -213,11 +213,20 @@ def test_counts_of_an_earlier_copy_fall_back_to_the_findings_and_damaged_ones_to
     def counted() -> HeldTally | None:
         with open_store(path) as store:
             row = held_row(store, "a.com", "ads.txt", body=False)
-        assert row is not None
-        return tally_held(row, _confirmed("a.com"), subdomains=True)
+            lean = held_row(store, "a.com", "ads.txt", body=False, findings=False)
+            assert row is not None and lean is not None
+            # Left unread only when the counts name the copy's fetch; read when asked.
+            assert findings_of(store, lean) == row.findings
+            assert lean.findings == (None if lean.findings_deferred else row.findings)
+        tally = tally_held(row, _confirmed("a.com"), subdomains=True)
+        assert tally_held(lean, _confirmed("a.com"), subdomains=True) == tally
+        return tally
 
     whole = counted()
     assert whole is not None
+    with open_store(path) as store:
+        lean = held_row(store, "a.com", "ads.txt", body=False, findings=False)
+    assert lean is not None and lean.findings_deferred and lean.findings is None
     _run_sql(path, "UPDATE files SET tally = json_set(tally, '$[0]', good_fetch_id + 1)")
     assert counted() == whole  # counted from the findings instead
     for damaged in ("not json", "[1, 2]", "[1, 1, {}, null]", '[1, 0, {"A": 1}, "x"]'):
@@ -310,3 +319,19 @@ def test_a_body_first_served_by_another_site_reports_its_own_variables(tmp_path:
         ("one", "c.com"): ["SUBDOMAIN"],
         ("two", "c.com"): ["SUBDOMAIN"],
     }
+
+
+def test_a_crawl_knows_whether_it_is_a_re_crawl(tmp_path: Path) -> None:
+    """``Store.holds_copies``: whether any file of a crawl has a copy held (the crawl then
+    leaves loading the checker to the worker that meets a changed file)."""
+    (tmp_path / "d.txt").write_text("a.com\n")
+    with LocalServers() as servers:
+        _serve(servers)
+        _crawl(servers, tmp_path, "s.sqlite", "first.jsonl")
+    with open_store(tmp_path / "s.sqlite") as store:
+        again = store.start_crawl("ads.txt", {}, ["new.com", "a.com"])
+        other = store.start_crawl("ads.txt", {}, ["new.com"])
+        apps = store.start_crawl("app-ads.txt", {}, ["a.com"])
+        assert store.holds_copies(again, "ads.txt")
+        assert not store.holds_copies(other, "ads.txt")
+        assert not store.holds_copies(apps, "app-ads.txt")

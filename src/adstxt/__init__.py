@@ -8,15 +8,65 @@ True
 ['ADS210']
 """
 
-from adstxt._api import check, dumps, iter_parse, kind_for, load, loads, parse
-from adstxt._fixer import FixResult, apply_fixes
-from adstxt._lint import lint
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
+
+from adstxt import model as _model
 from adstxt._settings import Settings
 from adstxt._version import __version__
 from adstxt.diagnostics import Diagnostic, Fix, Severity
 from adstxt.errors import AdsTxtError
 from adstxt.model import AdsTxt, Comment, FileKind, ParseResult, Record, Relationship, Variable
 from adstxt.rules import RULES, Rule
+
+if TYPE_CHECKING:
+    from adstxt._api import check, dumps, iter_parse, kind_for, load, loads, parse
+    from adstxt._fixer import FixResult, apply_fixes
+    from adstxt._lint import lint
+
+#: The checker's functions, imported at their first use: importing them chooses and loads
+#: the checker (the compiled one when it is current), which a program that imports a part
+#: of the package that never checks a file does not need. A re-crawl whose files are all
+#: unchanged is one: it reports what the store counted of each copy.
+_CHECKER = {
+    "check": "adstxt._api",
+    "dumps": "adstxt._api",
+    "iter_parse": "adstxt._api",
+    "kind_for": "adstxt._api",
+    "load": "adstxt._api",
+    "loads": "adstxt._api",
+    "parse": "adstxt._api",
+    "FixResult": "adstxt._fixer",
+    "apply_fixes": "adstxt._fixer",
+    "lint": "adstxt._lint",
+}
+
+
+def _record_from_line(text: str) -> Record:
+    """What :meth:`Record.from_line` calls until the checker is imported: importing it
+    installs the checker's own parser in its place (see :data:`model.parse_record_line`)."""
+    from adstxt._api import record_from_line
+
+    return record_from_line(text)
+
+
+_model.parse_record_line = _record_from_line
+
+
+def __getattr__(name: str) -> Any:
+    module = _CHECKER.get(name)
+    if module is None:
+        raise AttributeError(f"module 'adstxt' has no attribute {name!r}")
+    value = getattr(importlib.import_module(module), name)
+    globals()[name] = value  # asked once
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted({*globals(), *_CHECKER})
+
 
 __all__ = [
     "RULES",

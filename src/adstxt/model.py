@@ -104,8 +104,9 @@ def _parser_not_installed(text: str) -> Record:
 
 
 #: What :meth:`Record.from_line` calls: the checker, which is built on this module and so
-#: cannot be imported by it. ``adstxt._api`` installs it as it is imported, which
-#: ``import adstxt`` always does first.
+#: cannot be imported by it. ``adstxt/__init__.py``, which runs before any module of the
+#: package, installs a stand-in that imports ``adstxt._api`` at its first call, and
+#: ``adstxt._api`` installs the checker's parser as it is imported.
 parse_record_line: Callable[[str], Record] = _parser_not_installed
 
 

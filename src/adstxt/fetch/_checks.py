@@ -8,7 +8,6 @@ import functools
 import warnings
 from collections.abc import Iterable
 
-from adstxt._api import parse
 from adstxt.diagnostics import Diagnostic
 from adstxt.fetch import _diag
 from adstxt.fetch._urls import host_of
@@ -99,6 +98,10 @@ def check_body(
         # The parser reads UTF-8 itself, and detects UTF-16 and UTF-32 by their BOM.
         if codec is not None and codec not in _UTF8_CODECS | {"utf-16", "utf-32"}:
             source = _decoded(body, codec)
+    # Imported at the first body checked: importing the checker loads it, and a re-crawl
+    # whose files are all unchanged checks none.
+    from adstxt._api import parse
+
     parsed = parse(source, kind=kind, domain=site or host_of(url) or None)
     check_parsed(url, status, kind, (d.code for d in parsed.diagnostics), found)
     return parsed

@@ -10,14 +10,14 @@ row: a 304 then reports the copy as it was checked, without parsing it again.
 from __future__ import annotations
 
 import enum
+import functools
 import json
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from operator import attrgetter
-from typing import Final, TypeGuard
+from typing import Any, Final, TypeGuard
 
 import attrs
 
-from adstxt._engine_choice import row_writer
 from adstxt.diagnostics import Diagnostic, Severity, _DiagnosticBuilder, count_by_code
 from adstxt.model import Record, Variable
 
@@ -72,11 +72,23 @@ _RECORD_FIELDS = (
     "extension",
 )
 _FINDING_FIELDS = ("line", "column", "end_column", "code", "severity", "message", "hint")
-#: The same JSON written in C from the objects' slots, with the compiled checker: a crawl
-#: writes every new body's records and findings, and json's encoder spends most of its
-#: time on the lists it is given (a third of what storing a new body cost).
-_WRITE_RECORDS = row_writer(Record, _RECORD_FIELDS)
-_WRITE_FINDINGS = row_writer(Diagnostic, _FINDING_FIELDS)
+_RowWriter = Callable[[Sequence[Any]], str]
+
+
+@functools.cache
+def _writers() -> tuple[_RowWriter | None, _RowWriter | None]:
+    """The writers of records and of findings: the same JSON written in C from the
+    objects' slots, with the compiled checker (a crawl writes every new body's records and
+    findings, and json's encoder spends most of its time on the lists it is given: a third
+    of what storing a new body cost); None each otherwise.
+
+    Asked at the first write, not on import: choosing the checker loads it, which a crawl
+    that only confirms copies it holds never needs."""
+    from adstxt._engine_choice import row_writer
+
+    return row_writer(Record, _RECORD_FIELDS), row_writer(Diagnostic, _FINDING_FIELDS)
+
+
 #: What the C writer raises on a value it does not write the way json does.
 _UNWRITTEN = (TypeError, ValueError, OverflowError, AttributeError)
 
@@ -84,9 +96,10 @@ _UNWRITTEN = (TypeError, ValueError, OverflowError, AttributeError)
 def encode_records(records: Sequence[Record]) -> str:
     """``[[line, ad_system, seller_id, relationship, certification_id, extension], ...]``
     as JSON, in line order."""
-    if _WRITE_RECORDS is not None:
+    write = _writers()[0]
+    if write is not None:
         try:
-            return _WRITE_RECORDS(records)
+            return write(records)
         except _UNWRITTEN:
             pass
     return compact_json(
@@ -126,9 +139,10 @@ def record_rows(stored: object) -> list[RecordRow] | None:
 
 def encode_findings(diagnostics: Sequence[Diagnostic]) -> str:
     """``[[line, column, end_column, code, severity, message, hint], ...]`` as JSON."""
-    if _WRITE_FINDINGS is not None:
+    write = _writers()[1]
+    if write is not None:
         try:
-            return _WRITE_FINDINGS(diagnostics)
+            return write(diagnostics)
         except _UNWRITTEN:
             pass
     return compact_json(

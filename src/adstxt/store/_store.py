@@ -154,11 +154,11 @@ class Store:
         # met last, for the change events of the next versions (the same file served to
         # many sites, or a file compared with its previous version).
         self._snapshots: dict[str, FileSnapshot] = {}
-        # The body stored last, as its parse: its version's change events are derived
-        # right after it is stored, and a file's first copy (its baseline) needs no
+        # The body stored last, as its parse and its verdict: its version's change events are
+        # derived right after it is stored, and a file's first copy (its baseline) needs no
         # snapshot at all. Only the last is held: a crawl's parses are freed as soon as
         # they are stored instead of living on for the collector to traverse.
-        self._stored: tuple[str, ParseResult] | None = None
+        self._stored: tuple[str, ParseResult, Verdict] | None = None
         # The sellers.json read last, by SHA-256: storing a new one, its change events and
         # the crawl's check against it all read the same file, which may be 100 MB.
         self._sellers_read: tuple[str, Any] | None = None
@@ -317,6 +317,16 @@ class Store:
             )
         return [domain for _, domain, _ in rows]
 
+    def holds_copies(self, crawl_id: int, kind: str) -> bool:
+        """Whether the store holds a copy of any file of crawl ``crawl_id`` (a re-crawl)."""
+        return bool(
+            self._rows(
+                "SELECT 1 FROM crawl_domains c JOIN files f ON f.domain = c.domain "
+                "AND f.kind = ? WHERE c.crawl_id = ? AND f.sha256 IS NOT NULL LIMIT 1",
+                (kind, crawl_id),
+            )
+        )
+
     # ---- files and bodies --------------------------------------------------------------
 
     def file(self, domain: str, kind: str) -> FileRow | None:
@@ -385,7 +395,7 @@ class Store:
     def _verdict(self, digest: str) -> str | None:
         """The verdict stored for a body (``None``: no such body)."""
         if self._stored is not None and self._stored[0] == digest:
-            return verdict_of(self._stored[1].diagnostics).value
+            return self._stored[2].value
         cached = self._snapshots.get(digest)
         if cached is not None:
             return cached.verdict.value
@@ -505,7 +515,7 @@ class Store:
         body_id = int(inserted[0])
         # The rows below hold exactly this parse: the new version's change events take it
         # from here rather than reading back what was just written.
-        self._stored = (digest, parsed)
+        self._stored = (digest, parsed, verdict)
         self._run(
             "INSERT INTO body_parsed (body_id, records, diagnostics) VALUES (?, ?, ?)",
             (body_id, encode_records(parsed.records), findings),

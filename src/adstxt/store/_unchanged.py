@@ -78,6 +78,10 @@ class HeldRow:
     #: :func:`~adstxt.store._findings.encode_tally`); None for a copy stored before them.
     tally: str | None
     good_fetch_id: int  # the fetch that served the copy
+    #: True when :attr:`findings` (None then) are the body's and were left unread, as
+    #: ``held_row(..., findings=False)`` does when the counts are the copy's: the body's
+    #: diagnostics are its largest text (see :func:`findings_of`).
+    findings_deferred: object = False
 
     @property
     def counted(self) -> Tally | Damaged | None:
@@ -105,14 +109,32 @@ class Unread(enum.Enum):
 UNREAD: Final = Unread.UNREAD
 
 
-def held_row(store: Store, domain: str, kind: str, *, body: bool = True) -> HeldRow | None:
+def held_row(
+    store: Store, domain: str, kind: str, *, body: bool = True, findings: bool = True
+) -> HeldRow | None:
     """The current copy held for ``domain``'s file, with its body unless ``body=False``;
-    None when none is held."""
-    rows = store._rows(_HELD_ROW[store.dialect is POSTGRESQL, body], (domain.lower(), kind))
+    None when none is held. With ``findings=False``, findings that are the body's are left
+    unread when the store's counts are the copy's (a 304 is then reported from the counts;
+    :func:`findings_of` reads them when it is not)."""
+    query = _HELD_ROW[store.dialect is POSTGRESQL, body, findings]
+    rows = store._rows(query, (domain.lower(), kind))
     return HeldRow(*rows[0]) if rows else None
 
 
-def _held_row_query(postgresql: bool, body: bool) -> str:
+def findings_of(store: Store, held: HeldRow) -> str | None:
+    """The findings of the held copy as the store keeps them (see
+    :func:`~adstxt.store._findings.decode_findings`), read now if :func:`held_row` left
+    them unread."""
+    if not held.findings_deferred:
+        return held.findings
+    cast = "::text" if store.dialect is POSTGRESQL else ""
+    rows = store._rows(
+        f"SELECT diagnostics{cast} FROM body_parsed WHERE body_id = ?", (held.body_id,)
+    )
+    return str(rows[0][0]) if rows and rows[0][0] is not None else None
+
+
+def _held_row_query(postgresql: bool, body: bool, findings: bool) -> str:
     # The copy's variables come in the same query, as one JSON array in line order (one
     # statement fewer for every 304 of a file that has any).
     variables = (
@@ -130,23 +152,34 @@ def _held_row_query(postgresql: bool, body: bool) -> str:
         if postgresql
         else "(SELECT p.diagnostics FROM body_parsed p WHERE p.body_id = b.id)"
     )
+    # The counts are the copy's when they name the fetch that served it (their JSON begins
+    # with its id); then a 304 needs no findings, and the body's are not read. Whether
+    # the counts can be read is for Python to say: damaged ones have the copy parsed again.
+    named = "'[' || f.good_fetch_id || ','"
+    deferred = (
+        f"f.findings = '{BODY_FINDINGS}' AND substr(f.tally, 1, length({named})) = {named}"
+        if not findings
+        else "0 = 1"
+    )
     return (
-        f"SELECT f.etag, f.last_modified, CASE WHEN f.findings = '{BODY_FINDINGS}' "
+        f"SELECT f.etag, f.last_modified, CASE WHEN {deferred} THEN NULL "
+        f"WHEN f.findings = '{BODY_FINDINGS}' "
         f"THEN {body_findings} ELSE f.findings END, g.final_url, g.requested_url, "
         f"g.content_type, g.status, b.id, b.sha256, {'b.data' if body else 'NULL'}, "
         "b.compression, "
         f"b.records, b.variables, CASE WHEN b.variables > 0 THEN {variables} END, f.tally, "
-        "f.good_fetch_id "
+        f"f.good_fetch_id, {deferred} "
         "FROM files f JOIN fetches g ON g.id = f.good_fetch_id "
         "JOIN bodies b ON b.sha256 = f.sha256 WHERE f.domain = ? AND f.kind = ?"
     )
 
 
-#: The query of :func:`held_row`, by (PostgreSQL or not, body or not).
+#: The query of :func:`held_row`, by (PostgreSQL or not, body or not, findings or not).
 _HELD_ROW: Final = {
-    (postgresql, body): _held_row_query(postgresql, body)
+    (postgresql, body, findings): _held_row_query(postgresql, body, findings)
     for postgresql in (False, True)
     for body in (False, True)
+    for findings in (False, True)
 }
 
 
@@ -210,7 +243,7 @@ def _read_back_held(
     site, its variables, its records unless ``records=False``), ``body``, and its
     Content-Type's findings added to the result's own; the number of records comes second
     when they were not read. None when what the store kept cannot be read back."""
-    diagnostics = decode_findings(held.findings)
+    diagnostics = decode_findings(findings_of(store, held))
     if diagnostics is None:
         return None
     count = held.records
@@ -283,7 +316,7 @@ def tally_held(held: HeldRow, result: FetchResult, *, subdomains: bool) -> HeldT
     ):
         return None
     counted = held.counted
-    if counted is DAMAGED:
+    if counted is DAMAGED or (counted is None and held.findings_deferred):
         return None
     tally = counted or tally_findings(held.findings)
     if tally is None:
