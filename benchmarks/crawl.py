@@ -374,7 +374,7 @@ def _compare_store(command: list[str], work: Path, domains: int, repeat: int) ->
     if repeat > 1:
         shares = [r.jsonl / r.first for r in rounds]
         speedups = [r.first / r.recrawl for r in rounds]
-        beyond = [(r.first - r.first_startup) / (r.recrawl - r.recrawl_startup) for r in rounds]
+        beyond = [b for r in rounds if (b := r.beyond_startup()) is not None]
         walls = [r.wall_speedup for r in rounds]
 
         def median(field: str) -> float:
@@ -391,12 +391,22 @@ def _compare_store(command: list[str], work: Path, domains: int, repeat: int) ->
             f"{median('jsonl') / median('first'):.0%}, all-304 re-crawl / first crawl "
             f"{median('first') / median('recrawl'):.2f}x; beyond start-up (each crawl's CPU "
             f"less that of the same crawl of {_STARTUP_DOMAINS} sites) "
-            f"{_spread(beyond, '.2f')}x"
+            + (
+                f"{_spread(beyond, '.2f')}x"
+                if beyond
+                else "n/a (no re-crawl outlasted its start-up)"
+            )
         )
 
 
 class _Round(NamedTuple):
     """The CPU seconds of one round's crawls, and the all-304 re-crawl's wall speed-up."""
+
+    def beyond_startup(self) -> float | None:
+        """The re-crawl's speed-up once each crawl's start-up is taken off; None when the
+        re-crawl took no longer than its start-up (a crawl of a few sites)."""
+        spent = self.recrawl - self.recrawl_startup
+        return (self.first - self.first_startup) / spent if spent > 0 else None
 
     jsonl: float
     first: float
@@ -441,6 +451,10 @@ def _compare_store_once(command: list[str], work: Path, domains: int) -> _Round:
             f"= {cpu / domains * 1e6:,.0f} us per domain"
         )
     first_startup, recrawl_startup = _startup(command, work)
+    measured = _Round(
+        cpus[0], cpus[1], cpus[2], first_startup, recrawl_startup, rates[2] / rates[1]
+    )
+    beyond = measured.beyond_startup()
     size = sum(p.stat().st_size for p in work.glob("store.sqlite*"))
     # On a shared machine the crawl is CPU-bound and wall rates swing with the load: the
     # ratios of CPU per domain say what the store costs.
@@ -452,13 +466,13 @@ def _compare_store_once(command: list[str], work: Path, domains: int) -> _Round:
         f"re-crawl / first crawl into the store: rate {rates[2] / rates[1]:.1f}x, CPU-bound "
         f"{cpus[1] / cpus[2]:.2f}x (target 2x); start-up (a crawl of {_STARTUP_DOMAINS} "
         f"sites) {first_startup:.2f} s and {recrawl_startup:.2f} s of CPU, beyond it "
-        f"{(cpus[1] - first_startup) / (cpus[2] - recrawl_startup):.2f}x"
+        + (f"{beyond:.2f}x" if beyond is not None else "n/a")
     )
     print(
         f"bodies after the first crawl {bodies[0]}, after the re-crawl {bodies[1]}; "
         f"{unchanged} fetches answered 304 of {2 * domains}; store {size / 1e6:.1f} MB"
     )
-    return _Round(cpus[0], cpus[1], cpus[2], first_startup, recrawl_startup, rates[2] / rates[1])
+    return measured
 
 
 def _startup(command: list[str], work: Path) -> tuple[float, float]:

@@ -37,6 +37,7 @@ ROOT = HERE.parent
 sys.path.insert(0, str(HERE))
 
 import adstxt  # noqa: E402
+from adstxt._api import STREAM_SELLERS  # noqa: E402
 from generate import generate, generate_lines  # noqa: E402
 
 CORPUS = ROOT.parent / "shared" / "corpus" / "real"
@@ -316,7 +317,7 @@ def big_stream(lines: int, tmp: Path) -> None:
     """A streamed check of a generated file of ``lines`` lines, and of a quarter of it."""
     print(
         f"\nStreamed check of big files (child process, file on disk, "
-        f"sellers past the first {adstxt._api.STREAM_SELLERS:,} in the compact table):"
+        f"sellers past the first {STREAM_SELLERS:,} in the compact table):"
     )
     for size in (lines // 4, lines):
         path = tmp / f"stream-{size}.txt"

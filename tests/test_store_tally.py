@@ -1,8 +1,10 @@
 """A re-crawl reports a 304 from the counts the store holds of the copy (``files.tally``)
 when it writes out neither records nor bodies: its lines are those of the full read-back
 (``--include-records``), for every kind of held copy, and a copy whose counts are missing
-or damaged falls back to its findings, then to a parse. End to end against loopback sites,
-with real store files and real processes; the reading itself on rows of a real store."""
+or damaged falls back to its findings, then to a parse; and a re-crawl of unchanged files
+loads no checker. End to end against loopback sites, with real store files and real
+processes; the reading itself on rows of a real store (SQLite, and PostgreSQL where the
+reading differs)."""
 
 from __future__ import annotations
 
@@ -321,14 +323,117 @@ def test_a_body_first_served_by_another_site_reports_its_own_variables(tmp_path:
     }
 
 
-def test_a_crawl_knows_whether_it_is_a_re_crawl(tmp_path: Path) -> None:
-    """``Store.holds_copies``: whether any file of a crawl has a copy held (the crawl then
-    leaves loading the checker to the worker that meets a changed file)."""
-    (tmp_path / "d.txt").write_text("a.com\n")
+#: Runs the crawler after noting, per process, every import of the checker's modules
+#: (forked workers inherit the hook): ``watch.py RECORD ARGS...``.
+_WATCHED_CRAWL = """
+import os, sys
+
+record = sys.argv[1]
+
+
+class Watch:
+    def find_spec(self, name, path, target=None):
+        if name in ("adstxt._api", "adstxt._engine_choice"):
+            with open(record, "a") as out:
+                out.write(f"{os.getpid()} {name}\\n")
+        return None
+
+
+sys.meta_path.insert(0, Watch())
+with open(record, "a") as out:
+    out.write(f"{os.getpid()} parent\\n")
+from adstxt.crawl import main
+
+sys.exit(main(sys.argv[2:]))
+"""
+
+
+@pytest.mark.parametrize("processes", ["1", "2"])
+def test_a_re_crawl_of_unchanged_files_never_loads_the_checker(
+    tmp_path: Path, processes: str
+) -> None:
+    """A first crawl loads the checker (before forking, with workers); a re-crawl in which
+    every file answers 304 loads it in no process, whether its lines are counted or its
+    copies restored (``SUBDOMAIN=`` files fetched again, ``--include-records``)."""
+    import subprocess
+    import sys
+
+    (tmp_path / "watch.py").write_text(_WATCHED_CRAWL)
+    (tmp_path / "d.txt").write_text("a.com\nb.com\nc.com\nd.com\n")
+
+    def crawl(name: str, *extra: str) -> tuple[str, list[tuple[str, str]]]:
+        record = tmp_path / f"{name}.imports"
+        done = subprocess.run(
+            [
+                sys.executable,
+                str(tmp_path / "watch.py"),
+                str(record),
+                "d.txt",
+                "--store",
+                "s.sqlite",
+                "-o",
+                f"{name}.jsonl",
+                "--overwrite",
+                "--processes",
+                processes,
+                "--progress",
+                "never",
+                *servers.crawl_options(),
+                *extra,
+            ],
+            cwd=tmp_path,
+            capture_output=True,
+            text=True,
+            timeout=120,
+            check=False,
+        )
+        assert done.returncode == 0, done.stderr
+        pairs = [line.split() for line in record.read_text().splitlines()]
+        parent = next(pid for pid, what in pairs if what == "parent")
+        return parent, [(pid, what) for pid, what in pairs if what != "parent"]
+
     with LocalServers() as servers:
         _serve(servers)
-        _crawl(servers, tmp_path, "s.sqlite", "first.jsonl")
-    with open_store(tmp_path / "s.sqlite") as store:
+        parent, first = crawl("first")
+        assert "adstxt._api" in {what for _, what in first}, first
+        if processes == "2":  # loaded once, by the parent, for the workers it forks
+            assert {pid for pid, _ in first} == {parent}, first
+        for name, extra in (("again", ()), ("records", ("--include-records",))):
+            _, loaded = crawl(name, "--refresh", *extra)
+            assert loaded == [], (name, loaded)
+            lines = _lines(tmp_path / f"{name}.jsonl")
+            assert {line["status"] for line in lines.values()} == {304}, lines
+
+
+def test_findings_are_left_unread_alike_in_both_databases(
+    store_location: str, tmp_path: Path
+) -> None:
+    """The held row's two queries, on SQLite and PostgreSQL: without findings, the body's
+    are left unread exactly when the counts name the copy's fetch, read back equal when
+    asked, and the copy is counted alike either way."""
+    (tmp_path / "d.txt").write_text("".join(f"{site}\n" for site in SITES if site != "sub.c.com"))
+    with LocalServers() as servers:
+        _serve(servers)
+        _crawl(servers, tmp_path, store_location, "first.jsonl")
+    with open_store(store_location) as store:
+        deferred = 0
+        for site in ("a.com", "b.com", "c.com", "d.com"):
+            full = held_row(store, site, "ads.txt", body=False)
+            lean = held_row(store, site, "ads.txt", body=False, findings=False)
+            assert full is not None and lean is not None
+            assert not full.findings_deferred
+            assert findings_of(store, lean) == full.findings, site
+            if lean.findings_deferred:
+                deferred += 1
+                assert lean.findings is None
+            else:  # the site's own findings, kept in its file row (not its body's)
+                assert lean.findings == full.findings
+            for subdomains in (True, False):
+                counted = tally_held(full, _confirmed(site), subdomains=subdomains)
+                assert tally_held(lean, _confirmed(site), subdomains=subdomains) == counted
+        # c.com and d.com share a body: one of them keeps findings of its own.
+        assert deferred == 3
+        # Store.holds_copies: whether any file of a crawl has a copy held (a re-crawl).
         again = store.start_crawl("ads.txt", {}, ["new.com", "a.com"])
         other = store.start_crawl("ads.txt", {}, ["new.com"])
         apps = store.start_crawl("app-ads.txt", {}, ["a.com"])

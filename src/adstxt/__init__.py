@@ -8,10 +8,8 @@ True
 ['ADS210']
 """
 
-from __future__ import annotations
-
-import importlib
-from typing import TYPE_CHECKING, Any
+import importlib as _importlib
+import typing as _typing
 
 from adstxt import model as _model
 from adstxt._settings import Settings
@@ -21,7 +19,7 @@ from adstxt.errors import AdsTxtError
 from adstxt.model import AdsTxt, Comment, FileKind, ParseResult, Record, Relationship, Variable
 from adstxt.rules import RULES, Rule
 
-if TYPE_CHECKING:
+if _typing.TYPE_CHECKING:
     from adstxt._api import check, dumps, iter_parse, kind_for, load, loads, parse
     from adstxt._fixer import FixResult, apply_fixes
     from adstxt._lint import lint
@@ -55,17 +53,20 @@ def _record_from_line(text: str) -> Record:
 _model.parse_record_line = _record_from_line
 
 
-def __getattr__(name: str) -> Any:
-    module = _CHECKER.get(name)
-    if module is None:
-        raise AttributeError(f"module 'adstxt' has no attribute {name!r}")
-    value = getattr(importlib.import_module(module), name)
-    globals()[name] = value  # asked once
-    return value
+# Hidden from type checkers, which take a module __getattr__ as the answer to every name:
+# they know the checker's names from the imports above, and still refuse a misspelt one.
+if not _typing.TYPE_CHECKING:
 
+    def __getattr__(name: str) -> object:
+        module = _CHECKER.get(name)
+        if module is None:
+            raise AttributeError(f"module 'adstxt' has no attribute {name!r}")
+        value = getattr(_importlib.import_module(module), name)
+        globals()[name] = value  # asked once
+        return value
 
-def __dir__() -> list[str]:
-    return sorted({*globals(), *_CHECKER})
+    def __dir__() -> list[str]:
+        return sorted({*globals(), *_CHECKER})
 
 
 __all__ = [

@@ -153,7 +153,7 @@ def encode_findings(diagnostics: Sequence[Diagnostic]) -> str:
     )
 
 
-def decode_findings(text: str | None) -> tuple[Diagnostic, ...] | None:
+def decode_findings(text: str | bytes | None) -> tuple[Diagnostic, ...] | None:
     """The findings :func:`encode_findings` wrote; None when there are none to trust."""
     if text is None:
         return None

@@ -121,7 +121,7 @@ def held_row(
     return HeldRow(*rows[0]) if rows else None
 
 
-def findings_of(store: Store, held: HeldRow) -> str | None:
+def findings_of(store: Store, held: HeldRow) -> str | bytes | None:
     """The findings of the held copy as the store keeps them (see
     :func:`~adstxt.store._findings.decode_findings`), read now if :func:`held_row` left
     them unread."""
@@ -131,7 +131,10 @@ def findings_of(store: Store, held: HeldRow) -> str | None:
     rows = store._rows(
         f"SELECT diagnostics{cast} FROM body_parsed WHERE body_id = ?", (held.body_id,)
     )
-    return str(rows[0][0]) if rows and rows[0][0] is not None else None
+    # As the driver gives it, like the findings read with the row: a value that is not
+    # text (a store edited by another program) is for decode_findings to refuse.
+    found: str | bytes | None = rows[0][0] if rows else None
+    return found
 
 
 def _held_row_query(postgresql: bool, body: bool, findings: bool) -> str:
