@@ -393,6 +393,7 @@ def _compare_store(command: list[str], work: Path, domains: int, repeat: int) ->
             f"less that of the same crawl of {_STARTUP_DOMAINS} sites) "
             + (
                 f"{_spread(beyond, '.2f')}x"
+                + (f" (of {len(beyond)} rounds)" if len(beyond) < len(rounds) else "")
                 if beyond
                 else "n/a (no re-crawl outlasted its start-up)"
             )

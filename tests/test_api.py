@@ -248,6 +248,7 @@ def test_importing_the_package_loads_the_checker_only_when_it_is_used() -> None:
         )
         assert loaded() == [], loaded()
         assert {"parse", "check", "lint", "apply_fixes", "FixResult"} <= set(dir(adstxt))
+        assert not {"importlib", "typing", "Any", "annotations"} & set(dir(adstxt))
         record = Record.from_line("mgid.com, 749656, DIRECT, d4c29acad76ce94f")
         assert (record.domain, record.account_id) == ("mgid.com", "749656"), record
         assert loaded() == ["adstxt._api", "adstxt._engine_choice"], loaded()

@@ -271,7 +271,7 @@ def variable_rows(rows: object) -> tuple[Variable, ...] | None:
     return tuple(found)
 
 
-def tally_findings(text: str | None) -> Tally | None:
+def tally_findings(text: str | bytes | None) -> Tally | None:
     """The findings :func:`encode_findings` wrote, counted (a :class:`Tally` without
     variables) rather than built; None whenever :func:`decode_findings` gives None."""
     if text is None:

@@ -318,11 +318,13 @@ class Store:
         return [domain for _, domain, _ in rows]
 
     def holds_copies(self, crawl_id: int, kind: str) -> bool:
-        """Whether the store holds a copy of any file of crawl ``crawl_id`` (a re-crawl)."""
+        """Whether the store holds a copy of any file that crawl ``crawl_id`` has still to
+        do (a re-crawl; not a resumed first crawl, whose files done have their copies)."""
         return bool(
             self._rows(
                 "SELECT 1 FROM crawl_domains c JOIN files f ON f.domain = c.domain "
-                "AND f.kind = ? WHERE c.crawl_id = ? AND f.sha256 IS NOT NULL LIMIT 1",
+                "AND f.kind = ? WHERE c.crawl_id = ? AND c.done_fetch_id IS NULL "
+                "AND f.sha256 IS NOT NULL LIMIT 1",
                 (kind, crawl_id),
             )
         )

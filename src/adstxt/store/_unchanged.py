@@ -60,7 +60,7 @@ class HeldRow:
 
     etag: str | None
     last_modified: str | None
-    findings: str | None
+    findings: str | bytes | None  # bytes only in a store another program edited
     final_url: str | None
     requested_url: str
     content_type: str | None
