@@ -403,18 +403,18 @@ def _compare_store(command: list[str], work: Path, domains: int, repeat: int) ->
 class _Round(NamedTuple):
     """The CPU seconds of one round's crawls, and the all-304 re-crawl's wall speed-up."""
 
-    def beyond_startup(self) -> float | None:
-        """The re-crawl's speed-up once each crawl's start-up is taken off; None when the
-        re-crawl took no longer than its start-up (a crawl of a few sites)."""
-        spent = self.recrawl - self.recrawl_startup
-        return (self.first - self.first_startup) / spent if spent > 0 else None
-
     jsonl: float
     first: float
     recrawl: float
     first_startup: float
     recrawl_startup: float
     wall_speedup: float
+
+    def beyond_startup(self) -> float | None:
+        """The re-crawl's speed-up once each crawl's start-up is taken off; None when the
+        re-crawl took no longer than its start-up (a crawl of a few sites)."""
+        spent = self.recrawl - self.recrawl_startup
+        return (self.first - self.first_startup) / spent if spent > 0 else None
 
 
 def _compare_store_once(command: list[str], work: Path, domains: int) -> _Round:

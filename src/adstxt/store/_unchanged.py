@@ -81,7 +81,7 @@ class HeldRow:
     #: True when :attr:`findings` (None then) are the body's and were left unread, as
     #: ``held_row(..., findings=False)`` does when the counts are the copy's: the body's
     #: diagnostics are its largest text (see :func:`findings_of`).
-    findings_deferred: object = False
+    findings_deferred: bool | int = False  # SQLite gives 1 or 0
 
     @property
     def counted(self) -> Tally | Damaged | None:
@@ -127,14 +127,18 @@ def findings_of(store: Store, held: HeldRow) -> str | bytes | None:
     them unread."""
     if not held.findings_deferred:
         return held.findings
-    cast = "::text" if store.dialect is POSTGRESQL else ""
-    rows = store._rows(
-        f"SELECT diagnostics{cast} FROM body_parsed WHERE body_id = ?", (held.body_id,)
-    )
+    rows = store._rows(_body_diagnostics(store.dialect is POSTGRESQL, "?"), (held.body_id,))
     # As the driver gives it, like the findings read with the row: a value that is not
     # text (a store edited by another program) is for decode_findings to refuse.
     found: str | bytes | None = rows[0][0] if rows else None
     return found
+
+
+def _body_diagnostics(postgresql: bool, body_id: str) -> str:
+    """The query of a body's diagnostics, as text, by ``body_id`` (a placeholder or a
+    column of an outer query)."""
+    cast = "::text" if postgresql else ""
+    return f"SELECT p.diagnostics{cast} FROM body_parsed p WHERE p.body_id = {body_id}"
 
 
 def _held_row_query(postgresql: bool, body: bool, findings: bool) -> str:
@@ -150,11 +154,7 @@ def _held_row_query(postgresql: bool, body: bool, findings: bool) -> str:
         "TEXT))) FROM body_variables v WHERE v.body_id = b.id)"
     )
     # A file whose findings are its body's own diagnostics keeps them with the body only.
-    body_findings = (
-        "(SELECT p.diagnostics::text FROM body_parsed p WHERE p.body_id = b.id)"
-        if postgresql
-        else "(SELECT p.diagnostics FROM body_parsed p WHERE p.body_id = b.id)"
-    )
+    body_findings = f"({_body_diagnostics(postgresql, 'b.id')})"
     # The counts are the copy's when they name the fetch that served it (their JSON begins
     # with its id); then a 304 needs no findings, and the body's are not read. Whether
     # the counts can be read is for Python to say: damaged ones have the copy parsed again.
